@@ -1,0 +1,50 @@
+import type { DataSource } from 'typeorm';
+import { Role } from '../src/access/roles';
+import { readSetting, writeSetting } from '../src/db/settings';
+import { importDivisions } from '../src/jurisdictions/division-import.service';
+import { hashPassword } from '../src/users/password';
+
+/** Demo only: every demo user signs in with this password. Never seed these in production. */
+export const DEMO_PASSWORD = 'yiyang-demo';
+
+/** The demo province: all of Jiangsu, so every level has real children. */
+export const DEMO_PROVINCE = '32';
+
+// One user per role, at the level that role works at: Jiangsu 32, 扬州市 3210, 江都区 321012,
+// 仙女镇 321012100 and 东苑社区居委会 321012100001.
+export const DEMO_USERS: { role: Role; jurisdictionCode: string }[] = [
+  { role: Role.PLATFORM_ADMIN, jurisdictionCode: '32' },
+  { role: Role.LEADERSHIP_OFFICE, jurisdictionCode: '32' },
+  { role: Role.FINANCE, jurisdictionCode: '3210' },
+  { role: Role.ANALYST, jurisdictionCode: '3210' },
+  { role: Role.CIVIL_AFFAIRS_ADMIN, jurisdictionCode: '321012' },
+  { role: Role.SERVICE_PROVIDER, jurisdictionCode: '321012' },
+  { role: Role.ASSESSOR, jurisdictionCode: '321012' },
+  { role: Role.CIVIL_AFFAIRS_STAFF, jurisdictionCode: '321012100' },
+  { role: Role.VILLAGE_WORKER, jurisdictionCode: '321012100001' },
+];
+
+/** `civil-affairs-admin@321012`: the role in lower kebab case, @, the jurisdiction code. */
+export function demoUsername(role: Role, jurisdictionCode: string): string {
+  return `${role.toLowerCase().replace(/_/g, '-')}@${jurisdictionCode}`;
+}
+
+/** Loads the demo data once into an empty database: Jiangsu's real tree and one user per role. */
+export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
+  const usernames = DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode));
+  if (await readSetting(dataSource, 'demo_seeded')) return { seeded: false, usernames };
+  await importDivisions(dataSource, { under: DEMO_PROVINCE });
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await dataSource.transaction(async (tx) => {
+    for (const user of DEMO_USERS) {
+      await tx.query(
+        `INSERT INTO app_user (username, display_name, password_hash, jurisdiction_id, roles)
+         SELECT $1, $2, $3, id, ARRAY[$4]::user_role[] FROM jurisdiction WHERE code = $5
+         ON CONFLICT (username) DO NOTHING`,
+        [demoUsername(user.role, user.jurisdictionCode), `Demo ${user.role}`, passwordHash, user.role, user.jurisdictionCode],
+      );
+    }
+  });
+  await writeSetting(dataSource, 'demo_seeded', { at: new Date().toISOString(), province: DEMO_PROVINCE });
+  return { seeded: true, usernames };
+}

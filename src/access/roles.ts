@@ -1,0 +1,99 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum Role {
+  PLATFORM_ADMIN = 'PLATFORM_ADMIN',
+  CIVIL_AFFAIRS_ADMIN = 'CIVIL_AFFAIRS_ADMIN',
+  CIVIL_AFFAIRS_STAFF = 'CIVIL_AFFAIRS_STAFF',
+  LEADERSHIP_OFFICE = 'LEADERSHIP_OFFICE',
+  FINANCE = 'FINANCE',
+  VILLAGE_WORKER = 'VILLAGE_WORKER',
+  SERVICE_PROVIDER = 'SERVICE_PROVIDER',
+  ASSESSOR = 'ASSESSOR',
+  ANALYST = 'ANALYST',
+}
+
+/** What a role may do; every query and mutation is opened by exactly one of these (or by sign-in alone). */
+export enum Capability {
+  READ_TREE = 'READ_TREE',
+  READ_USERS = 'READ_USERS',
+  MANAGE_USERS = 'MANAGE_USERS',
+  READ_AUDIT = 'READ_AUDIT',
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  PLATFORM_ADMIN: '平台管理员 — runs the deployment in its subtree',
+  CIVIL_AFFAIRS_ADMIN: '民政管理员 — civil-affairs administrator',
+  CIVIL_AFFAIRS_STAFF: '民政工作人员 — civil-affairs staff',
+  LEADERSHIP_OFFICE: '领导小组办公室 — leadership-group office',
+  FINANCE: '财政 — finance bureau',
+  VILLAGE_WORKER: '村/社区工作人员 — village or community worker',
+  SERVICE_PROVIDER: '服务商 — contracted service provider or facility operator',
+  ASSESSOR: '第三方评估 — third-party assessor',
+  ANALYST: 'BI / 数据分析 — aggregates only, never a person',
+};
+
+export const CAPABILITY_LABELS: Record<Capability, string> = {
+  READ_TREE: 'read the jurisdiction tree of the subtree (codes, names, kinds, counts)',
+  READ_USERS: 'read the user accounts of the subtree',
+  MANAGE_USERS: 'create users, change their roles, deactivate them, reset passwords',
+  READ_AUDIT: 'read the audit trail of the subtree',
+};
+
+const EVERYONE: Capability[] = [Capability.READ_TREE];
+const ADMIN: Capability[] = [...EVERYONE, Capability.READ_USERS, Capability.MANAGE_USERS, Capability.READ_AUDIT];
+
+// The one place that says what each role may do.
+export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
+  PLATFORM_ADMIN: ADMIN,
+  CIVIL_AFFAIRS_ADMIN: ADMIN,
+  CIVIL_AFFAIRS_STAFF: EVERYONE,
+  LEADERSHIP_OFFICE: EVERYONE,
+  FINANCE: EVERYONE,
+  VILLAGE_WORKER: EVERYONE,
+  SERVICE_PROVIDER: EVERYONE,
+  ASSESSOR: EVERYONE,
+  ANALYST: EVERYONE,
+};
+
+// Roles a user holding the key may give to others (always at or below their own jurisdiction).
+export const GRANTABLE_ROLES: Record<Role, readonly Role[]> = {
+  PLATFORM_ADMIN: Object.values(Role),
+  CIVIL_AFFAIRS_ADMIN: Object.values(Role).filter((role) => role !== Role.PLATFORM_ADMIN),
+  CIVIL_AFFAIRS_STAFF: [],
+  LEADERSHIP_OFFICE: [],
+  FINANCE: [],
+  VILLAGE_WORKER: [],
+  SERVICE_PROVIDER: [],
+  ASSESSOR: [],
+  ANALYST: [],
+};
+
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'What a user does; a user holds one or more roles within their home jurisdiction.',
+  valuesConfig: Object.fromEntries(Object.values(Role).map((role) => [role, { description: ROLE_LABELS[role] }])),
+});
+
+/** The roles in `roles` that carry `capability`, in declaration order. */
+export function rolesWith(roles: readonly Role[], capability: Capability): Role[] {
+  return roles.filter((role) => ROLE_CAPABILITIES[role].includes(capability));
+}
+
+/** Every role that the holder of `roles` may grant. */
+export function grantableBy(roles: readonly Role[]): Role[] {
+  const grantable = new Set(roles.flatMap((role) => GRANTABLE_ROLES[role]));
+  return Object.values(Role).filter((role) => grantable.has(role));
+}
+
+/** The README's access table, rendered from the maps above. */
+export function accessTable(): string {
+  const capabilities = Object.values(Capability);
+  const header = `| role | ${capabilities.join(' | ')} | may grant |`;
+  const rule = `|${' --- |'.repeat(capabilities.length + 2)}`;
+  const rows = Object.values(Role).map((role) => {
+    const cells = capabilities.map((capability) => (ROLE_CAPABILITIES[role].includes(capability) ? 'yes' : '—'));
+    const grants = GRANTABLE_ROLES[role].length === Object.values(Role).length ? 'all roles' : GRANTABLE_ROLES[role].length ? 'all but PLATFORM_ADMIN' : '—';
+    return `| ${role} | ${cells.join(' | ')} | ${grants} |`;
+  });
+  return [header, rule, ...rows].join('\n');
+}

@@ -1,0 +1,114 @@
+import type { EntityManager } from 'typeorm';
+import { actingRole } from '../access/actor';
+import { Capability, type Role } from '../access/roles';
+import { requireCapability } from '../access/scope';
+import { logger } from '../config/logger';
+import type { Context } from '../graphql/context';
+import { AppError, BadUserInputError } from '../graphql/errors';
+import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
+import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
+import { auditRepository, type AuditRow } from './audit.repository';
+
+/** What a mutation fills in as it learns it: where it acted and on which ids. */
+export interface AuditDraft {
+  actorId: number | null;
+  actorUsername: string | null;
+  actorRole: Role | null;
+  jurisdictionId: number | null;
+  targetType: string | null;
+  targetIds: string[];
+  detail: Record<string, unknown> | null;
+}
+
+async function write(
+  db: EntityManager,
+  ctx: Context,
+  action: string,
+  draft: AuditDraft,
+  outcome: 'SUCCESS' | 'FAILURE',
+  errorCode: string | null,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_entry (actor_id, actor_username, actor_role, jurisdiction_id, action, target_type, target_ids,
+       outcome, error_code, detail, request_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [
+      draft.actorId,
+      draft.actorUsername,
+      draft.actorRole,
+      draft.jurisdictionId,
+      action,
+      draft.targetType,
+      draft.targetIds,
+      outcome,
+      errorCode,
+      draft.detail,
+      ctx.requestId,
+    ],
+  );
+}
+
+/**
+ * Runs a mutation in one transaction and records it in the audit trail: on success in the same
+ * transaction as the change; on failure, after the rollback, with the error's code.
+ */
+export async function audited<T>(
+  ctx: Context,
+  action: string,
+  capability: Capability | null,
+  work: (tx: EntityManager, draft: AuditDraft) => Promise<T>,
+): Promise<T> {
+  const actor = ctx.actor;
+  const draft: AuditDraft = {
+    actorId: actor?.userId ?? null,
+    actorUsername: actor?.username ?? null,
+    actorRole: actor && capability ? actingRole(actor, capability) : null,
+    jurisdictionId: actor?.jurisdictionId ?? null,
+    targetType: null,
+    targetIds: [],
+    detail: null,
+  };
+  try {
+    return await ctx.dataSource.transaction(async (tx) => {
+      const result = await work(tx, draft);
+      await write(tx, ctx, action, draft, 'SUCCESS', null);
+      return result;
+    });
+  } catch (error) {
+    const code = error instanceof AppError ? error.code : 'INTERNAL_SERVER_ERROR';
+    await write(ctx.dataSource.manager, ctx, action, draft, 'FAILURE', code).catch((failure) =>
+      logger().error({ err: failure, action, requestId: ctx.requestId }, 'could not record a failed mutation'),
+    );
+    throw error;
+  }
+}
+
+export interface AuditListArgs {
+  under?: string | null;
+  action?: string | null;
+  username?: string | null;
+  outcome?: 'SUCCESS' | 'FAILURE' | null;
+  from?: Date | null;
+  to?: Date | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** The audit trail of the caller's subtree (or of `under` in it), newest first. */
+export async function auditTrail(ctx: Context, args: AuditListArgs): Promise<Page<AuditRow>> {
+  requireCapability(ctx, Capability.READ_AUDIT);
+  const under = args.under ? await jurisdictionService.get(ctx, args.under, 'under') : await jurisdictionService.home(ctx);
+  const first = pageSize(args.first);
+  const beforeId = decodeCursor(args.after, (key) => /^\d{1,18}$/.test(key));
+  if (args.from && args.to && args.from > args.to) throw new BadUserInputError('to', 'must not be before from');
+  const filter = {
+    underPath: under.path,
+    action: args.action?.trim() || null,
+    actorUsername: args.username?.trim().toLowerCase() || null,
+    outcome: args.outcome ?? null,
+    from: args.from ?? null,
+    to: args.to ?? null,
+  };
+  const rows = await auditRepository.search(ctx.dataSource.manager, filter, beforeId, first + 1);
+  return toPage(rows, first, (row) => row.id, () => auditRepository.count(ctx.dataSource.manager, filter));
+}

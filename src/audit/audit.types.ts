@@ -1,0 +1,48 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Role } from '../access/roles';
+import { connectionTypes } from '../graphql/pagination';
+
+export enum AuditOutcomeValue {
+  SUCCESS = 'SUCCESS',
+  FAILURE = 'FAILURE',
+}
+registerEnumType(AuditOutcomeValue, { name: 'AuditOutcome' });
+
+@ObjectType('AuditEntry', { description: 'One mutation as it happened.' })
+export class AuditEntryNode {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  at: Date;
+
+  @Field(() => String, { nullable: true, description: 'Who: the username (as typed, for a failed sign-in).' })
+  actorUsername: string | null;
+
+  @Field(() => Role, { nullable: true, description: 'The role under which the user acted.' })
+  actorRole: Role | null;
+
+  @Field({ description: 'What: the mutation.' })
+  action: string;
+
+  @Field(() => String, { nullable: true })
+  targetType: string | null;
+
+  @Field(() => [String], { description: 'On which records.' })
+  targetIds: string[];
+
+  @Field(() => AuditOutcomeValue)
+  outcome: AuditOutcomeValue;
+
+  @Field(() => String, { nullable: true, description: 'The error code of a failed attempt.' })
+  errorCode: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'What changed (never a password).' })
+  detail: Record<string, unknown> | null;
+
+  @Field(() => String, { nullable: true })
+  requestId: string | null;
+}
+
+export const { Edge: AuditEntryEdge, Connection: AuditEntryConnection } = connectionTypes(AuditEntryNode, 'AuditEntry');

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  production: boolean;
+  port: number;
+  /** A real PostgreSQL server; when absent the embedded database under `dataDir` is used. */
+  databaseUrl: string | null;
+  /** HMAC secret for access tokens; outside production a per-data-directory secret is generated. */
+  jwtSecret: string | null;
+  tokenTtlSeconds: number;
+  dataDir: string;
+  embeddedPgPort: number;
+  logLevel: LogLevel;
+  statementTimeoutMs: number;
+  dbPoolSize: number;
+  maxQueryDepth: number;
+  maxQueryCost: number;
+  maxPageSize: number;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Configuration error: ${variable} ${message}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** The checkout: the nearest folder above this file holding package.json (source or compiled). */
+export function projectRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${raw}")`);
+  }
+  return raw as T;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
+  return value;
+}
+
+function databaseUrl(env: Env, production: boolean): string | null {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') {
+    if (production) throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production');
+    return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user:password@host:port/database)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must use the postgres:// scheme (got "${url.protocol}")`);
+  }
+  if (url.pathname.length <= 1) throw new ConfigError('DATABASE_URL', 'must name a database');
+  return raw;
+}
+
+function jwtSecret(env: Env, production: boolean): string | null {
+  const raw = env.JWT_SECRET;
+  if (raw === undefined || raw === '') {
+    if (production) throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
+    return null;
+  }
+  if (raw.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters long');
+  return raw;
+}
+
+/** Reads and validates the environment once; throws a ConfigError naming the variable on a bad value. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');
+  const production = nodeEnv === 'production';
+  return Object.freeze({
+    nodeEnv,
+    production,
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    databaseUrl: databaseUrl(env, production),
+    jwtSecret: jwtSecret(env, production),
+    tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
+    dataDir: path.resolve(env.YIYANG_DATA_DIR || path.join(projectRoot(), '.data')),
+    embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    logLevel: oneOf<LogLevel>(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      nodeEnv === 'test' ? 'silent' : 'info',
+    ),
+    statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
+    maxQueryDepth: integer(env, 'MAX_QUERY_DEPTH', 12, 2, 50),
+    maxQueryCost: integer(env, 'MAX_QUERY_COST', 20_000, 10, 10_000_000),
+    maxPageSize: integer(env, 'MAX_PAGE_SIZE', 100, 1, 10_000),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+  });
+}
+
+let current: Config | null = null;
+
+/** The process-wide configuration, read from the environment on first use. */
+export function config(): Config {
+  current ??= loadConfig();
+  return current;
+}
+
+/** Replaces the process-wide configuration (tests and CLIs that build their own). */
+export function setConfig(next: Config): void {
+  current = next;
+}

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
+import { User } from '../users/user.entity';
+import { StatementLogger } from './query-counter';
+
+export const ENTITIES = [Jurisdiction, User, AuditEntry];
+
+// Compiled: dist/src/db → dist/migrations/*.js; from source: src/db → migrations/*.ts.
+export const MIGRATIONS = [path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}')].map((glob) =>
+  glob.replace(/\\/g, '/'),
+);
+
+export interface DataSourceOptions {
+  url: string;
+  poolSize?: number;
+  /** Per-statement limit in ms; 0 for none (imports, rebuilds). */
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
+/** A DataSource over PostgreSQL with the project's entities and migrations; `synchronize` stays off. */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logger: new StatementLogger(),
+    maxQueryExecutionTime: 1000,
+    extra: {
+      max: options.poolSize ?? 10,
+      statement_timeout: options.statementTimeoutMs ?? 0,
+      application_name: options.applicationName ?? 'yiyang',
+    },
+  });
+}
+
+/** Runs `work` in one transaction: everything it writes commits together or not at all. */
+export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return dataSource.transaction(work);
+}

@@ -1,0 +1,21 @@
+import type { DataSource } from 'typeorm';
+import type { Actor } from '../access/actor';
+
+/** What every resolver and service receives first: the caller, the database and per-request loaders. */
+export interface Context {
+  actor: Actor | null;
+  dataSource: DataSource;
+  requestId: string;
+  /** Per-request instances, keyed by the factory that makes them (see `loader`). */
+  loaders: Map<unknown, unknown>;
+}
+
+/** The per-request instance that `factory` makes; a loader never outlives its request. */
+export function loader<T>(ctx: Context, factory: (ctx: Context) => T): T {
+  let instance = ctx.loaders.get(factory) as T | undefined;
+  if (instance === undefined) {
+    instance = factory(ctx);
+    ctx.loaders.set(factory, instance);
+  }
+  return instance;
+}

@@ -1,0 +1,20 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { buildSchema } from 'type-graphql';
+import { AuditResolver } from '../audit/audit.resolver';
+import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
+import { UserResolver } from '../users/user.resolver';
+import { accessShield } from './rules';
+
+export const RESOLVERS = [JurisdictionResolver, UserResolver, AuditResolver] as const;
+
+/** The schema the server serves: resolvers with the access shield applied. */
+export async function buildApiSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ resolvers: RESOLVERS, validate: false });
+  return applyMiddleware(schema, accessShield());
+}
+
+/** The SDL committed as schema/schema.graphql. */
+export function printApiSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,76 @@
+import type { EntityManager } from 'typeorm';
+import type { JurisdictionLevel } from './division-codes';
+import type { Jurisdiction } from './jurisdiction.entity';
+
+const COLUMNS = `id, code, name, level, parent_id AS "parentId", path::text AS path,
+  town_kind AS "townKind", village_kind AS "villageKind",
+  city_count AS "cityCount", county_count AS "countyCount", town_count AS "townCount",
+  village_count AS "villageCount"`;
+
+export interface JurisdictionFilter {
+  /** Code of the node whose strict descendants are listed. */
+  underCode: string;
+  level: JurisdictionLevel | null;
+  /** Matched anywhere in the name, literally. */
+  nameContains: string | null;
+}
+
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+// Division codes carry their ancestry as a prefix (the importer enforces it), and `code` is
+// COLLATE "C": a subtree is one contiguous range of the code index, already in list order.
+function filterSql(filter: JurisdictionFilter, params: unknown[]): string {
+  params.push(`${filter.underCode}%`, filter.underCode);
+  const clauses = [`code LIKE $${params.length - 1}`, `code <> $${params.length}`];
+  if (filter.level) {
+    params.push(filter.level);
+    clauses.push(`level = $${params.length}`);
+  }
+  if (filter.nameContains) {
+    params.push(`%${likeLiteral(filter.nameContains)}%`);
+    clauses.push(`name LIKE $${params.length}`);
+  }
+  return clauses.join(' AND ');
+}
+
+export const jurisdictionRepository = {
+  async byIds(db: EntityManager, ids: readonly number[]): Promise<Jurisdiction[]> {
+    return db.query(`SELECT ${COLUMNS} FROM jurisdiction WHERE id = ANY($1::int[])`, [ids]);
+  },
+
+  async byCodes(db: EntityManager, codes: readonly string[]): Promise<Jurisdiction[]> {
+    return db.query(`SELECT ${COLUMNS} FROM jurisdiction WHERE code = ANY($1::text[])`, [codes]);
+  },
+
+  /** The first `limit` children after `afterCode` of each parent, in code order, in one statement. */
+  async childrenOf(db: EntityManager, parentIds: readonly number[], afterCode: string | null, limit: number): Promise<Jurisdiction[]> {
+    return db.query(
+      `SELECT c.* FROM unnest($1::int[]) AS p(id)
+       CROSS JOIN LATERAL (
+         SELECT ${COLUMNS} FROM jurisdiction j
+         WHERE j.parent_id = p.id AND ($2::text IS NULL OR j.code > $2::text)
+         ORDER BY j.code LIMIT $3
+       ) c`,
+      [parentIds, afterCode, limit],
+    );
+  },
+
+  async search(db: EntityManager, filter: JurisdictionFilter, afterCode: string | null, limit: number): Promise<Jurisdiction[]> {
+    const params: unknown[] = [];
+    let where = filterSql(filter, params);
+    if (afterCode) {
+      params.push(afterCode);
+      where += ` AND code > $${params.length}`;
+    }
+    params.push(limit);
+    return db.query(`SELECT ${COLUMNS} FROM jurisdiction WHERE ${where} ORDER BY code LIMIT $${params.length}`, params);
+  },
+
+  async count(db: EntityManager, filter: JurisdictionFilter): Promise<number> {
+    const params: unknown[] = [];
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM jurisdiction WHERE ${filterSql(filter, params)}`, params);
+    return n;
+  },
+};

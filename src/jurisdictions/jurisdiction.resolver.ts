@@ -1,0 +1,59 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../graphql/context';
+import { connectionCost } from '../graphql/limits';
+import { JurisdictionLevel } from './division-codes';
+import type { Jurisdiction } from './jurisdiction.entity';
+import { jurisdictionService } from './jurisdiction.service';
+import { DescendantCounts, JurisdictionConnection, JurisdictionNode, JurisdictionRef } from './jurisdiction.types';
+
+@Resolver(() => JurisdictionNode)
+export class JurisdictionResolver {
+  @Query(() => JurisdictionNode, {
+    nullable: true,
+    description: 'A node of the caller’s subtree by its division code. FORBIDDEN outside the subtree.',
+  })
+  jurisdiction(@Ctx() ctx: Context, @Arg('code') code: string): Promise<Jurisdiction> {
+    return jurisdictionService.get(ctx, code);
+  }
+
+  @Query(() => JurisdictionConnection, {
+    complexity: connectionCost,
+    description: 'Nodes below `under` (default: the caller’s home), in code order, filtered by level and name.',
+  })
+  jurisdictions(
+    @Ctx() ctx: Context,
+    @Arg('under', () => String, { nullable: true, description: 'Code of the node to list below; default the caller’s home.' })
+    under: string | null,
+    @Arg('level', () => JurisdictionLevel, { nullable: true }) level: JurisdictionLevel | null,
+    @Arg('search', () => String, { nullable: true, description: 'Part of the name, matched literally.' }) search: string | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 1 to MAX_PAGE_SIZE (default 20).' }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ) {
+    return jurisdictionService.list(ctx, { under, level, search, first, after });
+  }
+
+  @FieldResolver(() => JurisdictionRef, { nullable: true, description: 'Null for a province.' })
+  parent(@Ctx() ctx: Context, @Root() node: Jurisdiction) {
+    return jurisdictionService.parent(ctx, node);
+  }
+
+  @FieldResolver(() => [JurisdictionRef], { description: 'Every ancestor, province first.' })
+  ancestors(@Ctx() ctx: Context, @Root() node: Jurisdiction) {
+    return jurisdictionService.ancestors(ctx, node);
+  }
+
+  @FieldResolver(() => JurisdictionConnection, { complexity: connectionCost })
+  children(
+    @Ctx() ctx: Context,
+    @Root() node: Jurisdiction,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 1 to MAX_PAGE_SIZE (default 20).' }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ) {
+    return jurisdictionService.children(ctx, node, first, after);
+  }
+
+  @FieldResolver(() => DescendantCounts)
+  descendantCounts(@Root() node: Jurisdiction): DescendantCounts {
+    return jurisdictionService.descendantCounts(node);
+  }
+}

@@ -1,0 +1,126 @@
+import { codeInScope } from '../access/actor';
+import { requireActor } from '../access/scope';
+import { loader, type Context } from '../graphql/context';
+import { BadUserInputError, ForbiddenError, NotFoundError } from '../graphql/errors';
+import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
+import { JurisdictionLevel, LEVELS, levelOfCode, pathOfCode } from './division-codes';
+import type { Jurisdiction } from './jurisdiction.entity';
+import { childrenLoader, jurisdictionByCodeLoader, jurisdictionByIdLoader } from './jurisdiction.loaders';
+import { jurisdictionRepository } from './jurisdiction.repository';
+import type { DescendantCounts, JurisdictionRef } from './jurisdiction.types';
+
+export interface JurisdictionListArgs {
+  under?: string | null;
+  level?: JurisdictionLevel | null;
+  search?: string | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+const isCode = (key: string) => levelOfCode(key) !== null;
+
+/** A division code from the client, or BAD_USER_INPUT naming the argument. */
+export function parseCode(code: string, field: string): string {
+  const trimmed = code.trim();
+  if (levelOfCode(trimmed) === null) {
+    throw new BadUserInputError(field, 'must be a division code of 2, 4, 6, 9 or 12 digits');
+  }
+  return trimmed;
+}
+
+function ref(node: Jurisdiction): JurisdictionRef {
+  return { code: node.code, name: node.name, level: node.level };
+}
+
+export const jurisdictionService = {
+  /** The node with this code in the caller's subtree; FORBIDDEN outside it whether or not it exists. */
+  async get(ctx: Context, rawCode: string, field = 'code'): Promise<Jurisdiction> {
+    const actor = requireActor(ctx);
+    const code = parseCode(rawCode, field);
+    if (!codeInScope(actor, code)) throw new ForbiddenError();
+    const node = await loader(ctx, jurisdictionByCodeLoader).load(code);
+    if (!node) throw new NotFoundError(`Jurisdiction ${code}`);
+    return node;
+  },
+
+  /** Nodes below `under` (default: the caller's home), filtered by level and name, in code order. */
+  async list(ctx: Context, args: JurisdictionListArgs): Promise<Page<Jurisdiction>> {
+    const under = args.under ? await this.get(ctx, args.under, 'under') : await this.home(ctx);
+    const first = pageSize(args.first);
+    const afterCode = decodeCursor(args.after, isCode);
+    const search = args.search?.trim() || null;
+    if (search !== null && search.length > 50) throw new BadUserInputError('search', 'must be at most 50 characters');
+    const filter = { underCode: under.code, level: args.level ?? null, nameContains: search };
+    const rows = await jurisdictionRepository.search(ctx.dataSource.manager, filter, afterCode, first + 1);
+    return toPage(rows, first, (row) => row.code, () =>
+      search === null ? countBelow(under, filter.level ?? 'ALL') : jurisdictionRepository.count(ctx.dataSource.manager, filter),
+    );
+  },
+
+  /** The caller's home jurisdiction. */
+  async home(ctx: Context): Promise<Jurisdiction> {
+    const actor = requireActor(ctx);
+    const node = await loader(ctx, jurisdictionByIdLoader).load(actor.jurisdictionId);
+    if (!node) throw new NotFoundError(`Jurisdiction ${actor.jurisdictionCode}`);
+    return node;
+  },
+
+  async byId(ctx: Context, id: number): Promise<Jurisdiction | null> {
+    return loader(ctx, jurisdictionByIdLoader).load(id);
+  },
+
+  /** A page of the node's children in code order (batched across sibling nodes of a list). */
+  async children(ctx: Context, node: Jurisdiction, first?: number | null, after?: string | null): Promise<Page<Jurisdiction>> {
+    const size = pageSize(first);
+    const afterCode = decodeCursor(after, isCode);
+    const rows = await loader(ctx, childrenLoader).load({ parentId: node.id, afterCode, limit: size + 1 });
+    return toPage(rows, size, (row) => row.code, () => countBelow(node, childLevel(node.level)));
+  },
+
+  async parent(ctx: Context, node: Jurisdiction): Promise<JurisdictionRef | null> {
+    if (node.parentId === null) return null;
+    const parent = await loader(ctx, jurisdictionByIdLoader).load(node.parentId);
+    return parent && ref(parent);
+  },
+
+  /** Every ancestor, province first: a breadcrumb of code, name and level. */
+  async ancestors(ctx: Context, node: Jurisdiction): Promise<JurisdictionRef[]> {
+    const codes = pathOfCode(node.code).slice(0, -1);
+    const nodes = await loader(ctx, jurisdictionByCodeLoader).loadMany(codes);
+    return nodes.filter((n): n is Jurisdiction => n !== null && !(n instanceof Error)).map(ref);
+  },
+
+  descendantCounts(node: Jurisdiction): DescendantCounts {
+    return {
+      cities: node.cityCount,
+      counties: node.countyCount,
+      towns: node.townCount,
+      villages: node.villageCount,
+      total: node.cityCount + node.countyCount + node.townCount + node.villageCount,
+    };
+  },
+};
+
+// Every child sits exactly one level down, so a node's children are its descendants of that level.
+function childLevel(level: JurisdictionLevel): JurisdictionLevel | null {
+  return LEVELS[LEVELS.indexOf(level) + 1] ?? null;
+}
+
+function countBelow(node: Jurisdiction, level: JurisdictionLevel | null | 'ALL'): number {
+  const counts = jurisdictionService.descendantCounts(node);
+  switch (level) {
+    case 'ALL':
+      return counts.total;
+    case null:
+    case JurisdictionLevel.PROVINCE:
+      return 0;
+    case JurisdictionLevel.CITY:
+      return counts.cities;
+    case JurisdictionLevel.COUNTY:
+      return counts.counties;
+    case JurisdictionLevel.TOWN:
+      return counts.towns;
+    case JurisdictionLevel.VILLAGE:
+      return counts.villages;
+  }
+}

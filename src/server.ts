@@ -1,0 +1,127 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import depthLimit from 'graphql-depth-limit';
+import type { DataSource } from 'typeorm';
+import type { Config } from './config';
+import { logger } from './config/logger';
+import { countingStatements, statementsSoFar } from './db/query-counter';
+import type { Context } from './graphql/context';
+import { UnauthenticatedError } from './graphql/errors';
+import { formatError } from './graphql/format-error';
+import { costLimitPlugin } from './graphql/limits';
+import { buildApiSchema } from './graphql/schema';
+import { userService } from './users/user.service';
+
+export interface Server {
+  httpServer: http.Server;
+  /** Stops taking requests, lets in-flight ones finish, then resolves. */
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+// One JSON log line per operation; outside production the response also says how many SQL statements it took.
+function requestLogPlugin(exposeStatementCount: boolean): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ request, response, errors }) {
+          const statements = statementsSoFar();
+          if (exposeStatementCount && response.body.kind === 'single' && statements !== null) {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: statements };
+          }
+          logger().info(
+            {
+              requestId: contextValue.requestId,
+              user: contextValue.actor?.username ?? null,
+              operation: request.operationName ?? null,
+              ms: Number(process.hrtime.bigint() - started) / 1e6,
+              sqlStatements: statements,
+              errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+            },
+            'graphql',
+          );
+        },
+      };
+    },
+  };
+}
+
+/** Builds the HTTP server: /graphql, /health and /ready. Call `listen` on `httpServer`. */
+export async function createServer(dataSource: DataSource, cfg: Config): Promise<Server> {
+  const schema = await buildApiSchema();
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  let draining = false;
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: !cfg.production,
+    includeStacktraceInErrorResponses: !cfg.production,
+    validationRules: [depthLimit(cfg.maxQueryDepth)],
+    formatError,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: cfg.shutdownGraceMs }),
+      costLimitPlugin(schema, cfg.maxQueryCost),
+      requestLogPlugin(!cfg.production),
+      ...(cfg.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    if (draining) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
+    try {
+      await dataSource.query('SELECT 1');
+      res.json({ status: 'ready' });
+    } catch (error) {
+      logger().warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'database unavailable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    (req, res, next) => {
+      const given = req.header('x-request-id');
+      const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+      res.setHeader('x-request-id', requestId);
+      res.locals.requestId = requestId;
+      countingStatements(() => next());
+    },
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<Context> => {
+        const ctx: Context = { actor: null, dataSource, requestId: res.locals.requestId as string, loaders: new Map() };
+        const header = req.header('authorization');
+        if (header) {
+          const match = /^Bearer\s+(\S+)$/i.exec(header);
+          if (!match) throw new UnauthenticatedError('Send the token as Authorization: Bearer <token>');
+          ctx.actor = await userService.authenticate(ctx, match[1]);
+        }
+        return ctx;
+      },
+    }),
+  );
+
+  return {
+    httpServer,
+    async stop() {
+      draining = true;
+      await apollo.stop();
+    },
+  };
+}

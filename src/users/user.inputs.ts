@@ -1,0 +1,38 @@
+import { Field, InputType } from 'type-graphql';
+import { Role } from '../access/roles';
+
+@InputType()
+export class CreateUserInput {
+  @Field({ description: 'Lower case letters, digits and . _ @ -, 3 to 64 characters.' })
+  username: string;
+
+  @Field({ description: 'At least 10 characters.' })
+  password: string;
+
+  @Field({ description: 'Division code of the home jurisdiction: at or below the caller’s.' })
+  jurisdictionCode: string;
+
+  @Field(() => [Role], { description: 'Roles the caller may grant.' })
+  roles: Role[];
+
+  @Field(() => String, { nullable: true })
+  displayName?: string | null;
+}
+
+@InputType({ description: 'Fields left out stay as they are.' })
+export class UpdateUserInput {
+  @Field()
+  username: string;
+
+  @Field(() => String, { nullable: true })
+  jurisdictionCode?: string | null;
+
+  @Field(() => [Role], { nullable: true })
+  roles?: Role[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  active?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  displayName?: string | null;
+}

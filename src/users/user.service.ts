@@ -1,0 +1,223 @@
+import type { Actor } from '../access/actor';
+import { Capability, Role, grantableBy } from '../access/roles';
+import { requireActor, requireCapability } from '../access/scope';
+import { audited } from '../audit/audit.service';
+import type { Context } from '../graphql/context';
+import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError } from '../graphql/errors';
+import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
+import type { JurisdictionLevel } from '../jurisdictions/division-codes';
+import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
+import type { CreateUserInput, UpdateUserInput } from './user.inputs';
+import { checkPasswordPolicy, decoyHash, hashPassword, verifyPassword } from './password';
+import { issueToken, verifyToken, type IssuedToken } from './token';
+import { userRepository, type UserRow } from './user.repository';
+
+const USERNAME = /^[a-z0-9][a-z0-9._@-]{2,63}$/;
+
+function parseUsername(raw: string, field: string): string {
+  const username = raw.trim().toLowerCase();
+  if (!USERNAME.test(username)) {
+    throw new BadUserInputError(field, 'must be 3 to 64 lower-case letters, digits or . _ @ -, starting with a letter or digit');
+  }
+  return username;
+}
+
+function parseDisplayName(raw: string | null | undefined, field: string): string | null {
+  const name = raw?.trim() || null;
+  if (name !== null && name.length > 100) throw new BadUserInputError(field, 'must be at most 100 characters');
+  return name;
+}
+
+function checkGrantable(actor: Actor, roles: readonly Role[], field: string): Role[] {
+  const unique = [...new Set(roles)];
+  if (unique.length === 0) throw new BadUserInputError(field, 'must name at least one role');
+  const grantable = new Set(grantableBy(actor.roles));
+  if (unique.some((role) => !grantable.has(role))) throw new ForbiddenError(`You may not grant ${unique.filter((r) => !grantable.has(r)).join(', ')}`);
+  return Object.values(Role).filter((role) => unique.includes(role));
+}
+
+const NOT_IN_SCOPE = 'No such user in your jurisdiction';
+
+export interface UserListArgs {
+  under?: string | null;
+  role?: Role | null;
+  active?: boolean | null;
+  search?: string | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export const userService = {
+  /** The actor a token stands for, or UNAUTHENTICATED when the token, the user or the password is no longer good. */
+  async authenticate(ctx: Pick<Context, 'dataSource'>, token: string): Promise<Actor> {
+    const claims = verifyToken(token);
+    const row = await userRepository.actorById(ctx.dataSource.manager, claims.userId);
+    if (!row || !row.active || row.passwordVersion !== claims.passwordVersion) {
+      throw new UnauthenticatedError('The token is no longer valid: sign in again');
+    }
+    return {
+      userId: row.id,
+      username: row.username,
+      roles: row.roles,
+      jurisdictionId: row.jurisdictionId,
+      jurisdictionCode: row.jurisdictionCode,
+      jurisdictionPath: row.jurisdictionPath,
+      jurisdictionLevel: row.jurisdictionLevel as JurisdictionLevel,
+    };
+  },
+
+  /** A token for a user whose password matches; the same answer for an unknown user, a wrong password and an inactive account. */
+  async login(ctx: Context, rawUsername: string, password: string): Promise<IssuedToken & { user: UserRow }> {
+    const username = rawUsername.trim().toLowerCase();
+    return audited(ctx, 'login', null, async (tx, draft) => {
+      draft.actorUsername = username.slice(0, 64);
+      draft.targetType = 'User';
+      const user = await userRepository.credentialsByUsername(tx, username);
+      if (user) {
+        draft.actorId = user.id;
+        draft.jurisdictionId = user.jurisdictionId;
+        draft.targetIds = [user.username];
+      }
+      const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+      if (!user || !matches || !user.active) throw new UnauthenticatedError('Wrong username or password');
+      const { passwordHash: _hash, ...profile } = user;
+      return { ...issueToken(user.id, user.passwordVersion), user: profile };
+    });
+  },
+
+  async me(ctx: Context): Promise<UserRow> {
+    const actor = requireActor(ctx);
+    const [row] = await userRepository.byIds(ctx.dataSource.manager, [actor.userId]);
+    return row;
+  },
+
+  /** A user whose home lies in the caller's subtree; FORBIDDEN otherwise, whether or not the user exists. */
+  async get(ctx: Context, rawUsername: string): Promise<UserRow> {
+    const actor = requireActor(ctx);
+    requireCapability(ctx, Capability.READ_USERS);
+    const username = parseUsername(rawUsername, 'username');
+    const user = await userRepository.byUsernameUnder(ctx.dataSource.manager, username, actor.jurisdictionPath);
+    if (!user) throw new ForbiddenError(NOT_IN_SCOPE);
+    return user;
+  },
+
+  /** Users whose home lies below (or at) `under`, default the caller's home, by username. */
+  async list(ctx: Context, args: UserListArgs): Promise<Page<UserRow>> {
+    requireCapability(ctx, Capability.READ_USERS);
+    const under = args.under ? await jurisdictionService.get(ctx, args.under, 'under') : await jurisdictionService.home(ctx);
+    const first = pageSize(args.first);
+    const after = decodeCursor(args.after, (key) => USERNAME.test(key));
+    const search = args.search?.trim().toLowerCase() || null;
+    if (search !== null && search.length > 64) throw new BadUserInputError('search', 'must be at most 64 characters');
+    const filter = { underPath: under.path, role: args.role ?? null, active: args.active ?? null, usernameContains: search };
+    const rows = await userRepository.search(ctx.dataSource.manager, filter, after, first + 1);
+    return toPage(rows, first, (row) => row.username, () => userRepository.count(ctx.dataSource.manager, filter));
+  },
+
+  /** Creates a user at or below the caller's jurisdiction, with roles the caller may grant. */
+  async create(ctx: Context, input: CreateUserInput): Promise<UserRow> {
+    const actor = requireActor(ctx);
+    return audited(ctx, 'createUser', Capability.MANAGE_USERS, async (tx, draft) => {
+      requireCapability(ctx, Capability.MANAGE_USERS);
+      draft.targetType = 'User';
+      const username = parseUsername(input.username, 'input.username');
+      draft.targetIds = [username];
+      checkPasswordPolicy(input.password, 'input.password');
+      const displayName = parseDisplayName(input.displayName, 'input.displayName');
+      const home = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
+      draft.jurisdictionId = home.id;
+      const roles = checkGrantable(actor, input.roles, 'input.roles');
+      draft.detail = { jurisdictionCode: home.code, roles };
+      const created = await userRepository.insert(tx, {
+        username,
+        displayName,
+        passwordHash: await hashPassword(input.password),
+        jurisdictionId: home.id,
+        roles,
+      });
+      if (!created) throw new ConflictError(`The username ${username} is taken`, 'input.username');
+      return created;
+    });
+  },
+
+  /** Changes another user's roles, home, name or active flag; the caller must be able to grant every role involved. */
+  async update(ctx: Context, input: UpdateUserInput): Promise<UserRow> {
+    const actor = requireActor(ctx);
+    return audited(ctx, 'updateUser', Capability.MANAGE_USERS, async (tx, draft) => {
+      requireCapability(ctx, Capability.MANAGE_USERS);
+      draft.targetType = 'User';
+      const username = parseUsername(input.username, 'input.username');
+      draft.targetIds = [username];
+      const target = await this.lockManaged(ctx, tx, username);
+      draft.jurisdictionId = target.jurisdictionId;
+      const changes: Parameters<typeof userRepository.update>[2] = {};
+      const changingSelf = target.id === actor.userId;
+      if (input.roles != null) {
+        if (changingSelf) throw new BadUserInputError('input.roles', 'you cannot change your own roles');
+        changes.roles = checkGrantable(actor, input.roles, 'input.roles');
+      }
+      if (input.active != null) {
+        if (changingSelf && !input.active) throw new BadUserInputError('input.active', 'you cannot deactivate yourself');
+        changes.active = input.active;
+      }
+      if (input.jurisdictionCode != null) {
+        if (changingSelf) throw new BadUserInputError('input.jurisdictionCode', 'you cannot move yourself');
+        const home = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
+        changes.jurisdictionId = home.id;
+      }
+      if (input.displayName !== undefined) changes.displayName = parseDisplayName(input.displayName, 'input.displayName');
+      draft.detail = {
+        ...(changes.roles ? { roles: changes.roles, previousRoles: target.roles } : {}),
+        ...(changes.active !== undefined ? { active: changes.active } : {}),
+        ...(input.jurisdictionCode != null ? { jurisdictionCode: input.jurisdictionCode } : {}),
+      };
+      return userRepository.update(tx, target.id, changes);
+    });
+  },
+
+  /** Sets a new password for a user the caller manages; their tokens stop working. */
+  async resetPassword(ctx: Context, rawUsername: string, newPassword: string): Promise<UserRow> {
+    return audited(ctx, 'resetPassword', Capability.MANAGE_USERS, async (tx, draft) => {
+      requireCapability(ctx, Capability.MANAGE_USERS);
+      draft.targetType = 'User';
+      const username = parseUsername(rawUsername, 'username');
+      draft.targetIds = [username];
+      const target = await this.lockManaged(ctx, tx, username);
+      draft.jurisdictionId = target.jurisdictionId;
+      checkPasswordPolicy(newPassword, 'newPassword');
+      return userRepository.update(tx, target.id, { passwordHash: await hashPassword(newPassword) });
+    });
+  },
+
+  /** Changes the caller's own password after checking the current one; returns a fresh token. */
+  async changePassword(ctx: Context, currentPassword: string, newPassword: string): Promise<IssuedToken & { user: UserRow }> {
+    const actor = requireActor(ctx);
+    return audited(ctx, 'changePassword', null, async (tx, draft) => {
+      draft.targetType = 'User';
+      draft.targetIds = [actor.username];
+      const stored = await userRepository.passwordHashById(tx, actor.userId);
+      if (!stored || !(await verifyPassword(currentPassword, stored))) {
+        throw new BadUserInputError('currentPassword', 'is not your current password');
+      }
+      checkPasswordPolicy(newPassword, 'newPassword');
+      if (newPassword === currentPassword) throw new BadUserInputError('newPassword', 'must differ from the current password');
+      const user = await userRepository.update(tx, actor.userId, { passwordHash: await hashPassword(newPassword) });
+      return { ...issueToken(user.id, user.passwordVersion), user };
+    });
+  },
+
+  // A user the caller may manage: in the subtree, and holding only roles the caller could grant.
+  async lockManaged(ctx: Context, tx: Parameters<typeof userRepository.byUsernameUnder>[0], username: string): Promise<UserRow> {
+    const actor = requireActor(ctx);
+    const target = await userRepository.byUsernameUnder(tx, username, actor.jurisdictionPath, true);
+    if (!target) throw new ForbiddenError(NOT_IN_SCOPE);
+    const grantable = new Set(grantableBy(actor.roles));
+    if (target.roles.some((role) => !grantable.has(role))) throw new ForbiddenError('You may not manage a user with these roles');
+    return target;
+  },
+
+  /** Roles the caller may give to others. */
+  grantableRoles(ctx: Context): Role[] {
+    return grantableBy(requireActor(ctx).roles);
+  },
+};
