@@ -1,0 +1,88 @@
+import type { DataSource } from 'typeorm';
+import type { Role } from '../../src/access/roles';
+import {
+  JurisdictionLevel,
+  levelOfCode,
+  parentCodeOf,
+  pathOfCode,
+  townKindOf,
+  villageKindOf,
+} from '../../src/jurisdictions/division-codes';
+import { recountDescendants } from '../../src/jurisdictions/division-import.service';
+import { hashPassword } from '../../src/users/password';
+import { issueToken } from '../../src/users/token';
+
+/** Inserts nodes (parents before children) with level, path and kinds derived from their codes, then recounts. */
+export async function insertJurisdictions(db: DataSource, nodes: [code: string, name: string][]): Promise<void> {
+  for (const [code, name] of nodes) {
+    const level = levelOfCode(code)!;
+    await db.query(
+      `INSERT INTO jurisdiction (code, name, level, parent_id, path, town_kind, village_kind)
+       VALUES ($1, $2, $3, (SELECT id FROM jurisdiction WHERE code = $4), $5::ltree, $6, $7)`,
+      [
+        code,
+        name,
+        level,
+        parentCodeOf(code),
+        pathOfCode(code).join('.'),
+        level === JurisdictionLevel.TOWN ? townKindOf(code, name) : null,
+        level === JurisdictionLevel.VILLAGE ? villageKindOf(code, name) : null,
+      ],
+    );
+  }
+  await recountDescendants(db, null);
+}
+
+/**
+ * A small slice of the real tree: 江都区 with two towns, a sibling county, a sibling city, and another
+ * province — enough for every scope relation (own node, descendant, ancestor, sibling, other province).
+ */
+export const SMALL_TREE: [string, string][] = [
+  ['32', '江苏省'],
+  ['3210', '扬州市'],
+  ['321012', '江都区'],
+  ['321012100', '仙女镇'],
+  ['321012100001', '东苑社区居委会'],
+  ['321012100002', '龙川社区居委会'],
+  ['321012101', '小纪镇'],
+  ['321012101200', '小纪村委会'],
+  ['321023', '宝应县'],
+  ['321023100', '安宜镇'],
+  ['321023100001', '城南社区居委会'],
+  ['3201', '南京市'],
+  ['320102', '玄武区'],
+  ['320102002', '梅园新村街道'],
+  ['320102002001', '梅园社区居委会'],
+  ['11', '北京市'],
+  ['1101', '市辖区'],
+  ['110101', '东城区'],
+  ['110101001', '东华门街道'],
+  ['110101001001', '多福巷社区居委会'],
+];
+
+export async function smallTree(db: DataSource): Promise<void> {
+  await insertJurisdictions(db, SMALL_TREE);
+}
+
+export const TEST_PASSWORD = 'test-password-1';
+let testHash: Promise<string> | null = null;
+
+export interface TestUser {
+  id: number;
+  username: string;
+  token: string;
+}
+
+/** A user at `code` with `roles` and a token; the password is TEST_PASSWORD. */
+export async function createUser(db: DataSource, code: string, roles: Role[], username?: string): Promise<TestUser> {
+  testHash ??= hashPassword(TEST_PASSWORD);
+  const name = username ?? `${roles.join('-').toLowerCase().replace(/_/g, '-')}@${code}`;
+  const [row] = await db.query(
+    `INSERT INTO app_user (username, password_hash, jurisdiction_id, roles)
+     SELECT $1, $2, id, $3::user_role[] FROM jurisdiction WHERE code = $4
+     RETURNING id, (extract(epoch FROM password_changed_at) * 1000)::float8 AS "passwordVersion"`,
+    [name, await testHash, roles, code],
+  );
+  if (!row) throw new Error(`no jurisdiction ${code} for test user ${name}`);
+  return { id: row.id, username: name, token: issueToken(row.id, row.passwordVersion).token };
+}

@@ -1,0 +1,93 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { loadConfig, setConfig, type Config } from '../../src/config';
+import { createDataSource } from '../../src/db/data-source';
+import { createServer, type Server } from '../../src/server';
+import { configureTokens } from '../../src/users/token';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data: T | null | undefined;
+  errors: { message: string; path?: string[]; extensions: { code: string; field?: string; [k: string]: unknown } }[] | undefined;
+  extensions: { sqlStatements?: number } | undefined;
+}
+
+export interface Harness {
+  db: DataSource;
+  url: string;
+  config: Config;
+  /** Sends one GraphQL operation over HTTP, as the holder of `token` (or anonymously). */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+}
+
+const TABLES = ['audit_entry', 'app_user', 'app_setting', 'jurisdiction'];
+
+async function workerDatabaseUrl(): Promise<string> {
+  const server = process.env.YIYANG_TEST_SERVER_URL;
+  const run = process.env.YIYANG_TEST_RUN;
+  if (!server || !run) throw new Error('the test database was not prepared: run the tests through jest (globalSetup)');
+  const name = `yiyang_test_${run}_w${process.env.JEST_WORKER_ID ?? '1'}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name}" TEMPLATE "yiyang_test_${run}_template"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * A real server on this worker's own database (migrated), reached over HTTP. Every test starts on
+ * empty tables and builds what it needs with the factories.
+ */
+export function useHarness(env: Record<string, string> = {}): Harness {
+  const harness = {} as Harness;
+  let server: Server;
+
+  beforeAll(async () => {
+    const config = loadConfig({ NODE_ENV: 'test', ...env });
+    setConfig(config);
+    configureTokens({ secret: 'test-secret-0123456789-0123456789-abcdef', ttlSeconds: config.tokenTtlSeconds });
+    const db = createDataSource({ url: await workerDatabaseUrl(), poolSize: 4, statementTimeoutMs: config.statementTimeoutMs });
+    await db.initialize();
+    server = await createServer(db, config);
+    await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
+    const { port } = server.httpServer.address() as AddressInfo;
+    Object.assign(harness, {
+      db,
+      config,
+      url: `http://127.0.0.1:${port}`,
+      async gql(query: string, variables?: Record<string, unknown>, token?: string | null) {
+        const response = await fetch(`${harness.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify({ query, variables }),
+        });
+        const body = (await response.json()) as { data?: unknown; errors?: GraphQLResponse['errors']; extensions?: GraphQLResponse['extensions'] };
+        return { status: response.status, data: body.data, errors: body.errors, extensions: body.extensions };
+      },
+    });
+  });
+
+  beforeEach(async () => {
+    await harness.db.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE`);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    if (harness.db?.isInitialized) await harness.db.destroy();
+  });
+
+  return harness;
+}
+
+/** The codes of the errors in a response, in order. */
+export function errorCodes(response: GraphQLResponse): string[] {
+  return (response.errors ?? []).map((e) => e.extensions.code);
+}
