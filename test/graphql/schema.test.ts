@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Role } from '../../src/access/roles';
+import { buildApiSchema, printApiSchema } from '../../src/graphql/schema';
+import { createUser, smallTree } from '../support/factories';
+import { errorCodes, useHarness } from '../support/harness';
+
+const h = useHarness({ MAX_QUERY_DEPTH: '8', MAX_QUERY_COST: '3000' });
+
+describe('the served schema', () => {
+  it('is the committed schema/schema.graphql (run npm run schema:emit after changing resolvers)', async () => {
+    const committed = fs.readFileSync(path.join(__dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8');
+    expect(printApiSchema(await buildApiSchema())).toBe(committed);
+  });
+});
+
+describe('limits and errors', () => {
+  it('refuses a query deeper than MAX_QUERY_DEPTH before running it', async () => {
+    await smallTree(h.db);
+    const user = await createUser(h.db, '32', [Role.ANALYST]);
+    const deep = `{ jurisdiction(code: "32") { children { edges { node { children { edges { node { children { edges { node { code } } } } } } } } } } }`;
+    const res = await h.gql(deep, {}, user.token);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0].message).toMatch(/exceeds maximum operation depth/);
+  });
+
+  it('refuses a query costlier than MAX_QUERY_COST before running it, with LIMIT_EXCEEDED', async () => {
+    await smallTree(h.db);
+    const user = await createUser(h.db, '32', [Role.ANALYST]);
+    const costly = `{ jurisdictions(first: 100) { edges { node { code name children(first: 100) { edges { node { code } } } } } } }`;
+    const res = await h.gql(costly, {}, user.token);
+    expect(res.status).toBe(400);
+    expect(errorCodes(res)).toEqual(['LIMIT_EXCEEDED']);
+    // Only the caller's sign-in lookup ran: nothing of the operation itself.
+    expect(res.extensions?.sqlStatements).toBe(1);
+  });
+
+  it('hides unexpected failures behind a generic error with a code', async () => {
+    await smallTree(h.db);
+    const user = await createUser(h.db, '32', [Role.ANALYST]);
+    await h.db.query(`ALTER TABLE jurisdiction RENAME COLUMN name TO name_hidden`);
+    try {
+      const res = await h.gql(`{ jurisdiction(code: "32") { code name } }`, {}, user.token);
+      expect(res.errors?.map((e) => [e.extensions.code, e.message])).toEqual([['INTERNAL_SERVER_ERROR', 'Internal server error']]);
+      expect(JSON.stringify(res.errors)).not.toMatch(/name_hidden|column|relation/);
+    } finally {
+      await h.db.query(`ALTER TABLE jurisdiction RENAME COLUMN name_hidden TO name`);
+    }
+  });
+
+  it('answers health and readiness', async () => {
+    expect(await (await fetch(`${h.url}/health`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${h.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+});
