@@ -16,6 +16,8 @@ export interface GraphQLResponse<T = any> {
 
 export interface Harness {
   db: DataSource;
+  /** This worker's database, for processes the test starts itself. */
+  databaseUrl: string;
   url: string;
   config: Config;
   /** Sends one GraphQL operation over HTTP, as the holder of `token` (or anonymously). */
@@ -54,13 +56,15 @@ export function useHarness(env: Record<string, string> = {}): Harness {
     const config = loadConfig({ NODE_ENV: 'test', ...env });
     setConfig(config);
     configureTokens({ secret: 'test-secret-0123456789-0123456789-abcdef', ttlSeconds: config.tokenTtlSeconds });
-    const db = createDataSource({ url: await workerDatabaseUrl(), poolSize: 4, statementTimeoutMs: config.statementTimeoutMs });
+    const databaseUrl = await workerDatabaseUrl();
+    const db = createDataSource({ url: databaseUrl, poolSize: 4, statementTimeoutMs: config.statementTimeoutMs });
     await db.initialize();
     server = await createServer(db, config);
     await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
     const { port } = server.httpServer.address() as AddressInfo;
     Object.assign(harness, {
       db,
+      databaseUrl,
       config,
       url: `http://127.0.0.1:${port}`,
       async gql(query: string, variables?: Record<string, unknown>, token?: string | null) {

@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { Role } from '../../src/access/roles';
+import { createUser, smallTree, TEST_PASSWORD } from '../support/factories';
+import { useHarness } from '../support/harness';
+
+const h = useHarness();
+const ROOT = path.join(__dirname, '..', '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForReady(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('the server did not become ready');
+}
+
+describe('the server process', () => {
+  it('on SIGTERM finishes the request in flight, refuses new ones and exits 0', async () => {
+    await smallTree(h.db);
+    const user = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_STAFF]);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const server = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', 'main.ts')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        DATABASE_URL: h.databaseUrl,
+        JWT_SECRET: 'shutdown-test-secret-0123456789-0123456789',
+        PORT: String(port),
+        LOG_LEVEL: 'silent',
+      },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+    try {
+      await waitForReady(url);
+      const login = await (
+        await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: `mutation { login(username: "${user.username}", password: "${TEST_PASSWORD}") { token } }` }),
+        })
+      ).json();
+      const token = (login as any).data.login.token;
+
+      // Hold the tree locked so that the next request is in flight when SIGTERM arrives.
+      const lock = h.db.createQueryRunner();
+      await lock.startTransaction();
+      await lock.query('LOCK TABLE jurisdiction IN ACCESS EXCLUSIVE MODE');
+      const inFlight = fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ jurisdiction(code: "321012") { name } }' }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      server.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await expect(fetch(`${url}/health`)).rejects.toThrow();
+      await lock.rollbackTransaction();
+      await lock.release();
+
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ data: { jurisdiction: { name: '江都区' } } });
+      expect(await exited).toBe(0);
+    } finally {
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+  }, 120_000);
+});
