@@ -2,7 +2,9 @@ import type { DataSource } from 'typeorm';
 import { Role } from '../src/access/roles';
 import { readSetting, writeSetting } from '../src/db/settings';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
+import { jurisdictionRepository } from '../src/jurisdictions/jurisdiction.repository';
 import { hashPassword } from '../src/users/password';
+import { userRepository } from '../src/users/user.repository';
 
 /** Demo only: every demo user signs in with this password. Never seed these in production. */
 export const DEMO_PASSWORD = 'yiyang-demo';
@@ -36,13 +38,15 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await dataSource.transaction(async (tx) => {
+    const homes = await jurisdictionRepository.byCodes(tx, DEMO_USERS.map((u) => u.jurisdictionCode));
     for (const user of DEMO_USERS) {
-      await tx.query(
-        `INSERT INTO app_user (username, display_name, password_hash, jurisdiction_id, roles)
-         SELECT $1, $2, $3, id, ARRAY[$4]::user_role[] FROM jurisdiction WHERE code = $5
-         ON CONFLICT (username) DO NOTHING`,
-        [demoUsername(user.role, user.jurisdictionCode), `Demo ${user.role}`, passwordHash, user.role, user.jurisdictionCode],
-      );
+      await userRepository.insert(tx, {
+        username: demoUsername(user.role, user.jurisdictionCode),
+        displayName: `Demo ${user.role}`,
+        passwordHash,
+        jurisdictionId: homes.find((home) => home.code === user.jurisdictionCode)!.id,
+        roles: [user.role],
+      });
     }
   });
   await writeSetting(dataSource, 'demo_seeded', { at: new Date().toISOString(), province: DEMO_PROVINCE });

@@ -20,9 +20,10 @@ export interface AuditDraft {
   detail: Record<string, unknown> | null;
 }
 
-async function write(
+/** Appends one entry to the trail (within `db`'s transaction when it has one). */
+export async function recordAudit(
   db: EntityManager,
-  ctx: Context,
+  requestId: string | null,
   action: string,
   draft: AuditDraft,
   outcome: 'SUCCESS' | 'FAILURE',
@@ -43,7 +44,7 @@ async function write(
       outcome,
       errorCode,
       draft.detail,
-      ctx.requestId,
+      requestId,
     ],
   );
 }
@@ -71,12 +72,12 @@ export async function audited<T>(
   try {
     return await ctx.dataSource.transaction(async (tx) => {
       const result = await work(tx, draft);
-      await write(tx, ctx, action, draft, 'SUCCESS', null);
+      await recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null);
       return result;
     });
   } catch (error) {
     const code = error instanceof AppError ? error.code : 'INTERNAL_SERVER_ERROR';
-    await write(ctx.dataSource.manager, ctx, action, draft, 'FAILURE', code).catch((failure) =>
+    await recordAudit(ctx.dataSource.manager, ctx.requestId, action, draft, 'FAILURE', code).catch((failure) =>
       logger().error({ err: failure, action, requestId: ctx.requestId }, 'could not record a failed mutation'),
     );
     throw error;

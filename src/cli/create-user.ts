@@ -1,9 +1,13 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { Role } from '../access/roles';
+import { recordAudit } from '../audit/audit.service';
 import { loadConfig, setConfig } from '../config';
 import { openDatabase } from '../db/database';
+import { jurisdictionRepository } from '../jurisdictions/jurisdiction.repository';
 import { checkPasswordPolicy, hashPassword } from '../users/password';
+import { userRepository } from '../users/user.repository';
+import { parseUsername } from '../users/user.service';
 
 const USAGE = `npm run user:create -- --username NAME --jurisdiction CODE --role ROLE [--role ROLE ...] [--display-name TEXT]
 The password is read from the YIYANG_PASSWORD environment variable, or from standard input.
@@ -33,11 +37,10 @@ async function main(): Promise<void> {
     process.stderr.write(`${USAGE}\n`);
     process.exit(values.help ? 0 : 1);
   }
-  const roles = values.role.map((r) => r.toUpperCase().replace(/-/g, '_'));
-  const unknown = roles.filter((r) => !(Object.values(Role) as string[]).includes(r));
+  const roles = values.role.map((r) => r.toUpperCase().replace(/-/g, '_')) as Role[];
+  const unknown = roles.filter((r) => !Object.values(Role).includes(r));
   if (unknown.length) throw new Error(`--role: unknown role ${unknown.join(', ')}`);
-  const username = values.username.trim().toLowerCase();
-  if (!/^[a-z0-9][a-z0-9._@-]{2,63}$/.test(username)) throw new Error('--username: 3 to 64 lower-case letters, digits or . _ @ -');
+  const username = parseUsername(values.username, '--username');
   const password = await readPassword();
   checkPasswordPolicy(password, 'password');
 
@@ -45,21 +48,34 @@ async function main(): Promise<void> {
   setConfig(cfg);
   const database = await openDatabase(cfg, { poolSize: 1, applicationName: 'yiyang-cli' });
   try {
-    const [row] = await database.dataSource.query(
-      `INSERT INTO app_user (username, display_name, password_hash, jurisdiction_id, roles)
-       SELECT $1, $2, $3, id, $4::user_role[] FROM jurisdiction WHERE code = $5
-       ON CONFLICT (username) DO NOTHING RETURNING id`,
-      [username, values['display-name'] ?? null, await hashPassword(password), roles, values.jurisdiction],
-    );
-    if (!row) {
-      const [exists] = await database.dataSource.query(`SELECT 1 FROM jurisdiction WHERE code = $1`, [values.jurisdiction]);
-      throw new Error(exists ? `--username: ${username} is taken` : `--jurisdiction: no jurisdiction ${values.jurisdiction} (import divisions first)`);
-    }
-    await database.dataSource.query(
-      `INSERT INTO audit_entry (actor_username, jurisdiction_id, action, target_type, target_ids, outcome, detail)
-       SELECT 'cli', id, 'createUser', 'User', ARRAY[$1], 'SUCCESS', $2 FROM jurisdiction WHERE code = $3`,
-      [username, { roles, jurisdictionCode: values.jurisdiction, via: 'user:create' }, values.jurisdiction],
-    );
+    await database.dataSource.transaction(async (tx) => {
+      const [home] = await jurisdictionRepository.byCodes(tx, [values.jurisdiction!]);
+      if (!home) throw new Error(`--jurisdiction: no jurisdiction ${values.jurisdiction} (import divisions first)`);
+      const created = await userRepository.insert(tx, {
+        username,
+        displayName: values['display-name'] ?? null,
+        passwordHash: await hashPassword(password),
+        jurisdictionId: home.id,
+        roles,
+      });
+      if (!created) throw new Error(`--username: ${username} is taken`);
+      await recordAudit(
+        tx,
+        null,
+        'createUser',
+        {
+          actorId: null,
+          actorUsername: 'user:create',
+          actorRole: null,
+          jurisdictionId: home.id,
+          targetType: 'User',
+          targetIds: [username],
+          detail: { jurisdictionCode: home.code, roles: created.roles },
+        },
+        'SUCCESS',
+        null,
+      );
+    });
     process.stdout.write(`created ${username} at ${values.jurisdiction} with ${roles.join(', ')}\n`);
   } finally {
     await database.close();

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { Capability, Role, grantableBy } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
@@ -14,7 +15,8 @@ import { userRepository, type UserRow } from './user.repository';
 
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{2,63}$/;
 
-function parseUsername(raw: string, field: string): string {
+/** A username in its stored form (trimmed, lower case), or BAD_USER_INPUT naming the field. */
+export function parseUsername(raw: string, field: string): string {
   const username = raw.trim().toLowerCase();
   if (!USERNAME.test(username)) {
     throw new BadUserInputError(field, 'must be 3 to 64 lower-case letters, digits or . _ @ -, starting with a letter or digit');
@@ -207,7 +209,7 @@ export const userService = {
   },
 
   // A user the caller may manage: in the subtree, and holding only roles the caller could grant.
-  async lockManaged(ctx: Context, tx: Parameters<typeof userRepository.byUsernameUnder>[0], username: string): Promise<UserRow> {
+  async lockManaged(ctx: Context, tx: EntityManager, username: string): Promise<UserRow> {
     const actor = requireActor(ctx);
     const target = await userRepository.byUsernameUnder(tx, username, actor.jurisdictionPath, true);
     if (!target) throw new ForbiddenError(NOT_IN_SCOPE);
