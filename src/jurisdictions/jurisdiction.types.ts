@@ -33,16 +33,7 @@ export class DescendantCounts {
 }
 
 @ObjectType('Jurisdiction', { description: 'A node of the administrative tree (行政区划) in the caller’s subtree.' })
-export class JurisdictionNode {
-  @Field({ description: 'Statistical division code at its level’s length (2, 4, 6, 9 or 12 digits).' })
-  code: string;
-
-  @Field()
-  name: string;
-
-  @Field(() => JurisdictionLevel)
-  level: JurisdictionLevel;
-
+export class JurisdictionNode extends JurisdictionRef {
   @Field(() => TownKind, { nullable: true, description: 'For TOWN nodes: 街道, 镇, 乡 or other.' })
   townKind: TownKind | null;
 

@@ -1,21 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../src/db/embedded';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CHILD = ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test', 'support', 'embedded-child.ts')];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function run(args: string[]): { child: ChildProcess; output: Promise<string>; firstLine: Promise<string> } {
   const child = spawn(process.execPath, [...CHILD, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' } });

@@ -1,22 +1,12 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../src/db/embedded';
 import { Role } from '../../src/access/roles';
 import { createUser, smallTree, TEST_PASSWORD } from '../support/factories';
 import { useHarness } from '../support/harness';
 
 const h = useHarness();
 const ROOT = path.join(__dirname, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForReady(url: string): Promise<void> {
   const deadline = Date.now() + 60_000;
