@@ -86,3 +86,51 @@ export async function createUser(db: DataSource, code: string, roles: Role[], us
   if (!row) throw new Error(`no jurisdiction ${code} for test user ${name}`);
   return { id: row.id, username: name, token: issueToken(row.id, row.passwordVersion).token };
 }
+
+/** The rows of every table the harness empties before each test, as `captureTables` found them. */
+export type TableRows = { table: string; rows: unknown[]; identity: boolean }[];
+
+// The tables harness.ts empties before each test (its TABLES); keep the two lists in step.
+const FIXTURE_TABLES = [
+  { table: 'jurisdiction', identity: true },
+  { table: 'app_user', identity: true },
+  { table: 'audit_entry', identity: true },
+  { table: 'app_setting', identity: false },
+];
+
+/**
+ * Every row of the harness's tables, ids and timestamps included. A file that runs many small cases on
+ * one fixture builds it once, captures it, and puts it back with `restoreTables` after each reset;
+ * tokens issued for its users stay valid, since ids and password_changed_at come back unchanged.
+ */
+export async function captureTables(db: DataSource): Promise<TableRows> {
+  const captured: TableRows = [];
+  for (const { table, identity } of FIXTURE_TABLES) {
+    const [{ rows }] = await db.query(`SELECT coalesce(jsonb_agg(t), '[]'::jsonb) AS rows FROM ${table} t`);
+    captured.push({ table, rows, identity });
+  }
+  return captured;
+}
+
+/** Puts captured rows back into the (emptied) tables and moves each id sequence past them, in one statement. */
+export async function restoreTables(db: DataSource, captured: TableRows): Promise<void> {
+  const params: string[] = [];
+  const inserts: string[] = [];
+  const sequences: string[] = [];
+  captured.forEach(({ table, rows, identity }, i) => {
+    params.push(JSON.stringify(rows));
+    // Foreign keys are checked at the end of the statement, when every table is back.
+    inserts.push(
+      `t${i} AS (INSERT INTO ${table} ${identity ? 'OVERRIDING SYSTEM VALUE' : ''}
+       SELECT * FROM jsonb_populate_recordset(null::${table}, $${i + 1}::jsonb) RETURNING ${identity ? 'id' : '1 AS id'})`,
+    );
+    if (identity) sequences.push(`setval(pg_get_serial_sequence('${table}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM t${i}), false)`);
+  });
+  await db.query(`WITH ${inserts.join(',\n')} SELECT ${sequences.length ? sequences.join(', ') : '1'}`, params);
+}
+
+/** Empties the harness's tables as the harness does before each test, then restores the captured rows. */
+export async function resetTables(db: DataSource, captured: TableRows): Promise<void> {
+  await db.query(`TRUNCATE ${captured.map(({ table }) => table).join(', ')} RESTART IDENTITY CASCADE`);
+  await restoreTables(db, captured);
+}
