@@ -11,6 +11,7 @@ import {
 import { recountDescendants } from '../../src/jurisdictions/division-import.service';
 import { hashPassword } from '../../src/users/password';
 import { issueToken } from '../../src/users/token';
+import { TABLES } from './harness';
 
 /** Inserts nodes (parents before children) with level, path and kinds derived from their codes, then recounts. */
 export async function insertJurisdictions(db: DataSource, nodes: [code: string, name: string][]): Promise<void> {
@@ -90,13 +91,6 @@ export async function createUser(db: DataSource, code: string, roles: Role[], us
 /** The rows of every table the harness empties before each test, as `captureTables` found them. */
 export type TableRows = { table: string; rows: unknown[]; identity: boolean }[];
 
-// The tables harness.ts empties before each test (its TABLES); keep the two lists in step.
-const FIXTURE_TABLES = [
-  { table: 'jurisdiction', identity: true },
-  { table: 'app_user', identity: true },
-  { table: 'audit_entry', identity: true },
-  { table: 'app_setting', identity: false },
-];
 
 /**
  * Every row of the harness's tables, ids and timestamps included. A file that runs many small cases on
@@ -105,7 +99,7 @@ const FIXTURE_TABLES = [
  */
 export async function captureTables(db: DataSource): Promise<TableRows> {
   const captured: TableRows = [];
-  for (const { table, identity } of FIXTURE_TABLES) {
+  for (const { table, identity } of TABLES) {
     const [{ rows }] = await db.query(`SELECT coalesce(jsonb_agg(t), '[]'::jsonb) AS rows FROM ${table} t`);
     captured.push({ table, rows, identity });
   }

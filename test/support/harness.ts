@@ -24,7 +24,13 @@ export interface Harness {
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
 }
 
-const TABLES = ['audit_entry', 'app_user', 'app_setting', 'jurisdiction'];
+/** Every table a test may fill, parents first; the harness empties them all before each test. */
+export const TABLES: { table: string; identity: boolean }[] = [
+  { table: 'jurisdiction', identity: true },
+  { table: 'app_user', identity: true },
+  { table: 'audit_entry', identity: true },
+  { table: 'app_setting', identity: false },
+];
 
 async function workerDatabaseUrl(): Promise<string> {
   const server = process.env.YIYANG_TEST_SERVER_URL;
@@ -80,7 +86,7 @@ export function useHarness(env: Record<string, string> = {}): Harness {
   });
 
   beforeEach(async () => {
-    await harness.db.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE`);
+    await harness.db.query(`TRUNCATE ${TABLES.map(({ table }) => table).join(', ')} RESTART IDENTITY CASCADE`);
   });
 
   afterAll(async () => {
