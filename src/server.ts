@@ -67,6 +67,8 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     includeStacktraceInErrorResponses: !cfg.production,
     validationRules: [depthLimit(cfg.maxQueryDepth)],
     formatError,
+    // main.ts owns SIGTERM/SIGINT: drain HTTP, then close the database, then exit.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: cfg.shutdownGraceMs }),
       costLimitPlugin(schema, cfg.maxQueryCost),

