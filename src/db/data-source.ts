@@ -31,7 +31,8 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     synchronize: false,
     migrationsRun: false,
     logger: new StatementLogger(),
-    maxQueryExecutionTime: 1000,
+    // Imports and rebuilds (no statement timeout) are slow by design; API statements over 1 s are logged.
+    maxQueryExecutionTime: options.statementTimeoutMs ? 1000 : undefined,
     extra: {
       max: options.poolSize ?? 10,
       statement_timeout: options.statementTimeoutMs ?? 0,
