@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Role } from '../../src/access/roles';
+import { formatError } from '../../src/graphql/format-error';
 import { buildApiSchema, printApiSchema } from '../../src/graphql/schema';
 import { createUser, smallTree } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
@@ -53,5 +54,18 @@ describe('limits and errors', () => {
     const ready = await fetch(`${h.url}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+});
+
+describe('the statement timeout', () => {
+  it('is set on every pooled connection from STATEMENT_TIMEOUT_MS', async () => {
+    const [{ statement_timeout }] = await h.db.query('SHOW statement_timeout');
+    expect(statement_timeout).toBe(`${h.config.statementTimeoutMs / 1000}s`);
+  });
+
+  it('reaches the client as LIMIT_EXCEEDED, not as an internal error', () => {
+    const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    const formatted = formatError({ message: cancelled.message, path: ['jurisdictions'] }, cancelled);
+    expect(formatted).toEqual({ message: 'The request took too long and was stopped', path: ['jurisdictions'], extensions: { code: 'LIMIT_EXCEEDED' } });
   });
 });
