@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { useHarness } from '../support/harness';
 import { smallTree } from '../support/factories';
+import { ROOT, tsNodeArgs } from '../support/processes';
 
 const h = useHarness();
-const ROOT = path.join(__dirname, '..', '..');
 
 function cli(script: string, args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', 'cli', script), ...args], {
+  return spawnSync(process.execPath, tsNodeArgs(`src/cli/${script}`, ...args), {
     cwd: ROOT,
     env: { PATH: process.env.PATH, DATABASE_URL: h.databaseUrl, LOG_LEVEL: 'silent', ...env },
     encoding: 'utf8',

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
+import { ROOT, tsNodeArgs } from '../support/processes';
 
-const ROOT = path.join(__dirname, '..', '..');
 
 describe('configuration', () => {
   it('has working defaults for development', () => {
@@ -29,7 +29,7 @@ describe('configuration', () => {
   });
 
   it('stops the server process with a message naming the variable', () => {
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', 'main.ts')], {
+    const result = spawnSync(process.execPath, tsNodeArgs('src/main.ts'), {
       cwd: ROOT,
       env: { PATH: process.env.PATH, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) },
       encoding: 'utf8',

@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/db/embedded';
+import { ROOT, tsNodeArgs } from '../support/processes';
 
-const ROOT = path.join(__dirname, '..', '..');
-const CHILD = ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test', 'support', 'embedded-child.ts')];
 
 function run(args: string[]): { child: ChildProcess; output: Promise<string>; firstLine: Promise<string> } {
-  const child = spawn(process.execPath, [...CHILD, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' } });
+  const child = spawn(process.execPath, tsNodeArgs('test/support/embedded-child.ts', ...args), { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' } });
   let out = '';
   let err = '';
   let onLine: (line: string) => void = () => {};

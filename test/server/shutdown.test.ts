@@ -1,25 +1,12 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { freePort } from '../../src/db/embedded';
 import { Role } from '../../src/access/roles';
 import { createUser, smallTree, TEST_PASSWORD } from '../support/factories';
 import { useHarness } from '../support/harness';
+import { ROOT, tsNodeArgs, waitForReady } from '../support/processes';
 
 const h = useHarness();
-const ROOT = path.join(__dirname, '..', '..');
 
-async function waitForReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('the server did not become ready');
-}
 
 describe('the server process', () => {
   it('on SIGTERM finishes the request in flight, refuses new ones and exits 0', async () => {
@@ -27,7 +14,7 @@ describe('the server process', () => {
     const user = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_STAFF]);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const server = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', 'main.ts')], {
+    const server = spawn(process.execPath, tsNodeArgs('src/main.ts'), {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,

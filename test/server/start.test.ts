@@ -3,23 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/db/embedded';
+import { ROOT, tsNodeArgs, waitForReady } from '../support/processes';
 
-const ROOT = path.join(__dirname, '..', '..');
 
-async function waitForReady(url: string, exited: Promise<unknown>): Promise<void> {
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline && !gone) {
-    try {
-      if ((await fetch(`${url}/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the server did not become ready');
-}
 
 async function gql(url: string, query: string, token?: string): Promise<any> {
   const response = await fetch(`${url}/graphql`, {
@@ -33,7 +19,7 @@ async function gql(url: string, query: string, token?: string): Promise<any> {
 /** Starts the real entry point with no DATABASE_URL: the embedded database under `dataDir`. */
 async function startServer(dataDir: string) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, tsNodeArgs('src/main.ts'), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
