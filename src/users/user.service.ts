@@ -71,16 +71,17 @@ export const userService = {
   /** A token for a user whose password matches; the same answer for an unknown user, a wrong password and an inactive account. */
   async login(ctx: Context, rawUsername: string, password: string): Promise<IssuedToken & { user: UserRow }> {
     const username = rawUsername.trim().toLowerCase();
-    return audited(ctx, 'login', null, async (tx, draft) => {
+    // The slow hash runs before the transaction, so that sign-ins never hold a pooled connection for it.
+    const user = await userRepository.credentialsByUsername(ctx.dataSource.manager, username);
+    const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+    return audited(ctx, 'login', null, async (_tx, draft) => {
       draft.actorUsername = username.slice(0, 64);
       draft.targetType = 'User';
-      const user = await userRepository.credentialsByUsername(tx, username);
       if (user) {
         draft.actorId = user.id;
         draft.jurisdictionId = user.jurisdictionId;
         draft.targetIds = [user.username];
       }
-      const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
       if (!user || !matches || !user.active) throw new UnauthenticatedError('Wrong username or password');
       const { passwordHash: _hash, ...profile } = user;
       return { ...issueToken(user.id, user.passwordVersion), user: profile };
