@@ -17,11 +17,6 @@ export function actingRole(actor: Actor, capability: Capability): Role | null {
   return rolesWith(actor.roles, capability)[0] ?? null;
 }
 
-/** Whether a node with this ltree path lies in the actor's subtree (their home node included). */
-export function pathInScope(actor: Actor, path: string): boolean {
-  return path === actor.jurisdictionPath || path.startsWith(`${actor.jurisdictionPath}.`);
-}
-
 // Division codes carry their ancestry as a prefix, so a code's place relative to the actor's
 // home is known before any lookup: a denial for a code outside never depends on whether it exists.
 export function codeInScope(actor: Actor, code: string): boolean {

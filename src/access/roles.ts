@@ -32,13 +32,6 @@ export const ROLE_LABELS: Record<Role, string> = {
   ANALYST: 'BI / 数据分析 — aggregates only, never a person',
 };
 
-export const CAPABILITY_LABELS: Record<Capability, string> = {
-  READ_TREE: 'read the jurisdiction tree of the subtree (codes, names, kinds, counts)',
-  READ_USERS: 'read the user accounts of the subtree',
-  MANAGE_USERS: 'create users, change their roles, deactivate them, reset passwords',
-  READ_AUDIT: 'read the audit trail of the subtree',
-};
-
 const EVERYONE: Capability[] = [Capability.READ_TREE];
 const ADMIN: Capability[] = [...EVERYONE, Capability.READ_USERS, Capability.MANAGE_USERS, Capability.READ_AUDIT];
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { User } from '../users/user.entity';
@@ -39,9 +39,4 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       application_name: options.applicationName ?? 'yiyang',
     },
   });
-}
-
-/** Runs `work` in one transaction: everything it writes commits together or not at all. */
-export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  return dataSource.transaction(work);
 }

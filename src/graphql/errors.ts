@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'LIMIT_EXCEEDED'
   | 'INTERNAL_SERVER_ERROR';
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
+// LIMIT_EXCEEDED is raised before execution (query cost), where Apollo would otherwise answer 500.
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, LIMIT_EXCEEDED: 400 };
 
 /** A domain error: a stable code in `extensions.code`, a message meant for the client. */
 export class AppError extends GraphQLError {
@@ -58,7 +59,7 @@ export class ConflictError extends AppError {
 }
 
 export class LimitExceededError extends AppError {
-  constructor(message: string, field?: string) {
-    super('LIMIT_EXCEEDED', message, field ? { field } : {});
+  constructor(message: string, extra: Record<string, unknown> = {}) {
+    super('LIMIT_EXCEEDED', message, extra);
   }
 }

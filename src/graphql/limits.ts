@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { LimitExceededError } from './errors';
 import { DEFAULT_PAGE_SIZE } from './pagination';
 
 /** Cost of a connection field: its page size times the cost of one node. */
@@ -23,8 +24,9 @@ export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
             estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
           });
           if (cost > maxCost) {
-            throw new GraphQLError(`Query cost ${cost} is over the limit of ${maxCost}; ask for smaller pages or fewer fields`, {
-              extensions: { code: 'LIMIT_EXCEEDED', cost, maxCost, http: { status: 400 } },
+            throw new LimitExceededError(`Query cost ${cost} is over the limit of ${maxCost}; ask for smaller pages or fewer fields`, {
+              cost,
+              maxCost,
             });
           }
         },
