@@ -10,6 +10,8 @@ export interface Actor {
   jurisdictionCode: string;
   jurisdictionPath: string;
   jurisdictionLevel: JurisdictionLevel;
+  /** The organisation a SERVICE_PROVIDER works for; it sees only that organisation's facilities. */
+  organisationId: number | null;
 }
 
 /** The role under which the actor uses `capability` (the first that carries it), or null. */

@@ -18,6 +18,10 @@ export enum Capability {
   READ_USERS = 'READ_USERS',
   MANAGE_USERS = 'MANAGE_USERS',
   READ_AUDIT = 'READ_AUDIT',
+  READ_COVERAGE = 'READ_COVERAGE',
+  READ_FACILITIES = 'READ_FACILITIES',
+  EDIT_FACILITIES = 'EDIT_FACILITIES',
+  MANAGE_FACILITIES = 'MANAGE_FACILITIES',
 }
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -33,19 +37,23 @@ export const ROLE_LABELS: Record<Role, string> = {
 };
 
 const EVERYONE: Capability[] = [Capability.READ_TREE];
-const ADMIN: Capability[] = [...EVERYONE, Capability.READ_USERS, Capability.MANAGE_USERS, Capability.READ_AUDIT];
+const USER_ADMIN: Capability[] = [Capability.READ_USERS, Capability.MANAGE_USERS, Capability.READ_AUDIT];
+// Aggregate figures (coverage, facility counts) and the facility register of the subtree.
+const OVERSIGHT: Capability[] = [Capability.READ_COVERAGE, Capability.READ_FACILITIES];
+const FACILITY_OFFICE: Capability[] = [...OVERSIGHT, Capability.EDIT_FACILITIES, Capability.MANAGE_FACILITIES];
 
-// The one place that says what each role may do.
+// The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
+// facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
-  PLATFORM_ADMIN: ADMIN,
-  CIVIL_AFFAIRS_ADMIN: ADMIN,
-  CIVIL_AFFAIRS_STAFF: EVERYONE,
-  LEADERSHIP_OFFICE: EVERYONE,
-  FINANCE: EVERYONE,
-  VILLAGE_WORKER: EVERYONE,
-  SERVICE_PROVIDER: EVERYONE,
+  PLATFORM_ADMIN: [...EVERYONE, ...USER_ADMIN, ...OVERSIGHT],
+  CIVIL_AFFAIRS_ADMIN: [...EVERYONE, ...USER_ADMIN, ...FACILITY_OFFICE],
+  CIVIL_AFFAIRS_STAFF: [...EVERYONE, ...FACILITY_OFFICE],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT],
+  FINANCE: [...EVERYONE, ...OVERSIGHT],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT],
+  SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES],
   ASSESSOR: EVERYONE,
-  ANALYST: EVERYONE,
+  ANALYST: [...EVERYONE, Capability.READ_COVERAGE],
 };
 
 // Roles a user holding the key may give to others (always at or below their own jurisdiction).

@@ -1,11 +1,16 @@
 import path from 'node:path';
+import { types } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditEntry } from '../audit/audit-entry.entity';
+import { Facility, FacilityEvent, Organisation } from '../facilities/facility.entity';
 import { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { User } from '../users/user.entity';
 import { StatementLogger } from './query-counter';
 
-export const ENTITIES = [Jurisdiction, User, AuditEntry];
+export const ENTITIES = [Jurisdiction, User, AuditEntry, Organisation, Facility, FacilityEvent];
+
+// A `date` is a calendar day: keep it as YYYY-MM-DD instead of a Date at local midnight.
+types.setTypeParser(types.builtins.DATE, (value) => value);
 
 // Compiled: dist/src/db → dist/migrations/*.js; from source: src/db → migrations/*.ts.
 export const MIGRATIONS = [path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}')].map((glob) =>

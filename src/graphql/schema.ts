@@ -2,11 +2,21 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver';
+import { CoverageResolver, FacilityStatsResolver, JurisdictionCoverageResolver } from '../coverage/coverage.resolver';
+import { FacilityResolver } from '../facilities/facility.resolver';
 import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
 import { UserResolver } from '../users/user.resolver';
 import { accessShield } from './rules';
 
-export const RESOLVERS = [JurisdictionResolver, UserResolver, AuditResolver] as const;
+export const RESOLVERS = [
+  JurisdictionResolver,
+  UserResolver,
+  AuditResolver,
+  FacilityResolver,
+  JurisdictionCoverageResolver,
+  CoverageResolver,
+  FacilityStatsResolver,
+] as const;
 
 /** The schema the server serves: resolvers with the access shield applied. */
 export async function buildApiSchema(): Promise<GraphQLSchema> {

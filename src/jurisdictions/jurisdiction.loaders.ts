@@ -19,6 +19,16 @@ export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Juris
   });
 }
 
+/** All children of many parents in one statement (siblings to rank, children to compare). */
+export function allChildrenLoader(ctx: Context): DataLoader<number, Jurisdiction[]> {
+  return new DataLoader(async (parentIds) => {
+    const rows = await jurisdictionRepository.allChildrenOf(ctx.dataSource.manager, parentIds);
+    const byParent = new Map<number, Jurisdiction[]>(parentIds.map((id) => [id, []]));
+    for (const row of rows) byParent.get(row.parentId!)?.push(row);
+    return parentIds.map((id) => byParent.get(id) ?? []);
+  });
+}
+
 export interface ChildrenKey {
   parentId: number;
   afterCode: string | null;

@@ -57,6 +57,11 @@ export const jurisdictionRepository = {
     );
   },
 
+  /** Every child of each parent, in code order. */
+  async allChildrenOf(db: EntityManager, parentIds: readonly number[]): Promise<Jurisdiction[]> {
+    return db.query(`SELECT ${COLUMNS} FROM jurisdiction WHERE parent_id = ANY($1::int[]) ORDER BY code`, [parentIds]);
+  },
+
   async search(db: EntityManager, filter: JurisdictionFilter, afterCode: string | null, limit: number): Promise<Jurisdiction[]> {
     const params: unknown[] = [];
     let where = filterSql(filter, params);

@@ -5,7 +5,7 @@ import { BadUserInputError, ForbiddenError, NotFoundError } from '../graphql/err
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
 import { JurisdictionLevel, LEVELS, levelOfCode, pathOfCode } from './division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
-import { childrenLoader, jurisdictionByCodeLoader, jurisdictionByIdLoader } from './jurisdiction.loaders';
+import { allChildrenLoader, childrenLoader, jurisdictionByCodeLoader, jurisdictionByIdLoader } from './jurisdiction.loaders';
 import { jurisdictionRepository } from './jurisdiction.repository';
 import type { DescendantCounts, JurisdictionRef } from './jurisdiction.types';
 
@@ -75,6 +75,11 @@ export const jurisdictionService = {
     const afterCode = decodeCursor(after, isCode);
     const rows = await loader(ctx, childrenLoader).load({ parentId: node.id, afterCode, limit: size + 1 });
     return toPage(rows, size, (row) => row.code, () => countBelow(node, childLevel(node.level)));
+  },
+
+  /** Every child of the node in code order, unpaged (batched across nodes); for ranking and comparing siblings. */
+  async allChildren(ctx: Context, nodeId: number): Promise<Jurisdiction[]> {
+    return loader(ctx, allChildrenLoader).load(nodeId);
   },
 
   async parent(ctx: Context, node: Jurisdiction): Promise<JurisdictionRef | null> {

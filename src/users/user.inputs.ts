@@ -17,6 +17,12 @@ export class CreateUserInput {
 
   @Field(() => String, { nullable: true })
   displayName?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Credit code of the organisation the user works for; required with SERVICE_PROVIDER (it sees only that organisation’s facilities).',
+  })
+  organisationCreditCode?: string | null;
 }
 
 @InputType({ description: 'Fields left out stay as they are.' })
@@ -35,4 +41,7 @@ export class UpdateUserInput {
 
   @Field(() => String, { nullable: true })
   displayName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Credit code of the organisation the user works for.' })
+  organisationCreditCode?: string | null;
 }

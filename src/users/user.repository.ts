@@ -7,6 +7,8 @@ export interface UserRow {
   displayName: string | null;
   jurisdictionId: number;
   roles: Role[];
+  /** The organisation a SERVICE_PROVIDER works for. */
+  organisationId: number | null;
   active: boolean;
   /** password_changed_at in ms: tokens carry it and die with the password. */
   passwordVersion: number;
@@ -21,7 +23,7 @@ export interface ActorRow extends UserRow {
 }
 
 const COLUMNS = `u.id, u.username, u.display_name AS "displayName", u.jurisdiction_id AS "jurisdictionId",
-  u.roles::text[] AS roles, u.active, (extract(epoch FROM u.password_changed_at) * 1000)::float8 AS "passwordVersion",
+  u.roles::text[] AS roles, u.organisation_id AS "organisationId", u.active, (extract(epoch FROM u.password_changed_at) * 1000)::float8 AS "passwordVersion",
   u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
 
 export interface UserFilter {
@@ -114,14 +116,21 @@ export const userRepository = {
   /** Inserts the user; null when the username is taken. */
   async insert(
     db: EntityManager,
-    user: { username: string; displayName: string | null; passwordHash: string; jurisdictionId: number; roles: Role[] },
+    user: {
+      username: string;
+      displayName: string | null;
+      passwordHash: string;
+      jurisdictionId: number;
+      roles: Role[];
+      organisationId?: number | null;
+    },
   ): Promise<UserRow | null> {
     const [row] = await db.query(
-      `INSERT INTO app_user AS u (username, display_name, password_hash, jurisdiction_id, roles)
-       VALUES ($1, $2, $3, $4, $5::user_role[])
+      `INSERT INTO app_user AS u (username, display_name, password_hash, jurisdiction_id, roles, organisation_id)
+       VALUES ($1, $2, $3, $4, $5::user_role[], $6)
        ON CONFLICT (username) DO NOTHING
        RETURNING ${COLUMNS}`,
-      [user.username, user.displayName, user.passwordHash, user.jurisdictionId, user.roles],
+      [user.username, user.displayName, user.passwordHash, user.jurisdictionId, user.roles, user.organisationId ?? null],
     );
     return row ?? null;
   },
@@ -129,7 +138,14 @@ export const userRepository = {
   async update(
     db: EntityManager,
     id: number,
-    changes: { displayName?: string | null; jurisdictionId?: number; roles?: Role[]; active?: boolean; passwordHash?: string },
+    changes: {
+      displayName?: string | null;
+      jurisdictionId?: number;
+      roles?: Role[];
+      organisationId?: number | null;
+      active?: boolean;
+      passwordHash?: string;
+    },
   ): Promise<UserRow> {
     const sets: string[] = ['updated_at = now()'];
     const params: unknown[] = [id];
@@ -140,6 +156,7 @@ export const userRepository = {
     if (changes.displayName !== undefined) set('display_name', changes.displayName);
     if (changes.jurisdictionId !== undefined) set('jurisdiction_id', changes.jurisdictionId);
     if (changes.roles !== undefined) set('roles', changes.roles, '::user_role[]');
+    if (changes.organisationId !== undefined) set('organisation_id', changes.organisationId);
     if (changes.active !== undefined) set('active', changes.active);
     if (changes.passwordHash !== undefined) {
       set('password_hash', changes.passwordHash);

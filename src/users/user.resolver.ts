@@ -2,6 +2,8 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Mutation, Query, R
 import { Role } from '../access/roles';
 import type { Context } from '../graphql/context';
 import { connectionCost } from '../graphql/limits';
+import { facilityService } from '../facilities/facility.service';
+import { OrganisationNode } from '../facilities/facility.types';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
 import { CreateUserInput, UpdateUserInput } from './user.inputs';
@@ -75,6 +77,11 @@ export class UserResolver {
   @Mutation(() => LoginResult, { description: 'Changes the caller’s own password; returns a fresh token (older ones stop working).' })
   changePassword(@Ctx() ctx: Context, @Arg('currentPassword') currentPassword: string, @Arg('newPassword') newPassword: string) {
     return userService.changePassword(ctx, currentPassword, newPassword);
+  }
+
+  @FieldResolver(() => OrganisationNode, { nullable: true, description: 'The organisation a SERVICE_PROVIDER works for.' })
+  organisation(@Ctx() ctx: Context, @Root() user: UserRow) {
+    return user.organisationId === null ? null : facilityService.organisationById(ctx, user.organisationId);
   }
 
   @FieldResolver(() => JurisdictionNode, { description: 'The home jurisdiction: the user acts in its subtree.' })

@@ -3,6 +3,7 @@ import type { Actor } from '../access/actor';
 import { Capability, Role, grantableBy } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
+import { facilityService } from '../facilities/facility.service';
 import type { Context } from '../graphql/context';
 import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
@@ -49,6 +50,13 @@ export interface UserListArgs {
   after?: string | null;
 }
 
+// A service provider acts for an organisation: without one it would have nothing to work on.
+function checkOrganisation(roles: readonly Role[], organisationId: number | null): void {
+  if (roles.includes(Role.SERVICE_PROVIDER) && organisationId === null) {
+    throw new BadUserInputError('input.organisationCreditCode', 'a SERVICE_PROVIDER must belong to an organisation');
+  }
+}
+
 export const userService = {
   /** The actor a token stands for, or UNAUTHENTICATED when the token, the user or the password is no longer good. */
   async authenticate(ctx: Pick<Context, 'dataSource'>, token: string): Promise<Actor> {
@@ -65,6 +73,7 @@ export const userService = {
       jurisdictionCode: row.jurisdictionCode,
       jurisdictionPath: row.jurisdictionPath,
       jurisdictionLevel: row.jurisdictionLevel as JurisdictionLevel,
+      organisationId: row.organisationId,
     };
   },
 
@@ -130,13 +139,18 @@ export const userService = {
       const home = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
       draft.jurisdictionId = home.id;
       const roles = checkGrantable(actor, input.roles, 'input.roles');
-      draft.detail = { jurisdictionCode: home.code, roles };
+      const organisation = input.organisationCreditCode
+        ? await facilityService.organisationByCode(tx, input.organisationCreditCode, 'input.organisationCreditCode')
+        : null;
+      checkOrganisation(roles, organisation?.id ?? null);
+      draft.detail = { jurisdictionCode: home.code, roles, ...(organisation ? { organisation: organisation.creditCode } : {}) };
       const created = await userRepository.insert(tx, {
         username,
         displayName,
         passwordHash: await hashPassword(input.password),
         jurisdictionId: home.id,
         roles,
+        organisationId: organisation?.id ?? null,
       });
       if (!created) throw new ConflictError(`The username ${username} is taken`, 'input.username');
       return created;
@@ -169,10 +183,16 @@ export const userService = {
         changes.jurisdictionId = home.id;
       }
       if (input.displayName !== undefined) changes.displayName = parseDisplayName(input.displayName, 'input.displayName');
+      if (input.organisationCreditCode != null) {
+        const organisation = await facilityService.organisationByCode(tx, input.organisationCreditCode, 'input.organisationCreditCode');
+        changes.organisationId = organisation.id;
+      }
+      checkOrganisation(changes.roles ?? target.roles, changes.organisationId ?? target.organisationId);
       draft.detail = {
         ...(changes.roles ? { roles: changes.roles, previousRoles: target.roles } : {}),
         ...(changes.active !== undefined ? { active: changes.active } : {}),
         ...(input.jurisdictionCode != null ? { jurisdictionCode: input.jurisdictionCode } : {}),
+        ...(input.organisationCreditCode != null ? { organisation: input.organisationCreditCode } : {}),
       };
       return userRepository.update(tx, target.id, changes);
     });

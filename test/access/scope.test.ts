@@ -23,6 +23,7 @@ describe('requireScope', () => {
         jurisdictionCode: home.code,
         jurisdictionPath: home.path,
         jurisdictionLevel: home.level,
+        organisationId: null,
       },
     };
   }

@@ -9,6 +9,7 @@ import {
   villageKindOf,
 } from '../../src/jurisdictions/division-codes';
 import { recountDescendants } from '../../src/jurisdictions/division-import.service';
+import { creditCodeCheck } from '../../src/facilities/credit-code';
 import { hashPassword } from '../../src/users/password';
 import { issueToken } from '../../src/users/token';
 import { TABLES } from './harness';
@@ -75,17 +76,36 @@ export interface TestUser {
 }
 
 /** A user at `code` with `roles` and a token; the password is TEST_PASSWORD. */
-export async function createUser(db: DataSource, code: string, roles: Role[], username?: string): Promise<TestUser> {
+export async function createUser(
+  db: DataSource,
+  code: string,
+  roles: Role[],
+  username?: string,
+  options: { organisationId?: number } = {},
+): Promise<TestUser> {
   testHash ??= hashPassword(TEST_PASSWORD);
   const name = username ?? `${roles.join('-').toLowerCase().replace(/_/g, '-')}@${code}`;
   const [row] = await db.query(
-    `INSERT INTO app_user (username, password_hash, jurisdiction_id, roles)
-     SELECT $1, $2, id, $3::user_role[] FROM jurisdiction WHERE code = $4
+    `INSERT INTO app_user (username, password_hash, jurisdiction_id, roles, organisation_id)
+     SELECT $1, $2, id, $3::user_role[], $5 FROM jurisdiction WHERE code = $4
      RETURNING id, (extract(epoch FROM password_changed_at) * 1000)::float8 AS "passwordVersion"`,
-    [name, await testHash, roles, code],
+    [name, await testHash, roles, code, options.organisationId ?? null],
   );
   if (!row) throw new Error(`no jurisdiction ${code} for test user ${name}`);
   return { id: row.id, username: name, token: issueToken(row.id, row.passwordVersion).token };
+}
+
+/** A valid unified social credit code, distinct for each `n` (registered in 江都区). */
+export function testCreditCode(n: number): string {
+  const prefix = `52321012${String(n).padStart(9, '0')}`;
+  return prefix + creditCodeCheck(prefix);
+}
+
+/** Registers an organisation directly (as facility registration would) and returns its id. */
+export async function insertOrganisation(db: DataSource, n: number, name = `测试运营机构${n}`): Promise<{ id: number; creditCode: string; name: string }> {
+  const creditCode = testCreditCode(n);
+  const [row] = await db.query(`INSERT INTO organisation (credit_code, name) VALUES ($1, $2) RETURNING id`, [creditCode, name]);
+  return { id: row.id, creditCode, name };
 }
 
 /** The rows of every table the harness empties before each test, as `captureTables` found them. */

@@ -27,9 +27,14 @@ export interface Harness {
 /** Every table a test may fill, parents first; the harness empties them all before each test. */
 export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'jurisdiction', identity: true },
+  { table: 'organisation', identity: true },
   { table: 'app_user', identity: true },
   { table: 'audit_entry', identity: true },
   { table: 'app_setting', identity: false },
+  { table: 'facility', identity: true },
+  { table: 'facility_event', identity: true },
+  { table: 'rollup_value', identity: false },
+  { table: 'rollup_change', identity: false },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {

@@ -1,0 +1,90 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { DateScalar } from '../graphql/dates';
+import { connectionTypes } from '../graphql/pagination';
+import { FacilityEventKind, FacilityService, FacilityStatus, FacilityType, OperatingModel } from './facility-kinds';
+
+@ObjectType('Organisation', { description: 'A registered organisation that operates facilities (运营机构).' })
+export class OrganisationNode {
+  @Field({ description: '统一社会信用代码' })
+  creditCode: string;
+
+  @Field()
+  name: string;
+}
+
+@ObjectType({ description: 'Beds of a facility.' })
+export class FacilityBeds {
+  @Field(() => Int)
+  total: number;
+
+  @Field(() => Int, { description: '护理型床位' })
+  nursing: number;
+
+  @Field(() => Int, { description: '认知障碍(失智)照护床位' })
+  dementia: number;
+}
+
+@ObjectType('FacilityEvent', { description: 'One dated entry of a facility’s history; entries are never changed.' })
+export class FacilityEventNode {
+  @Field(() => FacilityEventKind)
+  kind: FacilityEventKind;
+
+  @Field(() => DateScalar, { description: 'The day it took effect.' })
+  occurredOn: string;
+
+  @Field(() => FacilityStatus, { nullable: true, description: 'The status before a TRANSITION.' })
+  fromStatus: FacilityStatus | null;
+
+  @Field(() => FacilityStatus, { description: 'The status after the entry.' })
+  status: FacilityStatus;
+
+  @Field(() => [FacilityService], { description: 'The services offered after the entry.' })
+  services: FacilityService[];
+
+  @Field(() => String, { nullable: true })
+  note: string | null;
+
+  @Field({ description: 'When it was recorded.' })
+  recordedAt: Date;
+}
+
+@ObjectType('Facility', { description: 'An elderly-care facility (养老服务设施).' })
+export class FacilityNode {
+  @Field(() => ID)
+  id: number;
+
+  @Field()
+  name: string;
+
+  @Field(() => FacilityType)
+  type: FacilityType;
+
+  @Field(() => OperatingModel, { nullable: true })
+  operatingModel: OperatingModel | null;
+
+  @Field(() => [FacilityService])
+  services: FacilityService[];
+
+  @Field(() => Float, { nullable: true, description: 'm²' })
+  floorAreaM2: number | null;
+
+  @Field(() => Int, { nullable: true })
+  staff: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Average diners a day (日均就餐人数).' })
+  dailyDiners: number | null;
+
+  @Field(() => FacilityStatus)
+  status: FacilityStatus;
+
+  @Field(() => DateScalar, { description: 'Since when it has had its status.' })
+  statusSince: string;
+
+  @Field()
+  createdAt: Date;
+
+  @Field()
+  updatedAt: Date;
+}
+
+export const { Edge: FacilityEdge, Connection: FacilityConnection } = connectionTypes(FacilityNode, 'Facility');

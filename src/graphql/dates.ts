@@ -1,0 +1,47 @@
+import { GraphQLScalarType, Kind } from 'graphql';
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether `text` is a real calendar day written YYYY-MM-DD. */
+export function isDay(text: string): boolean {
+  const match = DAY.exec(text);
+  if (!match) return false;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toISOString().slice(0, 10) === text;
+}
+
+function parseDay(value: unknown): string {
+  if (typeof value !== 'string' || !isDay(value)) throw new TypeError('Date must be a calendar day written YYYY-MM-DD');
+  return value;
+}
+
+/** A calendar day (YYYY-MM-DD) with no time zone: days in this product are days in China. */
+export const DateScalar = new GraphQLScalarType<string, string>({
+  name: 'Date',
+  description: 'A calendar day, YYYY-MM-DD (China Standard Time).',
+  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : parseDay(value)),
+  parseValue: parseDay,
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING) throw new TypeError('Date must be a string YYYY-MM-DD');
+    return parseDay(ast.value);
+  },
+});
+
+const CHINA_OFFSET_MS = 8 * 3600 * 1000;
+
+/** Today's date in China (UTC+8, no daylight saving). */
+export function todayInChina(now: Date = new Date()): string {
+  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The last day of the month of `day`. */
+export function monthEnd(day: string): string {
+  const [year, month] = day.split('-').map(Number);
+  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+}
+
+/** The first day of the month after the month of `day`. */
+export function nextMonthStart(day: string): string {
+  const [year, month] = day.split('-').map(Number);
+  return new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
+}
