@@ -36,6 +36,17 @@ describe('limits and errors', () => {
     expect(res.extensions?.sqlStatements).toBe(1);
   });
 
+  it('refuses variables that do not fit their type with BAD_USER_INPUT (HTTP 400), before anything runs', async () => {
+    await smallTree(h.db);
+    const user = await createUser(h.db, '32', [Role.ANALYST]);
+    const query = `query($day: Date, $first: Int) { jurisdiction(code: "32") { coverage(metric: VILLAGE_SERVICE, asOf: $day) { numerator } children(first: $first) { totalCount } } }`;
+    for (const variables of [{ day: '2025-02-30' }, { day: '20250101' }, { first: 'ten' }]) {
+      const res = await h.gql(query, variables, user.token);
+      expect([variables, res.status, errorCodes(res)]).toEqual([variables, 400, ['BAD_USER_INPUT']]);
+      expect(res.extensions?.sqlStatements).toBe(1);
+    }
+  });
+
   it('hides unexpected failures behind a generic error with a code', async () => {
     await smallTree(h.db);
     const user = await createUser(h.db, '32', [Role.ANALYST]);
