@@ -1,0 +1,208 @@
+import type { EntityManager } from 'typeorm';
+import { codeInScope } from '../access/actor';
+import { Capability } from '../access/roles';
+import { requireActor, requireCapability } from '../access/scope';
+import { loader, type Context } from '../graphql/context';
+import { isDay, monthEnd, nextMonthStart, todayInChina } from '../graphql/dates';
+import { BadUserInputError, ForbiddenError } from '../graphql/errors';
+import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
+import type { JurisdictionLevel } from '../jurisdictions/division-codes';
+import { parentCodeOf } from '../jurisdictions/division-codes';
+import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
+import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
+import { FacilityStatus, FacilityType } from '../facilities/facility-kinds';
+import { figureFamilyLoader, figureLoader } from './coverage.loaders';
+import { CoverageOrder, type CoverageFigure, type FacilityCount, type FacilityStats } from './coverage.types';
+import {
+  BED_KEYS,
+  COVERAGE_DEFINITIONS,
+  coveredKey,
+  currentFigures,
+  metricsFor,
+  unitCount,
+  type CoverageMetric,
+  type FacilityDayState,
+} from './metrics';
+import { rollupRepository, type DatedDelta, type FigureDelta } from './rollup.repository';
+import { coverageFlips, flipDifference, type FacilityHistoryEntry } from './timeline';
+
+export const MAX_TREND_MONTHS = 120;
+
+/** A facility's state as the roll-ups count it. */
+export interface FacilityFigureState extends FacilityDayState {
+  beds: { total: number; nursing: number; dementia: number };
+}
+
+export interface FacilityChange {
+  /** The jurisdiction the facility is located in. */
+  unit: { id: number; code: string; level: JurisdictionLevel };
+  before: FacilityFigureState | null;
+  after: FacilityFigureState;
+  /** Whether the facility's history gained an entry (registration, transition, services) that may move coverage. */
+  historyChanged: boolean;
+  /** Reads every history entry of the facilities in the unit, once the unit is locked. */
+  unitHistory: () => Promise<FacilityHistoryEntry[]>;
+}
+
+const rateOf = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);
+
+// a/b against c/d without floating point; a figure without units sorts after every figure with units.
+function compareRates(a: CoverageFigure, b: CoverageFigure): number {
+  if (a.denominator === 0 || b.denominator === 0) return (a.denominator === 0 ? 1 : 0) - (b.denominator === 0 ? 1 : 0);
+  return b.numerator * a.denominator - a.numerator * b.denominator;
+}
+
+function checkAsOf(asOf: string | null | undefined, field = 'asOf'): string | null {
+  if (asOf === null || asOf === undefined) return null;
+  if (!isDay(asOf)) throw new BadUserInputError(field, 'must be a day written YYYY-MM-DD');
+  const today = todayInChina();
+  if (asOf > today) throw new BadUserInputError(field, `must not be after today (${today})`);
+  return asOf === today ? null : asOf;
+}
+
+export const coverageService = {
+  /**
+   * Brings the stored roll-ups of the facility's unit and all its ancestors up to date with one
+   * change, inside the caller's transaction: today's figures, and the day-by-day coverage history
+   * from the facility's history (back-dated entries included).
+   */
+  async recordFacilityChange(tx: EntityManager, change: FacilityChange): Promise<void> {
+    const current = new Map<string, number>();
+    const add = (key: string, delta: number) => current.set(key, (current.get(key) ?? 0) + delta);
+    for (const [key, value] of currentFigures(change.after)) add(key, value);
+    if (change.before) for (const [key, value] of currentFigures(change.before)) add(key, -value);
+
+    const dated: DatedDelta[] = [];
+    const definitions = change.historyChanged ? metricsFor(change.after.type, change.unit.level) : [];
+    if (definitions.length > 0) {
+      await rollupRepository.lockUnit(tx, change.unit.id);
+      const history = await change.unitHistory();
+      const keys = definitions.map((definition) => coveredKey(definition.metric));
+      const stored = await rollupRepository.changesOf(tx, change.unit.id, keys);
+      for (const definition of definitions) {
+        const key = coveredKey(definition.metric);
+        for (const [day, delta] of flipDifference(coverageFlips(history, definition), stored.get(key)!)) {
+          dated.push({ key, day, delta });
+          add(key, delta);
+        }
+      }
+    }
+    const deltas: FigureDelta[] = [...current].filter(([, delta]) => delta !== 0).map(([key, delta]) => ({ key, delta }));
+    await rollupRepository.apply(tx, change.unit.code, deltas, dated);
+  },
+
+  /** A node's coverage today or at the end of `asOf`. */
+  async coverage(ctx: Context, node: Jurisdiction, metric: CoverageMetric, asOf?: string | null): Promise<CoverageFigure> {
+    requireReadable(ctx, node);
+    const day = checkAsOf(asOf);
+    const [figure] = await figuresOf(ctx, [node], metric, day);
+    return figure;
+  },
+
+  /** The node's place among its siblings by rate (1 = best; equal rates share a place), or null when the caller cannot see the siblings. */
+  async rank(ctx: Context, figure: CoverageFigure): Promise<{ rank: number; among: number } | null> {
+    const node = figure.jurisdiction;
+    const parentCode = parentCodeOf(node.code);
+    if (node.parentId === null || parentCode === null || !codeInScope(requireActor(ctx), parentCode)) return null;
+    const siblings = await jurisdictionService.allChildren(ctx, node.parentId);
+    const figures = await figuresOf(ctx, siblings, figure.metric, figure.live ? null : figure.asOf);
+    const self = figures.find((sibling) => sibling.jurisdiction.id === node.id) ?? figure;
+    return { rank: 1 + figures.filter((sibling) => compareRates(sibling, self) < 0).length, among: figures.length };
+  },
+
+  /** The node's children with their coverage, sorted and paged (offset cursors: a node has at most a few hundred children). */
+  async childCoverage(
+    ctx: Context,
+    node: Jurisdiction,
+    metric: CoverageMetric,
+    args: { asOf?: string | null; order?: CoverageOrder | null; first?: number | null; after?: string | null },
+  ): Promise<Page<CoverageFigure>> {
+    requireReadable(ctx, node);
+    const day = checkAsOf(args.asOf);
+    const first = pageSize(args.first);
+    const offset = Number(decodeCursor(args.after, (key) => /^[1-9]\d{0,5}$/.test(key)) ?? 0);
+    const children = await jurisdictionService.allChildren(ctx, node.id);
+    const figures = await figuresOf(ctx, children, metric, day);
+    const byCode = (a: CoverageFigure, b: CoverageFigure) => (a.jurisdiction.code < b.jurisdiction.code ? -1 : 1);
+    const order = args.order ?? CoverageOrder.RATE_DESC;
+    if (order === CoverageOrder.RATE_DESC) figures.sort((a, b) => compareRates(a, b) || b.numerator - a.numerator || byCode(a, b));
+    if (order === CoverageOrder.RATE_ASC) figures.sort((a, b) => -compareRates(a, b) || a.numerator - b.numerator || byCode(a, b));
+    const rows = figures.slice(offset, offset + first + 1).map((figure, i) => ({ figure, position: offset + i + 1 }));
+    const page = toPage(rows, first, (row) => String(row.position), () => figures.length);
+    return { ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.node.figure })), totalCount: figures.length };
+  },
+
+  /** Month-end figures from the month of `from` to the month of `to` (the last point is `to` itself). */
+  async trend(ctx: Context, node: Jurisdiction, metric: CoverageMetric, from: string, to: string): Promise<CoverageFigure[]> {
+    requireReadable(ctx, node);
+    if (!isDay(from)) throw new BadUserInputError('from', 'must be a day written YYYY-MM-DD');
+    if (!isDay(to)) throw new BadUserInputError('to', 'must be a day written YYYY-MM-DD');
+    const today = todayInChina();
+    if (to > today) throw new BadUserInputError('to', `must not be after today (${today})`);
+    if (from > to) throw new BadUserInputError('from', 'must not be after `to`');
+    const days: string[] = [];
+    for (let day = monthEnd(from); ; day = monthEnd(nextMonthStart(day))) {
+      days.push(day < to ? day : to);
+      if (day >= to) break;
+      if (days.length >= MAX_TREND_MONTHS) throw new BadUserInputError('to', `a trend spans at most ${MAX_TREND_MONTHS} months`);
+    }
+    const observedAt = new Date();
+    const changes = await rollupRepository.monthlyChanges(ctx.dataSource.manager, node.id, coveredKey(metric), to);
+    const denominator = unitCount(COVERAGE_DEFINITIONS[metric].unit, node);
+    let numerator = 0;
+    let next = 0;
+    return days.map((day) => {
+      const month = day.slice(0, 7);
+      while (next < changes.length && changes[next].month <= month) numerator += changes[next++].delta;
+      return { metric, jurisdiction: node, numerator, denominator, rate: rateOf(numerator, denominator), asOf: day, observedAt, live: day === today };
+    });
+  },
+
+  /** Facilities of the node's subtree by type and status, and beds in operation, today. */
+  async facilityStats(ctx: Context, node: Jurisdiction): Promise<FacilityStats> {
+    requireReadable(ctx, node);
+    const { rows, observedAt } = await loader(ctx, figureFamilyLoader).load(node.id);
+    const values = new Map(rows.map((row) => [row.key, row.value]));
+    const byTypeAndStatus: FacilityCount[] = [];
+    for (const type of Object.values(FacilityType)) {
+      for (const status of Object.values(FacilityStatus)) {
+        const count = values.get(`facilities:${type}:${status}`) ?? 0;
+        if (count !== 0) byTypeAndStatus.push({ type, status, count });
+      }
+    }
+    const total = values.get(BED_KEYS.total) ?? 0;
+    const nursing = values.get(BED_KEYS.nursing) ?? 0;
+    const dementia = values.get(BED_KEYS.dementia) ?? 0;
+    return {
+      byTypeAndStatus,
+      beds: { total, nursing, dementia, nursingShare: rateOf(nursing, total), dementiaShare: rateOf(dementia, total) },
+      observedAt,
+    };
+  },
+};
+
+function requireReadable(ctx: Context, node: Jurisdiction): void {
+  requireCapability(ctx, Capability.READ_COVERAGE);
+  if (!codeInScope(requireActor(ctx), node.code)) throw new ForbiddenError();
+}
+
+async function figuresOf(ctx: Context, nodes: readonly Jurisdiction[], metric: CoverageMetric, asOf: string | null): Promise<CoverageFigure[]> {
+  const key = coveredKey(metric);
+  const values = await loader(ctx, figureLoader).loadMany(nodes.map((node) => ({ nodeId: node.id, key, asOf })));
+  const unit = COVERAGE_DEFINITIONS[metric].unit;
+  return nodes.map((node, i) => {
+    const value = values[i];
+    if (value instanceof Error) throw value;
+    const denominator = unitCount(unit, node);
+    return {
+      metric,
+      jurisdiction: node,
+      numerator: value.value,
+      denominator,
+      rate: rateOf(value.value, denominator),
+      asOf: asOf ?? todayInChina(value.observedAt),
+      observedAt: value.observedAt,
+      live: asOf === null,
+    };
+  });
+}

@@ -1,0 +1,114 @@
+import type { EntityManager } from 'typeorm';
+import { pathOfCode } from '../jurisdictions/division-codes';
+
+export interface FigureDelta {
+  key: string;
+  delta: number;
+}
+
+export interface DatedDelta extends FigureDelta {
+  day: string;
+}
+
+export interface NodeValue {
+  nodeId: number;
+  key: string;
+  value: number;
+}
+
+// Namespace of the transaction-scoped advisory locks that serialise roll-up changes of one unit.
+const UNIT_LOCK = 7_300_001;
+
+
+const toNumber = (value: string | number) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`roll-up value ${value} is not a safe integer`);
+  return n;
+};
+
+export const rollupRepository = {
+  /** Serialises changes to one unit's roll-ups until the transaction ends. */
+  async lockUnit(tx: EntityManager, unitId: number): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [UNIT_LOCK, unitId]);
+  },
+
+  /**
+   * Adds the deltas to the node `code` and every ancestor: today's figures and, for dated deltas,
+   * the day-by-day history. Rows are touched in (node, key) order so that concurrent writers
+   * queue on shared ancestors instead of deadlocking.
+   */
+  async apply(tx: EntityManager, code: string, current: readonly FigureDelta[], dated: readonly DatedDelta[]): Promise<void> {
+    const codes = pathOfCode(code);
+    if (current.length > 0) {
+      await tx.query(
+        `INSERT INTO rollup_value AS r (node_id, key, value)
+         SELECT j.id, d.key, d.delta FROM jurisdiction j, unnest($2::text[], $3::bigint[]) AS d(key, delta)
+         WHERE j.code = ANY($1::text[])
+         ORDER BY j.id, d.key
+         ON CONFLICT (node_id, key) DO UPDATE SET value = r.value + EXCLUDED.value`,
+        [codes, current.map((d) => d.key), current.map((d) => d.delta)],
+      );
+    }
+    if (dated.length > 0) {
+      await tx.query(
+        `INSERT INTO rollup_change AS r (node_id, key, day, delta)
+         SELECT j.id, d.key, d.day, d.delta FROM jurisdiction j, unnest($2::text[], $3::date[], $4::bigint[]) AS d(key, day, delta)
+         WHERE j.code = ANY($1::text[])
+         ORDER BY j.id, d.key, d.day
+         ON CONFLICT (node_id, key, day) DO UPDATE SET delta = r.delta + EXCLUDED.delta`,
+        [codes, dated.map((d) => d.key), dated.map((d) => d.day), dated.map((d) => d.delta)],
+      );
+    }
+  },
+
+  /** The stored day-by-day changes of one node's figures, by key. */
+  async changesOf(db: EntityManager, nodeId: number, keys: readonly string[]): Promise<Map<string, Map<string, number>>> {
+    const rows: { key: string; day: string; delta: string }[] = await db.query(
+      `SELECT key, to_char(day, 'YYYY-MM-DD') AS day, delta FROM rollup_change
+       WHERE node_id = $1 AND key = ANY($2::text[]) AND delta <> 0`,
+      [nodeId, keys],
+    );
+    const byKey = new Map<string, Map<string, number>>(keys.map((key) => [key, new Map()]));
+    for (const row of rows) byKey.get(row.key)!.set(row.day, toNumber(row.delta));
+    return byKey;
+  },
+
+  /** Today's figures of the nodes for the keys (absent rows are zero). */
+  async values(db: EntityManager, nodeIds: readonly number[], keys: readonly string[]): Promise<NodeValue[]> {
+    const rows: { nodeId: number; key: string; value: string }[] = await db.query(
+      `SELECT node_id AS "nodeId", key, value FROM rollup_value WHERE node_id = ANY($1::int[]) AND key = ANY($2::text[])`,
+      [nodeIds, keys],
+    );
+    return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: toNumber(row.value) }));
+  },
+
+  /** Every non-zero figure of the nodes whose key starts with one of `prefixes`. */
+  async valuesWithPrefixes(db: EntityManager, nodeIds: readonly number[], prefixes: readonly string[]): Promise<NodeValue[]> {
+    const rows: { nodeId: number; key: string; value: string }[] = await db.query(
+      `SELECT node_id AS "nodeId", key, value FROM rollup_value
+       WHERE node_id = ANY($1::int[]) AND key LIKE ANY($2::text[]) AND value <> 0`,
+      [nodeIds, prefixes.map((prefix) => `${prefix}%`)],
+    );
+    return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: toNumber(row.value) }));
+  },
+
+  /** The figure `key` of the nodes as it stood at the end of `day`. */
+  async valuesAsOf(db: EntityManager, nodeIds: readonly number[], key: string, day: string): Promise<Map<number, number>> {
+    const rows: { nodeId: number; value: string }[] = await db.query(
+      `SELECT node_id AS "nodeId", sum(delta) AS value FROM rollup_change
+       WHERE node_id = ANY($1::int[]) AND key = $2 AND day <= $3::date GROUP BY node_id`,
+      [nodeIds, key, day],
+    );
+    return new Map(rows.map((row) => [row.nodeId, toNumber(row.value)]));
+  },
+
+  /** The net change of `key` per month up to `day`, oldest first (months without change left out). */
+  async monthlyChanges(db: EntityManager, nodeId: number, key: string, day: string): Promise<{ month: string; delta: number }[]> {
+    const rows: { month: string; delta: string }[] = await db.query(
+      `SELECT to_char(date_trunc('month', day), 'YYYY-MM') AS month, sum(delta) AS delta FROM rollup_change
+       WHERE node_id = $1 AND key = $2 AND day <= $3::date GROUP BY 1 ORDER BY 1`,
+      [nodeId, key, day],
+    );
+    return rows.map((row) => ({ month: row.month, delta: toNumber(row.delta) }));
+  },
+};
