@@ -4,6 +4,7 @@ import { readSetting, writeSetting } from '../src/db/settings';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { jurisdictionRepository } from '../src/jurisdictions/jurisdiction.repository';
 import { hashPassword } from '../src/users/password';
+import { DEMO_COUNTY, DEMO_ORGANISATIONS, seedDemoFacilities } from './demo-facilities';
 import { userRepository } from '../src/users/user.repository';
 
 /** Demo only: every demo user signs in with this password. Never seed these in production. */
@@ -31,10 +32,16 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
   return `${role.toLowerCase().replace(/_/g, '-')}@${jurisdictionCode}`;
 }
 
-/** Loads the demo data once into an empty database: Jiangsu's real tree and one user per role. */
+/**
+ * Loads the demo data once into an empty database: Jiangsu's real tree, one user per role, and the
+ * facilities of 江都区 with their histories (added on the next start to a database seeded before them).
+ */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
   const usernames = DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode));
-  if (await readSetting(dataSource, 'demo_seeded')) return { seeded: false, usernames };
+  if (await readSetting(dataSource, 'demo_seeded')) {
+    const added = await seedFacilitiesOnce(dataSource);
+    return { seeded: added, usernames };
+  }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await dataSource.transaction(async (tx) => {
@@ -50,5 +57,18 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     }
   });
   await writeSetting(dataSource, 'demo_seeded', { at: new Date().toISOString(), province: DEMO_PROVINCE });
+  await seedFacilitiesOnce(dataSource);
   return { seeded: true, usernames };
+}
+
+async function seedFacilitiesOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_facilities_seeded')) return false;
+  const facilities = await seedDemoFacilities(dataSource);
+  // The demo SERVICE_PROVIDER works for the first demo operator.
+  await dataSource.query(
+    `UPDATE app_user SET organisation_id = (SELECT id FROM organisation WHERE credit_code = $1) WHERE username = $2`,
+    [DEMO_ORGANISATIONS[0].creditCode, demoUsername(Role.SERVICE_PROVIDER, DEMO_COUNTY)],
+  );
+  await writeSetting(dataSource, 'demo_facilities_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, facilities });
+  return true;
 }

@@ -1,0 +1,64 @@
+import { DEMO_PASSWORD, seedDemo } from '../../seeds/demo';
+import { useHarness } from '../support/harness';
+
+const h = useHarness();
+jest.setTimeout(120_000);
+
+async function login(username: string): Promise<string> {
+  const res = await h.gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, { u: username, p: DEMO_PASSWORD });
+  expect(res.errors).toBeUndefined();
+  return res.data.login.token;
+}
+
+describe('the demo data', () => {
+  it('gives the demo county admin non-trivial coverage for every metric and town of 江都区, and is loaded once', async () => {
+    expect((await seedDemo(h.db)).seeded).toBe(true);
+    const token = await login('civil-affairs-admin@321012');
+    const metrics: string[] = ['VILLAGE_SERVICE', 'MEAL_SERVICE', 'COMMUNITY_STATION', 'TOWN_CENTER', 'COUNTY_GUIDANCE_CENTER'];
+    for (const metric of metrics) {
+      const res = await h.gql(
+        `query($metric: CoverageMetric!) { jurisdiction(code: "321012") {
+           coverage(metric: $metric) { numerator denominator }
+           lastYear: coverage(metric: $metric, asOf: "2024-06-30") { numerator }
+           childCoverage(metric: $metric, first: 100) { totalCount edges { node { jurisdiction { code } numerator denominator rank } } }
+         } }`,
+        { metric },
+        token,
+      );
+      expect(res.errors).toBeUndefined();
+      const { coverage, lastYear, childCoverage } = res.data.jurisdiction;
+      expect([metric, coverage.numerator > 0]).toEqual([metric, true]);
+      // Coverage grew over time: the history is not a copy of today.
+      expect([metric, lastYear.numerator <= coverage.numerator]).toEqual([metric, true]);
+      if (metric !== 'COUNTY_GUIDANCE_CENTER') {
+        expect([metric, coverage.numerator < coverage.denominator]).toEqual([metric, true]);
+        expect(childCoverage.totalCount).toBe(14);
+        const ranks = new Set(childCoverage.edges.map((e: any) => e.node.rank));
+        expect([metric, ranks.size > 1]).toEqual([metric, true]);
+      }
+    }
+    const towns = await h.gql(
+      `{ jurisdiction(code: "321012") { childCoverage(metric: VILLAGE_SERVICE, first: 100) { edges { node { numerator denominator } } } } }`,
+      {},
+      token,
+    );
+    for (const { node } of towns.data.jurisdiction.childCoverage.edges) {
+      if (node.denominator > 1) expect(node.numerator).toBeGreaterThan(0);
+    }
+    const stats = await h.gql(`{ jurisdiction(code: "321012") { facilityStats { byTypeAndStatus { status } beds { total dementia } } } }`, {}, token);
+    const statuses = new Set(stats.data.jurisdiction.facilityStats.byTypeAndStatus.map((row: any) => row.status));
+    expect([...statuses].sort()).toEqual(['ACCEPTED', 'BUILT', 'OPERATING', 'PLANNED', 'SUSPENDED', 'UNDER_CONSTRUCTION']);
+    expect(stats.data.jurisdiction.facilityStats.beds.total).toBeGreaterThan(0);
+
+    // The demo service provider sees its organisation's facilities only.
+    const provider = await login('service-provider@321012');
+    const own = await h.gql(`{ facilities(first: 100) { totalCount edges { node { operator { name } } } } }`, {}, provider);
+    expect(own.errors).toBeUndefined();
+    expect(own.data.facilities.totalCount).toBeGreaterThan(0);
+    expect(new Set(own.data.facilities.edges.map((e: any) => e.node.operator.name))).toEqual(new Set(['江都区颐养居家养老服务中心']));
+
+    const facilities = await h.db.query(`SELECT count(*)::int AS n FROM facility`);
+    expect((await seedDemo(h.db)).seeded).toBe(false);
+    expect(await h.db.query(`SELECT count(*)::int AS n FROM facility`)).toEqual(facilities);
+  });
+});
