@@ -2,6 +2,7 @@ import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateScalar } from '../graphql/dates';
 import { connectionTypes } from '../graphql/pagination';
 import { FacilityStatus, FacilityType } from '../facilities/facility-kinds';
+import { FacilityBeds } from '../facilities/facility.types';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
 import { CoverageMetric } from './metrics';
@@ -63,17 +64,8 @@ export class FacilityCount {
   count: number;
 }
 
-@ObjectType({ description: 'Beds in operating facilities.' })
-export class BedFigures {
-  @Field(() => Int)
-  total: number;
-
-  @Field(() => Int, { description: '护理型床位' })
-  nursing: number;
-
-  @Field(() => Int, { description: '认知障碍(失智)照护床位' })
-  dementia: number;
-
+@ObjectType({ description: 'Beds in operating facilities, with the nursing and dementia shares.' })
+export class BedFigures extends FacilityBeds {
   @Field(() => Float, { nullable: true, description: 'nursing / total; null without beds.' })
   nursingShare: number | null;
 
