@@ -2,31 +2,38 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildSchema as parseSdl, isObjectType, type GraphQLSchema } from 'graphql';
 import { Capability, GRANTABLE_ROLES, ROLE_CAPABILITIES, Role } from '../../src/access/roles';
+import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
+import { todayInChina } from '../../src/graphql/dates';
 import { ACCESS_RULES, type Gate } from '../../src/graphql/rules';
 import { buildApiSchema } from '../../src/graphql/schema';
+import { parentCodeOf } from '../../src/jurisdictions/division-codes';
 import {
   captureTables,
   createUser,
+  insertOrganisation,
   resetTables,
   restoreTables,
   SMALL_TREE,
   smallTree,
   TEST_PASSWORD,
+  testCreditCode,
   type TableRows,
   type TestUser,
 } from '../support/factories';
 import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
 
 /**
- * The permission matrix: every query and mutation, as every role, against every scope relation.
- * What each case should answer is worked out here from the domain rules (which capability opens an
- * operation, which roles carry it, which nodes lie in the caller's subtree), never from the server.
+ * The permission matrix: every query and mutation (and every nested field gated by a capability of its
+ * own), as every role, against every scope relation. What each case should answer is worked out here
+ * from the domain rules (which capability opens an operation, which roles carry it, which nodes lie in
+ * the caller's subtree, whose facilities a SERVICE_PROVIDER works on), never from the server.
  */
 
 const h = useHarness();
 
 // ---------------------------------------------------------------------------------------------
-// The fixture: SMALL_TREE, one caller per role at 江都区, one plain user at every target node.
+// The fixture: SMALL_TREE, one caller per role at 江都区, one plain user at every target node, and
+// one facility of organisation A at every target node (plus one of organisation B in the home subtree).
 
 const HOME = '321012';
 
@@ -52,6 +59,25 @@ const ROLES = Object.values(Role);
 const TREE_CODES = SMALL_TREE.map(([code]) => code);
 const slug = (role: Role) => role.toLowerCase().replace(/_/g, '-');
 
+/** The node and its ancestors in the tree, province first. */
+const pathCodes = (node: string) => TREE_CODES.filter((code) => node.startsWith(code));
+/** Villages (12-digit codes) at or below the node. */
+const villagesUnder = (node: string) => TREE_CODES.filter((code) => code.length === 12 && code.startsWith(node));
+
+// Operators: A employs the fixture's SERVICE_PROVIDER and operates a facility at every target node;
+// B operates one facility inside the home subtree.
+const ORGANISATIONS = {
+  A: { n: 1, name: '扬州颐和养老服务有限公司' },
+  B: { n: 2, name: '江都康宁养老服务有限公司' },
+} as const;
+type Org = keyof typeof ORGANISATIONS;
+const creditCodeOf = (org: Org) => testCreditCode(ORGANISATIONS[org].n);
+
+/** The organisation an actor works for. */
+const ACTOR_ORGANISATION: Partial<Record<Role, Org>> = { [Role.SERVICE_PROVIDER]: 'A' };
+/** Roles that read and edit only the facilities their organisation operates (the facility services narrow them). */
+const OPERATOR_BOUND: readonly Role[] = [Role.SERVICE_PROVIDER];
+
 const actorName = (role: Role) => `${slug(role)}@${HOME}`;
 /** A VILLAGE_WORKER (a role every administrator may grant) living at `code`. */
 const targetAt = (code: string) => `target@${code}`;
@@ -60,12 +86,47 @@ const MOVER = 'mover@321012101';
 /** A user holding a role a CIVIL_AFFAIRS_ADMIN may not grant, inside that admin's subtree. */
 const GUARDED = 'guarded@321012100';
 
-const FIXTURE_USERS: { username: string; code: string; roles: Role[] }[] = [
-  ...ROLES.map((role) => ({ username: actorName(role), code: HOME, roles: [role] })),
+const FIXTURE_USERS: { username: string; code: string; roles: Role[]; organisation?: Org }[] = [
+  ...ROLES.map((role) => ({ username: actorName(role), code: HOME, roles: [role], organisation: ACTOR_ORGANISATION[role] })),
   ...Object.values(RELATIONS).map((code) => ({ username: targetAt(code), code, roles: [Role.VILLAGE_WORKER] })),
   { username: MOVER, code: '321012101', roles: [Role.VILLAGE_WORKER] },
   { username: GUARDED, code: '321012100', roles: [Role.PLATFORM_ADMIN] },
 ];
+
+/** Every fixture facility is an INSTITUTION (养老机构), OPERATING since this day, with a REGISTERED entry on it. */
+const SINCE = '2024-03-01';
+
+interface FixtureFacility {
+  code: string;
+  operator: Org;
+  name: string;
+  services: string[];
+  beds: { total: number; nursing: number; dementia: number };
+}
+
+// The one at the ancestor (扬州市) sits at a CITY, where createFacility would not register an
+// INSTITUTION: it is inserted directly so that the ancestor relation has a facility to aim at.
+const FIXTURE_FACILITIES: FixtureFacility[] = [
+  ...Object.values(RELATIONS).map((code) => ({
+    code,
+    operator: 'A' as Org,
+    name: `颐和养老院(${code})`,
+    services: ['DAY_CARE'],
+    beds: { total: 20, nursing: 10, dementia: 2 },
+  })),
+  // In a village below the descendant: it offers meals, so the village counts for MEAL_SERVICE from SINCE.
+  { code: '321012100001', operator: 'B', name: '康宁东苑养老院', services: ['MEALS'], beds: { total: 8, nursing: 4, dementia: 0 } },
+];
+
+/** A's facility at a target node. */
+const facilityAt = (node: string) => FIXTURE_FACILITIES.find((f) => f.code === node && f.operator === 'A')!;
+/** B's facility, in the home subtree. */
+const FACILITY_OF_B = FIXTURE_FACILITIES.find((f) => f.operator === 'B')!;
+const facilityIds = new Map<FixtureFacility, string>();
+const idOf = (facility: FixtureFacility) => facilityIds.get(facility)!;
+
+/** Whether the holder of `role` sees and edits the facility at all (scope aside). */
+const operatesFor = (role: Role, facility: FixtureFacility) => !OPERATOR_BOUND.includes(role) || ACTOR_ORGANISATION[role] === facility.operator;
 
 let fixture: TableRows | null = null;
 const actors = new Map<Role, TestUser>();
@@ -77,10 +138,41 @@ beforeEach(async () => {
     return;
   }
   await smallTree(h.db);
+  const organisationIds = {} as Record<Org, number>;
+  for (const org of Object.keys(ORGANISATIONS) as Org[]) {
+    organisationIds[org] = (await insertOrganisation(h.db, ORGANISATIONS[org].n, ORGANISATIONS[org].name)).id;
+  }
   for (const user of FIXTURE_USERS) {
-    const created = await createUser(h.db, user.code, user.roles, user.username);
+    const organisationId = user.organisation ? organisationIds[user.organisation] : undefined;
+    const created = await createUser(h.db, user.code, user.roles, user.username, { organisationId });
     if (user.username === actorName(user.roles[0])) actors.set(user.roles[0], created);
   }
+  for (const facility of FIXTURE_FACILITIES) {
+    const [{ id }] = await h.db.query(
+      `INSERT INTO facility (name, type, jurisdiction_id, organisation_id, services, beds_total, beds_nursing, beds_dementia,
+         staff, status, status_since, last_event_on)
+       SELECT $1, 'INSTITUTION', id, $3, $4::facility_service[], $5, $6, $7, 5, 'OPERATING', $8, $8 FROM jurisdiction WHERE code = $2
+       RETURNING id`,
+      [
+        facility.name,
+        facility.code,
+        organisationIds[facility.operator],
+        facility.services,
+        facility.beds.total,
+        facility.beds.nursing,
+        facility.beds.dementia,
+        SINCE,
+      ],
+    );
+    await h.db.query(
+      `INSERT INTO facility_event (facility_id, kind, occurred_on, from_status, status, services)
+       VALUES ($1, 'REGISTERED', $2, NULL, 'OPERATING', $3::facility_service[])`,
+      [id, SINCE, facility.services],
+    );
+    facilityIds.set(facility, String(id));
+  }
+  // The roll-ups the facilities imply, from the base tables.
+  await rebuildRollups(h.db);
   // One audit entry recorded at every node, so that auditTrail(under:) has something to show.
   await h.db.query(
     `INSERT INTO audit_entry (actor_username, jurisdiction_id, action, target_type, outcome)
@@ -90,7 +182,8 @@ beforeEach(async () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Rows of app_user, compared before and after every request.
+// The rows a request may change, compared before and after every request: users, facilities, their
+// history, organisations and today's roll-up figures.
 
 interface UserState {
   username: string;
@@ -100,22 +193,73 @@ interface UserState {
   jurisdiction_code: string;
   display_name: string | null;
   password_hash: string;
+  organisation: string | null;
 }
-type Rows = Record<string, UserState>;
 
-async function userRows(): Promise<Rows> {
-  const rows: UserState[] = await h.db.query(
+interface State {
+  /** By username. */
+  app_user: Record<string, UserState>;
+  /** Whole rows, by id. */
+  facility: Record<string, any>;
+  facility_event: Record<string, any>;
+  /** By credit code. */
+  organisation: Record<string, any>;
+  /** Values by `${node code} ${key}`. */
+  rollup_value: Record<string, number>;
+}
+type Table = keyof State;
+
+const keyed = (rows: { key: string; row: any }[]) => Object.fromEntries(rows.map(({ key, row }) => [key, row]));
+
+async function tableState(): Promise<State> {
+  const users: UserState[] = await h.db.query(
     `SELECT u.username, u.roles::text[] AS roles, u.active, u.jurisdiction_id, j.code AS jurisdiction_code,
-            u.display_name, u.password_hash
-     FROM app_user u JOIN jurisdiction j ON j.id = u.jurisdiction_id ORDER BY u.username`,
+            u.display_name, u.password_hash, o.credit_code AS organisation
+     FROM app_user u JOIN jurisdiction j ON j.id = u.jurisdiction_id LEFT JOIN organisation o ON o.id = u.organisation_id
+     ORDER BY u.username`,
   );
-  return Object.fromEntries(rows.map((row) => [row.username, row]));
+  const rollups: { key: string; value: number }[] = await h.db.query(
+    `SELECT coalesce(j.code, '#' || r.node_id) || ' ' || r.key AS key, r.value::float8 AS value
+     FROM rollup_value r LEFT JOIN jurisdiction j ON j.id = r.node_id`,
+  );
+  return {
+    app_user: Object.fromEntries(users.map((row) => [row.username, row])),
+    facility: keyed(await h.db.query(`SELECT id::text AS key, to_jsonb(t) AS row FROM facility t`)),
+    facility_event: keyed(await h.db.query(`SELECT id::text AS key, to_jsonb(t) AS row FROM facility_event t`)),
+    organisation: keyed(await h.db.query(`SELECT credit_code AS key, to_jsonb(t) AS row FROM organisation t`)),
+    rollup_value: Object.fromEntries(rollups.map(({ key, value }) => [key, value])),
+  };
 }
 
-/** Usernames whose row was added, removed or changed in any column. */
-function changedRows(before: Rows, after: Rows): string[] {
-  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return names.filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name])).sort();
+/** The keys of the rows added, removed or changed in any column, by table; tables without a change are left out. */
+function changes(before: State, after: State): Partial<Record<Table, string[]>> {
+  const changed: Partial<Record<Table, string[]>> = {};
+  for (const table of Object.keys(before) as Table[]) {
+    const keys = [...new Set([...Object.keys(before[table]), ...Object.keys(after[table])])];
+    const differing = keys.filter((key) => JSON.stringify(before[table][key]) !== JSON.stringify(after[table][key])).sort();
+    if (differing.length > 0) changed[table] = differing;
+  }
+  return changed;
+}
+
+/** The one row of `table` that is new in `after`. */
+function addedRow(table: Table, before: State, after: State): any {
+  const added = Object.keys(after[table]).filter((key) => !(key in before[table]));
+  expect(added).toHaveLength(1);
+  return after[table][added[0]];
+}
+
+/** How today's figures moved, by `${node code} ${key}` (a missing row counts as 0). */
+function rollupDeltas(before: State, after: State): Record<string, number> {
+  const keys = [...new Set([...Object.keys(before.rollup_value), ...Object.keys(after.rollup_value)])].sort();
+  return Object.fromEntries(
+    keys.map((key) => [key, (after.rollup_value[key] ?? 0) - (before.rollup_value[key] ?? 0)]).filter(([, delta]) => delta !== 0),
+  );
+}
+
+/** The same deltas at the node and at each of its ancestors: a facility counts in every figure above it. */
+function deltasAlongPath(node: string, deltas: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(pathCodes(node).flatMap((code) => Object.entries(deltas).map(([key, delta]) => [`${code} ${key}`, delta])));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,27 +273,34 @@ interface Request {
 
 interface Check {
   data: any;
-  before: Rows;
-  after: Rows;
+  /** The caller's role (null without a token). */
+  role: Role | null;
+  before: State;
+  after: State;
 }
 
 interface Operation {
-  /** The root field. */
+  /** The field the row is about: a root field, or a field of Jurisdiction gated by a capability of its own. */
   field: string;
-  type: 'Query' | 'Mutation';
+  type: 'Query' | 'Mutation' | 'Jurisdiction';
+  /** The root field of the response (default `field`): null in data when the request is refused. */
+  root?: string;
   label: string;
   gate: Exclude<Gate, 'reachable'>;
   write: boolean;
 }
 
-/** An operation aimed at a jurisdiction: the node itself, the subtree below it, or a user living there. */
+/** An operation aimed at a jurisdiction: the node itself, the subtree below it, or a user or facility there. */
 interface TargetedOperation extends Operation {
+  /** Aimed at A's facility at the target node: OPERATOR_BOUND roles reach it only if their organisation operates it. */
+  facility?: boolean;
   request(node: string): Request;
   verify(node: string, check: Check): void;
 }
 
 /** An operation about the caller only. */
 interface OwnOperation extends Operation {
+  type: 'Query' | 'Mutation';
   /** Sent without the caller's token (login). */
   anonymous?: boolean;
   request(actor: TestUser): Request;
@@ -157,6 +308,22 @@ interface OwnOperation extends Operation {
 }
 
 const NEW_PASSWORD = 'a-new-password-9';
+
+// The coverage figures of the fixture, from the metric's definition: MEAL_SERVICE counts the villages
+// with ≥ 1 facility OPERATING on the day and offering MEALS (B's facility at 东苑社区, since SINCE).
+const METRIC = 'MEAL_SERVICE';
+const mealVillagesUnder = (node: string, day: string) =>
+  new Set(
+    FIXTURE_FACILITIES.filter((f) => villagesUnder(node).includes(f.code) && f.services.includes('MEALS') && SINCE <= day).map((f) => f.code),
+  ).size;
+const figureOf = (node: string, day: string) => {
+  const numerator = mealVillagesUnder(node, day);
+  const denominator = villagesUnder(node).length;
+  return { numerator, denominator, rate: denominator > 0 ? numerator / denominator : null };
+};
+const TREND = { from: '2024-01-15', to: '2024-04-10', points: ['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-10'] };
+
+const NEW_BEDS = { total: 30, nursing: 12, dementia: 3 };
 
 const TARGETED: TargetedOperation[] = [
   {
@@ -244,8 +411,8 @@ const TARGETED: TargetedOperation[] = [
     }),
     verify: (node, { data, before, after }) => {
       expect(data.createUser).toEqual({ username: `new@${node}`, roles: [Role.VILLAGE_WORKER], jurisdiction: { code: node } });
-      expect(changedRows(before, after)).toEqual([`new@${node}`]);
-      expect(after[`new@${node}`]).toMatchObject({ roles: [Role.VILLAGE_WORKER], active: true, jurisdiction_code: node });
+      expect(changes(before, after)).toEqual({ app_user: [`new@${node}`] });
+      expect(after.app_user[`new@${node}`]).toMatchObject({ roles: [Role.VILLAGE_WORKER], active: true, jurisdiction_code: node, organisation: null });
     },
   },
   {
@@ -260,8 +427,8 @@ const TARGETED: TargetedOperation[] = [
     }),
     verify: (node, { data, before, after }) => {
       expect(data.updateUser).toEqual({ username: targetAt(node), roles: [Role.FINANCE], active: false });
-      expect(changedRows(before, after)).toEqual([targetAt(node)]);
-      expect(after[targetAt(node)]).toMatchObject({ roles: [Role.FINANCE], active: false, jurisdiction_code: node });
+      expect(changes(before, after)).toEqual({ app_user: [targetAt(node)] });
+      expect(after.app_user[targetAt(node)]).toMatchObject({ roles: [Role.FINANCE], active: false, jurisdiction_code: node });
     },
   },
   {
@@ -276,8 +443,8 @@ const TARGETED: TargetedOperation[] = [
     }),
     verify: (node, { data, before, after }) => {
       expect(data.updateUser).toEqual({ username: MOVER, jurisdiction: { code: node } });
-      expect(changedRows(before, after)).toEqual([MOVER]);
-      expect(after[MOVER].jurisdiction_code).toBe(node);
+      expect(changes(before, after)).toEqual({ app_user: [MOVER] });
+      expect(after.app_user[MOVER].jurisdiction_code).toBe(node);
     },
   },
   {
@@ -292,8 +459,251 @@ const TARGETED: TargetedOperation[] = [
     }),
     verify: (node, { data, before, after }) => {
       expect(data.resetPassword).toEqual({ username: targetAt(node) });
-      expect(changedRows(before, after)).toEqual([targetAt(node)]);
-      expect(after[targetAt(node)].password_hash).not.toBe(before[targetAt(node)].password_hash);
+      expect(changes(before, after)).toEqual({ app_user: [targetAt(node)] });
+      expect(after.app_user[targetAt(node)].password_hash).not.toBe(before.app_user[targetAt(node)].password_hash);
+    },
+  },
+  {
+    field: 'facility',
+    type: 'Query',
+    label: 'facility(id) of the facility at the target',
+    gate: Capability.READ_FACILITIES,
+    facility: true,
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) {
+        facility(id: $id) { id name type status statusSince jurisdiction { code } operator { creditCode } history { kind status occurredOn } }
+      }`,
+      variables: { id: idOf(facilityAt(node)) },
+    }),
+    verify: (node, { data }) => {
+      const facility = facilityAt(node);
+      expect(data.facility).toEqual({
+        id: idOf(facility),
+        name: facility.name,
+        type: 'INSTITUTION',
+        status: 'OPERATING',
+        statusSince: SINCE,
+        jurisdiction: { code: node },
+        operator: { creditCode: creditCodeOf(facility.operator) },
+        history: [{ kind: 'REGISTERED', status: 'OPERATING', occurredOn: SINCE }],
+      });
+    },
+  },
+  {
+    field: 'facilities',
+    type: 'Query',
+    label: 'facilities(under)',
+    gate: Capability.READ_FACILITIES,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { facilities(under: $under, first: 50) { totalCount edges { node { id jurisdiction { code } } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data, role }) => {
+      // Every facility located at or below the node; an OPERATOR_BOUND role only its organisation's.
+      const listed = FIXTURE_FACILITIES.filter((f) => f.code.startsWith(node) && operatesFor(role!, f));
+      expect(data.facilities.edges.map((e: any) => e.node)).toEqual(listed.map((f) => ({ id: idOf(f), jurisdiction: { code: f.code } })));
+      expect(data.facilities.totalCount).toBe(listed.length);
+    },
+  },
+  {
+    field: 'createFacility',
+    type: 'Mutation',
+    label: 'createFacility(jurisdictionCode: target)',
+    gate: Capability.MANAGE_FACILITIES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: CreateFacilityInput!) {
+        createFacility(input: $input) { name type status statusSince jurisdiction { code } operator { creditCode } }
+      }`,
+      variables: {
+        input: {
+          name: `新建养老院(${node})`,
+          // An INSTITUTION may sit at a county, town or village: every in-scope target is a valid place.
+          type: 'INSTITUTION',
+          jurisdictionCode: node,
+          operator: { creditCode: creditCodeOf('A'), name: ORGANISATIONS.A.name },
+        },
+      },
+    }),
+    verify: (node, { data, before, after }) => {
+      const today = todayInChina();
+      expect(data.createFacility).toEqual({
+        name: `新建养老院(${node})`,
+        type: 'INSTITUTION',
+        status: 'PLANNED',
+        statusSince: today,
+        jurisdiction: { code: node },
+        operator: { creditCode: creditCodeOf('A') },
+      });
+      // A new facility with its REGISTERED entry (A is reused, not registered again), counted as PLANNED up the tree.
+      const deltas = deltasAlongPath(node, { 'facilities:INSTITUTION:PLANNED': 1 });
+      expect(changes(before, after)).toEqual({
+        facility: [expect.any(String)],
+        facility_event: [expect.any(String)],
+        rollup_value: Object.keys(deltas).sort(),
+      });
+      const facility = addedRow('facility', before, after);
+      expect(facility).toMatchObject({ name: `新建养老院(${node})`, type: 'INSTITUTION', status: 'PLANNED', status_since: today });
+      expect(facility.organisation_id).toBe(before.organisation[creditCodeOf('A')].id);
+      expect(addedRow('facility_event', before, after)).toMatchObject({ facility_id: facility.id, kind: 'REGISTERED', status: 'PLANNED', occurred_on: today });
+      expect(rollupDeltas(before, after)).toEqual(deltas);
+    },
+  },
+  {
+    field: 'transitionFacility',
+    type: 'Mutation',
+    label: 'transitionFacility(OPERATING → SUSPENDED, today) of the facility at the target',
+    gate: Capability.MANAGE_FACILITIES,
+    facility: true,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $on: Date) { transitionFacility(id: $id, to: SUSPENDED, on: $on, note: "整改") { id status statusSince } }`,
+      variables: { id: idOf(facilityAt(node)), on: todayInChina() },
+    }),
+    verify: (node, { data, before, after }) => {
+      const facility = facilityAt(node);
+      const id = idOf(facility);
+      const today = todayInChina();
+      expect(data.transitionFacility).toEqual({ id, status: 'SUSPENDED', statusSince: today });
+      // One facility moves from OPERATING to SUSPENDED, and its beds leave the figures of beds in operation.
+      const deltas = deltasAlongPath(node, {
+        'beds:dementia': -facility.beds.dementia,
+        'beds:nursing': -facility.beds.nursing,
+        'beds:total': -facility.beds.total,
+        'facilities:INSTITUTION:OPERATING': -1,
+        'facilities:INSTITUTION:SUSPENDED': 1,
+      });
+      expect(changes(before, after)).toEqual({ facility: [id], facility_event: [expect.any(String)], rollup_value: Object.keys(deltas).sort() });
+      expect(after.facility[id]).toMatchObject({ status: 'SUSPENDED', status_since: today, last_event_on: today });
+      expect(addedRow('facility_event', before, after)).toMatchObject({
+        facility_id: Number(id),
+        kind: 'TRANSITION',
+        from_status: 'OPERATING',
+        status: 'SUSPENDED',
+        occurred_on: today,
+        note: '整改',
+      });
+      expect(rollupDeltas(before, after)).toEqual(deltas);
+    },
+  },
+  {
+    field: 'updateFacility',
+    type: 'Mutation',
+    label: 'updateFacility(staff, beds) of the facility at the target',
+    gate: Capability.EDIT_FACILITIES,
+    facility: true,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $input: UpdateFacilityInput!) { updateFacility(id: $id, input: $input) { id staff beds { total nursing dementia } } }`,
+      // Day-to-day facts: a SERVICE_PROVIDER may report them for the facilities its organisation operates.
+      variables: { id: idOf(facilityAt(node)), input: { staff: 7, beds: NEW_BEDS } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const facility = facilityAt(node);
+      const id = idOf(facility);
+      expect(data.updateFacility).toEqual({ id, staff: 7, beds: NEW_BEDS });
+      // The facility is OPERATING: the beds in operation move by the difference; no history entry.
+      const deltas = deltasAlongPath(node, {
+        'beds:dementia': NEW_BEDS.dementia - facility.beds.dementia,
+        'beds:nursing': NEW_BEDS.nursing - facility.beds.nursing,
+        'beds:total': NEW_BEDS.total - facility.beds.total,
+      });
+      expect(changes(before, after)).toEqual({ facility: [id], rollup_value: Object.keys(deltas).sort() });
+      expect(after.facility[id]).toMatchObject({
+        staff: 7,
+        beds_total: NEW_BEDS.total,
+        beds_nursing: NEW_BEDS.nursing,
+        beds_dementia: NEW_BEDS.dementia,
+        name: facility.name,
+        status: 'OPERATING',
+      });
+      expect(rollupDeltas(before, after)).toEqual(deltas);
+    },
+  },
+  {
+    field: 'coverage',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.coverage of jurisdiction(code: target)',
+    gate: Capability.READ_COVERAGE,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!) { jurisdiction(code: $code) { coverage(metric: ${METRIC}) { numerator denominator rate asOf } } }`,
+      variables: { code: node },
+    }),
+    verify: (node, { data }) => {
+      const today = todayInChina();
+      expect(data.jurisdiction.coverage).toEqual({ ...figureOf(node, today), asOf: today });
+    },
+  },
+  {
+    field: 'childCoverage',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.childCoverage of jurisdiction(code: target)',
+    gate: Capability.READ_COVERAGE,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!) {
+        jurisdiction(code: $code) {
+          childCoverage(metric: ${METRIC}, order: CODE, first: 50) { totalCount edges { node { jurisdiction { code } numerator denominator rate } } }
+        }
+      }`,
+      variables: { code: node },
+    }),
+    verify: (node, { data }) => {
+      const today = todayInChina();
+      const children = TREE_CODES.filter((code) => parentCodeOf(code) === node).sort();
+      expect(data.jurisdiction.childCoverage.edges.map((e: any) => e.node)).toEqual(
+        children.map((code) => ({ jurisdiction: { code }, ...figureOf(code, today) })),
+      );
+      expect(data.jurisdiction.childCoverage.totalCount).toBe(children.length);
+    },
+  },
+  {
+    field: 'coverageTrend',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.coverageTrend of jurisdiction(code: target)',
+    gate: Capability.READ_COVERAGE,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!, $from: Date!, $to: Date!) {
+        jurisdiction(code: $code) { coverageTrend(metric: ${METRIC}, from: $from, to: $to) { asOf numerator denominator } }
+      }`,
+      variables: { code: node, from: TREND.from, to: TREND.to },
+    }),
+    verify: (node, { data }) => {
+      // Month ends from January to March, then `to`; the meal village is covered from SINCE (1 March).
+      expect(data.jurisdiction.coverageTrend).toEqual(
+        TREND.points.map((day) => ({ asOf: day, numerator: figureOf(node, day).numerator, denominator: figureOf(node, day).denominator })),
+      );
+    },
+  },
+  {
+    field: 'facilityStats',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.facilityStats of jurisdiction(code: target)',
+    gate: Capability.READ_COVERAGE,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!) {
+        jurisdiction(code: $code) { facilityStats { byTypeAndStatus { type status count } operating: count(status: OPERATING) beds { total nursing dementia } } }
+      }`,
+      variables: { code: node },
+    }),
+    verify: (node, { data }) => {
+      // Aggregates of every facility of the subtree, whoever operates it: all are OPERATING INSTITUTIONs.
+      const below = FIXTURE_FACILITIES.filter((f) => f.code.startsWith(node));
+      const sum = (pick: (f: FixtureFacility) => number) => below.reduce((total, f) => total + pick(f), 0);
+      expect(data.jurisdiction.facilityStats).toEqual({
+        byTypeAndStatus: below.length > 0 ? [{ type: 'INSTITUTION', status: 'OPERATING', count: below.length }] : [],
+        operating: below.length,
+        beds: { total: sum((f) => f.beds.total), nursing: sum((f) => f.beds.nursing), dementia: sum((f) => f.beds.dementia) },
+      });
     },
   },
 ];
@@ -305,9 +715,15 @@ const OWN: OwnOperation[] = [
     label: 'me',
     gate: 'signed-in',
     write: false,
-    request: () => ({ query: `{ me { username roles jurisdiction { code } } }` }),
+    request: () => ({ query: `{ me { username roles jurisdiction { code } organisation { creditCode } } }` }),
     verify: (role, actor, { data }) => {
-      expect(data.me).toEqual({ username: actor.username, roles: [role], jurisdiction: { code: HOME } });
+      const organisation = ACTOR_ORGANISATION[role];
+      expect(data.me).toEqual({
+        username: actor.username,
+        roles: [role],
+        jurisdiction: { code: HOME },
+        organisation: organisation ? { creditCode: creditCodeOf(organisation) } : null,
+      });
     },
   },
   {
@@ -349,35 +765,43 @@ const OWN: OwnOperation[] = [
     }),
     verify: (_role, actor, { data, before, after }) => {
       expect(data.changePassword.user).toEqual({ username: actor.username });
-      expect(changedRows(before, after)).toEqual([actor.username]);
-      expect(after[actor.username].password_hash).not.toBe(before[actor.username].password_hash);
+      expect(changes(before, after)).toEqual({ app_user: [actor.username] });
+      expect(after.app_user[actor.username].password_hash).not.toBe(before.app_user[actor.username].password_hash);
     },
   },
 ];
 
 type Outcome = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
 
-/** The answer the rules call for: sign-in, then the capability (ROLE_CAPABILITIES), then the subtree. */
-function expectedOutcome(gate: Operation['gate'], role: Role | null, relation: Relation | null): Outcome {
+/**
+ * The answer the rules call for: sign-in, then the capability (ROLE_CAPABILITIES), then the subtree,
+ * then, for a facility, the operator: an OPERATOR_BOUND role reaches only its organisation's facilities.
+ */
+function expectedOutcome(gate: Operation['gate'], role: Role | null, relation: Relation | null, operator: Org | null = null): Outcome {
   if (gate === 'public') return 'ALLOWED';
   if (role === null) return 'UNAUTHENTICATED';
   if (gate !== 'signed-in' && !ROLE_CAPABILITIES[role].includes(gate)) return 'FORBIDDEN';
   if (relation !== null && !IN_SUBTREE[relation]) return 'FORBIDDEN';
+  if (operator !== null && OPERATOR_BOUND.includes(role) && ACTOR_ORGANISATION[role] !== operator) return 'FORBIDDEN';
   return 'ALLOWED';
 }
 
+/** The operator of what a targeted operation aims at, when it aims at a facility. */
+const operatorAt = (operation: TargetedOperation, relation: Relation): Org | null =>
+  operation.facility ? facilityAt(RELATIONS[relation]).operator : null;
+
 /** Sends the request and checks the outcome; a refusal returns no data and changes no row. */
-async function run(operation: Operation, request: Request, token: string | null, expected: Outcome, verify: (check: Check) => void) {
-  const before = await userRows();
+async function run(operation: Operation, request: Request, role: Role | null, token: string | null, expected: Outcome, verify: (check: Check) => void) {
+  const before = await tableState();
   const res: GraphQLResponse = await h.gql(request.query, request.variables, token);
-  const after = await userRows();
+  const after = await tableState();
   if (expected === 'ALLOWED') {
     expect(res.errors).toBeUndefined();
-    verify({ data: res.data, before, after });
+    verify({ data: res.data, role, before, after });
     if (!operation.write) expect(after).toEqual(before);
   } else {
     expect(errorCodes(res)).toEqual([expected]);
-    expect(res.data?.[operation.field] ?? null).toBeNull();
+    expect(res.data?.[operation.root ?? operation.field] ?? null).toBeNull();
     expect(after).toEqual(before);
   }
 }
@@ -387,10 +811,9 @@ const RELATION_NAMES = Object.keys(RELATIONS) as Relation[];
 // One row per operation and role; each row runs the five scope relations and reports every miss.
 const MATRIX = TARGETED.flatMap((operation) =>
   ROLES.map((role) => {
-    const expected = Object.fromEntries(RELATION_NAMES.map((relation) => [relation, expectedOutcome(operation.gate, role, relation)])) as Record<
-      Relation,
-      Outcome
-    >;
+    const expected = Object.fromEntries(
+      RELATION_NAMES.map((relation) => [relation, expectedOutcome(operation.gate, role, relation, operatorAt(operation, relation))]),
+    ) as Record<Relation, Outcome>;
     const outcomes = RELATION_NAMES.map((relation) => `${relation} ${expected[relation]}`).join(', ');
     return { operation, label: operation.label, role, expected, outcomes };
   }),
@@ -400,6 +823,16 @@ const OWN_MATRIX = OWN.flatMap((operation) =>
   ROLES.map((role) => ({ operation, label: operation.label, role, expected: expectedOutcome(operation.gate, role, null) })),
 );
 
+const isRoot = (operation: Operation) => operation.type === 'Query' || operation.type === 'Mutation';
+
+// Nested fields are open to whoever reached their parent, except these, which need a capability of their own.
+const GATED_NESTED: Record<string, Gate> = {
+  'Jurisdiction.coverage': Capability.READ_COVERAGE,
+  'Jurisdiction.childCoverage': Capability.READ_COVERAGE,
+  'Jurisdiction.coverageTrend': Capability.READ_COVERAGE,
+  'Jurisdiction.facilityStats': Capability.READ_COVERAGE,
+};
+
 describe('the permission matrix', () => {
   it.each(MATRIX)('$label as $role: $outcomes', async ({ operation, role, expected }) => {
     const failures: string[] = [];
@@ -407,7 +840,7 @@ describe('the permission matrix', () => {
       const node = RELATIONS[relation];
       let failed = false;
       try {
-        await run(operation, operation.request(node), actors.get(role)!.token, expected[relation], (check) => operation.verify(node, check));
+        await run(operation, operation.request(node), role, actors.get(role)!.token, expected[relation], (check) => operation.verify(node, check));
       } catch (error) {
         failed = true;
         failures.push(`target ${relation} (${node}), expected ${expected[relation]}:\n${(error as Error).message}`);
@@ -422,7 +855,7 @@ describe('the permission matrix', () => {
   it.each(OWN_MATRIX)('$label as $role: $expected', async ({ operation, role, expected }) => {
     const actor = actors.get(role)!;
     const token = operation.anonymous ? null : actor.token;
-    await run(operation, operation.request(actor), token, expected, (check) => operation.verify(role, actor, check));
+    await run(operation, operation.request(actor), role, token, expected, (check) => operation.verify(role, actor, check));
   });
 
   const ANONYMOUS = [
@@ -431,7 +864,7 @@ describe('the permission matrix', () => {
       label: operation.label,
       request: () => operation.request(RELATIONS.own),
       verify: (check: Check) => operation.verify(RELATIONS.own, check),
-      expected: expectedOutcome(operation.gate, null, 'own'),
+      expected: expectedOutcome(operation.gate, null, 'own', operatorAt(operation, 'own')),
     })),
     ...OWN.map((operation) => ({
       operation,
@@ -443,18 +876,21 @@ describe('the permission matrix', () => {
   ];
 
   it.each(ANONYMOUS)('$label without a token: $expected', async ({ operation, request, verify, expected }) => {
-    await run(operation, request(), null, expected, verify);
+    await run(operation, request(), null, null, expected, verify);
   });
 
-  it('has a row for every query and mutation of schema/schema.graphql, gated as ACCESS_RULES says', () => {
+  it('has a row for every query and mutation of schema/schema.graphql and every capability-gated nested field, gated as ACCESS_RULES says', () => {
     const sdl = parseSdl(fs.readFileSync(path.join(__dirname, '../../schema/schema.graphql'), 'utf8'));
     const roots = [
       ...Object.keys(sdl.getQueryType()!.getFields()).map((f) => `Query.${f}`),
       ...Object.keys(sdl.getMutationType()!.getFields()).map((f) => `Mutation.${f}`),
     ].sort();
-    const covered = [...TARGETED, ...OWN].map((op) => `${op.type}.${op.field}`);
+    const operations = [...TARGETED, ...OWN];
+    const covered = operations.filter(isRoot).map((op) => `${op.type}.${op.field}`);
     expect([...new Set(covered)].sort()).toEqual(roots);
-    for (const op of [...TARGETED, ...OWN]) expect([op.type, op.field, ACCESS_RULES[op.type][op.field]]).toEqual([op.type, op.field, op.gate]);
+    const nested = operations.filter((op) => !isRoot(op)).map((op) => `${op.type}.${op.field}`);
+    expect([...new Set(nested)].sort()).toEqual(Object.keys(GATED_NESTED).sort());
+    for (const op of operations) expect([op.type, op.field, ACCESS_RULES[op.type][op.field]]).toEqual([op.type, op.field, op.gate]);
   });
 });
 
@@ -531,24 +967,130 @@ describe('granting roles', () => {
   });
 
   it.each(GRANTS)('a CIVIL_AFFAIRS_ADMIN may not $what: FORBIDDEN, no row changed', async ({ field, query, variables }) => {
-    const before = await userRows();
+    const before = await tableState();
     const res = await h.gql(query, variables, actors.get(Role.CIVIL_AFFAIRS_ADMIN)!.token);
     expect(errorCodes(res)).toEqual(['FORBIDDEN']);
     expect(res.data?.[field] ?? null).toBeNull();
-    expect(await userRows()).toEqual(before);
+    expect(await tableState()).toEqual(before);
   });
 
-  it.each(GRANTS)('a PLATFORM_ADMIN may $what', async ({ query, variables, changes }) => {
-    const before = await userRows();
+  it.each(GRANTS)('a PLATFORM_ADMIN may $what', async ({ query, variables, changes: changed }) => {
+    const before = await tableState();
     const res = await h.gql(query, variables, actors.get(Role.PLATFORM_ADMIN)!.token);
     expect(res.errors).toBeUndefined();
-    expect(changedRows(before, await userRows())).toEqual([changes]);
+    expect(changes(before, await tableState())).toEqual({ app_user: [changed] });
   });
 
   it('lets a CIVIL_AFFAIRS_ADMIN read a PLATFORM_ADMIN of the subtree (reading is not managing)', async () => {
     const res = await h.gql(`query($u: String!) { user(username: $u) { username roles } }`, { u: GUARDED }, actors.get(Role.CIVIL_AFFAIRS_ADMIN)!.token);
     expect(res.errors).toBeUndefined();
     expect(res.data.user).toEqual({ username: GUARDED, roles: [Role.PLATFORM_ADMIN] });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A SERVICE_PROVIDER acts for its organisation: it must belong to one, and it reaches only the
+// facilities that organisation operates, and of those only the day-to-day facts.
+
+describe('service providers and their organisation', () => {
+  const CREATE_PROVIDER = `mutation($input: CreateUserInput!) { createUser(input: $input) { username roles organisation { creditCode } } }`;
+  const UPDATE_PROVIDER = `mutation($input: UpdateUserInput!) { updateUser(input: $input) { username roles organisation { creditCode } } }`;
+  const admin = () => actors.get(Role.CIVIL_AFFAIRS_ADMIN)!.token;
+  const newProvider = (extra: Record<string, unknown>) => ({
+    input: { username: 'provider@321012100', password: NEW_PASSWORD, jurisdictionCode: '321012100', roles: [Role.SERVICE_PROVIDER], ...extra },
+  });
+
+  it('createUser of a SERVICE_PROVIDER without organisationCreditCode: BAD_USER_INPUT on input.organisationCreditCode, no row changed', async () => {
+    const before = await tableState();
+    const res = await h.gql(CREATE_PROVIDER, newProvider({}), admin());
+    expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0].extensions.field).toBe('input.organisationCreditCode');
+    expect(res.data?.createUser ?? null).toBeNull();
+    expect(await tableState()).toEqual(before);
+  });
+
+  it('createUser of a SERVICE_PROVIDER of organisation A: created, and its organisation reads back', async () => {
+    const before = await tableState();
+    const res = await h.gql(CREATE_PROVIDER, newProvider({ organisationCreditCode: creditCodeOf('A') }), admin());
+    expect(res.errors).toBeUndefined();
+    expect(res.data.createUser).toEqual({ username: 'provider@321012100', roles: [Role.SERVICE_PROVIDER], organisation: { creditCode: creditCodeOf('A') } });
+    const after = await tableState();
+    expect(changes(before, after)).toEqual({ app_user: ['provider@321012100'] });
+    expect(after.app_user['provider@321012100']).toMatchObject({ roles: [Role.SERVICE_PROVIDER], organisation: creditCodeOf('A') });
+  });
+
+  it('updateUser granting SERVICE_PROVIDER needs an organisation: BAD_USER_INPUT without one, allowed with B', async () => {
+    const username = targetAt('321012100');
+    const before = await tableState();
+    const refused = await h.gql(UPDATE_PROVIDER, { input: { username, roles: [Role.SERVICE_PROVIDER] } }, admin());
+    expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(refused.errors![0].extensions.field).toBe('input.organisationCreditCode');
+    expect(await tableState()).toEqual(before);
+
+    const res = await h.gql(UPDATE_PROVIDER, { input: { username, roles: [Role.SERVICE_PROVIDER], organisationCreditCode: creditCodeOf('B') } }, admin());
+    expect(res.errors).toBeUndefined();
+    expect(res.data.updateUser).toEqual({ username, roles: [Role.SERVICE_PROVIDER], organisation: { creditCode: creditCodeOf('B') } });
+    expect(changes(before, await tableState())).toEqual({ app_user: [username] });
+  });
+
+  const provider = () => actors.get(Role.SERVICE_PROVIDER)!.token;
+  const FACILITY = `query($id: ID!) { facility(id: $id) { id name } }`;
+  const FACILITIES = `query($under: String, $operator: String) {
+    facilities(under: $under, operatorCreditCode: $operator, first: 50) { totalCount edges { node { id } } }
+  }`;
+  const UPDATE_FACILITY = `mutation($id: ID!, $input: UpdateFacilityInput!) { updateFacility(id: $id, input: $input) { id } }`;
+  const TRANSITION = `mutation($id: ID!) { transitionFacility(id: $id, to: SUSPENDED) { id } }`;
+
+  /** Sends the request as the fixture's SERVICE_PROVIDER (of A) and expects FORBIDDEN with no row changed. */
+  async function forbiddenToProvider(query: string, variables: Record<string, unknown>, field: string) {
+    const before = await tableState();
+    const res = await h.gql(query, variables, provider());
+    expect(errorCodes(res)).toEqual(['FORBIDDEN']);
+    expect(res.data?.[field] ?? null).toBeNull();
+    expect(await tableState()).toEqual(before);
+  }
+
+  it("does not see organisation B's facility in its subtree: facility(id) is FORBIDDEN", async () => {
+    await forbiddenToProvider(FACILITY, { id: idOf(FACILITY_OF_B) }, 'facility');
+    // A full-access role of the same subtree sees it.
+    const res = await h.gql(FACILITY, { id: idOf(FACILITY_OF_B) }, actors.get(Role.CIVIL_AFFAIRS_STAFF)!.token);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.facility).toEqual({ id: idOf(FACILITY_OF_B), name: FACILITY_OF_B.name });
+  });
+
+  it('gets the same FORBIDDEN for a facility id that does not exist', async () => {
+    await forbiddenToProvider(FACILITY, { id: '999999' }, 'facility');
+  });
+
+  it("does not find organisation B's facility in facilities(under: 321012), not even by B's credit code", async () => {
+    const mine = FIXTURE_FACILITIES.filter((f) => f.operator === 'A' && f.code.startsWith(HOME)).map(idOf);
+    const all = await h.gql(FACILITIES, { under: HOME }, provider());
+    expect(all.errors).toBeUndefined();
+    expect(all.data.facilities.edges.map((e: any) => e.node.id)).toEqual(mine);
+    expect(all.data.facilities.totalCount).toBe(mine.length);
+    expect(all.data.facilities.edges.map((e: any) => e.node.id)).not.toContain(idOf(FACILITY_OF_B));
+
+    const byB = await h.gql(FACILITIES, { under: HOME, operator: creditCodeOf('B') }, provider());
+    expect(byB.errors).toBeUndefined();
+    expect(byB.data.facilities).toEqual({ totalCount: 0, edges: [] });
+  });
+
+  it("may not update organisation B's facility, not even its day-to-day facts: FORBIDDEN, no row changed", async () => {
+    await forbiddenToProvider(UPDATE_FACILITY, { id: idOf(FACILITY_OF_B), input: { staff: 7, beds: NEW_BEDS } }, 'updateFacility');
+  });
+
+  it.each([
+    ['name', { name: '改名养老院' }],
+    ['operator', { operator: { creditCode: creditCodeOf('B'), name: ORGANISATIONS.B.name } }],
+    ['operatingModel', { operatingModel: 'PUBLIC_BUILT_PRIVATE_RUN' }],
+    ['floorAreaM2', { floorAreaM2: 1200.5 }],
+  ])('may not change %s of its own facility (given with staff): FORBIDDEN, nothing written', async (_field, input) => {
+    await forbiddenToProvider(UPDATE_FACILITY, { id: idOf(facilityAt(HOME)), input: { ...input, staff: 9 } }, 'updateFacility');
+  });
+
+  it('may not transition its own facility (MANAGE_FACILITIES is not a provider capability): FORBIDDEN, no row changed', async () => {
+    expect(ROLE_CAPABILITIES.SERVICE_PROVIDER).not.toContain(Capability.MANAGE_FACILITIES);
+    await forbiddenToProvider(TRANSITION, { id: idOf(facilityAt(HOME)) }, 'transitionFacility');
   });
 });
 
@@ -578,8 +1120,9 @@ describe('ACCESS_RULES', () => {
     expect(ruled.filter((field) => !fields.includes(field))).toEqual([]);
   });
 
-  it('opens root fields only by sign-in, a capability or (for login) to everyone; nested fields are reachable', () => {
+  it('opens root fields only by sign-in, a capability or (for login) to everyone; nested fields are reachable, or need exactly the capabilities GATED_NESTED lists', () => {
     const capabilities: string[] = Object.values(Capability);
+    const gatedNested: Record<string, Gate> = {};
     for (const [type, rules] of Object.entries(ACCESS_RULES)) {
       for (const [field, gate] of Object.entries(rules)) {
         if (type === 'Query' || type === 'Mutation') {
@@ -587,10 +1130,13 @@ describe('ACCESS_RULES', () => {
             `${type}.${field}`,
             true,
           ]);
-        } else {
-          expect([`${type}.${field}`, gate]).toEqual([`${type}.${field}`, 'reachable']);
+        } else if (gate !== 'reachable') {
+          gatedNested[`${type}.${field}`] = gate;
         }
       }
     }
+    // A new gated nested field shows up here as a diff: give it a row in the matrix and list it in GATED_NESTED.
+    expect(gatedNested).toEqual(GATED_NESTED);
+    for (const gate of Object.values(GATED_NESTED)) expect(capabilities).toContain(gate);
   });
 });
