@@ -104,10 +104,18 @@ export const coverageService = {
     const node = figure.jurisdiction;
     const parentCode = parentCodeOf(node.code);
     if (node.parentId === null || parentCode === null || !codeInScope(requireActor(ctx), parentCode)) return null;
-    const siblings = await jurisdictionService.allChildren(ctx, node.parentId);
-    const figures = await figuresOf(ctx, siblings, figure.metric, figure.live ? null : figure.asOf);
-    const self = figures.find((sibling) => sibling.jurisdiction.id === node.id) ?? figure;
-    return { rank: 1 + figures.filter((sibling) => compareRates(sibling, self) < 0).length, among: figures.length };
+    // Every sibling of a listed node asks for the same ranking: rank them all once per request.
+    const asOf = figure.live ? null : figure.asOf;
+    const key = `${node.parentId}|${figure.metric}|${asOf ?? ''}`;
+    const rankings = loader(ctx, siblingRankings);
+    let ranking = rankings.get(key);
+    if (!ranking) {
+      ranking = rankSiblings(ctx, node.parentId, figure.metric, asOf);
+      rankings.set(key, ranking);
+    }
+    const { figures, ranks } = await ranking;
+    const rank = ranks.get(node.id) ?? 1 + figures.filter((sibling) => compareRates(sibling, figure) < 0).length;
+    return { rank, among: figures.length };
   },
 
   /** The node's children with their coverage, sorted and paged (offset cursors: a node has at most a few hundred children). */
@@ -180,6 +188,31 @@ export const coverageService = {
     };
   },
 };
+
+interface SiblingRanking {
+  figures: CoverageFigure[];
+  /** Node id → 1 + the number of siblings with a strictly better rate. */
+  ranks: Map<number, number>;
+}
+
+/** Per request: the rankings already made, by parent, metric and day. */
+function siblingRankings(): Map<string, Promise<SiblingRanking>> {
+  return new Map();
+}
+
+async function rankSiblings(ctx: Context, parentId: number, metric: CoverageMetric, asOf: string | null): Promise<SiblingRanking> {
+  const siblings = await jurisdictionService.allChildren(ctx, parentId);
+  const figures = await figuresOf(ctx, siblings, metric, asOf);
+  // Sorted best first, a node's rank is 1 + the position where its group of equal rates starts.
+  const sorted = [...figures].sort(compareRates);
+  const ranks = new Map<number, number>();
+  let groupStart = 0;
+  sorted.forEach((figure, i) => {
+    if (i > 0 && compareRates(sorted[i - 1], figure) !== 0) groupStart = i;
+    ranks.set(figure.jurisdiction.id, groupStart + 1);
+  });
+  return { figures, ranks };
+}
 
 function requireReadable(ctx: Context, node: Jurisdiction): void {
   requireCapability(ctx, Capability.READ_COVERAGE);

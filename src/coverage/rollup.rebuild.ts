@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { FacilityService } from '../facilities/facility-kinds';
 import { COVERAGE_DEFINITIONS, COVERAGE_METRICS, coveredKey } from './metrics';
 
 export interface RebuildReport {
@@ -10,19 +11,44 @@ export interface RebuildReport {
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-// The metric catalogue as SQL rows, so that the rebuild and the incremental path share one definition.
-function metricRows(): string {
-  return COVERAGE_METRICS.map((metric) => {
-    const definition = COVERAGE_DEFINITIONS[metric];
+// The metric catalogue as SQL, so that the rebuild and the incremental path share one definition.
+// Each metric is a bit of an integer mask: the rebuild computes once per facility-day which metrics
+// it qualifies for, instead of once per (facility-day, metric).
+const METRICS = COVERAGE_METRICS.map((metric, bit) => ({ key: coveredKey(metric), bit, definition: COVERAGE_DEFINITIONS[metric] }));
+// The services some metric asks for; a facility-day's state is bit 0 (operating) and one bit per such service.
+const SERVICES = [...new Set(METRICS.map((m) => m.definition.service).filter((s): s is FacilityService => s !== null))];
+
+/** The metrics facility `f`, located in unit `u`, may count towards: its unit level and type qualify. */
+function appliesMask(): string {
+  return METRICS.map(({ bit, definition }) => {
     const types = `ARRAY[${definition.types.map(literal).join(', ')}]::facility_type[]`;
-    const service = definition.service ? `${literal(definition.service)}::facility_service` : 'NULL::facility_service';
-    return `(${literal(coveredKey(metric))}, ${literal(definition.unit)}::jurisdiction_level, ${types}, ${service})`;
-  }).join(',\n        ');
+    return `CASE WHEN u.level = ${literal(definition.unit)} AND f.type = ANY (${types}) THEN ${1 << bit} ELSE 0 END`;
+  }).join('\n        | ');
 }
 
-// Every node's figures are sums over the nodes below: a unit's contribution goes to the unit and to
-// each ancestor, whose codes are its code's prefixes at the level lengths.
-const ANCESTOR_LENGTHS = `(VALUES (2), (4), (6), (9), (12)) AS lengths(len)`;
+/** A day-end state as bits: 1 when OPERATING, plus the bit of each asked-for service it offers then. */
+function stateBits(status: string, services: string): string {
+  const offered = SERVICES.map((service, i) => ` | CASE WHEN ${literal(service)} = ANY (${services}) THEN ${2 << i} ELSE 0 END`).join('');
+  return `CASE WHEN ${status} = 'OPERATING' THEN 1${offered} ELSE 0 END`;
+}
+
+/** The metrics a facility that may count towards `applies` qualifies for in day-end `state`. */
+function qualifyingMask(applies: string, state: string): string {
+  const anyService = METRICS.filter((m) => m.definition.service === null).reduce((mask, m) => mask | (1 << m.bit), 0);
+  const byService = SERVICES.map((service, i) => {
+    const mask = METRICS.filter((m) => m.definition.service === service).reduce((sum, m) => sum | (1 << m.bit), 0);
+    return ` | CASE WHEN ${state} & ${2 << i} <> 0 THEN ${mask} ELSE 0 END`;
+  }).join('');
+  return `${applies} & CASE WHEN ${state} & 1 = 1 THEN ${anyService}${byService} ELSE 0 END`;
+}
+
+/** The roll-up key of metric bit `bit`. */
+const metricKey = (bit: string) => `(ARRAY[${METRICS.map(({ key }) => literal(key)).join(', ')}]::text[])[${bit} + 1]`;
+
+// Rolled up over a unit's lineage (a1 = its province … a5 = a village), each grouping level is one
+// ancestor level: the node a group belongs to is the deepest column still grouped.
+const ROLLUP = `ROLLUP (l.a1, l.a2, l.a3, l.a4, l.a5)`;
+const ROLLUP_NODE = `CASE grouping(l.a1, l.a2, l.a3, l.a4, l.a5) WHEN 0 THEN l.a5 WHEN 1 THEN l.a4 WHEN 3 THEN l.a3 WHEN 7 THEN l.a2 WHEN 15 THEN l.a1 END`;
 
 /**
  * Recomputes every node's stored roll-ups from the base tables (facility, facility_event) in one
@@ -33,69 +59,132 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
   const started = Date.now();
   const report = await dataSource.transaction(async (tx) => {
     await tx.query(`SET LOCAL work_mem = '256MB'`);
+    await tx.query(`SET LOCAL maintenance_work_mem = '512MB'`);
     await tx.query(`SET LOCAL jit = off`);
     await tx.query(`SET LOCAL statement_timeout = 0`);
     await tx.query(`LOCK TABLE rollup_value, rollup_change IN ACCESS EXCLUSIVE MODE`);
     await tx.query(`TRUNCATE rollup_value, rollup_change`);
 
+    // Millions of rows go in at once: their indexes are rebuilt once over the whole tables instead of
+    // kept up row by row (readers wait on the lock either way).
+    const setAside: { drop: string; restore: string }[] = await tx.query(
+      `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS drop,
+         format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, pg_get_constraintdef(k.oid)) AS restore
+       FROM pg_constraint k
+       WHERE k.conrelid IN ('rollup_value'::regclass, 'rollup_change'::regclass) AND k.contype IN ('p', 'u')
+       UNION ALL
+       SELECT format('DROP INDEX %s', c.oid::regclass), pg_get_indexdef(c.oid)
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       WHERE i.indrelid IN ('rollup_value'::regclass, 'rollup_change'::regclass)
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)`,
+    );
+    for (const { drop } of setAside) await tx.query(drop);
+
+    // Which metrics each facility may count towards, and every unit's ancestors (a1 = province …
+    // a5 = village; the levels below the unit are null).
+    await tx.query(`
+      CREATE TEMP TABLE facility_metrics ON COMMIT DROP AS
+      SELECT f.id AS facility_id, f.jurisdiction_id AS unit_id,
+        ${appliesMask()} AS applies
+      FROM facility f JOIN jurisdiction u ON u.id = f.jurisdiction_id`);
+    await tx.query(`ANALYZE facility_metrics`);
+    await tx.query(`
+      CREATE TEMP TABLE unit_lineage ON COMMIT DROP AS
+      SELECT u.id AS unit_id,
+        CASE u.level WHEN 'PROVINCE' THEN u.id WHEN 'CITY' THEN p1.id WHEN 'COUNTY' THEN p2.id WHEN 'TOWN' THEN p3.id ELSE p3.parent_id END AS a1,
+        CASE u.level WHEN 'CITY' THEN u.id WHEN 'COUNTY' THEN p1.id WHEN 'TOWN' THEN p2.id WHEN 'VILLAGE' THEN p3.id END AS a2,
+        CASE u.level WHEN 'COUNTY' THEN u.id WHEN 'TOWN' THEN p1.id WHEN 'VILLAGE' THEN p2.id END AS a3,
+        CASE u.level WHEN 'TOWN' THEN u.id WHEN 'VILLAGE' THEN p1.id END AS a4,
+        CASE u.level WHEN 'VILLAGE' THEN u.id END AS a5
+      FROM (SELECT DISTINCT jurisdiction_id FROM facility) d
+      JOIN jurisdiction u ON u.id = d.jurisdiction_id
+      LEFT JOIN jurisdiction p1 ON p1.id = u.parent_id
+      LEFT JOIN jurisdiction p2 ON p2.id = p1.parent_id
+      LEFT JOIN jurisdiction p3 ON p3.id = p2.parent_id`);
+    await tx.query(`ANALYZE unit_lineage`);
+
     // The days each unit's coverage changes, per metric: a facility's state on a day is its last
-    // entry of that day; a unit is covered while ≥ 1 of its facilities qualifies.
+    // entry of that day; a unit is covered while ≥ 1 of its facilities qualifies. Only the days a
+    // facility's state changes can move a unit; a day's open count less that day's steps is the
+    // count before it.
     await tx.query(`
       CREATE TEMP TABLE unit_flip ON COMMIT DROP AS
-      WITH metric (key, unit_level, types, service) AS (VALUES
-        ${metricRows()}
-      ), day_end AS (
-        SELECT DISTINCT ON (e.facility_id, e.occurred_on) e.facility_id, e.occurred_on AS day, e.status, e.services
+      WITH day_end AS (
+        SELECT DISTINCT ON (e.facility_id, e.occurred_on) e.facility_id, e.occurred_on AS day,
+          ${stateBits('e.status', 'e.services')} AS state
         FROM facility_event e ORDER BY e.facility_id, e.occurred_on, e.id DESC
-      ), state AS (
-        SELECT f.jurisdiction_id AS unit_id, d.facility_id, m.key, d.day,
-               (d.status = 'OPERATING' AND (m.service IS NULL OR m.service = ANY (d.services)))::int AS qualifies
-        FROM day_end d
-        JOIN facility f ON f.id = d.facility_id
-        JOIN jurisdiction u ON u.id = f.jurisdiction_id
-        JOIN metric m ON m.unit_level = u.level AND f.type = ANY (m.types)
+      ), changed AS (
+        SELECT facility_id, day, state, lag(state, 1, 0) OVER (PARTITION BY facility_id ORDER BY day) AS before
+        FROM day_end
+      ), qualifying AS (
+        SELECT m.unit_id, c.day,
+          ${qualifyingMask('m.applies', 'c.state')} AS now,
+          ${qualifyingMask('m.applies', 'c.before')} AS was
+        FROM changed c JOIN facility_metrics m ON m.facility_id = c.facility_id
+        WHERE c.state <> c.before AND m.applies <> 0
       ), step AS (
-        SELECT unit_id, key, day,
-               qualifies - coalesce(lag(qualifies) OVER (PARTITION BY facility_id, key ORDER BY day), 0) AS step
-        FROM state
+        SELECT q.unit_id, b.bit, q.day, ((q.now >> b.bit) & 1) - ((q.was >> b.bit) & 1) AS step
+        FROM qualifying q CROSS JOIN generate_series(0, ${METRICS.length - 1}) AS b (bit)
+        WHERE q.now <> q.was AND ((q.now # q.was) >> b.bit) & 1 = 1
       ), open_count AS (
-        SELECT unit_id, key, day,
-               sum(sum(step)) OVER (PARTITION BY unit_id, key ORDER BY day) AS open
-        FROM step WHERE step <> 0 GROUP BY unit_id, key, day
-      ), flip AS (
-        SELECT unit_id, key, day,
-               (open > 0)::int - (coalesce(lag(open) OVER (PARTITION BY unit_id, key ORDER BY day), 0) > 0)::int AS delta
-        FROM open_count
+        SELECT unit_id, bit, day, sum(step)::int AS steps, sum(sum(step)::int) OVER (PARTITION BY unit_id, bit ORDER BY day) AS open
+        FROM step GROUP BY unit_id, bit, day
       )
-      SELECT f.unit_id, u.code, f.key, f.day, f.delta FROM flip f JOIN jurisdiction u ON u.id = f.unit_id WHERE f.delta <> 0`);
+      SELECT unit_id, bit, day, ((open > 0)::int - (open - steps > 0)::int) AS delta
+      FROM open_count WHERE (open > 0) <> (open - steps > 0)`);
     const [{ n: unitFlips }] = await tx.query(`SELECT count(*)::int AS n FROM unit_flip`);
+    await tx.query(`ANALYZE unit_flip`);
 
+    // Every node's figures are sums over the units below it and itself: one sorted pass over the
+    // units' rows groups them at every ancestor level at once.
+    await tx.query(`SET LOCAL enable_hashagg = off`);
     await tx.query(`
       INSERT INTO rollup_change (node_id, key, day, delta)
-      SELECT a.id, x.key, x.day, x.delta FROM (
-        SELECT left(f.code, lengths.len) AS code, f.key, f.day, sum(f.delta) AS delta
-        FROM unit_flip f JOIN ${ANCESTOR_LENGTHS} ON lengths.len <= length(f.code)
-        GROUP BY 1, 2, 3 HAVING sum(f.delta) <> 0
-      ) x JOIN jurisdiction a ON a.code = x.code`);
+      SELECT g.node_id, ${metricKey('g.bit')}, g.day, g.delta FROM (
+        SELECT f.bit, f.day, ${ROLLUP_NODE} AS node_id, sum(f.delta) AS delta
+        FROM unit_flip f JOIN unit_lineage l ON l.unit_id = f.unit_id
+        GROUP BY f.bit, f.day, ${ROLLUP}
+      ) g
+      WHERE g.node_id IS NOT NULL AND g.delta <> 0`);
 
+    // Today's figures, one family at a time so that each sorts on compact keys: facilities by type
+    // and status, beds in operation, and covered units (what each unit's flips add up to).
     await tx.query(`
       INSERT INTO rollup_value (node_id, key, value)
-      SELECT a.id, x.key, x.value FROM (
-        SELECT left(c.code, lengths.len) AS code, c.key, sum(c.value) AS value
+      SELECT g.node_id, 'facilities:' || g.type || ':' || g.status, g.value FROM (
+        SELECT u.type, u.status, ${ROLLUP_NODE} AS node_id, sum(u.n) AS value
+        FROM (SELECT jurisdiction_id AS unit_id, type, status, count(*)::int AS n FROM facility GROUP BY 1, 2, 3) u
+        JOIN unit_lineage l ON l.unit_id = u.unit_id
+        GROUP BY u.type, u.status, ${ROLLUP}
+      ) g
+      WHERE g.node_id IS NOT NULL AND g.value <> 0`);
+    await tx.query(`
+      INSERT INTO rollup_value (node_id, key, value)
+      SELECT g.node_id, g.key, g.value FROM (
+        SELECT u.key, ${ROLLUP_NODE} AS node_id, sum(u.value) AS value
         FROM (
-          SELECT u.code, 'facilities:' || f.type || ':' || f.status AS key, 1::bigint AS value
-          FROM facility f JOIN jurisdiction u ON u.id = f.jurisdiction_id
-          UNION ALL
-          SELECT u.code, b.key, b.value
-          FROM facility f JOIN jurisdiction u ON u.id = f.jurisdiction_id
+          SELECT f.jurisdiction_id AS unit_id, b.key COLLATE "C" AS key, sum(b.value)::int AS value
+          FROM facility f
           CROSS JOIN LATERAL (VALUES ('beds:total', f.beds_total), ('beds:nursing', f.beds_nursing), ('beds:dementia', f.beds_dementia))
             AS b (key, value)
           WHERE f.status = 'OPERATING' AND b.value <> 0
-          UNION ALL
-          SELECT code, key, delta FROM unit_flip
-        ) c JOIN ${ANCESTOR_LENGTHS} ON lengths.len <= length(c.code)
-        GROUP BY 1, 2 HAVING sum(c.value) <> 0
-      ) x JOIN jurisdiction a ON a.code = x.code`);
+          GROUP BY 1, 2
+        ) u JOIN unit_lineage l ON l.unit_id = u.unit_id
+        GROUP BY u.key, ${ROLLUP}
+      ) g
+      WHERE g.node_id IS NOT NULL AND g.value <> 0`);
+    await tx.query(`
+      INSERT INTO rollup_value (node_id, key, value)
+      SELECT g.node_id, ${metricKey('g.bit')}, g.value FROM (
+        SELECT u.bit, ${ROLLUP_NODE} AS node_id, sum(u.covered) AS value
+        FROM (SELECT unit_id, bit, sum(delta)::int AS covered FROM unit_flip GROUP BY 1, 2) u
+        JOIN unit_lineage l ON l.unit_id = u.unit_id
+        WHERE u.covered <> 0
+        GROUP BY u.bit, ${ROLLUP}
+      ) g
+      WHERE g.node_id IS NOT NULL AND g.value <> 0`);
+
+    for (const { restore } of setAside) await tx.query(restore);
     const [{ changeRows, valueRows }] = await tx.query(
       `SELECT (SELECT count(*) FROM rollup_change)::int AS "changeRows", (SELECT count(*) FROM rollup_value)::int AS "valueRows"`,
     );

@@ -104,9 +104,12 @@ export const rollupRepository = {
 
   /** The net change of `key` per month up to `day`, oldest first (months without change left out). */
   async monthlyChanges(db: EntityManager, nodeId: number, key: string, day: string): Promise<{ month: string; delta: number }[]> {
+    // date_trunc on a timestamp, not the timestamptz a bare date resolves to: no time-zone work per
+    // row, and the text form is made once per month rather than once per row.
     const rows: { month: string; delta: string }[] = await db.query(
-      `SELECT to_char(date_trunc('month', day), 'YYYY-MM') AS month, sum(delta) AS delta FROM rollup_change
-       WHERE node_id = $1 AND key = $2 AND day <= $3::date GROUP BY 1 ORDER BY 1`,
+      `SELECT to_char(date_trunc('month', day::timestamp), 'YYYY-MM') AS month, sum(delta) AS delta FROM rollup_change
+       WHERE node_id = $1 AND key = $2 AND day <= $3::date
+       GROUP BY date_trunc('month', day::timestamp) ORDER BY date_trunc('month', day::timestamp)`,
       [nodeId, key, day],
     );
     return rows.map((row) => ({ month: row.month, delta: toNumber(row.delta) }));
