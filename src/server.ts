@@ -2,7 +2,12 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import depthLimit from 'graphql-depth-limit';
@@ -73,6 +78,11 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: cfg.shutdownGraceMs }),
       costLimitPlugin(schema, cfg.maxQueryCost),
       requestLogPlugin(!cfg.production),
+      // Figures are live and per caller: no HTTP cache hints; and no tracing or reporting to Apollo's
+      // cloud. Each of these would otherwise hook into every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
       ...(cfg.production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });

@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { actingRole } from '../access/actor';
@@ -121,7 +122,7 @@ function toRule(gate: Gate) {
   return capabilityRules.get(gate)!;
 }
 
-/** The shield middleware for ACCESS_RULES; anything not listed is denied with FORBIDDEN. */
+/** The shield for ACCESS_RULES; anything not listed is denied with FORBIDDEN. */
 export function accessShield() {
   const tree: IRules = Object.fromEntries(
     Object.entries(ACCESS_RULES).map(([type, fields]) => [
@@ -134,4 +135,20 @@ export function accessShield() {
     allowExternalErrors: true,
     fallbackError: new GraphQLError('Not allowed for this user', { extensions: { code: 'FORBIDDEN' } }),
   });
+}
+
+/**
+ * The shield's middleware for `schema`, less the fields ruled `reachable`: those were reached through
+ * a gated field and need no check of their own, so a list of a hundred nodes does not await a hundred
+ * allow-rules. Every other field keeps its rule, and a field missing from ACCESS_RULES keeps the
+ * shield's deny.
+ */
+export function accessMiddleware(schema: GraphQLSchema): IMiddlewareTypeMap {
+  const middleware = accessShield().generate(schema) as IMiddlewareTypeMap;
+  for (const [type, fields] of Object.entries(ACCESS_RULES)) {
+    const typeMiddleware = middleware[type] as Record<string, unknown> | undefined;
+    if (!typeMiddleware) continue;
+    for (const [field, gate] of Object.entries(fields)) if (gate === 'reachable') delete typeMiddleware[field];
+  }
+  return middleware;
 }

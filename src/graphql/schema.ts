@@ -6,7 +6,7 @@ import { CoverageResolver, FacilityStatsResolver, JurisdictionCoverageResolver }
 import { FacilityResolver } from '../facilities/facility.resolver';
 import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
 import { UserResolver } from '../users/user.resolver';
-import { accessShield } from './rules';
+import { accessMiddleware } from './rules';
 
 export const RESOLVERS = [
   JurisdictionResolver,
@@ -21,7 +21,7 @@ export const RESOLVERS = [
 /** The schema the server serves: resolvers with the access shield applied. */
 export async function buildApiSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({ resolvers: RESOLVERS, validate: false });
-  return applyMiddleware(schema, accessShield());
+  return applyMiddleware(schema, accessMiddleware(schema));
 }
 
 /** The SDL committed as schema/schema.graphql. */
