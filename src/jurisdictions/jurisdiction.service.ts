@@ -74,6 +74,8 @@ export const jurisdictionService = {
     const size = pageSize(first);
     const afterCode = decodeCursor(after, isCode);
     const rows = await loader(ctx, childrenLoader).load({ parentId: node.id, afterCode, limit: size + 1 });
+    // A first page that holds every child is the whole list: ranking them needs no second read.
+    if (afterCode === null && rows.length <= size) loader(ctx, allChildrenLoader).prime(node.id, rows);
     return toPage(rows, size, (row) => row.code, () => countBelow(node, childLevel(node.level)));
   },
 
