@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/access/roles';
 import { loadConfig, projectRoot, setConfig } from '../src/config';
@@ -21,6 +20,7 @@ import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
 import { configureTokens, issueToken } from '../src/users/token';
+import { check, freshDatabase, onServer, percentile, withDatabase } from './support';
 
 // npm run bench:coverage [-- --fresh]: coverage reads and writes through the HTTP GraphQL API on the
 // national tree with ~330,000 synthetic facilities and ~1.1 million history entries, and the full
@@ -50,37 +50,8 @@ const PROVINCE = '37';
 
 const METRIC = CoverageMetric.VILLAGE_SERVICE;
 
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function onServer<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new Error(`benchmark check failed: ${message}`);
-}
-
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
-}
-
-// Nearest-rank percentile over sorted samples.
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 const round2 = (ms: number) => Math.round(ms * 100) / 100;
@@ -329,13 +300,6 @@ async function databaseExists(adminUrl: string): Promise<boolean> {
   });
 }
 
-async function freshBenchDatabase(adminUrl: string): Promise<void> {
-  await onServer(adminUrl, async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(BENCH_DATABASE)} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${quoteIdent(BENCH_DATABASE)}`);
-  });
-}
-
 interface Prepared {
   rebuilt: boolean;
   generatedOn: string;
@@ -362,7 +326,7 @@ async function prepareData(adminUrl: string, benchUrl: string, fresh: boolean, t
     }
   }
   log(`building ${BENCH_DATABASE} from scratch`);
-  await freshBenchDatabase(adminUrl);
+  await freshDatabase(adminUrl, BENCH_DATABASE);
   const dataSource = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 2, applicationName: 'yiyang-bench' });
   await dataSource.initialize();
   try {

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { loadConfig, projectRoot, setConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
@@ -13,6 +12,7 @@ import {
   parseCsvLine,
   type DivisionImportReport,
 } from '../src/jurisdictions/division-import.service';
+import { check, dropDatabase, freshDatabase, onServer, percentile, withDatabase } from './support';
 
 // npm run bench:import: times the national division import (first load, idempotent re-run, one rename)
 // on a fresh database, RUNS times, and writes bench/results/import-divisions.json.
@@ -25,39 +25,6 @@ type CaseName = (typeof CASES)[number];
 interface Sample {
   ms: number;
   report: DivisionImportReport;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function onServer<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function dropBenchDatabase(adminUrl: string): Promise<void> {
-  return onServer(adminUrl, async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(BENCH_DATABASE)} WITH (FORCE)`);
-  });
-}
-
-async function freshBenchDatabase(adminUrl: string): Promise<void> {
-  await dropBenchDatabase(adminUrl);
-  await onServer(adminUrl, async (client) => {
-    await client.query(`CREATE DATABASE ${quoteIdent(BENCH_DATABASE)}`);
-  });
 }
 
 function csvField(value: string): string {
@@ -83,19 +50,10 @@ function sourceWithOneRename(): { dir: string; code: string } {
   return { dir, code: fields[header.indexOf('code')] };
 }
 
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new Error(`benchmark check failed: ${message}`);
-}
-
 async function timed(dataSource: DataSource, sourceDir?: string): Promise<Sample> {
   const started = performance.now();
   const report = await importDivisions(dataSource, { sourceDir });
   return { ms: performance.now() - started, report };
-}
-
-// Nearest-rank percentile: with 3 samples p50 is the median and p95 the maximum.
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 async function oneCycle(
@@ -158,7 +116,7 @@ async function main(): Promise<void> {
   let tree: Record<string, number> = {};
   try {
     for (let run = 0; run < RUNS; run++) {
-      await freshBenchDatabase(adminUrl);
+      await freshDatabase(adminUrl, BENCH_DATABASE);
       const cycle = await oneCycle(benchUrl, renamed);
       for (const name of CASES) samples.get(name)!.push(cycle.samples[name]);
       tree = cycle.tree;
@@ -168,7 +126,7 @@ async function main(): Promise<void> {
     }
   } finally {
     fs.rmSync(renamed.dir, { recursive: true, force: true });
-    await dropBenchDatabase(adminUrl);
+    await dropDatabase(adminUrl, BENCH_DATABASE);
   }
 
   const results = CASES.map((name) => {
