@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { namedQuery } from '../db/named-query';
 import { pathOfCode } from '../jurisdictions/division-codes';
 
 export interface FigureDelta {
@@ -75,7 +76,9 @@ export const rollupRepository = {
 
   /** Today's figures of the nodes for the keys (absent rows are zero). */
   async values(db: EntityManager, nodeIds: readonly number[], keys: readonly string[]): Promise<NodeValue[]> {
-    const rows: { nodeId: number; key: string; value: string }[] = await db.query(
+    const rows: { nodeId: number; key: string; value: string }[] = await namedQuery(
+      db,
+      'rollup_values',
       `SELECT node_id AS "nodeId", key, value FROM rollup_value WHERE node_id = ANY($1::int[]) AND key = ANY($2::text[])`,
       [nodeIds, keys],
     );
@@ -84,7 +87,9 @@ export const rollupRepository = {
 
   /** Every non-zero figure of the nodes whose key starts with one of `prefixes`. */
   async valuesWithPrefixes(db: EntityManager, nodeIds: readonly number[], prefixes: readonly string[]): Promise<NodeValue[]> {
-    const rows: { nodeId: number; key: string; value: string }[] = await db.query(
+    const rows: { nodeId: number; key: string; value: string }[] = await namedQuery(
+      db,
+      'rollup_values_with_prefixes',
       `SELECT node_id AS "nodeId", key, value FROM rollup_value
        WHERE node_id = ANY($1::int[]) AND key LIKE ANY($2::text[]) AND value <> 0`,
       [nodeIds, prefixes.map((prefix) => `${prefix}%`)],
@@ -94,7 +99,9 @@ export const rollupRepository = {
 
   /** The figure `key` of the nodes as it stood at the end of `day`. */
   async valuesAsOf(db: EntityManager, nodeIds: readonly number[], key: string, day: string): Promise<Map<number, number>> {
-    const rows: { nodeId: number; value: string }[] = await db.query(
+    const rows: { nodeId: number; value: string }[] = await namedQuery(
+      db,
+      'rollup_values_as_of',
       `SELECT node_id AS "nodeId", sum(delta) AS value FROM rollup_change
        WHERE node_id = ANY($1::int[]) AND key = $2 AND day <= $3::date GROUP BY node_id`,
       [nodeIds, key, day],
@@ -106,7 +113,9 @@ export const rollupRepository = {
   async monthlyChanges(db: EntityManager, nodeId: number, key: string, day: string): Promise<{ month: string; delta: number }[]> {
     // date_trunc on a timestamp, not the timestamptz a bare date resolves to: no time-zone work per
     // row, and the text form is made once per month rather than once per row.
-    const rows: { month: string; delta: string }[] = await db.query(
+    const rows: { month: string; delta: string }[] = await namedQuery(
+      db,
+      'rollup_monthly_changes',
       `SELECT to_char(date_trunc('month', day::timestamp), 'YYYY-MM') AS month, sum(delta) AS delta FROM rollup_change
        WHERE node_id = $1 AND key = $2 AND day <= $3::date
        GROUP BY date_trunc('month', day::timestamp) ORDER BY date_trunc('month', day::timestamp)`,

@@ -13,6 +13,12 @@ export function countingStatements<T>(work: () => T): T {
   return tallies.run({ statements: 0 }, work);
 }
 
+/** Counts one statement issued outside TypeORM (named prepared statements on the pool). */
+export function countStatement(): void {
+  const tally = tallies.getStore();
+  if (tally) tally.statements += 1;
+}
+
 export function statementsSoFar(): number | null {
   return tallies.getStore()?.statements ?? null;
 }
@@ -20,8 +26,7 @@ export function statementsSoFar(): number | null {
 /** TypeORM logger: counts statements per request and sends database trouble to the JSON log. */
 export class StatementLogger implements Logger {
   logQuery(): void {
-    const tally = tallies.getStore();
-    if (tally) tally.statements += 1;
+    countStatement();
   }
   logQueryError(error: string | Error, query: string, parameters?: unknown[], _runner?: QueryRunner): void {
     logger().debug({ err: error, query, parameters: parameters?.length }, 'query failed');

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { namedQuery } from '../db/named-query';
 import type { JurisdictionLevel } from './division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
 
@@ -37,16 +38,18 @@ function filterSql(filter: JurisdictionFilter, params: unknown[]): string {
 
 export const jurisdictionRepository = {
   async byIds(db: EntityManager, ids: readonly number[]): Promise<Jurisdiction[]> {
-    return db.query(`SELECT ${COLUMNS} FROM jurisdiction WHERE id = ANY($1::int[])`, [ids]);
+    return namedQuery<Jurisdiction>(db, 'jurisdictions_by_id', `SELECT ${COLUMNS} FROM jurisdiction WHERE id = ANY($1::int[])`, [ids]);
   },
 
   async byCodes(db: EntityManager, codes: readonly string[]): Promise<Jurisdiction[]> {
-    return db.query(`SELECT ${COLUMNS} FROM jurisdiction WHERE code = ANY($1::text[])`, [codes]);
+    return namedQuery<Jurisdiction>(db, 'jurisdictions_by_code', `SELECT ${COLUMNS} FROM jurisdiction WHERE code = ANY($1::text[])`, [codes]);
   },
 
   /** The first `limit` children after `afterCode` of each parent, in code order, in one statement. */
   async childrenOf(db: EntityManager, parentIds: readonly number[], afterCode: string | null, limit: number): Promise<Jurisdiction[]> {
-    return db.query(
+    return namedQuery<Jurisdiction>(
+      db,
+      'jurisdiction_children_pages',
       `SELECT c.* FROM unnest($1::int[]) AS p(id)
        CROSS JOIN LATERAL (
          SELECT ${COLUMNS} FROM jurisdiction j
@@ -59,7 +62,12 @@ export const jurisdictionRepository = {
 
   /** Every child of each parent, in code order. */
   async allChildrenOf(db: EntityManager, parentIds: readonly number[]): Promise<Jurisdiction[]> {
-    return db.query(`SELECT ${COLUMNS} FROM jurisdiction WHERE parent_id = ANY($1::int[]) ORDER BY code`, [parentIds]);
+    return namedQuery<Jurisdiction>(
+      db,
+      'jurisdiction_all_children',
+      `SELECT ${COLUMNS} FROM jurisdiction WHERE parent_id = ANY($1::int[]) ORDER BY code`,
+      [parentIds],
+    );
   },
 
   async search(db: EntityManager, filter: JurisdictionFilter, afterCode: string | null, limit: number): Promise<Jurisdiction[]> {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Role } from '../access/roles';
+import { namedQuery } from '../db/named-query';
 
 export interface UserRow {
   id: number;
@@ -54,7 +55,9 @@ function filterSql(filter: UserFilter, params: unknown[]): string {
 export const userRepository = {
   /** The user with the home jurisdiction's code and path, for building an actor. */
   async actorById(db: EntityManager, id: number): Promise<ActorRow | null> {
-    const [row] = await db.query(
+    const [row] = await namedQuery<ActorRow>(
+      db,
+      'actor_by_id',
       `SELECT ${COLUMNS}, j.code AS "jurisdictionCode", j.path::text AS "jurisdictionPath", j.level AS "jurisdictionLevel"
        FROM app_user u JOIN jurisdiction j ON j.id = u.jurisdiction_id WHERE u.id = $1`,
       [id],
