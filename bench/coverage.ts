@@ -1,3 +1,4 @@
+import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -766,6 +767,7 @@ async function main(): Promise<void> {
       load_average_at_start: loadAtStart,
       load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100),
       machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${serverVersion}`,
+      runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process (statement counts exposed)`,
       data: {
         rebuilt: prepared.rebuilt,
         generated_on: prepared.generatedOn,

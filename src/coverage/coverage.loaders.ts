@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../graphql/context';
+import { todayInChina } from '../graphql/dates';
 import { rollupRepository, type NodeValue } from './rollup.repository';
 
 export interface FigureKey {
@@ -12,6 +13,8 @@ export interface FigureKey {
 export interface ObservedValue {
   value: number;
   observedAt: Date;
+  /** The day the value describes: the given past day, or the day in China when it was read. */
+  day: string;
 }
 
 const figureKey = (key: FigureKey) => `${key.nodeId}|${key.key}|${key.asOf ?? ''}`;
@@ -32,11 +35,12 @@ export function figureLoader(ctx: Context): DataLoader<FigureKey, ObservedValue,
         const { key, asOf } = members[0];
         const nodeIds = [...new Set(members.map((member) => member.nodeId))];
         const observedAt = new Date();
+        const day = asOf ?? todayInChina(observedAt);
         const values =
           asOf === null
             ? new Map((await rollupRepository.values(ctx.dataSource.manager, nodeIds, [key])).map((row) => [row.nodeId, row.value]))
             : await rollupRepository.valuesAsOf(ctx.dataSource.manager, nodeIds, key, asOf);
-        for (const nodeId of nodeIds) found.set(figureKey({ nodeId, key, asOf }), { value: values.get(nodeId) ?? 0, observedAt });
+        for (const nodeId of nodeIds) found.set(figureKey({ nodeId, key, asOf }), { value: values.get(nodeId) ?? 0, observedAt, day });
       }
       return keys.map((key) => found.get(figureKey(key))!);
     },

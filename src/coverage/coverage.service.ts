@@ -233,7 +233,7 @@ async function figuresOf(ctx: Context, nodes: readonly Jurisdiction[], metric: C
       numerator: value.value,
       denominator,
       rate: rateOf(value.value, denominator),
-      asOf: asOf ?? todayInChina(value.observedAt),
+      asOf: value.day,
       observedAt: value.observedAt,
       live: asOf === null,
     };
