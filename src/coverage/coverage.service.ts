@@ -3,7 +3,7 @@ import { codeInScope } from '../access/actor';
 import { Capability } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
 import { loader, type Context } from '../graphql/context';
-import { isDay, monthEnd, nextMonthStart, todayInChina } from '../graphql/dates';
+import { monthEnd, nextMonthStart, pastDay, todayInChina } from '../graphql/dates';
 import { BadUserInputError, ForbiddenError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
 import type { JurisdictionLevel } from '../jurisdictions/division-codes';
@@ -52,12 +52,10 @@ function compareRates(a: CoverageFigure, b: CoverageFigure): number {
   return b.numerator * a.denominator - a.numerator * b.denominator;
 }
 
-function checkAsOf(asOf: string | null | undefined, field = 'asOf'): string | null {
+// A past day, or null for today's live figures.
+function checkAsOf(asOf: string | null | undefined): string | null {
   if (asOf === null || asOf === undefined) return null;
-  if (!isDay(asOf)) throw new BadUserInputError(field, 'must be a day written YYYY-MM-DD');
-  const today = todayInChina();
-  if (asOf > today) throw new BadUserInputError(field, `must not be after today (${today})`);
-  return asOf === today ? null : asOf;
+  return pastDay(asOf, 'asOf') === todayInChina() ? null : asOf;
 }
 
 export const coverageService = {
@@ -114,8 +112,7 @@ export const coverageService = {
       rankings.set(key, ranking);
     }
     const { figures, ranks } = await ranking;
-    const rank = ranks.get(node.id) ?? 1 + figures.filter((sibling) => compareRates(sibling, figure) < 0).length;
-    return { rank, among: figures.length };
+    return { rank: ranks.get(node.id)!, among: figures.length };
   },
 
   /** The node's children with their coverage, sorted and paged (offset cursors: a node has at most a few hundred children). */
@@ -143,10 +140,9 @@ export const coverageService = {
   /** Month-end figures from the month of `from` to the month of `to` (the last point is `to` itself). */
   async trend(ctx: Context, node: Jurisdiction, metric: CoverageMetric, from: string, to: string): Promise<CoverageFigure[]> {
     requireReadable(ctx, node);
-    if (!isDay(from)) throw new BadUserInputError('from', 'must be a day written YYYY-MM-DD');
-    if (!isDay(to)) throw new BadUserInputError('to', 'must be a day written YYYY-MM-DD');
+    pastDay(from, 'from');
+    pastDay(to, 'to');
     const today = todayInChina();
-    if (to > today) throw new BadUserInputError('to', `must not be after today (${today})`);
     if (from > to) throw new BadUserInputError('from', 'must not be after `to`');
     const days: string[] = [];
     for (let day = monthEnd(from); ; day = monthEnd(nextMonthStart(day))) {

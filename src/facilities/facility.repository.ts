@@ -3,8 +3,7 @@ import type { FacilityHistoryEntry } from '../coverage/timeline';
 import type { FacilityService, FacilityStatus, FacilityType } from './facility-kinds';
 import type { Facility, FacilityEvent, Organisation } from './facility.entity';
 
-export interface FacilityRow extends Omit<Facility, 'floorAreaM2'> {
-  floorAreaM2: number | null;
+export interface FacilityRow extends Facility {
   jurisdictionCode: string;
 }
 

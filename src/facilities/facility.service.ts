@@ -5,7 +5,7 @@ import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
 import { coverageService, type FacilityFigureState } from '../coverage/coverage.service';
 import { loader, type Context } from '../graphql/context';
-import { isDay, todayInChina } from '../graphql/dates';
+import { pastDay, todayInChina } from '../graphql/dates';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
 import { levelOfCode } from '../jurisdictions/division-codes';
@@ -105,12 +105,9 @@ function parseServices(services: readonly FacilityService[]): FacilityService[] 
   return Object.values(FacilityService).filter((service) => chosen.has(service));
 }
 
-/** A history day: a real day, not in the future, not before `notBefore`. */
+/** A history day (default today): a real day, not in the future, not before `notBefore`. */
 function parseDay(raw: string | null | undefined, field: string, notBefore: string = FIRST_DAY): string {
-  const today = todayInChina();
-  const day = raw ?? today;
-  if (!isDay(day)) throw new BadUserInputError(field, 'must be a day written YYYY-MM-DD');
-  if (day > today) throw new BadUserInputError(field, `must not be in the future (today is ${today})`);
+  const day = pastDay(raw ?? todayInChina(), field);
   if (day < notBefore) {
     throw new BadUserInputError(
       field,
@@ -120,10 +117,15 @@ function parseDay(raw: string | null | undefined, field: string, notBefore: stri
   return day;
 }
 
-async function organisationFor(tx: EntityManager, input: OrganisationInput, field: string): Promise<Organisation> {
-  const creditCode = input.creditCode.trim().toUpperCase();
+function parseCreditCode(raw: string, field: string): string {
+  const creditCode = raw.trim().toUpperCase();
   const problem = creditCodeProblem(creditCode);
-  if (problem) throw new BadUserInputError(`${field}.creditCode`, problem);
+  if (problem) throw new BadUserInputError(field, problem);
+  return creditCode;
+}
+
+async function organisationFor(tx: EntityManager, input: OrganisationInput, field: string): Promise<Organisation> {
+  const creditCode = parseCreditCode(input.creditCode, `${field}.creditCode`);
   const name = parseName(input.name, `${field}.name`);
   const organisation = await facilityRepository.ensureOrganisation(tx, creditCode, name);
   if (!organisation) throw new ConflictError(`${creditCode} is registered under another name`, `${field}.name`);
@@ -165,7 +167,8 @@ export const facilityService = {
     if (search !== null && search.length > 50) throw new BadUserInputError('search', 'must be at most 50 characters');
     let organisationId: number | null = access.full ? null : access.organisationId;
     if (args.operatorCreditCode) {
-      const organisation = await facilityRepository.organisationByCode(ctx.dataSource.manager, args.operatorCreditCode.trim().toUpperCase());
+      const creditCode = parseCreditCode(args.operatorCreditCode, 'operatorCreditCode');
+      const organisation = await facilityRepository.organisationByCode(ctx.dataSource.manager, creditCode);
       const wanted = organisation?.id ?? -1;
       organisationId = organisationId === null || organisationId === wanted ? wanted : -1;
     }
@@ -362,9 +365,7 @@ export const facilityService = {
 
   /** The registered organisation with this credit code, or BAD_USER_INPUT naming `field`. */
   async organisationByCode(db: EntityManager, rawCode: string, field: string): Promise<Organisation> {
-    const creditCode = rawCode.trim().toUpperCase();
-    const problem = creditCodeProblem(creditCode);
-    if (problem) throw new BadUserInputError(field, problem);
+    const creditCode = parseCreditCode(rawCode, field);
     const organisation = await facilityRepository.organisationByCode(db, creditCode);
     if (!organisation) throw new BadUserInputError(field, `no organisation with credit code ${creditCode} operates a facility yet`);
     return organisation;

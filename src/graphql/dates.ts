@@ -1,4 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
+import { BadUserInputError } from './errors';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -44,4 +45,12 @@ export function monthEnd(day: string): string {
 export function nextMonthStart(day: string): string {
   const [year, month] = day.split('-').map(Number);
   return new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
+}
+
+/** A day from the client that is a real day and not after today in China, or BAD_USER_INPUT naming `field`. */
+export function pastDay(day: string, field: string): string {
+  if (!isDay(day)) throw new BadUserInputError(field, 'must be a day written YYYY-MM-DD');
+  const today = todayInChina();
+  if (day > today) throw new BadUserInputError(field, `must not be after today (${today})`);
+  return day;
 }

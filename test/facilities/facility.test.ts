@@ -242,6 +242,9 @@ describe('listing facilities', () => {
     expect(await names('service: MEALS')).toEqual(['东苑互助', '小纪中心', '江都指导中心']);
     expect(await names(`operatorCreditCode: "${testCreditCode(9)}"`)).toEqual(['小纪中心']);
     expect(await names('search: "中心"')).toEqual(['小纪中心', '江都指导中心']);
+    const badCode = await h.gql(`{ facilities(operatorCreditCode: "not-a-code") { totalCount } }`, {}, admin.token);
+    expect(errorCodes(badCode)).toEqual(['BAD_USER_INPUT']);
+    expect(badCode.errors![0].extensions.field).toBe('operatorCreditCode');
     const first = await list('first: 3');
     expect(first).toMatchObject({ totalCount: 4, pageInfo: { hasNextPage: true } });
     expect(await names(`first: 3, after: "${first.pageInfo.endCursor}"`)).toEqual(['江都指导中心']);
