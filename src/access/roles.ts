@@ -22,6 +22,13 @@ export enum Capability {
   READ_FACILITIES = 'READ_FACILITIES',
   EDIT_FACILITIES = 'EDIT_FACILITIES',
   MANAGE_FACILITIES = 'MANAGE_FACILITIES',
+  READ_POLICIES = 'READ_POLICIES',
+  MANAGE_POLICIES = 'MANAGE_POLICIES',
+  READ_PEOPLE = 'READ_PEOPLE',
+  READ_PERSONAL_DATA = 'READ_PERSONAL_DATA',
+  EDIT_PEOPLE = 'EDIT_PEOPLE',
+  ASSESS_PEOPLE = 'ASSESS_PEOPLE',
+  READ_ENTITLEMENTS = 'READ_ENTITLEMENTS',
 }
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -36,23 +43,33 @@ export const ROLE_LABELS: Record<Role, string> = {
   ANALYST: 'BI / 数据分析 — aggregates only, never a person',
 };
 
-const EVERYONE: Capability[] = [Capability.READ_TREE];
+// Subsidy policies are public rules: every role may read the ones that apply in its subtree.
+const EVERYONE: Capability[] = [Capability.READ_TREE, Capability.READ_POLICIES];
 const USER_ADMIN: Capability[] = [Capability.READ_USERS, Capability.MANAGE_USERS, Capability.READ_AUDIT];
 // Aggregate figures (coverage, facility counts) and the facility register of the subtree.
 const OVERSIGHT: Capability[] = [Capability.READ_COVERAGE, Capability.READ_FACILITIES];
 const FACILITY_OFFICE: Capability[] = [...OVERSIGHT, Capability.EDIT_FACILITIES, Capability.MANAGE_FACILITIES];
+// The elderly registry: people (masked), their unmasked personal data (each read audited), their
+// registration and entitlements. Only the offices and village workers who serve people hold it.
+const CASEWORK: Capability[] = [
+  Capability.READ_PEOPLE,
+  Capability.READ_PERSONAL_DATA,
+  Capability.EDIT_PEOPLE,
+  Capability.READ_ENTITLEMENTS,
+];
 
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   PLATFORM_ADMIN: [...EVERYONE, ...USER_ADMIN, ...OVERSIGHT],
-  CIVIL_AFFAIRS_ADMIN: [...EVERYONE, ...USER_ADMIN, ...FACILITY_OFFICE],
-  CIVIL_AFFAIRS_STAFF: [...EVERYONE, ...FACILITY_OFFICE],
+  CIVIL_AFFAIRS_ADMIN: [...EVERYONE, ...USER_ADMIN, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE, Capability.MANAGE_POLICIES],
+  CIVIL_AFFAIRS_STAFF: [...EVERYONE, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE],
   LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT],
   FINANCE: [...EVERYONE, ...OVERSIGHT],
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK],
   SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES],
-  ASSESSOR: EVERYONE,
+  // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
+  ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE],
   ANALYST: [...EVERYONE, Capability.READ_COVERAGE],
 };
 

@@ -49,6 +49,41 @@ export async function recordAudit(
   );
 }
 
+/** One read of personal data, as the trail records it. */
+export interface AuditedRead {
+  jurisdictionId: number;
+  targetType: string;
+  targetId: string;
+  detail: Record<string, unknown>;
+}
+
+/** Appends one SUCCESS entry per read in a single statement (reads of a request are batched). */
+export async function recordReads(
+  db: EntityManager,
+  requestId: string | null,
+  action: string,
+  actor: { userId: number; username: string; role: Role | null },
+  reads: readonly AuditedRead[],
+): Promise<void> {
+  if (reads.length === 0) return;
+  await db.query(
+    `INSERT INTO audit_entry (actor_id, actor_username, actor_role, jurisdiction_id, action, target_type, target_ids, outcome, detail, request_id)
+     SELECT $1, $2, $3, r.jurisdiction_id, $4, r.target_type, ARRAY[r.target_id], 'SUCCESS', r.detail, $5
+     FROM unnest($6::int[], $7::text[], $8::text[], $9::jsonb[]) AS r (jurisdiction_id, target_type, target_id, detail)`,
+    [
+      actor.userId,
+      actor.username,
+      actor.role,
+      action,
+      requestId,
+      reads.map((r) => r.jurisdictionId),
+      reads.map((r) => r.targetType),
+      reads.map((r) => r.targetId),
+      reads.map((r) => JSON.stringify(r.detail)),
+    ],
+  );
+}
+
 /**
  * Runs a mutation in one transaction and records it in the audit trail: on success in the same
  * transaction as the change; on failure, after the rollback, with the error's code.

@@ -54,3 +54,33 @@ export function pastDay(day: string, field: string): string {
   if (day > today) throw new BadUserInputError(field, `must not be after today (${today})`);
   return day;
 }
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+function parseMonth(value: unknown): string {
+  if (typeof value !== 'string' || !MONTH.test(value) || value < '1949-10') throw new TypeError('Month must be written YYYY-MM');
+  return value;
+}
+
+/** A calendar month (YYYY-MM): what subsidies are paid and policies versioned by. */
+export const MonthScalar = new GraphQLScalarType<string, string>({
+  name: 'Month',
+  description: 'A calendar month, YYYY-MM (China Standard Time).',
+  serialize: parseMonth,
+  parseValue: parseMonth,
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING) throw new TypeError('Month must be a string YYYY-MM');
+    return parseMonth(ast.value);
+  },
+});
+
+/** This month in China, YYYY-MM. */
+export function thisMonthInChina(now: Date = new Date()): string {
+  return todayInChina(now).slice(0, 7);
+}
+
+/** The month `count` months after `month` (negative: before). */
+export function addMonths(month: string, count: number): string {
+  const [year, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(year, m - 1 + count, 1)).toISOString().slice(0, 7);
+}

@@ -3,8 +3,11 @@ import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver';
 import { CoverageResolver, FacilityStatsResolver, JurisdictionCoverageResolver } from '../coverage/coverage.resolver';
+import { PersonResolver } from '../elderly/person.resolver';
 import { FacilityResolver } from '../facilities/facility.resolver';
 import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
+import { EntitlementResolver } from '../policies/entitlement.resolver';
+import { PolicyResolver } from '../policies/policy.resolver';
 import { UserResolver } from '../users/user.resolver';
 import { accessMiddleware } from './rules';
 
@@ -16,6 +19,9 @@ export const RESOLVERS = [
   JurisdictionCoverageResolver,
   CoverageResolver,
   FacilityStatsResolver,
+  PersonResolver,
+  PolicyResolver,
+  EntitlementResolver,
 ] as const;
 
 /** The schema the server serves: resolvers with the access shield applied. */

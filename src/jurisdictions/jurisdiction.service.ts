@@ -65,6 +65,11 @@ export const jurisdictionService = {
     return node;
   },
 
+  /** The node with this code wherever it lies, for facts that may point outside the caller's subtree (a person's 户籍). */
+  async byCodeAnywhere(ctx: Context, code: string): Promise<Jurisdiction | null> {
+    return loader(ctx, jurisdictionByCodeLoader).load(code);
+  },
+
   async byId(ctx: Context, id: number): Promise<Jurisdiction | null> {
     return loader(ctx, jurisdictionByIdLoader).load(id);
   },
@@ -95,6 +100,12 @@ export const jurisdictionService = {
     const codes = pathOfCode(node.code).slice(0, -1);
     const nodes = await loader(ctx, jurisdictionByCodeLoader).loadMany(codes);
     return nodes.filter((n): n is Jurisdiction => n !== null && !(n instanceof Error)).map(ref);
+  },
+
+  /** The node and every ancestor, province first (ancestors may lie above the caller's home: policies set there apply below). */
+  async lineage(ctx: Context, node: Jurisdiction): Promise<Jurisdiction[]> {
+    const nodes = await loader(ctx, jurisdictionByCodeLoader).loadMany(pathOfCode(node.code));
+    return nodes.filter((n): n is Jurisdiction => n !== null && !(n instanceof Error));
   },
 
   descendantCounts(node: Jurisdiction): DescendantCounts {

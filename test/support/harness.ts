@@ -35,6 +35,14 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'facility_event', identity: true },
   { table: 'rollup_value', identity: false },
   { table: 'rollup_change', identity: false },
+  { table: 'person', identity: true },
+  { table: 'person_category', identity: true },
+  { table: 'ability_assessment', identity: true },
+  { table: 'subsidy_scheme', identity: true },
+  { table: 'subsidy_scheme_version', identity: true },
+  { table: 'subsidy_funding', identity: false },
+  { table: 'subsidy_tier', identity: true },
+  { table: 'subsidy_floor', identity: true },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {

@@ -1,0 +1,86 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum PersonStatus {
+  ACTIVE = 'ACTIVE',
+  MOVED_AWAY = 'MOVED_AWAY',
+  DECEASED = 'DECEASED',
+}
+
+export enum LivingSituation {
+  EMPTY_NEST = 'EMPTY_NEST',
+  ALONE = 'ALONE',
+  LEFT_BEHIND = 'LEFT_BEHIND',
+}
+
+export enum HardshipCategory {
+  EXTREME_POVERTY_DISPERSED = 'EXTREME_POVERTY_DISPERSED',
+  EXTREME_POVERTY_CENTRALIZED = 'EXTREME_POVERTY_CENTRALIZED',
+  MINIMUM_LIVING_ALLOWANCE = 'MINIMUM_LIVING_ALLOWANCE',
+  NEAR_MINIMUM_ALLOWANCE = 'NEAR_MINIMUM_ALLOWANCE',
+  LOW_INCOME = 'LOW_INCOME',
+  LIFTED_FROM_POVERTY = 'LIFTED_FROM_POVERTY',
+  BEREAVED_PARENTS = 'BEREAVED_PARENTS',
+  ENTITLED_GROUPS = 'ENTITLED_GROUPS',
+  THREE_NOS = 'THREE_NOS',
+  CHILDLESS_WIDOWED = 'CHILDLESS_WIDOWED',
+  DISABILITY = 'DISABILITY',
+  MODEL_WORKER = 'MODEL_WORKER',
+  WORKED_BEFORE_1949 = 'WORKED_BEFORE_1949',
+}
+
+/** 老年人能力评估: from intact to dementia; MILD and MODERATE together are 半失能. */
+export enum AbilityLevel {
+  INTACT = 'INTACT',
+  MILD = 'MILD',
+  MODERATE = 'MODERATE',
+  SEVERE = 'SEVERE',
+  DEMENTIA = 'DEMENTIA',
+}
+
+export const PERSON_STATUS_NAMES: Record<PersonStatus, string> = {
+  ACTIVE: '在册',
+  MOVED_AWAY: '迁出 — services stop from the month after',
+  DECEASED: '死亡 — services stop, accounts freeze',
+};
+
+export const LIVING_SITUATION_NAMES: Record<LivingSituation, string> = {
+  EMPTY_NEST: '空巢',
+  ALONE: '独居',
+  LEFT_BEHIND: '留守',
+};
+
+export const HARDSHIP_CATEGORY_NAMES: Record<HardshipCategory, string> = {
+  EXTREME_POVERTY_DISPERSED: '特困人员(分散供养)',
+  EXTREME_POVERTY_CENTRALIZED: '特困人员(集中供养)',
+  MINIMUM_LIVING_ALLOWANCE: '低保',
+  NEAR_MINIMUM_ALLOWANCE: '低保边缘',
+  LOW_INCOME: '低收入',
+  LIFTED_FROM_POVERTY: '脱贫户',
+  BEREAVED_PARENTS: '计划生育特殊困难家庭 / 失独',
+  ENTITLED_GROUPS: '重点优抚对象',
+  THREE_NOS: '三无',
+  CHILDLESS_WIDOWED: '孤寡',
+  DISABILITY: '残疾 (with grade 1–4)',
+  MODEL_WORKER: '市级以上劳模 / 特殊贡献',
+  WORKED_BEFORE_1949: '1949年以前参加工作',
+};
+
+export const ABILITY_LEVEL_NAMES: Record<AbilityLevel, string> = {
+  INTACT: '自理 (能力完好)',
+  MILD: '半失能 — 轻度失能',
+  MODERATE: '半失能 — 中度失能',
+  SEVERE: '失能 — 重度失能',
+  DEMENTIA: '失智',
+};
+
+const described = <T extends string>(names: Record<T, string>) =>
+  Object.fromEntries(Object.entries(names).map(([value, description]) => [value, { description: description as string }]));
+
+registerEnumType(PersonStatus, { name: 'PersonStatus', valuesConfig: described(PERSON_STATUS_NAMES) });
+registerEnumType(LivingSituation, { name: 'LivingSituation', valuesConfig: described(LIVING_SITUATION_NAMES) });
+registerEnumType(HardshipCategory, {
+  name: 'HardshipCategory',
+  description: 'Hardship categories; several may apply to one person, each for a span of days.',
+  valuesConfig: described(HARDSHIP_CATEGORY_NAMES),
+});
+registerEnumType(AbilityLevel, { name: 'AbilityLevel', description: '生活能力评估 level.', valuesConfig: described(ABILITY_LEVEL_NAMES) });

@@ -1,0 +1,374 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from 'typeorm';
+import { actingRole, codeInScope } from '../access/actor';
+import { Capability } from '../access/roles';
+import { requireActor, requireCapability } from '../access/scope';
+import { audited, recordReads } from '../audit/audit.service';
+import { loader, type Context } from '../graphql/context';
+import { addMonths, pastDay, todayInChina } from '../graphql/dates';
+import { BadUserInputError, ConflictError, NotFoundError } from '../graphql/errors';
+import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
+import { JurisdictionLevel, levelOfCode } from '../jurisdictions/division-codes';
+import { parseCode } from '../jurisdictions/jurisdiction.service';
+import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
+import type { PersonFacts } from '../policies/entitlement.engine';
+import { AbilityLevel, HardshipCategory, PersonStatus } from './elderly-kinds';
+import { ageOn, maskNationalId, maskPhone, parseNationalId, parsePhone } from './national-id';
+import type { AssessmentInput, CategoryInput, RegisterPersonInput, UpdatePersonInput } from './person.inputs';
+import { personAssessmentsLoader, personByIdLoader, personCategoriesLoader } from './person.loaders';
+import { personRepository, type AssessmentRow, type CategoryRow, type PersonFields, type PersonRow } from './person.repository';
+
+const NOT_IN_SCOPE = 'No such person in your jurisdiction';
+const MAX_INCOME_FEN = 100_000_000;
+const DEFAULT_VALID_MONTHS = 6;
+
+export type MaskedField = 'nationalId' | 'phone' | 'address';
+
+export interface PersonListArgs {
+  under?: string | null;
+  status?: PersonStatus | null;
+  category?: HardshipCategory | null;
+  search?: string | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** An address with only its start shown: enough to tell the district, not the door. */
+export function maskAddress(value: string): string {
+  return `${[...value].slice(0, Math.min(6, Math.ceil([...value].length / 3))).join('')}****`;
+}
+
+const MASKS: Record<MaskedField, (value: string) => string> = { nationalId: maskNationalId, phone: maskPhone, address: maskAddress };
+
+function parseId(raw: string | number, field: string): number {
+  const text = String(raw).trim();
+  if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2 ** 31 - 1) throw new BadUserInputError(field, 'is not a person id');
+  return Number(text);
+}
+
+function parseText(raw: string | null | undefined, field: string, max: number, required = false): string | null {
+  const text = raw?.trim() ?? '';
+  if (text.length === 0) {
+    if (required) throw new BadUserInputError(field, `must be 1 to ${max} characters`);
+    return null;
+  }
+  if ([...text].length > max) throw new BadUserInputError(field, `must be at most ${max} characters`);
+  return text;
+}
+
+function parseIncome(value: number | null | undefined, field: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_INCOME_FEN) throw new BadUserInputError(field, 'must be from 0 to 1,000,000 元 in fen');
+  return value;
+}
+
+function parseDayNotBefore(raw: string, field: string, notBefore: string, what: string): string {
+  const day = pastDay(raw, field);
+  if (day < notBefore) throw new BadUserInputError(field, `must not be before ${what} (${notBefore})`);
+  return day;
+}
+
+function parseCategories(inputs: readonly CategoryInput[], field: string): { category: HardshipCategory; grade: number | null }[] {
+  const seen = new Set<HardshipCategory>();
+  return inputs.map((input, i) => {
+    if (seen.has(input.category)) throw new BadUserInputError(`${field}[${i}].category`, `${input.category} is listed twice`);
+    seen.add(input.category);
+    const grade = input.disabilityGrade ?? null;
+    if (input.category === HardshipCategory.DISABILITY) {
+      if (grade === null || !Number.isInteger(grade) || grade < 1 || grade > 4) {
+        throw new BadUserInputError(`${field}[${i}].disabilityGrade`, 'must be 1 to 4 for DISABILITY');
+      }
+    } else if (grade !== null) {
+      throw new BadUserInputError(`${field}[${i}].disabilityGrade`, 'applies to DISABILITY only');
+    }
+    return { category: input.category, grade };
+  });
+}
+
+/** Reads a person in the caller's subtree under a capability, or NOT_FOUND (never saying whether they exist). */
+async function personInScope(ctx: Context, rawId: string | number, capability: Capability, field = 'id'): Promise<PersonRow> {
+  const actor = requireActor(ctx);
+  requireCapability(ctx, capability);
+  const person = await loader(ctx, personByIdLoader).load(parseId(rawId, field));
+  if (!person || !codeInScope(actor, person.villageCode)) throw new NotFoundError(NOT_IN_SCOPE);
+  return person;
+}
+
+async function villageInScope(ctx: Context, raw: string, field: string): Promise<{ id: number; code: string }> {
+  const village = await jurisdictionService.get(ctx, raw, field);
+  if (village.level !== JurisdictionLevel.VILLAGE) throw new BadUserInputError(field, 'must be the code of a village or community (12 digits)');
+  return village;
+}
+
+async function existingNode(ctx: Context, raw: string, field: string): Promise<{ id: number }> {
+  const code = parseCode(raw, field);
+  const node = levelOfCode(code) && (await jurisdictionService.byCodeAnywhere(ctx, code));
+  if (!node) throw new BadUserInputError(field, `${code} is not a jurisdiction`);
+  return node;
+}
+
+/** Per request: the unmasked reads to audit, batched into one insert and awaited before the value is given out. */
+function unmaskAudit(ctx: Context): DataLoader<string, true> {
+  return new DataLoader(async (keys) => {
+    const actor = requireActor(ctx);
+    const fields = new Map<number, Set<string>>();
+    for (const key of keys) {
+      const [id, field] = key.split('|');
+      fields.set(Number(id), (fields.get(Number(id)) ?? new Set()).add(field));
+    }
+    const people = await loader(ctx, personByIdLoader).loadMany([...fields.keys()]);
+    const reads = people
+      .filter((p): p is PersonRow => p !== null && !(p instanceof Error))
+      .map((p) => ({ jurisdictionId: p.villageId, targetType: 'Person', targetId: String(p.id), detail: { fields: [...fields.get(p.id)!].sort() } }));
+    await recordReads(
+      ctx.dataSource.manager,
+      ctx.requestId,
+      'person.unmask',
+      { userId: actor.userId, username: actor.username, role: actingRole(actor, Capability.READ_PERSONAL_DATA) },
+      reads,
+    );
+    return keys.map(() => true as const);
+  });
+}
+
+export const personService = {
+  async get(ctx: Context, rawId: string): Promise<PersonRow> {
+    return personInScope(ctx, rawId, Capability.READ_PEOPLE);
+  },
+
+  /** People living at or below `under` (default the caller's home), in registration order. */
+  async list(ctx: Context, args: PersonListArgs): Promise<Page<PersonRow>> {
+    requireCapability(ctx, Capability.READ_PEOPLE);
+    const under = args.under ? await jurisdictionService.get(ctx, args.under, 'under') : await jurisdictionService.home(ctx);
+    const first = pageSize(args.first);
+    const afterId = decodeCursor(args.after, (key) => /^[1-9]\d{0,9}$/.test(key));
+    const filter = {
+      underCode: under.code,
+      status: args.status ?? null,
+      category: args.category ?? null,
+      nameContains: parseText(args.search, 'search', 50),
+    };
+    const rows = await personRepository.search(ctx.dataSource.manager, filter, afterId === null ? null : Number(afterId), first + 1);
+    return toPage(rows, first, (row) => String(row.id), () => personRepository.count(ctx.dataSource.manager, filter));
+  },
+
+  /**
+   * A personal field, masked unless `unmasked` is asked for; unmasking needs READ_PERSONAL_DATA and
+   * leaves an audit entry (who, whom, which fields) before the value is returned.
+   */
+  async personalField(ctx: Context, person: PersonRow, field: MaskedField, unmasked: boolean): Promise<string | null> {
+    const value = person[field];
+    if (value === null) return null;
+    if (!unmasked) return MASKS[field](value);
+    requireCapability(ctx, Capability.READ_PERSONAL_DATA);
+    await loader(ctx, unmaskAudit).load(`${person.id}|${field}`);
+    return value;
+  },
+
+  ageToday(person: PersonRow): number {
+    return ageOn(person.birthDate, todayInChina());
+  },
+
+  /** The categories in force today. */
+  async currentCategories(ctx: Context, person: PersonRow): Promise<CategoryRow[]> {
+    const today = todayInChina();
+    const rows = await loader(ctx, personCategoriesLoader).load(person.id);
+    return rows.filter((row) => row.validFrom <= today && (row.validTo === null || row.validTo > today));
+  },
+
+  async categoryHistory(ctx: Context, person: PersonRow): Promise<CategoryRow[]> {
+    return loader(ctx, personCategoriesLoader).load(person.id);
+  },
+
+  async assessments(ctx: Context, person: PersonRow): Promise<AssessmentRow[]> {
+    return loader(ctx, personAssessmentsLoader).load(person.id);
+  },
+
+  /** Registers a person living in a village of the caller's subtree, with the categories in force from their day. */
+  async register(ctx: Context, input: RegisterPersonInput): Promise<PersonRow> {
+    const id = await audited(ctx, 'person.register', Capability.EDIT_PEOPLE, async (tx, draft) => {
+      const actor = requireActor(ctx);
+      requireCapability(ctx, Capability.EDIT_PEOPLE);
+      const today = todayInChina();
+      const parsed = parseNationalId(input.nationalId, today);
+      if (!parsed.ok) throw new BadUserInputError('input.nationalId', parsed.problem);
+      const village = await villageInScope(ctx, input.villageCode, 'input.villageCode');
+      draft.jurisdictionId = village.id;
+      draft.targetType = 'Person';
+      const fields: PersonFields = {
+        nationalId: parsed.id.value,
+        sex: parsed.id.sex,
+        birthDate: parsed.id.birthDate,
+        ...(await this.parseFacts(ctx, input, parsed.id.birthDate, 'input')),
+        villageId: village.id,
+      };
+      const categories = parseCategories(input.categories ?? [], 'input.categories');
+      const since = input.categoriesSince ? parseDayNotBefore(input.categoriesSince, 'input.categoriesSince', fields.birthDate, 'the birth date') : today;
+      const personId = await personRepository.insert(tx, fields, actor.userId);
+      if (personId === null) throw new ConflictError('a person with this national ID is already registered', 'input.nationalId');
+      for (const { category, grade } of categories) await personRepository.openCategory(tx, personId, category, grade, since, actor.userId);
+      draft.targetIds = [String(personId)];
+      return personId;
+    });
+    return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
+  },
+
+  /** Shared by register and update: the facts besides identity and village. */
+  async parseFacts(
+    ctx: Context,
+    input: RegisterPersonInput | UpdatePersonInput,
+    birthDate: string,
+    field: string,
+  ): Promise<Omit<PersonFields, 'nationalId' | 'sex' | 'birthDate' | 'villageId'>> {
+    let phone: string | null = null;
+    if (input.phone?.trim()) {
+      const parsed = parsePhone(input.phone);
+      if (!parsed.ok) throw new BadUserInputError(`${field}.phone`, parsed.problem);
+      phone = parsed.value;
+    }
+    const hukou = await existingNode(ctx, input.hukouCode!, `${field}.hukouCode`);
+    const residentSince = input.residentSince ? parseDayNotBefore(input.residentSince, `${field}.residentSince`, birthDate, 'the birth date') : null;
+    return {
+      name: parseText(input.name, `${field}.name`, 50, true)!,
+      phone,
+      address: parseText(input.address, `${field}.address`, 200),
+      hukouId: hukou.id,
+      residentSince,
+      livingSituations: [...new Set(input.livingSituations ?? [])],
+      ownMonthlyIncomeFen: parseIncome(input.ownMonthlyIncomeFen, `${field}.ownMonthlyIncomeFen`),
+      householdMonthlyIncomeFen: parseIncome(input.householdMonthlyIncomeFen, `${field}.householdMonthlyIncomeFen`),
+    };
+  },
+
+  /** Replaces a person's facts (identity stays); a move must stay within the caller's subtree. */
+  async update(ctx: Context, rawId: string, input: UpdatePersonInput): Promise<PersonRow> {
+    const id = await audited(ctx, 'person.update', Capability.EDIT_PEOPLE, async (tx, draft) => {
+      const current = await personInScope(ctx, rawId, Capability.EDIT_PEOPLE);
+      draft.jurisdictionId = current.villageId;
+      draft.targetType = 'Person';
+      draft.targetIds = [String(current.id)];
+      await personRepository.lock(tx, current.id);
+      const village = input.villageCode ? await villageInScope(ctx, input.villageCode, 'input.villageCode') : { id: current.villageId };
+      const facts = await this.parseFacts(ctx, input, current.birthDate, 'input');
+      await personRepository.update(tx, current.id, { ...facts, villageId: village.id });
+      return current.id;
+    });
+    return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
+  },
+
+  /** Makes `categories` the person's full set from `on` (default today): others end that day, new ones start. */
+  async setCategories(ctx: Context, rawId: string, inputs: readonly CategoryInput[], on: string | null): Promise<PersonRow> {
+    const id = await audited(ctx, 'person.setCategories', Capability.EDIT_PEOPLE, async (tx, draft) => {
+      const actor = requireActor(ctx);
+      const person = await personInScope(ctx, rawId, Capability.EDIT_PEOPLE);
+      draft.jurisdictionId = person.villageId;
+      draft.targetType = 'Person';
+      draft.targetIds = [String(person.id)];
+      await personRepository.lock(tx, person.id);
+      const wanted = parseCategories(inputs, 'categories');
+      const history = await personRepository.categoriesOf(tx, [person.id]);
+      const open = history.filter((row) => row.validTo === null);
+      const latest = history.reduce((max, row) => (row.validFrom > max ? row.validFrom : max), person.birthDate);
+      const day = parseDayNotBefore(on ?? todayInChina(), 'on', latest, 'the latest category change');
+      for (const row of open) {
+        const keep = wanted.find((w) => w.category === row.category && w.grade === row.disabilityGrade);
+        if (!keep) await personRepository.closeCategory(tx, person.id, row.category, day);
+      }
+      for (const w of wanted) {
+        if (!open.some((row) => row.category === w.category && row.disabilityGrade === w.grade)) {
+          await personRepository.openCategory(tx, person.id, w.category, w.grade, day, actor.userId);
+        }
+      }
+      draft.detail = { on: day, categories: wanted.map((w) => w.category) };
+      return person.id;
+    });
+    return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
+  },
+
+  /** Records that an active person moved away or died on a day; services stop from then. */
+  async recordStatus(ctx: Context, rawId: string, status: PersonStatus, on: string | null): Promise<PersonRow> {
+    const id = await audited(ctx, 'person.recordStatus', Capability.EDIT_PEOPLE, async (tx, draft) => {
+      const person = await personInScope(ctx, rawId, Capability.EDIT_PEOPLE);
+      draft.jurisdictionId = person.villageId;
+      draft.targetType = 'Person';
+      draft.targetIds = [String(person.id)];
+      if (status === PersonStatus.ACTIVE) throw new BadUserInputError('status', 'must be MOVED_AWAY or DECEASED');
+      const locked = (await personRepository.lock(tx, person.id))!;
+      if (locked.status !== PersonStatus.ACTIVE) throw new ConflictError(`the person is already ${locked.status} since ${locked.statusSince}`, 'status');
+      const day = parseDayNotBefore(on ?? todayInChina(), 'on', person.birthDate, 'the birth date');
+      await personRepository.setStatus(tx, person.id, status, day);
+      draft.detail = { status, on: day };
+      return person.id;
+    });
+    return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
+  },
+
+  /** Records an ability assessment, valid for `validMonths` (default six) from its day. */
+  async recordAssessment(ctx: Context, rawId: string, input: AssessmentInput): Promise<PersonRow> {
+    const id = await audited(ctx, 'person.recordAssessment', Capability.ASSESS_PEOPLE, async (tx, draft) => {
+      const actor = requireActor(ctx);
+      const person = await personInScope(ctx, rawId, Capability.ASSESS_PEOPLE, 'personId');
+      draft.jurisdictionId = person.villageId;
+      draft.targetType = 'Person';
+      draft.targetIds = [String(person.id)];
+      const assessedOn = parseDayNotBefore(input.assessedOn ?? todayInChina(), 'input.assessedOn', person.birthDate, 'the birth date');
+      const months = input.validMonths ?? DEFAULT_VALID_MONTHS;
+      if (!Number.isInteger(months) || months < 1 || months > 36) throw new BadUserInputError('input.validMonths', 'must be from 1 to 36');
+      await personRepository.insertAssessment(
+        tx,
+        {
+          personId: person.id,
+          level: input.level,
+          assessedOn,
+          validUntil: validUntil(assessedOn, months),
+          assessor: parseText(input.assessor, 'input.assessor', 100, true)!,
+          note: parseText(input.note, 'input.note', 500),
+        },
+        actor.userId,
+      );
+      draft.detail = { level: input.level, assessedOn, validMonths: months };
+      return person.id;
+    });
+    return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
+  },
+
+  /** A person in the caller's subtree with everything the entitlement rules read (READ_ENTITLEMENTS). */
+  async factsFor(ctx: Context, rawId: string): Promise<{ person: PersonRow; facts: PersonFacts }> {
+    const person = await personInScope(ctx, rawId, Capability.READ_ENTITLEMENTS, 'personId');
+    const [categories, assessments] = await Promise.all([
+      loader(ctx, personCategoriesLoader).load(person.id),
+      loader(ctx, personAssessmentsLoader).load(person.id),
+    ]);
+    return { person, facts: toFacts(person, categories, assessments) };
+  },
+};
+
+/**
+ * The last day an assessment made on `day` qualifies: the day before the same date `months` later,
+ * or the last day of that month when it has no such date (31 August + 6 months → 28 February).
+ */
+export function validUntil(day: string, months: number): string {
+  const date = Number(day.slice(8, 10));
+  const [ty, tm] = addMonths(day.slice(0, 7), months).split('-').map(Number);
+  const lastOfMonth = new Date(Date.UTC(ty, tm, 0)).getUTCDate();
+  const result = date > lastOfMonth ? new Date(Date.UTC(ty, tm - 1, lastOfMonth)) : new Date(Date.UTC(ty, tm - 1, date - 1));
+  return result.toISOString().slice(0, 10);
+}
+
+export function toFacts(person: PersonRow, categories: readonly CategoryRow[], assessments: readonly AssessmentRow[]): PersonFacts {
+  return {
+    id: person.id,
+    birthDate: person.birthDate,
+    status: person.status,
+    statusSince: person.statusSince,
+    hukouCode: person.hukouCode,
+    residentSince: person.residentSince,
+    livingSituations: person.livingSituations,
+    ownMonthlyIncomeFen: person.ownMonthlyIncomeFen,
+    householdMonthlyIncomeFen: person.householdMonthlyIncomeFen,
+    categories: categories.map((c) => ({ category: c.category, validFrom: c.validFrom, validTo: c.validTo })),
+    assessments: assessments.map((a) => ({ level: a.level as AbilityLevel, assessedOn: a.assessedOn, validUntil: a.validUntil })),
+  };
+}
+
+export type { EntityManager };

@@ -1,0 +1,21 @@
+import { GraphQLScalarType, Kind } from 'graphql';
+
+function parseFen(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError('Fen must be a whole number of fen');
+  return value;
+}
+
+/**
+ * Money as a whole number of fen (分; 100 fen = 1 元), never a float. Totals outgrow GraphQL's 32-bit
+ * Int (21,474,836.47 元), so this scalar carries any safe integer as a JSON number.
+ */
+export const FenScalar = new GraphQLScalarType<number, number>({
+  name: 'Fen',
+  description: 'An amount of money in fen (分): a whole number, 100 fen = 1 元.',
+  serialize: (value) => parseFen(typeof value === 'string' ? Number(value) : value),
+  parseValue: parseFen,
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.INT) throw new TypeError('Fen must be a whole number of fen');
+    return parseFen(Number(ast.value));
+  },
+});

@@ -1,0 +1,331 @@
+import { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from '../elderly/elderly-kinds';
+import { ageOn } from '../elderly/national-id';
+import { monthEnd } from '../graphql/dates';
+import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import { allocate } from './cost-shares';
+import { SchemeKind, TierCombination } from './policy-kinds';
+
+// The entitlement rules, pure: the single-person explanation and the monthly run both call
+// `entitlementOf`, so what a person is told and what is paid cannot drift apart.
+
+/** A person's facts as the rules read them; categories and assessments carry their days. */
+export interface PersonFacts {
+  id: number;
+  birthDate: string;
+  status: PersonStatus;
+  statusSince: string | null;
+  hukouCode: string;
+  residentSince: string | null;
+  livingSituations: readonly LivingSituation[];
+  ownMonthlyIncomeFen: number | null;
+  householdMonthlyIncomeFen: number | null;
+  categories: readonly { category: HardshipCategory; validFrom: string; validTo: string | null }[];
+  /** Oldest first. */
+  assessments: readonly { level: AbilityLevel; assessedOn: string; validUntil: string }[];
+}
+
+/** A node of the person's lineage (province first, their village last). */
+export interface LineageNode {
+  id: number;
+  code: string;
+  name: string;
+  level: JurisdictionLevel;
+}
+
+export interface TierRule {
+  id: number;
+  position: number;
+  name: string;
+  monthlyAmountFen: number;
+  minAge: number | null;
+  maxAge: number | null;
+  categoriesAny: readonly HardshipCategory[];
+  categoriesAll: readonly HardshipCategory[];
+  categoriesNone: readonly HardshipCategory[];
+  abilities: readonly AbilityLevel[];
+  livingSituations: readonly LivingSituation[];
+  ownIncomeBelowFen: number | null;
+  householdIncomeBelowFen: number | null;
+  hukouRequired: boolean;
+  minResidentMonths: number | null;
+}
+
+/** A scheme version in force in the month, with its owner and funders. */
+export interface SchemeRule {
+  schemeId: number;
+  versionId: number;
+  /** The version's months (YYYY-MM; toMonth inclusive, null while open-ended). */
+  fromMonth: string;
+  toMonth: string | null;
+  name: string;
+  kind: SchemeKind;
+  owner: LineageNode;
+  combination: TierCombination;
+  exclusionGroup: string | null;
+  /** Highest level first. */
+  funding: readonly { level: JurisdictionLevel; weight: number }[];
+  tiers: readonly TierRule[];
+}
+
+export interface FloorRule {
+  id: number;
+  owner: LineageNode;
+  kind: SchemeKind;
+  minAge: number | null;
+  maxAge: number | null;
+  monthlyAmountFen: number;
+}
+
+export enum ReasonCode {
+  NOT_ACTIVE = 'NOT_ACTIVE',
+  AGE_BELOW = 'AGE_BELOW',
+  AGE_ABOVE = 'AGE_ABOVE',
+  NO_LISTED_CATEGORY = 'NO_LISTED_CATEGORY',
+  MISSING_CATEGORY = 'MISSING_CATEGORY',
+  EXCLUDED_CATEGORY = 'EXCLUDED_CATEGORY',
+  NOT_ASSESSED = 'NOT_ASSESSED',
+  ASSESSMENT_EXPIRED = 'ASSESSMENT_EXPIRED',
+  ABILITY_LEVEL = 'ABILITY_LEVEL',
+  LIVING_SITUATION = 'LIVING_SITUATION',
+  OWN_INCOME_UNKNOWN = 'OWN_INCOME_UNKNOWN',
+  OWN_INCOME_TOO_HIGH = 'OWN_INCOME_TOO_HIGH',
+  HOUSEHOLD_INCOME_UNKNOWN = 'HOUSEHOLD_INCOME_UNKNOWN',
+  HOUSEHOLD_INCOME_TOO_HIGH = 'HOUSEHOLD_INCOME_TOO_HIGH',
+  HUKOU_OUTSIDE = 'HUKOU_OUTSIDE',
+  RESIDENCE_UNKNOWN = 'RESIDENCE_UNKNOWN',
+  RESIDENCE_TOO_SHORT = 'RESIDENCE_TOO_SHORT',
+  BELOW_FLOOR = 'BELOW_FLOOR',
+  OUTRANKED = 'OUTRANKED',
+}
+
+export interface Reason {
+  code: ReasonCode;
+  message: string;
+}
+
+export interface TierOutcome {
+  tier: TierRule;
+  eligible: boolean;
+  applied: boolean;
+  reasons: Reason[];
+}
+
+export enum SchemeOutcomeStatus {
+  APPLIED = 'APPLIED',
+  NOT_ELIGIBLE = 'NOT_ELIGIBLE',
+  EXCLUDED = 'EXCLUDED',
+}
+
+export interface FundingShare {
+  level: JurisdictionLevel;
+  funder: LineageNode;
+  weight: number;
+  amountFen: number;
+}
+
+export interface SchemeOutcome {
+  scheme: SchemeRule;
+  status: SchemeOutcomeStatus;
+  tiers: TierOutcome[];
+  amountFen: number;
+  shares: FundingShare[];
+  /** The scheme that took precedence in the same exclusion group (不得重复享受). */
+  excludedBy: SchemeRule | null;
+}
+
+export interface Entitlement {
+  personId: number;
+  month: string;
+  /** The day the facts are read on: the month's last day. */
+  referenceDay: string;
+  age: number;
+  schemes: SchemeOutcome[];
+  amountFen: number;
+  /** What each funder pays, summed over the schemes (highest level first). */
+  shares: FundingShare[];
+}
+
+const yuan = (fen: number) => `${Math.floor(fen / 100)}${fen % 100 ? `.${String(fen % 100).padStart(2, '0')}` : ''} 元`;
+const LEVEL_ORDER = Object.values(JurisdictionLevel);
+
+/** Whole months from `since` to `day` (a month is complete on the same day of a later month). */
+export function monthsBetween(since: string, day: string): number {
+  const [y1, m1, d1] = since.split('-').map(Number);
+  const [y2, m2, d2] = day.split('-').map(Number);
+  return (y2 - y1) * 12 + (m2 - m1) - (d2 < d1 ? 1 : 0);
+}
+
+function inForce(day: string, from: string, to: string | null): boolean {
+  return from <= day && (to === null || to > day);
+}
+
+/** The latest assessment made on or before `day`. */
+function assessmentOn(person: PersonFacts, day: string) {
+  let latest: PersonFacts['assessments'][number] | null = null;
+  for (const assessment of person.assessments) if (assessment.assessedOn <= day) latest = assessment;
+  return latest;
+}
+
+function tierReasons(
+  tier: TierRule,
+  scheme: SchemeRule,
+  person: PersonFacts,
+  day: string,
+  age: number,
+  categories: ReadonlySet<HardshipCategory>,
+  floors: readonly FloorRule[],
+): Reason[] {
+  const reasons: Reason[] = [];
+  const add = (code: ReasonCode, message: string) => reasons.push({ code, message });
+  if (tier.minAge !== null && age < tier.minAge) add(ReasonCode.AGE_BELOW, `age ${age} is below ${tier.minAge}`);
+  if (tier.maxAge !== null && age > tier.maxAge) add(ReasonCode.AGE_ABOVE, `age ${age} is above ${tier.maxAge}`);
+  if (tier.categoriesAny.length > 0 && !tier.categoriesAny.some((c) => categories.has(c))) {
+    add(ReasonCode.NO_LISTED_CATEGORY, `has none of ${tier.categoriesAny.join(', ')}`);
+  }
+  const missing = tier.categoriesAll.filter((c) => !categories.has(c));
+  if (missing.length > 0) add(ReasonCode.MISSING_CATEGORY, `lacks ${missing.join(', ')}`);
+  const excluded = tier.categoriesNone.filter((c) => categories.has(c));
+  if (excluded.length > 0) add(ReasonCode.EXCLUDED_CATEGORY, `is ${excluded.join(', ')}`);
+  if (tier.abilities.length > 0) {
+    const assessment = assessmentOn(person, day);
+    if (!assessment) add(ReasonCode.NOT_ASSESSED, `no ability assessment on or before ${day}`);
+    else if (assessment.validUntil < day) {
+      add(ReasonCode.ASSESSMENT_EXPIRED, `the assessment of ${assessment.assessedOn} was valid until ${assessment.validUntil}`);
+    } else if (!tier.abilities.includes(assessment.level)) {
+      add(ReasonCode.ABILITY_LEVEL, `assessed ${assessment.level}, the tier asks for ${tier.abilities.join(', ')}`);
+    }
+  }
+  if (tier.livingSituations.length > 0 && !tier.livingSituations.some((s) => person.livingSituations.includes(s))) {
+    add(ReasonCode.LIVING_SITUATION, `lives in none of ${tier.livingSituations.join(', ')}`);
+  }
+  if (tier.ownIncomeBelowFen !== null) {
+    if (person.ownMonthlyIncomeFen === null) add(ReasonCode.OWN_INCOME_UNKNOWN, 'own monthly income is not recorded');
+    else if (person.ownMonthlyIncomeFen >= tier.ownIncomeBelowFen) {
+      add(ReasonCode.OWN_INCOME_TOO_HIGH, `own monthly income ${yuan(person.ownMonthlyIncomeFen)} is not below ${yuan(tier.ownIncomeBelowFen)}`);
+    }
+  }
+  if (tier.householdIncomeBelowFen !== null) {
+    if (person.householdMonthlyIncomeFen === null) add(ReasonCode.HOUSEHOLD_INCOME_UNKNOWN, 'household monthly income is not recorded');
+    else if (person.householdMonthlyIncomeFen >= tier.householdIncomeBelowFen) {
+      add(
+        ReasonCode.HOUSEHOLD_INCOME_TOO_HIGH,
+        `household monthly income per member ${yuan(person.householdMonthlyIncomeFen)} is not below ${yuan(tier.householdIncomeBelowFen)}`,
+      );
+    }
+  }
+  if (tier.hukouRequired && !person.hukouCode.startsWith(scheme.owner.code)) {
+    add(ReasonCode.HUKOU_OUTSIDE, `户籍 ${person.hukouCode} is outside ${scheme.owner.name}`);
+  }
+  if (tier.minResidentMonths !== null && tier.minResidentMonths > 0) {
+    if (person.residentSince === null) add(ReasonCode.RESIDENCE_UNKNOWN, 'the start of residence is not recorded');
+    else if (monthsBetween(person.residentSince, day) < tier.minResidentMonths) {
+      add(ReasonCode.RESIDENCE_TOO_SHORT, `resident since ${person.residentSince}, fewer than ${tier.minResidentMonths} months`);
+    }
+  }
+  for (const floor of floors) {
+    if (floor.kind !== scheme.kind || !scheme.owner.code.startsWith(floor.owner.code)) continue;
+    if ((floor.minAge !== null && age < floor.minAge) || (floor.maxAge !== null && age > floor.maxAge)) continue;
+    if (tier.monthlyAmountFen < floor.monthlyAmountFen) {
+      add(ReasonCode.BELOW_FLOOR, `${yuan(tier.monthlyAmountFen)} is below the floor of ${yuan(floor.monthlyAmountFen)} set by ${floor.owner.name}`);
+    }
+  }
+  return reasons;
+}
+
+function sharesOf(amountFen: number, scheme: SchemeRule, lineage: readonly LineageNode[]): FundingShare[] {
+  if (amountFen === 0) return [];
+  const funders = scheme.funding.map((f) => ({ ...f, funder: lineage.find((node) => node.level === f.level) ?? null }));
+  const missing = funders.find((f) => f.funder === null);
+  if (missing) throw new Error(`scheme ${scheme.schemeId} is funded at ${missing.level}, which the person's lineage lacks`);
+  const amounts = allocate(amountFen, funders.map((f) => f.weight));
+  return funders.map((f, i) => ({ level: f.level, funder: f.funder!, weight: f.weight, amountFen: amounts[i] }));
+}
+
+/**
+ * What `person` is entitled to in `month` (YYYY-MM) under the schemes and floors in force then, read
+ * on the month's last day: each scheme's tiers with why they apply or not, the combination within a
+ * scheme (highest tier or stacked), exclusion between schemes of one group (the larger amount wins;
+ * on a tie the scheme set higher up, then the older one), and each funder's share to the fen.
+ */
+export function entitlementOf(
+  person: PersonFacts,
+  month: string,
+  lineage: readonly LineageNode[],
+  schemes: readonly SchemeRule[],
+  floors: readonly FloorRule[],
+): Entitlement {
+  const day = monthEnd(`${month}-01`);
+  const age = ageOn(person.birthDate, day);
+  const active = person.status === PersonStatus.ACTIVE || (person.statusSince !== null && person.statusSince > day);
+  const categories = new Set(person.categories.filter((c) => inForce(day, c.validFrom, c.validTo)).map((c) => c.category));
+
+  const outcomes: SchemeOutcome[] = schemes.map((scheme) => {
+    const tiers: TierOutcome[] = [...scheme.tiers]
+      .sort((a, b) => a.position - b.position)
+      .map((tier) => {
+        const reasons = active
+          ? tierReasons(tier, scheme, person, day, age, categories, floors)
+          : [{ code: ReasonCode.NOT_ACTIVE, message: `${person.status} since ${person.statusSince}` }];
+        return { tier, eligible: reasons.length === 0, applied: false, reasons };
+      });
+    const eligible = tiers.filter((t) => t.eligible);
+    if (scheme.combination === TierCombination.STACK) {
+      for (const t of eligible) t.applied = true;
+    } else if (eligible.length > 0) {
+      const best = eligible.reduce((a, b) => (b.tier.monthlyAmountFen > a.tier.monthlyAmountFen ? b : a));
+      best.applied = true;
+      for (const t of eligible) {
+        if (t !== best) t.reasons.push({ code: ReasonCode.OUTRANKED, message: `${best.tier.name} pays more (就高不就低)` });
+      }
+    }
+    const amountFen = tiers.filter((t) => t.applied).reduce((sum, t) => sum + t.tier.monthlyAmountFen, 0);
+    return {
+      scheme,
+      status: amountFen > 0 ? SchemeOutcomeStatus.APPLIED : SchemeOutcomeStatus.NOT_ELIGIBLE,
+      tiers,
+      amountFen,
+      shares: [],
+      excludedBy: null,
+    };
+  });
+
+  // 不得重复享受: within an exclusion group only the largest amount is paid.
+  const groups = new Map<string, SchemeOutcome[]>();
+  for (const outcome of outcomes) {
+    const group = outcome.scheme.exclusionGroup;
+    if (group === null || outcome.amountFen === 0) continue;
+    groups.set(group, [...(groups.get(group) ?? []), outcome]);
+  }
+  for (const members of groups.values()) {
+    const winner = members.reduce((a, b) => {
+      if (b.amountFen !== a.amountFen) return b.amountFen > a.amountFen ? b : a;
+      if (b.scheme.owner.code.length !== a.scheme.owner.code.length) return b.scheme.owner.code.length < a.scheme.owner.code.length ? b : a;
+      return b.scheme.schemeId < a.scheme.schemeId ? b : a;
+    });
+    for (const outcome of members) {
+      if (outcome === winner) continue;
+      outcome.status = SchemeOutcomeStatus.EXCLUDED;
+      outcome.excludedBy = winner.scheme;
+      outcome.amountFen = 0;
+      for (const t of outcome.tiers) t.applied = false;
+    }
+  }
+  for (const outcome of outcomes) outcome.shares = sharesOf(outcome.amountFen, outcome.scheme, lineage);
+
+  const byFunder = new Map<number, FundingShare>();
+  for (const share of outcomes.flatMap((o) => o.shares)) {
+    const sum = byFunder.get(share.funder.id);
+    if (sum) sum.amountFen += share.amountFen;
+    else byFunder.set(share.funder.id, { ...share, weight: 0 });
+  }
+  const shares = [...byFunder.values()].sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level));
+  return {
+    personId: person.id,
+    month,
+    referenceDay: day,
+    age,
+    schemes: outcomes,
+    amountFen: outcomes.reduce((sum, o) => sum + o.amountFen, 0),
+    shares,
+  };
+}

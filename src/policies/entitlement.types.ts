@@ -1,0 +1,107 @@
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PersonNode } from '../elderly/person.types';
+import { MonthScalar, DateScalar } from '../graphql/dates';
+import { FenScalar } from '../graphql/money';
+import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
+import { ReasonCode, SchemeOutcomeStatus } from './entitlement.engine';
+import { SchemeNode, SubsidyTier } from './policy.types';
+
+registerEnumType(ReasonCode, {
+  name: 'EntitlementReason',
+  description: 'Why a tier does not pay.',
+  valuesConfig: {
+    NOT_ACTIVE: { description: 'Moved away or deceased by the month’s end.' },
+    BELOW_FLOOR: { description: 'The tier pays less than a floor set above (the level must raise it).' },
+    OUTRANKED: { description: 'Another tier of the same scheme pays more (就高不就低).' },
+  },
+});
+registerEnumType(SchemeOutcomeStatus, {
+  name: 'SchemeEntitlementStatus',
+  valuesConfig: {
+    APPLIED: { description: 'Pays this month.' },
+    NOT_ELIGIBLE: { description: 'No tier applies.' },
+    EXCLUDED: { description: 'A scheme of the same exclusion group pays more (不得重复享受).' },
+  },
+});
+
+@ObjectType()
+export class Reason {
+  @Field(() => ReasonCode)
+  code: ReasonCode;
+
+  @Field()
+  message: string;
+}
+
+@ObjectType()
+export class TierEntitlement {
+  @Field(() => SubsidyTier)
+  tier: SubsidyTier;
+
+  @Field({ description: 'Every condition holds.' })
+  eligible: boolean;
+
+  @Field({ description: 'It pays: eligible, and not outranked or excluded.' })
+  applied: boolean;
+
+  @Field(() => [Reason], { description: 'Why it does not pay; empty when it does.' })
+  reasons: Reason[];
+}
+
+@ObjectType({ description: 'What one funder pays.' })
+export class FundingShare {
+  @Field(() => JurisdictionLevel)
+  level: JurisdictionLevel;
+
+  @Field(() => JurisdictionRef, { description: 'The person’s ancestor at that level.' })
+  funder: JurisdictionRef;
+
+  @Field(() => FenScalar)
+  amountFen: number;
+}
+
+@ObjectType()
+export class SchemeEntitlement {
+  @Field(() => SchemeNode, { description: 'The scheme with the version in force in the month.' })
+  scheme: SchemeNode;
+
+  @Field(() => SchemeOutcomeStatus)
+  status: SchemeOutcomeStatus;
+
+  @Field(() => FenScalar)
+  amountFen: number;
+
+  @Field(() => [TierEntitlement])
+  tiers: TierEntitlement[];
+
+  @Field(() => [FundingShare], { description: 'The amount split by the scheme’s weights, exactly (largest remainder).' })
+  shares: FundingShare[];
+
+  @Field(() => SchemeNode, { nullable: true })
+  excludedBy: SchemeNode | null;
+}
+
+@ObjectType({ description: 'What a person is entitled to in a month, scheme by scheme, with the reasons and who pays.' })
+export class Entitlement {
+  @Field(() => PersonNode)
+  person: PersonNode;
+
+  @Field(() => MonthScalar)
+  month: string;
+
+  @Field(() => DateScalar, { description: 'Facts are read as they stand on this day, the month’s last.' })
+  referenceDay: string;
+
+  @Field(() => Int, { description: 'Completed years on the reference day.' })
+  age: number;
+
+  @Field(() => FenScalar)
+  amountFen: number;
+
+  @Field(() => [SchemeEntitlement], { description: 'Every scheme in force where the person lives, highest level first.' })
+  schemes: SchemeEntitlement[];
+
+  @Field(() => [FundingShare], { description: 'What each funder pays in all, highest level first.' })
+  shares: FundingShare[];
+}

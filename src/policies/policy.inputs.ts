@@ -1,0 +1,117 @@
+import { Field, InputType, Int } from 'type-graphql';
+import { AbilityLevel, HardshipCategory, LivingSituation } from '../elderly/elderly-kinds';
+import { MonthScalar } from '../graphql/dates';
+import { FenScalar } from '../graphql/money';
+import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import { SchemeKind, TierCombination } from './policy-kinds';
+
+@InputType()
+export class FundingInput {
+  @Field(() => JurisdictionLevel, { description: 'At or below the level of the jurisdiction that sets the scheme.' })
+  level: JurisdictionLevel;
+
+  @Field(() => Int, { description: '1 to 10,000.' })
+  weight: number;
+}
+
+@InputType()
+export class TierInput {
+  @Field({ description: '1 to 100 characters.' })
+  name: string;
+
+  @Field(() => FenScalar, { description: '1 fen to 1,000,000 元; at least every floor set above for the ages the tier covers.' })
+  monthlyAmountFen: number;
+
+  @Field(() => Int, { nullable: true })
+  minAge?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  maxAge?: number | null;
+
+  @Field(() => [HardshipCategory], { nullable: true })
+  categoriesAny?: HardshipCategory[] | null;
+
+  @Field(() => [HardshipCategory], { nullable: true })
+  categoriesAll?: HardshipCategory[] | null;
+
+  @Field(() => [HardshipCategory], { nullable: true })
+  categoriesNone?: HardshipCategory[] | null;
+
+  @Field(() => [AbilityLevel], { nullable: true })
+  abilities?: AbilityLevel[] | null;
+
+  @Field(() => [LivingSituation], { nullable: true })
+  livingSituations?: LivingSituation[] | null;
+
+  @Field(() => FenScalar, { nullable: true })
+  ownIncomeBelowFen?: number | null;
+
+  @Field(() => FenScalar, { nullable: true })
+  householdIncomeBelowFen?: number | null;
+
+  @Field({ nullable: true, defaultValue: false })
+  hukouRequired?: boolean;
+
+  @Field(() => Int, { nullable: true })
+  minResidentMonths?: number | null;
+}
+
+@InputType()
+export class SchemeVersionInput {
+  @Field(() => MonthScalar, { description: 'A new scheme may record a policy already in force; a new version of a scheme starts this month or later.' })
+  fromMonth: string;
+
+  @Field(() => MonthScalar, { nullable: true, description: 'The last month (inclusive); none: open-ended.' })
+  toMonth?: string | null;
+
+  @Field(() => TierCombination, { nullable: true, defaultValue: TierCombination.HIGHEST })
+  combination?: TierCombination;
+
+  @Field(() => String, { nullable: true, description: '1 to 50 characters; schemes of one lineage sharing it are not paid together.' })
+  exclusionGroup?: string | null;
+
+  @Field(() => [FundingInput], { description: 'One to five distinct levels.' })
+  funding: FundingInput[];
+
+  @Field(() => [TierInput], { description: 'One to 50 tiers, in the order they are listed.' })
+  tiers: TierInput[];
+}
+
+@InputType()
+export class CreateSchemeInput {
+  @Field({ description: 'Division code of the jurisdiction that sets it, in the caller’s subtree.' })
+  jurisdictionCode: string;
+
+  @Field({ description: '1 to 100 characters, unique within the jurisdiction.' })
+  name: string;
+
+  @Field(() => SchemeKind)
+  kind: SchemeKind;
+
+  @Field(() => SchemeVersionInput)
+  version: SchemeVersionInput;
+}
+
+@InputType()
+export class CreateFloorInput {
+  @Field({ description: 'Division code of the jurisdiction that sets it, in the caller’s subtree; it binds the schemes below.' })
+  jurisdictionCode: string;
+
+  @Field(() => SchemeKind)
+  kind: SchemeKind;
+
+  @Field(() => Int, { nullable: true })
+  minAge?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  maxAge?: number | null;
+
+  @Field(() => FenScalar)
+  monthlyAmountFen: number;
+
+  @Field(() => MonthScalar, { description: 'May record a floor already in force.' })
+  fromMonth: string;
+
+  @Field(() => MonthScalar, { nullable: true })
+  toMonth?: string | null;
+}

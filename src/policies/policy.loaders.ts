@@ -1,0 +1,13 @@
+import DataLoader from 'dataloader';
+import type { Context } from '../graphql/context';
+import { policyRepository, type VersionRow } from './policy.repository';
+
+/** Every version of many schemes in one statement, oldest first. */
+export function schemeVersionsLoader(ctx: Context): DataLoader<number, VersionRow[]> {
+  return new DataLoader(async (schemeIds) => {
+    const rows = await policyRepository.versionsOf(ctx.dataSource.manager, schemeIds);
+    const byScheme = new Map<number, VersionRow[]>(schemeIds.map((id) => [id, []]));
+    for (const row of rows) byScheme.get(row.schemeId)?.push(row);
+    return schemeIds.map((id) => byScheme.get(id) ?? []);
+  });
+}

@@ -1,0 +1,225 @@
+import type { EntityManager } from 'typeorm';
+import type { AbilityLevel, HardshipCategory, LivingSituation } from '../elderly/elderly-kinds';
+import type { JurisdictionLevel } from '../jurisdictions/division-codes';
+import type { FloorRule, LineageNode, SchemeRule, TierRule } from './entitlement.engine';
+import type { SchemeKind, TierCombination } from './policy-kinds';
+
+/** A version of a scheme as stored: months are YYYY-MM, `toMonth` inclusive (null: open-ended). */
+export interface VersionRow {
+  id: number;
+  schemeId: number;
+  fromMonth: string;
+  toMonth: string | null;
+  combination: TierCombination;
+  exclusionGroup: string | null;
+  funding: { level: JurisdictionLevel; weight: number }[];
+  tiers: TierRule[];
+}
+
+export interface SchemeRow {
+  id: number;
+  name: string;
+  kind: SchemeKind;
+  owner: LineageNode;
+  createdAt: Date;
+}
+
+export interface NewVersion {
+  fromMonth: string;
+  toMonth: string | null;
+  combination: TierCombination;
+  exclusionGroup: string | null;
+  funding: { level: JurisdictionLevel; weight: number }[];
+  tiers: Omit<TierRule, 'id'>[];
+}
+
+export interface NewFloor {
+  ownerId: number;
+  kind: SchemeKind;
+  minAge: number | null;
+  maxAge: number | null;
+  monthlyAmountFen: number;
+  fromMonth: string;
+  toMonth: string | null;
+}
+
+const toNumber = (value: string | number | null) => (value === null ? null : Number(value));
+const firstDay = (month: string) => `${month}-01`;
+
+const OWNER = `json_build_object('id', j.id, 'code', j.code, 'name', j.name, 'level', j.level)`;
+const TIERS = `
+  coalesce((SELECT json_agg(json_build_object(
+      'id', t.id, 'position', t.position, 'name', t.name, 'monthlyAmountFen', t.monthly_amount_fen,
+      'minAge', t.min_age, 'maxAge', t.max_age, 'categoriesAny', t.categories_any, 'categoriesAll', t.categories_all,
+      'categoriesNone', t.categories_none, 'abilities', t.abilities, 'livingSituations', t.living_situations,
+      'ownIncomeBelowFen', t.own_income_below_fen, 'householdIncomeBelowFen', t.household_income_below_fen,
+      'hukouRequired', t.hukou_required, 'minResidentMonths', t.min_resident_months) ORDER BY t.position)
+    FROM subsidy_tier t WHERE t.version_id = v.id), '[]')`;
+// Funders listed from the highest level down: the order largest-remainder ties are broken in.
+const FUNDING = `
+  coalesce((SELECT json_agg(json_build_object('level', f.level, 'weight', f.weight) ORDER BY f.level)
+    FROM subsidy_funding f WHERE f.version_id = v.id), '[]')`;
+const VERSION_COLUMNS = `v.id, v.scheme_id AS "schemeId", to_char(v.from_month, 'YYYY-MM') AS "fromMonth",
+  to_char(v.to_month, 'YYYY-MM') AS "toMonth", v.combination, v.exclusion_group AS "exclusionGroup",
+  ${FUNDING} AS funding, ${TIERS} AS tiers`;
+
+interface RawTier extends Omit<TierRule, 'categoriesAny' | 'categoriesAll' | 'categoriesNone' | 'abilities' | 'livingSituations'> {
+  categoriesAny: HardshipCategory[];
+  categoriesAll: HardshipCategory[];
+  categoriesNone: HardshipCategory[];
+  abilities: AbilityLevel[];
+  livingSituations: LivingSituation[];
+}
+
+// json numbers from bigint columns arrive as numbers; keep the amounts exact integers.
+function toTier(raw: RawTier): TierRule {
+  return {
+    ...raw,
+    monthlyAmountFen: Number(raw.monthlyAmountFen),
+    ownIncomeBelowFen: toNumber(raw.ownIncomeBelowFen),
+    householdIncomeBelowFen: toNumber(raw.householdIncomeBelowFen),
+  };
+}
+
+function toVersion(row: VersionRow): VersionRow {
+  return { ...row, tiers: (row.tiers as unknown as RawTier[]).map(toTier) };
+}
+
+export const policyRepository = {
+  /** The new scheme's id, or null when its owner already has a scheme of that name. */
+  async insertScheme(tx: EntityManager, ownerId: number, name: string, kind: SchemeKind, userId: number): Promise<number | null> {
+    const rows: { id: number }[] = await tx.query(
+      `INSERT INTO subsidy_scheme (jurisdiction_id, name, kind, created_by) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (jurisdiction_id, name) DO NOTHING RETURNING id`,
+      [ownerId, name, kind, userId],
+    );
+    return rows[0]?.id ?? null;
+  },
+
+  async insertVersion(tx: EntityManager, schemeId: number, version: NewVersion, userId: number): Promise<number> {
+    const [{ id }] = await tx.query(
+      `INSERT INTO subsidy_scheme_version (scheme_id, from_month, to_month, combination, exclusion_group, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [schemeId, firstDay(version.fromMonth), version.toMonth && firstDay(version.toMonth), version.combination, version.exclusionGroup, userId],
+    );
+    await tx.query(
+      `INSERT INTO subsidy_funding (version_id, level, weight) SELECT $1, l, w FROM unnest($2::jurisdiction_level[], $3::int[]) AS f(l, w)`,
+      [id, version.funding.map((f) => f.level), version.funding.map((f) => f.weight)],
+    );
+    for (const tier of version.tiers) {
+      await tx.query(
+        `INSERT INTO subsidy_tier (version_id, position, name, monthly_amount_fen, min_age, max_age, categories_any,
+           categories_all, categories_none, abilities, living_situations, own_income_below_fen, household_income_below_fen,
+           hukou_required, min_resident_months)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        [
+          id,
+          tier.position,
+          tier.name,
+          tier.monthlyAmountFen,
+          tier.minAge,
+          tier.maxAge,
+          tier.categoriesAny,
+          tier.categoriesAll,
+          tier.categoriesNone,
+          tier.abilities,
+          tier.livingSituations,
+          tier.ownIncomeBelowFen,
+          tier.householdIncomeBelowFen,
+          tier.hukouRequired,
+          tier.minResidentMonths,
+        ],
+      );
+    }
+    return id;
+  },
+
+  /** Ends a version after `lastMonth` (inclusive). */
+  async endVersion(tx: EntityManager, versionId: number, lastMonth: string): Promise<void> {
+    await tx.query(`UPDATE subsidy_scheme_version SET to_month = $2 WHERE id = $1`, [versionId, firstDay(lastMonth)]);
+  },
+
+  /** Locks the scheme row: versions of one scheme change one writer at a time. */
+  async lockScheme(tx: EntityManager, schemeId: number): Promise<SchemeRow | null> {
+    const rows: SchemeRow[] = await tx.query(
+      `SELECT s.id, s.name, s.kind, ${OWNER} AS owner, s.created_at AS "createdAt"
+       FROM subsidy_scheme s JOIN jurisdiction j ON j.id = s.jurisdiction_id WHERE s.id = $1 FOR UPDATE OF s`,
+      [schemeId],
+    );
+    return rows[0] ?? null;
+  },
+
+  async schemesByIds(db: EntityManager, ids: readonly number[]): Promise<SchemeRow[]> {
+    return db.query(
+      `SELECT s.id, s.name, s.kind, ${OWNER} AS owner, s.created_at AS "createdAt"
+       FROM subsidy_scheme s JOIN jurisdiction j ON j.id = s.jurisdiction_id WHERE s.id = ANY($1::int[])`,
+      [ids],
+    );
+  },
+
+  /** Every version of the schemes, oldest first. */
+  async versionsOf(db: EntityManager, schemeIds: readonly number[]): Promise<VersionRow[]> {
+    const rows: VersionRow[] = await db.query(
+      `SELECT ${VERSION_COLUMNS} FROM subsidy_scheme_version v WHERE v.scheme_id = ANY($1::int[]) ORDER BY v.scheme_id, v.from_month`,
+      [schemeIds],
+    );
+    return rows.map(toVersion);
+  },
+
+  /** The schemes owned by the nodes whose version is in force in `month`, with that version. */
+  async inForce(db: EntityManager, ownerIds: readonly number[], month: string): Promise<SchemeRule[]> {
+    const rows: (VersionRow & { name: string; kind: SchemeKind; owner: LineageNode })[] = await db.query(
+      `SELECT ${VERSION_COLUMNS}, s.name, s.kind, ${OWNER} AS owner
+       FROM subsidy_scheme s JOIN jurisdiction j ON j.id = s.jurisdiction_id
+       JOIN subsidy_scheme_version v ON v.scheme_id = s.id
+       WHERE s.jurisdiction_id = ANY($1::int[]) AND v.from_month <= $2::date AND (v.to_month IS NULL OR v.to_month >= $2::date)
+       ORDER BY length(j.code), s.id`,
+      [ownerIds, firstDay(month)],
+    );
+    return rows.map((raw) => {
+      const row = toVersion(raw);
+      return {
+        schemeId: row.schemeId,
+        versionId: row.id,
+        fromMonth: row.fromMonth,
+        toMonth: row.toMonth,
+        name: raw.name,
+        kind: raw.kind,
+        owner: raw.owner,
+        combination: row.combination,
+        exclusionGroup: row.exclusionGroup,
+        funding: row.funding,
+        tiers: row.tiers,
+      };
+    });
+  },
+
+  /** Floors set by the nodes that are in force at any time from `fromMonth` to `toMonth` (null: open-ended). */
+  async floorsOverlapping(db: EntityManager, ownerIds: readonly number[], fromMonth: string, toMonth: string | null): Promise<(FloorRule & FloorSpan)[]> {
+    const rows: (FloorRule & FloorSpan)[] = await db.query(
+      `SELECT f.id, ${OWNER} AS owner, f.kind, f.min_age AS "minAge", f.max_age AS "maxAge",
+         f.monthly_amount_fen AS "monthlyAmountFen", to_char(f.from_month, 'YYYY-MM') AS "fromMonth",
+         to_char(f.to_month, 'YYYY-MM') AS "toMonth"
+       FROM subsidy_floor f JOIN jurisdiction j ON j.id = f.jurisdiction_id
+       WHERE f.jurisdiction_id = ANY($1::int[]) AND ($3::date IS NULL OR f.from_month <= $3::date)
+         AND (f.to_month IS NULL OR f.to_month >= $2::date)
+       ORDER BY length(j.code), f.id`,
+      [ownerIds, firstDay(fromMonth), toMonth && firstDay(toMonth)],
+    );
+    return rows.map((row) => ({ ...row, monthlyAmountFen: Number(row.monthlyAmountFen) }));
+  },
+
+  async insertFloor(tx: EntityManager, floor: NewFloor, userId: number): Promise<number> {
+    const [{ id }] = await tx.query(
+      `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, max_age, monthly_amount_fen, from_month, to_month, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [floor.ownerId, floor.kind, floor.minAge, floor.maxAge, floor.monthlyAmountFen, firstDay(floor.fromMonth), floor.toMonth && firstDay(floor.toMonth), userId],
+    );
+    return id;
+  },
+};
+
+export interface FloorSpan {
+  fromMonth: string;
+  toMonth: string | null;
+}

@@ -1,0 +1,136 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { AbilityLevel, HardshipCategory, LivingSituation } from '../elderly/elderly-kinds';
+import { MonthScalar } from '../graphql/dates';
+import { FenScalar } from '../graphql/money';
+import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
+import { SchemeKind, TierCombination } from './policy-kinds';
+
+@ObjectType({ description: 'A level that funds a scheme and its weight: a 7:3 split is weights 7 and 3.' })
+export class Funding {
+  @Field(() => JurisdictionLevel, { description: 'The person’s ancestor at this level pays the share.' })
+  level: JurisdictionLevel;
+
+  @Field(() => Int)
+  weight: number;
+
+  @Field(() => Float, { description: 'weight / the sum of weights.' })
+  share: number;
+}
+
+@ObjectType({ description: 'A tier of a scheme: who qualifies and the monthly amount. Empty lists mean no condition.' })
+export class SubsidyTier {
+  @Field(() => ID)
+  id: number;
+
+  @Field(() => Int)
+  position: number;
+
+  @Field()
+  name: string;
+
+  @Field(() => FenScalar)
+  monthlyAmountFen: number;
+
+  @Field(() => Int, { nullable: true, description: 'Completed years on the month’s last day, at least this.' })
+  minAge: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Completed years on the month’s last day, at most this.' })
+  maxAge: number | null;
+
+  @Field(() => [HardshipCategory], { description: 'At least one of these categories.' })
+  categoriesAny: HardshipCategory[];
+
+  @Field(() => [HardshipCategory], { description: 'Every one of these categories.' })
+  categoriesAll: HardshipCategory[];
+
+  @Field(() => [HardshipCategory], { description: 'None of these categories.' })
+  categoriesNone: HardshipCategory[];
+
+  @Field(() => [AbilityLevel], { description: 'A valid assessment at one of these levels.' })
+  abilities: AbilityLevel[];
+
+  @Field(() => [LivingSituation], { description: 'At least one of these living situations.' })
+  livingSituations: LivingSituation[];
+
+  @Field(() => FenScalar, { nullable: true, description: 'Own monthly income below this.' })
+  ownIncomeBelowFen: number | null;
+
+  @Field(() => FenScalar, { nullable: true, description: 'Household monthly income per member below this.' })
+  householdIncomeBelowFen: number | null;
+
+  @Field({ description: '户籍 within the jurisdiction that set the scheme.' })
+  hukouRequired: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'Resident in the village for at least this many whole months.' })
+  minResidentMonths: number | null;
+}
+
+@ObjectType({ description: 'The rules of a scheme for a span of months; a version in force is never edited.' })
+export class SchemeVersion {
+  @Field(() => ID)
+  id: number;
+
+  @Field(() => MonthScalar)
+  fromMonth: string;
+
+  @Field(() => MonthScalar, { nullable: true, description: 'The last month it applies; null while open-ended.' })
+  toMonth: string | null;
+
+  @Field(() => TierCombination)
+  combination: TierCombination;
+
+  @Field(() => String, { nullable: true, description: 'Schemes sharing a group are not paid together (不得重复享受): the larger amount wins.' })
+  exclusionGroup: string | null;
+
+  @Field(() => [Funding], { description: 'Highest level first.' })
+  funding: Funding[];
+
+  @Field(() => [SubsidyTier])
+  tiers: SubsidyTier[];
+}
+
+@ObjectType('SubsidyScheme', { description: 'A subsidy scheme set by a jurisdiction for the people of its subtree.' })
+export class SchemeNode {
+  @Field(() => ID)
+  id: number;
+
+  @Field()
+  name: string;
+
+  @Field(() => SchemeKind)
+  kind: SchemeKind;
+
+  @Field(() => JurisdictionRef, { description: 'Who set it.' })
+  jurisdiction: JurisdictionRef;
+
+  @Field(() => SchemeVersion, { nullable: true, description: 'The version in force in the month asked about (default this month).' })
+  inForce: SchemeVersion | null;
+}
+
+@ObjectType('SubsidyFloor', { description: 'A minimum an upper level sets for the schemes of a kind below it (e.g. 90–99 岁 ≥ 50 元/月).' })
+export class FloorNode {
+  @Field(() => ID)
+  id: number;
+
+  @Field(() => JurisdictionRef, { description: 'Who set it.' })
+  jurisdiction: JurisdictionRef;
+
+  @Field(() => SchemeKind)
+  kind: SchemeKind;
+
+  @Field(() => Int, { nullable: true })
+  minAge: number | null;
+
+  @Field(() => Int, { nullable: true })
+  maxAge: number | null;
+
+  @Field(() => FenScalar)
+  monthlyAmountFen: number;
+
+  @Field(() => MonthScalar)
+  fromMonth: string;
+
+  @Field(() => MonthScalar, { nullable: true })
+  toMonth: string | null;
+}
