@@ -5,6 +5,7 @@ import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { jurisdictionRepository } from '../src/jurisdictions/jurisdiction.repository';
 import { hashPassword } from '../src/users/password';
 import { DEMO_COUNTY, DEMO_ORGANISATIONS, seedDemoFacilities } from './demo-facilities';
+import { seedDemoPeople } from './demo-people';
 import { userRepository } from '../src/users/user.repository';
 
 /** Demo only: every demo user signs in with this password. Never seed these in production. */
@@ -34,13 +35,15 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
 
 /**
  * Loads the demo data once into an empty database: Jiangsu's real tree, one user per role, and the
- * facilities of 江都区 with their histories (added on the next start to a database seeded before them).
+ * facilities of 江都区 with their histories, its elderly people and the subsidy schemes of 江都区 and
+ * Jiangsu (each added on the next start to a database seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
   const usernames = DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode));
   if (await readSetting(dataSource, 'demo_seeded')) {
-    const added = await seedFacilitiesOnce(dataSource);
-    return { seeded: added, usernames };
+    const facilities = await seedFacilitiesOnce(dataSource);
+    const people = await seedPeopleOnce(dataSource);
+    return { seeded: facilities || people, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -58,7 +61,15 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   });
   await writeSetting(dataSource, 'demo_seeded', { at: new Date().toISOString(), province: DEMO_PROVINCE });
   await seedFacilitiesOnce(dataSource);
+  await seedPeopleOnce(dataSource);
   return { seeded: true, usernames };
+}
+
+async function seedPeopleOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_people_seeded')) return false;
+  const people = await seedDemoPeople(dataSource);
+  await writeSetting(dataSource, 'demo_people_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, people });
+  return true;
 }
 
 async function seedFacilitiesOnce(dataSource: DataSource): Promise<boolean> {

@@ -87,7 +87,7 @@ function toVersion(row: VersionRow): VersionRow {
 
 export const policyRepository = {
   /** The new scheme's id, or null when its owner already has a scheme of that name. */
-  async insertScheme(tx: EntityManager, ownerId: number, name: string, kind: SchemeKind, userId: number): Promise<number | null> {
+  async insertScheme(tx: EntityManager, ownerId: number, name: string, kind: SchemeKind, userId: number | null): Promise<number | null> {
     const rows: { id: number }[] = await tx.query(
       `INSERT INTO subsidy_scheme (jurisdiction_id, name, kind, created_by) VALUES ($1, $2, $3, $4)
        ON CONFLICT (jurisdiction_id, name) DO NOTHING RETURNING id`,
@@ -96,7 +96,7 @@ export const policyRepository = {
     return rows[0]?.id ?? null;
   },
 
-  async insertVersion(tx: EntityManager, schemeId: number, version: NewVersion, userId: number): Promise<number> {
+  async insertVersion(tx: EntityManager, schemeId: number, version: NewVersion, userId: number | null): Promise<number> {
     const [{ id }] = await tx.query(
       `INSERT INTO subsidy_scheme_version (scheme_id, from_month, to_month, combination, exclusion_group, created_by)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -209,7 +209,7 @@ export const policyRepository = {
     return rows.map((row) => ({ ...row, monthlyAmountFen: Number(row.monthlyAmountFen) }));
   },
 
-  async insertFloor(tx: EntityManager, floor: NewFloor, userId: number): Promise<number> {
+  async insertFloor(tx: EntityManager, floor: NewFloor, userId: number | null): Promise<number> {
     const [{ id }] = await tx.query(
       `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, max_age, monthly_amount_fen, from_month, to_month, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,

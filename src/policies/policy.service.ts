@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { codeInScope } from '../access/actor';
 import { Capability } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
-import { audited } from '../audit/audit.service';
+import { audited, type AuditDraft } from '../audit/audit.service';
 import { loader, type Context } from '../graphql/context';
 import { addMonths, thisMonthInChina } from '../graphql/dates';
 import { BadUserInputError, ConflictError, NotFoundError } from '../graphql/errors';
@@ -156,6 +156,24 @@ async function checkFloors(tx: EntityManager, ctx: Context, owner: Jurisdiction,
   });
 }
 
+function parseSchemeId(rawId: string): number {
+  const id = /^[1-9]\d{0,9}$/.test(rawId.trim()) ? Number(rawId.trim()) : NaN;
+  if (!Number.isSafeInteger(id) || id > 2 ** 31 - 1) throw new BadUserInputError('id', 'is not a scheme id');
+  return id;
+}
+
+/** A scheme set in the caller's subtree, locked for a change and named in the audit entry; NOT_FOUND otherwise. */
+async function lockOwnScheme(tx: EntityManager, ctx: Context, rawId: string, draft: AuditDraft): Promise<SchemeRow> {
+  const actor = requireActor(ctx);
+  requireCapability(ctx, Capability.MANAGE_POLICIES);
+  const scheme = await policyRepository.lockScheme(tx, parseSchemeId(rawId));
+  if (!scheme || !codeInScope(actor, scheme.owner.code)) throw new NotFoundError(NOT_VISIBLE);
+  draft.jurisdictionId = scheme.owner.id;
+  draft.targetType = 'SubsidyScheme';
+  draft.targetIds = [String(scheme.id)];
+  return scheme;
+}
+
 /** The scheme if the caller may see it: set in their subtree or above their home (it applies to them). */
 function visible(ctx: Context, scheme: SchemeRow | undefined): scheme is SchemeRow {
   const actor = requireActor(ctx);
@@ -184,9 +202,7 @@ export const policyService = {
   /** One scheme with the version in force this month; NOT_FOUND when the caller may not see it. */
   async get(ctx: Context, rawId: string): Promise<SchemeView> {
     requireCapability(ctx, Capability.READ_POLICIES);
-    const id = /^[1-9]\d{0,9}$/.test(rawId.trim()) ? Number(rawId.trim()) : NaN;
-    if (!Number.isSafeInteger(id) || id > 2 ** 31 - 1) throw new BadUserInputError('id', 'is not a scheme id');
-    const [scheme] = await policyRepository.schemesByIds(ctx.dataSource.manager, [id]);
+    const [scheme] = await policyRepository.schemesByIds(ctx.dataSource.manager, [parseSchemeId(rawId)]);
     if (!visible(ctx, scheme)) throw new NotFoundError(NOT_VISIBLE);
     const versions = await loader(ctx, schemeVersionsLoader).load(scheme.id);
     const month = thisMonthInChina();
@@ -246,14 +262,8 @@ export const policyService = {
   async addVersion(ctx: Context, rawId: string, input: SchemeVersionInput): Promise<SchemeView> {
     const schemeId = await audited(ctx, 'subsidyScheme.addVersion', Capability.MANAGE_POLICIES, async (tx, draft) => {
       const actor = requireActor(ctx);
-      requireCapability(ctx, Capability.MANAGE_POLICIES);
-      const id = /^[1-9]\d{0,9}$/.test(rawId.trim()) ? Number(rawId.trim()) : NaN;
-      if (!Number.isSafeInteger(id) || id > 2 ** 31 - 1) throw new BadUserInputError('id', 'is not a scheme id');
-      const scheme = await policyRepository.lockScheme(tx, id);
-      if (!scheme || !codeInScope(actor, scheme.owner.code)) throw new NotFoundError(NOT_VISIBLE);
-      draft.jurisdictionId = scheme.owner.id;
-      draft.targetType = 'SubsidyScheme';
-      draft.targetIds = [String(id)];
+      const scheme = await lockOwnScheme(tx, ctx, rawId, draft);
+      const id = scheme.id;
       const owner = (await jurisdictionService.byId(ctx, scheme.owner.id))!;
       const version = parseVersion(input, owner, 'version', thisMonthInChina());
       await checkFloors(tx, ctx, owner, scheme.kind, version, 'version');
@@ -272,15 +282,8 @@ export const policyService = {
   /** Ends a scheme after `lastMonth` (this month or later); versions scheduled after it are refused. */
   async end(ctx: Context, rawId: string, lastMonth: string): Promise<SchemeView> {
     const schemeId = await audited(ctx, 'subsidyScheme.end', Capability.MANAGE_POLICIES, async (tx, draft) => {
-      const actor = requireActor(ctx);
-      requireCapability(ctx, Capability.MANAGE_POLICIES);
-      const id = /^[1-9]\d{0,9}$/.test(rawId.trim()) ? Number(rawId.trim()) : NaN;
-      if (!Number.isSafeInteger(id) || id > 2 ** 31 - 1) throw new BadUserInputError('id', 'is not a scheme id');
-      const scheme = await policyRepository.lockScheme(tx, id);
-      if (!scheme || !codeInScope(actor, scheme.owner.code)) throw new NotFoundError(NOT_VISIBLE);
-      draft.jurisdictionId = scheme.owner.id;
-      draft.targetType = 'SubsidyScheme';
-      draft.targetIds = [String(id)];
+      const scheme = await lockOwnScheme(tx, ctx, rawId, draft);
+      const id = scheme.id;
       parseMonthField(lastMonth, 'lastMonth', thisMonthInChina());
       const versions = await policyRepository.versionsOf(tx, [id]);
       const later = versions.find((v) => v.fromMonth > lastMonth);

@@ -50,6 +50,33 @@ describe('the demo data', () => {
     expect([...statuses].sort()).toEqual(['ACCEPTED', 'BUILT', 'OPERATING', 'PLANNED', 'SUSPENDED', 'UNDER_CONSTRUCTION']);
     expect(stats.data.jurisdiction.facilityStats.beds.total).toBeGreaterThan(0);
 
+    // People and the seed schemes: the county admin asks for someone's entitlement and gets the reasons.
+    const people = await h.gql(`{ people(under: "321012", first: 100) { totalCount edges { node { id age } } } }`, {}, token);
+    expect(people.errors).toBeUndefined();
+    expect(people.data.people.totalCount).toBeGreaterThan(600);
+    const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    const paid: number[] = [];
+    for (const { node } of people.data.people.edges) {
+      const res = await h.gql(
+        `query($id: ID!, $month: Month!) { entitlement(personId: $id, month: $month) {
+           amountFen schemes { scheme { name jurisdiction { code } } status tiers { applied reasons { code } } } shares { amountFen } } }`,
+        { id: node.id, month },
+        token,
+      );
+      expect(res.errors).toBeUndefined();
+      const { amountFen, schemes, shares } = res.data.entitlement;
+      expect(schemes.map((s: any) => s.scheme.name).sort()).toEqual(['困难老人养老服务补贴', '高龄老年人养老服务补贴']);
+      expect(shares.reduce((sum: number, s: any) => sum + s.amountFen, 0)).toBe(amountFen);
+      for (const scheme of schemes) {
+        if (scheme.status !== 'APPLIED') expect(scheme.tiers.some((t: any) => t.reasons.length > 0) || scheme.status === 'EXCLUDED').toBe(true);
+      }
+      if (amountFen > 0) paid.push(amountFen);
+    }
+    expect(paid.length).toBeGreaterThan(0);
+    expect(paid.length).toBeLessThan(people.data.people.edges.length);
+    const floors = await h.gql(`{ subsidyFloors(at: "321012") { jurisdiction { code } minAge maxAge monthlyAmountFen } }`, {}, token);
+    expect(floors.data.subsidyFloors).toEqual([{ jurisdiction: { code: '32' }, minAge: 90, maxAge: 99, monthlyAmountFen: 5000 }]);
+
     // The demo service provider sees its organisation's facilities only.
     const provider = await login('service-provider@321012');
     const own = await h.gql(`{ facilities(first: 100) { totalCount edges { node { operator { name } } } } }`, {}, provider);

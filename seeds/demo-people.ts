@@ -1,0 +1,176 @@
+import type { DataSource } from 'typeorm';
+import { AbilityLevel, HardshipCategory, LivingSituation } from '../src/elderly/elderly-kinds';
+import { nationalIdCheck } from '../src/elderly/national-id';
+import { validUntil } from '../src/elderly/person.service';
+import { addMonths, thisMonthInChina, todayInChina } from '../src/graphql/dates';
+import { JurisdictionLevel } from '../src/jurisdictions/division-codes';
+import type { TierRule } from '../src/policies/entitlement.engine';
+import { SchemeKind, TierCombination } from '../src/policies/policy-kinds';
+import { policyRepository, type NewVersion } from '../src/policies/policy.repository';
+import { DEMO_COUNTY } from './demo-facilities';
+
+export const DEMO_PEOPLE_PER_VILLAGE = 2;
+
+// A fixed pseudo-random sequence: the demo is the same on every machine.
+function generator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗';
+const GIVEN = ['桂英', '秀兰', '玉兰', '德明', '永福', '国华', '金凤', '长林', '宝珍', '志刚', '淑珍', '春生'];
+const HARDSHIP = [
+  HardshipCategory.EXTREME_POVERTY_DISPERSED,
+  HardshipCategory.MINIMUM_LIVING_ALLOWANCE,
+  HardshipCategory.BEREAVED_PARENTS,
+  HardshipCategory.ENTITLED_GROUPS,
+  HardshipCategory.MODEL_WORKER,
+  HardshipCategory.CHILDLESS_WIDOWED,
+];
+const ALL_LEVELS = Object.values(AbilityLevel);
+
+const tier = (position: number, name: string, monthlyAmountFen: number, rule: Partial<TierRule>): Omit<TierRule, 'id'> => ({
+  position,
+  name,
+  monthlyAmountFen,
+  minAge: null,
+  maxAge: null,
+  categoriesAny: [],
+  categoriesAll: [],
+  categoriesNone: [],
+  abilities: [],
+  livingSituations: [],
+  ownIncomeBelowFen: null,
+  householdIncomeBelowFen: null,
+  hukouRequired: true,
+  minResidentMonths: 6,
+  ...rule,
+});
+
+/** 江都区's two services subsidies (seed 004 篇四) and Jiangsu's floor for the very old (seed 001). */
+async function seedSchemes(dataSource: DataSource): Promise<void> {
+  await dataSource.transaction(async (tx) => {
+    const [county] = await tx.query(`SELECT id FROM jurisdiction WHERE code = $1`, [DEMO_COUNTY]);
+    const [province] = await tx.query(`SELECT id FROM jurisdiction WHERE code = '32'`);
+    await policyRepository.insertFloor(
+      tx,
+      { ownerId: province.id, kind: SchemeKind.OLD_AGE_ALLOWANCE, minAge: 90, maxAge: 99, monthlyAmountFen: 5000, fromMonth: '2024-01', toMonth: null },
+      null,
+    );
+    const funding = [
+      { level: JurisdictionLevel.COUNTY, weight: 7 },
+      { level: JurisdictionLevel.TOWN, weight: 3 },
+    ];
+    const group = '江都区居家养老服务补贴';
+    const abilities: [string, number, AbilityLevel[]][] = [
+      ['自理', 8000, [AbilityLevel.INTACT]],
+      ['半失能', 15000, [AbilityLevel.MILD, AbilityLevel.MODERATE]],
+      ['失能', 26000, [AbilityLevel.SEVERE, AbilityLevel.DEMENTIA]],
+    ];
+    const hardship: NewVersion = {
+      fromMonth: '2024-01',
+      toMonth: null,
+      combination: TierCombination.HIGHEST,
+      exclusionGroup: group,
+      funding,
+      tiers: [
+        ...abilities.map(([name, amount, levels], i) => tier(i + 1, `困难老人·${name}`, amount, { minAge: 60, categoriesAny: HARDSHIP, abilities: levels })),
+        ...abilities.map(([name, amount, levels], i) =>
+          tier(i + 4, `空巢独居老人·${name}`, amount, { minAge: 60, livingSituations: [LivingSituation.EMPTY_NEST, LivingSituation.ALONE], abilities: levels }),
+        ),
+      ],
+    };
+    const oldAge: NewVersion = {
+      fromMonth: '2024-01',
+      toMonth: null,
+      combination: TierCombination.HIGHEST,
+      exclusionGroup: group,
+      funding,
+      tiers: [tier(1, '80周岁及以上', 6000, { minAge: 80, abilities: ALL_LEVELS })],
+    };
+    for (const [name, kind, version] of [
+      ['困难老人养老服务补贴', SchemeKind.HARDSHIP_CARE_SUBSIDY, hardship],
+      ['高龄老年人养老服务补贴', SchemeKind.OLD_AGE_ALLOWANCE, oldAge],
+    ] as const) {
+      const id = await policyRepository.insertScheme(tx, county.id, name, kind, null);
+      await policyRepository.insertVersion(tx, id!, version, null);
+    }
+  });
+}
+
+/** People in every village of 江都区: ages 60–99, some in hardship categories, most assessed. */
+async function seedPeople(dataSource: DataSource): Promise<number> {
+  const random = generator(20_241_231);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  const villages: { id: number; code: string }[] = await dataSource.query(
+    `SELECT id, code FROM jurisdiction WHERE level = 'VILLAGE' AND code LIKE $1 ORDER BY code`,
+    [`${DEMO_COUNTY}%`],
+  );
+  const today = todayInChina();
+  const people: unknown[][] = [];
+  const extras: { categories: HardshipCategory[]; ability: AbilityLevel | null; assessedOn: string }[] = [];
+  let sequence = 0;
+  for (const village of villages) {
+    for (let n = 0; n < DEMO_PEOPLE_PER_VILLAGE; n += 1) {
+      sequence += 1;
+      const age = 60 + Math.floor(random() * random() * 40);
+      const birth = `${Number(today.slice(0, 4)) - age - 1}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
+      const male = random() < 0.45;
+      const order = String(((sequence * 2) % 998) + (male ? 1 : 0)).padStart(3, '0');
+      const first17 = `${DEMO_COUNTY}${birth.replace(/-/g, '')}${order}`;
+      const living = random() < 0.25 ? [pick([LivingSituation.EMPTY_NEST, LivingSituation.ALONE, LivingSituation.LEFT_BEHIND])] : [];
+      people.push([
+        first17 + nationalIdCheck(first17),
+        `${pick([...SURNAMES])}${pick(GIVEN)}`,
+        male ? 'MALE' : 'FEMALE',
+        birth,
+        `139${String(10_000_000 + sequence * 7919).slice(-8)}`,
+        `江苏省扬州市江都区${village.code.slice(9)}号`,
+        village.id,
+        `${2000 + Math.floor(random() * 24)}-01-01`,
+        living,
+      ]);
+      extras.push({
+        categories: random() < 0.2 ? [pick(HARDSHIP)] : [],
+        ability: random() < 0.85 ? pick([AbilityLevel.INTACT, AbilityLevel.INTACT, AbilityLevel.MILD, AbilityLevel.MODERATE, AbilityLevel.SEVERE, AbilityLevel.DEMENTIA]) : null,
+        assessedOn: `${addMonths(thisMonthInChina(), -Math.floor(random() * 9))}-05`,
+      });
+    }
+  }
+  const column = (i: number) => people.map((row) => row[i]);
+  const ids: { id: number; nationalId: string }[] = await dataSource.query(
+    `INSERT INTO person (national_id, name, sex, birth_date, phone, address, village_id, hukou_jurisdiction_id, resident_since, living_situations)
+     SELECT p.nid, p.name, p.sex::sex, p.birth::date, p.phone, p.address, p.village, p.village, p.since::date,
+       CASE WHEN p.living IS NULL THEN '{}' ELSE ARRAY[p.living]::living_situation[] END
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[])
+       WITH ORDINALITY AS p (nid, name, sex, birth, phone, address, village, since, living, n)
+     ORDER BY p.n ON CONFLICT (national_id) DO NOTHING RETURNING id, national_id AS "nationalId"`,
+    [...[0, 1, 2, 3, 4, 5, 6, 7].map(column), people.map((row) => (row[8] as string[])[0] ?? null)],
+  );
+  const extraOf = new Map(people.map((row, i) => [row[0] as string, extras[i]]));
+  for (const { id, nationalId } of ids) {
+    const extra = extraOf.get(nationalId)!;
+    for (const category of extra.categories) {
+      await dataSource.query(`INSERT INTO person_category (person_id, category, valid_from) VALUES ($1, $2, '2023-01-01')`, [id, category]);
+    }
+    if (extra.ability && extra.assessedOn <= today) {
+      await dataSource.query(
+        `INSERT INTO ability_assessment (person_id, level, assessed_on, valid_until, assessor) VALUES ($1, $2, $3, $4, '江都区老年人能力评估中心')`,
+        [id, extra.ability, extra.assessedOn, validUntil(extra.assessedOn, 6)],
+      );
+    }
+  }
+  return ids.length;
+}
+
+/** The demo's subsidy schemes and people of 江都区; returns how many people were registered. */
+export async function seedDemoPeople(dataSource: DataSource): Promise<number> {
+  await seedSchemes(dataSource);
+  return seedPeople(dataSource);
+}
