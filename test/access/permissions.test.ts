@@ -1,12 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildSchema as parseSdl, isObjectType, type GraphQLSchema } from 'graphql';
+import { buildSchema as parseSdl, getNamedType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 import { Capability, GRANTABLE_ROLES, ROLE_CAPABILITIES, Role } from '../../src/access/roles';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
-import { todayInChina } from '../../src/graphql/dates';
+import { nationalIdCheck } from '../../src/elderly/national-id';
+import { personService } from '../../src/elderly/person.service';
+import type { Context } from '../../src/graphql/context';
+import { addMonths, thisMonthInChina, todayInChina } from '../../src/graphql/dates';
 import { ACCESS_RULES, type Gate } from '../../src/graphql/rules';
 import { buildApiSchema } from '../../src/graphql/schema';
-import { parentCodeOf } from '../../src/jurisdictions/division-codes';
+import { levelOfCode, parentCodeOf } from '../../src/jurisdictions/division-codes';
+import { userService } from '../../src/users/user.service';
 import {
   captureTables,
   createUser,
@@ -128,6 +132,75 @@ const idOf = (facility: FixtureFacility) => facilityIds.get(facility)!;
 /** Whether the holder of `role` sees and edits the facility at all (scope aside). */
 const operatesFor = (role: Role, facility: FixtureFacility) => !OPERATOR_BOUND.includes(role) || ACTOR_ORGANISATION[role] === facility.operator;
 
+// People live in villages: the person "at" a target node lives in a village below it. Below the
+// ancestor (扬州市) but outside the home county, SMALL_TREE has one village, 宝应县's 城南社区, so the
+// ancestor's person and the sibling's are neighbours. The home county's person lives outside the
+// descendant town, so that people(under:) of the two tell them apart.
+const VILLAGE_OF: Record<string, string> = {
+  [RELATIONS.own]: '321012101200',
+  [RELATIONS.descendant]: '321012100001',
+  [RELATIONS.ancestor]: '321023100001',
+  [RELATIONS.sibling]: '321023100001',
+  [RELATIONS['other province']]: '110101001001',
+};
+
+/** A valid 居民身份证号码 registered in the county of `village`, born on `birth` (YYYYMMDD); an odd sequence is a man's. */
+const nationalIdIn = (village: string, birth: string, sequence: number) => {
+  const first17 = `${village.slice(0, 6)}${birth}${String(sequence).padStart(3, '0')}`;
+  return first17 + nationalIdCheck(first17);
+};
+const maskedId = (id: string) => `${id.slice(0, 4)}**********${id.slice(14)}`;
+
+interface FixturePerson {
+  village: string;
+  name: string;
+  nationalId: string;
+}
+
+// Every fixture person is a man born on 1 March 1940, ACTIVE, with no category and no assessment;
+// 户籍 in his village. One lives below every target node, and one more (the mover) in the home subtree.
+const PERSON_BIRTH = '1940-03-01';
+const PERSON_PHONE = '13812345678';
+const PERSON_ADDRESS = '幸福路1号';
+const FIXTURE_PEOPLE: FixturePerson[] = [
+  ...Object.values(RELATIONS).map((node, i) => ({
+    village: VILLAGE_OF[node],
+    name: `王${'一二三四五'[i]}`,
+    nationalId: nationalIdIn(VILLAGE_OF[node], PERSON_BIRTH.replace(/-/g, ''), 2 * i + 1),
+  })),
+  { village: '321012100002', name: '李六', nationalId: nationalIdIn('321012100002', PERSON_BIRTH.replace(/-/g, ''), 11) },
+];
+/** The person living below a target node. */
+const personAt = (node: string) => FIXTURE_PEOPLE[Object.values(RELATIONS).indexOf(node as (typeof RELATIONS)[Relation])];
+/** A person of the home subtree whom updatePerson moves to the village below the target node. */
+const MOVING_PERSON = FIXTURE_PEOPLE[FIXTURE_PEOPLE.length - 1];
+const personIds = new Map<FixturePerson, string>();
+const personIdOf = (person: FixturePerson) => personIds.get(person)!;
+
+// One scheme and one floor set at every target node: an old-age allowance (高龄津贴) of 50 元 a month
+// from 60, funded wholly by the level that sets it, in force since POLICY_SINCE and open-ended; the
+// floors (30 元 from 60, of the same kind) stay below every tier, so no tier is held back by one.
+const POLICY_SINCE = '2024-01';
+const SCHEME_KIND = 'OLD_AGE_ALLOWANCE';
+const TIER = { name: '60周岁及以上', monthlyAmountFen: 5000, minAge: 60 };
+const FLOOR = { minAge: 60, monthlyAmountFen: 3000 };
+const schemeNameAt = (node: string) => `高龄津贴(${node})`;
+
+interface FixturePolicy {
+  code: string;
+  id: string;
+  /** The scheme's one version (none for a floor). */
+  versionId?: string;
+}
+const schemes = new Map<string, FixturePolicy>();
+const floors = new Map<string, FixturePolicy>();
+/** The fixture schemes (or floors) that apply at a node: set there or above it, highest level first. */
+const setAtOrAbove = (policies: Map<string, FixturePolicy>, node: string) =>
+  [...policies.values()].filter((p) => node.startsWith(p.code)).sort((a, b) => a.code.length - b.code.length);
+
+/** Jurisdiction ids by code, for the rows that store them. */
+const jurisdictionIds = new Map<string, number>();
+
 let fixture: TableRows | null = null;
 const actors = new Map<Role, TestUser>();
 
@@ -171,6 +244,33 @@ beforeEach(async () => {
     );
     facilityIds.set(facility, String(id));
   }
+  for (const { id, code } of await h.db.query(`SELECT id, code FROM jurisdiction`)) jurisdictionIds.set(code, id);
+  for (const person of FIXTURE_PEOPLE) {
+    const [{ id }] = await h.db.query(
+      `INSERT INTO person (national_id, name, sex, birth_date, village_id, hukou_jurisdiction_id, resident_since, phone, address)
+       SELECT $1, $2, 'MALE', $3, id, id, '2000-01-01', $5, $6 FROM jurisdiction WHERE code = $4
+       RETURNING id`,
+      [person.nationalId, person.name, PERSON_BIRTH, person.village, PERSON_PHONE, PERSON_ADDRESS],
+    );
+    personIds.set(person, String(id));
+  }
+  for (const node of Object.values(RELATIONS)) {
+    const [scheme] = await h.db.query(
+      `WITH s AS (INSERT INTO subsidy_scheme (jurisdiction_id, name, kind) SELECT id, $2, $3 FROM jurisdiction WHERE code = $1 RETURNING id),
+         v AS (INSERT INTO subsidy_scheme_version (scheme_id, from_month, combination) SELECT id, $4::date, 'HIGHEST' FROM s RETURNING id),
+         f AS (INSERT INTO subsidy_funding (version_id, level, weight) SELECT v.id, j.level, 1 FROM v, jurisdiction j WHERE j.code = $1),
+         t AS (INSERT INTO subsidy_tier (version_id, position, name, monthly_amount_fen, min_age) SELECT id, 1, $5, $6, $7 FROM v)
+       SELECT s.id::text AS id, v.id::text AS "versionId" FROM s, v`,
+      [node, schemeNameAt(node), SCHEME_KIND, `${POLICY_SINCE}-01`, TIER.name, TIER.monthlyAmountFen, TIER.minAge],
+    );
+    schemes.set(node, { code: node, ...scheme });
+    const [floor] = await h.db.query(
+      `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, monthly_amount_fen, from_month)
+       SELECT id, $2, $3, $4, $5::date FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [node, SCHEME_KIND, FLOOR.minAge, FLOOR.monthlyAmountFen, `${POLICY_SINCE}-01`],
+    );
+    floors.set(node, { code: node, ...floor });
+  }
   // The roll-ups the facilities imply, from the base tables.
   await rebuildRollups(h.db);
   // One audit entry recorded at every node, so that auditTrail(under:) has something to show.
@@ -183,7 +283,8 @@ beforeEach(async () => {
 
 // ---------------------------------------------------------------------------------------------
 // The rows a request may change, compared before and after every request: users, facilities, their
-// history, organisations and today's roll-up figures.
+// history, organisations, today's roll-up figures, people with their categories and assessments, and
+// subsidy schemes with their versions, tiers and funders, and floors.
 
 interface UserState {
   username: string;
@@ -206,10 +307,22 @@ interface State {
   organisation: Record<string, any>;
   /** Values by `${node code} ${key}`. */
   rollup_value: Record<string, number>;
+  /** Whole rows, by id. */
+  person: Record<string, any>;
+  person_category: Record<string, any>;
+  ability_assessment: Record<string, any>;
+  subsidy_scheme: Record<string, any>;
+  subsidy_scheme_version: Record<string, any>;
+  subsidy_tier: Record<string, any>;
+  subsidy_floor: Record<string, any>;
+  /** By `${version id} ${level}`. */
+  subsidy_funding: Record<string, any>;
 }
 type Table = keyof State;
 
 const keyed = (rows: { key: string; row: any }[]) => Object.fromEntries(rows.map(({ key, row }) => [key, row]));
+/** Every row of a table as JSON, keyed by `key` (an SQL expression over the row `t`). */
+const rowsOf = async (table: string, key = 'id::text') => keyed(await h.db.query(`SELECT ${key} AS key, to_jsonb(t) AS row FROM ${table} t`));
 
 async function tableState(): Promise<State> {
   const users: UserState[] = await h.db.query(
@@ -228,6 +341,14 @@ async function tableState(): Promise<State> {
     facility_event: keyed(await h.db.query(`SELECT id::text AS key, to_jsonb(t) AS row FROM facility_event t`)),
     organisation: keyed(await h.db.query(`SELECT credit_code AS key, to_jsonb(t) AS row FROM organisation t`)),
     rollup_value: Object.fromEntries(rollups.map(({ key, value }) => [key, value])),
+    person: await rowsOf('person'),
+    person_category: await rowsOf('person_category'),
+    ability_assessment: await rowsOf('ability_assessment'),
+    subsidy_scheme: await rowsOf('subsidy_scheme'),
+    subsidy_scheme_version: await rowsOf('subsidy_scheme_version'),
+    subsidy_tier: await rowsOf('subsidy_tier'),
+    subsidy_floor: await rowsOf('subsidy_floor'),
+    subsidy_funding: await rowsOf('subsidy_funding', `t.version_id || ' ' || t.level`),
   };
 }
 
@@ -290,8 +411,16 @@ interface Operation {
   write: boolean;
 }
 
-/** An operation aimed at a jurisdiction: the node itself, the subtree below it, or a user or facility there. */
-interface TargetedOperation extends Operation {
+/** How far an operation reaches, besides the caller's subtree, and how it refuses what lies beyond. */
+interface Reach {
+  /** Also reaches what is set above the caller's home: subsidy schemes set higher up apply below. */
+  above?: boolean;
+  /** Aimed at a record by id that answers NOT_FOUND out of reach, never saying whether it exists (default: FORBIDDEN). */
+  refusal?: 'NOT_FOUND';
+}
+
+/** An operation aimed at a jurisdiction: the node itself, the subtree below it, or a user, facility, person or policy there. */
+interface TargetedOperation extends Operation, Reach {
   /** Aimed at A's facility at the target node: OPERATOR_BOUND roles reach it only if their organisation operates it. */
   facility?: boolean;
   request(node: string): Request;
@@ -324,6 +453,17 @@ const figureOf = (node: string, day: string) => {
 const TREND = { from: '2024-01-15', to: '2024-04-10', points: ['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-10'] };
 
 const NEW_BEDS = { total: 30, nursing: 12, dementia: 3 };
+
+// What the people and policy operations write.
+const NEW_PERSON = '赵七';
+/** The ID of the person registerPerson adds below the target node: a woman born on 1 June 1945. */
+const newNationalId = (node: string) => nationalIdIn(VILLAGE_OF[node], '19450601', 102);
+const NEW_PHONE = '13912345678';
+const NEW_ADDRESS = '和平路2号';
+const ASSESSOR = '扬州市第三方评估中心';
+const NEW_SCHEME = '高龄津贴(新)';
+// At least every floor set at and above any target node (30 元 from 60).
+const NEW_TIER = { name: '60周岁及以上', monthlyAmountFen: 6000, minAge: 60 };
 
 const TARGETED: TargetedOperation[] = [
   {
@@ -706,6 +846,457 @@ const TARGETED: TargetedOperation[] = [
       });
     },
   },
+  // People: a caller reaches those living in villages of the subtree; a person out of reach is
+  // NOT_FOUND, a village code out of the subtree FORBIDDEN.
+  {
+    field: 'person',
+    type: 'Query',
+    label: 'person(id) of the person living below the target',
+    gate: Capability.READ_PEOPLE,
+    refusal: 'NOT_FOUND',
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) { person(id: $id) { id name nationalId phone village { code } status } }`,
+      variables: { id: personIdOf(personAt(node)) },
+    }),
+    verify: (node, { data }) => {
+      // Masked, since unmasked was not asked for (so nothing to audit, and no row written).
+      const person = personAt(node);
+      expect(data.person).toEqual({
+        id: personIdOf(person),
+        name: person.name,
+        nationalId: maskedId(person.nationalId),
+        phone: `${PERSON_PHONE.slice(0, 3)}****${PERSON_PHONE.slice(7)}`,
+        village: { code: person.village },
+        status: 'ACTIVE',
+      });
+    },
+  },
+  {
+    field: 'people',
+    type: 'Query',
+    label: 'people(under)',
+    gate: Capability.READ_PEOPLE,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { people(under: $under, first: 50) { totalCount edges { node { id village { code } } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      // Everyone living at or below the node, in registration order.
+      const living = FIXTURE_PEOPLE.filter((p) => p.village.startsWith(node));
+      expect(data.people.edges.map((e: any) => e.node)).toEqual(living.map((p) => ({ id: personIdOf(p), village: { code: p.village } })));
+      expect(data.people.totalCount).toBe(living.length);
+    },
+  },
+  {
+    field: 'registerPerson',
+    type: 'Mutation',
+    label: 'registerPerson(villageCode: the village below the target)',
+    gate: Capability.EDIT_PEOPLE,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: RegisterPersonInput!) {
+        registerPerson(input: $input) { name sex birthDate nationalId village { code } hukou { code } status }
+      }`,
+      variables: { input: { nationalId: newNationalId(node), name: NEW_PERSON, villageCode: VILLAGE_OF[node], hukouCode: VILLAGE_OF[node] } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const village = VILLAGE_OF[node];
+      // Birth date and sex come from the ID: born 1 June 1945, an even sequence number (a woman).
+      expect(data.registerPerson).toEqual({
+        name: NEW_PERSON,
+        sex: 'FEMALE',
+        birthDate: '1945-06-01',
+        nationalId: maskedId(newNationalId(node)),
+        village: { code: village },
+        hukou: { code: village },
+        status: 'ACTIVE',
+      });
+      expect(changes(before, after)).toEqual({ person: [expect.any(String)] });
+      expect(addedRow('person', before, after)).toMatchObject({
+        national_id: newNationalId(node),
+        name: NEW_PERSON,
+        sex: 'FEMALE',
+        birth_date: '1945-06-01',
+        village_id: jurisdictionIds.get(village),
+        hukou_jurisdiction_id: jurisdictionIds.get(village),
+        status: 'ACTIVE',
+      });
+    },
+  },
+  {
+    field: 'updatePerson',
+    type: 'Mutation',
+    label: 'updatePerson(name, phone, address) of the person living below the target',
+    gate: Capability.EDIT_PEOPLE,
+    refusal: 'NOT_FOUND',
+    write: true,
+    request: (node) => {
+      const person = personAt(node);
+      return {
+        query: `mutation($id: ID!, $input: UpdatePersonInput!) { updatePerson(id: $id, input: $input) { id name village { code } } }`,
+        variables: {
+          id: personIdOf(person),
+          input: { name: `${person.name}(更正)`, hukouCode: person.village, residentSince: '2000-01-01', phone: NEW_PHONE, address: NEW_ADDRESS },
+        },
+      };
+    },
+    verify: (node, { data, before, after }) => {
+      const person = personAt(node);
+      const id = personIdOf(person);
+      expect(data.updatePerson).toEqual({ id, name: `${person.name}(更正)`, village: { code: person.village } });
+      expect(changes(before, after)).toEqual({ person: [id] });
+      // The facts are replaced; identity and village stay.
+      expect(after.person[id]).toMatchObject({
+        name: `${person.name}(更正)`,
+        phone: NEW_PHONE,
+        address: NEW_ADDRESS,
+        national_id: person.nationalId,
+        birth_date: PERSON_BIRTH,
+        village_id: jurisdictionIds.get(person.village),
+      });
+    },
+  },
+  {
+    field: 'updatePerson',
+    type: 'Mutation',
+    label: 'updatePerson(villageCode: the village below the target) of a person of the subtree',
+    gate: Capability.EDIT_PEOPLE,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $input: UpdatePersonInput!) { updatePerson(id: $id, input: $input) { id name village { code } } }`,
+      variables: {
+        id: personIdOf(MOVING_PERSON),
+        input: {
+          name: MOVING_PERSON.name,
+          hukouCode: MOVING_PERSON.village,
+          residentSince: '2000-01-01',
+          phone: PERSON_PHONE,
+          address: PERSON_ADDRESS,
+          villageCode: VILLAGE_OF[node],
+        },
+      },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = personIdOf(MOVING_PERSON);
+      expect(data.updatePerson).toEqual({ id, name: MOVING_PERSON.name, village: { code: VILLAGE_OF[node] } });
+      expect(changes(before, after)).toEqual({ person: [id] });
+      expect(after.person[id]).toMatchObject({
+        village_id: jurisdictionIds.get(VILLAGE_OF[node]),
+        hukou_jurisdiction_id: jurisdictionIds.get(MOVING_PERSON.village),
+      });
+    },
+  },
+  {
+    field: 'setPersonCategories',
+    type: 'Mutation',
+    label: 'setPersonCategories(MINIMUM_LIVING_ALLOWANCE) of the person living below the target',
+    gate: Capability.EDIT_PEOPLE,
+    refusal: 'NOT_FOUND',
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!) {
+        setPersonCategories(id: $id, categories: [{ category: MINIMUM_LIVING_ALLOWANCE }]) { id categories { category disabilityGrade validFrom validTo } }
+      }`,
+      variables: { id: personIdOf(personAt(node)) },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = personIdOf(personAt(node));
+      const today = todayInChina();
+      // The person had no category: one opens today.
+      expect(data.setPersonCategories).toEqual({
+        id,
+        categories: [{ category: 'MINIMUM_LIVING_ALLOWANCE', disabilityGrade: null, validFrom: today, validTo: null }],
+      });
+      expect(changes(before, after)).toEqual({ person_category: [expect.any(String)] });
+      expect(addedRow('person_category', before, after)).toMatchObject({
+        person_id: Number(id),
+        category: 'MINIMUM_LIVING_ALLOWANCE',
+        disability_grade: null,
+        valid_from: today,
+        valid_to: null,
+      });
+    },
+  },
+  {
+    field: 'recordPersonStatus',
+    type: 'Mutation',
+    label: 'recordPersonStatus(DECEASED, today) of the person living below the target',
+    gate: Capability.EDIT_PEOPLE,
+    refusal: 'NOT_FOUND',
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $on: Date) { recordPersonStatus(id: $id, status: DECEASED, on: $on) { id status statusSince } }`,
+      variables: { id: personIdOf(personAt(node)), on: todayInChina() },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = personIdOf(personAt(node));
+      const today = todayInChina();
+      expect(data.recordPersonStatus).toEqual({ id, status: 'DECEASED', statusSince: today });
+      expect(changes(before, after)).toEqual({ person: [id] });
+      expect(after.person[id]).toMatchObject({ status: 'DECEASED', status_since: today });
+    },
+  },
+  {
+    field: 'recordAbilityAssessment',
+    type: 'Mutation',
+    label: 'recordAbilityAssessment(MODERATE) of the person living below the target',
+    gate: Capability.ASSESS_PEOPLE,
+    refusal: 'NOT_FOUND',
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $input: AssessmentInput!) {
+        recordAbilityAssessment(personId: $id, input: $input) { id assessments { level assessedOn validUntil assessor } }
+      }`,
+      variables: { id: personIdOf(personAt(node)), input: { level: 'MODERATE', assessedOn: '2025-03-15', assessor: ASSESSOR } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = personIdOf(personAt(node));
+      // Valid six months by default: up to the day before 15 September.
+      expect(data.recordAbilityAssessment).toEqual({
+        id,
+        assessments: [{ level: 'MODERATE', assessedOn: '2025-03-15', validUntil: '2025-09-14', assessor: ASSESSOR }],
+      });
+      expect(changes(before, after)).toEqual({ ability_assessment: [expect.any(String)] });
+      expect(addedRow('ability_assessment', before, after)).toMatchObject({
+        person_id: Number(id),
+        level: 'MODERATE',
+        assessed_on: '2025-03-15',
+        valid_until: '2025-09-14',
+        assessor: ASSESSOR,
+      });
+    },
+  },
+  {
+    field: 'entitlement',
+    type: 'Query',
+    label: 'entitlement(personId, this month) of the person living below the target',
+    gate: Capability.READ_ENTITLEMENTS,
+    refusal: 'NOT_FOUND',
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!, $month: Month!) {
+        entitlement(personId: $id, month: $month) {
+          person { id } month amountFen
+          schemes { scheme { id jurisdiction { code } } status amountFen }
+          shares { level funder { code } amountFen }
+        }
+      }`,
+      variables: { id: personIdOf(personAt(node)), month: thisMonthInChina() },
+    }),
+    verify: (node, { data }) => {
+      const person = personAt(node);
+      // Every scheme set on the village's path applies, wherever it was set: the person is over 60, the
+      // tier meets the floors, no exclusion group; each pays its tier, all of it by the level that set it.
+      const applying = setAtOrAbove(schemes, person.village);
+      expect(data.entitlement).toEqual({
+        person: { id: personIdOf(person) },
+        month: thisMonthInChina(),
+        amountFen: TIER.monthlyAmountFen * applying.length,
+        schemes: applying.map((s) => ({ scheme: { id: s.id, jurisdiction: { code: s.code } }, status: 'APPLIED', amountFen: TIER.monthlyAmountFen })),
+        shares: applying.map((s) => ({ level: levelOfCode(s.code), funder: { code: s.code }, amountFen: TIER.monthlyAmountFen })),
+      });
+    },
+  },
+  // Subsidy policies: read where they apply (set in the subtree, or above the home: rules set higher up
+  // bind below); managed only where set in the subtree.
+  {
+    field: 'subsidySchemes',
+    type: 'Query',
+    label: 'subsidySchemes(at: target)',
+    gate: Capability.READ_POLICIES,
+    write: false,
+    request: (node) => ({
+      query: `query($at: String) {
+        subsidySchemes(at: $at) { id name kind jurisdiction { code } inForce { fromMonth toMonth funding { level weight } tiers { name monthlyAmountFen minAge } } }
+      }`,
+      variables: { at: node },
+    }),
+    verify: (node, { data }) => {
+      // The node's own schemes and those set above it, even above the caller's home.
+      expect(data.subsidySchemes).toEqual(
+        setAtOrAbove(schemes, node).map((s) => ({
+          id: s.id,
+          name: schemeNameAt(s.code),
+          kind: SCHEME_KIND,
+          jurisdiction: { code: s.code },
+          inForce: { fromMonth: POLICY_SINCE, toMonth: null, funding: [{ level: levelOfCode(s.code), weight: 1 }], tiers: [TIER] },
+        })),
+      );
+    },
+  },
+  {
+    field: 'subsidyScheme',
+    type: 'Query',
+    label: 'subsidyScheme(id) of the scheme set at the target',
+    gate: Capability.READ_POLICIES,
+    above: true,
+    refusal: 'NOT_FOUND',
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) { subsidyScheme(id: $id) { id name jurisdiction { code } versions { id fromMonth toMonth } } }`,
+      variables: { id: schemes.get(node)!.id },
+    }),
+    verify: (node, { data }) => {
+      const scheme = schemes.get(node)!;
+      expect(data.subsidyScheme).toEqual({
+        id: scheme.id,
+        name: schemeNameAt(node),
+        jurisdiction: { code: node },
+        versions: [{ id: scheme.versionId, fromMonth: POLICY_SINCE, toMonth: null }],
+      });
+    },
+  },
+  {
+    field: 'subsidyFloors',
+    type: 'Query',
+    label: 'subsidyFloors(at: target)',
+    gate: Capability.READ_POLICIES,
+    write: false,
+    request: (node) => ({
+      query: `query($at: String) { subsidyFloors(at: $at) { id jurisdiction { code } kind minAge maxAge monthlyAmountFen fromMonth toMonth } }`,
+      variables: { at: node },
+    }),
+    verify: (node, { data }) => {
+      expect(data.subsidyFloors).toEqual(
+        setAtOrAbove(floors, node).map((f) => ({
+          id: f.id,
+          jurisdiction: { code: f.code },
+          kind: SCHEME_KIND,
+          minAge: FLOOR.minAge,
+          maxAge: null,
+          monthlyAmountFen: FLOOR.monthlyAmountFen,
+          fromMonth: POLICY_SINCE,
+          toMonth: null,
+        })),
+      );
+    },
+  },
+  {
+    field: 'createSubsidyScheme',
+    type: 'Mutation',
+    label: 'createSubsidyScheme(jurisdictionCode: target)',
+    gate: Capability.MANAGE_POLICIES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: CreateSchemeInput!) {
+        createSubsidyScheme(input: $input) { name kind jurisdiction { code } inForce { fromMonth toMonth funding { level weight } tiers { name monthlyAmountFen minAge } } }
+      }`,
+      variables: {
+        input: {
+          jurisdictionCode: node,
+          name: NEW_SCHEME,
+          kind: SCHEME_KIND,
+          version: { fromMonth: thisMonthInChina(), funding: [{ level: levelOfCode(node), weight: 1 }], tiers: [NEW_TIER] },
+        },
+      },
+    }),
+    verify: (node, { data, before, after }) => {
+      const month = thisMonthInChina();
+      const level = levelOfCode(node);
+      expect(data.createSubsidyScheme).toEqual({
+        name: NEW_SCHEME,
+        kind: SCHEME_KIND,
+        jurisdiction: { code: node },
+        inForce: { fromMonth: month, toMonth: null, funding: [{ level, weight: 1 }], tiers: [NEW_TIER] },
+      });
+      const version = addedRow('subsidy_scheme_version', before, after);
+      expect(changes(before, after)).toEqual({
+        subsidy_scheme: [String(version.scheme_id)],
+        subsidy_scheme_version: [String(version.id)],
+        subsidy_funding: [`${version.id} ${level}`],
+        subsidy_tier: [expect.any(String)],
+      });
+      expect(addedRow('subsidy_scheme', before, after)).toMatchObject({ jurisdiction_id: jurisdictionIds.get(node), name: NEW_SCHEME, kind: SCHEME_KIND });
+      expect(version).toMatchObject({ from_month: `${month}-01`, to_month: null });
+      expect(addedRow('subsidy_tier', before, after)).toMatchObject({ version_id: version.id, monthly_amount_fen: NEW_TIER.monthlyAmountFen });
+    },
+  },
+  {
+    field: 'addSubsidySchemeVersion',
+    type: 'Mutation',
+    label: 'addSubsidySchemeVersion(from this month) of the scheme set at the target',
+    gate: Capability.MANAGE_POLICIES,
+    refusal: 'NOT_FOUND',
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $version: SchemeVersionInput!) {
+        addSubsidySchemeVersion(id: $id, version: $version) { id inForce { fromMonth toMonth tiers { monthlyAmountFen } } versions { fromMonth toMonth } }
+      }`,
+      variables: {
+        id: schemes.get(node)!.id,
+        version: { fromMonth: thisMonthInChina(), funding: [{ level: levelOfCode(node), weight: 1 }], tiers: [NEW_TIER] },
+      },
+    }),
+    verify: (node, { data, before, after }) => {
+      const scheme = schemes.get(node)!;
+      const month = thisMonthInChina();
+      // The open version ends last month; the new one runs from this month.
+      expect(data.addSubsidySchemeVersion).toEqual({
+        id: scheme.id,
+        inForce: { fromMonth: month, toMonth: null, tiers: [{ monthlyAmountFen: NEW_TIER.monthlyAmountFen }] },
+        versions: [
+          { fromMonth: POLICY_SINCE, toMonth: addMonths(month, -1) },
+          { fromMonth: month, toMonth: null },
+        ],
+      });
+      const version = addedRow('subsidy_scheme_version', before, after);
+      expect(changes(before, after)).toEqual({
+        subsidy_scheme_version: [scheme.versionId!, String(version.id)].sort(),
+        subsidy_funding: [`${version.id} ${levelOfCode(node)}`],
+        subsidy_tier: [expect.any(String)],
+      });
+      expect(after.subsidy_scheme_version[scheme.versionId!]).toMatchObject({ to_month: `${addMonths(month, -1)}-01` });
+      expect(version).toMatchObject({ scheme_id: Number(scheme.id), from_month: `${month}-01`, to_month: null });
+    },
+  },
+  {
+    field: 'endSubsidyScheme',
+    type: 'Mutation',
+    label: 'endSubsidyScheme(lastMonth: this month) of the scheme set at the target',
+    gate: Capability.MANAGE_POLICIES,
+    refusal: 'NOT_FOUND',
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $last: Month!) { endSubsidyScheme(id: $id, lastMonth: $last) { id inForce { fromMonth toMonth } } }`,
+      variables: { id: schemes.get(node)!.id, last: thisMonthInChina() },
+    }),
+    verify: (node, { data, before, after }) => {
+      const scheme = schemes.get(node)!;
+      const month = thisMonthInChina();
+      expect(data.endSubsidyScheme).toEqual({ id: scheme.id, inForce: { fromMonth: POLICY_SINCE, toMonth: month } });
+      expect(changes(before, after)).toEqual({ subsidy_scheme_version: [scheme.versionId] });
+      expect(after.subsidy_scheme_version[scheme.versionId!]).toMatchObject({ to_month: `${month}-01` });
+    },
+  },
+  {
+    field: 'createSubsidyFloor',
+    type: 'Mutation',
+    label: 'createSubsidyFloor(jurisdictionCode: target)',
+    gate: Capability.MANAGE_POLICIES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: CreateFloorInput!) {
+        createSubsidyFloor(input: $input) { jurisdiction { code } kind minAge maxAge monthlyAmountFen fromMonth toMonth }
+      }`,
+      variables: { input: { jurisdictionCode: node, kind: SCHEME_KIND, minAge: 90, monthlyAmountFen: 4000, fromMonth: thisMonthInChina() } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const month = thisMonthInChina();
+      expect(data.createSubsidyFloor).toEqual({ jurisdiction: { code: node }, kind: SCHEME_KIND, minAge: 90, maxAge: null, monthlyAmountFen: 4000, fromMonth: month, toMonth: null });
+      expect(changes(before, after)).toEqual({ subsidy_floor: [expect.any(String)] });
+      expect(addedRow('subsidy_floor', before, after)).toMatchObject({
+        jurisdiction_id: jurisdictionIds.get(node),
+        kind: SCHEME_KIND,
+        min_age: 90,
+        max_age: null,
+        monthly_amount_fen: 4000,
+        from_month: `${month}-01`,
+        to_month: null,
+      });
+    },
+  },
 ];
 
 const OWN: OwnOperation[] = [
@@ -771,17 +1362,34 @@ const OWN: OwnOperation[] = [
   },
 ];
 
-type Outcome = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
+type Outcome = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'NOT_FOUND';
+
+// The nodes on the path from the province down to the caller's home: what is set there applies in the home subtree.
+const ABOVE_HOME: Record<Relation, boolean> = {
+  own: true,
+  descendant: false,
+  ancestor: true,
+  sibling: false,
+  'other province': false,
+};
 
 /**
- * The answer the rules call for: sign-in, then the capability (ROLE_CAPABILITIES), then the subtree,
- * then, for a facility, the operator: an OPERATOR_BOUND role reaches only its organisation's facilities.
+ * The answer the rules call for: sign-in, then the capability (ROLE_CAPABILITIES), then the subtree
+ * (or, for what is set above and applies below, the path above the home too), refused as the operation
+ * refuses (FORBIDDEN for a code, NOT_FOUND for a person or a scheme by id), then, for a facility, the
+ * operator: an OPERATOR_BOUND role reaches only its organisation's facilities.
  */
-function expectedOutcome(gate: Operation['gate'], role: Role | null, relation: Relation | null, operator: Org | null = null): Outcome {
+function expectedOutcome(
+  gate: Operation['gate'],
+  role: Role | null,
+  relation: Relation | null,
+  operator: Org | null = null,
+  reach: Reach = {},
+): Outcome {
   if (gate === 'public') return 'ALLOWED';
   if (role === null) return 'UNAUTHENTICATED';
   if (gate !== 'signed-in' && !ROLE_CAPABILITIES[role].includes(gate)) return 'FORBIDDEN';
-  if (relation !== null && !IN_SUBTREE[relation]) return 'FORBIDDEN';
+  if (relation !== null && !IN_SUBTREE[relation] && !(reach.above && ABOVE_HOME[relation])) return reach.refusal ?? 'FORBIDDEN';
   if (operator !== null && OPERATOR_BOUND.includes(role) && ACTOR_ORGANISATION[role] !== operator) return 'FORBIDDEN';
   return 'ALLOWED';
 }
@@ -812,7 +1420,7 @@ const RELATION_NAMES = Object.keys(RELATIONS) as Relation[];
 const MATRIX = TARGETED.flatMap((operation) =>
   ROLES.map((role) => {
     const expected = Object.fromEntries(
-      RELATION_NAMES.map((relation) => [relation, expectedOutcome(operation.gate, role, relation, operatorAt(operation, relation))]),
+      RELATION_NAMES.map((relation) => [relation, expectedOutcome(operation.gate, role, relation, operatorAt(operation, relation), operation)]),
     ) as Record<Relation, Outcome>;
     const outcomes = RELATION_NAMES.map((relation) => `${relation} ${expected[relation]}`).join(', ');
     return { operation, label: operation.label, role, expected, outcomes };
@@ -864,7 +1472,7 @@ describe('the permission matrix', () => {
       label: operation.label,
       request: () => operation.request(RELATIONS.own),
       verify: (check: Check) => operation.verify(RELATIONS.own, check),
-      expected: expectedOutcome(operation.gate, null, 'own', operatorAt(operation, 'own')),
+      expected: expectedOutcome(operation.gate, null, 'own', operatorAt(operation, 'own'), operation),
     })),
     ...OWN.map((operation) => ({
       operation,
@@ -892,6 +1500,135 @@ describe('the permission matrix', () => {
     expect([...new Set(nested)].sort()).toEqual(Object.keys(GATED_NESTED).sort());
     for (const op of operations) expect([op.type, op.field, ACCESS_RULES[op.type][op.field]]).toEqual([op.type, op.field, op.gate]);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// People beyond the matrix: the roles that never see a person get none by any road, and the full ID
+// number, phone and address need READ_PERSONAL_DATA and leave an audit entry naming whom and what.
+
+describe('people and their personal data', () => {
+  const sdl = parseSdl(fs.readFileSync(path.join(__dirname, '../../schema/schema.graphql'), 'utf8'));
+
+  /** Whether an answer of this type can hold a Person, however deep. */
+  function holdsPerson(type: GraphQLNamedType, seen = new Set<string>()): boolean {
+    if (type.name === 'Person') return true;
+    if (!isObjectType(type) || seen.has(type.name)) return false;
+    seen.add(type.name);
+    return Object.values(type.getFields()).some((field) => holdsPerson(getNamedType(field.type), seen));
+  }
+
+  /** Every query and mutation whose answer can hold a Person, with its gate. */
+  const PERSON_ROOTS = (['Query', 'Mutation'] as const).flatMap((root) =>
+    Object.values((root === 'Query' ? sdl.getQueryType() : sdl.getMutationType())!.getFields())
+      .filter((field) => holdsPerson(getNamedType(field.type)))
+      .map((field) => ({ root, field: field.name, gate: ACCESS_RULES[root][field.name] })),
+  );
+  const opens = (role: Role, gate: Gate) => gate === 'public' || gate === 'signed-in' || (gate !== 'reachable' && ROLE_CAPABILITIES[role].includes(gate));
+
+  // The README: these roles never see a person; an ANALYST works on aggregates only.
+  const NEVER_A_PERSON = [Role.LEADERSHIP_OFFICE, Role.FINANCE, Role.SERVICE_PROVIDER, Role.ANALYST];
+
+  const PERSON = `query($id: ID!, $unmasked: Boolean!) { person(id: $id) { id nationalId(unmasked: $unmasked) } }`;
+  const unmaskEntries = () =>
+    h.db.query(
+      `SELECT actor_username, actor_role, jurisdiction_id, target_type, target_ids, detail FROM audit_entry WHERE action = 'person.unmask' ORDER BY id`,
+    );
+
+  it('reaches a Person only through queries and mutations that none of LEADERSHIP_OFFICE, FINANCE, SERVICE_PROVIDER and ANALYST may use', () => {
+    // The walk finds the roads there are: the registry, its mutations and entitlements.
+    expect(PERSON_ROOTS.map(({ root, field }) => `${root}.${field}`)).toEqual(
+      expect.arrayContaining(['Query.person', 'Query.people', 'Query.entitlement', 'Mutation.registerPerson', 'Mutation.recordAbilityAssessment']),
+    );
+    for (const role of NEVER_A_PERSON) {
+      for (const { root, field, gate } of PERSON_ROOTS) expect([role, root, field, gate, opens(role, gate)]).toEqual([role, root, field, gate, false]);
+    }
+  });
+
+  const NEVER_CASES = NEVER_A_PERSON.flatMap((role) => RELATION_NAMES.map((relation) => ({ role, relation })));
+
+  it.each(NEVER_CASES)('$role gets no person living below the $relation: person, people and entitlement are FORBIDDEN, nothing audited', async ({ role, relation }) => {
+    const node = RELATIONS[relation];
+    const id = personIdOf(personAt(node));
+    const token = actors.get(role)!.token;
+    const requests: [string, Request][] = [
+      ['person', { query: PERSON, variables: { id, unmasked: false } }],
+      ['person', { query: PERSON, variables: { id, unmasked: true } }],
+      ['people', { query: `query($under: String) { people(under: $under) { totalCount edges { node { id } } } }`, variables: { under: node } }],
+      ['people', { query: `{ people { totalCount edges { node { id } } } }` }],
+      ['entitlement', { query: `query($id: ID!, $month: Month!) { entitlement(personId: $id, month: $month) { person { id } amountFen } }`, variables: { id, month: thisMonthInChina() } }],
+    ];
+    const before = await tableState();
+    for (const [root, { query, variables }] of requests) {
+      const res = await h.gql(query, variables, token);
+      expect([root, variables, errorCodes(res)]).toEqual([root, variables, ['FORBIDDEN']]);
+      expect(res.data?.[root] ?? null).toBeNull();
+    }
+    expect(await tableState()).toEqual(before);
+    expect(await unmaskEntries()).toEqual([]);
+  });
+
+  it('lets no role reach a Person without READ_PERSONAL_DATA: no caller can read a person and be refused its unmasked fields', () => {
+    const reaching = ROLES.filter((role) => PERSON_ROOTS.some(({ gate }) => opens(role, gate)));
+    expect(reaching).toEqual(expect.arrayContaining([Role.CIVIL_AFFAIRS_STAFF, Role.VILLAGE_WORKER, Role.ASSESSOR]));
+    for (const role of reaching) expect([role, ROLE_CAPABILITIES[role].includes(Capability.READ_PERSONAL_DATA)]).toEqual([role, true]);
+    // In particular no role holds READ_PEOPLE without READ_PERSONAL_DATA.
+    const readers = ROLES.filter((role) => ROLE_CAPABILITIES[role].includes(Capability.READ_PEOPLE));
+    expect(readers.filter((role) => !ROLE_CAPABILITIES[role].includes(Capability.READ_PERSONAL_DATA))).toEqual([]);
+  });
+
+  // No role gets there through the API, so the service's own check is called as the field resolver
+  // would call it, for a person read in the subtree and a caller of the same home without the capability.
+  it.each(['nationalId', 'phone', 'address'] as const)(
+    'the service refuses %s unmasked to a caller without READ_PERSONAL_DATA: FORBIDDEN, no person.unmask entry',
+    async (field) => {
+      const contextOf = async (role: Role): Promise<Context> => {
+        const base = { dataSource: h.db, requestId: `permissions-${slug(role)}`, loaders: new Map() };
+        return { ...base, actor: await userService.authenticate(base, actors.get(role)!.token) };
+      };
+      const person = await personService.get(await contextOf(Role.CIVIL_AFFAIRS_STAFF), personIdOf(personAt(RELATIONS.descendant)));
+      expect(ROLE_CAPABILITIES[Role.ANALYST]).not.toContain(Capability.READ_PERSONAL_DATA);
+      await expect(personService.personalField(await contextOf(Role.ANALYST), person, field, true)).rejects.toMatchObject({
+        extensions: { code: 'FORBIDDEN' },
+      });
+      expect(await unmaskEntries()).toEqual([]);
+    },
+  );
+
+  const READERS = ROLES.filter((role) => ROLE_CAPABILITIES[role].includes(Capability.READ_PEOPLE));
+
+  it.each(READERS)(
+    '%s reads the ID number of a person of the subtree masked with no entry, unmasked in full with one person.unmask entry; out of reach NOT_FOUND with none',
+    async (role) => {
+      const actor = actors.get(role)!;
+      const person = personAt(RELATIONS.descendant);
+      const id = personIdOf(person);
+
+      const masked = await h.gql(PERSON, { id, unmasked: false }, actor.token);
+      expect(masked.errors).toBeUndefined();
+      expect(masked.data.person).toEqual({ id, nationalId: maskedId(person.nationalId) });
+      expect(await unmaskEntries()).toEqual([]);
+
+      const outside = await h.gql(PERSON, { id: personIdOf(personAt(RELATIONS.sibling)), unmasked: true }, actor.token);
+      expect(errorCodes(outside)).toEqual(['NOT_FOUND']);
+      expect(outside.data?.person ?? null).toBeNull();
+      expect(await unmaskEntries()).toEqual([]);
+
+      const full = await h.gql(PERSON, { id, unmasked: true }, actor.token);
+      expect(full.errors).toBeUndefined();
+      expect(full.data.person).toEqual({ id, nationalId: person.nationalId });
+      // Recorded where the person lives, under the role that holds READ_PERSONAL_DATA.
+      expect(await unmaskEntries()).toEqual([
+        {
+          actor_username: actor.username,
+          actor_role: role,
+          jurisdiction_id: jurisdictionIds.get(person.village),
+          target_type: 'Person',
+          target_ids: [id],
+          detail: { fields: ['nationalId'] },
+        },
+      ]);
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
