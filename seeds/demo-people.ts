@@ -153,19 +153,23 @@ async function seedPeople(dataSource: DataSource): Promise<number> {
      ORDER BY p.n ON CONFLICT (national_id) DO NOTHING RETURNING id, national_id AS "nationalId"`,
     [...[0, 1, 2, 3, 4, 5, 6, 7].map(column), people.map((row) => (row[8] as string[])[0] ?? null)],
   );
+  // Categories and assessments of everyone in two statements.
   const extraOf = new Map(people.map((row, i) => [row[0] as string, extras[i]]));
-  for (const { id, nationalId } of ids) {
-    const extra = extraOf.get(nationalId)!;
-    for (const category of extra.categories) {
-      await dataSource.query(`INSERT INTO person_category (person_id, category, valid_from) VALUES ($1, $2, '2023-01-01')`, [id, category]);
-    }
-    if (extra.ability && extra.assessedOn <= today) {
-      await dataSource.query(
-        `INSERT INTO ability_assessment (person_id, level, assessed_on, valid_until, assessor) VALUES ($1, $2, $3, $4, '江都区老年人能力评估中心')`,
-        [id, extra.ability, extra.assessedOn, validUntil(extra.assessedOn, 6)],
-      );
-    }
-  }
+  const categories = ids.flatMap(({ id, nationalId }) => extraOf.get(nationalId)!.categories.map((category) => ({ id, category })));
+  await dataSource.query(
+    `INSERT INTO person_category (person_id, category, valid_from)
+     SELECT c.person_id, c.category::hardship_category, '2023-01-01' FROM unnest($1::int[], $2::text[]) AS c (person_id, category)`,
+    [categories.map((c) => c.id), categories.map((c) => c.category)],
+  );
+  const assessed = ids
+    .map(({ id, nationalId }) => ({ id, ...extraOf.get(nationalId)! }))
+    .filter((a) => a.ability !== null && a.assessedOn <= today);
+  await dataSource.query(
+    `INSERT INTO ability_assessment (person_id, level, assessed_on, valid_until, assessor)
+     SELECT a.person_id, a.level::ability_level, a.assessed_on, a.valid_until, '江都区老年人能力评估中心'
+     FROM unnest($1::int[], $2::text[], $3::date[], $4::date[]) AS a (person_id, level, assessed_on, valid_until)`,
+    [assessed.map((a) => a.id), assessed.map((a) => a.ability), assessed.map((a) => a.assessedOn), assessed.map((a) => validUntil(a.assessedOn, 6))],
+  );
   return ids.length;
 }
 

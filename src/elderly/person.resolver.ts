@@ -2,6 +2,7 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Quer
 import type { Context } from '../graphql/context';
 import { DateScalar } from '../graphql/dates';
 import { connectionCost } from '../graphql/limits';
+import { JurisdictionLevel } from '../jurisdictions/division-codes';
 import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
 import { HardshipCategory, PersonStatus } from './elderly-kinds';
 import { AssessmentInput, CategoryInput, RegisterPersonInput, UpdatePersonInput } from './person.inputs';
@@ -66,7 +67,7 @@ export class PersonResolver {
 
   @FieldResolver(() => JurisdictionRef, { description: 'The village or community the person lives in.' })
   village(@Root() person: PersonRow): JurisdictionRef {
-    return { code: person.villageCode, name: person.villageName, level: 'VILLAGE' as JurisdictionRef['level'] };
+    return { code: person.villageCode, name: person.villageName, level: JurisdictionLevel.VILLAGE };
   }
 
   @FieldResolver(() => JurisdictionRef, { description: '户籍: where the household is registered.' })

@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader';
-import type { EntityManager } from 'typeorm';
 import { actingRole, codeInScope } from '../access/actor';
 import { Capability } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
@@ -8,7 +7,7 @@ import { loader, type Context } from '../graphql/context';
 import { addMonths, pastDay, todayInChina } from '../graphql/dates';
 import { BadUserInputError, ConflictError, NotFoundError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
-import { JurisdictionLevel, levelOfCode } from '../jurisdictions/division-codes';
+import { JurisdictionLevel } from '../jurisdictions/division-codes';
 import { parseCode } from '../jurisdictions/jurisdiction.service';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import type { PersonFacts } from '../policies/entitlement.engine';
@@ -102,7 +101,7 @@ async function villageInScope(ctx: Context, raw: string, field: string): Promise
 
 async function existingNode(ctx: Context, raw: string, field: string): Promise<{ id: number }> {
   const code = parseCode(raw, field);
-  const node = levelOfCode(code) && (await jurisdictionService.byCodeAnywhere(ctx, code));
+  const node = await jurisdictionService.byCodeAnywhere(ctx, code);
   if (!node) throw new BadUserInputError(field, `${code} is not a jurisdiction`);
   return node;
 }
@@ -371,4 +370,3 @@ export function toFacts(person: PersonRow, categories: readonly CategoryRow[], a
   };
 }
 
-export type { EntityManager };

@@ -1,5 +1,12 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 
+/** Fen written as yuan for messages, exactly: 5000 → "50.00 元". */
+export function yuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} 元`;
+}
+
 function parseFen(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError('Fen must be a whole number of fen');
   return value;

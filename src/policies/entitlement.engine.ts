@@ -1,6 +1,7 @@
 import { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from '../elderly/elderly-kinds';
 import { ageOn } from '../elderly/national-id';
 import { monthEnd } from '../graphql/dates';
+import { yuan } from '../graphql/money';
 import { JurisdictionLevel } from '../jurisdictions/division-codes';
 import { allocate } from './cost-shares';
 import { SchemeKind, TierCombination } from './policy-kinds';
@@ -142,10 +143,15 @@ export interface Entitlement {
   schemes: SchemeOutcome[];
   amountFen: number;
   /** What each funder pays, summed over the schemes (highest level first). */
-  shares: FundingShare[];
+  shares: FunderTotal[];
 }
 
-const yuan = (fen: number) => `${Math.floor(fen / 100)}${fen % 100 ? `.${String(fen % 100).padStart(2, '0')}` : ''} 元`;
+export interface FunderTotal {
+  level: JurisdictionLevel;
+  funder: LineageNode;
+  amountFen: number;
+}
+
 const LEVEL_ORDER = Object.values(JurisdictionLevel);
 
 /** Whole months from `since` to `day` (a month is complete on the same day of a later month). */
@@ -312,11 +318,11 @@ export function entitlementOf(
   }
   for (const outcome of outcomes) outcome.shares = sharesOf(outcome.amountFen, outcome.scheme, lineage);
 
-  const byFunder = new Map<number, FundingShare>();
-  for (const share of outcomes.flatMap((o) => o.shares)) {
-    const sum = byFunder.get(share.funder.id);
-    if (sum) sum.amountFen += share.amountFen;
-    else byFunder.set(share.funder.id, { ...share, weight: 0 });
+  const byFunder = new Map<number, FunderTotal>();
+  for (const { level, funder, amountFen } of outcomes.flatMap((o) => o.shares)) {
+    const sum = byFunder.get(funder.id);
+    if (sum) sum.amountFen += amountFen;
+    else byFunder.set(funder.id, { level, funder, amountFen });
   }
   const shares = [...byFunder.values()].sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level));
   return {

@@ -59,6 +59,10 @@ const TIERS = `
 const FUNDING = `
   coalesce((SELECT json_agg(json_build_object('level', f.level, 'weight', f.weight) ORDER BY f.level)
     FROM subsidy_funding f WHERE f.version_id = v.id), '[]')`;
+const FLOOR_COLUMNS = `f.id, ${OWNER} AS owner, f.kind, f.min_age AS "minAge", f.max_age AS "maxAge",
+  f.monthly_amount_fen AS "monthlyAmountFen", to_char(f.from_month, 'YYYY-MM') AS "fromMonth",
+  to_char(f.to_month, 'YYYY-MM') AS "toMonth"
+  FROM subsidy_floor f JOIN jurisdiction j ON j.id = f.jurisdiction_id`;
 const VERSION_COLUMNS = `v.id, v.scheme_id AS "schemeId", to_char(v.from_month, 'YYYY-MM') AS "fromMonth",
   to_char(v.to_month, 'YYYY-MM') AS "toMonth", v.combination, v.exclusion_group AS "exclusionGroup",
   ${FUNDING} AS funding, ${TIERS} AS tiers`;
@@ -80,6 +84,8 @@ function toTier(raw: RawTier): TierRule {
     householdIncomeBelowFen: toNumber(raw.householdIncomeBelowFen),
   };
 }
+
+const toFloor = (row: FloorRule & FloorSpan): FloorRule & FloorSpan => ({ ...row, monthlyAmountFen: Number(row.monthlyAmountFen) });
 
 function toVersion(row: VersionRow): VersionRow {
   return { ...row, tiers: (row.tiers as unknown as RawTier[]).map(toTier) };
@@ -106,31 +112,21 @@ export const policyRepository = {
       `INSERT INTO subsidy_funding (version_id, level, weight) SELECT $1, l, w FROM unnest($2::jurisdiction_level[], $3::int[]) AS f(l, w)`,
       [id, version.funding.map((f) => f.level), version.funding.map((f) => f.weight)],
     );
-    for (const tier of version.tiers) {
-      await tx.query(
-        `INSERT INTO subsidy_tier (version_id, position, name, monthly_amount_fen, min_age, max_age, categories_any,
-           categories_all, categories_none, abilities, living_situations, own_income_below_fen, household_income_below_fen,
-           hukou_required, min_resident_months)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-        [
-          id,
-          tier.position,
-          tier.name,
-          tier.monthlyAmountFen,
-          tier.minAge,
-          tier.maxAge,
-          tier.categoriesAny,
-          tier.categoriesAll,
-          tier.categoriesNone,
-          tier.abilities,
-          tier.livingSituations,
-          tier.ownIncomeBelowFen,
-          tier.householdIncomeBelowFen,
-          tier.hukouRequired,
-          tier.minResidentMonths,
-        ],
-      );
-    }
+    // Every tier in one statement; the enum arrays travel as text arrays inside the JSON.
+    await tx.query(
+      `INSERT INTO subsidy_tier (version_id, position, name, monthly_amount_fen, min_age, max_age, categories_any,
+         categories_all, categories_none, abilities, living_situations, own_income_below_fen, household_income_below_fen,
+         hukou_required, min_resident_months)
+       SELECT $1, t."position", t.name, t."monthlyAmountFen", t."minAge", t."maxAge", t."categoriesAny"::hardship_category[],
+         t."categoriesAll"::hardship_category[], t."categoriesNone"::hardship_category[], t.abilities::ability_level[],
+         t."livingSituations"::living_situation[], t."ownIncomeBelowFen", t."householdIncomeBelowFen", t."hukouRequired",
+         t."minResidentMonths"
+       FROM jsonb_to_recordset($2::jsonb) AS t ("position" smallint, name text, "monthlyAmountFen" bigint, "minAge" smallint,
+         "maxAge" smallint, "categoriesAny" text[], "categoriesAll" text[], "categoriesNone" text[], abilities text[],
+         "livingSituations" text[], "ownIncomeBelowFen" bigint, "householdIncomeBelowFen" bigint, "hukouRequired" boolean,
+         "minResidentMonths" smallint)`,
+      [id, JSON.stringify(version.tiers)],
+    );
     return id;
   },
 
@@ -197,16 +193,21 @@ export const policyRepository = {
   /** Floors set by the nodes that are in force at any time from `fromMonth` to `toMonth` (null: open-ended). */
   async floorsOverlapping(db: EntityManager, ownerIds: readonly number[], fromMonth: string, toMonth: string | null): Promise<(FloorRule & FloorSpan)[]> {
     const rows: (FloorRule & FloorSpan)[] = await db.query(
-      `SELECT f.id, ${OWNER} AS owner, f.kind, f.min_age AS "minAge", f.max_age AS "maxAge",
-         f.monthly_amount_fen AS "monthlyAmountFen", to_char(f.from_month, 'YYYY-MM') AS "fromMonth",
-         to_char(f.to_month, 'YYYY-MM') AS "toMonth"
-       FROM subsidy_floor f JOIN jurisdiction j ON j.id = f.jurisdiction_id
+      `SELECT ${FLOOR_COLUMNS}
        WHERE f.jurisdiction_id = ANY($1::int[]) AND ($3::date IS NULL OR f.from_month <= $3::date)
          AND (f.to_month IS NULL OR f.to_month >= $2::date)
        ORDER BY length(j.code), f.id`,
       [ownerIds, firstDay(fromMonth), toMonth && firstDay(toMonth)],
     );
-    return rows.map((row) => ({ ...row, monthlyAmountFen: Number(row.monthlyAmountFen) }));
+    return rows.map(toFloor);
+  },
+
+  async floorById(db: EntityManager, id: number): Promise<FloorRule & FloorSpan> {
+    const [row]: (FloorRule & FloorSpan)[] = await db.query(
+      `SELECT ${FLOOR_COLUMNS} WHERE f.id = $1`,
+      [id],
+    );
+    return toFloor(row);
   },
 
   async insertFloor(tx: EntityManager, floor: NewFloor, userId: number | null): Promise<number> {

@@ -6,6 +6,7 @@ import { audited, type AuditDraft } from '../audit/audit.service';
 import { loader, type Context } from '../graphql/context';
 import { addMonths, thisMonthInChina } from '../graphql/dates';
 import { BadUserInputError, ConflictError, NotFoundError } from '../graphql/errors';
+import { yuan } from '../graphql/money';
 import { LEVELS } from '../jurisdictions/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
@@ -21,7 +22,6 @@ const MAX_TIERS = 50;
 const EARLIEST_MONTH = '2000-01';
 const NOT_VISIBLE = 'No such subsidy scheme for your jurisdiction';
 
-const yuan = (fen: number) => `${(fen / 100).toFixed(2)} 元`;
 const ages = (min: number | null, max: number | null) =>
   min === null && max === null ? 'all ages' : max === null ? `ages ${min}+` : `ages ${min ?? 0}–${max}`;
 
@@ -322,13 +322,12 @@ export const policyService = {
       );
       draft.targetIds = [String(id)];
       draft.detail = { kind: input.kind, monthlyAmountFen: input.monthlyAmountFen, fromMonth };
-      return { id, owner };
+      return id;
     });
-    const floors = await policyRepository.floorsOverlapping(ctx.dataSource.manager, [floorId.owner.id], EARLIEST_MONTH, null);
-    return floorView(floors.find((f) => f.id === floorId.id)!);
+    return floorView(await policyRepository.floorById(ctx.dataSource.manager, floorId));
   },
 
-  /** The schemes in force in `month` for someone living at `village` (its lineage), and the floors then. */
+  /** The schemes and floors in force in `month` for someone whose village has this lineage. */
   async rulesFor(db: EntityManager, lineage: readonly LineageNode[], month: string): Promise<{ schemes: SchemeRule[]; floors: FloorRule[] }> {
     const ids = lineage.map((n) => n.id);
     const [schemes, floors] = await Promise.all([
