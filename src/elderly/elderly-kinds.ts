@@ -84,3 +84,44 @@ registerEnumType(HardshipCategory, {
   valuesConfig: described(HARDSHIP_CATEGORY_NAMES),
 });
 registerEnumType(AbilityLevel, { name: 'AbilityLevel', description: '生活能力评估 level.', valuesConfig: described(ABILITY_LEVEL_NAMES) });
+
+/** Age bands of the people counts, by age in completed years on the day (a year completes on the birthday). */
+export enum AgeBand {
+  UNDER_60 = 'UNDER_60',
+  AGE_60_69 = 'AGE_60_69',
+  AGE_70_79 = 'AGE_70_79',
+  AGE_80_89 = 'AGE_80_89',
+  AGE_90_99 = 'AGE_90_99',
+  AGE_100_PLUS = 'AGE_100_PLUS',
+}
+
+export const AGE_BAND_NAMES: Record<AgeBand, string> = {
+  UNDER_60: '60岁以下 — under 60',
+  AGE_60_69: '60–69岁 (低龄老人)',
+  AGE_70_79: '70–79岁 (中龄老人)',
+  AGE_80_89: '80–89岁 (高龄老人)',
+  AGE_90_99: '90–99岁 (高龄老人)',
+  AGE_100_PLUS: '100岁及以上 (百岁老人)',
+};
+
+/** A person's ability as the counts group it on a day: the level of their valid assessment, or none. */
+export enum AbilityStanding {
+  INTACT = 'INTACT',
+  MILD = 'MILD',
+  MODERATE = 'MODERATE',
+  SEVERE = 'SEVERE',
+  DEMENTIA = 'DEMENTIA',
+  NOT_ASSESSED = 'NOT_ASSESSED',
+}
+
+export const ABILITY_STANDING_NAMES: Record<AbilityStanding, string> = {
+  ...ABILITY_LEVEL_NAMES,
+  NOT_ASSESSED: '未评估 — never assessed, or the latest assessment is past its validUntil',
+};
+
+registerEnumType(AgeBand, { name: 'AgeBand', description: 'Age in completed years on the day, in bands.', valuesConfig: described(AGE_BAND_NAMES) });
+registerEnumType(AbilityStanding, {
+  name: 'AbilityStanding',
+  description: 'The level of the assessment valid on the day (the latest made on or before it, up to its validUntil), or NOT_ASSESSED.',
+  valuesConfig: described(ABILITY_STANDING_NAMES),
+});
