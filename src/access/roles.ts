@@ -29,6 +29,7 @@ export enum Capability {
   EDIT_PEOPLE = 'EDIT_PEOPLE',
   ASSESS_PEOPLE = 'ASSESS_PEOPLE',
   READ_ENTITLEMENTS = 'READ_ENTITLEMENTS',
+  READ_PEOPLE_COUNTS = 'READ_PEOPLE_COUNTS',
 }
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -58,19 +59,24 @@ const CASEWORK: Capability[] = [
   Capability.READ_ENTITLEMENTS,
 ];
 
+// Counts of people by category, ability and age band: aggregates that name no one, for the offices
+// that plan and pay for care and for those who serve people. A platform admin runs the deployment
+// and a provider or assessor works case by case: none of them needs the registry's figures.
+const PEOPLE_FIGURES: Capability[] = [Capability.READ_PEOPLE_COUNTS];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   PLATFORM_ADMIN: [...EVERYONE, ...USER_ADMIN, ...OVERSIGHT],
-  CIVIL_AFFAIRS_ADMIN: [...EVERYONE, ...USER_ADMIN, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE, Capability.MANAGE_POLICIES],
-  CIVIL_AFFAIRS_STAFF: [...EVERYONE, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT],
-  FINANCE: [...EVERYONE, ...OVERSIGHT],
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK],
+  CIVIL_AFFAIRS_ADMIN: [...EVERYONE, ...USER_ADMIN, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE, Capability.MANAGE_POLICIES, ...PEOPLE_FIGURES],
+  CIVIL_AFFAIRS_STAFF: [...EVERYONE, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE, ...PEOPLE_FIGURES],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...PEOPLE_FIGURES],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...PEOPLE_FIGURES],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES],
   SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE],
-  ANALYST: [...EVERYONE, Capability.READ_COVERAGE],
+  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, ...PEOPLE_FIGURES],
 };
 
 // Roles a user holding the key may give to others (always at or below their own jurisdiction).

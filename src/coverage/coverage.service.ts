@@ -23,7 +23,7 @@ import {
   type CoverageMetric,
   type FacilityDayState,
 } from './metrics';
-import { rollupRepository, type DatedDelta, type FigureDelta } from './rollup.repository';
+import { rollupRepository, type DatedDelta, type FigureDelta, type NodeValue, type UnitDatedDelta } from './rollup.repository';
 import { coverageFlips, flipDifference, type FacilityHistoryEntry } from './timeline';
 
 export const MAX_TREND_MONTHS = 120;
@@ -87,6 +87,19 @@ export const coverageService = {
     }
     const deltas: FigureDelta[] = [...current].filter(([, delta]) => delta !== 0).map(([key, delta]) => ({ key, delta }));
     await rollupRepository.apply(tx, change.unit.code, deltas, dated);
+  },
+
+  /**
+   * Adds dated changes of units' figures (the people counts) to each unit and every ancestor, inside
+   * the caller's transaction, in a constant number of statements however many units and days.
+   */
+  async recordDatedChanges(tx: EntityManager, changes: readonly UnitDatedDelta[]): Promise<void> {
+    await rollupRepository.applyAlongPaths(tx, changes);
+  },
+
+  /** The dated figures under a key prefix of many nodes at the end of `day`, in one statement (callers check access). */
+  async datedFamily(db: EntityManager, nodeIds: readonly number[], prefix: string, day: string): Promise<NodeValue[]> {
+    return rollupRepository.familyAsOf(db, nodeIds, prefix, day);
   },
 
   /** A node's coverage today or at the end of `asOf`. */

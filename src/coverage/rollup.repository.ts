@@ -11,6 +11,11 @@ export interface DatedDelta extends FigureDelta {
   day: string;
 }
 
+/** A dated change of a unit's figure, to be added to the unit and every ancestor. */
+export interface UnitDatedDelta extends DatedDelta {
+  unitCode: string;
+}
+
 export interface NodeValue {
   nodeId: number;
   key: string;
@@ -62,6 +67,46 @@ export const rollupRepository = {
     }
   },
 
+  /**
+   * Adds dated changes of any number of units to each unit and every ancestor, in one statement (two
+   * when some change sums to zero, whose row is then removed). Changes are summed per (node, key,
+   * day) first, and rows are touched in that order, as `apply` does: concurrent writers queue on
+   * shared ancestors instead of deadlocking.
+   */
+  async applyAlongPaths(tx: EntityManager, changes: readonly UnitDatedDelta[]): Promise<void> {
+    const sums = new Map<string, { code: string; key: string; day: string; delta: number }>();
+    for (const change of changes) {
+      for (const code of pathOfCode(change.unitCode)) {
+        const id = `${code}|${change.key}|${change.day}`;
+        const sum = sums.get(id);
+        if (sum) sum.delta += change.delta;
+        else sums.set(id, { code, key: change.key, day: change.day, delta: change.delta });
+      }
+    }
+    const rows = [...sums.values()].filter((row) => row.delta !== 0);
+    if (rows.length === 0) return;
+    const emptied: { nodeId: number; key: string; day: string }[] = await tx.query(
+      `WITH applied AS (
+         INSERT INTO rollup_change AS r (node_id, key, day, delta)
+         SELECT j.id, d.key, d.day, d.delta FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[]) AS d(code, key, day, delta)
+         JOIN jurisdiction j ON j.code = d.code
+         ORDER BY j.id, d.key, d.day
+         ON CONFLICT (node_id, key, day) DO UPDATE SET delta = r.delta + EXCLUDED.delta
+         RETURNING r.node_id, r.key, r.day, r.delta
+       )
+       SELECT node_id AS "nodeId", key, to_char(day, 'YYYY-MM-DD') AS day FROM applied WHERE delta = 0`,
+      [rows.map((r) => r.code), rows.map((r) => r.key), rows.map((r) => r.day), rows.map((r) => r.delta)],
+    );
+    if (emptied.length > 0) {
+      // The rows this transaction just brought to zero, still locked by it: a change that cancelled out leaves no row.
+      await tx.query(
+        `DELETE FROM rollup_change r USING unnest($1::int[], $2::text[], $3::date[]) AS e(node_id, key, day)
+         WHERE r.node_id = e.node_id AND r.key = e.key AND r.day = e.day AND r.delta = 0`,
+        [emptied.map((e) => e.nodeId), emptied.map((e) => e.key), emptied.map((e) => e.day)],
+      );
+    }
+  },
+
   /** The stored day-by-day changes of one node's figures, by key. */
   async changesOf(db: EntityManager, nodeId: number, keys: readonly string[]): Promise<Map<string, Map<string, number>>> {
     const rows: { key: string; day: string; delta: string }[] = await db.query(
@@ -93,6 +138,21 @@ export const rollupRepository = {
       `SELECT node_id AS "nodeId", key, value FROM rollup_value
        WHERE node_id = ANY($1::int[]) AND key LIKE ANY($2::text[]) AND value <> 0`,
       [nodeIds, prefixes.map((prefix) => `${prefix}%`)],
+    );
+    return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: toNumber(row.value) }));
+  },
+
+  /** Every figure of the nodes whose key starts with `prefix`, as it stands at the end of `day` (the sum of its changes up to then; zeros left out). */
+  async familyAsOf(db: EntityManager, nodeIds: readonly number[], prefix: string, day: string): Promise<NodeValue[]> {
+    // The prefix as a key range, so that the primary key (node_id, key, day) INCLUDE (delta) answers it alone.
+    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    const rows: { nodeId: number; key: string; value: string }[] = await namedQuery(
+      db,
+      'rollup_family_as_of',
+      `SELECT node_id AS "nodeId", key, sum(delta) AS value FROM rollup_change
+       WHERE node_id = ANY($1::int[]) AND key >= $2 AND key < $3 AND day <= $4::date
+       GROUP BY node_id, key HAVING sum(delta) <> 0`,
+      [nodeIds, prefix, end, day],
     );
     return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: toNumber(row.value) }));
   },

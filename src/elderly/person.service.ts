@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { EntityManager } from 'typeorm';
 import { actingRole, codeInScope } from '../access/actor';
 import { Capability } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
@@ -14,6 +15,7 @@ import type { PersonFacts } from '../policies/entitlement.engine';
 import { AbilityLevel, HardshipCategory, PersonStatus } from './elderly-kinds';
 import { ageOn, maskNationalId, maskPhone, parseNationalId, parsePhone } from './national-id';
 import type { AssessmentInput, CategoryInput, RegisterPersonInput, UpdatePersonInput } from './person.inputs';
+import { figureFactsOf, recordPeopleChanges } from './people-counts.service';
 import { personAssessmentsLoader, personByIdLoader, personCategoriesLoader } from './person.loaders';
 import { personRepository, type AssessmentRow, type CategoryRow, type PersonFields, type PersonRow } from './person.repository';
 
@@ -104,6 +106,16 @@ async function existingNode(ctx: Context, raw: string, field: string): Promise<{
   const node = await jurisdictionService.byCodeAnywhere(ctx, code);
   if (!node) throw new BadUserInputError(field, `${code} is not a jurisdiction`);
   return node;
+}
+
+/**
+ * Makes one change to a person already locked in `tx` and moves the people counts with it: the
+ * person's figures are read before and after, and only the difference is written.
+ */
+async function countsFollow(tx: EntityManager, personId: number, change: () => Promise<void>): Promise<void> {
+  const before = await figureFactsOf(tx, [personId]);
+  await change();
+  await recordPeopleChanges(tx, before, await figureFactsOf(tx, [personId]));
 }
 
 /** Per request: the unmasked reads to audit, batched into one insert and awaited before the value is given out. */
@@ -206,6 +218,7 @@ export const personService = {
       const personId = await personRepository.insert(tx, fields, actor.userId);
       if (personId === null) throw new ConflictError('a person with this national ID is already registered', 'input.nationalId');
       for (const { category, grade } of categories) await personRepository.openCategory(tx, personId, category, grade, since, actor.userId);
+      await recordPeopleChanges(tx, [], await figureFactsOf(tx, [personId]));
       draft.targetIds = [String(personId)];
       return personId;
     });
@@ -249,7 +262,8 @@ export const personService = {
       await personRepository.lock(tx, current.id);
       const village = input.villageCode ? await villageInScope(ctx, input.villageCode, 'input.villageCode') : { id: current.villageId };
       const facts = await this.parseFacts(ctx, input, current.birthDate, 'input');
-      await personRepository.update(tx, current.id, { ...facts, villageId: village.id });
+      // A move takes the person's figures (their whole timeline: the registry keeps no address history) from the old village to the new.
+      await countsFollow(tx, current.id, () => personRepository.update(tx, current.id, { ...facts, villageId: village.id }));
       return current.id;
     });
     return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
@@ -269,15 +283,17 @@ export const personService = {
       const open = history.filter((row) => row.validTo === null);
       const latest = history.reduce((max, row) => (row.validFrom > max ? row.validFrom : max), person.birthDate);
       const day = parseDayNotBefore(on ?? todayInChina(), 'on', latest, 'the latest category change');
-      for (const row of open) {
-        const keep = wanted.find((w) => w.category === row.category && w.grade === row.disabilityGrade);
-        if (!keep) await personRepository.closeCategory(tx, person.id, row.category, day);
-      }
-      for (const w of wanted) {
-        if (!open.some((row) => row.category === w.category && row.disabilityGrade === w.grade)) {
-          await personRepository.openCategory(tx, person.id, w.category, w.grade, day, actor.userId);
+      await countsFollow(tx, person.id, async () => {
+        for (const row of open) {
+          const keep = wanted.find((w) => w.category === row.category && w.grade === row.disabilityGrade);
+          if (!keep) await personRepository.closeCategory(tx, person.id, row.category, day);
         }
-      }
+        for (const w of wanted) {
+          if (!open.some((row) => row.category === w.category && row.disabilityGrade === w.grade)) {
+            await personRepository.openCategory(tx, person.id, w.category, w.grade, day, actor.userId);
+          }
+        }
+      });
       draft.detail = { on: day, categories: wanted.map((w) => w.category) };
       return person.id;
     });
@@ -295,7 +311,7 @@ export const personService = {
       const locked = (await personRepository.lock(tx, person.id))!;
       if (locked.status !== PersonStatus.ACTIVE) throw new ConflictError(`the person is already ${locked.status} since ${locked.statusSince}`, 'status');
       const day = parseDayNotBefore(on ?? todayInChina(), 'on', person.birthDate, 'the birth date');
-      await personRepository.setStatus(tx, person.id, status, day);
+      await countsFollow(tx, person.id, () => personRepository.setStatus(tx, person.id, status, day));
       draft.detail = { status, on: day };
       return person.id;
     });
@@ -313,18 +329,17 @@ export const personService = {
       const assessedOn = parseDayNotBefore(input.assessedOn ?? todayInChina(), 'input.assessedOn', person.birthDate, 'the birth date');
       const months = input.validMonths ?? DEFAULT_VALID_MONTHS;
       if (!Number.isInteger(months) || months < 1 || months > 36) throw new BadUserInputError('input.validMonths', 'must be from 1 to 36');
-      await personRepository.insertAssessment(
-        tx,
-        {
-          personId: person.id,
-          level: input.level,
-          assessedOn,
-          validUntil: validUntil(assessedOn, months),
-          assessor: parseText(input.assessor, 'input.assessor', 100, true)!,
-          note: parseText(input.note, 'input.note', 500),
-        },
-        actor.userId,
-      );
+      const assessment = {
+        personId: person.id,
+        level: input.level,
+        assessedOn,
+        validUntil: validUntil(assessedOn, months),
+        assessor: parseText(input.assessor, 'input.assessor', 100, true)!,
+        note: parseText(input.note, 'input.note', 500),
+      };
+      // Locked like every other change of the person, so that the counts move from what was last committed.
+      await personRepository.lock(tx, person.id);
+      await countsFollow(tx, person.id, () => personRepository.insertAssessment(tx, assessment, actor.userId));
       draft.detail = { level: input.level, assessedOn, validMonths: months };
       return person.id;
     });

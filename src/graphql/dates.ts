@@ -35,6 +35,11 @@ export function todayInChina(now: Date = new Date()): string {
   return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** SQL for the day in China that the timestamptz expression `timestamp` falls on, as `todayInChina` reads it. */
+export function chinaDayOf(timestamp: string): string {
+  return `((${timestamp} AT TIME ZONE 'UTC') + interval '8 hours')::date`;
+}
+
 /** The last day of the month of `day`. */
 export function monthEnd(day: string): string {
   const [year, month] = day.split('-').map(Number);

@@ -59,6 +59,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     childCoverage: Capability.READ_COVERAGE,
     coverageTrend: Capability.READ_COVERAGE,
     facilityStats: Capability.READ_COVERAGE,
+    peopleCounts: Capability.READ_PEOPLE_COUNTS,
   },
   JurisdictionRef: reachable('code', 'name', 'level'),
   DescendantCounts: reachable('cities', 'counties', 'towns', 'villages', 'total'),
@@ -114,6 +115,10 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   FacilityCount: reachable('type', 'status', 'count'),
   BedFigures: reachable('total', 'nursing', 'dementia', 'nursingShare', 'dementiaShare'),
   AuditEntryConnection: reachable('totalCount', 'edges', 'pageInfo'),
+  PeopleCounts: reachable('asOf', 'observedAt', 'total', 'byCategory', 'byAbility', 'byAgeBand'),
+  CategoryCount: reachable('category', 'count'),
+  AbilityCount: reachable('level', 'count'),
+  AgeBandCount: reachable('band', 'count'),
   // nationalId, phone and address come masked; unmasking is checked (READ_PERSONAL_DATA) and audited in the service.
   Person: reachable(
     'id',

@@ -3,6 +3,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver';
 import { CoverageResolver, FacilityStatsResolver, JurisdictionCoverageResolver } from '../coverage/coverage.resolver';
+import { JurisdictionPeopleCountsResolver } from '../elderly/people-counts.resolver';
 import { PersonResolver } from '../elderly/person.resolver';
 import { FacilityResolver } from '../facilities/facility.resolver';
 import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
@@ -20,6 +21,7 @@ export const RESOLVERS = [
   CoverageResolver,
   FacilityStatsResolver,
   PersonResolver,
+  JurisdictionPeopleCountsResolver,
   PolicyResolver,
   EntitlementResolver,
 ] as const;

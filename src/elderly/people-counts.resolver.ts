@@ -1,0 +1,22 @@
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../graphql/context';
+import { DateScalar } from '../graphql/dates';
+import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
+import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
+import { peopleCountsService } from './people-counts.service';
+import { PeopleCounts } from './people-counts.types';
+
+@Resolver(() => JurisdictionNode)
+export class JurisdictionPeopleCountsResolver {
+  @FieldResolver(() => PeopleCounts, {
+    description:
+      'People in the registry living in the subtree, by hardship category, ability level and age band: live (every committed change included), or as of the end of a past day.',
+  })
+  peopleCounts(
+    @Ctx() ctx: Context,
+    @Root() node: Jurisdiction,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'A past day; default today (live).' }) asOf: string | null,
+  ) {
+    return peopleCountsService.counts(ctx, node, asOf);
+  }
+}
