@@ -1,9 +1,14 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { FacilityService } from '../facilities/facility-kinds';
+import { AbilityStanding } from '../elderly/elderly-kinds';
+import { ABILITY_KEY_PREFIX, abilityKey, AGE_BANDS, ageBandKey, CATEGORY_KEY_PREFIX, PEOPLE_TOTAL_KEY } from '../elderly/person-figures';
+import { chinaDayOf } from '../graphql/dates';
 import { COVERAGE_DEFINITIONS, COVERAGE_METRICS, coveredKey } from './metrics';
 
 export interface RebuildReport {
   unitFlips: number;
+  /** People counted on some day (the rest moved away or died before their counted span began). */
+  countedPeople: number;
   changeRows: number;
   valueRows: number;
   ms: number;
@@ -50,6 +55,94 @@ const metricKey = (bit: string) => `(ARRAY[${METRICS.map(({ key }) => literal(ke
 const ROLLUP = `ROLLUP (l.a1, l.a2, l.a3, l.a4, l.a5)`;
 const ROLLUP_NODE = `CASE grouping(l.a1, l.a2, l.a3, l.a4, l.a5) WHEN 0 THEN l.a5 WHEN 1 THEN l.a4 WHEN 3 THEN l.a3 WHEN 7 THEN l.a2 WHEN 15 THEN l.a1 END`;
 
+/** The day someone born on `birth` completes `years` years, as `dayOfAge` (person-figures.ts) says: 29 February falls on 1 March in other years. */
+function sqlDayOfAge(birth: string, years: number): string {
+  const year = `extract(year FROM ${birth})::int + ${years}`;
+  return `CASE WHEN to_char(${birth}, 'MM-DD') = '02-29' THEN make_date(${year}, 2, 28) + 1
+    ELSE make_date(${year}, extract(month FROM ${birth})::int, extract(day FROM ${birth})::int) END`;
+}
+
+// The age bands as rows (key, first day, day after): a person's stretch in a band is their counted span cut to it.
+const AGE_BAND_ROWS = AGE_BANDS.map(
+  ({ band, from, to }) =>
+    `(${literal(ageBandKey(band))}, ${from === 0 ? 'NULL::date' : sqlDayOfAge('s.birth_date', from)}, ${to === null ? 'NULL::date' : sqlDayOfAge('s.birth_date', to)})`,
+).join(',\n          ');
+
+const NOT_ASSESSED_KEY = literal(abilityKey(AbilityStanding.NOT_ASSESSED));
+
+/**
+ * The people counts of every village, as `personFigureChanges` (elderly/person-figures.ts) computes
+ * them person by person, here set-wise: a person's counted span and, within it, their stretches per
+ * key as +1 on the first day and −1 on the day after the last. In `person_delta` (unit_id, key, day, delta).
+ */
+async function peopleDeltas(tx: EntityManager): Promise<number> {
+  // Counted from residentSince, else the day registered, until the day they moved away or died.
+  await tx.query(`
+    CREATE TEMP TABLE person_span ON COMMIT DROP AS
+    SELECT p.id AS person_id, p.village_id AS unit_id, p.birth_date, s.from_day,
+      CASE WHEN p.status = 'ACTIVE' THEN NULL ELSE coalesce(p.status_since, s.from_day) END AS to_day
+    FROM person p
+    CROSS JOIN LATERAL (SELECT coalesce(p.resident_since, ${chinaDayOf('p.created_at')}) AS from_day) s`);
+  await tx.query(`DELETE FROM person_span WHERE to_day <= from_day`);
+  await tx.query(`ANALYZE person_span`);
+  const [{ n }] = await tx.query(`SELECT count(*)::int AS n FROM person_span`);
+
+  // Stretches that never overlap within a key: the span itself (total, and NOT_ASSESSED to begin
+  // with), its part in each age band, and each assessment's stretch (its level +1, NOT_ASSESSED −1).
+  // An assessment applies from its day (the last recorded that day wins) to the next one's day or
+  // the day after its validUntil, whichever is first. least/greatest ignore nulls: null is open-ended.
+  await tx.query(`
+    CREATE TEMP TABLE person_stretch ON COMMIT DROP AS
+    WITH assessed AS (
+      SELECT DISTINCT ON (a.person_id, a.assessed_on) a.person_id, a.assessed_on, a.valid_until, a.level
+      FROM ability_assessment a ORDER BY a.person_id, a.assessed_on, a.id DESC
+    ), assessment_stretch AS (
+      SELECT person_id, level, assessed_on AS from_day,
+        least(valid_until + 1, lead(assessed_on) OVER (PARTITION BY person_id ORDER BY assessed_on)) AS to_day
+      FROM assessed
+    ), stretch AS (
+      SELECT s.unit_id, k.key, s.from_day, s.to_day, 1 AS sign
+      FROM person_span s CROSS JOIN (VALUES (${literal(PEOPLE_TOTAL_KEY)}), (${NOT_ASSESSED_KEY})) AS k (key)
+      UNION ALL
+      SELECT s.unit_id, b.key, greatest(s.from_day, b.from_day), least(s.to_day, b.to_day), 1
+      FROM person_span s CROSS JOIN LATERAL (VALUES
+          ${AGE_BAND_ROWS}
+        ) AS b (key, from_day, to_day)
+      UNION ALL
+      SELECT s.unit_id, k.key, greatest(s.from_day, a.from_day), least(s.to_day, a.to_day), k.sign
+      FROM assessment_stretch a JOIN person_span s ON s.person_id = a.person_id
+      CROSS JOIN LATERAL (VALUES (${literal(ABILITY_KEY_PREFIX)} || a.level::text, 1), (${NOT_ASSESSED_KEY}, -1)) AS k (key, sign)
+    )
+    SELECT unit_id, key, from_day, to_day, sign FROM stretch WHERE to_day IS NULL OR to_day > from_day`);
+
+  // Categories may have overlapping records of one category: a person counts once, on the days the
+  // open count of their records (cut to the span) leaves or returns to zero.
+  await tx.query(`
+    CREATE TEMP TABLE person_delta ON COMMIT DROP AS
+    WITH category_cut AS (
+      SELECT s.person_id, s.unit_id, c.category, greatest(c.valid_from, s.from_day) AS from_day, least(c.valid_to, s.to_day) AS to_day
+      FROM person_category c JOIN person_span s ON s.person_id = c.person_id
+    ), category_step AS (
+      SELECT person_id, unit_id, category, from_day AS day, 1 AS step FROM category_cut WHERE to_day IS NULL OR to_day > from_day
+      UNION ALL
+      SELECT person_id, unit_id, category, to_day, -1 FROM category_cut WHERE to_day > from_day
+    ), category_open AS (
+      SELECT person_id, unit_id, category, day, sum(step)::int AS steps,
+        sum(sum(step)::int) OVER (PARTITION BY person_id, category ORDER BY day) AS open
+      FROM category_step GROUP BY person_id, unit_id, category, day
+    ), change AS (
+      SELECT unit_id, key, from_day AS day, sign AS delta FROM person_stretch
+      UNION ALL
+      SELECT unit_id, key, to_day, -sign FROM person_stretch WHERE to_day IS NOT NULL
+      UNION ALL
+      SELECT unit_id, ${literal(CATEGORY_KEY_PREFIX)} || category::text, day, (open > 0)::int - (open - steps > 0)::int
+      FROM category_open WHERE (open > 0) <> (open - steps > 0)
+    )
+    SELECT unit_id, key COLLATE "C" AS key, day, sum(delta)::int AS delta FROM change GROUP BY 1, 2, 3 HAVING sum(delta) <> 0`);
+  await tx.query(`ANALYZE person_delta`);
+  return n;
+}
+
 /**
  * Recomputes every node's stored roll-ups from the base tables (facility, facility_event) in one
  * transaction: the repair path, and the way to load figures after a bulk import. Writers wait
@@ -80,8 +173,8 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
     );
     for (const { drop } of setAside) await tx.query(drop);
 
-    // Which metrics each facility may count towards, and every unit's ancestors (a1 = province …
-    // a5 = village; the levels below the unit are null).
+    // Which metrics each facility may count towards, and the ancestors of every unit with a facility
+    // or a person (a1 = province … a5 = village; the levels below the unit are null).
     await tx.query(`
       CREATE TEMP TABLE facility_metrics ON COMMIT DROP AS
       SELECT f.id AS facility_id, f.jurisdiction_id AS unit_id,
@@ -96,7 +189,7 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
         CASE u.level WHEN 'COUNTY' THEN u.id WHEN 'TOWN' THEN p1.id WHEN 'VILLAGE' THEN p2.id END AS a3,
         CASE u.level WHEN 'TOWN' THEN u.id WHEN 'VILLAGE' THEN p1.id END AS a4,
         CASE u.level WHEN 'VILLAGE' THEN u.id END AS a5
-      FROM (SELECT DISTINCT jurisdiction_id FROM facility) d
+      FROM (SELECT jurisdiction_id FROM facility UNION SELECT village_id FROM person) d
       JOIN jurisdiction u ON u.id = d.jurisdiction_id
       LEFT JOIN jurisdiction p1 ON p1.id = u.parent_id
       LEFT JOIN jurisdiction p2 ON p2.id = p1.parent_id
@@ -147,6 +240,17 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
       ) g
       WHERE g.node_id IS NOT NULL AND g.delta <> 0`);
 
+    // The people counts: dated changes only (days to come included), rolled up the same way.
+    const countedPeople = await peopleDeltas(tx);
+    await tx.query(`
+      INSERT INTO rollup_change (node_id, key, day, delta)
+      SELECT g.node_id, g.key, g.day, g.delta FROM (
+        SELECT d.key, d.day, ${ROLLUP_NODE} AS node_id, sum(d.delta) AS delta
+        FROM person_delta d JOIN unit_lineage l ON l.unit_id = d.unit_id
+        GROUP BY d.key, d.day, ${ROLLUP}
+      ) g
+      WHERE g.node_id IS NOT NULL AND g.delta <> 0`);
+
     // Today's figures, one family at a time so that each sorts on compact keys: facilities by type
     // and status, beds in operation, and covered units (what each unit's flips add up to).
     await tx.query(`
@@ -188,7 +292,7 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
     const [{ changeRows, valueRows }] = await tx.query(
       `SELECT (SELECT count(*) FROM rollup_change)::int AS "changeRows", (SELECT count(*) FROM rollup_value)::int AS "valueRows"`,
     );
-    return { unitFlips, changeRows, valueRows };
+    return { unitFlips, countedPeople, changeRows, valueRows };
   });
   // Fresh statistics and visibility map: the as-of reads are index-only scans.
   await dataSource.query(`VACUUM (ANALYZE) rollup_change, rollup_value`);
