@@ -158,8 +158,13 @@ interface FixturePerson {
 }
 
 // Every fixture person is a man born on 1 March 1940, ACTIVE, with no category and no assessment;
-// 户籍 in his village. One lives below every target node, and one more (the mover) in the home subtree.
+// 户籍 in his village, resident since 2000. One lives below every target node, and one more (the
+// mover) in the home subtree. In the people counts, each is one of the total, 80–89 and not assessed
+// on both PEOPLE_DAYS (85 on the first, 86 today).
 const PERSON_BIRTH = '1940-03-01';
+const PEOPLE_DAYS = { past: '2025-06-30' } as const;
+const peopleDays = () => [PEOPLE_DAYS.past, todayInChina()];
+const FIXTURE_PERSON_KEYS = ['total', 'age:AGE_80_89', 'ability:NOT_ASSESSED'];
 const PERSON_PHONE = '13812345678';
 const PERSON_ADDRESS = '幸福路1号';
 const FIXTURE_PEOPLE: FixturePerson[] = [
@@ -307,6 +312,8 @@ interface State {
   organisation: Record<string, any>;
   /** Values by `${node code} ${key}`. */
   rollup_value: Record<string, number>;
+  /** The people counts on each of PEOPLE_DAYS, by `${day} ${node code} ${key}` (zeros left out). */
+  people_counts: Record<string, number>;
   /** Whole rows, by id. */
   person: Record<string, any>;
   person_category: Record<string, any>;
@@ -335,12 +342,19 @@ async function tableState(): Promise<State> {
     `SELECT coalesce(j.code, '#' || r.node_id) || ' ' || r.key AS key, r.value::float8 AS value
      FROM rollup_value r LEFT JOIN jurisdiction j ON j.id = r.node_id`,
   );
+  const people: { key: string; value: number }[] = await h.db.query(
+    `SELECT to_char(d.day, 'YYYY-MM-DD') || ' ' || j.code || ' ' || c.key AS key, sum(c.delta)::int AS value
+     FROM unnest($1::date[]) AS d (day) JOIN rollup_change c ON c.day <= d.day JOIN jurisdiction j ON j.id = c.node_id
+     WHERE c.key LIKE 'people:%' GROUP BY 1 HAVING sum(c.delta) <> 0`,
+    [peopleDays()],
+  );
   return {
     app_user: Object.fromEntries(users.map((row) => [row.username, row])),
     facility: keyed(await h.db.query(`SELECT id::text AS key, to_jsonb(t) AS row FROM facility t`)),
     facility_event: keyed(await h.db.query(`SELECT id::text AS key, to_jsonb(t) AS row FROM facility_event t`)),
     organisation: keyed(await h.db.query(`SELECT credit_code AS key, to_jsonb(t) AS row FROM organisation t`)),
     rollup_value: Object.fromEntries(rollups.map(({ key, value }) => [key, value])),
+    people_counts: Object.fromEntries(people.map(({ key, value }) => [key, value])),
     person: await rowsOf('person'),
     person_category: await rowsOf('person_category'),
     ability_assessment: await rowsOf('ability_assessment'),
@@ -376,6 +390,27 @@ function rollupDeltas(before: State, after: State): Record<string, number> {
   return Object.fromEntries(
     keys.map((key) => [key, (after.rollup_value[key] ?? 0) - (before.rollup_value[key] ?? 0)]).filter(([, delta]) => delta !== 0),
   );
+}
+
+/** How the people counts moved, by `${day} ${node code} ${key}`. */
+function peopleCountDeltas(before: State, after: State): Record<string, number> {
+  const keys = [...new Set([...Object.keys(before.people_counts), ...Object.keys(after.people_counts)])].sort();
+  return Object.fromEntries(
+    keys.map((key) => [key, (after.people_counts[key] ?? 0) - (before.people_counts[key] ?? 0)]).filter(([, delta]) => delta !== 0),
+  );
+}
+
+/** A person's move in the people counts of `day`: −1 under each key along the old village's path, +1 along the new one's (shared ancestors net out). */
+function countMoves(day: string, keys: string[], from: string | null, to: string | null): Record<string, number> {
+  const moves: Record<string, number> = {};
+  for (const [village, sign] of [
+    [from, -1],
+    [to, 1],
+  ] as const) {
+    if (village === null) continue;
+    for (const code of pathCodes(village)) for (const key of keys) moves[`${day} ${code} people:${key}`] = (moves[`${day} ${code} people:${key}`] ?? 0) + sign;
+  }
+  return Object.fromEntries(Object.entries(moves).filter(([, delta]) => delta !== 0));
 }
 
 /** The same deltas at the node and at each of its ancestors: a facility counts in every figure above it. */
@@ -846,6 +881,36 @@ const TARGETED: TargetedOperation[] = [
       });
     },
   },
+  {
+    field: 'peopleCounts',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.peopleCounts of jurisdiction(code: target)',
+    gate: Capability.READ_PEOPLE_COUNTS,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!) {
+        jurisdiction(code: $code) {
+          peopleCounts { total byAgeBand { band count } byAbility { level count } byCategory { category count } }
+          past: peopleCounts(asOf: "2010-01-01") { asOf total byAgeBand { band count } }
+        }
+      }`,
+      variables: { code: node },
+    }),
+    verify: (node, { data }) => {
+      // Everyone living below the node, whoever may read them one by one: 86 today, 69 in 2010, none assessed, in no category.
+      const n = FIXTURE_PEOPLE.filter((p) => p.village.startsWith(node)).length;
+      const bands = (band: string) => ['UNDER_60', 'AGE_60_69', 'AGE_70_79', 'AGE_80_89', 'AGE_90_99', 'AGE_100_PLUS'].map((b) => ({ band: b, count: b === band ? n : 0 }));
+      expect(data.jurisdiction.peopleCounts).toEqual({
+        total: n,
+        byAgeBand: bands('AGE_80_89'),
+        byAbility: ['INTACT', 'MILD', 'MODERATE', 'SEVERE', 'DEMENTIA', 'NOT_ASSESSED'].map((level) => ({ level, count: level === 'NOT_ASSESSED' ? n : 0 })),
+        byCategory: expect.arrayContaining([{ category: 'MINIMUM_LIVING_ALLOWANCE', count: 0 }]),
+      });
+      expect(data.jurisdiction.peopleCounts.byCategory.every((c: any) => c.count === 0)).toBe(true);
+      expect(data.jurisdiction.past).toEqual({ asOf: '2010-01-01', total: n, byAgeBand: bands('AGE_60_69') });
+    },
+  },
   // People: a caller reaches those living in villages of the subtree; a person out of reach is
   // NOT_FOUND, a village code out of the subtree FORBIDDEN.
   {
@@ -913,7 +978,10 @@ const TARGETED: TargetedOperation[] = [
         hukou: { code: village },
         status: 'ACTIVE',
       });
-      expect(changes(before, after)).toEqual({ person: [expect.any(String)] });
+      // Counted from today, the day registered (no residence day given): 81, not assessed.
+      const counts = countMoves(todayInChina(), ['total', 'age:AGE_80_89', 'ability:NOT_ASSESSED'], null, village);
+      expect(changes(before, after)).toEqual({ person: [expect.any(String)], people_counts: Object.keys(counts).sort() });
+      expect(peopleCountDeltas(before, after)).toEqual(counts);
       expect(addedRow('person', before, after)).toMatchObject({
         national_id: newNationalId(node),
         name: NEW_PERSON,
@@ -981,7 +1049,10 @@ const TARGETED: TargetedOperation[] = [
     verify: (node, { data, before, after }) => {
       const id = personIdOf(MOVING_PERSON);
       expect(data.updatePerson).toEqual({ id, name: MOVING_PERSON.name, village: { code: VILLAGE_OF[node] } });
-      expect(changes(before, after)).toEqual({ person: [id] });
+      // The person's figures move with him, on every day.
+      const counts = Object.assign({}, ...peopleDays().map((day) => countMoves(day, FIXTURE_PERSON_KEYS, MOVING_PERSON.village, VILLAGE_OF[node])));
+      expect(changes(before, after)).toEqual({ person: [id], people_counts: Object.keys(counts).sort() });
+      expect(peopleCountDeltas(before, after)).toEqual(counts);
       expect(after.person[id]).toMatchObject({
         village_id: jurisdictionIds.get(VILLAGE_OF[node]),
         hukou_jurisdiction_id: jurisdictionIds.get(MOVING_PERSON.village),
@@ -1009,7 +1080,9 @@ const TARGETED: TargetedOperation[] = [
         id,
         categories: [{ category: 'MINIMUM_LIVING_ALLOWANCE', disabilityGrade: null, validFrom: today, validTo: null }],
       });
-      expect(changes(before, after)).toEqual({ person_category: [expect.any(String)] });
+      const counts = countMoves(today, ['category:MINIMUM_LIVING_ALLOWANCE'], null, personAt(node).village);
+      expect(changes(before, after)).toEqual({ person_category: [expect.any(String)], people_counts: Object.keys(counts).sort() });
+      expect(peopleCountDeltas(before, after)).toEqual(counts);
       expect(addedRow('person_category', before, after)).toMatchObject({
         person_id: Number(id),
         category: 'MINIMUM_LIVING_ALLOWANCE',
@@ -1034,7 +1107,10 @@ const TARGETED: TargetedOperation[] = [
       const id = personIdOf(personAt(node));
       const today = todayInChina();
       expect(data.recordPersonStatus).toEqual({ id, status: 'DECEASED', statusSince: today });
-      expect(changes(before, after)).toEqual({ person: [id] });
+      // Not counted from the day he died.
+      const counts = countMoves(today, FIXTURE_PERSON_KEYS, personAt(node).village, null);
+      expect(changes(before, after)).toEqual({ person: [id], people_counts: Object.keys(counts).sort() });
+      expect(peopleCountDeltas(before, after)).toEqual(counts);
       expect(after.person[id]).toMatchObject({ status: 'DECEASED', status_since: today });
     },
   },
@@ -1058,7 +1134,11 @@ const TARGETED: TargetedOperation[] = [
         id,
         assessments: [{ level: 'MODERATE', assessedOn: '2025-03-15', validUntil: '2025-09-14', assessor: ASSESSOR }],
       });
-      expect(changes(before, after)).toEqual({ ability_assessment: [expect.any(String)] });
+      // MODERATE from 15 March to 14 September 2025: on the past day, not today.
+      const village = personAt(node).village;
+      const counts = { ...countMoves(PEOPLE_DAYS.past, ['ability:NOT_ASSESSED'], village, null), ...countMoves(PEOPLE_DAYS.past, ['ability:MODERATE'], null, village) };
+      expect(changes(before, after)).toEqual({ ability_assessment: [expect.any(String)], people_counts: Object.keys(counts).sort() });
+      expect(peopleCountDeltas(before, after)).toEqual(counts);
       expect(addedRow('ability_assessment', before, after)).toMatchObject({
         person_id: Number(id),
         level: 'MODERATE',
@@ -1439,6 +1519,7 @@ const GATED_NESTED: Record<string, Gate> = {
   'Jurisdiction.childCoverage': Capability.READ_COVERAGE,
   'Jurisdiction.coverageTrend': Capability.READ_COVERAGE,
   'Jurisdiction.facilityStats': Capability.READ_COVERAGE,
+  'Jurisdiction.peopleCounts': Capability.READ_PEOPLE_COUNTS,
 };
 
 describe('the permission matrix', () => {
