@@ -95,7 +95,7 @@ async function storedCoverage(day: string | null): Promise<Map<string, number>> 
       ? await h.db.query(`SELECT j.code, r.key, r.value FROM rollup_value r JOIN jurisdiction j ON j.id = r.node_id WHERE r.key LIKE 'covered:%'`)
       : await h.db.query(
           `SELECT j.code, c.key, sum(c.delta) AS value FROM rollup_change c JOIN jurisdiction j ON j.id = c.node_id
-           WHERE c.day <= $1 GROUP BY j.code, c.key`,
+           WHERE c.day <= $1 AND c.key LIKE 'covered:%' GROUP BY j.code, c.key`,
           [day],
         );
   const figures = new Map<string, number>();
