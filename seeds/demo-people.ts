@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
-import { AbilityLevel, HardshipCategory, LivingSituation } from '../src/elderly/elderly-kinds';
+import type { DataSource, EntityManager } from 'typeorm';
+import { figureFactsOf, recordPeopleChanges } from '../src/elderly/people-counts.service';
+import { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from '../src/elderly/elderly-kinds';
 import { nationalIdCheck } from '../src/elderly/national-id';
 import { validUntil } from '../src/elderly/person.service';
 import { addMonths, thisMonthInChina, todayInChina } from '../src/graphql/dates';
@@ -104,17 +105,28 @@ async function seedSchemes(dataSource: DataSource): Promise<void> {
   });
 }
 
-/** People in every village of 江都区: ages 60–99, some in hardship categories, most assessed. */
+/**
+ * People in every village of 江都区: ages 60–99, some in hardship categories, most assessed, a few
+ * who died or moved away this past year; loaded set-wise and counted in the roll-ups as the CSV
+ * import will be, in one transaction.
+ */
 async function seedPeople(dataSource: DataSource): Promise<number> {
+  return dataSource.transaction((tx) => seedPeopleIn(tx));
+}
+
+async function seedPeopleIn(tx: EntityManager): Promise<number> {
   const random = generator(20_241_231);
+  // Statuses draw from their own sequence, so that everything else stays as it was before they were added.
+  const statusRandom = generator(20_251_123);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
-  const villages: { id: number; code: string }[] = await dataSource.query(
+  const villages: { id: number; code: string }[] = await tx.query(
     `SELECT id, code FROM jurisdiction WHERE level = 'VILLAGE' AND code LIKE $1 ORDER BY code`,
     [`${DEMO_COUNTY}%`],
   );
   const today = todayInChina();
   const people: unknown[][] = [];
   const extras: { categories: HardshipCategory[]; ability: AbilityLevel | null; assessedOn: string }[] = [];
+  const statuses: { status: PersonStatus; since: string | null }[] = [];
   let sequence = 0;
   for (const village of villages) {
     for (let n = 0; n < DEMO_PEOPLE_PER_VILLAGE; n += 1) {
@@ -136,6 +148,12 @@ async function seedPeople(dataSource: DataSource): Promise<number> {
         `${2000 + Math.floor(random() * 24)}-01-01`,
         living,
       ]);
+      const leaving = statusRandom();
+      statuses.push(
+        leaving < 0.05
+          ? { status: leaving < 0.03 ? PersonStatus.DECEASED : PersonStatus.MOVED_AWAY, since: `${addMonths(thisMonthInChina(), -1 - Math.floor(statusRandom() * 12))}-10` }
+          : { status: PersonStatus.ACTIVE, since: null },
+      );
       extras.push({
         categories: random() < 0.2 ? [pick(HARDSHIP)] : [],
         ability: random() < 0.85 ? pick([AbilityLevel.INTACT, AbilityLevel.INTACT, AbilityLevel.MILD, AbilityLevel.MODERATE, AbilityLevel.SEVERE, AbilityLevel.DEMENTIA]) : null,
@@ -144,19 +162,25 @@ async function seedPeople(dataSource: DataSource): Promise<number> {
     }
   }
   const column = (i: number) => people.map((row) => row[i]);
-  const ids: { id: number; nationalId: string }[] = await dataSource.query(
-    `INSERT INTO person (national_id, name, sex, birth_date, phone, address, village_id, hukou_jurisdiction_id, resident_since, living_situations)
+  const ids: { id: number; nationalId: string }[] = await tx.query(
+    `INSERT INTO person (national_id, name, sex, birth_date, phone, address, village_id, hukou_jurisdiction_id, resident_since, living_situations,
+       status, status_since)
      SELECT p.nid, p.name, p.sex::sex, p.birth::date, p.phone, p.address, p.village, p.village, p.since::date,
-       CASE WHEN p.living IS NULL THEN '{}' ELSE ARRAY[p.living]::living_situation[] END
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[])
-       WITH ORDINALITY AS p (nid, name, sex, birth, phone, address, village, since, living, n)
+       CASE WHEN p.living IS NULL THEN '{}' ELSE ARRAY[p.living]::living_situation[] END, p.status::person_status, p.status_since::date
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[])
+       WITH ORDINALITY AS p (nid, name, sex, birth, phone, address, village, since, living, status, status_since, n)
      ORDER BY p.n ON CONFLICT (national_id) DO NOTHING RETURNING id, national_id AS "nationalId"`,
-    [...[0, 1, 2, 3, 4, 5, 6, 7].map(column), people.map((row) => (row[8] as string[])[0] ?? null)],
+    [
+      ...[0, 1, 2, 3, 4, 5, 6, 7].map(column),
+      people.map((row) => (row[8] as string[])[0] ?? null),
+      statuses.map((s) => s.status),
+      statuses.map((s) => s.since),
+    ],
   );
   // Categories and assessments of everyone in two statements.
   const extraOf = new Map(people.map((row, i) => [row[0] as string, extras[i]]));
   const categories = ids.flatMap(({ id, nationalId }) => extraOf.get(nationalId)!.categories.map((category) => ({ id, category })));
-  await dataSource.query(
+  await tx.query(
     `INSERT INTO person_category (person_id, category, valid_from)
      SELECT c.person_id, c.category::hardship_category, '2023-01-01' FROM unnest($1::int[], $2::text[]) AS c (person_id, category)`,
     [categories.map((c) => c.id), categories.map((c) => c.category)],
@@ -164,12 +188,13 @@ async function seedPeople(dataSource: DataSource): Promise<number> {
   const assessed = ids
     .map(({ id, nationalId }) => ({ id, ...extraOf.get(nationalId)! }))
     .filter((a) => a.ability !== null && a.assessedOn <= today);
-  await dataSource.query(
+  await tx.query(
     `INSERT INTO ability_assessment (person_id, level, assessed_on, valid_until, assessor)
      SELECT a.person_id, a.level::ability_level, a.assessed_on, a.valid_until, '江都区老年人能力评估中心'
      FROM unnest($1::int[], $2::text[], $3::date[], $4::date[]) AS a (person_id, level, assessed_on, valid_until)`,
     [assessed.map((a) => a.id), assessed.map((a) => a.ability), assessed.map((a) => a.assessedOn), assessed.map((a) => validUntil(a.assessedOn, 6))],
   );
+  await recordPeopleChanges(tx, [], await figureFactsOf(tx, ids.map(({ id }) => id)));
   return ids.length;
 }
 

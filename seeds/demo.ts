@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/access/roles';
+import { rebuildRollups } from '../src/coverage/rollup.rebuild';
 import { readSetting, writeSetting } from '../src/db/settings';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { jurisdictionRepository } from '../src/jurisdictions/jurisdiction.repository';
@@ -66,9 +67,16 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
 }
 
 async function seedPeopleOnce(dataSource: DataSource): Promise<boolean> {
-  if (await readSetting(dataSource, 'demo_people_seeded')) return false;
+  if (await readSetting(dataSource, 'demo_people_seeded')) {
+    // People seeded before they were counted in the roll-ups: count them once, from the registry.
+    if (await readSetting(dataSource, 'demo_people_counted')) return false;
+    await rebuildRollups(dataSource);
+    await writeSetting(dataSource, 'demo_people_counted', { at: new Date().toISOString() });
+    return true;
+  }
   const people = await seedDemoPeople(dataSource);
   await writeSetting(dataSource, 'demo_people_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, people });
+  await writeSetting(dataSource, 'demo_people_counted', { at: new Date().toISOString() });
   return true;
 }
 

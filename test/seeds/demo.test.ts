@@ -77,6 +77,39 @@ describe('the demo data', () => {
     const floors = await h.gql(`{ subsidyFloors(at: "321012") { jurisdiction { code } minAge maxAge monthlyAmountFen } }`, {}, token);
     expect(floors.data.subsidyFloors).toEqual([{ jurisdiction: { code: '32' }, minAge: 90, maxAge: 99, monthlyAmountFen: 5000 }]);
 
+    // People counts: everyone active in 江都区, today, and everyone resident a year and more ago, before anyone died or moved away.
+    const COUNTS = `query($asOf: Date) { jurisdiction(code: "321012") {
+      peopleCounts(asOf: $asOf) { total byAgeBand { count } byAbility { level count } }
+      children(first: 20) { edges { node { peopleCounts(asOf: $asOf) { total } } } } } }`;
+    const countyCounts = async (asOf: string | null) => {
+      const res = await h.gql(COUNTS, { asOf }, token);
+      expect(res.errors).toBeUndefined();
+      const { peopleCounts, children } = res.data.jurisdiction;
+      // The towns add up to the county; the bands partition it.
+      expect(children.edges.reduce((sum: number, e: any) => sum + e.node.peopleCounts.total, 0)).toBe(peopleCounts.total);
+      expect(peopleCounts.byAgeBand.reduce((sum: number, b: any) => sum + b.count, 0)).toBe(peopleCounts.total);
+      return peopleCounts;
+    };
+    const [{ active, all }] = await h.db.query(
+      `SELECT count(*) FILTER (WHERE p.status = 'ACTIVE')::int AS active, count(*)::int AS all
+       FROM person p JOIN jurisdiction v ON v.id = p.village_id WHERE v.code LIKE '321012%'`,
+    );
+    expect(active).toBeLessThan(all);
+    const today = await countyCounts(null);
+    expect(today.total).toBe(active);
+    expect(today.byAbility.find((a: any) => a.level === 'NOT_ASSESSED').count).toBeLessThan(active);
+    const aYearAgo = new Date(Date.now() + 8 * 3600_000 - 400 * 86_400_000).toISOString().slice(0, 10);
+    const [{ resident }] = await h.db.query(
+      `SELECT count(*)::int AS resident FROM person p JOIN jurisdiction v ON v.id = p.village_id WHERE v.code LIKE '321012%' AND p.resident_since <= $1`,
+      [aYearAgo],
+    );
+    expect((await countyCounts(aYearAgo)).total).toBe(resident);
+    // A demo database seeded before people were counted counts them on its next start.
+    await h.db.query(`DELETE FROM rollup_change WHERE key LIKE 'people:%'`);
+    await h.db.query(`DELETE FROM app_setting WHERE key = 'demo_people_counted'`);
+    expect((await seedDemo(h.db)).seeded).toBe(true);
+    expect((await countyCounts(null)).total).toBe(active);
+
     // The demo service provider sees its organisation's facilities only.
     const provider = await login('service-provider@321012');
     const own = await h.gql(`{ facilities(first: 100) { totalCount edges { node { operator { name } } } } }`, {}, provider);
