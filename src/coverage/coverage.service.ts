@@ -97,9 +97,9 @@ export const coverageService = {
     await rollupRepository.applyAlongPaths(tx, changes);
   },
 
-  /** The dated figures under a key prefix of many nodes at the end of `day`, in one statement (callers check access). */
-  async datedFamily(db: EntityManager, nodeIds: readonly number[], prefix: string, day: string): Promise<NodeValue[]> {
-    return rollupRepository.familyAsOf(db, nodeIds, prefix, day);
+  /** Figures written by `recordDatedChanges`, of many nodes at the end of `day`, in one statement (callers check access). */
+  async datedValues(db: EntityManager, nodeIds: readonly number[], keys: readonly string[], day: string): Promise<NodeValue[]> {
+    return rollupRepository.valuesAsOfByPeriods(db, nodeIds, keys, day);
   },
 
   /** A node's coverage today or at the end of `asOf`. */

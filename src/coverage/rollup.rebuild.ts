@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { FacilityService } from '../facilities/facility-kinds';
 import { AbilityStanding } from '../elderly/elderly-kinds';
-import { ABILITY_KEY_PREFIX, abilityKey, AGE_BANDS, ageBandKey, CATEGORY_KEY_PREFIX, PEOPLE_TOTAL_KEY } from '../elderly/person-figures';
+import { ABILITY_KEY_PREFIX, abilityKey, AGE_BANDS, ageBandKey, CATEGORY_KEY_PREFIX, PEOPLE_KEYS, PEOPLE_TOTAL_KEY } from '../elderly/person-figures';
 import { chinaDayOf } from '../graphql/dates';
 import { COVERAGE_DEFINITIONS, COVERAGE_METRICS, coveredKey } from './metrics';
 
@@ -155,8 +155,8 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
     await tx.query(`SET LOCAL maintenance_work_mem = '512MB'`);
     await tx.query(`SET LOCAL jit = off`);
     await tx.query(`SET LOCAL statement_timeout = 0`);
-    await tx.query(`LOCK TABLE rollup_value, rollup_change IN ACCESS EXCLUSIVE MODE`);
-    await tx.query(`TRUNCATE rollup_value, rollup_change`);
+    await tx.query(`LOCK TABLE rollup_value, rollup_change, rollup_change_period IN ACCESS EXCLUSIVE MODE`);
+    await tx.query(`TRUNCATE rollup_value, rollup_change, rollup_change_period`);
 
     // Millions of rows go in at once: their indexes are rebuilt once over the whole tables instead of
     // kept up row by row (readers wait on the lock either way).
@@ -164,11 +164,11 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
       `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS drop,
          format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, pg_get_constraintdef(k.oid)) AS restore
        FROM pg_constraint k
-       WHERE k.conrelid IN ('rollup_value'::regclass, 'rollup_change'::regclass) AND k.contype IN ('p', 'u')
+       WHERE k.conrelid IN ('rollup_value'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass) AND k.contype IN ('p', 'u')
        UNION ALL
        SELECT format('DROP INDEX %s', c.oid::regclass), pg_get_indexdef(c.oid)
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-       WHERE i.indrelid IN ('rollup_value'::regclass, 'rollup_change'::regclass)
+       WHERE i.indrelid IN ('rollup_value'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass)
          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)`,
     );
     for (const { drop } of setAside) await tx.query(drop);
@@ -250,6 +250,16 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
         GROUP BY d.key, d.day, ${ROLLUP}
       ) g
       WHERE g.node_id IS NOT NULL AND g.delta <> 0`);
+    // And their month and year sums, which the reads take for all but the last month.
+    await tx.query(`
+      INSERT INTO rollup_change_period (node_id, key, grain, start, delta)
+      SELECT node_id, key, g.grain, g.start, sum(delta) FROM (
+        SELECT c.node_id, c.key, c.delta, p.grain, p.start
+        FROM rollup_change c
+        CROSS JOIN LATERAL (VALUES ('year', date_trunc('year', c.day::timestamp)::date), ('month', date_trunc('month', c.day::timestamp)::date)) AS p (grain, start)
+        WHERE c.key = ANY (ARRAY[${PEOPLE_KEYS.map(literal).join(', ')}])
+      ) g
+      GROUP BY node_id, key, g.grain, g.start HAVING sum(delta) <> 0`);
 
     // Today's figures, one family at a time so that each sorts on compact keys: facilities by type
     // and status, beds in operation, and covered units (what each unit's flips add up to).
@@ -295,6 +305,6 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
     return { unitFlips, countedPeople, changeRows, valueRows };
   });
   // Fresh statistics and visibility map: the as-of reads are index-only scans.
-  await dataSource.query(`VACUUM (ANALYZE) rollup_change, rollup_value`);
+  await dataSource.query(`VACUUM (ANALYZE) rollup_change, rollup_value, rollup_change_period`);
   return { ...report, ms: Date.now() - started };
 }

@@ -68,24 +68,34 @@ export const rollupRepository = {
   },
 
   /**
-   * Adds dated changes of any number of units to each unit and every ancestor, in one statement (two
-   * when some change sums to zero, whose row is then removed). Changes are summed per (node, key,
-   * day) first, and rows are touched in that order, as `apply` does: concurrent writers queue on
-   * shared ancestors instead of deadlocking.
+   * Adds dated changes of any number of units to each unit and every ancestor: the day rows and their
+   * month and year sums (`rollup_change_period`, which `valuesAsOfByPeriods` reads). A constant number
+   * of statements however many units and days: two, and a third when some sum comes to zero, whose
+   * rows are then removed. Changes are summed per row first, and rows are touched in (node, key, day)
+   * order, then (node, key, grain, start), as `apply` does: concurrent writers queue on shared
+   * ancestors instead of deadlocking.
    */
   async applyAlongPaths(tx: EntityManager, changes: readonly UnitDatedDelta[]): Promise<void> {
-    const sums = new Map<string, { code: string; key: string; day: string; delta: number }>();
-    for (const change of changes) {
-      for (const code of pathOfCode(change.unitCode)) {
-        const id = `${code}|${change.key}|${change.day}`;
-        const sum = sums.get(id);
-        if (sum) sum.delta += change.delta;
-        else sums.set(id, { code, key: change.key, day: change.day, delta: change.delta });
+    const days = new Map<string, { code: string; key: string; day: string; delta: number }>();
+    const periods = new Map<string, { code: string; key: string; grain: 'year' | 'month'; start: string; delta: number }>();
+    const add = <T extends { delta: number }>(sums: Map<string, T>, id: string, row: T) => {
+      const sum = sums.get(id);
+      if (sum) sum.delta += row.delta;
+      else sums.set(id, row);
+    };
+    for (const { unitCode, key, day, delta } of changes) {
+      const year = `${day.slice(0, 4)}-01-01`;
+      const month = `${day.slice(0, 7)}-01`;
+      for (const code of pathOfCode(unitCode)) {
+        add(days, `${code}|${key}|${day}`, { code, key, day, delta });
+        add(periods, `${code}|${key}|year|${year}`, { code, key, grain: 'year', start: year, delta });
+        add(periods, `${code}|${key}|month|${month}`, { code, key, grain: 'month', start: month, delta });
       }
     }
-    const rows = [...sums.values()].filter((row) => row.delta !== 0);
-    if (rows.length === 0) return;
-    const emptied: { nodeId: number; key: string; day: string }[] = await tx.query(
+    const dayRows = [...days.values()].filter((row) => row.delta !== 0);
+    const periodRows = [...periods.values()].filter((row) => row.delta !== 0);
+    if (dayRows.length === 0 && periodRows.length === 0) return;
+    const emptiedDays: { nodeId: number; key: string; day: string }[] = await tx.query(
       `WITH applied AS (
          INSERT INTO rollup_change AS r (node_id, key, day, delta)
          SELECT j.id, d.key, d.day, d.delta FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[]) AS d(code, key, day, delta)
@@ -95,14 +105,39 @@ export const rollupRepository = {
          RETURNING r.node_id, r.key, r.day, r.delta
        )
        SELECT node_id AS "nodeId", key, to_char(day, 'YYYY-MM-DD') AS day FROM applied WHERE delta = 0`,
-      [rows.map((r) => r.code), rows.map((r) => r.key), rows.map((r) => r.day), rows.map((r) => r.delta)],
+      [dayRows.map((r) => r.code), dayRows.map((r) => r.key), dayRows.map((r) => r.day), dayRows.map((r) => r.delta)],
     );
-    if (emptied.length > 0) {
-      // The rows this transaction just brought to zero, still locked by it: a change that cancelled out leaves no row.
+    const emptiedPeriods: { nodeId: number; key: string; grain: string; start: string }[] = await tx.query(
+      `WITH applied AS (
+         INSERT INTO rollup_change_period AS r (node_id, key, grain, start, delta)
+         SELECT j.id, d.key, d.grain, d.start, d.delta
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::bigint[]) AS d(code, key, grain, start, delta)
+         JOIN jurisdiction j ON j.code = d.code
+         ORDER BY j.id, d.key, d.grain, d.start
+         ON CONFLICT (node_id, key, grain, start) DO UPDATE SET delta = r.delta + EXCLUDED.delta
+         RETURNING r.node_id, r.key, r.grain, r.start, r.delta
+       )
+       SELECT node_id AS "nodeId", key, grain, to_char(start, 'YYYY-MM-DD') AS start FROM applied WHERE delta = 0`,
+      [periodRows.map((r) => r.code), periodRows.map((r) => r.key), periodRows.map((r) => r.grain), periodRows.map((r) => r.start), periodRows.map((r) => r.delta)],
+    );
+    if (emptiedDays.length > 0 || emptiedPeriods.length > 0) {
+      // Rows this transaction just brought to zero, still locked by it: changes that cancel out leave no rows.
       await tx.query(
-        `DELETE FROM rollup_change r USING unnest($1::int[], $2::text[], $3::date[]) AS e(node_id, key, day)
-         WHERE r.node_id = e.node_id AND r.key = e.key AND r.day = e.day AND r.delta = 0`,
-        [emptied.map((e) => e.nodeId), emptied.map((e) => e.key), emptied.map((e) => e.day)],
+        `WITH days AS (
+           DELETE FROM rollup_change r USING unnest($1::int[], $2::text[], $3::date[]) AS e(node_id, key, day)
+           WHERE r.node_id = e.node_id AND r.key = e.key AND r.day = e.day AND r.delta = 0
+         )
+         DELETE FROM rollup_change_period r USING unnest($4::int[], $5::text[], $6::text[], $7::date[]) AS e(node_id, key, grain, start)
+         WHERE r.node_id = e.node_id AND r.key = e.key AND r.grain = e.grain AND r.start = e.start AND r.delta = 0`,
+        [
+          emptiedDays.map((e) => e.nodeId),
+          emptiedDays.map((e) => e.key),
+          emptiedDays.map((e) => e.day),
+          emptiedPeriods.map((e) => e.nodeId),
+          emptiedPeriods.map((e) => e.key),
+          emptiedPeriods.map((e) => e.grain),
+          emptiedPeriods.map((e) => e.start),
+        ],
       );
     }
   },
@@ -142,17 +177,28 @@ export const rollupRepository = {
     return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: toNumber(row.value) }));
   },
 
-  /** Every figure of the nodes whose key starts with `prefix`, as it stands at the end of `day` (the sum of its changes up to then; zeros left out). */
-  async familyAsOf(db: EntityManager, nodeIds: readonly number[], prefix: string, day: string): Promise<NodeValue[]> {
-    // The prefix as a key range, so that the primary key (node_id, key, day) INCLUDE (delta) answers it alone.
-    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  /**
+   * The figures `keys` of the nodes as they stand at the end of `day` (any day, those to come
+   * included), for figures written by `applyAlongPaths`: the year sums before the day's year, the
+   * month sums of that year before its month, and the day rows of that month up to the day. Zeros
+   * are left out.
+   */
+  async valuesAsOfByPeriods(db: EntityManager, nodeIds: readonly number[], keys: readonly string[], day: string): Promise<NodeValue[]> {
     const rows: { nodeId: number; key: string; value: string }[] = await namedQuery(
       db,
-      'rollup_family_as_of',
-      `SELECT node_id AS "nodeId", key, sum(delta) AS value FROM rollup_change
-       WHERE node_id = ANY($1::int[]) AND key >= $2 AND key < $3 AND day <= $4::date
+      'rollup_values_as_of_by_periods',
+      `SELECT node_id AS "nodeId", key, sum(delta) AS value FROM (
+         SELECT node_id, key, delta FROM rollup_change_period
+         WHERE node_id = ANY($1::int[]) AND key = ANY($2::text[]) AND grain = 'year' AND start < $3::date
+         UNION ALL
+         SELECT node_id, key, delta FROM rollup_change_period
+         WHERE node_id = ANY($1::int[]) AND key = ANY($2::text[]) AND grain = 'month' AND start >= $3::date AND start < $4::date
+         UNION ALL
+         SELECT node_id, key, delta FROM rollup_change
+         WHERE node_id = ANY($1::int[]) AND key = ANY($2::text[]) AND day >= $4::date AND day <= $5::date
+       ) c
        GROUP BY node_id, key HAVING sum(delta) <> 0`,
-      [nodeIds, prefix, end, day],
+      [nodeIds, keys, `${day.slice(0, 4)}-01-01`, `${day.slice(0, 7)}-01`, day],
     );
     return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: toNumber(row.value) }));
   },

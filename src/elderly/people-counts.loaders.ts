@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { coverageService } from '../coverage/coverage.service';
 import type { Context } from '../graphql/context';
-import { PEOPLE_KEY_PREFIX } from './person-figures';
+import { PEOPLE_KEYS } from './person-figures';
 
 export interface PeopleCountsKey {
   nodeId: number;
@@ -26,7 +26,7 @@ export function peopleCountsLoader(ctx: Context): DataLoader<PeopleCountsKey, St
       const found = new Map<string, StoredPeopleCounts>();
       for (const [day, nodeIds] of days) {
         const observedAt = new Date();
-        const rows = await coverageService.datedFamily(ctx.dataSource.manager, [...nodeIds], PEOPLE_KEY_PREFIX, day);
+        const rows = await coverageService.datedValues(ctx.dataSource.manager, [...nodeIds], PEOPLE_KEYS, day);
         for (const nodeId of nodeIds) found.set(cacheKey({ nodeId, day }), { values: new Map(), observedAt });
         for (const row of rows) found.get(cacheKey({ nodeId: row.nodeId, day }))!.values.set(row.key, row.value);
       }

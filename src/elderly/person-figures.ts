@@ -1,5 +1,5 @@
 import type { PersonFacts } from '../policies/entitlement.engine';
-import { AbilityLevel, AbilityStanding, AgeBand, HardshipCategory, PersonStatus } from './elderly-kinds';
+import { AbilityStanding, AgeBand, HardshipCategory, PersonStatus, type AbilityLevel } from './elderly-kinds';
 
 // What one person adds to the people counts of their village (and so of every ancestor), as dated
 // changes: +1 on the day they start counting under a key, −1 on the day they stop. Ages and
@@ -8,13 +8,20 @@ import { AbilityLevel, AbilityStanding, AgeBand, HardshipCategory, PersonStatus 
 // changes up to D, exact on any day without a nightly job. The rebuild (coverage/rollup.rebuild.ts)
 // computes the same changes set-wise in SQL: keep the two in step.
 
-export const PEOPLE_KEY_PREFIX = 'people:';
 export const PEOPLE_TOTAL_KEY = 'people:total';
 export const CATEGORY_KEY_PREFIX = 'people:category:';
 export const ABILITY_KEY_PREFIX = 'people:ability:';
 export const categoryKey = (category: HardshipCategory) => `${CATEGORY_KEY_PREFIX}${category}`;
 export const abilityKey = (standing: AbilityStanding) => `${ABILITY_KEY_PREFIX}${standing}`;
 export const ageBandKey = (band: AgeBand) => `people:age:${band}`;
+
+/** Every key of the people counts: the total, each category, each ability standing, each age band. */
+export const PEOPLE_KEYS: readonly string[] = [
+  PEOPLE_TOTAL_KEY,
+  ...Object.values(HardshipCategory).map(categoryKey),
+  ...Object.values(AbilityStanding).map(abilityKey),
+  ...Object.values(AgeBand).map(ageBandKey),
+];
 
 /** Each band's ages in completed years: from `from` up to, not including, `to` (null: no upper end). */
 export const AGE_BANDS: readonly { band: AgeBand; from: number; to: number | null }[] = [

@@ -1,5 +1,7 @@
 import { Role } from '../../src/access/roles';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
+import { rollupRepository } from '../../src/coverage/rollup.repository';
+import { PEOPLE_KEYS } from '../../src/elderly/person-figures';
 import { ageOn, nationalIdCheck } from '../../src/elderly/national-id';
 import { todayInChina } from '../../src/graphql/dates';
 import { createUser, insertJurisdictions, SMALL_TREE, type TestUser } from '../support/factories';
@@ -131,8 +133,21 @@ async function storedCounts(day: string): Promise<Map<string, number>> {
   return new Map(rows.map((row) => [`${row.code}|${row.key}`, row.value]));
 }
 
+/** The same figures as the API reads them: year and month sums, then the days of the last month. */
+async function readCounts(day: string): Promise<Map<string, number>> {
+  const nodes: { id: number; code: string }[] = await h.db.query(`SELECT id, code FROM jurisdiction`);
+  const codeOf = new Map(nodes.map((node) => [node.id, node.code]));
+  const rows = await rollupRepository.valuesAsOfByPeriods(h.db.manager, [...codeOf.keys()], PEOPLE_KEYS, day);
+  return new Map(rows.map((row) => [`${codeOf.get(row.nodeId)}|${row.key}`, row.value]));
+}
+
+/** Every stored row of the people counts: the day rows and their month and year sums. */
 const peopleRows = () =>
-  h.db.query(`SELECT node_id, key, to_char(day, 'YYYY-MM-DD') AS day, delta::int FROM rollup_change WHERE key LIKE 'people:%' ORDER BY 1, 2, 3`);
+  h.db.query(
+    `SELECT node_id, key, 'day' AS grain, to_char(day, 'YYYY-MM-DD') AS day, delta::int FROM rollup_change WHERE key LIKE 'people:%'
+     UNION ALL SELECT node_id, key, grain, to_char(start, 'YYYY-MM-DD'), delta::int FROM rollup_change_period
+     ORDER BY 1, 2, 3, 4`,
+  );
 
 const sorted = (figures: Map<string, number>) => [...figures].sort(([a], [b]) => (a < b ? -1 : 1));
 
@@ -300,10 +315,25 @@ describe('stored people counts under random changes', () => {
         dayOf(dayNumber(today) + 1 + random.int(3650)),
       ];
       for (const day of days) {
-        expect([day, sorted(await storedCounts(day))]).toEqual([day, sorted(expectedCounts(registry, nodeCodes, day))]);
+        const expected = sorted(expectedCounts(registry, nodeCodes, day));
+        expect([day, sorted(await storedCounts(day))]).toEqual([day, expected]);
+        expect([day, sorted(await readCounts(day))]).toEqual([day, expected]);
       }
-      const [{ zeros }] = await h.db.query(`SELECT count(*)::int AS zeros FROM rollup_change WHERE delta = 0`);
-      expect(zeros).toBe(0);
+      // The month and year sums are those of the day rows, and no row is left at zero.
+      const [{ mismatches }] = await h.db.query(
+        `WITH sums AS (
+           SELECT node_id, key, g.grain, g.start, sum(delta) AS delta FROM rollup_change
+           CROSS JOIN LATERAL (VALUES ('year', date_trunc('year', day::timestamp)::date), ('month', date_trunc('month', day::timestamp)::date)) AS g (grain, start)
+           WHERE key LIKE 'people:%' GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0
+         )
+         SELECT count(*)::int AS mismatches FROM sums s FULL JOIN rollup_change_period p USING (node_id, key, grain, start)
+         WHERE s.delta IS DISTINCT FROM p.delta`,
+      );
+      expect(mismatches).toBe(0);
+      const [{ zeros }] = await h.db.query(
+        `SELECT (SELECT count(*) FROM rollup_change WHERE delta = 0) + (SELECT count(*) FROM rollup_change_period WHERE delta = 0) AS zeros`,
+      );
+      expect(Number(zeros)).toBe(0);
     }
 
     // The API answers from the same figures; the repair path rebuilds exactly what the live path kept.

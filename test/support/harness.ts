@@ -35,6 +35,7 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'facility_event', identity: true },
   { table: 'rollup_value', identity: false },
   { table: 'rollup_change', identity: false },
+  { table: 'rollup_change_period', identity: false },
   { table: 'person', identity: true },
   { table: 'person_category', identity: true },
   { table: 'ability_assessment', identity: true },
