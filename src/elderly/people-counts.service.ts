@@ -16,7 +16,7 @@ import { personRepository } from './person.repository';
 /**
  * Brings the people counts of the villages concerned and all their ancestors from people counted as
  * `before` to the same people counted as `after`, inside the caller's transaction: only the
- * difference is written, dated, in at most two statements however many people. A new person has no
+ * difference is written, dated, in at most three statements however many people. A new person has no
  * `before`; a person who moved appears in `before` with the old village and in `after` with the new.
  * The CSV import calls it with `[]` and the new people's facts (`figureFactsOf` reads them back).
  */
