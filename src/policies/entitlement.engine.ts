@@ -37,7 +37,7 @@ export interface TierRule {
   id: number;
   position: number;
   name: string;
-  monthlyAmountFen: number;
+  amountFen: number;
   minAge: number | null;
   maxAge: number | null;
   categoriesAny: readonly HardshipCategory[];
@@ -74,7 +74,7 @@ export interface FloorRule {
   kind: SchemeKind;
   minAge: number | null;
   maxAge: number | null;
-  monthlyAmountFen: number;
+  amountFen: number;
 }
 
 export enum ReasonCode {
@@ -231,8 +231,8 @@ function tierReasons(
   for (const floor of floors) {
     if (floor.kind !== scheme.kind || !scheme.owner.code.startsWith(floor.owner.code)) continue;
     if ((floor.minAge !== null && age < floor.minAge) || (floor.maxAge !== null && age > floor.maxAge)) continue;
-    if (tier.monthlyAmountFen < floor.monthlyAmountFen) {
-      add(ReasonCode.BELOW_FLOOR, `${yuan(tier.monthlyAmountFen)} is below the floor of ${yuan(floor.monthlyAmountFen)} set by ${floor.owner.name}`);
+    if (tier.amountFen < floor.amountFen) {
+      add(ReasonCode.BELOW_FLOOR, `${yuan(tier.amountFen)} is below the floor of ${yuan(floor.amountFen)} set by ${floor.owner.name}`);
     }
   }
   return reasons;
@@ -278,13 +278,13 @@ export function entitlementOf(
     if (scheme.combination === TierCombination.STACK) {
       for (const t of eligible) t.applied = true;
     } else if (eligible.length > 0) {
-      const best = eligible.reduce((a, b) => (b.tier.monthlyAmountFen > a.tier.monthlyAmountFen ? b : a));
+      const best = eligible.reduce((a, b) => (b.tier.amountFen > a.tier.amountFen ? b : a));
       best.applied = true;
       for (const t of eligible) {
         if (t !== best) t.reasons.push({ code: ReasonCode.OUTRANKED, message: `${best.tier.name} pays more (就高不就低)` });
       }
     }
-    const amountFen = tiers.filter((t) => t.applied).reduce((sum, t) => sum + t.tier.monthlyAmountFen, 0);
+    const amountFen = tiers.filter((t) => t.applied).reduce((sum, t) => sum + t.tier.amountFen, 0);
     return {
       scheme,
       status: amountFen > 0 ? SchemeOutcomeStatus.APPLIED : SchemeOutcomeStatus.NOT_ELIGIBLE,

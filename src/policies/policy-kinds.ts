@@ -19,9 +19,19 @@ export const SCHEME_KIND_NAMES: Record<SchemeKind, string> = {
   HOME_CARE_SUBSIDY: '居家养老服务补助',
 };
 
+/** What a tier's `amountFen` counts: the unit follows from the kind. */
+export const SCHEME_KIND_UNITS: Record<SchemeKind, string> = {
+  OLD_AGE_ALLOWANCE: 'per person per month',
+  HARDSHIP_CARE_SUBSIDY: 'per person per month',
+  HOME_CARE_SUBSIDY: 'per person per month',
+};
+
 registerEnumType(SchemeKind, {
   name: 'SchemeKind',
-  valuesConfig: Object.fromEntries(Object.entries(SCHEME_KIND_NAMES).map(([k, d]) => [k, { description: d }])),
+  description: 'What a scheme is for; a tier’s amountFen is in the unit its kind names.',
+  valuesConfig: Object.fromEntries(
+    Object.values(SchemeKind).map((kind) => [kind, { description: `${SCHEME_KIND_NAMES[kind]} — amountFen ${SCHEME_KIND_UNITS[kind]}` }]),
+  ),
 });
 registerEnumType(TierCombination, {
   name: 'TierCombination',

@@ -19,8 +19,10 @@ export class TierInput {
   @Field({ description: '1 to 100 characters.' })
   name: string;
 
-  @Field(() => FenScalar, { description: '1 fen to 1,000,000 元; at least every floor set above for the ages the tier covers.' })
-  monthlyAmountFen: number;
+  @Field(() => FenScalar, {
+    description: '1 fen to 1,000,000 元, in the unit of the scheme’s kind (see SchemeKind); at least every floor set above for the ages the tier covers.',
+  })
+  amountFen: number;
 
   @Field(() => Int, { nullable: true })
   minAge?: number | null;
@@ -106,8 +108,8 @@ export class CreateFloorInput {
   @Field(() => Int, { nullable: true })
   maxAge?: number | null;
 
-  @Field(() => FenScalar)
-  monthlyAmountFen: number;
+  @Field(() => FenScalar, { description: 'In the unit of the kind (see SchemeKind).' })
+  amountFen: number;
 
   @Field(() => MonthScalar, { description: 'May record a floor already in force.' })
   fromMonth: string;

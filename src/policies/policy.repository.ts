@@ -38,7 +38,7 @@ export interface NewFloor {
   kind: SchemeKind;
   minAge: number | null;
   maxAge: number | null;
-  monthlyAmountFen: number;
+  amountFen: number;
   fromMonth: string;
   toMonth: string | null;
 }
@@ -49,7 +49,7 @@ const firstDay = (month: string) => `${month}-01`;
 const OWNER = `json_build_object('id', j.id, 'code', j.code, 'name', j.name, 'level', j.level)`;
 const TIERS = `
   coalesce((SELECT json_agg(json_build_object(
-      'id', t.id, 'position', t.position, 'name', t.name, 'monthlyAmountFen', t.monthly_amount_fen,
+      'id', t.id, 'position', t.position, 'name', t.name, 'amountFen', t.amount_fen,
       'minAge', t.min_age, 'maxAge', t.max_age, 'categoriesAny', t.categories_any, 'categoriesAll', t.categories_all,
       'categoriesNone', t.categories_none, 'abilities', t.abilities, 'livingSituations', t.living_situations,
       'ownIncomeBelowFen', t.own_income_below_fen, 'householdIncomeBelowFen', t.household_income_below_fen,
@@ -60,7 +60,7 @@ const FUNDING = `
   coalesce((SELECT json_agg(json_build_object('level', f.level, 'weight', f.weight) ORDER BY f.level)
     FROM subsidy_funding f WHERE f.version_id = v.id), '[]')`;
 const FLOOR_COLUMNS = `f.id, ${OWNER} AS owner, f.kind, f.min_age AS "minAge", f.max_age AS "maxAge",
-  f.monthly_amount_fen AS "monthlyAmountFen", to_char(f.from_month, 'YYYY-MM') AS "fromMonth",
+  f.amount_fen AS "amountFen", to_char(f.from_month, 'YYYY-MM') AS "fromMonth",
   to_char(f.to_month, 'YYYY-MM') AS "toMonth"
   FROM subsidy_floor f JOIN jurisdiction j ON j.id = f.jurisdiction_id`;
 const VERSION_COLUMNS = `v.id, v.scheme_id AS "schemeId", to_char(v.from_month, 'YYYY-MM') AS "fromMonth",
@@ -79,13 +79,13 @@ interface RawTier extends Omit<TierRule, 'categoriesAny' | 'categoriesAll' | 'ca
 function toTier(raw: RawTier): TierRule {
   return {
     ...raw,
-    monthlyAmountFen: Number(raw.monthlyAmountFen),
+    amountFen: Number(raw.amountFen),
     ownIncomeBelowFen: toNumber(raw.ownIncomeBelowFen),
     householdIncomeBelowFen: toNumber(raw.householdIncomeBelowFen),
   };
 }
 
-const toFloor = (row: FloorRule & FloorSpan): FloorRule & FloorSpan => ({ ...row, monthlyAmountFen: Number(row.monthlyAmountFen) });
+const toFloor = (row: FloorRule & FloorSpan): FloorRule & FloorSpan => ({ ...row, amountFen: Number(row.amountFen) });
 
 function toVersion(row: VersionRow): VersionRow {
   return { ...row, tiers: (row.tiers as unknown as RawTier[]).map(toTier) };
@@ -114,14 +114,14 @@ export const policyRepository = {
     );
     // Every tier in one statement; the enum arrays travel as text arrays inside the JSON.
     await tx.query(
-      `INSERT INTO subsidy_tier (version_id, position, name, monthly_amount_fen, min_age, max_age, categories_any,
+      `INSERT INTO subsidy_tier (version_id, position, name, amount_fen, min_age, max_age, categories_any,
          categories_all, categories_none, abilities, living_situations, own_income_below_fen, household_income_below_fen,
          hukou_required, min_resident_months)
-       SELECT $1, t."position", t.name, t."monthlyAmountFen", t."minAge", t."maxAge", t."categoriesAny"::hardship_category[],
+       SELECT $1, t."position", t.name, t."amountFen", t."minAge", t."maxAge", t."categoriesAny"::hardship_category[],
          t."categoriesAll"::hardship_category[], t."categoriesNone"::hardship_category[], t.abilities::ability_level[],
          t."livingSituations"::living_situation[], t."ownIncomeBelowFen", t."householdIncomeBelowFen", t."hukouRequired",
          t."minResidentMonths"
-       FROM jsonb_to_recordset($2::jsonb) AS t ("position" smallint, name text, "monthlyAmountFen" bigint, "minAge" smallint,
+       FROM jsonb_to_recordset($2::jsonb) AS t ("position" smallint, name text, "amountFen" bigint, "minAge" smallint,
          "maxAge" smallint, "categoriesAny" text[], "categoriesAll" text[], "categoriesNone" text[], abilities text[],
          "livingSituations" text[], "ownIncomeBelowFen" bigint, "householdIncomeBelowFen" bigint, "hukouRequired" boolean,
          "minResidentMonths" smallint)`,
@@ -212,9 +212,9 @@ export const policyRepository = {
 
   async insertFloor(tx: EntityManager, floor: NewFloor, userId: number | null): Promise<number> {
     const [{ id }] = await tx.query(
-      `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, max_age, monthly_amount_fen, from_month, to_month, created_by)
+      `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, max_age, amount_fen, from_month, to_month, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [floor.ownerId, floor.kind, floor.minAge, floor.maxAge, floor.monthlyAmountFen, firstDay(floor.fromMonth), floor.toMonth && firstDay(floor.toMonth), userId],
+      [floor.ownerId, floor.kind, floor.minAge, floor.maxAge, floor.amountFen, firstDay(floor.fromMonth), floor.toMonth && firstDay(floor.toMonth), userId],
     );
     return id;
   },

@@ -90,7 +90,7 @@ function parseTier(input: TierInput, position: number, field: string): Omit<Tier
   return {
     position,
     name: parseName(input.name, `${field}.name`),
-    monthlyAmountFen: parseAmount(input.monthlyAmountFen, `${field}.monthlyAmountFen`),
+    amountFen: parseAmount(input.amountFen, `${field}.amountFen`),
     ...parseAges(input.minAge, input.maxAge, field),
     categoriesAny: distinct(input.categoriesAny),
     categoriesAll: distinct(input.categoriesAll),
@@ -145,10 +145,10 @@ async function checkFloors(tx: EntityManager, ctx: Context, owner: Jurisdiction,
   version.tiers.forEach((tier, i) => {
     for (const floor of floors) {
       if (floor.kind !== kind || !overlaps(tier.minAge, tier.maxAge, floor.minAge, floor.maxAge)) continue;
-      if (tier.monthlyAmountFen < floor.monthlyAmountFen) {
+      if (tier.amountFen < floor.amountFen) {
         throw new BadUserInputError(
-          `${field}.tiers[${i}].monthlyAmountFen`,
-          `${yuan(tier.monthlyAmountFen)} is below the floor of ${yuan(floor.monthlyAmountFen)} a month for ${ages(floor.minAge, floor.maxAge)} ` +
+          `${field}.tiers[${i}].amountFen`,
+          `${yuan(tier.amountFen)} is below the floor of ${yuan(floor.amountFen)} a month for ${ages(floor.minAge, floor.maxAge)} ` +
             `set by ${floor.owner.name} (${floor.owner.code}) from ${floor.fromMonth}`,
         );
       }
@@ -314,14 +314,14 @@ export const policyService = {
           ownerId: owner.id,
           kind: input.kind,
           ...parseAges(input.minAge, input.maxAge, 'input'),
-          monthlyAmountFen: parseAmount(input.monthlyAmountFen, 'input.monthlyAmountFen'),
+          amountFen: parseAmount(input.amountFen, 'input.amountFen'),
           fromMonth,
           toMonth,
         },
         actor.userId,
       );
       draft.targetIds = [String(id)];
-      draft.detail = { kind: input.kind, monthlyAmountFen: input.monthlyAmountFen, fromMonth };
+      draft.detail = { kind: input.kind, amountFen: input.amountFen, fromMonth };
       return id;
     });
     return floorView(await policyRepository.floorById(ctx.dataSource.manager, floorId));

@@ -18,7 +18,7 @@ export class Funding {
   share: number;
 }
 
-@ObjectType({ description: 'A tier of a scheme: who qualifies and the monthly amount. Empty lists mean no condition.' })
+@ObjectType({ description: 'A tier of a scheme: who qualifies and the amount. Empty lists mean no condition.' })
 export class SubsidyTier {
   @Field(() => ID)
   id: number;
@@ -29,8 +29,8 @@ export class SubsidyTier {
   @Field()
   name: string;
 
-  @Field(() => FenScalar)
-  monthlyAmountFen: number;
+  @Field(() => FenScalar, { description: 'What the tier pays, in the unit of the scheme’s kind (see SchemeKind).' })
+  amountFen: number;
 
   @Field(() => Int, { nullable: true, description: 'Completed years on the month’s last day, at least this.' })
   minAge: number | null;
@@ -125,8 +125,8 @@ export class FloorNode {
   @Field(() => Int, { nullable: true })
   maxAge: number | null;
 
-  @Field(() => FenScalar)
-  monthlyAmountFen: number;
+  @Field(() => FenScalar, { description: 'The least a tier of the kind may pay, in the kind’s unit (see SchemeKind).' })
+  amountFen: number;
 
   @Field(() => MonthScalar)
   fromMonth: string;

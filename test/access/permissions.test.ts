@@ -182,8 +182,8 @@ const personIdOf = (person: FixturePerson) => personIds.get(person)!;
 // floors (30 元 from 60, of the same kind) stay below every tier, so no tier is held back by one.
 const POLICY_SINCE = '2024-01';
 const SCHEME_KIND = 'OLD_AGE_ALLOWANCE';
-const TIER = { name: '60周岁及以上', monthlyAmountFen: 5000, minAge: 60 };
-const FLOOR = { minAge: 60, monthlyAmountFen: 3000 };
+const TIER = { name: '60周岁及以上', amountFen: 5000, minAge: 60 };
+const FLOOR = { minAge: 60, amountFen: 3000 };
 const schemeNameAt = (node: string) => `高龄津贴(${node})`;
 
 interface FixturePolicy {
@@ -259,15 +259,15 @@ beforeEach(async () => {
       `WITH s AS (INSERT INTO subsidy_scheme (jurisdiction_id, name, kind) SELECT id, $2, $3 FROM jurisdiction WHERE code = $1 RETURNING id),
          v AS (INSERT INTO subsidy_scheme_version (scheme_id, from_month, combination) SELECT id, $4::date, 'HIGHEST' FROM s RETURNING id),
          f AS (INSERT INTO subsidy_funding (version_id, level, weight) SELECT v.id, j.level, 1 FROM v, jurisdiction j WHERE j.code = $1),
-         t AS (INSERT INTO subsidy_tier (version_id, position, name, monthly_amount_fen, min_age) SELECT id, 1, $5, $6, $7 FROM v)
+         t AS (INSERT INTO subsidy_tier (version_id, position, name, amount_fen, min_age) SELECT id, 1, $5, $6, $7 FROM v)
        SELECT s.id::text AS id, v.id::text AS "versionId" FROM s, v`,
-      [node, schemeNameAt(node), SCHEME_KIND, `${POLICY_SINCE}-01`, TIER.name, TIER.monthlyAmountFen, TIER.minAge],
+      [node, schemeNameAt(node), SCHEME_KIND, `${POLICY_SINCE}-01`, TIER.name, TIER.amountFen, TIER.minAge],
     );
     schemes.set(node, { code: node, ...scheme });
     const [floor] = await h.db.query(
-      `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, monthly_amount_fen, from_month)
+      `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, amount_fen, from_month)
        SELECT id, $2, $3, $4, $5::date FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
-      [node, SCHEME_KIND, FLOOR.minAge, FLOOR.monthlyAmountFen, `${POLICY_SINCE}-01`],
+      [node, SCHEME_KIND, FLOOR.minAge, FLOOR.amountFen, `${POLICY_SINCE}-01`],
     );
     floors.set(node, { code: node, ...floor });
   }
@@ -463,7 +463,7 @@ const NEW_ADDRESS = '和平路2号';
 const ASSESSOR = '扬州市第三方评估中心';
 const NEW_SCHEME = '高龄津贴(新)';
 // At least every floor set at and above any target node (30 元 from 60).
-const NEW_TIER = { name: '60周岁及以上', monthlyAmountFen: 6000, minAge: 60 };
+const NEW_TIER = { name: '60周岁及以上', amountFen: 6000, minAge: 60 };
 
 const TARGETED: TargetedOperation[] = [
   {
@@ -1093,9 +1093,9 @@ const TARGETED: TargetedOperation[] = [
       expect(data.entitlement).toEqual({
         person: { id: personIdOf(person) },
         month: thisMonthInChina(),
-        amountFen: TIER.monthlyAmountFen * applying.length,
-        schemes: applying.map((s) => ({ scheme: { id: s.id, jurisdiction: { code: s.code } }, status: 'APPLIED', amountFen: TIER.monthlyAmountFen })),
-        shares: applying.map((s) => ({ level: levelOfCode(s.code), funder: { code: s.code }, amountFen: TIER.monthlyAmountFen })),
+        amountFen: TIER.amountFen * applying.length,
+        schemes: applying.map((s) => ({ scheme: { id: s.id, jurisdiction: { code: s.code } }, status: 'APPLIED', amountFen: TIER.amountFen })),
+        shares: applying.map((s) => ({ level: levelOfCode(s.code), funder: { code: s.code }, amountFen: TIER.amountFen })),
       });
     },
   },
@@ -1109,7 +1109,7 @@ const TARGETED: TargetedOperation[] = [
     write: false,
     request: (node) => ({
       query: `query($at: String) {
-        subsidySchemes(at: $at) { id name kind jurisdiction { code } inForce { fromMonth toMonth funding { level weight } tiers { name monthlyAmountFen minAge } } }
+        subsidySchemes(at: $at) { id name kind jurisdiction { code } inForce { fromMonth toMonth funding { level weight } tiers { name amountFen minAge } } }
       }`,
       variables: { at: node },
     }),
@@ -1155,7 +1155,7 @@ const TARGETED: TargetedOperation[] = [
     gate: Capability.READ_POLICIES,
     write: false,
     request: (node) => ({
-      query: `query($at: String) { subsidyFloors(at: $at) { id jurisdiction { code } kind minAge maxAge monthlyAmountFen fromMonth toMonth } }`,
+      query: `query($at: String) { subsidyFloors(at: $at) { id jurisdiction { code } kind minAge maxAge amountFen fromMonth toMonth } }`,
       variables: { at: node },
     }),
     verify: (node, { data }) => {
@@ -1166,7 +1166,7 @@ const TARGETED: TargetedOperation[] = [
           kind: SCHEME_KIND,
           minAge: FLOOR.minAge,
           maxAge: null,
-          monthlyAmountFen: FLOOR.monthlyAmountFen,
+          amountFen: FLOOR.amountFen,
           fromMonth: POLICY_SINCE,
           toMonth: null,
         })),
@@ -1181,7 +1181,7 @@ const TARGETED: TargetedOperation[] = [
     write: true,
     request: (node) => ({
       query: `mutation($input: CreateSchemeInput!) {
-        createSubsidyScheme(input: $input) { name kind jurisdiction { code } inForce { fromMonth toMonth funding { level weight } tiers { name monthlyAmountFen minAge } } }
+        createSubsidyScheme(input: $input) { name kind jurisdiction { code } inForce { fromMonth toMonth funding { level weight } tiers { name amountFen minAge } } }
       }`,
       variables: {
         input: {
@@ -1210,7 +1210,7 @@ const TARGETED: TargetedOperation[] = [
       });
       expect(addedRow('subsidy_scheme', before, after)).toMatchObject({ jurisdiction_id: jurisdictionIds.get(node), name: NEW_SCHEME, kind: SCHEME_KIND });
       expect(version).toMatchObject({ from_month: `${month}-01`, to_month: null });
-      expect(addedRow('subsidy_tier', before, after)).toMatchObject({ version_id: version.id, monthly_amount_fen: NEW_TIER.monthlyAmountFen });
+      expect(addedRow('subsidy_tier', before, after)).toMatchObject({ version_id: version.id, amount_fen: NEW_TIER.amountFen });
     },
   },
   {
@@ -1222,7 +1222,7 @@ const TARGETED: TargetedOperation[] = [
     write: true,
     request: (node) => ({
       query: `mutation($id: ID!, $version: SchemeVersionInput!) {
-        addSubsidySchemeVersion(id: $id, version: $version) { id inForce { fromMonth toMonth tiers { monthlyAmountFen } } versions { fromMonth toMonth } }
+        addSubsidySchemeVersion(id: $id, version: $version) { id inForce { fromMonth toMonth tiers { amountFen } } versions { fromMonth toMonth } }
       }`,
       variables: {
         id: schemes.get(node)!.id,
@@ -1235,7 +1235,7 @@ const TARGETED: TargetedOperation[] = [
       // The open version ends last month; the new one runs from this month.
       expect(data.addSubsidySchemeVersion).toEqual({
         id: scheme.id,
-        inForce: { fromMonth: month, toMonth: null, tiers: [{ monthlyAmountFen: NEW_TIER.monthlyAmountFen }] },
+        inForce: { fromMonth: month, toMonth: null, tiers: [{ amountFen: NEW_TIER.amountFen }] },
         versions: [
           { fromMonth: POLICY_SINCE, toMonth: addMonths(month, -1) },
           { fromMonth: month, toMonth: null },
@@ -1278,20 +1278,20 @@ const TARGETED: TargetedOperation[] = [
     write: true,
     request: (node) => ({
       query: `mutation($input: CreateFloorInput!) {
-        createSubsidyFloor(input: $input) { jurisdiction { code } kind minAge maxAge monthlyAmountFen fromMonth toMonth }
+        createSubsidyFloor(input: $input) { jurisdiction { code } kind minAge maxAge amountFen fromMonth toMonth }
       }`,
-      variables: { input: { jurisdictionCode: node, kind: SCHEME_KIND, minAge: 90, monthlyAmountFen: 4000, fromMonth: thisMonthInChina() } },
+      variables: { input: { jurisdictionCode: node, kind: SCHEME_KIND, minAge: 90, amountFen: 4000, fromMonth: thisMonthInChina() } },
     }),
     verify: (node, { data, before, after }) => {
       const month = thisMonthInChina();
-      expect(data.createSubsidyFloor).toEqual({ jurisdiction: { code: node }, kind: SCHEME_KIND, minAge: 90, maxAge: null, monthlyAmountFen: 4000, fromMonth: month, toMonth: null });
+      expect(data.createSubsidyFloor).toEqual({ jurisdiction: { code: node }, kind: SCHEME_KIND, minAge: 90, maxAge: null, amountFen: 4000, fromMonth: month, toMonth: null });
       expect(changes(before, after)).toEqual({ subsidy_floor: [expect.any(String)] });
       expect(addedRow('subsidy_floor', before, after)).toMatchObject({
         jurisdiction_id: jurisdictionIds.get(node),
         kind: SCHEME_KIND,
         min_age: 90,
         max_age: null,
-        monthly_amount_fen: 4000,
+        amount_fen: 4000,
         from_month: `${month}-01`,
         to_month: null,
       });

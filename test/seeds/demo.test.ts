@@ -74,8 +74,8 @@ describe('the demo data', () => {
     }
     expect(paid.length).toBeGreaterThan(0);
     expect(paid.length).toBeLessThan(people.data.people.edges.length);
-    const floors = await h.gql(`{ subsidyFloors(at: "321012") { jurisdiction { code } minAge maxAge monthlyAmountFen } }`, {}, token);
-    expect(floors.data.subsidyFloors).toEqual([{ jurisdiction: { code: '32' }, minAge: 90, maxAge: 99, monthlyAmountFen: 5000 }]);
+    const floors = await h.gql(`{ subsidyFloors(at: "321012") { jurisdiction { code } minAge maxAge amountFen } }`, {}, token);
+    expect(floors.data.subsidyFloors).toEqual([{ jurisdiction: { code: '32' }, minAge: 90, maxAge: 99, amountFen: 5000 }]);
 
     // The demo service provider sees its organisation's facilities only.
     const provider = await login('service-provider@321012');
