@@ -50,6 +50,9 @@ const tier = (position: number, name: string, amountFen: number, rule: Partial<T
   householdIncomeBelowFen: null,
   hukouRequired: true,
   minResidentMonths: 6,
+  facilityTypes: [],
+  requiredServices: [],
+  minOperatingDays: null,
   ...rule,
 });
 

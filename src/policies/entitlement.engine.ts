@@ -1,4 +1,5 @@
 import { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from '../elderly/elderly-kinds';
+import type { FacilityService, FacilityType } from '../facilities/facility-kinds';
 import { ageOn } from '../elderly/national-id';
 import { monthEnd } from '../graphql/dates';
 import { yuan } from '../graphql/money';
@@ -49,6 +50,12 @@ export interface TierRule {
   householdIncomeBelowFen: number | null;
   hukouRequired: boolean;
   minResidentMonths: number | null;
+  /** Facility kinds only: the facility is of one of these types… */
+  facilityTypes: readonly FacilityType[];
+  /** …offers every one of these services… */
+  requiredServices: readonly FacilityService[];
+  /** …and operated with them on at least this many days of the year (operating subsidies). */
+  minOperatingDays: number | null;
 }
 
 /** A scheme version in force in the month, with its owner and funders. */

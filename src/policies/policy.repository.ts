@@ -53,7 +53,8 @@ const TIERS = `
       'minAge', t.min_age, 'maxAge', t.max_age, 'categoriesAny', t.categories_any, 'categoriesAll', t.categories_all,
       'categoriesNone', t.categories_none, 'abilities', t.abilities, 'livingSituations', t.living_situations,
       'ownIncomeBelowFen', t.own_income_below_fen, 'householdIncomeBelowFen', t.household_income_below_fen,
-      'hukouRequired', t.hukou_required, 'minResidentMonths', t.min_resident_months) ORDER BY t.position)
+      'hukouRequired', t.hukou_required, 'minResidentMonths', t.min_resident_months, 'facilityTypes', t.facility_types,
+      'requiredServices', t.required_services, 'minOperatingDays', t.min_operating_days) ORDER BY t.position)
     FROM subsidy_tier t WHERE t.version_id = v.id), '[]')`;
 // Funders listed from the highest level down: the order largest-remainder ties are broken in.
 const FUNDING = `
@@ -116,15 +117,15 @@ export const policyRepository = {
     await tx.query(
       `INSERT INTO subsidy_tier (version_id, position, name, amount_fen, min_age, max_age, categories_any,
          categories_all, categories_none, abilities, living_situations, own_income_below_fen, household_income_below_fen,
-         hukou_required, min_resident_months)
+         hukou_required, min_resident_months, facility_types, required_services, min_operating_days)
        SELECT $1, t."position", t.name, t."amountFen", t."minAge", t."maxAge", t."categoriesAny"::hardship_category[],
          t."categoriesAll"::hardship_category[], t."categoriesNone"::hardship_category[], t.abilities::ability_level[],
          t."livingSituations"::living_situation[], t."ownIncomeBelowFen", t."householdIncomeBelowFen", t."hukouRequired",
-         t."minResidentMonths"
+         t."minResidentMonths", t."facilityTypes"::facility_type[], t."requiredServices"::facility_service[], t."minOperatingDays"
        FROM jsonb_to_recordset($2::jsonb) AS t ("position" smallint, name text, "amountFen" bigint, "minAge" smallint,
          "maxAge" smallint, "categoriesAny" text[], "categoriesAll" text[], "categoriesNone" text[], abilities text[],
          "livingSituations" text[], "ownIncomeBelowFen" bigint, "householdIncomeBelowFen" bigint, "hukouRequired" boolean,
-         "minResidentMonths" smallint)`,
+         "minResidentMonths" smallint, "facilityTypes" text[], "requiredServices" text[], "minOperatingDays" smallint)`,
       [id, JSON.stringify(version.tiers)],
     );
     return id;
@@ -162,15 +163,20 @@ export const policyRepository = {
     return rows.map(toVersion);
   },
 
-  /** The schemes owned by the nodes whose version is in force in `month`, with that version. */
-  async inForce(db: EntityManager, ownerIds: readonly number[], month: string): Promise<SchemeRule[]> {
+  /**
+   * The versions of the nodes' schemes of these kinds in force at any time from `fromMonth` to `toMonth`
+   * (one month for a person's entitlement, a year for a facility's subsidies): highest level first, then
+   * by scheme, oldest version first.
+   */
+  async inForce(db: EntityManager, ownerIds: readonly number[], fromMonth: string, toMonth: string, kinds: readonly SchemeKind[]): Promise<SchemeRule[]> {
     const rows: (VersionRow & { name: string; kind: SchemeKind; owner: LineageNode })[] = await db.query(
       `SELECT ${VERSION_COLUMNS}, s.name, s.kind, ${OWNER} AS owner
        FROM subsidy_scheme s JOIN jurisdiction j ON j.id = s.jurisdiction_id
        JOIN subsidy_scheme_version v ON v.scheme_id = s.id
-       WHERE s.jurisdiction_id = ANY($1::int[]) AND v.from_month <= $2::date AND (v.to_month IS NULL OR v.to_month >= $2::date)
-       ORDER BY length(j.code), s.id`,
-      [ownerIds, firstDay(month)],
+       WHERE s.jurisdiction_id = ANY($1::int[]) AND s.kind = ANY($4::scheme_kind[])
+         AND v.from_month <= $3::date AND (v.to_month IS NULL OR v.to_month >= $2::date)
+       ORDER BY length(j.code), s.id, v.from_month`,
+      [ownerIds, firstDay(fromMonth), firstDay(toMonth), kinds],
     );
     return rows.map((raw) => {
       const row = toVersion(raw);
