@@ -102,6 +102,12 @@ export enum ReasonCode {
   HUKOU_OUTSIDE = 'HUKOU_OUTSIDE',
   RESIDENCE_UNKNOWN = 'RESIDENCE_UNKNOWN',
   RESIDENCE_TOO_SHORT = 'RESIDENCE_TOO_SHORT',
+  FACILITY_TYPE = 'FACILITY_TYPE',
+  SERVICE_MISSING = 'SERVICE_MISSING',
+  TOO_FEW_OPERATING_DAYS = 'TOO_FEW_OPERATING_DAYS',
+  NOT_OPERATING = 'NOT_OPERATING',
+  NOT_ACCEPTED_IN_PERIOD = 'NOT_ACCEPTED_IN_PERIOD',
+  NO_DINERS = 'NO_DINERS',
   BELOW_FLOOR = 'BELOW_FLOOR',
   OUTRANKED = 'OUTRANKED',
 }
@@ -235,23 +241,81 @@ function tierReasons(
       add(ReasonCode.RESIDENCE_TOO_SHORT, `resident since ${person.residentSince}, fewer than ${tier.minResidentMonths} months`);
     }
   }
-  for (const floor of floors) {
-    if (floor.kind !== scheme.kind || !scheme.owner.code.startsWith(floor.owner.code)) continue;
-    if ((floor.minAge !== null && age < floor.minAge) || (floor.maxAge !== null && age > floor.maxAge)) continue;
-    if (tier.amountFen < floor.amountFen) {
-      add(ReasonCode.BELOW_FLOOR, `${yuan(tier.amountFen)} is below the floor of ${yuan(floor.amountFen)} set by ${floor.owner.name}`);
-    }
-  }
+  const coversAge = (floor: FloorRule) => (floor.minAge === null || age >= floor.minAge) && (floor.maxAge === null || age <= floor.maxAge);
+  reasons.push(...floorReasons(tier.amountFen, scheme, floors, coversAge));
   return reasons;
 }
 
-function sharesOf(amountFen: number, scheme: SchemeRule, lineage: readonly LineageNode[]): FundingShare[] {
+// The rules every kind of scheme shares, for people and facilities alike: floors, how the tiers of a
+// scheme combine, exclusion between schemes, and who pays which share.
+
+/** BELOW_FLOOR for each floor of the scheme's kind set at or above its owner that `covers` the case and asks for more. */
+export function floorReasons<F extends FloorRule>(amountFen: number, scheme: SchemeRule, floors: readonly F[], covers: (floor: F) => boolean): Reason[] {
+  return floors
+    .filter((floor) => floor.kind === scheme.kind && scheme.owner.code.startsWith(floor.owner.code) && covers(floor))
+    .filter((floor) => amountFen < floor.amountFen)
+    .map((floor) => ({
+      code: ReasonCode.BELOW_FLOOR,
+      message: `${yuan(amountFen)} is below the floor of ${yuan(floor.amountFen)} set by ${floor.owner.name}`,
+    }));
+}
+
+/** Marks the eligible tiers that pay: all of them (STACK), or the one paying most (HIGHEST, the first on a tie), the others OUTRANKED. */
+export function combineTiers(tiers: readonly TierOutcome[], combination: TierCombination): void {
+  const eligible = tiers.filter((t) => t.eligible);
+  if (combination === TierCombination.STACK) {
+    for (const t of eligible) t.applied = true;
+  } else if (eligible.length > 0) {
+    const best = eligible.reduce((a, b) => (b.tier.amountFen > a.tier.amountFen ? b : a));
+    best.applied = true;
+    for (const t of eligible) {
+      if (t !== best) t.reasons.push({ code: ReasonCode.OUTRANKED, message: `${best.tier.name} pays more (就高不就低)` });
+    }
+  }
+}
+
+/**
+ * 不得重复享受: of the paying outcomes whose schemes share an exclusion group, only the largest amount is
+ * paid (on a tie the scheme set higher up, then the older one). Each outcome left out, with the one paid.
+ */
+export function exclusionLosers<T extends { scheme: SchemeRule; amountFen: number }>(outcomes: readonly T[]): Map<T, T> {
+  const groups = new Map<string, T[]>();
+  for (const outcome of outcomes) {
+    const group = outcome.scheme.exclusionGroup;
+    if (group === null || outcome.amountFen === 0) continue;
+    groups.set(group, [...(groups.get(group) ?? []), outcome]);
+  }
+  const losers = new Map<T, T>();
+  for (const members of groups.values()) {
+    const winner = members.reduce((a, b) => {
+      if (b.amountFen !== a.amountFen) return b.amountFen > a.amountFen ? b : a;
+      if (b.scheme.owner.code.length !== a.scheme.owner.code.length) return b.scheme.owner.code.length < a.scheme.owner.code.length ? b : a;
+      return b.scheme.schemeId < a.scheme.schemeId ? b : a;
+    });
+    for (const outcome of members) if (outcome !== winner) losers.set(outcome, winner);
+  }
+  return losers;
+}
+
+/** `amountFen` split among the funders by their weights, exactly; each funder is the lineage's node at its level. */
+export function sharesOf(amountFen: number, scheme: Pick<SchemeRule, 'schemeId' | 'funding'>, lineage: readonly LineageNode[]): FundingShare[] {
   if (amountFen === 0) return [];
   const funders = scheme.funding.map((f) => ({ ...f, funder: lineage.find((node) => node.level === f.level) ?? null }));
   const missing = funders.find((f) => f.funder === null);
-  if (missing) throw new Error(`scheme ${scheme.schemeId} is funded at ${missing.level}, which the person's lineage lacks`);
+  if (missing) throw new Error(`scheme ${scheme.schemeId} is funded at ${missing.level}, which the lineage lacks`);
   const amounts = allocate(amountFen, funders.map((f) => f.weight));
   return funders.map((f, i) => ({ level: f.level, funder: f.funder!, weight: f.weight, amountFen: amounts[i] }));
+}
+
+/** What each funder pays in all, highest level first. */
+export function funderTotals(shares: readonly FunderTotal[]): FunderTotal[] {
+  const byFunder = new Map<number, FunderTotal>();
+  for (const { level, funder, amountFen } of shares) {
+    const sum = byFunder.get(funder.id);
+    if (sum) sum.amountFen += amountFen;
+    else byFunder.set(funder.id, { level, funder, amountFen });
+  }
+  return [...byFunder.values()].sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level));
 }
 
 /**
@@ -281,16 +345,7 @@ export function entitlementOf(
           : [{ code: ReasonCode.NOT_ACTIVE, message: `${person.status} since ${person.statusSince}` }];
         return { tier, eligible: reasons.length === 0, applied: false, reasons };
       });
-    const eligible = tiers.filter((t) => t.eligible);
-    if (scheme.combination === TierCombination.STACK) {
-      for (const t of eligible) t.applied = true;
-    } else if (eligible.length > 0) {
-      const best = eligible.reduce((a, b) => (b.tier.amountFen > a.tier.amountFen ? b : a));
-      best.applied = true;
-      for (const t of eligible) {
-        if (t !== best) t.reasons.push({ code: ReasonCode.OUTRANKED, message: `${best.tier.name} pays more (就高不就低)` });
-      }
-    }
+    combineTiers(tiers, scheme.combination);
     const amountFen = tiers.filter((t) => t.applied).reduce((sum, t) => sum + t.tier.amountFen, 0);
     return {
       scheme,
@@ -302,36 +357,14 @@ export function entitlementOf(
     };
   });
 
-  // 不得重复享受: within an exclusion group only the largest amount is paid.
-  const groups = new Map<string, SchemeOutcome[]>();
-  for (const outcome of outcomes) {
-    const group = outcome.scheme.exclusionGroup;
-    if (group === null || outcome.amountFen === 0) continue;
-    groups.set(group, [...(groups.get(group) ?? []), outcome]);
-  }
-  for (const members of groups.values()) {
-    const winner = members.reduce((a, b) => {
-      if (b.amountFen !== a.amountFen) return b.amountFen > a.amountFen ? b : a;
-      if (b.scheme.owner.code.length !== a.scheme.owner.code.length) return b.scheme.owner.code.length < a.scheme.owner.code.length ? b : a;
-      return b.scheme.schemeId < a.scheme.schemeId ? b : a;
-    });
-    for (const outcome of members) {
-      if (outcome === winner) continue;
-      outcome.status = SchemeOutcomeStatus.EXCLUDED;
-      outcome.excludedBy = winner.scheme;
-      outcome.amountFen = 0;
-      for (const t of outcome.tiers) t.applied = false;
-    }
+  for (const [outcome, winner] of exclusionLosers(outcomes)) {
+    outcome.status = SchemeOutcomeStatus.EXCLUDED;
+    outcome.excludedBy = winner.scheme;
+    outcome.amountFen = 0;
+    for (const t of outcome.tiers) t.applied = false;
   }
   for (const outcome of outcomes) outcome.shares = sharesOf(outcome.amountFen, outcome.scheme, lineage);
 
-  const byFunder = new Map<number, FunderTotal>();
-  for (const { level, funder, amountFen } of outcomes.flatMap((o) => o.shares)) {
-    const sum = byFunder.get(funder.id);
-    if (sum) sum.amountFen += amountFen;
-    else byFunder.set(funder.id, { level, funder, amountFen });
-  }
-  const shares = [...byFunder.values()].sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level));
   return {
     personId: person.id,
     month,
@@ -339,6 +372,6 @@ export function entitlementOf(
     age,
     schemes: outcomes,
     amountFen: outcomes.reduce((sum, o) => sum + o.amountFen, 0),
-    shares,
+    shares: funderTotals(outcomes.flatMap((o) => o.shares)),
   };
 }
