@@ -29,6 +29,7 @@ export enum Capability {
   EDIT_PEOPLE = 'EDIT_PEOPLE',
   ASSESS_PEOPLE = 'ASSESS_PEOPLE',
   READ_ENTITLEMENTS = 'READ_ENTITLEMENTS',
+  READ_FACILITY_SUBSIDIES = 'READ_FACILITY_SUBSIDIES',
 }
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -58,16 +59,28 @@ const CASEWORK: Capability[] = [
   Capability.READ_ENTITLEMENTS,
 ];
 
+// Facility subsidies (construction and operating) and who pays them: the offices that set and review
+// them, finance that pays, the leadership office that follows them, and an operator for its own facilities.
+const FACILITY_SUBSIDIES: Capability[] = [Capability.READ_FACILITY_SUBSIDIES];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   PLATFORM_ADMIN: [...EVERYONE, ...USER_ADMIN, ...OVERSIGHT],
-  CIVIL_AFFAIRS_ADMIN: [...EVERYONE, ...USER_ADMIN, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE, Capability.MANAGE_POLICIES],
-  CIVIL_AFFAIRS_STAFF: [...EVERYONE, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT],
-  FINANCE: [...EVERYONE, ...OVERSIGHT],
+  CIVIL_AFFAIRS_ADMIN: [
+    ...EVERYONE,
+    ...USER_ADMIN,
+    ...FACILITY_OFFICE,
+    ...CASEWORK,
+    Capability.ASSESS_PEOPLE,
+    Capability.MANAGE_POLICIES,
+    ...FACILITY_SUBSIDIES,
+  ],
+  CIVIL_AFFAIRS_STAFF: [...EVERYONE, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE, ...FACILITY_SUBSIDIES],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES],
   VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK],
-  SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES],
+  SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES, ...FACILITY_SUBSIDIES],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE],
   ANALYST: [...EVERYONE, Capability.READ_COVERAGE],

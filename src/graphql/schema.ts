@@ -7,6 +7,7 @@ import { PersonResolver } from '../elderly/person.resolver';
 import { FacilityResolver } from '../facilities/facility.resolver';
 import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
 import { EntitlementResolver } from '../policies/entitlement.resolver';
+import { FacilitySubsidyResolver } from '../policies/facility-subsidy.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
 import { UserResolver } from '../users/user.resolver';
 import { accessMiddleware } from './rules';
@@ -22,6 +23,7 @@ export const RESOLVERS = [
   PersonResolver,
   PolicyResolver,
   EntitlementResolver,
+  FacilitySubsidyResolver,
 ] as const;
 
 /** The schema the server serves: resolvers with the access shield applied. */

@@ -11,7 +11,8 @@ import { LEVELS } from '../jurisdictions/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import type { FloorRule, LineageNode, SchemeRule, TierRule } from './entitlement.engine';
-import { schemeVersionsLoader } from './policy.loaders';
+import type { DatedFloor } from './facility-subsidy.engine';
+import { facilityFloorsLoader, facilitySchemesLoader, schemeVersionsLoader, yearAndNode } from './policy.loaders';
 import type { CreateFloorInput, CreateSchemeInput, SchemeVersionInput, TierInput } from './policy.inputs';
 import { policyRepository, type FloorSpan, type NewVersion, type SchemeRow, type VersionRow } from './policy.repository';
 import { isFacilityKind, PERSON_SCHEME_KINDS, SchemeKind, TierCombination } from './policy-kinds';
@@ -398,6 +399,22 @@ export const policyService = {
       policyRepository.floorsOverlapping(db, ids, month, month),
     ]);
     return { schemes, floors };
+  },
+
+  /**
+   * The facility schemes (every version in force at some time in `year`) and facility floors set along
+   * this lineage, highest level first; batched across the facilities of one request.
+   */
+  async facilityRulesFor(ctx: Context, lineage: readonly LineageNode[], year: number): Promise<{ schemes: SchemeRule[]; floors: DatedFloor[] }> {
+    const keys = lineage.map((node) => yearAndNode(year, node.id));
+    const [schemes, floors] = await Promise.all([loader(ctx, facilitySchemesLoader).loadMany(keys), loader(ctx, facilityFloorsLoader).loadMany(keys)]);
+    const rows = <T>(results: (T[] | Error)[]): T[] =>
+      results.flatMap((result) => {
+        if (result instanceof Error) throw result;
+        return result;
+      });
+    // Lineage order is highest level first; within a node, by scheme and then month, as stored.
+    return { schemes: rows(schemes), floors: rows(floors) };
   },
 
   ref,

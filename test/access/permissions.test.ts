@@ -99,6 +99,8 @@ const FIXTURE_USERS: { username: string; code: string; roles: Role[]; organisati
 
 /** Every fixture facility is an INSTITUTION (养老机构), OPERATING since this day, with a REGISTERED entry on it. */
 const SINCE = '2024-03-01';
+/** The daily diners recorded for every fixture facility. */
+const DINERS = 12;
 
 interface FixtureFacility {
   code: string;
@@ -185,6 +187,11 @@ const SCHEME_KIND = 'OLD_AGE_ALLOWANCE';
 const TIER = { name: '60周岁及以上', amountFen: 5000, minAge: 60 };
 const FLOOR = { minAge: 60, amountFen: 3000 };
 const schemeNameAt = (node: string) => `高龄津贴(${node})`;
+// And one facility operating subsidy (运营补助) at every target node, like seed 000's: 50 元 per diner a
+// month for institutions that operated at least 260 days of the year with day care (A's facilities do).
+const FACILITY_KIND = 'FACILITY_OPERATING';
+const FACILITY_TIER = { name: '运营补助', amountFen: 5000, facilityTypes: ['INSTITUTION'], requiredServices: ['DAY_CARE'], minOperatingDays: 260 };
+const facilitySchemeNameAt = (node: string) => `运营补助(${node})`;
 
 interface FixturePolicy {
   code: string;
@@ -193,6 +200,7 @@ interface FixturePolicy {
   versionId?: string;
 }
 const schemes = new Map<string, FixturePolicy>();
+const facilitySchemes = new Map<string, FixturePolicy>();
 const floors = new Map<string, FixturePolicy>();
 /** The fixture schemes (or floors) that apply at a node: set there or above it, highest level first. */
 const setAtOrAbove = (policies: Map<string, FixturePolicy>, node: string) =>
@@ -223,8 +231,8 @@ beforeEach(async () => {
   for (const facility of FIXTURE_FACILITIES) {
     const [{ id }] = await h.db.query(
       `INSERT INTO facility (name, type, jurisdiction_id, organisation_id, services, beds_total, beds_nursing, beds_dementia,
-         staff, status, status_since, last_event_on)
-       SELECT $1, 'INSTITUTION', id, $3, $4::facility_service[], $5, $6, $7, 5, 'OPERATING', $8, $8 FROM jurisdiction WHERE code = $2
+         staff, daily_diners, status, status_since, last_event_on)
+       SELECT $1, 'INSTITUTION', id, $3, $4::facility_service[], $5, $6, $7, 5, $9, 'OPERATING', $8, $8 FROM jurisdiction WHERE code = $2
        RETURNING id`,
       [
         facility.name,
@@ -235,6 +243,7 @@ beforeEach(async () => {
         facility.beds.nursing,
         facility.beds.dementia,
         SINCE,
+        DINERS,
       ],
     );
     await h.db.query(
@@ -264,6 +273,26 @@ beforeEach(async () => {
       [node, schemeNameAt(node), SCHEME_KIND, `${POLICY_SINCE}-01`, TIER.name, TIER.amountFen, TIER.minAge],
     );
     schemes.set(node, { code: node, ...scheme });
+    const [facilityScheme] = await h.db.query(
+      `WITH s AS (INSERT INTO subsidy_scheme (jurisdiction_id, name, kind) SELECT id, $2, $3 FROM jurisdiction WHERE code = $1 RETURNING id),
+         v AS (INSERT INTO subsidy_scheme_version (scheme_id, from_month, combination) SELECT id, $4::date, 'HIGHEST' FROM s RETURNING id),
+         f AS (INSERT INTO subsidy_funding (version_id, level, weight) SELECT v.id, j.level, 1 FROM v, jurisdiction j WHERE j.code = $1),
+         t AS (INSERT INTO subsidy_tier (version_id, position, name, amount_fen, facility_types, required_services, min_operating_days)
+               SELECT id, 1, $5, $6, $7::facility_type[], $8::facility_service[], $9 FROM v)
+       SELECT s.id::text AS id, v.id::text AS "versionId" FROM s, v`,
+      [
+        node,
+        facilitySchemeNameAt(node),
+        FACILITY_KIND,
+        `${POLICY_SINCE}-01`,
+        FACILITY_TIER.name,
+        FACILITY_TIER.amountFen,
+        FACILITY_TIER.facilityTypes,
+        FACILITY_TIER.requiredServices,
+        FACILITY_TIER.minOperatingDays,
+      ],
+    );
+    facilitySchemes.set(node, { code: node, ...facilityScheme });
     const [floor] = await h.db.query(
       `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, amount_fen, from_month)
        SELECT id, $2, $3, $4, $5::date FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
@@ -403,7 +432,7 @@ interface Check {
 interface Operation {
   /** The field the row is about: a root field, or a field of Jurisdiction gated by a capability of its own. */
   field: string;
-  type: 'Query' | 'Mutation' | 'Jurisdiction';
+  type: 'Query' | 'Mutation' | 'Jurisdiction' | 'Facility';
   /** The root field of the response (default `field`): null in data when the request is refused. */
   root?: string;
   label: string;
@@ -763,6 +792,53 @@ const TARGETED: TargetedOperation[] = [
     },
   },
   {
+    field: 'subsidies',
+    type: 'Facility',
+    root: 'facility',
+    label: 'Facility.subsidies(year: 2024) of facility(id) at the target',
+    gate: Capability.READ_FACILITY_SUBSIDIES,
+    facility: true,
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) {
+        facility(id: $id) {
+          id
+          subsidies(year: 2024) {
+            year countedThrough operatingDays dailyDiners amountFen
+            schemes { scheme { id jurisdiction { code } } status amountFen lines { month amountFen } }
+            shares { level funder { code } amountFen }
+          }
+        }
+      }`,
+      variables: { id: idOf(facilityAt(node)) },
+    }),
+    verify: (node, { data }) => {
+      // OPERATING with day care from SINCE (1 March 2024): 306 days of 2024, at least 260, so every
+      // operating scheme on the facility's path pays 50 元 × 12 diners for each month from March, all
+      // of it by the level that set it.
+      const months = ['03', '04', '05', '06', '07', '08', '09', '10', '11', '12'].map((m) => `2024-${m}`);
+      const monthly = FACILITY_TIER.amountFen * DINERS;
+      const applying = setAtOrAbove(facilitySchemes, node);
+      expect(data.facility).toEqual({
+        id: idOf(facilityAt(node)),
+        subsidies: {
+          year: 2024,
+          countedThrough: '2024-12-31',
+          operatingDays: 306,
+          dailyDiners: DINERS,
+          amountFen: monthly * months.length * applying.length,
+          schemes: applying.map((s) => ({
+            scheme: { id: s.id, jurisdiction: { code: s.code } },
+            status: 'APPLIED',
+            amountFen: monthly * months.length,
+            lines: months.map((month) => ({ month, amountFen: monthly })),
+          })),
+          shares: applying.map((s) => ({ level: levelOfCode(s.code), funder: { code: s.code }, amountFen: monthly * months.length })),
+        },
+      });
+    },
+  },
+  {
     field: 'coverage',
     type: 'Jurisdiction',
     root: 'jurisdiction',
@@ -1114,15 +1190,26 @@ const TARGETED: TargetedOperation[] = [
       variables: { at: node },
     }),
     verify: (node, { data }) => {
-      // The node's own schemes and those set above it, even above the caller's home.
+      // The node's own schemes and those set above it, even above the caller's home: at each node the
+      // person scheme, then the facility scheme set after it.
+      const funding = (code: string) => [{ level: levelOfCode(code), weight: 1 }];
       expect(data.subsidySchemes).toEqual(
-        setAtOrAbove(schemes, node).map((s) => ({
-          id: s.id,
-          name: schemeNameAt(s.code),
-          kind: SCHEME_KIND,
-          jurisdiction: { code: s.code },
-          inForce: { fromMonth: POLICY_SINCE, toMonth: null, funding: [{ level: levelOfCode(s.code), weight: 1 }], tiers: [TIER] },
-        })),
+        setAtOrAbove(schemes, node).flatMap((s) => [
+          {
+            id: s.id,
+            name: schemeNameAt(s.code),
+            kind: SCHEME_KIND,
+            jurisdiction: { code: s.code },
+            inForce: { fromMonth: POLICY_SINCE, toMonth: null, funding: funding(s.code), tiers: [TIER] },
+          },
+          {
+            id: facilitySchemes.get(s.code)!.id,
+            name: facilitySchemeNameAt(s.code),
+            kind: FACILITY_KIND,
+            jurisdiction: { code: s.code },
+            inForce: { fromMonth: POLICY_SINCE, toMonth: null, funding: funding(s.code), tiers: [{ name: FACILITY_TIER.name, amountFen: FACILITY_TIER.amountFen, minAge: null }] },
+          },
+        ]),
       );
     },
   },
@@ -1439,6 +1526,7 @@ const GATED_NESTED: Record<string, Gate> = {
   'Jurisdiction.childCoverage': Capability.READ_COVERAGE,
   'Jurisdiction.coverageTrend': Capability.READ_COVERAGE,
   'Jurisdiction.facilityStats': Capability.READ_COVERAGE,
+  'Facility.subsidies': Capability.READ_FACILITY_SUBSIDIES,
 };
 
 describe('the permission matrix', () => {
@@ -1823,6 +1911,34 @@ describe('service providers and their organisation', () => {
     ['floorAreaM2', { floorAreaM2: 1200.5 }],
   ])('may not change %s of its own facility (given with staff): FORBIDDEN, nothing written', async (_field, input) => {
     await forbiddenToProvider(UPDATE_FACILITY, { id: idOf(facilityAt(HOME)), input: { ...input, staff: 9 } }, 'updateFacility');
+  });
+
+  const SUBSIDIES = `query($id: ID!) { facility(id: $id) { id subsidies(year: 2024) { amountFen } } }`;
+
+  it("does not read organisation B's facility subsidies: FORBIDDEN, nothing returned", async () => {
+    await forbiddenToProvider(SUBSIDIES, { id: idOf(FACILITY_OF_B) }, 'facility');
+  });
+
+  it("as a village worker too, sees B's facility but not its subsidies: the subsidy capability comes from SERVICE_PROVIDER, bound to A", async () => {
+    const [{ id: organisationA }] = await h.db.query(`SELECT id FROM organisation WHERE credit_code = $1`, [creditCodeOf('A')]);
+    const dual = await createUser(h.db, HOME, [Role.VILLAGE_WORKER, Role.SERVICE_PROVIDER], `dual@${HOME}`, { organisationId: organisationA });
+    expect(ROLE_CAPABILITIES.VILLAGE_WORKER).toContain(Capability.READ_FACILITIES);
+    expect(ROLE_CAPABILITIES.VILLAGE_WORKER).not.toContain(Capability.READ_FACILITY_SUBSIDIES);
+
+    const facility = await h.gql(`query($id: ID!) { facility(id: $id) { id } }`, { id: idOf(FACILITY_OF_B) }, dual.token);
+    expect(facility.errors).toBeUndefined();
+    expect(facility.data.facility).toEqual({ id: idOf(FACILITY_OF_B) });
+
+    const before = await tableState();
+    const refused = await h.gql(SUBSIDIES, { id: idOf(FACILITY_OF_B) }, dual.token);
+    expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+    expect(refused.data?.facility ?? null).toBeNull();
+    expect(await tableState()).toEqual(before);
+
+    // A's facility in the home county: 306 days with day care in 2024, March to December under the home and province schemes.
+    const own = await h.gql(SUBSIDIES, { id: idOf(facilityAt(HOME)) }, dual.token);
+    expect(own.errors).toBeUndefined();
+    expect(own.data.facility.subsidies.amountFen).toBe(FACILITY_TIER.amountFen * DINERS * 10 * setAtOrAbove(facilitySchemes, HOME).length);
   });
 
   it('may not transition its own facility (MANAGE_FACILITIES is not a provider capability): FORBIDDEN, no row changed', async () => {
