@@ -237,23 +237,33 @@ export const personRepository = {
 
   /**
    * Opens `cursor` (within `tx`) over the people living in the villages who are still active on
-   * `day`, in village order, with the facts the rules read on that day: the categories in force and
-   * the latest assessment made by then.
+   * `day`, with the facts the rules read on that day: the categories in force and the latest
+   * assessment made by then.
    */
   async openFactsCursor(tx: EntityManager, cursor: string, villageIds: readonly number[], day: string): Promise<void> {
+    // Every row will be read: plan for the whole result (hash joins), not for the first rows.
+    await tx.query(`SET LOCAL cursor_tuple_fraction = 1.0`);
     await tx.query(
       `DECLARE ${cursor} NO SCROLL CURSOR FOR
        SELECT p.id, p.village_id AS "villageId", to_char(p.birth_date, 'YYYY-MM-DD') AS "birthDate", p.status,
          to_char(p.status_since, 'YYYY-MM-DD') AS "statusSince", h.code AS "hukouCode",
          to_char(p.resident_since, 'YYYY-MM-DD') AS "residentSince", p.living_situations::text[] AS "livingSituations",
-         p.own_monthly_income_fen AS "ownIncome", p.household_monthly_income_fen AS "householdIncome",
-         (SELECT array_agg(c.category || ' ' || c.valid_from || ' ' || coalesce(c.valid_to::text, '') ORDER BY c.valid_from, c.id)
-            FROM person_category c WHERE c.person_id = p.id AND c.valid_from <= $2::date AND (c.valid_to IS NULL OR c.valid_to > $2::date)) AS categories,
-         (SELECT a.level || ' ' || a.assessed_on || ' ' || a.valid_until FROM ability_assessment a
-            WHERE a.person_id = p.id AND a.assessed_on <= $2::date ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) AS assessment
-       FROM person p JOIN jurisdiction h ON h.id = p.hukou_jurisdiction_id
-       WHERE p.village_id = ANY($1::int[]) AND (p.status = 'ACTIVE' OR p.status_since > $2::date)
-       ORDER BY p.village_id, p.id`,
+         p.own_monthly_income_fen AS "ownIncome", p.household_monthly_income_fen AS "householdIncome", c.categories, a.assessment
+       FROM person p
+       JOIN jurisdiction h ON h.id = p.hukou_jurisdiction_id
+       LEFT JOIN (
+         SELECT c.person_id, array_agg(c.category || ' ' || c.valid_from || ' ' || coalesce(c.valid_to::text, '') ORDER BY c.valid_from, c.id) AS categories
+         FROM person_category c JOIN person cp ON cp.id = c.person_id
+         WHERE cp.village_id = ANY($1::int[]) AND c.valid_from <= $2::date AND (c.valid_to IS NULL OR c.valid_to > $2::date)
+         GROUP BY c.person_id
+       ) c ON c.person_id = p.id
+       LEFT JOIN (
+         SELECT DISTINCT ON (a.person_id) a.person_id, a.level || ' ' || a.assessed_on || ' ' || a.valid_until AS assessment
+         FROM ability_assessment a JOIN person ap ON ap.id = a.person_id
+         WHERE ap.village_id = ANY($1::int[]) AND a.assessed_on <= $2::date
+         ORDER BY a.person_id, a.assessed_on DESC, a.id DESC
+       ) a ON a.person_id = p.id
+       WHERE p.village_id = ANY($1::int[]) AND (p.status = 'ACTIVE' OR p.status_since > $2::date)`,
       [villageIds, day],
     );
   },

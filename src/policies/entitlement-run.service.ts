@@ -156,7 +156,7 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, dra
       const rules = rulesOf(village.code);
       figures.people++;
       if (rules.schemes.length === 0) continue;
-      const result = entitlementOf(facts, month, lineageOf(village), rules.schemes, rules.floors);
+      const result = entitlementOf(facts, month, lineageOf(village), rules.schemes, rules.floors, { explain: false });
       if (result.amountFen === 0) continue;
       figures.recipients++;
       figures.amountFen += result.amountFen;
