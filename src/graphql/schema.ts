@@ -6,7 +6,7 @@ import { CoverageResolver, FacilityStatsResolver, JurisdictionCoverageResolver }
 import { PersonResolver } from '../elderly/person.resolver';
 import { FacilityResolver } from '../facilities/facility.resolver';
 import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
-import { EntitlementRunResolver, JurisdictionSubsidyResolver } from '../policies/entitlement-run.resolver';
+import { EntitlementRunResolver, JurisdictionSubsidyResolver, SubsidyTotalsResolver } from '../policies/entitlement-run.resolver';
 import { EntitlementResolver } from '../policies/entitlement.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
 import { UserResolver } from '../users/user.resolver';
@@ -25,6 +25,7 @@ export const RESOLVERS = [
   EntitlementResolver,
   EntitlementRunResolver,
   JurisdictionSubsidyResolver,
+  SubsidyTotalsResolver,
 ] as const;
 
 /** The schema the server serves: resolvers with the access shield applied. */

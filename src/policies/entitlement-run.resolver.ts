@@ -4,7 +4,8 @@ import { MonthScalar } from '../graphql/dates';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
 import { entitlementRunService } from './entitlement-run.service';
-import { EntitlementRunNode, SubsidyTotals } from './entitlement-run.types';
+import type { SubsidyTotalsView } from './entitlement-run.service';
+import { EntitlementRunNode, SchemeTotal, SubsidyTotals } from './entitlement-run.types';
 
 @Resolver(() => EntitlementRunNode)
 export class EntitlementRunResolver {
@@ -27,5 +28,13 @@ export class JurisdictionSubsidyResolver {
   @FieldResolver(() => [EntitlementRunNode], { description: 'The month’s runs that reached this node (run at it, above it or below it), latest first.' })
   entitlementRuns(@Ctx() ctx: Context, @Root() node: Jurisdiction, @Arg('month', () => MonthScalar) month: string) {
     return entitlementRunService.runs(ctx, node, month);
+  }
+}
+
+@Resolver(() => SubsidyTotals)
+export class SubsidyTotalsResolver {
+  @FieldResolver(() => [SchemeTotal], { description: 'By scheme, in scheme order.' })
+  schemes(@Ctx() ctx: Context, @Root() totals: SubsidyTotalsView) {
+    return entitlementRunService.schemeTotals(ctx, totals);
   }
 }

@@ -219,15 +219,16 @@ export const entitlementRunService = {
   /** The month's stored totals of a node (batched across the nodes of a list). */
   async totals(ctx: Context, node: Jurisdiction, rawMonth: string): Promise<SubsidyTotalsView> {
     const month = checkMonth(rawMonth);
-    const totals = totalsView(month, await loader(ctx, subsidyTotalsLoader).load({ nodeId: node.id, month }));
+    return totalsView(month, await loader(ctx, subsidyTotalsLoader).load({ nodeId: node.id, month }));
+  },
+
+  /** The schemes' part of a node's totals with who set each scheme (one statement for all the nodes asked about). */
+  async schemeTotals(ctx: Context, totals: SubsidyTotalsView) {
     const schemes = await loader(ctx, schemeByIdLoader).loadMany(totals.schemes.map((s) => s.schemeId));
-    return {
-      ...totals,
-      schemes: totals.schemes.map((total, i) => {
-        const scheme = schemes[i] as SchemeRow;
-        return { ...total, name: scheme.name, kind: scheme.kind, jurisdiction: scheme.owner };
-      }),
-    };
+    return totals.schemes.map((total, i) => {
+      const scheme = schemes[i] as SchemeRow;
+      return { ...total, name: scheme.name, kind: scheme.kind, jurisdiction: scheme.owner };
+    });
   },
 
   /** The runs of the month that reached the node. */

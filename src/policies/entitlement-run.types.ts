@@ -89,7 +89,4 @@ export class SubsidyTotals {
 
   @Field(() => [LevelAmount], { description: 'By funding level, highest first; they add up to amountFen.' })
   funders: LevelAmount[];
-
-  @Field(() => [SchemeTotal], { description: 'By scheme, in scheme order.' })
-  schemes: SchemeTotal[];
 }
