@@ -29,6 +29,8 @@ export enum Capability {
   EDIT_PEOPLE = 'EDIT_PEOPLE',
   ASSESS_PEOPLE = 'ASSESS_PEOPLE',
   READ_ENTITLEMENTS = 'READ_ENTITLEMENTS',
+  RUN_ENTITLEMENTS = 'RUN_ENTITLEMENTS',
+  READ_SUBSIDY_TOTALS = 'READ_SUBSIDY_TOTALS',
   READ_FACILITY_SUBSIDIES = 'READ_FACILITY_SUBSIDIES',
 }
 
@@ -48,7 +50,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 const EVERYONE: Capability[] = [Capability.READ_TREE, Capability.READ_POLICIES];
 const USER_ADMIN: Capability[] = [Capability.READ_USERS, Capability.MANAGE_USERS, Capability.READ_AUDIT];
 // Aggregate figures (coverage, facility counts) and the facility register of the subtree.
-const OVERSIGHT: Capability[] = [Capability.READ_COVERAGE, Capability.READ_FACILITIES];
+const OVERSIGHT: Capability[] = [Capability.READ_COVERAGE, Capability.READ_FACILITIES, Capability.READ_SUBSIDY_TOTALS];
 const FACILITY_OFFICE: Capability[] = [...OVERSIGHT, Capability.EDIT_FACILITIES, Capability.MANAGE_FACILITIES];
 // The elderly registry: people (masked), their unmasked personal data (each read audited), their
 // registration and entitlements. Only the offices and village workers who serve people hold it.
@@ -74,6 +76,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...CASEWORK,
     Capability.ASSESS_PEOPLE,
     Capability.MANAGE_POLICIES,
+    Capability.RUN_ENTITLEMENTS,
     ...FACILITY_SUBSIDIES,
   ],
   CIVIL_AFFAIRS_STAFF: [...EVERYONE, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE, ...FACILITY_SUBSIDIES],
@@ -83,7 +86,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES, ...FACILITY_SUBSIDIES],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE],
-  ANALYST: [...EVERYONE, Capability.READ_COVERAGE],
+  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS],
 };
 
 // Roles a user holding the key may give to others (always at or below their own jurisdiction).

@@ -332,6 +332,10 @@ export const personService = {
   },
 
   /** A person in the caller's subtree with everything the entitlement rules read (READ_ENTITLEMENTS). */
+  /** For the monthly run, within its transaction: the facts of every active person of the villages, by cursor. */
+  openFactsCursor: personRepository.openFactsCursor,
+  fetchFacts: personRepository.fetchFacts,
+
   async factsFor(ctx: Context, rawId: string): Promise<{ person: PersonRow; facts: PersonFacts }> {
     const person = await personInScope(ctx, rawId, Capability.READ_ENTITLEMENTS, 'personId');
     const [categories, assessments] = await Promise.all([

@@ -52,6 +52,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     addSubsidySchemeVersion: Capability.MANAGE_POLICIES,
     endSubsidyScheme: Capability.MANAGE_POLICIES,
     createSubsidyFloor: Capability.MANAGE_POLICIES,
+    runEntitlements: Capability.RUN_ENTITLEMENTS,
   },
   Jurisdiction: {
     ...reachable('code', 'name', 'level', 'townKind', 'villageKind', 'parent', 'ancestors', 'children', 'descendantCounts'),
@@ -59,6 +60,8 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     childCoverage: Capability.READ_COVERAGE,
     coverageTrend: Capability.READ_COVERAGE,
     facilityStats: Capability.READ_COVERAGE,
+    subsidyTotals: Capability.READ_SUBSIDY_TOTALS,
+    entitlementRuns: Capability.READ_SUBSIDY_TOTALS,
   },
   JurisdictionRef: reachable('code', 'name', 'level'),
   DescendantCounts: reachable('cities', 'counties', 'towns', 'villages', 'total'),
@@ -179,6 +182,10 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   FacilitySchemeSubsidy: reachable('scheme', 'status', 'amountFen', 'tiers', 'lines', 'shares', 'excludedBy'),
   FacilityTierSubsidy: reachable('tier', 'months', 'operatingDays', 'eligible', 'applied', 'reasons'),
   FacilitySubsidyLine: reachable('month', 'tier', 'operatingDays', 'diners', 'amountFen', 'excludedBy'),
+  EntitlementRun: reachable('id', 'jurisdiction', 'month', 'startedAt', 'finishedAt', 'people', 'recipients', 'lines', 'replacedLines', 'amountFen'),
+  SubsidyTotals: reachable('month', 'recipients', 'amountFen', 'funders', 'schemes'),
+  SchemeTotal: reachable('schemeId', 'name', 'kind', 'jurisdiction', 'recipients', 'amountFen', 'funders'),
+  LevelAmount: reachable('level', 'amountFen'),
   AuditEntryEdge: reachable('cursor', 'node'),
 };
 

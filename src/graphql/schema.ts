@@ -6,6 +6,7 @@ import { CoverageResolver, FacilityStatsResolver, JurisdictionCoverageResolver }
 import { PersonResolver } from '../elderly/person.resolver';
 import { FacilityResolver } from '../facilities/facility.resolver';
 import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
+import { EntitlementRunResolver, JurisdictionSubsidyResolver, SubsidyTotalsResolver } from '../policies/entitlement-run.resolver';
 import { EntitlementResolver } from '../policies/entitlement.resolver';
 import { FacilitySubsidyResolver } from '../policies/facility-subsidy.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
@@ -23,6 +24,9 @@ export const RESOLVERS = [
   PersonResolver,
   PolicyResolver,
   EntitlementResolver,
+  EntitlementRunResolver,
+  JurisdictionSubsidyResolver,
+  SubsidyTotalsResolver,
   FacilitySubsidyResolver,
 ] as const;
 

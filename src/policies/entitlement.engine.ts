@@ -185,6 +185,10 @@ function assessmentOn(person: PersonFacts, day: string) {
   return latest;
 }
 
+/**
+ * Why a tier does not pay on `day`; empty when it does. `explain` false (the monthly run) stops at the
+ * first reason and leaves messages empty: only whether the tier pays matters there.
+ */
 function tierReasons(
   tier: TierRule,
   scheme: SchemeRule,
@@ -193,75 +197,105 @@ function tierReasons(
   age: number,
   categories: ReadonlySet<HardshipCategory>,
   floors: readonly FloorRule[],
+  explain: boolean,
 ): Reason[] {
   const reasons: Reason[] = [];
-  const add = (code: ReasonCode, message: string) => reasons.push({ code, message });
-  if (tier.minAge !== null && age < tier.minAge) add(ReasonCode.AGE_BELOW, `age ${age} is below ${tier.minAge}`);
-  if (tier.maxAge !== null && age > tier.maxAge) add(ReasonCode.AGE_ABOVE, `age ${age} is above ${tier.maxAge}`);
+  // True when the caller has heard enough.
+  const add = (code: ReasonCode, message: () => string) => {
+    reasons.push({ code, message: explain ? message() : '' });
+    return !explain;
+  };
+  if (tier.minAge !== null && age < tier.minAge && add(ReasonCode.AGE_BELOW, () => `age ${age} is below ${tier.minAge}`)) return reasons;
+  if (tier.maxAge !== null && age > tier.maxAge && add(ReasonCode.AGE_ABOVE, () => `age ${age} is above ${tier.maxAge}`)) return reasons;
   if (tier.categoriesAny.length > 0 && !tier.categoriesAny.some((c) => categories.has(c))) {
-    add(ReasonCode.NO_LISTED_CATEGORY, `has none of ${tier.categoriesAny.join(', ')}`);
+    if (add(ReasonCode.NO_LISTED_CATEGORY, () => `has none of ${tier.categoriesAny.join(', ')}`)) return reasons;
   }
   const missing = tier.categoriesAll.filter((c) => !categories.has(c));
-  if (missing.length > 0) add(ReasonCode.MISSING_CATEGORY, `lacks ${missing.join(', ')}`);
+  if (missing.length > 0 && add(ReasonCode.MISSING_CATEGORY, () => `lacks ${missing.join(', ')}`)) return reasons;
   const excluded = tier.categoriesNone.filter((c) => categories.has(c));
-  if (excluded.length > 0) add(ReasonCode.EXCLUDED_CATEGORY, `is ${excluded.join(', ')}`);
+  if (excluded.length > 0 && add(ReasonCode.EXCLUDED_CATEGORY, () => `is ${excluded.join(', ')}`)) return reasons;
   if (tier.abilities.length > 0) {
     const assessment = assessmentOn(person, day);
-    if (!assessment) add(ReasonCode.NOT_ASSESSED, `no ability assessment on or before ${day}`);
-    else if (assessment.validUntil < day) {
-      add(ReasonCode.ASSESSMENT_EXPIRED, `the assessment of ${assessment.assessedOn} was valid until ${assessment.validUntil}`);
+    if (!assessment) {
+      if (add(ReasonCode.NOT_ASSESSED, () => `no ability assessment on or before ${day}`)) return reasons;
+    } else if (assessment.validUntil < day) {
+      if (add(ReasonCode.ASSESSMENT_EXPIRED, () => `the assessment of ${assessment.assessedOn} was valid until ${assessment.validUntil}`)) return reasons;
     } else if (!tier.abilities.includes(assessment.level)) {
-      add(ReasonCode.ABILITY_LEVEL, `assessed ${assessment.level}, the tier asks for ${tier.abilities.join(', ')}`);
+      if (add(ReasonCode.ABILITY_LEVEL, () => `assessed ${assessment.level}, the tier asks for ${tier.abilities.join(', ')}`)) return reasons;
     }
   }
   if (tier.livingSituations.length > 0 && !tier.livingSituations.some((s) => person.livingSituations.includes(s))) {
-    add(ReasonCode.LIVING_SITUATION, `lives in none of ${tier.livingSituations.join(', ')}`);
+    if (add(ReasonCode.LIVING_SITUATION, () => `lives in none of ${tier.livingSituations.join(', ')}`)) return reasons;
   }
   if (tier.ownIncomeBelowFen !== null) {
-    if (person.ownMonthlyIncomeFen === null) add(ReasonCode.OWN_INCOME_UNKNOWN, 'own monthly income is not recorded');
-    else if (person.ownMonthlyIncomeFen >= tier.ownIncomeBelowFen) {
-      add(ReasonCode.OWN_INCOME_TOO_HIGH, `own monthly income ${yuan(person.ownMonthlyIncomeFen)} is not below ${yuan(tier.ownIncomeBelowFen)}`);
+    if (person.ownMonthlyIncomeFen === null) {
+      if (add(ReasonCode.OWN_INCOME_UNKNOWN, () => 'own monthly income is not recorded')) return reasons;
+    } else if (person.ownMonthlyIncomeFen >= tier.ownIncomeBelowFen) {
+      const [own, ceiling] = [person.ownMonthlyIncomeFen, tier.ownIncomeBelowFen];
+      if (add(ReasonCode.OWN_INCOME_TOO_HIGH, () => `own monthly income ${yuan(own)} is not below ${yuan(ceiling)}`)) return reasons;
     }
   }
   if (tier.householdIncomeBelowFen !== null) {
-    if (person.householdMonthlyIncomeFen === null) add(ReasonCode.HOUSEHOLD_INCOME_UNKNOWN, 'household monthly income is not recorded');
-    else if (person.householdMonthlyIncomeFen >= tier.householdIncomeBelowFen) {
-      add(
-        ReasonCode.HOUSEHOLD_INCOME_TOO_HIGH,
-        `household monthly income per member ${yuan(person.householdMonthlyIncomeFen)} is not below ${yuan(tier.householdIncomeBelowFen)}`,
-      );
+    if (person.householdMonthlyIncomeFen === null) {
+      if (add(ReasonCode.HOUSEHOLD_INCOME_UNKNOWN, () => 'household monthly income is not recorded')) return reasons;
+    } else if (person.householdMonthlyIncomeFen >= tier.householdIncomeBelowFen) {
+      const [household, ceiling] = [person.householdMonthlyIncomeFen, tier.householdIncomeBelowFen];
+      if (add(ReasonCode.HOUSEHOLD_INCOME_TOO_HIGH, () => `household monthly income per member ${yuan(household)} is not below ${yuan(ceiling)}`)) return reasons;
     }
   }
   if (tier.hukouRequired && !person.hukouCode.startsWith(scheme.owner.code)) {
-    add(ReasonCode.HUKOU_OUTSIDE, `户籍 ${person.hukouCode} is outside ${scheme.owner.name}`);
+    if (add(ReasonCode.HUKOU_OUTSIDE, () => `户籍 ${person.hukouCode} is outside ${scheme.owner.name}`)) return reasons;
   }
   if (tier.minResidentMonths !== null && tier.minResidentMonths > 0) {
-    if (person.residentSince === null) add(ReasonCode.RESIDENCE_UNKNOWN, 'the start of residence is not recorded');
-    else if (monthsBetween(person.residentSince, day) < tier.minResidentMonths) {
-      add(ReasonCode.RESIDENCE_TOO_SHORT, `resident since ${person.residentSince}, fewer than ${tier.minResidentMonths} months`);
+    if (person.residentSince === null) {
+      if (add(ReasonCode.RESIDENCE_UNKNOWN, () => 'the start of residence is not recorded')) return reasons;
+    } else if (monthsBetween(person.residentSince, day) < tier.minResidentMonths) {
+      const since = person.residentSince;
+      if (add(ReasonCode.RESIDENCE_TOO_SHORT, () => `resident since ${since}, fewer than ${tier.minResidentMonths} months`)) return reasons;
     }
   }
   const coversAge = (floor: FloorRule) => (floor.minAge === null || age >= floor.minAge) && (floor.maxAge === null || age <= floor.maxAge);
-  reasons.push(...floorReasons(tier.amountFen, scheme, floors, coversAge));
+  const below = floorReasons(tier.amountFen, scheme, floors, coversAge, explain);
+  reasons.push(...(explain ? below : below.slice(0, 1)));
   return reasons;
+}
+
+// A scheme's tiers in position order, sorted once per scheme rather than once per person.
+const sortedTiers = new WeakMap<SchemeRule, readonly TierRule[]>();
+function byPosition(scheme: SchemeRule): readonly TierRule[] {
+  let tiers = sortedTiers.get(scheme);
+  if (!tiers) {
+    tiers = [...scheme.tiers].sort((a, b) => a.position - b.position);
+    sortedTiers.set(scheme, tiers);
+  }
+  return tiers;
 }
 
 // The rules every kind of scheme shares, for people and facilities alike: floors, how the tiers of a
 // scheme combine, exclusion between schemes, and who pays which share.
 
-/** BELOW_FLOOR for each floor of the scheme's kind set at or above its owner that `covers` the case and asks for more. */
-export function floorReasons<F extends FloorRule>(amountFen: number, scheme: SchemeRule, floors: readonly F[], covers: (floor: F) => boolean): Reason[] {
-  return floors
-    .filter((floor) => floor.kind === scheme.kind && scheme.owner.code.startsWith(floor.owner.code) && covers(floor))
-    .filter((floor) => amountFen < floor.amountFen)
-    .map((floor) => ({
-      code: ReasonCode.BELOW_FLOOR,
-      message: `${yuan(amountFen)} is below the floor of ${yuan(floor.amountFen)} set by ${floor.owner.name}`,
-    }));
+/**
+ * BELOW_FLOOR for each floor of the scheme's kind set at or above its owner that `covers` the case and
+ * asks for more (messages left empty without `explain`).
+ */
+export function floorReasons<F extends FloorRule>(
+  amountFen: number,
+  scheme: SchemeRule,
+  floors: readonly F[],
+  covers: (floor: F) => boolean,
+  explain = true,
+): Reason[] {
+  const reasons: Reason[] = [];
+  for (const floor of floors) {
+    if (floor.kind !== scheme.kind || !scheme.owner.code.startsWith(floor.owner.code) || amountFen >= floor.amountFen || !covers(floor)) continue;
+    const message = explain ? `${yuan(amountFen)} is below the floor of ${yuan(floor.amountFen)} set by ${floor.owner.name}` : '';
+    reasons.push({ code: ReasonCode.BELOW_FLOOR, message });
+  }
+  return reasons;
 }
 
 /** Marks the eligible tiers that pay: all of them (STACK), or the one paying most (HIGHEST, the first on a tie), the others OUTRANKED. */
-export function combineTiers(tiers: readonly TierOutcome[], combination: TierCombination): void {
+export function combineTiers(tiers: readonly TierOutcome[], combination: TierCombination, explain = true): void {
   const eligible = tiers.filter((t) => t.eligible);
   if (combination === TierCombination.STACK) {
     for (const t of eligible) t.applied = true;
@@ -269,7 +303,7 @@ export function combineTiers(tiers: readonly TierOutcome[], combination: TierCom
     const best = eligible.reduce((a, b) => (b.tier.amountFen > a.tier.amountFen ? b : a));
     best.applied = true;
     for (const t of eligible) {
-      if (t !== best) t.reasons.push({ code: ReasonCode.OUTRANKED, message: `${best.tier.name} pays more (就高不就低)` });
+      if (t !== best) t.reasons.push({ code: ReasonCode.OUTRANKED, message: explain ? `${best.tier.name} pays more (就高不就低)` : '' });
     }
   }
 }
@@ -323,6 +357,8 @@ export function funderTotals(shares: readonly FunderTotal[]): FunderTotal[] {
  * on the month's last day: each scheme's tiers with why they apply or not, the combination within a
  * scheme (highest tier or stacked), exclusion between schemes of one group (the larger amount wins;
  * on a tie the scheme set higher up, then the older one), and each funder's share to the fen.
+ * With `explain` false (the monthly run) a tier that does not pay carries its first reason only,
+ * without a message; amounts and shares are the same.
  */
 export function entitlementOf(
   person: PersonFacts,
@@ -330,6 +366,7 @@ export function entitlementOf(
   lineage: readonly LineageNode[],
   schemes: readonly SchemeRule[],
   floors: readonly FloorRule[],
+  { explain = true }: { explain?: boolean } = {},
 ): Entitlement {
   const day = monthEnd(`${month}-01`);
   const age = ageOn(person.birthDate, day);
@@ -337,15 +374,13 @@ export function entitlementOf(
   const categories = new Set(person.categories.filter((c) => inForce(day, c.validFrom, c.validTo)).map((c) => c.category));
 
   const outcomes: SchemeOutcome[] = schemes.map((scheme) => {
-    const tiers: TierOutcome[] = [...scheme.tiers]
-      .sort((a, b) => a.position - b.position)
-      .map((tier) => {
-        const reasons = active
-          ? tierReasons(tier, scheme, person, day, age, categories, floors)
-          : [{ code: ReasonCode.NOT_ACTIVE, message: `${person.status} since ${person.statusSince}` }];
-        return { tier, eligible: reasons.length === 0, applied: false, reasons };
-      });
-    combineTiers(tiers, scheme.combination);
+    const tiers: TierOutcome[] = byPosition(scheme).map((tier) => {
+      const reasons = active
+        ? tierReasons(tier, scheme, person, day, age, categories, floors, explain)
+        : [{ code: ReasonCode.NOT_ACTIVE, message: explain ? `${person.status} since ${person.statusSince}` : '' }];
+      return { tier, eligible: reasons.length === 0, applied: false, reasons };
+    });
+    combineTiers(tiers, scheme.combination, explain);
     const amountFen = tiers.filter((t) => t.applied).reduce((sum, t) => sum + t.tier.amountFen, 0);
     return {
       scheme,

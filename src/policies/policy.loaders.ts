@@ -3,7 +3,7 @@ import type { Context } from '../graphql/context';
 import type { SchemeRule } from './entitlement.engine';
 import type { DatedFloor } from './facility-subsidy.engine';
 import { FACILITY_SCHEME_KINDS } from './policy-kinds';
-import { policyRepository, type VersionRow } from './policy.repository';
+import { policyRepository, type SchemeRow, type VersionRow } from './policy.repository';
 
 /** Every version of many schemes in one statement, oldest first. */
 export function schemeVersionsLoader(ctx: Context): DataLoader<number, VersionRow[]> {
@@ -12,6 +12,15 @@ export function schemeVersionsLoader(ctx: Context): DataLoader<number, VersionRo
     const byScheme = new Map<number, VersionRow[]>(schemeIds.map((id) => [id, []]));
     for (const row of rows) byScheme.get(row.schemeId)?.push(row);
     return schemeIds.map((id) => byScheme.get(id) ?? []);
+  });
+}
+
+/** Schemes by id (name, kind, owner) in one statement. */
+export function schemeByIdLoader(ctx: Context): DataLoader<number, SchemeRow | null> {
+  return new DataLoader(async (ids) => {
+    const rows = await policyRepository.schemesByIds(ctx.dataSource.manager, ids);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
   });
 }
 

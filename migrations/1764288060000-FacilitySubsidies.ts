@@ -7,8 +7,8 @@ const FACILITY_KINDS = `('FACILITY_CONSTRUCTION', 'FACILITY_OPERATING')`;
  * operating subsidy per diner and month. Their tiers name facility types, the services a facility must
  * offer and the days it must have operated with them in the year.
  */
-export class FacilitySubsidies1764115260000 implements MigrationInterface {
-  name = 'FacilitySubsidies1764115260000';
+export class FacilitySubsidies1764288060000 implements MigrationInterface {
+  name = 'FacilitySubsidies1764288060000';
 
   async up(q: QueryRunner): Promise<void> {
     // New enum values are not used in this migration, so adding them inside its transaction is safe.
