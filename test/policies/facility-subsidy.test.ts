@@ -401,7 +401,7 @@ describe('schemes over time, cost shares and exclusion', () => {
     expect(result.amountFen).toBe(12 * MONTHLY);
   });
 
-  it('leaves facility schemes out of a person’s entitlement', async () => {
+  it('leaves facility schemes out of a person’s entitlement and out of the monthly run', async () => {
     const { admin } = await setUp();
     const res = await h.gql(
       `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id } }`,
@@ -416,6 +416,13 @@ describe('schemes over time, cost shares and exclusion', () => {
     );
     expect(entitlement.errors).toBeUndefined();
     expect(entitlement.data.entitlement).toEqual({ amountFen: 0, schemes: [] });
+    const run = await h.gql(
+      `mutation { runEntitlements(code: "${TOWN}", month: "2025-06") { people recipients lines amountFen } }`,
+      {},
+      admin.token,
+    );
+    expect(run.errors).toBeUndefined();
+    expect(run.data.runEntitlements).toEqual({ people: 1, recipients: 0, lines: 0, amountFen: 0 });
   });
 });
 
