@@ -11,7 +11,7 @@ import { EntitlementRunNode, SchemeTotal, SubsidyTotals } from './entitlement-ru
 export class EntitlementRunResolver {
   @Mutation(() => EntitlementRunNode, {
     description:
-      'Computes the month’s entitlement of every active person living in the jurisdiction’s subtree, stores one line per person and paying scheme (replacing the subtree’s lines of earlier runs of the month), and moves the totals of every node above by the difference. Idempotent; runs of one month queue.',
+      'Computes the month’s entitlement of every active person living in the jurisdiction’s subtree, stores one line per person and paying scheme (replacing the subtree’s lines of earlier runs of the month), and moves the totals of every node above by the difference. Idempotent. While another run of the month is under way it answers CONFLICT.',
   })
   runEntitlements(@Ctx() ctx: Context, @Arg('code') code: string, @Arg('month', () => MonthScalar) month: string) {
     return entitlementRunService.run(ctx, code, month);

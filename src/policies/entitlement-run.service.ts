@@ -6,7 +6,7 @@ import { recordAudit, type AuditDraft } from '../audit/audit.service';
 import { personService } from '../elderly/person.service';
 import { loader, type Context } from '../graphql/context';
 import { addMonths, monthEnd, thisMonthInChina } from '../graphql/dates';
-import { AppError, BadUserInputError } from '../graphql/errors';
+import { AppError, BadUserInputError, ConflictError } from '../graphql/errors';
 import { JurisdictionLevel, pathOfCode } from '../jurisdictions/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
@@ -23,7 +23,7 @@ const EARLIEST_MONTH = '2000-01';
 const MONTHS_AHEAD = 1;
 // People are read and their lines written in batches; the next batch is fetched while one is computed.
 const BATCH = 5_000;
-// Namespace of the session advisory locks that serialise the runs of one month.
+// Namespace of the session advisory locks that keep two runs of one month apart.
 const RUN_LOCK = 7_300_002;
 const RUN_STATEMENT_TIMEOUT = '15min';
 
@@ -89,7 +89,8 @@ function rulesByVillage(schemes: readonly SchemeRule[], floors: readonly FloorRu
  * Computes the month's entitlements of every person living under `root` with the same rules as
  * `entitlement`, replaces the subtree's stored lines for the month, and moves the totals of every
  * village and ancestor by the difference: re-running a month is idempotent, and a run never
- * half-lands (one transaction on one snapshot; runs of one month queue on a lock).
+ * half-lands (one transaction on one snapshot). A second run of a month while one is under way is
+ * refused (CONFLICT) rather than left waiting.
  */
 export async function computeRun(dataSource: DataSource, root: Jurisdiction, month: string, draft: AuditDraft, requestId: string | null): Promise<RunRow> {
   const runner = dataSource.createQueryRunner();
@@ -97,7 +98,8 @@ export async function computeRun(dataSource: DataSource, root: Jurisdiction, mon
   const [year, monthOfYear] = month.split('-').map(Number);
   try {
     // Taken before the snapshot, so that the run sees the lines of every run of the month before it.
-    await runner.query(`SELECT pg_advisory_lock($1, $2)`, [RUN_LOCK, year * 12 + monthOfYear]);
+    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1, $2) AS locked`, [RUN_LOCK, year * 12 + monthOfYear]);
+    if (!locked) throw new ConflictError(`Another run of ${month} is in progress; run again once it has finished`, 'month');
     try {
       await runner.startTransaction('REPEATABLE READ');
       try {

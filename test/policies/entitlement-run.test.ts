@@ -328,6 +328,26 @@ describe('who may run and read', () => {
     }
   });
 
+  it('refuses a second run of a month while one is under way (CONFLICT), and runs other months', async () => {
+    const { county } = await world();
+    const [year, month] = MONTH.split('-').map(Number);
+    const holder = await h.db.createQueryRunner();
+    await holder.connect();
+    try {
+      // What a run under way holds: the month's run lock.
+      await holder.query(`SELECT pg_advisory_lock(7300002, $1)`, [year * 12 + month]);
+      const busy = await h.gql(RUN, { code: '321012', month: MONTH }, county.token);
+      expect(busy.errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'month' });
+      expect(await run(county.token, '321012', addMonths(MONTH, -1))).toMatchObject({ recipients: 3 });
+    } finally {
+      await holder.query(`SELECT pg_advisory_unlock_all()`);
+      await holder.release();
+    }
+    const [{ n }] = await h.db.query(`SELECT count(*)::int AS n FROM entitlement_line WHERE month = $1::date`, [`${MONTH}-01`]);
+    expect(n).toBe(0);
+    expect(await run(county.token, '321012')).toMatchObject({ recipients: 3 });
+  });
+
   it('records the run in the audit trail', async () => {
     const { county } = await world();
     const result = await run(county.token, '321012');
