@@ -63,7 +63,8 @@ export interface FacilitySchemeOutcome {
   scheme: SchemeRule;
   status: SchemeOutcomeStatus;
   tiers: FacilityTierOutcome[];
-  months: FacilityMonthLine[];
+  /** What it pays, month by month (a construction subsidy: one line, for the month of acceptance). */
+  lines: FacilityMonthLine[];
   amountFen: number;
   shares: FunderTotal[];
   /** The scheme paid instead for some or all of its months (不得重复享受). */
@@ -252,7 +253,7 @@ export function facilitySubsidyOf(
       scheme: judged.at(-1)!.version,
       status: SchemeOutcomeStatus.NOT_ELIGIBLE,
       tiers,
-      months: lines.sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : a.tier.position - b.tier.position)),
+      lines: lines.sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : a.tier.position - b.tier.position)),
       amountFen: 0,
       shares: [],
       excludedBy: null,
@@ -260,11 +261,11 @@ export function facilitySubsidyOf(
   }
 
   // 不得重复享受, month by month: of the schemes of one group paying for a month, the larger amount is paid.
-  const allMonths = [...new Set(outcomes.flatMap((o) => o.months.map((line) => line.month)))];
+  const allMonths = [...new Set(outcomes.flatMap((o) => o.lines.map((line) => line.month)))];
   for (const month of allMonths) {
     const paying = outcomes
       .map((outcome) => {
-        const lines = outcome.months.filter((line) => line.month === month);
+        const lines = outcome.lines.filter((line) => line.month === month);
         return { outcome, lines, scheme: lines[0]?.scheme, amountFen: lines.reduce((sum, line) => sum + line.amountFen, 0) };
       })
       .filter((entry): entry is typeof entry & { scheme: SchemeRule } => entry.lines.length > 0);
@@ -278,7 +279,7 @@ export function facilitySubsidyOf(
   }
 
   for (const outcome of outcomes) {
-    const paid = outcome.months.filter((line) => line.amountFen > 0);
+    const paid = outcome.lines.filter((line) => line.amountFen > 0);
     outcome.amountFen = paid.reduce((sum, line) => sum + line.amountFen, 0);
     for (const tier of outcome.tiers) tier.applied = paid.some((line) => line.tier === tier.tier);
     outcome.status =

@@ -41,7 +41,7 @@ export const facilitySubsidyService = {
         status: outcome.status,
         amountFen: outcome.amountFen,
         tiers: outcome.tiers,
-        lines: outcome.months.map((line) => ({ ...line, excludedBy: line.excludedBy && policyService.viewOf(line.excludedBy) })),
+        lines: outcome.lines.map((line) => ({ ...line, excludedBy: line.excludedBy && policyService.viewOf(line.excludedBy) })),
         shares: outcome.shares,
         excludedBy: outcome.excludedBy && policyService.viewOf(outcome.excludedBy),
       })),
