@@ -9,7 +9,7 @@ import { jurisdictionService, parseCode } from '../jurisdictions/jurisdiction.se
 import { HardshipCategory } from './elderly-kinds';
 import { parseNationalId, parsePhone, type NationalId } from './national-id';
 import type { CategoryInput, PersonFactsInput, RegisterPersonInput } from './person.inputs';
-import type { PersonFields } from './person.repository';
+import type { NewCategory, PersonFields } from './person.repository';
 
 // The rules a person's facts must meet, shared by registerPerson, updatePerson and importPeople. A rule
 // returns the clean value or throws BadUserInputError naming the field; the checks below run every
@@ -47,12 +47,7 @@ export function parseDayNotBefore(raw: string, field: string, notBefore: string,
   return day;
 }
 
-export interface CategoryChoice {
-  category: HardshipCategory;
-  grade: number | null;
-}
-
-export function parseCategories(inputs: readonly CategoryInput[], field: string): CategoryChoice[] {
+export function parseCategories(inputs: readonly CategoryInput[], field: string): NewCategory[] {
   const seen = new Set<HardshipCategory>();
   return inputs.map((input, i) => {
     if (seen.has(input.category)) throw new BadUserInputError(`${field}[${i}].category`, `${input.category} is listed twice`);
@@ -201,7 +196,7 @@ export function checkFacts(input: PersonFactsInput, birthDate: string | null, ba
 /** Everything a registration writes. */
 export interface Registration {
   fields: PersonFields;
-  categories: CategoryChoice[];
+  categories: NewCategory[];
   categoriesSince: string;
 }
 
