@@ -543,6 +543,7 @@ describe('the file as a whole', () => {
     ['a column named twice', csvOf(`${HEADER},身份证号`, `${minimal(nid(1), '甲')},${nid(1)}`), /names nationalId .* twice/],
     ['an unclosed quote', csvOf(HEADER, `${nid(1)},"甲,${VILLAGE},${VILLAGE}`), /line 2: a quoted field is never closed/],
     ['a stray quote', csvOf(HEADER, `${nid(1)},王"甲",${VILLAGE},${VILLAGE}`), /line 2: a quote in a field must be doubled/],
+    ['a value under a column with no name', csvOf(`${HEADER},`, `${minimal(nid(1), '甲')},备注`), /column 5 has no name in the header but line 2 has a value in it/],
     ['a header and no rows', csvOf(HEADER), /no rows/],
     ['nothing at all', '', /empty/],
     ['text that was not UTF-8', csvOf(HEADER, minimal(nid(1), '\uFFFD\uFFFD')), /CSV UTF-8/],
@@ -554,6 +555,11 @@ describe('the file as a whole', () => {
     expect(res.errors![0].message).toMatch(message);
     expect(res.data?.importPeople ?? null).toBeNull();
     expect(await everyTable()).toEqual(before);
+  });
+
+  it('takes a column with no name that stays empty, as spreadsheets save one after the last', async () => {
+    const outcome = await imported(csvOf(`${HEADER},,`, `${minimal(nid(1), '甲')},,`, `${minimal(nid(2), '乙')},`));
+    expect(outcome).toEqual({ dryRun: false, rows: 2, imported: 2, rejectedRows: 0, rejected: [] });
   });
 
   it(`refuses more than ${MAX_IMPORT_ROWS} rows as LIMIT_EXCEEDED before checking any`, async () => {
