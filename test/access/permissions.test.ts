@@ -425,6 +425,8 @@ interface Check {
   data: any;
   /** The caller's role (null without a token). */
   role: Role | null;
+  /** What the rules call for: ALLOWED, or OUT_OF_SCOPE for an import that refuses rows, not the request. */
+  outcome: Outcome;
   before: State;
   after: State;
 }
@@ -444,8 +446,11 @@ interface Operation {
 interface Reach {
   /** Also reaches what is set above the caller's home: subsidy schemes set higher up apply below. */
   above?: boolean;
-  /** Aimed at a record by id that answers NOT_FOUND out of reach, never saying whether it exists (default: FORBIDDEN). */
-  refusal?: 'NOT_FOUND';
+  /**
+   * How it answers out of reach (default FORBIDDEN): NOT_FOUND for a record by id, never saying whether
+   * it exists; OUT_OF_SCOPE for an import, which refuses the rows out of reach and writes nothing.
+   */
+  refusal?: 'NOT_FOUND' | 'OUT_OF_SCOPE';
 }
 
 /** An operation aimed at a jurisdiction: the node itself, the subtree below it, or a user, facility, person or policy there. */
@@ -1002,6 +1007,48 @@ const TARGETED: TargetedOperation[] = [
     },
   },
   {
+    field: 'importPeople',
+    type: 'Mutation',
+    label: 'importPeople(one row in the village below the target)',
+    gate: Capability.EDIT_PEOPLE,
+    refusal: 'OUT_OF_SCOPE',
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: ImportPeopleInput!) {
+        importPeople(input: $input) { dryRun rows imported rejectedRows rejected { line field code } }
+      }`,
+      variables: {
+        input: { csv: `nationalId,name,villageCode,hukouCode\n${newNationalId(node)},${NEW_PERSON},${VILLAGE_OF[node]},${VILLAGE_OF[node]}\n` },
+      },
+    }),
+    verify: (node, { data, outcome, before, after }) => {
+      if (outcome === 'OUT_OF_SCOPE') {
+        // The header is line 1: the one row, on line 2, names a village outside the subtree.
+        expect(data.importPeople).toEqual({
+          dryRun: false,
+          rows: 1,
+          imported: 0,
+          rejectedRows: 1,
+          rejected: [{ line: 2, field: 'villageCode', code: 'OUT_OF_SCOPE' }],
+        });
+        return;
+      }
+      const village = VILLAGE_OF[node];
+      expect(data.importPeople).toEqual({ dryRun: false, rows: 1, imported: 1, rejectedRows: 0, rejected: [] });
+      // The same person registerPerson would add: born 1 June 1945, a woman (an even sequence number).
+      expect(changes(before, after)).toEqual({ person: [expect.any(String)] });
+      expect(addedRow('person', before, after)).toMatchObject({
+        national_id: newNationalId(node),
+        name: NEW_PERSON,
+        sex: 'FEMALE',
+        birth_date: '1945-06-01',
+        village_id: jurisdictionIds.get(village),
+        hukou_jurisdiction_id: jurisdictionIds.get(village),
+        status: 'ACTIVE',
+      });
+    },
+  },
+  {
     field: 'updatePerson',
     type: 'Mutation',
     label: 'updatePerson(name, phone, address) of the person living below the target',
@@ -1449,7 +1496,7 @@ const OWN: OwnOperation[] = [
   },
 ];
 
-type Outcome = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'NOT_FOUND';
+type Outcome = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'OUT_OF_SCOPE';
 
 // The nodes on the path from the province down to the caller's home: what is set there applies in the home subtree.
 const ABOVE_HOME: Record<Relation, boolean> = {
@@ -1492,8 +1539,13 @@ async function run(operation: Operation, request: Request, role: Role | null, to
   const after = await tableState();
   if (expected === 'ALLOWED') {
     expect(res.errors).toBeUndefined();
-    verify({ data: res.data, role, before, after });
+    verify({ data: res.data, role, outcome: expected, before, after });
     if (!operation.write) expect(after).toEqual(before);
+  } else if (expected === 'OUT_OF_SCOPE') {
+    // Refused row by row: the answer names the rows out of reach, and nothing is written.
+    expect(res.errors).toBeUndefined();
+    verify({ data: res.data, role, outcome: expected, before, after });
+    expect(after).toEqual(before);
   } else {
     expect(errorCodes(res)).toEqual([expected]);
     expect(res.data?.[operation.root ?? operation.field] ?? null).toBeNull();
