@@ -166,17 +166,28 @@ export const entitlementRunRepository = {
     await tx.query(`DELETE FROM entitlement_total WHERE month = $1::date AND recipients = 0 AND amount_fen = 0`, [day]);
   },
 
-  /** The totals of the nodes for a month (absent: nothing was paid there). */
-  async totals(db: EntityManager, nodeIds: readonly number[], month: string): Promise<TotalRow[]> {
-    const rows: { nodeId: number; schemeId: number; recipients: number; amountFen: string; shares: string[] }[] = await namedQuery(
-      db,
-      'entitlement_totals',
-      `SELECT node_id AS "nodeId", scheme_id AS "schemeId", recipients, amount_fen AS "amountFen",
-         ARRAY[${SHARE_COLUMNS}]::text[] AS shares
-       FROM entitlement_total WHERE month = $1::date AND node_id = ANY($2::int[]) ORDER BY node_id, scheme_id`,
-      [`${month}-01`, nodeIds],
-    );
-    return rows.map((row) => ({ ...row, amountFen: safe(row.amountFen), shares: row.shares.map(safe) }));
+  /**
+   * The totals of the nodes for a month (absent: nothing was paid there): over all schemes, or each
+   * scheme's. A node's headline is one row, read without its scheme rows.
+   */
+  async totals(db: EntityManager, nodeIds: readonly number[], month: string, part: 'all' | 'schemes'): Promise<TotalRow[]> {
+    const rows: (Omit<TotalRow, 'amountFen' | 'shares'> & { amountFen: string; p: string; c: string; co: string; t: string; v: string })[] =
+      await namedQuery(
+        db,
+        `entitlement_totals_${part}`,
+        `SELECT node_id AS "nodeId", scheme_id AS "schemeId", recipients, amount_fen AS "amountFen",
+           province_fen AS p, city_fen AS c, county_fen AS co, town_fen AS t, village_fen AS v
+         FROM entitlement_total WHERE month = $1::date AND node_id = ANY($2::int[]) AND scheme_id ${part === 'all' ? '= 0' : '<> 0'}
+         ORDER BY node_id, scheme_id`,
+        [`${month}-01`, nodeIds],
+      );
+    return rows.map((row) => ({
+      nodeId: row.nodeId,
+      schemeId: row.schemeId,
+      recipients: row.recipients,
+      amountFen: safe(row.amountFen),
+      shares: [safe(row.p), safe(row.c), safe(row.co), safe(row.t), safe(row.v)],
+    }));
   },
 
   /** The runs of a month that reached the node: run at it, above it or below it; latest first. */

@@ -12,8 +12,8 @@ import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { logger } from '../config/logger';
 import { entitlementOf, type FloorRule, type LineageNode, type SchemeRule } from './entitlement.engine';
-import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow, type TotalRow } from './entitlement-run.repository';
-import { subsidyTotalsLoader } from './entitlement-run.loaders';
+import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow } from './entitlement-run.repository';
+import { schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
 import { schemeByIdLoader } from './policy.loaders';
 import type { SchemeRow } from './policy.repository';
 import { policyService } from './policy.service';
@@ -35,33 +35,19 @@ export interface RunFigures {
   amountFen: number;
 }
 
-/** What a month's totals look like at a node: over all schemes, and per scheme. */
+/** A node's totals of a month over all schemes. */
 export interface SubsidyTotalsView {
+  nodeId: number;
   month: string;
   recipients: number;
   amountFen: number;
   funders: { level: JurisdictionLevel; amountFen: number }[];
-  schemes: { schemeId: number; recipients: number; amountFen: number; funders: { level: JurisdictionLevel; amountFen: number }[] }[];
 }
 
 export type RunView = RunRow & { jurisdiction: LineageNode };
 
 const funders = (shares: readonly number[]) =>
   LEVEL_COLUMNS.map((level, i) => ({ level, amountFen: shares[i] })).filter((f) => f.amountFen !== 0);
-
-/** The month's totals of one node from its stored rows (none: nothing paid there, or no run yet). */
-export function totalsView(month: string, rows: readonly TotalRow[]): SubsidyTotalsView {
-  const all = rows.find((row) => row.schemeId === 0);
-  return {
-    month,
-    recipients: all?.recipients ?? 0,
-    amountFen: all?.amountFen ?? 0,
-    funders: all ? funders(all.shares) : [],
-    schemes: rows
-      .filter((row) => row.schemeId !== 0)
-      .map((row) => ({ schemeId: row.schemeId, recipients: row.recipients, amountFen: row.amountFen, funders: funders(row.shares) })),
-  };
-}
 
 function checkMonth(month: string): string {
   const latest = addMonths(thisMonthInChina(), MONTHS_AHEAD);
@@ -218,18 +204,20 @@ export const entitlementRunService = {
     }
   },
 
-  /** The month's stored totals of a node (batched across the nodes of a list). */
+  /** The month's stored totals of a node over all schemes (batched across the nodes of a list); zero when nothing was paid. */
   async totals(ctx: Context, node: Jurisdiction, rawMonth: string): Promise<SubsidyTotalsView> {
     const month = checkMonth(rawMonth);
-    return totalsView(month, await loader(ctx, subsidyTotalsLoader).load({ nodeId: node.id, month }));
+    const [all] = await loader(ctx, subsidyTotalsLoader).load({ nodeId: node.id, month });
+    return { nodeId: node.id, month, recipients: all?.recipients ?? 0, amountFen: all?.amountFen ?? 0, funders: all ? funders(all.shares) : [] };
   },
 
-  /** The schemes' part of a node's totals with who set each scheme (one statement for all the nodes asked about). */
+  /** The same totals scheme by scheme, with who set each scheme (batched across nodes). */
   async schemeTotals(ctx: Context, totals: SubsidyTotalsView) {
-    const schemes = await loader(ctx, schemeByIdLoader).loadMany(totals.schemes.map((s) => s.schemeId));
-    return totals.schemes.map((total, i) => {
+    const rows = await loader(ctx, schemeTotalsLoader).load({ nodeId: totals.nodeId, month: totals.month });
+    const schemes = await loader(ctx, schemeByIdLoader).loadMany(rows.map((row) => row.schemeId));
+    return rows.map((row, i) => {
       const scheme = schemes[i] as SchemeRow;
-      return { ...total, name: scheme.name, kind: scheme.kind, jurisdiction: scheme.owner };
+      return { schemeId: row.schemeId, name: scheme.name, kind: scheme.kind, jurisdiction: scheme.owner, recipients: row.recipients, amountFen: row.amountFen, funders: funders(row.shares) };
     });
   },
 
