@@ -2,7 +2,6 @@ import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,8 +19,8 @@ import { todayInChina } from '../src/graphql/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
-import { configureTokens, issueToken } from '../src/users/token';
-import { check, freshDatabase, onServer, percentile, withDatabase } from './support';
+import { configureTokens } from '../src/users/token';
+import { benchUser, check, freshDatabase, gqlClient, log, onServer, round2, sequential, summary, withDatabase, type GqlResult } from './support';
 
 // npm run bench:coverage [-- --fresh]: coverage reads and writes through the HTTP GraphQL API on the
 // national tree with ~330,000 synthetic facilities and ~1.1 million history entries, and the full
@@ -50,22 +49,6 @@ const REBUILD_RUNS = 3;
 const PROVINCE = '37';
 
 const METRIC = CoverageMetric.VILLAGE_SERVICE;
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
-
-const round2 = (ms: number) => Math.round(ms * 100) / 100;
-
-function summary(samples: number[]): { p50_ms: number; p95_ms: number; mean_ms: number; max_ms: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    p50_ms: round2(percentile(sorted, 50)),
-    p95_ms: round2(percentile(sorted, 95)),
-    mean_ms: round2(sorted.reduce((sum, ms) => sum + ms, 0) / sorted.length),
-    max_ms: round2(sorted[sorted.length - 1]),
-  };
-}
 
 function addMonths(day: string, months: number): string {
   const [year, month, date] = day.split('-').map(Number);
@@ -362,79 +345,9 @@ async function prepareData(adminUrl: string, benchUrl: string, fresh: boolean, t
   }
 }
 
-/** A user at `code` with `roles` (created or updated in place) and a fresh token. */
-async function benchUser(dataSource: DataSource, username: string, code: string, roles: Role[], passwordHash: string): Promise<string> {
-  const [row] = await dataSource.query(
-    `INSERT INTO app_user (username, password_hash, jurisdiction_id, roles)
-     SELECT $1, $2, id, $3::user_role[] FROM jurisdiction WHERE code = $4
-     ON CONFLICT (username) DO UPDATE SET jurisdiction_id = EXCLUDED.jurisdiction_id, roles = EXCLUDED.roles, active = true
-     RETURNING id, (extract(epoch FROM password_changed_at) * 1000)::float8 AS "passwordVersion"`,
-    [username, passwordHash, roles, code],
-  );
-  check(row !== undefined, `no jurisdiction ${code} for ${username}`);
-  return issueToken(row.id, row.passwordVersion).token;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------------------------
-
-interface GqlResult {
-  ms: number;
-  data: any;
-  sqlStatements: number | undefined;
-}
-
-// A plain keep-alive HTTP client: fetch (undici) costs several times more CPU per request, which on
-// a 2-core machine the server would pay for.
-function post(agent: http.Agent, endpoint: URL, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      endpoint,
-      { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-function gqlClient(endpoint: string) {
-  const url = new URL(endpoint);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  return async function gql(query: string, variables: Record<string, unknown>, token: string): Promise<GqlResult> {
-    const body = JSON.stringify({ query, variables });
-    const started = performance.now();
-    const response = await post(agent, url, { authorization: `Bearer ${token}` }, body);
-    const json = JSON.parse(response.text) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[]; extensions?: { sqlStatements?: number } };
-    const ms = performance.now() - started;
-    if (response.status !== 200 || json.errors?.length) {
-      throw new Error(`GraphQL request failed (HTTP ${response.status}): ${JSON.stringify(json.errors ?? json)}`);
-    }
-    return { ms, data: json.data, sqlStatements: json.extensions?.sqlStatements };
-  };
-}
-
-/** Warms up, then sends `count` requests one at a time; `send(i)` makes request i (warm-up ones first). */
-async function sequential(
-  warmup: number,
-  count: number,
-  send: (i: number) => Promise<GqlResult>,
-): Promise<{ samples: number[]; sqlStatements: number | undefined; last: GqlResult }> {
-  let last: GqlResult | undefined;
-  for (let i = 0; i < warmup; i++) last = await send(i);
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    last = await send(warmup + i);
-    samples.push(last.ms);
-  }
-  return { samples, sqlStatements: last!.sqlStatements, last: last! };
-}
 
 // The load clients run on their own thread, so that the server's event loop serves requests only.
 const LOAD_WORKER = `

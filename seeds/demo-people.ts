@@ -36,10 +36,10 @@ const HARDSHIP = [
 ];
 const ALL_LEVELS = Object.values(AbilityLevel);
 
-const tier = (position: number, name: string, monthlyAmountFen: number, rule: Partial<TierRule>): Omit<TierRule, 'id'> => ({
+const tier = (position: number, name: string, amountFen: number, rule: Partial<TierRule>): Omit<TierRule, 'id'> => ({
   position,
   name,
-  monthlyAmountFen,
+  amountFen,
   minAge: null,
   maxAge: null,
   categoriesAny: [],
@@ -51,6 +51,9 @@ const tier = (position: number, name: string, monthlyAmountFen: number, rule: Pa
   householdIncomeBelowFen: null,
   hukouRequired: true,
   minResidentMonths: 6,
+  facilityTypes: [],
+  requiredServices: [],
+  minOperatingDays: null,
   ...rule,
 });
 
@@ -61,7 +64,7 @@ async function seedSchemes(dataSource: DataSource): Promise<void> {
     const [province] = await tx.query(`SELECT id FROM jurisdiction WHERE code = '32'`);
     await policyRepository.insertFloor(
       tx,
-      { ownerId: province.id, kind: SchemeKind.OLD_AGE_ALLOWANCE, minAge: 90, maxAge: 99, monthlyAmountFen: 5000, fromMonth: '2024-01', toMonth: null },
+      { ownerId: province.id, kind: SchemeKind.OLD_AGE_ALLOWANCE, minAge: 90, maxAge: 99, amountFen: 5000, fromMonth: '2024-01', toMonth: null },
       null,
     );
     const funding = [

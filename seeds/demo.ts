@@ -6,6 +6,7 @@ import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { jurisdictionRepository } from '../src/jurisdictions/jurisdiction.repository';
 import { hashPassword } from '../src/users/password';
 import { DEMO_COUNTY, DEMO_ORGANISATIONS, seedDemoFacilities } from './demo-facilities';
+import { DEMO_SUBSIDY_TOWN, seedDemoFacilitySubsidies } from './demo-facility-subsidies';
 import { seedDemoPeople } from './demo-people';
 import { userRepository } from '../src/users/user.repository';
 
@@ -36,15 +37,17 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
 
 /**
  * Loads the demo data once into an empty database: Jiangsu's real tree, one user per role, and the
- * facilities of 江都区 with their histories, its elderly people and the subsidy schemes of 江都区 and
- * Jiangsu (each added on the next start to a database seeded before them).
+ * facilities of 江都区 with their histories, its elderly people, the subsidy schemes of 江都区 and
+ * Jiangsu, and the facility subsidies of one of its towns (each added on the next start to a database
+ * seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
   const usernames = DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode));
   if (await readSetting(dataSource, 'demo_seeded')) {
     const facilities = await seedFacilitiesOnce(dataSource);
     const people = await seedPeopleOnce(dataSource);
-    return { seeded: facilities || people, usernames };
+    const subsidies = await seedFacilitySubsidiesOnce(dataSource);
+    return { seeded: facilities || people || subsidies, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -63,7 +66,15 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await writeSetting(dataSource, 'demo_seeded', { at: new Date().toISOString(), province: DEMO_PROVINCE });
   await seedFacilitiesOnce(dataSource);
   await seedPeopleOnce(dataSource);
+  await seedFacilitySubsidiesOnce(dataSource);
   return { seeded: true, usernames };
+}
+
+async function seedFacilitySubsidiesOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_facility_subsidies_seeded')) return false;
+  const schemes = await seedDemoFacilitySubsidies(dataSource);
+  await writeSetting(dataSource, 'demo_facility_subsidies_seeded', { at: new Date().toISOString(), town: DEMO_SUBSIDY_TOWN, schemes });
+  return true;
 }
 
 async function seedPeopleOnce(dataSource: DataSource): Promise<boolean> {

@@ -20,7 +20,11 @@ import { UnauthenticatedError } from './graphql/errors';
 import { formatError } from './graphql/format-error';
 import { costLimitPlugin } from './graphql/limits';
 import { buildApiSchema } from './graphql/schema';
+
 import { userService } from './users/user.service';
+
+// Enough for a CSV import at its row limit (20,000 people with every column filled is about 3 MB).
+const MAX_BODY = '4mb';
 
 export interface Server {
   httpServer: http.Server;
@@ -114,7 +118,7 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
       res.locals.requestId = requestId;
       countingStatements(() => next());
     },
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<Context> => {
         const ctx: Context = { actor: null, dataSource, requestId: res.locals.requestId as string, loaders: new Map() };
@@ -128,6 +132,12 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
       },
     }),
   );
+
+  // A body over the limit is answered like any refused operation: JSON, with a code.
+  app.use('/graphql', (error: { type?: string } | undefined, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (error?.type !== 'entity.too.large') return next(error);
+    res.status(413).json({ errors: [{ message: `The request body exceeds ${MAX_BODY}`, extensions: { code: 'LIMIT_EXCEEDED' } }] });
+  });
 
   return {
     httpServer,

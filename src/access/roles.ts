@@ -29,6 +29,9 @@ export enum Capability {
   EDIT_PEOPLE = 'EDIT_PEOPLE',
   ASSESS_PEOPLE = 'ASSESS_PEOPLE',
   READ_ENTITLEMENTS = 'READ_ENTITLEMENTS',
+  RUN_ENTITLEMENTS = 'RUN_ENTITLEMENTS',
+  READ_SUBSIDY_TOTALS = 'READ_SUBSIDY_TOTALS',
+  READ_FACILITY_SUBSIDIES = 'READ_FACILITY_SUBSIDIES',
   READ_PEOPLE_COUNTS = 'READ_PEOPLE_COUNTS',
 }
 
@@ -48,7 +51,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 const EVERYONE: Capability[] = [Capability.READ_TREE, Capability.READ_POLICIES];
 const USER_ADMIN: Capability[] = [Capability.READ_USERS, Capability.MANAGE_USERS, Capability.READ_AUDIT];
 // Aggregate figures (coverage, facility counts) and the facility register of the subtree.
-const OVERSIGHT: Capability[] = [Capability.READ_COVERAGE, Capability.READ_FACILITIES];
+const OVERSIGHT: Capability[] = [Capability.READ_COVERAGE, Capability.READ_FACILITIES, Capability.READ_SUBSIDY_TOTALS];
 const FACILITY_OFFICE: Capability[] = [...OVERSIGHT, Capability.EDIT_FACILITIES, Capability.MANAGE_FACILITIES];
 // The elderly registry: people (masked), their unmasked personal data (each read audited), their
 // registration and entitlements. Only the offices and village workers who serve people hold it.
@@ -64,19 +67,33 @@ const CASEWORK: Capability[] = [
 // and a provider or assessor works case by case: none of them needs the registry's figures.
 const PEOPLE_FIGURES: Capability[] = [Capability.READ_PEOPLE_COUNTS];
 
+// Facility subsidies (construction and operating) and who pays them: the offices that set and review
+// them, finance that pays, the leadership office that follows them, and an operator for its own facilities.
+const FACILITY_SUBSIDIES: Capability[] = [Capability.READ_FACILITY_SUBSIDIES];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   PLATFORM_ADMIN: [...EVERYONE, ...USER_ADMIN, ...OVERSIGHT],
-  CIVIL_AFFAIRS_ADMIN: [...EVERYONE, ...USER_ADMIN, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE, Capability.MANAGE_POLICIES, ...PEOPLE_FIGURES],
-  CIVIL_AFFAIRS_STAFF: [...EVERYONE, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE, ...PEOPLE_FIGURES],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...PEOPLE_FIGURES],
-  FINANCE: [...EVERYONE, ...OVERSIGHT, ...PEOPLE_FIGURES],
+  CIVIL_AFFAIRS_ADMIN: [
+    ...EVERYONE,
+    ...USER_ADMIN,
+    ...FACILITY_OFFICE,
+    ...CASEWORK,
+    Capability.ASSESS_PEOPLE,
+    Capability.MANAGE_POLICIES,
+    Capability.RUN_ENTITLEMENTS,
+    ...FACILITY_SUBSIDIES,
+    ...PEOPLE_FIGURES,
+  ],
+  CIVIL_AFFAIRS_STAFF: [...EVERYONE, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES],
   VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES],
-  SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES],
+  SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES, ...FACILITY_SUBSIDIES],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE],
-  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, ...PEOPLE_FIGURES],
+  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES],
 };
 
 // Roles a user holding the key may give to others (always at or below their own jurisdiction).

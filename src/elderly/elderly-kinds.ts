@@ -65,6 +65,52 @@ export const HARDSHIP_CATEGORY_NAMES: Record<HardshipCategory, string> = {
   WORKED_BEFORE_1949: '1949年以前参加工作',
 };
 
+// The names offices write in their spreadsheets for each category (the CSV import accepts these and the enum values).
+export const HARDSHIP_CATEGORY_CHINESE: Record<HardshipCategory, readonly string[]> = {
+  EXTREME_POVERTY_DISPERSED: ['特困人员(分散供养)', '分散供养特困人员'],
+  EXTREME_POVERTY_CENTRALIZED: ['特困人员(集中供养)', '集中供养特困人员'],
+  MINIMUM_LIVING_ALLOWANCE: ['低保'],
+  NEAR_MINIMUM_ALLOWANCE: ['低保边缘'],
+  LOW_INCOME: ['低收入'],
+  LIFTED_FROM_POVERTY: ['脱贫户'],
+  BEREAVED_PARENTS: ['计划生育特殊困难家庭', '失独'],
+  ENTITLED_GROUPS: ['重点优抚对象'],
+  THREE_NOS: ['三无'],
+  CHILDLESS_WIDOWED: ['孤寡'],
+  DISABILITY: ['残疾'],
+  MODEL_WORKER: ['市级以上劳模', '特殊贡献'],
+  WORKED_BEFORE_1949: ['1949年以前参加工作'],
+};
+
+/** Why a row of a people import was refused. */
+export enum ImportRowErrorCode {
+  BAD_ROW = 'BAD_ROW',
+  BAD_NATIONAL_ID = 'BAD_NATIONAL_ID',
+  BAD_CODE = 'BAD_CODE',
+  OUT_OF_SCOPE = 'OUT_OF_SCOPE',
+  DUPLICATE_IN_FILE = 'DUPLICATE_IN_FILE',
+  ALREADY_REGISTERED = 'ALREADY_REGISTERED',
+  BAD_TEXT = 'BAD_TEXT',
+  BAD_PHONE = 'BAD_PHONE',
+  BAD_DATE = 'BAD_DATE',
+  BAD_AMOUNT = 'BAD_AMOUNT',
+  BAD_VALUE = 'BAD_VALUE',
+}
+
+export const IMPORT_ROW_ERROR_NAMES: Record<ImportRowErrorCode, string> = {
+  BAD_ROW: 'The row has more fields than the header (often an unquoted comma).',
+  BAD_NATIONAL_ID: '身份证号 is not a valid national ID: length, characters, province, birth date or check digit.',
+  BAD_CODE: 'A division code is malformed, names no jurisdiction, or (for the village) names one that is not a village or community.',
+  OUT_OF_SCOPE: 'The village lies outside the caller’s jurisdiction.',
+  DUPLICATE_IN_FILE: 'The national ID is on an earlier line of the file too; the message names that line.',
+  ALREADY_REGISTERED: 'A person with this national ID is already registered (wherever they live).',
+  BAD_TEXT: 'A name or address is missing or too long.',
+  BAD_PHONE: 'Not a mainland mobile or landline number.',
+  BAD_DATE: 'Not a day, in the future, or before the birth date.',
+  BAD_AMOUNT: 'Not an amount in 元 with at most 2 decimals, or out of range.',
+  BAD_VALUE: 'An unknown living situation or hardship category, a category listed twice, or a wrong disability grade.',
+};
+
 export const ABILITY_LEVEL_NAMES: Record<AbilityLevel, string> = {
   INTACT: '自理 (能力完好)',
   MILD: '半失能 — 轻度失能',
@@ -84,6 +130,11 @@ registerEnumType(HardshipCategory, {
   valuesConfig: described(HARDSHIP_CATEGORY_NAMES),
 });
 registerEnumType(AbilityLevel, { name: 'AbilityLevel', description: '生活能力评估 level.', valuesConfig: described(ABILITY_LEVEL_NAMES) });
+registerEnumType(ImportRowErrorCode, {
+  name: 'ImportRowErrorCode',
+  description: 'Why a row of a people import was refused.',
+  valuesConfig: described(IMPORT_ROW_ERROR_NAMES),
+});
 
 /** Age bands of the people counts, by age in completed years on the day (a year completes on the birthday). */
 export enum AgeBand {

@@ -77,3 +77,19 @@ export class AssessmentInput {
   @Field(() => String, { nullable: true, description: 'At most 500 characters.' })
   note?: string | null;
 }
+
+@InputType({ description: 'A CSV file of people to register (see the README, "Importing people from CSV").' })
+export class ImportPeopleInput {
+  @Field({ description: 'The file’s text: RFC 4180 CSV in UTF-8 (a BOM is fine), a header row of column names, one person per row.' })
+  csv: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'Import the good rows and report the bad ones; by default one bad row means nothing is written.',
+  })
+  goodRowsOnly?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Check every row and report, writing nothing.' })
+  dryRun?: boolean | null;
+}

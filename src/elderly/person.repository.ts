@@ -3,6 +3,7 @@ import type { JurisdictionLevel } from '../jurisdictions/division-codes';
 import type { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from './elderly-kinds';
 import type { Sex } from './national-id';
 import { chinaDayOf } from '../graphql/dates';
+import type { PersonFacts } from '../policies/entitlement.engine';
 import type { PersonFigureFacts } from './person-figures';
 
 export interface PersonRow {
@@ -62,6 +63,11 @@ export interface PersonFields {
   livingSituations: LivingSituation[];
   ownMonthlyIncomeFen: number | null;
   householdMonthlyIncomeFen: number | null;
+}
+
+export interface NewCategory {
+  category: HardshipCategory;
+  grade: number | null;
 }
 
 export interface PersonFilter {
@@ -181,6 +187,73 @@ export const personRepository = {
     return rows[0]?.id ?? null;
   },
 
+  /** Which of these national IDs are registered already, wherever the person lives. */
+  async registeredAmong(db: EntityManager, nationalIds: readonly string[]): Promise<Set<string>> {
+    if (nationalIds.length === 0) return new Set();
+    const rows: { nationalId: string }[] = await db.query(
+      `SELECT national_id AS "nationalId" FROM person WHERE national_id = ANY($1::char(18)[])`,
+      [nationalIds],
+    );
+    return new Set(rows.map((row) => row.nationalId));
+  },
+
+  /**
+   * Inserts many people with their categories in one statement, skipping anyone whose national ID is
+   * registered by then (a registration that committed meanwhile); the new people's ids by national ID.
+   */
+  async insertMany(
+    tx: EntityManager,
+    people: readonly { fields: PersonFields; categories: readonly NewCategory[]; categoriesSince: string }[],
+    userId: number,
+  ): Promise<{ id: number; nationalId: string }[]> {
+    const column = <T>(pick: (fields: PersonFields) => T) => people.map((person) => pick(person.fields));
+    const categories = people.flatMap((person) =>
+      person.categories.map((c) => ({ nationalId: person.fields.nationalId, category: c.category, grade: c.grade, since: person.categoriesSince })),
+    );
+    // In national ID order: two imports that share IDs then lock them in the same order and cannot deadlock.
+    return tx.query(
+      `WITH r AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::sex[], $4::date[], $5::text[], $6::text[], $7::int[], $8::int[], $9::date[],
+                              $10::text[], $11::bigint[], $12::bigint[])
+           AS r (national_id, name, sex, birth_date, phone, address, village_id, hukou_id, resident_since, living_situations, own_fen, household_fen)
+       ), inserted AS (
+         INSERT INTO person (national_id, name, sex, birth_date, phone, address, village_id, hukou_jurisdiction_id, resident_since,
+           living_situations, own_monthly_income_fen, household_monthly_income_fen, created_by)
+         SELECT national_id, name, sex, birth_date, phone, address, village_id, hukou_id, resident_since,
+           living_situations::living_situation[], own_fen, household_fen, $13
+         FROM r ORDER BY national_id
+         ON CONFLICT (national_id) DO NOTHING
+         RETURNING id, national_id
+       ), categories AS (
+         INSERT INTO person_category (person_id, category, disability_grade, valid_from, recorded_by)
+         SELECT i.id, c.category, c.grade, c.since, $13
+         FROM unnest($14::text[], $15::hardship_category[], $16::int[], $17::date[]) AS c (national_id, category, grade, since)
+         JOIN inserted i ON i.national_id = c.national_id
+       )
+       SELECT id, national_id AS "nationalId" FROM inserted ORDER BY id`,
+      [
+        column((f) => f.nationalId),
+        column((f) => f.name),
+        column((f) => f.sex),
+        column((f) => f.birthDate),
+        column((f) => f.phone),
+        column((f) => f.address),
+        column((f) => f.villageId),
+        column((f) => f.hukouId),
+        column((f) => f.residentSince),
+        // Each person's situations as an array literal (enum names need no quoting), cast in SQL.
+        column((f) => `{${f.livingSituations.join(',')}}`),
+        column((f) => f.ownMonthlyIncomeFen),
+        column((f) => f.householdMonthlyIncomeFen),
+        userId,
+        categories.map((c) => c.nationalId),
+        categories.map((c) => c.category),
+        categories.map((c) => c.grade),
+        categories.map((c) => c.since),
+      ],
+    );
+  },
+
   async update(tx: EntityManager, id: number, fields: Omit<PersonFields, 'nationalId' | 'sex' | 'birthDate'>): Promise<void> {
     await tx.query(
       `UPDATE person SET name = $2, phone = $3, address = $4, village_id = $5, hukou_jurisdiction_id = $6, resident_since = $7,
@@ -253,4 +326,78 @@ export const personRepository = {
       [row.personId, row.level, row.assessedOn, row.validUntil, row.assessor, row.note, userId],
     );
   },
+
+  /**
+   * Opens `cursor` (within `tx`) over the people living in the villages who are still active on
+   * `day`, with the facts the rules read on that day: the categories in force and the latest
+   * assessment made by then.
+   */
+  async openFactsCursor(tx: EntityManager, cursor: string, villageIds: readonly number[], day: string): Promise<void> {
+    // Every row will be read: plan for the whole result (hash joins), not for the first rows.
+    await tx.query(`SET LOCAL cursor_tuple_fraction = 1.0`);
+    await tx.query(
+      `DECLARE ${cursor} NO SCROLL CURSOR FOR
+       SELECT p.id, p.village_id AS "villageId", to_char(p.birth_date, 'YYYY-MM-DD') AS "birthDate", p.status,
+         to_char(p.status_since, 'YYYY-MM-DD') AS "statusSince", h.code AS "hukouCode",
+         to_char(p.resident_since, 'YYYY-MM-DD') AS "residentSince", p.living_situations::text[] AS "livingSituations",
+         p.own_monthly_income_fen AS "ownIncome", p.household_monthly_income_fen AS "householdIncome", c.categories, a.assessment
+       FROM person p
+       JOIN jurisdiction h ON h.id = p.hukou_jurisdiction_id
+       LEFT JOIN (
+         SELECT c.person_id, array_agg(c.category || ' ' || c.valid_from || ' ' || coalesce(c.valid_to::text, '') ORDER BY c.valid_from, c.id) AS categories
+         FROM person_category c JOIN person cp ON cp.id = c.person_id
+         WHERE cp.village_id = ANY($1::int[]) AND c.valid_from <= $2::date AND (c.valid_to IS NULL OR c.valid_to > $2::date)
+         GROUP BY c.person_id
+       ) c ON c.person_id = p.id
+       LEFT JOIN (
+         SELECT DISTINCT ON (a.person_id) a.person_id, a.level || ' ' || a.assessed_on || ' ' || a.valid_until AS assessment
+         FROM ability_assessment a JOIN person ap ON ap.id = a.person_id
+         WHERE ap.village_id = ANY($1::int[]) AND a.assessed_on <= $2::date
+         ORDER BY a.person_id, a.assessed_on DESC, a.id DESC
+       ) a ON a.person_id = p.id
+       WHERE p.village_id = ANY($1::int[]) AND (p.status = 'ACTIVE' OR p.status_since > $2::date)`,
+      [villageIds, day],
+    );
+  },
+
+  /** The next `count` people of a cursor opened by openFactsCursor; fewer (or none) at its end. */
+  async fetchFacts(tx: EntityManager, cursor: string, count: number): Promise<{ villageId: number; facts: PersonFacts }[]> {
+    const rows: FactsRow[] = await tx.query(`FETCH ${count} FROM ${cursor}`);
+    return rows.map((row) => ({
+      villageId: row.villageId,
+      facts: {
+        id: row.id,
+        birthDate: row.birthDate,
+        status: row.status,
+        statusSince: row.statusSince,
+        hukouCode: row.hukouCode,
+        residentSince: row.residentSince,
+        livingSituations: row.livingSituations,
+        ownMonthlyIncomeFen: fen(row.ownIncome),
+        householdMonthlyIncomeFen: fen(row.householdIncome),
+        categories: (row.categories ?? []).map((entry) => {
+          const [category, validFrom, validTo] = entry.split(' ');
+          return { category: category as HardshipCategory, validFrom, validTo: validTo || null };
+        }),
+        assessments: row.assessment
+          ? [(([level, assessedOn, validUntil]) => ({ level: level as AbilityLevel, assessedOn, validUntil }))(row.assessment.split(' '))]
+          : [],
+      },
+    }));
+  },
 };
+
+interface FactsRow {
+  id: number;
+  villageId: number;
+  birthDate: string;
+  status: PersonStatus;
+  statusSince: string | null;
+  hukouCode: string;
+  residentSince: string | null;
+  livingSituations: LivingSituation[];
+  ownIncome: string | null;
+  householdIncome: string | null;
+  categories: string[] | null;
+  assessment: string | null;
+}

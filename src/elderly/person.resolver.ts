@@ -5,10 +5,11 @@ import { connectionCost } from '../graphql/limits';
 import { JurisdictionLevel } from '../jurisdictions/division-codes';
 import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
 import { HardshipCategory, PersonStatus } from './elderly-kinds';
-import { AssessmentInput, CategoryInput, RegisterPersonInput, UpdatePersonInput } from './person.inputs';
+import { personImportService } from './person-import.service';
+import { AssessmentInput, CategoryInput, ImportPeopleInput, RegisterPersonInput, UpdatePersonInput } from './person.inputs';
 import type { PersonRow } from './person.repository';
 import { personService } from './person.service';
-import { AbilityAssessment, PersonCategory, PersonConnection, PersonNode } from './person.types';
+import { AbilityAssessment, PersonCategory, PersonConnection, PersonImport, PersonNode } from './person.types';
 
 @ArgsType()
 class PersonListArgs {
@@ -93,6 +94,14 @@ export class PersonResolver {
   @Mutation(() => PersonNode, { description: 'Registers a person living in a village of the caller’s subtree.' })
   registerPerson(@Ctx() ctx: Context, @Arg('input') input: RegisterPersonInput) {
     return personService.register(ctx, input);
+  }
+
+  @Mutation(() => PersonImport, {
+    description:
+      'Registers the people of a CSV file in villages of the caller’s subtree, every row checked as registerPerson checks it. By default a single bad row means nothing is written; every bad row is reported.',
+  })
+  importPeople(@Ctx() ctx: Context, @Arg('input') input: ImportPeopleInput) {
+    return personImportService.import(ctx, input);
   }
 
   @Mutation(() => PersonNode, { description: 'Replaces a person’s facts; identity (ID number, birth date, sex) stays.' })

@@ -5,22 +5,20 @@ import { Capability } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited, recordReads } from '../audit/audit.service';
 import { loader, type Context } from '../graphql/context';
-import { addMonths, pastDay, todayInChina } from '../graphql/dates';
-import { BadUserInputError, ConflictError, NotFoundError } from '../graphql/errors';
+import { addMonths, todayInChina } from '../graphql/dates';
+import { AppError, BadUserInputError, ConflictError, NotFoundError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
-import { JurisdictionLevel } from '../jurisdictions/division-codes';
-import { parseCode } from '../jurisdictions/jurisdiction.service';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import type { PersonFacts } from '../policies/entitlement.engine';
 import { AbilityLevel, HardshipCategory, PersonStatus } from './elderly-kinds';
-import { ageOn, maskNationalId, maskPhone, parseNationalId, parsePhone } from './national-id';
+import { ageOn, maskNationalId, maskPhone } from './national-id';
 import type { AssessmentInput, CategoryInput, RegisterPersonInput, UpdatePersonInput } from './person.inputs';
 import { figureFactsOf, recordPeopleChanges } from './people-counts.service';
 import { personAssessmentsLoader, personByIdLoader, personCategoriesLoader } from './person.loaders';
-import { personRepository, type AssessmentRow, type CategoryRow, type PersonFields, type PersonRow } from './person.repository';
+import { personRepository, type AssessmentRow, type CategoryRow, type PersonRow } from './person.repository';
+import { checkFacts, checkRegistration, parseCategories, parseDayNotBefore, parseText, placesFor, type FieldProblem } from './person.rules';
 
 const NOT_IN_SCOPE = 'No such person in your jurisdiction';
-const MAX_INCOME_FEN = 100_000_000;
 const DEFAULT_VALID_MONTHS = 6;
 
 export type MaskedField = 'nationalId' | 'phone' | 'address';
@@ -47,45 +45,6 @@ function parseId(raw: string | number, field: string): number {
   return Number(text);
 }
 
-function parseText(raw: string | null | undefined, field: string, max: number, required = false): string | null {
-  const text = raw?.trim() ?? '';
-  if (text.length === 0) {
-    if (required) throw new BadUserInputError(field, `must be 1 to ${max} characters`);
-    return null;
-  }
-  if ([...text].length > max) throw new BadUserInputError(field, `must be at most ${max} characters`);
-  return text;
-}
-
-function parseIncome(value: number | null | undefined, field: string): number | null {
-  if (value === null || value === undefined) return null;
-  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_INCOME_FEN) throw new BadUserInputError(field, 'must be from 0 to 1,000,000 元 in fen');
-  return value;
-}
-
-function parseDayNotBefore(raw: string, field: string, notBefore: string, what: string): string {
-  const day = pastDay(raw, field);
-  if (day < notBefore) throw new BadUserInputError(field, `must not be before ${what} (${notBefore})`);
-  return day;
-}
-
-function parseCategories(inputs: readonly CategoryInput[], field: string): { category: HardshipCategory; grade: number | null }[] {
-  const seen = new Set<HardshipCategory>();
-  return inputs.map((input, i) => {
-    if (seen.has(input.category)) throw new BadUserInputError(`${field}[${i}].category`, `${input.category} is listed twice`);
-    seen.add(input.category);
-    const grade = input.disabilityGrade ?? null;
-    if (input.category === HardshipCategory.DISABILITY) {
-      if (grade === null || !Number.isInteger(grade) || grade < 1 || grade > 4) {
-        throw new BadUserInputError(`${field}[${i}].disabilityGrade`, 'must be 1 to 4 for DISABILITY');
-      }
-    } else if (grade !== null) {
-      throw new BadUserInputError(`${field}[${i}].disabilityGrade`, 'applies to DISABILITY only');
-    }
-    return { category: input.category, grade };
-  });
-}
-
 /** Reads a person in the caller's subtree under a capability, or NOT_FOUND (never saying whether they exist). */
 async function personInScope(ctx: Context, rawId: string | number, capability: Capability, field = 'id'): Promise<PersonRow> {
   const actor = requireActor(ctx);
@@ -93,19 +52,6 @@ async function personInScope(ctx: Context, rawId: string | number, capability: C
   const person = await loader(ctx, personByIdLoader).load(parseId(rawId, field));
   if (!person || !codeInScope(actor, person.villageCode)) throw new NotFoundError(NOT_IN_SCOPE);
   return person;
-}
-
-async function villageInScope(ctx: Context, raw: string, field: string): Promise<{ id: number; code: string }> {
-  const village = await jurisdictionService.get(ctx, raw, field);
-  if (village.level !== JurisdictionLevel.VILLAGE) throw new BadUserInputError(field, 'must be the code of a village or community (12 digits)');
-  return village;
-}
-
-async function existingNode(ctx: Context, raw: string, field: string): Promise<{ id: number }> {
-  const code = parseCode(raw, field);
-  const node = await jurisdictionService.byCodeAnywhere(ctx, code);
-  if (!node) throw new BadUserInputError(field, `${code} is not a jurisdiction`);
-  return node;
 }
 
 /**
@@ -200,56 +146,19 @@ export const personService = {
     const id = await audited(ctx, 'person.register', Capability.EDIT_PEOPLE, async (tx, draft) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.EDIT_PEOPLE);
-      const today = todayInChina();
-      const parsed = parseNationalId(input.nationalId, today);
-      if (!parsed.ok) throw new BadUserInputError('input.nationalId', parsed.problem);
-      const village = await villageInScope(ctx, input.villageCode, 'input.villageCode');
-      draft.jurisdictionId = village.id;
+      const checked = checkRegistration(input, 'input', todayInChina(), await placesFor(ctx, [input], 'input'));
+      if (checked.village) draft.jurisdictionId = checked.village.id;
       draft.targetType = 'Person';
-      const fields: PersonFields = {
-        nationalId: parsed.id.value,
-        sex: parsed.id.sex,
-        birthDate: parsed.id.birthDate,
-        ...(await this.parseFacts(ctx, input, parsed.id.birthDate, 'input')),
-        villageId: village.id,
-      };
-      const categories = parseCategories(input.categories ?? [], 'input.categories');
-      const since = input.categoriesSince ? parseDayNotBefore(input.categoriesSince, 'input.categoriesSince', fields.birthDate, 'the birth date') : today;
+      if (!checked.registration) throw checked.problems[0].error;
+      const { fields, categories, categoriesSince } = checked.registration;
       const personId = await personRepository.insert(tx, fields, actor.userId);
       if (personId === null) throw new ConflictError('a person with this national ID is already registered', 'input.nationalId');
-      for (const { category, grade } of categories) await personRepository.openCategory(tx, personId, category, grade, since, actor.userId);
+      for (const { category, grade } of categories) await personRepository.openCategory(tx, personId, category, grade, categoriesSince, actor.userId);
       await recordPeopleChanges(tx, [], await figureFactsOf(tx, [personId]));
       draft.targetIds = [String(personId)];
       return personId;
     });
     return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
-  },
-
-  /** Shared by register and update: the facts besides identity and village. */
-  async parseFacts(
-    ctx: Context,
-    input: RegisterPersonInput | UpdatePersonInput,
-    birthDate: string,
-    field: string,
-  ): Promise<Omit<PersonFields, 'nationalId' | 'sex' | 'birthDate' | 'villageId'>> {
-    let phone: string | null = null;
-    if (input.phone?.trim()) {
-      const parsed = parsePhone(input.phone);
-      if (!parsed.ok) throw new BadUserInputError(`${field}.phone`, parsed.problem);
-      phone = parsed.value;
-    }
-    const hukou = await existingNode(ctx, input.hukouCode!, `${field}.hukouCode`);
-    const residentSince = input.residentSince ? parseDayNotBefore(input.residentSince, `${field}.residentSince`, birthDate, 'the birth date') : null;
-    return {
-      name: parseText(input.name, `${field}.name`, 50, true)!,
-      phone,
-      address: parseText(input.address, `${field}.address`, 200),
-      hukouId: hukou.id,
-      residentSince,
-      livingSituations: [...new Set(input.livingSituations ?? [])],
-      ownMonthlyIncomeFen: parseIncome(input.ownMonthlyIncomeFen, `${field}.ownMonthlyIncomeFen`),
-      householdMonthlyIncomeFen: parseIncome(input.householdMonthlyIncomeFen, `${field}.householdMonthlyIncomeFen`),
-    };
   },
 
   /** Replaces a person's facts (identity stays); a move must stay within the caller's subtree. */
@@ -260,10 +169,18 @@ export const personService = {
       draft.targetType = 'Person';
       draft.targetIds = [String(current.id)];
       await personRepository.lock(tx, current.id);
-      const village = input.villageCode ? await villageInScope(ctx, input.villageCode, 'input.villageCode') : { id: current.villageId };
-      const facts = await this.parseFacts(ctx, input, current.birthDate, 'input');
+      const places = await placesFor(ctx, [input], 'input');
+      const problems: FieldProblem[] = [];
+      let villageId = current.villageId;
+      if (input.villageCode) {
+        const village = places.village(input.villageCode);
+        if (village instanceof AppError) problems.push({ field: 'input.villageCode', error: village });
+        else villageId = village.id;
+      }
+      const facts = checkFacts(input, current.birthDate, 'input', places, problems);
+      if (!facts || problems.length > 0) throw problems[0].error;
       // A move takes the person's figures (their whole timeline: the registry keeps no address history) from the old village to the new.
-      await countsFollow(tx, current.id, () => personRepository.update(tx, current.id, { ...facts, villageId: village.id }));
+      await countsFollow(tx, current.id, () => personRepository.update(tx, current.id, { ...facts, villageId }));
       return current.id;
     });
     return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
@@ -347,6 +264,10 @@ export const personService = {
   },
 
   /** A person in the caller's subtree with everything the entitlement rules read (READ_ENTITLEMENTS). */
+  /** For the monthly run, within its transaction: the facts of every active person of the villages, by cursor. */
+  openFactsCursor: personRepository.openFactsCursor,
+  fetchFacts: personRepository.fetchFacts,
+
   async factsFor(ctx: Context, rawId: string): Promise<{ person: PersonRow; facts: PersonFacts }> {
     const person = await personInScope(ctx, rawId, Capability.READ_ENTITLEMENTS, 'personId');
     const [categories, assessments] = await Promise.all([

@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateScalar } from '../graphql/dates';
 import { FenScalar } from '../graphql/money';
 import { connectionTypes } from '../graphql/pagination';
-import { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from './elderly-kinds';
+import { AbilityLevel, HardshipCategory, ImportRowErrorCode, LivingSituation, PersonStatus } from './elderly-kinds';
 import { Sex } from './national-id';
 
 @ObjectType({ description: 'A hardship category for a span of days.' })
@@ -80,3 +80,36 @@ export class PersonNode {
 }
 
 export const { Edge: PersonEdge, Connection: PersonConnection } = connectionTypes(PersonNode, 'Person');
+
+@ObjectType({ description: 'A refused row of a people import: where it is in the file and what is wrong.' })
+export class ImportRowError {
+  @Field(() => Int, { description: 'The line of the file the row starts on (the header is line 1; a quoted line break starts a new line).' })
+  line: number;
+
+  @Field(() => String, { nullable: true, description: 'The column, by its English name; null for a problem of the whole row.' })
+  field: string | null;
+
+  @Field(() => ImportRowErrorCode)
+  code: ImportRowErrorCode;
+
+  @Field({ description: 'What is wrong. A national ID appears only masked.' })
+  message: string;
+}
+
+@ObjectType({ description: 'The outcome of a people import.' })
+export class PersonImport {
+  @Field({ description: 'True when the file was only checked.' })
+  dryRun: boolean;
+
+  @Field(() => Int, { description: 'Data rows in the file (blank lines left out).' })
+  rows: number;
+
+  @Field(() => Int, { description: 'People registered by this request (0 for a dry run or a refused file).' })
+  imported: number;
+
+  @Field(() => Int, { description: 'Rows with at least one error.' })
+  rejectedRows: number;
+
+  @Field(() => [ImportRowError], { description: 'Every error of every refused row, by line and column.' })
+  rejected: ImportRowError[];
+}

@@ -350,6 +350,11 @@ export const facilityService = {
     });
   },
 
+  /** Returns when the caller may see `facility` under `capability` (a SERVICE_PROVIDER: one its organisation operates); FORBIDDEN otherwise. */
+  assertVisible(ctx: Context, facility: FacilityRow, capability: Capability): void {
+    if (!canSee(facilityAccess(ctx, capability), facility)) throw new ForbiddenError(NOT_IN_SCOPE);
+  },
+
   /** The facility's history, oldest first (batched across a list). */
   async history(ctx: Context, facility: FacilityRow): Promise<FacilityEvent[]> {
     return loader(ctx, facilityHistoryLoader).load(facility.id);

@@ -3,12 +3,18 @@ import { BadUserInputError } from './errors';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Days in a month of the Gregorian calendar (month 1–12). */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 /** Whether `text` is a real calendar day written YYYY-MM-DD. */
 export function isDay(text: string): boolean {
   const match = DAY.exec(text);
   if (!match) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.toISOString().slice(0, 10) === text;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
 function parseDay(value: unknown): string {
@@ -42,8 +48,7 @@ export function chinaDayOf(timestamp: string): string {
 
 /** The last day of the month of `day`. */
 export function monthEnd(day: string): string {
-  const [year, month] = day.split('-').map(Number);
-  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+  return `${day.slice(0, 8)}${daysInMonth(Number(day.slice(0, 4)), Number(day.slice(5, 7)))}`;
 }
 
 /** The first day of the month after the month of `day`. */

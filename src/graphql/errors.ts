@@ -46,9 +46,10 @@ export class NotFoundError extends AppError {
 export class BadUserInputError extends AppError {
   constructor(
     readonly field: string,
-    message: string,
+    /** What is wrong, without the field's name (the message is `field: problem`). */
+    readonly problem: string,
   ) {
-    super('BAD_USER_INPUT', `${field}: ${message}`, { field });
+    super('BAD_USER_INPUT', `${field}: ${problem}`, { field });
   }
 }
 

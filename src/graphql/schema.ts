@@ -7,7 +7,9 @@ import { JurisdictionPeopleCountsResolver } from '../elderly/people-counts.resol
 import { PersonResolver } from '../elderly/person.resolver';
 import { FacilityResolver } from '../facilities/facility.resolver';
 import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
+import { EntitlementRunResolver, JurisdictionSubsidyResolver, SubsidyTotalsResolver } from '../policies/entitlement-run.resolver';
 import { EntitlementResolver } from '../policies/entitlement.resolver';
+import { FacilitySubsidyResolver } from '../policies/facility-subsidy.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
 import { UserResolver } from '../users/user.resolver';
 import { accessMiddleware } from './rules';
@@ -24,6 +26,10 @@ export const RESOLVERS = [
   JurisdictionPeopleCountsResolver,
   PolicyResolver,
   EntitlementResolver,
+  EntitlementRunResolver,
+  JurisdictionSubsidyResolver,
+  SubsidyTotalsResolver,
+  FacilitySubsidyResolver,
 ] as const;
 
 /** The schema the server serves: resolvers with the access shield applied. */

@@ -70,6 +70,17 @@ export const jurisdictionService = {
     return loader(ctx, jurisdictionByCodeLoader).load(code);
   },
 
+  /** The nodes with these codes wherever they lie, in one batch; codes that name no node are missing from the map. */
+  async byCodesAnywhere(ctx: Context, codes: readonly string[]): Promise<Map<string, Jurisdiction>> {
+    const found = new Map<string, Jurisdiction>();
+    for (const node of await loader(ctx, jurisdictionByCodeLoader).loadMany(codes)) {
+      // A failed lookup must not pass for an unknown code.
+      if (node instanceof Error) throw node;
+      if (node) found.set(node.code, node);
+    }
+    return found;
+  },
+
   async byId(ctx: Context, id: number): Promise<Jurisdiction | null> {
     return loader(ctx, jurisdictionByIdLoader).load(id);
   },

@@ -10,6 +10,8 @@ export function allocate(amount: number, weights: readonly number[]): number[] {
   for (const weight of weights) {
     if (!Number.isSafeInteger(weight) || weight <= 0) throw new RangeError(`weights must be positive whole numbers, got ${weight}`);
   }
+  const totalWeight = weights.reduce((sum, weight) => sum + weight, 0);
+  if (Number.isSafeInteger(amount * totalWeight)) return allocateExactly(amount, weights, totalWeight);
   // BigInt: amount × weight can pass 2^53, where a double would round.
   const whole = BigInt(amount);
   const total = weights.reduce((sum, weight) => sum + BigInt(weight), 0n);
@@ -23,4 +25,19 @@ export function allocate(amount: number, weights: readonly number[]): number[] {
     .sort((a, b) => (remainders[a] === remainders[b] ? a - b : remainders[a] > remainders[b] ? -1 : 1));
   for (const i of order.slice(0, leftOver)) shares[i] += 1n;
   return shares.map(Number);
+}
+
+// The same split in doubles, for amounts whose products stay below 2^53 (every integer there is exact).
+function allocateExactly(amount: number, weights: readonly number[], total: number): number[] {
+  // The remainder first: % is exact on integers, and an exact multiple divides exactly.
+  const remainders = weights.map((weight) => (amount * weight) % total);
+  const shares = weights.map((weight, i) => (amount * weight - remainders[i]) / total);
+  let leftOver = amount - shares.reduce((sum, share) => sum + share, 0);
+  if (leftOver === 0) return shares;
+  const order = weights.map((_, i) => i).sort((a, b) => (remainders[a] === remainders[b] ? a - b : remainders[b] - remainders[a]));
+  for (const i of order) {
+    if (leftOver-- === 0) break;
+    shares[i] += 1;
+  }
+  return shares;
 }

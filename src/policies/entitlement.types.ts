@@ -9,9 +9,15 @@ import { SchemeNode, SubsidyTier } from './policy.types';
 
 registerEnumType(ReasonCode, {
   name: 'EntitlementReason',
-  description: 'Why a tier does not pay.',
+  description: 'Why a tier does not pay (a person’s or a facility’s).',
   valuesConfig: {
     NOT_ACTIVE: { description: 'Moved away or deceased by the month’s end.' },
+    FACILITY_TYPE: { description: 'The facility is not of a type the tier lists.' },
+    SERVICE_MISSING: { description: 'The facility lacked a required service (when accepted; or on every day it operated).' },
+    TOO_FEW_OPERATING_DAYS: { description: 'Fewer days of the year OPERATING with the required services than the tier asks; the message gives the count.' },
+    NOT_OPERATING: { description: 'Not OPERATING with the required services on any day of the months its version was in force.' },
+    NOT_ACCEPTED_IN_PERIOD: { description: 'The facility’s first acceptance (验收合格) is not in the year: a construction subsidy is paid once.' },
+    NO_DINERS: { description: 'No daily diners are recorded for the facility: an operating subsidy pays per diner.' },
     BELOW_FLOOR: { description: 'The tier pays less than a floor set above (the level must raise it).' },
     OUTRANKED: { description: 'Another tier of the same scheme pays more (就高不就低).' },
   },

@@ -5,9 +5,11 @@ export enum SchemeKind {
   OLD_AGE_ALLOWANCE = 'OLD_AGE_ALLOWANCE',
   HARDSHIP_CARE_SUBSIDY = 'HARDSHIP_CARE_SUBSIDY',
   HOME_CARE_SUBSIDY = 'HOME_CARE_SUBSIDY',
+  FACILITY_CONSTRUCTION = 'FACILITY_CONSTRUCTION',
+  FACILITY_OPERATING = 'FACILITY_OPERATING',
 }
 
-/** How the tiers of one scheme combine for a person. */
+/** How the tiers of one scheme combine for a person or a facility. */
 export enum TierCombination {
   HIGHEST = 'HIGHEST',
   STACK = 'STACK',
@@ -17,11 +19,31 @@ export const SCHEME_KIND_NAMES: Record<SchemeKind, string> = {
   OLD_AGE_ALLOWANCE: '高龄津贴',
   HARDSHIP_CARE_SUBSIDY: '困难老人养老服务补贴',
   HOME_CARE_SUBSIDY: '居家养老服务补助',
+  FACILITY_CONSTRUCTION: '养老服务设施建设补助',
+  FACILITY_OPERATING: '养老服务设施运营补助',
 };
+
+/** What a tier's `amountFen` counts: the unit follows from the kind. */
+export const SCHEME_KIND_UNITS: Record<SchemeKind, string> = {
+  OLD_AGE_ALLOWANCE: 'per person per month',
+  HARDSHIP_CARE_SUBSIDY: 'per person per month',
+  HOME_CARE_SUBSIDY: 'per person per month',
+  FACILITY_CONSTRUCTION: 'once per facility, in the year it is accepted (验收合格)',
+  FACILITY_OPERATING: 'per diner per month (times the facility’s recorded daily diners)',
+};
+
+/** Schemes paid to facilities; the others are paid to people. */
+export const FACILITY_SCHEME_KINDS: readonly SchemeKind[] = [SchemeKind.FACILITY_CONSTRUCTION, SchemeKind.FACILITY_OPERATING];
+export const PERSON_SCHEME_KINDS: readonly SchemeKind[] = Object.values(SchemeKind).filter((kind) => !FACILITY_SCHEME_KINDS.includes(kind));
+
+export const isFacilityKind = (kind: SchemeKind): boolean => FACILITY_SCHEME_KINDS.includes(kind);
 
 registerEnumType(SchemeKind, {
   name: 'SchemeKind',
-  valuesConfig: Object.fromEntries(Object.entries(SCHEME_KIND_NAMES).map(([k, d]) => [k, { description: d }])),
+  description: 'What a scheme is for; a tier’s amountFen is in the unit its kind names.',
+  valuesConfig: Object.fromEntries(
+    Object.values(SchemeKind).map((kind) => [kind, { description: `${SCHEME_KIND_NAMES[kind]} — amountFen ${SCHEME_KIND_UNITS[kind]}` }]),
+  ),
 });
 registerEnumType(TierCombination, {
   name: 'TierCombination',

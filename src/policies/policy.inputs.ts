@@ -1,5 +1,6 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { AbilityLevel, HardshipCategory, LivingSituation } from '../elderly/elderly-kinds';
+import { FacilityService, FacilityType } from '../facilities/facility-kinds';
 import { MonthScalar } from '../graphql/dates';
 import { FenScalar } from '../graphql/money';
 import { JurisdictionLevel } from '../jurisdictions/division-codes';
@@ -14,13 +15,18 @@ export class FundingInput {
   weight: number;
 }
 
-@InputType()
+@InputType({
+  description:
+    'A tier of a person scheme takes person conditions (ages to minResidentMonths); a tier of a facility scheme takes facility conditions (facilityTypes, requiredServices, minOperatingDays). The other kind’s conditions are refused.',
+})
 export class TierInput {
   @Field({ description: '1 to 100 characters.' })
   name: string;
 
-  @Field(() => FenScalar, { description: '1 fen to 1,000,000 元; at least every floor set above for the ages the tier covers.' })
-  monthlyAmountFen: number;
+  @Field(() => FenScalar, {
+    description: '1 fen to 1,000,000 元, in the unit of the scheme’s kind (see SchemeKind); at least every floor set above for the ages the tier covers.',
+  })
+  amountFen: number;
 
   @Field(() => Int, { nullable: true })
   minAge?: number | null;
@@ -54,6 +60,18 @@ export class TierInput {
 
   @Field(() => Int, { nullable: true })
   minResidentMonths?: number | null;
+
+  @Field(() => [FacilityType], { nullable: true, description: 'Facility schemes: the facility is of one of these types.' })
+  facilityTypes?: FacilityType[] | null;
+
+  @Field(() => [FacilityService], { nullable: true, description: 'Facility schemes: the facility offers every one of these services.' })
+  requiredServices?: FacilityService[] | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'FACILITY_OPERATING only, 0 to 366: days of the year the facility was OPERATING with every required service.',
+  })
+  minOperatingDays?: number | null;
 }
 
 @InputType()
@@ -106,8 +124,8 @@ export class CreateFloorInput {
   @Field(() => Int, { nullable: true })
   maxAge?: number | null;
 
-  @Field(() => FenScalar)
-  monthlyAmountFen: number;
+  @Field(() => FenScalar, { description: 'In the unit of the kind (see SchemeKind).' })
+  amountFen: number;
 
   @Field(() => MonthScalar, { description: 'May record a floor already in force.' })
   fromMonth: string;

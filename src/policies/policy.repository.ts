@@ -38,7 +38,7 @@ export interface NewFloor {
   kind: SchemeKind;
   minAge: number | null;
   maxAge: number | null;
-  monthlyAmountFen: number;
+  amountFen: number;
   fromMonth: string;
   toMonth: string | null;
 }
@@ -49,18 +49,19 @@ const firstDay = (month: string) => `${month}-01`;
 const OWNER = `json_build_object('id', j.id, 'code', j.code, 'name', j.name, 'level', j.level)`;
 const TIERS = `
   coalesce((SELECT json_agg(json_build_object(
-      'id', t.id, 'position', t.position, 'name', t.name, 'monthlyAmountFen', t.monthly_amount_fen,
+      'id', t.id, 'position', t.position, 'name', t.name, 'amountFen', t.amount_fen,
       'minAge', t.min_age, 'maxAge', t.max_age, 'categoriesAny', t.categories_any, 'categoriesAll', t.categories_all,
       'categoriesNone', t.categories_none, 'abilities', t.abilities, 'livingSituations', t.living_situations,
       'ownIncomeBelowFen', t.own_income_below_fen, 'householdIncomeBelowFen', t.household_income_below_fen,
-      'hukouRequired', t.hukou_required, 'minResidentMonths', t.min_resident_months) ORDER BY t.position)
+      'hukouRequired', t.hukou_required, 'minResidentMonths', t.min_resident_months, 'facilityTypes', t.facility_types,
+      'requiredServices', t.required_services, 'minOperatingDays', t.min_operating_days) ORDER BY t.position)
     FROM subsidy_tier t WHERE t.version_id = v.id), '[]')`;
 // Funders listed from the highest level down: the order largest-remainder ties are broken in.
 const FUNDING = `
   coalesce((SELECT json_agg(json_build_object('level', f.level, 'weight', f.weight) ORDER BY f.level)
     FROM subsidy_funding f WHERE f.version_id = v.id), '[]')`;
 const FLOOR_COLUMNS = `f.id, ${OWNER} AS owner, f.kind, f.min_age AS "minAge", f.max_age AS "maxAge",
-  f.monthly_amount_fen AS "monthlyAmountFen", to_char(f.from_month, 'YYYY-MM') AS "fromMonth",
+  f.amount_fen AS "amountFen", to_char(f.from_month, 'YYYY-MM') AS "fromMonth",
   to_char(f.to_month, 'YYYY-MM') AS "toMonth"
   FROM subsidy_floor f JOIN jurisdiction j ON j.id = f.jurisdiction_id`;
 const VERSION_COLUMNS = `v.id, v.scheme_id AS "schemeId", to_char(v.from_month, 'YYYY-MM') AS "fromMonth",
@@ -79,13 +80,13 @@ interface RawTier extends Omit<TierRule, 'categoriesAny' | 'categoriesAll' | 'ca
 function toTier(raw: RawTier): TierRule {
   return {
     ...raw,
-    monthlyAmountFen: Number(raw.monthlyAmountFen),
+    amountFen: Number(raw.amountFen),
     ownIncomeBelowFen: toNumber(raw.ownIncomeBelowFen),
     householdIncomeBelowFen: toNumber(raw.householdIncomeBelowFen),
   };
 }
 
-const toFloor = (row: FloorRule & FloorSpan): FloorRule & FloorSpan => ({ ...row, monthlyAmountFen: Number(row.monthlyAmountFen) });
+const toFloor = (row: FloorRule & FloorSpan): FloorRule & FloorSpan => ({ ...row, amountFen: Number(row.amountFen) });
 
 function toVersion(row: VersionRow): VersionRow {
   return { ...row, tiers: (row.tiers as unknown as RawTier[]).map(toTier) };
@@ -114,17 +115,17 @@ export const policyRepository = {
     );
     // Every tier in one statement; the enum arrays travel as text arrays inside the JSON.
     await tx.query(
-      `INSERT INTO subsidy_tier (version_id, position, name, monthly_amount_fen, min_age, max_age, categories_any,
+      `INSERT INTO subsidy_tier (version_id, position, name, amount_fen, min_age, max_age, categories_any,
          categories_all, categories_none, abilities, living_situations, own_income_below_fen, household_income_below_fen,
-         hukou_required, min_resident_months)
-       SELECT $1, t."position", t.name, t."monthlyAmountFen", t."minAge", t."maxAge", t."categoriesAny"::hardship_category[],
+         hukou_required, min_resident_months, facility_types, required_services, min_operating_days)
+       SELECT $1, t."position", t.name, t."amountFen", t."minAge", t."maxAge", t."categoriesAny"::hardship_category[],
          t."categoriesAll"::hardship_category[], t."categoriesNone"::hardship_category[], t.abilities::ability_level[],
          t."livingSituations"::living_situation[], t."ownIncomeBelowFen", t."householdIncomeBelowFen", t."hukouRequired",
-         t."minResidentMonths"
-       FROM jsonb_to_recordset($2::jsonb) AS t ("position" smallint, name text, "monthlyAmountFen" bigint, "minAge" smallint,
+         t."minResidentMonths", t."facilityTypes"::facility_type[], t."requiredServices"::facility_service[], t."minOperatingDays"
+       FROM jsonb_to_recordset($2::jsonb) AS t ("position" smallint, name text, "amountFen" bigint, "minAge" smallint,
          "maxAge" smallint, "categoriesAny" text[], "categoriesAll" text[], "categoriesNone" text[], abilities text[],
          "livingSituations" text[], "ownIncomeBelowFen" bigint, "householdIncomeBelowFen" bigint, "hukouRequired" boolean,
-         "minResidentMonths" smallint)`,
+         "minResidentMonths" smallint, "facilityTypes" text[], "requiredServices" text[], "minOperatingDays" smallint)`,
       [id, JSON.stringify(version.tiers)],
     );
     return id;
@@ -162,15 +163,20 @@ export const policyRepository = {
     return rows.map(toVersion);
   },
 
-  /** The schemes owned by the nodes whose version is in force in `month`, with that version. */
-  async inForce(db: EntityManager, ownerIds: readonly number[], month: string): Promise<SchemeRule[]> {
+  /**
+   * The versions of the nodes' schemes of these kinds in force at any time from `fromMonth` to `toMonth`
+   * (one month for a person's entitlement, a year for a facility's subsidies): highest level first, then
+   * by scheme, oldest version first.
+   */
+  async inForce(db: EntityManager, ownerIds: readonly number[], fromMonth: string, toMonth: string, kinds: readonly SchemeKind[]): Promise<SchemeRule[]> {
     const rows: (VersionRow & { name: string; kind: SchemeKind; owner: LineageNode })[] = await db.query(
       `SELECT ${VERSION_COLUMNS}, s.name, s.kind, ${OWNER} AS owner
        FROM subsidy_scheme s JOIN jurisdiction j ON j.id = s.jurisdiction_id
        JOIN subsidy_scheme_version v ON v.scheme_id = s.id
-       WHERE s.jurisdiction_id = ANY($1::int[]) AND v.from_month <= $2::date AND (v.to_month IS NULL OR v.to_month >= $2::date)
-       ORDER BY length(j.code), s.id`,
-      [ownerIds, firstDay(month)],
+       WHERE s.jurisdiction_id = ANY($1::int[]) AND s.kind = ANY($4::scheme_kind[])
+         AND v.from_month <= $3::date AND (v.to_month IS NULL OR v.to_month >= $2::date)
+       ORDER BY length(j.code), s.id, v.from_month`,
+      [ownerIds, firstDay(fromMonth), firstDay(toMonth), kinds],
     );
     return rows.map((raw) => {
       const row = toVersion(raw);
@@ -212,9 +218,9 @@ export const policyRepository = {
 
   async insertFloor(tx: EntityManager, floor: NewFloor, userId: number | null): Promise<number> {
     const [{ id }] = await tx.query(
-      `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, max_age, monthly_amount_fen, from_month, to_month, created_by)
+      `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, max_age, amount_fen, from_month, to_month, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [floor.ownerId, floor.kind, floor.minAge, floor.maxAge, floor.monthlyAmountFen, firstDay(floor.fromMonth), floor.toMonth && firstDay(floor.toMonth), userId],
+      [floor.ownerId, floor.kind, floor.minAge, floor.maxAge, floor.amountFen, firstDay(floor.fromMonth), floor.toMonth && firstDay(floor.toMonth), userId],
     );
     return id;
   },

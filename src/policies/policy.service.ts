@@ -11,11 +11,11 @@ import { LEVELS } from '../jurisdictions/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import type { FloorRule, LineageNode, SchemeRule, TierRule } from './entitlement.engine';
-import { schemeVersionsLoader } from './policy.loaders';
+import type { DatedFloor } from './facility-subsidy.engine';
+import { facilityFloorsLoader, facilitySchemesLoader, schemeVersionsLoader, yearAndNode } from './policy.loaders';
 import type { CreateFloorInput, CreateSchemeInput, SchemeVersionInput, TierInput } from './policy.inputs';
 import { policyRepository, type FloorSpan, type NewVersion, type SchemeRow, type VersionRow } from './policy.repository';
-import type { SchemeKind } from './policy-kinds';
-import { TierCombination } from './policy-kinds';
+import { isFacilityKind, PERSON_SCHEME_KINDS, SchemeKind, TierCombination } from './policy-kinds';
 
 const MAX_AMOUNT_FEN = 100_000_000;
 const MAX_TIERS = 50;
@@ -24,6 +24,13 @@ const NOT_VISIBLE = 'No such subsidy scheme for your jurisdiction';
 
 const ages = (min: number | null, max: number | null) =>
   min === null && max === null ? 'all ages' : max === null ? `ages ${min}+` : `ages ${min ?? 0}–${max}`;
+
+/** How a floor reads in a message: its amount in the kind's unit, and for people the ages it covers. */
+function floorTerms(kind: SchemeKind, floor: { amountFen: number; minAge: number | null; maxAge: number | null }): string {
+  if (kind === SchemeKind.FACILITY_CONSTRUCTION) return `${yuan(floor.amountFen)} once per facility`;
+  if (kind === SchemeKind.FACILITY_OPERATING) return `${yuan(floor.amountFen)} per diner a month`;
+  return `${yuan(floor.amountFen)} a month for ${ages(floor.minAge, floor.maxAge)}`;
+}
 
 /** A scheme as listed: who set it and the version in force in the month asked about. */
 export interface SchemeView {
@@ -77,7 +84,45 @@ function parseAges(min: number | null | undefined, max: number | null | undefine
 
 const distinct = <T>(values: readonly T[] | null | undefined): T[] => [...new Set(values ?? [])];
 
-function parseTier(input: TierInput, position: number, field: string): Omit<TierRule, 'id'> {
+// The conditions each sort of tier may carry: a person tier is about people, a facility tier about facilities.
+const PERSON_CONDITIONS = [
+  'minAge',
+  'maxAge',
+  'categoriesAny',
+  'categoriesAll',
+  'categoriesNone',
+  'abilities',
+  'livingSituations',
+  'ownIncomeBelowFen',
+  'householdIncomeBelowFen',
+  'hukouRequired',
+  'minResidentMonths',
+] as const satisfies readonly (keyof TierInput)[];
+const FACILITY_CONDITIONS = ['facilityTypes', 'requiredServices', 'minOperatingDays'] as const satisfies readonly (keyof TierInput)[];
+
+/** Whether the input sets a condition: a non-empty list, a value, or hukouRequired: true. */
+function setsCondition(input: TierInput, condition: keyof TierInput): boolean {
+  const value = input[condition];
+  if (Array.isArray(value)) return value.length > 0;
+  if (condition === 'hukouRequired') return value === true;
+  return value !== null && value !== undefined;
+}
+
+/** Refuses the conditions a tier of this kind cannot carry, naming the first. */
+function checkConditionsFit(input: TierInput, kind: SchemeKind, field: string): void {
+  const foreign = isFacilityKind(kind) ? PERSON_CONDITIONS : FACILITY_CONDITIONS;
+  const given = foreign.find((condition) => setsCondition(input, condition));
+  if (given) {
+    const sort = isFacilityKind(kind) ? 'a person condition' : 'a facility condition';
+    throw new BadUserInputError(`${field}.${given}`, `is ${sort}, which a tier of a ${kind} scheme cannot carry`);
+  }
+  if (kind === SchemeKind.FACILITY_CONSTRUCTION && setsCondition(input, 'minOperatingDays')) {
+    throw new BadUserInputError(`${field}.minOperatingDays`, 'applies to operating subsidies; a construction subsidy is paid once, on acceptance');
+  }
+}
+
+function parseTier(input: TierInput, position: number, field: string, kind: SchemeKind): Omit<TierRule, 'id'> {
+  checkConditionsFit(input, kind, field);
   const incomes = (value: number | null | undefined, name: string) => {
     if (value === null || value === undefined) return null;
     if (!Number.isSafeInteger(value) || value < 1) throw new BadUserInputError(`${field}.${name}`, 'must be a positive number of fen');
@@ -87,10 +132,14 @@ function parseTier(input: TierInput, position: number, field: string): Omit<Tier
   if (months !== null && (!Number.isInteger(months) || months < 0 || months > 600)) {
     throw new BadUserInputError(`${field}.minResidentMonths`, 'must be from 0 to 600');
   }
+  const days = input.minOperatingDays ?? null;
+  if (days !== null && (!Number.isInteger(days) || days < 0 || days > 366)) {
+    throw new BadUserInputError(`${field}.minOperatingDays`, 'must be from 0 to 366');
+  }
   return {
     position,
     name: parseName(input.name, `${field}.name`),
-    monthlyAmountFen: parseAmount(input.monthlyAmountFen, `${field}.monthlyAmountFen`),
+    amountFen: parseAmount(input.amountFen, `${field}.amountFen`),
     ...parseAges(input.minAge, input.maxAge, field),
     categoriesAny: distinct(input.categoriesAny),
     categoriesAll: distinct(input.categoriesAll),
@@ -101,10 +150,13 @@ function parseTier(input: TierInput, position: number, field: string): Omit<Tier
     householdIncomeBelowFen: incomes(input.householdIncomeBelowFen, 'householdIncomeBelowFen'),
     hukouRequired: input.hukouRequired ?? false,
     minResidentMonths: months,
+    facilityTypes: distinct(input.facilityTypes),
+    requiredServices: distinct(input.requiredServices),
+    minOperatingDays: days,
   };
 }
 
-function parseVersion(input: SchemeVersionInput, owner: Jurisdiction, field: string, notBefore: string): NewVersion {
+function parseVersion(input: SchemeVersionInput, kind: SchemeKind, owner: Jurisdiction, field: string, notBefore: string): NewVersion {
   const fromMonth = parseMonthField(input.fromMonth, `${field}.fromMonth`, notBefore);
   const toMonth = input.toMonth ?? null;
   if (toMonth !== null && toMonth < fromMonth) throw new BadUserInputError(`${field}.toMonth`, 'must not be before fromMonth');
@@ -131,7 +183,7 @@ function parseVersion(input: SchemeVersionInput, owner: Jurisdiction, field: str
     combination: input.combination ?? TierCombination.HIGHEST,
     exclusionGroup: group,
     funding: [...input.funding].sort((a, b) => LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level)).map((f) => ({ level: f.level, weight: f.weight })),
-    tiers: input.tiers.map((tier, i) => parseTier(tier, i + 1, `${field}.tiers[${i}]`)),
+    tiers: input.tiers.map((tier, i) => parseTier(tier, i + 1, `${field}.tiers[${i}]`, kind)),
   };
 }
 
@@ -145,15 +197,26 @@ async function checkFloors(tx: EntityManager, ctx: Context, owner: Jurisdiction,
   version.tiers.forEach((tier, i) => {
     for (const floor of floors) {
       if (floor.kind !== kind || !overlaps(tier.minAge, tier.maxAge, floor.minAge, floor.maxAge)) continue;
-      if (tier.monthlyAmountFen < floor.monthlyAmountFen) {
+      if (tier.amountFen < floor.amountFen) {
         throw new BadUserInputError(
-          `${field}.tiers[${i}].monthlyAmountFen`,
-          `${yuan(tier.monthlyAmountFen)} is below the floor of ${yuan(floor.monthlyAmountFen)} a month for ${ages(floor.minAge, floor.maxAge)} ` +
-            `set by ${floor.owner.name} (${floor.owner.code}) from ${floor.fromMonth}`,
+          `${field}.tiers[${i}].amountFen`,
+          `${yuan(tier.amountFen)} is below the floor of ${floorTerms(kind, floor)} set by ${floor.owner.name} (${floor.owner.code}) from ${floor.fromMonth}`,
         );
       }
     }
   });
+}
+
+/** A floor's ages: a facility has none, so a floor of a facility kind takes none. */
+function floorAges(input: CreateFloorInput): { minAge: number | null; maxAge: number | null } {
+  if (isFacilityKind(input.kind)) {
+    for (const name of ['minAge', 'maxAge'] as const) {
+      if (input[name] !== null && input[name] !== undefined) {
+        throw new BadUserInputError(`input.${name}`, `a floor for ${input.kind} binds facilities, which have no age`);
+      }
+    }
+  }
+  return parseAges(input.minAge, input.maxAge, 'input');
 }
 
 function parseSchemeId(rawId: string): number {
@@ -186,7 +249,8 @@ export const policyService = {
     requireCapability(ctx, Capability.READ_POLICIES);
     const at = atCode ? await jurisdictionService.get(ctx, atCode, 'at') : await jurisdictionService.home(ctx);
     const lineage = await jurisdictionService.lineage(ctx, at);
-    const rules = await policyRepository.inForce(ctx.dataSource.manager, lineage.map((n) => n.id), month ?? thisMonthInChina());
+    const chosen = month ?? thisMonthInChina();
+    const rules = await policyRepository.inForce(ctx.dataSource.manager, lineage.map((n) => n.id), chosen, chosen, Object.values(SchemeKind));
     return rules.map((rule) => this.viewOf(rule));
   },
 
@@ -243,7 +307,7 @@ export const policyService = {
       draft.jurisdictionId = owner.id;
       draft.targetType = 'SubsidyScheme';
       const name = parseName(input.name, 'input.name');
-      const version = parseVersion(input.version, owner, 'input.version', EARLIEST_MONTH);
+      const version = parseVersion(input.version, input.kind, owner, 'input.version', EARLIEST_MONTH);
       await checkFloors(tx, ctx, owner, input.kind, version, 'input.version');
       const id = await policyRepository.insertScheme(tx, owner.id, name, input.kind, actor.userId);
       if (id === null) throw new ConflictError(`${owner.name} already has a scheme named ${name}`, 'input.name');
@@ -265,7 +329,7 @@ export const policyService = {
       const scheme = await lockOwnScheme(tx, ctx, rawId, draft);
       const id = scheme.id;
       const owner = (await jurisdictionService.byId(ctx, scheme.owner.id))!;
-      const version = parseVersion(input, owner, 'version', thisMonthInChina());
+      const version = parseVersion(input, scheme.kind, owner, 'version', thisMonthInChina());
       await checkFloors(tx, ctx, owner, scheme.kind, version, 'version');
       const versions = await policyRepository.versionsOf(tx, [id]);
       const later = versions.find((v) => v.fromMonth >= version.fromMonth);
@@ -313,28 +377,44 @@ export const policyService = {
         {
           ownerId: owner.id,
           kind: input.kind,
-          ...parseAges(input.minAge, input.maxAge, 'input'),
-          monthlyAmountFen: parseAmount(input.monthlyAmountFen, 'input.monthlyAmountFen'),
+          ...floorAges(input),
+          amountFen: parseAmount(input.amountFen, 'input.amountFen'),
           fromMonth,
           toMonth,
         },
         actor.userId,
       );
       draft.targetIds = [String(id)];
-      draft.detail = { kind: input.kind, monthlyAmountFen: input.monthlyAmountFen, fromMonth };
+      draft.detail = { kind: input.kind, amountFen: input.amountFen, fromMonth };
       return id;
     });
     return floorView(await policyRepository.floorById(ctx.dataSource.manager, floorId));
   },
 
-  /** The schemes and floors in force in `month` for someone whose village has this lineage. */
+  /** The person schemes and the floors in force in `month` for someone whose village has this lineage. */
   async rulesFor(db: EntityManager, lineage: readonly LineageNode[], month: string): Promise<{ schemes: SchemeRule[]; floors: FloorRule[] }> {
     const ids = lineage.map((n) => n.id);
     const [schemes, floors] = await Promise.all([
-      policyRepository.inForce(db, ids, month),
+      policyRepository.inForce(db, ids, month, month, PERSON_SCHEME_KINDS),
       policyRepository.floorsOverlapping(db, ids, month, month),
     ]);
     return { schemes, floors };
+  },
+
+  /**
+   * The facility schemes (every version in force at some time in `year`) and facility floors set along
+   * this lineage, highest level first; batched across the facilities of one request.
+   */
+  async facilityRulesFor(ctx: Context, lineage: readonly LineageNode[], year: number): Promise<{ schemes: SchemeRule[]; floors: DatedFloor[] }> {
+    const keys = lineage.map((node) => yearAndNode(year, node.id));
+    const [schemes, floors] = await Promise.all([loader(ctx, facilitySchemesLoader).loadMany(keys), loader(ctx, facilityFloorsLoader).loadMany(keys)]);
+    const rows = <T>(results: (T[] | Error)[]): T[] =>
+      results.flatMap((result) => {
+        if (result instanceof Error) throw result;
+        return result;
+      });
+    // Lineage order is highest level first; within a node, by scheme and then month, as stored.
+    return { schemes: rows(schemes), floors: rows(floors) };
   },
 
   ref,

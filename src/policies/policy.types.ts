@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { AbilityLevel, HardshipCategory, LivingSituation } from '../elderly/elderly-kinds';
+import { FacilityService, FacilityType } from '../facilities/facility-kinds';
 import { MonthScalar } from '../graphql/dates';
 import { FenScalar } from '../graphql/money';
 import { JurisdictionLevel } from '../jurisdictions/division-codes';
@@ -18,7 +19,10 @@ export class Funding {
   share: number;
 }
 
-@ObjectType({ description: 'A tier of a scheme: who qualifies and the monthly amount. Empty lists mean no condition.' })
+@ObjectType({
+  description:
+    'A tier of a scheme: who qualifies and the amount. Person schemes use the person conditions, facility schemes the facility ones; empty lists mean no condition.',
+})
 export class SubsidyTier {
   @Field(() => ID)
   id: number;
@@ -29,8 +33,8 @@ export class SubsidyTier {
   @Field()
   name: string;
 
-  @Field(() => FenScalar)
-  monthlyAmountFen: number;
+  @Field(() => FenScalar, { description: 'What the tier pays, in the unit of the scheme’s kind (see SchemeKind).' })
+  amountFen: number;
 
   @Field(() => Int, { nullable: true, description: 'Completed years on the month’s last day, at least this.' })
   minAge: number | null;
@@ -64,6 +68,17 @@ export class SubsidyTier {
 
   @Field(() => Int, { nullable: true, description: 'Resident in the village for at least this many whole months.' })
   minResidentMonths: number | null;
+
+  @Field(() => [FacilityType], { description: 'Facility schemes: the facility is of one of these types.' })
+  facilityTypes: FacilityType[];
+
+  @Field(() => [FacilityService], {
+    description: 'Facility schemes: every one of these services — when accepted (construction), on every day counted (operating).',
+  })
+  requiredServices: FacilityService[];
+
+  @Field(() => Int, { nullable: true, description: 'FACILITY_OPERATING: days of the year OPERATING with every required service, at least this.' })
+  minOperatingDays: number | null;
 }
 
 @ObjectType({ description: 'The rules of a scheme for a span of months; a version in force is never edited.' })
@@ -90,7 +105,7 @@ export class SchemeVersion {
   tiers: SubsidyTier[];
 }
 
-@ObjectType('SubsidyScheme', { description: 'A subsidy scheme set by a jurisdiction for the people of its subtree.' })
+@ObjectType('SubsidyScheme', { description: 'A subsidy scheme set by a jurisdiction for the people or the facilities of its subtree.' })
 export class SchemeNode {
   @Field(() => ID)
   id: number;
@@ -125,8 +140,8 @@ export class FloorNode {
   @Field(() => Int, { nullable: true })
   maxAge: number | null;
 
-  @Field(() => FenScalar)
-  monthlyAmountFen: number;
+  @Field(() => FenScalar, { description: 'The least a tier of the kind may pay, in the kind’s unit (see SchemeKind).' })
+  amountFen: number;
 
   @Field(() => MonthScalar)
   fromMonth: string;

@@ -99,6 +99,8 @@ const FIXTURE_USERS: { username: string; code: string; roles: Role[]; organisati
 
 /** Every fixture facility is an INSTITUTION (养老机构), OPERATING since this day, with a REGISTERED entry on it. */
 const SINCE = '2024-03-01';
+/** The daily diners recorded for every fixture facility. */
+const DINERS = 12;
 
 interface FixtureFacility {
   code: string;
@@ -187,9 +189,14 @@ const personIdOf = (person: FixturePerson) => personIds.get(person)!;
 // floors (30 元 from 60, of the same kind) stay below every tier, so no tier is held back by one.
 const POLICY_SINCE = '2024-01';
 const SCHEME_KIND = 'OLD_AGE_ALLOWANCE';
-const TIER = { name: '60周岁及以上', monthlyAmountFen: 5000, minAge: 60 };
-const FLOOR = { minAge: 60, monthlyAmountFen: 3000 };
+const TIER = { name: '60周岁及以上', amountFen: 5000, minAge: 60 };
+const FLOOR = { minAge: 60, amountFen: 3000 };
 const schemeNameAt = (node: string) => `高龄津贴(${node})`;
+// And one facility operating subsidy (运营补助) at every target node, like seed 000's: 50 元 per diner a
+// month for institutions that operated at least 260 days of the year with day care (A's facilities do).
+const FACILITY_KIND = 'FACILITY_OPERATING';
+const FACILITY_TIER = { name: '运营补助', amountFen: 5000, facilityTypes: ['INSTITUTION'], requiredServices: ['DAY_CARE'], minOperatingDays: 260 };
+const facilitySchemeNameAt = (node: string) => `运营补助(${node})`;
 
 interface FixturePolicy {
   code: string;
@@ -198,6 +205,7 @@ interface FixturePolicy {
   versionId?: string;
 }
 const schemes = new Map<string, FixturePolicy>();
+const facilitySchemes = new Map<string, FixturePolicy>();
 const floors = new Map<string, FixturePolicy>();
 /** The fixture schemes (or floors) that apply at a node: set there or above it, highest level first. */
 const setAtOrAbove = (policies: Map<string, FixturePolicy>, node: string) =>
@@ -228,8 +236,8 @@ beforeEach(async () => {
   for (const facility of FIXTURE_FACILITIES) {
     const [{ id }] = await h.db.query(
       `INSERT INTO facility (name, type, jurisdiction_id, organisation_id, services, beds_total, beds_nursing, beds_dementia,
-         staff, status, status_since, last_event_on)
-       SELECT $1, 'INSTITUTION', id, $3, $4::facility_service[], $5, $6, $7, 5, 'OPERATING', $8, $8 FROM jurisdiction WHERE code = $2
+         staff, daily_diners, status, status_since, last_event_on)
+       SELECT $1, 'INSTITUTION', id, $3, $4::facility_service[], $5, $6, $7, 5, $9, 'OPERATING', $8, $8 FROM jurisdiction WHERE code = $2
        RETURNING id`,
       [
         facility.name,
@@ -240,6 +248,7 @@ beforeEach(async () => {
         facility.beds.nursing,
         facility.beds.dementia,
         SINCE,
+        DINERS,
       ],
     );
     await h.db.query(
@@ -264,15 +273,35 @@ beforeEach(async () => {
       `WITH s AS (INSERT INTO subsidy_scheme (jurisdiction_id, name, kind) SELECT id, $2, $3 FROM jurisdiction WHERE code = $1 RETURNING id),
          v AS (INSERT INTO subsidy_scheme_version (scheme_id, from_month, combination) SELECT id, $4::date, 'HIGHEST' FROM s RETURNING id),
          f AS (INSERT INTO subsidy_funding (version_id, level, weight) SELECT v.id, j.level, 1 FROM v, jurisdiction j WHERE j.code = $1),
-         t AS (INSERT INTO subsidy_tier (version_id, position, name, monthly_amount_fen, min_age) SELECT id, 1, $5, $6, $7 FROM v)
+         t AS (INSERT INTO subsidy_tier (version_id, position, name, amount_fen, min_age) SELECT id, 1, $5, $6, $7 FROM v)
        SELECT s.id::text AS id, v.id::text AS "versionId" FROM s, v`,
-      [node, schemeNameAt(node), SCHEME_KIND, `${POLICY_SINCE}-01`, TIER.name, TIER.monthlyAmountFen, TIER.minAge],
+      [node, schemeNameAt(node), SCHEME_KIND, `${POLICY_SINCE}-01`, TIER.name, TIER.amountFen, TIER.minAge],
     );
     schemes.set(node, { code: node, ...scheme });
+    const [facilityScheme] = await h.db.query(
+      `WITH s AS (INSERT INTO subsidy_scheme (jurisdiction_id, name, kind) SELECT id, $2, $3 FROM jurisdiction WHERE code = $1 RETURNING id),
+         v AS (INSERT INTO subsidy_scheme_version (scheme_id, from_month, combination) SELECT id, $4::date, 'HIGHEST' FROM s RETURNING id),
+         f AS (INSERT INTO subsidy_funding (version_id, level, weight) SELECT v.id, j.level, 1 FROM v, jurisdiction j WHERE j.code = $1),
+         t AS (INSERT INTO subsidy_tier (version_id, position, name, amount_fen, facility_types, required_services, min_operating_days)
+               SELECT id, 1, $5, $6, $7::facility_type[], $8::facility_service[], $9 FROM v)
+       SELECT s.id::text AS id, v.id::text AS "versionId" FROM s, v`,
+      [
+        node,
+        facilitySchemeNameAt(node),
+        FACILITY_KIND,
+        `${POLICY_SINCE}-01`,
+        FACILITY_TIER.name,
+        FACILITY_TIER.amountFen,
+        FACILITY_TIER.facilityTypes,
+        FACILITY_TIER.requiredServices,
+        FACILITY_TIER.minOperatingDays,
+      ],
+    );
+    facilitySchemes.set(node, { code: node, ...facilityScheme });
     const [floor] = await h.db.query(
-      `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, monthly_amount_fen, from_month)
+      `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, amount_fen, from_month)
        SELECT id, $2, $3, $4, $5::date FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
-      [node, SCHEME_KIND, FLOOR.minAge, FLOOR.monthlyAmountFen, `${POLICY_SINCE}-01`],
+      [node, SCHEME_KIND, FLOOR.minAge, FLOOR.amountFen, `${POLICY_SINCE}-01`],
     );
     floors.set(node, { code: node, ...floor });
   }
@@ -431,6 +460,8 @@ interface Check {
   data: any;
   /** The caller's role (null without a token). */
   role: Role | null;
+  /** What the rules call for: ALLOWED, or OUT_OF_SCOPE for an import that refuses rows, not the request. */
+  outcome: Outcome;
   before: State;
   after: State;
 }
@@ -438,7 +469,7 @@ interface Check {
 interface Operation {
   /** The field the row is about: a root field, or a field of Jurisdiction gated by a capability of its own. */
   field: string;
-  type: 'Query' | 'Mutation' | 'Jurisdiction';
+  type: 'Query' | 'Mutation' | 'Jurisdiction' | 'Facility';
   /** The root field of the response (default `field`): null in data when the request is refused. */
   root?: string;
   label: string;
@@ -450,8 +481,11 @@ interface Operation {
 interface Reach {
   /** Also reaches what is set above the caller's home: subsidy schemes set higher up apply below. */
   above?: boolean;
-  /** Aimed at a record by id that answers NOT_FOUND out of reach, never saying whether it exists (default: FORBIDDEN). */
-  refusal?: 'NOT_FOUND';
+  /**
+   * How it answers out of reach (default FORBIDDEN): NOT_FOUND for a record by id, never saying whether
+   * it exists; OUT_OF_SCOPE for an import, which refuses the rows out of reach and writes nothing.
+   */
+  refusal?: 'NOT_FOUND' | 'OUT_OF_SCOPE';
 }
 
 /** An operation aimed at a jurisdiction: the node itself, the subtree below it, or a user, facility, person or policy there. */
@@ -498,7 +532,7 @@ const NEW_ADDRESS = '和平路2号';
 const ASSESSOR = '扬州市第三方评估中心';
 const NEW_SCHEME = '高龄津贴(新)';
 // At least every floor set at and above any target node (30 元 from 60).
-const NEW_TIER = { name: '60周岁及以上', monthlyAmountFen: 6000, minAge: 60 };
+const NEW_TIER = { name: '60周岁及以上', amountFen: 6000, minAge: 60 };
 
 const TARGETED: TargetedOperation[] = [
   {
@@ -798,6 +832,53 @@ const TARGETED: TargetedOperation[] = [
     },
   },
   {
+    field: 'subsidies',
+    type: 'Facility',
+    root: 'facility',
+    label: 'Facility.subsidies(year: 2024) of facility(id) at the target',
+    gate: Capability.READ_FACILITY_SUBSIDIES,
+    facility: true,
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) {
+        facility(id: $id) {
+          id
+          subsidies(year: 2024) {
+            year countedThrough operatingDays dailyDiners amountFen
+            schemes { scheme { id jurisdiction { code } } status amountFen lines { month amountFen } }
+            shares { level funder { code } amountFen }
+          }
+        }
+      }`,
+      variables: { id: idOf(facilityAt(node)) },
+    }),
+    verify: (node, { data }) => {
+      // OPERATING with day care from SINCE (1 March 2024): 306 days of 2024, at least 260, so every
+      // operating scheme on the facility's path pays 50 元 × 12 diners for each month from March, all
+      // of it by the level that set it.
+      const months = ['03', '04', '05', '06', '07', '08', '09', '10', '11', '12'].map((m) => `2024-${m}`);
+      const monthly = FACILITY_TIER.amountFen * DINERS;
+      const applying = setAtOrAbove(facilitySchemes, node);
+      expect(data.facility).toEqual({
+        id: idOf(facilityAt(node)),
+        subsidies: {
+          year: 2024,
+          countedThrough: '2024-12-31',
+          operatingDays: 306,
+          dailyDiners: DINERS,
+          amountFen: monthly * months.length * applying.length,
+          schemes: applying.map((s) => ({
+            scheme: { id: s.id, jurisdiction: { code: s.code } },
+            status: 'APPLIED',
+            amountFen: monthly * months.length,
+            lines: months.map((month) => ({ month, amountFen: monthly })),
+          })),
+          shares: applying.map((s) => ({ level: levelOfCode(s.code), funder: { code: s.code }, amountFen: monthly * months.length })),
+        },
+      });
+    },
+  },
+  {
     field: 'coverage',
     type: 'Jurisdiction',
     root: 'jurisdiction',
@@ -994,6 +1075,51 @@ const TARGETED: TargetedOperation[] = [
     },
   },
   {
+    field: 'importPeople',
+    type: 'Mutation',
+    label: 'importPeople(one row in the village below the target)',
+    gate: Capability.EDIT_PEOPLE,
+    refusal: 'OUT_OF_SCOPE',
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: ImportPeopleInput!) {
+        importPeople(input: $input) { dryRun rows imported rejectedRows rejected { line field code } }
+      }`,
+      variables: {
+        input: { csv: `nationalId,name,villageCode,hukouCode\n${newNationalId(node)},${NEW_PERSON},${VILLAGE_OF[node]},${VILLAGE_OF[node]}\n` },
+      },
+    }),
+    verify: (node, { data, outcome, before, after }) => {
+      if (outcome === 'OUT_OF_SCOPE') {
+        // The header is line 1: the one row, on line 2, names a village outside the subtree.
+        expect(data.importPeople).toEqual({
+          dryRun: false,
+          rows: 1,
+          imported: 0,
+          rejectedRows: 1,
+          rejected: [{ line: 2, field: 'villageCode', code: 'OUT_OF_SCOPE' }],
+        });
+        return;
+      }
+      const village = VILLAGE_OF[node];
+      expect(data.importPeople).toEqual({ dryRun: false, rows: 1, imported: 1, rejectedRows: 0, rejected: [] });
+      // The same person registerPerson would add: born 1 June 1945, a woman (an even sequence number),
+      // counted as registerPerson counts her, from today (no residence day given): 81, not assessed.
+      const counts = countMoves(todayInChina(), ['total', 'age:AGE_80_89', 'ability:NOT_ASSESSED'], null, village);
+      expect(changes(before, after)).toEqual({ person: [expect.any(String)], people_counts: Object.keys(counts).sort() });
+      expect(peopleCountDeltas(before, after)).toEqual(counts);
+      expect(addedRow('person', before, after)).toMatchObject({
+        national_id: newNationalId(node),
+        name: NEW_PERSON,
+        sex: 'FEMALE',
+        birth_date: '1945-06-01',
+        village_id: jurisdictionIds.get(village),
+        hukou_jurisdiction_id: jurisdictionIds.get(village),
+        status: 'ACTIVE',
+      });
+    },
+  },
+  {
     field: 'updatePerson',
     type: 'Mutation',
     label: 'updatePerson(name, phone, address) of the person living below the target',
@@ -1173,9 +1299,9 @@ const TARGETED: TargetedOperation[] = [
       expect(data.entitlement).toEqual({
         person: { id: personIdOf(person) },
         month: thisMonthInChina(),
-        amountFen: TIER.monthlyAmountFen * applying.length,
-        schemes: applying.map((s) => ({ scheme: { id: s.id, jurisdiction: { code: s.code } }, status: 'APPLIED', amountFen: TIER.monthlyAmountFen })),
-        shares: applying.map((s) => ({ level: levelOfCode(s.code), funder: { code: s.code }, amountFen: TIER.monthlyAmountFen })),
+        amountFen: TIER.amountFen * applying.length,
+        schemes: applying.map((s) => ({ scheme: { id: s.id, jurisdiction: { code: s.code } }, status: 'APPLIED', amountFen: TIER.amountFen })),
+        shares: applying.map((s) => ({ level: levelOfCode(s.code), funder: { code: s.code }, amountFen: TIER.amountFen })),
       });
     },
   },
@@ -1189,20 +1315,31 @@ const TARGETED: TargetedOperation[] = [
     write: false,
     request: (node) => ({
       query: `query($at: String) {
-        subsidySchemes(at: $at) { id name kind jurisdiction { code } inForce { fromMonth toMonth funding { level weight } tiers { name monthlyAmountFen minAge } } }
+        subsidySchemes(at: $at) { id name kind jurisdiction { code } inForce { fromMonth toMonth funding { level weight } tiers { name amountFen minAge } } }
       }`,
       variables: { at: node },
     }),
     verify: (node, { data }) => {
-      // The node's own schemes and those set above it, even above the caller's home.
+      // The node's own schemes and those set above it, even above the caller's home: at each node the
+      // person scheme, then the facility scheme set after it.
+      const funding = (code: string) => [{ level: levelOfCode(code), weight: 1 }];
       expect(data.subsidySchemes).toEqual(
-        setAtOrAbove(schemes, node).map((s) => ({
-          id: s.id,
-          name: schemeNameAt(s.code),
-          kind: SCHEME_KIND,
-          jurisdiction: { code: s.code },
-          inForce: { fromMonth: POLICY_SINCE, toMonth: null, funding: [{ level: levelOfCode(s.code), weight: 1 }], tiers: [TIER] },
-        })),
+        setAtOrAbove(schemes, node).flatMap((s) => [
+          {
+            id: s.id,
+            name: schemeNameAt(s.code),
+            kind: SCHEME_KIND,
+            jurisdiction: { code: s.code },
+            inForce: { fromMonth: POLICY_SINCE, toMonth: null, funding: funding(s.code), tiers: [TIER] },
+          },
+          {
+            id: facilitySchemes.get(s.code)!.id,
+            name: facilitySchemeNameAt(s.code),
+            kind: FACILITY_KIND,
+            jurisdiction: { code: s.code },
+            inForce: { fromMonth: POLICY_SINCE, toMonth: null, funding: funding(s.code), tiers: [{ name: FACILITY_TIER.name, amountFen: FACILITY_TIER.amountFen, minAge: null }] },
+          },
+        ]),
       );
     },
   },
@@ -1235,7 +1372,7 @@ const TARGETED: TargetedOperation[] = [
     gate: Capability.READ_POLICIES,
     write: false,
     request: (node) => ({
-      query: `query($at: String) { subsidyFloors(at: $at) { id jurisdiction { code } kind minAge maxAge monthlyAmountFen fromMonth toMonth } }`,
+      query: `query($at: String) { subsidyFloors(at: $at) { id jurisdiction { code } kind minAge maxAge amountFen fromMonth toMonth } }`,
       variables: { at: node },
     }),
     verify: (node, { data }) => {
@@ -1246,7 +1383,7 @@ const TARGETED: TargetedOperation[] = [
           kind: SCHEME_KIND,
           minAge: FLOOR.minAge,
           maxAge: null,
-          monthlyAmountFen: FLOOR.monthlyAmountFen,
+          amountFen: FLOOR.amountFen,
           fromMonth: POLICY_SINCE,
           toMonth: null,
         })),
@@ -1261,7 +1398,7 @@ const TARGETED: TargetedOperation[] = [
     write: true,
     request: (node) => ({
       query: `mutation($input: CreateSchemeInput!) {
-        createSubsidyScheme(input: $input) { name kind jurisdiction { code } inForce { fromMonth toMonth funding { level weight } tiers { name monthlyAmountFen minAge } } }
+        createSubsidyScheme(input: $input) { name kind jurisdiction { code } inForce { fromMonth toMonth funding { level weight } tiers { name amountFen minAge } } }
       }`,
       variables: {
         input: {
@@ -1290,7 +1427,7 @@ const TARGETED: TargetedOperation[] = [
       });
       expect(addedRow('subsidy_scheme', before, after)).toMatchObject({ jurisdiction_id: jurisdictionIds.get(node), name: NEW_SCHEME, kind: SCHEME_KIND });
       expect(version).toMatchObject({ from_month: `${month}-01`, to_month: null });
-      expect(addedRow('subsidy_tier', before, after)).toMatchObject({ version_id: version.id, monthly_amount_fen: NEW_TIER.monthlyAmountFen });
+      expect(addedRow('subsidy_tier', before, after)).toMatchObject({ version_id: version.id, amount_fen: NEW_TIER.amountFen });
     },
   },
   {
@@ -1302,7 +1439,7 @@ const TARGETED: TargetedOperation[] = [
     write: true,
     request: (node) => ({
       query: `mutation($id: ID!, $version: SchemeVersionInput!) {
-        addSubsidySchemeVersion(id: $id, version: $version) { id inForce { fromMonth toMonth tiers { monthlyAmountFen } } versions { fromMonth toMonth } }
+        addSubsidySchemeVersion(id: $id, version: $version) { id inForce { fromMonth toMonth tiers { amountFen } } versions { fromMonth toMonth } }
       }`,
       variables: {
         id: schemes.get(node)!.id,
@@ -1315,7 +1452,7 @@ const TARGETED: TargetedOperation[] = [
       // The open version ends last month; the new one runs from this month.
       expect(data.addSubsidySchemeVersion).toEqual({
         id: scheme.id,
-        inForce: { fromMonth: month, toMonth: null, tiers: [{ monthlyAmountFen: NEW_TIER.monthlyAmountFen }] },
+        inForce: { fromMonth: month, toMonth: null, tiers: [{ amountFen: NEW_TIER.amountFen }] },
         versions: [
           { fromMonth: POLICY_SINCE, toMonth: addMonths(month, -1) },
           { fromMonth: month, toMonth: null },
@@ -1358,20 +1495,20 @@ const TARGETED: TargetedOperation[] = [
     write: true,
     request: (node) => ({
       query: `mutation($input: CreateFloorInput!) {
-        createSubsidyFloor(input: $input) { jurisdiction { code } kind minAge maxAge monthlyAmountFen fromMonth toMonth }
+        createSubsidyFloor(input: $input) { jurisdiction { code } kind minAge maxAge amountFen fromMonth toMonth }
       }`,
-      variables: { input: { jurisdictionCode: node, kind: SCHEME_KIND, minAge: 90, monthlyAmountFen: 4000, fromMonth: thisMonthInChina() } },
+      variables: { input: { jurisdictionCode: node, kind: SCHEME_KIND, minAge: 90, amountFen: 4000, fromMonth: thisMonthInChina() } },
     }),
     verify: (node, { data, before, after }) => {
       const month = thisMonthInChina();
-      expect(data.createSubsidyFloor).toEqual({ jurisdiction: { code: node }, kind: SCHEME_KIND, minAge: 90, maxAge: null, monthlyAmountFen: 4000, fromMonth: month, toMonth: null });
+      expect(data.createSubsidyFloor).toEqual({ jurisdiction: { code: node }, kind: SCHEME_KIND, minAge: 90, maxAge: null, amountFen: 4000, fromMonth: month, toMonth: null });
       expect(changes(before, after)).toEqual({ subsidy_floor: [expect.any(String)] });
       expect(addedRow('subsidy_floor', before, after)).toMatchObject({
         jurisdiction_id: jurisdictionIds.get(node),
         kind: SCHEME_KIND,
         min_age: 90,
         max_age: null,
-        monthly_amount_fen: 4000,
+        amount_fen: 4000,
         from_month: `${month}-01`,
         to_month: null,
       });
@@ -1442,7 +1579,7 @@ const OWN: OwnOperation[] = [
   },
 ];
 
-type Outcome = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'NOT_FOUND';
+type Outcome = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'OUT_OF_SCOPE';
 
 // The nodes on the path from the province down to the caller's home: what is set there applies in the home subtree.
 const ABOVE_HOME: Record<Relation, boolean> = {
@@ -1485,8 +1622,13 @@ async function run(operation: Operation, request: Request, role: Role | null, to
   const after = await tableState();
   if (expected === 'ALLOWED') {
     expect(res.errors).toBeUndefined();
-    verify({ data: res.data, role, before, after });
+    verify({ data: res.data, role, outcome: expected, before, after });
     if (!operation.write) expect(after).toEqual(before);
+  } else if (expected === 'OUT_OF_SCOPE') {
+    // Refused row by row: the answer names the rows out of reach, and nothing is written.
+    expect(res.errors).toBeUndefined();
+    verify({ data: res.data, role, outcome: expected, before, after });
+    expect(after).toEqual(before);
   } else {
     expect(errorCodes(res)).toEqual([expected]);
     expect(res.data?.[operation.root ?? operation.field] ?? null).toBeNull();
@@ -1520,6 +1662,7 @@ const GATED_NESTED: Record<string, Gate> = {
   'Jurisdiction.coverageTrend': Capability.READ_COVERAGE,
   'Jurisdiction.facilityStats': Capability.READ_COVERAGE,
   'Jurisdiction.peopleCounts': Capability.READ_PEOPLE_COUNTS,
+  'Facility.subsidies': Capability.READ_FACILITY_SUBSIDIES,
 };
 
 describe('the permission matrix', () => {
@@ -1904,6 +2047,34 @@ describe('service providers and their organisation', () => {
     ['floorAreaM2', { floorAreaM2: 1200.5 }],
   ])('may not change %s of its own facility (given with staff): FORBIDDEN, nothing written', async (_field, input) => {
     await forbiddenToProvider(UPDATE_FACILITY, { id: idOf(facilityAt(HOME)), input: { ...input, staff: 9 } }, 'updateFacility');
+  });
+
+  const SUBSIDIES = `query($id: ID!) { facility(id: $id) { id subsidies(year: 2024) { amountFen } } }`;
+
+  it("does not read organisation B's facility subsidies: FORBIDDEN, nothing returned", async () => {
+    await forbiddenToProvider(SUBSIDIES, { id: idOf(FACILITY_OF_B) }, 'facility');
+  });
+
+  it("as a village worker too, sees B's facility but not its subsidies: the subsidy capability comes from SERVICE_PROVIDER, bound to A", async () => {
+    const [{ id: organisationA }] = await h.db.query(`SELECT id FROM organisation WHERE credit_code = $1`, [creditCodeOf('A')]);
+    const dual = await createUser(h.db, HOME, [Role.VILLAGE_WORKER, Role.SERVICE_PROVIDER], `dual@${HOME}`, { organisationId: organisationA });
+    expect(ROLE_CAPABILITIES.VILLAGE_WORKER).toContain(Capability.READ_FACILITIES);
+    expect(ROLE_CAPABILITIES.VILLAGE_WORKER).not.toContain(Capability.READ_FACILITY_SUBSIDIES);
+
+    const facility = await h.gql(`query($id: ID!) { facility(id: $id) { id } }`, { id: idOf(FACILITY_OF_B) }, dual.token);
+    expect(facility.errors).toBeUndefined();
+    expect(facility.data.facility).toEqual({ id: idOf(FACILITY_OF_B) });
+
+    const before = await tableState();
+    const refused = await h.gql(SUBSIDIES, { id: idOf(FACILITY_OF_B) }, dual.token);
+    expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+    expect(refused.data?.facility ?? null).toBeNull();
+    expect(await tableState()).toEqual(before);
+
+    // A's facility in the home county: 306 days with day care in 2024, March to December under the home and province schemes.
+    const own = await h.gql(SUBSIDIES, { id: idOf(facilityAt(HOME)) }, dual.token);
+    expect(own.errors).toBeUndefined();
+    expect(own.data.facility.subsidies.amountFen).toBe(FACILITY_TIER.amountFen * DINERS * 10 * setAtOrAbove(facilitySchemes, HOME).length);
   });
 
   it('may not transition its own facility (MANAGE_FACILITIES is not a provider capability): FORBIDDEN, no row changed', async () => {

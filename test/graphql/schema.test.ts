@@ -36,6 +36,12 @@ describe('limits and errors', () => {
     expect(res.extensions?.sqlStatements).toBe(1);
   });
 
+  it('refuses a request body over 4 MB with HTTP 413 and LIMIT_EXCEEDED, as JSON', async () => {
+    const res = await h.gql(`query($pad: String) { me { username } }`, { pad: 'x'.repeat(4 * 1024 * 1024 + 1) });
+    expect(res.status).toBe(413);
+    expect(errorCodes(res)).toEqual(['LIMIT_EXCEEDED']);
+  });
+
   it('refuses variables that do not fit their type with BAD_USER_INPUT (HTTP 400), before anything runs', async () => {
     await smallTree(h.db);
     const user = await createUser(h.db, '32', [Role.ANALYST]);

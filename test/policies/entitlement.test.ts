@@ -19,7 +19,7 @@ const SHENZHEN: [string, string][] = [
 ];
 
 const CREATE_SCHEME = `mutation($input: CreateSchemeInput!) { createSubsidyScheme(input: $input) { id name inForce { id tiers { id name } } } }`;
-const CREATE_FLOOR = `mutation($input: CreateFloorInput!) { createSubsidyFloor(input: $input) { id monthlyAmountFen jurisdiction { code } } }`;
+const CREATE_FLOOR = `mutation($input: CreateFloorInput!) { createSubsidyFloor(input: $input) { id amountFen jurisdiction { code } } }`;
 const REGISTER = `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id age } }`;
 const ASSESS = `mutation($id: ID!, $input: AssessmentInput!) { recordAbilityAssessment(personId: $id, input: $input) { id } }`;
 const STATUS = `mutation($id: ID!, $status: PersonStatus!, $on: Date) { recordPersonStatus(id: $id, status: $status, on: $on) { id status } }`;
@@ -108,10 +108,10 @@ function jiangduHardshipTiers() {
     ['失能', 26000, ['SEVERE', 'DEMENTIA']],
   ];
   return [
-    ...byAbility.map(([name, amount, abilities]) => ({ name: `困难老人·${name}`, monthlyAmountFen: amount, minAge: 60, categoriesAny: HARDSHIP, abilities, ...JIANGDU_TERMS })),
+    ...byAbility.map(([name, amount, abilities]) => ({ name: `困难老人·${name}`, amountFen: amount, minAge: 60, categoriesAny: HARDSHIP, abilities, ...JIANGDU_TERMS })),
     ...byAbility.map(([name, amount, abilities]) => ({
       name: `空巢独居老人·${name}`,
-      monthlyAmountFen: amount,
+      amountFen: amount,
       minAge: 60,
       livingSituations: ['EMPTY_NEST', 'ALONE'],
       abilities,
@@ -137,7 +137,7 @@ async function jiangduSchemes(admin: TestUser): Promise<void> {
         exclusionGroup: '江都区居家养老服务补贴',
         funding: JIANGDU_FUNDING,
         // 在完成生活能力评估后: any level, but the assessment must be valid.
-        tiers: [{ name: '80周岁及以上', monthlyAmountFen: 6000, minAge: 80, abilities: ALL_LEVELS, ...JIANGDU_TERMS }],
+        tiers: [{ name: '80周岁及以上', amountFen: 6000, minAge: 80, abilities: ALL_LEVELS, ...JIANGDU_TERMS }],
       },
     },
   ]) {
@@ -215,10 +215,10 @@ describe('江都区 (seed 004 篇四): hardship elderly by ability 80 / 150 / 26
 describe('深圳 松岗 (seed 004 篇二): 500 / 300 / 300 / 200 元, the highest tier only', () => {
   const village = '440306024001';
   const tiers = [
-    { name: '60岁及以上低保且生活不能自理', monthlyAmountFen: 50000, minAge: 60, categoriesAll: ['MINIMUM_LIVING_ALLOWANCE'], abilities: ['SEVERE', 'DEMENTIA'] },
-    { name: '60岁以上非低保生活不能自理', monthlyAmountFen: 30000, minAge: 60, categoriesNone: ['MINIMUM_LIVING_ALLOWANCE'], abilities: ['SEVERE', 'DEMENTIA'] },
-    { name: '60岁以上三无、低保、重点优抚', monthlyAmountFen: 30000, minAge: 60, categoriesAny: ['THREE_NOS', 'MINIMUM_LIVING_ALLOWANCE', 'ENTITLED_GROUPS'] },
-    { name: '80岁以上', monthlyAmountFen: 20000, minAge: 80 },
+    { name: '60岁及以上低保且生活不能自理', amountFen: 50000, minAge: 60, categoriesAll: ['MINIMUM_LIVING_ALLOWANCE'], abilities: ['SEVERE', 'DEMENTIA'] },
+    { name: '60岁以上非低保生活不能自理', amountFen: 30000, minAge: 60, categoriesNone: ['MINIMUM_LIVING_ALLOWANCE'], abilities: ['SEVERE', 'DEMENTIA'] },
+    { name: '60岁以上三无、低保、重点优抚', amountFen: 30000, minAge: 60, categoriesAny: ['THREE_NOS', 'MINIMUM_LIVING_ALLOWANCE', 'ENTITLED_GROUPS'] },
+    { name: '80岁以上', amountFen: 20000, minAge: 80 },
   ].map((tier) => ({ ...tier, hukouRequired: true }));
 
   it.each([
@@ -260,7 +260,7 @@ describe('floors set above (seed 001: 90–99 岁 每人每月不低于 50 元)'
     const county = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
     const floor = await h.gql(
       CREATE_FLOOR,
-      { input: { jurisdictionCode: '32', kind: 'OLD_AGE_ALLOWANCE', minAge: 90, maxAge: 99, monthlyAmountFen: 5000, fromMonth: '2024-01' } },
+      { input: { jurisdictionCode: '32', kind: 'OLD_AGE_ALLOWANCE', minAge: 90, maxAge: 99, amountFen: 5000, fromMonth: '2024-01' } },
       province.token,
     );
     expect(floor.errors).toBeUndefined();
@@ -274,14 +274,14 @@ describe('floors set above (seed 001: 90–99 岁 每人每月不低于 50 元)'
   });
 
   it.each([
-    ['90–99 at 40 元', [{ name: '90-99岁', monthlyAmountFen: 4000, minAge: 90, maxAge: 99 }], 0],
-    ['80+ at 40 元 (it covers 90–99)', [{ name: '80岁以上', monthlyAmountFen: 4000, minAge: 80 }], 0],
-    ['80–89 at 30 元, then 95+ at 45 元', [{ name: '80-89岁', monthlyAmountFen: 3000, minAge: 80, maxAge: 89 }, { name: '95岁以上', monthlyAmountFen: 4500, minAge: 95 }], 1],
+    ['90–99 at 40 元', [{ name: '90-99岁', amountFen: 4000, minAge: 90, maxAge: 99 }], 0],
+    ['80+ at 40 元 (it covers 90–99)', [{ name: '80岁以上', amountFen: 4000, minAge: 80 }], 0],
+    ['80–89 at 30 元, then 95+ at 45 元', [{ name: '80-89岁', amountFen: 3000, minAge: 80, maxAge: 89 }, { name: '95岁以上', amountFen: 4500, minAge: 95 }], 1],
   ])('a county trying %s is refused, naming the floor and who set it', async (_name, tiers, index) => {
     const { county } = await setUp();
     const res = await h.gql(CREATE_SCHEME, { input: allowance(tiers) }, county.token);
     expect(res.data).toBeNull();
-    expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `input.version.tiers[${index}].monthlyAmountFen` });
+    expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `input.version.tiers[${index}].amountFen` });
     expect(res.errors![0].message).toContain('50.00 元');
     expect(res.errors![0].message).toContain('江苏省 (32)');
     const [{ n }] = await h.db.query(`SELECT count(*)::int AS n FROM subsidy_scheme`);
@@ -291,9 +291,9 @@ describe('floors set above (seed 001: 90–99 岁 每人每月不低于 50 元)'
   it('accepts amounts at or above the floor, and tiers outside its ages', async () => {
     const { county } = await setUp();
     const tiers = [
-      { name: '80-89岁', monthlyAmountFen: 3000, minAge: 80, maxAge: 89 },
-      { name: '90-99岁', monthlyAmountFen: 5000, minAge: 90, maxAge: 99 },
-      { name: '100岁以上', monthlyAmountFen: 30000, minAge: 100 },
+      { name: '80-89岁', amountFen: 3000, minAge: 80, maxAge: 89 },
+      { name: '90-99岁', amountFen: 5000, minAge: 90, maxAge: 99 },
+      { name: '100岁以上', amountFen: 30000, minAge: 100 },
     ];
     const res = await h.gql(CREATE_SCHEME, { input: allowance(tiers) }, county.token);
     expect(res.errors).toBeUndefined();
@@ -312,7 +312,7 @@ describe('cost shares', () => {
           jurisdictionCode: '321012',
           name: '测试补贴',
           kind: 'HOME_CARE_SUBSIDY',
-          version: { fromMonth: '2024-01', funding: JIANGDU_FUNDING, tiers: [{ name: '60岁以上', monthlyAmountFen: 333, minAge: 60 }] },
+          version: { fromMonth: '2024-01', funding: JIANGDU_FUNDING, tiers: [{ name: '60岁以上', amountFen: 333, minAge: 60 }] },
         },
       },
       admin.token,

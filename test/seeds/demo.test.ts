@@ -74,8 +74,8 @@ describe('the demo data', () => {
     }
     expect(paid.length).toBeGreaterThan(0);
     expect(paid.length).toBeLessThan(people.data.people.edges.length);
-    const floors = await h.gql(`{ subsidyFloors(at: "321012") { jurisdiction { code } minAge maxAge monthlyAmountFen } }`, {}, token);
-    expect(floors.data.subsidyFloors).toEqual([{ jurisdiction: { code: '32' }, minAge: 90, maxAge: 99, monthlyAmountFen: 5000 }]);
+    const floors = await h.gql(`{ subsidyFloors(at: "321012") { jurisdiction { code } minAge maxAge amountFen } }`, {}, token);
+    expect(floors.data.subsidyFloors).toEqual([{ jurisdiction: { code: '32' }, minAge: 90, maxAge: 99, amountFen: 5000 }]);
 
     // People counts: everyone active in 江都区, today, and everyone resident a year and more ago, before anyone died or moved away.
     const COUNTS = `query($asOf: Date) { jurisdiction(code: "321012") {
@@ -109,6 +109,41 @@ describe('the demo data', () => {
     await h.db.query(`DELETE FROM app_setting WHERE key = 'demo_people_counted'`);
     expect((await seedDemo(h.db)).seeded).toBe(true);
     expect((await countyCounts(null)).total).toBe(active);
+
+    // 仙女镇's facility subsidies (seed 000) for 2025, as finance reads them: some mutual-aid centers are paid
+    // for operating with meals, others are refused with their reasons, and every amount splits exactly.
+    const finance = await login('finance@3210');
+    const centers = await h.gql(
+      `{ facilities(under: "321012100", type: MUTUAL_AID_CENTER, first: 100) { edges { node { name status subsidies(year: 2025) {
+           amountFen operatingDays shares { funder { code } amountFen }
+           schemes { scheme { name kind } status amountFen tiers { operatingDays reasons { code } } lines { month amountFen } shares { amountFen } }
+         } } } } }`,
+      {},
+      finance,
+    );
+    expect(centers.errors).toBeUndefined();
+    const yearly = centers.data.facilities.edges.map((e: any) => e.node);
+    const operatingOf = (node: any) => node.subsidies.schemes.find((s: any) => s.scheme.kind === 'FACILITY_OPERATING');
+    const constructionOf = (node: any) => node.subsidies.schemes.find((s: any) => s.scheme.kind === 'FACILITY_CONSTRUCTION');
+    for (const node of yearly) {
+      expect(node.subsidies.schemes.map((s: any) => s.scheme.name).sort()).toEqual(['互助养老服务中心建设一次性补助', '互助养老服务中心运营补助']);
+      expect(node.subsidies.shares.reduce((sum: number, s: any) => sum + s.amountFen, 0)).toBe(node.subsidies.amountFen);
+      for (const share of node.subsidies.shares) expect(share.funder.code).toBe('321012100');
+      const operating = operatingOf(node);
+      // 50 元 × 30 diners for every month paid, only when the year's days with meals reach 260.
+      expect(operating.amountFen).toBe(operating.lines.length * 5000 * 30);
+      if (operating.amountFen > 0) expect(operating.tiers[0].operatingDays).toBeGreaterThanOrEqual(260);
+      else expect(operating.tiers[0].reasons.length).toBeGreaterThan(0);
+    }
+    const paidForOperating = yearly.filter((node: any) => operatingOf(node).status === 'APPLIED');
+    const refusedOperating = yearly.filter((node: any) => operatingOf(node).status === 'NOT_ELIGIBLE');
+    expect(paidForOperating.length).toBeGreaterThan(0);
+    expect(refusedOperating.length).toBeGreaterThan(0);
+    expect(refusedOperating.flatMap((node: any) => operatingOf(node).tiers[0].reasons.map((r: any) => r.code))).toContain('TOO_FEW_OPERATING_DAYS');
+    // Accepted in 2025: the construction subsidy, once.
+    const built = yearly.filter((node: any) => constructionOf(node).status === 'APPLIED');
+    expect(built.length).toBeGreaterThan(0);
+    for (const node of built) expect(constructionOf(node).lines).toEqual([{ month: expect.stringMatching(/^2025-/), amountFen: 1_000_000 }]);
 
     // The demo service provider sees its organisation's facilities only.
     const provider = await login('service-provider@321012');

@@ -12,7 +12,7 @@ import { recountDescendants } from '../../src/jurisdictions/division-import.serv
 import { creditCodeCheck } from '../../src/facilities/credit-code';
 import { hashPassword } from '../../src/users/password';
 import { issueToken } from '../../src/users/token';
-import { TABLES } from './harness';
+import { TABLES, type Harness } from './harness';
 
 /** Inserts nodes (parents before children) with level, path and kinds derived from their codes, then recounts. */
 export async function insertJurisdictions(db: DataSource, nodes: [code: string, name: string][]): Promise<void> {
@@ -147,4 +147,55 @@ export async function restoreTables(db: DataSource, captured: TableRows): Promis
 export async function resetTables(db: DataSource, captured: TableRows): Promise<void> {
   await db.query(`TRUNCATE ${captured.map(({ table }) => table).join(', ')} RESTART IDENTITY CASCADE`);
   await restoreTables(db, captured);
+}
+
+/** One dated step of a facility's history: a lifecycle transition, or new services from a day. */
+export type FacilityStep = { to: string; on: string } | { services: string[]; since: string };
+
+export interface FacilitySpec {
+  name: string;
+  type: string;
+  jurisdictionCode: string;
+  services: string[];
+  dailyDiners?: number | null;
+  /** Registered in this status since this day (an existing facility entered as it stands). */
+  status: string;
+  since: string;
+  steps?: FacilityStep[];
+}
+
+/**
+ * Registers a facility through the API as its civil-affairs office would, then records its dated
+ * transitions and service changes in order; returns its id.
+ */
+export async function facilityWithHistory(h: Harness, token: string, spec: FacilitySpec): Promise<string> {
+  const created = await h.gql(
+    `mutation($input: CreateFacilityInput!) { createFacility(input: $input) { id } }`,
+    {
+      input: {
+        name: spec.name,
+        type: spec.type,
+        jurisdictionCode: spec.jurisdictionCode,
+        services: spec.services,
+        dailyDiners: spec.dailyDiners ?? null,
+        status: spec.status,
+        since: spec.since,
+      },
+    },
+    token,
+  );
+  if (created.errors) throw new Error(`createFacility ${spec.name}: ${JSON.stringify(created.errors)}`);
+  const id: string = created.data.createFacility.id;
+  for (const step of spec.steps ?? []) {
+    const res =
+      'to' in step
+        ? await h.gql(`mutation($id: ID!, $to: FacilityStatus!, $on: Date) { transitionFacility(id: $id, to: $to, on: $on) { id } }`, { id, ...step }, token)
+        : await h.gql(
+            `mutation($id: ID!, $input: UpdateFacilityInput!) { updateFacility(id: $id, input: $input) { id } }`,
+            { id, input: { services: step.services, servicesSince: step.since } },
+            token,
+          );
+    if (res.errors) throw new Error(`${spec.name} ${JSON.stringify(step)}: ${JSON.stringify(res.errors)}`);
+  }
+  return id;
 }

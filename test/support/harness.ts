@@ -44,6 +44,9 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'subsidy_funding', identity: false },
   { table: 'subsidy_tier', identity: true },
   { table: 'subsidy_floor', identity: true },
+  { table: 'entitlement_run', identity: true },
+  { table: 'entitlement_line', identity: false },
+  { table: 'entitlement_total', identity: false },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {

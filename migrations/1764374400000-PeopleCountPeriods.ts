@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * these, a figure on day D is its years before D's year, its months of that year before D's month,
  * and its days of that month up to D: about a hundred rows per key, whatever the history.
  */
-export class PeopleCountPeriods1764120000000 implements MigrationInterface {
-  name = 'PeopleCountPeriods1764120000000';
+export class PeopleCountPeriods1764374400000 implements MigrationInterface {
+  name = 'PeopleCountPeriods1764374400000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

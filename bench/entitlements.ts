@@ -1,0 +1,359 @@
+import './production-runtime';
+import 'reflect-metadata';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { DataSource } from 'typeorm';
+import { Role } from '../src/access/roles';
+import { loadConfig, projectRoot, setConfig } from '../src/config';
+import { createDataSource } from '../src/db/data-source';
+import { openDatabase } from '../src/db/database';
+import { addMonths, thisMonthInChina } from '../src/graphql/dates';
+import { importDivisions } from '../src/jurisdictions/division-import.service';
+import { createServer } from '../src/server';
+import { hashPassword } from '../src/users/password';
+import { configureTokens } from '../src/users/token';
+import { benchUser, check, freshDatabase, gqlClient, log, onServer, sequential, summary, withDatabase } from './support';
+
+// npm run bench:entitlements [-- --fresh]: the monthly entitlement run for 1,000,000 synthetic people
+// living in one province of the real national tree (江苏省, under the province's old-age allowance and
+// every county's pair of 江都区-style subsidies), through the HTTP GraphQL API, run fresh and again;
+// then the province's monthly totals read one request at a time. Writes bench/results/entitlements.json.
+//
+// The data set (tree, people, schemes) lives in its own database and is reused by later runs; --fresh
+// builds it again.
+
+const BENCH_DATABASE = 'yiyang_bench_entitlements';
+const DATASET_VERSION = 1;
+const MARKER_KEY = 'bench:entitlements:dataset';
+const PROVINCE = '32';
+const PEOPLE = 1_000_000;
+const READ_WARMUP = 300;
+const READ_REQUESTS = 500;
+
+const HARDSHIP = ['EXTREME_POVERTY_DISPERSED', 'MINIMUM_LIVING_ALLOWANCE', 'BEREAVED_PARENTS', 'ENTITLED_GROUPS', 'MODEL_WORKER', 'CHILDLESS_WIDOWED'];
+const ALL_LEVELS = ['INTACT', 'MILD', 'MODERATE', 'SEVERE', 'DEMENTIA'];
+
+/**
+ * One million people spread over the province's villages by a fixed stride: ages 60 to 100 (birth
+ * days spread evenly), valid national IDs (GB 11643 check digit), 户籍 mostly in their village, 2 %
+ * deceased, 30 % living alone or in an empty nest, about 8 % in a hardship category, 45 % assessed
+ * (some assessments expired).
+ */
+async function generatePeople(dataSource: DataSource, month: string): Promise<void> {
+  await dataSource.query(`
+    CREATE TEMP TABLE bench_village AS
+    SELECT id, code, (row_number() OVER (ORDER BY code) - 1)::int AS n FROM jurisdiction WHERE level = 'VILLAGE' AND code LIKE '${PROVINCE}%'`);
+  await dataSource.query(`CREATE UNIQUE INDEX ON bench_village (n)`);
+  const [{ villages }] = await dataSource.query(`SELECT count(*)::int AS villages FROM bench_village`);
+  const weights = '(ARRAY[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2])';
+  await dataSource.query(
+    `INSERT INTO person (national_id, name, sex, birth_date, village_id, hukou_jurisdiction_id, resident_since, living_situations, status, status_since)
+     SELECT f.first17 || substr('10X98765432', (SELECT sum(substr(f.first17, k, 1)::int * ${weights}[k]) % 11 FROM generate_series(1, 17) k)::int + 1, 1),
+       '老人' || g.i, CASE WHEN f.seq % 2 = 1 THEN 'MALE' ELSE 'FEMALE' END::sex, f.birth, v.id,
+       CASE WHEN g.i % 20 = 0 THEN h.id ELSE v.id END,
+       CASE WHEN g.i % 33 = 0 THEN current_date - (g.i % 150) ELSE date '2005-01-01' END,
+       CASE g.i % 10 WHEN 0 THEN '{EMPTY_NEST}' WHEN 1 THEN '{EMPTY_NEST}' WHEN 2 THEN '{ALONE}' ELSE '{}' END::living_situation[],
+       CASE WHEN g.i % 50 = 0 THEN 'DECEASED' ELSE 'ACTIVE' END::person_status,
+       CASE WHEN g.i % 50 = 0 THEN date '2025-06-01' END
+     FROM generate_series(0, $1 - 1) AS g(i)
+     JOIN bench_village v ON v.n = (g.i::bigint * 7919 % $2)::int
+     JOIN bench_village h ON h.n = ((g.i::bigint * 7919 + 1) % $2)::int
+     CROSS JOIN LATERAL (SELECT date '1926-01-01' + g.i % 14600 AS birth, (g.i / 14600) % 1000 AS seq) b
+     CROSS JOIN LATERAL (SELECT b.birth, b.seq, left(v.code, 6) || to_char(b.birth, 'YYYYMMDD') || lpad(b.seq::text, 3, '0') AS first17) f`,
+    [PEOPLE, villages],
+  );
+  await dataSource.query(
+    `INSERT INTO person_category (person_id, category, valid_from)
+     SELECT id, (ARRAY['MINIMUM_LIVING_ALLOWANCE', 'EXTREME_POVERTY_DISPERSED', 'BEREAVED_PARENTS', 'LOW_INCOME', 'ENTITLED_GROUPS', 'MINIMUM_LIVING_ALLOWANCE'])[id % 6 + 1]::hardship_category,
+       date '2020-01-01'
+     FROM person WHERE id % 12 = 0`,
+  );
+  // Assessed up to 240 days before the month's first day: those older than six months have expired.
+  await dataSource.query(
+    `INSERT INTO ability_assessment (person_id, level, assessed_on, valid_until, assessor)
+     SELECT id, (ARRAY['INTACT', 'INTACT', 'MILD', 'MODERATE', 'SEVERE', 'DEMENTIA'])[id % 6 + 1]::ability_level, a.on_day,
+       (a.on_day + interval '6 months' - interval '1 day')::date, '第三方评估机构'
+     FROM person CROSS JOIN LATERAL (SELECT $1::date - (id % 240) AS on_day) a WHERE id % 20 < 9`,
+    [`${month}-01`],
+  );
+  await dataSource.query(`ANALYZE person; ANALYZE person_category; ANALYZE ability_assessment`);
+}
+
+/** The province's allowance and its floor, and every county's two 江都区-style subsidies, created through the API. */
+async function createSchemes(gql: ReturnType<typeof gqlClient>, token: string, counties: string[]): Promise<number> {
+  const create = `mutation($input: CreateSchemeInput!) { createSubsidyScheme(input: $input) { id } }`;
+  await gql(
+    `mutation($input: CreateFloorInput!) { createSubsidyFloor(input: $input) { id } }`,
+    { input: { jurisdictionCode: PROVINCE, kind: 'OLD_AGE_ALLOWANCE', minAge: 90, maxAge: 99, amountFen: 5000, fromMonth: '2024-01' } },
+    token,
+  );
+  await gql(
+    create,
+    {
+      input: {
+        jurisdictionCode: PROVINCE,
+        name: '江苏省高龄津贴',
+        kind: 'OLD_AGE_ALLOWANCE',
+        version: {
+          fromMonth: '2024-01',
+          funding: [
+            { level: 'PROVINCE', weight: 5 },
+            { level: 'COUNTY', weight: 5 },
+          ],
+          tiers: [
+            { name: '80-89周岁', amountFen: 3000, minAge: 80, maxAge: 89 },
+            { name: '90-99周岁', amountFen: 5000, minAge: 90, maxAge: 99 },
+            { name: '100周岁及以上', amountFen: 30000, minAge: 100 },
+          ],
+        },
+      },
+    },
+    token,
+  );
+  const terms = { hukouRequired: true, minResidentMonths: 6 };
+  const funding = [
+    { level: 'COUNTY', weight: 7 },
+    { level: 'TOWN', weight: 3 },
+  ];
+  const byAbility: [string, number, string[]][] = [
+    ['自理', 8000, ['INTACT']],
+    ['半失能', 15000, ['MILD', 'MODERATE']],
+    ['失能', 26000, ['SEVERE', 'DEMENTIA']],
+  ];
+  for (const county of counties) {
+    const group = `${county}居家养老服务补贴`;
+    await gql(
+      create,
+      {
+        input: {
+          jurisdictionCode: county,
+          name: '困难老人养老服务补贴',
+          kind: 'HARDSHIP_CARE_SUBSIDY',
+          version: {
+            fromMonth: '2024-01',
+            exclusionGroup: group,
+            funding,
+            tiers: [
+              ...byAbility.map(([name, amount, abilities]) => ({ name: `困难老人·${name}`, amountFen: amount, minAge: 60, categoriesAny: HARDSHIP, abilities, ...terms })),
+              ...byAbility.map(([name, amount, abilities]) => ({ name: `空巢独居·${name}`, amountFen: amount, minAge: 60, livingSituations: ['EMPTY_NEST', 'ALONE'], abilities, ...terms })),
+            ],
+          },
+        },
+      },
+      token,
+    );
+    await gql(
+      create,
+      {
+        input: {
+          jurisdictionCode: county,
+          name: '高龄老年人养老服务补贴',
+          kind: 'OLD_AGE_ALLOWANCE',
+          version: { fromMonth: '2024-01', exclusionGroup: group, funding, tiers: [{ name: '80周岁及以上', amountFen: 6000, minAge: 80, abilities: ALL_LEVELS, ...terms }] },
+        },
+      },
+      token,
+    );
+  }
+  return 1 + counties.length * 2;
+}
+
+const RUN = `mutation($code: String!, $month: Month!) {
+  runEntitlements(code: $code, month: $month) { id people recipients lines replacedLines amountFen }
+}`;
+const TOTALS = `query($code: String!, $month: Month!) {
+  jurisdiction(code: $code) {
+    subsidyTotals(month: $month) {
+      recipients amountFen funders { level amountFen }
+      schemes { schemeId name kind jurisdiction { code } recipients amountFen funders { level amountFen } }
+    }
+  }
+}`;
+const TOTALS_HEADLINE = `query($code: String!, $month: Month!) {
+  jurisdiction(code: $code) { subsidyTotals(month: $month) { recipients amountFen funders { level amountFen } } }
+}`;
+
+async function main(): Promise<void> {
+  const fresh = process.argv.includes('--fresh');
+  const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const benchUrl = withDatabase(adminUrl, BENCH_DATABASE);
+  const secret = crypto.randomBytes(48).toString('base64');
+  const cfg = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'error', DATABASE_URL: benchUrl, JWT_SECRET: secret });
+  setConfig(cfg);
+  configureTokens({ secret, ttlSeconds: 3600 });
+  const month = thisMonthInChina();
+  const serverVersion = await onServer(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
+  const floorUs = await onServer(adminUrl, async (client) => {
+    for (let i = 0; i < 1000; i++) await client.query('SELECT 1');
+    const samples: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const started = performance.now();
+      await client.query('SELECT 1');
+      samples.push((performance.now() - started) * 1000);
+    }
+    return Math.round(samples.sort((a, b) => a - b)[1500]);
+  });
+
+  let reuse = false;
+  if (!fresh) {
+    reuse = await onServer(adminUrl, async (client) => ((await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [BENCH_DATABASE])).rowCount ?? 0) > 0);
+  }
+  const build: Record<string, number> = {};
+  if (reuse) {
+    const probe = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 1, applicationName: 'yiyang-bench' });
+    await probe.initialize();
+    try {
+      await probe.runMigrations({ transaction: 'each' });
+      const [row] = await probe.query(`SELECT value FROM app_setting WHERE key = $1`, [MARKER_KEY]);
+      reuse = row?.value?.version === DATASET_VERSION;
+    } finally {
+      await probe.destroy();
+    }
+  }
+  if (!reuse) {
+    log(`building ${BENCH_DATABASE} from scratch`);
+    await freshDatabase(adminUrl, BENCH_DATABASE);
+  }
+
+  // Building and clearing run without the server's statement timeout, on a connection of their own.
+  const builder = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 1, applicationName: 'yiyang-bench' });
+  await builder.initialize();
+  await builder.runMigrations({ transaction: 'each' });
+  const database = await openDatabase(cfg, { applicationName: 'yiyang-bench-server' });
+  const { dataSource } = database;
+  const server = await createServer(dataSource, cfg);
+  await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
+  const gql = gqlClient(endpoint);
+  const results: Record<string, unknown>[] = [];
+  let output: Record<string, unknown>;
+  try {
+    const passwordHash = await hashPassword(crypto.randomBytes(16).toString('hex'));
+    if (!reuse) {
+      let started = performance.now();
+      const imported = await importDivisions(builder, { under: null });
+      check(imported.inserted > 600_000 && imported.rejected.length === 0, `the import inserted ${imported.inserted} nodes`);
+      build.tree_ms = Math.round(performance.now() - started);
+      log(`tree imported in ${build.tree_ms} ms`);
+      started = performance.now();
+      await generatePeople(builder, month);
+      build.people_ms = Math.round(performance.now() - started);
+      log(`people generated in ${build.people_ms} ms`);
+    }
+    const admin = await benchUser(dataSource, `bench-civil-affairs-admin@${PROVINCE}`, PROVINCE, [Role.CIVIL_AFFAIRS_ADMIN], passwordHash);
+    const finance = await benchUser(dataSource, `bench-finance@${PROVINCE}`, PROVINCE, [Role.FINANCE], passwordHash);
+    if (!reuse) {
+      const counties: string[] = (await dataSource.query(`SELECT code FROM jurisdiction WHERE level = 'COUNTY' AND code LIKE $1 ORDER BY code`, [`${PROVINCE}%`])).map(
+        (row: { code: string }) => row.code,
+      );
+      const started = performance.now();
+      build.schemes = await createSchemes(gql, admin, counties);
+      build.schemes_ms = Math.round(performance.now() - started);
+      await builder.query(`CHECKPOINT`);
+      await dataSource.query(`INSERT INTO app_setting (key, value) VALUES ($1, $2)`, [MARKER_KEY, JSON.stringify({ version: DATASET_VERSION })]);
+    }
+    const [data] = await dataSource.query(
+      `SELECT (SELECT count(*)::int FROM person) AS people,
+         (SELECT count(*)::int FROM person WHERE status = 'ACTIVE') AS active,
+         (SELECT count(*)::int FROM jurisdiction WHERE level = 'VILLAGE' AND code LIKE $1) AS villages,
+         (SELECT count(*)::int FROM jurisdiction) AS nodes,
+         (SELECT count(*)::int FROM subsidy_scheme) AS schemes`,
+      [`${PROVINCE}%`],
+    );
+    log(`data: ${JSON.stringify(data)}`);
+
+    // The run: first on a month without lines (the last bench's are cleared), then again over its own.
+    await builder.query(`DELETE FROM entitlement_line WHERE month = $1::date`, [`${month}-01`]);
+    await builder.query(`DELETE FROM entitlement_total WHERE month = $1::date`, [`${month}-01`]);
+    await builder.query(`VACUUM ANALYZE entitlement_line`);
+    await builder.query(`VACUUM ANALYZE entitlement_total`);
+    const runs: { ms: number; run: any }[] = [];
+    for (const label of ['first', 'again']) {
+      const started = performance.now();
+      const { data: result } = await gql(RUN, { code: PROVINCE, month }, admin);
+      const ms = performance.now() - started;
+      runs.push({ ms, run: result.runEntitlements });
+      log(`run (${label}): ${Math.round(ms)} ms ${JSON.stringify(result.runEntitlements)}`);
+    }
+    const [first, again] = runs;
+    check(first.run.people === data.active, `the run considered ${first.run.people} people of ${data.active} active`);
+    check(JSON.stringify({ ...first.run, id: 0, replacedLines: 0 }) === JSON.stringify({ ...again.run, id: 0, replacedLines: 0 }), 'the second run differs from the first');
+    check(again.run.replacedLines === first.run.lines, `the second run replaced ${again.run.replacedLines} of ${first.run.lines} lines`);
+    for (const [label, { ms, run }] of [['first run of the month', first], ['the month run again (replacing its lines)', again]] as const) {
+      results.push({
+        name: `monthly run for ${PROVINCE} 江苏省, ${label}`,
+        p50_ms: Math.round(ms),
+        p95_ms: Math.round(ms),
+        runs: 1,
+        people: run.people,
+        people_per_s: Math.round(run.people / (ms / 1000)),
+        recipients: run.recipients,
+        lines: run.lines,
+        replaced_lines: run.replacedLines,
+        amount_fen: run.amountFen,
+        goal: 'under 60 s',
+        met: ms < 60_000,
+      });
+    }
+
+    // The province's totals, read by the finance bureau.
+    const full = await sequential(READ_WARMUP, READ_REQUESTS, () => gql(TOTALS, { code: PROVINCE, month }, finance));
+    const totals = full.last.data.jurisdiction.subsidyTotals;
+    const [fromLines] = await dataSource.query(
+      `SELECT count(DISTINCT person_id)::int AS recipients, sum(amount_fen)::bigint::text AS amount FROM entitlement_line WHERE month = $1::date`,
+      [`${month}-01`],
+    );
+    check(totals.recipients === fromLines.recipients && String(totals.amountFen) === fromLines.amount, `totals ${JSON.stringify(totals)} vs lines ${JSON.stringify(fromLines)}`);
+    check(totals.funders.reduce((sum: number, f: any) => sum + f.amountFen, 0) === totals.amountFen, 'funders do not add up');
+    check(totals.schemes.reduce((sum: number, s: any) => sum + s.amountFen, 0) === totals.amountFen, 'schemes do not add up');
+    results.push({
+      name: `province monthly totals with every scheme (${PROVINCE}, ${totals.schemes.length} schemes)`,
+      ...summary(full.samples),
+      warmup: READ_WARMUP,
+      requests: READ_REQUESTS,
+      sql_statements: full.sqlStatements,
+      goal: 'p95 < 5 ms',
+      met: summary(full.samples).p95_ms < 5,
+    });
+    const headline = await sequential(READ_WARMUP, READ_REQUESTS, () => gql(TOTALS_HEADLINE, { code: PROVINCE, month }, finance));
+    results.push({
+      name: `province monthly totals, recipients, fen and funding levels only (${PROVINCE})`,
+      ...summary(headline.samples),
+      warmup: READ_WARMUP,
+      requests: READ_REQUESTS,
+      sql_statements: headline.sqlStatements,
+      goal: 'p95 < 5 ms',
+      met: summary(headline.samples).p95_ms < 5,
+    });
+    const cpus = os.cpus();
+    output = {
+      benchmark: 'entitlements',
+      date: new Date().toISOString(),
+      month,
+      machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${serverVersion}`,
+      machine_floor_select_1_us: floorUs,
+      runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process`,
+      data: { ...data, rebuilt: !reuse, build, province: PROVINCE, totals: { recipients: totals.recipients, amountFen: totals.amountFen, funders: totals.funders } },
+      results,
+    };
+  } finally {
+    await server.stop();
+    await database.close();
+    await builder.destroy();
+  }
+  const json = `${JSON.stringify(output, null, 2)}\n`;
+  process.stdout.write(json);
+  const resultsDir = path.join(projectRoot(), 'bench', 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  fs.writeFileSync(path.join(resultsDir, 'entitlements.json'), json);
+  log('results written to bench/results/entitlements.json');
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

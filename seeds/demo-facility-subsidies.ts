@@ -1,0 +1,83 @@
+import type { DataSource } from 'typeorm';
+import { FacilityService, FacilityType } from '../src/facilities/facility-kinds';
+import { JurisdictionLevel } from '../src/jurisdictions/division-codes';
+import type { TierRule } from '../src/policies/entitlement.engine';
+import { SchemeKind, TierCombination } from '../src/policies/policy-kinds';
+import { policyRepository, type NewVersion } from '../src/policies/policy.repository';
+
+/**
+ * The demo town with seed 000's facility subsidies: 仙女镇, where the demo civil-affairs staff works. Its
+ * mutual-aid centers span the picture: some operated all of 2025 with meals, some were accepted in 2025
+ * and opened too late in the year, some are still being built.
+ */
+export const DEMO_SUBSIDY_TOWN = '321012100';
+
+const facilityTier = (name: string, amountFen: number, rule: Partial<TierRule>): Omit<TierRule, 'id'> => ({
+  position: 1,
+  name,
+  amountFen,
+  minAge: null,
+  maxAge: null,
+  categoriesAny: [],
+  categoriesAll: [],
+  categoriesNone: [],
+  abilities: [],
+  livingSituations: [],
+  ownIncomeBelowFen: null,
+  householdIncomeBelowFen: null,
+  hukouRequired: false,
+  minResidentMonths: null,
+  facilityTypes: [],
+  requiredServices: [],
+  minOperatingDays: null,
+  ...rule,
+});
+
+const version = (tier: Omit<TierRule, 'id'>): NewVersion => ({
+  fromMonth: '2024-01',
+  toMonth: null,
+  combination: TierCombination.HIGHEST,
+  exclusionGroup: null,
+  // 镇将补助: the town pays.
+  funding: [{ level: JurisdictionLevel.TOWN, weight: 1 }],
+  tiers: [tier],
+});
+
+/**
+ * Seed 000's two facility subsidies, set and paid by the demo town: 10,000 元 once for a mutual-aid
+ * center with meal service accepted (验收合格), and 50 元 per diner a month for one that operated at
+ * least 260 days of the year with meals. Returns how many schemes were set.
+ */
+export async function seedDemoFacilitySubsidies(dataSource: DataSource): Promise<number> {
+  const schemes: [string, SchemeKind, NewVersion][] = [
+    [
+      '互助养老服务中心建设一次性补助',
+      SchemeKind.FACILITY_CONSTRUCTION,
+      version(
+        facilityTier('建成并经验收合格的助餐互助养老服务中心', 1_000_000, {
+          facilityTypes: [FacilityType.MUTUAL_AID_CENTER],
+          requiredServices: [FacilityService.MEALS],
+        }),
+      ),
+    ],
+    [
+      '互助养老服务中心运营补助',
+      SchemeKind.FACILITY_OPERATING,
+      version(
+        facilityTier('持续运营260天以上·50元/人/月', 5000, {
+          facilityTypes: [FacilityType.MUTUAL_AID_CENTER],
+          requiredServices: [FacilityService.MEALS],
+          minOperatingDays: 260,
+        }),
+      ),
+    ],
+  ];
+  await dataSource.transaction(async (tx) => {
+    const [town] = await tx.query(`SELECT id FROM jurisdiction WHERE code = $1`, [DEMO_SUBSIDY_TOWN]);
+    for (const [name, kind, first] of schemes) {
+      const id = await policyRepository.insertScheme(tx, town.id, name, kind, null);
+      await policyRepository.insertVersion(tx, id!, first, null);
+    }
+  });
+  return schemes.length;
+}

@@ -1,0 +1,208 @@
+import type { EntityManager } from 'typeorm';
+import { namedQuery } from '../db/named-query';
+import { JurisdictionLevel } from '../jurisdictions/division-codes';
+
+/** One stored line: what one person receives under one scheme in a month, and who pays it. */
+export interface RunLine {
+  personId: number;
+  schemeId: number;
+  versionId: number;
+  villageId: number;
+  tierIds: number[];
+  amountFen: number;
+  /** Shares by funding level, in LEVEL_COLUMNS order. */
+  shares: [number, number, number, number, number];
+}
+
+/** The funding levels in the order of the share columns. */
+export const LEVEL_COLUMNS: readonly JurisdictionLevel[] = [
+  JurisdictionLevel.PROVINCE,
+  JurisdictionLevel.CITY,
+  JurisdictionLevel.COUNTY,
+  JurisdictionLevel.TOWN,
+  JurisdictionLevel.VILLAGE,
+];
+const SHARE_COLUMNS = 'province_fen, city_fen, county_fen, town_fen, village_fen';
+const SUM_SHARES = 'sum(province_fen), sum(city_fen), sum(county_fen), sum(town_fen), sum(village_fen)';
+
+export interface TotalRow {
+  nodeId: number;
+  /** 0: every scheme together. */
+  schemeId: number;
+  recipients: number;
+  amountFen: number;
+  shares: number[];
+}
+
+export interface RunRow {
+  id: number;
+  jurisdictionId: number;
+  month: string;
+  startedBy: number | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  people: number;
+  recipients: number;
+  lines: number;
+  replacedLines: number;
+  amountFen: number;
+}
+
+const RUN_COLUMNS = `r.id, r.jurisdiction_id AS "jurisdictionId", to_char(r.month, 'YYYY-MM') AS month, r.started_by AS "startedBy",
+  r.started_at AS "startedAt", r.finished_at AS "finishedAt", r.people, r.recipients, r.lines, r.replaced_lines AS "replacedLines",
+  r.amount_fen AS "amountFen"`;
+
+const toRun = (row: RunRow): RunRow => ({ ...row, amountFen: safe(row.amountFen) });
+
+const safe = (value: string | number) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`total ${value} is not a safe integer`);
+  return n;
+};
+
+// The changes a run makes to the totals, per village and scheme (0: all schemes), before they are
+// rolled up to every ancestor: minus what the replaced lines held, plus what the new lines hold.
+const DELTA_TABLE = 'entitlement_run_delta';
+
+/** Recipients (distinct people) and sums per village and scheme, and per village over all schemes. */
+const aggregateLines = (sign: '' | '-', from: string) => `
+  INSERT INTO ${DELTA_TABLE}
+  SELECT village_id, coalesce(scheme_id, 0), ${sign}count(DISTINCT person_id), ${sign}sum(amount_fen),
+    ${sign}sum(province_fen), ${sign}sum(city_fen), ${sign}sum(county_fen), ${sign}sum(town_fen), ${sign}sum(village_fen)
+  FROM ${from} GROUP BY GROUPING SETS ((village_id, scheme_id), (village_id))`;
+
+export const entitlementRunRepository = {
+  async insertRun(tx: EntityManager, jurisdictionId: number, month: string, userId: number | null): Promise<number> {
+    const [{ id }] = await tx.query(
+      `INSERT INTO entitlement_run (jurisdiction_id, month, started_by) VALUES ($1, $2::date, $3) RETURNING id`,
+      [jurisdictionId, `${month}-01`, userId],
+    );
+    return id;
+  },
+
+  async finishRun(tx: EntityManager, runId: number, figures: { people: number; recipients: number; lines: number; replacedLines: number; amountFen: number }): Promise<void> {
+    await tx.query(
+      `UPDATE entitlement_run SET finished_at = clock_timestamp(), people = $2, recipients = $3, lines = $4, replaced_lines = $5, amount_fen = $6
+       WHERE id = $1`,
+      [runId, figures.people, figures.recipients, figures.lines, figures.replacedLines, figures.amountFen],
+    );
+  },
+
+  /**
+   * Removes the month's lines of the villages and of the people now living in them (a person who
+   * moved in keeps no line elsewhere), recording what they held; returns how many went.
+   */
+  async replaceLines(tx: EntityManager, month: string, villageIds: readonly number[]): Promise<number> {
+    await tx.query(
+      `CREATE TEMP TABLE ${DELTA_TABLE} (village_id integer, scheme_id integer, recipients bigint, amount_fen bigint,
+         province_fen bigint, city_fen bigint, county_fen bigint, town_fen bigint, village_fen bigint) ON COMMIT DROP`,
+    );
+    const [{ count }] = await tx.query(
+      `WITH gone AS (
+         DELETE FROM entitlement_line l
+         WHERE l.month = $1::date AND (l.village_id = ANY($2::int[])
+           OR l.person_id IN (SELECT p.id FROM person p WHERE p.village_id = ANY($2::int[])))
+         RETURNING l.*
+       ), recorded AS (${aggregateLines('-', 'gone')} RETURNING 1)
+       SELECT count(*)::int AS count FROM gone`,
+      [`${month}-01`, villageIds],
+    );
+    return count;
+  },
+
+  /** Stores lines of a run (one statement for the batch). */
+  async insertLines(tx: EntityManager, month: string, runId: number, lines: readonly RunLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    const column = <T>(pick: (line: RunLine) => T) => lines.map(pick);
+    await tx.query(
+      `INSERT INTO entitlement_line (month, person_id, scheme_id, version_id, village_id, run_id, tier_ids, amount_fen, ${SHARE_COLUMNS})
+       SELECT $1::date, person_id, scheme_id, version_id, village_id, $2, tier_ids::int[], amount_fen, p, c, co, t, v
+       FROM unnest($3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[])
+         AS x(person_id, scheme_id, version_id, village_id, tier_ids, amount_fen, p, c, co, t, v)`,
+      [
+        `${month}-01`,
+        runId,
+        column((l) => l.personId),
+        column((l) => l.schemeId),
+        column((l) => l.versionId),
+        column((l) => l.villageId),
+        column((l) => `{${l.tierIds.join(',')}}`),
+        column((l) => l.amountFen),
+        column((l) => l.shares[0]),
+        column((l) => l.shares[1]),
+        column((l) => l.shares[2]),
+        column((l) => l.shares[3]),
+        column((l) => l.shares[4]),
+      ],
+    );
+  },
+
+  /**
+   * Adds what the villages' new lines hold to the recorded changes and applies them to the totals of
+   * every village and ancestor (rows touched in key order, so that runs of other subtrees queue on
+   * shared ancestors instead of deadlocking); totals left at zero are removed.
+   */
+  async rollUp(tx: EntityManager, month: string, villageIds: readonly number[]): Promise<void> {
+    const day = `${month}-01`;
+    await tx.query(aggregateLines('', `(SELECT * FROM entitlement_line WHERE month = $1::date AND village_id = ANY($2::int[])) AS added`), [
+      day,
+      villageIds,
+    ]);
+    await tx.query(
+      `INSERT INTO entitlement_total AS t (month, node_id, scheme_id, recipients, amount_fen, ${SHARE_COLUMNS})
+       SELECT $1::date, a.id, d.scheme_id, sum(d.recipients), sum(d.amount_fen), ${SUM_SHARES}
+       FROM ${DELTA_TABLE} d
+       JOIN jurisdiction v ON v.id = d.village_id
+       JOIN jurisdiction a ON a.code = ANY(string_to_array(v.path::text, '.'))
+       GROUP BY a.id, d.scheme_id
+       ORDER BY a.id, d.scheme_id
+       ON CONFLICT (month, node_id, scheme_id) DO UPDATE SET
+         recipients = t.recipients + EXCLUDED.recipients, amount_fen = t.amount_fen + EXCLUDED.amount_fen,
+         province_fen = t.province_fen + EXCLUDED.province_fen, city_fen = t.city_fen + EXCLUDED.city_fen,
+         county_fen = t.county_fen + EXCLUDED.county_fen, town_fen = t.town_fen + EXCLUDED.town_fen,
+         village_fen = t.village_fen + EXCLUDED.village_fen`,
+      [day],
+    );
+    await tx.query(`DELETE FROM entitlement_total WHERE month = $1::date AND recipients = 0 AND amount_fen = 0`, [day]);
+  },
+
+  /**
+   * The totals of the nodes for a month (absent: nothing was paid there): over all schemes, or each
+   * scheme's. A node's headline is one row, read without its scheme rows.
+   */
+  async totals(db: EntityManager, nodeIds: readonly number[], month: string, part: 'all' | 'schemes'): Promise<TotalRow[]> {
+    const rows: (Omit<TotalRow, 'amountFen' | 'shares'> & { amountFen: string; p: string; c: string; co: string; t: string; v: string })[] =
+      await namedQuery(
+        db,
+        `entitlement_totals_${part}`,
+        `SELECT node_id AS "nodeId", scheme_id AS "schemeId", recipients, amount_fen AS "amountFen",
+           province_fen AS p, city_fen AS c, county_fen AS co, town_fen AS t, village_fen AS v
+         FROM entitlement_total WHERE month = $1::date AND node_id = ANY($2::int[]) AND scheme_id ${part === 'all' ? '= 0' : '<> 0'}
+         ORDER BY node_id, scheme_id`,
+        [`${month}-01`, nodeIds],
+      );
+    return rows.map((row) => ({
+      nodeId: row.nodeId,
+      schemeId: row.schemeId,
+      recipients: row.recipients,
+      amountFen: safe(row.amountFen),
+      shares: [safe(row.p), safe(row.c), safe(row.co), safe(row.t), safe(row.v)],
+    }));
+  },
+
+  /** The runs of a month that reached the node: run at it, above it or below it; latest first. */
+  async runsTouching(db: EntityManager, path: string, month: string): Promise<RunRow[]> {
+    const rows: RunRow[] = await db.query(
+      `SELECT ${RUN_COLUMNS} FROM entitlement_run r JOIN jurisdiction j ON j.id = r.jurisdiction_id
+       WHERE r.month = $2::date AND r.finished_at IS NOT NULL AND (j.path <@ $1::ltree OR j.path @> $1::ltree)
+       ORDER BY r.finished_at DESC, r.id DESC LIMIT 100`,
+      [path, `${month}-01`],
+    );
+    return rows.map(toRun);
+  },
+
+  async runById(db: EntityManager, id: number): Promise<RunRow | null> {
+    const [row]: RunRow[] = await db.query(`SELECT ${RUN_COLUMNS} FROM entitlement_run r WHERE r.id = $1`, [id]);
+    return row ? toRun(row) : null;
+  },
+};

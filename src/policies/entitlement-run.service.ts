@@ -1,0 +1,230 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { Capability } from '../access/roles';
+import { requireActor, requireCapability } from '../access/scope';
+import { actingRole } from '../access/actor';
+import { recordAudit, type AuditDraft } from '../audit/audit.service';
+import { personService } from '../elderly/person.service';
+import { loader, type Context } from '../graphql/context';
+import { addMonths, monthEnd, thisMonthInChina } from '../graphql/dates';
+import { AppError, BadUserInputError, ConflictError } from '../graphql/errors';
+import { JurisdictionLevel, pathOfCode } from '../jurisdictions/division-codes';
+import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
+import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
+import { logger } from '../config/logger';
+import { entitlementOf, type FloorRule, type LineageNode, type SchemeRule } from './entitlement.engine';
+import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow } from './entitlement-run.repository';
+import { schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
+import { schemeByIdLoader } from './policy.loaders';
+import type { SchemeRow } from './policy.repository';
+import { policyService } from './policy.service';
+
+const EARLIEST_MONTH = '2000-01';
+// A run prepares payments: this month, the next one, or any month already past.
+const MONTHS_AHEAD = 1;
+// People are read and their lines written in batches; the next batch is fetched while one is computed.
+const BATCH = 5_000;
+// Namespace of the session advisory locks that keep two runs of one month apart.
+const RUN_LOCK = 7_300_002;
+const RUN_STATEMENT_TIMEOUT = '15min';
+
+export interface RunFigures {
+  people: number;
+  recipients: number;
+  lines: number;
+  replacedLines: number;
+  amountFen: number;
+}
+
+/** A node's totals of a month over all schemes. */
+export interface SubsidyTotalsView {
+  nodeId: number;
+  month: string;
+  recipients: number;
+  amountFen: number;
+  funders: { level: JurisdictionLevel; amountFen: number }[];
+}
+
+export type RunView = RunRow & { jurisdiction: LineageNode };
+
+const funders = (shares: readonly number[]) =>
+  LEVEL_COLUMNS.map((level, i) => ({ level, amountFen: shares[i] })).filter((f) => f.amountFen !== 0);
+
+function checkMonth(month: string): string {
+  const latest = addMonths(thisMonthInChina(), MONTHS_AHEAD);
+  if (month < EARLIEST_MONTH || month > latest) throw new BadUserInputError('month', `must be from ${EARLIEST_MONTH} to ${latest}`);
+  return month;
+}
+
+/** The village's schemes (its own and its ancestors') and floors, worked out once per village of a run. */
+function rulesByVillage(schemes: readonly SchemeRule[], floors: readonly FloorRule[]) {
+  const cache = new Map<string, { schemes: SchemeRule[]; floors: FloorRule[] }>();
+  return (villageCode: string) => {
+    let rules = cache.get(villageCode);
+    if (!rules) {
+      rules = {
+        schemes: schemes.filter((s) => villageCode.startsWith(s.owner.code)),
+        floors: floors.filter((f) => villageCode.startsWith(f.owner.code)),
+      };
+      cache.set(villageCode, rules);
+    }
+    return rules;
+  };
+}
+
+/**
+ * Computes the month's entitlements of every person living under `root` with the same rules as
+ * `entitlement`, replaces the subtree's stored lines for the month, and moves the totals of every
+ * village and ancestor by the difference: re-running a month is idempotent, and a run never
+ * half-lands (one transaction on one snapshot). A second run of a month while one is under way is
+ * refused (CONFLICT) rather than left waiting.
+ */
+export async function computeRun(dataSource: DataSource, root: Jurisdiction, month: string, draft: AuditDraft, requestId: string | null): Promise<RunRow> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  const [year, monthOfYear] = month.split('-').map(Number);
+  try {
+    // Taken before the snapshot, so that the run sees the lines of every run of the month before it.
+    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1, $2) AS locked`, [RUN_LOCK, year * 12 + monthOfYear]);
+    if (!locked) throw new ConflictError(`Another run of ${month} is in progress; run again once it has finished`, 'month');
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      try {
+        const tx = runner.manager;
+        await tx.query(`SET LOCAL statement_timeout = '${RUN_STATEMENT_TIMEOUT}'`);
+        const runId = await execute(tx, root, month, draft);
+        await recordAudit(tx, requestId, 'entitlementRun.run', { ...draft, targetType: 'entitlement_run', targetIds: [String(runId)] }, 'SUCCESS', null);
+        await runner.commitTransaction();
+        return (await entitlementRunRepository.runById(dataSource.manager, runId))!;
+      } catch (error) {
+        await runner.rollbackTransaction();
+        throw error;
+      }
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock($1, $2)`, [RUN_LOCK, year * 12 + monthOfYear]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+async function execute(tx: EntityManager, root: Jurisdiction, month: string, draft: AuditDraft): Promise<number> {
+  const nodes: LineageNode[] = await tx.query(
+    `SELECT id, code, name, level FROM jurisdiction WHERE path <@ $1::ltree OR path @> $1::ltree`,
+    [root.path],
+  );
+  const byCode = new Map(nodes.map((node) => [node.code, node]));
+  const villages = new Map(nodes.filter((node) => node.level === JurisdictionLevel.VILLAGE).map((node) => [node.id, node]));
+  const villageIds = [...villages.keys()];
+  const runId = await entitlementRunRepository.insertRun(tx, root.id, month, draft.actorId);
+  const replacedLines = await entitlementRunRepository.replaceLines(tx, month, villageIds);
+  const { schemes, floors } = await policyService.rulesFor(tx, nodes, month);
+  const rulesOf = rulesByVillage(schemes, floors);
+  const lineages = new Map<number, LineageNode[]>();
+  const lineageOf = (village: LineageNode) => {
+    let lineage = lineages.get(village.id);
+    if (!lineage) {
+      lineage = pathOfCode(village.code).map((code) => byCode.get(code)).filter((n): n is LineageNode => n !== undefined);
+      lineages.set(village.id, lineage);
+    }
+    return lineage;
+  };
+
+  const figures: RunFigures = { people: 0, recipients: 0, lines: 0, replacedLines, amountFen: 0 };
+  const cursor = 'entitlement_run_people';
+  await personService.openFactsCursor(tx, cursor, villageIds, monthEnd(`${month}-01`));
+  const writes: Promise<void>[] = [];
+  let batch = await personService.fetchFacts(tx, cursor, BATCH);
+  while (batch.length > 0) {
+    // The database reads the next batch (and writes the last one) while this one is computed.
+    const next = batch.length === BATCH ? personService.fetchFacts(tx, cursor, BATCH) : Promise.resolve([]);
+    next.catch(() => undefined);
+    const lines: RunLine[] = [];
+    for (const { villageId, facts } of batch) {
+      const village = villages.get(villageId)!;
+      const rules = rulesOf(village.code);
+      figures.people++;
+      if (rules.schemes.length === 0) continue;
+      const result = entitlementOf(facts, month, lineageOf(village), rules.schemes, rules.floors, { explain: false });
+      if (result.amountFen === 0) continue;
+      figures.recipients++;
+      figures.amountFen += result.amountFen;
+      for (const outcome of result.schemes) {
+        if (outcome.amountFen === 0) continue;
+        const shares: RunLine['shares'] = [0, 0, 0, 0, 0];
+        for (const share of outcome.shares) shares[LEVEL_COLUMNS.indexOf(share.level)] += share.amountFen;
+        lines.push({
+          personId: facts.id,
+          schemeId: outcome.scheme.schemeId,
+          versionId: outcome.scheme.versionId,
+          villageId,
+          tierIds: outcome.tiers.filter((t) => t.applied).map((t) => t.tier.id),
+          amountFen: outcome.amountFen,
+          shares,
+        });
+      }
+    }
+    figures.lines += lines.length;
+    const write = entitlementRunRepository.insertLines(tx, month, runId, lines);
+    write.catch(() => undefined);
+    writes.push(write);
+    batch = await next;
+  }
+  await Promise.all(writes);
+  await tx.query(`CLOSE ${cursor}`);
+  await entitlementRunRepository.rollUp(tx, month, villageIds);
+  await entitlementRunRepository.finishRun(tx, runId, figures);
+  return runId;
+}
+
+export const entitlementRunService = {
+  /** Runs the month for a jurisdiction of the caller's subtree (see computeRun) and returns the run. */
+  async run(ctx: Context, code: string, rawMonth: string): Promise<RunView> {
+    const actor = requireActor(ctx);
+    const month = checkMonth(rawMonth);
+    const root = await jurisdictionService.get(ctx, code);
+    const draft: AuditDraft = {
+      actorId: actor.userId,
+      actorUsername: actor.username,
+      actorRole: actingRole(actor, Capability.RUN_ENTITLEMENTS),
+      jurisdictionId: root.id,
+      targetType: null,
+      targetIds: [],
+      detail: { code: root.code, month },
+    };
+    try {
+      requireCapability(ctx, Capability.RUN_ENTITLEMENTS);
+      const run = await computeRun(ctx.dataSource, root, month, draft, ctx.requestId);
+      return { ...run, jurisdiction: policyService.ref(root) };
+    } catch (error) {
+      const errorCode = error instanceof AppError ? error.code : 'INTERNAL_SERVER_ERROR';
+      await recordAudit(ctx.dataSource.manager, ctx.requestId, 'entitlementRun.run', draft, 'FAILURE', errorCode).catch((failure) =>
+        logger().error({ err: failure, requestId: ctx.requestId }, 'could not record a failed entitlement run'),
+      );
+      throw error;
+    }
+  },
+
+  /** The month's stored totals of a node over all schemes (batched across the nodes of a list); zero when nothing was paid. */
+  async totals(ctx: Context, node: Jurisdiction, rawMonth: string): Promise<SubsidyTotalsView> {
+    const month = checkMonth(rawMonth);
+    const [all] = await loader(ctx, subsidyTotalsLoader).load({ nodeId: node.id, month });
+    return { nodeId: node.id, month, recipients: all?.recipients ?? 0, amountFen: all?.amountFen ?? 0, funders: all ? funders(all.shares) : [] };
+  },
+
+  /** The same totals scheme by scheme, with who set each scheme (batched across nodes). */
+  async schemeTotals(ctx: Context, totals: SubsidyTotalsView) {
+    const rows = await loader(ctx, schemeTotalsLoader).load({ nodeId: totals.nodeId, month: totals.month });
+    const schemes = await loader(ctx, schemeByIdLoader).loadMany(rows.map((row) => row.schemeId));
+    return rows.map((row, i) => {
+      const scheme = schemes[i] as SchemeRow;
+      return { schemeId: row.schemeId, name: scheme.name, kind: scheme.kind, jurisdiction: scheme.owner, recipients: row.recipients, amountFen: row.amountFen, funders: funders(row.shares) };
+    });
+  },
+
+  /** The runs of the month that reached the node. */
+  async runs(ctx: Context, node: Jurisdiction, rawMonth: string): Promise<RunView[]> {
+    const runs = await entitlementRunRepository.runsTouching(ctx.dataSource.manager, node.path, checkMonth(rawMonth));
+    const roots = await Promise.all(runs.map((run) => jurisdictionService.byId(ctx, run.jurisdictionId)));
+    return runs.map((run, i) => ({ ...run, jurisdiction: policyService.ref(roots[i]!) }));
+  },
+};

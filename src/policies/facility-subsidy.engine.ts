@@ -1,0 +1,309 @@
+import { FacilityService, FacilityStatus, FacilityType } from '../facilities/facility-kinds';
+import {
+  combineTiers,
+  exclusionLosers,
+  floorReasons,
+  funderTotals,
+  ReasonCode,
+  SchemeOutcomeStatus,
+  sharesOf,
+  type FloorRule,
+  type FunderTotal,
+  type LineageNode,
+  type Reason,
+  type SchemeRule,
+  type TierOutcome,
+  type TierRule,
+} from './entitlement.engine';
+import { SchemeKind } from './policy-kinds';
+
+// The facility subsidy rules, pure, beside the person rules and built from the same parts (floors,
+// tier combination, exclusion groups, exact shares): what a facility is told for a year and what a
+// yearly run pays cannot drift apart.
+
+/** A facility's facts as the rules read them: its type, recorded daily diners and dated history. */
+export interface FacilityFacts {
+  id: number;
+  type: FacilityType;
+  /** 日均就餐人数 as recorded now; the operating subsidy pays per diner. */
+  dailyDiners: number | null;
+  /** Every entry in recorded order: the day it took effect and the state after it. */
+  history: readonly { day: string; status: FacilityStatus; services: readonly FacilityService[] }[];
+}
+
+/** A floor with the months it is in force (toMonth inclusive, null while open-ended). */
+export type DatedFloor = FloorRule & { fromMonth: string; toMonth: string | null };
+
+/** A tier of one version, judged for the year. */
+export interface FacilityTierOutcome extends TierOutcome {
+  versionId: number;
+  /** The months of the year its version was considered for: the month of acceptance, or the months it was in force. */
+  months: string[];
+  /** Operating tiers: the days of the year the facility was OPERATING with every required service. */
+  operatingDays: number | null;
+}
+
+/** What one tier pays for one month (a construction subsidy: for the month of acceptance). */
+export interface FacilityMonthLine {
+  month: string;
+  /** The version in force that month. */
+  scheme: SchemeRule;
+  tier: TierRule;
+  /** Operating: days of the month OPERATING with the tier's services; construction: null. */
+  operatingDays: number | null;
+  /** Operating: the diners the amount is multiplied by; construction: null. */
+  diners: number | null;
+  amountFen: number;
+  /** The scheme paid instead for this month (不得重复享受); the line then pays nothing. */
+  excludedBy: SchemeRule | null;
+}
+
+export interface FacilitySchemeOutcome {
+  /** The version of the last month considered. */
+  scheme: SchemeRule;
+  status: SchemeOutcomeStatus;
+  tiers: FacilityTierOutcome[];
+  /** What it pays, month by month (a construction subsidy: one line, for the month of acceptance). */
+  lines: FacilityMonthLine[];
+  amountFen: number;
+  shares: FunderTotal[];
+  /** The scheme paid instead for some or all of its months (不得重复享受). */
+  excludedBy: SchemeRule | null;
+}
+
+export interface FacilitySubsidy {
+  facilityId: number;
+  year: number;
+  /** The last day counted: the year's last, or today while the year runs. */
+  countedThrough: string;
+  /** The first acceptance (验收合格) on record, in any year. */
+  acceptedOn: string | null;
+  /** Days of the year (through countedThrough) the facility was OPERATING, whatever its services. */
+  operatingDays: number;
+  dailyDiners: number | null;
+  schemes: FacilitySchemeOutcome[];
+  amountFen: number;
+  /** What each funder pays in all, highest level first. */
+  shares: FunderTotal[];
+}
+
+type DayState = { status: FacilityStatus; services: readonly FacilityService[] } | null;
+
+const DAY_MS = 86_400_000;
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const msOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+/** The facility's state at the end of every day from `first` to `last` (null before its first entry). */
+function dayStates(history: FacilityFacts['history'], first: string, last: string): { day: string; state: DayState }[] {
+  const entries = [...history].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const days: { day: string; state: DayState }[] = [];
+  let next = 0;
+  let state: DayState = null;
+  for (let ms = msOf(first); ms <= msOf(last); ms += DAY_MS) {
+    const day = dayOf(ms);
+    // The state on a day is the state after its last entry of that day.
+    while (next < entries.length && entries[next].day <= day) state = entries[next++];
+    days.push({ day, state });
+  }
+  return days;
+}
+
+const offers = (state: DayState, services: readonly FacilityService[]) => services.every((service) => state!.services.includes(service));
+const operatingWith = (state: DayState, services: readonly FacilityService[]) =>
+  state !== null && state.status === FacilityStatus.OPERATING && offers(state, services);
+
+function monthsThrough(year: number, through: string): string[] {
+  const last = Number(through.slice(5, 7));
+  return Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
+}
+
+const inForceIn = (month: string, span: { fromMonth: string; toMonth: string | null }) =>
+  span.fromMonth <= month && (span.toMonth === null || span.toMonth >= month);
+
+const listed = (values: readonly string[]) => values.join(', ');
+
+/**
+ * What a facility is due for `year` under the facility schemes of its lineage, counting its history up
+ * to `through` (the year's last day, or today while the year runs):
+ * - a construction subsidy (建设补助) once, under the version in force in the month of its first
+ *   acceptance (验收合格), when that acceptance falls in the year;
+ * - an operating subsidy (运营补助) when the days of the year it was OPERATING with every required
+ *   service reach the tier's minimum: amount × daily diners for every month with at least one such day,
+ *   each month under the version in force then.
+ * Tiers combine within a version (highest or stacked) month by month, schemes of one exclusion group
+ * are not paid for the same month (the larger wins), and each scheme's amount is split among its
+ * funders exactly.
+ */
+export function facilitySubsidyOf(
+  facility: FacilityFacts,
+  year: number,
+  through: string,
+  lineage: readonly LineageNode[],
+  schemes: readonly SchemeRule[],
+  floors: readonly DatedFloor[],
+): FacilitySubsidy {
+  const days = dayStates(facility.history, `${year}-01-01`, through);
+  const countedMonths = monthsThrough(year, through);
+  const acceptances = facility.history.filter((entry) => entry.status === FacilityStatus.ACCEPTED).map((entry) => entry.day).sort();
+  // Paid once: only the first acceptance counts, whatever the history records after it.
+  const acceptedOn = acceptances[0] ?? null;
+  const acceptedInYear = acceptedOn !== null && acceptedOn.startsWith(`${year}-`) && acceptedOn <= through;
+  const diners = facility.dailyDiners;
+
+  const daysWith = (services: readonly FacilityService[], month?: string) =>
+    days.filter(({ day, state }) => (month === undefined || day.startsWith(month)) && operatingWith(state, services)).length;
+
+  // Versions arrive highest level first, then by scheme and month: one group per scheme, in that order.
+  const byScheme = new Map<number, SchemeRule[]>();
+  for (const version of schemes) byScheme.set(version.schemeId, [...(byScheme.get(version.schemeId) ?? []), version]);
+
+  const outcomes: FacilitySchemeOutcome[] = [];
+  for (const versions of byScheme.values()) {
+    const kind = versions[0].kind;
+    const construction = kind === SchemeKind.FACILITY_CONSTRUCTION;
+    const spans = versions
+      .map((version) => ({ version, months: countedMonths.filter((month) => inForceIn(month, version)) }))
+      .filter((span) => span.months.length > 0);
+    if (spans.length === 0) continue;
+
+    // A construction subsidy is judged under the version of the month of acceptance, if there is one.
+    const acceptanceMonth = acceptedInYear ? acceptedOn!.slice(0, 7) : null;
+    const acceptanceSpan = acceptanceMonth && spans.find((span) => span.months.includes(acceptanceMonth));
+    const judged = construction && acceptanceSpan ? [{ version: acceptanceSpan.version, months: [acceptanceMonth!] }] : spans;
+    const notAccepted: Reason | null = !construction
+      ? null
+      : acceptedOn === null
+        ? { code: ReasonCode.NOT_ACCEPTED_IN_PERIOD, message: 'no acceptance (验收合格) is recorded' }
+        : acceptedOn < `${year}-01-01`
+          ? { code: ReasonCode.NOT_ACCEPTED_IN_PERIOD, message: `first accepted on ${acceptedOn}: paid once, for ${acceptedOn.slice(0, 4)}` }
+          : acceptedOn > through
+            ? { code: ReasonCode.NOT_ACCEPTED_IN_PERIOD, message: `first accepted on ${acceptedOn}, after ${through}` }
+            : acceptanceSpan
+              ? null
+              : { code: ReasonCode.NOT_ACCEPTED_IN_PERIOD, message: `accepted on ${acceptedOn}, when no version of the scheme was in force` };
+
+    const tiers: FacilityTierOutcome[] = judged.flatMap(({ version, months }) =>
+      [...version.tiers]
+        .sort((a, b) => a.position - b.position)
+        .map((tier) => {
+          const reasons: Reason[] = [];
+          const add = (code: ReasonCode, message: string) => reasons.push({ code, message });
+          if (tier.facilityTypes.length > 0 && !tier.facilityTypes.includes(facility.type)) {
+            add(ReasonCode.FACILITY_TYPE, `a ${facility.type} is none of ${listed(tier.facilityTypes)}`);
+          }
+          let operatingDays: number | null = null;
+          if (construction) {
+            if (notAccepted) reasons.push(notAccepted);
+            else {
+              const state = days.find(({ day }) => day === acceptedOn)!.state;
+              const missing = tier.requiredServices.filter((service) => !state?.services.includes(service));
+              if (missing.length > 0) add(ReasonCode.SERVICE_MISSING, `offered no ${listed(missing)} when accepted on ${acceptedOn}`);
+            }
+          } else {
+            if (!diners) add(ReasonCode.NO_DINERS, 'no daily diners are recorded');
+            operatingDays = daysWith(tier.requiredServices);
+            const atLeast = Math.max(1, tier.minOperatingDays ?? 0);
+            const operated = daysWith([]);
+            if (tier.requiredServices.length > 0 && operatingDays === 0 && operated > 0) {
+              add(ReasonCode.SERVICE_MISSING, `operated ${operated} days in ${year}, none of them with ${listed(tier.requiredServices)}`);
+            } else if (operatingDays < atLeast) {
+              const withServices = tier.requiredServices.length > 0 ? ` with ${listed(tier.requiredServices)}` : '';
+              const sofar = through < `${year}-12-31` ? ` (through ${through})` : '';
+              add(ReasonCode.TOO_FEW_OPERATING_DAYS, `operated ${operatingDays} days${withServices} in ${year}${sofar}, fewer than ${atLeast}`);
+            } else if (months.every((month) => daysWith(tier.requiredServices, month) === 0)) {
+              add(ReasonCode.NOT_OPERATING, `operated with ${listed(tier.requiredServices) || 'any services'} on no day of ${months[0]} to ${months.at(-1)}`);
+            }
+          }
+          reasons.push(...floorReasons(tier.amountFen, version, floors, (floor) => months.some((month) => inForceIn(month, floor))));
+          return { tier, versionId: version.versionId, months, operatingDays, eligible: reasons.length === 0, applied: false, reasons };
+        }),
+    );
+
+    // Month by month, the eligible tiers of the version then in force combine as the version says.
+    const lines: FacilityMonthLine[] = [];
+    const outranked = new Map<FacilityTierOutcome, Reason>();
+    for (const { version, months } of judged) {
+      const own = tiers.filter((t) => t.versionId === version.versionId && t.eligible);
+      for (const month of months) {
+        const candidates = own
+          .filter((t) => construction || daysWith(t.tier.requiredServices, month) > 0)
+          .map((t) => ({ judged: t, tier: t.tier, eligible: true, applied: false, reasons: [] as Reason[] }));
+        combineTiers(candidates, version.combination);
+        for (const candidate of candidates) {
+          if (!candidate.applied) {
+            if (!outranked.has(candidate.judged)) outranked.set(candidate.judged, candidate.reasons[0]);
+            continue;
+          }
+          const monthDays = construction ? null : daysWith(candidate.tier.requiredServices, month);
+          lines.push({
+            month,
+            scheme: version,
+            tier: candidate.tier,
+            operatingDays: monthDays,
+            diners: construction ? null : diners,
+            amountFen: construction ? candidate.tier.amountFen : candidate.tier.amountFen * diners!,
+            excludedBy: null,
+          });
+        }
+      }
+    }
+    for (const [tier, reason] of outranked) if (!lines.some((line) => line.tier === tier.tier)) tier.reasons.push(reason);
+
+    outcomes.push({
+      scheme: judged.at(-1)!.version,
+      status: SchemeOutcomeStatus.NOT_ELIGIBLE,
+      tiers,
+      lines: lines.sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : a.tier.position - b.tier.position)),
+      amountFen: 0,
+      shares: [],
+      excludedBy: null,
+    });
+  }
+
+  // 不得重复享受, month by month: of the schemes of one group paying for a month, the larger amount is paid.
+  const allMonths = [...new Set(outcomes.flatMap((o) => o.lines.map((line) => line.month)))];
+  for (const month of allMonths) {
+    const paying = outcomes
+      .map((outcome) => {
+        const lines = outcome.lines.filter((line) => line.month === month);
+        return { outcome, lines, scheme: lines[0]?.scheme, amountFen: lines.reduce((sum, line) => sum + line.amountFen, 0) };
+      })
+      .filter((entry): entry is typeof entry & { scheme: SchemeRule } => entry.lines.length > 0);
+    for (const [loser, winner] of exclusionLosers(paying)) {
+      for (const line of loser.lines) {
+        line.amountFen = 0;
+        line.excludedBy = winner.scheme;
+      }
+      loser.outcome.excludedBy ??= winner.scheme;
+    }
+  }
+
+  for (const outcome of outcomes) {
+    const paid = outcome.lines.filter((line) => line.amountFen > 0);
+    outcome.amountFen = paid.reduce((sum, line) => sum + line.amountFen, 0);
+    for (const tier of outcome.tiers) tier.applied = paid.some((line) => line.tier === tier.tier);
+    outcome.status =
+      outcome.amountFen > 0 ? SchemeOutcomeStatus.APPLIED : outcome.excludedBy ? SchemeOutcomeStatus.EXCLUDED : SchemeOutcomeStatus.NOT_ELIGIBLE;
+    // One exact split per funding arrangement: a scheme that kept its funders all year splits its total once.
+    const byFunding = new Map<string, { scheme: SchemeRule; amountFen: number }>();
+    for (const line of paid) {
+      const key = JSON.stringify(line.scheme.funding);
+      const entry = byFunding.get(key) ?? { scheme: line.scheme, amountFen: 0 };
+      entry.amountFen += line.amountFen;
+      byFunding.set(key, entry);
+    }
+    outcome.shares = funderTotals([...byFunding.values()].flatMap(({ scheme, amountFen }) => sharesOf(amountFen, scheme, lineage)));
+  }
+
+  return {
+    facilityId: facility.id,
+    year,
+    countedThrough: through,
+    acceptedOn,
+    operatingDays: days.filter(({ state }) => operatingWith(state, [])).length,
+    dailyDiners: diners,
+    schemes: outcomes,
+    amountFen: outcomes.reduce((sum, o) => sum + o.amountFen, 0),
+    shares: funderTotals(outcomes.flatMap((o) => o.shares)),
+  };
+}
