@@ -27,11 +27,13 @@ export class EntitlementRuns1764201600000 implements MigrationInterface {
 
     // A run replaces every line of its subtree for the month, so a person has at most one line per
     // scheme and month wherever they lived when it was computed. The shares add up to the amount.
+    // Lines are written only by the run, from people and schemes it has just read in the same
+    // snapshot (and neither is ever deleted): no foreign keys to check a million times a run.
     await q.query(`
       CREATE TABLE entitlement_line (
         month         date NOT NULL,
-        person_id     integer NOT NULL REFERENCES person (id),
-        scheme_id     integer NOT NULL REFERENCES subsidy_scheme (id),
+        person_id     integer NOT NULL,
+        scheme_id     integer NOT NULL,
         version_id    integer NOT NULL,
         village_id    integer NOT NULL,
         run_id        integer NOT NULL,

@@ -25,6 +25,15 @@ export const LEVEL_COLUMNS: readonly JurisdictionLevel[] = [
 const SHARE_COLUMNS = 'province_fen, city_fen, county_fen, town_fen, village_fen';
 const SUM_SHARES = 'sum(province_fen), sum(city_fen), sum(county_fen), sum(town_fen), sum(village_fen)';
 
+/** What a run's lines add up to in one village for one scheme (0: all schemes, people counted once). */
+export interface VillageDelta {
+  villageId: number;
+  schemeId: number;
+  recipients: number;
+  amountFen: number;
+  shares: number[];
+}
+
 export interface TotalRow {
   nodeId: number;
   /** 0: every scheme together. */
@@ -64,11 +73,11 @@ const safe = (value: string | number) => {
 // rolled up to every ancestor: minus what the replaced lines held, plus what the new lines hold.
 const DELTA_TABLE = 'entitlement_run_delta';
 
-/** Recipients (distinct people) and sums per village and scheme, and per village over all schemes. */
-const aggregateLines = (sign: '' | '-', from: string) => `
+/** Minus the recipients (distinct people) and sums of replaced lines, per village and scheme and per village over all schemes. */
+const subtractLines = (from: string) => `
   INSERT INTO ${DELTA_TABLE}
-  SELECT village_id, coalesce(scheme_id, 0), ${sign}count(DISTINCT person_id), ${sign}sum(amount_fen),
-    ${sign}sum(province_fen), ${sign}sum(city_fen), ${sign}sum(county_fen), ${sign}sum(town_fen), ${sign}sum(village_fen)
+  SELECT village_id, coalesce(scheme_id, 0), -count(DISTINCT person_id), -sum(amount_fen),
+    -sum(province_fen), -sum(city_fen), -sum(county_fen), -sum(town_fen), -sum(village_fen)
   FROM ${from} GROUP BY GROUPING SETS ((village_id, scheme_id), (village_id))`;
 
 export const entitlementRunRepository = {
@@ -103,7 +112,7 @@ export const entitlementRunRepository = {
          WHERE l.month = $1::date AND (l.village_id = ANY($2::int[])
            OR l.person_id IN (SELECT p.id FROM person p WHERE p.village_id = ANY($2::int[])))
          RETURNING l.*
-       ), recorded AS (${aggregateLines('-', 'gone')} RETURNING 1)
+       ), recorded AS (${subtractLines('gone')} RETURNING 1)
        SELECT count(*)::int AS count FROM gone`,
       [`${month}-01`, villageIds],
     );
@@ -138,16 +147,25 @@ export const entitlementRunRepository = {
   },
 
   /**
-   * Adds what the villages' new lines hold to the recorded changes and applies them to the totals of
-   * every village and ancestor (rows touched in key order, so that runs of other subtrees queue on
+   * Adds what the run's new lines hold, summed per village (`added`), to the recorded changes and
+   * applies them to the totals of every village and ancestor (rows touched in key order, so that runs of other subtrees queue on
    * shared ancestors instead of deadlocking); totals left at zero are removed.
    */
-  async rollUp(tx: EntityManager, month: string, villageIds: readonly number[]): Promise<void> {
+  async rollUp(tx: EntityManager, month: string, added: readonly VillageDelta[]): Promise<void> {
     const day = `${month}-01`;
-    await tx.query(aggregateLines('', `(SELECT * FROM entitlement_line WHERE month = $1::date AND village_id = ANY($2::int[])) AS added`), [
-      day,
-      villageIds,
-    ]);
+    if (added.length > 0) {
+      const column = <T>(pick: (row: VillageDelta) => T) => added.map(pick);
+      await tx.query(
+        `INSERT INTO ${DELTA_TABLE} SELECT * FROM unnest($1::int[], $2::int[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])`,
+        [
+          column((r) => r.villageId),
+          column((r) => r.schemeId),
+          column((r) => r.recipients),
+          column((r) => r.amountFen),
+          ...[0, 1, 2, 3, 4].map((i) => column((r) => r.shares[i])),
+        ],
+      );
+    }
     await tx.query(
       `INSERT INTO entitlement_total AS t (month, node_id, scheme_id, recipients, amount_fen, ${SHARE_COLUMNS})
        SELECT $1::date, a.id, d.scheme_id, sum(d.recipients), sum(d.amount_fen), ${SUM_SHARES}

@@ -12,7 +12,7 @@ import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { logger } from '../config/logger';
 import { entitlementOf, type FloorRule, type LineageNode, type SchemeRule } from './entitlement.engine';
-import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow } from './entitlement-run.repository';
+import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow, type VillageDelta } from './entitlement-run.repository';
 import { schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
 import { schemeByIdLoader } from './policy.loaders';
 import type { SchemeRow } from './policy.repository';
@@ -133,6 +133,16 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, dra
   const cursor = 'entitlement_run_people';
   await personService.openFactsCursor(tx, cursor, villageIds, monthEnd(`${month}-01`));
   const writes: Promise<void>[] = [];
+  // What the new lines add up to per village and scheme (0: all schemes), kept as they are made.
+  const added = new Map<string, VillageDelta>();
+  const add = (villageId: number, schemeId: number, people: number, amountFen: number, shares: readonly number[]) => {
+    const key = `${villageId}|${schemeId}`;
+    let delta = added.get(key);
+    if (!delta) added.set(key, (delta = { villageId, schemeId, recipients: 0, amountFen: 0, shares: [0, 0, 0, 0, 0] }));
+    delta.recipients += people;
+    delta.amountFen += amountFen;
+    for (let i = 0; i < shares.length; i++) delta.shares[i] += shares[i];
+  };
   let batch = await personService.fetchFacts(tx, cursor, BATCH);
   while (batch.length > 0) {
     // The database reads the next batch (and writes the last one) while this one is computed.
@@ -148,10 +158,13 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, dra
       if (result.amountFen === 0) continue;
       figures.recipients++;
       figures.amountFen += result.amountFen;
+      const personShares = [0, 0, 0, 0, 0];
       for (const outcome of result.schemes) {
         if (outcome.amountFen === 0) continue;
         const shares: RunLine['shares'] = [0, 0, 0, 0, 0];
         for (const share of outcome.shares) shares[LEVEL_COLUMNS.indexOf(share.level)] += share.amountFen;
+        for (let i = 0; i < shares.length; i++) personShares[i] += shares[i];
+        add(villageId, outcome.scheme.schemeId, 1, outcome.amountFen, shares);
         lines.push({
           personId: facts.id,
           schemeId: outcome.scheme.schemeId,
@@ -162,6 +175,7 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, dra
           shares,
         });
       }
+      add(villageId, 0, 1, result.amountFen, personShares);
     }
     figures.lines += lines.length;
     const write = entitlementRunRepository.insertLines(tx, month, runId, lines);
@@ -171,7 +185,7 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, dra
   }
   await Promise.all(writes);
   await tx.query(`CLOSE ${cursor}`);
-  await entitlementRunRepository.rollUp(tx, month, villageIds);
+  await entitlementRunRepository.rollUp(tx, month, [...added.values()]);
   await entitlementRunRepository.finishRun(tx, runId, figures);
   return runId;
 }
