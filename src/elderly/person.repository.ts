@@ -339,12 +339,12 @@ export const personRepository = {
       `DECLARE ${cursor} NO SCROLL CURSOR FOR
        SELECT p.id, p.village_id AS "villageId", to_char(p.birth_date, 'YYYY-MM-DD') AS "birthDate", p.status,
          to_char(p.status_since, 'YYYY-MM-DD') AS "statusSince", h.code AS "hukouCode",
-         to_char(p.resident_since, 'YYYY-MM-DD') AS "residentSince", p.living_situations::text[] AS "livingSituations",
+         to_char(p.resident_since, 'YYYY-MM-DD') AS "residentSince", array_to_string(p.living_situations, ',') AS "livingSituations",
          p.own_monthly_income_fen AS "ownIncome", p.household_monthly_income_fen AS "householdIncome", c.categories, a.assessment
        FROM person p
        JOIN jurisdiction h ON h.id = p.hukou_jurisdiction_id
        LEFT JOIN (
-         SELECT c.person_id, array_agg(c.category || ' ' || c.valid_from || ' ' || coalesce(c.valid_to::text, '') ORDER BY c.valid_from, c.id) AS categories
+         SELECT c.person_id, string_agg(c.category || ' ' || c.valid_from || ' ' || coalesce(c.valid_to::text, ''), ';' ORDER BY c.valid_from, c.id) AS categories
          FROM person_category c JOIN person cp ON cp.id = c.person_id
          WHERE cp.village_id = ANY($1::int[]) AND c.valid_from <= $2::date AND (c.valid_to IS NULL OR c.valid_to > $2::date)
          GROUP BY c.person_id
@@ -372,10 +372,10 @@ export const personRepository = {
         statusSince: row.statusSince,
         hukouCode: row.hukouCode,
         residentSince: row.residentSince,
-        livingSituations: row.livingSituations,
+        livingSituations: row.livingSituations ? (row.livingSituations.split(',') as LivingSituation[]) : [],
         ownMonthlyIncomeFen: fen(row.ownIncome),
         householdMonthlyIncomeFen: fen(row.householdIncome),
-        categories: (row.categories ?? []).map((entry) => {
+        categories: (row.categories ? row.categories.split(';') : []).map((entry) => {
           const [category, validFrom, validTo] = entry.split(' ');
           return { category: category as HardshipCategory, validFrom, validTo: validTo || null };
         }),
@@ -395,9 +395,11 @@ interface FactsRow {
   statusSince: string | null;
   hukouCode: string;
   residentSince: string | null;
-  livingSituations: LivingSituation[];
+  /** Comma-separated; text columns cost less to read than arrays. */
+  livingSituations: string;
   ownIncome: string | null;
   householdIncome: string | null;
-  categories: string[] | null;
+  /** `category validFrom validTo`, ';'-separated. */
+  categories: string | null;
   assessment: string | null;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { integerArray, integerArrays } from '../db/array-literal';
 import { namedQuery } from '../db/named-query';
 import { JurisdictionLevel } from '../jurisdictions/division-codes';
 
@@ -122,7 +123,7 @@ export const entitlementRunRepository = {
   /** Stores lines of a run (one statement for the batch). */
   async insertLines(tx: EntityManager, month: string, runId: number, lines: readonly RunLine[]): Promise<void> {
     if (lines.length === 0) return;
-    const column = <T>(pick: (line: RunLine) => T) => lines.map(pick);
+    const column = (pick: (line: RunLine) => number) => integerArray(lines.map(pick));
     await tx.query(
       `INSERT INTO entitlement_line (month, person_id, scheme_id, version_id, village_id, run_id, tier_ids, amount_fen, ${SHARE_COLUMNS})
        SELECT $1::date, person_id, scheme_id, version_id, village_id, $2, tier_ids::int[], amount_fen, p, c, co, t, v
@@ -135,13 +136,9 @@ export const entitlementRunRepository = {
         column((l) => l.schemeId),
         column((l) => l.versionId),
         column((l) => l.villageId),
-        column((l) => `{${l.tierIds.join(',')}}`),
+        integerArrays(lines.map((l) => l.tierIds)),
         column((l) => l.amountFen),
-        column((l) => l.shares[0]),
-        column((l) => l.shares[1]),
-        column((l) => l.shares[2]),
-        column((l) => l.shares[3]),
-        column((l) => l.shares[4]),
+        ...[0, 1, 2, 3, 4].map((i) => column((l) => l.shares[i])),
       ],
     );
   },
@@ -154,7 +151,7 @@ export const entitlementRunRepository = {
   async rollUp(tx: EntityManager, month: string, added: readonly VillageDelta[]): Promise<void> {
     const day = `${month}-01`;
     if (added.length > 0) {
-      const column = <T>(pick: (row: VillageDelta) => T) => added.map(pick);
+      const column = (pick: (row: VillageDelta) => number) => integerArray(added.map(pick));
       await tx.query(
         `INSERT INTO ${DELTA_TABLE} SELECT * FROM unnest($1::int[], $2::int[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])`,
         [

@@ -312,6 +312,58 @@ describe('the monthly entitlement run', () => {
   });
 });
 
+describe('the run reads every fact the rules read', () => {
+  it('pays a person with several living situations and categories what their explanation says', async () => {
+    await insertJurisdictions(h.db, SMALL_TREE);
+    const county = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
+    const created = await h.gql(
+      CREATE_SCHEME,
+      {
+        input: {
+          jurisdictionCode: '321012',
+          name: '叠加补贴',
+          kind: 'HOME_CARE_SUBSIDY',
+          version: {
+            fromMonth: '2024-01',
+            combination: 'STACK',
+            funding: [{ level: 'COUNTY', weight: 1 }],
+            tiers: [
+              { name: '独居', amountFen: 1100, minAge: 60, livingSituations: ['ALONE'] },
+              { name: '低保且失独', amountFen: 2200, minAge: 60, categoriesAll: ['MINIMUM_LIVING_ALLOWANCE', 'BEREAVED_PARENTS'] },
+              { name: '留守', amountFen: 4400, minAge: 60, livingSituations: ['LEFT_BEHIND'] },
+            ],
+          },
+        },
+      },
+      county.token,
+    );
+    expect(created.errors).toBeUndefined();
+    const registered = await h.gql(
+      REGISTER,
+      {
+        input: {
+          nationalId: nationalId('321012', 75),
+          name: '测试老人',
+          villageCode: '321012100001',
+          hukouCode: '321012100001',
+          residentSince: '2010-01-01',
+          livingSituations: ['EMPTY_NEST', 'ALONE'],
+          categories: [{ category: 'MINIMUM_LIVING_ALLOWANCE' }, { category: 'BEREAVED_PARENTS' }],
+          categoriesSince: '2020-01-01',
+        },
+      },
+      county.token,
+    );
+    expect(registered.errors).toBeUndefined();
+    // 独居 and 低保且失独 stack: 11 + 22 元; 留守 does not apply.
+    expect(await run(county.token, '321012')).toMatchObject({ people: 1, recipients: 1, lines: 1, amountFen: 3300 });
+    const explained = (await h.gql(ENTITLEMENT, { id: registered.data.registerPerson.id, month: MONTH }, county.token)).data.entitlement;
+    expect(explained.amountFen).toBe(3300);
+    const [line] = await h.db.query(`SELECT amount_fen::int AS amount, array_length(tier_ids, 1) AS tiers FROM entitlement_line`);
+    expect(line).toEqual({ amount: 3300, tiers: 2 });
+  });
+});
+
 describe('who may run and read', () => {
   it('refuses a run outside the caller’s subtree or without the capability, and leaves nothing behind', async () => {
     const { county } = await world();
