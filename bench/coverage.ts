@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/access/roles';
-import { loadConfig, projectRoot, setConfig } from '../src/config';
+import { projectRoot } from '../src/config';
 import { COVERAGE_DEFINITIONS, CoverageMetric } from '../src/coverage/metrics';
 import { rebuildRollups, type RebuildReport } from '../src/coverage/rollup.rebuild';
 import { createDataSource } from '../src/db/data-source';
@@ -19,8 +19,7 @@ import { todayInChina } from '../src/graphql/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
-import { configureTokens } from '../src/users/token';
-import { benchUser, check, freshDatabase, gqlClient, log, onServer, round2, sequential, summary, withDatabase, type GqlResult } from './support';
+import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, onServer, round2, sequential, summary, type GqlResult } from './support';
 
 // npm run bench:coverage [-- --fresh]: coverage reads and writes through the HTTP GraphQL API on the
 // national tree with ~330,000 synthetic facilities and ~1.1 million history entries, and the full
@@ -479,14 +478,7 @@ async function rollupDigest(dataSource: DataSource): Promise<{ change_rows: numb
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const fresh = process.argv.includes('--fresh');
-  const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-  const benchUrl = withDatabase(adminUrl, BENCH_DATABASE);
-  const secret = crypto.randomBytes(48).toString('base64');
-  // Keep stdout for the JSON result: only errors reach the log.
-  const cfg = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'error', DATABASE_URL: benchUrl, JWT_SECRET: secret });
-  setConfig(cfg);
-  configureTokens({ secret, ttlSeconds: 3600 });
+  const { fresh, adminUrl, benchUrl, cfg } = benchEnvironment(BENCH_DATABASE);
   const today = todayInChina();
   const loadAtStart = os.loadavg().map((n) => Math.round(n * 100) / 100);
   const serverVersion = await onServer(adminUrl, async (client) => {

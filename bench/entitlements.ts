@@ -8,15 +8,14 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/access/roles';
-import { loadConfig, projectRoot, setConfig } from '../src/config';
+import { projectRoot } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { openDatabase } from '../src/db/database';
 import { addMonths, thisMonthInChina } from '../src/graphql/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
-import { configureTokens } from '../src/users/token';
-import { benchUser, check, freshDatabase, gqlClient, log, onServer, sequential, summary, withDatabase } from './support';
+import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, onServer, sequential, summary } from './support';
 
 // npm run bench:entitlements [-- --fresh]: the monthly entitlement run for 1,000,000 synthetic people
 // living in one province of the real national tree (江苏省, under the province's old-age allowance and
@@ -178,13 +177,7 @@ const TOTALS_HEADLINE = `query($code: String!, $month: Month!) {
 }`;
 
 async function main(): Promise<void> {
-  const fresh = process.argv.includes('--fresh');
-  const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-  const benchUrl = withDatabase(adminUrl, BENCH_DATABASE);
-  const secret = crypto.randomBytes(48).toString('base64');
-  const cfg = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'error', DATABASE_URL: benchUrl, JWT_SECRET: secret });
-  setConfig(cfg);
-  configureTokens({ secret, ttlSeconds: 3600 });
+  const { fresh, adminUrl, benchUrl, cfg } = benchEnvironment(BENCH_DATABASE);
   const month = thisMonthInChina();
   const serverVersion = await onServer(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
   const floorUs = await onServer(adminUrl, async (client) => {

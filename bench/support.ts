@@ -1,9 +1,11 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Role } from '../src/access/roles';
-import { issueToken } from '../src/users/token';
+import { loadConfig, setConfig, type Config } from '../src/config';
+import { configureTokens, issueToken } from '../src/users/token';
 
 // What every benchmark needs: its own database on the server, checks, and percentiles.
 
@@ -138,4 +140,20 @@ export async function sequential(
     samples.push(last.ms);
   }
   return { samples, sqlStatements: last!.sqlStatements, last: last! };
+}
+
+/**
+ * What every benchmark starts with: `--fresh` or not, the server (DATABASE_URL, default the local
+ * PostgreSQL), the bench's own database on it, and the configuration and token key of a server in
+ * production mode that logs errors only (stdout is kept for the JSON result).
+ */
+export function benchEnvironment(database: string): { fresh: boolean; adminUrl: string; benchUrl: string; cfg: Config } {
+  const fresh = process.argv.includes('--fresh');
+  const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const benchUrl = withDatabase(adminUrl, database);
+  const secret = crypto.randomBytes(48).toString('base64');
+  const cfg = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'error', DATABASE_URL: benchUrl, JWT_SECRET: secret });
+  setConfig(cfg);
+  configureTokens({ secret, ttlSeconds: 3600 });
+  return { fresh, adminUrl, benchUrl, cfg };
 }

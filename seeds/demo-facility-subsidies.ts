@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { FacilityService, FacilityType } from '../src/facilities/facility-kinds';
 import { JurisdictionLevel } from '../src/jurisdictions/division-codes';
-import type { TierRule } from '../src/policies/entitlement.engine';
+import { tierRule, type TierRule } from '../src/policies/entitlement.engine';
 import { SchemeKind, TierCombination } from '../src/policies/policy-kinds';
 import { policyRepository, type NewVersion } from '../src/policies/policy.repository';
 
@@ -12,26 +12,7 @@ import { policyRepository, type NewVersion } from '../src/policies/policy.reposi
  */
 export const DEMO_SUBSIDY_TOWN = '321012100';
 
-const facilityTier = (name: string, amountFen: number, rule: Partial<TierRule>): Omit<TierRule, 'id'> => ({
-  position: 1,
-  name,
-  amountFen,
-  minAge: null,
-  maxAge: null,
-  categoriesAny: [],
-  categoriesAll: [],
-  categoriesNone: [],
-  abilities: [],
-  livingSituations: [],
-  ownIncomeBelowFen: null,
-  householdIncomeBelowFen: null,
-  hukouRequired: false,
-  minResidentMonths: null,
-  facilityTypes: [],
-  requiredServices: [],
-  minOperatingDays: null,
-  ...rule,
-});
+const facilityTier = (name: string, amountFen: number, rule: Partial<TierRule>): Omit<TierRule, 'id'> => tierRule({ position: 1, name, amountFen, ...rule });
 
 const version = (tier: Omit<TierRule, 'id'>): NewVersion => ({
   fromMonth: '2024-01',

@@ -5,7 +5,7 @@ import { nationalIdCheck } from '../src/elderly/national-id';
 import { validUntil } from '../src/elderly/person.service';
 import { addMonths, thisMonthInChina, todayInChina } from '../src/graphql/dates';
 import { JurisdictionLevel } from '../src/jurisdictions/division-codes';
-import type { TierRule } from '../src/policies/entitlement.engine';
+import { tierRule, type TierRule } from '../src/policies/entitlement.engine';
 import { SchemeKind, TierCombination } from '../src/policies/policy-kinds';
 import { policyRepository, type NewVersion } from '../src/policies/policy.repository';
 import { DEMO_COUNTY } from './demo-facilities';
@@ -36,26 +36,9 @@ const HARDSHIP = [
 ];
 const ALL_LEVELS = Object.values(AbilityLevel);
 
-const tier = (position: number, name: string, amountFen: number, rule: Partial<TierRule>): Omit<TierRule, 'id'> => ({
-  position,
-  name,
-  amountFen,
-  minAge: null,
-  maxAge: null,
-  categoriesAny: [],
-  categoriesAll: [],
-  categoriesNone: [],
-  abilities: [],
-  livingSituations: [],
-  ownIncomeBelowFen: null,
-  householdIncomeBelowFen: null,
-  hukouRequired: true,
-  minResidentMonths: 6,
-  facilityTypes: [],
-  requiredServices: [],
-  minOperatingDays: null,
-  ...rule,
-});
+// 户籍在江都且长期(半年以上)居住在户籍地.
+const tier = (position: number, name: string, amountFen: number, rule: Partial<TierRule>): Omit<TierRule, 'id'> =>
+  tierRule({ position, name, amountFen, hukouRequired: true, minResidentMonths: 6, ...rule });
 
 /** 江都区's two services subsidies (seed 004 篇四) and Jiangsu's floor for the very old (seed 001). */
 async function seedSchemes(dataSource: DataSource): Promise<void> {

@@ -58,6 +58,27 @@ export interface TierRule {
   minOperatingDays: number | null;
 }
 
+/** A tier that asks for nothing but what `fields` names (for rules written in code: seeds and tests). */
+export function tierRule(fields: Pick<TierRule, 'position' | 'name' | 'amountFen'> & Partial<Omit<TierRule, 'id'>>): Omit<TierRule, 'id'> {
+  return {
+    minAge: null,
+    maxAge: null,
+    categoriesAny: [],
+    categoriesAll: [],
+    categoriesNone: [],
+    abilities: [],
+    livingSituations: [],
+    ownIncomeBelowFen: null,
+    householdIncomeBelowFen: null,
+    hukouRequired: false,
+    minResidentMonths: null,
+    facilityTypes: [],
+    requiredServices: [],
+    minOperatingDays: null,
+    ...fields,
+  };
+}
+
 /** A scheme version in force in the month, with its owner and funders. */
 export interface SchemeRule {
   schemeId: number;

@@ -7,6 +7,7 @@ import { importDivisions } from '../../src/jurisdictions/division-import.service
 import { levelOfCode } from '../../src/jurisdictions/division-codes';
 import { createUser, testCreditCode, type TestUser } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
+import { dayNumber, dayOf, generator } from '../support/random';
 
 /**
  * Random facility registrations, transitions and service changes (most of them back-dated) through
@@ -22,25 +23,7 @@ const BATCHES = 5;
 const OPERATIONS_PER_BATCH = 80;
 const FIRST_DAY = '2023-01-01';
 
-// mulberry32: a small seeded generator, so that a failure can be replayed with CONSISTENCY_SEED.
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
-  };
-}
 
-const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
-const dayOf = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
 
 interface Tracked {
   id: string;

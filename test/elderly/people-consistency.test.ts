@@ -6,6 +6,7 @@ import { ageOn, nationalIdCheck } from '../../src/elderly/national-id';
 import { todayInChina } from '../../src/graphql/dates';
 import { createUser, insertJurisdictions, SMALL_TREE, type TestUser } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
+import { dayNumber, dayOf, generator } from '../support/random';
 
 /**
  * Random registrations, category changes, assessments (some lapsing, some superseded), deaths and
@@ -22,25 +23,7 @@ const BATCHES = 5;
 const OPERATIONS_PER_BATCH = 60;
 const FIRST_DAY = '2015-01-01';
 
-// mulberry32, as in the coverage consistency test: a failure replays with CONSISTENCY_SEED.
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
-  };
-}
 
-const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
-const dayOf = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
 const later = (a: string, b: string) => (a > b ? a : b);
 
 const CATEGORIES = ['MINIMUM_LIVING_ALLOWANCE', 'LOW_INCOME', 'BEREAVED_PARENTS', 'DISABILITY', 'CHILDLESS_WIDOWED'];

@@ -1,6 +1,7 @@
 import { Role } from '../../src/access/roles';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { JurisdictionLevel } from '../../src/jurisdictions/division-codes';
+import { tierRule } from '../../src/policies/entitlement.engine';
 import { TierCombination } from '../../src/policies/policy-kinds';
 import { policyRepository } from '../../src/policies/policy.repository';
 import { createUser, facilityWithHistory, insertJurisdictions, SMALL_TREE, type FacilitySpec, type FacilityStep, type TestUser } from '../support/factories';
@@ -304,25 +305,7 @@ describe('schemes over time, cost shares and exclusion', () => {
         exclusionGroup: null,
         funding: [{ level: JurisdictionLevel.TOWN, weight: 1 }],
         tiers: [
-          {
-            position: 1,
-            name: '运营260天以上·60元/人/月',
-            amountFen: 6000,
-            minAge: null,
-            maxAge: null,
-            categoriesAny: [],
-            categoriesAll: [],
-            categoriesNone: [],
-            abilities: [],
-            livingSituations: [],
-            ownIncomeBelowFen: null,
-            householdIncomeBelowFen: null,
-            hukouRequired: false,
-            minResidentMonths: null,
-            facilityTypes: [],
-            requiredServices: [],
-            minOperatingDays: 260,
-          },
+          tierRule({ position: 1, name: '运营260天以上·60元/人/月', amountFen: 6000, minOperatingDays: 260 }),
         ],
       },
       null,
