@@ -9,7 +9,9 @@ import type { Context } from '../../src/graphql/context';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/graphql/dates';
 import { ACCESS_RULES, type Gate } from '../../src/graphql/rules';
 import { buildApiSchema } from '../../src/graphql/schema';
-import { levelOfCode, parentCodeOf } from '../../src/jurisdictions/division-codes';
+import { JurisdictionLevel, levelOfCode, parentCodeOf } from '../../src/jurisdictions/division-codes';
+import { Jurisdiction } from '../../src/jurisdictions/jurisdiction.entity';
+import { computeRun } from '../../src/policies/entitlement-run.service';
 import { userService } from '../../src/users/user.service';
 import {
   captureTables,
@@ -214,6 +216,14 @@ const setAtOrAbove = (policies: Map<string, FixturePolicy>, node: string) =>
 /** Jurisdiction ids by code, for the rows that store them. */
 const jurisdictionIds = new Map<string, number>();
 
+// The monthly entitlement run over each province for STORED_MONTH, as a province's CIVIL_AFFAIRS_ADMIN
+// would make it, so that every target node has stored totals and a run that reached it. The runs'
+// audit entries are recorded at the provinces, outside every target's subtree.
+const STORED_MONTH = '2025-06';
+const RUN_ROOTS = ['32', '11'];
+/** The fixture's runs' ids, by the code they ran at. */
+const fixtureRuns = new Map<string, string>();
+
 let fixture: TableRows | null = null;
 const actors = new Map<Role, TestUser>();
 
@@ -312,13 +322,20 @@ beforeEach(async () => {
     `INSERT INTO audit_entry (actor_username, jurisdiction_id, action, target_type, outcome)
      SELECT 'seed', id, 'seed', 'Jurisdiction', 'SUCCESS' FROM jurisdiction ORDER BY code`,
   );
+  for (const code of RUN_ROOTS) {
+    const root = await h.db.getRepository(Jurisdiction).findOneByOrFail({ code });
+    const draft = { actorId: null, actorUsername: 'seed', actorRole: null, jurisdictionId: root.id, targetType: null, targetIds: [] };
+    const stored = await computeRun(h.db, root, STORED_MONTH, { ...draft, detail: { code, month: STORED_MONTH } }, null);
+    fixtureRuns.set(code, String(stored.id));
+  }
   fixture = await captureTables(h.db);
 });
 
 // ---------------------------------------------------------------------------------------------
 // The rows a request may change, compared before and after every request: users, facilities, their
-// history, organisations, today's roll-up figures, people with their categories and assessments, and
-// subsidy schemes with their versions, tiers and funders, and floors.
+// history, organisations, today's roll-up figures, people with their categories and assessments,
+// subsidy schemes with their versions, tiers and funders, floors, and the entitlement runs with the
+// lines and totals they store.
 
 interface UserState {
   username: string;
@@ -353,6 +370,12 @@ interface State {
   subsidy_floor: Record<string, any>;
   /** By `${version id} ${level}`. */
   subsidy_funding: Record<string, any>;
+  /** Whole rows, by id. */
+  entitlement_run: Record<string, any>;
+  /** Whole rows, by `${month} ${person id} ${scheme id}`. */
+  entitlement_line: Record<string, any>;
+  /** Whole rows, by `${month} ${node code} ${scheme id}` (scheme 0: all schemes together). */
+  entitlement_total: Record<string, any>;
 }
 type Table = keyof State;
 
@@ -392,6 +415,12 @@ async function tableState(): Promise<State> {
     subsidy_tier: await rowsOf('subsidy_tier'),
     subsidy_floor: await rowsOf('subsidy_floor'),
     subsidy_funding: await rowsOf('subsidy_funding', `t.version_id || ' ' || t.level`),
+    entitlement_run: await rowsOf('entitlement_run'),
+    entitlement_line: await rowsOf('entitlement_line', `to_char(t.month, 'YYYY-MM') || ' ' || t.person_id || ' ' || t.scheme_id`),
+    entitlement_total: await rowsOf(
+      'entitlement_total',
+      `to_char(t.month, 'YYYY-MM') || ' ' || (SELECT j.code FROM jurisdiction j WHERE j.id = t.node_id) || ' ' || t.scheme_id`,
+    ),
   };
 }
 
@@ -533,6 +562,64 @@ const ASSESSOR = '扬州市第三方评估中心';
 const NEW_SCHEME = '高龄津贴(新)';
 // At least every floor set at and above any target node (30 元 from 60).
 const NEW_TIER = { name: '60周岁及以上', amountFen: 6000, minAge: 60 };
+
+// The monthly entitlement run. Every fixture person is ACTIVE and over 60 in every month from
+// POLICY_SINCE (83 at the end of January 2024), in no category and no exclusion group, and the floors
+// stay below the tier: a run pays each of them one line per scheme set on his village's path, 50 元
+// each, all of it by the level that set the scheme (as entitlement says for this month).
+/** The month runEntitlements computes: the schemes' first month, for which nothing is stored. */
+const RUN_MONTH = POLICY_SINCE;
+/** The funding levels, highest first, as funders are listed. */
+const LEVELS = [JurisdictionLevel.PROVINCE, JurisdictionLevel.CITY, JurisdictionLevel.COUNTY, JurisdictionLevel.TOWN, JurisdictionLevel.VILLAGE];
+const shareColumn = (level: JurisdictionLevel) => `${level.toLowerCase()}_fen`;
+/** An amount paid wholly by the level of `code`, as the share columns of a line or total store it. */
+const sharesOf = (code: string, amountFen: number): Record<string, number> =>
+  Object.fromEntries(LEVELS.map((level) => [shareColumn(level), level === levelOfCode(code) ? amountFen : 0]));
+
+/** The people a run at `node` considers: every fixture person living at or below it. */
+const livingUnder = (node: string) => FIXTURE_PEOPLE.filter((p) => p.village.startsWith(node));
+/** The schemes that pay a fixture person: every one set on his village's path. */
+const payingSchemes = (person: FixturePerson) => setAtOrAbove(schemes, person.village);
+
+/** What a run at `node` reports on a month with nothing stored: everyone considered is paid, one line per paying scheme. */
+function runFigures(node: string) {
+  const people = livingUnder(node);
+  const lines = people.reduce((n, person) => n + payingSchemes(person).length, 0);
+  return { people: people.length, recipients: people.length, lines, replacedLines: 0, amountFen: TIER.amountFen * lines };
+}
+
+interface StoredTotal {
+  recipients: number;
+  amount_fen: number;
+  [share: string]: number;
+}
+
+/**
+ * The totals a run at `root` stores on a month with nothing stored, by `${node code} ${scheme id}`
+ * (scheme 0: all schemes, each person counted once): a person paid counts at every node on his
+ * village's path, above the root too.
+ */
+function totalsOfRun(root: string): Record<string, StoredTotal> {
+  const totals: Record<string, StoredTotal> = {};
+  const at = (key: string) => (totals[key] ??= { recipients: 0, amount_fen: 0, ...Object.fromEntries(LEVELS.map((level) => [shareColumn(level), 0])) });
+  for (const person of livingUnder(root)) {
+    for (const code of pathCodes(person.village)) {
+      at(`${code} 0`).recipients += 1;
+      for (const scheme of payingSchemes(person)) {
+        at(`${code} ${scheme.id}`).recipients += 1;
+        for (const total of [at(`${code} 0`), at(`${code} ${scheme.id}`)]) {
+          total.amount_fen += TIER.amountFen;
+          total[shareColumn(levelOfCode(scheme.code)!)] += TIER.amountFen;
+        }
+      }
+    }
+  }
+  return totals;
+}
+
+/** A total's funders as the API lists them: the levels that pay, highest first. */
+const fundersOf = (total: StoredTotal) =>
+  LEVELS.map((level) => ({ level, amountFen: total[shareColumn(level)] })).filter((funder) => funder.amountFen !== 0);
 
 const TARGETED: TargetedOperation[] = [
   {
@@ -1305,6 +1392,146 @@ const TARGETED: TargetedOperation[] = [
       });
     },
   },
+  // The monthly entitlement run: made by a CIVIL_AFFAIRS_ADMIN for a node of the subtree; what runs
+  // stored is read (READ_SUBSIDY_TOTALS) on a Jurisdiction the caller reaches, like coverage.
+  {
+    field: 'runEntitlements',
+    type: 'Mutation',
+    label: `runEntitlements(code: target, month: ${RUN_MONTH})`,
+    gate: Capability.RUN_ENTITLEMENTS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($code: String!, $month: Month!) {
+        runEntitlements(code: $code, month: $month) { id jurisdiction { code } month people recipients lines replacedLines amountFen }
+      }`,
+      variables: { code: node, month: RUN_MONTH },
+    }),
+    verify: (node, { data, role, before, after }) => {
+      // 江都区: 王一 (the schemes of 扬州市 and 江都区), 王二 and 李六 (those and 仙女镇's): 3 people, 8 lines,
+      // 400 元. 仙女镇: 王二 and 李六, 6 lines, 300 元. Nothing was stored for the month: no line replaced.
+      const figures = runFigures(node);
+      const run = addedRow('entitlement_run', before, after);
+      expect(data.runEntitlements).toEqual({ id: String(run.id), jurisdiction: { code: node }, month: RUN_MONTH, ...figures });
+      const tierOf = (scheme: FixturePolicy) => Object.values(before.subsidy_tier).find((tier) => tier.version_id === Number(scheme.versionId)).id;
+      const lines = Object.fromEntries(
+        livingUnder(node).flatMap((person) =>
+          payingSchemes(person).map((scheme) => [
+            `${RUN_MONTH} ${personIdOf(person)} ${scheme.id}`,
+            {
+              month: `${RUN_MONTH}-01`,
+              person_id: Number(personIdOf(person)),
+              scheme_id: Number(scheme.id),
+              version_id: Number(scheme.versionId),
+              village_id: jurisdictionIds.get(person.village),
+              run_id: run.id,
+              tier_ids: [tierOf(scheme)],
+              amount_fen: TIER.amountFen,
+              ...sharesOf(scheme.code, TIER.amountFen),
+            },
+          ]),
+        ),
+      );
+      const totals = Object.fromEntries(
+        Object.entries(totalsOfRun(node)).map(([key, total]) => {
+          const [code, schemeId] = key.split(' ');
+          return [`${RUN_MONTH} ${key}`, { month: `${RUN_MONTH}-01`, node_id: jurisdictionIds.get(code), scheme_id: Number(schemeId), ...total }];
+        }),
+      );
+      expect(changes(before, after)).toEqual({
+        entitlement_run: [String(run.id)],
+        entitlement_line: Object.keys(lines).sort(),
+        entitlement_total: Object.keys(totals).sort(),
+      });
+      expect(run).toMatchObject({
+        jurisdiction_id: jurisdictionIds.get(node),
+        month: `${RUN_MONTH}-01`,
+        started_by: actors.get(role!)!.id,
+        people: figures.people,
+        recipients: figures.recipients,
+        lines: figures.lines,
+        replaced_lines: 0,
+        amount_fen: figures.amountFen,
+      });
+      expect(run.finished_at).not.toBeNull();
+      const stored = (table: 'entitlement_line' | 'entitlement_total', keys: string[]) => Object.fromEntries(keys.map((key) => [key, after[table][key]]));
+      expect(stored('entitlement_line', Object.keys(lines))).toEqual(lines);
+      expect(stored('entitlement_total', Object.keys(totals))).toEqual(totals);
+    },
+  },
+  {
+    field: 'subsidyTotals',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: `Jurisdiction.subsidyTotals(month: ${STORED_MONTH}) of jurisdiction(code: target)`,
+    gate: Capability.READ_SUBSIDY_TOTALS,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!, $month: Month!, $unrun: Month!) {
+        jurisdiction(code: $code) {
+          subsidyTotals(month: $month) {
+            month recipients amountFen funders { level amountFen }
+            schemes { schemeId name kind jurisdiction { code } recipients amountFen funders { level amountFen } }
+          }
+          unrun: subsidyTotals(month: $unrun) { month recipients amountFen funders { level amountFen } schemes { schemeId } }
+        }
+      }`,
+      variables: { code: node, month: STORED_MONTH, unrun: RUN_MONTH },
+    }),
+    verify: (node, { data }) => {
+      // What the fixture's run over the node's province stored. 江都区: 3 recipients, 400 元 (150 from
+      // 扬州市, 150 from 江都区, 100 from 仙女镇); 仙女镇: 2, 300 元 (100 from each). Zero for a month not run.
+      const stored = totalsOfRun(pathCodes(node)[0]);
+      const all = stored[`${node} 0`];
+      const paying = [...schemes.values()].filter((s) => `${node} ${s.id}` in stored).sort((a, b) => Number(a.id) - Number(b.id));
+      expect(data.jurisdiction).toEqual({
+        subsidyTotals: {
+          month: STORED_MONTH,
+          recipients: all.recipients,
+          amountFen: all.amount_fen,
+          funders: fundersOf(all),
+          schemes: paying.map((s) => {
+            const total = stored[`${node} ${s.id}`];
+            return {
+              schemeId: s.id,
+              name: schemeNameAt(s.code),
+              kind: SCHEME_KIND,
+              jurisdiction: { code: s.code },
+              recipients: total.recipients,
+              amountFen: total.amount_fen,
+              funders: fundersOf(total),
+            };
+          }),
+        },
+        unrun: { month: RUN_MONTH, recipients: 0, amountFen: 0, funders: [], schemes: [] },
+      });
+    },
+  },
+  {
+    field: 'entitlementRuns',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: `Jurisdiction.entitlementRuns(month: ${STORED_MONTH}) of jurisdiction(code: target)`,
+    gate: Capability.READ_SUBSIDY_TOTALS,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!, $month: Month!, $unrun: Month!) {
+        jurisdiction(code: $code) {
+          entitlementRuns(month: $month) { id jurisdiction { code } month people recipients lines replacedLines amountFen }
+          unrun: entitlementRuns(month: $unrun) { id }
+        }
+      }`,
+      variables: { code: node, month: STORED_MONTH, unrun: RUN_MONTH },
+    }),
+    verify: (node, { data }) => {
+      // The fixture's runs made at, above or below the node, latest first (they were made in RUN_ROOTS
+      // order): in 江苏 the run over 32 (5 people, 12 lines, 600 元), not 北京's. None for a month not run.
+      const reaching = RUN_ROOTS.filter((root) => node.startsWith(root) || root.startsWith(node)).reverse();
+      expect(data.jurisdiction).toEqual({
+        entitlementRuns: reaching.map((root) => ({ id: fixtureRuns.get(root), jurisdiction: { code: root }, month: STORED_MONTH, ...runFigures(root) })),
+        unrun: [],
+      });
+    },
+  },
   // Subsidy policies: read where they apply (set in the subtree, or above the home: rules set higher up
   // bind below); managed only where set in the subtree.
   {
@@ -1662,6 +1889,8 @@ const GATED_NESTED: Record<string, Gate> = {
   'Jurisdiction.coverageTrend': Capability.READ_COVERAGE,
   'Jurisdiction.facilityStats': Capability.READ_COVERAGE,
   'Jurisdiction.peopleCounts': Capability.READ_PEOPLE_COUNTS,
+  'Jurisdiction.subsidyTotals': Capability.READ_SUBSIDY_TOTALS,
+  'Jurisdiction.entitlementRuns': Capability.READ_SUBSIDY_TOTALS,
   'Facility.subsidies': Capability.READ_FACILITY_SUBSIDIES,
 };
 
