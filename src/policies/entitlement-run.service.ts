@@ -14,7 +14,7 @@ import { logger } from '../config/logger';
 import { entitlementOf, type FloorRule, type LineageNode, type SchemeRule } from './entitlement.engine';
 import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow, type VillageDelta } from './entitlement-run.repository';
 import { schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
-import { schemeByIdLoader } from './policy.loaders';
+import { schemeRefLoader } from './policy.loaders';
 import type { SchemeRow } from './policy.repository';
 import { policyService } from './policy.service';
 
@@ -228,9 +228,9 @@ export const entitlementRunService = {
   /** The same totals scheme by scheme, with who set each scheme (batched across nodes). */
   async schemeTotals(ctx: Context, totals: SubsidyTotalsView) {
     const rows = await loader(ctx, schemeTotalsLoader).load({ nodeId: totals.nodeId, month: totals.month });
-    const schemes = await loader(ctx, schemeByIdLoader).loadMany(rows.map((row) => row.schemeId));
+    const schemes = await loader(ctx, schemeRefLoader).loadMany(rows.map((row) => row.schemeId));
     return rows.map((row, i) => {
-      const scheme = schemes[i] as SchemeRow;
+      const scheme = schemes[i] as Omit<SchemeRow, 'createdAt'>;
       return { schemeId: row.schemeId, name: scheme.name, kind: scheme.kind, jurisdiction: scheme.owner, recipients: row.recipients, amountFen: row.amountFen, funders: funders(row.shares) };
     });
   },

@@ -16,9 +16,9 @@ export function schemeVersionsLoader(ctx: Context): DataLoader<number, VersionRo
 }
 
 /** Schemes by id (name, kind, owner) in one statement. */
-export function schemeByIdLoader(ctx: Context): DataLoader<number, SchemeRow | null> {
+export function schemeRefLoader(ctx: Context): DataLoader<number, Omit<SchemeRow, 'createdAt'> | null> {
   return new DataLoader(async (ids) => {
-    const rows = await policyRepository.schemesByIds(ctx.dataSource.manager, ids);
+    const rows = await policyRepository.schemeRefs(ctx.dataSource.manager, ids);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
