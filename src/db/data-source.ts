@@ -41,6 +41,9 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     extra: {
       max: options.poolSize ?? 10,
       statement_timeout: options.statementTimeoutMs ?? 0,
+      // A request waits for a pooled connection no longer than one statement may run, so that an
+      // exhausted pool answers LIMIT_EXCEEDED instead of holding requests forever (0: wait, for imports).
+      connectionTimeoutMillis: options.statementTimeoutMs ?? 0,
       application_name: options.applicationName ?? 'yiyang',
     },
   });

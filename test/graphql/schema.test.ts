@@ -6,7 +6,8 @@ import { buildApiSchema, printApiSchema } from '../../src/graphql/schema';
 import { createUser, smallTree } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
 
-const h = useHarness({ MAX_QUERY_DEPTH: '8', MAX_QUERY_COST: '3000' });
+// A short statement timeout (and with it the wait for a pooled connection), so that an exhausted pool answers quickly.
+const h = useHarness({ MAX_QUERY_DEPTH: '8', MAX_QUERY_COST: '3000', STATEMENT_TIMEOUT_MS: '2000' });
 
 describe('the served schema', () => {
   it('is the committed schema/schema.graphql (run npm run schema:emit after changing resolvers)', async () => {
@@ -79,6 +80,29 @@ describe('the statement timeout', () => {
     const [{ statement_timeout }] = await h.db.query('SHOW statement_timeout');
     expect(statement_timeout).toBe(`${h.config.statementTimeoutMs / 1000}s`);
   });
+
+  it('bounds the wait for a pooled connection: an exhausted pool answers LIMIT_EXCEEDED, then serves again', async () => {
+    await smallTree(h.db);
+    const user = await createUser(h.db, '32', [Role.ANALYST]);
+    // The harness's pool holds 4 connections: take them all.
+    const held = await Promise.all([1, 2, 3, 4].map(async () => {
+      const runner = h.db.createQueryRunner();
+      await runner.connect();
+      await runner.query('SELECT 1');
+      return runner;
+    }));
+    try {
+      const started = Date.now();
+      const signedIn = await h.gql(`{ jurisdiction(code: "32") { code } }`, {}, user.token);
+      const login = await h.gql(`mutation { login(username: "nobody", password: "wrong-password") { token } }`);
+      expect([...errorCodes(signedIn), ...errorCodes(login)]).toEqual(['LIMIT_EXCEEDED', 'LIMIT_EXCEEDED']);
+      expect(Date.now() - started).toBeLessThan(4 * h.config.statementTimeoutMs);
+    } finally {
+      await Promise.all(held.map((runner) => runner.release()));
+    }
+    const res = await h.gql(`{ jurisdiction(code: "32") { code } }`, {}, user.token);
+    expect(res.data).toEqual({ jurisdiction: { code: '32' } });
+  }, 60_000);
 
   it('reaches the client as LIMIT_EXCEEDED, not as an internal error', () => {
     const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
