@@ -265,7 +265,7 @@ async function main(): Promise<void> {
     await builder.query(`VACUUM ANALYZE entitlement_line`);
     await builder.query(`VACUUM ANALYZE entitlement_total`);
     const runs: { ms: number; nodeCpuMs: number; run: any }[] = [];
-    for (const label of ["first", "again"]) {
+    for (const label of ['first', 'again']) {
       const started = performance.now();
       const cpu = process.cpuUsage();
       const { data: result } = await gql(RUN, { code: PROVINCE, month }, admin);

@@ -86,13 +86,15 @@ export async function recordReads(
 
 /**
  * Runs a mutation in one transaction and records it in the audit trail: on success in the same
- * transaction as the change; on failure, after the rollback, with the error's code.
+ * transaction as the change; on failure, after the rollback, with the error's code. `transaction`
+ * opens the transaction when a mutation needs more than the default one (a lock, an isolation level).
  */
 export async function audited<T>(
   ctx: Context,
   action: string,
   capability: Capability | null,
   work: (tx: EntityManager, draft: AuditDraft) => Promise<T>,
+  transaction: (inside: (tx: EntityManager) => Promise<T>) => Promise<T> = (inside) => ctx.dataSource.transaction(inside),
 ): Promise<T> {
   const actor = ctx.actor;
   const draft: AuditDraft = {
@@ -105,7 +107,7 @@ export async function audited<T>(
     detail: null,
   };
   try {
-    return await ctx.dataSource.transaction(async (tx) => {
+    return await transaction(async (tx) => {
       const result = await work(tx, draft);
       await recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null);
       return result;

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../graphql/context';
-import { entitlementRunRepository, type TotalRow } from './entitlement-run.repository';
+import type { LineageNode } from './entitlement.engine';
+import { entitlementRunRepository, type RunRow, type TotalRow } from './entitlement-run.repository';
 
 type TotalsKey = { nodeId: number; month: string };
 const keyOf = (k: TotalsKey) => `${k.month}|${k.nodeId}`;
@@ -29,4 +30,27 @@ export function subsidyTotalsLoader(ctx: Context): DataLoader<TotalsKey, TotalRo
 /** The month's totals scheme by scheme of many nodes: one statement per month asked about. */
 export function schemeTotalsLoader(ctx: Context): DataLoader<TotalsKey, TotalRow[], string> {
   return totalsLoader(ctx, 'schemes');
+}
+
+// A node's list of runs stays short: the latest this many.
+const RUNS_PER_NODE = 100;
+
+/** The month's runs that reached each of many nodes (run at it, above or below it), latest first: one statement per month. */
+export function entitlementRunsLoader(ctx: Context): DataLoader<{ code: string; month: string }, (RunRow & { root: LineageNode })[], string> {
+  return new DataLoader(
+    async (keys) => {
+      const byMonth = new Map<string, Awaited<ReturnType<typeof entitlementRunRepository.runsTouching>>>();
+      for (const month of new Set(keys.map((k) => k.month))) {
+        const codes = keys.filter((k) => k.month === month).map((k) => k.code);
+        byMonth.set(month, await entitlementRunRepository.runsTouching(ctx.dataSource.manager, codes, month));
+      }
+      return keys.map(({ code, month }) =>
+        byMonth
+          .get(month)!
+          .filter((run) => run.root.code.startsWith(code) || code.startsWith(run.root.code))
+          .slice(0, RUNS_PER_NODE),
+      );
+    },
+    { cacheKeyFn: (k) => `${k.month}|${k.code}` },
+  );
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { integerArray, integerArrays } from '../db/array-literal';
 import { namedQuery } from '../db/named-query';
 import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import type { LineageNode } from './entitlement.engine';
 
 /** One stored line: what one person receives under one scheme in a month, and who pays it. */
 export interface RunLine {
@@ -144,9 +145,9 @@ export const entitlementRunRepository = {
   },
 
   /**
-   * Adds what the run's new lines hold, summed per village (`added`), to the recorded changes and
-   * applies them to the totals of every village and ancestor (rows touched in key order, so that runs of other subtrees queue on
-   * shared ancestors instead of deadlocking); totals left at zero are removed.
+   * Adds what the run's new lines hold, summed per village (`added`), to the changes replaceLines
+   * recorded (same transaction) and applies them to the totals of every village and ancestor; totals
+   * left at zero are removed.
    */
   async rollUp(tx: EntityManager, month: string, added: readonly VillageDelta[]): Promise<void> {
     const day = `${month}-01`;
@@ -205,15 +206,23 @@ export const entitlementRunRepository = {
     }));
   },
 
-  /** The runs of a month that reached the node: run at it, above it or below it; latest first. */
-  async runsTouching(db: EntityManager, path: string, month: string): Promise<RunRow[]> {
-    const rows: RunRow[] = await db.query(
-      `SELECT ${RUN_COLUMNS} FROM entitlement_run r JOIN jurisdiction j ON j.id = r.jurisdiction_id
-       WHERE r.month = $2::date AND r.finished_at IS NOT NULL AND (j.path <@ $1::ltree OR j.path @> $1::ltree)
-       ORDER BY r.finished_at DESC, r.id DESC LIMIT 100`,
-      [path, `${month}-01`],
+  /**
+   * The month's finished runs that reached any of the nodes (run at one, above it or below it), with
+   * the code, name and level of the node each was run for; latest first.
+   */
+  async runsTouching(db: EntityManager, codes: readonly string[], month: string): Promise<(RunRow & { root: LineageNode })[]> {
+    const rows: (RunRow & { rootCode: string; rootName: string; rootLevel: LineageNode['level'] })[] = await db.query(
+      `SELECT ${RUN_COLUMNS}, j.code AS "rootCode", j.name AS "rootName", j.level AS "rootLevel"
+       FROM entitlement_run r JOIN jurisdiction j ON j.id = r.jurisdiction_id
+       WHERE r.month = $2::date AND r.finished_at IS NOT NULL
+         AND EXISTS (SELECT 1 FROM unnest($1::text[]) AS n(code) WHERE j.code LIKE n.code || '%' OR n.code LIKE j.code || '%')
+       ORDER BY r.finished_at DESC, r.id DESC`,
+      [codes, `${month}-01`],
     );
-    return rows.map(toRun);
+    return rows.map(({ rootCode, rootName, rootLevel, ...run }) => ({
+      ...toRun(run),
+      root: { id: run.jurisdictionId, code: rootCode, name: rootName, level: rootLevel },
+    }));
   },
 
   async runById(db: EntityManager, id: number): Promise<RunRow | null> {

@@ -1,19 +1,17 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { Capability } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
-import { actingRole } from '../access/actor';
-import { recordAudit, type AuditDraft } from '../audit/audit.service';
+import { audited } from '../audit/audit.service';
 import { personService } from '../elderly/person.service';
 import { loader, type Context } from '../graphql/context';
 import { addMonths, monthEnd, thisMonthInChina } from '../graphql/dates';
-import { AppError, BadUserInputError, ConflictError } from '../graphql/errors';
+import { BadUserInputError, ConflictError } from '../graphql/errors';
 import { JurisdictionLevel, pathOfCode } from '../jurisdictions/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { logger } from '../config/logger';
 import { entitlementOf, type FloorRule, type LineageNode, type SchemeRule } from './entitlement.engine';
 import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow, type VillageDelta } from './entitlement-run.repository';
-import { schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
+import { entitlementRunsLoader, schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
 import { schemeRefLoader } from './policy.loaders';
 import type { SchemeRow } from './policy.repository';
 import { policyService } from './policy.service';
@@ -72,29 +70,25 @@ function rulesByVillage(schemes: readonly SchemeRule[], floors: readonly FloorRu
 }
 
 /**
- * Computes the month's entitlements of every person living under `root` with the same rules as
- * `entitlement`, replaces the subtree's stored lines for the month, and moves the totals of every
- * village and ancestor by the difference: re-running a month is idempotent, and a run never
- * half-lands (one transaction on one snapshot). A second run of a month while one is under way is
- * refused (CONFLICT) rather than left waiting.
+ * Runs `work` in the transaction a run needs: REPEATABLE READ, so the whole run reads one snapshot,
+ * after the month's run lock is taken (before the snapshot, so that a run sees the lines of every run
+ * of the month before it). A second run of a month while one is under way is refused (CONFLICT)
+ * rather than left waiting.
  */
-export async function computeRun(dataSource: DataSource, root: Jurisdiction, month: string, draft: AuditDraft, requestId: string | null): Promise<RunRow> {
+export async function runTransaction<T>(dataSource: DataSource, month: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   const [year, monthOfYear] = month.split('-').map(Number);
   try {
-    // Taken before the snapshot, so that the run sees the lines of every run of the month before it.
     const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1, $2) AS locked`, [RUN_LOCK, year * 12 + monthOfYear]);
     if (!locked) throw new ConflictError(`Another run of ${month} is in progress; run again once it has finished`, 'month');
     try {
       await runner.startTransaction('REPEATABLE READ');
       try {
-        const tx = runner.manager;
-        await tx.query(`SET LOCAL statement_timeout = '${RUN_STATEMENT_TIMEOUT}'`);
-        const runId = await execute(tx, root, month, draft);
-        await recordAudit(tx, requestId, 'entitlementRun.run', { ...draft, targetType: 'entitlement_run', targetIds: [String(runId)] }, 'SUCCESS', null);
+        await runner.query(`SET LOCAL statement_timeout = '${RUN_STATEMENT_TIMEOUT}'`);
+        const result = await work(runner.manager);
         await runner.commitTransaction();
-        return (await entitlementRunRepository.runById(dataSource.manager, runId))!;
+        return result;
       } catch (error) {
         await runner.rollbackTransaction();
         throw error;
@@ -107,7 +101,18 @@ export async function computeRun(dataSource: DataSource, root: Jurisdiction, mon
   }
 }
 
-async function execute(tx: EntityManager, root: Jurisdiction, month: string, draft: AuditDraft): Promise<number> {
+/**
+ * Within a runTransaction: computes the month's entitlements of every person living under `root`
+ * with the same rules as `entitlement`, replaces the subtree's stored lines for the month, and moves
+ * the totals of every village and ancestor by the difference, so that re-running a month is
+ * idempotent and a run never half-lands.
+ */
+export async function computeRun(tx: EntityManager, root: Jurisdiction, month: string, startedBy: number | null): Promise<RunRow> {
+  const runId = await execute(tx, root, month, startedBy);
+  return (await entitlementRunRepository.runById(tx, runId))!;
+}
+
+async function execute(tx: EntityManager, root: Jurisdiction, month: string, startedBy: number | null): Promise<number> {
   const nodes: LineageNode[] = await tx.query(
     `SELECT id, code, name, level FROM jurisdiction WHERE path <@ $1::ltree OR path @> $1::ltree`,
     [root.path],
@@ -115,7 +120,7 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, dra
   const byCode = new Map(nodes.map((node) => [node.code, node]));
   const villages = new Map(nodes.filter((node) => node.level === JurisdictionLevel.VILLAGE).map((node) => [node.id, node]));
   const villageIds = [...villages.keys()];
-  const runId = await entitlementRunRepository.insertRun(tx, root.id, month, draft.actorId);
+  const runId = await entitlementRunRepository.insertRun(tx, root.id, month, startedBy);
   const replacedLines = await entitlementRunRepository.replaceLines(tx, month, villageIds);
   const { schemes, floors } = await policyService.rulesFor(tx, nodes, month);
   const rulesOf = rulesByVillage(schemes, floors);
@@ -193,29 +198,21 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, dra
 export const entitlementRunService = {
   /** Runs the month for a jurisdiction of the caller's subtree (see computeRun) and returns the run. */
   async run(ctx: Context, code: string, rawMonth: string): Promise<RunView> {
-    const actor = requireActor(ctx);
     const month = checkMonth(rawMonth);
-    const root = await jurisdictionService.get(ctx, code);
-    const draft: AuditDraft = {
-      actorId: actor.userId,
-      actorUsername: actor.username,
-      actorRole: actingRole(actor, Capability.RUN_ENTITLEMENTS),
-      jurisdictionId: root.id,
-      targetType: null,
-      targetIds: [],
-      detail: { code: root.code, month },
-    };
-    try {
-      requireCapability(ctx, Capability.RUN_ENTITLEMENTS);
-      const run = await computeRun(ctx.dataSource, root, month, draft, ctx.requestId);
-      return { ...run, jurisdiction: policyService.ref(root) };
-    } catch (error) {
-      const errorCode = error instanceof AppError ? error.code : 'INTERNAL_SERVER_ERROR';
-      await recordAudit(ctx.dataSource.manager, ctx.requestId, 'entitlementRun.run', draft, 'FAILURE', errorCode).catch((failure) =>
-        logger().error({ err: failure, requestId: ctx.requestId }, 'could not record a failed entitlement run'),
-      );
-      throw error;
-    }
+    return audited(
+      ctx,
+      'entitlementRun.run',
+      Capability.RUN_ENTITLEMENTS,
+      async (tx, draft) => {
+        requireCapability(ctx, Capability.RUN_ENTITLEMENTS);
+        const root = await jurisdictionService.get(ctx, code);
+        Object.assign(draft, { jurisdictionId: root.id, targetType: 'entitlement_run', detail: { code: root.code, month } });
+        const run = await computeRun(tx, root, month, requireActor(ctx).userId);
+        draft.targetIds = [String(run.id)];
+        return { ...run, jurisdiction: policyService.ref(root) };
+      },
+      (inside) => runTransaction(ctx.dataSource, month, inside),
+    );
   },
 
   /** The month's stored totals of a node over all schemes (batched across the nodes of a list); zero when nothing was paid. */
@@ -235,10 +232,9 @@ export const entitlementRunService = {
     });
   },
 
-  /** The runs of the month that reached the node. */
+  /** The runs of the month that reached the node (batched across the nodes of a list). */
   async runs(ctx: Context, node: Jurisdiction, rawMonth: string): Promise<RunView[]> {
-    const runs = await entitlementRunRepository.runsTouching(ctx.dataSource.manager, node.path, checkMonth(rawMonth));
-    const roots = await Promise.all(runs.map((run) => jurisdictionService.byId(ctx, run.jurisdictionId)));
-    return runs.map((run, i) => ({ ...run, jurisdiction: policyService.ref(roots[i]!) }));
+    const runs = await loader(ctx, entitlementRunsLoader).load({ code: node.code, month: checkMonth(rawMonth) });
+    return runs.map(({ root, ...run }) => ({ ...run, jurisdiction: root }));
   },
 };

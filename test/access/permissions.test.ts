@@ -11,7 +11,7 @@ import { ACCESS_RULES, type Gate } from '../../src/graphql/rules';
 import { buildApiSchema } from '../../src/graphql/schema';
 import { JurisdictionLevel, levelOfCode, parentCodeOf } from '../../src/jurisdictions/division-codes';
 import { Jurisdiction } from '../../src/jurisdictions/jurisdiction.entity';
-import { computeRun } from '../../src/policies/entitlement-run.service';
+import { computeRun, runTransaction } from '../../src/policies/entitlement-run.service';
 import { userService } from '../../src/users/user.service';
 import {
   captureTables,
@@ -324,8 +324,7 @@ beforeEach(async () => {
   );
   for (const code of RUN_ROOTS) {
     const root = await h.db.getRepository(Jurisdiction).findOneByOrFail({ code });
-    const draft = { actorId: null, actorUsername: 'seed', actorRole: null, jurisdictionId: root.id, targetType: null, targetIds: [] };
-    const stored = await computeRun(h.db, root, STORED_MONTH, { ...draft, detail: { code, month: STORED_MONTH } }, null);
+    const stored = await runTransaction(h.db, STORED_MONTH, (tx) => computeRun(tx, root, STORED_MONTH, null));
     fixtureRuns.set(code, String(stored.id));
   }
   fixture = await captureTables(h.db);

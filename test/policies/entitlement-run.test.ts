@@ -288,7 +288,7 @@ describe('the monthly entitlement run', () => {
     expect(res.data.jurisdiction.entitlementRuns).toEqual([{ jurisdiction: { code: '32' }, month: MONTH, people: 5 }]);
   });
 
-  it('answers the totals of a node’s children with the same number of statements for 2 or 11 children', async () => {
+  it('answers the totals and runs of a node’s children with the same number of statements for 2 or 11 children', async () => {
     await world();
     await insertJurisdictions(
       h.db,
@@ -299,6 +299,7 @@ describe('the monthly entitlement run', () => {
     const query = `query($code: String!, $month: Month!) {
       jurisdiction(code: $code) { children(first: 50) { edges { node { code
         subsidyTotals(month: $month) { recipients amountFen funders { level amountFen } schemes { name jurisdiction { code } recipients funders { level amountFen } } }
+        entitlementRuns(month: $month) { jurisdiction { code } people }
       } } } }
     }`;
     const two = await h.gql(query, { code: '321012100', month: MONTH }, county.token);
@@ -308,6 +309,10 @@ describe('the monthly entitlement run', () => {
     expect(two.data.jurisdiction.children.edges).toHaveLength(2);
     expect(eleven.data.jurisdiction.children.edges).toHaveLength(11);
     expect(eleven.data.jurisdiction.children.edges[0].node.subsidyTotals).toMatchObject({ recipients: 1, amountFen: 333 });
+    // The county's run reached every child; nothing else ran.
+    for (const { node } of [...two.data.jurisdiction.children.edges, ...eleven.data.jurisdiction.children.edges]) {
+      expect(node.entitlementRuns).toEqual([{ jurisdiction: { code: '321012' }, people: 4 }]);
+    }
     expect(eleven.extensions!.sqlStatements).toBe(two.extensions!.sqlStatements);
   });
 });
