@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { FacilityService } from '../facilities/facility-kinds';
 import { AbilityStanding } from '../elderly/elderly-kinds';
@@ -12,6 +13,26 @@ export interface RebuildReport {
   changeRows: number;
   valueRows: number;
   ms: number;
+  /** Where the time went: ms per step, in order. */
+  steps: { step: string; ms: number }[];
+}
+
+/** What the rebuild needs of a transaction: statements, each timed. */
+type Queryable = Pick<EntityManager, 'query'>;
+
+/** `tx` with every statement's time added to `steps`, under its first line. */
+function timed(tx: EntityManager, steps: { step: string; ms: number }[]): Queryable {
+  return {
+    async query(sql: string, parameters?: unknown[]) {
+      const started = performance.now();
+      try {
+        return await tx.query(sql, parameters);
+      } finally {
+        const ms = performance.now() - started;
+        if (ms >= 1) steps.push({ step: sql.trim().split('\n')[0].slice(0, 80), ms: Math.round(ms) });
+      }
+    },
+  };
 }
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -75,7 +96,7 @@ const NOT_ASSESSED_KEY = literal(abilityKey(AbilityStanding.NOT_ASSESSED));
  * them person by person, here set-wise: a person's counted span and, within it, their stretches per
  * key as +1 on the first day and −1 on the day after the last. In `person_delta` (unit_id, key, day, delta).
  */
-async function peopleDeltas(tx: EntityManager): Promise<number> {
+async function peopleDeltas(tx: Queryable): Promise<number> {
   // Counted from residentSince, else the day registered, until the day they moved away or died.
   await tx.query(`
     CREATE TEMP TABLE person_span ON COMMIT DROP AS
@@ -150,7 +171,9 @@ async function peopleDeltas(tx: EntityManager): Promise<number> {
  */
 export async function rebuildRollups(dataSource: DataSource): Promise<RebuildReport> {
   const started = Date.now();
-  const report = await dataSource.transaction(async (tx) => {
+  const steps: { step: string; ms: number }[] = [];
+  const report = await dataSource.transaction(async (transaction) => {
+    const tx = timed(transaction, steps);
     await tx.query(`SET LOCAL work_mem = '256MB'`);
     await tx.query(`SET LOCAL maintenance_work_mem = '512MB'`);
     await tx.query(`SET LOCAL jit = off`);
@@ -305,6 +328,6 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
     return { unitFlips, countedPeople, changeRows, valueRows };
   });
   // Fresh statistics and visibility map: the as-of reads are index-only scans.
-  await dataSource.query(`VACUUM (ANALYZE) rollup_change, rollup_value, rollup_change_period`);
-  return { ...report, ms: Date.now() - started };
+  await timed(dataSource.manager, steps).query(`VACUUM (ANALYZE) rollup_change, rollup_value, rollup_change_period`);
+  return { ...report, ms: Date.now() - started, steps };
 }
