@@ -15,6 +15,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { logger } from './config/logger';
 import { countingStatements, statementsSoFar } from './db/query-counter';
+import { sharedCaches } from './db/shared-cache';
 import type { Context } from './graphql/context';
 import { UnauthenticatedError } from './graphql/errors';
 import { formatError } from './graphql/format-error';
@@ -65,6 +66,8 @@ function requestLogPlugin(exposeStatementCount: boolean): ApolloServerPlugin<Con
 /** Builds the HTTP server: /graphql, /health and /ready. Call `listen` on `httpServer`. */
 export async function createServer(dataSource: DataSource, cfg: Config): Promise<Server> {
   const schema = await buildApiSchema();
+  // The tree and signed-in users are cached while this server hears of every change to them.
+  const cacheListener = await sharedCaches(dataSource).listen(dataSource);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -144,6 +147,7 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     async stop() {
       draining = true;
       await apollo.stop();
+      await cacheListener.stop();
     },
   };
 }

@@ -4,7 +4,7 @@ import { BadUserInputError } from './errors';
 
 export const DEFAULT_PAGE_SIZE = 20;
 
-@ObjectType({ description: 'Where a page ends; pass endCursor as `after` for the next page.' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page ends; pass endCursor as `after` for the next page.' })
 export class PageInfo {
   @Field()
   hasNextPage: boolean;
@@ -42,7 +42,7 @@ export interface Page<T> {
 }
 
 /** A page from rows fetched with LIMIT first + 1; `totalCount` is computed only when asked for. */
-export function toPage<T>(rows: T[], first: number, keyOf: (row: T) => string, totalCount: () => Promise<number> | number): Page<T> {
+export function toPage<T>(rows: readonly T[], first: number, keyOf: (row: T) => string, totalCount: () => Promise<number> | number): Page<T> {
   const nodes = rows.slice(0, first);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
   let counted: Promise<number> | number | undefined;
@@ -58,7 +58,7 @@ export function toPage<T>(rows: T[], first: number, keyOf: (row: T) => string, t
 
 /** The Edge and Connection object types for a node type (Relay cursor connections). */
 export function connectionTypes<T extends object>(NodeType: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field({ description: 'Opaque; pass as `after` to continue after this node.' })
     cursor: string;
@@ -67,7 +67,7 @@ export function connectionTypes<T extends object>(NodeType: ClassType<T>, name: 
     node: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class Connection {
     @Field(() => Int, { description: 'All matches, not only this page.' })
     totalCount: number;

@@ -1,30 +1,54 @@
 import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { sharedCaches, throughCache } from '../db/shared-cache';
 import type { Context } from '../graphql/context';
+import { asInstance } from '../graphql/roots';
 import type { Jurisdiction } from './jurisdiction.entity';
 import { jurisdictionRepository } from './jurisdiction.repository';
+import { JurisdictionNode } from './jurisdiction.types';
+
+// The tree changes only when divisions are imported: nodes and children lists are kept across
+// requests (db/shared-cache.ts), and shared, so frozen.
+const NODES_CACHED = 100_000;
+const CHILD_LISTS_CACHED = 20_000;
+
+const nodesById = (dataSource: DataSource) => sharedCaches(dataSource).region<number, Jurisdiction>('jurisdiction-by-id', ['jurisdiction'], NODES_CACHED);
+const nodesByCode = (dataSource: DataSource) => sharedCaches(dataSource).region<string, Jurisdiction>('jurisdiction-by-code', ['jurisdiction'], NODES_CACHED);
+const childLists = (dataSource: DataSource) =>
+  sharedCaches(dataSource).region<number, readonly Jurisdiction[]>('jurisdiction-children', ['jurisdiction'], CHILD_LISTS_CACHED);
+
+// Instances of the GraphQL type, which its field resolvers take as they are (graphql/roots.ts).
+const frozen = (rows: Jurisdiction[]) => rows.map((row) => Object.freeze(asInstance(JurisdictionNode, row)));
 
 export function jurisdictionByIdLoader(ctx: Context): DataLoader<number, Jurisdiction | null> {
   return new DataLoader(async (ids) => {
-    const rows = await jurisdictionRepository.byIds(ctx.dataSource.manager, ids);
-    const byId = new Map(rows.map((row) => [row.id, row]));
+    const byId = await throughCache(nodesById(ctx.dataSource), ids, async (missing) => {
+      const rows = frozen(await jurisdictionRepository.byIds(ctx.dataSource.manager, missing));
+      return new Map(rows.map((row) => [row.id, row]));
+    });
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
 
 export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Jurisdiction | null> {
   return new DataLoader(async (codes) => {
-    const rows = await jurisdictionRepository.byCodes(ctx.dataSource.manager, codes);
-    const byCode = new Map(rows.map((row) => [row.code, row]));
+    const byCode = await throughCache(nodesByCode(ctx.dataSource), codes, async (missing) => {
+      const rows = frozen(await jurisdictionRepository.byCodes(ctx.dataSource.manager, missing));
+      return new Map(rows.map((row) => [row.code, row]));
+    });
     return codes.map((code) => byCode.get(code) ?? null);
   });
 }
 
 /** All children of many parents in one statement (siblings to rank, children to compare). */
-export function allChildrenLoader(ctx: Context): DataLoader<number, Jurisdiction[]> {
+export function allChildrenLoader(ctx: Context): DataLoader<number, readonly Jurisdiction[]> {
   return new DataLoader(async (parentIds) => {
-    const rows = await jurisdictionRepository.allChildrenOf(ctx.dataSource.manager, parentIds);
-    const byParent = new Map<number, Jurisdiction[]>(parentIds.map((id) => [id, []]));
-    for (const row of rows) byParent.get(row.parentId!)?.push(row);
+    const byParent = await throughCache(childLists(ctx.dataSource), parentIds, async (missing) => {
+      const rows = frozen(await jurisdictionRepository.allChildrenOf(ctx.dataSource.manager, missing));
+      const lists = new Map<number, Jurisdiction[]>(missing.map((id) => [id, []]));
+      for (const row of rows) lists.get(row.parentId!)?.push(row);
+      return lists;
+    });
     return parentIds.map((id) => byParent.get(id) ?? []);
   });
 }
@@ -36,35 +60,44 @@ export interface ChildrenKey {
   limit: number;
 }
 
-/** Pages of children for many parents at once: one statement per distinct (after, limit) in a batch. */
-export function childrenLoader(ctx: Context): DataLoader<ChildrenKey, Jurisdiction[], string> {
+const childrenKey = (key: ChildrenKey) => `${key.parentId}|${key.afterCode ?? ''}|${key.limit}`;
+
+/**
+ * Pages of children for many parents at once: cut from a cached list of all the children, or one
+ * statement per distinct (after, limit) in a batch. A first page that holds every child is that list.
+ */
+export function childrenLoader(ctx: Context): DataLoader<ChildrenKey, readonly Jurisdiction[], string> {
   return new DataLoader(
     async (keys) => {
+      const lists = childLists(ctx.dataSource);
+      const pages = new Map<string, readonly Jurisdiction[]>();
       const groups = new Map<string, ChildrenKey[]>();
       for (const key of keys) {
+        const list = lists.get(key.parentId);
+        if (list) {
+          const start = key.afterCode === null ? 0 : list.findIndex((child) => child.code > key.afterCode!);
+          pages.set(childrenKey(key), start < 0 ? [] : list.slice(start, start + key.limit));
+          continue;
+        }
         const group = `${key.afterCode ?? ''}|${key.limit}`;
         const members = groups.get(group);
         if (members) members.push(key);
         else groups.set(group, [key]);
       }
-      const byParent = new Map<string, Jurisdiction[]>();
       for (const group of groups.values()) {
         const { afterCode, limit } = group[0];
-        const rows = await jurisdictionRepository.childrenOf(
-          ctx.dataSource.manager,
-          group.map((key) => key.parentId),
-          afterCode,
-          limit,
-        );
-        for (const row of rows) {
-          const slot = `${row.parentId}|${afterCode ?? ''}|${limit}`;
-          const page = byParent.get(slot);
-          if (page) page.push(row);
-          else byParent.set(slot, [row]);
+        const stamp = lists.stamp();
+        const rows = frozen(await jurisdictionRepository.childrenOf(ctx.dataSource.manager, group.map((key) => key.parentId), afterCode, limit));
+        const byParent = new Map<number, Jurisdiction[]>(group.map((key) => [key.parentId, []]));
+        for (const row of rows) byParent.get(row.parentId!)!.push(row);
+        for (const key of group) {
+          const page = byParent.get(key.parentId)!;
+          pages.set(childrenKey(key), page);
+          if (afterCode === null && page.length < limit) lists.fill(key.parentId, page, stamp);
         }
       }
-      return keys.map((key) => byParent.get(`${key.parentId}|${key.afterCode ?? ''}|${key.limit}`) ?? []);
+      return keys.map((key) => pages.get(childrenKey(key)) ?? []);
     },
-    { cacheKeyFn: (key) => `${key.parentId}|${key.afterCode ?? ''}|${key.limit}` },
+    { cacheKeyFn: childrenKey },
   );
 }

@@ -96,7 +96,7 @@ export const jurisdictionService = {
   },
 
   /** Every child of the node in code order, unpaged (batched across nodes); for ranking and comparing siblings. */
-  async allChildren(ctx: Context, nodeId: number): Promise<Jurisdiction[]> {
+  async allChildren(ctx: Context, nodeId: number): Promise<readonly Jurisdiction[]> {
     return loader(ctx, allChildrenLoader).load(nodeId);
   },
 

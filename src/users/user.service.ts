@@ -1,8 +1,9 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { Capability, Role, grantableBy } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
+import { sharedCaches, throughCache } from '../db/shared-cache';
 import { facilityService } from '../facilities/facility.service';
 import type { Context } from '../graphql/context';
 import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError } from '../graphql/errors';
@@ -12,7 +13,7 @@ import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import type { CreateUserInput, UpdateUserInput } from './user.inputs';
 import { checkPasswordPolicy, decoyHash, hashPassword, verifyPassword } from './password';
 import { issueToken, verifyToken, type IssuedToken } from './token';
-import { userRepository, type UserRow } from './user.repository';
+import { userRepository, type ActorRow, type UserRow } from './user.repository';
 
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{2,63}$/;
 
@@ -41,6 +42,20 @@ function checkGrantable(actor: Actor, roles: readonly Role[], field: string): Ro
 
 const NOT_IN_SCOPE = 'No such user in your jurisdiction';
 
+// Who holds a token is read on every request: kept across requests, cleared by any change of a user
+// or of the tree (db/shared-cache.ts), and by the API's own user writes as soon as they commit.
+const ACTORS_CACHED = 10_000;
+const actorRows = (dataSource: DataSource) => sharedCaches(dataSource).region<number, ActorRow>('actors', ['app_user', 'jurisdiction'], ACTORS_CACHED);
+
+/** Runs a user write, then clears the cached users the moment it has committed. */
+async function changingUsers<T>(ctx: Context, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } finally {
+    sharedCaches(ctx.dataSource).invalidate('app_user');
+  }
+}
+
 export interface UserListArgs {
   under?: string | null;
   role?: Role | null;
@@ -61,7 +76,11 @@ export const userService = {
   /** The actor a token stands for, or UNAUTHENTICATED when the token, the user or the password is no longer good. */
   async authenticate(ctx: Pick<Context, 'dataSource'>, token: string): Promise<Actor> {
     const claims = verifyToken(token);
-    const row = await userRepository.actorById(ctx.dataSource.manager, claims.userId);
+    const actors = await throughCache(actorRows(ctx.dataSource), [claims.userId], async ([id]) => {
+      const found = await userRepository.actorById(ctx.dataSource.manager, id);
+      return new Map(found ? [[id, Object.freeze(found)]] : []);
+    });
+    const row = actors.get(claims.userId);
     if (!row || !row.active || row.passwordVersion !== claims.passwordVersion) {
       throw new UnauthenticatedError('The token is no longer valid: sign in again');
     }
@@ -160,7 +179,7 @@ export const userService = {
   /** Changes another user's roles, home, name or active flag; the caller must be able to grant every role involved. */
   async update(ctx: Context, input: UpdateUserInput): Promise<UserRow> {
     const actor = requireActor(ctx);
-    return audited(ctx, 'updateUser', Capability.MANAGE_USERS, async (tx, draft) => {
+    return changingUsers(ctx, () => audited(ctx, 'updateUser', Capability.MANAGE_USERS, async (tx, draft) => {
       requireCapability(ctx, Capability.MANAGE_USERS);
       draft.targetType = 'User';
       const username = parseUsername(input.username, 'input.username');
@@ -195,12 +214,12 @@ export const userService = {
         ...(input.organisationCreditCode != null ? { organisation: input.organisationCreditCode } : {}),
       };
       return userRepository.update(tx, target.id, changes);
-    });
+    }));
   },
 
   /** Sets a new password for a user the caller manages; their tokens stop working. */
   async resetPassword(ctx: Context, rawUsername: string, newPassword: string): Promise<UserRow> {
-    return audited(ctx, 'resetPassword', Capability.MANAGE_USERS, async (tx, draft) => {
+    return changingUsers(ctx, () => audited(ctx, 'resetPassword', Capability.MANAGE_USERS, async (tx, draft) => {
       requireCapability(ctx, Capability.MANAGE_USERS);
       draft.targetType = 'User';
       const username = parseUsername(rawUsername, 'username');
@@ -209,13 +228,13 @@ export const userService = {
       draft.jurisdictionId = target.jurisdictionId;
       checkPasswordPolicy(newPassword, 'newPassword');
       return userRepository.update(tx, target.id, { passwordHash: await hashPassword(newPassword) });
-    });
+    }));
   },
 
   /** Changes the caller's own password after checking the current one; returns a fresh token. */
   async changePassword(ctx: Context, currentPassword: string, newPassword: string): Promise<IssuedToken & { user: UserRow }> {
     const actor = requireActor(ctx);
-    return audited(ctx, 'changePassword', null, async (tx, draft) => {
+    return changingUsers(ctx, () => audited(ctx, 'changePassword', null, async (tx, draft) => {
       draft.targetType = 'User';
       draft.targetIds = [actor.username];
       const stored = await userRepository.passwordHashById(tx, actor.userId);
@@ -226,7 +245,7 @@ export const userService = {
       if (newPassword === currentPassword) throw new BadUserInputError('newPassword', 'must differ from the current password');
       const user = await userRepository.update(tx, actor.userId, { passwordHash: await hashPassword(newPassword) });
       return { ...issueToken(user.id, user.passwordVersion), user };
-    });
+    }));
   },
 
   // A user the caller may manage: in the subtree, and holding only roles the caller could grant.

@@ -2,7 +2,7 @@ import { Role } from '../../src/access/roles';
 import { todayInChina } from '../../src/graphql/dates';
 import { importDivisions } from '../../src/jurisdictions/division-import.service';
 import { createUser, insertJurisdictions, smallTree, testCreditCode } from '../support/factories';
-import { useHarness } from '../support/harness';
+import { forgetCaches, useHarness } from '../support/harness';
 
 const h = useHarness();
 
@@ -123,7 +123,9 @@ describe('a dashboard: a county with all its towns, two metrics and the rank eac
     await county('321084', 100);
     const office = await createUser(h.db, '3210', [Role.LEADERSHIP_OFFICE]);
 
+    forgetCaches(h);
     const five = await h.gql(DASHBOARD, { code: '321081' }, office.token);
+    forgetCaches(h);
     const hundred = await h.gql(DASHBOARD, { code: '321084' }, office.token);
     expect(five.errors).toBeUndefined();
     expect(hundred.errors).toBeUndefined();

@@ -3,7 +3,7 @@ import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { todayInChina } from '../../src/graphql/dates';
 import { createUser, insertJurisdictions, SMALL_TREE, type TestUser } from '../support/factories';
-import { useHarness } from '../support/harness';
+import { forgetCaches, useHarness } from '../support/harness';
 
 const h = useHarness();
 
@@ -248,7 +248,9 @@ describe('people counts of a list of children', () => {
     await county('321084', 20, () => createUser(h.db, '321084', [Role.CIVIL_AFFAIRS_ADMIN]));
     const analyst = await createUser(h.db, '3210', [Role.ANALYST]);
 
+    forgetCaches(h);
     const two = await h.gql(CHILDREN, { code: '321081' }, analyst.token);
+    forgetCaches(h);
     const twenty = await h.gql(CHILDREN, { code: '321084' }, analyst.token);
     expect(two.errors).toBeUndefined();
     expect(twenty.errors).toBeUndefined();

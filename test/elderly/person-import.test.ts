@@ -4,7 +4,7 @@ import { MAX_IMPORT_ROWS } from '../../src/elderly/person-csv';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { todayInChina } from '../../src/graphql/dates';
 import { createUser, insertJurisdictions, SMALL_TREE, type TestUser } from '../support/factories';
-import { errorCodes, TABLES, useHarness, type GraphQLResponse } from '../support/harness';
+import { errorCodes, forgetCaches, type GraphQLResponse, TABLES, useHarness } from '../support/harness';
 
 const h = useHarness();
 
@@ -616,7 +616,9 @@ describe('SQL statements per import', () => {
           return `${minimal(nid(offset + i, '19400101'), `老人${i}`, village)},低保、残疾:${(i % 4) + 1}`;
         }),
       );
+    forgetCaches(h);
     const five = await importPeople(file(5, 1));
+    forgetCaches(h);
     const twoHundred = await importPeople(file(200, 101));
     expect(five.errors).toBeUndefined();
     expect(twoHundred.errors).toBeUndefined();

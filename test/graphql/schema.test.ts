@@ -4,7 +4,7 @@ import { Role } from '../../src/access/roles';
 import { formatError } from '../../src/graphql/format-error';
 import { buildApiSchema, printApiSchema } from '../../src/graphql/schema';
 import { createUser, smallTree } from '../support/factories';
-import { errorCodes, useHarness } from '../support/harness';
+import { errorCodes, forgetCaches, useHarness } from '../support/harness';
 
 // A short statement timeout (and with it the wait for a pooled connection), so that an exhausted pool answers quickly.
 const h = useHarness({ MAX_QUERY_DEPTH: '8', MAX_QUERY_COST: '3000', STATEMENT_TIMEOUT_MS: '2000' });
@@ -48,6 +48,7 @@ describe('limits and errors', () => {
     const user = await createUser(h.db, '32', [Role.ANALYST]);
     const query = `query($day: Date, $first: Int) { jurisdiction(code: "32") { coverage(metric: VILLAGE_SERVICE, asOf: $day) { numerator } children(first: $first) { totalCount } } }`;
     for (const variables of [{ day: '2025-02-30' }, { day: '20250101' }, { first: 'ten' }]) {
+      forgetCaches(h);
       const res = await h.gql(query, variables, user.token);
       expect([variables, res.status, errorCodes(res)]).toEqual([variables, 400, ['BAD_USER_INPUT']]);
       expect(res.extensions?.sqlStatements).toBe(1);

@@ -1,6 +1,6 @@
 import { Role } from '../../src/access/roles';
 import { createUser, insertJurisdictions } from '../support/factories';
-import { useHarness } from '../support/harness';
+import { forgetCaches, useHarness } from '../support/harness';
 
 const h = useHarness();
 
@@ -30,7 +30,9 @@ describe('SQL statements per request', () => {
     await wideCounty();
     const { token } = await createUser(h.db, '3210', [Role.ANALYST]);
 
+    forgetCaches(h);
     const ten = await h.gql(LIST, { first: 10 }, token);
+    forgetCaches(h);
     const hundred = await h.gql(LIST, { first: 100 }, token);
     expect(ten.errors).toBeUndefined();
     expect(hundred.errors).toBeUndefined();
@@ -47,5 +49,18 @@ describe('SQL statements per request', () => {
     // 1 sign-in lookup + 1 node under + 1 page + 1 batch of parents + 1 batch of children pages.
     expect(ten.extensions?.sqlStatements).toBe(5);
     expect(hundred.extensions?.sqlStatements).toBe(ten.extensions?.sqlStatements);
+  });
+
+  it('answers the sign-in, the tree nodes and short child lists of a repeated request from the caches', async () => {
+    await wideCounty();
+    const { token } = await createUser(h.db, '3210', [Role.ANALYST]);
+    forgetCaches(h);
+    const cold = await h.gql(LIST, { first: 10 }, token);
+    const warm = await h.gql(LIST, { first: 10 }, token);
+    expect(warm.data).toEqual(cold.data);
+    // Cold: sign-in, the county by code, the page of towns, their parent, their children. Warm: the
+    // page of towns (a search, never cached) alone.
+    expect(cold.extensions?.sqlStatements).toBe(5);
+    expect(warm.extensions?.sqlStatements).toBe(1);
   });
 });

@@ -5,7 +5,7 @@ import { tierRule } from '../../src/policies/entitlement.engine';
 import { TierCombination } from '../../src/policies/policy-kinds';
 import { policyRepository } from '../../src/policies/policy.repository';
 import { createUser, facilityWithHistory, insertJurisdictions, SMALL_TREE, type FacilitySpec, type FacilityStep, type TestUser } from '../support/factories';
-import { errorCodes, useHarness } from '../support/harness';
+import { errorCodes, forgetCaches, useHarness } from '../support/harness';
 
 const h = useHarness();
 
@@ -522,7 +522,9 @@ describe('reading facility subsidies', () => {
     for (let i = 0; i < 8; i += 1) {
       await facilityWithHistory(h, admin.token, mutualAid([], { name: `互助养老中心${i}`, jurisdictionCode: i % 2 ? VILLAGE : '321012100002' }));
     }
+    forgetCaches(h);
     const two = await h.gql(LIST, { first: 2 }, finance.token);
+    forgetCaches(h);
     const eight = await h.gql(LIST, { first: 8 }, finance.token);
     expect(two.errors).toBeUndefined();
     expect(eight.errors).toBeUndefined();

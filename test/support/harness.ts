@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { loadConfig, setConfig, type Config } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
+import { sharedCaches } from '../../src/db/shared-cache';
 import { createServer, type Server } from '../../src/server';
 import { configureTokens } from '../../src/users/token';
 
@@ -104,6 +105,8 @@ export function useHarness(env: Record<string, string> = {}): Harness {
 
   beforeEach(async () => {
     await harness.db.query(`TRUNCATE ${TABLES.map(({ table }) => table).join(', ')} RESTART IDENTITY CASCADE`);
+    // Ids start again at 1: the server must have heard that the tree and the users are gone.
+    await sharedCaches(harness.db).sync();
   });
 
   afterAll(async () => {
@@ -117,4 +120,12 @@ export function useHarness(env: Record<string, string> = {}): Harness {
 /** The codes of the errors in a response, in order. */
 export function errorCodes(response: GraphQLResponse): string[] {
   return (response.errors ?? []).map((e) => e.extensions.code);
+}
+
+/**
+ * Empties the server's caches of the tree and of signed-in users, so that the next request reads
+ * everything it needs from the database: statement counts are then the cold (largest) ones.
+ */
+export function forgetCaches(h: Harness): void {
+  sharedCaches(h.db).invalidate(null);
 }

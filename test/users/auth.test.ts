@@ -1,5 +1,6 @@
 import { Role } from '../../src/access/roles';
 import { createUser, smallTree, TEST_PASSWORD } from '../support/factories';
+import { sharedCaches } from '../../src/db/shared-cache';
 import { errorCodes, useHarness } from '../support/harness';
 
 const h = useHarness();
@@ -50,10 +51,23 @@ describe('login and me', () => {
     expect(password_hash).not.toContain(TEST_PASSWORD);
   });
 
-  it('stops a token at once when the user is deactivated', async () => {
+  it('stops a token at once when an administrator deactivates the user', async () => {
+    const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
+    const user = await createUser(h.db, '321012', [Role.FINANCE]);
+    expect((await h.gql(ME, {}, user.token)).data.me.username).toBe(user.username);
+    const UPDATE = `mutation($input: UpdateUserInput!) { updateUser(input: $input) { active } }`;
+    const deactivated = await h.gql(UPDATE, { input: { username: user.username, active: false } }, admin.token);
+    expect(deactivated.data.updateUser).toEqual({ active: false });
+    const after = await h.gql(ME, {}, user.token);
+    expect(after.status).toBe(401);
+    expect(errorCodes(after)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('stops a token when the user is deactivated outside the API, as soon as the database tells the server', async () => {
     const user = await createUser(h.db, '321012', [Role.FINANCE]);
     expect((await h.gql(ME, {}, user.token)).data.me.username).toBe(user.username);
     await h.db.query(`UPDATE app_user SET active = false WHERE id = $1`, [user.id]);
+    await sharedCaches(h.db).sync();
     const after = await h.gql(ME, {}, user.token);
     expect(after.status).toBe(401);
     expect(errorCodes(after)).toEqual(['UNAUTHENTICATED']);

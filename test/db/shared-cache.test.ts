@@ -1,0 +1,94 @@
+import type { DataSource } from 'typeorm';
+import { Role } from '../../src/access/roles';
+import { SharedCaches, sharedCaches } from '../../src/db/shared-cache';
+import { createUser, smallTree } from '../support/factories';
+import { errorCodes, forgetCaches, useHarness } from '../support/harness';
+
+const h = useHarness();
+
+const TOWN = `query($code: String!) { jurisdiction(code: $code) { name } }`;
+const ME = `{ me { roles } }`;
+
+async function listenerPids(db: DataSource): Promise<number[]> {
+  const rows: { pid: number }[] = await db.query(
+    `SELECT pid FROM pg_stat_activity WHERE application_name = 'yiyang-cache-listener' AND datname = current_database()`,
+  );
+  return rows.map((row) => row.pid);
+}
+
+describe('caches of the tree and of signed-in users', () => {
+  beforeEach(() => smallTree(h.db));
+
+  it('answers a repeated request without reading the user or the node again', async () => {
+    const user = await createUser(h.db, '321012', [Role.ANALYST]);
+    forgetCaches(h);
+    const cold = await h.gql(TOWN, { code: '321012100' }, user.token);
+    const warm = await h.gql(TOWN, { code: '321012100' }, user.token);
+    expect(warm.data).toEqual(cold.data);
+    expect(cold.extensions?.sqlStatements).toBe(2);
+    expect(warm.extensions?.sqlStatements).toBe(0);
+  });
+
+  it('hears of a change made by hand once it commits, and never of one rolled back', async () => {
+    const user = await createUser(h.db, '321012', [Role.ANALYST]);
+    const before = await h.gql(TOWN, { code: '321012100' }, user.token);
+    await h.db.transaction(async (tx) => {
+      await tx.query(`UPDATE jurisdiction SET name = '不存在镇' WHERE code = '321012100'`);
+      throw new Error('rolled back');
+    }).catch(() => undefined);
+    await sharedCaches(h.db).sync();
+    expect((await h.gql(TOWN, { code: '321012100' }, user.token)).extensions?.sqlStatements).toBe(0);
+
+    await h.db.query(`UPDATE jurisdiction SET name = '仙女镇（新）' WHERE code = '321012100'`);
+    await h.db.query(`UPDATE app_user SET roles = '{LEADERSHIP_OFFICE}' WHERE id = $1`, [user.id]);
+    await sharedCaches(h.db).sync();
+    const after = await h.gql(TOWN, { code: '321012100' }, user.token);
+    expect(after.data.jurisdiction.name).toBe('仙女镇（新）');
+    expect(after.data.jurisdiction.name).not.toBe(before.data.jurisdiction.name);
+    expect((await h.gql(ME, {}, user.token)).data.me.roles).toEqual(['LEADERSHIP_OFFICE']);
+  });
+
+  it('reads the database while it cannot listen, and trusts its caches again once it can', async () => {
+    const user = await createUser(h.db, '321012', [Role.ANALYST]);
+    await h.gql(TOWN, { code: '321012100' }, user.token);
+    const [pid] = await listenerPids(h.db);
+    await h.db.query(`SELECT pg_terminate_backend($1, 5000)`, [pid]);
+    for (let waited = 0; waited < 5000 && sharedCaches(h.db).trusted; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sharedCaches(h.db).trusted).toBe(false);
+    // A change made while nobody listens is not missed: the caches were dropped with the connection.
+    await h.db.query(`UPDATE app_user SET active = false WHERE id = $1`, [user.id]);
+    const refused = await h.gql(TOWN, { code: '321012100' }, user.token);
+    expect(errorCodes(refused)).toEqual(['UNAUTHENTICATED']);
+    await h.db.query(`UPDATE app_user SET active = true WHERE id = $1`, [user.id]);
+
+    let pids: number[] = [];
+    for (let waited = 0; waited < 5000 && (pids.length === 0 || pids[0] === pid); waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      pids = await listenerPids(h.db);
+    }
+    expect(pids).toHaveLength(1);
+    expect(pids[0]).not.toBe(pid);
+    await sharedCaches(h.db).sync();
+    await h.gql(TOWN, { code: '321012100' }, user.token);
+    expect((await h.gql(TOWN, { code: '321012100' }, user.token)).extensions?.sqlStatements).toBe(0);
+  });
+
+  it('keeps nothing read before a clear, and serves nothing where no server listens', () => {
+    const caches = new SharedCaches();
+    const region = caches.region<number, string>('test', ['app_user'], 2);
+    caches.trusted = true;
+    const stamp = region.stamp();
+    caches.invalidate('app_user');
+    region.fill(1, 'read before the clear', stamp);
+    expect(region.get(1)).toBeUndefined();
+    region.fill(1, 'one', region.stamp());
+    region.fill(2, 'two', region.stamp());
+    expect(region.get(1)).toBe('one');
+    region.fill(3, 'three', region.stamp());
+    expect([region.get(1), region.get(2), region.get(3)]).toEqual(['one', undefined, 'three']);
+    caches.invalidate('jurisdiction');
+    expect(region.get(1)).toBe('one');
+    caches.trusted = false;
+    expect(region.get(1)).toBeUndefined();
+  });
+});
