@@ -9,7 +9,7 @@ export enum AuditOutcomeValue {
 }
 registerEnumType(AuditOutcomeValue, { name: 'AuditOutcome' });
 
-@ObjectType('AuditEntry', { description: 'One mutation as it happened.' })
+@ObjectType('AuditEntry', { simpleResolvers: true, description: 'One mutation as it happened.' })
 export class AuditEntryNode {
   @Field(() => ID)
   id: string;

@@ -6,13 +6,14 @@ import { loader, type Context } from '../graphql/context';
 import { monthEnd, nextMonthStart, pastDay, todayInChina } from '../graphql/dates';
 import { BadUserInputError, ForbiddenError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
+import { asInstance } from '../graphql/roots';
 import type { JurisdictionLevel } from '../jurisdictions/division-codes';
 import { parentCodeOf } from '../jurisdictions/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { FacilityStatus, FacilityType } from '../facilities/facility-kinds';
 import { figureFamilyLoader, figureLoader } from './coverage.loaders';
-import { CoverageOrder, type CoverageFigure, type FacilityCount, type FacilityStats } from './coverage.types';
+import { CoverageFigure, CoverageOrder, type FacilityCount, type FacilityStats } from './coverage.types';
 import {
   BED_KEYS,
   COVERAGE_DEFINITIONS,
@@ -236,7 +237,7 @@ async function figuresOf(ctx: Context, nodes: readonly Jurisdiction[], metric: C
     const value = values[i];
     if (value instanceof Error) throw value;
     const denominator = unitCount(unit, node);
-    return {
+    return asInstance(CoverageFigure, {
       metric,
       jurisdiction: node,
       numerator: value.value,
@@ -245,6 +246,6 @@ async function figuresOf(ctx: Context, nodes: readonly Jurisdiction[], metric: C
       asOf: value.day,
       observedAt: value.observedAt,
       live: asOf === null,
-    };
+    });
   });
 }

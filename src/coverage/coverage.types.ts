@@ -23,7 +23,7 @@ registerEnumType(CoverageOrder, {
   },
 });
 
-@ObjectType('Coverage', { description: 'One coverage figure of one jurisdiction on one day: covered units of all units.' })
+@ObjectType('Coverage', { simpleResolvers: true, description: 'One coverage figure of one jurisdiction on one day: covered units of all units.' })
 export class CoverageFigure {
   @Field(() => CoverageMetric)
   metric: CoverageMetric;
@@ -52,7 +52,7 @@ export class CoverageFigure {
 
 export const { Edge: CoverageEdge, Connection: CoverageConnection } = connectionTypes(CoverageFigure, 'Coverage');
 
-@ObjectType({ description: 'How many facilities of one type are in one lifecycle status.' })
+@ObjectType({ simpleResolvers: true, description: 'How many facilities of one type are in one lifecycle status.' })
 export class FacilityCount {
   @Field(() => FacilityType)
   type: FacilityType;
@@ -64,7 +64,7 @@ export class FacilityCount {
   count: number;
 }
 
-@ObjectType({ description: 'Beds in operating facilities, with the nursing and dementia shares.' })
+@ObjectType({ simpleResolvers: true, description: 'Beds in operating facilities, with the nursing and dementia shares.' })
 export class BedFigures extends FacilityBeds {
   @Field(() => Float, { nullable: true, description: 'nursing / total; null without beds.' })
   nursingShare: number | null;
@@ -73,7 +73,7 @@ export class BedFigures extends FacilityBeds {
   dementiaShare: number | null;
 }
 
-@ObjectType({ description: 'Facilities of a subtree today, by type and status, and their beds (live).' })
+@ObjectType({ simpleResolvers: true, description: 'Facilities of a subtree today, by type and status, and their beds (live).' })
 export class FacilityStats {
   @Field(() => [FacilityCount], { description: 'Every non-zero (type, status) pair, in enum order.' })
   byTypeAndStatus: FacilityCount[];

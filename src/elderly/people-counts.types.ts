@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { DateScalar } from '../graphql/dates';
 import { AbilityStanding, AgeBand, HardshipCategory } from './elderly-kinds';
 
-@ObjectType({ description: 'People of a subtree in one hardship category on the day.' })
+@ObjectType({ simpleResolvers: true, description: 'People of a subtree in one hardship category on the day.' })
 export class CategoryCount {
   @Field(() => HardshipCategory)
   category: HardshipCategory;
@@ -11,7 +11,7 @@ export class CategoryCount {
   count: number;
 }
 
-@ObjectType({ description: 'People of a subtree whose valid assessment on the day is at this level (or who have none).' })
+@ObjectType({ simpleResolvers: true, description: 'People of a subtree whose valid assessment on the day is at this level (or who have none).' })
 export class AbilityCount {
   @Field(() => AbilityStanding)
   level: AbilityStanding;
@@ -20,7 +20,7 @@ export class AbilityCount {
   count: number;
 }
 
-@ObjectType({ description: 'People of a subtree in one age band on the day.' })
+@ObjectType({ simpleResolvers: true, description: 'People of a subtree in one age band on the day.' })
 export class AgeBandCount {
   @Field(() => AgeBand)
   band: AgeBand;
@@ -30,6 +30,7 @@ export class AgeBandCount {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'People in the registry living in the subtree and counted on the day (resident by then, neither moved away nor deceased), by category, ability and age band. Counts only: no person is named.',
 })

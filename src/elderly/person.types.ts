@@ -5,7 +5,7 @@ import { connectionTypes } from '../graphql/pagination';
 import { AbilityLevel, HardshipCategory, ImportRowErrorCode, LivingSituation, PersonStatus } from './elderly-kinds';
 import { Sex } from './national-id';
 
-@ObjectType({ description: 'A hardship category for a span of days.' })
+@ObjectType({ simpleResolvers: true, description: 'A hardship category for a span of days.' })
 export class PersonCategory {
   @Field(() => HardshipCategory)
   category: HardshipCategory;
@@ -20,7 +20,7 @@ export class PersonCategory {
   validTo: string | null;
 }
 
-@ObjectType({ description: 'A 生活能力评估: it qualifies the person for ability-based tiers until validUntil.' })
+@ObjectType({ simpleResolvers: true, description: 'A 生活能力评估: it qualifies the person for ability-based tiers until validUntil.' })
 export class AbilityAssessment {
   @Field(() => AbilityLevel)
   level: AbilityLevel;
@@ -39,6 +39,7 @@ export class AbilityAssessment {
 }
 
 @ObjectType('Person', {
+  simpleResolvers: true,
   description: 'An older person (老年人) living in the caller’s subtree. ID number, phone and address are masked unless asked for unmasked (audited).',
 })
 export class PersonNode {
@@ -81,7 +82,7 @@ export class PersonNode {
 
 export const { Edge: PersonEdge, Connection: PersonConnection } = connectionTypes(PersonNode, 'Person');
 
-@ObjectType({ description: 'A refused row of a people import: where it is in the file and what is wrong.' })
+@ObjectType({ simpleResolvers: true, description: 'A refused row of a people import: where it is in the file and what is wrong.' })
 export class ImportRowError {
   @Field(() => Int, { description: 'The line of the file the row starts on (the header is line 1; a quoted line break starts a new line).' })
   line: number;
@@ -96,7 +97,7 @@ export class ImportRowError {
   message: string;
 }
 
-@ObjectType({ description: 'The outcome of a people import.' })
+@ObjectType({ simpleResolvers: true, description: 'The outcome of a people import.' })
 export class PersonImport {
   @Field({ description: 'True when the file was only checked.' })
   dryRun: boolean;

@@ -3,7 +3,7 @@ import { DateScalar } from '../graphql/dates';
 import { connectionTypes } from '../graphql/pagination';
 import { FacilityEventKind, FacilityService, FacilityStatus, FacilityType, OperatingModel } from './facility-kinds';
 
-@ObjectType('Organisation', { description: 'A registered organisation that operates facilities (运营机构).' })
+@ObjectType('Organisation', { simpleResolvers: true, description: 'A registered organisation that operates facilities (运营机构).' })
 export class OrganisationNode {
   @Field({ description: '统一社会信用代码' })
   creditCode: string;
@@ -12,7 +12,7 @@ export class OrganisationNode {
   name: string;
 }
 
-@ObjectType({ description: 'Beds of a facility.' })
+@ObjectType({ simpleResolvers: true, description: 'Beds of a facility.' })
 export class FacilityBeds {
   @Field(() => Int)
   total: number;
@@ -24,7 +24,7 @@ export class FacilityBeds {
   dementia: number;
 }
 
-@ObjectType('FacilityEvent', { description: 'One dated entry of a facility’s history; entries are never changed.' })
+@ObjectType('FacilityEvent', { simpleResolvers: true, description: 'One dated entry of a facility’s history; entries are never changed.' })
 export class FacilityEventNode {
   @Field(() => FacilityEventKind)
   kind: FacilityEventKind;
@@ -48,7 +48,7 @@ export class FacilityEventNode {
   recordedAt: Date;
 }
 
-@ObjectType('Facility', { description: 'An elderly-care facility (养老服务设施).' })
+@ObjectType('Facility', { simpleResolvers: true, description: 'An elderly-care facility (养老服务设施).' })
 export class FacilityNode {
   @Field(() => ID)
   id: number;

@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { connectionTypes } from '../graphql/pagination';
 import { JurisdictionLevel, TownKind, VillageKind } from './division-codes';
 
-@ObjectType({ description: 'An ancestor seen from below: code, name and level only (a breadcrumb).' })
+@ObjectType({ simpleResolvers: true, description: 'An ancestor seen from below: code, name and level only (a breadcrumb).' })
 export class JurisdictionRef {
   @Field({ description: 'Statistical division code at its level’s length (2, 4, 6, 9 or 12 digits).' })
   code: string;
@@ -14,7 +14,7 @@ export class JurisdictionRef {
   level: JurisdictionLevel;
 }
 
-@ObjectType({ description: 'How many nodes of each level lie below a node.' })
+@ObjectType({ simpleResolvers: true, description: 'How many nodes of each level lie below a node.' })
 export class DescendantCounts {
   @Field(() => Int)
   cities: number;
@@ -32,7 +32,7 @@ export class DescendantCounts {
   total: number;
 }
 
-@ObjectType('Jurisdiction', { description: 'A node of the administrative tree (行政区划) in the caller’s subtree.' })
+@ObjectType('Jurisdiction', { simpleResolvers: true, description: 'A node of the administrative tree (行政区划) in the caller’s subtree.' })
 export class JurisdictionNode extends JurisdictionRef {
   @Field(() => TownKind, { nullable: true, description: 'For TOWN nodes: 街道, 镇, 乡 or other.' })
   townKind: TownKind | null;

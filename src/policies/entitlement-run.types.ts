@@ -6,6 +6,7 @@ import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
 import { SchemeKind } from './policy-kinds';
 
 @ObjectType('EntitlementRun', {
+  simpleResolvers: true,
   description: 'One monthly computation of every entitlement in a subtree; it replaced the subtree’s stored lines for the month.',
 })
 export class EntitlementRunNode {
@@ -40,7 +41,7 @@ export class EntitlementRunNode {
   amountFen: number;
 }
 
-@ObjectType({ description: 'What the funders of one level pay, summed.' })
+@ObjectType({ simpleResolvers: true, description: 'What the funders of one level pay, summed.' })
 export class LevelAmount {
   @Field(() => JurisdictionLevel)
   level: JurisdictionLevel;
@@ -49,7 +50,7 @@ export class LevelAmount {
   amountFen: number;
 }
 
-@ObjectType({ description: 'One scheme’s part of the month’s totals.' })
+@ObjectType({ simpleResolvers: true, description: 'One scheme’s part of the month’s totals.' })
 export class SchemeTotal {
   @Field(() => ID)
   schemeId: number;
@@ -74,6 +75,7 @@ export class SchemeTotal {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'A month’s stored entitlements summed over the subtree, as the runs of the month left them (a later change to a person counts once the month is run again).',
 })

@@ -31,7 +31,7 @@ registerEnumType(SchemeOutcomeStatus, {
   },
 });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Reason {
   @Field(() => ReasonCode)
   code: ReasonCode;
@@ -40,7 +40,7 @@ export class Reason {
   message: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class TierEntitlement {
   @Field(() => SubsidyTier)
   tier: SubsidyTier;
@@ -55,7 +55,7 @@ export class TierEntitlement {
   reasons: Reason[];
 }
 
-@ObjectType({ description: 'What one funder pays.' })
+@ObjectType({ simpleResolvers: true, description: 'What one funder pays.' })
 export class FundingShare {
   @Field(() => JurisdictionLevel)
   level: JurisdictionLevel;
@@ -67,7 +67,7 @@ export class FundingShare {
   amountFen: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SchemeEntitlement {
   @Field(() => SchemeNode, { description: 'The scheme with the version in force in the month.' })
   scheme: SchemeNode;
@@ -88,7 +88,7 @@ export class SchemeEntitlement {
   excludedBy: SchemeNode | null;
 }
 
-@ObjectType({ description: 'What a person is entitled to in a month, scheme by scheme, with the reasons and who pays.' })
+@ObjectType({ simpleResolvers: true, description: 'What a person is entitled to in a month, scheme by scheme, with the reasons and who pays.' })
 export class Entitlement {
   @Field(() => PersonNode)
   person: PersonNode;

@@ -5,7 +5,7 @@ import { SchemeOutcomeStatus } from './entitlement.engine';
 import { FundingShare, Reason } from './entitlement.types';
 import { SchemeNode, SubsidyTier } from './policy.types';
 
-@ObjectType({ description: 'A tier of a facility scheme, judged for the year.' })
+@ObjectType({ simpleResolvers: true, description: 'A tier of a facility scheme, judged for the year.' })
 export class FacilityTierSubsidy {
   @Field(() => SubsidyTier)
   tier: SubsidyTier;
@@ -28,7 +28,7 @@ export class FacilityTierSubsidy {
   reasons: Reason[];
 }
 
-@ObjectType({ description: 'What one tier pays for one month: an operating subsidy month by month, a construction subsidy once, in the month of acceptance.' })
+@ObjectType({ simpleResolvers: true, description: 'What one tier pays for one month: an operating subsidy month by month, a construction subsidy once, in the month of acceptance.' })
 export class FacilitySubsidyLine {
   @Field(() => MonthScalar)
   month: string;
@@ -49,7 +49,7 @@ export class FacilitySubsidyLine {
   excludedBy: SchemeNode | null;
 }
 
-@ObjectType({ description: 'One facility scheme for the year: its tiers with the reasons, the lines it pays and who pays them.' })
+@ObjectType({ simpleResolvers: true, description: 'One facility scheme for the year: its tiers with the reasons, the lines it pays and who pays them.' })
 export class FacilitySchemeSubsidy {
   @Field(() => SchemeNode, { description: 'The scheme, with the version of the last month judged as `inForce`.' })
   scheme: SchemeNode;
@@ -74,6 +74,7 @@ export class FacilitySchemeSubsidy {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'What a facility is due for a calendar year under the facility schemes of its jurisdiction and every ancestor: the construction subsidy (建设补助) in the year of its first acceptance, the operating subsidy (运营补助) month by month.',
 })

@@ -7,7 +7,7 @@ import { JurisdictionLevel } from '../jurisdictions/division-codes';
 import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
 import { SchemeKind, TierCombination } from './policy-kinds';
 
-@ObjectType({ description: 'A level that funds a scheme and its weight: a 7:3 split is weights 7 and 3.' })
+@ObjectType({ simpleResolvers: true, description: 'A level that funds a scheme and its weight: a 7:3 split is weights 7 and 3.' })
 export class Funding {
   @Field(() => JurisdictionLevel, { description: 'The person’s ancestor at this level pays the share.' })
   level: JurisdictionLevel;
@@ -20,6 +20,7 @@ export class Funding {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'A tier of a scheme: who qualifies and the amount. Person schemes use the person conditions, facility schemes the facility ones; empty lists mean no condition.',
 })
@@ -81,7 +82,7 @@ export class SubsidyTier {
   minOperatingDays: number | null;
 }
 
-@ObjectType({ description: 'The rules of a scheme for a span of months; a version in force is never edited.' })
+@ObjectType({ simpleResolvers: true, description: 'The rules of a scheme for a span of months; a version in force is never edited.' })
 export class SchemeVersion {
   @Field(() => ID)
   id: number;
@@ -105,7 +106,7 @@ export class SchemeVersion {
   tiers: SubsidyTier[];
 }
 
-@ObjectType('SubsidyScheme', { description: 'A subsidy scheme set by a jurisdiction for the people or the facilities of its subtree.' })
+@ObjectType('SubsidyScheme', { simpleResolvers: true, description: 'A subsidy scheme set by a jurisdiction for the people or the facilities of its subtree.' })
 export class SchemeNode {
   @Field(() => ID)
   id: number;
@@ -123,7 +124,7 @@ export class SchemeNode {
   inForce: SchemeVersion | null;
 }
 
-@ObjectType('SubsidyFloor', { description: 'A minimum an upper level sets for the schemes of a kind below it (e.g. 90–99 岁 ≥ 50 元/月).' })
+@ObjectType('SubsidyFloor', { simpleResolvers: true, description: 'A minimum an upper level sets for the schemes of a kind below it (e.g. 90–99 岁 ≥ 50 元/月).' })
 export class FloorNode {
   @Field(() => ID)
   id: number;

@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { Role } from '../access/roles';
 import { connectionTypes } from '../graphql/pagination';
 
-@ObjectType('User', { description: 'A user account: one home jurisdiction, one or more roles.' })
+@ObjectType('User', { simpleResolvers: true, description: 'A user account: one home jurisdiction, one or more roles.' })
 export class UserNode {
   @Field()
   username: string;
@@ -23,7 +23,7 @@ export class UserNode {
   updatedAt: Date;
 }
 
-@ObjectType({ description: 'A signed access token; send it as Authorization: Bearer <token>.' })
+@ObjectType({ simpleResolvers: true, description: 'A signed access token; send it as Authorization: Bearer <token>.' })
 export class LoginResult {
   @Field()
   token: string;
