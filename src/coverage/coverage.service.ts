@@ -165,13 +165,10 @@ export const coverageService = {
       if (days.length >= MAX_TREND_MONTHS) throw new BadUserInputError('to', `a trend spans at most ${MAX_TREND_MONTHS} months`);
     }
     const observedAt = new Date();
-    const changes = await rollupRepository.monthlyChanges(ctx.dataSource.manager, node.id, coveredKey(metric), to);
+    const values = await rollupRepository.valuesOnDays(ctx.dataSource.manager, node.id, coveredKey(metric), days);
     const denominator = unitCount(COVERAGE_DEFINITIONS[metric].unit, node);
-    let numerator = 0;
-    let next = 0;
-    return days.map((day) => {
-      const month = day.slice(0, 7);
-      while (next < changes.length && changes[next].month <= month) numerator += changes[next++].delta;
+    return days.map((day, i) => {
+      const numerator = values[i];
       return { metric, jurisdiction: node, numerator, denominator, rate: rateOf(numerator, denominator), asOf: day, observedAt, live: day === today };
     });
   },

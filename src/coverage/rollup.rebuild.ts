@@ -1,15 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { FacilityService } from '../facilities/facility-kinds';
 import { AbilityStanding } from '../elderly/elderly-kinds';
 import { ABILITY_KEY_PREFIX, abilityKey, AGE_BANDS, ageBandKey, CATEGORY_KEY_PREFIX, PEOPLE_KEYS, PEOPLE_TOTAL_KEY } from '../elderly/person-figures';
 import { chinaDayOf } from '../graphql/dates';
-import { COVERAGE_DEFINITIONS, COVERAGE_METRICS, coveredKey } from './metrics';
+import type { PoolClient } from 'pg';
+import { chunked, copyInto, copyRows } from '../db/copy';
+import { facilityFigures, Facilities, rollUpFlips, stateBitsSql, Tree, unitFlips, type Events } from './rollup.compute';
 
 export interface RebuildReport {
   unitFlips: number;
   /** People counted on some day (the rest moved away or died before their counted span began). */
   countedPeople: number;
+  /** Figures with a history (`rollup_history` rows: one per node and coverage figure). */
+  historyRows: number;
+  /** Dated changes of the people counts (`rollup_change` rows). */
   changeRows: number;
   valueRows: number;
   ms: number;
@@ -36,40 +40,6 @@ function timed(tx: EntityManager, steps: { step: string; ms: number }[]): Querya
 }
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
-// The metric catalogue as SQL, so that the rebuild and the incremental path share one definition.
-// Each metric is a bit of an integer mask: the rebuild computes once per facility-day which metrics
-// it qualifies for, instead of once per (facility-day, metric).
-const METRICS = COVERAGE_METRICS.map((metric, bit) => ({ key: coveredKey(metric), bit, definition: COVERAGE_DEFINITIONS[metric] }));
-// The services some metric asks for; a facility-day's state is bit 0 (operating) and one bit per such service.
-const SERVICES = [...new Set(METRICS.map((m) => m.definition.service).filter((s): s is FacilityService => s !== null))];
-
-/** The metrics facility `f`, located in unit `u`, may count towards: its unit level and type qualify. */
-function appliesMask(): string {
-  return METRICS.map(({ bit, definition }) => {
-    const types = `ARRAY[${definition.types.map(literal).join(', ')}]::facility_type[]`;
-    return `CASE WHEN u.level = ${literal(definition.unit)} AND f.type = ANY (${types}) THEN ${1 << bit} ELSE 0 END`;
-  }).join('\n        | ');
-}
-
-/** A day-end state as bits: 1 when OPERATING, plus the bit of each asked-for service it offers then. */
-function stateBits(status: string, services: string): string {
-  const offered = SERVICES.map((service, i) => ` | CASE WHEN ${literal(service)} = ANY (${services}) THEN ${2 << i} ELSE 0 END`).join('');
-  return `CASE WHEN ${status} = 'OPERATING' THEN 1${offered} ELSE 0 END`;
-}
-
-/** The metrics a facility that may count towards `applies` qualifies for in day-end `state`. */
-function qualifyingMask(applies: string, state: string): string {
-  const anyService = METRICS.filter((m) => m.definition.service === null).reduce((mask, m) => mask | (1 << m.bit), 0);
-  const byService = SERVICES.map((service, i) => {
-    const mask = METRICS.filter((m) => m.definition.service === service).reduce((sum, m) => sum | (1 << m.bit), 0);
-    return ` | CASE WHEN ${state} & ${2 << i} <> 0 THEN ${mask} ELSE 0 END`;
-  }).join('');
-  return `${applies} & CASE WHEN ${state} & 1 = 1 THEN ${anyService}${byService} ELSE 0 END`;
-}
-
-/** The roll-up key of metric bit `bit`. */
-const metricKey = (bit: string) => `(ARRAY[${METRICS.map(({ key }) => literal(key)).join(', ')}]::text[])[${bit} + 1]`;
 
 // Rolled up over a unit's lineage (a1 = its province … a5 = a village), each grouping level is one
 // ancestor level: the node a group belongs to is the deepest column still grouped.
@@ -165,21 +135,37 @@ async function peopleDeltas(tx: Queryable): Promise<number> {
 }
 
 /**
- * Recomputes every node's stored roll-ups from the base tables (facility, facility_event) in one
- * transaction: the repair path, and the way to load figures after a bulk import. Writers wait
- * for it (the roll-up tables are locked) and continue on the rebuilt figures.
+ * Recomputes every node's stored roll-ups from the base tables (facility, facility_event, and the
+ * people tables) in one transaction: the repair path, and the way to load figures after a bulk
+ * import. Writers wait for it (the roll-up tables are locked) and continue on the rebuilt figures.
+ *
+ * The facility figures are computed in this process from the base rows (rollup.compute.ts): they
+ * come and go by COPY, and the histories are written once, whole, instead of summed up in sorts.
+ * The people counts are computed set-wise in SQL.
  */
 export async function rebuildRollups(dataSource: DataSource): Promise<RebuildReport> {
   const started = Date.now();
   const steps: { step: string; ms: number }[] = [];
-  const report = await dataSource.transaction(async (transaction) => {
-    const tx = timed(transaction, steps);
+  const runner = dataSource.createQueryRunner();
+  const client = (await runner.connect()) as PoolClient;
+  const tx = timed(runner.manager, steps);
+  const step = async <T>(name: string, work: () => T | Promise<T>): Promise<T> => {
+    const begun = performance.now();
+    try {
+      return await work();
+    } finally {
+      steps.push({ step: name, ms: Math.round(performance.now() - begun) });
+    }
+  };
+  let report: Omit<RebuildReport, 'ms' | 'steps'>;
+  try {
+    await runner.startTransaction();
     await tx.query(`SET LOCAL work_mem = '256MB'`);
     await tx.query(`SET LOCAL maintenance_work_mem = '512MB'`);
     await tx.query(`SET LOCAL jit = off`);
     await tx.query(`SET LOCAL statement_timeout = 0`);
-    await tx.query(`LOCK TABLE rollup_value, rollup_change, rollup_change_period IN ACCESS EXCLUSIVE MODE`);
-    await tx.query(`TRUNCATE rollup_value, rollup_change, rollup_change_period`);
+    await tx.query(`LOCK TABLE rollup_value, rollup_history, rollup_change, rollup_change_period IN ACCESS EXCLUSIVE MODE`);
+    await tx.query(`TRUNCATE rollup_value, rollup_history, rollup_change, rollup_change_period`);
 
     // Millions of rows go in at once: their indexes are rebuilt once over the whole tables instead of
     // kept up row by row (readers wait on the lock either way).
@@ -187,23 +173,58 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
       `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS drop,
          format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, pg_get_constraintdef(k.oid)) AS restore
        FROM pg_constraint k
-       WHERE k.conrelid IN ('rollup_value'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass) AND k.contype IN ('p', 'u')
+       WHERE k.conrelid IN ('rollup_value'::regclass, 'rollup_history'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass) AND k.contype IN ('p', 'u')
        UNION ALL
        SELECT format('DROP INDEX %s', c.oid::regclass), pg_get_indexdef(c.oid)
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-       WHERE i.indrelid IN ('rollup_value'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass)
+       WHERE i.indrelid IN ('rollup_value'::regclass, 'rollup_history'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass)
          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)`,
     );
     for (const { drop } of setAside) await tx.query(drop);
 
-    // Which metrics each facility may count towards, and the ancestors of every unit with a facility
-    // or a person (a1 = province … a5 = village; the levels below the unit are null).
-    await tx.query(`
-      CREATE TEMP TABLE facility_metrics ON COMMIT DROP AS
-      SELECT f.id AS facility_id, f.jurisdiction_id AS unit_id,
-        ${appliesMask()} AS applies
-      FROM facility f JOIN jurisdiction u ON u.id = f.jurisdiction_id`);
-    await tx.query(`ANALYZE facility_metrics`);
+    // The base rows, as numbers.
+    const [{ nodes, facilityIds }] = await tx.query(
+      `SELECT (SELECT coalesce(max(id), 0) FROM jurisdiction)::int + 1 AS nodes, (SELECT coalesce(max(id), 0) FROM facility)::int + 1 AS "facilityIds"`,
+    );
+    const tree = new Tree(nodes);
+    await step('read the tree (COPY)', () =>
+      copyRows(client, `SELECT id, coalesce(parent_id, 0), level FROM jurisdiction`, ([id, parent, level]) => {
+        tree.parent[+id] = +parent;
+        tree.level[+id] = Tree.levelIndex(level);
+      }),
+    );
+    const facilities = new Facilities(facilityIds);
+    await step('read the facilities (COPY)', () =>
+      copyRows(
+        client,
+        `SELECT id, jurisdiction_id, type, status, beds_total, beds_nursing, beds_dementia FROM facility`,
+        ([id, unit, type, status, total, nursing, dementia]) => facilities.set(+id, +unit, type, status, +total, +nursing, +dementia),
+      ),
+    );
+    const [{ entries }] = await tx.query(`SELECT count(*)::int AS entries FROM facility_event`);
+    const events: Events = { facility: new Int32Array(entries), day: new Int32Array(entries), id: new Float64Array(entries), state: new Uint8Array(entries), length: 0 };
+    await step('read the facility histories (COPY)', () =>
+      copyRows(client, `SELECT e.facility_id, e.occurred_on - date '1970-01-01', e.id, ${stateBitsSql()} FROM facility_event e`, ([facility, day, id, state]) => {
+        const i = events.length++;
+        events.facility[i] = +facility;
+        events.day[i] = +day;
+        events.id[i] = +id;
+        events.state[i] = +state;
+      }),
+    );
+
+    // Coverage: the units' flips, added up along their ancestors into histories and today's figures.
+    const flips = await step('unit flips', () => unitFlips(tree, facilities, events));
+    const histories: string[] = [];
+    const covered = await step('coverage histories', () =>
+      rollUpFlips(tree, flips, ({ node, key, days, figures }) => histories.push(`${node}\t${key}\t{${days.join(',')}}\t{${figures.join(',')}}\n`)),
+    );
+    const historyRows = await step('write rollup_history (COPY)', () => copyInto(client, 'rollup_history', ['node_id', 'key', 'days', 'figures'], chunked(histories)));
+    const values = await step('facility figures', () => [...facilityFigures(tree, facilities), ...covered].map(({ node, key, value }) => `${node}\t${key}\t${value}\n`));
+    await step('write rollup_value (COPY)', () => copyInto(client, 'rollup_value', ['node_id', 'key', 'value'], chunked(values)));
+
+    // The people counts: dated changes only (days to come included), rolled up over the ancestors of
+    // every village with a person (a1 = province … a5 = village; the levels below the unit are null).
     await tx.query(`
       CREATE TEMP TABLE unit_lineage ON COMMIT DROP AS
       SELECT u.id AS unit_id,
@@ -212,59 +233,15 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
         CASE u.level WHEN 'COUNTY' THEN u.id WHEN 'TOWN' THEN p1.id WHEN 'VILLAGE' THEN p2.id END AS a3,
         CASE u.level WHEN 'TOWN' THEN u.id WHEN 'VILLAGE' THEN p1.id END AS a4,
         CASE u.level WHEN 'VILLAGE' THEN u.id END AS a5
-      FROM (SELECT jurisdiction_id FROM facility UNION SELECT village_id FROM person) d
-      JOIN jurisdiction u ON u.id = d.jurisdiction_id
+      FROM (SELECT DISTINCT village_id FROM person) d
+      JOIN jurisdiction u ON u.id = d.village_id
       LEFT JOIN jurisdiction p1 ON p1.id = u.parent_id
       LEFT JOIN jurisdiction p2 ON p2.id = p1.parent_id
       LEFT JOIN jurisdiction p3 ON p3.id = p2.parent_id`);
     await tx.query(`ANALYZE unit_lineage`);
-
-    // The days each unit's coverage changes, per metric: a facility's state on a day is its last
-    // entry of that day; a unit is covered while ≥ 1 of its facilities qualifies. Only the days a
-    // facility's state changes can move a unit; a day's open count less that day's steps is the
-    // count before it.
-    await tx.query(`
-      CREATE TEMP TABLE unit_flip ON COMMIT DROP AS
-      WITH day_end AS (
-        SELECT DISTINCT ON (e.facility_id, e.occurred_on) e.facility_id, e.occurred_on AS day,
-          ${stateBits('e.status', 'e.services')} AS state
-        FROM facility_event e ORDER BY e.facility_id, e.occurred_on, e.id DESC
-      ), changed AS (
-        SELECT facility_id, day, state, lag(state, 1, 0) OVER (PARTITION BY facility_id ORDER BY day) AS before
-        FROM day_end
-      ), qualifying AS (
-        SELECT m.unit_id, c.day,
-          ${qualifyingMask('m.applies', 'c.state')} AS now,
-          ${qualifyingMask('m.applies', 'c.before')} AS was
-        FROM changed c JOIN facility_metrics m ON m.facility_id = c.facility_id
-        WHERE c.state <> c.before AND m.applies <> 0
-      ), step AS (
-        SELECT q.unit_id, b.bit, q.day, ((q.now >> b.bit) & 1) - ((q.was >> b.bit) & 1) AS step
-        FROM qualifying q CROSS JOIN generate_series(0, ${METRICS.length - 1}) AS b (bit)
-        WHERE q.now <> q.was AND ((q.now # q.was) >> b.bit) & 1 = 1
-      ), open_count AS (
-        SELECT unit_id, bit, day, sum(step)::int AS steps, sum(sum(step)::int) OVER (PARTITION BY unit_id, bit ORDER BY day) AS open
-        FROM step GROUP BY unit_id, bit, day
-      )
-      SELECT unit_id, bit, day, ((open > 0)::int - (open - steps > 0)::int) AS delta
-      FROM open_count WHERE (open > 0) <> (open - steps > 0)`);
-    const [{ n: unitFlips }] = await tx.query(`SELECT count(*)::int AS n FROM unit_flip`);
-    await tx.query(`ANALYZE unit_flip`);
-
-    // Every node's figures are sums over the units below it and itself: one sorted pass over the
-    // units' rows groups them at every ancestor level at once.
-    await tx.query(`SET LOCAL enable_hashagg = off`);
-    await tx.query(`
-      INSERT INTO rollup_change (node_id, key, day, delta)
-      SELECT g.node_id, ${metricKey('g.bit')}, g.day, g.delta FROM (
-        SELECT f.bit, f.day, ${ROLLUP_NODE} AS node_id, sum(f.delta) AS delta
-        FROM unit_flip f JOIN unit_lineage l ON l.unit_id = f.unit_id
-        GROUP BY f.bit, f.day, ${ROLLUP}
-      ) g
-      WHERE g.node_id IS NOT NULL AND g.delta <> 0`);
-
-    // The people counts: dated changes only (days to come included), rolled up the same way.
     const countedPeople = await peopleDeltas(tx);
+    // One sorted pass over the villages' rows groups them at every ancestor level at once.
+    await tx.query(`SET LOCAL enable_hashagg = off`);
     await tx.query(`
       INSERT INTO rollup_change (node_id, key, day, delta)
       SELECT g.node_id, g.key, g.day, g.delta FROM (
@@ -284,50 +261,17 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
       ) g
       GROUP BY node_id, key, g.grain, g.start HAVING sum(delta) <> 0`);
 
-    // Today's figures, one family at a time so that each sorts on compact keys: facilities by type
-    // and status, beds in operation, and covered units (what each unit's flips add up to).
-    await tx.query(`
-      INSERT INTO rollup_value (node_id, key, value)
-      SELECT g.node_id, 'facilities:' || g.type || ':' || g.status, g.value FROM (
-        SELECT u.type, u.status, ${ROLLUP_NODE} AS node_id, sum(u.n) AS value
-        FROM (SELECT jurisdiction_id AS unit_id, type, status, count(*)::int AS n FROM facility GROUP BY 1, 2, 3) u
-        JOIN unit_lineage l ON l.unit_id = u.unit_id
-        GROUP BY u.type, u.status, ${ROLLUP}
-      ) g
-      WHERE g.node_id IS NOT NULL AND g.value <> 0`);
-    await tx.query(`
-      INSERT INTO rollup_value (node_id, key, value)
-      SELECT g.node_id, g.key, g.value FROM (
-        SELECT u.key, ${ROLLUP_NODE} AS node_id, sum(u.value) AS value
-        FROM (
-          SELECT f.jurisdiction_id AS unit_id, b.key COLLATE "C" AS key, sum(b.value)::int AS value
-          FROM facility f
-          CROSS JOIN LATERAL (VALUES ('beds:total', f.beds_total), ('beds:nursing', f.beds_nursing), ('beds:dementia', f.beds_dementia))
-            AS b (key, value)
-          WHERE f.status = 'OPERATING' AND b.value <> 0
-          GROUP BY 1, 2
-        ) u JOIN unit_lineage l ON l.unit_id = u.unit_id
-        GROUP BY u.key, ${ROLLUP}
-      ) g
-      WHERE g.node_id IS NOT NULL AND g.value <> 0`);
-    await tx.query(`
-      INSERT INTO rollup_value (node_id, key, value)
-      SELECT g.node_id, ${metricKey('g.bit')}, g.value FROM (
-        SELECT u.bit, ${ROLLUP_NODE} AS node_id, sum(u.covered) AS value
-        FROM (SELECT unit_id, bit, sum(delta)::int AS covered FROM unit_flip GROUP BY 1, 2) u
-        JOIN unit_lineage l ON l.unit_id = u.unit_id
-        WHERE u.covered <> 0
-        GROUP BY u.bit, ${ROLLUP}
-      ) g
-      WHERE g.node_id IS NOT NULL AND g.value <> 0`);
-
     for (const { restore } of setAside) await tx.query(restore);
-    const [{ changeRows, valueRows }] = await tx.query(
-      `SELECT (SELECT count(*) FROM rollup_change)::int AS "changeRows", (SELECT count(*) FROM rollup_value)::int AS "valueRows"`,
-    );
-    return { unitFlips, countedPeople, changeRows, valueRows };
-  });
+    const [{ changeRows }] = await tx.query(`SELECT count(*)::int AS "changeRows" FROM rollup_change`);
+    report = { unitFlips: flips.length, countedPeople, historyRows, changeRows, valueRows: values.length };
+    await runner.commitTransaction();
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    throw error;
+  } finally {
+    await runner.release();
+  }
   // Fresh statistics and visibility map: the as-of reads are index-only scans.
-  await timed(dataSource.manager, steps).query(`VACUUM (ANALYZE) rollup_change, rollup_value, rollup_change_period`);
+  await timed(dataSource.manager, steps).query(`VACUUM (ANALYZE) rollup_value, rollup_history, rollup_change, rollup_change_period`);
   return { ...report, ms: Date.now() - started, steps };
 }

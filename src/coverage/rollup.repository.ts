@@ -2,6 +2,9 @@ import type { EntityManager } from 'typeorm';
 import { namedQuery } from '../db/named-query';
 import { pathOfCode } from '../jurisdictions/division-codes';
 
+/** A day of `rollup_history` (days since 1970-01-01) as YYYY-MM-DD. */
+const dayOfNumber = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+
 export interface FigureDelta {
   key: string;
   delta: number;
@@ -40,8 +43,9 @@ export const rollupRepository = {
 
   /**
    * Adds the deltas to the node `code` and every ancestor: today's figures and, for dated deltas,
-   * the day-by-day history. Rows are touched in (node, key) order so that concurrent writers
-   * queue on shared ancestors instead of deadlocking.
+   * the figures' histories (`rollup_history`, merged by `rollup_history_sum`). Rows are touched in
+   * (node, key) order so that concurrent writers queue on shared ancestors instead of deadlocking.
+   * Dated deltas are at most one per key and day.
    */
   async apply(tx: EntityManager, code: string, current: readonly FigureDelta[], dated: readonly DatedDelta[]): Promise<void> {
     const codes = pathOfCode(code);
@@ -56,12 +60,19 @@ export const rollupRepository = {
       );
     }
     if (dated.length > 0) {
+      // Each key's deltas as a history of its own (running sums from zero), added to the stored one.
       await tx.query(
-        `INSERT INTO rollup_change AS r (node_id, key, day, delta)
-         SELECT j.id, d.key, d.day, d.delta FROM jurisdiction j, unnest($2::text[], $3::date[], $4::bigint[]) AS d(key, day, delta)
+        `INSERT INTO rollup_history AS r (node_id, key, days, figures)
+         SELECT j.id, h.key, h.days, h.figures FROM jurisdiction j, (
+           SELECT key, array_agg(day ORDER BY day) AS days, array_agg(figure ORDER BY day) AS figures FROM (
+             SELECT d.key, d.day - date '1970-01-01' AS day, sum(d.delta) OVER (PARTITION BY d.key ORDER BY d.day)::integer AS figure
+             FROM unnest($2::text[], $3::date[], $4::integer[]) AS d(key, day, delta)
+           ) s GROUP BY key
+         ) h
          WHERE j.code = ANY($1::text[])
-         ORDER BY j.id, d.key, d.day
-         ON CONFLICT (node_id, key, day) DO UPDATE SET delta = r.delta + EXCLUDED.delta`,
+         ORDER BY j.id, h.key
+         ON CONFLICT (node_id, key) DO UPDATE SET (days, figures) =
+           (SELECT s.days, s.figures FROM rollup_history_sum(r.days, r.figures, EXCLUDED.days, EXCLUDED.figures) s)`,
         [codes, dated.map((d) => d.key), dated.map((d) => d.day), dated.map((d) => d.delta)],
       );
     }
@@ -142,15 +153,17 @@ export const rollupRepository = {
     }
   },
 
-  /** The stored day-by-day changes of one node's figures, by key. */
+  /** The days one node's figures changed and by how much, by key (from `rollup_history`). */
   async changesOf(db: EntityManager, nodeId: number, keys: readonly string[]): Promise<Map<string, Map<string, number>>> {
-    const rows: { key: string; day: string; delta: string }[] = await db.query(
-      `SELECT key, to_char(day, 'YYYY-MM-DD') AS day, delta FROM rollup_change
-       WHERE node_id = $1 AND key = ANY($2::text[]) AND delta <> 0`,
+    const rows: { key: string; days: number[]; figures: number[] }[] = await db.query(
+      `SELECT key, days, figures FROM rollup_history WHERE node_id = $1 AND key = ANY($2::text[])`,
       [nodeId, keys],
     );
     const byKey = new Map<string, Map<string, number>>(keys.map((key) => [key, new Map()]));
-    for (const row of rows) byKey.get(row.key)!.set(row.day, toNumber(row.delta));
+    for (const row of rows) {
+      const changes = byKey.get(row.key)!;
+      row.days.forEach((day, i) => changes.set(dayOfNumber(day), row.figures[i] - (i > 0 ? row.figures[i - 1] : 0)));
+    }
     return byKey;
   },
 
@@ -203,30 +216,29 @@ export const rollupRepository = {
     return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: toNumber(row.value) }));
   },
 
-  /** The figure `key` of the nodes as it stood at the end of `day`. */
+  /** The figure `key` of the nodes as it stood at the end of `day`, from `rollup_history` (absent nodes are zero). */
   async valuesAsOf(db: EntityManager, nodeIds: readonly number[], key: string, day: string): Promise<Map<number, number>> {
-    const rows: { nodeId: number; value: string }[] = await namedQuery(
+    const rows: { nodeId: number; value: number | null }[] = await namedQuery(
       db,
       'rollup_values_as_of',
-      `SELECT node_id AS "nodeId", sum(delta) AS value FROM rollup_change
-       WHERE node_id = ANY($1::int[]) AND key = $2 AND day <= $3::date GROUP BY node_id`,
+      `SELECT node_id AS "nodeId", figures[width_bucket($3::date - date '1970-01-01', days)] AS value FROM rollup_history
+       WHERE node_id = ANY($1::int[]) AND key = $2`,
       [nodeIds, key, day],
     );
-    return new Map(rows.map((row) => [row.nodeId, toNumber(row.value)]));
+    return new Map(rows.map((row) => [row.nodeId, row.value ?? 0]));
   },
 
-  /** The net change of `key` per month up to `day`, oldest first (months without change left out). */
-  async monthlyChanges(db: EntityManager, nodeId: number, key: string, day: string): Promise<{ month: string; delta: number }[]> {
-    // date_trunc on a timestamp, not the timestamptz a bare date resolves to: no time-zone work per
-    // row, and the text form is made once per month rather than once per row.
-    const rows: { month: string; delta: string }[] = await namedQuery(
+  /** The figure `key` of one node at the end of each of `days`, in their order, from `rollup_history`. */
+  async valuesOnDays(db: EntityManager, nodeId: number, key: string, days: readonly string[]): Promise<number[]> {
+    const rows: { value: number }[] = await namedQuery(
       db,
-      'rollup_monthly_changes',
-      `SELECT to_char(date_trunc('month', day::timestamp), 'YYYY-MM') AS month, sum(delta) AS delta FROM rollup_change
-       WHERE node_id = $1 AND key = $2 AND day <= $3::date
-       GROUP BY date_trunc('month', day::timestamp) ORDER BY date_trunc('month', day::timestamp)`,
-      [nodeId, key, day],
+      'rollup_values_on_days',
+      `SELECT coalesce(h.figures[width_bucket(p.day - date '1970-01-01', h.days)], 0) AS value
+       FROM unnest($3::date[]) WITH ORDINALITY AS p(day, i)
+       LEFT JOIN rollup_history h ON h.node_id = $1 AND h.key = $2
+       ORDER BY p.i`,
+      [nodeId, key, days],
     );
-    return rows.map((row) => ({ month: row.month, delta: toNumber(row.delta) }));
+    return rows.map((row) => row.value);
   },
 };

@@ -357,6 +357,8 @@ interface State {
   organisation: Record<string, any>;
   /** Values by `${node code} ${key}`. */
   rollup_value: Record<string, number>;
+  /** Coverage histories, whole rows by `${node id} ${key}`. */
+  rollup_history: Record<string, any>;
   /** The people counts on each of PEOPLE_DAYS, by `${day} ${node code} ${key}` (zeros left out). */
   people_counts: Record<string, number>;
   /** Whole rows, by id. */
@@ -405,6 +407,7 @@ async function tableState(): Promise<State> {
     facility_event: keyed(await h.db.query(`SELECT id::text AS key, to_jsonb(t) AS row FROM facility_event t`)),
     organisation: keyed(await h.db.query(`SELECT credit_code AS key, to_jsonb(t) AS row FROM organisation t`)),
     rollup_value: Object.fromEntries(rollups.map(({ key, value }) => [key, value])),
+    rollup_history: await rowsOf('rollup_history', `t.node_id || ' ' || t.key`),
     people_counts: Object.fromEntries(people.map(({ key, value }) => [key, value])),
     person: await rowsOf('person'),
     person_category: await rowsOf('person_category'),

@@ -77,13 +77,28 @@ async function storedCoverage(day: string | null): Promise<Map<string, number>> 
     day === null
       ? await h.db.query(`SELECT j.code, r.key, r.value FROM rollup_value r JOIN jurisdiction j ON j.id = r.node_id WHERE r.key LIKE 'covered:%'`)
       : await h.db.query(
-          `SELECT j.code, c.key, sum(c.delta) AS value FROM rollup_change c JOIN jurisdiction j ON j.id = c.node_id
-           WHERE c.day <= $1 AND c.key LIKE 'covered:%' GROUP BY j.code, c.key`,
+          `SELECT j.code, h.key, (
+             SELECT e.figure FROM unnest(h.days, h.figures) AS e(day, figure)
+             WHERE date '1970-01-01' + e.day <= $1::date ORDER BY e.day DESC LIMIT 1
+           ) AS value
+           FROM rollup_history h JOIN jurisdiction j ON j.id = h.node_id WHERE h.key LIKE 'covered:%'`,
           [day],
         );
   const figures = new Map<string, number>();
   for (const row of rows) if (Number(row.value) !== 0) figures.set(`${row.code}|${row.key.slice('covered:'.length)}`, Number(row.value));
   return figures;
+}
+
+/** Stored histories whose days are not strictly ascending or that list a day on which the figure did not change. */
+async function malformedHistories(): Promise<number> {
+  const [{ n }] = await h.db.query(
+    `SELECT count(*)::int AS n FROM rollup_history h CROSS JOIN LATERAL (
+       SELECT e.day, e.figure, lag(e.day) OVER w AS previous_day, lag(e.figure, 1, 0) OVER w AS previous_figure
+       FROM unnest(h.days, h.figures) WITH ORDINALITY AS e(day, figure, i) WINDOW w AS (ORDER BY e.i)
+     ) e
+     WHERE e.day <= e.previous_day OR e.figure = e.previous_figure`,
+  );
+  return n;
 }
 
 /** Facility counts and beds of every node, from the facility table. */
@@ -213,6 +228,7 @@ describe('stored roll-ups under random changes', () => {
         expect([day, sorted(await storedCoverage(day))]).toEqual([day, sorted(expectedCoverage(events, nodeCodes, day))]);
       }
       expect(sorted(await storedCurrent())).toEqual(sorted(await expectedCurrent()));
+      expect(await malformedHistories()).toBe(0);
     }
 
     // The API answers from the same figures; and the repair path rebuilds exactly what the live path kept.
@@ -233,6 +249,7 @@ describe('stored roll-ups under random changes', () => {
     const live = { today: sorted(await storedCoverage(null)), current: sorted(await storedCurrent()), past: sorted(await storedCoverage(day)) };
     await rebuildRollups(h.db);
     expect({ today: sorted(await storedCoverage(null)), current: sorted(await storedCurrent()), past: sorted(await storedCoverage(day)) }).toEqual(live);
+    expect(await malformedHistories()).toBe(0);
     expect(facilities.length).toBeGreaterThan(50);
     expect(rejected).toBeGreaterThan(0);
   });

@@ -274,7 +274,7 @@ describe('concurrent changes in one village', () => {
     const figures = async () =>
       h.db.query(`SELECT node_id, key, value FROM rollup_value WHERE value <> 0 ORDER BY node_id, key`).then((rows: unknown[]) => rows);
     const changes = async () =>
-      h.db.query(`SELECT node_id, key, day, delta FROM rollup_change WHERE delta <> 0 ORDER BY node_id, key, day`).then((rows: unknown[]) => rows);
+      h.db.query(`SELECT node_id, key, days, figures FROM rollup_history ORDER BY node_id, key`).then((rows: unknown[]) => rows);
     const live = { figures: await figures(), changes: await changes() };
     await rebuildRollups(h.db);
     expect({ figures: await figures(), changes: await changes() }).toEqual(live);

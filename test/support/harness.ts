@@ -35,6 +35,7 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'facility', identity: true },
   { table: 'facility_event', identity: true },
   { table: 'rollup_value', identity: false },
+  { table: 'rollup_history', identity: false },
   { table: 'rollup_change', identity: false },
   { table: 'rollup_change_period', identity: false },
   { table: 'person', identity: true },
