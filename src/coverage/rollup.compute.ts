@@ -1,11 +1,13 @@
+import type { CopyRow, CopyText } from '../db/copy';
 import { FacilityService, FacilityStatus, FacilityType } from '../facilities/facility-kinds';
 import { JurisdictionLevel } from '../jurisdictions/division-codes';
 import { BED_KEYS, COVERAGE_DEFINITIONS, COVERAGE_METRICS, coveredKey, facilityCountKey, qualifies } from './metrics';
 
 // The facility figures of every node computed from the base rows in memory, for the rebuild: the
-// rows arrive by COPY, in no particular order, as plain numbers (day = days since 1970-01-01), and
-// the results leave as COPY lines. Sorting packed numbers (Float64Array) stands in for SQL's sorts
-// and groupings: a key packs node or unit, metric bit and day into an integer below 2^53.
+// rows arrive by COPY, in no particular order, as integers (enumerations as their index here, days
+// as days since 1970-01-01), and the results leave as COPY text. Sorting packed numbers
+// (Float64Array) stands in for SQL's sorts and groupings: a key packs node or unit, metric bit and
+// day into an integer below 2^53. Typed arrays throughout: millions of rows make no garbage.
 
 const LEVELS = Object.values(JurisdictionLevel);
 const TYPES = Object.values(FacilityType);
@@ -45,9 +47,66 @@ const QUALIFYING: Uint8Array = (() => {
   return table;
 })();
 
-/** The SQL expression of a history entry's state bits (see STATE_SERVICES), over facility_event `e`. */
-export function stateBitsSql(): string {
-  return [`(e.status = 'OPERATING')::int`, ...STATE_SERVICES.map((service, i) => `(('${service}' = ANY (e.services))::int << ${i + 1})`)].join(' | ');
+/** `column` as the index of its value in `values` (an enumeration, in this code's order). */
+const indexSql = (column: string, values: readonly string[]) => `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} END`;
+
+/** What the rebuild reads, each a query for `copyRows` and the reader of its rows. */
+export const BASE_ROWS = {
+  tree: {
+    query: `SELECT id, coalesce(parent_id, 0), ${indexSql('level', LEVELS)} FROM jurisdiction`,
+    columns: 3,
+    read: (tree: Tree) => (row: CopyRow) => {
+      const id = row.int(0);
+      tree.parent[id] = row.int(1);
+      tree.level[id] = row.int(2);
+    },
+  },
+  facilities: {
+    query: `SELECT id, jurisdiction_id, ${indexSql('type', TYPES)}, ${indexSql('status', STATUSES)}, beds_total, beds_nursing, beds_dementia FROM facility`,
+    columns: 7,
+    read: (facilities: Facilities) => (row: CopyRow) => {
+      const id = row.int(0);
+      facilities.unit[id] = row.int(1);
+      facilities.type[id] = row.int(2);
+      facilities.status[id] = row.int(3);
+      for (let b = 0; b < 3; b++) facilities.beds[id * 3 + b] = row.int(4 + b);
+    },
+  },
+  // A history entry's state: bit 0 when OPERATING, plus the bit of each service in STATE_SERVICES it offers.
+  events: {
+    query: `SELECT e.facility_id, e.occurred_on - date '1970-01-01', e.id, ${[
+      `(e.status = 'OPERATING')::int`,
+      ...STATE_SERVICES.map((service, i) => `(('${service}' = ANY (e.services))::int << ${i + 1})`),
+    ].join(' | ')} FROM facility_event e`,
+    columns: 4,
+    read: (events: Events) => (row: CopyRow) => {
+      const i = events.length++;
+      events.facility[i] = row.int(0);
+      events.day[i] = row.int(1);
+      events.id[i] = row.int(2);
+      events.state[i] = row.int(3);
+    },
+  },
+};
+
+/** A growable array of doubles. */
+class Doubles {
+  values: Float64Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.values = new Float64Array(Math.max(capacity, 16));
+  }
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+  sorted(): Float64Array {
+    return this.values.subarray(0, this.length).sort();
+  }
 }
 
 /** The tree, indexed by node id. */
@@ -57,11 +116,6 @@ export class Tree {
   constructor(size: number) {
     this.parent = new Int32Array(size);
     this.level = new Uint8Array(size);
-  }
-  static levelIndex(level: string): number {
-    const index = LEVELS.indexOf(level as JurisdictionLevel);
-    if (index < 0) throw new Error(`unknown level ${level}`);
-    return index;
   }
 }
 
@@ -76,12 +130,6 @@ export class Facilities {
     this.type = new Uint8Array(size);
     this.status = new Uint8Array(size);
     this.beds = new Int32Array(size * 3);
-  }
-  set(id: number, unit: number, type: string, status: string, total: number, nursing: number, dementia: number): void {
-    this.unit[id] = unit;
-    this.type[id] = TYPES.indexOf(type as FacilityType);
-    this.status[id] = STATUSES.indexOf(status as FacilityStatus);
-    this.beds.set([total, nursing, dementia], id * 3);
   }
 }
 
@@ -110,7 +158,7 @@ export function unitFlips(tree: Tree, facilities: Facilities, events: Events): F
   const fill = start.slice(0, size);
   for (let i = 0; i < events.length; i++) order[fill[events.facility[i]]++] = i;
 
-  const steps: number[] = [];
+  const steps = new Doubles(events.length);
   for (let f = 0; f < size; f++) {
     const from = start[f];
     const to = start[f + 1];
@@ -143,8 +191,8 @@ export function unitFlips(tree: Tree, facilities: Facilities, events: Events): F
   }
 
   // Per unit and metric, in day order: the open count of qualifying facilities, and its crossings of zero.
-  const sorted = Float64Array.from(steps).sort();
-  const flips: number[] = [];
+  const sorted = steps.sorted();
+  const flips = new Doubles(sorted.length);
   for (let i = 0; i < sorted.length; ) {
     const group = Math.floor(sorted[i] / 2 / DAY_SPAN);
     let open = 0;
@@ -157,24 +205,16 @@ export function unitFlips(tree: Tree, facilities: Facilities, events: Events): F
       if (open > 0 !== before) flips.push(dayKey * 2 + (open > 0 ? 1 : 0));
     }
   }
-  return Float64Array.from(flips);
-}
-
-/** A node's coverage history: the days its figure changed and the figure from each on. */
-export interface HistoryRow {
-  node: number;
-  key: string;
-  days: number[];
-  figures: number[];
+  return flips.values.subarray(0, flips.length);
 }
 
 /**
- * Every node's coverage histories: the units' flips added up along each unit's ancestors. Calls
- * `row` per (node, metric) with a change, in (node, metric) order; returns today's figures
- * (covered units per node and metric).
+ * Every node's coverage histories, the units' flips added up along each unit's ancestors, as rows of
+ * `rollup_history` (node_id, key, days, figures) into `histories`, and today's figures (covered
+ * units) as rows of `rollup_value` (node_id, key, value) into `values`.
  */
-export function rollUpFlips(tree: Tree, flips: Float64Array, row: (history: HistoryRow) => void): { node: number; key: string; value: number }[] {
-  const along: number[] = [];
+export function rollUpFlips(tree: Tree, flips: Float64Array, histories: CopyText, values: CopyText): void {
+  const along = new Doubles(flips.length * 5);
   for (let i = 0; i < flips.length; i++) {
     const dayKey = Math.floor(flips[i] / 2);
     const unit = Math.floor(dayKey / DAY_SPAN / BITS_SPAN);
@@ -182,35 +222,41 @@ export function rollUpFlips(tree: Tree, flips: Float64Array, row: (history: Hist
     const sign = flips[i] % 2;
     for (let node = unit; node !== 0; node = tree.parent[node]) along.push((node * BITS_SPAN * DAY_SPAN + rest) * 2 + sign);
   }
-  const sorted = Float64Array.from(along).sort();
-  const today: { node: number; key: string; value: number }[] = [];
+  const sorted = along.sorted();
   const keys = METRICS.map((definition) => coveredKey(definition.metric));
+  let days = new Int32Array(1024);
+  let figures = new Int32Array(1024);
   for (let i = 0; i < sorted.length; ) {
     const group = Math.floor(sorted[i] / 2 / DAY_SPAN);
-    const days: number[] = [];
-    const figures: number[] = [];
+    let entries = 0;
     let figure = 0;
     while (i < sorted.length && Math.floor(sorted[i] / 2 / DAY_SPAN) === group) {
       const dayKey = Math.floor(sorted[i] / 2);
       let delta = 0;
       for (; i < sorted.length && Math.floor(sorted[i] / 2) === dayKey; i++) delta += sorted[i] % 2 === 1 ? 1 : -1;
-      if (delta !== 0) {
-        figure += delta;
-        days.push(dayKey - group * DAY_SPAN);
-        figures.push(figure);
+      if (delta === 0) continue;
+      if (entries === days.length) {
+        const grownDays = new Int32Array(entries * 2);
+        grownDays.set(days);
+        days = grownDays;
+        const grownFigures = new Int32Array(entries * 2);
+        grownFigures.set(figures);
+        figures = grownFigures;
       }
+      figure += delta;
+      days[entries] = dayKey - group * DAY_SPAN;
+      figures[entries++] = figure;
     }
     const node = Math.floor(group / BITS_SPAN);
     const key = keys[group - node * BITS_SPAN];
-    if (days.length > 0) row({ node, key, days, figures });
-    if (figure !== 0) today.push({ node, key, value: figure });
+    if (entries > 0) histories.int(node).tab().word(key).tab().ints(days, 0, entries).tab().ints(figures, 0, entries).end();
+    if (figure !== 0) values.int(node).tab().word(key).tab().int(figure).end();
   }
-  return today;
 }
 
-/** Facilities by type and status, and beds in operation, of every node today. */
-export function facilityFigures(tree: Tree, facilities: Facilities): { node: number; key: string; value: number }[] {
-  const counted: number[] = [];
+/** Facilities by type and status, and beds in operation, of every node today, as rows of `rollup_value` into `values`. */
+export function facilityFigures(tree: Tree, facilities: Facilities, values: CopyText): void {
+  const counted = new Doubles(facilities.unit.length * 5);
   const beds = new Float64Array(tree.parent.length * 3);
   const operating = STATUSES.indexOf(FacilityStatus.OPERATING);
   const kinds = TYPES.length * STATUSES.length;
@@ -224,19 +270,17 @@ export function facilityFigures(tree: Tree, facilities: Facilities): { node: num
       if (inOperation) for (let b = 0; b < 3; b++) beds[node * 3 + b] += facilities.beds[f * 3 + b];
     }
   }
-  const figures: { node: number; key: string; value: number }[] = [];
-  const sorted = Float64Array.from(counted).sort();
+  const kindKeys = TYPES.flatMap((type) => STATUSES.map((status) => facilityCountKey(type, status)));
+  const sorted = counted.sorted();
   for (let i = 0; i < sorted.length; ) {
     const packed = sorted[i];
     let n = 0;
     for (; i < sorted.length && sorted[i] === packed; i++) n++;
     const node = Math.floor(packed / kinds);
-    const kind = packed - node * kinds;
-    figures.push({ node, key: facilityCountKey(TYPES[Math.floor(kind / STATUSES.length)], STATUSES[kind % STATUSES.length]), value: n });
+    values.int(node).tab().word(kindKeys[packed - node * kinds]).tab().int(n).end();
   }
   const bedKeys = [BED_KEYS.total, BED_KEYS.nursing, BED_KEYS.dementia];
   for (let node = 0; node < tree.parent.length; node++) {
-    for (let b = 0; b < 3; b++) if (beds[node * 3 + b] !== 0) figures.push({ node, key: bedKeys[b], value: beds[node * 3 + b] });
+    for (let b = 0; b < 3; b++) if (beds[node * 3 + b] !== 0) values.int(node).tab().word(bedKeys[b]).tab().int(beds[node * 3 + b]).end();
   }
-  return figures;
 }

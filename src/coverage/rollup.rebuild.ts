@@ -4,8 +4,8 @@ import { AbilityStanding } from '../elderly/elderly-kinds';
 import { ABILITY_KEY_PREFIX, abilityKey, AGE_BANDS, ageBandKey, CATEGORY_KEY_PREFIX, PEOPLE_KEYS, PEOPLE_TOTAL_KEY } from '../elderly/person-figures';
 import { chinaDayOf } from '../graphql/dates';
 import type { PoolClient } from 'pg';
-import { chunked, copyInto, copyRows } from '../db/copy';
-import { facilityFigures, Facilities, rollUpFlips, stateBitsSql, Tree, unitFlips, type Events } from './rollup.compute';
+import { copyInto, copyRows, CopyText } from '../db/copy';
+import { BASE_ROWS, facilityFigures, Facilities, rollUpFlips, Tree, unitFlips, type Events } from './rollup.compute';
 
 export interface RebuildReport {
   unitFlips: number;
@@ -187,41 +187,24 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
       `SELECT (SELECT coalesce(max(id), 0) FROM jurisdiction)::int + 1 AS nodes, (SELECT coalesce(max(id), 0) FROM facility)::int + 1 AS "facilityIds"`,
     );
     const tree = new Tree(nodes);
-    await step('read the tree (COPY)', () =>
-      copyRows(client, `SELECT id, coalesce(parent_id, 0), level FROM jurisdiction`, ([id, parent, level]) => {
-        tree.parent[+id] = +parent;
-        tree.level[+id] = Tree.levelIndex(level);
-      }),
-    );
+    await step('read the tree (COPY)', () => copyRows(client, BASE_ROWS.tree.query, BASE_ROWS.tree.columns, BASE_ROWS.tree.read(tree)));
     const facilities = new Facilities(facilityIds);
     await step('read the facilities (COPY)', () =>
-      copyRows(
-        client,
-        `SELECT id, jurisdiction_id, type, status, beds_total, beds_nursing, beds_dementia FROM facility`,
-        ([id, unit, type, status, total, nursing, dementia]) => facilities.set(+id, +unit, type, status, +total, +nursing, +dementia),
-      ),
+      copyRows(client, BASE_ROWS.facilities.query, BASE_ROWS.facilities.columns, BASE_ROWS.facilities.read(facilities)),
     );
     const [{ entries }] = await tx.query(`SELECT count(*)::int AS entries FROM facility_event`);
     const events: Events = { facility: new Int32Array(entries), day: new Int32Array(entries), id: new Float64Array(entries), state: new Uint8Array(entries), length: 0 };
-    await step('read the facility histories (COPY)', () =>
-      copyRows(client, `SELECT e.facility_id, e.occurred_on - date '1970-01-01', e.id, ${stateBitsSql()} FROM facility_event e`, ([facility, day, id, state]) => {
-        const i = events.length++;
-        events.facility[i] = +facility;
-        events.day[i] = +day;
-        events.id[i] = +id;
-        events.state[i] = +state;
-      }),
-    );
+    await step('read the facility histories (COPY)', () => copyRows(client, BASE_ROWS.events.query, BASE_ROWS.events.columns, BASE_ROWS.events.read(events)));
 
-    // Coverage: the units' flips, added up along their ancestors into histories and today's figures.
+    // Coverage: the units' flips, added up along their ancestors into histories and today's figures;
+    // and the facilities by type and status and beds in operation.
     const flips = await step('unit flips', () => unitFlips(tree, facilities, events));
-    const histories: string[] = [];
-    const covered = await step('coverage histories', () =>
-      rollUpFlips(tree, flips, ({ node, key, days, figures }) => histories.push(`${node}\t${key}\t{${days.join(',')}}\t{${figures.join(',')}}\n`)),
-    );
-    const historyRows = await step('write rollup_history (COPY)', () => copyInto(client, 'rollup_history', ['node_id', 'key', 'days', 'figures'], chunked(histories)));
-    const values = await step('facility figures', () => [...facilityFigures(tree, facilities), ...covered].map(({ node, key, value }) => `${node}\t${key}\t${value}\n`));
-    await step('write rollup_value (COPY)', () => copyInto(client, 'rollup_value', ['node_id', 'key', 'value'], chunked(values)));
+    const histories = new CopyText();
+    const values = new CopyText();
+    await step('coverage histories', () => rollUpFlips(tree, flips, histories, values));
+    await step('facility figures', () => facilityFigures(tree, facilities, values));
+    const historyRows = await step('write rollup_history (COPY)', () => copyInto(client, 'rollup_history', ['node_id', 'key', 'days', 'figures'], histories));
+    const valueRows = await step('write rollup_value (COPY)', () => copyInto(client, 'rollup_value', ['node_id', 'key', 'value'], values));
 
     // The people counts: dated changes only (days to come included), rolled up over the ancestors of
     // every village with a person (a1 = province … a5 = village; the levels below the unit are null).
@@ -263,7 +246,7 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
 
     for (const { restore } of setAside) await tx.query(restore);
     const [{ changeRows }] = await tx.query(`SELECT count(*)::int AS "changeRows" FROM rollup_change`);
-    report = { unitFlips: flips.length, countedPeople, historyRows, changeRows, valueRows: values.length };
+    report = { unitFlips: flips.length, countedPeople, historyRows, changeRows, valueRows };
     await runner.commitTransaction();
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
