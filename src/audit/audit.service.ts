@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { namedQuery } from '../db/named-query';
 import { actingRole } from '../access/actor';
 import { Capability, type Role } from '../access/roles';
 import { requireCapability } from '../access/scope';
@@ -29,7 +30,9 @@ export async function recordAudit(
   outcome: 'SUCCESS' | 'FAILURE',
   errorCode: string | null,
 ): Promise<void> {
-  await db.query(
+  await namedQuery(
+    db,
+    'audit_insert',
     `INSERT INTO audit_entry (actor_id, actor_username, actor_role, jurisdiction_id, action, target_type, target_ids,
        outcome, error_code, detail, request_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
@@ -66,7 +69,9 @@ export async function recordReads(
   reads: readonly AuditedRead[],
 ): Promise<void> {
   if (reads.length === 0) return;
-  await db.query(
+  await namedQuery(
+    db,
+    'audit_insert_reads',
     `INSERT INTO audit_entry (actor_id, actor_username, actor_role, jurisdiction_id, action, target_type, target_ids, outcome, detail, request_id)
      SELECT $1, $2, $3, r.jurisdiction_id, $4, r.target_type, ARRAY[r.target_id], 'SUCCESS', r.detail, $5
      FROM unnest($6::int[], $7::text[], $8::text[], $9::jsonb[]) AS r (jurisdiction_id, target_type, target_id, detail)`,

@@ -38,44 +38,50 @@ const toNumber = (value: string | number) => {
 export const rollupRepository = {
   /** Serialises changes to one unit's roll-ups until the transaction ends. */
   async lockUnit(tx: EntityManager, unitId: number): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [UNIT_LOCK, unitId]);
+    await namedQuery(tx, 'rollup_lock_unit', `SELECT pg_advisory_xact_lock($1, $2)`, [UNIT_LOCK, unitId]);
   },
 
   /**
-   * Adds the deltas to the node `code` and every ancestor: today's figures and, for dated deltas,
-   * the figures' histories (`rollup_history`, merged by `rollup_history_sum`). Rows are touched in
-   * (node, key) order so that concurrent writers queue on shared ancestors instead of deadlocking.
-   * Dated deltas are at most one per key and day.
+   * Adds the deltas to the node `code` and every ancestor, in one statement: today's figures and, for
+   * dated deltas, the figures' histories (`rollup_history`, merged by `rollup_history_sum`). Rows are
+   * touched in (node, key) order, the figures' before the histories', so that concurrent writers queue
+   * on shared ancestors instead of deadlocking. Dated deltas are at most one per key and day.
    */
   async apply(tx: EntityManager, code: string, current: readonly FigureDelta[], dated: readonly DatedDelta[]): Promise<void> {
-    const codes = pathOfCode(code);
-    if (current.length > 0) {
-      await tx.query(
-        `INSERT INTO rollup_value AS r (node_id, key, value)
-         SELECT j.id, d.key, d.delta FROM jurisdiction j, unnest($2::text[], $3::bigint[]) AS d(key, delta)
-         WHERE j.code = ANY($1::text[])
-         ORDER BY j.id, d.key
-         ON CONFLICT (node_id, key) DO UPDATE SET value = r.value + EXCLUDED.value`,
-        [codes, current.map((d) => d.key), current.map((d) => d.delta)],
-      );
-    }
-    if (dated.length > 0) {
-      // Each key's deltas as a history of its own (running sums from zero), added to the stored one.
-      await tx.query(
-        `INSERT INTO rollup_history AS r (node_id, key, days, figures)
-         SELECT j.id, h.key, h.days, h.figures FROM jurisdiction j, (
-           SELECT key, array_agg(day ORDER BY day) AS days, array_agg(figure ORDER BY day) AS figures FROM (
-             SELECT d.key, d.day - date '1970-01-01' AS day, sum(d.delta) OVER (PARTITION BY d.key ORDER BY d.day)::integer AS figure
-             FROM unnest($2::text[], $3::date[], $4::integer[]) AS d(key, day, delta)
-           ) s GROUP BY key
-         ) h
-         WHERE j.code = ANY($1::text[])
-         ORDER BY j.id, h.key
-         ON CONFLICT (node_id, key) DO UPDATE SET (days, figures) =
-           (SELECT s.days, s.figures FROM rollup_history_sum(r.days, r.figures, EXCLUDED.days, EXCLUDED.figures) s)`,
-        [codes, dated.map((d) => d.key), dated.map((d) => d.day), dated.map((d) => d.delta)],
-      );
-    }
+    if (current.length === 0 && dated.length === 0) return;
+    await namedQuery(
+      tx,
+      'rollup_apply',
+      `WITH path AS (
+         SELECT id FROM jurisdiction WHERE code = ANY($1::text[])
+       ), figures AS (
+         INSERT INTO rollup_value AS r (node_id, key, value)
+         SELECT p.id, d.key, d.delta FROM path p, unnest($2::text[], $3::bigint[]) AS d(key, delta)
+         ORDER BY p.id, d.key
+         ON CONFLICT (node_id, key) DO UPDATE SET value = r.value + EXCLUDED.value
+         RETURNING 1
+       )
+       -- Each key's deltas as a history of its own (running sums from zero), added to the stored one.
+       INSERT INTO rollup_history AS r (node_id, key, days, figures)
+       SELECT p.id, h.key, h.days, h.figures FROM path p, (
+         SELECT key, array_agg(day ORDER BY day) AS days, array_agg(figure ORDER BY day) AS figures FROM (
+           SELECT d.key, d.day - date '1970-01-01' AS day, sum(d.delta) OVER (PARTITION BY d.key ORDER BY d.day)::integer AS figure
+           FROM unnest($4::text[], $5::date[], $6::integer[]) AS d(key, day, delta)
+         ) s GROUP BY key
+       ) h
+       WHERE (SELECT count(*) FROM figures) >= 0 -- the figures are written first
+       ORDER BY p.id, h.key
+       ON CONFLICT (node_id, key) DO UPDATE SET (days, figures) =
+         (SELECT s.days, s.figures FROM rollup_history_sum(r.days, r.figures, EXCLUDED.days, EXCLUDED.figures) s)`,
+      [
+        pathOfCode(code),
+        current.map((d) => d.key),
+        current.map((d) => d.delta),
+        dated.map((d) => d.key),
+        dated.map((d) => d.day),
+        dated.map((d) => d.delta),
+      ],
+    );
   },
 
   /**
@@ -155,7 +161,9 @@ export const rollupRepository = {
 
   /** The days one node's figures changed and by how much, by key (from `rollup_history`). */
   async changesOf(db: EntityManager, nodeId: number, keys: readonly string[]): Promise<Map<string, Map<string, number>>> {
-    const rows: { key: string; days: number[]; figures: number[] }[] = await db.query(
+    const rows: { key: string; days: number[]; figures: number[] }[] = await namedQuery(
+      db,
+      'rollup_histories_of',
       `SELECT key, days, figures FROM rollup_history WHERE node_id = $1 AND key = ANY($2::text[])`,
       [nodeId, keys],
     );

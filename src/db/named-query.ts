@@ -1,15 +1,25 @@
-import type { Pool, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { countStatement } from './query-counter';
 
+const texts = new Map<string, string>();
+
 /**
- * Runs a read that every request makes (the caller, a node, a figure) as a named prepared statement
- * on the pool, so that PostgreSQL plans it once per connection instead of on every request. Inside
- * a transaction it runs on the transaction's connection like any other query.
+ * Runs a statement that requests make over and over (the caller, a node, a figure, the steps of a
+ * facility change) as a named prepared statement, so that PostgreSQL parses and plans it once per
+ * connection instead of every time: on the pool, or inside a transaction on the transaction's
+ * connection. `name` must stand for one text. Returns the rows (those of RETURNING for a write).
  */
 export async function namedQuery<T extends QueryResultRow>(db: EntityManager, name: string, text: string, values: unknown[]): Promise<T[]> {
-  if (db.queryRunner && !db.queryRunner.isReleased) return db.query(text, values);
+  const known = texts.get(name);
+  if (known === undefined) texts.set(name, text);
+  else if (known !== text) throw new Error(`the prepared statement ${name} stands for two texts`);
   countStatement();
+  const runner = db.queryRunner;
+  if (runner && !runner.isReleased) {
+    const client = (await runner.connect()) as PoolClient;
+    return (await client.query<T>({ name, text, values })).rows;
+  }
   const pool = (db.connection.driver as unknown as { master: Pool }).master;
   const result = await pool.query<T>({ name, text, values });
   return result.rows;

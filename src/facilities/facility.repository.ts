@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { namedQuery } from '../db/named-query';
 import type { FacilityHistoryEntry } from '../coverage/timeline';
 import type { FacilityService, FacilityStatus, FacilityType } from './facility-kinds';
 import type { Facility, FacilityEvent, Organisation } from './facility.entity';
@@ -67,6 +68,9 @@ function filterSql(filter: FacilityFilter, params: unknown[]): string {
   return clauses.join(' AND ');
 }
 
+/** A history entry to record for a facility. */
+export type NewFacilityEvent = Pick<FacilityEvent, 'kind' | 'occurredOn' | 'fromStatus' | 'status' | 'services' | 'note' | 'recordedBy'>;
+
 export const facilityRepository = {
   async organisationByCode(db: EntityManager, creditCode: string): Promise<Organisation | null> {
     const [row] = await db.query(
@@ -101,7 +105,9 @@ export const facilityRepository = {
 
   /** The facility, locked for the rest of the transaction. */
   async lock(tx: EntityManager, id: number): Promise<FacilityRow | null> {
-    const [row] = await tx.query(
+    const [row] = await namedQuery<FacilityRow>(
+      tx,
+      'facility_lock',
       `SELECT ${COLUMNS} FROM facility f JOIN jurisdiction j ON j.id = f.jurisdiction_id WHERE f.id = $1 FOR UPDATE OF f`,
       [id],
     );
@@ -136,28 +142,46 @@ export const facilityRepository = {
     return id;
   },
 
-  /** Writes the changed facts; a status change also moves `status_since`. */
+  /**
+   * Writes the changed facts (a status change also moves `status_since`) and, when given, the history
+   * entry that goes with them, in one statement; returns the facility as it is now.
+   */
   async update(
     tx: EntityManager,
     id: number,
     changes: Partial<FacilityFacts> & { status?: FacilityStatus; statusSince?: string; lastEventOn?: string },
-  ): Promise<void> {
+    event?: NewFacilityEvent,
+  ): Promise<FacilityRow> {
     const columns: Record<string, string> = { ...FACT_COLUMNS, status: 'status', statusSince: 'status_since', lastEventOn: 'last_event_on' };
     const params: unknown[] = [id];
-    const sets = Object.entries(changes)
-      .filter(([, value]) => value !== undefined)
-      .map(([field, value]) => {
-        params.push(value);
-        return `${columns[field]} = $${params.length}${field === 'services' ? '::facility_service[]' : ''}`;
-      });
-    await tx.query(`UPDATE facility SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
+    const given = Object.entries(changes).filter(([, value]) => value !== undefined);
+    const sets = given.map(([field, value]) => {
+      params.push(value);
+      return `${columns[field]} = $${params.length}${field === 'services' ? '::facility_service[]' : ''}`;
+    });
+    let entry = '';
+    if (event) {
+      const at = params.length;
+      params.push(event.kind, event.occurredOn, event.fromStatus, event.status, event.services, event.note, event.recordedBy);
+      entry = `WITH entry AS (
+         INSERT INTO facility_event (facility_id, kind, occurred_on, from_status, status, services, note, recorded_by)
+         VALUES ($1, $${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}::facility_service[], $${at + 6}, $${at + 7})
+       ) `;
+    }
+    const [row] = await namedQuery<FacilityRow>(
+      tx,
+      `facility_update:${given.map(([field]) => field).join(',')}${event ? ':with-entry' : ''}`,
+      `${entry}UPDATE facility f SET ${[...sets, 'updated_at = now()'].join(', ')} FROM jurisdiction j
+       WHERE f.id = $1 AND j.id = f.jurisdiction_id RETURNING ${COLUMNS}`,
+      params,
+    );
+    return row;
   },
 
-  async insertEvent(
-    tx: EntityManager,
-    event: Pick<FacilityEvent, 'facilityId' | 'kind' | 'occurredOn' | 'fromStatus' | 'status' | 'services' | 'note' | 'recordedBy'>,
-  ): Promise<void> {
-    await tx.query(
+  async insertEvent(tx: EntityManager, event: NewFacilityEvent & { facilityId: number }): Promise<void> {
+    await namedQuery(
+      tx,
+      'facility_event_insert',
       `INSERT INTO facility_event (facility_id, kind, occurred_on, from_status, status, services, note, recorded_by)
        VALUES ($1, $2, $3, $4, $5, $6::facility_service[], $7, $8)`,
       [event.facilityId, event.kind, event.occurredOn, event.fromStatus, event.status, event.services, event.note, event.recordedBy],
@@ -171,7 +195,9 @@ export const facilityRepository = {
 
   /** Every history entry of the facilities located in one jurisdiction, in recorded order. */
   async unitHistory(db: EntityManager, jurisdictionId: number): Promise<FacilityHistoryEntry[]> {
-    return db.query(
+    return namedQuery(
+      db,
+      'facility_unit_history',
       `SELECT e.facility_id AS "facilityId", e.occurred_on AS day, e.status, e.services::text[] AS services, f.type
        FROM facility f JOIN facility_event e ON e.facility_id = f.id
        WHERE f.jurisdiction_id = $1 ORDER BY e.id`,

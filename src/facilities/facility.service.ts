@@ -24,7 +24,7 @@ import {
 import type { FacilityEvent, Organisation } from './facility.entity';
 import type { BedsInput, CreateFacilityInput, OrganisationInput, UpdateFacilityInput } from './facility.inputs';
 import { facilityByIdLoader, facilityHistoryLoader, organisationByIdLoader } from './facility.loaders';
-import { facilityRepository, type FacilityFacts, type FacilityFilter, type FacilityRow } from './facility.repository';
+import { facilityRepository, type FacilityFacts, type FacilityFilter, type FacilityRow, type NewFacilityEvent } from './facility.repository';
 
 const NOT_IN_SCOPE = 'No such facility in your jurisdiction';
 // The earliest day a history entry may carry.
@@ -262,25 +262,19 @@ export const facilityService = {
       const note = rawNote?.trim() || null;
       if (note && note.length > 500) throw new BadUserInputError('note', 'must be at most 500 characters');
       draft.detail = { from: row.status, to, on: day };
-      await facilityRepository.insertEvent(tx, {
-        facilityId: id,
-        kind: FacilityEventKind.TRANSITION,
-        occurredOn: day,
-        fromStatus: row.status,
-        status: to,
-        services: row.services,
-        note,
-        recordedBy: actor.userId,
-      });
-      await facilityRepository.update(tx, id, { status: to, statusSince: day, lastEventOn: day });
+      const updated = await facilityRepository.update(
+        tx,
+        id,
+        { status: to, statusSince: day, lastEventOn: day },
+        { kind: FacilityEventKind.TRANSITION, occurredOn: day, fromStatus: row.status, status: to, services: row.services, note, recordedBy: actor.userId },
+      );
       await coverageService.recordFacilityChange(tx, {
         unit: unitOf(row),
         before: figureState(row),
-        after: figureState({ ...row, status: to }),
+        after: figureState(updated),
         historyChanged: true,
         unitHistory: () => facilityRepository.unitHistory(tx, row.jurisdictionId),
       });
-      const [updated] = await facilityRepository.byIds(tx, [id]);
       return updated;
     });
   },
@@ -313,39 +307,28 @@ export const facilityService = {
       if (input.servicesSince != null && input.services == null) {
         throw new BadUserInputError('input.servicesSince', 'is given only with new services');
       }
-      let servicesChanged = false;
+      let entry: NewFacilityEvent | undefined;
       if (input.services != null) {
         const services = parseServices(input.services);
         if (!sameServices(services, row.services)) {
           const since = parseDay(input.servicesSince, 'input.servicesSince', row.lastEventOn);
-          await facilityRepository.insertEvent(tx, {
-            facilityId: id,
-            kind: FacilityEventKind.SERVICES_CHANGED,
-            occurredOn: since,
-            fromStatus: null,
-            status: row.status,
-            services,
-            note: null,
-            recordedBy: actor.userId,
-          });
+          entry = { kind: FacilityEventKind.SERVICES_CHANGED, occurredOn: since, fromStatus: null, status: row.status, services, note: null, recordedBy: actor.userId };
           changes.services = services;
           changes.lastEventOn = since;
-          servicesChanged = true;
         }
       }
       if (Object.keys(changes).length === 0) return row;
-      await facilityRepository.update(tx, id, changes);
-      const after = { ...row, ...changes };
+      const updated = await facilityRepository.update(tx, id, changes, entry);
+      const servicesChanged = entry !== undefined;
       if (servicesChanged || input.beds != null) {
         await coverageService.recordFacilityChange(tx, {
           unit: unitOf(row),
           before: figureState(row),
-          after: figureState(after),
+          after: figureState(updated),
           historyChanged: servicesChanged,
           unitHistory: () => facilityRepository.unitHistory(tx, row.jurisdictionId),
         });
       }
-      const [updated] = await facilityRepository.byIds(tx, [id]);
       return updated;
     });
   },
