@@ -14,7 +14,7 @@ import depthLimit from 'graphql-depth-limit';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { logger } from './config/logger';
-import { countingStatements, statementsSoFar } from './db/query-counter';
+import { beginCounting, endCounting, statementsSince, type StatementCount } from './db/query-counter';
 import { sharedCaches } from './db/shared-cache';
 import type { Context } from './graphql/context';
 import { UnauthenticatedError } from './graphql/errors';
@@ -42,7 +42,7 @@ function requestLogPlugin(exposeStatementCount: boolean): ApolloServerPlugin<Con
       const started = process.hrtime.bigint();
       return {
         async willSendResponse({ request, response, errors }) {
-          const statements = statementsSoFar();
+          const statements = contextValue.statements ? statementsSince(contextValue.statements) : null;
           if (exposeStatementCount && response.body.kind === 'single' && statements !== null) {
             response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: statements };
           }
@@ -119,12 +119,22 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
       const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
       res.setHeader('x-request-id', requestId);
       res.locals.requestId = requestId;
-      countingStatements(() => next());
+      const statements = beginCounting();
+      res.locals.statements = statements;
+      res.once('finish', () => endCounting(statements));
+      res.once('close', () => endCounting(statements));
+      next();
     },
     express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<Context> => {
-        const ctx: Context = { actor: null, dataSource, requestId: res.locals.requestId as string, loaders: new Map() };
+        const ctx: Context = {
+          actor: null,
+          dataSource,
+          requestId: res.locals.requestId as string,
+          loaders: new Map(),
+          statements: res.locals.statements as StatementCount,
+        };
         const header = req.header('authorization');
         if (header) {
           const match = /^Bearer\s+(\S+)$/i.exec(header);

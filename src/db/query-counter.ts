@@ -1,26 +1,40 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger, QueryRunner } from 'typeorm';
 import { logger } from '../config/logger';
 
-interface StatementTally {
-  statements: number;
+// SQL statements per request, for the request log and (outside production) the response. Statements
+// are counted process-wide; a request's count is the difference over its lifetime, and is exact only
+// when no other request overlapped it: then it is null. (A per-request store that follows the async
+// calls, AsyncLocalStorage, would cost a hook on every promise of every request.)
+
+let total = 0;
+const inFlight = new Set<StatementCount>();
+
+/** One request's count, from `beginCounting` to `endCounting`. */
+export interface StatementCount {
+  readonly startedAt: number;
+  overlapped: boolean;
 }
 
-const tallies = new AsyncLocalStorage<StatementTally>();
-
-/** Runs `work` with a fresh count of the SQL statements it issues; read it with `statementsSoFar`. */
-export function countingStatements<T>(work: () => T): T {
-  return tallies.run({ statements: 0 }, work);
+export function beginCounting(): StatementCount {
+  const count: StatementCount = { startedAt: total, overlapped: inFlight.size > 0 };
+  for (const other of inFlight) other.overlapped = true;
+  inFlight.add(count);
+  return count;
 }
 
-/** Counts one statement issued outside TypeORM (named prepared statements on the pool). */
+/** The statements issued since `count` began, or null when another request ran meanwhile. */
+export function statementsSince(count: StatementCount): number | null {
+  return count.overlapped ? null : total - count.startedAt;
+}
+
+/** The request is over (idempotent). */
+export function endCounting(count: StatementCount): void {
+  inFlight.delete(count);
+}
+
+/** Counts one statement (TypeORM's through the logger below, named prepared statements by hand). */
 export function countStatement(): void {
-  const tally = tallies.getStore();
-  if (tally) tally.statements += 1;
-}
-
-export function statementsSoFar(): number | null {
-  return tallies.getStore()?.statements ?? null;
+  total += 1;
 }
 
 /** TypeORM logger: counts statements per request and sends database trouble to the JSON log. */

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor';
+import type { StatementCount } from '../db/query-counter';
 
 /** What every resolver and service receives first: the caller, the database and per-request loaders. */
 export interface Context {
@@ -8,6 +9,8 @@ export interface Context {
   requestId: string;
   /** Per-request instances, keyed by the factory that makes them (see `loader`). */
   loaders: Map<unknown, unknown>;
+  /** The request's SQL statement count (HTTP requests). */
+  statements?: StatementCount;
 }
 
 /** The per-request instance that `factory` makes; a loader never outlives its request. */
