@@ -1,20 +1,22 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../graphql/context';
 import type { LineageNode } from './entitlement.engine';
-import { entitlementRunRepository, type RunRow, type TotalRow } from './entitlement-run.repository';
+import { entitlementRunRepository, type RunRow, type SchemeTotalRow, type TotalRow } from './entitlement-run.repository';
 
 type TotalsKey = { nodeId: number; month: string };
 const keyOf = (k: TotalsKey) => `${k.month}|${k.nodeId}`;
 
-function totalsLoader(ctx: Context, part: 'all' | 'schemes'): DataLoader<TotalsKey, TotalRow[], string> {
+/** Batches keys by month: one statement per month asked about, for every node at once. */
+function totalsLoader<T extends TotalRow>(
+  ctx: Context,
+  fetch: (db: Context['dataSource']['manager'], nodeIds: number[], month: string) => Promise<T[]>,
+): DataLoader<TotalsKey, T[], string> {
   return new DataLoader(
     async (keys) => {
-      const byKey = new Map<string, TotalRow[]>(keys.map((k) => [keyOf(k), []]));
+      const byKey = new Map<string, T[]>(keys.map((k) => [keyOf(k), []]));
       for (const month of new Set(keys.map((k) => k.month))) {
         const nodeIds = keys.filter((k) => k.month === month).map((k) => k.nodeId);
-        for (const row of await entitlementRunRepository.totals(ctx.dataSource.manager, nodeIds, month, part)) {
-          byKey.get(keyOf({ month, nodeId: row.nodeId }))!.push(row);
-        }
+        for (const row of await fetch(ctx.dataSource.manager, nodeIds, month)) byKey.get(keyOf({ month, nodeId: row.nodeId }))!.push(row);
       }
       return keys.map((k) => byKey.get(keyOf(k))!);
     },
@@ -22,14 +24,14 @@ function totalsLoader(ctx: Context, part: 'all' | 'schemes'): DataLoader<TotalsK
   );
 }
 
-/** The month's totals over all schemes of many nodes: one statement per month asked about. */
+/** The month's totals over all schemes of many nodes. */
 export function subsidyTotalsLoader(ctx: Context): DataLoader<TotalsKey, TotalRow[], string> {
-  return totalsLoader(ctx, 'all');
+  return totalsLoader(ctx, entitlementRunRepository.totals);
 }
 
-/** The month's totals scheme by scheme of many nodes: one statement per month asked about. */
-export function schemeTotalsLoader(ctx: Context): DataLoader<TotalsKey, TotalRow[], string> {
-  return totalsLoader(ctx, 'schemes');
+/** The month's totals scheme by scheme of many nodes, with who set each scheme. */
+export function schemeTotalsLoader(ctx: Context): DataLoader<TotalsKey, SchemeTotalRow[], string> {
+  return totalsLoader(ctx, entitlementRunRepository.schemeTotals);
 }
 
 // A node's list of runs stays short: the latest this many.

@@ -3,6 +3,7 @@ import { integerArray, integerArrays } from '../db/array-literal';
 import { namedQuery } from '../db/named-query';
 import { JurisdictionLevel } from '../jurisdictions/division-codes';
 import type { LineageNode } from './entitlement.engine';
+import type { SchemeKind } from './policy-kinds';
 
 /** One stored line: what one person receives under one scheme in a month, and who pays it. */
 export interface RunLine {
@@ -44,6 +45,21 @@ export interface TotalRow {
   amountFen: number;
   shares: number[];
 }
+
+/** One scheme's totals, with who set the scheme. */
+export interface SchemeTotalRow extends TotalRow {
+  scheme: { name: string; kind: SchemeKind; owner: LineageNode };
+}
+
+type TotalRowText = Omit<TotalRow, 'amountFen' | 'shares'> & { amountFen: string; p: string; c: string; co: string; t: string; v: string };
+
+const totalRow = (row: TotalRowText): TotalRow => ({
+  nodeId: row.nodeId,
+  schemeId: row.schemeId,
+  recipients: row.recipients,
+  amountFen: safe(row.amountFen),
+  shares: [safe(row.p), safe(row.c), safe(row.co), safe(row.t), safe(row.v)],
+});
 
 export interface RunRow {
   id: number;
@@ -182,27 +198,36 @@ export const entitlementRunRepository = {
     await tx.query(`DELETE FROM entitlement_total WHERE month = $1::date AND recipients = 0 AND amount_fen = 0`, [day]);
   },
 
-  /**
-   * The totals of the nodes for a month (absent: nothing was paid there): over all schemes, or each
-   * scheme's. A node's headline is one row, read without its scheme rows.
-   */
-  async totals(db: EntityManager, nodeIds: readonly number[], month: string, part: 'all' | 'schemes'): Promise<TotalRow[]> {
-    const rows: (Omit<TotalRow, 'amountFen' | 'shares'> & { amountFen: string; p: string; c: string; co: string; t: string; v: string })[] =
+  /** The totals of the nodes for a month over all schemes (absent: nothing was paid there). */
+  async totals(db: EntityManager, nodeIds: readonly number[], month: string): Promise<TotalRow[]> {
+    const rows: TotalRowText[] = await namedQuery(
+      db,
+      'entitlement_totals_all',
+      `SELECT node_id AS "nodeId", scheme_id AS "schemeId", recipients, amount_fen AS "amountFen",
+         province_fen AS p, city_fen AS c, county_fen AS co, town_fen AS t, village_fen AS v
+       FROM entitlement_total WHERE month = $1::date AND node_id = ANY($2::int[]) AND scheme_id = 0`,
+      [`${month}-01`, nodeIds],
+    );
+    return rows.map(totalRow);
+  },
+
+  /** The totals of the nodes for a month scheme by scheme, with each scheme's name, kind and owner, in scheme order. */
+  async schemeTotals(db: EntityManager, nodeIds: readonly number[], month: string): Promise<SchemeTotalRow[]> {
+    const rows: (TotalRowText & { name: string; kind: SchemeKind; ownerId: number; code: string; ownerName: string; level: LineageNode['level'] })[] =
       await namedQuery(
         db,
-        `entitlement_totals_${part}`,
-        `SELECT node_id AS "nodeId", scheme_id AS "schemeId", recipients, amount_fen AS "amountFen",
-           province_fen AS p, city_fen AS c, county_fen AS co, town_fen AS t, village_fen AS v
-         FROM entitlement_total WHERE month = $1::date AND node_id = ANY($2::int[]) AND scheme_id ${part === 'all' ? '= 0' : '<> 0'}
-         ORDER BY node_id, scheme_id`,
+        'entitlement_totals_by_scheme',
+        `SELECT t.node_id AS "nodeId", t.scheme_id AS "schemeId", t.recipients, t.amount_fen AS "amountFen",
+           t.province_fen AS p, t.city_fen AS c, t.county_fen AS co, t.town_fen AS t, t.village_fen AS v,
+           s.name, s.kind, j.id AS "ownerId", j.code, j.name AS "ownerName", j.level
+         FROM entitlement_total t JOIN subsidy_scheme s ON s.id = t.scheme_id JOIN jurisdiction j ON j.id = s.jurisdiction_id
+         WHERE t.month = $1::date AND t.node_id = ANY($2::int[]) AND t.scheme_id <> 0
+         ORDER BY t.node_id, t.scheme_id`,
         [`${month}-01`, nodeIds],
       );
     return rows.map((row) => ({
-      nodeId: row.nodeId,
-      schemeId: row.schemeId,
-      recipients: row.recipients,
-      amountFen: safe(row.amountFen),
-      shares: [safe(row.p), safe(row.c), safe(row.co), safe(row.t), safe(row.v)],
+      ...totalRow(row),
+      scheme: { name: row.name, kind: row.kind, owner: { id: row.ownerId, code: row.code, name: row.ownerName, level: row.level } },
     }));
   },
 

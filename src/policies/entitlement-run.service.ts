@@ -12,8 +12,6 @@ import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { entitlementOf, type FloorRule, type LineageNode, type SchemeRule } from './entitlement.engine';
 import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow, type VillageDelta } from './entitlement-run.repository';
 import { entitlementRunsLoader, schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
-import { schemeRefLoader } from './policy.loaders';
-import type { SchemeRow } from './policy.repository';
 import { policyService } from './policy.service';
 
 const EARLIEST_MONTH = '2000-01';
@@ -148,10 +146,17 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, sta
     delta.amountFen += amountFen;
     for (let i = 0; i < shares.length; i++) delta.shares[i] += shares[i];
   };
-  let batch = await personService.fetchFacts(tx, cursor, BATCH);
+  // The transaction's statements, one after another on its connection, issued ahead of time: the
+  // database reads the next batch and writes the last one's lines while this process computes.
+  let queue: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(statement: () => Promise<T>): Promise<T> => {
+    const result = queue.then(statement);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+  let batch = await inTurn(() => personService.fetchFacts(tx, cursor, BATCH));
   while (batch.length > 0) {
-    // The database reads the next batch (and writes the last one) while this one is computed.
-    const next = batch.length === BATCH ? personService.fetchFacts(tx, cursor, BATCH) : Promise.resolve([]);
+    const next = batch.length === BATCH ? inTurn(() => personService.fetchFacts(tx, cursor, BATCH)) : Promise.resolve([]);
     next.catch(() => undefined);
     const lines: RunLine[] = [];
     for (const { villageId, facts } of batch) {
@@ -183,7 +188,7 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, sta
       add(villageId, 0, 1, result.amountFen, personShares);
     }
     figures.lines += lines.length;
-    const write = entitlementRunRepository.insertLines(tx, month, runId, lines);
+    const write = inTurn(() => entitlementRunRepository.insertLines(tx, month, runId, lines));
     write.catch(() => undefined);
     writes.push(write);
     batch = await next;
@@ -225,11 +230,15 @@ export const entitlementRunService = {
   /** The same totals scheme by scheme, with who set each scheme (batched across nodes). */
   async schemeTotals(ctx: Context, totals: SubsidyTotalsView) {
     const rows = await loader(ctx, schemeTotalsLoader).load({ nodeId: totals.nodeId, month: totals.month });
-    const schemes = await loader(ctx, schemeRefLoader).loadMany(rows.map((row) => row.schemeId));
-    return rows.map((row, i) => {
-      const scheme = schemes[i] as Omit<SchemeRow, 'createdAt'>;
-      return { schemeId: row.schemeId, name: scheme.name, kind: scheme.kind, jurisdiction: scheme.owner, recipients: row.recipients, amountFen: row.amountFen, funders: funders(row.shares) };
-    });
+    return rows.map((row) => ({
+      schemeId: row.schemeId,
+      name: row.scheme.name,
+      kind: row.scheme.kind,
+      jurisdiction: row.scheme.owner,
+      recipients: row.recipients,
+      amountFen: row.amountFen,
+      funders: funders(row.shares),
+    }));
   },
 
   /** The runs of the month that reached the node (batched across the nodes of a list). */

@@ -15,15 +15,6 @@ export function schemeVersionsLoader(ctx: Context): DataLoader<number, VersionRo
   });
 }
 
-/** Schemes by id (name, kind, owner) in one statement. */
-export function schemeRefLoader(ctx: Context): DataLoader<number, Omit<SchemeRow, 'createdAt'> | null> {
-  return new DataLoader(async (ids) => {
-    const rows = await policyRepository.schemeRefs(ctx.dataSource.manager, ids);
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id) ?? null);
-  });
-}
-
 /** A year and a node, keyed `${year}:${node id}`: the facility rules that node set for that year. */
 export const yearAndNode = (year: number, nodeId: number) => `${year}:${nodeId}`;
 

@@ -154,18 +154,7 @@ export const policyRepository = {
     );
   },
 
-  /** Name, kind and owner of the schemes, in plain columns (for lists of many schemes). */
-  async schemeRefs(db: EntityManager, ids: readonly number[]): Promise<Omit<SchemeRow, 'createdAt'>[]> {
-    const rows: { id: number; name: string; kind: SchemeKind; ownerId: number; code: string; ownerName: string; level: LineageNode['level'] }[] =
-      await db.query(
-        `SELECT s.id, s.name, s.kind, j.id AS "ownerId", j.code, j.name AS "ownerName", j.level
-         FROM subsidy_scheme s JOIN jurisdiction j ON j.id = s.jurisdiction_id WHERE s.id = ANY($1::int[])`,
-        [ids],
-      );
-    return rows.map((row) => ({ id: row.id, name: row.name, kind: row.kind, owner: { id: row.ownerId, code: row.code, name: row.ownerName, level: row.level } }));
-  },
-
-  /** Every version of the schemes, oldest first. */
+    /** Every version of the schemes, oldest first. */
   async versionsOf(db: EntityManager, schemeIds: readonly number[]): Promise<VersionRow[]> {
     const rows: VersionRow[] = await db.query(
       `SELECT ${VERSION_COLUMNS} FROM subsidy_scheme_version v WHERE v.scheme_id = ANY($1::int[]) ORDER BY v.scheme_id, v.from_month`,
