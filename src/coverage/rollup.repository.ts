@@ -49,7 +49,7 @@ export const rollupRepository = {
    */
   async apply(tx: EntityManager, code: string, current: readonly FigureDelta[], dated: readonly DatedDelta[]): Promise<void> {
     if (current.length === 0 && dated.length === 0) return;
-    await namedQuery(
+    const histories = await namedQuery<{ nodeId: number; key: string; emptied: boolean }>(
       tx,
       'rollup_apply',
       `WITH path AS (
@@ -72,7 +72,8 @@ export const rollupRepository = {
        WHERE (SELECT count(*) FROM figures) >= 0 -- the figures are written first
        ORDER BY p.id, h.key
        ON CONFLICT (node_id, key) DO UPDATE SET (days, figures) =
-         (SELECT s.days, s.figures FROM rollup_history_sum(r.days, r.figures, EXCLUDED.days, EXCLUDED.figures) s)`,
+         (SELECT s.days, s.figures FROM rollup_history_sum(r.days, r.figures, EXCLUDED.days, EXCLUDED.figures) s)
+       RETURNING r.node_id AS "nodeId", r.key, cardinality(r.days) = 0 AS emptied`,
       [
         pathOfCode(code),
         current.map((d) => d.key),
@@ -82,6 +83,15 @@ export const rollupRepository = {
         dated.map((d) => d.delta),
       ],
     );
+    // A change undone on its own day (opened and suspended today) can leave a history with no entry
+    // at all: the row goes, as a rebuild would never write it.
+    const emptied = histories.filter((row) => row.emptied);
+    if (emptied.length > 0) {
+      await tx.query(`DELETE FROM rollup_history WHERE (node_id, key) IN (SELECT * FROM unnest($1::int[], $2::text[])) AND cardinality(days) = 0`, [
+        emptied.map((row) => row.nodeId),
+        emptied.map((row) => row.key),
+      ]);
+    }
   },
 
   /**

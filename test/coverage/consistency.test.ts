@@ -89,10 +89,10 @@ async function storedCoverage(day: string | null): Promise<Map<string, number>> 
   return figures;
 }
 
-/** Stored histories whose days are not strictly ascending or that list a day on which the figure did not change. */
+/** Stored histories that are empty, whose days are not strictly ascending or that list a day on which the figure did not change. */
 async function malformedHistories(): Promise<number> {
   const [{ n }] = await h.db.query(
-    `SELECT count(*)::int AS n FROM rollup_history h CROSS JOIN LATERAL (
+    `SELECT (SELECT count(*) FROM rollup_history WHERE cardinality(days) = 0)::int + count(*)::int AS n FROM rollup_history h CROSS JOIN LATERAL (
        SELECT e.day, e.figure, lag(e.day) OVER w AS previous_day, lag(e.figure, 1, 0) OVER w AS previous_figure
        FROM unnest(h.days, h.figures) WITH ORDINALITY AS e(day, figure, i) WINDOW w AS (ORDER BY e.i)
      ) e

@@ -282,4 +282,18 @@ describe('concurrent changes in one village', () => {
     expect((await h.gql(station, { asOf: '2024-01-31' }, admin.token)).data.jurisdiction.coverage.numerator).toBe(0);
     expect((await h.gql(station, { asOf: '2024-02-01' }, admin.token)).data.jurisdiction.coverage.numerator).toBe(1);
   });
+
+  it('leave no empty history behind when an opening is undone on its own day', async () => {
+    const histories = async () =>
+      h.db.query(`SELECT node_id, key, days, figures FROM rollup_history ORDER BY node_id, key`).then((rows: unknown[]) => rows);
+    const created = await h.gql(CREATE, { input: { ...VALID, status: 'ACCEPTED', since: '2024-01-01' } }, admin.token);
+    const { id } = created.data.createFacility;
+    expect((await h.gql(TRANSITION, { id, to: 'OPERATING' }, admin.token)).errors).toBeUndefined();
+    expect((await histories()).length).toBeGreaterThan(0);
+    expect((await h.gql(TRANSITION, { id, to: 'SUSPENDED' }, admin.token)).errors).toBeUndefined();
+    // The village was never covered at the end of any day: no node keeps a history, as a rebuild writes none.
+    expect(await histories()).toEqual([]);
+    await rebuildRollups(h.db);
+    expect(await histories()).toEqual([]);
+  });
 });
