@@ -19,7 +19,7 @@ import { todayInChina } from '../src/graphql/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, onServer, round2, sequential, summary, type GqlResult } from './support';
+import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, round2, sequential, summary, type GqlResult } from './support';
 
 // npm run bench:coverage [-- --fresh]: coverage reads and writes through the HTTP GraphQL API on the
 // national tree with ~330,000 synthetic facilities and ~1.1 million history entries, and the full
@@ -488,6 +488,7 @@ async function main(): Promise<void> {
     return rows[0].server_version;
   });
 
+  const floorUs = await machineFloorUs(adminUrl);
   const prepared = await prepareData(adminUrl, benchUrl, fresh, today);
 
   // The server as main.ts runs it (migrations applied by openDatabase), on an ephemeral port.
@@ -677,6 +678,7 @@ async function main(): Promise<void> {
       load_average_at_start: loadAtStart,
       load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100),
       machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${serverVersion}`,
+      machine_floor_select_1_us: floorUs,
       runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process (statement counts exposed)`,
       data: {
         rebuilt: prepared.rebuilt,

@@ -15,7 +15,7 @@ import { addMonths, thisMonthInChina } from '../src/graphql/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, onServer, sequential, summary } from './support';
+import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, sequential, summary } from './support';
 
 // npm run bench:entitlements [-- --fresh]: the monthly entitlement run for 1,000,000 synthetic people
 // living in one province of the real national tree (江苏省, under the province's old-age allowance and
@@ -180,16 +180,7 @@ async function main(): Promise<void> {
   const { fresh, adminUrl, benchUrl, cfg } = benchEnvironment(BENCH_DATABASE);
   const month = thisMonthInChina();
   const serverVersion = await onServer(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
-  const floorUs = await onServer(adminUrl, async (client) => {
-    for (let i = 0; i < 1000; i++) await client.query('SELECT 1');
-    const samples: number[] = [];
-    for (let i = 0; i < 3000; i++) {
-      const started = performance.now();
-      await client.query('SELECT 1');
-      samples.push((performance.now() - started) * 1000);
-    }
-    return Math.round(samples.sort((a, b) => a - b)[1500]);
-  });
+  const floorUs = await machineFloorUs(adminUrl);
 
   let reuse = false;
   if (!fresh) {

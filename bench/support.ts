@@ -71,6 +71,23 @@ export function summary(samples: number[]): { p50_ms: number; p95_ms: number; me
 }
 
 
+/**
+ * The machine's floor: the median round trip of `SELECT 1` from Node, in µs. The same code measures
+ * slower or faster by as much as this moves, so every result file records it.
+ */
+export async function machineFloorUs(url: string): Promise<number> {
+  return onServer(url, async (client) => {
+    for (let i = 0; i < 1000; i++) await client.query('SELECT 1');
+    const samples: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const started = performance.now();
+      await client.query('SELECT 1');
+      samples.push((performance.now() - started) * 1000);
+    }
+    return Math.round(samples.sort((a, b) => a - b)[1500]);
+  });
+}
+
 /** A user at `code` with `roles` (created or updated in place) and a fresh token. */
 export async function benchUser(dataSource: DataSource, username: string, code: string, roles: Role[], passwordHash: string): Promise<string> {
   const [row] = await dataSource.query(
