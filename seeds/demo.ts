@@ -8,6 +8,7 @@ import { hashPassword } from '../src/users/password';
 import { DEMO_COUNTY, DEMO_ORGANISATIONS, seedDemoFacilities } from './demo-facilities';
 import { DEMO_SUBSIDY_TOWN, seedDemoFacilitySubsidies } from './demo-facility-subsidies';
 import { seedDemoPeople } from './demo-people';
+import { seedDemoTargets } from './demo-targets';
 import { userRepository } from '../src/users/user.repository';
 
 /** Demo only: every demo user signs in with this password. Never seed these in production. */
@@ -21,6 +22,7 @@ export const DEMO_PROVINCE = '32';
 export const DEMO_USERS: { role: Role; jurisdictionCode: string }[] = [
   { role: Role.PLATFORM_ADMIN, jurisdictionCode: '32' },
   { role: Role.LEADERSHIP_OFFICE, jurisdictionCode: '32' },
+  { role: Role.LEADERSHIP_OFFICE, jurisdictionCode: '321012' },
   { role: Role.FINANCE, jurisdictionCode: '3210' },
   { role: Role.ANALYST, jurisdictionCode: '3210' },
   { role: Role.CIVIL_AFFAIRS_ADMIN, jurisdictionCode: '321012' },
@@ -44,30 +46,52 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
   const usernames = DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode));
   if (await readSetting(dataSource, 'demo_seeded')) {
+    const users = await seedUsers(dataSource);
     const facilities = await seedFacilitiesOnce(dataSource);
     const people = await seedPeopleOnce(dataSource);
     const subsidies = await seedFacilitySubsidiesOnce(dataSource);
-    return { seeded: facilities || people || subsidies, usernames };
+    const targets = await seedTargetsOnce(dataSource);
+    return { seeded: users || facilities || people || subsidies || targets, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
+  await seedUsers(dataSource);
+  await writeSetting(dataSource, 'demo_seeded', { at: new Date().toISOString(), province: DEMO_PROVINCE });
+  await seedFacilitiesOnce(dataSource);
+  await seedPeopleOnce(dataSource);
+  await seedFacilitySubsidiesOnce(dataSource);
+  await seedTargetsOnce(dataSource);
+  return { seeded: true, usernames };
+}
+
+/** The demo users that do not exist yet (a database seeded before a user was added gets it); whether any was added. */
+async function seedUsers(dataSource: DataSource): Promise<boolean> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await dataSource.transaction(async (tx) => {
+  return dataSource.transaction(async (tx) => {
     const homes = await jurisdictionRepository.byCodes(tx, DEMO_USERS.map((u) => u.jurisdictionCode));
+    let added = false;
     for (const user of DEMO_USERS) {
-      await userRepository.insert(tx, {
+      const created = await userRepository.insert(tx, {
         username: demoUsername(user.role, user.jurisdictionCode),
         displayName: `Demo ${user.role}`,
         passwordHash,
         jurisdictionId: homes.find((home) => home.code === user.jurisdictionCode)!.id,
         roles: [user.role],
       });
+      added ||= created !== null;
     }
+    return added;
   });
-  await writeSetting(dataSource, 'demo_seeded', { at: new Date().toISOString(), province: DEMO_PROVINCE });
-  await seedFacilitiesOnce(dataSource);
-  await seedPeopleOnce(dataSource);
-  await seedFacilitySubsidiesOnce(dataSource);
-  return { seeded: true, usernames };
+}
+
+async function seedTargetsOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_targets_seeded')) return false;
+  const targets = await seedDemoTargets(
+    dataSource,
+    demoUsername(Role.LEADERSHIP_OFFICE, DEMO_COUNTY),
+    demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY),
+  );
+  await writeSetting(dataSource, 'demo_targets_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, targets });
+  return true;
 }
 
 async function seedFacilitySubsidiesOnce(dataSource: DataSource): Promise<boolean> {

@@ -33,6 +33,8 @@ export enum Capability {
   READ_SUBSIDY_TOTALS = 'READ_SUBSIDY_TOTALS',
   READ_FACILITY_SUBSIDIES = 'READ_FACILITY_SUBSIDIES',
   READ_PEOPLE_COUNTS = 'READ_PEOPLE_COUNTS',
+  READ_TARGETS = 'READ_TARGETS',
+  MANAGE_TARGETS = 'MANAGE_TARGETS',
 }
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -71,6 +73,12 @@ const PEOPLE_FIGURES: Capability[] = [Capability.READ_PEOPLE_COUNTS];
 // them, finance that pays, the leadership office that follows them, and an operator for its own facilities.
 const FACILITY_SUBSIDIES: Capability[] = [Capability.READ_FACILITY_SUBSIDIES];
 
+// Targets and their progress, boards and allocations: aggregates, for the offices that set, follow or
+// pay for them and the village workers held to them. Setting and allocating them is the leadership
+// office's and the civil-affairs administration's.
+const TARGETS: Capability[] = [Capability.READ_TARGETS];
+const TARGET_OFFICE: Capability[] = [Capability.READ_TARGETS, Capability.MANAGE_TARGETS];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
@@ -85,15 +93,16 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     Capability.RUN_ENTITLEMENTS,
     ...FACILITY_SUBSIDIES,
     ...PEOPLE_FIGURES,
+    ...TARGET_OFFICE,
   ],
-  CIVIL_AFFAIRS_STAFF: [...EVERYONE, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES],
-  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES],
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES],
+  CIVIL_AFFAIRS_STAFF: [...EVERYONE, ...FACILITY_OFFICE, ...CASEWORK, Capability.ASSESS_PEOPLE, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS],
   SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES, ...FACILITY_SUBSIDIES],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE],
-  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES],
+  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS],
 };
 
 // Roles a user holding the key may give to others (always at or below their own jurisdiction).

@@ -173,6 +173,20 @@ export const coverageService = {
     });
   },
 
+  /** The coverage of many nodes today (`asOf` null) or at the end of a past day, batched: callers check access. */
+  async figuresOfNodes(ctx: Context, nodes: readonly Jurisdiction[], metric: CoverageMetric, asOf: string | null): Promise<CoverageFigure[]> {
+    return figuresOf(ctx, nodes, metric, asOf === todayInChina() ? null : asOf);
+  },
+
+  /** Today's facility counts and beds of many nodes by roll-up key, batched: callers check access. */
+  async facilityFiguresOfNodes(ctx: Context, nodes: readonly Jurisdiction[]): Promise<{ values: Map<string, number>; observedAt: Date }[]> {
+    const loaded = await loader(ctx, figureFamilyLoader).loadMany(nodes.map((node) => node.id));
+    return loaded.map((found) => {
+      if (found instanceof Error) throw found;
+      return { values: new Map(found.rows.map((row) => [row.key, row.value])), observedAt: found.observedAt };
+    });
+  },
+
   /** Facilities of the node's subtree by type and status, and beds in operation, today. */
   async facilityStats(ctx: Context, node: Jurisdiction): Promise<FacilityStats> {
     requireReadable(ctx, node);

@@ -38,6 +38,15 @@ export async function figureFactsOf(tx: EntityManager, personIds: readonly numbe
 }
 
 export const peopleCountsService = {
+  /** How many people of the registry live in each node's subtree at the end of `day`, batched: callers check access. */
+  async totalsOf(ctx: Context, nodeIds: readonly number[], day: string): Promise<number[]> {
+    const loaded = await loader(ctx, peopleCountsLoader).loadMany(nodeIds.map((nodeId) => ({ nodeId, day })));
+    return loaded.map((found) => {
+      if (found instanceof Error) throw found;
+      return found.values.get(PEOPLE_TOTAL_KEY) ?? 0;
+    });
+  },
+
   /** People living in the node's subtree counted today, or at the end of a past day `asOf`, by category, ability and age band. */
   async counts(ctx: Context, node: Jurisdiction, asOf?: string | null): Promise<PeopleCounts> {
     requireCapability(ctx, Capability.READ_PEOPLE_COUNTS);

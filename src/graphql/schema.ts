@@ -11,6 +11,7 @@ import { EntitlementRunResolver, JurisdictionSubsidyResolver, SubsidyTotalsResol
 import { EntitlementResolver } from '../policies/entitlement.resolver';
 import { FacilitySubsidyResolver } from '../policies/facility-subsidy.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
+import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
 import { accessMiddleware } from './rules';
 
@@ -30,6 +31,7 @@ export const RESOLVERS = [
   JurisdictionSubsidyResolver,
   SubsidyTotalsResolver,
   FacilitySubsidyResolver,
+  TargetResolver,
 ] as const;
 
 /** The schema the server serves: resolvers with the access shield applied. */

@@ -227,6 +227,15 @@ export const entitlementRunService = {
     return { nodeId: node.id, month, recipients: all?.recipients ?? 0, amountFen: all?.amountFen ?? 0, funders: all ? funders(all.shares) : [] };
   },
 
+  /** How many people the month's stored entitlements pay in each node's subtree, batched: callers check access. */
+  async recipientsOf(ctx: Context, nodeIds: readonly number[], month: string): Promise<number[]> {
+    const loaded = await loader(ctx, subsidyTotalsLoader).loadMany(nodeIds.map((nodeId) => ({ nodeId, month })));
+    return loaded.map((found) => {
+      if (found instanceof Error) throw found;
+      return found[0]?.recipients ?? 0;
+    });
+  },
+
   /** The same totals scheme by scheme, with who set each scheme (batched across nodes). */
   async schemeTotals(ctx: Context, totals: SubsidyTotalsView) {
     const rows = await loader(ctx, schemeTotalsLoader).load({ nodeId: totals.nodeId, month: totals.month });

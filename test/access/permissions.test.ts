@@ -225,6 +225,11 @@ const RUN_ROOTS = ['32', '11'];
 const fixtureRuns = new Map<string, string>();
 
 let fixture: TableRows | null = null;
+// A target at every target node: MEAL_SERVICE coverage ≥ 50 % from 2025 to the end of 2030.
+const FIXTURE_TARGET = { title: '助餐服务覆盖', metric: 'MEAL_SERVICE', threshold: 5000, startsOn: '2025-01-01', deadline: '2030-12-31' };
+const fixtureTargets = new Map<string, string>();
+const childrenOf = (node: string) => TREE_CODES.filter((code) => parentCodeOf(code) === node);
+
 const actors = new Map<Role, TestUser>();
 
 // The harness empties every table before each test; the fixture is built once and put back after.
@@ -315,6 +320,14 @@ beforeEach(async () => {
     );
     floors.set(node, { code: node, ...floor });
   }
+  for (const node of Object.values(RELATIONS)) {
+    const [{ id }] = await h.db.query(
+      `INSERT INTO target (jurisdiction_id, title, metric, comparator, threshold, baseline, starts_on, deadline)
+       SELECT id, $2, $3, 'AT_LEAST', $4, 0, $5, $6 FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [node, FIXTURE_TARGET.title, FIXTURE_TARGET.metric, FIXTURE_TARGET.threshold, FIXTURE_TARGET.startsOn, FIXTURE_TARGET.deadline],
+    );
+    fixtureTargets.set(node, id);
+  }
   // The roll-ups the facilities imply, from the base tables.
   await rebuildRollups(h.db);
   // One audit entry recorded at every node, so that auditTrail(under:) has something to show.
@@ -377,6 +390,10 @@ interface State {
   entitlement_line: Record<string, any>;
   /** Whole rows, by `${month} ${node code} ${scheme id}` (scheme 0: all schemes together). */
   entitlement_total: Record<string, any>;
+  /** Whole rows, by id. */
+  target: Record<string, any>;
+  /** Whole rows, by `${target id} ${phase}`. */
+  target_phase_span: Record<string, any>;
 }
 type Table = keyof State;
 
@@ -423,6 +440,8 @@ async function tableState(): Promise<State> {
       'entitlement_total',
       `to_char(t.month, 'YYYY-MM') || ' ' || (SELECT j.code FROM jurisdiction j WHERE j.id = t.node_id) || ' ' || t.scheme_id`,
     ),
+    target: await rowsOf('target'),
+    target_phase_span: await rowsOf('target_phase_span', `t.target_id || ' ' || t.phase`),
   };
 }
 
@@ -1741,6 +1760,85 @@ const TARGETED: TargetedOperation[] = [
         from_month: `${month}-01`,
         to_month: null,
       });
+    },
+  },
+  // Targets: a caller reaches those set at nodes of its subtree and sets or allocates them there.
+  {
+    field: 'target',
+    type: 'Query',
+    label: 'target(id) of the target set at the target node, with progress and board',
+    gate: Capability.READ_TARGETS,
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) {
+        target(id: $id) {
+          id title metric threshold jurisdiction { code }
+          progress { numerator denominator status }
+          board(order: CODE) { rows { jurisdiction { code } numerator denominator threshold } }
+        }
+      }`,
+      variables: { id: fixtureTargets.get(node) },
+    }),
+    verify: (node, { data }) => {
+      const today = todayInChina();
+      const { numerator, denominator } = figureOf(node, today);
+      expect(data.target).toMatchObject({ id: fixtureTargets.get(node), title: FIXTURE_TARGET.title, metric: FIXTURE_TARGET.metric, threshold: 50, jurisdiction: { code: node } });
+      expect(data.target.progress).toMatchObject({ numerator, denominator });
+      expect(data.target.board.rows).toEqual(
+        childrenOf(node).map((child) => {
+          const figure = figureOf(child, today);
+          return { jurisdiction: { code: child }, numerator: figure.numerator, denominator: figure.denominator, threshold: 50 };
+        }),
+      );
+    },
+  },
+  {
+    field: 'targets',
+    type: 'Query',
+    label: 'targets(under: target)',
+    gate: Capability.READ_TARGETS,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { targets(under: $under, first: 100) { totalCount edges { node { id jurisdiction { code } } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      const below = Object.values(RELATIONS).filter((code) => code.startsWith(node));
+      expect(data.targets.totalCount).toBe(below.length);
+      expect(data.targets.edges.map((edge: any) => edge.node.jurisdiction.code).sort()).toEqual([...below].sort());
+    },
+  },
+  {
+    field: 'createTarget',
+    type: 'Mutation',
+    label: 'createTarget(jurisdictionCode: target)',
+    gate: Capability.MANAGE_TARGETS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id jurisdiction { code } metric threshold baseline } }`,
+      variables: { input: { jurisdictionCode: node, title: '认知障碍床位占比', metric: 'DEMENTIA_BED_SHARE', threshold: 5, startsOn: '2025-01-01', deadline: '2027-12-31' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.createTarget).toMatchObject({ jurisdiction: { code: node }, metric: 'DEMENTIA_BED_SHARE', threshold: 5 });
+      expect(changes(before, after)).toEqual({ target: [data.createTarget.id] });
+      expect(addedRow('target', before, after)).toMatchObject({ jurisdiction_id: jurisdictionIds.get(node), metric: 'DEMENTIA_BED_SHARE', threshold: 500, allocated_from: null });
+    },
+  },
+  {
+    field: 'allocateTarget',
+    type: 'Mutation',
+    label: 'allocateTarget(id of the target at the target node) to its first child',
+    gate: Capability.MANAGE_TARGETS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $allocations: [TargetAllocationInput!]!) { allocateTarget(id: $id, allocations: $allocations) { id allocations { id jurisdiction { code } threshold } } }`,
+      variables: { id: fixtureTargets.get(node), allocations: [{ jurisdictionCode: childrenOf(node)[0] }] },
+    }),
+    verify: (node, { data, before, after }) => {
+      const [allocation] = data.allocateTarget.allocations;
+      expect(data.allocateTarget.allocations).toEqual([{ id: expect.any(String), jurisdiction: { code: childrenOf(node)[0] }, threshold: 50 }]);
+      expect(changes(before, after)).toEqual({ target: [allocation.id] });
+      expect(addedRow('target', before, after)).toMatchObject({ allocated_from: Number(fixtureTargets.get(node)), threshold: FIXTURE_TARGET.threshold });
     },
   },
 ];

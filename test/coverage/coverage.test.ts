@@ -1,7 +1,7 @@
 import { Role } from '../../src/access/roles';
 import { todayInChina } from '../../src/graphql/dates';
 import { importDivisions } from '../../src/jurisdictions/division-import.service';
-import { createUser, insertJurisdictions, smallTree, testCreditCode } from '../support/factories';
+import { countyOfTowns, createUser, insertJurisdictions, smallTree, testCreditCode } from '../support/factories';
 import { forgetCaches, useHarness } from '../support/harness';
 
 const h = useHarness();
@@ -95,32 +95,10 @@ describe('a dashboard: a county with all its towns, two metrics and the rank eac
     }
   }`;
 
-  // A county with `towns` towns of two villages each; town t has t % 3 villages covered by an operating mutual-aid center.
-  async function county(code: string, towns: number): Promise<void> {
-    const nodes: [string, string][] = [[code, `测试县${code}`]];
-    for (let t = 1; t <= towns; t++) {
-      const town = `${code}${String(100 + t).padStart(3, '0')}`;
-      nodes.push([town, `第${t}镇`], [`${town}201`, `第${t}镇一村`], [`${town}202`, `第${t}镇二村`]);
-    }
-    await insertJurisdictions(h.db, nodes);
-    const admin = await createUser(h.db, code, [Role.CIVIL_AFFAIRS_ADMIN]);
-    for (let t = 1; t <= towns; t++) {
-      const town = `${code}${String(100 + t).padStart(3, '0')}`;
-      for (let v = 1; v <= t % 3 && v <= 2; v++) {
-        const res = await h.gql(
-          CREATE,
-          { input: { name: `互助${t}-${v}`, type: 'MUTUAL_AID_CENTER', jurisdictionCode: `${town}20${v}`, status: 'OPERATING', since: '2025-01-01', services: v === 1 ? ['MEALS'] : [] } },
-          admin.token,
-        );
-        expect(res.errors).toBeUndefined();
-      }
-    }
-  }
-
   it('issues the same number of SQL statements for 5 towns as for 100', async () => {
     await insertJurisdictions(h.db, [['32', '江苏省'], ['3210', '扬州市']]);
-    await county('321081', 5);
-    await county('321084', 100);
+    await countyOfTowns(h, '321081', 5);
+    await countyOfTowns(h, '321084', 100);
     const office = await createUser(h.db, '3210', [Role.LEADERSHIP_OFFICE]);
 
     forgetCaches(h);

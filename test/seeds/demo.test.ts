@@ -152,6 +152,43 @@ describe('the demo data', () => {
     expect(own.data.facilities.totalCount).toBeGreaterThan(0);
     expect(new Set(own.data.facilities.edges.map((e: any) => e.node.operator.name))).toEqual(new Set(['江都区颐养居家养老服务中心']));
 
+    // The seed targets as 江都区's leadership office follows them: live progress from the roll-ups, and a
+    // board of the 14 towns ranked, laggards first.
+    const office = await login('leadership-office@321012');
+    const listed = await h.gql(
+      `{ targets(first: 50) { totalCount edges { node { id title metric threshold jurisdiction { code } allocatedFrom { id }
+           progress { value numerator denominator expected status } } } } }`,
+      {},
+      office,
+    );
+    expect(listed.errors).toBeUndefined();
+    const targets = listed.data.targets.edges.map((e: any) => e.node);
+    // Three county targets, 浦头镇's own, and the coverage target's 14 allocations.
+    expect(listed.data.targets.totalCount).toBe(18);
+    const setHere = targets.filter((t: any) => t.allocatedFrom === null);
+    const coverageTarget = setHere.find((t: any) => t.metric === 'VILLAGE_SERVICE' && t.jurisdiction.code === '321012');
+    const county = await h.gql(`{ jurisdiction(code: "321012") { coverage(metric: VILLAGE_SERVICE) { numerator denominator } } }`, {}, office);
+    expect(coverageTarget.progress).toMatchObject(county.data.jurisdiction.coverage);
+    const town = setHere.find((t: any) => t.jurisdiction.code === '321012120');
+    expect(town).toMatchObject({ threshold: 100, progress: { status: 'OVERDUE' } });
+    expect(town.progress.numerator).toBeLessThan(town.progress.denominator);
+    for (const metric of ['SUBSIDY_RECIPIENT_SHARE', 'DEMENTIA_BED_SHARE']) {
+      const target = setHere.find((t: any) => t.metric === metric);
+      expect([metric, target.progress.value > 0, target.progress.status !== null]).toEqual([metric, true, true]);
+    }
+    const board = await h.gql(
+      `query($id: ID!) { target(id: $id) { board { laggards rows { jurisdiction { code } threshold value status rank } } } }`,
+      { id: coverageTarget.id },
+      office,
+    );
+    expect(board.errors).toBeUndefined();
+    const rows = board.data.target.board.rows;
+    expect(rows).toHaveLength(14);
+    expect(new Set(rows.map((row: any) => row.rank)).size).toBeGreaterThan(1);
+    expect(rows.find((row: any) => row.jurisdiction.code === '321012120').threshold).toBe(100);
+    expect(board.data.target.board.laggards).toBeGreaterThan(0);
+    expect(['OVERDUE', 'BEHIND', 'AT_RISK']).toContain(rows[0].status);
+
     const facilities = await h.db.query(`SELECT count(*)::int AS n FROM facility`);
     expect((await seedDemo(h.db)).seeded).toBe(false);
     expect(await h.db.query(`SELECT count(*)::int AS n FROM facility`)).toEqual(facilities);

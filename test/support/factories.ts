@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Role } from '../../src/access/roles';
+import { Role } from '../../src/access/roles';
 import {
   JurisdictionLevel,
   levelOfCode,
@@ -198,4 +198,29 @@ export async function facilityWithHistory(h: Harness, token: string, spec: Facil
     if (res.errors) throw new Error(`${spec.name} ${JSON.stringify(step)}: ${JSON.stringify(res.errors)}`);
   }
   return id;
+}
+
+/**
+ * A county `code` of `towns` towns with two villages each (under existing province and city nodes);
+ * town t has t % 3 villages covered by a mutual-aid center operating since 2025-01-01 (the first with
+ * meals), registered through the API by a civil-affairs admin of the county.
+ */
+export async function countyOfTowns(h: Harness, code: string, towns: number): Promise<void> {
+  const townCode = (t: number) => `${code}${String(100 + t).padStart(3, '0')}`;
+  const nodes: [string, string][] = [[code, `测试县${code}`]];
+  for (let t = 1; t <= towns; t++) nodes.push([townCode(t), `第${t}镇`], [`${townCode(t)}201`, `第${t}镇一村`], [`${townCode(t)}202`, `第${t}镇二村`]);
+  await insertJurisdictions(h.db, nodes);
+  const admin = await createUser(h.db, code, [Role.CIVIL_AFFAIRS_ADMIN]);
+  for (let t = 1; t <= towns; t++) {
+    for (let v = 1; v <= t % 3 && v <= 2; v++) {
+      await facilityWithHistory(h, admin.token, {
+        name: `互助${t}-${v}`,
+        type: 'MUTUAL_AID_CENTER',
+        jurisdictionCode: `${townCode(t)}20${v}`,
+        services: v === 1 ? ['MEALS'] : [],
+        status: 'OPERATING',
+        since: '2025-01-01',
+      });
+    }
+  }
 }

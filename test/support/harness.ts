@@ -49,6 +49,8 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'entitlement_run', identity: true },
   { table: 'entitlement_line', identity: false },
   { table: 'entitlement_total', identity: false },
+  { table: 'target', identity: true },
+  { table: 'target_phase_span', identity: false },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {

@@ -1,0 +1,172 @@
+import { registerEnumType } from 'type-graphql';
+import { COVERAGE_DEFINITIONS, CoverageMetric } from '../coverage/metrics';
+
+/** What a target measures: one fixed definition each, read from the live roll-ups (never a copy). */
+export enum TargetMetric {
+  VILLAGE_SERVICE = 'VILLAGE_SERVICE',
+  MEAL_SERVICE = 'MEAL_SERVICE',
+  COMMUNITY_STATION = 'COMMUNITY_STATION',
+  TOWN_CENTER = 'TOWN_CENTER',
+  COUNTY_GUIDANCE_CENTER = 'COUNTY_GUIDANCE_CENTER',
+  OPERATING_FACILITIES = 'OPERATING_FACILITIES',
+  OPERATING_BEDS = 'OPERATING_BEDS',
+  NURSING_BED_SHARE = 'NURSING_BED_SHARE',
+  DEMENTIA_BED_SHARE = 'DEMENTIA_BED_SHARE',
+  SUBSIDY_RECIPIENT_SHARE = 'SUBSIDY_RECIPIENT_SHARE',
+}
+
+/** How a metric's figure is written: a share (in percent), a count. */
+export enum MetricKind {
+  RATE = 'RATE',
+  COUNT = 'COUNT',
+}
+
+/** A stock is read as of a day; a flow is summed over a period (from the target's start). */
+export enum MetricNature {
+  STOCK = 'STOCK',
+  FLOW = 'FLOW',
+}
+
+export enum TargetComparator {
+  AT_LEAST = 'AT_LEAST',
+  AT_MOST = 'AT_MOST',
+  EQUAL = 'EQUAL',
+  BETWEEN = 'BETWEEN',
+}
+
+export enum TargetStatus {
+  ACHIEVED = 'ACHIEVED',
+  ON_TRACK = 'ON_TRACK',
+  AT_RISK = 'AT_RISK',
+  BEHIND = 'BEHIND',
+  OVERDUE = 'OVERDUE',
+}
+
+/** The phases of a plan (seed 002). */
+export enum TargetPhase {
+  MOBILISATION = 'MOBILISATION',
+  IMPLEMENTATION = 'IMPLEMENTATION',
+  EVALUATION = 'EVALUATION',
+  CONSOLIDATION = 'CONSOLIDATION',
+}
+
+export interface TargetMetricDefinition {
+  metric: TargetMetric;
+  kind: MetricKind;
+  nature: MetricNature;
+  /** Whether the figure of a past day is kept (progress as of a date, monthly series). */
+  history: boolean;
+  /** The coverage metric it reads, for coverage targets. */
+  coverage: CoverageMetric | null;
+  /** Whether a target names a facility type (the count of operating facilities of that type). */
+  needsFacilityType: boolean;
+  description: string;
+}
+
+const coverageDefinition = (metric: CoverageMetric): TargetMetricDefinition => ({
+  metric: metric as unknown as TargetMetric,
+  kind: MetricKind.RATE,
+  nature: MetricNature.STOCK,
+  history: true,
+  coverage: metric,
+  needsFacilityType: false,
+  description: `Coverage: ${COVERAGE_DEFINITIONS[metric].description}`,
+});
+
+export const TARGET_METRICS: Record<TargetMetric, TargetMetricDefinition> = {
+  VILLAGE_SERVICE: coverageDefinition(CoverageMetric.VILLAGE_SERVICE),
+  MEAL_SERVICE: coverageDefinition(CoverageMetric.MEAL_SERVICE),
+  COMMUNITY_STATION: coverageDefinition(CoverageMetric.COMMUNITY_STATION),
+  TOWN_CENTER: coverageDefinition(CoverageMetric.TOWN_CENTER),
+  COUNTY_GUIDANCE_CENTER: coverageDefinition(CoverageMetric.COUNTY_GUIDANCE_CENTER),
+  OPERATING_FACILITIES: {
+    metric: TargetMetric.OPERATING_FACILITIES,
+    kind: MetricKind.COUNT,
+    nature: MetricNature.STOCK,
+    history: false,
+    coverage: null,
+    needsFacilityType: true,
+    description: '运营设施数 — operating facilities of the target’s facility type in the subtree',
+  },
+  OPERATING_BEDS: {
+    metric: TargetMetric.OPERATING_BEDS,
+    kind: MetricKind.COUNT,
+    nature: MetricNature.STOCK,
+    history: false,
+    coverage: null,
+    needsFacilityType: false,
+    description: '床位数 — beds in operating facilities of the subtree',
+  },
+  NURSING_BED_SHARE: {
+    metric: TargetMetric.NURSING_BED_SHARE,
+    kind: MetricKind.RATE,
+    nature: MetricNature.STOCK,
+    history: false,
+    coverage: null,
+    needsFacilityType: false,
+    description: '护理型床位占比 — nursing-type beds of all beds in operating facilities',
+  },
+  DEMENTIA_BED_SHARE: {
+    metric: TargetMetric.DEMENTIA_BED_SHARE,
+    kind: MetricKind.RATE,
+    nature: MetricNature.STOCK,
+    history: false,
+    coverage: null,
+    needsFacilityType: false,
+    description: '认知障碍照护床位占比 — dementia beds of all beds in operating facilities',
+  },
+  SUBSIDY_RECIPIENT_SHARE: {
+    metric: TargetMetric.SUBSIDY_RECIPIENT_SHARE,
+    kind: MetricKind.RATE,
+    nature: MetricNature.STOCK,
+    history: true,
+    coverage: null,
+    needsFacilityType: false,
+    description: '享受补贴老人占比 — people paid a subsidy in the month’s entitlement run, of the people of the registry counted at the day',
+  },
+};
+
+export const COMPARATOR_SYMBOLS: Record<TargetComparator, string> = { AT_LEAST: '≥', AT_MOST: '≤', EQUAL: '=', BETWEEN: 'between' };
+
+registerEnumType(TargetMetric, {
+  name: 'TargetMetric',
+  description: 'What a target measures; every level’s figure means the same thing.',
+  valuesConfig: Object.fromEntries(Object.values(TargetMetric).map((metric) => [metric, { description: TARGET_METRICS[metric].description }])),
+});
+registerEnumType(MetricKind, {
+  name: 'MetricKind',
+  valuesConfig: { RATE: { description: 'A share, written in percent (0–100, two decimals).' }, COUNT: { description: 'A whole number.' } },
+});
+registerEnumType(MetricNature, {
+  name: 'MetricNature',
+  valuesConfig: { STOCK: { description: 'Read as of a day.' }, FLOW: { description: 'Summed over a period from the target’s start.' } },
+});
+registerEnumType(TargetComparator, {
+  name: 'TargetComparator',
+  valuesConfig: {
+    AT_LEAST: { description: '≥ threshold' },
+    AT_MOST: { description: '≤ threshold' },
+    EQUAL: { description: '= threshold' },
+    BETWEEN: { description: 'threshold ≤ value ≤ thresholdHigh' },
+  },
+});
+registerEnumType(TargetStatus, {
+  name: 'TargetStatus',
+  description: 'Where a target stands on a day (rules in the README).',
+  valuesConfig: {
+    ACHIEVED: { description: 'The value meets the target.' },
+    ON_TRACK: { description: 'Not met yet, at or ahead of the expected value.' },
+    AT_RISK: { description: 'Behind the expected value by at most a tenth of the way from baseline to goal.' },
+    BEHIND: { description: 'Behind the expected value by more than that.' },
+    OVERDUE: { description: 'The deadline has passed and the value does not meet the target.' },
+  },
+});
+registerEnumType(TargetPhase, {
+  name: 'TargetPhase',
+  valuesConfig: {
+    MOBILISATION: { description: '动员部署' },
+    IMPLEMENTATION: { description: '推进实施' },
+    EVALUATION: { description: '评估验收' },
+    CONSOLIDATION: { description: '总结推广' },
+  },
+});
