@@ -17,10 +17,12 @@ import { logger } from './config/logger';
 import { beginCounting, endCounting, statementsSince, type StatementCount } from './db/query-counter';
 import { sharedCaches } from './db/shared-cache';
 import type { Context } from './graphql/context';
-import { UnauthenticatedError } from './graphql/errors';
+import { boardSheet, noticeSheet, toCsv, toXlsx, type Sheet } from './desk/desk.exports';
+import { AppError, BadUserInputError, NotFoundError, UnauthenticatedError } from './graphql/errors';
 import { formatError } from './graphql/format-error';
 import { costLimitPlugin } from './graphql/limits';
 import { buildApiSchema } from './graphql/schema';
+import { BoardOrder } from './targets/target.types';
 
 import { userService } from './users/user.service';
 
@@ -63,7 +65,55 @@ function requestLogPlugin(exposeStatementCount: boolean): ApolloServerPlugin<Con
   };
 }
 
-/** Builds the HTTP server: /graphql, /health and /ready. Call `listen` on `httpServer`. */
+/** The context of a request: its id, the caller from the bearer token (if any), fresh loaders. */
+async function requestContext(dataSource: DataSource, req: express.Request, res: express.Response): Promise<Context> {
+  const ctx: Context = {
+    actor: null,
+    dataSource,
+    requestId: res.locals.requestId as string,
+    loaders: new Map(),
+    statements: res.locals.statements as StatementCount | undefined,
+  };
+  const header = req.header('authorization');
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new UnauthenticatedError('Send the token as Authorization: Bearer <token>');
+    ctx.actor = await userService.authenticate(ctx, match[1]);
+  }
+  return ctx;
+}
+
+const DOWNLOAD_STATUS: Partial<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, LIMIT_EXCEEDED: 400 };
+const CONTENT_TYPES: Record<string, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** Answers a download as CSV or XLSX, or a refusal as JSON with its code, as the API would. */
+async function download(dataSource: DataSource, req: express.Request, res: express.Response, format: string | undefined, sheetOf: (ctx: Context) => Promise<Sheet>) {
+  res.locals.requestId = crypto.randomUUID();
+  res.setHeader('x-request-id', res.locals.requestId as string);
+  try {
+    if (format === undefined) throw new NotFoundError('This download');
+    const ctx = await requestContext(dataSource, req, res);
+    if (!ctx.actor) throw new UnauthenticatedError();
+    const sheet = await sheetOf(ctx);
+    const body = format === 'csv' ? toCsv(sheet) : await toXlsx(sheet);
+    const name = `${sheet.title}.${format}`;
+    res.setHeader('content-type', CONTENT_TYPES[format]);
+    res.setHeader('content-disposition', `attachment; filename="export.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    res.setHeader('cache-control', 'no-store');
+    res.send(body);
+    logger().info({ requestId: res.locals.requestId, user: ctx.actor.username, path: req.path }, 'download');
+  } catch (error) {
+    const code = error instanceof AppError ? (error.extensions.code as string) : 'INTERNAL_SERVER_ERROR';
+    if (!(error instanceof AppError)) logger().error({ err: error, requestId: res.locals.requestId, path: req.path }, 'download failed');
+    const message = error instanceof AppError ? error.message : 'Internal server error';
+    res.status(DOWNLOAD_STATUS[code] ?? 500).json({ errors: [{ message, extensions: { code, ...(error instanceof BadUserInputError ? { field: error.field } : {}) } }] });
+  }
+}
+
+/** Builds the HTTP server: /graphql, /exports, /health and /ready. Call `listen` on `httpServer`. */
 export async function createServer(dataSource: DataSource, cfg: Config): Promise<Server> {
   const schema = await buildApiSchema();
   // The tree and signed-in users are cached while this server hears of every change to them.
@@ -127,24 +177,24 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     },
     express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<Context> => {
-        const ctx: Context = {
-          actor: null,
-          dataSource,
-          requestId: res.locals.requestId as string,
-          loaders: new Map(),
-          statements: res.locals.statements as StatementCount,
-        };
-        const header = req.header('authorization');
-        if (header) {
-          const match = /^Bearer\s+(\S+)$/i.exec(header);
-          if (!match) throw new UnauthenticatedError('Send the token as Authorization: Bearer <token>');
-          ctx.actor = await userService.authenticate(ctx, match[1]);
-        }
-        return ctx;
-      },
+      context: async ({ req, res }): Promise<Context> => requestContext(dataSource, req, res),
     }),
   );
+
+  // Downloads of a board or a notice, for offices that work in spreadsheets: the same services and checks as the API.
+  app.get('/exports/targets/:id/:file', (req, res) => {
+    const format = /^board\.(csv|xlsx)$/.exec(req.params.file)?.[1];
+    const order = typeof req.query.order === 'string' ? req.query.order : null;
+    const asOf = typeof req.query.asOf === 'string' ? req.query.asOf : null;
+    void download(dataSource, req, res, format, (ctx) => {
+      if (order !== null && !(Object.values(BoardOrder) as string[]).includes(order)) throw new BadUserInputError('order', `must be one of ${Object.values(BoardOrder).join(', ')}`);
+      return boardSheet(ctx, req.params.id, asOf, order as BoardOrder | null);
+    });
+  });
+  app.get('/exports/notices/:file', (req, res) => {
+    const [, id, format] = /^(\d{1,10})\.(csv|xlsx)$/.exec(req.params.file) ?? [];
+    void download(dataSource, req, res, format, (ctx) => noticeSheet(ctx, id));
+  });
 
   // A body over the limit is answered like any refused operation: JSON, with a code.
   app.use('/graphql', (error: { type?: string } | undefined, _req: express.Request, res: express.Response, next: express.NextFunction) => {

@@ -11,6 +11,7 @@ import { EntitlementRunResolver, JurisdictionSubsidyResolver, SubsidyTotalsResol
 import { EntitlementResolver } from '../policies/entitlement.resolver';
 import { FacilitySubsidyResolver } from '../policies/facility-subsidy.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
+import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
 import { accessMiddleware } from './rules';
@@ -32,6 +33,9 @@ export const RESOLVERS = [
   SubsidyTotalsResolver,
   FacilitySubsidyResolver,
   TargetResolver,
+  SupervisionResolver,
+  BoardSupervisionResolver,
+  NoticeResolver,
 ] as const;
 
 /** The schema the server serves: resolvers with the access shield applied. */

@@ -18,12 +18,12 @@ const childLists = (dataSource: DataSource) =>
   sharedCaches(dataSource).region<number, readonly Jurisdiction[]>('jurisdiction-children', ['jurisdiction'], CHILD_LISTS_CACHED);
 
 // Instances of the GraphQL type, which its field resolvers take as they are (graphql/roots.ts).
-const frozen = (rows: Jurisdiction[]) => rows.map((row) => Object.freeze(asInstance(JurisdictionNode, row)));
+export const frozenNodes = (rows: Jurisdiction[]) => rows.map((row) => Object.freeze(asInstance(JurisdictionNode, row)));
 
 export function jurisdictionByIdLoader(ctx: Context): DataLoader<number, Jurisdiction | null> {
   return new DataLoader(async (ids) => {
     const byId = await throughCache(nodesById(ctx.dataSource), ids, async (missing) => {
-      const rows = frozen(await jurisdictionRepository.byIds(ctx.dataSource.manager, missing));
+      const rows = frozenNodes(await jurisdictionRepository.byIds(ctx.dataSource.manager, missing));
       return new Map(rows.map((row) => [row.id, row]));
     });
     return ids.map((id) => byId.get(id) ?? null);
@@ -33,7 +33,7 @@ export function jurisdictionByIdLoader(ctx: Context): DataLoader<number, Jurisdi
 export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Jurisdiction | null> {
   return new DataLoader(async (codes) => {
     const byCode = await throughCache(nodesByCode(ctx.dataSource), codes, async (missing) => {
-      const rows = frozen(await jurisdictionRepository.byCodes(ctx.dataSource.manager, missing));
+      const rows = frozenNodes(await jurisdictionRepository.byCodes(ctx.dataSource.manager, missing));
       return new Map(rows.map((row) => [row.code, row]));
     });
     return codes.map((code) => byCode.get(code) ?? null);
@@ -44,7 +44,7 @@ export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Juris
 export function allChildrenLoader(ctx: Context): DataLoader<number, readonly Jurisdiction[]> {
   return new DataLoader(async (parentIds) => {
     const byParent = await throughCache(childLists(ctx.dataSource), parentIds, async (missing) => {
-      const rows = frozen(await jurisdictionRepository.allChildrenOf(ctx.dataSource.manager, missing));
+      const rows = frozenNodes(await jurisdictionRepository.allChildrenOf(ctx.dataSource.manager, missing));
       const lists = new Map<number, Jurisdiction[]>(missing.map((id) => [id, []]));
       for (const row of rows) lists.get(row.parentId!)?.push(row);
       return lists;
@@ -87,7 +87,7 @@ export function childrenLoader(ctx: Context): DataLoader<ChildrenKey, readonly J
       for (const group of groups.values()) {
         const { afterCode, limit } = group[0];
         const stamp = lists.stamp();
-        const rows = frozen(await jurisdictionRepository.childrenOf(ctx.dataSource.manager, group.map((key) => key.parentId), afterCode, limit));
+        const rows = frozenNodes(await jurisdictionRepository.childrenOf(ctx.dataSource.manager, group.map((key) => key.parentId), afterCode, limit));
         const byParent = new Map<number, Jurisdiction[]>(group.map((key) => [key.parentId, []]));
         for (const row of rows) byParent.get(row.parentId!)!.push(row);
         for (const key of group) {

@@ -1,11 +1,11 @@
 import { codeInScope } from '../access/actor';
 import { requireActor } from '../access/scope';
 import { loader, type Context } from '../graphql/context';
-import { BadUserInputError, ForbiddenError, NotFoundError } from '../graphql/errors';
+import { BadUserInputError, ForbiddenError, LimitExceededError, NotFoundError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
 import { JurisdictionLevel, LEVELS, levelOfCode, pathOfCode } from './division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
-import { allChildrenLoader, childrenLoader, jurisdictionByCodeLoader, jurisdictionByIdLoader } from './jurisdiction.loaders';
+import { allChildrenLoader, childrenLoader, frozenNodes, jurisdictionByCodeLoader, jurisdictionByIdLoader } from './jurisdiction.loaders';
 import { jurisdictionRepository } from './jurisdiction.repository';
 import type { DescendantCounts, JurisdictionRef } from './jurisdiction.types';
 
@@ -93,6 +93,18 @@ export const jurisdictionService = {
     // A first page that holds every child is the whole list: ranking them needs no second read.
     if (afterCode === null && rows.length <= size) loader(ctx, allChildrenLoader).prime(node.id, rows);
     return toPage(rows, size, (row) => row.code, () => countBelow(node, childLevel(node.level)));
+  },
+
+  /**
+   * Every descendant of the node at `level` in code order, unpaged (a board of a province's counties);
+   * the node's children when `level` is the next level down. LIMIT_EXCEEDED beyond `max` nodes.
+   */
+  async descendantsAt(ctx: Context, node: Jurisdiction, level: JurisdictionLevel, max: number, field = 'level'): Promise<readonly Jurisdiction[]> {
+    if (LEVELS.indexOf(level) <= LEVELS.indexOf(node.level)) throw new BadUserInputError(field, `must be a level below ${node.level}`);
+    if (level === childLevel(node.level)) return jurisdictionService.allChildren(ctx, node.id);
+    const count = countBelow(node, level);
+    if (count > max) throw new LimitExceededError(`${field}: ${node.name} has ${count} nodes at ${level}; at most ${max} are listed at once`, { field });
+    return frozenNodes(await jurisdictionRepository.search(ctx.dataSource.manager, { underCode: node.code, level, nameContains: null }, null, max + 1));
   },
 
   /** Every child of the node in code order, unpaged (batched across nodes); for ranking and comparing siblings. */

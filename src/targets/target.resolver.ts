@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../graphql/context';
 import { DateScalar } from '../graphql/dates';
+import { JurisdictionLevel } from '../jurisdictions/division-codes';
 import { connectionCost } from '../graphql/limits';
 import { TargetMetric } from './target-kinds';
 import { CreateTargetInput, TargetAllocationInput } from './target.inputs';
@@ -80,7 +81,12 @@ export class TargetResolver {
     @Root() target: TargetNode,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'A past day; default today (live).' }) asOf: string | null,
     @Arg('order', () => BoardOrder, { nullable: true, description: 'Default LAGGARDS_FIRST.' }) order: BoardOrder | null,
+    @Arg('level', () => JurisdictionLevel, {
+      nullable: true,
+      description: 'List every descendant at this level (a province’s counties) instead of the children; at most 3,000. Allocations apply to children only.',
+    })
+    level: JurisdictionLevel | null,
   ) {
-    return targetService.board(ctx, target, asOf, order);
+    return targetService.board(ctx, target, asOf, order, level);
   }
 }

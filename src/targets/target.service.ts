@@ -7,6 +7,8 @@ import { isDay, monthEnd, nextMonthStart, pastDay, todayInChina } from '../graph
 import { BadUserInputError, ForbiddenError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
 import { asInstance } from '../graphql/roots';
+import { parseText } from '../graphql/text';
+import type { JurisdictionLevel } from '../jurisdictions/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { RATE_SCALE, readMetric, type MetricReading } from './target-figures';
@@ -18,8 +20,12 @@ import { targetRepository, type NewTarget, type PhaseSpan, type TargetRow } from
 import { AllocationSummary, BoardOrder, BoardRow, TargetBoard, TargetNode, TargetProgress, type TargetRef } from './target.types';
 
 export const MAX_SERIES_MONTHS = 120;
+/** A board lists at most this many nodes (every county of a province, every town of a city). */
+export const MAX_BOARD_ROWS = 3000;
 const EARLIEST_DAY = '2000-01-01';
 const LATEST_DAY = '2100-12-31';
+const TITLE = { required: true, max: 200 };
+const UNIT = { required: false, max: 200 };
 // A count target's threshold fits a GraphQL Int.
 const MAX_COUNT = 2_147_483_647;
 
@@ -121,16 +127,6 @@ function checkDay(day: string, field: string): string {
   return day;
 }
 
-function parseText(value: string | null | undefined, field: string, required: boolean): string | null {
-  const text = value?.trim() ?? '';
-  if (text === '') {
-    if (required) throw new BadUserInputError(field, 'must not be empty');
-    return null;
-  }
-  if ([...text].length > 200) throw new BadUserInputError(field, 'must be at most 200 characters');
-  return text;
-}
-
 function parsePhases(phases: readonly PhaseSpanInput[], startsOn: string, deadline: string): PhaseSpan[] {
   const order = Object.values(TargetPhase);
   let previous: PhaseSpanInput | null = null;
@@ -224,7 +220,7 @@ export const targetService = {
       draft.jurisdictionId = node.id;
       draft.targetType = 'Target';
       const definition = TARGET_METRICS[input.metric];
-      const title = parseText(input.title, 'input.title', true)!;
+      const title = parseText(input.title, 'input.title', TITLE)!;
       const facilityType = input.facilityType ?? null;
       if (definition.needsFacilityType && !facilityType) throw new BadUserInputError('input.facilityType', `is required for ${input.metric}`);
       if (!definition.needsFacilityType && facilityType) throw new BadUserInputError('input.facilityType', `applies to OPERATING_FACILITIES only`);
@@ -235,7 +231,7 @@ export const targetService = {
       const threshold = toUnits(definition.kind, input.threshold, 'input.threshold');
       const thresholdHigh = parseHigh(definition.kind, comparator, threshold, input.thresholdHigh, 'input.thresholdHigh');
       const phases = parsePhases(input.phases ?? [], startsOn, deadline);
-      const responsibleUnit = parseText(input.responsibleUnit, 'input.responsibleUnit', false);
+      const responsibleUnit = parseText(input.responsibleUnit, 'input.responsibleUnit', UNIT);
       const baseline =
         input.baseline === null || input.baseline === undefined
           ? unitsOf((await readMetric(ctx, definition, facilityType, [node], baselineDay(definition, startsOn)))[0])
@@ -317,7 +313,7 @@ export const targetService = {
           baseline,
           startsOn: target.startsOn,
           deadline: target.deadline,
-          responsibleUnit: parseText(allocation.responsibleUnit, `${field}.responsibleUnit`, false),
+          responsibleUnit: parseText(allocation.responsibleUnit, `${field}.responsibleUnit`, UNIT),
           phases: [],
         };
       });
@@ -405,17 +401,20 @@ export const targetService = {
   },
 
   /**
-   * The target's board at the end of `asOf`: every child of its jurisdiction with its figure, what it
+   * The target's board at the end of `asOf`: every child of its jurisdiction (or every descendant at
+   * `level`: a province's counties) with its figure, what it
    * is held to (its allocation, or for a rate the target's threshold from its own baseline), the
    * expected value, status and rank; laggards first by default. A constant number of statements
    * whatever the number of children.
    */
-  async board(ctx: Context, target: TargetNode, asOf?: string | null, order?: BoardOrder | null): Promise<TargetBoard> {
+  async board(ctx: Context, target: TargetNode, asOf?: string | null, order?: BoardOrder | null, level?: JurisdictionLevel | null): Promise<TargetBoard> {
     const definition = definitionOf(target.row);
     const kind = definition.kind;
     const day = dayFor(definition, asOf);
     const parentRule = ruleOf(target.row);
-    const children = await jurisdictionService.allChildren(ctx, target.jurisdiction.id);
+    const children = level
+      ? await jurisdictionService.descendantsAt(ctx, target.jurisdiction, level, MAX_BOARD_ROWS)
+      : await jurisdictionService.allChildren(ctx, target.jurisdiction.id);
     const [allocated, [own, ...readings]] = await Promise.all([
       loader(ctx, allocationsLoader).load(target.row.id),
       readMetric(ctx, definition, target.row.facilityType, [target.jurisdiction, ...children], day),

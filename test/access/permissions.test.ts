@@ -228,6 +228,9 @@ let fixture: TableRows | null = null;
 // A target at every target node: MEAL_SERVICE coverage ≥ 50 % from 2025 to the end of 2030.
 const FIXTURE_TARGET = { title: '助餐服务覆盖', metric: 'MEAL_SERVICE', threshold: 5000, startsOn: '2025-01-01', deadline: '2030-12-31' };
 const fixtureTargets = new Map<string, string>();
+// A supervision item issued at (and assigned to) every target node, and a notice of its target's board.
+const fixtureItems = new Map<string, string>();
+const fixtureNotices = new Map<string, string>();
 const childrenOf = (node: string) => TREE_CODES.filter((code) => parentCodeOf(code) === node);
 
 const actors = new Map<Role, TestUser>();
@@ -327,6 +330,27 @@ beforeEach(async () => {
       [node, FIXTURE_TARGET.title, FIXTURE_TARGET.metric, FIXTURE_TARGET.threshold, FIXTURE_TARGET.startsOn, FIXTURE_TARGET.deadline],
     );
     fixtureTargets.set(node, id);
+    const [item] = await h.db.query(
+      `INSERT INTO supervision_item (jurisdiction_id, responsible_jurisdiction_id, title, deadline)
+       SELECT id, id, '督办事项', '2026-06-30' FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [node],
+    );
+    fixtureItems.set(node, item.id);
+    const content = {
+      target: { id, title: FIXTURE_TARGET.title, metric: FIXTURE_TARGET.metric, metricKind: 'RATE', comparator: 'AT_LEAST', threshold: 50, deadline: FIXTURE_TARGET.deadline, jurisdiction: { code: node, name: node, level: levelOfCode(node) } },
+      observedAt: '2025-06-30T00:00:00.000Z',
+      progress: { value: 0, numerator: 0, denominator: 1, expected: 0, status: 'BEHIND' },
+      laggards: 0,
+      rows: [],
+    };
+    const [notice] = await h.db.query(
+      `INSERT INTO notice (jurisdiction_id, target_id, title, as_of, concerned_ids, content, created_by)
+       SELECT j.id, $2, '通报', '2025-06-30', ARRAY(SELECT c.id FROM jurisdiction c WHERE c.id = j.id OR c.parent_id = j.id), $3,
+         (SELECT min(id) FROM app_user)
+       FROM jurisdiction j WHERE j.code = $1 RETURNING id::text AS id`,
+      [node, id, JSON.stringify(content)],
+    );
+    fixtureNotices.set(node, notice.id);
   }
   // The roll-ups the facilities imply, from the base tables.
   await rebuildRollups(h.db);
@@ -394,6 +418,10 @@ interface State {
   target: Record<string, any>;
   /** Whole rows, by `${target id} ${phase}`. */
   target_phase_span: Record<string, any>;
+  /** Whole rows, by id. */
+  supervision_item: Record<string, any>;
+  supervision_note: Record<string, any>;
+  notice: Record<string, any>;
 }
 type Table = keyof State;
 
@@ -442,6 +470,9 @@ async function tableState(): Promise<State> {
     ),
     target: await rowsOf('target'),
     target_phase_span: await rowsOf('target_phase_span', `t.target_id || ' ' || t.phase`),
+    supervision_item: await rowsOf('supervision_item'),
+    supervision_note: await rowsOf('supervision_note'),
+    notice: await rowsOf('notice'),
   };
 }
 
@@ -1841,9 +1872,99 @@ const TARGETED: TargetedOperation[] = [
       expect(addedRow('target', before, after)).toMatchObject({ allocated_from: Number(fixtureTargets.get(node)), threshold: FIXTURE_TARGET.threshold });
     },
   },
+  // The desk: supervision items issued or assigned in the subtree; notices concerning the caller, which
+  // include those of the levels above that name its home (a notice at a node names the node and its children).
+  {
+    field: 'supervisionItems',
+    type: 'Query',
+    label: 'supervisionItems(under: target)',
+    gate: Capability.READ_TARGETS,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { supervisionItems(under: $under, first: 100) { totalCount edges { node { id issuedBy { code } status } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      const below = Object.values(RELATIONS).filter((code) => code.startsWith(node));
+      expect(data.supervisionItems.totalCount).toBe(below.length);
+      expect(data.supervisionItems.edges.map((edge: any) => edge.node.issuedBy.code).sort()).toEqual([...below].sort());
+    },
+  },
+  {
+    field: 'createSupervisionItem',
+    type: 'Mutation',
+    label: 'createSupervisionItem(jurisdictionCode: target)',
+    gate: Capability.MANAGE_TARGETS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: CreateSupervisionItemInput!) { createSupervisionItem(input: $input) { id issuedBy { code } responsible { code } status } }`,
+      variables: { input: { jurisdictionCode: node, responsibleCode: node, title: '新督办事项', deadline: '2027-06-30' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.createSupervisionItem).toMatchObject({ issuedBy: { code: node }, responsible: { code: node }, status: 'OPEN' });
+      expect(changes(before, after)).toEqual({ supervision_item: [data.createSupervisionItem.id] });
+    },
+  },
+  {
+    field: 'addSupervisionNote',
+    type: 'Mutation',
+    label: 'addSupervisionNote(id of the item at the target, status: DONE)',
+    gate: Capability.MANAGE_TARGETS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!) { addSupervisionNote(id: $id, note: "已办结", status: DONE) { id status notes { note } } }`,
+      variables: { id: fixtureItems.get(node) },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.addSupervisionNote).toEqual({ id: fixtureItems.get(node), status: 'DONE', notes: [{ note: '已办结' }] });
+      expect(changes(before, after)).toEqual({ supervision_item: [fixtureItems.get(node)], supervision_note: [expect.any(String)] });
+    },
+  },
+  {
+    field: 'notice',
+    type: 'Query',
+    label: 'notice(id) of the notice issued at the target',
+    gate: Capability.READ_TARGETS,
+    above: true,
+    write: false,
+    request: (node) => ({ query: `query($id: ID!) { notice(id: $id) { id title issuedBy { code } asOf } }`, variables: { id: fixtureNotices.get(node) } }),
+    verify: (node, { data }) => {
+      expect(data.notice).toEqual({ id: fixtureNotices.get(node), title: '通报', issuedBy: { code: node }, asOf: '2025-06-30' });
+    },
+  },
+  {
+    field: 'issueNotice',
+    type: 'Mutation',
+    label: 'issueNotice(targetId of the target at the target node)',
+    gate: Capability.MANAGE_TARGETS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: IssueNoticeInput!) { issueNotice(input: $input) { id issuedBy { code } rows { jurisdiction { code } } } }`,
+      variables: { input: { targetId: fixtureTargets.get(node), title: '新通报' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.issueNotice.issuedBy).toEqual({ code: node });
+      expect(data.issueNotice.rows.map((row: any) => row.jurisdiction.code).sort()).toEqual(childrenOf(node));
+      expect(changes(before, after)).toEqual({ notice: [data.issueNotice.id] });
+    },
+  },
 ];
 
 const OWN: OwnOperation[] = [
+  {
+    field: 'notices',
+    type: 'Query',
+    label: 'notices',
+    gate: Capability.READ_TARGETS,
+    write: false,
+    request: () => ({ query: `{ notices(first: 100) { totalCount edges { node { id issuedBy { code } } } } }` }),
+    verify: (_role, _actor, { data }) => {
+      // Issued at the home or below it, or at the city above that names the home among its children.
+      const concerning = [RELATIONS.own, RELATIONS.descendant, RELATIONS.ancestor];
+      expect(data.notices.totalCount).toBe(concerning.length);
+      expect(data.notices.edges.map((edge: any) => edge.node.issuedBy.code).sort()).toEqual([...concerning].sort());
+    },
+  },
   {
     field: 'me',
     type: 'Query',

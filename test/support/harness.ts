@@ -51,6 +51,9 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'entitlement_total', identity: false },
   { table: 'target', identity: true },
   { table: 'target_phase_span', identity: false },
+  { table: 'supervision_item', identity: true },
+  { table: 'supervision_note', identity: true },
+  { table: 'notice', identity: true },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {

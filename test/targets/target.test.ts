@@ -305,5 +305,12 @@ describe('the progress board', () => {
     // The allocation summed: 仙女镇-style parts of 100 % each over 4 villages, 3 of 4 covered.
     expect(sixty.data.target.allocationSummary).toEqual({ children: 2, achieved: 1, allocatedValue: 100, achievedValue: 75, variance: -25 });
     expect(five.data.target.allocationSummary).toMatchObject({ children: 2 });
+
+    // A board of every village of the county, held to the county's rate: one level further down.
+    const villages = await ok(`query($id: ID!) { target(id: $id) { board(level: VILLAGE, order: CODE) { rows { jurisdiction { code } value threshold } } } }`, { id: small }, office.token);
+    expect(villages.target.board.rows).toHaveLength(10);
+    expect(villages.target.board.rows[0]).toEqual({ jurisdiction: { code: '321081101201' }, value: 100, threshold: 50 });
+    const above = await h.gql(`query($id: ID!) { target(id: $id) { board(level: CITY) { laggards } } }`, { id: small }, office.token);
+    expect(errorCodes(above)).toEqual(['BAD_USER_INPUT']);
   });
 });

@@ -1,0 +1,229 @@
+import ExcelJS from 'exceljs';
+import { Role } from '../../src/access/roles';
+import { todayInChina } from '../../src/graphql/dates';
+import { createUser, facilityWithHistory, smallTree, type TestUser } from '../support/factories';
+import { errorCodes, useHarness } from '../support/harness';
+
+const h = useHarness();
+
+const CREATE_TARGET = `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`;
+const CREATE_ITEM = `mutation($input: CreateSupervisionItemInput!) {
+  createSupervisionItem(input: $input) { id title issuedBy { code } responsible { code } responsibleUnit deadline status closedOn overdue targetId }
+}`;
+const NOTE = `mutation($id: ID!, $note: String!, $status: SupervisionStatus) {
+  addSupervisionNote(id: $id, note: $note, status: $status) { id status closedOn overdue notes { note statusAfter writtenBy } }
+}`;
+const BOARD = `query($id: ID!) { target(id: $id) { board { asOf rows { jurisdiction { code } value status rank } overdueItems { id title responsible { code } } } } }`;
+const ISSUE = `mutation($input: IssueNoticeInput!) {
+  issueNotice(input: $input) {
+    id title body issuedBy { code } target { id title threshold } asOf author laggards
+    progress { numerator denominator status } rows { jurisdiction { code name level } value numerator denominator threshold status rank }
+  }
+}`;
+
+let office: TestUser;
+let townAdmin: TestUser;
+let otherTown: TestUser;
+let targetId: string;
+
+async function ok<T = any>(query: string, variables: Record<string, unknown>, token: string): Promise<T> {
+  const res = await h.gql(query, variables, token);
+  expect(res.errors).toBeUndefined();
+  return res.data;
+}
+
+beforeEach(async () => {
+  await smallTree(h.db);
+  office = await createUser(h.db, '321012', [Role.LEADERSHIP_OFFICE]);
+  townAdmin = await createUser(h.db, '321012100', [Role.CIVIL_AFFAIRS_ADMIN]);
+  otherTown = await createUser(h.db, '321012101', [Role.CIVIL_AFFAIRS_ADMIN]);
+  const input = { jurisdictionCode: '321012', title: '村级养老服务设施覆盖率', metric: 'VILLAGE_SERVICE', threshold: 50, startsOn: '2025-01-01', deadline: '2027-12-31' };
+  targetId = (await ok(CREATE_TARGET, { input }, office.token)).createTarget.id;
+});
+
+describe('supervision items (督办)', () => {
+  it('are issued to a unit, followed up by it, closed by the issuer, and surface on the issuer’s board while overdue', async () => {
+    const created = await ok(
+      CREATE_ITEM,
+      { input: { jurisdictionCode: '321012', responsibleCode: '321012100', responsibleUnit: '仙女镇人民政府', title: '东苑社区站点建设', deadline: '2025-06-30', targetId } },
+      office.token,
+    );
+    const item = created.createSupervisionItem;
+    expect(item).toMatchObject({ issuedBy: { code: '321012' }, responsible: { code: '321012100' }, status: 'OPEN', closedOn: null, overdue: true, targetId });
+    await ok(CREATE_ITEM, { input: { jurisdictionCode: '321012', responsibleCode: '321012101', title: '小纪镇助餐点', deadline: '2099-12-31' } }, office.token);
+
+    // The board of the issuing level shows the overdue item, not the one still running.
+    const board = (await ok(BOARD, { id: targetId }, office.token)).target.board;
+    expect(board.overdueItems).toEqual([{ id: item.id, title: '东苑社区站点建设', responsible: { code: '321012100' } }]);
+    const listed = await ok(`{ supervisionItems(overdue: true) { totalCount edges { node { id } } } }`, {}, office.token);
+    expect(listed.supervisionItems).toEqual({ totalCount: 1, edges: [{ node: { id: item.id } }] });
+
+    // The responsible town sees it and reports progress; the other town sees only its own.
+    const townList = await ok(`{ supervisionItems { totalCount edges { node { title } } } }`, {}, townAdmin.token);
+    expect(townList.supervisionItems).toEqual({ totalCount: 1, edges: [{ node: { title: '东苑社区站点建设' } }] });
+    expect((await ok(`{ supervisionItems { totalCount } }`, {}, otherTown.token)).supervisionItems.totalCount).toBe(1);
+    const noted = await ok(NOTE, { id: item.id, note: '已完成选址，正在施工' }, townAdmin.token);
+    expect(noted.addSupervisionNote).toMatchObject({ status: 'OPEN', notes: [{ note: '已完成选址，正在施工', statusAfter: 'OPEN', writtenBy: townAdmin.username }] });
+    expect(errorCodes(await h.gql(NOTE, { id: item.id, note: '...' }, otherTown.token))).toEqual(['FORBIDDEN']);
+
+    // Only the issuing level closes it; then it leaves the board.
+    const before = await h.db.query(`SELECT * FROM supervision_item ORDER BY id`);
+    expect(errorCodes(await h.gql(NOTE, { id: item.id, note: '已办结', status: 'DONE' }, townAdmin.token))).toEqual(['FORBIDDEN']);
+    expect(await h.db.query(`SELECT * FROM supervision_item ORDER BY id`)).toEqual(before);
+    const closed = await ok(NOTE, { id: item.id, note: '验收合格，办结', status: 'DONE' }, office.token);
+    expect(closed.addSupervisionNote).toMatchObject({ status: 'DONE', closedOn: todayInChina(), overdue: false });
+    expect(closed.addSupervisionNote.notes).toHaveLength(2);
+    expect((await ok(BOARD, { id: targetId }, office.token)).target.board.overdueItems).toEqual([]);
+  });
+
+  it('refuses bad input naming the field, and writes nothing', async () => {
+    const valid = { jurisdictionCode: '321012', responsibleCode: '321012100', title: '督办事项', deadline: '2026-06-30' };
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ responsibleCode: '321023' }, 'FORBIDDEN', ''],
+      [{ jurisdictionCode: '321012100', responsibleCode: '321012101' }, 'BAD_USER_INPUT', 'input.responsibleCode'],
+      [{ title: '' }, 'BAD_USER_INPUT', 'input.title'],
+      [{ deadline: '1999-01-01' }, 'BAD_USER_INPUT', 'input.deadline'],
+      [{ jurisdictionCode: '321012100', targetId }, 'BAD_USER_INPUT', 'input.targetId'],
+      [{ detail: 'x'.repeat(4001) }, 'BAD_USER_INPUT', 'input.detail'],
+    ];
+    for (const [change, code, field] of cases) {
+      const res = await h.gql(CREATE_ITEM, { input: { ...valid, ...change } }, office.token);
+      expect([change, errorCodes(res)]).toEqual([change, [code]]);
+      if (field) expect(res.errors![0].extensions!.field).toBe(field);
+    }
+    expect(await h.db.query(`SELECT * FROM supervision_item`)).toEqual([]);
+  });
+});
+
+describe('notices (通报)', () => {
+  it('keep a board as it stood, for every level they concern, and cannot be changed', async () => {
+    const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
+    await facilityWithHistory(h, admin.token, {
+      name: '东苑互助养老中心',
+      type: 'MUTUAL_AID_CENTER',
+      jurisdictionCode: '321012100001',
+      services: ['MEALS'],
+      status: 'OPERATING',
+      since: '2025-01-01',
+    });
+    const issued = await ok(ISSUE, { input: { targetId, title: '2025年第四季度养老服务设施覆盖情况通报', body: '小纪镇进度滞后，请加快推进。' } }, office.token);
+    const notice = issued.issueNotice;
+    expect(notice).toMatchObject({
+      issuedBy: { code: '321012' },
+      target: { id: targetId, threshold: 50 },
+      asOf: todayInChina(),
+      author: office.username,
+      progress: { numerator: 1, denominator: 3 },
+      laggards: 1,
+    });
+    // 仙女镇 has 1 of its 2 villages (50 %: achieved); 小纪镇 none (lagging, listed first).
+    expect(notice.rows).toEqual([
+      { jurisdiction: { code: '321012101', name: '小纪镇', level: 'TOWN' }, value: 0, numerator: 0, denominator: 1, threshold: 50, status: expect.stringMatching(/BEHIND|AT_RISK/), rank: 2 },
+      { jurisdiction: { code: '321012100', name: '仙女镇', level: 'TOWN' }, value: 50, numerator: 1, denominator: 2, threshold: 50, status: 'ACHIEVED', rank: 1 },
+    ]);
+
+    // The board moves on; the notice does not.
+    await facilityWithHistory(h, admin.token, {
+      name: '小纪村互助养老中心',
+      type: 'MUTUAL_AID_CENTER',
+      jurisdictionCode: '321012101200',
+      services: [],
+      status: 'OPERATING',
+      since: '2025-02-01',
+    });
+    const NOTICE = `query($id: ID!) { notice(id: $id) { laggards rows { jurisdiction { code } value status } } }`;
+    const again = await ok(NOTICE, { id: notice.id }, office.token);
+    expect(again.notice.rows.map((row: any) => row.value)).toEqual([0, 50]);
+    expect(again.notice.laggards).toBe(1);
+    await expect(h.db.query(`UPDATE notice SET title = 'x'`)).rejects.toThrow(/kept as issued/);
+    await expect(h.db.query(`DELETE FROM notice`)).rejects.toThrow(/kept as issued/);
+
+    // Listed for the towns it names and the levels above; not for a county it does not concern.
+    const townStaff = await createUser(h.db, '321012101', [Role.CIVIL_AFFAIRS_STAFF]);
+    const villageWorker = await createUser(h.db, '321012100001', [Role.VILLAGE_WORKER]);
+    const city = await createUser(h.db, '3210', [Role.LEADERSHIP_OFFICE]);
+    const elsewhere = await createUser(h.db, '321023', [Role.LEADERSHIP_OFFICE]);
+    for (const user of [townStaff, villageWorker, city]) {
+      expect((await ok(`{ notices { totalCount edges { node { id } } } }`, {}, user.token)).notices).toEqual({ totalCount: 1, edges: [{ node: { id: notice.id } }] });
+    }
+    expect((await ok(`{ notices { totalCount } }`, {}, elsewhere.token)).notices.totalCount).toBe(0);
+    expect(errorCodes(await h.gql(NOTICE, { id: notice.id }, elsewhere.token))).toEqual(['FORBIDDEN']);
+  });
+
+  it('is issued as of a past day from the figures of that day', async () => {
+    const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
+    await facilityWithHistory(h, admin.token, {
+      name: '东苑互助养老中心',
+      type: 'MUTUAL_AID_CENTER',
+      jurisdictionCode: '321012100001',
+      services: [],
+      status: 'OPERATING',
+      since: '2025-03-01',
+    });
+    const past = await ok(ISSUE, { input: { targetId, title: '2月通报', asOf: '2025-02-28' } }, office.token);
+    expect(past.issueNotice).toMatchObject({ asOf: '2025-02-28', progress: { numerator: 0 } });
+    const now = await ok(ISSUE, { input: { targetId, title: '现状通报' } }, office.token);
+    expect(now.issueNotice.progress.numerator).toBe(1);
+  });
+});
+
+describe('downloads of a board and a notice', () => {
+  const get = (path: string, token?: string) => fetch(`${h.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('serve the board and the notice as CSV and XLSX to those who may read them', async () => {
+    const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
+    await facilityWithHistory(h, admin.token, {
+      name: '东苑互助养老中心, 一号',
+      type: 'MUTUAL_AID_CENTER',
+      jurisdictionCode: '321012100001',
+      services: [],
+      status: 'OPERATING',
+      since: '2025-01-01',
+    });
+    const board = (await ok(`query($id: ID!) { target(id: $id) { board { rows { jurisdiction { code name } value status rank } } } }`, { id: targetId }, office.token)).target.board;
+
+    const csv = await get(`/exports/targets/${targetId}/board.csv`, office.token);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toContain("filename*=UTF-8''");
+    // The byte-order mark that makes Excel read UTF-8, then CRLF lines.
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('代码 code,名称 name,阈值 threshold,当前值 value,分子 numerator,分母 denominator,预期值 expected,状态 status,排名 rank');
+    expect(lines.slice(1, -1).map((line) => line.split(',').slice(0, 2))).toEqual(board.rows.map((row: any) => [row.jurisdiction.code, row.jurisdiction.name]));
+    expect(lines.slice(1, -1).map((line) => line.split(',')[7])).toEqual(board.rows.map((row: any) => row.status));
+    expect(lines.at(-1)).toBe('');
+
+    const xlsx = await get(`/exports/targets/${targetId}/board.xlsx?order=CODE`, office.token);
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+    const sheet = workbook.worksheets[0];
+    const values = sheet.getSheetValues().filter(Boolean).map((row: any) => row.slice(1));
+    const header = values.findIndex((row: any[]) => row[0] === '代码 code');
+    expect(header).toBeGreaterThan(0);
+    expect(values.slice(header + 1).map((row: any[]) => row[0])).toEqual(['321012100', '321012101']);
+    expect(values.slice(header + 1).map((row: any[]) => row[4])).toEqual([1, 0]);
+
+    // A notice downloads as it was issued.
+    const notice = (await ok(ISSUE, { input: { targetId, title: '通报, 第一期' } }, office.token)).issueNotice;
+    const noticeCsv = await (await get(`/exports/notices/${notice.id}.csv`, office.token)).text();
+    expect(noticeCsv.split('\r\n').slice(1, -1).map((line) => line.split(',')[0])).toEqual(notice.rows.map((row: any) => row.jurisdiction.code));
+    expect((await get(`/exports/notices/${notice.id}.xlsx`, office.token)).status).toBe(200);
+
+    // Refusals answer JSON with their code, as the API does.
+    const refusals: [string, string | undefined, number, string][] = [
+      [`/exports/targets/${targetId}/board.csv`, undefined, 401, 'UNAUTHENTICATED'],
+      [`/exports/targets/${targetId}/board.csv`, (await createUser(h.db, '321023', [Role.LEADERSHIP_OFFICE])).token, 403, 'FORBIDDEN'],
+      [`/exports/targets/${targetId}/board.csv?order=SIDEWAYS`, office.token, 400, 'BAD_USER_INPUT'],
+      [`/exports/targets/${targetId}/board.csv?asOf=2999-01-01`, office.token, 400, 'BAD_USER_INPUT'],
+      [`/exports/targets/${targetId}/board.pdf`, office.token, 404, 'NOT_FOUND'],
+      [`/exports/notices/${notice.id}.csv`, (await createUser(h.db, '321012', [Role.SERVICE_PROVIDER])).token, 403, 'FORBIDDEN'],
+    ];
+    for (const [path, token, status, code] of refusals) {
+      const res = await get(path, token);
+      expect([path, res.status, ((await res.json()) as any).errors[0].extensions.code]).toEqual([path, status, code]);
+    }
+  });
+});
