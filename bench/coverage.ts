@@ -28,7 +28,7 @@ import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, mach
 // The data set lives in its own database and is reused by later runs (tree, facilities and users
 // are kept; a marker row says the set is complete); --fresh drops it and builds it again.
 
-const BENCH_DATABASE = 'yiyang_bench_coverage';
+export const BENCH_DATABASE = 'yiyang_bench_coverage';
 /** Bump when the generator changes: a reused database with another version is rebuilt. */
 const DATASET_VERSION = 2;
 const SEED = 20_251_124;
@@ -283,7 +283,7 @@ async function databaseExists(adminUrl: string): Promise<boolean> {
   });
 }
 
-interface Prepared {
+export interface Prepared {
   rebuilt: boolean;
   generatedOn: string;
   build_ms: { import: number; facilities: number; first_rebuild: number } | null;
@@ -291,7 +291,7 @@ interface Prepared {
 }
 
 /** Reuses the bench database when it holds a complete data set of this version, else builds it. */
-async function prepareData(adminUrl: string, benchUrl: string, fresh: boolean, today: string): Promise<Prepared> {
+export async function prepareData(adminUrl: string, benchUrl: string, fresh: boolean, today: string): Promise<Prepared> {
   let reuse = !fresh && (await databaseExists(adminUrl));
   if (reuse) {
     const dataSource = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 2, applicationName: 'yiyang-bench' });
@@ -720,7 +720,10 @@ async function main(): Promise<void> {
   if (!(output.checks as { consistent: boolean }).consistent) process.exitCode = 2;
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+// Run as a command; other benchmarks import the data set from here.
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { namedQuery } from '../db/named-query';
 import type { SupervisionStatus } from './desk-kinds';
 
 export interface SupervisionNoteRow {
@@ -79,7 +80,9 @@ export const supervisionRepository = {
 
   /** The open items issued at each of the jurisdictions whose deadline is before `day`. */
   async overdueIssuedAt(db: EntityManager, issuerIds: readonly number[], day: string): Promise<SupervisionItemRow[]> {
-    return db.query(
+    return namedQuery(
+      db,
+      'supervision_overdue_issued_at',
       `SELECT ${COLUMNS} FROM ${FROM} WHERE s.jurisdiction_id = ANY($1::int[]) AND s.status = 'OPEN' AND s.deadline < $2::date ORDER BY s.deadline, s.id`,
       [issuerIds, day],
     );

@@ -70,6 +70,16 @@ export const jurisdictionRepository = {
     );
   },
 
+  /** Every strict descendant of `code` at `level`, in code order, at most `limit`. */
+  async descendantsAt(db: EntityManager, code: string, level: JurisdictionLevel, limit: number): Promise<Jurisdiction[]> {
+    return namedQuery<Jurisdiction>(
+      db,
+      'jurisdiction_descendants_at',
+      `SELECT ${COLUMNS} FROM jurisdiction WHERE code LIKE $1 AND code <> $2 AND level = $3 ORDER BY code LIMIT $4`,
+      [`${likeLiteral(code)}%`, code, level, limit],
+    );
+  },
+
   async search(db: EntityManager, filter: JurisdictionFilter, afterCode: string | null, limit: number): Promise<Jurisdiction[]> {
     const params: unknown[] = [];
     let where = filterSql(filter, params);

@@ -104,7 +104,7 @@ export const jurisdictionService = {
     if (level === childLevel(node.level)) return jurisdictionService.allChildren(ctx, node.id);
     const count = countBelow(node, level);
     if (count > max) throw new LimitExceededError(`${field}: ${node.name} has ${count} nodes at ${level}; at most ${max} are listed at once`, { field });
-    return frozenNodes(await jurisdictionRepository.search(ctx.dataSource.manager, { underCode: node.code, level, nameContains: null }, null, max + 1));
+    return frozenNodes(await jurisdictionRepository.descendantsAt(ctx.dataSource.manager, node.code, level, max));
   },
 
   /** Every child of the node in code order, unpaged (batched across nodes); for ranking and comparing siblings. */

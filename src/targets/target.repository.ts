@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { namedQuery } from '../db/named-query';
 import type { FacilityType } from '../facilities/facility-kinds';
 import type { TargetComparator, TargetMetric, TargetPhase } from './target-kinds';
 
@@ -25,8 +26,9 @@ export interface TargetRow {
   deadline: string;
   responsibleUnit: string | null;
   phases: PhaseSpan[];
-  createdAt: Date;
-  updatedAt: Date;
+  /** Milliseconds since the epoch (a board reads hundreds of targets: a number is read far faster than a timestamp's text). */
+  createdAt: number;
+  updatedAt: number;
 }
 
 export type NewTarget = Omit<TargetRow, 'id' | 'jurisdictionCode' | 'createdAt' | 'updatedAt'>;
@@ -41,7 +43,7 @@ export interface TargetFilter {
 const COLUMNS = `t.id, t.jurisdiction_id AS "jurisdictionId", j.code AS "jurisdictionCode", t.allocated_from AS "allocatedFrom",
   t.title, t.metric, t.facility_type AS "facilityType", t.comparator, t.threshold::float8 AS threshold,
   t.threshold_high::float8 AS "thresholdHigh", t.baseline::float8 AS baseline, t.starts_on AS "startsOn", t.deadline,
-  t.responsible_unit AS "responsibleUnit", t.created_at AS "createdAt", t.updated_at AS "updatedAt",
+  t.responsible_unit AS "responsibleUnit", (extract(epoch FROM t.created_at) * 1000)::float8 AS "createdAt", (extract(epoch FROM t.updated_at) * 1000)::float8 AS "updatedAt",
   coalesce((SELECT json_agg(json_build_object('phase', p.phase, 'startsOn', p.starts_on, 'endsOn', p.ends_on) ORDER BY p.starts_on, p.phase)
             FROM target_phase_span p WHERE p.target_id = t.id), '[]'::json) AS phases`;
 
@@ -58,7 +60,7 @@ function filterSql(filter: TargetFilter, params: unknown[]): string {
 
 export const targetRepository = {
   async byIds(db: EntityManager, ids: readonly number[]): Promise<TargetRow[]> {
-    return db.query(`SELECT ${COLUMNS} FROM target t JOIN jurisdiction j ON j.id = t.jurisdiction_id WHERE t.id = ANY($1::int[])`, [ids]);
+    return namedQuery(db, 'targets_by_id', `SELECT ${COLUMNS} FROM target t JOIN jurisdiction j ON j.id = t.jurisdiction_id WHERE t.id = ANY($1::int[])`, [ids]);
   },
 
   /** A page of the targets set at nodes of the subtree, newest first. */
@@ -92,7 +94,9 @@ export const targetRepository = {
 
   /** The allocations of each of the targets (one child target per child node). */
   async allocationsOf(db: EntityManager, targetIds: readonly number[]): Promise<TargetRow[]> {
-    return db.query(
+    return namedQuery(
+      db,
+      'target_allocations',
       `SELECT ${COLUMNS} FROM target t JOIN jurisdiction j ON j.id = t.jurisdiction_id WHERE t.allocated_from = ANY($1::int[]) ORDER BY j.code`,
       [targetIds],
     );

@@ -87,8 +87,8 @@ function toNode(row: TargetRow, jurisdiction: Jurisdiction): TargetNode {
     deadline: row.deadline,
     phases: row.phases,
     responsibleUnit: row.responsibleUnit,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
     row,
   });
 }
@@ -412,21 +412,22 @@ export const targetService = {
     const kind = definition.kind;
     const day = dayFor(definition, asOf);
     const parentRule = ruleOf(target.row);
+    const allocations = loader(ctx, allocationsLoader).load(target.row.id);
     const children = level
       ? await jurisdictionService.descendantsAt(ctx, target.jurisdiction, level, MAX_BOARD_ROWS)
       : await jurisdictionService.allChildren(ctx, target.jurisdiction.id);
-    const [allocated, [own, ...readings]] = await Promise.all([
-      loader(ctx, allocationsLoader).load(target.row.id),
+    // A child without an allocation is held to a rate target's threshold from its own baseline, its
+    // figure on the start day: read beside today's figures rather than after the allocations.
+    const start = baselineDay(definition, target.row.startsOn);
+    const [allocated, [own, ...readings], startReadings] = await Promise.all([
+      allocations,
       readMetric(ctx, definition, target.row.facilityType, [target.jurisdiction, ...children], day),
+      kind === MetricKind.RATE && start !== day ? readMetric(ctx, definition, target.row.facilityType, children, start) : null,
     ]);
     const allocationOf = new Map(allocated.map((row) => [row.jurisdictionId, row]));
-    // A child without an allocation is held to a rate target's threshold from its own baseline.
-    const unallocated = kind === MetricKind.RATE ? children.filter((child) => !allocationOf.has(child.id)) : [];
     const baselines = new Map<number, number>();
-    if (unallocated.length > 0) {
-      const start = baselineDay(definition, target.row.startsOn);
-      const startReadings = start === day ? unallocated.map((child) => readings[children.indexOf(child)]) : await readMetric(ctx, definition, target.row.facilityType, unallocated, start);
-      unallocated.forEach((child, i) => baselines.set(child.id, unitsOf(startReadings[i])));
+    if (kind === MetricKind.RATE) {
+      children.forEach((child, i) => baselines.set(child.id, unitsOf((startReadings ?? readings)[i])));
     }
     const allocatedNodes = await nodesOf(ctx, allocated);
     const nodeOfAllocation = new Map(allocatedNodes.map((node) => [node.row.jurisdictionId, node]));
