@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { sharedCaches, throughCache } from '../db/shared-cache';
 import type { Context } from '../graphql/context';
 import { asInstance } from '../graphql/roots';
+import type { JurisdictionLevel } from './division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
 import { jurisdictionRepository } from './jurisdiction.repository';
 import { JurisdictionNode } from './jurisdiction.types';
@@ -38,6 +39,19 @@ export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Juris
     });
     return codes.map((code) => byCode.get(code) ?? null);
   });
+}
+
+const DESCENDANT_LISTS_CACHED = 2_000;
+const descendantLists = (dataSource: DataSource) =>
+  sharedCaches(dataSource).region<string, readonly Jurisdiction[]>('jurisdiction-descendants', ['jurisdiction'], DESCENDANT_LISTS_CACHED);
+
+/** Every strict descendant of `code` at `level` in code order (at most `limit`), kept across requests like the children lists. */
+export async function descendantsAtLevel(ctx: Context, code: string, level: JurisdictionLevel, limit: number): Promise<readonly Jurisdiction[]> {
+  const key = `${code}|${level}|${limit}`;
+  const found = await throughCache(descendantLists(ctx.dataSource), [key], async () =>
+    new Map([[key, frozenNodes(await jurisdictionRepository.descendantsAt(ctx.dataSource.manager, code, level, limit))]]),
+  );
+  return found.get(key)!;
 }
 
 /** All children of many parents in one statement (siblings to rank, children to compare). */

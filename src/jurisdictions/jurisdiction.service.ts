@@ -5,7 +5,7 @@ import { BadUserInputError, ForbiddenError, LimitExceededError, NotFoundError } 
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
 import { JurisdictionLevel, LEVELS, levelOfCode, pathOfCode } from './division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
-import { allChildrenLoader, childrenLoader, frozenNodes, jurisdictionByCodeLoader, jurisdictionByIdLoader } from './jurisdiction.loaders';
+import { allChildrenLoader, childrenLoader, descendantsAtLevel, jurisdictionByCodeLoader, jurisdictionByIdLoader } from './jurisdiction.loaders';
 import { jurisdictionRepository } from './jurisdiction.repository';
 import type { DescendantCounts, JurisdictionRef } from './jurisdiction.types';
 
@@ -104,7 +104,7 @@ export const jurisdictionService = {
     if (level === childLevel(node.level)) return jurisdictionService.allChildren(ctx, node.id);
     const count = countBelow(node, level);
     if (count > max) throw new LimitExceededError(`${field}: ${node.name} has ${count} nodes at ${level}; at most ${max} are listed at once`, { field });
-    return frozenNodes(await jurisdictionRepository.descendantsAt(ctx.dataSource.manager, node.code, level, max));
+    return descendantsAtLevel(ctx, node.code, level, max);
   },
 
   /** Every child of the node in code order, unpaged (batched across nodes); for ranking and comparing siblings. */

@@ -15,7 +15,7 @@ import { RATE_SCALE, readMetric, type MetricReading } from './target-figures';
 import { MetricKind, TARGET_METRICS, TargetComparator, TargetPhase, TargetStatus, type TargetMetric, type TargetMetricDefinition } from './target-kinds';
 import { compare, expectedOn, headsUp, ratio, statusOn, toNumber, type Ratio, type TargetRule } from './target-progress';
 import type { CreateTargetInput, PhaseSpanInput, TargetAllocationInput } from './target.inputs';
-import { allocationsLoader, targetByIdLoader } from './target.loaders';
+import { allocationsLoader, changingTargets, targetByIdLoader } from './target.loaders';
 import { targetRepository, type NewTarget, type PhaseSpan, type TargetRow } from './target.repository';
 import { AllocationSummary, BoardOrder, BoardRow, TargetBoard, TargetNode, TargetProgress, type TargetRef } from './target.types';
 
@@ -213,7 +213,7 @@ export const targetService = {
 
   /** Sets a target for a jurisdiction of the subtree. */
   async create(ctx: Context, input: CreateTargetInput): Promise<TargetNode> {
-    const id = await audited(ctx, 'target.create', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    const id = await changingTargets(ctx, () => audited(ctx, 'target.create', Capability.MANAGE_TARGETS, async (tx, draft) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const node = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
@@ -255,7 +255,7 @@ export const targetService = {
       draft.targetIds = [String(created)];
       draft.detail = { metric: input.metric, comparator, threshold: input.threshold, deadline };
       return created;
-    });
+    }));
     return targetService.get(ctx, String(id));
   },
 
@@ -265,7 +265,7 @@ export const targetService = {
    * target's threshold; for a rate each child gets its own threshold or the target's.
    */
   async allocate(ctx: Context, rawId: string, allocations: readonly TargetAllocationInput[]): Promise<TargetNode> {
-    const id = await audited(ctx, 'target.allocate', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    const id = await changingTargets(ctx, () => audited(ctx, 'target.allocate', Capability.MANAGE_TARGETS, async (tx, draft) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const visible = await visibleTarget(ctx, rawId, 'id');
@@ -326,7 +326,7 @@ export const targetService = {
       await targetRepository.replaceAllocations(tx, target.id, rows, actor.userId);
       draft.detail = { allocations: rows.map((row, i) => ({ code: chosen[i].code, threshold: fromUnits(kind, row.threshold) })) };
       return target.id;
-    });
+    }));
     return targetService.get(ctx, String(id));
   },
 
@@ -378,8 +378,9 @@ export const targetService = {
     if (allocated.length === 0) return null;
     const definition = definitionOf(target.row);
     const day = todayInChina();
-    const nodes = await Promise.all(allocated.map((row) => jurisdictionService.byId(ctx, row.jurisdictionId)));
-    const readings = await readMetric(ctx, definition, target.row.facilityType, nodes as Jurisdiction[], day);
+    const { children, readings: childReadings } = await figuresOfChildren(ctx, target, day);
+    const readingOf = new Map(children.map((child, i) => [child.id, childReadings[i]]));
+    const readings = allocated.map((row) => readingOf.get(row.jurisdictionId)!);
     const achieved = allocated.filter((row, i) => statusOn(ruleOf(row), readings[i].value, day) === TargetStatus.ACHIEVED).length;
     let allocatedValue: number | null;
     let achievedValue: number | null;
@@ -413,15 +414,14 @@ export const targetService = {
     const day = dayFor(definition, asOf);
     const parentRule = ruleOf(target.row);
     const allocations = loader(ctx, allocationsLoader).load(target.row.id);
-    const children = level
-      ? await jurisdictionService.descendantsAt(ctx, target.jurisdiction, level, MAX_BOARD_ROWS)
-      : await jurisdictionService.allChildren(ctx, target.jurisdiction.id);
+    const { children, own, readings } = level
+      ? await figuresOfDescendants(ctx, target, day, level)
+      : await figuresOfChildren(ctx, target, day);
     // A child without an allocation is held to a rate target's threshold from its own baseline, its
-    // figure on the start day: read beside today's figures rather than after the allocations.
+    // figure on the start day: read beside the allocations rather than after them.
     const start = baselineDay(definition, target.row.startsOn);
-    const [allocated, [own, ...readings], startReadings] = await Promise.all([
+    const [allocated, startReadings] = await Promise.all([
       allocations,
-      readMetric(ctx, definition, target.row.facilityType, [target.jurisdiction, ...children], day),
       kind === MetricKind.RATE && start !== day ? readMetric(ctx, definition, target.row.facilityType, children, start) : null,
     ]);
     const allocationOf = new Map(allocated.map((row) => [row.jurisdictionId, row]));
@@ -493,6 +493,38 @@ export const targetService = {
     });
   },
 };
+
+interface NodeFigures {
+  children: readonly Jurisdiction[];
+  own: MetricReading;
+  readings: MetricReading[];
+}
+
+/** Per request: the figures of a target's jurisdiction and its children by day, read once for its board and its allocation summary. */
+function childFigureMemo(): Map<string, Promise<NodeFigures>> {
+  return new Map();
+}
+
+function figuresOfChildren(ctx: Context, target: TargetNode, day: string): Promise<NodeFigures> {
+  const memo = loader(ctx, childFigureMemo);
+  const key = `${target.id}|${day}`;
+  let figures = memo.get(key);
+  if (!figures) {
+    figures = (async () => {
+      const children = await jurisdictionService.allChildren(ctx, target.jurisdiction.id);
+      const [own, ...readings] = await readMetric(ctx, definitionOf(target.row), target.row.facilityType, [target.jurisdiction, ...children], day);
+      return { children, own, readings };
+    })();
+    memo.set(key, figures);
+  }
+  return figures;
+}
+
+async function figuresOfDescendants(ctx: Context, target: TargetNode, day: string, level: JurisdictionLevel): Promise<NodeFigures> {
+  const children = await jurisdictionService.descendantsAt(ctx, target.jurisdiction, level, MAX_BOARD_ROWS);
+  const [own, ...readings] = await readMetric(ctx, definitionOf(target.row), target.row.facilityType, [target.jurisdiction, ...children], day);
+  return { children, own, readings };
+}
 
 /** The day a default baseline is read on: the start day when it is past and the metric keeps history, today otherwise. */
 function baselineDay(definition: TargetMetricDefinition, startsOn: string): string {
