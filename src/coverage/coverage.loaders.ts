@@ -19,28 +19,40 @@ export interface ObservedValue {
 
 const figureKey = (key: FigureKey) => `${key.nodeId}|${key.key}|${key.asOf ?? ''}`;
 
-/** One figure of many nodes: one statement per (figure, day) in a batch, whatever the number of nodes. */
+/**
+ * Figures of many nodes: today's in one statement per batch whatever the figures and nodes (a desk of
+ * targets over several metrics), a past day's in one statement per (figure, day).
+ */
 export function figureLoader(ctx: Context): DataLoader<FigureKey, ObservedValue, string> {
   return new DataLoader(
     async (keys) => {
-      const groups = new Map<string, FigureKey[]>();
-      for (const key of keys) {
-        const group = `${key.key}|${key.asOf ?? ''}`;
-        const members = groups.get(group);
-        if (members) members.push(key);
-        else groups.set(group, [key]);
-      }
       const found = new Map<string, ObservedValue>();
-      for (const members of groups.values()) {
+      const live = keys.filter((key) => key.asOf === null);
+      if (live.length > 0) {
+        const observedAt = new Date();
+        const day = todayInChina(observedAt);
+        const nodeIds = [...new Set(live.map((key) => key.nodeId))];
+        const figures = [...new Set(live.map((key) => key.key))];
+        // Every asked node × every asked figure: a few rows more than asked when a batch mixes them.
+        const values = new Map(
+          (await rollupRepository.values(ctx.dataSource.manager, nodeIds, figures)).map((row) => [figureKey({ nodeId: row.nodeId, key: row.key, asOf: null }), row.value]),
+        );
+        for (const key of live) found.set(figureKey(key), { value: values.get(figureKey(key)) ?? 0, observedAt, day });
+      }
+      const past = new Map<string, FigureKey[]>();
+      for (const key of keys) {
+        if (key.asOf === null) continue;
+        const group = `${key.key}|${key.asOf}`;
+        const members = past.get(group);
+        if (members) members.push(key);
+        else past.set(group, [key]);
+      }
+      for (const members of past.values()) {
         const { key, asOf } = members[0];
         const nodeIds = [...new Set(members.map((member) => member.nodeId))];
         const observedAt = new Date();
-        const day = asOf ?? todayInChina(observedAt);
-        const values =
-          asOf === null
-            ? new Map((await rollupRepository.values(ctx.dataSource.manager, nodeIds, [key])).map((row) => [row.nodeId, row.value]))
-            : await rollupRepository.valuesAsOf(ctx.dataSource.manager, nodeIds, key, asOf);
-        for (const nodeId of nodeIds) found.set(figureKey({ nodeId, key, asOf }), { value: values.get(nodeId) ?? 0, observedAt, day });
+        const values = await rollupRepository.valuesAsOf(ctx.dataSource.manager, nodeIds, key, asOf!);
+        for (const nodeId of nodeIds) found.set(figureKey({ nodeId, key, asOf }), { value: values.get(nodeId) ?? 0, observedAt, day: asOf! });
       }
       return keys.map((key) => found.get(figureKey(key))!);
     },

@@ -28,7 +28,17 @@ export const compare = (a: Ratio, b: Ratio): number => {
   return left < right ? -1 : left > right ? 1 : 0;
 };
 
-const dayNumber = (day: string) => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / 86_400_000;
+// A board evaluates hundreds of rows on the same few days: each day is read once.
+const dayNumbers = new Map<string, number>();
+function dayNumber(day: string): number {
+  let n = dayNumbers.get(day);
+  if (n === undefined) {
+    n = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / 86_400_000;
+    if (dayNumbers.size > 10_000) dayNumbers.clear();
+    dayNumbers.set(day, n);
+  }
+  return n;
+}
 
 /** The number the target heads for from its baseline: the threshold, or for BETWEEN the bound nearer the baseline. */
 export function goalOf(rule: TargetRule): number {

@@ -124,10 +124,10 @@ describe('a dashboard: a county with all its towns, two metrics and the rank eac
     expect(five.data.jurisdiction.village).toEqual({ numerator: 6, denominator: 10, rate: 0.6, rank: 1 });
 
     // sign-in, the county, its page of towns, the county's figure, the county's siblings and their
-    // figures (for its rank), and one batch of town figures per metric; the towns' ranks need no more
-    // (their siblings are the page, their figures the ones already loaded).
+    // figures (for its rank), and one batch of today's town figures for both metrics; the towns' ranks
+    // need no more (their siblings are the page, their figures the ones already loaded).
     expect(hundred.extensions?.sqlStatements).toBe(five.extensions?.sqlStatements);
-    expect(five.extensions?.sqlStatements).toBe(8);
+    expect(five.extensions?.sqlStatements).toBe(7);
   });
 });
 
