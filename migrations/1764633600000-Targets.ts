@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Targets (目标任务): a jurisdiction's goal for one metric by a deadline, and its allocation to the
  * children (a child's target `allocated_from` its parent's, one per child). Numbers are integers in
- * the metric's unit: hundredths of a percent for a rate, units for a count, so that every comparison
+ * the metric's unit: hundredths of a percent for a rate, units for a count, fen for money, so that every comparison
  * is exact. Progress is never stored: it is read from the live roll-ups.
  */
 export class Targets1764633600000 implements MigrationInterface {
@@ -11,7 +11,8 @@ export class Targets1764633600000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TYPE target_metric AS ENUM ('VILLAGE_SERVICE', 'MEAL_SERVICE', 'COMMUNITY_STATION', 'TOWN_CENTER',
-      'COUNTY_GUIDANCE_CENTER', 'OPERATING_FACILITIES', 'OPERATING_BEDS', 'NURSING_BED_SHARE', 'DEMENTIA_BED_SHARE', 'SUBSIDY_RECIPIENT_SHARE')`);
+      'COUNTY_GUIDANCE_CENTER', 'OPERATING_FACILITIES', 'OPERATING_BEDS', 'NURSING_BED_SHARE', 'DEMENTIA_BED_SHARE', 'SUBSIDY_RECIPIENT_SHARE',
+      'ENTITLEMENT_SPENDING')`);
     await q.query(`CREATE TYPE target_comparator AS ENUM ('AT_LEAST', 'AT_MOST', 'EQUAL', 'BETWEEN')`);
     await q.query(`CREATE TYPE target_phase AS ENUM ('MOBILISATION', 'IMPLEMENTATION', 'EVALUATION', 'CONSOLIDATION')`);
     await q.query(`

@@ -1,5 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+// The metrics written as whole numbers (counts, fen); the others are rates in hundredths of a percent.
+const WHOLE = `'OPERATING_FACILITIES', 'OPERATING_BEDS', 'ENTITLEMENT_SPENDING'`;
+
 // Today in China, as the API reads it (graphql/dates.ts).
 const TODAY = `((now() AT TIME ZONE 'UTC') + interval '8 hours')::date`;
 
@@ -141,11 +144,11 @@ export class BiViews1764720000000 implements MigrationInterface {
     await q.query(`
       CREATE VIEW bi.targets AS
       SELECT t.id AS target_id, j.code, j.level::text AS level, t.title, t.metric::text AS metric, t.facility_type::text AS facility_type,
-        CASE WHEN t.metric IN ('OPERATING_FACILITIES', 'OPERATING_BEDS') THEN 'COUNT' ELSE 'RATE' END AS metric_kind,
+        CASE WHEN t.metric IN ('OPERATING_FACILITIES', 'OPERATING_BEDS') THEN 'COUNT' WHEN t.metric = 'ENTITLEMENT_SPENDING' THEN 'AMOUNT' ELSE 'RATE' END AS metric_kind,
         t.comparator::text AS comparator,
-        CASE WHEN t.metric IN ('OPERATING_FACILITIES', 'OPERATING_BEDS') THEN t.threshold::numeric ELSE t.threshold / 100.0 END AS threshold,
-        CASE WHEN t.metric IN ('OPERATING_FACILITIES', 'OPERATING_BEDS') THEN t.threshold_high::numeric ELSE t.threshold_high / 100.0 END AS threshold_high,
-        CASE WHEN t.metric IN ('OPERATING_FACILITIES', 'OPERATING_BEDS') THEN t.baseline::numeric ELSE t.baseline / 100.0 END AS baseline,
+        CASE WHEN t.metric IN (${WHOLE}) THEN t.threshold::numeric ELSE t.threshold / 100.0 END AS threshold,
+        CASE WHEN t.metric IN (${WHOLE}) THEN t.threshold_high::numeric ELSE t.threshold_high / 100.0 END AS threshold_high,
+        CASE WHEN t.metric IN (${WHOLE}) THEN t.baseline::numeric ELSE t.baseline / 100.0 END AS baseline,
         t.starts_on, t.deadline, t.responsible_unit, t.allocated_from AS allocated_from_target_id, t.created_at
       FROM public.target t JOIN public.jurisdiction j ON j.id = t.jurisdiction_id`);
 
@@ -159,14 +162,14 @@ export class BiViews1764720000000 implements MigrationInterface {
         SELECT t.id AS target_id, j.code, t.metric::text AS metric, ${TODAY} AS as_of, t.comparator::text AS comparator, t.threshold,
           t.threshold_high, t.baseline, t.starts_on, t.deadline,
           -- A rate's value is kept in hundredths of a percent (scale 10,000) and shown in percent; a count as it is.
-          CASE WHEN t.metric IN ('OPERATING_FACILITIES', 'OPERATING_BEDS') THEN 1 ELSE 10000 END::numeric AS scale,
-          CASE WHEN t.metric IN ('OPERATING_FACILITIES', 'OPERATING_BEDS') THEN 1 ELSE 100 END::numeric AS unit,
+          CASE WHEN t.metric IN (${WHOLE}) THEN 1 ELSE 10000 END::numeric AS scale,
+          CASE WHEN t.metric IN (${WHOLE}) THEN 1 ELSE 100 END::numeric AS unit,
           f.numerator::numeric AS numerator, f.denominator::numeric AS denominator
         FROM public.target t JOIN public.jurisdiction j ON j.id = t.jurisdiction_id
         CROSS JOIN LATERAL (
           SELECT
             CASE
-              WHEN t.metric IN ('OPERATING_FACILITIES', 'OPERATING_BEDS', 'NURSING_BED_SHARE', 'DEMENTIA_BED_SHARE', 'SUBSIDY_RECIPIENT_SHARE') THEN NULL
+              WHEN t.metric IN ('OPERATING_FACILITIES', 'OPERATING_BEDS', 'NURSING_BED_SHARE', 'DEMENTIA_BED_SHARE', 'SUBSIDY_RECIPIENT_SHARE', 'ENTITLEMENT_SPENDING') THEN NULL
               ELSE (SELECT coalesce(max(v.value), 0) FROM public.rollup_value v WHERE v.node_id = j.id AND v.key = 'covered:' || t.metric::text)
             END AS covered
         ) c
@@ -179,10 +182,14 @@ export class BiViews1764720000000 implements MigrationInterface {
               WHEN 'DEMENTIA_BED_SHARE' THEN (SELECT coalesce(max(v.value), 0) FROM public.rollup_value v WHERE v.node_id = j.id AND v.key = 'beds:dementia')
               WHEN 'SUBSIDY_RECIPIENT_SHARE' THEN (SELECT coalesce(max(e.recipients), 0) FROM public.entitlement_total e
                                                     WHERE e.node_id = j.id AND e.scheme_id = 0 AND e.month = date_trunc('month', ${TODAY})::date)
+              -- A flow: the months from the target's start through this month.
+              WHEN 'ENTITLEMENT_SPENDING' THEN (SELECT coalesce(sum(e.amount_fen), 0) FROM public.entitlement_total e
+                                                 WHERE e.node_id = j.id AND e.scheme_id = 0
+                                                   AND e.month BETWEEN date_trunc('month', t.starts_on)::date AND date_trunc('month', ${TODAY})::date)
               ELSE c.covered
             END AS numerator,
             CASE
-              WHEN t.metric IN ('OPERATING_FACILITIES', 'OPERATING_BEDS') THEN 1
+              WHEN t.metric IN (${WHOLE}) THEN 1
               WHEN t.metric IN ('NURSING_BED_SHARE', 'DEMENTIA_BED_SHARE') THEN
                 (SELECT coalesce(max(v.value), 0) FROM public.rollup_value v WHERE v.node_id = j.id AND v.key = 'beds:total')
               WHEN t.metric = 'SUBSIDY_RECIPIENT_SHARE' THEN (

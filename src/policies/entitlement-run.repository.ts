@@ -199,6 +199,18 @@ export const entitlementRunRepository = {
   },
 
   /** The totals of the nodes for a month over all schemes (absent: nothing was paid there). */
+  /** Fen paid in each node's subtree by the stored runs of the months from `fromMonth` to `toMonth` (YYYY-MM-01 days). */
+  async amountsOver(db: EntityManager, nodeIds: readonly number[], fromMonth: string, toMonth: string): Promise<Map<number, number>> {
+    const rows: { nodeId: number; amountFen: string }[] = await namedQuery(
+      db,
+      'entitlement_amounts_over',
+      `SELECT node_id AS "nodeId", sum(amount_fen)::text AS "amountFen" FROM entitlement_total
+       WHERE node_id = ANY($1::int[]) AND scheme_id = 0 AND month BETWEEN $2::date AND $3::date GROUP BY node_id`,
+      [nodeIds, fromMonth, toMonth],
+    );
+    return new Map(rows.map((row) => [row.nodeId, Number(row.amountFen)]));
+  },
+
   async totals(db: EntityManager, nodeIds: readonly number[], month: string): Promise<TotalRow[]> {
     const rows: TotalRowText[] = await namedQuery(
       db,

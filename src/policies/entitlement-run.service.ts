@@ -236,6 +236,12 @@ export const entitlementRunService = {
     });
   },
 
+  /** Fen paid in each node's subtree by the stored runs of the months `fromMonth` to `toMonth`, in one statement: callers check access. */
+  async spendingOf(ctx: Context, nodeIds: readonly number[], fromMonth: string, toMonth: string): Promise<number[]> {
+    const amounts = await entitlementRunRepository.amountsOver(ctx.dataSource.manager, nodeIds, `${fromMonth}-01`, `${toMonth}-01`);
+    return nodeIds.map((id) => amounts.get(id) ?? 0);
+  },
+
   /** The same totals scheme by scheme, with who set each scheme (batched across nodes). */
   async schemeTotals(ctx: Context, totals: SubsidyTotalsView) {
     const rows = await loader(ctx, schemeTotalsLoader).load({ nodeId: totals.nodeId, month: totals.month });

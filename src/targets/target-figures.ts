@@ -9,7 +9,7 @@ import { entitlementRunService } from '../policies/entitlement-run.service';
 import { MetricKind, TargetMetric, type TargetMetricDefinition } from './target-kinds';
 import { ratio, type Ratio } from './target-progress';
 
-/** A rate's value is kept in hundredths of a percent. */
+/** A rate's value is kept in hundredths of a percent; a count and an amount (fen) as they are. */
 export const RATE_SCALE = 10_000;
 
 /** A metric's figure of one node on one day. */
@@ -25,7 +25,7 @@ export interface MetricReading {
 }
 
 const reading = (kind: MetricKind, numerator: number, denominator: number, asOf: string, observedAt: Date): MetricReading => ({
-  value: kind === MetricKind.COUNT ? ratio(numerator) : denominator > 0 ? ratio(BigInt(numerator) * BigInt(RATE_SCALE), denominator) : null,
+  value: kind !== MetricKind.RATE ? ratio(numerator) : denominator > 0 ? ratio(BigInt(numerator) * BigInt(RATE_SCALE), denominator) : null,
   numerator,
   denominator,
   asOf,
@@ -43,8 +43,15 @@ export async function readMetric(
   facilityType: FacilityType | null,
   nodes: readonly Jurisdiction[],
   day: string,
+  /** Where a flow's period starts (the target's start day). */
+  from: string,
 ): Promise<MetricReading[]> {
   const { kind } = definition;
+  if (definition.metric === TargetMetric.ENTITLEMENT_SPENDING) {
+    const observedAt = new Date();
+    const spent = day < from ? nodes.map(() => 0) : await entitlementRunService.spendingOf(ctx, nodes.map((node) => node.id), from.slice(0, 7), day.slice(0, 7));
+    return nodes.map((_, i) => reading(kind, spent[i], 1, day, observedAt));
+  }
   if (definition.coverage) {
     const figures = await coverageService.figuresOfNodes(ctx, nodes, definition.coverage, day);
     return figures.map((figure) => reading(kind, figure.numerator, figure.denominator, figure.asOf, figure.observedAt));

@@ -13,12 +13,14 @@ export enum TargetMetric {
   NURSING_BED_SHARE = 'NURSING_BED_SHARE',
   DEMENTIA_BED_SHARE = 'DEMENTIA_BED_SHARE',
   SUBSIDY_RECIPIENT_SHARE = 'SUBSIDY_RECIPIENT_SHARE',
+  ENTITLEMENT_SPENDING = 'ENTITLEMENT_SPENDING',
 }
 
-/** How a metric's figure is written: a share (in percent), a count. */
+/** How a metric's figure is written: a share (in percent), a count, an amount of money (in fen). */
 export enum MetricKind {
   RATE = 'RATE',
   COUNT = 'COUNT',
+  AMOUNT = 'AMOUNT',
 }
 
 /** A stock is read as of a day; a flow is summed over a period (from the target's start). */
@@ -124,6 +126,15 @@ export const TARGET_METRICS: Record<TargetMetric, TargetMetricDefinition> = {
     needsFacilityType: false,
     description: '享受补贴老人占比 — people paid a subsidy in the month’s entitlement run, of the people of the registry counted at the day',
   },
+  ENTITLEMENT_SPENDING: {
+    metric: TargetMetric.ENTITLEMENT_SPENDING,
+    kind: MetricKind.AMOUNT,
+    nature: MetricNature.FLOW,
+    history: true,
+    coverage: null,
+    needsFacilityType: false,
+    description: '补贴支出 — fen paid by the stored monthly entitlement runs, summed from the target’s start month through the month of the day',
+  },
 };
 
 export const COMPARATOR_SYMBOLS: Record<TargetComparator, string> = { AT_LEAST: '≥', AT_MOST: '≤', EQUAL: '=', BETWEEN: 'between' };
@@ -135,7 +146,11 @@ registerEnumType(TargetMetric, {
 });
 registerEnumType(MetricKind, {
   name: 'MetricKind',
-  valuesConfig: { RATE: { description: 'A share, written in percent (0–100, two decimals).' }, COUNT: { description: 'A whole number.' } },
+  valuesConfig: {
+    RATE: { description: 'A share, written in percent (0–100, two decimals).' },
+    COUNT: { description: 'A whole number.' },
+    AMOUNT: { description: 'Money in fen (a whole number).' },
+  },
 });
 registerEnumType(MetricNature, {
   name: 'MetricNature',

@@ -32,7 +32,7 @@ export class CreateTargetInput {
   @Field(() => TargetComparator, { defaultValue: TargetComparator.AT_LEAST })
   comparator: TargetComparator;
 
-  @Field(() => Float, { description: 'A rate in percent, 0 to 100 with at most two decimals; a count as a whole number.' })
+  @Field(() => Float, { description: 'A rate in percent, 0 to 100 with at most two decimals; a count as a whole number; an amount in fen.' })
   threshold: number;
 
   @Field(() => Float, { nullable: true, description: 'The upper bound, for BETWEEN only.' })
@@ -62,7 +62,7 @@ export class TargetAllocationInput {
   @Field({ description: 'A child of the target’s jurisdiction.' })
   jurisdictionCode: string;
 
-  @Field(() => Float, { nullable: true, description: 'Required for a count (the allocations add up to the target’s threshold); for a rate, default the target’s threshold.' })
+  @Field(() => Float, { nullable: true, description: 'Required for a count or an amount (the allocations add up to the target’s threshold); for a rate, default the target’s threshold.' })
   threshold?: number | null;
 
   @Field(() => Float, { nullable: true, description: 'For a BETWEEN rate; default the target’s.' })

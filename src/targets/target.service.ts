@@ -38,6 +38,10 @@ function toUnits(kind: MetricKind, value: number, field: string): number {
     if (!Number.isInteger(value) || value > MAX_COUNT) throw new BadUserInputError(field, 'must be a whole number for a count');
     return value;
   }
+  if (kind === MetricKind.AMOUNT) {
+    if (!Number.isSafeInteger(value)) throw new BadUserInputError(field, 'must be a whole number of fen');
+    return value;
+  }
   if (value > 100) throw new BadUserInputError(field, 'is a percentage: at most 100');
   const units = Math.round(value * 100);
   if (Math.abs(units - value * 100) > 1e-6) throw new BadUserInputError(field, 'is a percentage with at most two decimals');
@@ -234,7 +238,7 @@ export const targetService = {
       const responsibleUnit = parseText(input.responsibleUnit, 'input.responsibleUnit', UNIT);
       const baseline =
         input.baseline === null || input.baseline === undefined
-          ? unitsOf((await readMetric(ctx, definition, facilityType, [node], baselineDay(definition, startsOn)))[0])
+          ? unitsOf((await readMetric(ctx, definition, facilityType, [node], baselineDay(definition, startsOn), startsOn))[0])
           : toUnits(definition.kind, input.baseline, 'input.baseline');
       const target: NewTarget = {
         jurisdictionId: node.id,
@@ -275,8 +279,8 @@ export const targetService = {
       const target = (await targetRepository.lock(tx, visible.id))!;
       const definition = definitionOf(target);
       const kind = definition.kind;
-      if (kind === MetricKind.COUNT && target.comparator === TargetComparator.BETWEEN) {
-        throw new BadUserInputError('allocations', 'a count target with a range cannot be split: set a threshold to allocate');
+      if (kind !== MetricKind.RATE && target.comparator === TargetComparator.BETWEEN) {
+        throw new BadUserInputError('allocations', 'a count or amount target with a range cannot be split: set a threshold to allocate');
       }
       const children = new Map((await jurisdictionService.allChildren(ctx, target.jurisdictionId)).map((child) => [child.code, child]));
       const seen = new Set<string>();
@@ -289,12 +293,12 @@ export const targetService = {
         return child;
       });
       const baselineNeeded = allocations.some((allocation) => allocation.baseline === null || allocation.baseline === undefined);
-      const readings = baselineNeeded ? await readMetric(ctx, definition, target.facilityType, chosen, baselineDay(definition, target.startsOn)) : [];
+      const readings = baselineNeeded ? await readMetric(ctx, definition, target.facilityType, chosen, baselineDay(definition, target.startsOn), target.startsOn) : [];
       const rows: NewTarget[] = allocations.map((allocation, i) => {
         const field = `allocations[${i}]`;
         let threshold = target.threshold;
         if (allocation.threshold !== null && allocation.threshold !== undefined) threshold = toUnits(kind, allocation.threshold, `${field}.threshold`);
-        else if (kind === MetricKind.COUNT) throw new BadUserInputError(`${field}.threshold`, 'is required: a count target is split into parts');
+        else if (kind !== MetricKind.RATE) throw new BadUserInputError(`${field}.threshold`, 'is required: a count or amount target is split into parts');
         const thresholdHigh =
           target.comparator === TargetComparator.BETWEEN
             ? parseHigh(kind, target.comparator, threshold, allocation.thresholdHigh ?? fromUnits(kind, target.thresholdHigh!), `${field}.thresholdHigh`)
@@ -317,7 +321,7 @@ export const targetService = {
           phases: [],
         };
       });
-      if (kind === MetricKind.COUNT && rows.length > 0) {
+      if (kind !== MetricKind.RATE && rows.length > 0) {
         const sum = rows.reduce((total, row) => total + row.threshold, 0);
         if (sum !== target.threshold) {
           throw new BadUserInputError('allocations', `the allocations add up to ${sum}, not the target’s ${target.threshold}`);
@@ -357,7 +361,7 @@ export const targetService = {
   async progress(ctx: Context, target: TargetNode, asOf?: string | null): Promise<TargetProgress> {
     const definition = definitionOf(target.row);
     const day = dayFor(definition, asOf);
-    const [reading] = await readMetric(ctx, definition, target.row.facilityType, [target.jurisdiction], day);
+    const [reading] = await readMetric(ctx, definition, target.row.facilityType, [target.jurisdiction], day, target.row.startsOn);
     return evaluate(definition, ruleOf(target.row), reading, day).progress;
   },
 
@@ -368,7 +372,7 @@ export const targetService = {
     dayFor(definition, to, 'to');
     if (from > to) throw new BadUserInputError('from', 'must not be after `to`');
     const days = monthEnds(from, to);
-    const readings = await Promise.all(days.map((day) => readMetric(ctx, definition, target.row.facilityType, [target.jurisdiction], day)));
+    const readings = await Promise.all(days.map((day) => readMetric(ctx, definition, target.row.facilityType, [target.jurisdiction], day, target.row.startsOn)));
     return days.map((day, i) => evaluate(definition, ruleOf(target.row), readings[i][0], day).progress);
   },
 
@@ -384,7 +388,7 @@ export const targetService = {
     const achieved = allocated.filter((row, i) => statusOn(ruleOf(row), readings[i].value, day) === TargetStatus.ACHIEVED).length;
     let allocatedValue: number | null;
     let achievedValue: number | null;
-    if (definition.kind === MetricKind.COUNT) {
+    if (definition.kind !== MetricKind.RATE) {
       allocatedValue = allocated.reduce((sum, row) => sum + row.threshold, 0);
       achievedValue = readings.reduce((sum, reading) => sum + reading.numerator, 0);
     } else {
@@ -422,7 +426,7 @@ export const targetService = {
     const start = baselineDay(definition, target.row.startsOn);
     const [allocated, startReadings] = await Promise.all([
       allocations,
-      kind === MetricKind.RATE && start !== day ? readMetric(ctx, definition, target.row.facilityType, children, start) : null,
+      kind === MetricKind.RATE && start !== day ? readMetric(ctx, definition, target.row.facilityType, children, start, target.row.startsOn) : null,
     ]);
     const allocationOf = new Map(allocated.map((row) => [row.jurisdictionId, row]));
     const baselines = new Map<number, number>();
@@ -512,7 +516,7 @@ function figuresOfChildren(ctx: Context, target: TargetNode, day: string): Promi
   if (!figures) {
     figures = (async () => {
       const children = await jurisdictionService.allChildren(ctx, target.jurisdiction.id);
-      const [own, ...readings] = await readMetric(ctx, definitionOf(target.row), target.row.facilityType, [target.jurisdiction, ...children], day);
+      const [own, ...readings] = await readMetric(ctx, definitionOf(target.row), target.row.facilityType, [target.jurisdiction, ...children], day, target.row.startsOn);
       return { children, own, readings };
     })();
     memo.set(key, figures);
@@ -522,7 +526,7 @@ function figuresOfChildren(ctx: Context, target: TargetNode, day: string): Promi
 
 async function figuresOfDescendants(ctx: Context, target: TargetNode, day: string, level: JurisdictionLevel): Promise<NodeFigures> {
   const children = await jurisdictionService.descendantsAt(ctx, target.jurisdiction, level, MAX_BOARD_ROWS);
-  const [own, ...readings] = await readMetric(ctx, definitionOf(target.row), target.row.facilityType, [target.jurisdiction, ...children], day);
+  const [own, ...readings] = await readMetric(ctx, definitionOf(target.row), target.row.facilityType, [target.jurisdiction, ...children], day, target.row.startsOn);
   return { children, own, readings };
 }
 

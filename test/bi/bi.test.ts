@@ -95,7 +95,13 @@ describe('the BI door', () => {
       status: 'OPERATING',
       since: '2024-03-01',
     });
-    for (const [metric, threshold] of [['VILLAGE_SERVICE', 30], ['MEAL_SERVICE', 100]] as const) {
+    // This month's stored totals, for a spending target (a flow from its start).
+    await h.db.query(
+      `INSERT INTO entitlement_total (month, node_id, scheme_id, recipients, amount_fen, province_fen, city_fen, county_fen, town_fen, village_fen)
+       SELECT $1::date, id, 0, 3, 60000, 0, 0, 60000, 0, 0 FROM jurisdiction WHERE code = '321012'`,
+      [`${todayInChina().slice(0, 7)}-01`],
+    );
+    for (const [metric, threshold] of [['VILLAGE_SERVICE', 30], ['MEAL_SERVICE', 100], ['ENTITLEMENT_SPENDING', 100000]] as const) {
       const res = await h.gql(
         `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`,
         { input: { jurisdictionCode: '321012', title: metric, metric, threshold, startsOn: '2024-01-01', deadline: '2030-12-31' } },

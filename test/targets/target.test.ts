@@ -166,6 +166,31 @@ describe('a town’s target: 11 of 11 villages covered by the end of 2024', () =
   });
 });
 
+describe('a flow: subsidy spending summed from the target’s start', () => {
+  it('adds up the stored months from the start month through the month of the day', async () => {
+    await smallTree(h.db);
+    const office = await createUser(h.db, '321012', [Role.LEADERSHIP_OFFICE]);
+    // The county's stored monthly totals (as runs leave them): 2024-12 before the start, then 2025-01 to 2025-03.
+    const months: [string, number][] = [['2024-12-01', 999_999], ['2025-01-01', 400_000], ['2025-02-01', 350_000], ['2025-03-01', 250_000]];
+    for (const [month, amountFen] of months) {
+      await h.db.query(
+        `INSERT INTO entitlement_total (month, node_id, scheme_id, recipients, amount_fen, province_fen, city_fen, county_fen, town_fen, village_fen)
+         SELECT $1::date, id, 0, 10, $2, 0, 0, $2, 0, 0 FROM jurisdiction WHERE code = '321012'`,
+        [month, amountFen],
+      );
+    }
+    const input = { jurisdictionCode: '321012', title: '2025年补贴支出', metric: 'ENTITLEMENT_SPENDING', threshold: 1_000_000, baseline: 0, startsOn: '2025-01-01', deadline: '2025-12-31' };
+    const { createTarget } = await ok(`mutation($input: CreateTargetInput!) { createTarget(input: $input) { id metricKind metricNature threshold } }`, { input }, office.token);
+    expect(createTarget).toMatchObject({ metricKind: 'AMOUNT', metricNature: 'FLOW', threshold: 1_000_000 });
+    expect(await progress(office.token, createTarget.id, '2024-12-31')).toMatchObject({ value: 0 });
+    expect(await progress(office.token, createTarget.id, '2025-01-15')).toMatchObject({ value: 400_000 });
+    expect(await progress(office.token, createTarget.id, '2025-02-28')).toMatchObject({ value: 750_000, status: 'ON_TRACK' });
+    // Exactly the threshold by March: achieved.
+    expect(await progress(office.token, createTarget.id, '2025-03-01')).toMatchObject({ value: 1_000_000, status: 'ACHIEVED' });
+    expect(errorCodes(await h.gql(CREATE_TARGET, { input: { ...input, threshold: 1.5 } }, office.token))).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
 describe('cascading a target down the tree', () => {
   const COUNT_TARGET = {
     jurisdictionCode: '321012',
