@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { Role } from '../../src/access/roles';
+import { Capability, ROLE_CAPABILITIES, Role } from '../../src/access/roles';
 import { todayInChina } from '../../src/graphql/dates';
 import { createUser, facilityWithHistory, smallTree, type TestUser } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
@@ -224,6 +224,21 @@ describe('downloads of a board and a notice', () => {
     for (const [path, token, status, code] of refusals) {
       const res = await get(path, token);
       expect([path, res.status, ((await res.json()) as any).errors[0].extensions.code]).toEqual([path, status, code]);
+    }
+  });
+});
+
+describe('downloads × roles', () => {
+  const get = (path: string, token: string) => fetch(`${h.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+
+  it.each(Object.values(Role))('%s downloads a board and a notice of its subtree only with READ_TARGETS', async (role) => {
+    const notice = (await ok(ISSUE, { input: { targetId, title: '通报' } }, office.token)).issueNotice;
+    const own = await createUser(h.db, '321012', [role], `${role.toLowerCase()}-own`);
+    const sibling = await createUser(h.db, '321023', [role], `${role.toLowerCase()}-sibling`);
+    const allowed = ROLE_CAPABILITIES[role].includes(Capability.READ_TARGETS);
+    for (const path of [`/exports/targets/${targetId}/board.csv`, `/exports/notices/${notice.id}.xlsx`]) {
+      expect([path, (await get(path, own.token)).status]).toEqual([path, allowed ? 200 : 403]);
+      expect([path, (await get(path, sibling.token)).status]).toEqual([path, 403]);
     }
   });
 });

@@ -1,0 +1,2594 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSchema as parseSdl, getNamedType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
+import { Capability, GRANTABLE_ROLES, ROLE_CAPABILITIES, Role } from '../../src/access/roles';
+import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
+import { nationalIdCheck } from '../../src/elderly/national-id';
+import { personService } from '../../src/elderly/person.service';
+import type { Context } from '../../src/graphql/context';
+import { addMonths, thisMonthInChina, todayInChina } from '../../src/graphql/dates';
+import { ACCESS_RULES, type Gate } from '../../src/graphql/rules';
+import { buildApiSchema } from '../../src/graphql/schema';
+import { JurisdictionLevel, levelOfCode, parentCodeOf } from '../../src/jurisdictions/division-codes';
+import { Jurisdiction } from '../../src/jurisdictions/jurisdiction.entity';
+import { computeRun, runTransaction } from '../../src/policies/entitlement-run.service';
+import { userService } from '../../src/users/user.service';
+import {
+  captureTables,
+  createUser,
+  insertOrganisation,
+  resetTables,
+  restoreTables,
+  SMALL_TREE,
+  smallTree,
+  TEST_PASSWORD,
+  testCreditCode,
+  type TableRows,
+  type TestUser,
+} from '../support/factories';
+import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
+
+/**
+ * The permission matrix: every query and mutation (and every nested field gated by a capability of its
+ * own), as every role, against every scope relation. What each case should answer is worked out here
+ * from the domain rules (which capability opens an operation, which roles carry it, which nodes lie in
+ * the caller's subtree, whose facilities a SERVICE_PROVIDER works on), never from the server.
+ */
+
+const h = useHarness();
+
+// ---------------------------------------------------------------------------------------------
+// The fixture: SMALL_TREE, one caller per role at 江都区, one plain user at every target node, and
+// one facility of organisation A at every target node (plus one of organisation B in the home subtree).
+
+const HOME = '321012';
+
+const RELATIONS = {
+  own: '321012',
+  descendant: '321012100',
+  ancestor: '3210',
+  sibling: '321023',
+  'other province': '110101',
+} as const;
+type Relation = keyof typeof RELATIONS;
+
+// A user acts in the subtree of their home: the home node itself and everything below it.
+const IN_SUBTREE: Record<Relation, boolean> = {
+  own: true,
+  descendant: true,
+  ancestor: false,
+  sibling: false,
+  'other province': false,
+};
+
+const ROLES = Object.values(Role);
+const TREE_CODES = SMALL_TREE.map(([code]) => code);
+const slug = (role: Role) => role.toLowerCase().replace(/_/g, '-');
+
+/** The node and its ancestors in the tree, province first. */
+const pathCodes = (node: string) => TREE_CODES.filter((code) => node.startsWith(code));
+/** Villages (12-digit codes) at or below the node. */
+const villagesUnder = (node: string) => TREE_CODES.filter((code) => code.length === 12 && code.startsWith(node));
+
+// Operators: A employs the fixture's SERVICE_PROVIDER and operates a facility at every target node;
+// B operates one facility inside the home subtree.
+const ORGANISATIONS = {
+  A: { n: 1, name: '扬州颐和养老服务有限公司' },
+  B: { n: 2, name: '江都康宁养老服务有限公司' },
+} as const;
+type Org = keyof typeof ORGANISATIONS;
+const creditCodeOf = (org: Org) => testCreditCode(ORGANISATIONS[org].n);
+
+/** The organisation an actor works for. */
+const ACTOR_ORGANISATION: Partial<Record<Role, Org>> = { [Role.SERVICE_PROVIDER]: 'A' };
+/** Roles that read and edit only the facilities their organisation operates (the facility services narrow them). */
+const OPERATOR_BOUND: readonly Role[] = [Role.SERVICE_PROVIDER];
+
+const actorName = (role: Role) => `${slug(role)}@${HOME}`;
+/** A VILLAGE_WORKER (a role every administrator may grant) living at `code`. */
+const targetAt = (code: string) => `target@${code}`;
+/** A VILLAGE_WORKER of the home subtree whom updateUser moves to the target node. */
+const MOVER = 'mover@321012101';
+/** A user holding a role a CIVIL_AFFAIRS_ADMIN may not grant, inside that admin's subtree. */
+const GUARDED = 'guarded@321012100';
+
+const FIXTURE_USERS: { username: string; code: string; roles: Role[]; organisation?: Org }[] = [
+  ...ROLES.map((role) => ({ username: actorName(role), code: HOME, roles: [role], organisation: ACTOR_ORGANISATION[role] })),
+  ...Object.values(RELATIONS).map((code) => ({ username: targetAt(code), code, roles: [Role.VILLAGE_WORKER] })),
+  { username: MOVER, code: '321012101', roles: [Role.VILLAGE_WORKER] },
+  { username: GUARDED, code: '321012100', roles: [Role.PLATFORM_ADMIN] },
+];
+
+/** Every fixture facility is an INSTITUTION (养老机构), OPERATING since this day, with a REGISTERED entry on it. */
+const SINCE = '2024-03-01';
+/** The daily diners recorded for every fixture facility. */
+const DINERS = 12;
+
+interface FixtureFacility {
+  code: string;
+  operator: Org;
+  name: string;
+  services: string[];
+  beds: { total: number; nursing: number; dementia: number };
+}
+
+// The one at the ancestor (扬州市) sits at a CITY, where createFacility would not register an
+// INSTITUTION: it is inserted directly so that the ancestor relation has a facility to aim at.
+const FIXTURE_FACILITIES: FixtureFacility[] = [
+  ...Object.values(RELATIONS).map((code) => ({
+    code,
+    operator: 'A' as Org,
+    name: `颐和养老院(${code})`,
+    services: ['DAY_CARE'],
+    beds: { total: 20, nursing: 10, dementia: 2 },
+  })),
+  // In a village below the descendant: it offers meals, so the village counts for MEAL_SERVICE from SINCE.
+  { code: '321012100001', operator: 'B', name: '康宁东苑养老院', services: ['MEALS'], beds: { total: 8, nursing: 4, dementia: 0 } },
+];
+
+/** A's facility at a target node. */
+const facilityAt = (node: string) => FIXTURE_FACILITIES.find((f) => f.code === node && f.operator === 'A')!;
+/** B's facility, in the home subtree. */
+const FACILITY_OF_B = FIXTURE_FACILITIES.find((f) => f.operator === 'B')!;
+const facilityIds = new Map<FixtureFacility, string>();
+const idOf = (facility: FixtureFacility) => facilityIds.get(facility)!;
+
+/** Whether the holder of `role` sees and edits the facility at all (scope aside). */
+const operatesFor = (role: Role, facility: FixtureFacility) => !OPERATOR_BOUND.includes(role) || ACTOR_ORGANISATION[role] === facility.operator;
+
+// People live in villages: the person "at" a target node lives in a village below it. Below the
+// ancestor (扬州市) but outside the home county, SMALL_TREE has one village, 宝应县's 城南社区, so the
+// ancestor's person and the sibling's are neighbours. The home county's person lives outside the
+// descendant town, so that people(under:) of the two tell them apart.
+const VILLAGE_OF: Record<string, string> = {
+  [RELATIONS.own]: '321012101200',
+  [RELATIONS.descendant]: '321012100001',
+  [RELATIONS.ancestor]: '321023100001',
+  [RELATIONS.sibling]: '321023100001',
+  [RELATIONS['other province']]: '110101001001',
+};
+
+/** A valid 居民身份证号码 registered in the county of `village`, born on `birth` (YYYYMMDD); an odd sequence is a man's. */
+const nationalIdIn = (village: string, birth: string, sequence: number) => {
+  const first17 = `${village.slice(0, 6)}${birth}${String(sequence).padStart(3, '0')}`;
+  return first17 + nationalIdCheck(first17);
+};
+const maskedId = (id: string) => `${id.slice(0, 4)}**********${id.slice(14)}`;
+
+interface FixturePerson {
+  village: string;
+  name: string;
+  nationalId: string;
+}
+
+// Every fixture person is a man born on 1 March 1940, ACTIVE, with no category and no assessment;
+// 户籍 in his village, resident since 2000. One lives below every target node, and one more (the
+// mover) in the home subtree. In the people counts, each is one of the total, 80–89 and not assessed
+// on both PEOPLE_DAYS (85 on the first, 86 today).
+const PERSON_BIRTH = '1940-03-01';
+const PEOPLE_DAYS = { past: '2025-06-30' } as const;
+const peopleDays = () => [PEOPLE_DAYS.past, todayInChina()];
+const FIXTURE_PERSON_KEYS = ['total', 'age:AGE_80_89', 'ability:NOT_ASSESSED'];
+const PERSON_PHONE = '13812345678';
+const PERSON_ADDRESS = '幸福路1号';
+const FIXTURE_PEOPLE: FixturePerson[] = [
+  ...Object.values(RELATIONS).map((node, i) => ({
+    village: VILLAGE_OF[node],
+    name: `王${'一二三四五'[i]}`,
+    nationalId: nationalIdIn(VILLAGE_OF[node], PERSON_BIRTH.replace(/-/g, ''), 2 * i + 1),
+  })),
+  { village: '321012100002', name: '李六', nationalId: nationalIdIn('321012100002', PERSON_BIRTH.replace(/-/g, ''), 11) },
+];
+/** The person living below a target node. */
+const personAt = (node: string) => FIXTURE_PEOPLE[Object.values(RELATIONS).indexOf(node as (typeof RELATIONS)[Relation])];
+/** A person of the home subtree whom updatePerson moves to the village below the target node. */
+const MOVING_PERSON = FIXTURE_PEOPLE[FIXTURE_PEOPLE.length - 1];
+const personIds = new Map<FixturePerson, string>();
+const personIdOf = (person: FixturePerson) => personIds.get(person)!;
+
+// One scheme and one floor set at every target node: an old-age allowance (高龄津贴) of 50 元 a month
+// from 60, funded wholly by the level that sets it, in force since POLICY_SINCE and open-ended; the
+// floors (30 元 from 60, of the same kind) stay below every tier, so no tier is held back by one.
+const POLICY_SINCE = '2024-01';
+const SCHEME_KIND = 'OLD_AGE_ALLOWANCE';
+const TIER = { name: '60周岁及以上', amountFen: 5000, minAge: 60 };
+const FLOOR = { minAge: 60, amountFen: 3000 };
+const schemeNameAt = (node: string) => `高龄津贴(${node})`;
+// And one facility operating subsidy (运营补助) at every target node, like seed 000's: 50 元 per diner a
+// month for institutions that operated at least 260 days of the year with day care (A's facilities do).
+const FACILITY_KIND = 'FACILITY_OPERATING';
+const FACILITY_TIER = { name: '运营补助', amountFen: 5000, facilityTypes: ['INSTITUTION'], requiredServices: ['DAY_CARE'], minOperatingDays: 260 };
+const facilitySchemeNameAt = (node: string) => `运营补助(${node})`;
+
+interface FixturePolicy {
+  code: string;
+  id: string;
+  /** The scheme's one version (none for a floor). */
+  versionId?: string;
+}
+const schemes = new Map<string, FixturePolicy>();
+const facilitySchemes = new Map<string, FixturePolicy>();
+const floors = new Map<string, FixturePolicy>();
+/** The fixture schemes (or floors) that apply at a node: set there or above it, highest level first. */
+const setAtOrAbove = (policies: Map<string, FixturePolicy>, node: string) =>
+  [...policies.values()].filter((p) => node.startsWith(p.code)).sort((a, b) => a.code.length - b.code.length);
+
+/** Jurisdiction ids by code, for the rows that store them. */
+const jurisdictionIds = new Map<string, number>();
+
+// The monthly entitlement run over each province for STORED_MONTH, as a province's CIVIL_AFFAIRS_ADMIN
+// would make it, so that every target node has stored totals and a run that reached it. The runs'
+// audit entries are recorded at the provinces, outside every target's subtree.
+const STORED_MONTH = '2025-06';
+const RUN_ROOTS = ['32', '11'];
+/** The fixture's runs' ids, by the code they ran at. */
+const fixtureRuns = new Map<string, string>();
+
+let fixture: TableRows | null = null;
+// A target at every target node: MEAL_SERVICE coverage ≥ 50 % from 2025 to the end of 2030.
+const FIXTURE_TARGET = { title: '助餐服务覆盖', metric: 'MEAL_SERVICE', threshold: 5000, startsOn: '2025-01-01', deadline: '2030-12-31' };
+const fixtureTargets = new Map<string, string>();
+// A supervision item issued at (and assigned to) every target node, and a notice of its target's board.
+const fixtureItems = new Map<string, string>();
+const fixtureNotices = new Map<string, string>();
+const childrenOf = (node: string) => TREE_CODES.filter((code) => parentCodeOf(code) === node);
+
+const actors = new Map<Role, TestUser>();
+
+// The harness empties every table before each test; the fixture is built once and put back after.
+beforeEach(async () => {
+  if (fixture) {
+    await restoreTables(h.db, fixture);
+    return;
+  }
+  await smallTree(h.db);
+  const organisationIds = {} as Record<Org, number>;
+  for (const org of Object.keys(ORGANISATIONS) as Org[]) {
+    organisationIds[org] = (await insertOrganisation(h.db, ORGANISATIONS[org].n, ORGANISATIONS[org].name)).id;
+  }
+  for (const user of FIXTURE_USERS) {
+    const organisationId = user.organisation ? organisationIds[user.organisation] : undefined;
+    const created = await createUser(h.db, user.code, user.roles, user.username, { organisationId });
+    if (user.username === actorName(user.roles[0])) actors.set(user.roles[0], created);
+  }
+  for (const facility of FIXTURE_FACILITIES) {
+    const [{ id }] = await h.db.query(
+      `INSERT INTO facility (name, type, jurisdiction_id, organisation_id, services, beds_total, beds_nursing, beds_dementia,
+         staff, daily_diners, status, status_since, last_event_on)
+       SELECT $1, 'INSTITUTION', id, $3, $4::facility_service[], $5, $6, $7, 5, $9, 'OPERATING', $8, $8 FROM jurisdiction WHERE code = $2
+       RETURNING id`,
+      [
+        facility.name,
+        facility.code,
+        organisationIds[facility.operator],
+        facility.services,
+        facility.beds.total,
+        facility.beds.nursing,
+        facility.beds.dementia,
+        SINCE,
+        DINERS,
+      ],
+    );
+    await h.db.query(
+      `INSERT INTO facility_event (facility_id, kind, occurred_on, from_status, status, services)
+       VALUES ($1, 'REGISTERED', $2, NULL, 'OPERATING', $3::facility_service[])`,
+      [id, SINCE, facility.services],
+    );
+    facilityIds.set(facility, String(id));
+  }
+  for (const { id, code } of await h.db.query(`SELECT id, code FROM jurisdiction`)) jurisdictionIds.set(code, id);
+  for (const person of FIXTURE_PEOPLE) {
+    const [{ id }] = await h.db.query(
+      `INSERT INTO person (national_id, name, sex, birth_date, village_id, hukou_jurisdiction_id, resident_since, phone, address)
+       SELECT $1, $2, 'MALE', $3, id, id, '2000-01-01', $5, $6 FROM jurisdiction WHERE code = $4
+       RETURNING id`,
+      [person.nationalId, person.name, PERSON_BIRTH, person.village, PERSON_PHONE, PERSON_ADDRESS],
+    );
+    personIds.set(person, String(id));
+  }
+  for (const node of Object.values(RELATIONS)) {
+    const [scheme] = await h.db.query(
+      `WITH s AS (INSERT INTO subsidy_scheme (jurisdiction_id, name, kind) SELECT id, $2, $3 FROM jurisdiction WHERE code = $1 RETURNING id),
+         v AS (INSERT INTO subsidy_scheme_version (scheme_id, from_month, combination) SELECT id, $4::date, 'HIGHEST' FROM s RETURNING id),
+         f AS (INSERT INTO subsidy_funding (version_id, level, weight) SELECT v.id, j.level, 1 FROM v, jurisdiction j WHERE j.code = $1),
+         t AS (INSERT INTO subsidy_tier (version_id, position, name, amount_fen, min_age) SELECT id, 1, $5, $6, $7 FROM v)
+       SELECT s.id::text AS id, v.id::text AS "versionId" FROM s, v`,
+      [node, schemeNameAt(node), SCHEME_KIND, `${POLICY_SINCE}-01`, TIER.name, TIER.amountFen, TIER.minAge],
+    );
+    schemes.set(node, { code: node, ...scheme });
+    const [facilityScheme] = await h.db.query(
+      `WITH s AS (INSERT INTO subsidy_scheme (jurisdiction_id, name, kind) SELECT id, $2, $3 FROM jurisdiction WHERE code = $1 RETURNING id),
+         v AS (INSERT INTO subsidy_scheme_version (scheme_id, from_month, combination) SELECT id, $4::date, 'HIGHEST' FROM s RETURNING id),
+         f AS (INSERT INTO subsidy_funding (version_id, level, weight) SELECT v.id, j.level, 1 FROM v, jurisdiction j WHERE j.code = $1),
+         t AS (INSERT INTO subsidy_tier (version_id, position, name, amount_fen, facility_types, required_services, min_operating_days)
+               SELECT id, 1, $5, $6, $7::facility_type[], $8::facility_service[], $9 FROM v)
+       SELECT s.id::text AS id, v.id::text AS "versionId" FROM s, v`,
+      [
+        node,
+        facilitySchemeNameAt(node),
+        FACILITY_KIND,
+        `${POLICY_SINCE}-01`,
+        FACILITY_TIER.name,
+        FACILITY_TIER.amountFen,
+        FACILITY_TIER.facilityTypes,
+        FACILITY_TIER.requiredServices,
+        FACILITY_TIER.minOperatingDays,
+      ],
+    );
+    facilitySchemes.set(node, { code: node, ...facilityScheme });
+    const [floor] = await h.db.query(
+      `INSERT INTO subsidy_floor (jurisdiction_id, kind, min_age, amount_fen, from_month)
+       SELECT id, $2, $3, $4, $5::date FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [node, SCHEME_KIND, FLOOR.minAge, FLOOR.amountFen, `${POLICY_SINCE}-01`],
+    );
+    floors.set(node, { code: node, ...floor });
+  }
+  for (const node of Object.values(RELATIONS)) {
+    const [{ id }] = await h.db.query(
+      `INSERT INTO target (jurisdiction_id, title, metric, comparator, threshold, baseline, starts_on, deadline)
+       SELECT id, $2, $3, 'AT_LEAST', $4, 0, $5, $6 FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [node, FIXTURE_TARGET.title, FIXTURE_TARGET.metric, FIXTURE_TARGET.threshold, FIXTURE_TARGET.startsOn, FIXTURE_TARGET.deadline],
+    );
+    fixtureTargets.set(node, id);
+    const [item] = await h.db.query(
+      `INSERT INTO supervision_item (jurisdiction_id, responsible_jurisdiction_id, title, deadline)
+       SELECT id, id, '督办事项', '2026-06-30' FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [node],
+    );
+    fixtureItems.set(node, item.id);
+    const content = {
+      target: { id, title: FIXTURE_TARGET.title, metric: FIXTURE_TARGET.metric, metricKind: 'RATE', comparator: 'AT_LEAST', threshold: 50, deadline: FIXTURE_TARGET.deadline, jurisdiction: { code: node, name: node, level: levelOfCode(node) } },
+      observedAt: '2025-06-30T00:00:00.000Z',
+      progress: { value: 0, numerator: 0, denominator: 1, expected: 0, status: 'BEHIND' },
+      laggards: 0,
+      rows: [],
+    };
+    const [notice] = await h.db.query(
+      `INSERT INTO notice (jurisdiction_id, target_id, title, as_of, concerned_ids, content, created_by)
+       SELECT j.id, $2, '通报', '2025-06-30', ARRAY(SELECT c.id FROM jurisdiction c WHERE c.id = j.id OR c.parent_id = j.id), $3,
+         (SELECT min(id) FROM app_user)
+       FROM jurisdiction j WHERE j.code = $1 RETURNING id::text AS id`,
+      [node, id, JSON.stringify(content)],
+    );
+    fixtureNotices.set(node, notice.id);
+  }
+  // The roll-ups the facilities imply, from the base tables.
+  await rebuildRollups(h.db);
+  // One audit entry recorded at every node, so that auditTrail(under:) has something to show.
+  await h.db.query(
+    `INSERT INTO audit_entry (actor_username, jurisdiction_id, action, target_type, outcome)
+     SELECT 'seed', id, 'seed', 'Jurisdiction', 'SUCCESS' FROM jurisdiction ORDER BY code`,
+  );
+  for (const code of RUN_ROOTS) {
+    const root = await h.db.getRepository(Jurisdiction).findOneByOrFail({ code });
+    const stored = await runTransaction(h.db, STORED_MONTH, (tx) => computeRun(tx, root, STORED_MONTH, null));
+    fixtureRuns.set(code, String(stored.id));
+  }
+  fixture = await captureTables(h.db);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The rows a request may change, compared before and after every request: users, facilities, their
+// history, organisations, today's roll-up figures, people with their categories and assessments,
+// subsidy schemes with their versions, tiers and funders, floors, and the entitlement runs with the
+// lines and totals they store.
+
+interface UserState {
+  username: string;
+  roles: string[];
+  active: boolean;
+  jurisdiction_id: number;
+  jurisdiction_code: string;
+  display_name: string | null;
+  password_hash: string;
+  organisation: string | null;
+}
+
+interface State {
+  /** By username. */
+  app_user: Record<string, UserState>;
+  /** Whole rows, by id. */
+  facility: Record<string, any>;
+  facility_event: Record<string, any>;
+  /** By credit code. */
+  organisation: Record<string, any>;
+  /** Values by `${node code} ${key}`. */
+  rollup_value: Record<string, number>;
+  /** Coverage histories, whole rows by `${node id} ${key}`. */
+  rollup_history: Record<string, any>;
+  /** The people counts on each of PEOPLE_DAYS, by `${day} ${node code} ${key}` (zeros left out). */
+  people_counts: Record<string, number>;
+  /** Whole rows, by id. */
+  person: Record<string, any>;
+  person_category: Record<string, any>;
+  ability_assessment: Record<string, any>;
+  subsidy_scheme: Record<string, any>;
+  subsidy_scheme_version: Record<string, any>;
+  subsidy_tier: Record<string, any>;
+  subsidy_floor: Record<string, any>;
+  /** By `${version id} ${level}`. */
+  subsidy_funding: Record<string, any>;
+  /** Whole rows, by id. */
+  entitlement_run: Record<string, any>;
+  /** Whole rows, by `${month} ${person id} ${scheme id}`. */
+  entitlement_line: Record<string, any>;
+  /** Whole rows, by `${month} ${node code} ${scheme id}` (scheme 0: all schemes together). */
+  entitlement_total: Record<string, any>;
+  /** Whole rows, by id. */
+  target: Record<string, any>;
+  /** Whole rows, by `${target id} ${phase}`. */
+  target_phase_span: Record<string, any>;
+  /** Whole rows, by id. */
+  supervision_item: Record<string, any>;
+  supervision_note: Record<string, any>;
+  notice: Record<string, any>;
+}
+type Table = keyof State;
+
+const keyed = (rows: { key: string; row: any }[]) => Object.fromEntries(rows.map(({ key, row }) => [key, row]));
+/** Every row of a table as JSON, keyed by `key` (an SQL expression over the row `t`). */
+const rowsOf = async (table: string, key = 'id::text') => keyed(await h.db.query(`SELECT ${key} AS key, to_jsonb(t) AS row FROM ${table} t`));
+
+async function tableState(): Promise<State> {
+  const users: UserState[] = await h.db.query(
+    `SELECT u.username, u.roles::text[] AS roles, u.active, u.jurisdiction_id, j.code AS jurisdiction_code,
+            u.display_name, u.password_hash, o.credit_code AS organisation
+     FROM app_user u JOIN jurisdiction j ON j.id = u.jurisdiction_id LEFT JOIN organisation o ON o.id = u.organisation_id
+     ORDER BY u.username`,
+  );
+  const rollups: { key: string; value: number }[] = await h.db.query(
+    `SELECT coalesce(j.code, '#' || r.node_id) || ' ' || r.key AS key, r.value::float8 AS value
+     FROM rollup_value r LEFT JOIN jurisdiction j ON j.id = r.node_id`,
+  );
+  const people: { key: string; value: number }[] = await h.db.query(
+    `SELECT to_char(d.day, 'YYYY-MM-DD') || ' ' || j.code || ' ' || c.key AS key, sum(c.delta)::int AS value
+     FROM unnest($1::date[]) AS d (day) JOIN rollup_change c ON c.day <= d.day JOIN jurisdiction j ON j.id = c.node_id
+     WHERE c.key LIKE 'people:%' GROUP BY 1 HAVING sum(c.delta) <> 0`,
+    [peopleDays()],
+  );
+  return {
+    app_user: Object.fromEntries(users.map((row) => [row.username, row])),
+    facility: keyed(await h.db.query(`SELECT id::text AS key, to_jsonb(t) AS row FROM facility t`)),
+    facility_event: keyed(await h.db.query(`SELECT id::text AS key, to_jsonb(t) AS row FROM facility_event t`)),
+    organisation: keyed(await h.db.query(`SELECT credit_code AS key, to_jsonb(t) AS row FROM organisation t`)),
+    rollup_value: Object.fromEntries(rollups.map(({ key, value }) => [key, value])),
+    rollup_history: await rowsOf('rollup_history', `t.node_id || ' ' || t.key`),
+    people_counts: Object.fromEntries(people.map(({ key, value }) => [key, value])),
+    person: await rowsOf('person'),
+    person_category: await rowsOf('person_category'),
+    ability_assessment: await rowsOf('ability_assessment'),
+    subsidy_scheme: await rowsOf('subsidy_scheme'),
+    subsidy_scheme_version: await rowsOf('subsidy_scheme_version'),
+    subsidy_tier: await rowsOf('subsidy_tier'),
+    subsidy_floor: await rowsOf('subsidy_floor'),
+    subsidy_funding: await rowsOf('subsidy_funding', `t.version_id || ' ' || t.level`),
+    entitlement_run: await rowsOf('entitlement_run'),
+    entitlement_line: await rowsOf('entitlement_line', `to_char(t.month, 'YYYY-MM') || ' ' || t.person_id || ' ' || t.scheme_id`),
+    entitlement_total: await rowsOf(
+      'entitlement_total',
+      `to_char(t.month, 'YYYY-MM') || ' ' || (SELECT j.code FROM jurisdiction j WHERE j.id = t.node_id) || ' ' || t.scheme_id`,
+    ),
+    target: await rowsOf('target'),
+    target_phase_span: await rowsOf('target_phase_span', `t.target_id || ' ' || t.phase`),
+    supervision_item: await rowsOf('supervision_item'),
+    supervision_note: await rowsOf('supervision_note'),
+    notice: await rowsOf('notice'),
+  };
+}
+
+/** The keys of the rows added, removed or changed in any column, by table; tables without a change are left out. */
+function changes(before: State, after: State): Partial<Record<Table, string[]>> {
+  const changed: Partial<Record<Table, string[]>> = {};
+  for (const table of Object.keys(before) as Table[]) {
+    const keys = [...new Set([...Object.keys(before[table]), ...Object.keys(after[table])])];
+    const differing = keys.filter((key) => JSON.stringify(before[table][key]) !== JSON.stringify(after[table][key])).sort();
+    if (differing.length > 0) changed[table] = differing;
+  }
+  return changed;
+}
+
+/** The one row of `table` that is new in `after`. */
+function addedRow(table: Table, before: State, after: State): any {
+  const added = Object.keys(after[table]).filter((key) => !(key in before[table]));
+  expect(added).toHaveLength(1);
+  return after[table][added[0]];
+}
+
+/** How today's figures moved, by `${node code} ${key}` (a missing row counts as 0). */
+function rollupDeltas(before: State, after: State): Record<string, number> {
+  const keys = [...new Set([...Object.keys(before.rollup_value), ...Object.keys(after.rollup_value)])].sort();
+  return Object.fromEntries(
+    keys.map((key) => [key, (after.rollup_value[key] ?? 0) - (before.rollup_value[key] ?? 0)]).filter(([, delta]) => delta !== 0),
+  );
+}
+
+/** How the people counts moved, by `${day} ${node code} ${key}`. */
+function peopleCountDeltas(before: State, after: State): Record<string, number> {
+  const keys = [...new Set([...Object.keys(before.people_counts), ...Object.keys(after.people_counts)])].sort();
+  return Object.fromEntries(
+    keys.map((key) => [key, (after.people_counts[key] ?? 0) - (before.people_counts[key] ?? 0)]).filter(([, delta]) => delta !== 0),
+  );
+}
+
+/** A person's move in the people counts of `day`: −1 under each key along the old village's path, +1 along the new one's (shared ancestors net out). */
+function countMoves(day: string, keys: string[], from: string | null, to: string | null): Record<string, number> {
+  const moves: Record<string, number> = {};
+  for (const [village, sign] of [
+    [from, -1],
+    [to, 1],
+  ] as const) {
+    if (village === null) continue;
+    for (const code of pathCodes(village)) for (const key of keys) moves[`${day} ${code} people:${key}`] = (moves[`${day} ${code} people:${key}`] ?? 0) + sign;
+  }
+  return Object.fromEntries(Object.entries(moves).filter(([, delta]) => delta !== 0));
+}
+
+/** The same deltas at the node and at each of its ancestors: a facility counts in every figure above it. */
+function deltasAlongPath(node: string, deltas: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(pathCodes(node).flatMap((code) => Object.entries(deltas).map(([key, delta]) => [`${code} ${key}`, delta])));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations. `gate` is what the domain says opens each one (see CAPABILITY_LABELS in roles.ts);
+// a test below checks that ACCESS_RULES says the same.
+
+interface Request {
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+interface Check {
+  data: any;
+  /** The caller's role (null without a token). */
+  role: Role | null;
+  /** What the rules call for: ALLOWED, or OUT_OF_SCOPE for an import that refuses rows, not the request. */
+  outcome: Outcome;
+  before: State;
+  after: State;
+}
+
+interface Operation {
+  /** The field the row is about: a root field, or a field of Jurisdiction gated by a capability of its own. */
+  field: string;
+  type: 'Query' | 'Mutation' | 'Jurisdiction' | 'Facility';
+  /** The root field of the response (default `field`): null in data when the request is refused. */
+  root?: string;
+  label: string;
+  gate: Exclude<Gate, 'reachable'>;
+  write: boolean;
+}
+
+/** How far an operation reaches, besides the caller's subtree, and how it refuses what lies beyond. */
+interface Reach {
+  /** Also reaches what is set above the caller's home: subsidy schemes set higher up apply below. */
+  above?: boolean;
+  /**
+   * How it answers out of reach (default FORBIDDEN): NOT_FOUND for a record by id, never saying whether
+   * it exists; OUT_OF_SCOPE for an import, which refuses the rows out of reach and writes nothing.
+   */
+  refusal?: 'NOT_FOUND' | 'OUT_OF_SCOPE';
+}
+
+/** An operation aimed at a jurisdiction: the node itself, the subtree below it, or a user, facility, person or policy there. */
+interface TargetedOperation extends Operation, Reach {
+  /** Aimed at A's facility at the target node: OPERATOR_BOUND roles reach it only if their organisation operates it. */
+  facility?: boolean;
+  request(node: string): Request;
+  verify(node: string, check: Check): void;
+}
+
+/** An operation about the caller only. */
+interface OwnOperation extends Operation {
+  type: 'Query' | 'Mutation';
+  /** Sent without the caller's token (login). */
+  anonymous?: boolean;
+  request(actor: TestUser): Request;
+  verify(role: Role, actor: TestUser, check: Check): void;
+}
+
+const NEW_PASSWORD = 'a-new-password-9';
+
+// The coverage figures of the fixture, from the metric's definition: MEAL_SERVICE counts the villages
+// with ≥ 1 facility OPERATING on the day and offering MEALS (B's facility at 东苑社区, since SINCE).
+const METRIC = 'MEAL_SERVICE';
+const mealVillagesUnder = (node: string, day: string) =>
+  new Set(
+    FIXTURE_FACILITIES.filter((f) => villagesUnder(node).includes(f.code) && f.services.includes('MEALS') && SINCE <= day).map((f) => f.code),
+  ).size;
+const figureOf = (node: string, day: string) => {
+  const numerator = mealVillagesUnder(node, day);
+  const denominator = villagesUnder(node).length;
+  return { numerator, denominator, rate: denominator > 0 ? numerator / denominator : null };
+};
+const TREND = { from: '2024-01-15', to: '2024-04-10', points: ['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-10'] };
+
+const NEW_BEDS = { total: 30, nursing: 12, dementia: 3 };
+
+// What the people and policy operations write.
+const NEW_PERSON = '赵七';
+/** The ID of the person registerPerson adds below the target node: a woman born on 1 June 1945. */
+const newNationalId = (node: string) => nationalIdIn(VILLAGE_OF[node], '19450601', 102);
+const NEW_PHONE = '13912345678';
+const NEW_ADDRESS = '和平路2号';
+const ASSESSOR = '扬州市第三方评估中心';
+const NEW_SCHEME = '高龄津贴(新)';
+// At least every floor set at and above any target node (30 元 from 60).
+const NEW_TIER = { name: '60周岁及以上', amountFen: 6000, minAge: 60 };
+
+// The monthly entitlement run. Every fixture person is ACTIVE and over 60 in every month from
+// POLICY_SINCE (83 at the end of January 2024), in no category and no exclusion group, and the floors
+// stay below the tier: a run pays each of them one line per scheme set on his village's path, 50 元
+// each, all of it by the level that set the scheme (as entitlement says for this month).
+/** The month runEntitlements computes: the schemes' first month, for which nothing is stored. */
+const RUN_MONTH = POLICY_SINCE;
+/** The funding levels, highest first, as funders are listed. */
+const LEVELS = [JurisdictionLevel.PROVINCE, JurisdictionLevel.CITY, JurisdictionLevel.COUNTY, JurisdictionLevel.TOWN, JurisdictionLevel.VILLAGE];
+const shareColumn = (level: JurisdictionLevel) => `${level.toLowerCase()}_fen`;
+/** An amount paid wholly by the level of `code`, as the share columns of a line or total store it. */
+const sharesOf = (code: string, amountFen: number): Record<string, number> =>
+  Object.fromEntries(LEVELS.map((level) => [shareColumn(level), level === levelOfCode(code) ? amountFen : 0]));
+
+/** The people a run at `node` considers: every fixture person living at or below it. */
+const livingUnder = (node: string) => FIXTURE_PEOPLE.filter((p) => p.village.startsWith(node));
+/** The schemes that pay a fixture person: every one set on his village's path. */
+const payingSchemes = (person: FixturePerson) => setAtOrAbove(schemes, person.village);
+
+/** What a run at `node` reports on a month with nothing stored: everyone considered is paid, one line per paying scheme. */
+function runFigures(node: string) {
+  const people = livingUnder(node);
+  const lines = people.reduce((n, person) => n + payingSchemes(person).length, 0);
+  return { people: people.length, recipients: people.length, lines, replacedLines: 0, amountFen: TIER.amountFen * lines };
+}
+
+interface StoredTotal {
+  recipients: number;
+  amount_fen: number;
+  [share: string]: number;
+}
+
+/**
+ * The totals a run at `root` stores on a month with nothing stored, by `${node code} ${scheme id}`
+ * (scheme 0: all schemes, each person counted once): a person paid counts at every node on his
+ * village's path, above the root too.
+ */
+function totalsOfRun(root: string): Record<string, StoredTotal> {
+  const totals: Record<string, StoredTotal> = {};
+  const at = (key: string) => (totals[key] ??= { recipients: 0, amount_fen: 0, ...Object.fromEntries(LEVELS.map((level) => [shareColumn(level), 0])) });
+  for (const person of livingUnder(root)) {
+    for (const code of pathCodes(person.village)) {
+      at(`${code} 0`).recipients += 1;
+      for (const scheme of payingSchemes(person)) {
+        at(`${code} ${scheme.id}`).recipients += 1;
+        for (const total of [at(`${code} 0`), at(`${code} ${scheme.id}`)]) {
+          total.amount_fen += TIER.amountFen;
+          total[shareColumn(levelOfCode(scheme.code)!)] += TIER.amountFen;
+        }
+      }
+    }
+  }
+  return totals;
+}
+
+/** A total's funders as the API lists them: the levels that pay, highest first. */
+const fundersOf = (total: StoredTotal) =>
+  LEVELS.map((level) => ({ level, amountFen: total[shareColumn(level)] })).filter((funder) => funder.amountFen !== 0);
+
+const TARGETED: TargetedOperation[] = [
+  {
+    field: 'jurisdiction',
+    type: 'Query',
+    label: 'jurisdiction(code)',
+    gate: Capability.READ_TREE,
+    write: false,
+    request: (node) => ({ query: `query($code: String!) { jurisdiction(code: $code) { code name } }`, variables: { code: node } }),
+    verify: (node, { data }) => {
+      expect(data.jurisdiction).toEqual({ code: node, name: SMALL_TREE.find(([code]) => code === node)![1] });
+    },
+  },
+  {
+    field: 'jurisdictions',
+    type: 'Query',
+    label: 'jurisdictions(under)',
+    gate: Capability.READ_TREE,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { jurisdictions(under: $under, first: 50) { totalCount edges { node { code } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      const below = TREE_CODES.filter((code) => code !== node && code.startsWith(node)).sort();
+      expect(data.jurisdictions.edges.map((e: any) => e.node.code)).toEqual(below);
+      expect(data.jurisdictions.totalCount).toBe(below.length);
+    },
+  },
+  {
+    field: 'user',
+    type: 'Query',
+    label: 'user(username) of a user living at the target',
+    gate: Capability.READ_USERS,
+    write: false,
+    request: (node) => ({
+      query: `query($username: String!) { user(username: $username) { username jurisdiction { code } } }`,
+      variables: { username: targetAt(node) },
+    }),
+    verify: (node, { data }) => {
+      expect(data.user).toEqual({ username: targetAt(node), jurisdiction: { code: node } });
+    },
+  },
+  {
+    field: 'users',
+    type: 'Query',
+    label: 'users(under)',
+    gate: Capability.READ_USERS,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { users(under: $under, first: 50) { totalCount edges { node { username } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      const living = FIXTURE_USERS.filter((u) => u.code.startsWith(node)).map((u) => u.username).sort();
+      expect(data.users.edges.map((e: any) => e.node.username).sort()).toEqual(living);
+      expect(data.users.totalCount).toBe(living.length);
+    },
+  },
+  {
+    field: 'auditTrail',
+    type: 'Query',
+    label: 'auditTrail(under)',
+    gate: Capability.READ_AUDIT,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { auditTrail(under: $under, first: 50) { totalCount edges { node { action jurisdiction { code } } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      const recorded = TREE_CODES.filter((code) => code.startsWith(node)).sort();
+      expect(data.auditTrail.edges.map((e: any) => e.node.jurisdiction.code).sort()).toEqual(recorded);
+      expect(data.auditTrail.totalCount).toBe(recorded.length);
+    },
+  },
+  {
+    field: 'createUser',
+    type: 'Mutation',
+    label: 'createUser(jurisdictionCode: target)',
+    gate: Capability.MANAGE_USERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: CreateUserInput!) { createUser(input: $input) { username roles jurisdiction { code } } }`,
+      variables: { input: { username: `new@${node}`, password: NEW_PASSWORD, jurisdictionCode: node, roles: [Role.VILLAGE_WORKER] } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.createUser).toEqual({ username: `new@${node}`, roles: [Role.VILLAGE_WORKER], jurisdiction: { code: node } });
+      expect(changes(before, after)).toEqual({ app_user: [`new@${node}`] });
+      expect(after.app_user[`new@${node}`]).toMatchObject({ roles: [Role.VILLAGE_WORKER], active: true, jurisdiction_code: node, organisation: null });
+    },
+  },
+  {
+    field: 'updateUser',
+    type: 'Mutation',
+    label: 'updateUser(roles, active) of a user living at the target',
+    gate: Capability.MANAGE_USERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: UpdateUserInput!) { updateUser(input: $input) { username roles active } }`,
+      variables: { input: { username: targetAt(node), roles: [Role.FINANCE], active: false } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.updateUser).toEqual({ username: targetAt(node), roles: [Role.FINANCE], active: false });
+      expect(changes(before, after)).toEqual({ app_user: [targetAt(node)] });
+      expect(after.app_user[targetAt(node)]).toMatchObject({ roles: [Role.FINANCE], active: false, jurisdiction_code: node });
+    },
+  },
+  {
+    field: 'updateUser',
+    type: 'Mutation',
+    label: 'updateUser(jurisdictionCode: target) of a user of the subtree',
+    gate: Capability.MANAGE_USERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: UpdateUserInput!) { updateUser(input: $input) { username jurisdiction { code } } }`,
+      variables: { input: { username: MOVER, jurisdictionCode: node } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.updateUser).toEqual({ username: MOVER, jurisdiction: { code: node } });
+      expect(changes(before, after)).toEqual({ app_user: [MOVER] });
+      expect(after.app_user[MOVER].jurisdiction_code).toBe(node);
+    },
+  },
+  {
+    field: 'resetPassword',
+    type: 'Mutation',
+    label: 'resetPassword of a user living at the target',
+    gate: Capability.MANAGE_USERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($username: String!, $password: String!) { resetPassword(username: $username, newPassword: $password) { username } }`,
+      variables: { username: targetAt(node), password: NEW_PASSWORD },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.resetPassword).toEqual({ username: targetAt(node) });
+      expect(changes(before, after)).toEqual({ app_user: [targetAt(node)] });
+      expect(after.app_user[targetAt(node)].password_hash).not.toBe(before.app_user[targetAt(node)].password_hash);
+    },
+  },
+  {
+    field: 'facility',
+    type: 'Query',
+    label: 'facility(id) of the facility at the target',
+    gate: Capability.READ_FACILITIES,
+    facility: true,
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) {
+        facility(id: $id) { id name type status statusSince jurisdiction { code } operator { creditCode } history { kind status occurredOn } }
+      }`,
+      variables: { id: idOf(facilityAt(node)) },
+    }),
+    verify: (node, { data }) => {
+      const facility = facilityAt(node);
+      expect(data.facility).toEqual({
+        id: idOf(facility),
+        name: facility.name,
+        type: 'INSTITUTION',
+        status: 'OPERATING',
+        statusSince: SINCE,
+        jurisdiction: { code: node },
+        operator: { creditCode: creditCodeOf(facility.operator) },
+        history: [{ kind: 'REGISTERED', status: 'OPERATING', occurredOn: SINCE }],
+      });
+    },
+  },
+  {
+    field: 'facilities',
+    type: 'Query',
+    label: 'facilities(under)',
+    gate: Capability.READ_FACILITIES,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { facilities(under: $under, first: 50) { totalCount edges { node { id jurisdiction { code } } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data, role }) => {
+      // Every facility located at or below the node; an OPERATOR_BOUND role only its organisation's.
+      const listed = FIXTURE_FACILITIES.filter((f) => f.code.startsWith(node) && operatesFor(role!, f));
+      expect(data.facilities.edges.map((e: any) => e.node)).toEqual(listed.map((f) => ({ id: idOf(f), jurisdiction: { code: f.code } })));
+      expect(data.facilities.totalCount).toBe(listed.length);
+    },
+  },
+  {
+    field: 'createFacility',
+    type: 'Mutation',
+    label: 'createFacility(jurisdictionCode: target)',
+    gate: Capability.MANAGE_FACILITIES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: CreateFacilityInput!) {
+        createFacility(input: $input) { name type status statusSince jurisdiction { code } operator { creditCode } }
+      }`,
+      variables: {
+        input: {
+          name: `新建养老院(${node})`,
+          // An INSTITUTION may sit at a county, town or village: every in-scope target is a valid place.
+          type: 'INSTITUTION',
+          jurisdictionCode: node,
+          operator: { creditCode: creditCodeOf('A'), name: ORGANISATIONS.A.name },
+        },
+      },
+    }),
+    verify: (node, { data, before, after }) => {
+      const today = todayInChina();
+      expect(data.createFacility).toEqual({
+        name: `新建养老院(${node})`,
+        type: 'INSTITUTION',
+        status: 'PLANNED',
+        statusSince: today,
+        jurisdiction: { code: node },
+        operator: { creditCode: creditCodeOf('A') },
+      });
+      // A new facility with its REGISTERED entry (A is reused, not registered again), counted as PLANNED up the tree.
+      const deltas = deltasAlongPath(node, { 'facilities:INSTITUTION:PLANNED': 1 });
+      expect(changes(before, after)).toEqual({
+        facility: [expect.any(String)],
+        facility_event: [expect.any(String)],
+        rollup_value: Object.keys(deltas).sort(),
+      });
+      const facility = addedRow('facility', before, after);
+      expect(facility).toMatchObject({ name: `新建养老院(${node})`, type: 'INSTITUTION', status: 'PLANNED', status_since: today });
+      expect(facility.organisation_id).toBe(before.organisation[creditCodeOf('A')].id);
+      expect(addedRow('facility_event', before, after)).toMatchObject({ facility_id: facility.id, kind: 'REGISTERED', status: 'PLANNED', occurred_on: today });
+      expect(rollupDeltas(before, after)).toEqual(deltas);
+    },
+  },
+  {
+    field: 'transitionFacility',
+    type: 'Mutation',
+    label: 'transitionFacility(OPERATING → SUSPENDED, today) of the facility at the target',
+    gate: Capability.MANAGE_FACILITIES,
+    facility: true,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $on: Date) { transitionFacility(id: $id, to: SUSPENDED, on: $on, note: "整改") { id status statusSince } }`,
+      variables: { id: idOf(facilityAt(node)), on: todayInChina() },
+    }),
+    verify: (node, { data, before, after }) => {
+      const facility = facilityAt(node);
+      const id = idOf(facility);
+      const today = todayInChina();
+      expect(data.transitionFacility).toEqual({ id, status: 'SUSPENDED', statusSince: today });
+      // One facility moves from OPERATING to SUSPENDED, and its beds leave the figures of beds in operation.
+      const deltas = deltasAlongPath(node, {
+        'beds:dementia': -facility.beds.dementia,
+        'beds:nursing': -facility.beds.nursing,
+        'beds:total': -facility.beds.total,
+        'facilities:INSTITUTION:OPERATING': -1,
+        'facilities:INSTITUTION:SUSPENDED': 1,
+      });
+      expect(changes(before, after)).toEqual({ facility: [id], facility_event: [expect.any(String)], rollup_value: Object.keys(deltas).sort() });
+      expect(after.facility[id]).toMatchObject({ status: 'SUSPENDED', status_since: today, last_event_on: today });
+      expect(addedRow('facility_event', before, after)).toMatchObject({
+        facility_id: Number(id),
+        kind: 'TRANSITION',
+        from_status: 'OPERATING',
+        status: 'SUSPENDED',
+        occurred_on: today,
+        note: '整改',
+      });
+      expect(rollupDeltas(before, after)).toEqual(deltas);
+    },
+  },
+  {
+    field: 'updateFacility',
+    type: 'Mutation',
+    label: 'updateFacility(staff, beds) of the facility at the target',
+    gate: Capability.EDIT_FACILITIES,
+    facility: true,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $input: UpdateFacilityInput!) { updateFacility(id: $id, input: $input) { id staff beds { total nursing dementia } } }`,
+      // Day-to-day facts: a SERVICE_PROVIDER may report them for the facilities its organisation operates.
+      variables: { id: idOf(facilityAt(node)), input: { staff: 7, beds: NEW_BEDS } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const facility = facilityAt(node);
+      const id = idOf(facility);
+      expect(data.updateFacility).toEqual({ id, staff: 7, beds: NEW_BEDS });
+      // The facility is OPERATING: the beds in operation move by the difference; no history entry.
+      const deltas = deltasAlongPath(node, {
+        'beds:dementia': NEW_BEDS.dementia - facility.beds.dementia,
+        'beds:nursing': NEW_BEDS.nursing - facility.beds.nursing,
+        'beds:total': NEW_BEDS.total - facility.beds.total,
+      });
+      expect(changes(before, after)).toEqual({ facility: [id], rollup_value: Object.keys(deltas).sort() });
+      expect(after.facility[id]).toMatchObject({
+        staff: 7,
+        beds_total: NEW_BEDS.total,
+        beds_nursing: NEW_BEDS.nursing,
+        beds_dementia: NEW_BEDS.dementia,
+        name: facility.name,
+        status: 'OPERATING',
+      });
+      expect(rollupDeltas(before, after)).toEqual(deltas);
+    },
+  },
+  {
+    field: 'subsidies',
+    type: 'Facility',
+    root: 'facility',
+    label: 'Facility.subsidies(year: 2024) of facility(id) at the target',
+    gate: Capability.READ_FACILITY_SUBSIDIES,
+    facility: true,
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) {
+        facility(id: $id) {
+          id
+          subsidies(year: 2024) {
+            year countedThrough operatingDays dailyDiners amountFen
+            schemes { scheme { id jurisdiction { code } } status amountFen lines { month amountFen } }
+            shares { level funder { code } amountFen }
+          }
+        }
+      }`,
+      variables: { id: idOf(facilityAt(node)) },
+    }),
+    verify: (node, { data }) => {
+      // OPERATING with day care from SINCE (1 March 2024): 306 days of 2024, at least 260, so every
+      // operating scheme on the facility's path pays 50 元 × 12 diners for each month from March, all
+      // of it by the level that set it.
+      const months = ['03', '04', '05', '06', '07', '08', '09', '10', '11', '12'].map((m) => `2024-${m}`);
+      const monthly = FACILITY_TIER.amountFen * DINERS;
+      const applying = setAtOrAbove(facilitySchemes, node);
+      expect(data.facility).toEqual({
+        id: idOf(facilityAt(node)),
+        subsidies: {
+          year: 2024,
+          countedThrough: '2024-12-31',
+          operatingDays: 306,
+          dailyDiners: DINERS,
+          amountFen: monthly * months.length * applying.length,
+          schemes: applying.map((s) => ({
+            scheme: { id: s.id, jurisdiction: { code: s.code } },
+            status: 'APPLIED',
+            amountFen: monthly * months.length,
+            lines: months.map((month) => ({ month, amountFen: monthly })),
+          })),
+          shares: applying.map((s) => ({ level: levelOfCode(s.code), funder: { code: s.code }, amountFen: monthly * months.length })),
+        },
+      });
+    },
+  },
+  {
+    field: 'coverage',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.coverage of jurisdiction(code: target)',
+    gate: Capability.READ_COVERAGE,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!) { jurisdiction(code: $code) { coverage(metric: ${METRIC}) { numerator denominator rate asOf } } }`,
+      variables: { code: node },
+    }),
+    verify: (node, { data }) => {
+      const today = todayInChina();
+      expect(data.jurisdiction.coverage).toEqual({ ...figureOf(node, today), asOf: today });
+    },
+  },
+  {
+    field: 'childCoverage',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.childCoverage of jurisdiction(code: target)',
+    gate: Capability.READ_COVERAGE,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!) {
+        jurisdiction(code: $code) {
+          childCoverage(metric: ${METRIC}, order: CODE, first: 50) { totalCount edges { node { jurisdiction { code } numerator denominator rate } } }
+        }
+      }`,
+      variables: { code: node },
+    }),
+    verify: (node, { data }) => {
+      const today = todayInChina();
+      const children = TREE_CODES.filter((code) => parentCodeOf(code) === node).sort();
+      expect(data.jurisdiction.childCoverage.edges.map((e: any) => e.node)).toEqual(
+        children.map((code) => ({ jurisdiction: { code }, ...figureOf(code, today) })),
+      );
+      expect(data.jurisdiction.childCoverage.totalCount).toBe(children.length);
+    },
+  },
+  {
+    field: 'coverageTrend',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.coverageTrend of jurisdiction(code: target)',
+    gate: Capability.READ_COVERAGE,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!, $from: Date!, $to: Date!) {
+        jurisdiction(code: $code) { coverageTrend(metric: ${METRIC}, from: $from, to: $to) { asOf numerator denominator } }
+      }`,
+      variables: { code: node, from: TREND.from, to: TREND.to },
+    }),
+    verify: (node, { data }) => {
+      // Month ends from January to March, then `to`; the meal village is covered from SINCE (1 March).
+      expect(data.jurisdiction.coverageTrend).toEqual(
+        TREND.points.map((day) => ({ asOf: day, numerator: figureOf(node, day).numerator, denominator: figureOf(node, day).denominator })),
+      );
+    },
+  },
+  {
+    field: 'facilityStats',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.facilityStats of jurisdiction(code: target)',
+    gate: Capability.READ_COVERAGE,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!) {
+        jurisdiction(code: $code) { facilityStats { byTypeAndStatus { type status count } operating: count(status: OPERATING) beds { total nursing dementia } } }
+      }`,
+      variables: { code: node },
+    }),
+    verify: (node, { data }) => {
+      // Aggregates of every facility of the subtree, whoever operates it: all are OPERATING INSTITUTIONs.
+      const below = FIXTURE_FACILITIES.filter((f) => f.code.startsWith(node));
+      const sum = (pick: (f: FixtureFacility) => number) => below.reduce((total, f) => total + pick(f), 0);
+      expect(data.jurisdiction.facilityStats).toEqual({
+        byTypeAndStatus: below.length > 0 ? [{ type: 'INSTITUTION', status: 'OPERATING', count: below.length }] : [],
+        operating: below.length,
+        beds: { total: sum((f) => f.beds.total), nursing: sum((f) => f.beds.nursing), dementia: sum((f) => f.beds.dementia) },
+      });
+    },
+  },
+  {
+    field: 'peopleCounts',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.peopleCounts of jurisdiction(code: target)',
+    gate: Capability.READ_PEOPLE_COUNTS,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!) {
+        jurisdiction(code: $code) {
+          peopleCounts { total byAgeBand { band count } byAbility { level count } byCategory { category count } }
+          past: peopleCounts(asOf: "2010-01-01") { asOf total byAgeBand { band count } }
+        }
+      }`,
+      variables: { code: node },
+    }),
+    verify: (node, { data }) => {
+      // Everyone living below the node, whoever may read them one by one: 86 today, 69 in 2010, none assessed, in no category.
+      const n = FIXTURE_PEOPLE.filter((p) => p.village.startsWith(node)).length;
+      const bands = (band: string) => ['UNDER_60', 'AGE_60_69', 'AGE_70_79', 'AGE_80_89', 'AGE_90_99', 'AGE_100_PLUS'].map((b) => ({ band: b, count: b === band ? n : 0 }));
+      expect(data.jurisdiction.peopleCounts).toEqual({
+        total: n,
+        byAgeBand: bands('AGE_80_89'),
+        byAbility: ['INTACT', 'MILD', 'MODERATE', 'SEVERE', 'DEMENTIA', 'NOT_ASSESSED'].map((level) => ({ level, count: level === 'NOT_ASSESSED' ? n : 0 })),
+        byCategory: expect.arrayContaining([{ category: 'MINIMUM_LIVING_ALLOWANCE', count: 0 }]),
+      });
+      expect(data.jurisdiction.peopleCounts.byCategory.every((c: any) => c.count === 0)).toBe(true);
+      expect(data.jurisdiction.past).toEqual({ asOf: '2010-01-01', total: n, byAgeBand: bands('AGE_60_69') });
+    },
+  },
+  // People: a caller reaches those living in villages of the subtree; a person out of reach is
+  // NOT_FOUND, a village code out of the subtree FORBIDDEN.
+  {
+    field: 'person',
+    type: 'Query',
+    label: 'person(id) of the person living below the target',
+    gate: Capability.READ_PEOPLE,
+    refusal: 'NOT_FOUND',
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) { person(id: $id) { id name nationalId phone village { code } status } }`,
+      variables: { id: personIdOf(personAt(node)) },
+    }),
+    verify: (node, { data }) => {
+      // Masked, since unmasked was not asked for (so nothing to audit, and no row written).
+      const person = personAt(node);
+      expect(data.person).toEqual({
+        id: personIdOf(person),
+        name: person.name,
+        nationalId: maskedId(person.nationalId),
+        phone: `${PERSON_PHONE.slice(0, 3)}****${PERSON_PHONE.slice(7)}`,
+        village: { code: person.village },
+        status: 'ACTIVE',
+      });
+    },
+  },
+  {
+    field: 'people',
+    type: 'Query',
+    label: 'people(under)',
+    gate: Capability.READ_PEOPLE,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { people(under: $under, first: 50) { totalCount edges { node { id village { code } } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      // Everyone living at or below the node, in registration order.
+      const living = FIXTURE_PEOPLE.filter((p) => p.village.startsWith(node));
+      expect(data.people.edges.map((e: any) => e.node)).toEqual(living.map((p) => ({ id: personIdOf(p), village: { code: p.village } })));
+      expect(data.people.totalCount).toBe(living.length);
+    },
+  },
+  {
+    field: 'registerPerson',
+    type: 'Mutation',
+    label: 'registerPerson(villageCode: the village below the target)',
+    gate: Capability.EDIT_PEOPLE,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: RegisterPersonInput!) {
+        registerPerson(input: $input) { name sex birthDate nationalId village { code } hukou { code } status }
+      }`,
+      variables: { input: { nationalId: newNationalId(node), name: NEW_PERSON, villageCode: VILLAGE_OF[node], hukouCode: VILLAGE_OF[node] } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const village = VILLAGE_OF[node];
+      // Birth date and sex come from the ID: born 1 June 1945, an even sequence number (a woman).
+      expect(data.registerPerson).toEqual({
+        name: NEW_PERSON,
+        sex: 'FEMALE',
+        birthDate: '1945-06-01',
+        nationalId: maskedId(newNationalId(node)),
+        village: { code: village },
+        hukou: { code: village },
+        status: 'ACTIVE',
+      });
+      // Counted from today, the day registered (no residence day given): 81, not assessed.
+      const counts = countMoves(todayInChina(), ['total', 'age:AGE_80_89', 'ability:NOT_ASSESSED'], null, village);
+      expect(changes(before, after)).toEqual({ person: [expect.any(String)], people_counts: Object.keys(counts).sort() });
+      expect(peopleCountDeltas(before, after)).toEqual(counts);
+      expect(addedRow('person', before, after)).toMatchObject({
+        national_id: newNationalId(node),
+        name: NEW_PERSON,
+        sex: 'FEMALE',
+        birth_date: '1945-06-01',
+        village_id: jurisdictionIds.get(village),
+        hukou_jurisdiction_id: jurisdictionIds.get(village),
+        status: 'ACTIVE',
+      });
+    },
+  },
+  {
+    field: 'importPeople',
+    type: 'Mutation',
+    label: 'importPeople(one row in the village below the target)',
+    gate: Capability.EDIT_PEOPLE,
+    refusal: 'OUT_OF_SCOPE',
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: ImportPeopleInput!) {
+        importPeople(input: $input) { dryRun rows imported rejectedRows rejected { line field code } }
+      }`,
+      variables: {
+        input: { csv: `nationalId,name,villageCode,hukouCode\n${newNationalId(node)},${NEW_PERSON},${VILLAGE_OF[node]},${VILLAGE_OF[node]}\n` },
+      },
+    }),
+    verify: (node, { data, outcome, before, after }) => {
+      if (outcome === 'OUT_OF_SCOPE') {
+        // The header is line 1: the one row, on line 2, names a village outside the subtree.
+        expect(data.importPeople).toEqual({
+          dryRun: false,
+          rows: 1,
+          imported: 0,
+          rejectedRows: 1,
+          rejected: [{ line: 2, field: 'villageCode', code: 'OUT_OF_SCOPE' }],
+        });
+        return;
+      }
+      const village = VILLAGE_OF[node];
+      expect(data.importPeople).toEqual({ dryRun: false, rows: 1, imported: 1, rejectedRows: 0, rejected: [] });
+      // The same person registerPerson would add: born 1 June 1945, a woman (an even sequence number),
+      // counted as registerPerson counts her, from today (no residence day given): 81, not assessed.
+      const counts = countMoves(todayInChina(), ['total', 'age:AGE_80_89', 'ability:NOT_ASSESSED'], null, village);
+      expect(changes(before, after)).toEqual({ person: [expect.any(String)], people_counts: Object.keys(counts).sort() });
+      expect(peopleCountDeltas(before, after)).toEqual(counts);
+      expect(addedRow('person', before, after)).toMatchObject({
+        national_id: newNationalId(node),
+        name: NEW_PERSON,
+        sex: 'FEMALE',
+        birth_date: '1945-06-01',
+        village_id: jurisdictionIds.get(village),
+        hukou_jurisdiction_id: jurisdictionIds.get(village),
+        status: 'ACTIVE',
+      });
+    },
+  },
+  {
+    field: 'updatePerson',
+    type: 'Mutation',
+    label: 'updatePerson(name, phone, address) of the person living below the target',
+    gate: Capability.EDIT_PEOPLE,
+    refusal: 'NOT_FOUND',
+    write: true,
+    request: (node) => {
+      const person = personAt(node);
+      return {
+        query: `mutation($id: ID!, $input: UpdatePersonInput!) { updatePerson(id: $id, input: $input) { id name village { code } } }`,
+        variables: {
+          id: personIdOf(person),
+          input: { name: `${person.name}(更正)`, hukouCode: person.village, residentSince: '2000-01-01', phone: NEW_PHONE, address: NEW_ADDRESS },
+        },
+      };
+    },
+    verify: (node, { data, before, after }) => {
+      const person = personAt(node);
+      const id = personIdOf(person);
+      expect(data.updatePerson).toEqual({ id, name: `${person.name}(更正)`, village: { code: person.village } });
+      expect(changes(before, after)).toEqual({ person: [id] });
+      // The facts are replaced; identity and village stay.
+      expect(after.person[id]).toMatchObject({
+        name: `${person.name}(更正)`,
+        phone: NEW_PHONE,
+        address: NEW_ADDRESS,
+        national_id: person.nationalId,
+        birth_date: PERSON_BIRTH,
+        village_id: jurisdictionIds.get(person.village),
+      });
+    },
+  },
+  {
+    field: 'updatePerson',
+    type: 'Mutation',
+    label: 'updatePerson(villageCode: the village below the target) of a person of the subtree',
+    gate: Capability.EDIT_PEOPLE,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $input: UpdatePersonInput!) { updatePerson(id: $id, input: $input) { id name village { code } } }`,
+      variables: {
+        id: personIdOf(MOVING_PERSON),
+        input: {
+          name: MOVING_PERSON.name,
+          hukouCode: MOVING_PERSON.village,
+          residentSince: '2000-01-01',
+          phone: PERSON_PHONE,
+          address: PERSON_ADDRESS,
+          villageCode: VILLAGE_OF[node],
+        },
+      },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = personIdOf(MOVING_PERSON);
+      expect(data.updatePerson).toEqual({ id, name: MOVING_PERSON.name, village: { code: VILLAGE_OF[node] } });
+      // The person's figures move with him, on every day.
+      const counts = Object.assign({}, ...peopleDays().map((day) => countMoves(day, FIXTURE_PERSON_KEYS, MOVING_PERSON.village, VILLAGE_OF[node])));
+      expect(changes(before, after)).toEqual({ person: [id], people_counts: Object.keys(counts).sort() });
+      expect(peopleCountDeltas(before, after)).toEqual(counts);
+      expect(after.person[id]).toMatchObject({
+        village_id: jurisdictionIds.get(VILLAGE_OF[node]),
+        hukou_jurisdiction_id: jurisdictionIds.get(MOVING_PERSON.village),
+      });
+    },
+  },
+  {
+    field: 'setPersonCategories',
+    type: 'Mutation',
+    label: 'setPersonCategories(MINIMUM_LIVING_ALLOWANCE) of the person living below the target',
+    gate: Capability.EDIT_PEOPLE,
+    refusal: 'NOT_FOUND',
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!) {
+        setPersonCategories(id: $id, categories: [{ category: MINIMUM_LIVING_ALLOWANCE }]) { id categories { category disabilityGrade validFrom validTo } }
+      }`,
+      variables: { id: personIdOf(personAt(node)) },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = personIdOf(personAt(node));
+      const today = todayInChina();
+      // The person had no category: one opens today.
+      expect(data.setPersonCategories).toEqual({
+        id,
+        categories: [{ category: 'MINIMUM_LIVING_ALLOWANCE', disabilityGrade: null, validFrom: today, validTo: null }],
+      });
+      const counts = countMoves(today, ['category:MINIMUM_LIVING_ALLOWANCE'], null, personAt(node).village);
+      expect(changes(before, after)).toEqual({ person_category: [expect.any(String)], people_counts: Object.keys(counts).sort() });
+      expect(peopleCountDeltas(before, after)).toEqual(counts);
+      expect(addedRow('person_category', before, after)).toMatchObject({
+        person_id: Number(id),
+        category: 'MINIMUM_LIVING_ALLOWANCE',
+        disability_grade: null,
+        valid_from: today,
+        valid_to: null,
+      });
+    },
+  },
+  {
+    field: 'recordPersonStatus',
+    type: 'Mutation',
+    label: 'recordPersonStatus(DECEASED, today) of the person living below the target',
+    gate: Capability.EDIT_PEOPLE,
+    refusal: 'NOT_FOUND',
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $on: Date) { recordPersonStatus(id: $id, status: DECEASED, on: $on) { id status statusSince } }`,
+      variables: { id: personIdOf(personAt(node)), on: todayInChina() },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = personIdOf(personAt(node));
+      const today = todayInChina();
+      expect(data.recordPersonStatus).toEqual({ id, status: 'DECEASED', statusSince: today });
+      // Not counted from the day he died.
+      const counts = countMoves(today, FIXTURE_PERSON_KEYS, personAt(node).village, null);
+      expect(changes(before, after)).toEqual({ person: [id], people_counts: Object.keys(counts).sort() });
+      expect(peopleCountDeltas(before, after)).toEqual(counts);
+      expect(after.person[id]).toMatchObject({ status: 'DECEASED', status_since: today });
+    },
+  },
+  {
+    field: 'recordAbilityAssessment',
+    type: 'Mutation',
+    label: 'recordAbilityAssessment(MODERATE) of the person living below the target',
+    gate: Capability.ASSESS_PEOPLE,
+    refusal: 'NOT_FOUND',
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $input: AssessmentInput!) {
+        recordAbilityAssessment(personId: $id, input: $input) { id assessments { level assessedOn validUntil assessor } }
+      }`,
+      variables: { id: personIdOf(personAt(node)), input: { level: 'MODERATE', assessedOn: '2025-03-15', assessor: ASSESSOR } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = personIdOf(personAt(node));
+      // Valid six months by default: up to the day before 15 September.
+      expect(data.recordAbilityAssessment).toEqual({
+        id,
+        assessments: [{ level: 'MODERATE', assessedOn: '2025-03-15', validUntil: '2025-09-14', assessor: ASSESSOR }],
+      });
+      // MODERATE from 15 March to 14 September 2025: on the past day, not today.
+      const village = personAt(node).village;
+      const counts = { ...countMoves(PEOPLE_DAYS.past, ['ability:NOT_ASSESSED'], village, null), ...countMoves(PEOPLE_DAYS.past, ['ability:MODERATE'], null, village) };
+      expect(changes(before, after)).toEqual({ ability_assessment: [expect.any(String)], people_counts: Object.keys(counts).sort() });
+      expect(peopleCountDeltas(before, after)).toEqual(counts);
+      expect(addedRow('ability_assessment', before, after)).toMatchObject({
+        person_id: Number(id),
+        level: 'MODERATE',
+        assessed_on: '2025-03-15',
+        valid_until: '2025-09-14',
+        assessor: ASSESSOR,
+      });
+    },
+  },
+  {
+    field: 'entitlement',
+    type: 'Query',
+    label: 'entitlement(personId, this month) of the person living below the target',
+    gate: Capability.READ_ENTITLEMENTS,
+    refusal: 'NOT_FOUND',
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!, $month: Month!) {
+        entitlement(personId: $id, month: $month) {
+          person { id } month amountFen
+          schemes { scheme { id jurisdiction { code } } status amountFen }
+          shares { level funder { code } amountFen }
+        }
+      }`,
+      variables: { id: personIdOf(personAt(node)), month: thisMonthInChina() },
+    }),
+    verify: (node, { data }) => {
+      const person = personAt(node);
+      // Every scheme set on the village's path applies, wherever it was set: the person is over 60, the
+      // tier meets the floors, no exclusion group; each pays its tier, all of it by the level that set it.
+      const applying = setAtOrAbove(schemes, person.village);
+      expect(data.entitlement).toEqual({
+        person: { id: personIdOf(person) },
+        month: thisMonthInChina(),
+        amountFen: TIER.amountFen * applying.length,
+        schemes: applying.map((s) => ({ scheme: { id: s.id, jurisdiction: { code: s.code } }, status: 'APPLIED', amountFen: TIER.amountFen })),
+        shares: applying.map((s) => ({ level: levelOfCode(s.code), funder: { code: s.code }, amountFen: TIER.amountFen })),
+      });
+    },
+  },
+  // The monthly entitlement run: made by a CIVIL_AFFAIRS_ADMIN for a node of the subtree; what runs
+  // stored is read (READ_SUBSIDY_TOTALS) on a Jurisdiction the caller reaches, like coverage.
+  {
+    field: 'runEntitlements',
+    type: 'Mutation',
+    label: `runEntitlements(code: target, month: ${RUN_MONTH})`,
+    gate: Capability.RUN_ENTITLEMENTS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($code: String!, $month: Month!) {
+        runEntitlements(code: $code, month: $month) { id jurisdiction { code } month people recipients lines replacedLines amountFen }
+      }`,
+      variables: { code: node, month: RUN_MONTH },
+    }),
+    verify: (node, { data, role, before, after }) => {
+      // 江都区: 王一 (the schemes of 扬州市 and 江都区), 王二 and 李六 (those and 仙女镇's): 3 people, 8 lines,
+      // 400 元. 仙女镇: 王二 and 李六, 6 lines, 300 元. Nothing was stored for the month: no line replaced.
+      const figures = runFigures(node);
+      const run = addedRow('entitlement_run', before, after);
+      expect(data.runEntitlements).toEqual({ id: String(run.id), jurisdiction: { code: node }, month: RUN_MONTH, ...figures });
+      const tierOf = (scheme: FixturePolicy) => Object.values(before.subsidy_tier).find((tier) => tier.version_id === Number(scheme.versionId)).id;
+      const lines = Object.fromEntries(
+        livingUnder(node).flatMap((person) =>
+          payingSchemes(person).map((scheme) => [
+            `${RUN_MONTH} ${personIdOf(person)} ${scheme.id}`,
+            {
+              month: `${RUN_MONTH}-01`,
+              person_id: Number(personIdOf(person)),
+              scheme_id: Number(scheme.id),
+              version_id: Number(scheme.versionId),
+              village_id: jurisdictionIds.get(person.village),
+              run_id: run.id,
+              tier_ids: [tierOf(scheme)],
+              amount_fen: TIER.amountFen,
+              ...sharesOf(scheme.code, TIER.amountFen),
+            },
+          ]),
+        ),
+      );
+      const totals = Object.fromEntries(
+        Object.entries(totalsOfRun(node)).map(([key, total]) => {
+          const [code, schemeId] = key.split(' ');
+          return [`${RUN_MONTH} ${key}`, { month: `${RUN_MONTH}-01`, node_id: jurisdictionIds.get(code), scheme_id: Number(schemeId), ...total }];
+        }),
+      );
+      expect(changes(before, after)).toEqual({
+        entitlement_run: [String(run.id)],
+        entitlement_line: Object.keys(lines).sort(),
+        entitlement_total: Object.keys(totals).sort(),
+      });
+      expect(run).toMatchObject({
+        jurisdiction_id: jurisdictionIds.get(node),
+        month: `${RUN_MONTH}-01`,
+        started_by: actors.get(role!)!.id,
+        people: figures.people,
+        recipients: figures.recipients,
+        lines: figures.lines,
+        replaced_lines: 0,
+        amount_fen: figures.amountFen,
+      });
+      expect(run.finished_at).not.toBeNull();
+      const stored = (table: 'entitlement_line' | 'entitlement_total', keys: string[]) => Object.fromEntries(keys.map((key) => [key, after[table][key]]));
+      expect(stored('entitlement_line', Object.keys(lines))).toEqual(lines);
+      expect(stored('entitlement_total', Object.keys(totals))).toEqual(totals);
+    },
+  },
+  {
+    field: 'subsidyTotals',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: `Jurisdiction.subsidyTotals(month: ${STORED_MONTH}) of jurisdiction(code: target)`,
+    gate: Capability.READ_SUBSIDY_TOTALS,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!, $month: Month!, $unrun: Month!) {
+        jurisdiction(code: $code) {
+          subsidyTotals(month: $month) {
+            month recipients amountFen funders { level amountFen }
+            schemes { schemeId name kind jurisdiction { code } recipients amountFen funders { level amountFen } }
+          }
+          unrun: subsidyTotals(month: $unrun) { month recipients amountFen funders { level amountFen } schemes { schemeId } }
+        }
+      }`,
+      variables: { code: node, month: STORED_MONTH, unrun: RUN_MONTH },
+    }),
+    verify: (node, { data }) => {
+      // What the fixture's run over the node's province stored. 江都区: 3 recipients, 400 元 (150 from
+      // 扬州市, 150 from 江都区, 100 from 仙女镇); 仙女镇: 2, 300 元 (100 from each). Zero for a month not run.
+      const stored = totalsOfRun(pathCodes(node)[0]);
+      const all = stored[`${node} 0`];
+      const paying = [...schemes.values()].filter((s) => `${node} ${s.id}` in stored).sort((a, b) => Number(a.id) - Number(b.id));
+      expect(data.jurisdiction).toEqual({
+        subsidyTotals: {
+          month: STORED_MONTH,
+          recipients: all.recipients,
+          amountFen: all.amount_fen,
+          funders: fundersOf(all),
+          schemes: paying.map((s) => {
+            const total = stored[`${node} ${s.id}`];
+            return {
+              schemeId: s.id,
+              name: schemeNameAt(s.code),
+              kind: SCHEME_KIND,
+              jurisdiction: { code: s.code },
+              recipients: total.recipients,
+              amountFen: total.amount_fen,
+              funders: fundersOf(total),
+            };
+          }),
+        },
+        unrun: { month: RUN_MONTH, recipients: 0, amountFen: 0, funders: [], schemes: [] },
+      });
+    },
+  },
+  {
+    field: 'entitlementRuns',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: `Jurisdiction.entitlementRuns(month: ${STORED_MONTH}) of jurisdiction(code: target)`,
+    gate: Capability.READ_SUBSIDY_TOTALS,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!, $month: Month!, $unrun: Month!) {
+        jurisdiction(code: $code) {
+          entitlementRuns(month: $month) { id jurisdiction { code } month people recipients lines replacedLines amountFen }
+          unrun: entitlementRuns(month: $unrun) { id }
+        }
+      }`,
+      variables: { code: node, month: STORED_MONTH, unrun: RUN_MONTH },
+    }),
+    verify: (node, { data }) => {
+      // The fixture's runs made at, above or below the node, latest first (they were made in RUN_ROOTS
+      // order): in 江苏 the run over 32 (5 people, 12 lines, 600 元), not 北京's. None for a month not run.
+      const reaching = RUN_ROOTS.filter((root) => node.startsWith(root) || root.startsWith(node)).reverse();
+      expect(data.jurisdiction).toEqual({
+        entitlementRuns: reaching.map((root) => ({ id: fixtureRuns.get(root), jurisdiction: { code: root }, month: STORED_MONTH, ...runFigures(root) })),
+        unrun: [],
+      });
+    },
+  },
+  // Subsidy policies: read where they apply (set in the subtree, or above the home: rules set higher up
+  // bind below); managed only where set in the subtree.
+  {
+    field: 'subsidySchemes',
+    type: 'Query',
+    label: 'subsidySchemes(at: target)',
+    gate: Capability.READ_POLICIES,
+    write: false,
+    request: (node) => ({
+      query: `query($at: String) {
+        subsidySchemes(at: $at) { id name kind jurisdiction { code } inForce { fromMonth toMonth funding { level weight } tiers { name amountFen minAge } } }
+      }`,
+      variables: { at: node },
+    }),
+    verify: (node, { data }) => {
+      // The node's own schemes and those set above it, even above the caller's home: at each node the
+      // person scheme, then the facility scheme set after it.
+      const funding = (code: string) => [{ level: levelOfCode(code), weight: 1 }];
+      expect(data.subsidySchemes).toEqual(
+        setAtOrAbove(schemes, node).flatMap((s) => [
+          {
+            id: s.id,
+            name: schemeNameAt(s.code),
+            kind: SCHEME_KIND,
+            jurisdiction: { code: s.code },
+            inForce: { fromMonth: POLICY_SINCE, toMonth: null, funding: funding(s.code), tiers: [TIER] },
+          },
+          {
+            id: facilitySchemes.get(s.code)!.id,
+            name: facilitySchemeNameAt(s.code),
+            kind: FACILITY_KIND,
+            jurisdiction: { code: s.code },
+            inForce: { fromMonth: POLICY_SINCE, toMonth: null, funding: funding(s.code), tiers: [{ name: FACILITY_TIER.name, amountFen: FACILITY_TIER.amountFen, minAge: null }] },
+          },
+        ]),
+      );
+    },
+  },
+  {
+    field: 'subsidyScheme',
+    type: 'Query',
+    label: 'subsidyScheme(id) of the scheme set at the target',
+    gate: Capability.READ_POLICIES,
+    above: true,
+    refusal: 'NOT_FOUND',
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) { subsidyScheme(id: $id) { id name jurisdiction { code } versions { id fromMonth toMonth } } }`,
+      variables: { id: schemes.get(node)!.id },
+    }),
+    verify: (node, { data }) => {
+      const scheme = schemes.get(node)!;
+      expect(data.subsidyScheme).toEqual({
+        id: scheme.id,
+        name: schemeNameAt(node),
+        jurisdiction: { code: node },
+        versions: [{ id: scheme.versionId, fromMonth: POLICY_SINCE, toMonth: null }],
+      });
+    },
+  },
+  {
+    field: 'subsidyFloors',
+    type: 'Query',
+    label: 'subsidyFloors(at: target)',
+    gate: Capability.READ_POLICIES,
+    write: false,
+    request: (node) => ({
+      query: `query($at: String) { subsidyFloors(at: $at) { id jurisdiction { code } kind minAge maxAge amountFen fromMonth toMonth } }`,
+      variables: { at: node },
+    }),
+    verify: (node, { data }) => {
+      expect(data.subsidyFloors).toEqual(
+        setAtOrAbove(floors, node).map((f) => ({
+          id: f.id,
+          jurisdiction: { code: f.code },
+          kind: SCHEME_KIND,
+          minAge: FLOOR.minAge,
+          maxAge: null,
+          amountFen: FLOOR.amountFen,
+          fromMonth: POLICY_SINCE,
+          toMonth: null,
+        })),
+      );
+    },
+  },
+  {
+    field: 'createSubsidyScheme',
+    type: 'Mutation',
+    label: 'createSubsidyScheme(jurisdictionCode: target)',
+    gate: Capability.MANAGE_POLICIES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: CreateSchemeInput!) {
+        createSubsidyScheme(input: $input) { name kind jurisdiction { code } inForce { fromMonth toMonth funding { level weight } tiers { name amountFen minAge } } }
+      }`,
+      variables: {
+        input: {
+          jurisdictionCode: node,
+          name: NEW_SCHEME,
+          kind: SCHEME_KIND,
+          version: { fromMonth: thisMonthInChina(), funding: [{ level: levelOfCode(node), weight: 1 }], tiers: [NEW_TIER] },
+        },
+      },
+    }),
+    verify: (node, { data, before, after }) => {
+      const month = thisMonthInChina();
+      const level = levelOfCode(node);
+      expect(data.createSubsidyScheme).toEqual({
+        name: NEW_SCHEME,
+        kind: SCHEME_KIND,
+        jurisdiction: { code: node },
+        inForce: { fromMonth: month, toMonth: null, funding: [{ level, weight: 1 }], tiers: [NEW_TIER] },
+      });
+      const version = addedRow('subsidy_scheme_version', before, after);
+      expect(changes(before, after)).toEqual({
+        subsidy_scheme: [String(version.scheme_id)],
+        subsidy_scheme_version: [String(version.id)],
+        subsidy_funding: [`${version.id} ${level}`],
+        subsidy_tier: [expect.any(String)],
+      });
+      expect(addedRow('subsidy_scheme', before, after)).toMatchObject({ jurisdiction_id: jurisdictionIds.get(node), name: NEW_SCHEME, kind: SCHEME_KIND });
+      expect(version).toMatchObject({ from_month: `${month}-01`, to_month: null });
+      expect(addedRow('subsidy_tier', before, after)).toMatchObject({ version_id: version.id, amount_fen: NEW_TIER.amountFen });
+    },
+  },
+  {
+    field: 'addSubsidySchemeVersion',
+    type: 'Mutation',
+    label: 'addSubsidySchemeVersion(from this month) of the scheme set at the target',
+    gate: Capability.MANAGE_POLICIES,
+    refusal: 'NOT_FOUND',
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $version: SchemeVersionInput!) {
+        addSubsidySchemeVersion(id: $id, version: $version) { id inForce { fromMonth toMonth tiers { amountFen } } versions { fromMonth toMonth } }
+      }`,
+      variables: {
+        id: schemes.get(node)!.id,
+        version: { fromMonth: thisMonthInChina(), funding: [{ level: levelOfCode(node), weight: 1 }], tiers: [NEW_TIER] },
+      },
+    }),
+    verify: (node, { data, before, after }) => {
+      const scheme = schemes.get(node)!;
+      const month = thisMonthInChina();
+      // The open version ends last month; the new one runs from this month.
+      expect(data.addSubsidySchemeVersion).toEqual({
+        id: scheme.id,
+        inForce: { fromMonth: month, toMonth: null, tiers: [{ amountFen: NEW_TIER.amountFen }] },
+        versions: [
+          { fromMonth: POLICY_SINCE, toMonth: addMonths(month, -1) },
+          { fromMonth: month, toMonth: null },
+        ],
+      });
+      const version = addedRow('subsidy_scheme_version', before, after);
+      expect(changes(before, after)).toEqual({
+        subsidy_scheme_version: [scheme.versionId!, String(version.id)].sort(),
+        subsidy_funding: [`${version.id} ${levelOfCode(node)}`],
+        subsidy_tier: [expect.any(String)],
+      });
+      expect(after.subsidy_scheme_version[scheme.versionId!]).toMatchObject({ to_month: `${addMonths(month, -1)}-01` });
+      expect(version).toMatchObject({ scheme_id: Number(scheme.id), from_month: `${month}-01`, to_month: null });
+    },
+  },
+  {
+    field: 'endSubsidyScheme',
+    type: 'Mutation',
+    label: 'endSubsidyScheme(lastMonth: this month) of the scheme set at the target',
+    gate: Capability.MANAGE_POLICIES,
+    refusal: 'NOT_FOUND',
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $last: Month!) { endSubsidyScheme(id: $id, lastMonth: $last) { id inForce { fromMonth toMonth } } }`,
+      variables: { id: schemes.get(node)!.id, last: thisMonthInChina() },
+    }),
+    verify: (node, { data, before, after }) => {
+      const scheme = schemes.get(node)!;
+      const month = thisMonthInChina();
+      expect(data.endSubsidyScheme).toEqual({ id: scheme.id, inForce: { fromMonth: POLICY_SINCE, toMonth: month } });
+      expect(changes(before, after)).toEqual({ subsidy_scheme_version: [scheme.versionId] });
+      expect(after.subsidy_scheme_version[scheme.versionId!]).toMatchObject({ to_month: `${month}-01` });
+    },
+  },
+  {
+    field: 'createSubsidyFloor',
+    type: 'Mutation',
+    label: 'createSubsidyFloor(jurisdictionCode: target)',
+    gate: Capability.MANAGE_POLICIES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: CreateFloorInput!) {
+        createSubsidyFloor(input: $input) { jurisdiction { code } kind minAge maxAge amountFen fromMonth toMonth }
+      }`,
+      variables: { input: { jurisdictionCode: node, kind: SCHEME_KIND, minAge: 90, amountFen: 4000, fromMonth: thisMonthInChina() } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const month = thisMonthInChina();
+      expect(data.createSubsidyFloor).toEqual({ jurisdiction: { code: node }, kind: SCHEME_KIND, minAge: 90, maxAge: null, amountFen: 4000, fromMonth: month, toMonth: null });
+      expect(changes(before, after)).toEqual({ subsidy_floor: [expect.any(String)] });
+      expect(addedRow('subsidy_floor', before, after)).toMatchObject({
+        jurisdiction_id: jurisdictionIds.get(node),
+        kind: SCHEME_KIND,
+        min_age: 90,
+        max_age: null,
+        amount_fen: 4000,
+        from_month: `${month}-01`,
+        to_month: null,
+      });
+    },
+  },
+  // Targets: a caller reaches those set at nodes of its subtree and sets or allocates them there.
+  {
+    field: 'target',
+    type: 'Query',
+    label: 'target(id) of the target set at the target node, with progress and board',
+    gate: Capability.READ_TARGETS,
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) {
+        target(id: $id) {
+          id title metric threshold jurisdiction { code }
+          progress { numerator denominator status }
+          board(order: CODE) { rows { jurisdiction { code } numerator denominator threshold } }
+        }
+      }`,
+      variables: { id: fixtureTargets.get(node) },
+    }),
+    verify: (node, { data }) => {
+      const today = todayInChina();
+      const { numerator, denominator } = figureOf(node, today);
+      expect(data.target).toMatchObject({ id: fixtureTargets.get(node), title: FIXTURE_TARGET.title, metric: FIXTURE_TARGET.metric, threshold: 50, jurisdiction: { code: node } });
+      expect(data.target.progress).toMatchObject({ numerator, denominator });
+      expect(data.target.board.rows).toEqual(
+        childrenOf(node).map((child) => {
+          const figure = figureOf(child, today);
+          return { jurisdiction: { code: child }, numerator: figure.numerator, denominator: figure.denominator, threshold: 50 };
+        }),
+      );
+    },
+  },
+  {
+    field: 'targets',
+    type: 'Query',
+    label: 'targets(under: target)',
+    gate: Capability.READ_TARGETS,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { targets(under: $under, first: 100) { totalCount edges { node { id jurisdiction { code } } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      const below = Object.values(RELATIONS).filter((code) => code.startsWith(node));
+      expect(data.targets.totalCount).toBe(below.length);
+      expect(data.targets.edges.map((edge: any) => edge.node.jurisdiction.code).sort()).toEqual([...below].sort());
+    },
+  },
+  {
+    field: 'createTarget',
+    type: 'Mutation',
+    label: 'createTarget(jurisdictionCode: target)',
+    gate: Capability.MANAGE_TARGETS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id jurisdiction { code } metric threshold baseline } }`,
+      variables: { input: { jurisdictionCode: node, title: '认知障碍床位占比', metric: 'DEMENTIA_BED_SHARE', threshold: 5, startsOn: '2025-01-01', deadline: '2027-12-31' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.createTarget).toMatchObject({ jurisdiction: { code: node }, metric: 'DEMENTIA_BED_SHARE', threshold: 5 });
+      expect(changes(before, after)).toEqual({ target: [data.createTarget.id] });
+      expect(addedRow('target', before, after)).toMatchObject({ jurisdiction_id: jurisdictionIds.get(node), metric: 'DEMENTIA_BED_SHARE', threshold: 500, allocated_from: null });
+    },
+  },
+  {
+    field: 'allocateTarget',
+    type: 'Mutation',
+    label: 'allocateTarget(id of the target at the target node) to its first child',
+    gate: Capability.MANAGE_TARGETS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $allocations: [TargetAllocationInput!]!) { allocateTarget(id: $id, allocations: $allocations) { id allocations { id jurisdiction { code } threshold } } }`,
+      variables: { id: fixtureTargets.get(node), allocations: [{ jurisdictionCode: childrenOf(node)[0] }] },
+    }),
+    verify: (node, { data, before, after }) => {
+      const [allocation] = data.allocateTarget.allocations;
+      expect(data.allocateTarget.allocations).toEqual([{ id: expect.any(String), jurisdiction: { code: childrenOf(node)[0] }, threshold: 50 }]);
+      expect(changes(before, after)).toEqual({ target: [allocation.id] });
+      expect(addedRow('target', before, after)).toMatchObject({ allocated_from: Number(fixtureTargets.get(node)), threshold: FIXTURE_TARGET.threshold });
+    },
+  },
+  // The desk: supervision items issued or assigned in the subtree; notices concerning the caller, which
+  // include those of the levels above that name its home (a notice at a node names the node and its children).
+  {
+    field: 'supervisionItems',
+    type: 'Query',
+    label: 'supervisionItems(under: target)',
+    gate: Capability.READ_TARGETS,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { supervisionItems(under: $under, first: 100) { totalCount edges { node { id issuedBy { code } status } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      const below = Object.values(RELATIONS).filter((code) => code.startsWith(node));
+      expect(data.supervisionItems.totalCount).toBe(below.length);
+      expect(data.supervisionItems.edges.map((edge: any) => edge.node.issuedBy.code).sort()).toEqual([...below].sort());
+    },
+  },
+  {
+    field: 'createSupervisionItem',
+    type: 'Mutation',
+    label: 'createSupervisionItem(jurisdictionCode: target)',
+    gate: Capability.MANAGE_TARGETS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: CreateSupervisionItemInput!) { createSupervisionItem(input: $input) { id issuedBy { code } responsible { code } status } }`,
+      variables: { input: { jurisdictionCode: node, responsibleCode: node, title: '新督办事项', deadline: '2027-06-30' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.createSupervisionItem).toMatchObject({ issuedBy: { code: node }, responsible: { code: node }, status: 'OPEN' });
+      expect(changes(before, after)).toEqual({ supervision_item: [data.createSupervisionItem.id] });
+    },
+  },
+  {
+    field: 'addSupervisionNote',
+    type: 'Mutation',
+    label: 'addSupervisionNote(id of the item at the target, status: DONE)',
+    gate: Capability.MANAGE_TARGETS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!) { addSupervisionNote(id: $id, note: "已办结", status: DONE) { id status notes { note } } }`,
+      variables: { id: fixtureItems.get(node) },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.addSupervisionNote).toEqual({ id: fixtureItems.get(node), status: 'DONE', notes: [{ note: '已办结' }] });
+      expect(changes(before, after)).toEqual({ supervision_item: [fixtureItems.get(node)], supervision_note: [expect.any(String)] });
+    },
+  },
+  {
+    field: 'notice',
+    type: 'Query',
+    label: 'notice(id) of the notice issued at the target',
+    gate: Capability.READ_TARGETS,
+    above: true,
+    write: false,
+    request: (node) => ({ query: `query($id: ID!) { notice(id: $id) { id title issuedBy { code } asOf } }`, variables: { id: fixtureNotices.get(node) } }),
+    verify: (node, { data }) => {
+      expect(data.notice).toEqual({ id: fixtureNotices.get(node), title: '通报', issuedBy: { code: node }, asOf: '2025-06-30' });
+    },
+  },
+  {
+    field: 'issueNotice',
+    type: 'Mutation',
+    label: 'issueNotice(targetId of the target at the target node)',
+    gate: Capability.MANAGE_TARGETS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: IssueNoticeInput!) { issueNotice(input: $input) { id issuedBy { code } rows { jurisdiction { code } } } }`,
+      variables: { input: { targetId: fixtureTargets.get(node), title: '新通报' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.issueNotice.issuedBy).toEqual({ code: node });
+      expect(data.issueNotice.rows.map((row: any) => row.jurisdiction.code).sort()).toEqual(childrenOf(node));
+      expect(changes(before, after)).toEqual({ notice: [data.issueNotice.id] });
+    },
+  },
+];
+
+const OWN: OwnOperation[] = [
+  {
+    field: 'notices',
+    type: 'Query',
+    label: 'notices',
+    gate: Capability.READ_TARGETS,
+    write: false,
+    request: () => ({ query: `{ notices(first: 100) { totalCount edges { node { id issuedBy { code } } } } }` }),
+    verify: (_role, _actor, { data }) => {
+      // Issued at the home or below it, or at the city above that names the home among its children.
+      const concerning = [RELATIONS.own, RELATIONS.descendant, RELATIONS.ancestor];
+      expect(data.notices.totalCount).toBe(concerning.length);
+      expect(data.notices.edges.map((edge: any) => edge.node.issuedBy.code).sort()).toEqual([...concerning].sort());
+    },
+  },
+  {
+    field: 'me',
+    type: 'Query',
+    label: 'me',
+    gate: 'signed-in',
+    write: false,
+    request: () => ({ query: `{ me { username roles jurisdiction { code } organisation { creditCode } } }` }),
+    verify: (role, actor, { data }) => {
+      const organisation = ACTOR_ORGANISATION[role];
+      expect(data.me).toEqual({
+        username: actor.username,
+        roles: [role],
+        jurisdiction: { code: HOME },
+        organisation: organisation ? { creditCode: creditCodeOf(organisation) } : null,
+      });
+    },
+  },
+  {
+    field: 'grantableRoles',
+    type: 'Query',
+    label: 'grantableRoles',
+    gate: Capability.MANAGE_USERS,
+    write: false,
+    request: () => ({ query: `{ grantableRoles }` }),
+    verify: (role, _actor, { data }) => {
+      expect([...data.grantableRoles].sort()).toEqual([...GRANTABLE_ROLES[role]].sort());
+    },
+  },
+  {
+    field: 'login',
+    type: 'Mutation',
+    label: 'login',
+    gate: 'public',
+    write: false,
+    anonymous: true,
+    request: (actor) => ({
+      query: `mutation($username: String!, $password: String!) { login(username: $username, password: $password) { token user { username } } }`,
+      variables: { username: actor.username, password: TEST_PASSWORD },
+    }),
+    verify: (_role, actor, { data }) => {
+      expect(data.login.user).toEqual({ username: actor.username });
+      expect(typeof data.login.token).toBe('string');
+    },
+  },
+  {
+    field: 'changePassword',
+    type: 'Mutation',
+    label: 'changePassword',
+    gate: 'signed-in',
+    write: true,
+    request: () => ({
+      query: `mutation($current: String!, $next: String!) { changePassword(currentPassword: $current, newPassword: $next) { token user { username } } }`,
+      variables: { current: TEST_PASSWORD, next: NEW_PASSWORD },
+    }),
+    verify: (_role, actor, { data, before, after }) => {
+      expect(data.changePassword.user).toEqual({ username: actor.username });
+      expect(changes(before, after)).toEqual({ app_user: [actor.username] });
+      expect(after.app_user[actor.username].password_hash).not.toBe(before.app_user[actor.username].password_hash);
+    },
+  },
+];
+
+type Outcome = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'OUT_OF_SCOPE';
+
+// The nodes on the path from the province down to the caller's home: what is set there applies in the home subtree.
+const ABOVE_HOME: Record<Relation, boolean> = {
+  own: true,
+  descendant: false,
+  ancestor: true,
+  sibling: false,
+  'other province': false,
+};
+
+/**
+ * The answer the rules call for: sign-in, then the capability (ROLE_CAPABILITIES), then the subtree
+ * (or, for what is set above and applies below, the path above the home too), refused as the operation
+ * refuses (FORBIDDEN for a code, NOT_FOUND for a person or a scheme by id), then, for a facility, the
+ * operator: an OPERATOR_BOUND role reaches only its organisation's facilities.
+ */
+function expectedOutcome(
+  gate: Operation['gate'],
+  role: Role | null,
+  relation: Relation | null,
+  operator: Org | null = null,
+  reach: Reach = {},
+): Outcome {
+  if (gate === 'public') return 'ALLOWED';
+  if (role === null) return 'UNAUTHENTICATED';
+  if (gate !== 'signed-in' && !ROLE_CAPABILITIES[role].includes(gate)) return 'FORBIDDEN';
+  if (relation !== null && !IN_SUBTREE[relation] && !(reach.above && ABOVE_HOME[relation])) return reach.refusal ?? 'FORBIDDEN';
+  if (operator !== null && OPERATOR_BOUND.includes(role) && ACTOR_ORGANISATION[role] !== operator) return 'FORBIDDEN';
+  return 'ALLOWED';
+}
+
+/** The operator of what a targeted operation aims at, when it aims at a facility. */
+const operatorAt = (operation: TargetedOperation, relation: Relation): Org | null =>
+  operation.facility ? facilityAt(RELATIONS[relation]).operator : null;
+
+/** Sends the request and checks the outcome; a refusal returns no data and changes no row. */
+async function run(operation: Operation, request: Request, role: Role | null, token: string | null, expected: Outcome, verify: (check: Check) => void) {
+  const before = await tableState();
+  const res: GraphQLResponse = await h.gql(request.query, request.variables, token);
+  const after = await tableState();
+  if (expected === 'ALLOWED') {
+    expect(res.errors).toBeUndefined();
+    verify({ data: res.data, role, outcome: expected, before, after });
+    if (!operation.write) expect(after).toEqual(before);
+  } else if (expected === 'OUT_OF_SCOPE') {
+    // Refused row by row: the answer names the rows out of reach, and nothing is written.
+    expect(res.errors).toBeUndefined();
+    verify({ data: res.data, role, outcome: expected, before, after });
+    expect(after).toEqual(before);
+  } else {
+    expect(errorCodes(res)).toEqual([expected]);
+    expect(res.data?.[operation.root ?? operation.field] ?? null).toBeNull();
+    expect(after).toEqual(before);
+  }
+}
+
+const RELATION_NAMES = Object.keys(RELATIONS) as Relation[];
+
+// One row per operation and role; each row runs the five scope relations and reports every miss.
+const MATRIX = TARGETED.flatMap((operation) =>
+  ROLES.map((role) => {
+    const expected = Object.fromEntries(
+      RELATION_NAMES.map((relation) => [relation, expectedOutcome(operation.gate, role, relation, operatorAt(operation, relation), operation)]),
+    ) as Record<Relation, Outcome>;
+    const outcomes = RELATION_NAMES.map((relation) => `${relation} ${expected[relation]}`).join(', ');
+    return { operation, label: operation.label, role, expected, outcomes };
+  }),
+);
+
+const OWN_MATRIX = OWN.flatMap((operation) =>
+  ROLES.map((role) => ({ operation, label: operation.label, role, expected: expectedOutcome(operation.gate, role, null) })),
+);
+
+const isRoot = (operation: Operation) => operation.type === 'Query' || operation.type === 'Mutation';
+
+// Nested fields are open to whoever reached their parent, except these, which need a capability of their own.
+const GATED_NESTED: Record<string, Gate> = {
+  'Jurisdiction.coverage': Capability.READ_COVERAGE,
+  'Jurisdiction.childCoverage': Capability.READ_COVERAGE,
+  'Jurisdiction.coverageTrend': Capability.READ_COVERAGE,
+  'Jurisdiction.facilityStats': Capability.READ_COVERAGE,
+  'Jurisdiction.peopleCounts': Capability.READ_PEOPLE_COUNTS,
+  'Jurisdiction.subsidyTotals': Capability.READ_SUBSIDY_TOTALS,
+  'Jurisdiction.entitlementRuns': Capability.READ_SUBSIDY_TOTALS,
+  'Facility.subsidies': Capability.READ_FACILITY_SUBSIDIES,
+};
+
+/**
+ * The suite, split into `parts` test files that jest runs side by side: part `part` takes every
+ * `parts`-th row of each matrix, and the first part also runs the checks beyond the matrix.
+ */
+export function permissionSuite(part: number, parts: number): void {
+  const mine = <T>(rows: readonly T[]): T[] => rows.filter((_, i) => i % parts === part);
+
+  describe('the permission matrix', () => {
+    it.each(mine(MATRIX))('$label as $role: $outcomes', async ({ operation, role, expected }) => {
+      const failures: string[] = [];
+      for (const [i, relation] of RELATION_NAMES.entries()) {
+        const node = RELATIONS[relation];
+        let failed = false;
+        try {
+          await run(operation, operation.request(node), role, actors.get(role)!.token, expected[relation], (check) => operation.verify(node, check));
+        } catch (error) {
+          failed = true;
+          failures.push(`target ${relation} (${node}), expected ${expected[relation]}:\n${(error as Error).message}`);
+        }
+        // A write that went through (or a case that went wrong) leaves rows behind: the next relation starts afresh.
+        const last = i === RELATION_NAMES.length - 1;
+        if (!last && operation.write && (expected[relation] === 'ALLOWED' || failed)) await resetTables(h.db, fixture!);
+      }
+      if (failures.length > 0) throw new Error(failures.join('\n\n'));
+    });
+
+    it.each(mine(OWN_MATRIX))('$label as $role: $expected', async ({ operation, role, expected }) => {
+      const actor = actors.get(role)!;
+      const token = operation.anonymous ? null : actor.token;
+      await run(operation, operation.request(actor), role, token, expected, (check) => operation.verify(role, actor, check));
+    });
+
+    const ANONYMOUS = [
+      ...TARGETED.map((operation) => ({
+        operation,
+        label: operation.label,
+        request: () => operation.request(RELATIONS.own),
+        verify: (check: Check) => operation.verify(RELATIONS.own, check),
+        expected: expectedOutcome(operation.gate, null, 'own', operatorAt(operation, 'own'), operation),
+      })),
+      ...OWN.map((operation) => ({
+        operation,
+        label: operation.label,
+        request: () => operation.request(actors.get(Role.FINANCE)!),
+        verify: (check: Check) => operation.verify(Role.FINANCE, actors.get(Role.FINANCE)!, check),
+        expected: expectedOutcome(operation.gate, null, null),
+      })),
+    ];
+
+    it.each(mine(ANONYMOUS))('$label without a token: $expected', async ({ operation, request, verify, expected }) => {
+      await run(operation, request(), null, null, expected, verify);
+    });
+
+    if (part === 0) {
+      it('has a row for every query and mutation of schema/schema.graphql and every capability-gated nested field, gated as ACCESS_RULES says', () => {
+        const sdl = parseSdl(fs.readFileSync(path.join(__dirname, '../../schema/schema.graphql'), 'utf8'));
+        const roots = [
+          ...Object.keys(sdl.getQueryType()!.getFields()).map((f) => `Query.${f}`),
+          ...Object.keys(sdl.getMutationType()!.getFields()).map((f) => `Mutation.${f}`),
+        ].sort();
+        const operations = [...TARGETED, ...OWN];
+        const covered = operations.filter(isRoot).map((op) => `${op.type}.${op.field}`);
+        expect([...new Set(covered)].sort()).toEqual(roots);
+        const nested = operations.filter((op) => !isRoot(op)).map((op) => `${op.type}.${op.field}`);
+        expect([...new Set(nested)].sort()).toEqual(Object.keys(GATED_NESTED).sort());
+        for (const op of operations) expect([op.type, op.field, ACCESS_RULES[op.type][op.field]]).toEqual([op.type, op.field, op.gate]);
+      });
+    }
+  });
+
+  // The checks beyond the matrix run once, in the first part.
+  if (part !== 0) return;
+
+  // ---------------------------------------------------------------------------------------------
+  // People beyond the matrix: the roles that never see a person get none by any road, and the full ID
+  // number, phone and address need READ_PERSONAL_DATA and leave an audit entry naming whom and what.
+
+  describe('people and their personal data', () => {
+    const sdl = parseSdl(fs.readFileSync(path.join(__dirname, '../../schema/schema.graphql'), 'utf8'));
+
+    /** Whether an answer of this type can hold a Person, however deep. */
+    function holdsPerson(type: GraphQLNamedType, seen = new Set<string>()): boolean {
+      if (type.name === 'Person') return true;
+      if (!isObjectType(type) || seen.has(type.name)) return false;
+      seen.add(type.name);
+      return Object.values(type.getFields()).some((field) => holdsPerson(getNamedType(field.type), seen));
+    }
+
+    /** Every query and mutation whose answer can hold a Person, with its gate. */
+    const PERSON_ROOTS = (['Query', 'Mutation'] as const).flatMap((root) =>
+      Object.values((root === 'Query' ? sdl.getQueryType() : sdl.getMutationType())!.getFields())
+        .filter((field) => holdsPerson(getNamedType(field.type)))
+        .map((field) => ({ root, field: field.name, gate: ACCESS_RULES[root][field.name] })),
+    );
+    const opens = (role: Role, gate: Gate) => gate === 'public' || gate === 'signed-in' || (gate !== 'reachable' && ROLE_CAPABILITIES[role].includes(gate));
+
+    // The README: these roles never see a person; an ANALYST works on aggregates only.
+    const NEVER_A_PERSON = [Role.LEADERSHIP_OFFICE, Role.FINANCE, Role.SERVICE_PROVIDER, Role.ANALYST];
+
+    const PERSON = `query($id: ID!, $unmasked: Boolean!) { person(id: $id) { id nationalId(unmasked: $unmasked) } }`;
+    const unmaskEntries = () =>
+      h.db.query(
+        `SELECT actor_username, actor_role, jurisdiction_id, target_type, target_ids, detail FROM audit_entry WHERE action = 'person.unmask' ORDER BY id`,
+      );
+
+    it('reaches a Person only through queries and mutations that none of LEADERSHIP_OFFICE, FINANCE, SERVICE_PROVIDER and ANALYST may use', () => {
+      // The walk finds the roads there are: the registry, its mutations and entitlements.
+      expect(PERSON_ROOTS.map(({ root, field }) => `${root}.${field}`)).toEqual(
+        expect.arrayContaining(['Query.person', 'Query.people', 'Query.entitlement', 'Mutation.registerPerson', 'Mutation.recordAbilityAssessment']),
+      );
+      for (const role of NEVER_A_PERSON) {
+        for (const { root, field, gate } of PERSON_ROOTS) expect([role, root, field, gate, opens(role, gate)]).toEqual([role, root, field, gate, false]);
+      }
+    });
+
+    const NEVER_CASES = NEVER_A_PERSON.flatMap((role) => RELATION_NAMES.map((relation) => ({ role, relation })));
+
+    it.each(NEVER_CASES)('$role gets no person living below the $relation: person, people and entitlement are FORBIDDEN, nothing audited', async ({ role, relation }) => {
+      const node = RELATIONS[relation];
+      const id = personIdOf(personAt(node));
+      const token = actors.get(role)!.token;
+      const requests: [string, Request][] = [
+        ['person', { query: PERSON, variables: { id, unmasked: false } }],
+        ['person', { query: PERSON, variables: { id, unmasked: true } }],
+        ['people', { query: `query($under: String) { people(under: $under) { totalCount edges { node { id } } } }`, variables: { under: node } }],
+        ['people', { query: `{ people { totalCount edges { node { id } } } }` }],
+        ['entitlement', { query: `query($id: ID!, $month: Month!) { entitlement(personId: $id, month: $month) { person { id } amountFen } }`, variables: { id, month: thisMonthInChina() } }],
+      ];
+      const before = await tableState();
+      for (const [root, { query, variables }] of requests) {
+        const res = await h.gql(query, variables, token);
+        expect([root, variables, errorCodes(res)]).toEqual([root, variables, ['FORBIDDEN']]);
+        expect(res.data?.[root] ?? null).toBeNull();
+      }
+      expect(await tableState()).toEqual(before);
+      expect(await unmaskEntries()).toEqual([]);
+    });
+
+    it('lets no role reach a Person without READ_PERSONAL_DATA: no caller can read a person and be refused its unmasked fields', () => {
+      const reaching = ROLES.filter((role) => PERSON_ROOTS.some(({ gate }) => opens(role, gate)));
+      expect(reaching).toEqual(expect.arrayContaining([Role.CIVIL_AFFAIRS_STAFF, Role.VILLAGE_WORKER, Role.ASSESSOR]));
+      for (const role of reaching) expect([role, ROLE_CAPABILITIES[role].includes(Capability.READ_PERSONAL_DATA)]).toEqual([role, true]);
+      // In particular no role holds READ_PEOPLE without READ_PERSONAL_DATA.
+      const readers = ROLES.filter((role) => ROLE_CAPABILITIES[role].includes(Capability.READ_PEOPLE));
+      expect(readers.filter((role) => !ROLE_CAPABILITIES[role].includes(Capability.READ_PERSONAL_DATA))).toEqual([]);
+    });
+
+    // No role gets there through the API, so the service's own check is called as the field resolver
+    // would call it, for a person read in the subtree and a caller of the same home without the capability.
+    it.each(['nationalId', 'phone', 'address'] as const)(
+      'the service refuses %s unmasked to a caller without READ_PERSONAL_DATA: FORBIDDEN, no person.unmask entry',
+      async (field) => {
+        const contextOf = async (role: Role): Promise<Context> => {
+          const base = { dataSource: h.db, requestId: `permissions-${slug(role)}`, loaders: new Map() };
+          return { ...base, actor: await userService.authenticate(base, actors.get(role)!.token) };
+        };
+        const person = await personService.get(await contextOf(Role.CIVIL_AFFAIRS_STAFF), personIdOf(personAt(RELATIONS.descendant)));
+        expect(ROLE_CAPABILITIES[Role.ANALYST]).not.toContain(Capability.READ_PERSONAL_DATA);
+        await expect(personService.personalField(await contextOf(Role.ANALYST), person, field, true)).rejects.toMatchObject({
+          extensions: { code: 'FORBIDDEN' },
+        });
+        expect(await unmaskEntries()).toEqual([]);
+      },
+    );
+
+    const READERS = ROLES.filter((role) => ROLE_CAPABILITIES[role].includes(Capability.READ_PEOPLE));
+
+    it.each(READERS)(
+      '%s reads the ID number of a person of the subtree masked with no entry, unmasked in full with one person.unmask entry; out of reach NOT_FOUND with none',
+      async (role) => {
+        const actor = actors.get(role)!;
+        const person = personAt(RELATIONS.descendant);
+        const id = personIdOf(person);
+
+        const masked = await h.gql(PERSON, { id, unmasked: false }, actor.token);
+        expect(masked.errors).toBeUndefined();
+        expect(masked.data.person).toEqual({ id, nationalId: maskedId(person.nationalId) });
+        expect(await unmaskEntries()).toEqual([]);
+
+        const outside = await h.gql(PERSON, { id: personIdOf(personAt(RELATIONS.sibling)), unmasked: true }, actor.token);
+        expect(errorCodes(outside)).toEqual(['NOT_FOUND']);
+        expect(outside.data?.person ?? null).toBeNull();
+        expect(await unmaskEntries()).toEqual([]);
+
+        const full = await h.gql(PERSON, { id, unmasked: true }, actor.token);
+        expect(full.errors).toBeUndefined();
+        expect(full.data.person).toEqual({ id, nationalId: person.nationalId });
+        // Recorded where the person lives, under the role that holds READ_PERSONAL_DATA.
+        expect(await unmaskEntries()).toEqual([
+          {
+            actor_username: actor.username,
+            actor_role: role,
+            jurisdiction_id: jurisdictionIds.get(person.village),
+            target_type: 'Person',
+            target_ids: [id],
+            detail: { fields: ['nationalId'] },
+          },
+        ]);
+      },
+    );
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Granting: an administrator gives only roles they may grant, and manages only users holding such roles.
+
+  const CREATE = `mutation($input: CreateUserInput!) { createUser(input: $input) { username roles } }`;
+  const UPDATE = `mutation($input: UpdateUserInput!) { updateUser(input: $input) { username roles active displayName jurisdiction { code } } }`;
+  const RESET = `mutation($username: String!, $password: String!) { resetPassword(username: $username, newPassword: $password) { username } }`;
+
+  const GRANTS: { what: string; field: string; query: string; variables: Record<string, unknown>; changes: string }[] = [
+    {
+      what: 'create a PLATFORM_ADMIN',
+      field: 'createUser',
+      query: CREATE,
+      variables: { input: { username: 'new@321012100', password: NEW_PASSWORD, jurisdictionCode: '321012100', roles: [Role.PLATFORM_ADMIN] } },
+      changes: 'new@321012100',
+    },
+    {
+      what: 'create a user with FINANCE and PLATFORM_ADMIN',
+      field: 'createUser',
+      query: CREATE,
+      variables: { input: { username: 'new@321012100', password: NEW_PASSWORD, jurisdictionCode: '321012100', roles: [Role.FINANCE, Role.PLATFORM_ADMIN] } },
+      changes: 'new@321012100',
+    },
+    {
+      what: 'grant PLATFORM_ADMIN to a user of the subtree',
+      field: 'updateUser',
+      query: UPDATE,
+      variables: { input: { username: targetAt('321012100'), roles: [Role.PLATFORM_ADMIN] } },
+      changes: targetAt('321012100'),
+    },
+    {
+      what: 'rename a PLATFORM_ADMIN',
+      field: 'updateUser',
+      query: UPDATE,
+      variables: { input: { username: GUARDED, displayName: 'Renamed' } },
+      changes: GUARDED,
+    },
+    {
+      what: 'deactivate a PLATFORM_ADMIN',
+      field: 'updateUser',
+      query: UPDATE,
+      variables: { input: { username: GUARDED, active: false } },
+      changes: GUARDED,
+    },
+    {
+      what: 'demote a PLATFORM_ADMIN',
+      field: 'updateUser',
+      query: UPDATE,
+      variables: { input: { username: GUARDED, roles: [Role.FINANCE] } },
+      changes: GUARDED,
+    },
+    {
+      what: 'move a PLATFORM_ADMIN',
+      field: 'updateUser',
+      query: UPDATE,
+      variables: { input: { username: GUARDED, jurisdictionCode: '321012101' } },
+      changes: GUARDED,
+    },
+    {
+      what: 'reset the password of a PLATFORM_ADMIN',
+      field: 'resetPassword',
+      query: RESET,
+      variables: { username: GUARDED, password: NEW_PASSWORD },
+      changes: GUARDED,
+    },
+  ];
+
+  describe('granting roles', () => {
+    it('follows GRANTABLE_ROLES: a CIVIL_AFFAIRS_ADMIN may not grant PLATFORM_ADMIN, a PLATFORM_ADMIN may', () => {
+      expect(GRANTABLE_ROLES.CIVIL_AFFAIRS_ADMIN).not.toContain(Role.PLATFORM_ADMIN);
+      expect(GRANTABLE_ROLES.PLATFORM_ADMIN).toContain(Role.PLATFORM_ADMIN);
+    });
+
+    it.each(GRANTS)('a CIVIL_AFFAIRS_ADMIN may not $what: FORBIDDEN, no row changed', async ({ field, query, variables }) => {
+      const before = await tableState();
+      const res = await h.gql(query, variables, actors.get(Role.CIVIL_AFFAIRS_ADMIN)!.token);
+      expect(errorCodes(res)).toEqual(['FORBIDDEN']);
+      expect(res.data?.[field] ?? null).toBeNull();
+      expect(await tableState()).toEqual(before);
+    });
+
+    it.each(GRANTS)('a PLATFORM_ADMIN may $what', async ({ query, variables, changes: changed }) => {
+      const before = await tableState();
+      const res = await h.gql(query, variables, actors.get(Role.PLATFORM_ADMIN)!.token);
+      expect(res.errors).toBeUndefined();
+      expect(changes(before, await tableState())).toEqual({ app_user: [changed] });
+    });
+
+    it('lets a CIVIL_AFFAIRS_ADMIN read a PLATFORM_ADMIN of the subtree (reading is not managing)', async () => {
+      const res = await h.gql(`query($u: String!) { user(username: $u) { username roles } }`, { u: GUARDED }, actors.get(Role.CIVIL_AFFAIRS_ADMIN)!.token);
+      expect(res.errors).toBeUndefined();
+      expect(res.data.user).toEqual({ username: GUARDED, roles: [Role.PLATFORM_ADMIN] });
+    });
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // A SERVICE_PROVIDER acts for its organisation: it must belong to one, and it reaches only the
+  // facilities that organisation operates, and of those only the day-to-day facts.
+
+  describe('service providers and their organisation', () => {
+    const CREATE_PROVIDER = `mutation($input: CreateUserInput!) { createUser(input: $input) { username roles organisation { creditCode } } }`;
+    const UPDATE_PROVIDER = `mutation($input: UpdateUserInput!) { updateUser(input: $input) { username roles organisation { creditCode } } }`;
+    const admin = () => actors.get(Role.CIVIL_AFFAIRS_ADMIN)!.token;
+    const newProvider = (extra: Record<string, unknown>) => ({
+      input: { username: 'provider@321012100', password: NEW_PASSWORD, jurisdictionCode: '321012100', roles: [Role.SERVICE_PROVIDER], ...extra },
+    });
+
+    it('createUser of a SERVICE_PROVIDER without organisationCreditCode: BAD_USER_INPUT on input.organisationCreditCode, no row changed', async () => {
+      const before = await tableState();
+      const res = await h.gql(CREATE_PROVIDER, newProvider({}), admin());
+      expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
+      expect(res.errors![0].extensions.field).toBe('input.organisationCreditCode');
+      expect(res.data?.createUser ?? null).toBeNull();
+      expect(await tableState()).toEqual(before);
+    });
+
+    it('createUser of a SERVICE_PROVIDER of organisation A: created, and its organisation reads back', async () => {
+      const before = await tableState();
+      const res = await h.gql(CREATE_PROVIDER, newProvider({ organisationCreditCode: creditCodeOf('A') }), admin());
+      expect(res.errors).toBeUndefined();
+      expect(res.data.createUser).toEqual({ username: 'provider@321012100', roles: [Role.SERVICE_PROVIDER], organisation: { creditCode: creditCodeOf('A') } });
+      const after = await tableState();
+      expect(changes(before, after)).toEqual({ app_user: ['provider@321012100'] });
+      expect(after.app_user['provider@321012100']).toMatchObject({ roles: [Role.SERVICE_PROVIDER], organisation: creditCodeOf('A') });
+    });
+
+    it('updateUser granting SERVICE_PROVIDER needs an organisation: BAD_USER_INPUT without one, allowed with B', async () => {
+      const username = targetAt('321012100');
+      const before = await tableState();
+      const refused = await h.gql(UPDATE_PROVIDER, { input: { username, roles: [Role.SERVICE_PROVIDER] } }, admin());
+      expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
+      expect(refused.errors![0].extensions.field).toBe('input.organisationCreditCode');
+      expect(await tableState()).toEqual(before);
+
+      const res = await h.gql(UPDATE_PROVIDER, { input: { username, roles: [Role.SERVICE_PROVIDER], organisationCreditCode: creditCodeOf('B') } }, admin());
+      expect(res.errors).toBeUndefined();
+      expect(res.data.updateUser).toEqual({ username, roles: [Role.SERVICE_PROVIDER], organisation: { creditCode: creditCodeOf('B') } });
+      expect(changes(before, await tableState())).toEqual({ app_user: [username] });
+    });
+
+    const provider = () => actors.get(Role.SERVICE_PROVIDER)!.token;
+    const FACILITY = `query($id: ID!) { facility(id: $id) { id name } }`;
+    const FACILITIES = `query($under: String, $operator: String) {
+      facilities(under: $under, operatorCreditCode: $operator, first: 50) { totalCount edges { node { id } } }
+    }`;
+    const UPDATE_FACILITY = `mutation($id: ID!, $input: UpdateFacilityInput!) { updateFacility(id: $id, input: $input) { id } }`;
+    const TRANSITION = `mutation($id: ID!) { transitionFacility(id: $id, to: SUSPENDED) { id } }`;
+
+    /** Sends the request as the fixture's SERVICE_PROVIDER (of A) and expects FORBIDDEN with no row changed. */
+    async function forbiddenToProvider(query: string, variables: Record<string, unknown>, field: string) {
+      const before = await tableState();
+      const res = await h.gql(query, variables, provider());
+      expect(errorCodes(res)).toEqual(['FORBIDDEN']);
+      expect(res.data?.[field] ?? null).toBeNull();
+      expect(await tableState()).toEqual(before);
+    }
+
+    it("does not see organisation B's facility in its subtree: facility(id) is FORBIDDEN", async () => {
+      await forbiddenToProvider(FACILITY, { id: idOf(FACILITY_OF_B) }, 'facility');
+      // A full-access role of the same subtree sees it.
+      const res = await h.gql(FACILITY, { id: idOf(FACILITY_OF_B) }, actors.get(Role.CIVIL_AFFAIRS_STAFF)!.token);
+      expect(res.errors).toBeUndefined();
+      expect(res.data.facility).toEqual({ id: idOf(FACILITY_OF_B), name: FACILITY_OF_B.name });
+    });
+
+    it('gets the same FORBIDDEN for a facility id that does not exist', async () => {
+      await forbiddenToProvider(FACILITY, { id: '999999' }, 'facility');
+    });
+
+    it("does not find organisation B's facility in facilities(under: 321012), not even by B's credit code", async () => {
+      const mine = FIXTURE_FACILITIES.filter((f) => f.operator === 'A' && f.code.startsWith(HOME)).map(idOf);
+      const all = await h.gql(FACILITIES, { under: HOME }, provider());
+      expect(all.errors).toBeUndefined();
+      expect(all.data.facilities.edges.map((e: any) => e.node.id)).toEqual(mine);
+      expect(all.data.facilities.totalCount).toBe(mine.length);
+      expect(all.data.facilities.edges.map((e: any) => e.node.id)).not.toContain(idOf(FACILITY_OF_B));
+
+      const byB = await h.gql(FACILITIES, { under: HOME, operator: creditCodeOf('B') }, provider());
+      expect(byB.errors).toBeUndefined();
+      expect(byB.data.facilities).toEqual({ totalCount: 0, edges: [] });
+    });
+
+    it("may not update organisation B's facility, not even its day-to-day facts: FORBIDDEN, no row changed", async () => {
+      await forbiddenToProvider(UPDATE_FACILITY, { id: idOf(FACILITY_OF_B), input: { staff: 7, beds: NEW_BEDS } }, 'updateFacility');
+    });
+
+    it.each([
+      ['name', { name: '改名养老院' }],
+      ['operator', { operator: { creditCode: creditCodeOf('B'), name: ORGANISATIONS.B.name } }],
+      ['operatingModel', { operatingModel: 'PUBLIC_BUILT_PRIVATE_RUN' }],
+      ['floorAreaM2', { floorAreaM2: 1200.5 }],
+    ])('may not change %s of its own facility (given with staff): FORBIDDEN, nothing written', async (_field, input) => {
+      await forbiddenToProvider(UPDATE_FACILITY, { id: idOf(facilityAt(HOME)), input: { ...input, staff: 9 } }, 'updateFacility');
+    });
+
+    const SUBSIDIES = `query($id: ID!) { facility(id: $id) { id subsidies(year: 2024) { amountFen } } }`;
+
+    it("does not read organisation B's facility subsidies: FORBIDDEN, nothing returned", async () => {
+      await forbiddenToProvider(SUBSIDIES, { id: idOf(FACILITY_OF_B) }, 'facility');
+    });
+
+    it("as a village worker too, sees B's facility but not its subsidies: the subsidy capability comes from SERVICE_PROVIDER, bound to A", async () => {
+      const [{ id: organisationA }] = await h.db.query(`SELECT id FROM organisation WHERE credit_code = $1`, [creditCodeOf('A')]);
+      const dual = await createUser(h.db, HOME, [Role.VILLAGE_WORKER, Role.SERVICE_PROVIDER], `dual@${HOME}`, { organisationId: organisationA });
+      expect(ROLE_CAPABILITIES.VILLAGE_WORKER).toContain(Capability.READ_FACILITIES);
+      expect(ROLE_CAPABILITIES.VILLAGE_WORKER).not.toContain(Capability.READ_FACILITY_SUBSIDIES);
+
+      const facility = await h.gql(`query($id: ID!) { facility(id: $id) { id } }`, { id: idOf(FACILITY_OF_B) }, dual.token);
+      expect(facility.errors).toBeUndefined();
+      expect(facility.data.facility).toEqual({ id: idOf(FACILITY_OF_B) });
+
+      const before = await tableState();
+      const refused = await h.gql(SUBSIDIES, { id: idOf(FACILITY_OF_B) }, dual.token);
+      expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+      expect(refused.data?.facility ?? null).toBeNull();
+      expect(await tableState()).toEqual(before);
+
+      // A's facility in the home county: 306 days with day care in 2024, March to December under the home and province schemes.
+      const own = await h.gql(SUBSIDIES, { id: idOf(facilityAt(HOME)) }, dual.token);
+      expect(own.errors).toBeUndefined();
+      expect(own.data.facility.subsidies.amountFen).toBe(FACILITY_TIER.amountFen * DINERS * 10 * setAtOrAbove(facilitySchemes, HOME).length);
+    });
+
+    it('may not transition its own facility (MANAGE_FACILITIES is not a provider capability): FORBIDDEN, no row changed', async () => {
+      expect(ROLE_CAPABILITIES.SERVICE_PROVIDER).not.toContain(Capability.MANAGE_FACILITIES);
+      await forbiddenToProvider(TRANSITION, { id: idOf(facilityAt(HOME)) }, 'transitionFacility');
+    });
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // The shield rule map: a diff in the snapshot is a permission change; every field has a rule.
+
+  describe('ACCESS_RULES', () => {
+    let schema: GraphQLSchema;
+    beforeAll(async () => {
+      schema = await buildApiSchema();
+    });
+
+    it('matches the reviewed snapshot', () => {
+      expect(ACCESS_RULES).toMatchSnapshot();
+    });
+
+    it('has an entry for every field of every object type, and only for fields that exist', () => {
+      const fields = Object.values(schema.getTypeMap())
+        .filter(isObjectType)
+        .filter((type) => !type.name.startsWith('__'))
+        .flatMap((type) => Object.keys(type.getFields()).map((field) => `${type.name}.${field}`))
+        .sort();
+      const ruled = Object.entries(ACCESS_RULES)
+        .flatMap(([type, rules]) => Object.keys(rules).map((field) => `${type}.${field}`))
+        .sort();
+      expect(fields.filter((field) => !ruled.includes(field))).toEqual([]);
+      expect(ruled.filter((field) => !fields.includes(field))).toEqual([]);
+    });
+
+    it('opens root fields only by sign-in, a capability or (for login) to everyone; nested fields are reachable, or need exactly the capabilities GATED_NESTED lists', () => {
+      const capabilities: string[] = Object.values(Capability);
+      const gatedNested: Record<string, Gate> = {};
+      for (const [type, rules] of Object.entries(ACCESS_RULES)) {
+        for (const [field, gate] of Object.entries(rules)) {
+          if (type === 'Query' || type === 'Mutation') {
+            expect([`${type}.${field}`, gate === 'signed-in' || capabilities.includes(gate) || (gate === 'public' && field === 'login')]).toEqual([
+              `${type}.${field}`,
+              true,
+            ]);
+          } else if (gate !== 'reachable') {
+            gatedNested[`${type}.${field}`] = gate;
+          }
+        }
+      }
+      // A new gated nested field shows up here as a diff: give it a row in the matrix and list it in GATED_NESTED.
+      expect(gatedNested).toEqual(GATED_NESTED);
+      for (const gate of Object.values(GATED_NESTED)) expect(capabilities).toContain(gate);
+    });
+  });
+}
