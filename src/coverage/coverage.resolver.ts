@@ -64,13 +64,13 @@ export class CoverageResolver {
     nullable: true,
     description: 'Place among the siblings by rate (1 = best, equal rates share a place); null for a node whose parent is outside the caller’s subtree.',
   })
-  async rank(@Ctx() ctx: Context, @Root() figure: CoverageFigure) {
-    return (await coverageService.rank(ctx, figure))?.rank ?? null;
+  rank(@Ctx() ctx: Context, @Root() figure: CoverageFigure) {
+    return coverageService.rank(ctx, figure)?.then((place) => place.rank) ?? null;
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'How many siblings (the node included) the rank is among.' })
-  async rankedAmong(@Ctx() ctx: Context, @Root() figure: CoverageFigure) {
-    return (await coverageService.rank(ctx, figure))?.among ?? null;
+  rankedAmong(@Ctx() ctx: Context, @Root() figure: CoverageFigure) {
+    return coverageService.rank(ctx, figure)?.then((place) => place.among) ?? null;
   }
 }
 

@@ -12,7 +12,7 @@ import { parentCodeOf } from '../jurisdictions/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { FacilityStatus, FacilityType } from '../facilities/facility-kinds';
-import { figureFamilyLoader, figureLoader } from './coverage.loaders';
+import { figureFamilyLoader, figureLoader, type ObservedValue } from './coverage.loaders';
 import { CoverageFigure, CoverageOrder, type FacilityCount, type FacilityStats } from './coverage.types';
 import {
   BED_KEYS,
@@ -104,15 +104,17 @@ export const coverageService = {
   },
 
   /** A node's coverage today or at the end of `asOf`. */
-  async coverage(ctx: Context, node: Jurisdiction, metric: CoverageMetric, asOf?: string | null): Promise<CoverageFigure> {
+  coverage(ctx: Context, node: Jurisdiction, metric: CoverageMetric, asOf?: string | null): Promise<CoverageFigure> {
     requireReadable(ctx, node);
     const day = checkAsOf(asOf);
-    const [figure] = await figuresOf(ctx, [node], metric, day);
-    return figure;
+    // One promise per node of a list (the loader's), not three: a county's towns each ask for theirs.
+    return loader(ctx, figureLoader)
+      .load({ nodeId: node.id, key: coveredKey(metric), asOf: day })
+      .then((value) => figureOf(node, metric, value, day));
   },
 
   /** The node's place among its siblings by rate (1 = best; equal rates share a place), or null when the caller cannot see the siblings. */
-  async rank(ctx: Context, figure: CoverageFigure): Promise<{ rank: number; among: number } | null> {
+  rank(ctx: Context, figure: CoverageFigure): Promise<{ rank: number; among: number }> | null {
     const node = figure.jurisdiction;
     const parentCode = parentCodeOf(node.code);
     if (node.parentId === null || parentCode === null || !codeInScope(requireActor(ctx), parentCode)) return null;
@@ -125,8 +127,7 @@ export const coverageService = {
       ranking = rankSiblings(ctx, node.parentId, figure.metric, asOf);
       rankings.set(key, ranking);
     }
-    const { figures, ranks } = await ranking;
-    return { rank: ranks.get(node.id)!, among: figures.length };
+    return ranking.then(({ figures, ranks }) => ({ rank: ranks.get(node.id)!, among: figures.length }));
   },
 
   /** The node's children with their coverage, sorted and paged (offset cursors: a node has at most a few hundred children). */
@@ -243,20 +244,23 @@ function requireReadable(ctx: Context, node: Jurisdiction): void {
 async function figuresOf(ctx: Context, nodes: readonly Jurisdiction[], metric: CoverageMetric, asOf: string | null): Promise<CoverageFigure[]> {
   const key = coveredKey(metric);
   const values = await loader(ctx, figureLoader).loadMany(nodes.map((node) => ({ nodeId: node.id, key, asOf })));
-  const unit = COVERAGE_DEFINITIONS[metric].unit;
   return nodes.map((node, i) => {
     const value = values[i];
     if (value instanceof Error) throw value;
-    const denominator = unitCount(unit, node);
-    return asInstance(CoverageFigure, {
-      metric,
-      jurisdiction: node,
-      numerator: value.value,
-      denominator,
-      rate: rateOf(value.value, denominator),
-      asOf: value.day,
-      observedAt: value.observedAt,
-      live: asOf === null,
-    });
+    return figureOf(node, metric, value, asOf);
+  });
+}
+
+function figureOf(node: Jurisdiction, metric: CoverageMetric, value: ObservedValue, asOf: string | null): CoverageFigure {
+  const denominator = unitCount(COVERAGE_DEFINITIONS[metric].unit, node);
+  return asInstance(CoverageFigure, {
+    metric,
+    jurisdiction: node,
+    numerator: value.value,
+    denominator,
+    rate: rateOf(value.value, denominator),
+    asOf: value.day,
+    observedAt: value.observedAt,
+    live: asOf === null,
   });
 }
