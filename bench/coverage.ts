@@ -1,15 +1,12 @@
 import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/access/roles';
-import { projectRoot } from '../src/config';
 import { COVERAGE_DEFINITIONS, CoverageMetric } from '../src/coverage/metrics';
 import { rebuildRollups, type RebuildReport } from '../src/coverage/rollup.rebuild';
 import { createDataSource } from '../src/db/data-source';
@@ -19,7 +16,7 @@ import { todayInChina } from '../src/graphql/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, round2, sequential, summary, type GqlResult } from './support';
+import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, type GqlResult, log, machineFloorUs, onServer, round2, saveResults, sequential, summary } from './support';
 
 // npm run bench:coverage [-- --fresh]: coverage reads and writes through the HTTP GraphQL API on the
 // national tree with ~330,000 synthetic facilities and ~1.1 million history entries, and the full
@@ -712,11 +709,7 @@ async function main(): Promise<void> {
     await database.close();
   }
 
-  const json = `${JSON.stringify(output, null, 2)}\n`;
-  const resultsDir = path.join(projectRoot(), 'bench', 'results');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  fs.writeFileSync(path.join(resultsDir, 'coverage.json'), json);
-  process.stdout.write(json);
+  saveResults('coverage', output);
   if (!(output.checks as { consistent: boolean }).consistent) process.exitCode = 2;
 }
 

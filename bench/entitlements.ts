@@ -1,21 +1,18 @@
 import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/access/roles';
-import { projectRoot } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { openDatabase } from '../src/db/database';
 import { addMonths, thisMonthInChina } from '../src/graphql/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, sequential, summary } from './support';
+import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, saveResults, sequential, summary } from './support';
 
 // npm run bench:entitlements [-- --fresh]: the monthly entitlement run for 1,000,000 synthetic people
 // living in one province of the real national tree (江苏省, under the province's old-age allowance and
@@ -337,11 +334,7 @@ async function main(): Promise<void> {
     await database.close();
     await builder.destroy();
   }
-  const json = `${JSON.stringify(output, null, 2)}\n`;
-  process.stdout.write(json);
-  const resultsDir = path.join(projectRoot(), 'bench', 'results');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  fs.writeFileSync(path.join(resultsDir, 'entitlements.json'), json);
+  saveResults('entitlements', output);
   log('results written to bench/results/entitlements.json');
 }
 

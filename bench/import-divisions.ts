@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
-import { loadConfig, projectRoot, setConfig } from '../src/config';
+import { loadConfig, setConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import {
   defaultDivisionSource,
@@ -12,7 +12,7 @@ import {
   parseCsvLine,
   type DivisionImportReport,
 } from '../src/jurisdictions/division-import.service';
-import { check, dropDatabase, freshDatabase, onServer, percentile, withDatabase } from './support';
+import { check, dropDatabase, freshDatabase, onServer, percentile, saveResults, withDatabase } from './support';
 
 // npm run bench:import: times the national division import (first load, idempotent re-run, one rename)
 // on a fresh database, RUNS times, and writes bench/results/import-divisions.json.
@@ -155,11 +155,7 @@ async function main(): Promise<void> {
     results,
     tree,
   };
-  const json = `${JSON.stringify(output, null, 2)}\n`;
-  const resultsDir = path.join(projectRoot(), 'bench', 'results');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  fs.writeFileSync(path.join(resultsDir, 'import-divisions.json'), json);
-  process.stdout.write(json);
+  saveResults('import-divisions', output);
 }
 
 main().catch((error) => {

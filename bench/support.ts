@@ -1,10 +1,12 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Role } from '../src/access/roles';
-import { loadConfig, setConfig, type Config } from '../src/config';
+import { loadConfig, projectRoot, setConfig, type Config } from '../src/config';
 import { configureTokens, issueToken } from '../src/users/token';
 
 // What every benchmark needs: its own database on the server, checks, and percentiles.
@@ -173,4 +175,13 @@ export function benchEnvironment(database: string): { fresh: boolean; adminUrl: 
   setConfig(cfg);
   configureTokens({ secret, ttlSeconds: 3600 });
   return { fresh, adminUrl, benchUrl, cfg };
+}
+
+/** Prints a benchmark's JSON and saves it as the last run's figures, bench/results/<name>.json. */
+export function saveResults(name: string, output: unknown): void {
+  const json = `${JSON.stringify(output, null, 2)}\n`;
+  const resultsDir = path.join(projectRoot(), 'bench', 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  fs.writeFileSync(path.join(resultsDir, `${name}.json`), json);
+  process.stdout.write(json);
 }

@@ -1,18 +1,15 @@
 import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { Role } from '../src/access/roles';
-import { projectRoot } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { todayInChina } from '../src/graphql/dates';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
 import { BENCH_DATABASE, prepareData } from './coverage';
-import { benchEnvironment, benchUser, check, gqlClient, log, machineFloorUs, onServer, sequential, summary } from './support';
+import { benchEnvironment, benchUser, check, gqlClient, log, machineFloorUs, onServer, saveResults, sequential, summary } from './support';
 
 // npm run bench:targets [-- --fresh]: progress boards through the HTTP GraphQL API on the coverage
 // benchmark's data set (the national tree, ~330,000 facilities with their histories; built by the
@@ -207,11 +204,7 @@ async function main(): Promise<void> {
     await server.stop();
     await database.close();
   }
-  const json = `${JSON.stringify(output, null, 2)}\n`;
-  const resultsDir = path.join(projectRoot(), 'bench', 'results');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  fs.writeFileSync(path.join(resultsDir, 'targets.json'), json);
-  process.stdout.write(json);
+  saveResults('targets', output);
 }
 
 main().catch((error) => {

@@ -7,6 +7,7 @@ import { loader, type Context } from '../graphql/context';
 import { isDay, todayInChina } from '../graphql/dates';
 import { BadUserInputError, ForbiddenError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
+import { parseId } from '../graphql/ids';
 import { asInstance } from '../graphql/roots';
 import { parseText } from '../graphql/text';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
@@ -26,11 +27,6 @@ const LONG_TEXT = { required: false, max: 4000 };
 const UNIT = { required: false, max: 200 };
 const ID_PATTERN = /^[1-9]\d{0,9}$/;
 
-function parseId(raw: string, field: string): number {
-  if (!ID_PATTERN.test(raw) || Number(raw) > 2_147_483_647) throw new BadUserInputError(field, 'is not an id');
-  return Number(raw);
-}
-
 const refOf = (node: Jurisdiction): JurisdictionRef => ({ code: node.code, name: node.name, level: node.level });
 
 function notesLoader(ctx: Context): DataLoader<number, SupervisionNote[]> {
@@ -39,6 +35,21 @@ function notesLoader(ctx: Context): DataLoader<number, SupervisionNote[]> {
     for (const row of await supervisionRepository.notesOf(ctx.dataSource.manager, ids)) byItem.get(row.itemId)!.push(row);
     return ids.map((id) => byItem.get(id)!);
   });
+}
+
+/** Overdue items by issuing jurisdiction and day: one statement per day asked about, whatever the number of boards. */
+function overdueLoader(ctx: Context): DataLoader<{ issuerId: number; day: string }, SupervisionItemRow[], string> {
+  return new DataLoader(
+    async (keys) => {
+      const found = new Map<string, SupervisionItemRow[]>(keys.map((key) => [`${key.issuerId}|${key.day}`, []]));
+      for (const day of new Set(keys.map((key) => key.day))) {
+        const issuers = keys.filter((key) => key.day === day).map((key) => key.issuerId);
+        for (const row of await supervisionRepository.overdueIssuedAt(ctx.dataSource.manager, issuers, day)) found.get(`${row.issuerId}|${day}`)!.push(row);
+      }
+      return keys.map((key) => found.get(`${key.issuerId}|${key.day}`)!);
+    },
+    { cacheKeyFn: (key) => `${key.issuerId}|${key.day}` },
+  );
 }
 
 async function itemNodes(ctx: Context, rows: readonly SupervisionItemRow[]): Promise<SupervisionItemNode[]> {
@@ -210,7 +221,7 @@ export const deskService = {
    * it); `status` closes (DONE, CANCELLED) or reopens it, which only the issuing side may do.
    */
   async addSupervisionNote(ctx: Context, rawId: string, note: string, status?: SupervisionStatus | null): Promise<SupervisionItemNode> {
-    const id = parseId(rawId, 'id');
+    const id = parseId(rawId, 'id', 'a supervision item');
     await audited(ctx, 'supervisionItem.note', Capability.MANAGE_TARGETS, async (tx, draft) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
@@ -228,10 +239,9 @@ export const deskService = {
     return (await itemNodes(ctx, [row]))[0];
   },
 
-  /** The open items issued at the board's jurisdiction whose deadline has passed by the board's day. */
+  /** The open items issued at the board's jurisdiction whose deadline has passed by the board's day (batched across the boards of a request). */
   async overdueOnBoard(ctx: Context, board: TargetBoard): Promise<SupervisionItemNode[]> {
-    const rows = await supervisionRepository.overdueIssuedAt(ctx.dataSource.manager, [board.target.jurisdiction.id], board.asOf);
-    return itemNodes(ctx, rows);
+    return itemNodes(ctx, await loader(ctx, overdueLoader).load({ issuerId: board.target.jurisdiction.id, day: board.asOf }));
   },
 
   /** Issues a notice from a target's board as it stands now (or stood at the end of `asOf`), kept unchangeable. */
@@ -269,7 +279,7 @@ export const deskService = {
   async notice(ctx: Context, rawId: string): Promise<NoticeNode> {
     requireCapability(ctx, Capability.READ_TARGETS);
     const actor = requireActor(ctx);
-    const row = await noticeRepository.byId(ctx.dataSource.manager, parseId(rawId, 'id'));
+    const row = await noticeRepository.byId(ctx.dataSource.manager, parseId(rawId, 'id', 'a notice'));
     const concerns = row?.concernedCodes.some((code) => codeInScope(actor, code) || actor.jurisdictionCode.startsWith(code));
     if (!row || !concerns) throw new ForbiddenError();
     return noticeNode(row);

@@ -3,7 +3,7 @@ import type { Context } from '../graphql/context';
 import type { SchemeRule } from './entitlement.engine';
 import type { DatedFloor } from './facility-subsidy.engine';
 import { FACILITY_SCHEME_KINDS } from './policy-kinds';
-import { policyRepository, type SchemeRow, type VersionRow } from './policy.repository';
+import { policyRepository, type VersionRow } from './policy.repository';
 
 /** Every version of many schemes in one statement, oldest first. */
 export function schemeVersionsLoader(ctx: Context): DataLoader<number, VersionRow[]> {

@@ -6,6 +6,7 @@ import { loader, type Context } from '../graphql/context';
 import { isDay, monthEnd, nextMonthStart, pastDay, todayInChina } from '../graphql/dates';
 import { BadUserInputError, ForbiddenError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
+import { parseId } from '../graphql/ids';
 import { asInstance } from '../graphql/roots';
 import { parseText } from '../graphql/text';
 import type { JurisdictionLevel } from '../jurisdictions/division-codes';
@@ -13,7 +14,7 @@ import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { RATE_SCALE, readMetric, type MetricReading } from './target-figures';
 import { MetricKind, TARGET_METRICS, TargetComparator, TargetPhase, TargetStatus, type TargetMetric, type TargetMetricDefinition } from './target-kinds';
-import { compare, expectedOn, headsUp, ratio, statusOn, toNumber, type Ratio, type TargetRule } from './target-progress';
+import { compare, expectedOn, headsUp, statusOn, toNumber, type Ratio, type TargetRule } from './target-progress';
 import type { CreateTargetInput, PhaseSpanInput, TargetAllocationInput } from './target.inputs';
 import { allocationsLoader, changingTargets, targetByIdLoader } from './target.loaders';
 import { targetRepository, type NewTarget, type PhaseSpan, type TargetRow } from './target.repository';
@@ -108,8 +109,7 @@ function requireReader(ctx: Context): void {
 
 /** A target of the caller's subtree; FORBIDDEN for one outside it and for an id that names none. */
 async function visibleTarget(ctx: Context, rawId: string, field: string): Promise<TargetRow> {
-  const id = Number(rawId);
-  if (!/^[1-9]\d{0,9}$/.test(rawId) || !Number.isSafeInteger(id) || id > 2_147_483_647) throw new BadUserInputError(field, 'is not a target id');
+  const id = parseId(rawId, field, 'a target');
   const row = await loader(ctx, targetByIdLoader).load(id);
   if (!row || !codeInScope(requireActor(ctx), row.jurisdictionCode)) throw new ForbiddenError();
   return row;

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { Role } from '../../src/access/roles';
 import { grantBiRole } from '../../src/bi/bi-role';
+import { COVERAGE_DEFINITIONS } from '../../src/coverage/metrics';
 import { todayInChina } from '../../src/graphql/dates';
 import { TargetComparator, TargetStatus } from '../../src/targets/target-kinds';
 import { ratio, statusOn, type TargetRule } from '../../src/targets/target-progress';
@@ -72,6 +73,15 @@ describe('the BI door', () => {
       );
       expect(['25006', '42501']).toContain(write);
     });
+  });
+
+  it('describes the coverage metrics as the API defines them', async () => {
+    const rows: { metric: string; unit: string }[] = await h.db.query(`SELECT metric, unit_level AS unit FROM bi.coverage_metric ORDER BY metric`);
+    expect(rows).toEqual(
+      Object.values(COVERAGE_DEFINITIONS)
+        .map((definition) => ({ metric: definition.metric, unit: definition.unit }))
+        .sort((a, b) => (a.metric < b.metric ? -1 : 1)),
+    );
   });
 
   it('holds no personal data: no view reads the registry, the users or the trail, and no column names a person', async () => {
