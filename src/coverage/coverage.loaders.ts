@@ -17,7 +17,12 @@ export interface ObservedValue {
   day: string;
 }
 
-const figureKey = (key: FigureKey) => `${key.nodeId}|${key.key}|${key.asOf ?? ''}`;
+export const figureKey = (key: FigureKey) => `${key.nodeId}|${key.key}|${key.asOf ?? ''}`;
+
+/** Per request: figures already read, by `figureKey`, for fields that answer without a promise. */
+export function readFigures(): Map<string, ObservedValue> {
+  return new Map();
+}
 
 /**
  * Figures of many nodes: today's in one statement per batch whatever the figures and nodes (a desk of

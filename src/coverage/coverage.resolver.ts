@@ -5,9 +5,17 @@ import { connectionCost } from '../graphql/limits';
 import { FacilityStatus, FacilityType } from '../facilities/facility-kinds';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
-import { coverageService } from './coverage.service';
+import { prefetchField } from '../graphql/lookahead';
+import { coverageService, type Place } from './coverage.service';
 import { CoverageConnection, CoverageFigure, CoverageOrder, FacilityStats } from './coverage.types';
 import { CoverageMetric } from './metrics';
+
+// A list of nodes (a county's towns) reads every node's coverage, and their ranks, in one go.
+prefetchField<Jurisdiction>('Jurisdiction', 'coverage', (ctx, nodes, args, subfields) =>
+  coverageService.prefetch(ctx, nodes, args.metric as CoverageMetric, args.asOf as string | null, subfields.has('rank') || subfields.has('rankedAmong')),
+);
+
+const placeField = (place: Place | Promise<Place> | null, part: keyof Place) => (place instanceof Promise ? place.then((done) => done[part]) : (place?.[part] ?? null));
 
 @Resolver(() => JurisdictionNode)
 export class JurisdictionCoverageResolver {
@@ -65,12 +73,12 @@ export class CoverageResolver {
     description: 'Place among the siblings by rate (1 = best, equal rates share a place); null for a node whose parent is outside the caller’s subtree.',
   })
   rank(@Ctx() ctx: Context, @Root() figure: CoverageFigure) {
-    return coverageService.rank(ctx, figure)?.then((place) => place.rank) ?? null;
+    return placeField(coverageService.rank(ctx, figure), 'rank');
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'How many siblings (the node included) the rank is among.' })
   rankedAmong(@Ctx() ctx: Context, @Root() figure: CoverageFigure) {
-    return coverageService.rank(ctx, figure)?.then((place) => place.among) ?? null;
+    return placeField(coverageService.rank(ctx, figure), 'among');
   }
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { codeInScope } from '../access/actor';
+import { actingRole, codeInScope } from '../access/actor';
 import { Capability } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
 import { loader, type Context } from '../graphql/context';
@@ -12,7 +12,7 @@ import { parentCodeOf } from '../jurisdictions/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { FacilityStatus, FacilityType } from '../facilities/facility-kinds';
-import { figureFamilyLoader, figureLoader, type ObservedValue } from './coverage.loaders';
+import { figureFamilyLoader, figureKey, figureLoader, readFigures, type FigureKey, type ObservedValue } from './coverage.loaders';
 import { CoverageFigure, CoverageOrder, type FacilityCount, type FacilityStats } from './coverage.types';
 import {
   BED_KEYS,
@@ -103,31 +103,61 @@ export const coverageService = {
     return rollupRepository.valuesAsOfByPeriods(db, nodeIds, keys, day);
   },
 
-  /** A node's coverage today or at the end of `asOf`. */
-  coverage(ctx: Context, node: Jurisdiction, metric: CoverageMetric, asOf?: string | null): Promise<CoverageFigure> {
+  /** A node's coverage today or at the end of `asOf`: at once when a list read it ahead (`prefetch`). */
+  coverage(ctx: Context, node: Jurisdiction, metric: CoverageMetric, asOf?: string | null): CoverageFigure | Promise<CoverageFigure> {
     requireReadable(ctx, node);
     const day = checkAsOf(asOf);
-    // One promise per node of a list (the loader's), not three: a county's towns each ask for theirs.
+    const key: FigureKey = { nodeId: node.id, key: coveredKey(metric), asOf: day };
+    const read = loader(ctx, readFigures).get(figureKey(key));
+    if (read) return figureOf(node, metric, read, day);
     return loader(ctx, figureLoader)
-      .load({ nodeId: node.id, key: coveredKey(metric), asOf: day })
+      .load(key)
       .then((value) => figureOf(node, metric, value, day));
   },
 
-  /** The node's place among its siblings by rate (1 = best; equal rates share a place), or null when the caller cannot see the siblings. */
-  rank(ctx: Context, figure: CoverageFigure): Promise<{ rank: number; among: number }> | null {
+  /**
+   * The node's place among its siblings by rate (1 = best; equal rates share a place), or null when
+   * the caller cannot see the siblings; at once when a list ranked them ahead (`prefetch`).
+   */
+  rank(ctx: Context, figure: CoverageFigure): Place | Promise<Place> | null {
     const node = figure.jurisdiction;
     const parentCode = parentCodeOf(node.code);
     if (node.parentId === null || parentCode === null || !codeInScope(requireActor(ctx), parentCode)) return null;
+    const key = rankingKey(node.parentId, figure.metric, figure.live ? null : figure.asOf);
+    const ranked = loader(ctx, readRankings).get(key);
+    if (ranked) return placeIn(ranked, node.id);
     // Every sibling of a listed node asks for the same ranking: rank them all once per request.
-    const asOf = figure.live ? null : figure.asOf;
-    const key = `${node.parentId}|${figure.metric}|${asOf ?? ''}`;
     const rankings = loader(ctx, siblingRankings);
     let ranking = rankings.get(key);
     if (!ranking) {
-      ranking = rankSiblings(ctx, node.parentId, figure.metric, asOf);
+      ranking = rankSiblings(ctx, node.parentId, figure.metric, figure.live ? null : figure.asOf);
       rankings.set(key, ranking);
     }
-    return ranking.then(({ figures, ranks }) => ({ rank: ranks.get(node.id)!, among: figures.length }));
+    return ranking.then((done) => placeIn(done, node.id));
+  },
+
+  /**
+   * Reads ahead, for a list of nodes about to be resolved, the coverage each will be asked for, and
+   * with `ranked` their rankings among their siblings: one statement for the whole list (and its
+   * other metrics), after which every node's figure and rank answer at once. Skips what the caller
+   * may not read; the fields check again and refuse it.
+   */
+  async prefetch(ctx: Context, nodes: readonly Jurisdiction[], metric: CoverageMetric, asOf: string | null | undefined, ranked: boolean): Promise<void> {
+    const actor = ctx.actor;
+    if (!actor || !actingRole(actor, Capability.READ_COVERAGE) || !(metric in COVERAGE_DEFINITIONS)) return;
+    const day = checkAsOf(asOf);
+    const readable = nodes.filter((node) => codeInScope(actor, node.code));
+    const parents = ranked
+      ? [...new Set(readable.filter((node) => node.parentId !== null && codeInScope(actor, parentCodeOf(node.code) ?? '')).map((node) => node.parentId!))]
+      : [];
+    const siblings = await Promise.all(parents.map((parentId) => jurisdictionService.allChildren(ctx, parentId)));
+    const toRead = new Map<number, Jurisdiction>(readable.map((node) => [node.id, node]));
+    for (const list of siblings) for (const node of list) toRead.set(node.id, node);
+    const figures = await figuresOf(ctx, [...toRead.values()], metric, day);
+    const byId = new Map(figures.map((figure) => [figure.jurisdiction.id, figure]));
+    parents.forEach((parentId, i) => {
+      loader(ctx, readRankings).set(rankingKey(parentId, metric, day), ranking(siblings[i].map((node) => byId.get(node.id)!)));
+    });
   },
 
   /** The node's children with their coverage, sorted and paged (offset cursors: a node has at most a few hundred children). */
@@ -143,6 +173,8 @@ export const coverageService = {
     const offset = Number(decodeCursor(args.after, (key) => /^[1-9]\d{0,5}$/.test(key)) ?? 0);
     const children = await jurisdictionService.allChildren(ctx, node.id);
     const figures = await figuresOf(ctx, children, metric, day);
+    // Their ranks among themselves are asked for next: rank them now, once.
+    loader(ctx, readRankings).set(rankingKey(node.id, metric, day), ranking(figures));
     const byCode = (a: CoverageFigure, b: CoverageFigure) => (a.jurisdiction.code < b.jurisdiction.code ? -1 : 1);
     const order = args.order ?? CoverageOrder.RATE_DESC;
     if (order === CoverageOrder.RATE_DESC) figures.sort((a, b) => compareRates(a, b) || b.numerator - a.numerator || byCode(a, b));
@@ -217,15 +249,33 @@ interface SiblingRanking {
   ranks: Map<number, number>;
 }
 
-/** Per request: the rankings already made, by parent, metric and day. */
+export interface Place {
+  rank: number;
+  among: number;
+}
+
+const rankingKey = (parentId: number, metric: CoverageMetric, asOf: string | null) => `${parentId}|${metric}|${asOf ?? ''}`;
+const placeIn = (ranking: SiblingRanking, nodeId: number): Place => ({ rank: ranking.ranks.get(nodeId)!, among: ranking.figures.length });
+
+/** Per request: the rankings being made, by parent, metric and day. */
 function siblingRankings(): Map<string, Promise<SiblingRanking>> {
+  return new Map();
+}
+
+/** Per request: the rankings made, by parent, metric and day. */
+function readRankings(): Map<string, SiblingRanking> {
   return new Map();
 }
 
 async function rankSiblings(ctx: Context, parentId: number, metric: CoverageMetric, asOf: string | null): Promise<SiblingRanking> {
   const siblings = await jurisdictionService.allChildren(ctx, parentId);
-  const figures = await figuresOf(ctx, siblings, metric, asOf);
-  // Sorted best first, a node's rank is 1 + the position where its group of equal rates starts.
+  const ranked = ranking(await figuresOf(ctx, siblings, metric, asOf));
+  loader(ctx, readRankings).set(rankingKey(parentId, metric, asOf), ranked);
+  return ranked;
+}
+
+/** Sorted best first, a node's rank is 1 + the position where its group of equal rates starts. */
+function ranking(figures: CoverageFigure[]): SiblingRanking {
   const sorted = [...figures].sort(compareRates);
   const ranks = new Map<number, number>();
   let groupStart = 0;
@@ -241,12 +291,16 @@ function requireReadable(ctx: Context, node: Jurisdiction): void {
   if (!codeInScope(requireActor(ctx), node.code)) throw new ForbiddenError();
 }
 
+/** The figures of the nodes, kept for the request so that a node asked again answers at once. */
 async function figuresOf(ctx: Context, nodes: readonly Jurisdiction[], metric: CoverageMetric, asOf: string | null): Promise<CoverageFigure[]> {
   const key = coveredKey(metric);
-  const values = await loader(ctx, figureLoader).loadMany(nodes.map((node) => ({ nodeId: node.id, key, asOf })));
+  const keys = nodes.map((node): FigureKey => ({ nodeId: node.id, key, asOf }));
+  const values = await loader(ctx, figureLoader).loadMany(keys);
+  const read = loader(ctx, readFigures);
   return nodes.map((node, i) => {
     const value = values[i];
     if (value instanceof Error) throw value;
+    read.set(figureKey(keys[i]), value);
     return figureOf(node, metric, value, asOf);
   });
 }

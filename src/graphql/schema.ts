@@ -14,6 +14,7 @@ import { PolicyResolver } from '../policies/policy.resolver';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
+import { withDirectResolvers } from './direct-resolvers';
 import { accessMiddleware } from './rules';
 
 export const RESOLVERS = [
@@ -41,6 +42,7 @@ export const RESOLVERS = [
 /** The schema the server serves: resolvers with the access shield applied. */
 export async function buildApiSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({ resolvers: RESOLVERS, validate: false });
+  withDirectResolvers(schema);
   return applyMiddleware(schema, accessMiddleware(schema));
 }
 

@@ -1,6 +1,9 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../graphql/context';
 import { connectionCost } from '../graphql/limits';
+import { prefetchSelected } from '../graphql/lookahead';
+import type { Page } from '../graphql/pagination';
 import { JurisdictionLevel } from './division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
 import { jurisdictionService } from './jurisdiction.service';
@@ -28,8 +31,9 @@ export class JurisdictionResolver {
     @Arg('search', () => String, { nullable: true, description: 'Part of the name, matched literally.' }) search: string | null,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 1 to MAX_PAGE_SIZE (default 20).' }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return jurisdictionService.list(ctx, { under, level, search, first, after });
+    return withPrefetch(ctx, info, jurisdictionService.list(ctx, { under, level, search, first, after }));
   }
 
   @FieldResolver(() => JurisdictionRef, { nullable: true, description: 'Null for a province.' })
@@ -48,12 +52,20 @@ export class JurisdictionResolver {
     @Root() node: Jurisdiction,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 1 to MAX_PAGE_SIZE (default 20).' }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return jurisdictionService.children(ctx, node, first, after);
+    return withPrefetch(ctx, info, jurisdictionService.children(ctx, node, first, after));
   }
 
   @FieldResolver(() => DescendantCounts)
   descendantCounts(@Root() node: Jurisdiction): DescendantCounts {
     return jurisdictionService.descendantCounts(node);
   }
+}
+
+/** A page of nodes once the fields selected on them (a coverage figure each, say) are read for the whole page. */
+async function withPrefetch(ctx: Context, info: GraphQLResolveInfo, loading: Promise<Page<Jurisdiction>>): Promise<Page<Jurisdiction>> {
+  const page = await loading;
+  await prefetchSelected(ctx, info, ['edges', 'node'], page.edges.map((edge) => edge.node));
+  return page;
 }

@@ -129,6 +129,47 @@ describe('a dashboard: a county with all its towns, two metrics and the rank eac
     expect(hundred.extensions?.sqlStatements).toBe(five.extensions?.sqlStatements);
     expect(five.extensions?.sqlStatements).toBe(7);
   });
+
+  it('reads the figures of a listed page ahead through fragments, aliases and variables alike, and only for callers who may see them', async () => {
+    await insertJurisdictions(h.db, [['32', '江苏省'], ['3210', '扬州市']]);
+    await countyOfTowns(h, '321084', 30);
+    const office = await createUser(h.db, '3210', [Role.LEADERSHIP_OFFICE]);
+    const FRAGMENTS = `query($code: String!, $metric: CoverageMetric!) {
+      jurisdiction(code: $code) {
+        children(first: 100) { edges { node { ...town ... on Jurisdiction { meals: coverage(metric: MEAL_SERVICE) { numerator rank } } } } }
+      }
+    }
+    fragment town on Jurisdiction { code village: coverage(metric: $metric) { numerator denominator rank rankedAmong } }`;
+    const PLAIN = `query($code: String!) {
+      jurisdiction(code: $code) {
+        children(first: 100) { edges { node { code meals: coverage(metric: MEAL_SERVICE) { numerator rank } } } }
+      }
+    }`;
+
+    forgetCaches(h);
+    const withFragments = await h.gql(FRAGMENTS, { code: '321084', metric: 'VILLAGE_SERVICE' }, office.token);
+    forgetCaches(h);
+    const plain = await h.gql(PLAIN, { code: '321084' }, office.token);
+    expect(withFragments.errors).toBeUndefined();
+    const towns = withFragments.data.jurisdiction.children.edges.map((edge: any) => edge.node);
+    expect(towns).toHaveLength(30);
+    // Town t covers t % 3 of its 2 villages (its first with meals): 10 towns each with 2, 1 and 0.
+    for (const [i, town] of towns.entries()) {
+      const t = i + 1;
+      const covered = t % 3 === 2 ? 2 : t % 3 === 1 ? 1 : 0;
+      expect(town.village).toEqual({ numerator: covered, denominator: 2, rank: covered === 2 ? 1 : covered === 1 ? 11 : 21, rankedAmong: 30 });
+      expect(town.meals).toEqual({ numerator: covered > 0 ? 1 : 0, rank: covered > 0 ? 1 : 21 });
+    }
+    // Both metrics of the whole page, and their rankings, in the one batch the plain query needs for one.
+    expect(withFragments.extensions?.sqlStatements).toBe(plain.extensions?.sqlStatements);
+
+    // Reading ahead opens nothing: a role without coverage is refused every figure of the page.
+    const assessor = await createUser(h.db, '3210', [Role.ASSESSOR]);
+    const refused = await h.gql(PLAIN, { code: '321084' }, assessor.token);
+    expect(refused.data.jurisdiction).toBeNull();
+    expect(refused.errors?.length).toBeGreaterThan(0);
+    expect(refused.errors?.every((error: any) => error.extensions.code === 'FORBIDDEN')).toBe(true);
+  });
 });
 
 describe('ranking, trends and facility figures', () => {

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Role } from '../../src/access/roles';
 import { formatError } from '../../src/graphql/format-error';
-import { buildApiSchema, printApiSchema } from '../../src/graphql/schema';
+import { getNamedType, isLeafType, isObjectType } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { withDirectResolvers } from '../../src/graphql/direct-resolvers';
+import { buildApiSchema, printApiSchema, RESOLVERS } from '../../src/graphql/schema';
 import { createUser, smallTree } from '../support/factories';
 import { errorCodes, forgetCaches, useHarness } from '../support/harness';
 
@@ -13,6 +16,28 @@ describe('the served schema', () => {
   it('is the committed schema/schema.graphql (run npm run schema:emit after changing resolvers)', async () => {
     const committed = fs.readFileSync(path.join(__dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8');
     expect(printApiSchema(await buildApiSchema())).toBe(committed);
+  });
+
+  it('calls resolvers directly, keeping type-graphql\'s own call only for fields that take an input object or an argument class', async () => {
+    const schema = await buildSchema({ resolvers: RESOLVERS, validate: false });
+    const before = new Map<string, unknown>();
+    const fields = Object.values(schema.getTypeMap())
+      .filter(isObjectType)
+      .filter((type) => !type.name.startsWith('__'))
+      .flatMap((type) => Object.values(type.getFields()).map((field) => ({ name: `${type.name}.${field.name}`, field })));
+    for (const { name, field } of fields) before.set(name, field.resolve);
+    const changed = withDirectResolvers(schema);
+
+    const kept = fields.filter(({ name, field }) => field.resolve !== undefined && field.resolve === before.get(name));
+    const takesInput = kept.filter(({ field }) => field.args.some((arg) => !isLeafType(getNamedType(arg.type))));
+    expect(takesInput.map(({ name }) => name)).toContain('Mutation.createFacility');
+    // The list queries whose filters are an @Args class.
+    expect(kept.filter((field) => !takesInput.includes(field)).map(({ name }) => name).sort()).toEqual(['Query.auditTrail', 'Query.facilities', 'Query.people', 'Query.users']);
+    expect(changed).toBe(fields.filter(({ name, field }) => before.get(name) !== undefined && field.resolve !== before.get(name)).length);
+    // The coverage of a listed node, asked with a metric and a day, is called directly.
+    const coverage = fields.find(({ name }) => name === 'Jurisdiction.coverage')!;
+    expect(coverage.field.resolve).toBeDefined();
+    expect(coverage.field.resolve).not.toBe(before.get('Jurisdiction.coverage'));
   });
 });
 
