@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { sharedCaches, throughCache, type CacheRegion } from '../db/shared-cache';
 import type { Context } from '../graphql/context';
 import type { LineageNode } from './entitlement.engine';
 import { entitlementRunRepository, type RunRow, type SchemeTotalRow, type TotalRow } from './entitlement-run.repository';
@@ -6,18 +8,34 @@ import { entitlementRunRepository, type RunRow, type SchemeTotalRow, type TotalR
 type TotalsKey = { nodeId: number; month: string };
 const keyOf = (k: TotalsKey) => `${k.month}|${k.nodeId}`;
 
-/** Batches keys by month: one statement per month asked about, for every node at once. */
+// A month's totals change only when a run of the month commits, and dashboards read them again and
+// again: kept across requests, cleared by any change of the totals or of a scheme they name
+// (db/shared-cache.ts) and by the API's own runs once they commit.
+export const TOTAL_TABLES = ['entitlement_total', 'subsidy_scheme', 'jurisdiction'];
+const TOTALS_CACHED = 20_000;
+const SCHEME_LISTS_CACHED = 2_000;
+
+const totalsRegion = (dataSource: DataSource) => sharedCaches(dataSource).region<string, readonly TotalRow[]>('subsidy-totals', TOTAL_TABLES, TOTALS_CACHED);
+const schemeTotalsRegion = (dataSource: DataSource) =>
+  sharedCaches(dataSource).region<string, readonly SchemeTotalRow[]>('subsidy-totals-by-scheme', TOTAL_TABLES, SCHEME_LISTS_CACHED);
+
+/** Batches keys by month: one statement per month asked about, for every node not cached, at once. */
 function totalsLoader<T extends TotalRow>(
   ctx: Context,
+  region: CacheRegion<string, readonly T[]>,
   fetch: (db: Context['dataSource']['manager'], nodeIds: number[], month: string) => Promise<T[]>,
-): DataLoader<TotalsKey, T[], string> {
+): DataLoader<TotalsKey, readonly T[], string> {
   return new DataLoader(
     async (keys) => {
-      const byKey = new Map<string, T[]>(keys.map((k) => [keyOf(k), []]));
-      for (const month of new Set(keys.map((k) => k.month))) {
-        const nodeIds = keys.filter((k) => k.month === month).map((k) => k.nodeId);
-        for (const row of await fetch(ctx.dataSource.manager, nodeIds, month)) byKey.get(keyOf({ month, nodeId: row.nodeId }))!.push(row);
-      }
+      const byKey = await throughCache(region, keys.map(keyOf), async (missing) => {
+        const read = new Map<string, T[]>(missing.map((key) => [key, []]));
+        const wanted = keys.filter((k) => read.has(keyOf(k)));
+        for (const month of new Set(wanted.map((k) => k.month))) {
+          const nodeIds = wanted.filter((k) => k.month === month).map((k) => k.nodeId);
+          for (const row of await fetch(ctx.dataSource.manager, nodeIds, month)) read.get(keyOf({ month, nodeId: row.nodeId }))!.push(Object.freeze(row));
+        }
+        return read;
+      });
       return keys.map((k) => byKey.get(keyOf(k))!);
     },
     { cacheKeyFn: keyOf },
@@ -25,13 +43,22 @@ function totalsLoader<T extends TotalRow>(
 }
 
 /** The month's totals over all schemes of many nodes. */
-export function subsidyTotalsLoader(ctx: Context): DataLoader<TotalsKey, TotalRow[], string> {
-  return totalsLoader(ctx, entitlementRunRepository.totals);
+export function subsidyTotalsLoader(ctx: Context): DataLoader<TotalsKey, readonly TotalRow[], string> {
+  return totalsLoader(ctx, totalsRegion(ctx.dataSource), entitlementRunRepository.totals);
 }
 
 /** The month's totals scheme by scheme of many nodes, with who set each scheme. */
-export function schemeTotalsLoader(ctx: Context): DataLoader<TotalsKey, SchemeTotalRow[], string> {
-  return totalsLoader(ctx, entitlementRunRepository.schemeTotals);
+export function schemeTotalsLoader(ctx: Context): DataLoader<TotalsKey, readonly SchemeTotalRow[], string> {
+  return totalsLoader(ctx, schemeTotalsRegion(ctx.dataSource), entitlementRunRepository.schemeTotals);
+}
+
+/** Runs a write that may change the totals, then clears the cached totals the moment it has committed (other servers follow on the notice). */
+export async function changingTotals<T>(ctx: Context, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } finally {
+    sharedCaches(ctx.dataSource).invalidate('entitlement_total');
+  }
 }
 
 // A node's list of runs stays short: the latest this many.

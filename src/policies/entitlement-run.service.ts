@@ -10,9 +10,10 @@ import { JurisdictionLevel, pathOfCode } from '../jurisdictions/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { entitlementOf, type FloorRule, type LineageNode, type SchemeRule } from './entitlement.engine';
-import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow, type VillageDelta } from './entitlement-run.repository';
-import { entitlementRunsLoader, schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
+import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow, type SchemeTotalRow, type VillageDelta } from './entitlement-run.repository';
+import { changingTotals, entitlementRunsLoader, schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
 import { policyService } from './policy.service';
+import type { SchemeKind } from './policy-kinds';
 
 const EARLIEST_MONTH = '2000-01';
 // A run prepares payments: this month, the next one, or any month already past.
@@ -41,6 +42,20 @@ export interface SubsidyTotalsView {
 }
 
 export type RunView = RunRow & { jurisdiction: LineageNode };
+
+export interface SchemeTotalView {
+  schemeId: number;
+  name: string;
+  kind: SchemeKind;
+  jurisdiction: LineageNode;
+  recipients: number;
+  amountFen: number;
+  funders: { level: JurisdictionLevel; amountFen: number }[];
+}
+
+// The breakdown of a node's totals as the API shows it, made once per list of rows the loader keeps
+// (its cache holds the same list until the totals change).
+const schemeTotalViews = new WeakMap<readonly SchemeTotalRow[], readonly SchemeTotalView[]>();
 
 const funders = (shares: readonly number[]) =>
   LEVEL_COLUMNS.map((level, i) => ({ level, amountFen: shares[i] })).filter((f) => f.amountFen !== 0);
@@ -204,19 +219,21 @@ export const entitlementRunService = {
   /** Runs the month for a jurisdiction of the caller's subtree (see computeRun) and returns the run. */
   async run(ctx: Context, code: string, rawMonth: string): Promise<RunView> {
     const month = checkMonth(rawMonth);
-    return audited(
-      ctx,
-      'entitlementRun.run',
-      Capability.RUN_ENTITLEMENTS,
-      async (tx, draft) => {
-        requireCapability(ctx, Capability.RUN_ENTITLEMENTS);
-        const root = await jurisdictionService.get(ctx, code);
-        Object.assign(draft, { jurisdictionId: root.id, targetType: 'entitlement_run', detail: { code: root.code, month } });
-        const run = await computeRun(tx, root, month, requireActor(ctx).userId);
-        draft.targetIds = [String(run.id)];
-        return { ...run, jurisdiction: policyService.ref(root) };
-      },
-      (inside) => runTransaction(ctx.dataSource, month, inside),
+    return changingTotals(ctx, () =>
+      audited(
+        ctx,
+        'entitlementRun.run',
+        Capability.RUN_ENTITLEMENTS,
+        async (tx, draft) => {
+          requireCapability(ctx, Capability.RUN_ENTITLEMENTS);
+          const root = await jurisdictionService.get(ctx, code);
+          Object.assign(draft, { jurisdictionId: root.id, targetType: 'entitlement_run', detail: { code: root.code, month } });
+          const run = await computeRun(tx, root, month, requireActor(ctx).userId);
+          draft.targetIds = [String(run.id)];
+          return { ...run, jurisdiction: policyService.ref(root) };
+        },
+        (inside) => runTransaction(ctx.dataSource, month, inside),
+      ),
     );
   },
 
@@ -243,17 +260,22 @@ export const entitlementRunService = {
   },
 
   /** The same totals scheme by scheme, with who set each scheme (batched across nodes). */
-  async schemeTotals(ctx: Context, totals: SubsidyTotalsView) {
+  async schemeTotals(ctx: Context, totals: SubsidyTotalsView): Promise<readonly SchemeTotalView[]> {
     const rows = await loader(ctx, schemeTotalsLoader).load({ nodeId: totals.nodeId, month: totals.month });
-    return rows.map((row) => ({
-      schemeId: row.schemeId,
-      name: row.scheme.name,
-      kind: row.scheme.kind,
-      jurisdiction: row.scheme.owner,
-      recipients: row.recipients,
-      amountFen: row.amountFen,
-      funders: funders(row.shares),
-    }));
+    let views = schemeTotalViews.get(rows);
+    if (!views) {
+      views = rows.map((row) => ({
+        schemeId: row.schemeId,
+        name: row.scheme.name,
+        kind: row.scheme.kind,
+        jurisdiction: row.scheme.owner,
+        recipients: row.recipients,
+        amountFen: row.amountFen,
+        funders: funders(row.shares),
+      }));
+      schemeTotalViews.set(rows, views);
+    }
+    return views;
   },
 
   /** The runs of the month that reached the node (batched across the nodes of a list). */
