@@ -112,7 +112,8 @@ export interface GqlResult {
 
 // A plain keep-alive HTTP client: fetch (undici) costs several times more CPU per request, which on
 // a 2-core machine the server would pay for.
-export function post(agent: http.Agent, endpoint: URL, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+/** Sends one request; `receivedAt` is the moment its answer's last byte arrived, before the client decodes it. */
+export function post(agent: http.Agent, endpoint: URL, headers: Record<string, string>, body: string): Promise<{ status: number; text: string; receivedAt: number }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       endpoint,
@@ -120,7 +121,10 @@ export function post(agent: http.Agent, endpoint: URL, headers: Record<string, s
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () => {
+          const receivedAt = performance.now();
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), receivedAt });
+        });
         response.on('error', reject);
       },
     );
@@ -136,8 +140,9 @@ export function gqlClient(endpoint: string) {
     const body = JSON.stringify({ query, variables });
     const started = performance.now();
     const response = await post(agent, url, { authorization: `Bearer ${token}` }, body);
+    // The API's latency: from sending the request to the answer's last byte (the client's decoding is its own).
+    const ms = response.receivedAt - started;
     const json = JSON.parse(response.text) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[]; extensions?: { sqlStatements?: number } };
-    const ms = performance.now() - started;
     if (response.status !== 200 || json.errors?.length) {
       throw new Error(`GraphQL request failed (HTTP ${response.status}): ${JSON.stringify(json.errors ?? json)}`);
     }

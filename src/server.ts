@@ -19,6 +19,7 @@ import { sharedCaches } from './db/shared-cache';
 import type { Context } from './graphql/context';
 import { boardSheet, noticeSheet, toCsv, toXlsx, type Sheet } from './desk/desk.exports';
 import { AppError, BadUserInputError, NotFoundError, UnauthenticatedError } from './graphql/errors';
+import { compiledExecution } from './graphql/executor';
 import { formatError } from './graphql/format-error';
 import { costLimitPlugin } from './graphql/limits';
 import { buildApiSchema } from './graphql/schema';
@@ -124,7 +125,7 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
   let draining = false;
 
   const apollo = new ApolloServer<Context>({
-    schema,
+    gateway: compiledExecution(schema),
     introspection: !cfg.production,
     includeStacktraceInErrorResponses: !cfg.production,
     validationRules: [depthLimit(cfg.maxQueryDepth)],

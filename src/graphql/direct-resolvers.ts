@@ -8,10 +8,12 @@ import { getMetadataStorage } from 'type-graphql';
 //   awaits a hundred promises and their Promise.all before one byte is written;
 // - it wraps every plain property of a type not marked `simpleResolvers` in a resolver of its own.
 // `withDirectResolvers` keeps the schema as built (types, arguments, descriptions, complexity) and
-// changes only how fields are called: a plain property is read by graphql-js's default resolver, and
-// a resolver method whose arguments are all scalars or enums is called directly with them. Anything
-// else (input objects, argument classes, custom parameters, a root that needs converting into its
-// class) keeps type-graphql's own resolver.
+// changes only how fields are called: a plain property is read without a resolver (graphql-jit reads
+// it inline, see executor.ts), and a resolver method whose arguments are all scalars or enums is
+// called directly with them. A property declared `simple: false` may hold a promise (a connection's
+// count, made only when asked for) and keeps a resolver that reads it. Anything else (input objects,
+// argument classes, custom parameters, a root that needs converting into its class) keeps
+// type-graphql's own resolver.
 
 type Param = NonNullable<ReturnType<typeof getMetadataStorage>['queries'][number]['params']>[number];
 type Handler = (...params: unknown[]) => unknown;
@@ -78,13 +80,13 @@ export function withDirectResolvers(schema: GraphQLSchema): number {
     return instance;
   };
   let changed = 0;
-  const direct = (typeName: string | undefined, fieldName: string, target: Function, method: string, params: readonly Param[], plain: boolean) => {
+  const direct = (typeName: string | undefined, fieldName: string, target: Function, method: string, params: readonly Param[], plain: 'plain' | 'awaited' | null) => {
     const type = typeName ? schema.getType(typeName) : undefined;
     if (!isObjectType(type)) return;
     const field = type.getFields()[fieldName];
     if (!field?.resolve) return;
     if (plain) {
-      field.resolve = undefined;
+      field.resolve = plain === 'plain' ? undefined : (root) => (root as Record<string, unknown>)[fieldName];
       changed++;
       return;
     }
@@ -96,18 +98,18 @@ export function withDirectResolvers(schema: GraphQLSchema): number {
   };
   const unused = (meta: { middlewares?: unknown[]; roles?: unknown[] }) => (meta.middlewares?.length ?? 0) === 0 && meta.roles === undefined;
 
-  for (const query of storage.queries) if (unused(query)) direct(schema.getQueryType()?.name, query.schemaName, query.target, query.methodName, query.params ?? [], false);
-  for (const mutation of storage.mutations) if (unused(mutation)) direct(schema.getMutationType()?.name, mutation.schemaName, mutation.target, mutation.methodName, mutation.params ?? [], false);
+  for (const query of storage.queries) if (unused(query)) direct(schema.getQueryType()?.name, query.schemaName, query.target, query.methodName, query.params ?? [], null);
+  for (const mutation of storage.mutations) if (unused(mutation)) direct(schema.getMutationType()?.name, mutation.schemaName, mutation.target, mutation.methodName, mutation.params ?? [], null);
   for (const resolver of storage.fieldResolvers) {
     if (resolver.kind !== 'external' || !resolver.getObjectType || !unused(resolver)) continue;
-    direct(typeNames.get(resolver.getObjectType()), resolver.schemaName, resolver.target, resolver.methodName, resolver.params ?? [], false);
+    direct(typeNames.get(resolver.getObjectType()), resolver.schemaName, resolver.target, resolver.methodName, resolver.params ?? [], null);
   }
   // Plain properties: those with a resolver of any kind were handled above or keep theirs.
   const resolved = new Set(storage.fieldResolvers.filter((resolver) => resolver.getObjectType).map((resolver) => `${typeNames.get(resolver.getObjectType!())}.${resolver.methodName}`));
   for (const type of storage.objectTypes) {
     for (const field of type.fields ?? []) {
       if (field.name !== field.schemaName || !unused(field) || resolved.has(`${type.name}.${field.name}`)) continue;
-      direct(type.name, field.schemaName, type.target, field.name, [], true);
+      direct(type.name, field.schemaName, type.target, field.name, [], field.simple === false ? 'awaited' : 'plain');
     }
   }
   return changed;

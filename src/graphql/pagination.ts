@@ -69,7 +69,8 @@ export function connectionTypes<T extends object>(NodeType: ClassType<T>, name: 
 
   @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class Connection {
-    @Field(() => Int, { description: 'All matches, not only this page.' })
+    // Counted only when asked for: the page holds a promise until then, so the field keeps a resolver.
+    @Field(() => Int, { simple: false, description: 'All matches, not only this page.' })
     totalCount: number;
 
     @Field(() => [Edge])

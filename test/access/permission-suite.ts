@@ -2078,7 +2078,8 @@ async function run(operation: Operation, request: Request, role: Role | null, to
     verify({ data: res.data, role, outcome: expected, before, after });
     expect(after).toEqual(before);
   } else {
-    expect(errorCodes(res)).toEqual([expected]);
+    // One error per refused field: an operation that asks for the field twice (under two aliases) may get two.
+    expect([...new Set(errorCodes(res))]).toEqual([expected]);
     expect(res.data?.[operation.root ?? operation.field] ?? null).toBeNull();
     expect(after).toEqual(before);
   }
