@@ -32,17 +32,22 @@ export function figureLoader(ctx: Context): DataLoader<FigureKey, ObservedValue,
   return new DataLoader(
     async (keys) => {
       const found = new Map<string, ObservedValue>();
+      const reads: Promise<void>[] = [];
       const live = keys.filter((key) => key.asOf === null);
       if (live.length > 0) {
-        const observedAt = new Date();
-        const day = todayInChina(observedAt);
-        const nodeIds = [...new Set(live.map((key) => key.nodeId))];
-        const figures = [...new Set(live.map((key) => key.key))];
-        // Every asked node × every asked figure: a few rows more than asked when a batch mixes them.
-        const values = new Map(
-          (await rollupRepository.values(ctx.dataSource.manager, nodeIds, figures)).map((row) => [figureKey({ nodeId: row.nodeId, key: row.key, asOf: null }), row.value]),
+        reads.push(
+          (async () => {
+            const observedAt = new Date();
+            const day = todayInChina(observedAt);
+            const nodeIds = [...new Set(live.map((key) => key.nodeId))];
+            const figures = [...new Set(live.map((key) => key.key))];
+            // Every asked node × every asked figure: a few rows more than asked when a batch mixes them.
+            const values = new Map(
+              (await rollupRepository.values(ctx.dataSource.manager, nodeIds, figures)).map((row) => [figureKey({ nodeId: row.nodeId, key: row.key, asOf: null }), row.value]),
+            );
+            for (const key of live) found.set(figureKey(key), { value: values.get(figureKey(key)) ?? 0, observedAt, day });
+          })(),
         );
-        for (const key of live) found.set(figureKey(key), { value: values.get(figureKey(key)) ?? 0, observedAt, day });
       }
       const past = new Map<string, FigureKey[]>();
       for (const key of keys) {
@@ -52,13 +57,19 @@ export function figureLoader(ctx: Context): DataLoader<FigureKey, ObservedValue,
         if (members) members.push(key);
         else past.set(group, [key]);
       }
+      // Today's figures and each past day's are separate statements: sent side by side, not one after the other.
       for (const members of past.values()) {
-        const { key, asOf } = members[0];
-        const nodeIds = [...new Set(members.map((member) => member.nodeId))];
-        const observedAt = new Date();
-        const values = await rollupRepository.valuesAsOf(ctx.dataSource.manager, nodeIds, key, asOf!);
-        for (const nodeId of nodeIds) found.set(figureKey({ nodeId, key, asOf }), { value: values.get(nodeId) ?? 0, observedAt, day: asOf! });
+        reads.push(
+          (async () => {
+            const { key, asOf } = members[0];
+            const nodeIds = [...new Set(members.map((member) => member.nodeId))];
+            const observedAt = new Date();
+            const values = await rollupRepository.valuesAsOf(ctx.dataSource.manager, nodeIds, key, asOf!);
+            for (const nodeId of nodeIds) found.set(figureKey({ nodeId, key, asOf }), { value: values.get(nodeId) ?? 0, observedAt, day: asOf! });
+          })(),
+        );
       }
+      await Promise.all(reads);
       return keys.map((key) => found.get(figureKey(key))!);
     },
     { cacheKeyFn: figureKey },

@@ -190,7 +190,11 @@ export const rollupRepository = {
     const rows: { nodeId: number; key: string; value: string }[] = await namedQuery(
       db,
       'rollup_values',
-      `SELECT node_id AS "nodeId", key, value FROM rollup_value WHERE node_id = ANY($1::int[]) AND key = ANY($2::text[])`,
+      // One primary-key lookup per (node, key): as a prepared statement's generic plan, `node_id = ANY
+      // AND key = ANY` scans every figure of each node and filters (a province's counties: 5,917 rows read for 151).
+      `SELECT n.id AS "nodeId", k.key, v.value
+       FROM unnest($1::int[]) AS n(id) CROSS JOIN unnest($2::text[]) AS k(key)
+       CROSS JOIN LATERAL (SELECT value FROM rollup_value WHERE node_id = n.id AND key = k.key OFFSET 0) AS v`,
       [nodeIds, keys],
     );
     return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: toNumber(row.value) }));

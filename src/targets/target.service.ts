@@ -418,15 +418,19 @@ export const targetService = {
     const day = dayFor(definition, asOf);
     const parentRule = ruleOf(target.row);
     const allocations = loader(ctx, allocationsLoader).load(target.row.id);
-    const { children, own, readings } = level
-      ? await figuresOfDescendants(ctx, target, day, level)
-      : await figuresOfChildren(ctx, target, day);
     // A child without an allocation is held to a rate target's threshold from its own baseline, its
-    // figure on the start day: read beside the allocations rather than after them.
+    // figure on the start day: read beside today's figures and the allocations, not after them.
     const start = baselineDay(definition, target.row.startsOn);
-    const [allocated, startReadings] = await Promise.all([
+    const startFigures =
+      kind === MetricKind.RATE && start !== day
+        ? (level ? jurisdictionService.descendantsAt(ctx, target.jurisdiction, level, MAX_BOARD_ROWS) : jurisdictionService.allChildren(ctx, target.jurisdiction.id)).then(
+            (nodes) => readMetric(ctx, definition, target.row.facilityType, nodes, start, target.row.startsOn),
+          )
+        : null;
+    const [{ children, own, readings }, allocated, startReadings] = await Promise.all([
+      level ? figuresOfDescendants(ctx, target, day, level) : figuresOfChildren(ctx, target, day),
       allocations,
-      kind === MetricKind.RATE && start !== day ? readMetric(ctx, definition, target.row.facilityType, children, start, target.row.startsOn) : null,
+      startFigures,
     ]);
     const allocationOf = new Map(allocated.map((row) => [row.jurisdictionId, row]));
     const baselines = new Map<number, number>();

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Role } from '../../src/access/roles';
 import { SharedCaches, sharedCaches } from '../../src/db/shared-cache';
+import { thisMonthInChina } from '../../src/graphql/dates';
 import { createUser, smallTree } from '../support/factories';
 import { errorCodes, forgetCaches, useHarness } from '../support/harness';
 
@@ -46,6 +47,30 @@ describe('caches of the tree and of signed-in users', () => {
     expect(after.data.jurisdiction.name).toBe('仙女镇（新）');
     expect(after.data.jurisdiction.name).not.toBe(before.data.jurisdiction.name);
     expect((await h.gql(ME, {}, user.token)).data.me.roles).toEqual(['LEADERSHIP_OFFICE']);
+  });
+
+  it('keeps a month\'s subsidy totals until a statement changes them, then reads them again', async () => {
+    const user = await createUser(h.db, '321012', [Role.ANALYST]);
+    const month = thisMonthInChina();
+    const TOTALS = `query($code: String!, $month: Month!) { jurisdiction(code: $code) { subsidyTotals(month: $month) { recipients amountFen } } }`;
+    await h.db.query(
+      `INSERT INTO entitlement_total (month, node_id, scheme_id, recipients, amount_fen, province_fen, city_fen, county_fen, town_fen, village_fen)
+       SELECT $1::date, id, 0, 3, 24000, 0, 0, 24000, 0, 0 FROM jurisdiction WHERE code = '321012'`,
+      [`${month}-01`],
+    );
+    await sharedCaches(h.db).sync();
+    const cold = await h.gql(TOTALS, { code: '321012', month }, user.token);
+    const warm = await h.gql(TOTALS, { code: '321012', month }, user.token);
+    expect(cold.data.jurisdiction.subsidyTotals).toEqual({ recipients: 3, amountFen: 24000 });
+    expect(warm.data).toEqual(cold.data);
+    expect(warm.extensions?.sqlStatements).toBe(0);
+
+    await h.db.query(`UPDATE entitlement_total SET recipients = 4, amount_fen = 32000, county_fen = 32000`);
+    await sharedCaches(h.db).sync();
+    const after = await h.gql(TOTALS, { code: '321012', month }, user.token);
+    expect(after.data.jurisdiction.subsidyTotals).toEqual({ recipients: 4, amountFen: 32000 });
+    // Only the totals were dropped: the caller and the node are still kept.
+    expect(after.extensions?.sqlStatements).toBe(1);
   });
 
   it('reads the database while it cannot listen, and trusts its caches again once it can', async () => {
