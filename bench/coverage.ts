@@ -4,7 +4,6 @@ import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/access/roles';
 import { COVERAGE_DEFINITIONS, CoverageMetric } from '../src/coverage/metrics';
@@ -16,7 +15,7 @@ import { todayInChina } from '../src/graphql/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, type GqlResult, log, machineFloorUs, onServer, round2, saveResults, sequential, summary } from './support';
+import { benchEnvironment, benchUser, check, clientThread, freshDatabase, gqlClient, type GqlResult, log, machineFloorUs, onServer, round2, saveResults, sequential, sequentialReads, summary } from './support';
 
 // npm run bench:coverage [-- --fresh]: coverage reads and writes through the HTTP GraphQL API on the
 // national tree with ~330,000 synthetic facilities and ~1.1 million history entries, and the full
@@ -345,68 +344,6 @@ export async function prepareData(adminUrl: string, benchUrl: string, fresh: boo
 // Requests
 // ---------------------------------------------------------------------------------------------
 
-// The load clients run on their own thread, so that the server's event loop serves requests only.
-const LOAD_WORKER = `
-const http = require('node:http');
-const { parentPort, workerData } = require('node:worker_threads');
-const { performance } = require('node:perf_hooks');
-(async () => {
-  const { endpoint, token, body, clients, seconds } = workerData;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + token };
-  const post = () => new Promise((resolve, reject) => {
-    const request = http.request(endpoint, { method: 'POST', agent, headers }, (response) => {
-      const chunks = [];
-      response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-  const once = async () => {
-    const started = performance.now();
-    const response = await post();
-    const json = JSON.parse(response.text);
-    if (response.status !== 200 || json.errors) throw new Error('request failed: ' + response.text);
-    return performance.now() - started;
-  };
-  // Warm-up: every client opens its connection.
-  await Promise.all(Array.from({ length: clients }, async () => { for (let i = 0; i < 5; i++) await once(); }));
-  const samples = [];
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < until) samples.push(await once());
-  }));
-  parentPort.postMessage({ samples, elapsedMs: performance.now() - started, warmupRequests: clients * 5 });
-})().catch((error) => parentPort.postMessage({ error: String(error && error.stack || error) }));
-`;
-
-interface LoadResult {
-  samples: number[];
-  elapsedMs: number;
-  /** How long the server's event loop was busy per request (warm-up included): 1000 / this caps requests/s. */
-  serverBusyMsPerRequest: number;
-}
-
-function throughput(endpoint: string, token: string, body: string): Promise<LoadResult> {
-  const idle = performance.eventLoopUtilization();
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD_WORKER, {
-      eval: true,
-      workerData: { endpoint, token, body, clients: THROUGHPUT_CLIENTS, seconds: THROUGHPUT_SECONDS },
-    });
-    worker.once('message', (message: { samples: number[]; elapsedMs: number; warmupRequests: number; error?: string }) => {
-      const busy = performance.eventLoopUtilization(idle);
-      void worker.terminate();
-      if (message.error) reject(new Error(message.error));
-      else resolve({ ...message, serverBusyMsPerRequest: busy.active / (message.samples.length + message.warmupRequests) });
-    });
-    worker.once('error', reject);
-  });
-}
-
 const PROVINCE_COVERAGE = `query($code: String!, $metric: CoverageMetric!) {
   jurisdiction(code: $code) { coverage(metric: $metric) { numerator denominator rate asOf observedAt } }
 }`;
@@ -519,13 +456,14 @@ async function main(): Promise<void> {
 
     const yearAgo = addMonths(today, -12);
     const trendFrom = addMonths(today, -24);
+
     const readProvince = () => gql(PROVINCE_COVERAGE, { code: PROVINCE, metric: METRIC }, office);
     const readProvinceAsOf = () => gql(PROVINCE_COVERAGE_AS_OF, { code: PROVINCE, metric: METRIC, asOf: yearAgo }, office);
     const readChildren = () => gql(CHILDREN_WITH_RANK, { code: admin.code, metric: METRIC }, countyAdmin);
     const readTrend = () => gql(TREND, { code: PROVINCE, metric: METRIC, from: trendFrom, to: today }, office);
 
     // (a) a province's live coverage
-    const a = await sequential(READ_WARMUP, READ_REQUESTS, readProvince);
+    const a = await sequentialReads(endpoint, office, PROVINCE_COVERAGE, { code: PROVINCE, metric: METRIC }, READ_WARMUP, READ_REQUESTS);
     const live = a.last.data.jurisdiction.coverage;
     sane(live, `province ${PROVINCE} live`);
     check(live.asOf === today, `live coverage is as of ${live.asOf}, not today ${today}`);
@@ -535,7 +473,7 @@ async function main(): Promise<void> {
     log(`(a) ${JSON.stringify(results.at(-1))}`);
 
     // (b) a county's towns with coverage and rank
-    const b = await sequential(READ_WARMUP, READ_REQUESTS, readChildren);
+    const b = await sequentialReads(endpoint, countyAdmin, CHILDREN_WITH_RANK, { code: admin.code, metric: METRIC }, READ_WARMUP, READ_REQUESTS);
     const towns = b.last.data.jurisdiction.children.edges.map((edge: any) => edge.node);
     check(towns.length === Math.min(100, admin.towns), `${towns.length} towns listed of ${admin.towns}`);
     for (const town of towns) {
@@ -546,7 +484,7 @@ async function main(): Promise<void> {
     log(`(b) ${JSON.stringify(results.at(-1))}`);
 
     // (d) a province's coverage a year ago
-    const d = await sequential(READ_WARMUP, READ_REQUESTS, readProvinceAsOf);
+    const d = await sequentialReads(endpoint, office, PROVINCE_COVERAGE_AS_OF, { code: PROVINCE, metric: METRIC, asOf: yearAgo }, READ_WARMUP, READ_REQUESTS);
     const past = d.last.data.jurisdiction.coverage;
     sane(past, `province ${PROVINCE} as of ${yearAgo}`);
     check(past.asOf === yearAgo, `as-of coverage is as of ${past.asOf}, asked ${yearAgo}`);
@@ -556,7 +494,7 @@ async function main(): Promise<void> {
     log(`(d) ${JSON.stringify(results.at(-1))}`);
 
     // (e) a 24-month trend of a province
-    const e = await sequential(READ_WARMUP, READ_REQUESTS, readTrend);
+    const e = await sequentialReads(endpoint, office, TREND, { code: PROVINCE, metric: METRIC, from: trendFrom, to: today }, READ_WARMUP, READ_REQUESTS);
     const points: (Figure & { asOf: string })[] = e.last.data.jurisdiction.coverageTrend;
     check(points.length === 25, `the trend has ${points.length} points`);
     points.forEach((point) => sane(point, `trend ${point.asOf}`));
@@ -565,7 +503,7 @@ async function main(): Promise<void> {
     log(`(e) ${JSON.stringify(results.at(-1))}`);
 
     // (f) throughput of (a) with 16 clients
-    const load = await throughput(endpoint, office, JSON.stringify({ query: PROVINCE_COVERAGE, variables: { code: PROVINCE, metric: METRIC } }));
+    const load = await clientThread(endpoint, office, PROVINCE_COVERAGE, { code: PROVINCE, metric: METRIC }, { clients: THROUGHPUT_CLIENTS, warmup: 5, seconds: THROUGHPUT_SECONDS });
     const perSecond = Math.round(load.samples.length / (load.elapsedMs / 1000));
     results.push({ name: `(f) throughput of (a), ${THROUGHPUT_CLIENTS} concurrent clients for ${THROUGHPUT_SECONDS} s`, ...summary(load.samples), requests: load.samples.length, requests_per_s: perSecond, server_event_loop_busy_ms_per_request: round2(load.serverBusyMsPerRequest), goal: '>= 1000 requests/s', met: perSecond >= 1000 });
     log(`(f) ${JSON.stringify(results.at(-1))}`);
@@ -676,7 +614,7 @@ async function main(): Promise<void> {
       load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100),
       machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${serverVersion}`,
       machine_floor_select_1_us: floorUs,
-      runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process (statement counts exposed)`,
+      runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process (statement counts exposed), read clients on a thread of their own`,
       data: {
         rebuilt: prepared.rebuilt,
         generated_on: prepared.generatedOn,

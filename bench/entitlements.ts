@@ -12,7 +12,7 @@ import { addMonths, thisMonthInChina } from '../src/graphql/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, saveResults, sequential, summary } from './support';
+import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, saveResults, sequentialReads, summary } from './support';
 
 // npm run bench:entitlements [-- --fresh]: the monthly entitlement run for 1,000,000 synthetic people
 // living in one province of the real national tree (江苏省, under the province's old-age allowance and
@@ -290,7 +290,7 @@ async function main(): Promise<void> {
     await builder.query(`VACUUM ANALYZE entitlement_line`);
     await builder.query(`VACUUM ANALYZE entitlement_total`);
     await builder.query(`CHECKPOINT`);
-    const full = await sequential(READ_WARMUP, READ_REQUESTS, () => gql(TOTALS, { code: PROVINCE, month }, finance));
+    const full = await sequentialReads(endpoint, finance, TOTALS, { code: PROVINCE, month }, READ_WARMUP, READ_REQUESTS);
     const totals = full.last.data.jurisdiction.subsidyTotals;
     const [fromLines] = await dataSource.query(
       `SELECT count(DISTINCT person_id)::int AS recipients, sum(amount_fen)::bigint::text AS amount FROM entitlement_line WHERE month = $1::date`,
@@ -308,7 +308,7 @@ async function main(): Promise<void> {
       goal: 'p95 < 5 ms',
       met: summary(full.samples).p95_ms < 5,
     });
-    const headline = await sequential(READ_WARMUP, READ_REQUESTS, () => gql(TOTALS_HEADLINE, { code: PROVINCE, month }, finance));
+    const headline = await sequentialReads(endpoint, finance, TOTALS_HEADLINE, { code: PROVINCE, month }, READ_WARMUP, READ_REQUESTS);
     results.push({
       name: `province monthly totals, recipients, fen and funding levels only (${PROVINCE})`,
       ...summary(headline.samples),
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
       month,
       machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${serverVersion}`,
       machine_floor_select_1_us: floorUs,
-      runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process`,
+      runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process, read clients on a thread of their own`,
       data: { ...data, rebuilt: !reuse, build, province: PROVINCE, totals: { recipients: totals.recipients, amountFen: totals.amountFen, funders: totals.funders } },
       results,
     };

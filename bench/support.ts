@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Role } from '../src/access/roles';
@@ -164,6 +165,101 @@ export async function sequential(
     samples.push(last.ms);
   }
   return { samples, sqlStatements: last!.sqlStatements, last: last! };
+}
+
+// The clients of reads run on a thread of their own, as they would on another machine: their sending,
+// parsing and garbage collection are not the server's, whose event loop then serves requests only.
+const CLIENT_THREAD = `
+const http = require('node:http');
+const { parentPort, workerData } = require('node:worker_threads');
+const { performance } = require('node:perf_hooks');
+(async () => {
+  const { endpoint, token, body, clients, warmup, count, seconds } = workerData;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + token };
+  const post = () => new Promise((resolve, reject) => {
+    const started = performance.now();
+    const request = http.request(endpoint, { method: 'POST', agent, headers }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => resolve({ ms: performance.now() - started, status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+  let last;
+  const once = async () => {
+    last = await post();
+    if (last.status !== 200 || JSON.parse(last.text).errors) throw new Error('request failed (HTTP ' + last.status + '): ' + last.text);
+    return last.ms;
+  };
+  await Promise.all(Array.from({ length: clients }, async () => { for (let i = 0; i < warmup; i++) await once(); }));
+  const samples = [];
+  const started = performance.now();
+  const until = seconds ? started + seconds * 1000 : Infinity;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (seconds ? performance.now() < until : samples.length < count) samples.push(await once());
+  }));
+  parentPort.postMessage({ samples, elapsedMs: performance.now() - started, warmupRequests: clients * warmup, last: last.text });
+})().catch((error) => parentPort.postMessage({ error: String((error && error.stack) || error) }));
+`;
+
+export interface ClientRun {
+  /** Each measured request's time from sending to its answer's last byte, in ms. */
+  samples: number[];
+  elapsedMs: number;
+  warmupRequests: number;
+  /** How long the server's event loop was busy per request (warm-up included): 1000 / this caps requests/s. */
+  serverBusyMsPerRequest: number;
+  /** The last answer, decoded. */
+  last: GqlResult;
+}
+
+/**
+ * Sends one read from a client thread: `clients` connections each warm up with `warmup` requests, then
+ * they send until `count` answers are in (or for `seconds`), each connection one request at a time.
+ * Any error in an answer fails the run.
+ */
+export function clientThread(
+  endpoint: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+  run: { clients?: number; warmup: number; count?: number; seconds?: number },
+): Promise<ClientRun> {
+  const idle = performance.eventLoopUtilization();
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(CLIENT_THREAD, { eval: true, workerData: { endpoint, token, body, clients: 1, ...run } });
+    worker.once('message', (message: { samples: number[]; elapsedMs: number; warmupRequests: number; last: string; error?: string }) => {
+      const busy = performance.eventLoopUtilization(idle);
+      void worker.terminate();
+      if (message.error) return reject(new Error(message.error));
+      const json = JSON.parse(message.last) as { data?: any; extensions?: { sqlStatements?: number } };
+      resolve({
+        samples: message.samples,
+        elapsedMs: message.elapsedMs,
+        warmupRequests: message.warmupRequests,
+        serverBusyMsPerRequest: busy.active / (message.samples.length + message.warmupRequests),
+        last: { ms: message.samples.at(-1) ?? 0, data: json.data, sqlStatements: json.extensions?.sqlStatements },
+      });
+    });
+    worker.once('error', reject);
+  });
+}
+
+/** `warmup` then `count` reads one at a time from a client thread (see clientThread). */
+export async function sequentialReads(
+  endpoint: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+  warmup: number,
+  count: number,
+): Promise<{ samples: number[]; sqlStatements: number | undefined; last: GqlResult }> {
+  const run = await clientThread(endpoint, token, query, variables, { warmup, count });
+  return { samples: run.samples, sqlStatements: run.last.sqlStatements, last: run.last };
 }
 
 /**

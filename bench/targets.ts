@@ -9,7 +9,7 @@ import { todayInChina } from '../src/graphql/dates';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
 import { BENCH_DATABASE, prepareData } from './coverage';
-import { benchEnvironment, benchUser, check, gqlClient, log, machineFloorUs, onServer, saveResults, sequential, summary } from './support';
+import { benchEnvironment, benchUser, check, gqlClient, log, machineFloorUs, onServer, saveResults, sequentialReads, summary } from './support';
 
 // npm run bench:targets [-- --fresh]: progress boards through the HTTP GraphQL API on the coverage
 // benchmark's data set (the national tree, ~330,000 facilities with their histories; built by the
@@ -88,7 +88,8 @@ async function main(): Promise<void> {
   const { dataSource } = database;
   const server = await createServer(dataSource, cfg);
   await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
-  const gql = gqlClient(`http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`);
+  const endpoint = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
+  const gql = gqlClient(endpoint);
   const results: Record<string, unknown>[] = [];
   let output: Record<string, unknown>;
   try {
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
     }
 
     // (a) a province-wide board: every county.
-    const a = await sequential(READ_WARMUP, READ_REQUESTS, () => gql(PROVINCE_BOARD, { id: provinceTarget }, provinceOffice));
+    const a = await sequentialReads(endpoint, provinceOffice, PROVINCE_BOARD, { id: provinceTarget }, READ_WARMUP, READ_REQUESTS);
     const board = a.last.data.target.board;
     check(board.rows.length === counties, `the province board lists ${board.rows.length} rows, not ${counties} counties`);
     const rowSum = board.rows.reduce((sum: number, row: { numerator: number }) => sum + row.numerator, 0);
@@ -146,7 +147,7 @@ async function main(): Promise<void> {
     log(`(a) ${JSON.stringify(results.at(-1))}`);
 
     // (b) a county's desk: its 20 targets with progress and allocation summaries.
-    const b = await sequential(READ_WARMUP, READ_REQUESTS, () => gql(COUNTY_DESK, { code: county.code }, countyOffice));
+    const b = await sequentialReads(endpoint, countyOffice, COUNTY_DESK, { code: county.code }, READ_WARMUP, READ_REQUESTS);
     check(b.last.data.targets.totalCount === 20, `the county has ${b.last.data.targets.totalCount} targets`);
     results.push({
       name: `(b) a county's 20 targets with progress and allocation summaries (${county.code})`,
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     log(`(b) ${JSON.stringify(results.at(-1))}`);
 
     // (c) one of the county's targets: the board of its towns.
-    const c = await sequential(READ_WARMUP, READ_REQUESTS, () => gql(COUNTY_TARGET_BOARD, { id: countyTargets[0] }, countyOffice));
+    const c = await sequentialReads(endpoint, countyOffice, COUNTY_TARGET_BOARD, { id: countyTargets[0] }, READ_WARMUP, READ_REQUESTS);
     check(c.last.data.target.board.rows.length === county.towns, 'the county board lists every town');
     results.push({
       name: `(c) a county target's board of its ${county.towns} towns (${county.code})`,
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
     log(`(c) ${JSON.stringify(results.at(-1))}`);
 
     // (d) all 20 boards of the county in one request: 20 × its towns rows.
-    const d = await sequential(100, 200, () => gql(COUNTY_ALL_BOARDS, { code: county.code }, countyOffice));
+    const d = await sequentialReads(endpoint, countyOffice, COUNTY_ALL_BOARDS, { code: county.code }, 100, 200);
     const rows = d.last.data.targets.edges.reduce((n: number, e: { node: { board: { rows: unknown[] } } }) => n + e.node.board.rows.length, 0);
     check(rows === 20 * county.towns, `the 20 boards hold ${rows} rows`);
     results.push({
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
       load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100),
       machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${serverVersion}`,
       machine_floor_select_1_us: floorUs,
-      runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process (statement counts exposed)`,
+      runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process (statement counts exposed), read clients on a thread of their own`,
       data: { data_set: BENCH_DATABASE, generated_on: prepared.generatedOn, province: PROVINCE, counties, county: county.code, towns: county.towns, county_targets: 20 },
       results,
     };
