@@ -72,6 +72,56 @@ const ruleOf = (row: Pick<TargetRow, 'comparator' | 'threshold' | 'thresholdHigh
   deadline: row.deadline,
 });
 
+type Bounds = Pick<TargetRow, 'comparator' | 'threshold' | 'thresholdHigh'>;
+
+/** The values a target accepts, in units: [lowest, highest], null where open. */
+function accepted(target: Bounds): [number | null, number | null] {
+  switch (target.comparator) {
+    case TargetComparator.AT_LEAST:
+      return [target.threshold, null];
+    case TargetComparator.AT_MOST:
+      return [null, target.threshold];
+    case TargetComparator.EQUAL:
+      return [target.threshold, target.threshold];
+    case TargetComparator.BETWEEN:
+      return [target.threshold, target.thresholdHigh];
+  }
+}
+
+const SIGNS: Record<TargetComparator, string> = {
+  [TargetComparator.AT_LEAST]: '≥',
+  [TargetComparator.AT_MOST]: '≤',
+  [TargetComparator.EQUAL]: '=',
+  [TargetComparator.BETWEEN]: 'between',
+};
+
+function describe(kind: MetricKind, target: Bounds & Pick<TargetRow, 'deadline'>): string {
+  const unit = kind === MetricKind.RATE ? '%' : '';
+  const high = target.comparator === TargetComparator.BETWEEN ? ` and ${fromUnits(kind, target.thresholdHigh!)}${unit}` : '';
+  return `${SIGNS[target.comparator]} ${fromUnits(kind, target.threshold)}${unit}${high} by ${target.deadline}`;
+}
+
+/**
+ * A level's own target on a metric it holds an allocation of must be at least as strict: every value
+ * it accepts is one the allocation accepts, by the allocation's deadline or sooner. Refuses a looser one
+ * naming the field that makes it so.
+ */
+function checkStricter(own: NewTarget, given: readonly TargetRow[]): void {
+  const kind = definitionOf(own).kind;
+  const [low, high] = accepted(own);
+  for (const allocation of given) {
+    if (allocation.metric !== own.metric || allocation.facilityType !== own.facilityType) continue;
+    const [floor, ceiling] = accepted(allocation);
+    const why = `is looser than the target allocated to this jurisdiction, 「${allocation.title}」 (${describe(kind, allocation)})`;
+    if ((floor !== null && low === null) || (ceiling !== null && high === null)) throw new BadUserInputError('input.comparator', why);
+    if (floor !== null && low! < floor) throw new BadUserInputError('input.threshold', why);
+    if (ceiling !== null && high! > ceiling) {
+      throw new BadUserInputError(own.comparator === TargetComparator.BETWEEN ? 'input.thresholdHigh' : 'input.threshold', why);
+    }
+    if (own.deadline > allocation.deadline) throw new BadUserInputError('input.deadline', why);
+  }
+}
+
 function toNode(row: TargetRow, jurisdiction: Jurisdiction): TargetNode {
   const definition = definitionOf(row);
   const kind = definition.kind;
@@ -255,6 +305,7 @@ export const targetService = {
         responsibleUnit,
         phases,
       };
+      checkStricter(target, (await targetRepository.ofNodes(tx, [node.id])).filter((row) => row.allocatedFrom !== null));
       const created = await targetRepository.insert(tx, target, actor.userId);
       draft.targetIds = [String(created)];
       draft.detail = { metric: input.metric, comparator, threshold: input.threshold, deadline };

@@ -261,6 +261,34 @@ describe('cascading a target down the tree', () => {
     const mine = await ok(`{ targets(allocated: false) { totalCount } }`, {}, townAdmin.token);
     expect(mine.targets.totalCount).toBe(1);
   });
+
+  it('refuses a level’s own target that is looser than the one allocated to it, naming what makes it looser', async () => {
+    await smallTree(h.db);
+    const office = await createUser(h.db, '321012', [Role.LEADERSHIP_OFFICE]);
+    const townAdmin = await createUser(h.db, '321012100', [Role.CIVIL_AFFAIRS_ADMIN]);
+    const input = { jurisdictionCode: '321012', title: '村级养老服务设施覆盖率', metric: 'VILLAGE_SERVICE', threshold: 80, startsOn: '2025-01-01', deadline: '2026-06-30' };
+    const { createTarget: target } = await ok(CREATE_TARGET, { input }, office.token);
+    await ok(ALLOCATE, { id: target.id, allocations: [{ jurisdictionCode: '321012100' }] }, office.token);
+    const own = { ...input, jurisdictionCode: '321012100', title: '仙女镇目标' };
+    const refusals: [Record<string, unknown>, string][] = [
+      [{ threshold: 79.99 }, 'input.threshold'],
+      [{ deadline: '2026-07-01' }, 'input.deadline'],
+      [{ comparator: 'AT_MOST', threshold: 100 }, 'input.comparator'],
+      [{ comparator: 'BETWEEN', threshold: 70, thresholdHigh: 100 }, 'input.threshold'],
+    ];
+    for (const [change, field] of refusals) {
+      const res = await h.gql(CREATE_TARGET, { input: { ...own, ...change } }, townAdmin.token);
+      expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
+      expect(res.errors![0].extensions.field).toBe(field);
+      expect(res.errors![0].message).toContain('≥ 80% by 2026-06-30');
+    }
+    const [{ n }] = await h.db.query(`SELECT count(*)::int AS n FROM target t JOIN jurisdiction j ON j.id = t.jurisdiction_id WHERE j.code = '321012100'`);
+    expect(n).toBe(1);
+    // As strict, a range inside the allocation's, or another metric: accepted.
+    await ok(CREATE_TARGET, { input: own }, townAdmin.token);
+    await ok(CREATE_TARGET, { input: { ...own, comparator: 'BETWEEN', threshold: 90, thresholdHigh: 100, deadline: '2026-01-31' } }, townAdmin.token);
+    await ok(CREATE_TARGET, { input: { ...own, metric: 'MEAL_SERVICE', threshold: 10 } }, townAdmin.token);
+  });
 });
 
 describe('the progress board', () => {
