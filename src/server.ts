@@ -8,7 +8,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import depthLimit from 'graphql-depth-limit';
 import type { DataSource } from 'typeorm';
@@ -21,6 +20,7 @@ import { boardSheet, noticeSheet, toCsv, toXlsx, type Sheet } from './desk/desk.
 import { AppError, BadUserInputError, NotFoundError, UnauthenticatedError } from './graphql/errors';
 import { compiledExecution } from './graphql/executor';
 import { formatError } from './graphql/format-error';
+import { graphqlHttpHandler } from './graphql/http';
 import { costLimitPlugin } from './graphql/limits';
 import { buildApiSchema } from './graphql/schema';
 import { BoardOrder } from './targets/target.types';
@@ -67,21 +67,24 @@ function requestLogPlugin(exposeStatementCount: boolean): ApolloServerPlugin<Con
 }
 
 /** The context of a request: its id, the caller from the bearer token (if any), fresh loaders. */
-async function requestContext(dataSource: DataSource, req: express.Request, res: express.Response): Promise<Context> {
-  const ctx: Context = {
-    actor: null,
-    dataSource,
-    requestId: res.locals.requestId as string,
-    loaders: new Map(),
-    statements: res.locals.statements as StatementCount | undefined,
-  };
-  const header = req.header('authorization');
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
+async function requestContext(
+  dataSource: DataSource,
+  authorization: string | undefined,
+  requestId: string,
+  statements?: StatementCount,
+): Promise<Context> {
+  const ctx: Context = { actor: null, dataSource, requestId, loaders: new Map(), statements };
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError('Send the token as Authorization: Bearer <token>');
     ctx.actor = await userService.authenticate(ctx, match[1]);
   }
   return ctx;
+}
+
+/** The request's id: the caller's `x-request-id` when it is a sane one, a new one otherwise. */
+function requestIdOf(given: string | string[] | undefined): string {
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
 }
 
 const DOWNLOAD_STATUS: Partial<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, LIMIT_EXCEEDED: 400 };
@@ -92,11 +95,11 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Answers a download as CSV or XLSX, or a refusal as JSON with its code, as the API would. */
 async function download(dataSource: DataSource, req: express.Request, res: express.Response, format: string | undefined, sheetOf: (ctx: Context) => Promise<Sheet>) {
-  res.locals.requestId = crypto.randomUUID();
+  res.locals.requestId = requestIdOf(undefined);
   res.setHeader('x-request-id', res.locals.requestId as string);
   try {
     if (format === undefined) throw new NotFoundError('This download');
-    const ctx = await requestContext(dataSource, req, res);
+    const ctx = await requestContext(dataSource, req.header('authorization'), res.locals.requestId as string);
     if (!ctx.actor) throw new UnauthenticatedError();
     const sheet = await sheetOf(ctx);
     const body = format === 'csv' ? toCsv(sheet) : await toXlsx(sheet);
@@ -121,7 +124,13 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
   const cacheListener = await sharedCaches(dataSource).listen(dataSource);
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  // /graphql is served by Node's HTTP server and Apollo alone; everything else by the application.
+  let graphql: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = null;
+  const httpServer = http.createServer((req, res) => {
+    const url = req.url ?? '';
+    if (graphql && url.startsWith('/graphql') && (url.length === 8 || url[8] === '?')) graphql(req, res);
+    else app(req, res);
+  });
   let draining = false;
 
   const apollo = new ApolloServer<Context>({
@@ -163,24 +172,18 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     }
   });
 
-  app.use(
-    '/graphql',
-    (req, res, next) => {
-      const given = req.header('x-request-id');
-      const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-      res.setHeader('x-request-id', requestId);
-      res.locals.requestId = requestId;
-      const statements = beginCounting();
-      res.locals.statements = statements;
-      res.once('finish', () => endCounting(statements));
-      res.once('close', () => endCounting(statements));
-      next();
-    },
-    express.json({ limit: MAX_BODY }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<Context> => requestContext(dataSource, req, res),
-    }),
+  const apolloHttp = graphqlHttpHandler(apollo, MAX_BODY, (req, res) =>
+    requestContext(dataSource, req.headers.authorization, res.getHeader('x-request-id') as string, statementsOf.get(res)),
   );
+  const statementsOf = new WeakMap<http.ServerResponse, StatementCount>();
+  graphql = (req, res) => {
+    res.setHeader('x-request-id', requestIdOf(req.headers['x-request-id']));
+    const statements = beginCounting();
+    statementsOf.set(res, statements);
+    res.once('finish', () => endCounting(statements));
+    res.once('close', () => endCounting(statements));
+    apolloHttp(req, res);
+  };
 
   // Downloads of a board or a notice, for offices that work in spreadsheets: the same services and checks as the API.
   app.get('/exports/targets/:id/:file', (req, res) => {
@@ -195,12 +198,6 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
   app.get('/exports/notices/:file', (req, res) => {
     const [, id, format] = /^(\d{1,10})\.(csv|xlsx)$/.exec(req.params.file) ?? [];
     void download(dataSource, req, res, format, (ctx) => noticeSheet(ctx, id));
-  });
-
-  // A body over the limit is answered like any refused operation: JSON, with a code.
-  app.use('/graphql', (error: { type?: string } | undefined, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (error?.type !== 'entity.too.large') return next(error);
-    res.status(413).json({ errors: [{ message: `The request body exceeds ${MAX_BODY}`, extensions: { code: 'LIMIT_EXCEEDED' } }] });
   });
 
   return {

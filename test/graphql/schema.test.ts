@@ -68,6 +68,22 @@ describe('limits and errors', () => {
     expect(errorCodes(res)).toEqual(['LIMIT_EXCEEDED']);
   });
 
+  it('refuses a body that is not JSON with HTTP 400 and BAD_REQUEST, as JSON', async () => {
+    const response = await fetch(`${h.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{ "query": ' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors.map((e) => e.extensions.code)).toEqual(['BAD_REQUEST']);
+  });
+
+  it('answers with the caller’s request id when it is a sane one, and with one of its own otherwise', async () => {
+    const ask = (id: string) =>
+      fetch(`${h.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect((await ask('trace-42.a')).headers.get('x-request-id')).toBe('trace-42.a');
+    const replaced = (await ask('no spaces or <tags> allowed')).headers.get('x-request-id');
+    expect(replaced).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
   it('refuses variables that do not fit their type with BAD_USER_INPUT (HTTP 400), before anything runs', async () => {
     await smallTree(h.db);
     const user = await createUser(h.db, '32', [Role.ANALYST]);

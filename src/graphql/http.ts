@@ -1,0 +1,68 @@
+import type http from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import bodyParser from 'body-parser';
+import { logger } from '../config/logger';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** The JSON error body of a request refused before GraphQL runs. */
+function refuse(res: http.ServerResponse, status: number, message: string, code: string): void {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/**
+ * /graphql on Node's own HTTP server, as Apollo's standalone server serves it: the JSON body parsed
+ * (at most `maxBody`), the request handed to Apollo with the context `contextOf` makes, the answer
+ * written as it comes. No web framework sits in between: the rest of the routes (downloads, health)
+ * are the application's.
+ */
+export function graphqlHttpHandler<TContext extends object>(
+  apollo: ApolloServer<TContext>,
+  maxBody: string,
+  contextOf: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<TContext>,
+): Handler {
+  apollo.assertStarted('graphqlHttpHandler()');
+  const json = bodyParser.json({ limit: maxBody });
+  return (req, res) => {
+    json(req, res, (error?: { type?: string }) => {
+      if (error) {
+        if (error.type === 'entity.too.large') return refuse(res, 413, `The request body exceeds ${maxBody}`, 'LIMIT_EXCEEDED');
+        return refuse(res, 400, 'The request body is not valid JSON', 'BAD_REQUEST');
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const query = req.url!.indexOf('?');
+      apollo
+        .executeHTTPGraphQLRequest({
+          httpGraphQLRequest: {
+            method: req.method!.toUpperCase(),
+            headers,
+            search: query < 0 ? '' : req.url!.slice(query),
+            body: (req as { body?: unknown }).body,
+          },
+          context: () => contextOf(req, res),
+        })
+        .then(async (response) => {
+          for (const [key, value] of response.headers) res.setHeader(key, value);
+          res.statusCode = response.status ?? 200;
+          if (response.body.kind === 'complete') {
+            res.setHeader('content-length', Buffer.byteLength(response.body.string));
+            res.end(response.body.string);
+            return;
+          }
+          for await (const chunk of response.body.asyncIterator) res.write(chunk);
+          res.end();
+        })
+        .catch((failure: unknown) => {
+          // Apollo answers every GraphQL error itself; this is a broken connection or a bug.
+          logger().error({ err: failure, requestId: res.getHeader('x-request-id') }, 'graphql response failed');
+          if (!res.headersSent) refuse(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
+          else res.destroy(failure instanceof Error ? failure : undefined);
+        });
+    });
+  };
+}
