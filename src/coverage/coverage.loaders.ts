@@ -26,7 +26,10 @@ export function readFigures(): Map<string, ObservedValue> {
 
 /**
  * Figures of many nodes: today's in one statement per batch whatever the figures and nodes (a desk of
- * targets over several metrics), a past day's in one statement per (figure, day).
+ * targets over several metrics), a past day's in one statement per (figure, day). A batch is sent once
+ * the pass that asks for figures has settled, lookups answered from the server's caches (the tree,
+ * targets and their allocations) included: a desk's progress figures and its allocation summaries'
+ * figures of the children go in the same statement.
  */
 export function figureLoader(ctx: Context): DataLoader<FigureKey, ObservedValue, string> {
   return new DataLoader(
@@ -72,7 +75,7 @@ export function figureLoader(ctx: Context): DataLoader<FigureKey, ObservedValue,
       await Promise.all(reads);
       return keys.map((key) => found.get(figureKey(key))!);
     },
-    { cacheKeyFn: figureKey },
+    { cacheKeyFn: figureKey, batchScheduleFn: (send) => setImmediate(send) },
   );
 }
 

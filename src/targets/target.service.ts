@@ -13,8 +13,8 @@ import type { JurisdictionLevel } from '../jurisdictions/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { RATE_SCALE, readMetric, type MetricReading } from './target-figures';
-import { MetricKind, TARGET_METRICS, TargetComparator, TargetPhase, TargetStatus, type TargetMetric, type TargetMetricDefinition } from './target-kinds';
-import { compare, expectedOn, headsUp, statusOn, toNumber, type Ratio, type TargetRule } from './target-progress';
+import { MetricKind, MetricNature, TARGET_METRICS, TargetComparator, TargetPhase, TargetStatus, type TargetMetric, type TargetMetricDefinition } from './target-kinds';
+import { compare, expectedOn, headsUp, meets, statusOn, toNumber, type Ratio, type TargetRule } from './target-progress';
 import type { CreateTargetInput, PhaseSpanInput, TargetAllocationInput } from './target.inputs';
 import { allocationsLoader, changingTargets, targetByIdLoader } from './target.loaders';
 import { targetRepository, type NewTarget, type PhaseSpan, type TargetRow } from './target.repository';
@@ -63,6 +63,7 @@ function unitsOf(reading: MetricReading): number {
 
 const definitionOf = (row: Pick<TargetRow, 'metric'>) => TARGET_METRICS[row.metric];
 
+/** A target's rule alone (a row is one too), for copies that change a part of it. */
 const ruleOf = (row: Pick<TargetRow, 'comparator' | 'threshold' | 'thresholdHigh' | 'baseline' | 'startsOn' | 'deadline'>): TargetRule => ({
   comparator: row.comparator,
   threshold: row.threshold,
@@ -261,7 +262,9 @@ export const targetService = {
     const before = decodeCursor(args.after, (key) => /^[1-9]\d{0,9}$/.test(key));
     const filter = { underCode: under.code, metric: args.metric ?? null, allocated: args.allocated ?? null };
     const rows = await targetRepository.list(ctx.dataSource.manager, filter, before === null ? null : Number(before), first + 1);
-    const page = toPage(await nodesOf(ctx, rows), first, (node) => node.id, () => targetRepository.count(ctx.dataSource.manager, filter));
+    // A first page with room to spare holds every target: its length is the count.
+    const total = () => (before === null && rows.length <= first ? rows.length : targetRepository.count(ctx.dataSource.manager, filter));
+    const page = toPage(await nodesOf(ctx, rows), first, (node) => node.id, total);
     return page;
   },
 
@@ -413,7 +416,7 @@ export const targetService = {
     const definition = definitionOf(target.row);
     const day = dayFor(definition, asOf);
     const [reading] = await readMetric(ctx, definition, target.row.facilityType, [target.jurisdiction], day, target.row.startsOn);
-    return evaluate(definition, ruleOf(target.row), reading, day).progress;
+    return evaluate(definition, target.row, reading, day).progress;
   },
 
   /** Month-end progress from the month of `from` to the month of `to`, for charts. */
@@ -424,7 +427,7 @@ export const targetService = {
     if (from > to) throw new BadUserInputError('from', 'must not be after `to`');
     const days = monthEnds(from, to);
     const readings = await Promise.all(days.map((day) => readMetric(ctx, definition, target.row.facilityType, [target.jurisdiction], day, target.row.startsOn)));
-    return days.map((day, i) => evaluate(definition, ruleOf(target.row), readings[i][0], day).progress);
+    return days.map((day, i) => evaluate(definition, target.row, readings[i][0], day).progress);
   },
 
   /** The allocation summed up, or null for a target not allocated. */
@@ -436,7 +439,8 @@ export const targetService = {
     const { children, readings: childReadings } = await figuresOfChildren(ctx, target, day);
     const readingOf = new Map(children.map((child, i) => [child.id, childReadings[i]]));
     const readings = allocated.map((row) => readingOf.get(row.jurisdictionId)!);
-    const achieved = allocated.filter((row, i) => statusOn(ruleOf(row), readings[i].value, day) === TargetStatus.ACHIEVED).length;
+    // Achieved is meeting the target (statusOn's first rule): nothing else of the status is needed here.
+    const achieved = allocated.filter((row, i) => readings[i].value !== null && meets(row, readings[i].value!)).length;
     let allocatedValue: number | null;
     let achievedValue: number | null;
     if (definition.kind !== MetricKind.RATE) {
@@ -493,7 +497,7 @@ export const targetService = {
     const rows = children.map((child, i) => {
       const allocation = allocationOf.get(child.id) ?? null;
       const rule: TargetRule | null = allocation
-        ? ruleOf(allocation)
+        ? allocation
         : kind === MetricKind.RATE
           ? { ...parentRule, baseline: baselines.get(child.id)! }
           : null;
@@ -559,14 +563,20 @@ interface NodeFigures {
   readings: MetricReading[];
 }
 
-/** Per request: the figures of a target's jurisdiction and its children by day, read once for its board and its allocation summary. */
+/**
+ * Per request: the figures of a jurisdiction and its children by metric and day, read once for every
+ * board and allocation summary that needs them (a desk holds several targets on the same metric).
+ */
 function childFigureMemo(): Map<string, Promise<NodeFigures>> {
   return new Map();
 }
 
 function figuresOfChildren(ctx: Context, target: TargetNode, day: string): Promise<NodeFigures> {
   const memo = loader(ctx, childFigureMemo);
-  const key = `${target.id}|${day}`;
+  const { row } = target;
+  // A flow is summed from the target's start day; a stock is the same figure whatever the target.
+  const from = definitionOf(row).nature === MetricNature.FLOW ? row.startsOn : '';
+  const key = `${row.jurisdictionId}|${row.metric}|${row.facilityType ?? ''}|${day}|${from}`;
   let figures = memo.get(key);
   if (!figures) {
     figures = (async () => {

@@ -260,6 +260,16 @@ describe('cascading a target down the tree', () => {
     expect(own.createTarget).toMatchObject({ jurisdiction: { code: '321012100' }, threshold: 100 });
     const mine = await ok(`{ targets(allocated: false) { totalCount } }`, {}, townAdmin.token);
     expect(mine.targets.totalCount).toBe(1);
+    // Pages count every target of the subtree, whether the page holds them all or not.
+    const PAGE = `query($first: Int, $after: String) { targets(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`;
+    const whole = await ok(PAGE, { first: 10 }, office.token);
+    expect(whole.targets.totalCount).toBe(4);
+    expect(whole.targets.edges).toHaveLength(4);
+    const head = await ok(PAGE, { first: 1 }, office.token);
+    expect(head.targets).toMatchObject({ totalCount: 4, pageInfo: { hasNextPage: true } });
+    const rest = await ok(PAGE, { first: 10, after: head.targets.pageInfo.endCursor }, office.token);
+    expect(rest.targets.totalCount).toBe(4);
+    expect(rest.targets.edges.map((e: any) => e.node.id)).toEqual(whole.targets.edges.slice(1).map((e: any) => e.node.id));
   });
 
   it('refuses a level’s own target that is looser than the one allocated to it, naming what makes it looser', async () => {
