@@ -2,17 +2,22 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { sharedCaches, throughCache } from '../db/shared-cache';
 import type { Context } from '../graphql/context';
-import { targetRepository, type TargetRow } from './target.repository';
+import { targetRepository, type TargetFilter, type TargetRow } from './target.repository';
 
-// Targets change rarely and every board reads them: kept across requests, cleared by any change of a
+// Targets change rarely and every board and desk reads them: kept across requests (by id, allocation
+// lists, pages of a subtree and their counts), cleared by any change of a
 // target or its phases (db/shared-cache.ts) and by the API's own target writes once they commit.
 const TARGETS_CACHED = 20_000;
 const ALLOCATION_LISTS_CACHED = 5_000;
+const PAGES_CACHED = 5_000;
 export const TARGET_TABLES = ['target', 'target_phase_span'];
 
 const targetsById = (dataSource: DataSource) => sharedCaches(dataSource).region<number, TargetRow | null>('targets-by-id', TARGET_TABLES, TARGETS_CACHED);
 const allocationLists = (dataSource: DataSource) =>
   sharedCaches(dataSource).region<number, readonly TargetRow[]>('target-allocations', TARGET_TABLES, ALLOCATION_LISTS_CACHED);
+
+const targetPages = (dataSource: DataSource) => sharedCaches(dataSource).region<string, readonly TargetRow[]>('target-pages', TARGET_TABLES, PAGES_CACHED);
+const targetCounts = (dataSource: DataSource) => sharedCaches(dataSource).region<string, number>('target-counts', TARGET_TABLES, PAGES_CACHED);
 
 const frozen = (row: TargetRow) => Object.freeze({ ...row, phases: Object.freeze(row.phases) }) as TargetRow;
 
@@ -38,6 +43,25 @@ export function allocationsLoader(ctx: Context): DataLoader<number, readonly Tar
     });
     return parentIds.map((id) => byParent.get(id) ?? []);
   });
+}
+
+const filterKey = (filter: TargetFilter) => `${filter.underCode}|${filter.metric ?? ''}|${filter.allocated ?? ''}`;
+
+/** A page of the targets set in a subtree (targetRepository.list), kept like the targets themselves. */
+export async function targetPage(ctx: Context, filter: TargetFilter, beforeId: number | null, limit: number): Promise<readonly TargetRow[]> {
+  const key = `${filterKey(filter)}|${beforeId ?? ''}|${limit}`;
+  const pages = await throughCache(targetPages(ctx.dataSource), [key], async () => {
+    const rows = await targetRepository.list(ctx.dataSource.manager, filter, beforeId, limit);
+    return new Map([[key, Object.freeze(rows.map(frozen))]]);
+  });
+  return pages.get(key)!;
+}
+
+/** How many targets a subtree holds (targetRepository.count), kept like the targets themselves. */
+export async function targetCount(ctx: Context, filter: TargetFilter): Promise<number> {
+  const key = filterKey(filter);
+  const counts = await throughCache(targetCounts(ctx.dataSource), [key], async () => new Map([[key, await targetRepository.count(ctx.dataSource.manager, filter)]]));
+  return counts.get(key)!;
 }
 
 /** Runs a target write, then clears the cached targets the moment it has committed (other servers follow on the notice). */

@@ -16,7 +16,7 @@ import { RATE_SCALE, readMetric, type MetricReading } from './target-figures';
 import { MetricKind, MetricNature, TARGET_METRICS, TargetComparator, TargetPhase, TargetStatus, type TargetMetric, type TargetMetricDefinition } from './target-kinds';
 import { compare, expectedOn, headsUp, meets, statusOn, toNumber, type Ratio, type TargetRule } from './target-progress';
 import type { CreateTargetInput, PhaseSpanInput, TargetAllocationInput } from './target.inputs';
-import { allocationsLoader, changingTargets, targetByIdLoader } from './target.loaders';
+import { allocationsLoader, changingTargets, targetByIdLoader, targetCount, targetPage } from './target.loaders';
 import { targetRepository, type NewTarget, type PhaseSpan, type TargetRow } from './target.repository';
 import { AllocationSummary, BoardOrder, BoardRow, TargetBoard, TargetNode, TargetProgress, type TargetRef } from './target.types';
 
@@ -261,9 +261,9 @@ export const targetService = {
     const first = pageSize(args.first);
     const before = decodeCursor(args.after, (key) => /^[1-9]\d{0,9}$/.test(key));
     const filter = { underCode: under.code, metric: args.metric ?? null, allocated: args.allocated ?? null };
-    const rows = await targetRepository.list(ctx.dataSource.manager, filter, before === null ? null : Number(before), first + 1);
+    const rows = await targetPage(ctx, filter, before === null ? null : Number(before), first + 1);
     // A first page with room to spare holds every target: its length is the count.
-    const total = () => (before === null && rows.length <= first ? rows.length : targetRepository.count(ctx.dataSource.manager, filter));
+    const total = () => (before === null && rows.length <= first ? rows.length : targetCount(ctx, filter));
     const page = toPage(await nodesOf(ctx, rows), first, (node) => node.id, total);
     return page;
   },

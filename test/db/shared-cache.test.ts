@@ -73,6 +73,28 @@ describe('caches of the tree and of signed-in users', () => {
     expect(after.extensions?.sqlStatements).toBe(1);
   });
 
+  it('keeps a page of targets and its count until a target changes, by the API or by hand', async () => {
+    const office = await createUser(h.db, '321012', [Role.LEADERSHIP_OFFICE]);
+    const CREATE = `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`;
+    const input = { jurisdictionCode: '321012', metric: 'VILLAGE_SERVICE', threshold: 80, baseline: 0, startsOn: '2025-01-01', deadline: '2026-06-30' };
+    const PAGE = `query($first: Int) { targets(first: $first) { totalCount edges { node { title } } } }`;
+    for (const title of ['甲', '乙']) expect((await h.gql(CREATE, { input: { ...input, title } }, office.token)).errors).toBeUndefined();
+    const cold = await h.gql(PAGE, { first: 1 }, office.token);
+    const warm = await h.gql(PAGE, { first: 1 }, office.token);
+    expect(cold.data.targets).toEqual({ totalCount: 2, edges: [{ node: { title: '乙' } }] });
+    expect(warm.data).toEqual(cold.data);
+    expect(warm.extensions?.sqlStatements).toBe(0);
+
+    expect((await h.gql(CREATE, { input: { ...input, title: '丙' } }, office.token)).errors).toBeUndefined();
+    const created = await h.gql(PAGE, { first: 1 }, office.token);
+    expect(created.data.targets).toEqual({ totalCount: 3, edges: [{ node: { title: '丙' } }] });
+
+    await h.db.query(`UPDATE target SET title = '丁' WHERE title = '丙'`);
+    await sharedCaches(h.db).sync();
+    const edited = await h.gql(PAGE, { first: 1 }, office.token);
+    expect(edited.data.targets).toEqual({ totalCount: 3, edges: [{ node: { title: '丁' } }] });
+  });
+
   it('reads the database while it cannot listen, and trusts its caches again once it can', async () => {
     const user = await createUser(h.db, '321012', [Role.ANALYST]);
     await h.gql(TOWN, { code: '321012100' }, user.token);
