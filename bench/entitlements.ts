@@ -304,7 +304,7 @@ async function main(): Promise<void> {
       ...summary(full.samples),
       warmup: READ_WARMUP,
       requests: READ_REQUESTS,
-      sql_statements: full.sqlStatements,
+      sql_statements: full.sqlStatements, cpu_steal_pct: full.stealPct,
       goal: 'p95 < 5 ms',
       met: summary(full.samples).p95_ms < 5,
     });
@@ -314,7 +314,7 @@ async function main(): Promise<void> {
       ...summary(headline.samples),
       warmup: READ_WARMUP,
       requests: READ_REQUESTS,
-      sql_statements: headline.sqlStatements,
+      sql_statements: headline.sqlStatements, cpu_steal_pct: headline.stealPct,
       goal: 'p95 < 5 ms',
       met: summary(headline.samples).p95_ms < 5,
     });

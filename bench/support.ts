@@ -205,6 +205,23 @@ const { performance } = require('node:perf_hooks');
 })().catch((error) => parentPort.postMessage({ error: String((error && error.stack) || error) }));
 `;
 
+/** The machine's CPU time so far, in clock ticks: all of it and the part the hypervisor gave to others (steal). */
+function cpuTicks(): { total: number; steal: number } | null {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
+/** Share of the machine's CPU time taken by the hypervisor for other guests since `from` (null where unknown). */
+function stealSince(from: ReturnType<typeof cpuTicks>): number | null {
+  const to = cpuTicks();
+  if (!from || !to || to.total === from.total) return null;
+  return Math.round(((to.steal - from.steal) / (to.total - from.total)) * 1000) / 10;
+}
+
 export interface ClientRun {
   /** Each measured request's time from sending to its answer's last byte, in ms. */
   samples: number[];
@@ -214,6 +231,8 @@ export interface ClientRun {
   serverBusyMsPerRequest: number;
   /** The last answer, decoded. */
   last: GqlResult;
+  /** Percent of the machine's CPU time stolen by the hypervisor during the run (null where unknown). */
+  stealPct: number | null;
 }
 
 /**
@@ -229,6 +248,7 @@ export function clientThread(
   run: { clients?: number; warmup: number; count?: number; seconds?: number },
 ): Promise<ClientRun> {
   const idle = performance.eventLoopUtilization();
+  const ticks = cpuTicks();
   const body = JSON.stringify({ query, variables });
   return new Promise((resolve, reject) => {
     const worker = new Worker(CLIENT_THREAD, { eval: true, workerData: { endpoint, token, body, clients: 1, ...run } });
@@ -243,6 +263,7 @@ export function clientThread(
         warmupRequests: message.warmupRequests,
         serverBusyMsPerRequest: busy.active / (message.samples.length + message.warmupRequests),
         last: { ms: message.samples.at(-1) ?? 0, data: json.data, sqlStatements: json.extensions?.sqlStatements },
+        stealPct: stealSince(ticks),
       });
     });
     worker.once('error', reject);
@@ -257,9 +278,9 @@ export async function sequentialReads(
   variables: Record<string, unknown>,
   warmup: number,
   count: number,
-): Promise<{ samples: number[]; sqlStatements: number | undefined; last: GqlResult }> {
+): Promise<{ samples: number[]; sqlStatements: number | undefined; last: GqlResult; stealPct: number | null }> {
   const run = await clientThread(endpoint, token, query, variables, { warmup, count });
-  return { samples: run.samples, sqlStatements: run.last.sqlStatements, last: run.last };
+  return { samples: run.samples, sqlStatements: run.last.sqlStatements, last: run.last, stealPct: run.stealPct };
 }
 
 /**

@@ -140,7 +140,7 @@ async function main(): Promise<void> {
       ...summary(a.samples),
       warmup: READ_WARMUP,
       requests: READ_REQUESTS,
-      sql_statements: a.sqlStatements,
+      sql_statements: a.sqlStatements, cpu_steal_pct: a.stealPct,
       goal: `p95 < ${GOAL_MS} ms`,
       met: summary(a.samples).p95_ms < GOAL_MS,
     });
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
       ...summary(b.samples),
       warmup: READ_WARMUP,
       requests: READ_REQUESTS,
-      sql_statements: b.sqlStatements,
+      sql_statements: b.sqlStatements, cpu_steal_pct: b.stealPct,
       goal: `p95 < ${GOAL_MS} ms`,
       met: summary(b.samples).p95_ms < GOAL_MS,
     });
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       ...summary(c.samples),
       warmup: READ_WARMUP,
       requests: READ_REQUESTS,
-      sql_statements: c.sqlStatements,
+      sql_statements: c.sqlStatements, cpu_steal_pct: c.stealPct,
       goal: `p95 < ${GOAL_MS} ms`,
       met: summary(c.samples).p95_ms < GOAL_MS,
     });
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
       ...summary(d.samples),
       warmup: 100,
       requests: 200,
-      sql_statements: d.sqlStatements,
+      sql_statements: d.sqlStatements, cpu_steal_pct: d.stealPct,
       goal: 'none (a measure of scale: 20 boards at once)',
     });
     log(`(d) ${JSON.stringify(results.at(-1))}`);
