@@ -12,7 +12,7 @@ import { parentCodeOf } from '../jurisdictions/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { FacilityStatus, FacilityType } from '../facilities/facility-kinds';
-import { figureFamilyLoader, figureKey, figureLoader, readFigures, type FigureKey, type ObservedValue } from './coverage.loaders';
+import { figureFamilyLoader, figureKey, figureLoader, readFigures, type ObservedValue } from './coverage.loaders';
 import { CoverageFigure, CoverageOrder, type FacilityCount, type FacilityStats } from './coverage.types';
 import {
   BED_KEYS,
@@ -107,12 +107,12 @@ export const coverageService = {
   coverage(ctx: Context, node: Jurisdiction, metric: CoverageMetric, asOf?: string | null): CoverageFigure | Promise<CoverageFigure> {
     requireReadable(ctx, node);
     const day = checkAsOf(asOf);
-    const key: FigureKey = { nodeId: node.id, key: coveredKey(metric), asOf: day };
-    const read = loader(ctx, readFigures).get(figureKey(key));
+    const key = coveredKey(metric);
+    const read = loader(ctx, readFigures).get(figureKey(node.id, key, day));
     if (read) return figureOf(node, metric, read, day);
     return loader(ctx, figureLoader)
-      .load(key)
-      .then((value) => figureOf(node, metric, value, day));
+      .load({ nodeIds: [node.id], key, asOf: day })
+      .then(([value]) => figureOf(node, metric, value, day));
   },
 
   /**
@@ -212,19 +212,18 @@ export const coverageService = {
   },
 
   /** Today's facility counts and beds of many nodes by roll-up key, batched: callers check access. */
-  async facilityFiguresOfNodes(ctx: Context, nodes: readonly Jurisdiction[]): Promise<{ values: Map<string, number>; observedAt: Date }[]> {
+  async facilityFiguresOfNodes(ctx: Context, nodes: readonly Jurisdiction[]): Promise<{ values: ReadonlyMap<string, number>; observedAt: Date }[]> {
     const loaded = await loader(ctx, figureFamilyLoader).loadMany(nodes.map((node) => node.id));
     return loaded.map((found) => {
       if (found instanceof Error) throw found;
-      return { values: new Map(found.rows.map((row) => [row.key, row.value])), observedAt: found.observedAt };
+      return found;
     });
   },
 
   /** Facilities of the node's subtree by type and status, and beds in operation, today. */
   async facilityStats(ctx: Context, node: Jurisdiction): Promise<FacilityStats> {
     requireReadable(ctx, node);
-    const { rows, observedAt } = await loader(ctx, figureFamilyLoader).load(node.id);
-    const values = new Map(rows.map((row) => [row.key, row.value]));
+    const { values, observedAt } = await loader(ctx, figureFamilyLoader).load(node.id);
     const byTypeAndStatus: FacilityCount[] = [];
     for (const type of Object.values(FacilityType)) {
       for (const status of Object.values(FacilityStatus)) {
@@ -293,16 +292,8 @@ function requireReadable(ctx: Context, node: Jurisdiction): void {
 
 /** The figures of the nodes, kept for the request so that a node asked again answers at once. */
 async function figuresOf(ctx: Context, nodes: readonly Jurisdiction[], metric: CoverageMetric, asOf: string | null): Promise<CoverageFigure[]> {
-  const key = coveredKey(metric);
-  const keys = nodes.map((node): FigureKey => ({ nodeId: node.id, key, asOf }));
-  const values = await loader(ctx, figureLoader).loadMany(keys);
-  const read = loader(ctx, readFigures);
-  return nodes.map((node, i) => {
-    const value = values[i];
-    if (value instanceof Error) throw value;
-    read.set(figureKey(keys[i]), value);
-    return figureOf(node, metric, value, asOf);
-  });
+  const values = await loader(ctx, figureLoader).load({ nodeIds: nodes.map((node) => node.id), key: coveredKey(metric), asOf });
+  return nodes.map((node, i) => figureOf(node, metric, values[i], asOf));
 }
 
 function figureOf(node: Jurisdiction, metric: CoverageMetric, value: ObservedValue, asOf: string | null): CoverageFigure {

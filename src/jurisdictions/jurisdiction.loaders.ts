@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { sharedCaches, throughCache } from '../db/shared-cache';
-import type { Context } from '../graphql/context';
+import { cachedOr, sharedCaches, throughCache } from '../db/shared-cache';
+import { loader, type Context } from '../graphql/context';
 import { asInstance } from '../graphql/roots';
 import type { JurisdictionLevel } from './division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
@@ -52,6 +52,11 @@ export async function descendantsAtLevel(ctx: Context, code: string, level: Juri
     new Map([[key, frozenNodes(await jurisdictionRepository.descendantsAt(ctx.dataSource.manager, code, level, limit))]]),
   );
   return found.get(key)!;
+}
+
+/** A node's children: at once from the server's cache, else through allChildrenLoader. */
+export function childrenOf(ctx: Context, parentId: number): Promise<readonly Jurisdiction[]> {
+  return cachedOr(childLists(ctx.dataSource), parentId, (id) => loader(ctx, allChildrenLoader).load(id));
 }
 
 /** All children of many parents in one statement (siblings to rank, children to compare). */

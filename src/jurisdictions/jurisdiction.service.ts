@@ -5,7 +5,7 @@ import { BadUserInputError, ForbiddenError, LimitExceededError, NotFoundError } 
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
 import { JurisdictionLevel, LEVELS, levelOfCode, pathOfCode } from './division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
-import { allChildrenLoader, childrenLoader, descendantsAtLevel, jurisdictionByCodeLoader, jurisdictionByIdLoader } from './jurisdiction.loaders';
+import { allChildrenLoader, childrenLoader, childrenOf, descendantsAtLevel, jurisdictionByCodeLoader, jurisdictionByIdLoader } from './jurisdiction.loaders';
 import { jurisdictionRepository } from './jurisdiction.repository';
 import type { DescendantCounts, JurisdictionRef } from './jurisdiction.types';
 
@@ -109,7 +109,7 @@ export const jurisdictionService = {
 
   /** Every child of the node in code order, unpaged (batched across nodes); for ranking and comparing siblings. */
   async allChildren(ctx: Context, nodeId: number): Promise<readonly Jurisdiction[]> {
-    return loader(ctx, allChildrenLoader).load(nodeId);
+    return childrenOf(ctx, nodeId);
   },
 
   async parent(ctx: Context, node: Jurisdiction): Promise<JurisdictionRef | null> {

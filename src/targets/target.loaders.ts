@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { sharedCaches, throughCache } from '../db/shared-cache';
-import type { Context } from '../graphql/context';
+import { cachedOr, sharedCaches, throughCache } from '../db/shared-cache';
+import { loader, type Context } from '../graphql/context';
 import { targetRepository, type TargetFilter, type TargetRow } from './target.repository';
 
 // Targets change rarely and every board and desk reads them: kept across requests (by id, allocation
@@ -62,6 +62,11 @@ export async function targetCount(ctx: Context, filter: TargetFilter): Promise<n
   const key = filterKey(filter);
   const counts = await throughCache(targetCounts(ctx.dataSource), [key], async () => new Map([[key, await targetRepository.count(ctx.dataSource.manager, filter)]]));
   return counts.get(key)!;
+}
+
+/** A target's allocations: at once from the server's cache, else through allocationsLoader. */
+export function allocationsOf(ctx: Context, targetId: number): Promise<readonly TargetRow[]> {
+  return cachedOr(allocationLists(ctx.dataSource), targetId, (id) => loader(ctx, allocationsLoader).load(id));
 }
 
 /** Runs a target write, then clears the cached targets the moment it has committed (other servers follow on the notice). */

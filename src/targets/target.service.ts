@@ -16,7 +16,7 @@ import { RATE_SCALE, readMetric, type MetricReading } from './target-figures';
 import { MetricKind, MetricNature, TARGET_METRICS, TargetComparator, TargetPhase, TargetStatus, type TargetMetric, type TargetMetricDefinition } from './target-kinds';
 import { compare, expectedOn, headsUp, meets, statusOn, toNumber, type Ratio, type TargetRule } from './target-progress';
 import type { CreateTargetInput, PhaseSpanInput, TargetAllocationInput } from './target.inputs';
-import { allocationsLoader, changingTargets, targetByIdLoader, targetCount, targetPage } from './target.loaders';
+import { allocationsOf, changingTargets, targetByIdLoader, targetCount, targetPage } from './target.loaders';
 import { targetRepository, type NewTarget, type PhaseSpan, type TargetRow } from './target.repository';
 import { AllocationSummary, BoardOrder, BoardRow, TargetBoard, TargetNode, TargetProgress, type TargetRef } from './target.types';
 
@@ -408,7 +408,7 @@ export const targetService = {
 
   /** The targets allocated from this one, in code order (batched across a list of targets). */
   async allocations(ctx: Context, target: TargetNode): Promise<TargetNode[]> {
-    return nodesOf(ctx, await loader(ctx, allocationsLoader).load(target.row.id));
+    return nodesOf(ctx, await allocationsOf(ctx, target.row.id));
   },
 
   /** The target's progress at the end of `asOf` (default today, live). */
@@ -432,12 +432,11 @@ export const targetService = {
 
   /** The allocation summed up, or null for a target not allocated. */
   async allocationSummary(ctx: Context, target: TargetNode): Promise<AllocationSummary | null> {
-    const allocated = await loader(ctx, allocationsLoader).load(target.row.id);
+    const allocated = await allocationsOf(ctx, target.row.id);
     if (allocated.length === 0) return null;
     const definition = definitionOf(target.row);
     const day = todayInChina();
-    const { children, readings: childReadings } = await figuresOfChildren(ctx, target, day);
-    const readingOf = new Map(children.map((child, i) => [child.id, childReadings[i]]));
+    const { readingOf } = await figuresOfChildren(ctx, target, day);
     const readings = allocated.map((row) => readingOf.get(row.jurisdictionId)!);
     // Achieved is meeting the target (statusOn's first rule): nothing else of the status is needed here.
     const achieved = allocated.filter((row, i) => readings[i].value !== null && meets(row, readings[i].value!)).length;
@@ -472,7 +471,7 @@ export const targetService = {
     const kind = definition.kind;
     const day = dayFor(definition, asOf);
     const parentRule = ruleOf(target.row);
-    const allocations = loader(ctx, allocationsLoader).load(target.row.id);
+    const allocations = allocationsOf(ctx, target.row.id);
     // A child without an allocation is held to a rate target's threshold from its own baseline, its
     // figure on the start day: read beside today's figures and the allocations, not after them.
     const start = baselineDay(definition, target.row.startsOn);
@@ -561,6 +560,12 @@ interface NodeFigures {
   children: readonly Jurisdiction[];
   own: MetricReading;
   readings: MetricReading[];
+  /** The readings by child id. */
+  readingOf: ReadonlyMap<number, MetricReading>;
+}
+
+function nodeFigures(children: readonly Jurisdiction[], [own, ...readings]: MetricReading[]): NodeFigures {
+  return { children, own, readings, readingOf: new Map(children.map((child, i) => [child.id, readings[i]])) };
 }
 
 /**
@@ -581,8 +586,7 @@ function figuresOfChildren(ctx: Context, target: TargetNode, day: string): Promi
   if (!figures) {
     figures = (async () => {
       const children = await jurisdictionService.allChildren(ctx, target.jurisdiction.id);
-      const [own, ...readings] = await readMetric(ctx, definitionOf(target.row), target.row.facilityType, [target.jurisdiction, ...children], day, target.row.startsOn);
-      return { children, own, readings };
+      return nodeFigures(children, await readMetric(ctx, definitionOf(row), row.facilityType, [target.jurisdiction, ...children], day, row.startsOn));
     })();
     memo.set(key, figures);
   }
@@ -591,8 +595,7 @@ function figuresOfChildren(ctx: Context, target: TargetNode, day: string): Promi
 
 async function figuresOfDescendants(ctx: Context, target: TargetNode, day: string, level: JurisdictionLevel): Promise<NodeFigures> {
   const children = await jurisdictionService.descendantsAt(ctx, target.jurisdiction, level, MAX_BOARD_ROWS);
-  const [own, ...readings] = await readMetric(ctx, definitionOf(target.row), target.row.facilityType, [target.jurisdiction, ...children], day, target.row.startsOn);
-  return { children, own, readings };
+  return nodeFigures(children, await readMetric(ctx, definitionOf(target.row), target.row.facilityType, [target.jurisdiction, ...children], day, target.row.startsOn));
 }
 
 /** The day a default baseline is read on: the start day when it is past and the metric keeps history, today otherwise. */
