@@ -1,8 +1,10 @@
 import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
 import { codeInScope } from '../access/actor';
 import { Capability } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
+import { sharedCaches, throughCache } from '../db/shared-cache';
 import { loader, type Context } from '../graphql/context';
 import { isDay, todayInChina } from '../graphql/dates';
 import { BadUserInputError, ForbiddenError } from '../graphql/errors';
@@ -38,18 +40,39 @@ function notesLoader(ctx: Context): DataLoader<number, SupervisionNote[]> {
 }
 
 /** Overdue items by issuing jurisdiction and day: one statement per day asked about, whatever the number of boards. */
-function overdueLoader(ctx: Context): DataLoader<{ issuerId: number; day: string }, SupervisionItemRow[], string> {
+// A board's overdue items are kept across requests by issuer and day, cleared by any change of an item
+// (db/shared-cache.ts) and by the API's own item writes once they commit.
+const OVERDUE_LISTS_CACHED = 5_000;
+const SUPERVISION_TABLES = ['supervision_item', 'jurisdiction'];
+const overdueLists = (dataSource: DataSource) =>
+  sharedCaches(dataSource).region<string, readonly SupervisionItemRow[]>('overdue-supervision-items', SUPERVISION_TABLES, OVERDUE_LISTS_CACHED);
+
+function overdueLoader(ctx: Context): DataLoader<{ issuerId: number; day: string }, readonly SupervisionItemRow[], string> {
+  const keyOf = (key: { issuerId: number; day: string }) => `${key.issuerId}|${key.day}`;
   return new DataLoader(
     async (keys) => {
-      const found = new Map<string, SupervisionItemRow[]>(keys.map((key) => [`${key.issuerId}|${key.day}`, []]));
-      for (const day of new Set(keys.map((key) => key.day))) {
-        const issuers = keys.filter((key) => key.day === day).map((key) => key.issuerId);
-        for (const row of await supervisionRepository.overdueIssuedAt(ctx.dataSource.manager, issuers, day)) found.get(`${row.issuerId}|${day}`)!.push(row);
-      }
-      return keys.map((key) => found.get(`${key.issuerId}|${key.day}`)!);
+      const found = await throughCache(overdueLists(ctx.dataSource), keys.map(keyOf), async (missing) => {
+        const lists = new Map<string, SupervisionItemRow[]>(missing.map((key) => [key, []]));
+        const asked = keys.filter((key) => lists.has(keyOf(key)));
+        for (const day of new Set(asked.map((key) => key.day))) {
+          const issuers = asked.filter((key) => key.day === day).map((key) => key.issuerId);
+          for (const row of await supervisionRepository.overdueIssuedAt(ctx.dataSource.manager, issuers, day)) lists.get(`${row.issuerId}|${day}`)!.push(Object.freeze(row));
+        }
+        return lists;
+      });
+      return keys.map((key) => found.get(keyOf(key)) ?? []);
     },
-    { cacheKeyFn: (key) => `${key.issuerId}|${key.day}` },
+    { cacheKeyFn: keyOf },
   );
+}
+
+/** Runs a supervision item write, then clears the kept overdue items the moment it has committed (other servers follow on the notice). */
+async function changingItems<T>(ctx: Context, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } finally {
+    sharedCaches(ctx.dataSource).invalidate('supervision_item');
+  }
 }
 
 async function itemNodes(ctx: Context, rows: readonly SupervisionItemRow[]): Promise<SupervisionItemNode[]> {
@@ -177,7 +200,7 @@ export const deskService = {
 
   /** Issues a supervision item at a jurisdiction of the subtree, assigned to it or a unit below it. */
   async createSupervisionItem(ctx: Context, input: CreateSupervisionItemInput): Promise<SupervisionItemNode> {
-    const id = await audited(ctx, 'supervisionItem.create', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    const id = await changingItems(ctx, () => audited(ctx, 'supervisionItem.create', Capability.MANAGE_TARGETS, async (tx, draft) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const issuer = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
@@ -211,7 +234,7 @@ export const deskService = {
       draft.targetIds = [String(created)];
       draft.detail = { responsible: responsible.code, deadline: input.deadline };
       return created;
-    });
+    }));
     const [row] = await supervisionRepository.byIds(ctx.dataSource.manager, [id]);
     return (await itemNodes(ctx, [row]))[0];
   },
@@ -222,7 +245,7 @@ export const deskService = {
    */
   async addSupervisionNote(ctx: Context, rawId: string, note: string, status?: SupervisionStatus | null): Promise<SupervisionItemNode> {
     const id = parseId(rawId, 'id', 'a supervision item');
-    await audited(ctx, 'supervisionItem.note', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    await changingItems(ctx, () => audited(ctx, 'supervisionItem.note', Capability.MANAGE_TARGETS, async (tx, draft) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const item = visibleItem(ctx, await supervisionRepository.lock(tx, id));
@@ -234,7 +257,7 @@ export const deskService = {
       if (next !== item.status && !codeInScope(actor, item.issuerCode)) throw new ForbiddenError('Only the issuing level may close or reopen a supervision item');
       await supervisionRepository.addNote(tx, item.id, text, next, todayInChina(), actor.userId);
       draft.detail = { status: next };
-    });
+    }));
     const [row] = await supervisionRepository.byIds(ctx.dataSource.manager, [id]);
     return (await itemNodes(ctx, [row]))[0];
   },

@@ -95,6 +95,34 @@ describe('caches of the tree and of signed-in users', () => {
     expect(edited.data.targets).toEqual({ totalCount: 3, edges: [{ node: { title: '丁' } }] });
   });
 
+  it('keeps a board\'s overdue supervision items until an item changes, by the API or by hand', async () => {
+    const office = await createUser(h.db, '321012', [Role.LEADERSHIP_OFFICE]);
+    const input = { jurisdictionCode: '321012', title: '覆盖率', metric: 'VILLAGE_SERVICE', threshold: 80, baseline: 0, startsOn: '2025-01-01', deadline: '2026-06-30' };
+    const created = await h.gql(`mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`, { input }, office.token);
+    const targetId = created.data.createTarget.id;
+    const ITEM = `mutation($input: CreateSupervisionItemInput!) { createSupervisionItem(input: $input) { id } }`;
+    const item = { jurisdictionCode: '321012', responsibleCode: '321012100', title: '甲', deadline: '2025-06-30' };
+    expect((await h.gql(ITEM, { input: item }, office.token)).errors).toBeUndefined();
+    const BOARD = `query($id: ID!) { target(id: $id) { board { overdueItems { title } } } }`;
+    const cold = await h.gql(BOARD, { id: targetId }, office.token);
+    const warm = await h.gql(BOARD, { id: targetId }, office.token);
+    expect(cold.data.target.board.overdueItems).toEqual([{ title: '甲' }]);
+    expect(warm.data).toEqual(cold.data);
+    expect(warm.extensions?.sqlStatements).toBeLessThan(cold.extensions?.sqlStatements);
+
+    // An item issued through the API is on the next board at once.
+    const second = await h.gql(ITEM, { input: { ...item, title: '乙', deadline: '2025-07-31' } }, office.token);
+    expect((await h.gql(BOARD, { id: targetId }, office.token)).data.target.board.overdueItems).toEqual([{ title: '甲' }, { title: '乙' }]);
+    // Closed through the API: gone at once.
+    const close = `mutation($id: ID!) { addSupervisionNote(id: $id, note: "已整改", status: DONE) { status } }`;
+    expect((await h.gql(close, { id: second.data.createSupervisionItem.id }, office.token)).errors).toBeUndefined();
+    expect((await h.gql(BOARD, { id: targetId }, office.token)).data.target.board.overdueItems).toEqual([{ title: '甲' }]);
+    // Closed by hand: gone once the notice is heard.
+    await h.db.query(`UPDATE supervision_item SET status = 'DONE', closed_on = current_date WHERE title = '甲'`);
+    await sharedCaches(h.db).sync();
+    expect((await h.gql(BOARD, { id: targetId }, office.token)).data.target.board.overdueItems).toEqual([]);
+  });
+
   it('reads the database while it cannot listen, and trusts its caches again once it can', async () => {
     const user = await createUser(h.db, '321012', [Role.ANALYST]);
     await h.gql(TOWN, { code: '321012100' }, user.token);
