@@ -8,6 +8,8 @@ export interface Ratio {
   num: bigint;
   /** > 0 */
   den: bigint;
+  /** num / den as a double when both parts are below 2^53, where it orders ratios as they are; else null. */
+  quotient: number | null;
 }
 
 export interface TargetRule {
@@ -20,9 +22,21 @@ export interface TargetRule {
   deadline: string;
 }
 
-export const ratio = (num: number | bigint, den: number | bigint = 1n): Ratio => ({ num: BigInt(num), den: BigInt(den) });
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+export const ratio = (num: number | bigint, den: number | bigint = 1n): Ratio => {
+  const n = BigInt(num);
+  const d = BigInt(den);
+  return { num: n, den: d, quotient: n <= SAFE && -n <= SAFE && d <= SAFE ? Number(n) / Number(d) : null };
+};
+
+/**
+ * Orders two ratios exactly. Two different quotients decide at once (exact parts and a correctly rounded
+ * division keep the order: a < b can only round to a quotient at most b's); equal ones, or parts too
+ * large for a double, are settled by cross-multiplication.
+ */
 export const compare = (a: Ratio, b: Ratio): number => {
+  if (a.quotient !== null && b.quotient !== null && a.quotient !== b.quotient) return a.quotient < b.quotient ? -1 : 1;
   const left = a.num * b.den;
   const right = b.num * a.den;
   return left < right ? -1 : left > right ? 1 : 0;
@@ -90,13 +104,19 @@ export function meets(rule: TargetRule, value: Ratio): boolean {
  * or beyond the expected value in the direction of the goal; AT_RISK when it falls short of it by at
  * most a tenth of the way from baseline to goal; BEHIND otherwise.
  */
-export function statusOn(rule: TargetRule, value: Ratio | null, day: string): TargetStatus | null {
+export function statusOn(
+  rule: TargetRule,
+  value: Ratio | null,
+  day: string,
+  /** The expected value on `day` and the direction, when the caller has them already. */
+  known?: { expected: Ratio; up: boolean },
+): TargetStatus | null {
   if (value === null) return null;
   if (meets(rule, value)) return TargetStatus.ACHIEVED;
   if (day > rule.deadline) return TargetStatus.OVERDUE;
   const goal = goalOf(rule);
-  const up = headsUp(rule, value);
-  const expected = expectedOn(rule, day);
+  const up = known?.up ?? headsUp(rule, value);
+  const expected = known?.expected ?? expectedOn(rule, day);
   const ahead = up ? compare(value, expected) >= 0 : compare(value, expected) <= 0;
   if (ahead) return TargetStatus.ON_TRACK;
   // shortfall = |expected − value| ≤ |goal − baseline| / 10, cross-multiplied.

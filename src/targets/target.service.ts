@@ -224,7 +224,7 @@ function evaluate(definition: TargetMetricDefinition, rule: TargetRule, reading:
       denominator: reading.denominator,
       expected: expectedValue,
       gap: value === null ? null : up ? value - expectedValue : expectedValue - value,
-      status: statusOn(rule, reading.value, day),
+      status: statusOn(rule, reading.value, day, { expected, up }),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { TargetComparator, TargetStatus } from '../../src/targets/target-kinds';
-import { expectedOn, ratio, statusOn, toNumber, type TargetRule } from '../../src/targets/target-progress';
+import { compare, expectedOn, ratio, statusOn, toNumber, type TargetRule } from '../../src/targets/target-progress';
 
 // Rates are in hundredths of a percent: 1000 is 10 %. A 100-day span from 2025-01-01 to 2025-04-11.
 const START = '2025-01-01';
@@ -71,5 +71,30 @@ describe('the status', () => {
     expect(statusOn(range, ratio(60), START)).toBe(TargetStatus.ACHIEVED);
     expect(statusOn(range, ratio(61), '2025-04-12')).toBe(TargetStatus.OVERDUE);
     expect(statusOn(range, null, START)).toBeNull();
+  });
+});
+
+describe('comparing values', () => {
+  const exact = (a: [bigint, bigint], b: [bigint, bigint]) => Math.sign(Number(a[0] * b[1] - b[0] * a[1]));
+
+  it('orders ratios as cross-multiplication does, near ties and past 2^53 included', () => {
+    let seed = 20251203;
+    const next = (max: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return BigInt(Math.floor((seed / 2 ** 31) * max));
+    };
+    const pairs: [[bigint, bigint], [bigint, bigint]][] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const k = next(10_000_000) + 1n;
+      // Neighbours k/(k+1) and (k+1)/(k+2), equal values in other terms, and random ones of every size.
+      pairs.push([[k, k + 1n], [k + 1n, k + 2n]]);
+      pairs.push([[k * 3n, k * 7n], [k * 6n, k * 14n]]);
+      pairs.push([[next(2 ** 31) * 10_000n, next(700_000) + 1n], [next(2 ** 31) * 10_000n, next(700_000) + 1n]]);
+      const big = 2n ** 53n + next(1000);
+      pairs.push([[big, big + 1n], [big + 1n, big + 2n]]);
+    }
+    for (const [a, b] of pairs) {
+      expect([a, b, compare(ratio(a[0], a[1]), ratio(b[0], b[1]))]).toEqual([a, b, exact(a, b)]);
+    }
   });
 });
