@@ -462,6 +462,11 @@ async function main(): Promise<void> {
     const readChildren = () => gql(CHILDREN_WITH_RANK, { code: admin.code, metric: METRIC }, countyAdmin);
     const readTrend = () => gql(TREND, { code: PROVINCE, metric: METRIC, from: trendFrom, to: today }, office);
 
+    // The API's floor on this machine: the smallest signed-in read, for scale of every figure below.
+    const floor = await sequentialReads(endpoint, office, `{ me { username } }`, {}, READ_WARMUP, READ_REQUESTS);
+    results.push({ name: "(0) the API's floor: { me { username } }", ...summary(floor.samples), warmup: READ_WARMUP, requests: READ_REQUESTS, sql_statements: floor.sqlStatements, cpu_steal_pct: floor.stealPct, goal: null, met: null });
+    log(`(0) ${JSON.stringify(results.at(-1))}`);
+
     // (a) a province's live coverage
     const a = await sequentialReads(endpoint, office, PROVINCE_COVERAGE, { code: PROVINCE, metric: METRIC }, READ_WARMUP, READ_REQUESTS);
     const live = a.last.data.jurisdiction.coverage;
