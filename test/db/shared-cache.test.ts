@@ -22,6 +22,8 @@ describe('caches of the tree and of signed-in users', () => {
 
   it('answers a repeated request without reading the user or the node again', async () => {
     const user = await createUser(h.db, '321012', [Role.ANALYST]);
+    // The notices of the tree and the user just written are heard before anything is cached.
+    await sharedCaches(h.db).sync();
     forgetCaches(h);
     const cold = await h.gql(TOWN, { code: '321012100' }, user.token);
     const warm = await h.gql(TOWN, { code: '321012100' }, user.token);
@@ -32,6 +34,8 @@ describe('caches of the tree and of signed-in users', () => {
 
   it('hears of a change made by hand once it commits, and never of one rolled back', async () => {
     const user = await createUser(h.db, '321012', [Role.ANALYST]);
+    // The notices of the tree and the user just written are heard before anything is cached.
+    await sharedCaches(h.db).sync();
     const before = await h.gql(TOWN, { code: '321012100' }, user.token);
     await h.db.transaction(async (tx) => {
       await tx.query(`UPDATE jurisdiction SET name = '不存在镇' WHERE code = '321012100'`);
@@ -79,6 +83,8 @@ describe('caches of the tree and of signed-in users', () => {
     const input = { jurisdictionCode: '321012', metric: 'VILLAGE_SERVICE', threshold: 80, baseline: 0, startsOn: '2025-01-01', deadline: '2026-06-30' };
     const PAGE = `query($first: Int) { targets(first: $first) { totalCount edges { node { title } } } }`;
     for (const title of ['甲', '乙']) expect((await h.gql(CREATE, { input: { ...input, title } }, office.token)).errors).toBeUndefined();
+    // The writes' own notices are heard before anything is cached.
+    await sharedCaches(h.db).sync();
     const cold = await h.gql(PAGE, { first: 1 }, office.token);
     const warm = await h.gql(PAGE, { first: 1 }, office.token);
     expect(cold.data.targets).toEqual({ totalCount: 2, edges: [{ node: { title: '乙' } }] });
@@ -103,6 +109,8 @@ describe('caches of the tree and of signed-in users', () => {
     const ITEM = `mutation($input: CreateSupervisionItemInput!) { createSupervisionItem(input: $input) { id } }`;
     const item = { jurisdictionCode: '321012', responsibleCode: '321012100', title: '甲', deadline: '2025-06-30' };
     expect((await h.gql(ITEM, { input: item }, office.token)).errors).toBeUndefined();
+    // The writes' own notices are heard before anything is cached.
+    await sharedCaches(h.db).sync();
     const BOARD = `query($id: ID!) { target(id: $id) { board { overdueItems { title } } } }`;
     const cold = await h.gql(BOARD, { id: targetId }, office.token);
     const warm = await h.gql(BOARD, { id: targetId }, office.token);
