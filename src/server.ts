@@ -95,7 +95,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Answers a download as CSV or XLSX, or a refusal as JSON with its code, as the API would. */
 async function download(dataSource: DataSource, req: express.Request, res: express.Response, format: string | undefined, sheetOf: (ctx: Context) => Promise<Sheet>) {
-  res.locals.requestId = requestIdOf(undefined);
+  res.locals.requestId = requestIdOf(req.headers['x-request-id']);
   res.setHeader('x-request-id', res.locals.requestId as string);
   try {
     if (format === undefined) throw new NotFoundError('This download');
@@ -172,14 +172,17 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     }
   });
 
-  const apolloHttp = graphqlHttpHandler(apollo, MAX_BODY, (req, res) =>
-    requestContext(dataSource, req.headers.authorization, res.getHeader('x-request-id') as string, statementsOf.get(res)),
-  );
-  const statementsOf = new WeakMap<http.ServerResponse, StatementCount>();
+  // Each request's id and statement count, from its arrival to its context.
+  const requests = new WeakMap<http.ServerResponse, { requestId: string; statements: StatementCount }>();
+  const apolloHttp = graphqlHttpHandler(apollo, MAX_BODY, (req, res) => {
+    const { requestId, statements } = requests.get(res)!;
+    return requestContext(dataSource, req.headers.authorization, requestId, statements);
+  });
   graphql = (req, res) => {
-    res.setHeader('x-request-id', requestIdOf(req.headers['x-request-id']));
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
     const statements = beginCounting();
-    statementsOf.set(res, statements);
+    requests.set(res, { requestId, statements });
     res.once('finish', () => endCounting(statements));
     res.once('close', () => endCounting(statements));
     apolloHttp(req, res);

@@ -201,6 +201,18 @@ export async function throughCache<K, V>(region: CacheRegion<K, V>, keys: readon
 }
 
 /**
+ * Runs a write through the API that may change `table`, then clears what the table feeds in this
+ * process the moment the write has committed (or failed); other servers follow on the notice.
+ */
+export async function changing<T>(dataSource: DataSource, table: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } finally {
+    sharedCaches(dataSource).invalidate(table);
+  }
+}
+
+/**
  * `key`'s value from `region` at once when it holds it, else `load(key)` (a loader's): a cached value
  * does not wait for the loader's next batch, so the reads that follow from it join the batches being
  * formed (a desk's allocation summaries read their children's figures with its progress figures).

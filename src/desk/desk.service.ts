@@ -4,7 +4,7 @@ import { codeInScope } from '../access/actor';
 import { Capability } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
-import { sharedCaches, throughCache } from '../db/shared-cache';
+import { changing, sharedCaches, throughCache } from '../db/shared-cache';
 import { loader, type Context } from '../graphql/context';
 import { isDay, todayInChina } from '../graphql/dates';
 import { BadUserInputError, ForbiddenError } from '../graphql/errors';
@@ -39,7 +39,6 @@ function notesLoader(ctx: Context): DataLoader<number, SupervisionNote[]> {
   });
 }
 
-/** Overdue items by issuing jurisdiction and day: one statement per day asked about, whatever the number of boards. */
 // A board's overdue items are kept across requests by issuer and day, cleared by any change of an item
 // (db/shared-cache.ts) and by the API's own item writes once they commit.
 const OVERDUE_LISTS_CACHED = 5_000;
@@ -47,6 +46,7 @@ const SUPERVISION_TABLES = ['supervision_item', 'jurisdiction'];
 const overdueLists = (dataSource: DataSource) =>
   sharedCaches(dataSource).region<string, readonly SupervisionItemRow[]>('overdue-supervision-items', SUPERVISION_TABLES, OVERDUE_LISTS_CACHED);
 
+/** Overdue items by issuing jurisdiction and day: one statement per day asked about for those not kept, whatever the number of boards. */
 function overdueLoader(ctx: Context): DataLoader<{ issuerId: number; day: string }, readonly SupervisionItemRow[], string> {
   const keyOf = (key: { issuerId: number; day: string }) => `${key.issuerId}|${key.day}`;
   return new DataLoader(
@@ -56,7 +56,7 @@ function overdueLoader(ctx: Context): DataLoader<{ issuerId: number; day: string
         const asked = keys.filter((key) => lists.has(keyOf(key)));
         for (const day of new Set(asked.map((key) => key.day))) {
           const issuers = asked.filter((key) => key.day === day).map((key) => key.issuerId);
-          for (const row of await supervisionRepository.overdueIssuedAt(ctx.dataSource.manager, issuers, day)) lists.get(`${row.issuerId}|${day}`)!.push(Object.freeze(row));
+          for (const row of await supervisionRepository.overdueIssuedAt(ctx.dataSource.manager, issuers, day)) lists.get(keyOf({ issuerId: row.issuerId, day }))!.push(Object.freeze(row));
         }
         return lists;
       });
@@ -64,15 +64,6 @@ function overdueLoader(ctx: Context): DataLoader<{ issuerId: number; day: string
     },
     { cacheKeyFn: keyOf },
   );
-}
-
-/** Runs a supervision item write, then clears the kept overdue items the moment it has committed (other servers follow on the notice). */
-async function changingItems<T>(ctx: Context, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } finally {
-    sharedCaches(ctx.dataSource).invalidate('supervision_item');
-  }
 }
 
 async function itemNodes(ctx: Context, rows: readonly SupervisionItemRow[]): Promise<SupervisionItemNode[]> {
@@ -200,7 +191,7 @@ export const deskService = {
 
   /** Issues a supervision item at a jurisdiction of the subtree, assigned to it or a unit below it. */
   async createSupervisionItem(ctx: Context, input: CreateSupervisionItemInput): Promise<SupervisionItemNode> {
-    const id = await changingItems(ctx, () => audited(ctx, 'supervisionItem.create', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    const id = await changing(ctx.dataSource, 'supervision_item', () => audited(ctx, 'supervisionItem.create', Capability.MANAGE_TARGETS, async (tx, draft) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const issuer = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
@@ -245,7 +236,7 @@ export const deskService = {
    */
   async addSupervisionNote(ctx: Context, rawId: string, note: string, status?: SupervisionStatus | null): Promise<SupervisionItemNode> {
     const id = parseId(rawId, 'id', 'a supervision item');
-    await changingItems(ctx, () => audited(ctx, 'supervisionItem.note', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    await changing(ctx.dataSource, 'supervision_item', () => audited(ctx, 'supervisionItem.note', Capability.MANAGE_TARGETS, async (tx, draft) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const item = visibleItem(ctx, await supervisionRepository.lock(tx, id));

@@ -52,15 +52,6 @@ export function schemeTotalsLoader(ctx: Context): DataLoader<TotalsKey, readonly
   return totalsLoader(ctx, schemeTotalsRegion(ctx.dataSource), entitlementRunRepository.schemeTotals);
 }
 
-/** Runs a write that may change the totals, then clears the cached totals the moment it has committed (other servers follow on the notice). */
-export async function changingTotals<T>(ctx: Context, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } finally {
-    sharedCaches(ctx.dataSource).invalidate('entitlement_total');
-  }
-}
-
 // A node's list of runs stays short: the latest this many.
 const RUNS_PER_NODE = 100;
 

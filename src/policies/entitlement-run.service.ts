@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Capability } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
+import { changing } from '../db/shared-cache';
 import { personService } from '../elderly/person.service';
 import { loader, type Context } from '../graphql/context';
 import { addMonths, monthEnd, thisMonthInChina } from '../graphql/dates';
@@ -11,7 +12,7 @@ import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { entitlementOf, type FloorRule, type LineageNode, type SchemeRule } from './entitlement.engine';
 import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow, type SchemeTotalRow, type VillageDelta } from './entitlement-run.repository';
-import { changingTotals, entitlementRunsLoader, schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
+import { entitlementRunsLoader, schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
 import { policyService } from './policy.service';
 import type { SchemeKind } from './policy-kinds';
 
@@ -219,7 +220,7 @@ export const entitlementRunService = {
   /** Runs the month for a jurisdiction of the caller's subtree (see computeRun) and returns the run. */
   async run(ctx: Context, code: string, rawMonth: string): Promise<RunView> {
     const month = checkMonth(rawMonth);
-    return changingTotals(ctx, () =>
+    return changing(ctx.dataSource, 'entitlement_total', () =>
       audited(
         ctx,
         'entitlementRun.run',

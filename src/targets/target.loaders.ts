@@ -68,12 +68,3 @@ export async function targetCount(ctx: Context, filter: TargetFilter): Promise<n
 export function allocationsOf(ctx: Context, targetId: number): Promise<readonly TargetRow[]> {
   return cachedOr(allocationLists(ctx.dataSource), targetId, (id) => loader(ctx, allocationsLoader).load(id));
 }
-
-/** Runs a target write, then clears the cached targets the moment it has committed (other servers follow on the notice). */
-export async function changingTargets<T>(ctx: Context, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } finally {
-    sharedCaches(ctx.dataSource).invalidate('target');
-  }
-}

@@ -2,6 +2,7 @@ import { codeInScope } from '../access/actor';
 import { Capability } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
+import { changing } from '../db/shared-cache';
 import { loader, type Context } from '../graphql/context';
 import { isDay, monthEnd, nextMonthStart, pastDay, todayInChina } from '../graphql/dates';
 import { BadUserInputError, ForbiddenError } from '../graphql/errors';
@@ -16,7 +17,7 @@ import { RATE_SCALE, readMetric, type MetricReading } from './target-figures';
 import { MetricKind, MetricNature, TARGET_METRICS, TargetComparator, TargetPhase, TargetStatus, type TargetMetric, type TargetMetricDefinition } from './target-kinds';
 import { compare, expectedOn, headsUp, meets, statusOn, toNumber, type Ratio, type TargetRule } from './target-progress';
 import type { CreateTargetInput, PhaseSpanInput, TargetAllocationInput } from './target.inputs';
-import { allocationsOf, changingTargets, targetByIdLoader, targetCount, targetPage } from './target.loaders';
+import { allocationsOf, targetByIdLoader, targetCount, targetPage } from './target.loaders';
 import { targetRepository, type NewTarget, type PhaseSpan, type TargetRow } from './target.repository';
 import { AllocationSummary, BoardOrder, BoardRow, TargetBoard, TargetNode, TargetProgress, type TargetRef } from './target.types';
 
@@ -270,7 +271,7 @@ export const targetService = {
 
   /** Sets a target for a jurisdiction of the subtree. */
   async create(ctx: Context, input: CreateTargetInput): Promise<TargetNode> {
-    const id = await changingTargets(ctx, () => audited(ctx, 'target.create', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    const id = await changing(ctx.dataSource, 'target', () => audited(ctx, 'target.create', Capability.MANAGE_TARGETS, async (tx, draft) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const node = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
@@ -323,7 +324,7 @@ export const targetService = {
    * target's threshold; for a rate each child gets its own threshold or the target's.
    */
   async allocate(ctx: Context, rawId: string, allocations: readonly TargetAllocationInput[]): Promise<TargetNode> {
-    const id = await changingTargets(ctx, () => audited(ctx, 'target.allocate', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    const id = await changing(ctx.dataSource, 'target', () => audited(ctx, 'target.allocate', Capability.MANAGE_TARGETS, async (tx, draft) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const visible = await visibleTarget(ctx, rawId, 'id');

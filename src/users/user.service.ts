@@ -3,7 +3,7 @@ import type { Actor } from '../access/actor';
 import { Capability, Role, grantableBy } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
-import { sharedCaches, throughCache } from '../db/shared-cache';
+import { changing, sharedCaches, throughCache } from '../db/shared-cache';
 import { facilityService } from '../facilities/facility.service';
 import type { Context } from '../graphql/context';
 import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError } from '../graphql/errors';
@@ -46,15 +46,6 @@ const NOT_IN_SCOPE = 'No such user in your jurisdiction';
 // or of the tree (db/shared-cache.ts), and by the API's own user writes as soon as they commit.
 const ACTORS_CACHED = 10_000;
 const actorRows = (dataSource: DataSource) => sharedCaches(dataSource).region<number, ActorRow>('actors', ['app_user', 'jurisdiction'], ACTORS_CACHED);
-
-/** Runs a user write, then clears the cached users the moment it has committed. */
-async function changingUsers<T>(ctx: Context, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } finally {
-    sharedCaches(ctx.dataSource).invalidate('app_user');
-  }
-}
 
 export interface UserListArgs {
   under?: string | null;
@@ -179,7 +170,7 @@ export const userService = {
   /** Changes another user's roles, home, name or active flag; the caller must be able to grant every role involved. */
   async update(ctx: Context, input: UpdateUserInput): Promise<UserRow> {
     const actor = requireActor(ctx);
-    return changingUsers(ctx, () => audited(ctx, 'updateUser', Capability.MANAGE_USERS, async (tx, draft) => {
+    return changing(ctx.dataSource, 'app_user', () => audited(ctx, 'updateUser', Capability.MANAGE_USERS, async (tx, draft) => {
       requireCapability(ctx, Capability.MANAGE_USERS);
       draft.targetType = 'User';
       const username = parseUsername(input.username, 'input.username');
@@ -219,7 +210,7 @@ export const userService = {
 
   /** Sets a new password for a user the caller manages; their tokens stop working. */
   async resetPassword(ctx: Context, rawUsername: string, newPassword: string): Promise<UserRow> {
-    return changingUsers(ctx, () => audited(ctx, 'resetPassword', Capability.MANAGE_USERS, async (tx, draft) => {
+    return changing(ctx.dataSource, 'app_user', () => audited(ctx, 'resetPassword', Capability.MANAGE_USERS, async (tx, draft) => {
       requireCapability(ctx, Capability.MANAGE_USERS);
       draft.targetType = 'User';
       const username = parseUsername(rawUsername, 'username');
@@ -234,7 +225,7 @@ export const userService = {
   /** Changes the caller's own password after checking the current one; returns a fresh token. */
   async changePassword(ctx: Context, currentPassword: string, newPassword: string): Promise<IssuedToken & { user: UserRow }> {
     const actor = requireActor(ctx);
-    return changingUsers(ctx, () => audited(ctx, 'changePassword', null, async (tx, draft) => {
+    return changing(ctx.dataSource, 'app_user', () => audited(ctx, 'changePassword', null, async (tx, draft) => {
       draft.targetType = 'User';
       draft.targetIds = [actor.username];
       const stored = await userRepository.passwordHashById(tx, actor.userId);

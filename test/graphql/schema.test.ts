@@ -82,6 +82,10 @@ describe('limits and errors', () => {
     expect((await ask('trace-42.a')).headers.get('x-request-id')).toBe('trace-42.a');
     const replaced = (await ask('no spaces or <tags> allowed')).headers.get('x-request-id');
     expect(replaced).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    // Downloads answer with it too, refusals included.
+    const download = await fetch(`${h.url}/exports/notices/1.csv`, { headers: { 'x-request-id': 'trace-43' } });
+    expect(download.status).toBe(401);
+    expect(download.headers.get('x-request-id')).toBe('trace-43');
   });
 
   it('refuses variables that do not fit their type with BAD_USER_INPUT (HTTP 400), before anything runs', async () => {
