@@ -101,9 +101,9 @@ describe('a dashboard: a county with all its towns, two metrics and the rank eac
     await countyOfTowns(h, '321084', 100);
     const office = await createUser(h.db, '3210', [Role.LEADERSHIP_OFFICE]);
 
-    forgetCaches(h);
+    await forgetCaches(h);
     const five = await h.gql(DASHBOARD, { code: '321081' }, office.token);
-    forgetCaches(h);
+    await forgetCaches(h);
     const hundred = await h.gql(DASHBOARD, { code: '321084' }, office.token);
     expect(five.errors).toBeUndefined();
     expect(hundred.errors).toBeUndefined();
@@ -146,9 +146,9 @@ describe('a dashboard: a county with all its towns, two metrics and the rank eac
       }
     }`;
 
-    forgetCaches(h);
+    await forgetCaches(h);
     const withFragments = await h.gql(FRAGMENTS, { code: '321084', metric: 'VILLAGE_SERVICE' }, office.token);
-    forgetCaches(h);
+    await forgetCaches(h);
     const plain = await h.gql(PLAIN, { code: '321084' }, office.token);
     expect(withFragments.errors).toBeUndefined();
     const towns = withFragments.data.jurisdiction.children.edges.map((edge: any) => edge.node);

@@ -248,9 +248,9 @@ describe('people counts of a list of children', () => {
     await county('321084', 20, () => createUser(h.db, '321084', [Role.CIVIL_AFFAIRS_ADMIN]));
     const analyst = await createUser(h.db, '3210', [Role.ANALYST]);
 
-    forgetCaches(h);
+    await forgetCaches(h);
     const two = await h.gql(CHILDREN, { code: '321081' }, analyst.token);
-    forgetCaches(h);
+    await forgetCaches(h);
     const twenty = await h.gql(CHILDREN, { code: '321084' }, analyst.token);
     expect(two.errors).toBeUndefined();
     expect(twenty.errors).toBeUndefined();

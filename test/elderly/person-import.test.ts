@@ -616,9 +616,9 @@ describe('SQL statements per import', () => {
           return `${minimal(nid(offset + i, '19400101'), `老人${i}`, village)},低保、残疾:${(i % 4) + 1}`;
         }),
       );
-    forgetCaches(h);
+    await forgetCaches(h);
     const five = await importPeople(file(5, 1));
-    forgetCaches(h);
+    await forgetCaches(h);
     const twoHundred = await importPeople(file(200, 101));
     expect(five.errors).toBeUndefined();
     expect(twoHundred.errors).toBeUndefined();

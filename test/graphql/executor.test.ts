@@ -40,7 +40,7 @@ describe('compiled queries', () => {
     const office = await createUser(h.db, '3210', [Role.LEADERSHIP_OFFICE]);
     const variables = { code: '321084', metric: 'VILLAGE_SERVICE', first: 10 };
 
-    forgetCaches(h);
+    await forgetCaches(h);
     const served = await h.gql(DASHBOARD, variables, office.token);
     expect(served.errors).toBeUndefined();
     expect(served.data.jurisdiction.children.edges).toHaveLength(10);

@@ -93,7 +93,7 @@ describe('limits and errors', () => {
     const user = await createUser(h.db, '32', [Role.ANALYST]);
     const query = `query($day: Date, $first: Int) { jurisdiction(code: "32") { coverage(metric: VILLAGE_SERVICE, asOf: $day) { numerator } children(first: $first) { totalCount } } }`;
     for (const variables of [{ day: '2025-02-30' }, { day: '20250101' }, { first: 'ten' }]) {
-      forgetCaches(h);
+      await forgetCaches(h);
       const res = await h.gql(query, variables, user.token);
       expect([variables, res.status, errorCodes(res)]).toEqual([variables, 400, ['BAD_USER_INPUT']]);
       expect(res.extensions?.sqlStatements).toBe(1);

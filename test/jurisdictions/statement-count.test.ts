@@ -30,9 +30,9 @@ describe('SQL statements per request', () => {
     await wideCounty();
     const { token } = await createUser(h.db, '3210', [Role.ANALYST]);
 
-    forgetCaches(h);
+    await forgetCaches(h);
     const ten = await h.gql(LIST, { first: 10 }, token);
-    forgetCaches(h);
+    await forgetCaches(h);
     const hundred = await h.gql(LIST, { first: 100 }, token);
     expect(ten.errors).toBeUndefined();
     expect(hundred.errors).toBeUndefined();
@@ -54,7 +54,7 @@ describe('SQL statements per request', () => {
   it('answers the sign-in, the tree nodes and short child lists of a repeated request from the caches', async () => {
     await wideCounty();
     const { token } = await createUser(h.db, '3210', [Role.ANALYST]);
-    forgetCaches(h);
+    await forgetCaches(h);
     const cold = await h.gql(LIST, { first: 10 }, token);
     const warm = await h.gql(LIST, { first: 10 }, token);
     expect(warm.data).toEqual(cold.data);

@@ -303,9 +303,9 @@ describe('the monthly entitlement run', () => {
       } } } }
     }`;
     // Both are counted cold: the first must not warm the server's caches for the second.
-    forgetCaches(h);
+    await forgetCaches(h);
     const two = await h.gql(query, { code: '321012100', month: MONTH }, county.token);
-    forgetCaches(h);
+    await forgetCaches(h);
     const eleven = await h.gql(query, { code: '321012101', month: MONTH }, county.token);
     expect(two.errors).toBeUndefined();
     expect(eleven.errors).toBeUndefined();

@@ -522,9 +522,9 @@ describe('reading facility subsidies', () => {
     for (let i = 0; i < 8; i += 1) {
       await facilityWithHistory(h, admin.token, mutualAid([], { name: `互助养老中心${i}`, jurisdictionCode: i % 2 ? VILLAGE : '321012100002' }));
     }
-    forgetCaches(h);
+    await forgetCaches(h);
     const two = await h.gql(LIST, { first: 2 }, finance.token);
-    forgetCaches(h);
+    await forgetCaches(h);
     const eight = await h.gql(LIST, { first: 8 }, finance.token);
     expect(two.errors).toBeUndefined();
     expect(eight.errors).toBeUndefined();

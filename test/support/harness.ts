@@ -130,8 +130,11 @@ export function errorCodes(response: GraphQLResponse): string[] {
 
 /**
  * Empties the server's caches of the tree and of signed-in users, so that the next request reads
- * everything it needs from the database: statement counts are then the cold (largest) ones.
+ * everything it needs from the database: statement counts are then the cold (largest) ones. The
+ * notices of what the test has just written are heard first, so that none arrives later to empty
+ * what the next requests cache.
  */
-export function forgetCaches(h: Harness): void {
+export async function forgetCaches(h: Harness): Promise<void> {
+  await sharedCaches(h.db).sync();
   sharedCaches(h.db).invalidate(null);
 }

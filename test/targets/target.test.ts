@@ -332,9 +332,9 @@ describe('the progress board', () => {
       await ok(ALLOCATE, { id, allocations }, office.token);
     }
 
-    forgetCaches(h);
+    await forgetCaches(h);
     const five = await h.gql(BOARD, { id: small }, office.token);
-    forgetCaches(h);
+    await forgetCaches(h);
     const sixty = await h.gql(BOARD, { id: large }, office.token);
     expect(five.errors).toBeUndefined();
     expect(sixty.errors).toBeUndefined();
