@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { sharedCaches } from '../db/shared-cache';
 import { loader, type Context } from '../graphql/context';
 import { todayInChina } from '../graphql/dates';
 import { rollupRepository } from './rollup.repository';
@@ -20,6 +22,13 @@ export interface ObservedValue {
 
 export const figureKey = (nodeId: number, key: string, asOf: string | null) => `${nodeId}|${key}|${asOf ?? ''}`;
 
+// Today's figures of the nodes asked about, by node: kept across requests, each node's forgotten on the
+// notice of a statement that changes its figures (a facility's change: its unit and the unit's
+// ancestors), all of them on a rebuild. A county's board reads its towns', a province's its counties'.
+const NODES_CACHED = 20_000;
+const liveFigures = (dataSource: DataSource) =>
+  sharedCaches(dataSource).region<number, ReadonlyMap<string, number>>('live-figures', ['rollup_value'], NODES_CACHED);
+
 /** Per request: figures already read, by `figureKey`, for fields that answer without a promise. */
 export function readFigures(): Map<string, ObservedValue> {
   return new Map();
@@ -27,8 +36,9 @@ export function readFigures(): Map<string, ObservedValue> {
 
 /**
  * Figures of many nodes, a list at a time (one load, and one promise, per list however long; each
- * list's values in its nodes' order): today's in one statement per batch whatever the figures and
- * nodes (a desk of targets over several metrics), a past day's in one statement per (figure, day).
+ * list's values in its nodes' order): today's from the server's cache, those it does not hold in one
+ * statement per batch whatever the figures and nodes (a desk of targets over several metrics); a
+ * past day's in one statement per (figure, day).
  * Every figure read is kept in `readFigures`.
  */
 export function figureLoader(ctx: Context): DataLoader<FigureList, ObservedValue[]> {
@@ -38,29 +48,23 @@ export function figureLoader(ctx: Context): DataLoader<FigureList, ObservedValue
       const reads: Promise<void>[] = [];
       const live = lists.filter((list) => list.asOf === null);
       if (live.length > 0) {
-        reads.push(
-          (async () => {
-            const observedAt = new Date();
-            const day = todayInChina(observedAt);
-            const nodeIds = new Set<number>();
-            const keys = new Set<string>();
-            for (const list of live) {
+        const observedAt = new Date();
+        const day = todayInChina(observedAt);
+        const cached = liveFigures(ctx.dataSource);
+        const nodeIds = new Set<number>();
+        const keys = new Set<string>();
+        for (const list of live) {
+          for (const nodeId of list.nodeIds) {
+            const value = cached.get(nodeId)?.get(list.key);
+            if (value !== undefined) {
+              read.set(figureKey(nodeId, list.key, null), { value, observedAt, day });
+            } else {
+              nodeIds.add(nodeId);
               keys.add(list.key);
-              for (const nodeId of list.nodeIds) nodeIds.add(nodeId);
             }
-            // Every asked node × every asked figure: a few rows more than asked when a batch mixes them.
-            for (const row of await rollupRepository.values(ctx.dataSource.manager, [...nodeIds], [...keys])) {
-              read.set(figureKey(row.nodeId, row.key, null), { value: row.value, observedAt, day });
-            }
-            const none: ObservedValue = { value: 0, observedAt, day };
-            for (const list of live) {
-              for (const nodeId of list.nodeIds) {
-                const id = figureKey(nodeId, list.key, null);
-                if (!read.has(id)) read.set(id, none);
-              }
-            }
-          })(),
-        );
+          }
+        }
+        if (nodeIds.size > 0) reads.push(readLive(ctx, cached, read, [...nodeIds], [...keys], observedAt, day));
       }
       const past = new Map<string, { key: string; asOf: string; nodeIds: Set<number> }>();
       for (const list of lists) {
@@ -86,6 +90,31 @@ export function figureLoader(ctx: Context): DataLoader<FigureList, ObservedValue
     },
     { cache: false },
   );
+}
+
+/**
+ * Today's figures of the nodes × keys from the database (a few more than asked when a batch mixes
+ * nodes and keys), into the request's figures and, unless a notice came meanwhile, the cache; a figure
+ * without a row is zero, and is kept as such.
+ */
+async function readLive(
+  ctx: Context,
+  cached: ReturnType<typeof liveFigures>,
+  read: Map<string, ObservedValue>,
+  nodeIds: readonly number[],
+  keys: readonly string[],
+  observedAt: Date,
+  day: string,
+): Promise<void> {
+  const stamp = cached.stamp();
+  const byNode = new Map<number, Map<string, number>>();
+  for (const nodeId of nodeIds) byNode.set(nodeId, new Map(cached.get(nodeId)));
+  for (const values of byNode.values()) for (const key of keys) values.set(key, 0);
+  for (const row of await rollupRepository.values(ctx.dataSource.manager, nodeIds, keys)) byNode.get(row.nodeId)!.set(row.key, row.value);
+  for (const [nodeId, values] of byNode) {
+    cached.fill(nodeId, values, stamp);
+    for (const key of keys) read.set(figureKey(nodeId, key, null), { value: values.get(key)!, observedAt, day });
+  }
 }
 
 /** Every figure under a key prefix for many nodes (facility statistics of a list of children). */

@@ -204,7 +204,11 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
     await step('coverage histories', () => rollUpFlips(tree, flips, histories, values));
     await step('facility figures', () => facilityFigures(tree, facilities, values));
     const historyRows = await step('write rollup_history (COPY)', () => copyInto(client, 'rollup_history', ['node_id', 'key', 'days', 'figures'], histories));
+    // The TRUNCATE's notice tells every server to forget every figure on commit: the refill names no
+    // nodes (a million rows would cost the notice trigger a copy of them all).
+    await tx.query(`ALTER TABLE rollup_value DISABLE TRIGGER rollup_value_insert_notice`);
     const valueRows = await step('write rollup_value (COPY)', () => copyInto(client, 'rollup_value', ['node_id', 'key', 'value'], values));
+    await tx.query(`ALTER TABLE rollup_value ENABLE TRIGGER rollup_value_insert_notice`);
 
     // The people counts: dated changes only (days to come included), rolled up over the ancestors of
     // every village with a person (a1 = province … a5 = village; the levels below the unit are null).

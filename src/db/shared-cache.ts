@@ -3,18 +3,21 @@ import type { DataSource } from 'typeorm';
 import { logger } from '../config/logger';
 
 /**
- * Process-wide caches of what changes rarely and is read by nearly every request: the division tree
- * and who the holder of a token is. PostgreSQL keeps them true: a trigger on each cached table
- * sends `NOTIFY yiyang_cache, '<table>'` when a statement changes it (delivered on commit, and only
- * then), and the server LISTENs on a connection of its own and clears what the table feeds.
+ * Process-wide caches of what is read by nearly every request: the division tree, who the holder of
+ * a token is, today's figures of the nodes asked for. PostgreSQL keeps them true: a trigger on each
+ * cached table sends `NOTIFY yiyang_cache, '<table>'` when a statement changes it (delivered on
+ * commit, and only then), and the server LISTENs on a connection of its own and clears what the
+ * table feeds. A table changed a few rows at a time names the nodes whose rows changed instead
+ * (`'<table>:<id>,<id>,…'`): then only those nodes' entries are forgotten.
  *
  * - A cache is trusted only while that connection listens: before it is up, after it drops (until it
  *   is back, when everything is cleared since notices may have been missed), and in processes that
  *   never listen (the CLI), every read goes to the database.
  * - A read that began before a clear cannot fill the cache afterwards (`stamp` / `fill`), so a row
  *   read just before another transaction's commit is never kept past that commit's notice.
- * - A write made through the API clears the caches it touches as soon as it commits (`invalidate`),
- *   so its own process never answers from the old value; other processes follow on the notice.
+ * - A write made through the API answers only once its own server has heard the notices of what it
+ *   changed (`changing`), so that the server never answers from the old value afterwards; other
+ *   servers follow as their notices arrive.
  */
 
 export const CACHE_CHANNEL = 'yiyang_cache';
@@ -37,6 +40,10 @@ class Lru<K, V> {
     this.map.delete(key);
     this.map.set(key, value);
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+  }
+
+  delete(key: K): void {
+    this.map.delete(key);
   }
 
   clear(): void {
@@ -74,6 +81,12 @@ export class CacheRegion<K, V> {
     this.generation += 1;
     this.entries.clear();
   }
+
+  /** Forgets the entries of `keys`; a read in progress fills nothing, as after a clear. */
+  forget(keys: readonly K[]): void {
+    this.generation += 1;
+    for (const key of keys) this.entries.delete(key);
+  }
 }
 
 export class SharedCaches {
@@ -92,17 +105,31 @@ export class SharedCaches {
     return region as CacheRegion<K, V>;
   }
 
-  /** Clears every region fed by `table` (every region when null). */
-  invalidate(table: string | null): void {
-    for (const region of this.regions.values()) if (table === null || region.tables.includes(table)) region.clear();
+  /** Clears every region fed by `table` (every region when null), or only the entries of `keys` in them. */
+  invalidate(table: string | null, keys?: readonly unknown[]): void {
+    for (const region of this.regions.values()) {
+      if (table !== null && !region.tables.includes(table)) continue;
+      if (keys && table !== null) region.forget(keys);
+      else region.clear();
+    }
+  }
+
+  /** Acts on a notice: `<table>` clears what the table feeds, `<table>:<id>,<id>,…` those nodes' entries. */
+  heard(payload: string): void {
+    const colon = payload.indexOf(':');
+    if (colon < 0) return this.invalidate(payload);
+    const ids = payload.slice(colon + 1).split(',').map(Number);
+    if (ids.every(Number.isSafeInteger)) this.invalidate(payload.slice(0, colon), ids);
+    else this.invalidate(payload.slice(0, colon));
   }
 
   /**
    * Resolves once every notice of a transaction committed before the call has been heard: the
-   * listening connection answers a query only after delivering the notices queued before it.
+   * listening connection answers a query only after delivering the notices queued before it. When
+   * that connection fails meanwhile, the caches are already bypassed and cleared (`listen`).
    */
   async sync(): Promise<void> {
-    if (this.listener) await this.listener.query('SELECT 1');
+    await this.listener?.query('SELECT 1').catch(() => undefined);
   }
 
   /** Listens on a connection of its own until `stop`; retries every second while it cannot. */
@@ -114,7 +141,10 @@ export class SharedCaches {
     const connect = async (): Promise<void> => {
       const client = new Client({ connectionString: url, application_name: 'yiyang-cache-listener' });
       client.on('notification', (message) => {
-        if (message.channel === CACHE_CHANNEL) this.invalidate(message.payload ?? null);
+        if (message.channel === CACHE_CHANNEL) {
+          if (message.payload) this.heard(message.payload);
+          else this.invalidate(null);
+        }
       });
       const lost = (error?: Error) => {
         if (this.listener !== client) return;
@@ -201,14 +231,15 @@ export async function throughCache<K, V>(region: CacheRegion<K, V>, keys: readon
 }
 
 /**
- * Runs a write through the API that may change `table`, then clears what the table feeds in this
- * process the moment the write has committed (or failed); other servers follow on the notice.
+ * Runs a write through the API that may change cached tables, and answers once this server has heard
+ * the notices of its commit (none for a write that failed): the server's next reads, the caller's
+ * included, never answer from the old value. Other servers follow as their notices arrive.
  */
-export async function changing<T>(dataSource: DataSource, table: string, write: () => Promise<T>): Promise<T> {
+export async function changing<T>(dataSource: DataSource, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } finally {
-    sharedCaches(dataSource).invalidate(table);
+    await sharedCaches(dataSource).sync();
   }
 }
 

@@ -191,7 +191,7 @@ export const deskService = {
 
   /** Issues a supervision item at a jurisdiction of the subtree, assigned to it or a unit below it. */
   async createSupervisionItem(ctx: Context, input: CreateSupervisionItemInput): Promise<SupervisionItemNode> {
-    const id = await changing(ctx.dataSource, 'supervision_item', () => audited(ctx, 'supervisionItem.create', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    const id = await changing(ctx.dataSource, () => audited(ctx, 'supervisionItem.create', Capability.MANAGE_TARGETS, async (tx, draft) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const issuer = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
@@ -236,7 +236,7 @@ export const deskService = {
    */
   async addSupervisionNote(ctx: Context, rawId: string, note: string, status?: SupervisionStatus | null): Promise<SupervisionItemNode> {
     const id = parseId(rawId, 'id', 'a supervision item');
-    await changing(ctx.dataSource, 'supervision_item', () => audited(ctx, 'supervisionItem.note', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    await changing(ctx.dataSource, () => audited(ctx, 'supervisionItem.note', Capability.MANAGE_TARGETS, async (tx, draft) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const item = visibleItem(ctx, await supervisionRepository.lock(tx, id));

@@ -4,6 +4,7 @@ import { Capability, Role, rolesWith } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
 import { coverageService, type FacilityFigureState } from '../coverage/coverage.service';
+import { changing } from '../db/shared-cache';
 import { loader, type Context } from '../graphql/context';
 import { pastDay, todayInChina } from '../graphql/dates';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../graphql/errors';
@@ -187,7 +188,7 @@ export const facilityService = {
   /** Registers a facility in the caller's subtree, in its status since a date (default: planned, today). */
   async create(ctx: Context, input: CreateFacilityInput): Promise<FacilityRow> {
     const actor = requireActor(ctx);
-    return audited(ctx, 'createFacility', Capability.MANAGE_FACILITIES, async (tx, draft) => {
+    return changing(ctx.dataSource, () => audited(ctx, 'createFacility', Capability.MANAGE_FACILITIES, async (tx, draft) => {
       requireCapability(ctx, Capability.MANAGE_FACILITIES);
       draft.targetType = 'Facility';
       const name = parseName(input.name, 'input.name');
@@ -236,13 +237,13 @@ export const facilityService = {
       });
       const [created] = await facilityRepository.byIds(tx, [id]);
       return created;
-    });
+    }));
   },
 
   /** Moves a facility along its lifecycle on a day that is neither in the future nor before its latest history entry. */
   async transition(ctx: Context, rawId: string, to: FacilityStatus, on: string | null | undefined, rawNote: string | null | undefined): Promise<FacilityRow> {
     const actor = requireActor(ctx);
-    return audited(ctx, 'transitionFacility', Capability.MANAGE_FACILITIES, async (tx, draft) => {
+    return changing(ctx.dataSource, () => audited(ctx, 'transitionFacility', Capability.MANAGE_FACILITIES, async (tx, draft) => {
       const access = facilityAccess(ctx, Capability.MANAGE_FACILITIES);
       draft.targetType = 'Facility';
       const id = parseId(rawId, 'id');
@@ -276,13 +277,13 @@ export const facilityService = {
         unitHistory: () => facilityRepository.unitHistory(tx, row.jurisdictionId),
       });
       return updated;
-    });
+    }));
   },
 
   /** Changes a facility's facts; a SERVICE_PROVIDER only the day-to-day ones of facilities its organisation operates. */
   async update(ctx: Context, rawId: string, input: UpdateFacilityInput): Promise<FacilityRow> {
     const actor = requireActor(ctx);
-    return audited(ctx, 'updateFacility', Capability.EDIT_FACILITIES, async (tx, draft) => {
+    return changing(ctx.dataSource, () => audited(ctx, 'updateFacility', Capability.EDIT_FACILITIES, async (tx, draft) => {
       const access = facilityAccess(ctx, Capability.EDIT_FACILITIES);
       draft.targetType = 'Facility';
       const id = parseId(rawId, 'id');
@@ -330,7 +331,7 @@ export const facilityService = {
         });
       }
       return updated;
-    });
+    }));
   },
 
   /** Returns when the caller may see `facility` under `capability` (a SERVICE_PROVIDER: one its organisation operates); FORBIDDEN otherwise. */

@@ -220,7 +220,7 @@ export const entitlementRunService = {
   /** Runs the month for a jurisdiction of the caller's subtree (see computeRun) and returns the run. */
   async run(ctx: Context, code: string, rawMonth: string): Promise<RunView> {
     const month = checkMonth(rawMonth);
-    return changing(ctx.dataSource, 'entitlement_total', () =>
+    return changing(ctx.dataSource, () =>
       audited(
         ctx,
         'entitlementRun.run',

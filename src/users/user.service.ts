@@ -170,7 +170,7 @@ export const userService = {
   /** Changes another user's roles, home, name or active flag; the caller must be able to grant every role involved. */
   async update(ctx: Context, input: UpdateUserInput): Promise<UserRow> {
     const actor = requireActor(ctx);
-    return changing(ctx.dataSource, 'app_user', () => audited(ctx, 'updateUser', Capability.MANAGE_USERS, async (tx, draft) => {
+    return changing(ctx.dataSource, () => audited(ctx, 'updateUser', Capability.MANAGE_USERS, async (tx, draft) => {
       requireCapability(ctx, Capability.MANAGE_USERS);
       draft.targetType = 'User';
       const username = parseUsername(input.username, 'input.username');
@@ -210,7 +210,7 @@ export const userService = {
 
   /** Sets a new password for a user the caller manages; their tokens stop working. */
   async resetPassword(ctx: Context, rawUsername: string, newPassword: string): Promise<UserRow> {
-    return changing(ctx.dataSource, 'app_user', () => audited(ctx, 'resetPassword', Capability.MANAGE_USERS, async (tx, draft) => {
+    return changing(ctx.dataSource, () => audited(ctx, 'resetPassword', Capability.MANAGE_USERS, async (tx, draft) => {
       requireCapability(ctx, Capability.MANAGE_USERS);
       draft.targetType = 'User';
       const username = parseUsername(rawUsername, 'username');
@@ -225,7 +225,7 @@ export const userService = {
   /** Changes the caller's own password after checking the current one; returns a fresh token. */
   async changePassword(ctx: Context, currentPassword: string, newPassword: string): Promise<IssuedToken & { user: UserRow }> {
     const actor = requireActor(ctx);
-    return changing(ctx.dataSource, 'app_user', () => audited(ctx, 'changePassword', null, async (tx, draft) => {
+    return changing(ctx.dataSource, () => audited(ctx, 'changePassword', null, async (tx, draft) => {
       draft.targetType = 'User';
       draft.targetIds = [actor.username];
       const stored = await userRepository.passwordHashById(tx, actor.userId);

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { Role } from '../../src/access/roles';
 import { SharedCaches, sharedCaches } from '../../src/db/shared-cache';
+import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
 import { thisMonthInChina } from '../../src/graphql/dates';
-import { createUser, smallTree } from '../support/factories';
+import { createUser, smallTree, testCreditCode } from '../support/factories';
 import { errorCodes, forgetCaches, useHarness } from '../support/harness';
 
 const h = useHarness();
@@ -129,6 +130,51 @@ describe('caches of the tree and of signed-in users', () => {
     expect((await h.gql(BOARD, { id: targetId }, office.token)).data.target.board.overdueItems).toEqual([]);
   });
 
+  it("keeps today's figures of the nodes asked about, and forgets only the nodes whose figures a statement changes", async () => {
+    const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
+    const TOWNS = `query($code: String!) { jurisdiction(code: $code) { children { edges { node { code coverage(metric: VILLAGE_SERVICE) { numerator rank } } } } } }`;
+    const CREATE = `mutation($input: CreateFacilityInput!) { createFacility(input: $input) { id } }`;
+    const TRANSITION = `mutation($id: ID!, $to: FacilityStatus!) { transitionFacility(id: $id, to: $to) { status } }`;
+    const numerators = (res: { data: any }) => Object.fromEntries(res.data.jurisdiction.children.edges.map((edge: any) => [edge.node.code, edge.node.coverage.numerator]));
+    const input = { name: '东苑互助养老中心', type: 'MUTUAL_AID_CENTER', jurisdictionCode: '321012100001', status: 'OPERATING', since: '2025-03-01', operator: { creditCode: testCreditCode(1), name: '江都区颐康养老服务有限公司' } };
+    const created = await h.gql(CREATE, { input }, admin.token);
+    expect(created.errors).toBeUndefined();
+    await sharedCaches(h.db).sync();
+    const cold = await h.gql(TOWNS, { code: '321012' }, admin.token);
+    const warm = await h.gql(TOWNS, { code: '321012' }, admin.token);
+    expect(numerators(cold)).toEqual({ '321012100': 1, '321012101': 0 });
+    expect(warm.data).toEqual(cold.data);
+    expect(cold.extensions?.sqlStatements).toBeGreaterThan(0);
+    expect(warm.extensions?.sqlStatements).toBe(0);
+
+    // A change through the API is in the next answer at once: the mutation answers once its server has heard it.
+    const suspended = await h.gql(TRANSITION, { id: created.data.createFacility.id, to: 'SUSPENDED' }, admin.token);
+    expect(suspended.errors).toBeUndefined();
+    expect(numerators(await h.gql(TOWNS, { code: '321012' }, admin.token))).toEqual({ '321012100': 0, '321012101': 0 });
+
+    // A change by hand to one town's figure: that town is read again, its sibling is still kept.
+    await h.db.query(
+      `INSERT INTO rollup_value (node_id, key, value) SELECT id, 'covered:VILLAGE_SERVICE', 2 FROM jurisdiction WHERE code = '321012101'
+       ON CONFLICT (node_id, key) DO UPDATE SET value = rollup_value.value + 2`,
+    );
+    await sharedCaches(h.db).sync();
+    const edited = await h.gql(TOWNS, { code: '321012' }, admin.token);
+    expect(numerators(edited)).toEqual({ '321012100': 0, '321012101': 2 });
+    expect(edited.extensions?.sqlStatements).toBe(1);
+    expect((await h.gql(TOWNS, { code: '321012' }, admin.token)).extensions?.sqlStatements).toBe(0);
+
+    // A rebuild empties and refills every figure: nothing kept survives it.
+    await rebuildRollups(h.db);
+    await sharedCaches(h.db).sync();
+    const rebuilt = await h.gql(TOWNS, { code: '321012' }, admin.token);
+    expect(numerators(rebuilt)).toEqual({ '321012100': 0, '321012101': 0 });
+    expect(rebuilt.extensions?.sqlStatements).toBe(1);
+    // … and leaves the notices on: a change after it is heard as before.
+    await h.db.query(`INSERT INTO rollup_value (node_id, key, value) SELECT id, 'covered:VILLAGE_SERVICE', 1 FROM jurisdiction WHERE code = '321012100'`);
+    await sharedCaches(h.db).sync();
+    expect(numerators(await h.gql(TOWNS, { code: '321012' }, admin.token))).toEqual({ '321012100': 1, '321012101': 0 });
+  });
+
   it('reads the database while it cannot listen, and trusts its caches again once it can', async () => {
     const user = await createUser(h.db, '321012', [Role.ANALYST]);
     await h.gql(TOWN, { code: '321012100' }, user.token);
@@ -171,5 +217,24 @@ describe('caches of the tree and of signed-in users', () => {
     expect(region.get(1)).toBe('one');
     caches.trusted = false;
     expect(region.get(1)).toBeUndefined();
+  });
+
+  it('forgets the nodes a notice names, everything when it names none or cannot be read, and nothing read before', () => {
+    const caches = new SharedCaches();
+    const region = caches.region<number, string>('test-figures', ['rollup_value'], 10);
+    caches.trusted = true;
+    for (const id of [1, 2, 3]) region.fill(id, `figures of ${id}`, region.stamp());
+    const stamp = region.stamp();
+    caches.heard('rollup_value:1,3');
+    expect([region.get(1), region.get(2), region.get(3)]).toEqual([undefined, 'figures of 2', undefined]);
+    region.fill(1, 'read before the notice', stamp);
+    expect(region.get(1)).toBeUndefined();
+    caches.heard('app_user:2');
+    expect(region.get(2)).toBe('figures of 2');
+    caches.heard('rollup_value:2,x');
+    expect(region.get(2)).toBeUndefined();
+    region.fill(2, 'again', region.stamp());
+    caches.heard('rollup_value');
+    expect(region.get(2)).toBeUndefined();
   });
 });
