@@ -117,13 +117,35 @@ async function readLive(
   }
 }
 
-/** Every figure under a key prefix for many nodes (facility statistics of a list of children). */
+// A node's kept figures hold every non-zero figure of the families once a family read filled them.
+const FAMILIES = ['facilities:', 'beds:'];
+const FAMILIES_KNOWN = '#families';
+
+/**
+ * The facility counts and beds of many nodes (facility statistics of a list of children): from the
+ * server's cache, the nodes it does not hold in one statement. A node's map has its figures by key,
+ * a figure missing from it being zero; it may hold the node's other figures too.
+ */
 export function figureFamilyLoader(ctx: Context): DataLoader<number, { values: ReadonlyMap<string, number>; observedAt: Date }> {
   return new DataLoader(async (nodeIds) => {
     const observedAt = new Date();
-    const rows = await rollupRepository.valuesWithPrefixes(ctx.dataSource.manager, nodeIds, ['facilities:', 'beds:']);
-    const byNode = new Map<number, Map<string, number>>(nodeIds.map((id) => [id, new Map()]));
-    for (const row of rows) byNode.get(row.nodeId)?.set(row.key, row.value);
-    return nodeIds.map((id) => ({ values: byNode.get(id)!, observedAt }));
+    const cached = liveFigures(ctx.dataSource);
+    const byNode = new Map<number, ReadonlyMap<string, number>>();
+    const missing: number[] = [];
+    for (const nodeId of nodeIds) {
+      const known = cached.get(nodeId);
+      if (known?.has(FAMILIES_KNOWN)) byNode.set(nodeId, known);
+      else missing.push(nodeId);
+    }
+    if (missing.length > 0) {
+      const stamp = cached.stamp();
+      const read = new Map<number, Map<string, number>>(missing.map((nodeId) => [nodeId, new Map(cached.get(nodeId)).set(FAMILIES_KNOWN, 1)]));
+      for (const row of await rollupRepository.valuesWithPrefixes(ctx.dataSource.manager, missing, FAMILIES)) read.get(row.nodeId)!.set(row.key, row.value);
+      for (const [nodeId, values] of read) {
+        cached.fill(nodeId, values, stamp);
+        byNode.set(nodeId, values);
+      }
+    }
+    return nodeIds.map((nodeId) => ({ values: byNode.get(nodeId)!, observedAt }));
   });
 }

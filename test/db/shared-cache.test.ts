@@ -132,9 +132,12 @@ describe('caches of the tree and of signed-in users', () => {
 
   it("keeps today's figures of the nodes asked about, and forgets only the nodes whose figures a statement changes", async () => {
     const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
-    const TOWNS = `query($code: String!) { jurisdiction(code: $code) { children { edges { node { code coverage(metric: VILLAGE_SERVICE) { numerator rank } } } } } }`;
+    const TOWNS = `query($code: String!) { jurisdiction(code: $code) { children { edges { node {
+      code coverage(metric: VILLAGE_SERVICE) { numerator rank } facilityStats { byTypeAndStatus { status count } }
+    } } } } }`;
     const CREATE = `mutation($input: CreateFacilityInput!) { createFacility(input: $input) { id } }`;
     const TRANSITION = `mutation($id: ID!, $to: FacilityStatus!) { transitionFacility(id: $id, to: $to) { status } }`;
+    const statuses = (res: { data: any }) => Object.fromEntries(res.data.jurisdiction.children.edges.map((edge: any) => [edge.node.code, edge.node.facilityStats.byTypeAndStatus]));
     const numerators = (res: { data: any }) => Object.fromEntries(res.data.jurisdiction.children.edges.map((edge: any) => [edge.node.code, edge.node.coverage.numerator]));
     const input = { name: '东苑互助养老中心', type: 'MUTUAL_AID_CENTER', jurisdictionCode: '321012100001', status: 'OPERATING', since: '2025-03-01', operator: { creditCode: testCreditCode(1), name: '江都区颐康养老服务有限公司' } };
     const created = await h.gql(CREATE, { input }, admin.token);
@@ -143,6 +146,7 @@ describe('caches of the tree and of signed-in users', () => {
     const cold = await h.gql(TOWNS, { code: '321012' }, admin.token);
     const warm = await h.gql(TOWNS, { code: '321012' }, admin.token);
     expect(numerators(cold)).toEqual({ '321012100': 1, '321012101': 0 });
+    expect(statuses(cold)).toEqual({ '321012100': [{ status: 'OPERATING', count: 1 }], '321012101': [] });
     expect(warm.data).toEqual(cold.data);
     expect(cold.extensions?.sqlStatements).toBeGreaterThan(0);
     expect(warm.extensions?.sqlStatements).toBe(0);
@@ -150,9 +154,12 @@ describe('caches of the tree and of signed-in users', () => {
     // A change through the API is in the next answer at once: the mutation answers once its server has heard it.
     const suspended = await h.gql(TRANSITION, { id: created.data.createFacility.id, to: 'SUSPENDED' }, admin.token);
     expect(suspended.errors).toBeUndefined();
-    expect(numerators(await h.gql(TOWNS, { code: '321012' }, admin.token))).toEqual({ '321012100': 0, '321012101': 0 });
+    const moved = await h.gql(TOWNS, { code: '321012' }, admin.token);
+    expect(numerators(moved)).toEqual({ '321012100': 0, '321012101': 0 });
+    expect(statuses(moved)).toEqual({ '321012100': [{ status: 'SUSPENDED', count: 1 }], '321012101': [] });
 
-    // A change by hand to one town's figure: that town is read again, its sibling is still kept.
+    // A change by hand to one town's figure: that town is read again (its coverage and its facility
+    // figures), its sibling is still kept.
     await h.db.query(
       `INSERT INTO rollup_value (node_id, key, value) SELECT id, 'covered:VILLAGE_SERVICE', 2 FROM jurisdiction WHERE code = '321012101'
        ON CONFLICT (node_id, key) DO UPDATE SET value = rollup_value.value + 2`,
@@ -160,7 +167,7 @@ describe('caches of the tree and of signed-in users', () => {
     await sharedCaches(h.db).sync();
     const edited = await h.gql(TOWNS, { code: '321012' }, admin.token);
     expect(numerators(edited)).toEqual({ '321012100': 0, '321012101': 2 });
-    expect(edited.extensions?.sqlStatements).toBe(1);
+    expect(edited.extensions?.sqlStatements).toBe(2);
     expect((await h.gql(TOWNS, { code: '321012' }, admin.token)).extensions?.sqlStatements).toBe(0);
 
     // A rebuild empties and refills every figure: nothing kept survives it.
@@ -168,7 +175,8 @@ describe('caches of the tree and of signed-in users', () => {
     await sharedCaches(h.db).sync();
     const rebuilt = await h.gql(TOWNS, { code: '321012' }, admin.token);
     expect(numerators(rebuilt)).toEqual({ '321012100': 0, '321012101': 0 });
-    expect(rebuilt.extensions?.sqlStatements).toBe(1);
+    expect(statuses(rebuilt)).toEqual({ '321012100': [{ status: 'SUSPENDED', count: 1 }], '321012101': [] });
+    expect(rebuilt.extensions?.sqlStatements).toBe(2);
     // … and leaves the notices on: a change after it is heard as before.
     await h.db.query(`INSERT INTO rollup_value (node_id, key, value) SELECT id, 'covered:VILLAGE_SERVICE', 1 FROM jurisdiction WHERE code = '321012100'`);
     await sharedCaches(h.db).sync();
