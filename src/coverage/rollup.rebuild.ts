@@ -168,7 +168,9 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
     await tx.query(`TRUNCATE rollup_value, rollup_history, rollup_change, rollup_change_period`);
 
     // Millions of rows go in at once: their indexes are rebuilt once over the whole tables instead of
-    // kept up row by row (readers wait on the lock either way).
+    // kept up row by row (readers wait on the lock either way). Triggers that keep a copy of the rows a
+    // statement changes (the figure notices) are set aside too, and not merely disabled, which would
+    // still copy them: the TRUNCATE's notice tells every server to forget every figure on commit.
     const setAside: { drop: string; restore: string }[] = await tx.query(
       `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS drop,
          format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, pg_get_constraintdef(k.oid)) AS restore
@@ -178,7 +180,12 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
        SELECT format('DROP INDEX %s', c.oid::regclass), pg_get_indexdef(c.oid)
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
        WHERE i.indrelid IN ('rollup_value'::regclass, 'rollup_history'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass)
-         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)`,
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
+       UNION ALL
+       SELECT format('DROP TRIGGER %I ON %s', t.tgname, t.tgrelid::regclass), pg_get_triggerdef(t.oid)
+       FROM pg_trigger t
+       WHERE t.tgrelid IN ('rollup_value'::regclass, 'rollup_history'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass)
+         AND NOT t.tgisinternal AND (t.tgnewtable IS NOT NULL OR t.tgoldtable IS NOT NULL)`,
     );
     for (const { drop } of setAside) await tx.query(drop);
 
@@ -204,11 +211,7 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
     await step('coverage histories', () => rollUpFlips(tree, flips, histories, values));
     await step('facility figures', () => facilityFigures(tree, facilities, values));
     const historyRows = await step('write rollup_history (COPY)', () => copyInto(client, 'rollup_history', ['node_id', 'key', 'days', 'figures'], histories));
-    // The TRUNCATE's notice tells every server to forget every figure on commit: the refill names no
-    // nodes (a million rows would cost the notice trigger a copy of them all).
-    await tx.query(`ALTER TABLE rollup_value DISABLE TRIGGER rollup_value_insert_notice`);
     const valueRows = await step('write rollup_value (COPY)', () => copyInto(client, 'rollup_value', ['node_id', 'key', 'value'], values));
-    await tx.query(`ALTER TABLE rollup_value ENABLE TRIGGER rollup_value_insert_notice`);
 
     // The people counts: dated changes only (days to come included), rolled up over the ancestors of
     // every village with a person (a1 = province … a5 = village; the levels below the unit are null).
