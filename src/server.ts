@@ -192,20 +192,14 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     }
   });
 
-  // Each request's id and statement count, from its arrival to its context.
-  const requests = new WeakMap<http.ServerResponse, { requestId: string; statements: StatementCount }>();
-  const apolloHttp = graphqlHttpHandler(apollo, MAX_BODY, (req, res) => {
-    const { requestId, statements } = requests.get(res)!;
-    return requestContext(dataSource, req.headers.authorization, requestId, statements);
-  });
+  const apolloHttp = graphqlHttpHandler(apollo, MAX_BODY);
   graphql = (req, res) => {
     const requestId = requestIdOf(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     const statements = beginCounting();
-    requests.set(res, { requestId, statements });
     res.once('finish', () => endCounting(statements));
     res.once('close', () => endCounting(statements));
-    apolloHttp(req, res);
+    apolloHttp(req, res, () => requestContext(dataSource, req.headers.authorization, requestId, statements));
   };
 
   // Downloads of a board or a notice, for offices that work in spreadsheets: the same services and checks as the API.

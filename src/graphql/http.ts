@@ -3,7 +3,8 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import bodyParser from 'body-parser';
 import { logger } from '../config/logger';
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+/** Serves one request; `context` makes its context once Apollo asks for it. */
+type Handler<TContext> = (req: http.IncomingMessage, res: http.ServerResponse, context: () => Promise<TContext>) => void;
 
 /** The JSON error body of a request refused before GraphQL runs. */
 function refuse(res: http.ServerResponse, status: number, message: string, code: string): void {
@@ -14,18 +15,17 @@ function refuse(res: http.ServerResponse, status: number, message: string, code:
 
 /**
  * /graphql on Node's own HTTP server, as Apollo's standalone server serves it: the JSON body parsed
- * (at most `maxBody`), the request handed to Apollo with the context `contextOf` makes, the answer
+ * (at most `maxBody`), the request handed to Apollo with the context the caller makes, the answer
  * written as it comes. No web framework sits in between: the rest of the routes (downloads, health)
  * are the application's.
  */
 export function graphqlHttpHandler<TContext extends object>(
   apollo: ApolloServer<TContext>,
   maxBody: string,
-  contextOf: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<TContext>,
-): Handler {
+): Handler<TContext> {
   apollo.assertStarted('graphqlHttpHandler()');
   const json = bodyParser.json({ limit: maxBody });
-  return (req, res) => {
+  return (req, res, context) => {
     json(req, res, (error?: { type?: string }) => {
       if (error) {
         if (error.type === 'entity.too.large') return refuse(res, 413, `The request body exceeds ${maxBody}`, 'LIMIT_EXCEEDED');
@@ -44,7 +44,7 @@ export function graphqlHttpHandler<TContext extends object>(
             search: query < 0 ? '' : req.url!.slice(query),
             body: (req as { body?: unknown }).body,
           },
-          context: () => contextOf(req, res),
+          context,
         })
         .then(async (response) => {
           for (const [key, value] of response.headers) res.setHeader(key, value);
