@@ -20,6 +20,7 @@ import { boardSheet, noticeSheet, toCsv, toXlsx, type Sheet } from './desk/desk.
 import { AppError, BadUserInputError, NotFoundError, UnauthenticatedError } from './graphql/errors';
 import { compiledExecution } from './graphql/executor';
 import { formatError } from './graphql/format-error';
+import { clientAddressOf } from './graphql/client-address';
 import { graphqlHttpHandler } from './graphql/http';
 import { costLimitPlugin } from './graphql/limits';
 import { buildApiSchema } from './graphql/schema';
@@ -90,9 +91,10 @@ async function requestContext(
   dataSource: DataSource,
   authorization: string | undefined,
   requestId: string,
+  clientAddress: string,
   statements?: StatementCount,
 ): Promise<Context> {
-  const ctx: Context = { actor: null, dataSource, requestId, loaders: new Map(), statements };
+  const ctx: Context = { actor: null, dataSource, requestId, clientAddress, loaders: new Map(), statements };
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError('Send the token as Authorization: Bearer <token>');
@@ -113,12 +115,12 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Answers a download as CSV or XLSX, or a refusal as JSON with its code, as the API would. */
-async function download(dataSource: DataSource, req: express.Request, res: express.Response, format: string | undefined, sheetOf: (ctx: Context) => Promise<Sheet>) {
+async function download(dataSource: DataSource, trustedProxies: readonly string[], req: express.Request, res: express.Response, format: string | undefined, sheetOf: (ctx: Context) => Promise<Sheet>) {
   res.locals.requestId = requestIdOf(req.headers['x-request-id']);
   res.setHeader('x-request-id', res.locals.requestId as string);
   try {
     if (format === undefined) throw new NotFoundError('This download');
-    const ctx = await requestContext(dataSource, req.header('authorization'), res.locals.requestId as string);
+    const ctx = await requestContext(dataSource, req.header('authorization'), res.locals.requestId as string, clientAddressOf(req, trustedProxies));
     if (!ctx.actor) throw new UnauthenticatedError();
     const sheet = await sheetOf(ctx);
     const body = format === 'csv' ? toCsv(sheet) : await toXlsx(sheet);
@@ -199,7 +201,7 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     const statements = beginCounting();
     res.once('finish', () => endCounting(statements));
     res.once('close', () => endCounting(statements));
-    apolloHttp(req, res, () => requestContext(dataSource, req.headers.authorization, requestId, statements));
+    apolloHttp(req, res, () => requestContext(dataSource, req.headers.authorization, requestId, clientAddressOf(req, cfg.trustedProxies), statements));
   };
 
   // Downloads of a board or a notice, for offices that work in spreadsheets: the same services and checks as the API.
@@ -207,14 +209,14 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     const format = /^board\.(csv|xlsx)$/.exec(req.params.file)?.[1];
     const order = typeof req.query.order === 'string' ? req.query.order : null;
     const asOf = typeof req.query.asOf === 'string' ? req.query.asOf : null;
-    void download(dataSource, req, res, format, (ctx) => {
+    void download(dataSource, cfg.trustedProxies, req, res, format, (ctx) => {
       if (order !== null && !(Object.values(BoardOrder) as string[]).includes(order)) throw new BadUserInputError('order', `must be one of ${Object.values(BoardOrder).join(', ')}`);
       return boardSheet(ctx, req.params.id, asOf, order as BoardOrder | null);
     });
   });
   app.get('/exports/notices/:file', (req, res) => {
     const [, id, format] = /^(\d{1,10})\.(csv|xlsx)$/.exec(req.params.file) ?? [];
-    void download(dataSource, req, res, format, (ctx) => noticeSheet(ctx, id));
+    void download(dataSource, cfg.trustedProxies, req, res, format, (ctx) => noticeSheet(ctx, id));
   });
 
   return {

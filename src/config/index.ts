@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -22,6 +23,8 @@ export interface Config {
   maxQueryCost: number;
   maxPageSize: number;
   shutdownGraceMs: number;
+  /** Addresses of reverse proxies whose `X-Forwarded-For` names the client; none by default. */
+  trustedProxies: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -89,6 +92,21 @@ function jwtSecret(env: Env, production: boolean): string | null {
   return raw;
 }
 
+function addressList(env: Env, name: string): readonly string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const list = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  for (const item of list) {
+    if (net.isIP(item) === 0) throw new ConfigError(name, `must be a comma-separated list of IP addresses (got "${item}")`);
+  }
+  return Object.freeze(list.map(canonicalAddress));
+}
+
+/** An IPv4 address as Node reports it on a dual-stack socket (`::ffff:1.2.3.4`) is the plain IPv4 address. */
+export function canonicalAddress(address: string): string {
+  return address.startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address.toLowerCase();
+}
+
 /** Reads and validates the environment once; throws a ConfigError naming the variable on a bad value. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');
@@ -114,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryCost: integer(env, 'MAX_QUERY_COST', 20_000, 10, 10_000_000),
     maxPageSize: integer(env, 'MAX_PAGE_SIZE', 100, 1, 10_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    trustedProxies: addressList(env, 'TRUSTED_PROXIES'),
   });
 }
 

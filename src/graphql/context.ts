@@ -7,6 +7,8 @@ export interface Context {
   actor: Actor | null;
   dataSource: DataSource;
   requestId: string;
+  /** The client's IP address: the socket's peer, or the address a trusted proxy forwarded. */
+  clientAddress: string;
   /** Per-request instances, keyed by the factory that makes them (see `loader`). */
   loaders: Map<unknown, unknown>;
   /** The request's SQL statement count (HTTP requests). */

@@ -14,6 +14,7 @@ describe('requireScope', () => {
     return {
       dataSource: h.db,
       requestId: 'test',
+      clientAddress: '127.0.0.1',
       loaders: new Map(),
       actor: {
         userId: user.id,

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import type http from 'node:http';
 import { ConfigError, loadConfig } from '../../src/config';
+import { clientAddressOf } from '../../src/graphql/client-address';
 import { ROOT, tsNodeArgs } from '../support/processes';
 
 
@@ -23,9 +25,29 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ STATEMENT_TIMEOUT_MS: '-1' }, 'STATEMENT_TIMEOUT_MS'],
     [{ MAX_PAGE_SIZE: '0' }, 'MAX_PAGE_SIZE'],
+    [{ TRUSTED_PROXIES: '10.0.0.1, proxy.example' }, 'TRUSTED_PROXIES'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Configuration error: ${variable} `));
+  });
+
+  describe('the client address', () => {
+    const request = (peer: string, forwarded?: string) =>
+      ({ socket: { remoteAddress: peer }, headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded } }) as unknown as http.IncomingMessage;
+    const proxies = loadConfig({ TRUSTED_PROXIES: '10.0.0.1,10.0.0.2' }).trustedProxies;
+
+    it('is the socket peer when no proxy is trusted, whatever X-Forwarded-For says', () => {
+      expect(clientAddressOf(request('::ffff:203.0.113.9', '198.51.100.1'), [])).toBe('203.0.113.9');
+    });
+
+    it('is the right-most forwarded address that is not a trusted proxy', () => {
+      expect(clientAddressOf(request('::ffff:10.0.0.1', '198.51.100.66, 203.0.113.9, 10.0.0.2'), proxies)).toBe('203.0.113.9');
+    });
+
+    it('is the peer when an untrusted peer sends X-Forwarded-For, or the header holds no address', () => {
+      expect(clientAddressOf(request('203.0.113.9', '10.0.0.1'), proxies)).toBe('203.0.113.9');
+      expect(clientAddressOf(request('10.0.0.1', 'garbage'), proxies)).toBe('10.0.0.1');
+    });
   });
 
   it('stops the server process with a message naming the variable', () => {
