@@ -125,6 +125,27 @@ describe('refused mutations', () => {
     ]);
   });
 
+  it('shows a refusal at the gate to the auditors of the caller’s home, with its message and the client’s address', async () => {
+    await h.gql(RUN, { code: '321012100', month: thisMonthInChina() }, worker.token);
+    const res = await h.gql(
+      `{ auditTrail(outcome: FAILURE) { totalCount edges { node { action actorUsername targetType targetIds errorCode errorMessage clientAddress jurisdiction { code } } } } }`,
+      {},
+      admin.token,
+    );
+    expect(res.data.auditTrail.edges.map((e: any) => e.node)).toEqual([
+      {
+        action: 'entitlementRun.run',
+        actorUsername: worker.username,
+        targetType: 'Jurisdiction',
+        targetIds: ['321012100'],
+        errorCode: 'FORBIDDEN',
+        errorMessage: expect.stringMatching(/not allowed/i),
+        clientAddress: CLIENT,
+        jurisdiction: { code: '321012100' },
+      },
+    ]);
+  });
+
   it('declares an action and a target for every mutation of the schema', async () => {
     const schema = await buildApiSchema();
     expect(Object.keys(MUTATION_AUDIT).sort()).toEqual(Object.keys(schema.getMutationType()!.getFields()).sort());
