@@ -23,7 +23,8 @@ export function storableText(text: string): string {
 export function storableJson<T>(value: T): T {
   if (typeof value === 'string') return storableText(value) as T;
   if (Array.isArray(value)) return value.map(storableJson) as T;
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+  // Plain objects only: anything else (a Date) keeps its own JSON form.
+  if (value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [storableText(key), storableJson(item)])) as T;
   }
   return value;
