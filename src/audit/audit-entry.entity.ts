@@ -44,4 +44,10 @@ export class AuditEntry {
 
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId: string | null;
+
+  @Column({ name: 'client_address', type: 'text', nullable: true })
+  clientAddress: string | null;
+
+  @Column({ name: 'error_message', type: 'text', nullable: true })
+  errorMessage: string | null;
 }

@@ -11,8 +11,10 @@ export interface AuditRow {
   targetIds: string[];
   outcome: 'SUCCESS' | 'FAILURE';
   errorCode: string | null;
+  errorMessage: string | null;
   detail: Record<string, unknown> | null;
   requestId: string | null;
+  clientAddress: string | null;
 }
 
 export interface AuditFilter {
@@ -53,7 +55,8 @@ export const auditRepository = {
     return db.query(
       `SELECT a.id::text AS id, a.at, a.actor_username AS "actorUsername", a.actor_role AS "actorRole",
          a.jurisdiction_id AS "jurisdictionId", a.action, a.target_type AS "targetType", a.target_ids AS "targetIds",
-         a.outcome, a.error_code AS "errorCode", a.detail, a.request_id AS "requestId"
+         a.outcome, a.error_code AS "errorCode", a.error_message AS "errorMessage", a.detail, a.request_id AS "requestId",
+         a.client_address AS "clientAddress"
        FROM audit_entry a JOIN jurisdiction j ON j.id = a.jurisdiction_id
        WHERE ${where} ORDER BY a.id DESC LIMIT $${params.length}`,
       params,

@@ -5,9 +5,11 @@ import { Capability, type Role } from '../access/roles';
 import { requireCapability } from '../access/scope';
 import { logger } from '../config/logger';
 import type { Context } from '../graphql/context';
-import { AppError, BadUserInputError } from '../graphql/errors';
+import { BadUserInputError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
+import { storableJson, storableText } from '../graphql/text';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
+import { claimAttempt, errorOutcome } from './attempt';
 import { auditRepository, type AuditRow } from './audit.repository';
 
 /** What a mutation fills in as it learns it: where it acted and on which ids. */
@@ -19,7 +21,12 @@ export interface AuditDraft {
   targetType: string | null;
   targetIds: string[];
   detail: Record<string, unknown> | null;
+  /** The client's address (none for the command line). */
+  clientAddress?: string | null;
 }
+
+// A failure's message is ours, but may quote what the client sent.
+const MAX_MESSAGE = 2000;
 
 /** Appends one entry to the trail (within `db`'s transaction when it has one). */
 export async function recordAudit(
@@ -29,25 +36,30 @@ export async function recordAudit(
   draft: AuditDraft,
   outcome: 'SUCCESS' | 'FAILURE',
   errorCode: string | null,
+  errorMessage: string | null = null,
 ): Promise<void> {
+  // Whatever the client typed is stored as PostgreSQL can hold it, so that no entry is lost to its text.
+  const text = (value: string | null | undefined) => (value == null ? null : storableText(value));
   await namedQuery(
     db,
     'audit_insert',
     `INSERT INTO audit_entry (actor_id, actor_username, actor_role, jurisdiction_id, action, target_type, target_ids,
-       outcome, error_code, detail, request_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       outcome, error_code, detail, request_id, client_address, error_message)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [
       draft.actorId,
-      draft.actorUsername,
+      text(draft.actorUsername),
       draft.actorRole,
       draft.jurisdictionId,
-      action,
-      draft.targetType,
-      draft.targetIds,
+      text(action),
+      text(draft.targetType),
+      draft.targetIds.map(storableText),
       outcome,
-      errorCode,
-      draft.detail,
-      requestId,
+      text(errorCode),
+      storableJson(draft.detail),
+      text(requestId),
+      text(draft.clientAddress),
+      text(errorMessage?.slice(0, MAX_MESSAGE)),
     ],
   );
 }
@@ -65,15 +77,15 @@ export async function recordReads(
   db: EntityManager,
   requestId: string | null,
   action: string,
-  actor: { userId: number; username: string; role: Role | null },
+  actor: { userId: number; username: string; role: Role | null; clientAddress?: string | null },
   reads: readonly AuditedRead[],
 ): Promise<void> {
   if (reads.length === 0) return;
   await namedQuery(
     db,
     'audit_insert_reads',
-    `INSERT INTO audit_entry (actor_id, actor_username, actor_role, jurisdiction_id, action, target_type, target_ids, outcome, detail, request_id)
-     SELECT $1, $2, $3, r.jurisdiction_id, $4, r.target_type, ARRAY[r.target_id], 'SUCCESS', r.detail, $5
+    `INSERT INTO audit_entry (actor_id, actor_username, actor_role, jurisdiction_id, action, target_type, target_ids, outcome, detail, request_id, client_address)
+     SELECT $1, $2, $3, r.jurisdiction_id, $4, r.target_type, ARRAY[r.target_id], 'SUCCESS', r.detail, $5, $10
      FROM unnest($6::int[], $7::text[], $8::text[], $9::jsonb[]) AS r (jurisdiction_id, target_type, target_id, detail)`,
     [
       actor.userId,
@@ -84,7 +96,8 @@ export async function recordReads(
       reads.map((r) => r.jurisdictionId),
       reads.map((r) => r.targetType),
       reads.map((r) => r.targetId),
-      reads.map((r) => JSON.stringify(r.detail)),
+      reads.map((r) => JSON.stringify(storableJson(r.detail))),
+      actor.clientAddress ?? null,
     ],
   );
 }
@@ -102,6 +115,7 @@ export async function audited<T>(
   transaction: (inside: (tx: EntityManager) => Promise<T>) => Promise<T> = (inside) => ctx.dataSource.transaction(inside),
 ): Promise<T> {
   const actor = ctx.actor;
+  const named = claimAttempt(ctx);
   const draft: AuditDraft = {
     actorId: actor?.userId ?? null,
     actorUsername: actor?.username ?? null,
@@ -110,6 +124,7 @@ export async function audited<T>(
     targetType: null,
     targetIds: [],
     detail: null,
+    clientAddress: ctx.clientAddress,
   };
   try {
     return await transaction(async (tx) => {
@@ -118,8 +133,10 @@ export async function audited<T>(
       return result;
     });
   } catch (error) {
-    const code = error instanceof AppError ? error.code : 'INTERNAL_SERVER_ERROR';
-    await recordAudit(ctx.dataSource.manager, ctx.requestId, action, draft, 'FAILURE', code).catch((failure) =>
+    const { code, message } = errorOutcome(error);
+    // A failure before the mutation learned its target's ids names what its arguments named.
+    if (named && draft.targetIds.length === 0) Object.assign(draft, named);
+    await recordAudit(ctx.dataSource.manager, ctx.requestId, action, draft, 'FAILURE', code, message).catch((failure) =>
       logger().error({ err: failure, action, requestId: ctx.requestId }, 'could not record a failed mutation'),
     );
     throw error;

@@ -41,8 +41,14 @@ export class AuditEntryNode {
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'What changed (never a password).' })
   detail: Record<string, unknown> | null;
 
+  @Field(() => String, { nullable: true, description: 'The message the caller was given, for a failed attempt.' })
+  errorMessage: string | null;
+
   @Field(() => String, { nullable: true })
   requestId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The client’s IP address (none for the command line and for entries before it was kept).' })
+  clientAddress: string | null;
 }
 
 export const { Edge: AuditEntryEdge, Connection: AuditEntryConnection } = connectionTypes(AuditEntryNode, 'AuditEntry');

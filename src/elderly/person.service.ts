@@ -81,7 +81,7 @@ function unmaskAudit(ctx: Context): DataLoader<string, true> {
       ctx.dataSource.manager,
       ctx.requestId,
       'person.unmask',
-      { userId: actor.userId, username: actor.username, role: actingRole(actor, Capability.READ_PERSONAL_DATA) },
+      { userId: actor.userId, username: actor.username, role: actingRole(actor, Capability.READ_PERSONAL_DATA), clientAddress: ctx.clientAddress },
       reads,
     );
     return keys.map(() => true as const);

@@ -95,8 +95,10 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     'targetIds',
     'outcome',
     'errorCode',
+    'errorMessage',
     'detail',
     'requestId',
+    'clientAddress',
   ),
   Facility: {
     ...reachable(

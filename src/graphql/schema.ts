@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver';
+import { refusalAudit } from '../audit/refusals';
 import { CoverageResolver, FacilityStatsResolver, JurisdictionCoverageResolver } from '../coverage/coverage.resolver';
 import { JurisdictionPeopleCountsResolver } from '../elderly/people-counts.resolver';
 import { PersonResolver } from '../elderly/person.resolver';
@@ -39,11 +40,14 @@ export const RESOLVERS = [
   NoticeResolver,
 ] as const;
 
-/** The schema the server serves: resolvers with the access shield applied. */
+/**
+ * The schema the server serves: resolvers with the access shield applied, and outside it the
+ * recorder of mutations that fail without having been audited (refused at the gate, among others).
+ */
 export async function buildApiSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({ resolvers: RESOLVERS, validate: false });
   withDirectResolvers(schema);
-  return applyMiddleware(schema, accessMiddleware(schema));
+  return applyMiddleware(schema, refusalAudit(schema), accessMiddleware(schema));
 }
 
 /** The SDL committed as schema/schema.graphql. */

@@ -10,3 +10,22 @@ export function parseText(value: string | null | undefined, field: string, optio
   if ([...text].length > options.max) throw new BadUserInputError(field, `must be at most ${options.max} characters`);
   return text;
 }
+
+// A UTF-16 surrogate without its partner: no character, and PostgreSQL refuses it in jsonb.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** `text` as PostgreSQL can store it: a lone surrogate becomes U+FFFD, a NUL (refused by text and jsonb) is dropped. */
+export function storableText(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD').replace(/\0/g, '');
+}
+
+/** `value` with every string in it (keys included) made storable, for a jsonb column. */
+export function storableJson<T>(value: T): T {
+  if (typeof value === 'string') return storableText(value) as T;
+  if (Array.isArray(value)) return value.map(storableJson) as T;
+  // Plain objects only: anything else (a Date) keeps its own JSON form.
+  if (value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [storableText(key), storableJson(item)])) as T;
+  }
+  return value;
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildSchema as parseSdl, getNamedType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 import { Capability, GRANTABLE_ROLES, ROLE_CAPABILITIES, Role } from '../../src/access/roles';
+import { MUTATION_AUDIT } from '../../src/audit/refusals';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { personService } from '../../src/elderly/person.service';
@@ -2066,6 +2067,7 @@ const operatorAt = (operation: TargetedOperation, relation: Relation): Org | nul
 /** Sends the request and checks the outcome; a refusal returns no data and changes no row. */
 async function run(operation: Operation, request: Request, role: Role | null, token: string | null, expected: Outcome, verify: (check: Check) => void) {
   const before = await tableState();
+  const [{ lastEntry }] = await h.db.query(`SELECT coalesce(max(id), 0)::text AS "lastEntry" FROM audit_entry`);
   const res: GraphQLResponse = await h.gql(request.query, request.variables, token);
   const after = await tableState();
   if (expected === 'ALLOWED') {
@@ -2082,7 +2084,20 @@ async function run(operation: Operation, request: Request, role: Role | null, to
     expect([...new Set(errorCodes(res))]).toEqual([expected]);
     expect(res.data?.[operation.root ?? operation.field] ?? null).toBeNull();
     expect(after).toEqual(before);
+    if (operation.type === 'Mutation') await expectOneRefusal(operation.field, request, role, expected, lastEntry);
   }
+}
+
+/** A refused mutation leaves exactly one FAILURE entry, under its service's action, naming a target (ids too when signed in). */
+async function expectOneRefusal(field: string, request: Request, role: Role | null, code: Outcome, lastEntry: string) {
+  const entries = await h.db.query(
+    `SELECT action, outcome, error_code, target_type IS NOT NULL AS targeted, cardinality(target_ids) > 0 AS "namesIds"
+     FROM audit_entry WHERE id > $1::bigint ORDER BY id`,
+    [lastEntry],
+  );
+  const { action } = MUTATION_AUDIT[field];
+  const expectedAction = typeof action === 'string' ? action : action(request.variables ?? {});
+  expect([field, entries]).toEqual([field, [{ action: expectedAction, outcome: 'FAILURE', error_code: code, targeted: true, namesIds: role === null ? expect.any(Boolean) : true }]]);
 }
 
 const RELATION_NAMES = Object.keys(RELATIONS) as Relation[];

@@ -477,7 +477,9 @@ describe('all or nothing, good rows only, dry runs', () => {
         action: 'person.import',
         outcome: 'FAILURE',
         errorCode: 'BAD_USER_INPUT',
-        targetIds: [],
+        // No one was registered: the entry names the subtree the file was meant for, the caller's.
+        targetType: 'Jurisdiction',
+        targetIds: ['321012'],
         detail: { rows: 4, imported: 0, rejectedRows: 1, goodRowsOnly: false, dryRun: false },
       }),
     ]);

@@ -1,0 +1,118 @@
+import type { GraphQLSchema } from 'graphql';
+import type { IMiddlewareFunction, IMiddlewareTypeMap } from 'graphql-middleware';
+import { actingRole } from '../access/actor';
+import { Capability } from '../access/roles';
+import { logger } from '../config/logger';
+import { loader, type Context } from '../graphql/context';
+import { ACCESS_RULES } from '../graphql/rules';
+import { attempts, errorOutcome, type Attempt, type NamedTarget } from './attempt';
+import { recordAudit } from './audit.service';
+
+/** How the trail names an attempt of one mutation before (or without) its service running. */
+export interface MutationAudit {
+  /** The action its service records (`audited`'s second argument). */
+  action: string | ((args: Record<string, any>) => string);
+  /** The record or jurisdiction the arguments name; known without reading the database. */
+  target: (args: Record<string, any>, ctx: Context) => NamedTarget;
+}
+
+// An id as the client sent it, bounded: a refused attempt may carry anything.
+const MAX_NAME = 100;
+const named = (value: unknown, normalise: (text: string) => string = (text) => text): string[] =>
+  typeof value === 'string' && value.trim() !== '' ? [normalise(value.trim()).slice(0, MAX_NAME)] : [];
+
+const user = (pick: (args: Record<string, any>) => unknown) => (args: Record<string, any>) => ({
+  targetType: 'User',
+  targetIds: named(pick(args), (text) => text.toLowerCase()),
+});
+const jurisdiction = (pick: (args: Record<string, any>) => unknown) => (args: Record<string, any>) => ({
+  targetType: 'Jurisdiction',
+  targetIds: named(pick(args)),
+});
+const record = (targetType: string, arg = 'id') => (args: Record<string, any>) => ({ targetType, targetIds: named(args[arg]) });
+
+/**
+ * Every mutation, with the action and target its attempts are recorded under. A create names the
+ * jurisdiction it would create in; a change names the record; what concerns the caller's own account
+ * or subtree names the caller's.
+ */
+export const MUTATION_AUDIT: Record<string, MutationAudit> = {
+  login: { action: 'login', target: user((args) => args.username) },
+  changePassword: { action: 'changePassword', target: (_args, ctx) => ({ targetType: 'User', targetIds: named(ctx.actor?.username) }) },
+  createUser: { action: 'createUser', target: user((args) => args.input?.username) },
+  updateUser: { action: 'updateUser', target: user((args) => args.input?.username) },
+  resetPassword: { action: 'resetPassword', target: user((args) => args.username) },
+  createFacility: { action: 'createFacility', target: jurisdiction((args) => args.input?.jurisdictionCode) },
+  transitionFacility: { action: 'transitionFacility', target: record('Facility') },
+  updateFacility: { action: 'updateFacility', target: record('Facility') },
+  registerPerson: { action: 'person.register', target: jurisdiction((args) => args.input?.villageCode) },
+  updatePerson: { action: 'person.update', target: record('Person') },
+  setPersonCategories: { action: 'person.setCategories', target: record('Person') },
+  recordPersonStatus: { action: 'person.recordStatus', target: record('Person') },
+  recordAbilityAssessment: { action: 'person.recordAssessment', target: record('Person', 'personId') },
+  // The rows' villages are known only once the file is read: the import names the subtree it goes into.
+  importPeople: {
+    action: (args) => (args.input?.dryRun ? 'person.importCheck' : 'person.import'),
+    target: (_args, ctx) => ({ targetType: 'Jurisdiction', targetIds: named(ctx.actor?.jurisdictionCode) }),
+  },
+  createSubsidyScheme: { action: 'subsidyScheme.create', target: jurisdiction((args) => args.input?.jurisdictionCode) },
+  addSubsidySchemeVersion: { action: 'subsidyScheme.addVersion', target: record('SubsidyScheme') },
+  endSubsidyScheme: { action: 'subsidyScheme.end', target: record('SubsidyScheme') },
+  createSubsidyFloor: { action: 'subsidyFloor.create', target: jurisdiction((args) => args.input?.jurisdictionCode) },
+  runEntitlements: { action: 'entitlementRun.run', target: jurisdiction((args) => args.code) },
+  createTarget: { action: 'target.create', target: jurisdiction((args) => args.input?.jurisdictionCode) },
+  allocateTarget: { action: 'target.allocate', target: record('Target') },
+  createSupervisionItem: { action: 'supervisionItem.create', target: jurisdiction((args) => args.input?.jurisdictionCode) },
+  addSupervisionNote: { action: 'supervisionItem.note', target: record('SupervisionItem') },
+  issueNotice: { action: 'notice.issue', target: (args) => ({ targetType: 'Target', targetIds: named(args.input?.targetId) }) },
+};
+
+async function recordRefusal(ctx: Context, field: string, attempt: Attempt, error: unknown): Promise<void> {
+  const gate = ACCESS_RULES.Mutation?.[field];
+  const actor = ctx.actor;
+  const { code, message } = errorOutcome(error);
+  const draft = {
+    actorId: actor?.userId ?? null,
+    actorUsername: actor?.username ?? null,
+    actorRole: actor && Object.values(Capability).includes(gate as Capability) ? actingRole(actor, gate as Capability) : null,
+    jurisdictionId: actor?.jurisdictionId ?? null,
+    targetType: attempt.targetType,
+    targetIds: attempt.targetIds,
+    detail: null,
+    clientAddress: ctx.clientAddress,
+  };
+  await recordAudit(ctx.dataSource.manager, ctx.requestId, attempt.action, draft, 'FAILURE', code, message).catch((failure) =>
+    logger().error({ err: failure, action: attempt.action, requestId: ctx.requestId }, 'could not record a refused mutation'),
+  );
+}
+
+/**
+ * A middleware on every mutation, applied outside the access gate: an attempt that ends in an error
+ * without `audited` having recorded it (refused at the gate, unauthenticated, rejected before its
+ * transaction) leaves one FAILURE entry with its action, error and target.
+ */
+export function refusalAudit(schema: GraphQLSchema): IMiddlewareTypeMap {
+  const fields = Object.keys(schema.getMutationType()?.getFields() ?? {});
+  const middleware: IMiddlewareFunction = async (resolve, parent, args, ctx: Context, info) => {
+    const declared = MUTATION_AUDIT[info.fieldName];
+    const slot = loader(ctx, attempts);
+    const attempt: Attempt = {
+      action: declared ? (typeof declared.action === 'string' ? declared.action : declared.action(args)) : info.fieldName,
+      ...(declared ? declared.target(args, ctx) : { targetType: 'Mutation', targetIds: [] }),
+      claimed: false,
+    };
+    slot.current = attempt;
+    try {
+      const result = await resolve(parent, args, ctx, info);
+      // The shield answers a field without a rule with its error as the value.
+      if (result instanceof Error && !attempt.claimed) await recordRefusal(ctx, info.fieldName, attempt, result);
+      return result;
+    } catch (error) {
+      if (!attempt.claimed) await recordRefusal(ctx, info.fieldName, attempt, error);
+      throw error;
+    } finally {
+      slot.current = null;
+    }
+  };
+  return { Mutation: Object.fromEntries(fields.map((field) => [field, middleware])) };
+}
