@@ -128,8 +128,13 @@ export async function prepareAppRole(owner: DataSource, options: { configured: s
       }
       const password = appRolePassword(options.secret, database, role);
       const [exists] = await tx.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role]);
+      const verifier = quoteLiteral(scramVerifier(password));
+      // Only a superuser may name SUPERUSER, REPLICATION or BYPASSRLS in ALTER ROLE, even to deny them:
+      // a role that has gained one is refused below instead.
       await tx.query(
-        `${exists ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT PASSWORD ${quoteLiteral(scramVerifier(password))}`,
+        exists
+          ? `ALTER ROLE ${quoteIdent(role)} LOGIN NOINHERIT PASSWORD ${verifier}`
+          : `CREATE ROLE ${quoteIdent(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT PASSWORD ${verifier}`,
       );
       url = new URL((owner.options as { url: string }).url);
       url.username = role;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { Role } from '../../src/access/roles';
 import { ConfigError } from '../../src/config';
+import { createDataSource } from '../../src/db/data-source';
 import { prepareAppRole } from '../../src/db/roles';
 import { createUser, smallTree, TEST_PASSWORD } from '../support/factories';
 import { freePort } from '../../src/db/embedded';
@@ -128,6 +129,43 @@ describe('an application role made by an operator (APP_DATABASE_URL)', () => {
     url.username = `${database}_nobody`;
     await expect(prepareAppRole(h.db, { configured: url.toString(), secret: 'unused' })).rejects.toThrow(/APP_DATABASE_URL names role .*_nobody, which does not exist/);
   });
+});
+
+describe('an owner that is no superuser, only CREATEROLE', () => {
+  it('migrates its own database and makes, then re-keys, an application role that may only add to the trail', async () => {
+    const [{ worker }] = await h.db.query(`SELECT current_database() AS worker`);
+    const ownerRole = `${worker}_owner`;
+    const database = `${worker}_owned`;
+    await h.db.query(`CREATE ROLE "${ownerRole}" LOGIN CREATEROLE PASSWORD 'owner-password-1234'`);
+    await h.db.query(`CREATE DATABASE "${database}" OWNER "${ownerRole}"`);
+    const url = new URL(h.databaseUrl);
+    url.username = ownerRole;
+    url.password = 'owner-password-1234';
+    url.pathname = `/${database}`;
+    const owner = createDataSource({ url: url.toString(), poolSize: 1 });
+    try {
+      await owner.initialize();
+      await owner.runMigrations({ transaction: 'each' });
+      await prepareAppRole(owner, { configured: null, secret: TEST_TOKEN_SECRET });
+      const appUrl = await prepareAppRole(owner, { configured: null, secret: TEST_TOKEN_SECRET });
+      const client = new Client({ connectionString: appUrl });
+      await client.connect();
+      try {
+        expect((await client.query(`SELECT current_user AS role`)).rows).toEqual([{ role: `${database}_app` }]);
+        await client.query(`INSERT INTO audit_entry (action, outcome) VALUES ('check', 'SUCCESS')`);
+        for (const statement of ['TRUNCATE audit_entry', 'ALTER TABLE audit_entry DISABLE TRIGGER ALL', 'CREATE TABLE x ()']) {
+          await expect(client.query(statement)).rejects.toMatchObject({ code: '42501' });
+        }
+      } finally {
+        await client.end();
+      }
+    } finally {
+      if (owner.isInitialized) await owner.destroy();
+      await h.db.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await h.db.query(`DROP ROLE IF EXISTS "${database}_app"`);
+      await h.db.query(`DROP ROLE IF EXISTS "${ownerRole}"`);
+    }
+  }, 60_000);
 });
 
 describe('a server started on DATABASE_URL', () => {
