@@ -426,9 +426,10 @@ async function main(): Promise<void> {
   const prepared = await prepareData(adminUrl, benchUrl, fresh, today);
 
   // The server as main.ts runs it (migrations applied by openDatabase), on an ephemeral port.
-  const database = await openDatabase(cfg, { applicationName: 'yiyang-bench-server' });
+  // Requests run as the application role, as in main.ts; the bench's own writes as the owner.
+  const database = await openDatabase(cfg, { applicationName: 'yiyang-bench-server', serve: { secret: cfg.jwtSecret! } });
   const { dataSource } = database;
-  const server = await createServer(dataSource, cfg);
+  const server = await createServer(database.app!, cfg);
   await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
   const gql = gqlClient(endpoint);

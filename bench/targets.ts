@@ -84,9 +84,10 @@ async function main(): Promise<void> {
   const serverVersion = await onServer(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
   const prepared = await prepareData(adminUrl, benchUrl, fresh, today);
 
-  const database = await openDatabase(cfg, { applicationName: 'yiyang-bench-server' });
+  // Requests run as the application role, as in main.ts; the bench's own writes as the owner.
+  const database = await openDatabase(cfg, { applicationName: 'yiyang-bench-server', serve: { secret: cfg.jwtSecret! } });
   const { dataSource } = database;
-  const server = await createServer(dataSource, cfg);
+  const server = await createServer(database.app!, cfg);
   await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
   const gql = gqlClient(endpoint);

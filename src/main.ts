@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, setConfig } from './config';
 import { logger } from './config/logger';
 import { openDatabase } from './db/database';
-import { signingSecret } from './db/settings';
 import { createServer } from './server';
-import { configureTokens } from './users/token';
+import { configureTokens, signingSecret } from './users/token';
 import { DEMO_PASSWORD, seedDemo } from '../seeds/demo';
 
 async function main(): Promise<void> {
@@ -20,14 +19,15 @@ async function main(): Promise<void> {
   }
   setConfig(cfg);
   const log = logger();
-  const database = await openDatabase(cfg);
-  const { dataSource } = database;
-  configureTokens({ secret: await signingSecret(dataSource, cfg.jwtSecret), ttlSeconds: cfg.tokenTtlSeconds });
+  const secret = signingSecret(cfg);
+  configureTokens({ secret, ttlSeconds: cfg.tokenTtlSeconds });
+  // The owner migrates and loads the demo data; requests run as the application role.
+  const database = await openDatabase(cfg, { serve: { secret } });
 
-  const demo = cfg.production ? null : await seedDemo(dataSource);
+  const demo = cfg.production ? null : await seedDemo(database.dataSource);
   if (demo?.seeded) log.info('demo data loaded: Jiangsu (32) and one demo user per role');
 
-  const server = await createServer(dataSource, cfg);
+  const server = await createServer(database.app!, cfg);
   await new Promise<void>((resolve) => server.httpServer.listen(cfg.port, resolve));
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;

@@ -11,6 +11,11 @@ export interface Config {
   port: number;
   /** A real PostgreSQL server; when absent the embedded database under `dataDir` is used. */
   databaseUrl: string | null;
+  /**
+   * The application role's connection to the same database, for an operator-made role; when absent
+   * the owner (DATABASE_URL's user, or the embedded superuser) makes and keys the role itself.
+   */
+  appDatabaseUrl: string | null;
   /** HMAC secret for access tokens; outside production a per-data-directory secret is generated. */
   jwtSecret: string | null;
   tokenTtlSeconds: number;
@@ -63,23 +68,37 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function databaseUrl(env: Env, production: boolean): string | null {
-  const raw = env.DATABASE_URL;
-  if (raw === undefined || raw === '') {
-    if (production) throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production');
-    return null;
-  }
+function postgresUrl(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user:password@host:port/database)');
+    throw new ConfigError(name, 'is not a valid URL (expected postgres://user:password@host:port/database)');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', `must use the postgres:// scheme (got "${url.protocol}")`);
+    throw new ConfigError(name, `must use the postgres:// scheme (got "${url.protocol}")`);
   }
-  if (url.pathname.length <= 1) throw new ConfigError('DATABASE_URL', 'must name a database');
+  if (url.pathname.length <= 1) throw new ConfigError(name, 'must name a database');
   return raw;
+}
+
+function databaseUrl(env: Env, production: boolean): string | null {
+  const url = postgresUrl(env, 'DATABASE_URL');
+  if (url === null && production) throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production');
+  return url;
+}
+
+function appDatabaseUrl(env: Env, ownerUrl: string | null): string | null {
+  const url = postgresUrl(env, 'APP_DATABASE_URL');
+  if (url === null) return null;
+  if (ownerUrl === null) throw new ConfigError('APP_DATABASE_URL', 'needs DATABASE_URL (the owner that applies the migrations and grants the role its rights)');
+  if (!new URL(url).username) throw new ConfigError('APP_DATABASE_URL', 'must name the application role (postgres://role:password@host:port/database)');
+  if (decodeURIComponent(new URL(url).username) === decodeURIComponent(new URL(ownerUrl).username)) {
+    throw new ConfigError('APP_DATABASE_URL', 'must name a role other than DATABASE_URL\'s owner');
+  }
+  return url;
 }
 
 function jwtSecret(env: Env, production: boolean): string | null {
@@ -111,11 +130,13 @@ export function canonicalAddress(address: string): string {
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');
   const production = nodeEnv === 'production';
+  const ownerUrl = databaseUrl(env, production);
   return Object.freeze({
     nodeEnv,
     production,
     port: integer(env, 'PORT', 4000, 0, 65535),
-    databaseUrl: databaseUrl(env, production),
+    databaseUrl: ownerUrl,
+    appDatabaseUrl: appDatabaseUrl(env, ownerUrl),
     jwtSecret: jwtSecret(env, production),
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     dataDir: path.resolve(env.YIYANG_DATA_DIR || path.join(projectRoot(), '.data')),

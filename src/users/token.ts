@@ -1,10 +1,44 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { UnauthenticatedError } from '../graphql/errors';
 
 interface TokenSettings {
   secret: string;
   ttlSeconds: number;
+}
+
+/** Where a secret generated outside production is kept: a file of the data directory only its owner may read. */
+export function tokenSecretFile(dataDir: string): string {
+  return path.join(dataDir, 'token-secret');
+}
+
+/**
+ * JWT_SECRET, or outside production a random secret kept in the data directory (mode 600), so that
+ * tokens survive restarts. Never in the database: what the application may read there is data, and
+ * a dump, a replica or a BI view must not carry the key that signs every token.
+ */
+export function signingSecret(cfg: { jwtSecret: string | null; dataDir: string }): string {
+  if (cfg.jwtSecret) return cfg.jwtSecret;
+  const file = tokenSecretFile(cfg.dataDir);
+  fs.mkdirSync(cfg.dataDir, { recursive: true });
+  if (!fs.existsSync(file)) {
+    // Written aside and linked into place: of two processes starting at once, both read the first one's.
+    const draft = `${file}.${process.pid}`;
+    fs.writeFileSync(draft, randomBytes(48).toString('base64url'), { mode: 0o600 });
+    try {
+      fs.linkSync(draft, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      fs.rmSync(draft, { force: true });
+    }
+  }
+  if (fs.statSync(file).mode & 0o077) fs.chmodSync(file, 0o600);
+  const secret = fs.readFileSync(file, 'utf8').trim();
+  if (secret.length < 32) throw new Error(`${file} holds no usable token secret: remove it to have a new one made`);
+  return secret;
 }
 
 let settings: { key: KeyObject; ttlSeconds: number } | null = null;

@@ -13,6 +13,11 @@ describe('configuration', () => {
     expect(cfg.dataDir).toBe(path.join(ROOT, '.data'));
   });
 
+  it('takes an application role beside the owner', () => {
+    const cfg = loadConfig({ DATABASE_URL: 'postgres://owner@h/db', APP_DATABASE_URL: 'postgres://app:pw@h/db' });
+    expect(cfg).toMatchObject({ databaseUrl: 'postgres://owner@h/db', appDatabaseUrl: 'postgres://app:pw@h/db' });
+  });
+
   it.each([
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, 'DATABASE_URL'],
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@h/db' }, 'JWT_SECRET'],
@@ -26,6 +31,10 @@ describe('configuration', () => {
     [{ STATEMENT_TIMEOUT_MS: '-1' }, 'STATEMENT_TIMEOUT_MS'],
     [{ MAX_PAGE_SIZE: '0' }, 'MAX_PAGE_SIZE'],
     [{ TRUSTED_PROXIES: '10.0.0.1, proxy.example' }, 'TRUSTED_PROXIES'],
+    [{ APP_DATABASE_URL: 'postgres://app:pw@h/db' }, 'APP_DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://owner@h/db', APP_DATABASE_URL: 'postgres://h/db' }, 'APP_DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://owner@h/db', APP_DATABASE_URL: 'postgres://owner:pw@h/db' }, 'APP_DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://owner@h/db', APP_DATABASE_URL: 'mysql://app@h/db' }, 'APP_DATABASE_URL'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Configuration error: ${variable} `));

@@ -34,18 +34,18 @@ describe('caches of the tree and of signed-in users', () => {
   it('hears of a change made by hand once it commits, and never of one rolled back', async () => {
     const user = await createUser(h.db, '321012', [Role.ANALYST]);
     // The notices of the tree and the user just written are heard before anything is cached.
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     const before = await h.gql(TOWN, { code: '321012100' }, user.token);
     await h.db.transaction(async (tx) => {
       await tx.query(`UPDATE jurisdiction SET name = '不存在镇' WHERE code = '321012100'`);
       throw new Error('rolled back');
     }).catch(() => undefined);
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     expect((await h.gql(TOWN, { code: '321012100' }, user.token)).extensions?.sqlStatements).toBe(0);
 
     await h.db.query(`UPDATE jurisdiction SET name = '仙女镇（新）' WHERE code = '321012100'`);
     await h.db.query(`UPDATE app_user SET roles = '{LEADERSHIP_OFFICE}' WHERE id = $1`, [user.id]);
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     const after = await h.gql(TOWN, { code: '321012100' }, user.token);
     expect(after.data.jurisdiction.name).toBe('仙女镇（新）');
     expect(after.data.jurisdiction.name).not.toBe(before.data.jurisdiction.name);
@@ -61,7 +61,7 @@ describe('caches of the tree and of signed-in users', () => {
        SELECT $1::date, id, 0, 3, 24000, 0, 0, 24000, 0, 0 FROM jurisdiction WHERE code = '321012'`,
       [`${month}-01`],
     );
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     const cold = await h.gql(TOTALS, { code: '321012', month }, user.token);
     const warm = await h.gql(TOTALS, { code: '321012', month }, user.token);
     expect(cold.data.jurisdiction.subsidyTotals).toEqual({ recipients: 3, amountFen: 24000 });
@@ -69,7 +69,7 @@ describe('caches of the tree and of signed-in users', () => {
     expect(warm.extensions?.sqlStatements).toBe(0);
 
     await h.db.query(`UPDATE entitlement_total SET recipients = 4, amount_fen = 32000, county_fen = 32000`);
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     const after = await h.gql(TOTALS, { code: '321012', month }, user.token);
     expect(after.data.jurisdiction.subsidyTotals).toEqual({ recipients: 4, amountFen: 32000 });
     // Only the totals were dropped: the caller and the node are still kept.
@@ -83,7 +83,7 @@ describe('caches of the tree and of signed-in users', () => {
     const PAGE = `query($first: Int) { targets(first: $first) { totalCount edges { node { title } } } }`;
     for (const title of ['甲', '乙']) expect((await h.gql(CREATE, { input: { ...input, title } }, office.token)).errors).toBeUndefined();
     // The writes' own notices are heard before anything is cached.
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     const cold = await h.gql(PAGE, { first: 1 }, office.token);
     const warm = await h.gql(PAGE, { first: 1 }, office.token);
     expect(cold.data.targets).toEqual({ totalCount: 2, edges: [{ node: { title: '乙' } }] });
@@ -95,7 +95,7 @@ describe('caches of the tree and of signed-in users', () => {
     expect(created.data.targets).toEqual({ totalCount: 3, edges: [{ node: { title: '丙' } }] });
 
     await h.db.query(`UPDATE target SET title = '丁' WHERE title = '丙'`);
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     const edited = await h.gql(PAGE, { first: 1 }, office.token);
     expect(edited.data.targets).toEqual({ totalCount: 3, edges: [{ node: { title: '丁' } }] });
   });
@@ -109,7 +109,7 @@ describe('caches of the tree and of signed-in users', () => {
     const item = { jurisdictionCode: '321012', responsibleCode: '321012100', title: '甲', deadline: '2025-06-30' };
     expect((await h.gql(ITEM, { input: item }, office.token)).errors).toBeUndefined();
     // The writes' own notices are heard before anything is cached.
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     const BOARD = `query($id: ID!) { target(id: $id) { board { overdueItems { title } } } }`;
     const cold = await h.gql(BOARD, { id: targetId }, office.token);
     const warm = await h.gql(BOARD, { id: targetId }, office.token);
@@ -126,7 +126,7 @@ describe('caches of the tree and of signed-in users', () => {
     expect((await h.gql(BOARD, { id: targetId }, office.token)).data.target.board.overdueItems).toEqual([{ title: '甲' }]);
     // Closed by hand: gone once the notice is heard.
     await h.db.query(`UPDATE supervision_item SET status = 'DONE', closed_on = current_date WHERE title = '甲'`);
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     expect((await h.gql(BOARD, { id: targetId }, office.token)).data.target.board.overdueItems).toEqual([]);
   });
 
@@ -142,7 +142,7 @@ describe('caches of the tree and of signed-in users', () => {
     const input = { name: '东苑互助养老中心', type: 'MUTUAL_AID_CENTER', jurisdictionCode: '321012100001', status: 'OPERATING', since: '2025-03-01', operator: { creditCode: testCreditCode(1), name: '江都区颐康养老服务有限公司' } };
     const created = await h.gql(CREATE, { input }, admin.token);
     expect(created.errors).toBeUndefined();
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     const cold = await h.gql(TOWNS, { code: '321012' }, admin.token);
     const warm = await h.gql(TOWNS, { code: '321012' }, admin.token);
     expect(numerators(cold)).toEqual({ '321012100': 1, '321012101': 0 });
@@ -164,7 +164,7 @@ describe('caches of the tree and of signed-in users', () => {
       `INSERT INTO rollup_value (node_id, key, value) SELECT id, 'covered:VILLAGE_SERVICE', 2 FROM jurisdiction WHERE code = '321012101'
        ON CONFLICT (node_id, key) DO UPDATE SET value = rollup_value.value + 2`,
     );
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     const edited = await h.gql(TOWNS, { code: '321012' }, admin.token);
     expect(numerators(edited)).toEqual({ '321012100': 0, '321012101': 2 });
     expect(edited.extensions?.sqlStatements).toBe(2);
@@ -172,14 +172,14 @@ describe('caches of the tree and of signed-in users', () => {
 
     // A rebuild empties and refills every figure: nothing kept survives it.
     await rebuildRollups(h.db);
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     const rebuilt = await h.gql(TOWNS, { code: '321012' }, admin.token);
     expect(numerators(rebuilt)).toEqual({ '321012100': 0, '321012101': 0 });
     expect(statuses(rebuilt)).toEqual({ '321012100': [{ status: 'SUSPENDED', count: 1 }], '321012101': [] });
     expect(rebuilt.extensions?.sqlStatements).toBe(2);
     // … and leaves the notices on: a change after it is heard as before.
     await h.db.query(`INSERT INTO rollup_value (node_id, key, value) SELECT id, 'covered:VILLAGE_SERVICE', 1 FROM jurisdiction WHERE code = '321012100'`);
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     expect(numerators(await h.gql(TOWNS, { code: '321012' }, admin.token))).toEqual({ '321012100': 1, '321012101': 0 });
   });
 
@@ -188,8 +188,8 @@ describe('caches of the tree and of signed-in users', () => {
     await h.gql(TOWN, { code: '321012100' }, user.token);
     const [pid] = await listenerPids(h.db);
     await h.db.query(`SELECT pg_terminate_backend($1, 5000)`, [pid]);
-    for (let waited = 0; waited < 5000 && sharedCaches(h.db).trusted; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(sharedCaches(h.db).trusted).toBe(false);
+    for (let waited = 0; waited < 5000 && sharedCaches(h.app).trusted; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sharedCaches(h.app).trusted).toBe(false);
     // A change made while nobody listens is not missed: the caches were dropped with the connection.
     await h.db.query(`UPDATE app_user SET active = false WHERE id = $1`, [user.id]);
     const refused = await h.gql(TOWN, { code: '321012100' }, user.token);
@@ -203,7 +203,7 @@ describe('caches of the tree and of signed-in users', () => {
     }
     expect(pids).toHaveLength(1);
     expect(pids[0]).not.toBe(pid);
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     await h.gql(TOWN, { code: '321012100' }, user.token);
     expect((await h.gql(TOWN, { code: '321012100' }, user.token)).extensions?.sqlStatements).toBe(0);
   });

@@ -253,7 +253,7 @@ describe('stored people counts under random changes', () => {
           person.village = to;
         } else if (roll < 0.95) {
           // Writers on distinct people at once: they share ancestors and must queue, not deadlock. (Three:
-          // each holds a connection of the harness's pool of four for its transaction and reads outside it.)
+          // each holds a connection of the server's pool of four for its transaction and reads outside it.)
           const group = [...new Set(Array.from({ length: 3 }, () => random.pick(people)))];
           await Promise.all(group.map((person) => assess(person)));
         } else {

@@ -123,16 +123,16 @@ describe('limits and errors', () => {
 
 describe('the statement timeout', () => {
   it('is set on every pooled connection from STATEMENT_TIMEOUT_MS', async () => {
-    const [{ statement_timeout }] = await h.db.query('SHOW statement_timeout');
+    const [{ statement_timeout }] = await h.app.query('SHOW statement_timeout');
     expect(statement_timeout).toBe(`${h.config.statementTimeoutMs / 1000}s`);
   });
 
   it('bounds the wait for a pooled connection: an exhausted pool answers LIMIT_EXCEEDED, then serves again', async () => {
     await smallTree(h.db);
     const user = await createUser(h.db, '32', [Role.ANALYST]);
-    // The harness's pool holds 4 connections: take them all.
+    // The server's pool holds 4 connections: take them all.
     const held = await Promise.all([1, 2, 3, 4].map(async () => {
-      const runner = h.db.createQueryRunner();
+      const runner = h.app.createQueryRunner();
       await runner.connect();
       await runner.query('SELECT 1');
       return runner;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { freePort } from '../../src/db/embedded';
 import { Role } from '../../src/access/roles';
 import { createUser, smallTree, TEST_PASSWORD } from '../support/factories';
-import { useHarness } from '../support/harness';
+import { TEST_TOKEN_SECRET, useHarness } from '../support/harness';
 import { ROOT, tsNodeArgs, waitForReady } from '../support/processes';
 
 const h = useHarness();
@@ -20,7 +20,8 @@ describe('the server process', () => {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
         DATABASE_URL: h.databaseUrl,
-        JWT_SECRET: 'shutdown-test-secret-0123456789-0123456789',
+        // The harness's secret: the process then keys the application role as the harness did.
+        JWT_SECRET: TEST_TOKEN_SECRET,
         PORT: String(port),
         LOG_LEVEL: 'silent',
       },

@@ -1,11 +1,43 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import jwt from 'jsonwebtoken';
+import { Client } from 'pg';
 import { freePort } from '../../src/db/embedded';
 import { ROOT, tsNodeArgs, waitForReady } from '../support/processes';
 
+function signs(token: string, key: string): boolean {
+  try {
+    jwt.verify(token, key, { algorithms: ['HS256'] });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
+/** Every string of 32 characters or more stored in a table of the database: text, arrays of text and JSON leaves. */
+async function storedStrings(client: Client): Promise<string[]> {
+  const { rows: columns } = await client.query(
+    `SELECT format('%I.%I', c.table_schema, c.table_name) AS tbl, quote_ident(c.column_name) AS col, c.data_type AS type, c.udt_name AS udt
+     FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+     WHERE t.table_type = 'BASE TABLE' AND c.table_schema NOT IN ('pg_catalog', 'information_schema')
+       AND (c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb') OR c.udt_name IN ('_text', '_varchar'))`,
+  );
+  expect(columns.length).toBeGreaterThan(20);
+  const found: string[] = [];
+  for (const { tbl, col, type, udt } of columns) {
+    const values =
+      type === 'json' || type === 'jsonb'
+        ? `SELECT jsonb_path_query(${col}::jsonb, 'strict $.**') #>> '{}' AS v FROM ${tbl}`
+        : udt.startsWith('_')
+          ? `SELECT unnest(${col})::text AS v FROM ${tbl}`
+          : `SELECT ${col}::text AS v FROM ${tbl}`;
+    const { rows } = await client.query(`SELECT DISTINCT v FROM (${values}) s WHERE length(v) >= 32`);
+    found.push(...rows.map((row) => row.v as string));
+  }
+  return found;
+}
 
 async function gql(url: string, query: string, token?: string): Promise<any> {
   const response = await fetch(`${url}/graphql`, {
@@ -16,9 +48,14 @@ async function gql(url: string, query: string, token?: string): Promise<any> {
   return response.json();
 }
 
+// Servers a failed test leaves running are stopped (with their cluster) before its folder goes.
+const running = new Set<Promise<unknown>>();
+const stopOnFailure: (() => void)[] = [];
+
 /** Starts the real entry point with no DATABASE_URL: the embedded database under `dataDir`. */
 async function startServer(dataDir: string) {
   const port = await freePort();
+  const pgPort = await freePort();
   const child = spawn(process.execPath, tsNodeArgs('src/main.ts'), {
     cwd: ROOT,
     env: {
@@ -26,7 +63,7 @@ async function startServer(dataDir: string) {
       NODE_ENV: 'development',
       PORT: String(port),
       YIYANG_DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: String(await freePort()),
+      EMBEDDED_PG_PORT: String(pgPort),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -34,9 +71,12 @@ async function startServer(dataDir: string) {
   let stdout = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  running.add(exited);
+  void exited.then(() => running.delete(exited));
+  stopOnFailure.push(() => child.kill('SIGTERM'));
   const url = `http://127.0.0.1:${port}`;
   await waitForReady(url, exited);
-  return { child, url, exited, stdout: () => stdout };
+  return { child, url, exited, stdout: () => stdout, pgPort };
 }
 
 const LOGIN = `mutation { login(username: "civil-affairs-admin@321012", password: "yiyang-demo") { token } }`;
@@ -55,6 +95,27 @@ describe('the start command on the embedded database', () => {
       expect(jiangdu.name).toBe('江都区');
       expect(jiangdu.children.totalCount).toBe(14);
       expect(jiangdu.children.edges).toHaveLength(14);
+
+      // The running cluster, as its superuser (shared with the server, not started again).
+      const cluster = spawnSync(process.execPath, tsNodeArgs('test/support/embedded-url.ts', dataDir, String(first.pgPort)), { cwd: ROOT, encoding: 'utf8' });
+      expect(cluster.status).toBe(0);
+      const admin = new Client({ connectionString: cluster.stdout.trim() });
+      await admin.connect();
+      try {
+        // Requests run as the application role; the superuser only migrated and loaded the demo data.
+        const serving = await admin.query(
+          `SELECT DISTINCT a.usename AS role, r.rolsuper FROM pg_stat_activity a JOIN pg_roles r ON r.rolname = a.usename
+           WHERE a.datname = current_database() AND a.application_name IN ('yiyang', 'yiyang-cache-listener')`,
+        );
+        expect(serving.rows).toEqual([{ role: 'yiyang_app', rolsuper: false }]);
+        // The token's signing secret is in no table, but in a file of the data directory that only its owner may read.
+        expect((await storedStrings(admin)).filter((value) => signs(token, value))).toEqual([]);
+        const secretFile = path.join(dataDir, 'token-secret');
+        expect(fs.statSync(secretFile).mode & 0o777).toBe(0o600);
+        expect(signs(token, fs.readFileSync(secretFile, 'utf8'))).toBe(true);
+      } finally {
+        await admin.end();
+      }
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
       expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
@@ -67,6 +128,8 @@ describe('the start command on the embedded database', () => {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
     } finally {
+      for (const stop of stopOnFailure.splice(0)) stop();
+      await Promise.all(running);
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 240_000);

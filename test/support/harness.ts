@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { loadConfig, setConfig, type Config } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
+import { prepareAppRole } from '../../src/db/roles';
 import { sharedCaches } from '../../src/db/shared-cache';
 import { createServer, type Server } from '../../src/server';
 import { configureTokens } from '../../src/users/token';
@@ -16,14 +17,25 @@ export interface GraphQLResponse<T = any> {
 }
 
 export interface Harness {
+  /** The owner's connection to this worker's database: fixtures, emptying tables, looking at what was stored. */
   db: DataSource;
-  /** This worker's database, for processes the test starts itself. */
+  /** The server's own pool, connected as the application role, as in a real start. */
+  app: DataSource;
+  /** This worker's database, for processes the test starts itself (as the owner). */
   databaseUrl: string;
+  /** The same database as the application role. */
+  appDatabaseUrl: string;
   url: string;
   config: Config;
   /** Sends one GraphQL operation over HTTP, as the holder of `token` (or anonymously). */
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
 }
+
+/**
+ * The token secret of the tests' servers. The application role's password derives from it, so a
+ * server process a test starts with it shares the role with the harness's own server.
+ */
+export const TEST_TOKEN_SECRET = 'test-secret-0123456789-0123456789-abcdef';
 
 /** Every table a test may fill, parents first; the harness empties them all before each test. */
 export const TABLES: { table: string; identity: boolean }[] = [
@@ -85,16 +97,21 @@ export function useHarness(env: Record<string, string> = {}): Harness {
   beforeAll(async () => {
     const config = loadConfig({ NODE_ENV: 'test', ...env });
     setConfig(config);
-    configureTokens({ secret: 'test-secret-0123456789-0123456789-abcdef', ttlSeconds: config.tokenTtlSeconds });
+    configureTokens({ secret: TEST_TOKEN_SECRET, ttlSeconds: config.tokenTtlSeconds });
     const databaseUrl = await workerDatabaseUrl();
-    const db = createDataSource({ url: databaseUrl, poolSize: 4, statementTimeoutMs: config.statementTimeoutMs });
+    const db = createDataSource({ url: databaseUrl, poolSize: 4, statementTimeoutMs: config.statementTimeoutMs, applicationName: 'yiyang-owner' });
     await db.initialize();
-    server = await createServer(db, config);
+    const appDatabaseUrl = await prepareAppRole(db, { configured: null, secret: TEST_TOKEN_SECRET });
+    const app = createDataSource({ url: appDatabaseUrl, poolSize: 4, statementTimeoutMs: config.statementTimeoutMs });
+    await app.initialize();
+    server = await createServer(app, config);
     await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
     const { port } = server.httpServer.address() as AddressInfo;
     Object.assign(harness, {
       db,
+      app,
       databaseUrl,
+      appDatabaseUrl,
       config,
       url: `http://127.0.0.1:${port}`,
       async gql(query: string, variables?: Record<string, unknown>, token?: string | null) {
@@ -112,11 +129,12 @@ export function useHarness(env: Record<string, string> = {}): Harness {
   beforeEach(async () => {
     await harness.db.query(`TRUNCATE ${TABLES.map(({ table }) => table).join(', ')} RESTART IDENTITY CASCADE`);
     // Ids start again at 1: the server must have heard that the tree and the users are gone.
-    await sharedCaches(harness.db).sync();
+    await sharedCaches(harness.app).sync();
   });
 
   afterAll(async () => {
     await server?.stop();
+    if (harness.app?.isInitialized) await harness.app.destroy();
     if (harness.db?.isInitialized) await harness.db.destroy();
   });
 
@@ -135,6 +153,6 @@ export function errorCodes(response: GraphQLResponse): string[] {
  * what the next requests cache.
  */
 export async function forgetCaches(h: Harness): Promise<void> {
-  await sharedCaches(h.db).sync();
-  sharedCaches(h.db).invalidate(null);
+  await sharedCaches(h.app).sync();
+  sharedCaches(h.app).invalidate(null);
 }

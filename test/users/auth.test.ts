@@ -67,7 +67,7 @@ describe('login and me', () => {
     const user = await createUser(h.db, '321012', [Role.FINANCE]);
     expect((await h.gql(ME, {}, user.token)).data.me.username).toBe(user.username);
     await h.db.query(`UPDATE app_user SET active = false WHERE id = $1`, [user.id]);
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     const after = await h.gql(ME, {}, user.token);
     expect(after.status).toBe(401);
     expect(errorCodes(after)).toEqual(['UNAUTHENTICATED']);
