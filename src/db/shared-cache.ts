@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { logger } from '../config/logger';
+import { insideTransaction } from './transaction';
 
 /**
  * Process-wide caches of what is read by nearly every request: the division tree, who the holder of
@@ -73,8 +74,9 @@ export class CacheRegion<K, V> {
     return this.generation;
   }
 
+  /** Keeps `value` read since `stamp`; never one read inside a transaction, which may yet roll back. */
   fill(key: K, value: V, stamp: number): void {
-    if (this.owner.trusted && stamp === this.generation) this.entries.set(key, value);
+    if (this.owner.trusted && stamp === this.generation && !insideTransaction()) this.entries.set(key, value);
   }
 
   clear(): void {

@@ -18,12 +18,22 @@ export const PASSWORD_MAX_LENGTH = 200;
 
 /** Refuses a password that is too short or too long (BAD_USER_INPUT naming the field). */
 export function checkPasswordPolicy(password: string, field: string): void {
-  if (password.length < PASSWORD_MIN_LENGTH) {
-    throw new BadUserInputError(field, `must be at least ${PASSWORD_MIN_LENGTH} characters`);
-  }
-  if (password.length > PASSWORD_MAX_LENGTH) {
-    throw new BadUserInputError(field, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
-  }
+  const problem = passwordProblem(password);
+  if (problem) throw new BadUserInputError(field, problem);
+}
+
+function passwordProblem(password: string): string | null {
+  if (password.length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`;
+  if (password.length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters`;
+  return null;
+}
+
+/**
+ * The hash of a password the policy accepts, null for one it refuses (`checkPasswordPolicy` then
+ * says why). Mutations hash before their transaction opens: a pooled connection is never held for it.
+ */
+export async function hashAcceptable(password: string): Promise<string | null> {
+  return passwordProblem(password) ? null : hashPassword(password);
 }
 
 /** `scrypt$N$r$p$salt$hash`, salt and hash in base64. */

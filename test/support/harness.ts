@@ -87,7 +87,7 @@ export function useHarness(env: Record<string, string> = {}): Harness {
     setConfig(config);
     configureTokens({ secret: 'test-secret-0123456789-0123456789-abcdef', ttlSeconds: config.tokenTtlSeconds });
     const databaseUrl = await workerDatabaseUrl();
-    const db = createDataSource({ url: databaseUrl, poolSize: 4, statementTimeoutMs: config.statementTimeoutMs });
+    const db = createDataSource({ url: databaseUrl, poolSize: config.dbPoolSize, statementTimeoutMs: config.statementTimeoutMs });
     await db.initialize();
     server = await createServer(db, config);
     await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
