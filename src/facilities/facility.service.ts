@@ -250,6 +250,8 @@ export const facilityService = {
       draft.targetIds = [String(id)];
       const row = await lockVisible(tx, access, id);
       draft.jurisdictionId = row.jurisdictionId;
+      // Already there: a repeated or concurrent request for the same move, which has been made once.
+      if (row.status === to) throw new ConflictError(`the facility is already ${to} since ${row.statusSince}`, 'to');
       const allowed = NEXT_STATUSES[row.status];
       if (!allowed.includes(to)) {
         throw new BadUserInputError(
