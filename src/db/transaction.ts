@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
-import { LimitExceededError } from '../graphql/errors';
+import { Slots } from '../graphql/slots';
 
 /**
  * A request's transaction holds one pooled connection and does all its work through it. Code that
@@ -55,45 +55,6 @@ export function transactionSlotsFor(poolSize: number): number {
   return Math.max(1, poolSize - Math.max(1, Math.floor(poolSize / 5)));
 }
 
-/** A counting semaphore whose waiters give up after `timeoutMs` (0: they wait as long as it takes). */
-class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(
-    readonly size: number,
-    private readonly timeoutMs: number,
-  ) {
-    this.free = size;
-  }
-
-  async take(): Promise<void> {
-    if (this.free > 0) {
-      this.free -= 1;
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const granted = () => {
-        if (timer) clearTimeout(timer);
-        resolve();
-      };
-      const timer = this.timeoutMs > 0
-        ? setTimeout(() => {
-            this.waiting.splice(this.waiting.indexOf(granted), 1);
-            reject(new LimitExceededError('The server is busy; try again shortly'));
-          }, this.timeoutMs)
-        : null;
-      this.waiting.push(granted);
-    });
-  }
-
-  give(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free += 1;
-  }
-}
-
 const slotsByDataSource = new WeakMap<DataSource, Slots>();
 
 function slotsOf(dataSource: DataSource): Slots {
@@ -121,11 +82,5 @@ export async function requestTransaction<T>(
   work: (tx: EntityManager) => Promise<T>,
 ): Promise<T> {
   if (insideTransaction()) throw new Error('a request transaction cannot open another one');
-  const slots = slotsOf(dataSource);
-  await slots.take();
-  try {
-    return await open((tx) => inTransactionScope(() => work(tx)));
-  } finally {
-    slots.give();
-  }
+  return slotsOf(dataSource).run(() => open((tx) => inTransactionScope(() => work(tx))));
 }

@@ -1,13 +1,21 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
 import { promisify } from 'node:util';
 import { BadUserInputError } from '../graphql/errors';
+import { Slots } from '../graphql/slots';
 
-const scrypt = promisify(crypto.scrypt) as (
+const scryptOnPool = promisify(crypto.scrypt) as (
   password: string,
   salt: Buffer,
   keylen: number,
   options: crypto.ScryptOptions,
 ) => Promise<Buffer>;
+
+// At most one hash per core at once: more gain no throughput, and would take the cores from the
+// requests the event loop serves meanwhile (and take every thread of libuv's pool, 4 by default).
+const hashing = new Slots(os.availableParallelism());
+const scrypt = (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) =>
+  hashing.run(() => scryptOnPool(password, salt, keylen, options));
 
 // scrypt with N = 2^15, r = 8, p = 1: about 100 ms a hash here, 32 MiB of memory each.
 const COST = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
