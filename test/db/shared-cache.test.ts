@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { Role } from '../../src/access/roles';
 import { SharedCaches, sharedCaches } from '../../src/db/shared-cache';
+import { inTransactionScope } from '../../src/db/transaction';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
 import { thisMonthInChina } from '../../src/graphql/dates';
 import { createUser, smallTree, testCreditCode } from '../support/factories';
@@ -240,6 +241,16 @@ describe('caches of the tree and of signed-in users', () => {
     await sharedCaches(h.db).sync();
     await h.gql(TOWN, { code: '321012100' }, user.token);
     expect((await h.gql(TOWN, { code: '321012100' }, user.token)).extensions?.sqlStatements).toBe(0);
+  });
+
+  it('keeps nothing read inside a request transaction, which may yet roll back and send no notice', async () => {
+    const caches = new SharedCaches();
+    const region = caches.region<number, string>('test', ['app_user'], 2);
+    caches.trusted = true;
+    await inTransactionScope(async () => region.fill(1, 'uncommitted', region.stamp()));
+    expect(region.get(1)).toBeUndefined();
+    region.fill(1, 'committed', region.stamp());
+    expect(await inTransactionScope(async () => region.get(1))).toBe('committed');
   });
 
   it('keeps nothing read before a clear, and serves nothing where no server listens', () => {
