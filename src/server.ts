@@ -94,7 +94,7 @@ async function requestContext(
   clientAddress: string,
   statements?: StatementCount,
 ): Promise<Context> {
-  const ctx: Context = { actor: null, dataSource, requestId, clientAddress, loaders: new Map(), statements };
+  const ctx: Context = { actor: null, dataSource, db: dataSource.manager, requestId, clientAddress, loaders: new Map(), statements };
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError('Send the token as Authorization: Bearer <token>');

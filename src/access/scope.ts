@@ -23,7 +23,7 @@ export async function requireScope(ctx: Context, jurisdictionIds: readonly numbe
   const actor = requireActor(ctx);
   const ids = [...new Set(jurisdictionIds)];
   if (ids.length === 0) return;
-  const [{ inside }] = await (manager ?? ctx.dataSource.manager).query(
+  const [{ inside }] = await (manager ?? ctx.db).query(
     `SELECT count(*)::int AS inside FROM jurisdiction WHERE id = ANY($1::int[]) AND path <@ $2::ltree`,
     [ids, actor.jurisdictionPath],
   );

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { namedQuery } from '../db/named-query';
+import { defaultTransaction, requestTransaction } from '../db/transaction';
 import { actingRole } from '../access/actor';
 import { Capability, type Role } from '../access/roles';
 import { requireCapability } from '../access/scope';
@@ -106,13 +107,15 @@ export async function recordReads(
  * Runs a mutation in one transaction and records it in the audit trail: on success in the same
  * transaction as the change; on failure, after the rollback, with the error's code. `transaction`
  * opens the transaction when a mutation needs more than the default one (a lock, an isolation level).
+ * `work` gets the transaction's context as its third argument: every read and write through it uses
+ * the transaction's connection (`ctx.db`) and loaders of its own; the pool refuses it a second one.
  */
 export async function audited<T>(
   ctx: Context,
   action: string,
   capability: Capability | null,
-  work: (tx: EntityManager, draft: AuditDraft) => Promise<T>,
-  transaction: (inside: (tx: EntityManager) => Promise<T>) => Promise<T> = (inside) => ctx.dataSource.transaction(inside),
+  work: (tx: EntityManager, draft: AuditDraft, ctx: Context) => Promise<T>,
+  transaction: (inside: (tx: EntityManager) => Promise<T>) => Promise<T> = defaultTransaction(ctx.dataSource),
 ): Promise<T> {
   const actor = ctx.actor;
   const named = claimAttempt(ctx);
@@ -127,8 +130,8 @@ export async function audited<T>(
     clientAddress: ctx.clientAddress,
   };
   try {
-    return await transaction(async (tx) => {
-      const result = await work(tx, draft);
+    return await requestTransaction(ctx.dataSource, transaction, async (tx) => {
+      const result = await work(tx, draft, { ...ctx, db: tx, loaders: new Map() });
       await recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null);
       return result;
     });
@@ -136,7 +139,7 @@ export async function audited<T>(
     const { code, message } = errorOutcome(error);
     // A failure before the mutation learned its target's ids names what its arguments named.
     if (named && draft.targetIds.length === 0) Object.assign(draft, named);
-    await recordAudit(ctx.dataSource.manager, ctx.requestId, action, draft, 'FAILURE', code, message).catch((failure) =>
+    await recordAudit(ctx.db, ctx.requestId, action, draft, 'FAILURE', code, message).catch((failure) =>
       logger().error({ err: failure, action, requestId: ctx.requestId }, 'could not record a failed mutation'),
     );
     throw error;
@@ -169,6 +172,6 @@ export async function auditTrail(ctx: Context, args: AuditListArgs): Promise<Pag
     from: args.from ?? null,
     to: args.to ?? null,
   };
-  const rows = await auditRepository.search(ctx.dataSource.manager, filter, beforeId, first + 1);
-  return toPage(rows, first, (row) => row.id, () => auditRepository.count(ctx.dataSource.manager, filter));
+  const rows = await auditRepository.search(ctx.db, filter, beforeId, first + 1);
+  return toPage(rows, first, (row) => row.id, () => auditRepository.count(ctx.db, filter));
 }

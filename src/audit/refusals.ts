@@ -81,7 +81,7 @@ async function recordRefusal(ctx: Context, field: string, attempt: Attempt, erro
     detail: null,
     clientAddress: ctx.clientAddress,
   };
-  await recordAudit(ctx.dataSource.manager, ctx.requestId, attempt.action, draft, 'FAILURE', code, message).catch((failure) =>
+  await recordAudit(ctx.db, ctx.requestId, attempt.action, draft, 'FAILURE', code, message).catch((failure) =>
     logger().error({ err: failure, action: attempt.action, requestId: ctx.requestId }, 'could not record a refused mutation'),
   );
 }

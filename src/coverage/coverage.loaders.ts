@@ -80,7 +80,7 @@ export function figureLoader(ctx: Context): DataLoader<FigureList, ObservedValue
           (async () => {
             const ids = [...nodeIds];
             const observedAt = new Date();
-            const values = await rollupRepository.valuesAsOf(ctx.dataSource.manager, ids, key, asOf);
+            const values = await rollupRepository.valuesAsOf(ctx.db, ids, key, asOf);
             for (const nodeId of ids) read.set(figureKey(nodeId, key, asOf), { value: values.get(nodeId) ?? 0, observedAt, day: asOf });
           })(),
         );
@@ -110,7 +110,7 @@ async function readLive(
   const byNode = new Map<number, Map<string, number>>();
   for (const nodeId of nodeIds) byNode.set(nodeId, new Map(cached.get(nodeId)));
   for (const values of byNode.values()) for (const key of keys) values.set(key, 0);
-  for (const row of await rollupRepository.values(ctx.dataSource.manager, nodeIds, keys)) byNode.get(row.nodeId)!.set(row.key, row.value);
+  for (const row of await rollupRepository.values(ctx.db, nodeIds, keys)) byNode.get(row.nodeId)!.set(row.key, row.value);
   for (const [nodeId, values] of byNode) {
     cached.fill(nodeId, values, stamp);
     for (const key of keys) read.set(figureKey(nodeId, key, null), { value: values.get(key)!, observedAt, day });
@@ -140,7 +140,7 @@ export function figureFamilyLoader(ctx: Context): DataLoader<number, { values: R
     if (missing.length > 0) {
       const stamp = cached.stamp();
       const read = new Map<number, Map<string, number>>(missing.map((nodeId) => [nodeId, new Map(cached.get(nodeId)).set(FAMILIES_KNOWN, 1)]));
-      for (const row of await rollupRepository.valuesWithPrefixes(ctx.dataSource.manager, missing, FAMILIES)) read.get(row.nodeId)!.set(row.key, row.value);
+      for (const row of await rollupRepository.valuesWithPrefixes(ctx.db, missing, FAMILIES)) read.get(row.nodeId)!.set(row.key, row.value);
       for (const [nodeId, values] of read) {
         cached.fill(nodeId, values, stamp);
         byNode.set(nodeId, values);

@@ -198,7 +198,7 @@ export const coverageService = {
       if (days.length >= MAX_TREND_MONTHS) throw new BadUserInputError('to', `a trend spans at most ${MAX_TREND_MONTHS} months`);
     }
     const observedAt = new Date();
-    const values = await rollupRepository.valuesOnDays(ctx.dataSource.manager, node.id, coveredKey(metric), days);
+    const values = await rollupRepository.valuesOnDays(ctx.db, node.id, coveredKey(metric), days);
     const denominator = unitCount(COVERAGE_DEFINITIONS[metric].unit, node);
     return days.map((day, i) => {
       const numerator = values[i];

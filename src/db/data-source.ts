@@ -6,6 +6,7 @@ import { Facility, FacilityEvent, Organisation } from '../facilities/facility.en
 import { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { User } from '../users/user.entity';
 import { StatementLogger } from './query-counter';
+import { guardPool } from './transaction';
 
 export const ENTITIES = [Jurisdiction, User, AuditEntry, Organisation, Facility, FacilityEvent];
 
@@ -25,9 +26,12 @@ export interface DataSourceOptions {
   applicationName?: string;
 }
 
-/** A DataSource over PostgreSQL with the project's entities and migrations; `synchronize` stays off. */
+/**
+ * A DataSource over PostgreSQL with the project's entities and migrations; `synchronize` stays off.
+ * Once initialised its pool refuses connections to code inside a request transaction (`guardPool`).
+ */
 export function createDataSource(options: DataSourceOptions): DataSource {
-  return new DataSource({
+  const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
     entities: ENTITIES,
@@ -47,4 +51,11 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       application_name: options.applicationName ?? 'yiyang',
     },
   });
+  const initialize = dataSource.initialize.bind(dataSource);
+  dataSource.initialize = async () => {
+    await initialize();
+    guardPool(dataSource);
+    return dataSource;
+  };
+  return dataSource;
 }

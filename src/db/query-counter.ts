@@ -4,7 +4,8 @@ import { logger } from '../config/logger';
 // SQL statements per request, for the request log and (outside production) the response. Statements
 // are counted process-wide; a request's count is the difference over its lifetime, and is exact only
 // when no other request overlapped it: then it is null. (A per-request store that follows the async
-// calls, AsyncLocalStorage, would cost a hook on every promise of every request.)
+// calls, AsyncLocalStorage, runs a hook on every promise: the transaction scope of db/transaction.ts
+// turns it on once a mutation has run, about 0.3 µs a promise, some 0.1 ms of a read request.)
 
 let total = 0;
 const inFlight = new Set<StatementCount>();

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { logger } from '../config/logger';
+import { insideTransaction } from './transaction';
 
 /**
  * Process-wide caches of what is read by nearly every request: the division tree, who the holder of
@@ -73,8 +74,9 @@ export class CacheRegion<K, V> {
     return this.generation;
   }
 
+  /** Keeps `value` read since `stamp`; never one read inside a transaction, which may yet roll back. */
   fill(key: K, value: V, stamp: number): void {
-    if (this.owner.trusted && stamp === this.generation) this.entries.set(key, value);
+    if (this.owner.trusted && stamp === this.generation && !insideTransaction()) this.entries.set(key, value);
   }
 
   clear(): void {
@@ -94,6 +96,9 @@ export class SharedCaches {
   trusted = false;
   private readonly regions = new Map<string, CacheRegion<unknown, unknown>>();
   private listener: Client | null = null;
+  /** The sync query in flight (or answered), and the one waiting to be sent after it. */
+  private lastSync: Promise<void> = Promise.resolve();
+  private nextSync: Promise<void> | null = null;
 
   /** The region `name`, cleared by changes to `tables`; made on first use. */
   region<K, V>(name: string, tables: readonly string[], capacity: number): CacheRegion<K, V> {
@@ -128,8 +133,21 @@ export class SharedCaches {
    * listening connection answers a query only after delivering the notices queued before it. When
    * that connection fails meanwhile, the caches are already bypassed and cleared (`listen`).
    */
-  async sync(): Promise<void> {
-    await this.listener?.query('SELECT 1').catch(() => undefined);
+  sync(): Promise<void> {
+    // One query at a time on the listening connection (a client runs its queries one by one): calls
+    // made while one is in flight share the next, sent once it has answered, which is after their call.
+    if (!this.nextSync) {
+      const next = this.lastSync.then(() => {
+        if (this.nextSync === next) this.nextSync = null;
+        return this.listener?.query('SELECT 1').then(
+          () => undefined,
+          () => undefined,
+        );
+      });
+      this.nextSync = next;
+      this.lastSync = next;
+    }
+    return this.nextSync;
   }
 
   /** Listens on a connection of its own until `stop`; retries every second while it cannot. */

@@ -34,7 +34,7 @@ const refOf = (node: Jurisdiction): JurisdictionRef => ({ code: node.code, name:
 function notesLoader(ctx: Context): DataLoader<number, SupervisionNote[]> {
   return new DataLoader(async (ids) => {
     const byItem = new Map<number, SupervisionNote[]>(ids.map((id) => [id, []]));
-    for (const row of await supervisionRepository.notesOf(ctx.dataSource.manager, ids)) byItem.get(row.itemId)!.push(row);
+    for (const row of await supervisionRepository.notesOf(ctx.db, ids)) byItem.get(row.itemId)!.push(row);
     return ids.map((id) => byItem.get(id)!);
   });
 }
@@ -56,7 +56,7 @@ function overdueLoader(ctx: Context): DataLoader<{ issuerId: number; day: string
         const asked = keys.filter((key) => lists.has(keyOf(key)));
         for (const day of new Set(asked.map((key) => key.day))) {
           const issuers = asked.filter((key) => key.day === day).map((key) => key.issuerId);
-          for (const row of await supervisionRepository.overdueIssuedAt(ctx.dataSource.manager, issuers, day)) lists.get(keyOf({ issuerId: row.issuerId, day }))!.push(Object.freeze(row));
+          for (const row of await supervisionRepository.overdueIssuedAt(ctx.db, issuers, day)) lists.get(keyOf({ issuerId: row.issuerId, day }))!.push(Object.freeze(row));
         }
         return lists;
       });
@@ -179,10 +179,10 @@ export const deskService = {
     const first = pageSize(args.first);
     const offset = Number(decodeCursor(args.after, (key) => /^[1-9]\d{0,6}$/.test(key)) ?? 0);
     const filter = { underCode: under.code, status: args.status ?? null, overdueOn: args.overdue ? todayInChina() : null };
-    const rows = await supervisionRepository.list(ctx.dataSource.manager, filter, offset, first + 1);
+    const rows = await supervisionRepository.list(ctx.db, filter, offset, first + 1);
     const nodes = await itemNodes(ctx, rows);
     const position = new Map(nodes.map((node, i) => [node, offset + i + 1]));
-    return toPage(nodes, first, (node) => String(position.get(node)), () => supervisionRepository.count(ctx.dataSource.manager, filter));
+    return toPage(nodes, first, (node) => String(position.get(node)), () => supervisionRepository.count(ctx.db, filter));
   },
 
   async notes(ctx: Context, item: SupervisionItemNode): Promise<SupervisionNote[]> {
@@ -191,7 +191,7 @@ export const deskService = {
 
   /** Issues a supervision item at a jurisdiction of the subtree, assigned to it or a unit below it. */
   async createSupervisionItem(ctx: Context, input: CreateSupervisionItemInput): Promise<SupervisionItemNode> {
-    const id = await changing(ctx.dataSource, () => audited(ctx, 'supervisionItem.create', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    const id = await changing(ctx.dataSource, () => audited(ctx, 'supervisionItem.create', Capability.MANAGE_TARGETS, async (tx, draft, ctx) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const issuer = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
@@ -226,7 +226,7 @@ export const deskService = {
       draft.detail = { responsible: responsible.code, deadline: input.deadline };
       return created;
     }));
-    const [row] = await supervisionRepository.byIds(ctx.dataSource.manager, [id]);
+    const [row] = await supervisionRepository.byIds(ctx.db, [id]);
     return (await itemNodes(ctx, [row]))[0];
   },
 
@@ -236,7 +236,7 @@ export const deskService = {
    */
   async addSupervisionNote(ctx: Context, rawId: string, note: string, status?: SupervisionStatus | null): Promise<SupervisionItemNode> {
     const id = parseId(rawId, 'id', 'a supervision item');
-    await changing(ctx.dataSource, () => audited(ctx, 'supervisionItem.note', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    await changing(ctx.dataSource, () => audited(ctx, 'supervisionItem.note', Capability.MANAGE_TARGETS, async (tx, draft, ctx) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const item = visibleItem(ctx, await supervisionRepository.lock(tx, id));
@@ -249,7 +249,7 @@ export const deskService = {
       await supervisionRepository.addNote(tx, item.id, text, next, todayInChina(), actor.userId);
       draft.detail = { status: next };
     }));
-    const [row] = await supervisionRepository.byIds(ctx.dataSource.manager, [id]);
+    const [row] = await supervisionRepository.byIds(ctx.db, [id]);
     return (await itemNodes(ctx, [row]))[0];
   },
 
@@ -260,7 +260,7 @@ export const deskService = {
 
   /** Issues a notice from a target's board as it stands now (or stood at the end of `asOf`), kept unchangeable. */
   async issueNotice(ctx: Context, input: IssueNoticeInput): Promise<NoticeNode> {
-    const id = await audited(ctx, 'notice.issue', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    const id = await audited(ctx, 'notice.issue', Capability.MANAGE_TARGETS, async (tx, draft, ctx) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const target = await targetService.get(ctx, input.targetId);
@@ -293,7 +293,7 @@ export const deskService = {
   async notice(ctx: Context, rawId: string): Promise<NoticeNode> {
     requireCapability(ctx, Capability.READ_TARGETS);
     const actor = requireActor(ctx);
-    const row = await noticeRepository.byId(ctx.dataSource.manager, parseId(rawId, 'id', 'a notice'));
+    const row = await noticeRepository.byId(ctx.db, parseId(rawId, 'id', 'a notice'));
     const concerns = row?.concernedCodes.some((code) => codeInScope(actor, code) || actor.jurisdictionCode.startsWith(code));
     if (!row || !concerns) throw new ForbiddenError();
     return noticeNode(row);
@@ -305,7 +305,7 @@ export const deskService = {
     const actor = requireActor(ctx);
     const first = pageSize(args.first);
     const before = decodeCursor(args.after, (key) => ID_PATTERN.test(key));
-    const rows = await noticeRepository.list(ctx.dataSource.manager, actor.jurisdictionPath, before === null ? null : Number(before), first + 1);
-    return toPage(rows.map(noticeNode), first, (node) => node.id, () => noticeRepository.count(ctx.dataSource.manager, actor.jurisdictionPath));
+    const rows = await noticeRepository.list(ctx.db, actor.jurisdictionPath, before === null ? null : Number(before), first + 1);
+    return toPage(rows.map(noticeNode), first, (node) => node.id, () => noticeRepository.count(ctx.db, actor.jurisdictionPath));
   },
 };

@@ -26,7 +26,7 @@ export function peopleCountsLoader(ctx: Context): DataLoader<PeopleCountsKey, St
       const found = new Map<string, StoredPeopleCounts>();
       for (const [day, nodeIds] of days) {
         const observedAt = new Date();
-        const rows = await coverageService.datedValues(ctx.dataSource.manager, [...nodeIds], PEOPLE_KEYS, day);
+        const rows = await coverageService.datedValues(ctx.db, [...nodeIds], PEOPLE_KEYS, day);
         for (const nodeId of nodeIds) found.set(cacheKey({ nodeId, day }), { values: new Map(), observedAt });
         for (const row of rows) found.get(cacheKey({ nodeId: row.nodeId, day }))!.values.set(row.key, row.value);
       }

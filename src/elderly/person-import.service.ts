@@ -47,7 +47,7 @@ export const personImportService = {
     const dryRun = input.dryRun ?? false;
     const goodRowsOnly = input.goodRowsOnly ?? false;
     try {
-      return await audited(ctx, dryRun ? 'person.importCheck' : 'person.import', Capability.EDIT_PEOPLE, async (tx, draft) => {
+      return await audited(ctx, dryRun ? 'person.importCheck' : 'person.import', Capability.EDIT_PEOPLE, async (tx, draft, ctx) => {
         const actor = requireActor(ctx);
         requireCapability(ctx, Capability.EDIT_PEOPLE);
         draft.targetType = 'Person';

@@ -10,7 +10,7 @@ function grouped<T extends { personId: number }>(ids: readonly number[], rows: T
 
 export function personByIdLoader(ctx: Context): DataLoader<number, PersonRow | null> {
   return new DataLoader(async (ids) => {
-    const rows = await personRepository.byIds(ctx.dataSource.manager, ids);
+    const rows = await personRepository.byIds(ctx.db, ids);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -18,10 +18,10 @@ export function personByIdLoader(ctx: Context): DataLoader<number, PersonRow | n
 
 /** Every category record of many people in one statement. */
 export function personCategoriesLoader(ctx: Context): DataLoader<number, CategoryRow[]> {
-  return new DataLoader(async (ids) => grouped(ids, await personRepository.categoriesOf(ctx.dataSource.manager, ids)));
+  return new DataLoader(async (ids) => grouped(ids, await personRepository.categoriesOf(ctx.db, ids)));
 }
 
 /** Every assessment of many people in one statement. */
 export function personAssessmentsLoader(ctx: Context): DataLoader<number, AssessmentRow[]> {
-  return new DataLoader(async (ids) => grouped(ids, await personRepository.assessmentsOf(ctx.dataSource.manager, ids)));
+  return new DataLoader(async (ids) => grouped(ids, await personRepository.assessmentsOf(ctx.db, ids)));
 }

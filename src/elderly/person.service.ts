@@ -78,7 +78,7 @@ function unmaskAudit(ctx: Context): DataLoader<string, true> {
       .filter((p): p is PersonRow => p !== null && !(p instanceof Error))
       .map((p) => ({ jurisdictionId: p.villageId, targetType: 'Person', targetId: String(p.id), detail: { fields: [...fields.get(p.id)!].sort() } }));
     await recordReads(
-      ctx.dataSource.manager,
+      ctx.db,
       ctx.requestId,
       'person.unmask',
       { userId: actor.userId, username: actor.username, role: actingRole(actor, Capability.READ_PERSONAL_DATA), clientAddress: ctx.clientAddress },
@@ -105,8 +105,8 @@ export const personService = {
       category: args.category ?? null,
       nameContains: parseText(args.search, 'search', 50),
     };
-    const rows = await personRepository.search(ctx.dataSource.manager, filter, afterId === null ? null : Number(afterId), first + 1);
-    return toPage(rows, first, (row) => String(row.id), () => personRepository.count(ctx.dataSource.manager, filter));
+    const rows = await personRepository.search(ctx.db, filter, afterId === null ? null : Number(afterId), first + 1);
+    return toPage(rows, first, (row) => String(row.id), () => personRepository.count(ctx.db, filter));
   },
 
   /**
@@ -143,7 +143,7 @@ export const personService = {
 
   /** Registers a person living in a village of the caller's subtree, with the categories in force from their day. */
   async register(ctx: Context, input: RegisterPersonInput): Promise<PersonRow> {
-    const id = await audited(ctx, 'person.register', Capability.EDIT_PEOPLE, async (tx, draft) => {
+    const id = await audited(ctx, 'person.register', Capability.EDIT_PEOPLE, async (tx, draft, ctx) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.EDIT_PEOPLE);
       const checked = checkRegistration(input, 'input', todayInChina(), await placesFor(ctx, [input], 'input'));
@@ -158,12 +158,12 @@ export const personService = {
       draft.targetIds = [String(personId)];
       return personId;
     });
-    return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
+    return (await personRepository.byIds(ctx.db, [id]))[0];
   },
 
   /** Replaces a person's facts (identity stays); a move must stay within the caller's subtree. */
   async update(ctx: Context, rawId: string, input: UpdatePersonInput): Promise<PersonRow> {
-    const id = await audited(ctx, 'person.update', Capability.EDIT_PEOPLE, async (tx, draft) => {
+    const id = await audited(ctx, 'person.update', Capability.EDIT_PEOPLE, async (tx, draft, ctx) => {
       const current = await personInScope(ctx, rawId, Capability.EDIT_PEOPLE);
       draft.jurisdictionId = current.villageId;
       draft.targetType = 'Person';
@@ -183,12 +183,12 @@ export const personService = {
       await countsFollow(tx, current.id, () => personRepository.update(tx, current.id, { ...facts, villageId }));
       return current.id;
     });
-    return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
+    return (await personRepository.byIds(ctx.db, [id]))[0];
   },
 
   /** Makes `categories` the person's full set from `on` (default today): others end that day, new ones start. */
   async setCategories(ctx: Context, rawId: string, inputs: readonly CategoryInput[], on: string | null): Promise<PersonRow> {
-    const id = await audited(ctx, 'person.setCategories', Capability.EDIT_PEOPLE, async (tx, draft) => {
+    const id = await audited(ctx, 'person.setCategories', Capability.EDIT_PEOPLE, async (tx, draft, ctx) => {
       const actor = requireActor(ctx);
       const person = await personInScope(ctx, rawId, Capability.EDIT_PEOPLE);
       draft.jurisdictionId = person.villageId;
@@ -214,12 +214,12 @@ export const personService = {
       draft.detail = { on: day, categories: wanted.map((w) => w.category) };
       return person.id;
     });
-    return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
+    return (await personRepository.byIds(ctx.db, [id]))[0];
   },
 
   /** Records that an active person moved away or died on a day; services stop from then. */
   async recordStatus(ctx: Context, rawId: string, status: PersonStatus, on: string | null): Promise<PersonRow> {
-    const id = await audited(ctx, 'person.recordStatus', Capability.EDIT_PEOPLE, async (tx, draft) => {
+    const id = await audited(ctx, 'person.recordStatus', Capability.EDIT_PEOPLE, async (tx, draft, ctx) => {
       const person = await personInScope(ctx, rawId, Capability.EDIT_PEOPLE);
       draft.jurisdictionId = person.villageId;
       draft.targetType = 'Person';
@@ -232,12 +232,12 @@ export const personService = {
       draft.detail = { status, on: day };
       return person.id;
     });
-    return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
+    return (await personRepository.byIds(ctx.db, [id]))[0];
   },
 
   /** Records an ability assessment, valid for `validMonths` (default six) from its day. */
   async recordAssessment(ctx: Context, rawId: string, input: AssessmentInput): Promise<PersonRow> {
-    const id = await audited(ctx, 'person.recordAssessment', Capability.ASSESS_PEOPLE, async (tx, draft) => {
+    const id = await audited(ctx, 'person.recordAssessment', Capability.ASSESS_PEOPLE, async (tx, draft, ctx) => {
       const actor = requireActor(ctx);
       const person = await personInScope(ctx, rawId, Capability.ASSESS_PEOPLE, 'personId');
       draft.jurisdictionId = person.villageId;
@@ -260,7 +260,7 @@ export const personService = {
       draft.detail = { level: input.level, assessedOn, validMonths: months };
       return person.id;
     });
-    return (await personRepository.byIds(ctx.dataSource.manager, [id]))[0];
+    return (await personRepository.byIds(ctx.db, [id]))[0];
   },
 
   /** A person in the caller's subtree with everything the entitlement rules read (READ_ENTITLEMENTS). */

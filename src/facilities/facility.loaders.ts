@@ -5,7 +5,7 @@ import { facilityRepository, type FacilityRow } from './facility.repository';
 
 export function facilityByIdLoader(ctx: Context): DataLoader<number, FacilityRow | null> {
   return new DataLoader(async (ids) => {
-    const rows = await facilityRepository.byIds(ctx.dataSource.manager, ids);
+    const rows = await facilityRepository.byIds(ctx.db, ids);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -13,7 +13,7 @@ export function facilityByIdLoader(ctx: Context): DataLoader<number, FacilityRow
 
 export function facilityHistoryLoader(ctx: Context): DataLoader<number, FacilityEvent[]> {
   return new DataLoader(async (ids) => {
-    const rows = await facilityRepository.historiesOf(ctx.dataSource.manager, ids);
+    const rows = await facilityRepository.historiesOf(ctx.db, ids);
     const byFacility = new Map<number, FacilityEvent[]>(ids.map((id) => [id, []]));
     for (const row of rows) byFacility.get(row.facilityId)?.push(row);
     return ids.map((id) => byFacility.get(id) ?? []);
@@ -22,7 +22,7 @@ export function facilityHistoryLoader(ctx: Context): DataLoader<number, Facility
 
 export function organisationByIdLoader(ctx: Context): DataLoader<number, Organisation | null> {
   return new DataLoader(async (ids) => {
-    const rows = await facilityRepository.organisationsByIds(ctx.dataSource.manager, ids);
+    const rows = await facilityRepository.organisationsByIds(ctx.db, ids);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });

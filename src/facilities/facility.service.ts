@@ -169,7 +169,7 @@ export const facilityService = {
     let organisationId: number | null = access.full ? null : access.organisationId;
     if (args.operatorCreditCode) {
       const creditCode = parseCreditCode(args.operatorCreditCode, 'operatorCreditCode');
-      const organisation = await facilityRepository.organisationByCode(ctx.dataSource.manager, creditCode);
+      const organisation = await facilityRepository.organisationByCode(ctx.db, creditCode);
       const wanted = organisation?.id ?? -1;
       organisationId = organisationId === null || organisationId === wanted ? wanted : -1;
     }
@@ -181,14 +181,14 @@ export const facilityService = {
       service: args.service ?? null,
       nameContains: search,
     };
-    const rows = await facilityRepository.search(ctx.dataSource.manager, filter, after === null ? null : Number(after), first + 1);
-    return toPage(rows, first, (row) => String(row.id), () => facilityRepository.count(ctx.dataSource.manager, filter));
+    const rows = await facilityRepository.search(ctx.db, filter, after === null ? null : Number(after), first + 1);
+    return toPage(rows, first, (row) => String(row.id), () => facilityRepository.count(ctx.db, filter));
   },
 
   /** Registers a facility in the caller's subtree, in its status since a date (default: planned, today). */
   async create(ctx: Context, input: CreateFacilityInput): Promise<FacilityRow> {
     const actor = requireActor(ctx);
-    return changing(ctx.dataSource, () => audited(ctx, 'createFacility', Capability.MANAGE_FACILITIES, async (tx, draft) => {
+    return changing(ctx.dataSource, () => audited(ctx, 'createFacility', Capability.MANAGE_FACILITIES, async (tx, draft, ctx) => {
       requireCapability(ctx, Capability.MANAGE_FACILITIES);
       draft.targetType = 'Facility';
       const name = parseName(input.name, 'input.name');
@@ -243,13 +243,15 @@ export const facilityService = {
   /** Moves a facility along its lifecycle on a day that is neither in the future nor before its latest history entry. */
   async transition(ctx: Context, rawId: string, to: FacilityStatus, on: string | null | undefined, rawNote: string | null | undefined): Promise<FacilityRow> {
     const actor = requireActor(ctx);
-    return changing(ctx.dataSource, () => audited(ctx, 'transitionFacility', Capability.MANAGE_FACILITIES, async (tx, draft) => {
+    return changing(ctx.dataSource, () => audited(ctx, 'transitionFacility', Capability.MANAGE_FACILITIES, async (tx, draft, ctx) => {
       const access = facilityAccess(ctx, Capability.MANAGE_FACILITIES);
       draft.targetType = 'Facility';
       const id = parseId(rawId, 'id');
       draft.targetIds = [String(id)];
       const row = await lockVisible(tx, access, id);
       draft.jurisdictionId = row.jurisdictionId;
+      // Already there: a repeated or concurrent request for the same move, which has been made once.
+      if (row.status === to) throw new ConflictError(`the facility is already ${to} since ${row.statusSince}`, 'to');
       const allowed = NEXT_STATUSES[row.status];
       if (!allowed.includes(to)) {
         throw new BadUserInputError(
@@ -283,7 +285,7 @@ export const facilityService = {
   /** Changes a facility's facts; a SERVICE_PROVIDER only the day-to-day ones of facilities its organisation operates. */
   async update(ctx: Context, rawId: string, input: UpdateFacilityInput): Promise<FacilityRow> {
     const actor = requireActor(ctx);
-    return changing(ctx.dataSource, () => audited(ctx, 'updateFacility', Capability.EDIT_FACILITIES, async (tx, draft) => {
+    return changing(ctx.dataSource, () => audited(ctx, 'updateFacility', Capability.EDIT_FACILITIES, async (tx, draft, ctx) => {
       const access = facilityAccess(ctx, Capability.EDIT_FACILITIES);
       draft.targetType = 'Facility';
       const id = parseId(rawId, 'id');

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import type { StatementCount } from '../db/query-counter';
 
@@ -6,6 +6,11 @@ import type { StatementCount } from '../db/query-counter';
 export interface Context {
   actor: Actor | null;
   dataSource: DataSource;
+  /**
+   * What every read and write of the request goes through: the pool's manager, or inside a mutation
+   * (`audited`) its transaction's, so code in a transaction never asks the pool for a second connection.
+   */
+  db: EntityManager;
   requestId: string;
   /** The client's IP address: the socket's peer, or the address a trusted proxy forwarded. */
   clientAddress: string;

@@ -24,7 +24,7 @@ export const frozenNodes = (rows: Jurisdiction[]) => rows.map((row) => Object.fr
 export function jurisdictionByIdLoader(ctx: Context): DataLoader<number, Jurisdiction | null> {
   return new DataLoader(async (ids) => {
     const byId = await throughCache(nodesById(ctx.dataSource), ids, async (missing) => {
-      const rows = frozenNodes(await jurisdictionRepository.byIds(ctx.dataSource.manager, missing));
+      const rows = frozenNodes(await jurisdictionRepository.byIds(ctx.db, missing));
       return new Map(rows.map((row) => [row.id, row]));
     });
     return ids.map((id) => byId.get(id) ?? null);
@@ -34,7 +34,7 @@ export function jurisdictionByIdLoader(ctx: Context): DataLoader<number, Jurisdi
 export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Jurisdiction | null> {
   return new DataLoader(async (codes) => {
     const byCode = await throughCache(nodesByCode(ctx.dataSource), codes, async (missing) => {
-      const rows = frozenNodes(await jurisdictionRepository.byCodes(ctx.dataSource.manager, missing));
+      const rows = frozenNodes(await jurisdictionRepository.byCodes(ctx.db, missing));
       return new Map(rows.map((row) => [row.code, row]));
     });
     return codes.map((code) => byCode.get(code) ?? null);
@@ -49,7 +49,7 @@ const descendantLists = (dataSource: DataSource) =>
 export async function descendantsAtLevel(ctx: Context, code: string, level: JurisdictionLevel, limit: number): Promise<readonly Jurisdiction[]> {
   const key = `${code}|${level}|${limit}`;
   const found = await throughCache(descendantLists(ctx.dataSource), [key], async () =>
-    new Map([[key, frozenNodes(await jurisdictionRepository.descendantsAt(ctx.dataSource.manager, code, level, limit))]]),
+    new Map([[key, frozenNodes(await jurisdictionRepository.descendantsAt(ctx.db, code, level, limit))]]),
   );
   return found.get(key)!;
 }
@@ -63,7 +63,7 @@ export function childrenOf(ctx: Context, parentId: number): Promise<readonly Jur
 export function allChildrenLoader(ctx: Context): DataLoader<number, readonly Jurisdiction[]> {
   return new DataLoader(async (parentIds) => {
     const byParent = await throughCache(childLists(ctx.dataSource), parentIds, async (missing) => {
-      const rows = frozenNodes(await jurisdictionRepository.allChildrenOf(ctx.dataSource.manager, missing));
+      const rows = frozenNodes(await jurisdictionRepository.allChildrenOf(ctx.db, missing));
       const lists = new Map<number, Jurisdiction[]>(missing.map((id) => [id, []]));
       for (const row of rows) lists.get(row.parentId!)?.push(row);
       return lists;
@@ -106,7 +106,7 @@ export function childrenLoader(ctx: Context): DataLoader<ChildrenKey, readonly J
       for (const group of groups.values()) {
         const { afterCode, limit } = group[0];
         const stamp = lists.stamp();
-        const rows = frozenNodes(await jurisdictionRepository.childrenOf(ctx.dataSource.manager, group.map((key) => key.parentId), afterCode, limit));
+        const rows = frozenNodes(await jurisdictionRepository.childrenOf(ctx.db, group.map((key) => key.parentId), afterCode, limit));
         const byParent = new Map<number, Jurisdiction[]>(group.map((key) => [key.parentId, []]));
         for (const row of rows) byParent.get(row.parentId!)!.push(row);
         for (const key of group) {

@@ -51,9 +51,9 @@ export const jurisdictionService = {
     const search = args.search?.trim() || null;
     if (search !== null && search.length > 50) throw new BadUserInputError('search', 'must be at most 50 characters');
     const filter = { underCode: under.code, level: args.level ?? null, nameContains: search };
-    const rows = await jurisdictionRepository.search(ctx.dataSource.manager, filter, afterCode, first + 1);
+    const rows = await jurisdictionRepository.search(ctx.db, filter, afterCode, first + 1);
     return toPage(rows, first, (row) => row.code, () =>
-      search === null ? countBelow(under, filter.level ?? 'ALL') : jurisdictionRepository.count(ctx.dataSource.manager, filter),
+      search === null ? countBelow(under, filter.level ?? 'ALL') : jurisdictionRepository.count(ctx.db, filter),
     );
   },
 

@@ -32,7 +32,7 @@ function totalsLoader<T extends TotalRow>(
         const wanted = keys.filter((k) => read.has(keyOf(k)));
         for (const month of new Set(wanted.map((k) => k.month))) {
           const nodeIds = wanted.filter((k) => k.month === month).map((k) => k.nodeId);
-          for (const row of await fetch(ctx.dataSource.manager, nodeIds, month)) read.get(keyOf({ month, nodeId: row.nodeId }))!.push(Object.freeze(row));
+          for (const row of await fetch(ctx.db, nodeIds, month)) read.get(keyOf({ month, nodeId: row.nodeId }))!.push(Object.freeze(row));
         }
         return read;
       });
@@ -62,7 +62,7 @@ export function entitlementRunsLoader(ctx: Context): DataLoader<{ code: string; 
       const byMonth = new Map<string, Awaited<ReturnType<typeof entitlementRunRepository.runsTouching>>>();
       for (const month of new Set(keys.map((k) => k.month))) {
         const codes = keys.filter((k) => k.month === month).map((k) => k.code);
-        byMonth.set(month, await entitlementRunRepository.runsTouching(ctx.dataSource.manager, codes, month));
+        byMonth.set(month, await entitlementRunRepository.runsTouching(ctx.db, codes, month));
       }
       return keys.map(({ code, month }) =>
         byMonth

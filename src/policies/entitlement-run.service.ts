@@ -225,7 +225,7 @@ export const entitlementRunService = {
         ctx,
         'entitlementRun.run',
         Capability.RUN_ENTITLEMENTS,
-        async (tx, draft) => {
+        async (tx, draft, ctx) => {
           requireCapability(ctx, Capability.RUN_ENTITLEMENTS);
           const root = await jurisdictionService.get(ctx, code);
           Object.assign(draft, { jurisdictionId: root.id, targetType: 'entitlement_run', detail: { code: root.code, month } });
@@ -256,7 +256,7 @@ export const entitlementRunService = {
 
   /** Fen paid in each node's subtree by the stored runs of the months `fromMonth` to `toMonth`, in one statement: callers check access. */
   async spendingOf(ctx: Context, nodeIds: readonly number[], fromMonth: string, toMonth: string): Promise<number[]> {
-    const amounts = await entitlementRunRepository.amountsOver(ctx.dataSource.manager, nodeIds, `${fromMonth}-01`, `${toMonth}-01`);
+    const amounts = await entitlementRunRepository.amountsOver(ctx.db, nodeIds, `${fromMonth}-01`, `${toMonth}-01`);
     return nodeIds.map((id) => amounts.get(id) ?? 0);
   },
 

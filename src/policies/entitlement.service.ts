@@ -18,7 +18,7 @@ export const entitlementService = {
     const { person, facts } = await personService.factsFor(ctx, personId);
     const village = (await jurisdictionService.byId(ctx, person.villageId))!;
     const lineage = (await jurisdictionService.lineage(ctx, village)).map(policyService.ref);
-    const { schemes, floors } = await policyService.rulesFor(ctx.dataSource.manager, lineage, month);
+    const { schemes, floors } = await policyService.rulesFor(ctx.db, lineage, month);
     const result = entitlementOf(facts, month, lineage, schemes, floors);
     return {
       ...result,

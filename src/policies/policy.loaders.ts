@@ -8,7 +8,7 @@ import { policyRepository, type VersionRow } from './policy.repository';
 /** Every version of many schemes in one statement, oldest first. */
 export function schemeVersionsLoader(ctx: Context): DataLoader<number, VersionRow[]> {
   return new DataLoader(async (schemeIds) => {
-    const rows = await policyRepository.versionsOf(ctx.dataSource.manager, schemeIds);
+    const rows = await policyRepository.versionsOf(ctx.db, schemeIds);
     const byScheme = new Map<number, VersionRow[]>(schemeIds.map((id) => [id, []]));
     for (const row of rows) byScheme.get(row.schemeId)?.push(row);
     return schemeIds.map((id) => byScheme.get(id) ?? []);
@@ -34,7 +34,7 @@ function byYear<T extends { owner: { id: number } }>(fetch: (year: number, nodeI
 /** The versions of the facility schemes a node set that are in force at some time in a year. */
 export function facilitySchemesLoader(ctx: Context): DataLoader<string, SchemeRule[]> {
   return new DataLoader(
-    byYear((year, ids) => policyRepository.inForce(ctx.dataSource.manager, ids, `${year}-01`, `${year}-12`, FACILITY_SCHEME_KINDS)),
+    byYear((year, ids) => policyRepository.inForce(ctx.db, ids, `${year}-01`, `${year}-12`, FACILITY_SCHEME_KINDS)),
   );
 }
 
@@ -42,7 +42,7 @@ export function facilitySchemesLoader(ctx: Context): DataLoader<string, SchemeRu
 export function facilityFloorsLoader(ctx: Context): DataLoader<string, DatedFloor[]> {
   return new DataLoader(
     byYear(async (year, ids) =>
-      (await policyRepository.floorsOverlapping(ctx.dataSource.manager, ids, `${year}-01`, `${year}-12`)).filter((floor) =>
+      (await policyRepository.floorsOverlapping(ctx.db, ids, `${year}-01`, `${year}-12`)).filter((floor) =>
         FACILITY_SCHEME_KINDS.includes(floor.kind),
       ),
     ),

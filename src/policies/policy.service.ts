@@ -250,7 +250,7 @@ export const policyService = {
     const at = atCode ? await jurisdictionService.get(ctx, atCode, 'at') : await jurisdictionService.home(ctx);
     const lineage = await jurisdictionService.lineage(ctx, at);
     const chosen = month ?? thisMonthInChina();
-    const rules = await policyRepository.inForce(ctx.dataSource.manager, lineage.map((n) => n.id), chosen, chosen, Object.values(SchemeKind));
+    const rules = await policyRepository.inForce(ctx.db, lineage.map((n) => n.id), chosen, chosen, Object.values(SchemeKind));
     return rules.map((rule) => this.viewOf(rule));
   },
 
@@ -260,13 +260,13 @@ export const policyService = {
     const at = atCode ? await jurisdictionService.get(ctx, atCode, 'at') : await jurisdictionService.home(ctx);
     const lineage = await jurisdictionService.lineage(ctx, at);
     const chosen = month ?? thisMonthInChina();
-    return (await policyRepository.floorsOverlapping(ctx.dataSource.manager, lineage.map((n) => n.id), chosen, chosen)).map(floorView);
+    return (await policyRepository.floorsOverlapping(ctx.db, lineage.map((n) => n.id), chosen, chosen)).map(floorView);
   },
 
   /** One scheme with the version in force this month; NOT_FOUND when the caller may not see it. */
   async get(ctx: Context, rawId: string): Promise<SchemeView> {
     requireCapability(ctx, Capability.READ_POLICIES);
-    const [scheme] = await policyRepository.schemesByIds(ctx.dataSource.manager, [parseSchemeId(rawId)]);
+    const [scheme] = await policyRepository.schemesByIds(ctx.db, [parseSchemeId(rawId)]);
     if (!visible(ctx, scheme)) throw new NotFoundError(NOT_VISIBLE);
     const versions = await loader(ctx, schemeVersionsLoader).load(scheme.id);
     const month = thisMonthInChina();
@@ -300,7 +300,7 @@ export const policyService = {
 
   /** Sets up a scheme for the people of a jurisdiction in the caller's subtree, with its first version. */
   async create(ctx: Context, input: CreateSchemeInput): Promise<SchemeView> {
-    const schemeId = await audited(ctx, 'subsidyScheme.create', Capability.MANAGE_POLICIES, async (tx, draft) => {
+    const schemeId = await audited(ctx, 'subsidyScheme.create', Capability.MANAGE_POLICIES, async (tx, draft, ctx) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_POLICIES);
       const owner = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
@@ -324,7 +324,7 @@ export const policyService = {
    * version already in force is never changed, and one scheduled later must be ended first.
    */
   async addVersion(ctx: Context, rawId: string, input: SchemeVersionInput): Promise<SchemeView> {
-    const schemeId = await audited(ctx, 'subsidyScheme.addVersion', Capability.MANAGE_POLICIES, async (tx, draft) => {
+    const schemeId = await audited(ctx, 'subsidyScheme.addVersion', Capability.MANAGE_POLICIES, async (tx, draft, ctx) => {
       const actor = requireActor(ctx);
       const scheme = await lockOwnScheme(tx, ctx, rawId, draft);
       const id = scheme.id;
@@ -345,7 +345,7 @@ export const policyService = {
 
   /** Ends a scheme after `lastMonth` (this month or later); versions scheduled after it are refused. */
   async end(ctx: Context, rawId: string, lastMonth: string): Promise<SchemeView> {
-    const schemeId = await audited(ctx, 'subsidyScheme.end', Capability.MANAGE_POLICIES, async (tx, draft) => {
+    const schemeId = await audited(ctx, 'subsidyScheme.end', Capability.MANAGE_POLICIES, async (tx, draft, ctx) => {
       const scheme = await lockOwnScheme(tx, ctx, rawId, draft);
       const id = scheme.id;
       parseMonthField(lastMonth, 'lastMonth', thisMonthInChina());
@@ -363,7 +363,7 @@ export const policyService = {
 
   /** Sets a floor for the schemes of a kind in the subtree of a jurisdiction in the caller's subtree. */
   async createFloor(ctx: Context, input: CreateFloorInput): Promise<FloorView> {
-    const floorId = await audited(ctx, 'subsidyFloor.create', Capability.MANAGE_POLICIES, async (tx, draft) => {
+    const floorId = await audited(ctx, 'subsidyFloor.create', Capability.MANAGE_POLICIES, async (tx, draft, ctx) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_POLICIES);
       const owner = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
@@ -388,7 +388,7 @@ export const policyService = {
       draft.detail = { kind: input.kind, amountFen: input.amountFen, fromMonth };
       return id;
     });
-    return floorView(await policyRepository.floorById(ctx.dataSource.manager, floorId));
+    return floorView(await policyRepository.floorById(ctx.db, floorId));
   },
 
   /** The person schemes and the floors in force in `month` for someone whose village has this lineage. */

@@ -26,7 +26,7 @@ export function targetByIdLoader(ctx: Context): DataLoader<number, TargetRow | n
   return new DataLoader(async (ids) => {
     const byId = await throughCache(targetsById(ctx.dataSource), ids, async (missing) => {
       const found = new Map<number, TargetRow | null>(missing.map((id) => [id, null]));
-      for (const row of await targetRepository.byIds(ctx.dataSource.manager, missing)) found.set(row.id, frozen(row));
+      for (const row of await targetRepository.byIds(ctx.db, missing)) found.set(row.id, frozen(row));
       return found;
     });
     return ids.map((id) => byId.get(id) ?? null);
@@ -38,7 +38,7 @@ export function allocationsLoader(ctx: Context): DataLoader<number, readonly Tar
   return new DataLoader(async (parentIds) => {
     const byParent = await throughCache(allocationLists(ctx.dataSource), parentIds, async (missing) => {
       const lists = new Map<number, TargetRow[]>(missing.map((id) => [id, []]));
-      for (const row of await targetRepository.allocationsOf(ctx.dataSource.manager, missing)) lists.get(row.allocatedFrom!)!.push(frozen(row));
+      for (const row of await targetRepository.allocationsOf(ctx.db, missing)) lists.get(row.allocatedFrom!)!.push(frozen(row));
       return lists;
     });
     return parentIds.map((id) => byParent.get(id) ?? []);
@@ -51,7 +51,7 @@ const filterKey = (filter: TargetFilter) => `${filter.underCode}|${filter.metric
 export async function targetPage(ctx: Context, filter: TargetFilter, beforeId: number | null, limit: number): Promise<readonly TargetRow[]> {
   const key = `${filterKey(filter)}|${beforeId ?? ''}|${limit}`;
   const pages = await throughCache(targetPages(ctx.dataSource), [key], async () => {
-    const rows = await targetRepository.list(ctx.dataSource.manager, filter, beforeId, limit);
+    const rows = await targetRepository.list(ctx.db, filter, beforeId, limit);
     return new Map([[key, Object.freeze(rows.map(frozen))]]);
   });
   return pages.get(key)!;
@@ -60,7 +60,7 @@ export async function targetPage(ctx: Context, filter: TargetFilter, beforeId: n
 /** How many targets a subtree holds (targetRepository.count), kept like the targets themselves. */
 export async function targetCount(ctx: Context, filter: TargetFilter): Promise<number> {
   const key = filterKey(filter);
-  const counts = await throughCache(targetCounts(ctx.dataSource), [key], async () => new Map([[key, await targetRepository.count(ctx.dataSource.manager, filter)]]));
+  const counts = await throughCache(targetCounts(ctx.dataSource), [key], async () => new Map([[key, await targetRepository.count(ctx.db, filter)]]));
   return counts.get(key)!;
 }
 

@@ -271,7 +271,7 @@ export const targetService = {
 
   /** Sets a target for a jurisdiction of the subtree. */
   async create(ctx: Context, input: CreateTargetInput): Promise<TargetNode> {
-    const id = await changing(ctx.dataSource, () => audited(ctx, 'target.create', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    const id = await changing(ctx.dataSource, () => audited(ctx, 'target.create', Capability.MANAGE_TARGETS, async (tx, draft, ctx) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const node = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
@@ -324,7 +324,7 @@ export const targetService = {
    * target's threshold; for a rate each child gets its own threshold or the target's.
    */
   async allocate(ctx: Context, rawId: string, allocations: readonly TargetAllocationInput[]): Promise<TargetNode> {
-    const id = await changing(ctx.dataSource, () => audited(ctx, 'target.allocate', Capability.MANAGE_TARGETS, async (tx, draft) => {
+    const id = await changing(ctx.dataSource, () => audited(ctx, 'target.allocate', Capability.MANAGE_TARGETS, async (tx, draft, ctx) => {
       const actor = requireActor(ctx);
       requireCapability(ctx, Capability.MANAGE_TARGETS);
       const visible = await visibleTarget(ctx, rawId, 'id');

@@ -1,13 +1,21 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
 import { promisify } from 'node:util';
 import { BadUserInputError } from '../graphql/errors';
+import { Slots } from '../graphql/slots';
 
-const scrypt = promisify(crypto.scrypt) as (
+const scryptOnPool = promisify(crypto.scrypt) as (
   password: string,
   salt: Buffer,
   keylen: number,
   options: crypto.ScryptOptions,
 ) => Promise<Buffer>;
+
+// At most one hash per core at once: more gain no throughput, and would take the cores from the
+// requests the event loop serves meanwhile (and take every thread of libuv's pool, 4 by default).
+const hashing = new Slots(os.availableParallelism());
+const scrypt = (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) =>
+  hashing.run(() => scryptOnPool(password, salt, keylen, options));
 
 // scrypt with N = 2^15, r = 8, p = 1: about 100 ms a hash here, 32 MiB of memory each.
 const COST = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -18,12 +26,22 @@ export const PASSWORD_MAX_LENGTH = 200;
 
 /** Refuses a password that is too short or too long (BAD_USER_INPUT naming the field). */
 export function checkPasswordPolicy(password: string, field: string): void {
-  if (password.length < PASSWORD_MIN_LENGTH) {
-    throw new BadUserInputError(field, `must be at least ${PASSWORD_MIN_LENGTH} characters`);
-  }
-  if (password.length > PASSWORD_MAX_LENGTH) {
-    throw new BadUserInputError(field, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
-  }
+  const problem = passwordProblem(password);
+  if (problem) throw new BadUserInputError(field, problem);
+}
+
+function passwordProblem(password: string): string | null {
+  if (password.length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`;
+  if (password.length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters`;
+  return null;
+}
+
+/**
+ * The hash of a password the policy accepts, null for one it refuses (`checkPasswordPolicy` then
+ * says why). Mutations hash before their transaction opens: a pooled connection is never held for it.
+ */
+export async function hashAcceptable(password: string): Promise<string | null> {
+  return passwordProblem(password) ? null : hashPassword(password);
 }
 
 /** `scrypt$N$r$p$salt$hash`, salt and hash in base64. */

@@ -73,8 +73,8 @@ export const userRepository = {
     return row ?? null;
   },
 
-  async passwordHashById(db: EntityManager, id: number): Promise<string | null> {
-    const [row] = await db.query(`SELECT password_hash AS "passwordHash" FROM app_user WHERE id = $1`, [id]);
+  async passwordHashById(db: EntityManager, id: number, forUpdate = false): Promise<string | null> {
+    const [row] = await db.query(`SELECT password_hash AS "passwordHash" FROM app_user WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
     return row?.passwordHash ?? null;
   },
 

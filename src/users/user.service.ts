@@ -11,7 +11,7 @@ import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination
 import type { JurisdictionLevel } from '../jurisdictions/division-codes';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import type { CreateUserInput, UpdateUserInput } from './user.inputs';
-import { checkPasswordPolicy, decoyHash, hashPassword, verifyPassword } from './password';
+import { checkPasswordPolicy, decoyHash, hashAcceptable, verifyPassword } from './password';
 import { issueToken, verifyToken, type IssuedToken } from './token';
 import { userRepository, type ActorRow, type UserRow } from './user.repository';
 
@@ -65,10 +65,10 @@ function checkOrganisation(roles: readonly Role[], organisationId: number | null
 
 export const userService = {
   /** The actor a token stands for, or UNAUTHENTICATED when the token, the user or the password is no longer good. */
-  async authenticate(ctx: Pick<Context, 'dataSource'>, token: string): Promise<Actor> {
+  async authenticate(ctx: Pick<Context, 'dataSource' | 'db'>, token: string): Promise<Actor> {
     const claims = verifyToken(token);
     const actors = await throughCache(actorRows(ctx.dataSource), [claims.userId], async ([id]) => {
-      const found = await userRepository.actorById(ctx.dataSource.manager, id);
+      const found = await userRepository.actorById(ctx.db, id);
       return new Map(found ? [[id, Object.freeze(found)]] : []);
     });
     const row = actors.get(claims.userId);
@@ -91,9 +91,9 @@ export const userService = {
   async login(ctx: Context, rawUsername: string, password: string): Promise<IssuedToken & { user: UserRow }> {
     const username = rawUsername.trim().toLowerCase();
     // The slow hash runs before the transaction, so that sign-ins never hold a pooled connection for it.
-    const user = await userRepository.credentialsByUsername(ctx.dataSource.manager, username);
+    const user = await userRepository.credentialsByUsername(ctx.db, username);
     const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
-    return audited(ctx, 'login', null, async (_tx, draft) => {
+    return audited(ctx, 'login', null, async (_tx, draft, ctx) => {
       draft.actorUsername = username.slice(0, 64);
       draft.targetType = 'User';
       if (user) {
@@ -109,7 +109,7 @@ export const userService = {
 
   async me(ctx: Context): Promise<UserRow> {
     const actor = requireActor(ctx);
-    const [row] = await userRepository.byIds(ctx.dataSource.manager, [actor.userId]);
+    const [row] = await userRepository.byIds(ctx.db, [actor.userId]);
     return row;
   },
 
@@ -118,7 +118,7 @@ export const userService = {
     const actor = requireActor(ctx);
     requireCapability(ctx, Capability.READ_USERS);
     const username = parseUsername(rawUsername, 'username');
-    const user = await userRepository.byUsernameUnder(ctx.dataSource.manager, username, actor.jurisdictionPath);
+    const user = await userRepository.byUsernameUnder(ctx.db, username, actor.jurisdictionPath);
     if (!user) throw new ForbiddenError(NOT_IN_SCOPE);
     return user;
   },
@@ -132,14 +132,15 @@ export const userService = {
     const search = args.search?.trim().toLowerCase() || null;
     if (search !== null && search.length > 64) throw new BadUserInputError('search', 'must be at most 64 characters');
     const filter = { underPath: under.path, role: args.role ?? null, active: args.active ?? null, usernameContains: search };
-    const rows = await userRepository.search(ctx.dataSource.manager, filter, after, first + 1);
-    return toPage(rows, first, (row) => row.username, () => userRepository.count(ctx.dataSource.manager, filter));
+    const rows = await userRepository.search(ctx.db, filter, after, first + 1);
+    return toPage(rows, first, (row) => row.username, () => userRepository.count(ctx.db, filter));
   },
 
   /** Creates a user at or below the caller's jurisdiction, with roles the caller may grant. */
   async create(ctx: Context, input: CreateUserInput): Promise<UserRow> {
     const actor = requireActor(ctx);
-    return audited(ctx, 'createUser', Capability.MANAGE_USERS, async (tx, draft) => {
+    const passwordHash = await hashAcceptable(input.password);
+    return audited(ctx, 'createUser', Capability.MANAGE_USERS, async (tx, draft, ctx) => {
       requireCapability(ctx, Capability.MANAGE_USERS);
       draft.targetType = 'User';
       const username = parseUsername(input.username, 'input.username');
@@ -157,7 +158,7 @@ export const userService = {
       const created = await userRepository.insert(tx, {
         username,
         displayName,
-        passwordHash: await hashPassword(input.password),
+        passwordHash: passwordHash!,
         jurisdictionId: home.id,
         roles,
         organisationId: organisation?.id ?? null,
@@ -170,7 +171,7 @@ export const userService = {
   /** Changes another user's roles, home, name or active flag; the caller must be able to grant every role involved. */
   async update(ctx: Context, input: UpdateUserInput): Promise<UserRow> {
     const actor = requireActor(ctx);
-    return changing(ctx.dataSource, () => audited(ctx, 'updateUser', Capability.MANAGE_USERS, async (tx, draft) => {
+    return changing(ctx.dataSource, () => audited(ctx, 'updateUser', Capability.MANAGE_USERS, async (tx, draft, ctx) => {
       requireCapability(ctx, Capability.MANAGE_USERS);
       draft.targetType = 'User';
       const username = parseUsername(input.username, 'input.username');
@@ -210,7 +211,8 @@ export const userService = {
 
   /** Sets a new password for a user the caller manages; their tokens stop working. */
   async resetPassword(ctx: Context, rawUsername: string, newPassword: string): Promise<UserRow> {
-    return changing(ctx.dataSource, () => audited(ctx, 'resetPassword', Capability.MANAGE_USERS, async (tx, draft) => {
+    const passwordHash = await hashAcceptable(newPassword);
+    return changing(ctx.dataSource, () => audited(ctx, 'resetPassword', Capability.MANAGE_USERS, async (tx, draft, ctx) => {
       requireCapability(ctx, Capability.MANAGE_USERS);
       draft.targetType = 'User';
       const username = parseUsername(rawUsername, 'username');
@@ -218,23 +220,25 @@ export const userService = {
       const target = await this.lockManaged(ctx, tx, username);
       draft.jurisdictionId = target.jurisdictionId;
       checkPasswordPolicy(newPassword, 'newPassword');
-      return userRepository.update(tx, target.id, { passwordHash: await hashPassword(newPassword) });
+      return userRepository.update(tx, target.id, { passwordHash: passwordHash! });
     }));
   },
 
   /** Changes the caller's own password after checking the current one; returns a fresh token. */
   async changePassword(ctx: Context, currentPassword: string, newPassword: string): Promise<IssuedToken & { user: UserRow }> {
     const actor = requireActor(ctx);
+    // Both slow hashes run before the transaction; inside it, the password checked must still be the stored one.
+    const checked = await userRepository.passwordHashById(ctx.db, actor.userId);
+    const matches = checked !== null && (await verifyPassword(currentPassword, checked));
+    const passwordHash = matches && newPassword !== currentPassword ? await hashAcceptable(newPassword) : null;
     return changing(ctx.dataSource, () => audited(ctx, 'changePassword', null, async (tx, draft) => {
       draft.targetType = 'User';
       draft.targetIds = [actor.username];
-      const stored = await userRepository.passwordHashById(tx, actor.userId);
-      if (!stored || !(await verifyPassword(currentPassword, stored))) {
-        throw new BadUserInputError('currentPassword', 'is not your current password');
-      }
+      const stored = await userRepository.passwordHashById(tx, actor.userId, true);
+      if (!matches || stored !== checked) throw new BadUserInputError('currentPassword', 'is not your current password');
       checkPasswordPolicy(newPassword, 'newPassword');
       if (newPassword === currentPassword) throw new BadUserInputError('newPassword', 'must differ from the current password');
-      const user = await userRepository.update(tx, actor.userId, { passwordHash: await hashPassword(newPassword) });
+      const user = await userRepository.update(tx, actor.userId, { passwordHash: passwordHash! });
       return { ...issueToken(user.id, user.passwordVersion), user };
     }));
   },

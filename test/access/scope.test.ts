@@ -13,6 +13,7 @@ describe('requireScope', () => {
     const [home] = await h.db.query(`SELECT id, code, path::text AS path, level FROM jurisdiction WHERE code = $1`, [code]);
     return {
       dataSource: h.db,
+      db: h.db.manager,
       requestId: 'test',
       clientAddress: '127.0.0.1',
       loaders: new Map(),

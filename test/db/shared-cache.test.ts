@@ -1,6 +1,8 @@
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { Role } from '../../src/access/roles';
 import { SharedCaches, sharedCaches } from '../../src/db/shared-cache';
+import { inTransactionScope } from '../../src/db/transaction';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
 import { thisMonthInChina } from '../../src/graphql/dates';
 import { createUser, smallTree, testCreditCode } from '../support/factories';
@@ -183,6 +185,39 @@ describe('caches of the tree and of signed-in users', () => {
     expect(numerators(await h.gql(TOWNS, { code: '321012' }, admin.token))).toEqual({ '321012100': 1, '321012101': 0 });
   });
 
+  it('asks the listening connection one query at a time however many writes wait for their notices', async () => {
+    const user = await createUser(h.db, '321012', [Role.ANALYST]);
+    await sharedCaches(h.db).sync();
+    await h.gql(TOWN, { code: '321012100' }, user.token);
+    // Queries in flight on the listening connection, at most, while 50 writes wait for their notices.
+    let inFlight = 0;
+    let most = 0;
+    const query = Client.prototype.query;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      const listening = (this as unknown as { connectionParameters: { application_name?: string } }).connectionParameters.application_name === 'yiyang-cache-listener';
+      const result = (query as (...a: unknown[]) => unknown).apply(this, args);
+      if (listening && result instanceof Promise) {
+        most = Math.max(most, ++inFlight);
+        void result.finally(() => (inFlight -= 1)).catch(() => undefined);
+      }
+      return result as never;
+    });
+    try {
+      await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          await h.db.query(`UPDATE jurisdiction SET name = $2 WHERE code = $1`, [i % 2 ? '321012100' : '321012101', `镇${i}`]);
+          await sharedCaches(h.db).sync();
+        }),
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(most).toBe(1);
+    // The town was cached before the writes: once they have synced, the API answers the last one.
+    const [{ name }] = await h.db.query(`SELECT name FROM jurisdiction WHERE code = '321012100'`);
+    expect((await h.gql(TOWN, { code: '321012100' }, user.token)).data).toEqual({ jurisdiction: { name } });
+  });
+
   it('reads the database while it cannot listen, and trusts its caches again once it can', async () => {
     const user = await createUser(h.db, '321012', [Role.ANALYST]);
     await h.gql(TOWN, { code: '321012100' }, user.token);
@@ -206,6 +241,16 @@ describe('caches of the tree and of signed-in users', () => {
     await sharedCaches(h.app).sync();
     await h.gql(TOWN, { code: '321012100' }, user.token);
     expect((await h.gql(TOWN, { code: '321012100' }, user.token)).extensions?.sqlStatements).toBe(0);
+  });
+
+  it('keeps nothing read inside a request transaction, which may yet roll back and send no notice', async () => {
+    const caches = new SharedCaches();
+    const region = caches.region<number, string>('test', ['app_user'], 2);
+    caches.trusted = true;
+    await inTransactionScope(async () => region.fill(1, 'uncommitted', region.stamp()));
+    expect(region.get(1)).toBeUndefined();
+    region.fill(1, 'committed', region.stamp());
+    expect(await inTransactionScope(async () => region.get(1))).toBe('committed');
   });
 
   it('keeps nothing read before a clear, and serves nothing where no server listens', () => {

@@ -157,7 +157,6 @@ describe('the lifecycle', () => {
 
   it.each([
     ['skips a step', 'OPERATING', '2024-03-01', 'to'],
-    ['goes back', 'PLANNED', '2024-03-01', 'to'],
     ['is dated before the previous entry', 'UNDER_CONSTRUCTION', '2024-01-01', 'on'],
     ['is dated in the future', 'UNDER_CONSTRUCTION', '2999-12-31', 'on'],
   ])('rejects a transition that %s, naming the argument, and changes nothing', async (_what, to, on, field) => {
@@ -169,6 +168,25 @@ describe('the lifecycle', () => {
     expect(await tableCounts()).toEqual(before);
     const [row] = await h.db.query(`SELECT status FROM facility WHERE id = $1`, [id]);
     expect(row.status).toBe('PLANNED');
+  });
+
+  it('rejects a transition that goes back, naming the argument, and changes nothing', async () => {
+    const id = await planned();
+    expect(errorCodes(await h.gql(TRANSITION, { id, to: 'UNDER_CONSTRUCTION', on: '2024-02-01' }, admin.token))).toEqual([]);
+    const before = await tableCounts();
+    const res = await h.gql(TRANSITION, { id, to: 'PLANNED', on: '2024-03-01' }, admin.token);
+    expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0].extensions.field).toBe('to');
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it('answers CONFLICT for a move to the status the facility already has (made once already), and changes nothing', async () => {
+    const id = await planned();
+    const before = await tableCounts();
+    const res = await h.gql(TRANSITION, { id, to: 'PLANNED', on: '2024-03-01' }, admin.token);
+    expect(errorCodes(res)).toEqual(['CONFLICT']);
+    expect(res.errors![0].extensions.field).toBe('to');
+    expect(await tableCounts()).toEqual(before);
   });
 
   it('answers FORBIDDEN alike for a facility that does not exist and one outside the subtree', async () => {

@@ -130,8 +130,8 @@ describe('the statement timeout', () => {
   it('bounds the wait for a pooled connection: an exhausted pool answers LIMIT_EXCEEDED, then serves again', async () => {
     await smallTree(h.db);
     const user = await createUser(h.db, '32', [Role.ANALYST]);
-    // The server's pool holds 4 connections: take them all.
-    const held = await Promise.all([1, 2, 3, 4].map(async () => {
+    // The server's pool holds DB_POOL_SIZE connections: take them all.
+    const held = await Promise.all(Array.from({ length: h.config.dbPoolSize }, async () => {
       const runner = h.app.createQueryRunner();
       await runner.connect();
       await runner.query('SELECT 1');

@@ -102,7 +102,7 @@ export function useHarness(env: Record<string, string> = {}): Harness {
     const db = createDataSource({ url: databaseUrl, poolSize: 4, statementTimeoutMs: config.statementTimeoutMs, applicationName: 'yiyang-owner' });
     await db.initialize();
     const appDatabaseUrl = await prepareAppRole(db, { configured: null, secret: TEST_TOKEN_SECRET });
-    const app = createDataSource({ url: appDatabaseUrl, poolSize: 4, statementTimeoutMs: config.statementTimeoutMs });
+    const app = createDataSource({ url: appDatabaseUrl, poolSize: config.dbPoolSize, statementTimeoutMs: config.statementTimeoutMs });
     await app.initialize();
     server = await createServer(app, config);
     await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));

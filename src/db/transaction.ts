@@ -1,0 +1,86 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, EntityManager } from 'typeorm';
+import { Slots } from '../graphql/slots';
+
+/**
+ * A request's transaction holds one pooled connection and does all its work through it. Code that
+ * asked the pool for a second one from inside would wait for a connection while holding one: with
+ * as many such transactions as connections, every one of them waits for the others (until the
+ * connection timeout) and every other request with them. So:
+ *
+ * - inside a request transaction (`requestTransaction`) the pool refuses to hand out a connection
+ *   (`PoolInsideTransactionError`, see `guardPool`): a callee that reaches for the pool fails at
+ *   once, in tests, instead of deadlocking under load;
+ * - at most `pool size − max(1, pool size / 5)` request transactions run at once, so that reads
+ *   always find a connection; the next one waits for a slot, no longer than a statement may run.
+ */
+
+const scope = new AsyncLocalStorage<true>();
+
+/** Whether the caller runs inside a request transaction (and must use its manager, never the pool). */
+export function insideTransaction(): boolean {
+  return scope.getStore() === true;
+}
+
+/** Runs `work` as code inside a request transaction: the pool refuses it a connection. */
+export function inTransactionScope<T>(work: () => Promise<T>): Promise<T> {
+  return scope.run(true, work);
+}
+
+export class PoolInsideTransactionError extends Error {
+  constructor() {
+    super('a pooled connection was asked for inside a transaction: use the transaction\'s manager (ctx.db)');
+    this.name = 'PoolInsideTransactionError';
+  }
+}
+
+type Connect = (callback?: (error: Error | undefined, ...rest: unknown[]) => void) => unknown;
+
+/** Makes the data source's pool refuse connections inside a request transaction (once initialised). */
+export function guardPool(dataSource: DataSource): void {
+  const pool = (dataSource.driver as unknown as { master?: { connect: Connect } }).master;
+  if (!pool) throw new Error('the data source is not initialised');
+  const connect = pool.connect.bind(pool);
+  pool.connect = (callback) => {
+    if (!insideTransaction()) return connect(callback);
+    const error = new PoolInsideTransactionError();
+    if (!callback) return Promise.reject(error);
+    callback(error);
+    return undefined;
+  };
+}
+
+/** Request transactions that may run at once on a pool of `poolSize`: the rest is kept for reads. */
+export function transactionSlotsFor(poolSize: number): number {
+  return Math.max(1, poolSize - Math.max(1, Math.floor(poolSize / 5)));
+}
+
+const slotsByDataSource = new WeakMap<DataSource, Slots>();
+
+function slotsOf(dataSource: DataSource): Slots {
+  let slots = slotsByDataSource.get(dataSource);
+  if (!slots) {
+    const extra = (dataSource.options as { extra?: { max?: number; connectionTimeoutMillis?: number } }).extra ?? {};
+    slots = new Slots(transactionSlotsFor(extra.max ?? 10), extra.connectionTimeoutMillis ?? 0);
+    slotsByDataSource.set(dataSource, slots);
+  }
+  return slots;
+}
+
+/** Opens a transaction the default way: one pooled connection, READ COMMITTED. */
+export function defaultTransaction<T>(dataSource: DataSource): (inside: (tx: EntityManager) => Promise<T>) => Promise<T> {
+  return (inside) => dataSource.transaction(inside);
+}
+
+/**
+ * Runs `work` in a request transaction opened by `open` (one connection from the pool), once one of
+ * the data source's transaction slots is free; inside, the pool refuses further connections.
+ */
+export async function requestTransaction<T>(
+  dataSource: DataSource,
+  open: (inside: (tx: EntityManager) => Promise<T>) => Promise<T>,
+  work: (tx: EntityManager) => Promise<T>,
+): Promise<T> {
+  if (insideTransaction()) throw new Error('a request transaction cannot open another one');
+  return slotsOf(dataSource).run(() => open((tx) => inTransactionScope(() => work(tx))));
+}

@@ -1,0 +1,320 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSchema } from 'graphql';
+import { Role } from '../../src/access/roles';
+import { nationalIdCheck } from '../../src/elderly/national-id';
+import { addMonths, thisMonthInChina, todayInChina } from '../../src/graphql/dates';
+import { createUser, smallTree, testCreditCode, type TestUser } from '../support/factories';
+import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
+
+/**
+ * Bursts of writes: for every mutation of the served schema, 50 concurrent calls on distinct rows
+ * (as a user allowed to make them) all complete, none refused for want of a database connection,
+ * while an unrelated read keeps answering quickly. A mutation missing from BURSTS fails the test:
+ * a new one joins the table.
+ */
+
+const h = useHarness();
+const N = 50;
+const ADMIN_HOME = '321012';
+const TOWN = '321012100';
+const VILLAGES = ['321012100001', '321012100002'];
+const PASSWORDS = ['burst-password-1', 'burst-password-2', 'burst-password-3'];
+const OPERATOR = { creditCode: testCreditCode(1), name: '扬州颐和养老服务有限公司' };
+
+interface Call {
+  query: string;
+  variables?: Record<string, unknown>;
+  /** The caller; the burst's administrator when absent, anonymous when null. */
+  token?: string | null;
+}
+
+/** What the bursts leave behind for the ones after them. */
+interface Rows {
+  admin: TestUser;
+  usernames: string[];
+  userTokens: string[];
+  facilityIds: string[];
+  personIds: string[];
+  schemeIds: string[];
+  targetIds: string[];
+  itemIds: string[];
+}
+
+interface Burst {
+  /** The i-th of the N concurrent calls. */
+  call: (i: number, rows: Rows) => Call;
+  /** Keeps what the calls returned for later bursts. */
+  keep?: (responses: GraphQLResponse[], rows: Rows) => void;
+}
+
+const village = (i: number) => VILLAGES[i % VILLAGES.length];
+const nationalId = (i: number, sequence: number) => {
+  const first17 = `${village(i).slice(0, 6)}19450601${String(sequence).padStart(3, '0')}`;
+  return first17 + nationalIdCheck(first17);
+};
+const ids = (responses: GraphQLResponse[], field: string) => responses.map((r) => r.data![field].id as string);
+
+// In the order they run: later bursts work on the rows earlier ones made.
+const BURSTS: Record<string, Burst> = {
+  createUser: {
+    call: (i) => ({
+      query: `mutation($input: CreateUserInput!) { createUser(input: $input) { username } }`,
+      variables: { input: { username: `burst${i}@${TOWN}`, password: PASSWORDS[0], jurisdictionCode: TOWN, roles: [Role.VILLAGE_WORKER] } },
+    }),
+    keep: (responses, rows) => (rows.usernames = responses.map((r) => r.data!.createUser.username)),
+  },
+  updateUser: {
+    call: (i, rows) => ({
+      query: `mutation($input: UpdateUserInput!) { updateUser(input: $input) { username } }`,
+      variables: { input: { username: rows.usernames[i], displayName: `网格员${i}` } },
+    }),
+  },
+  resetPassword: {
+    call: (i, rows) => ({
+      query: `mutation($username: String!, $password: String!) { resetPassword(username: $username, newPassword: $password) { username } }`,
+      variables: { username: rows.usernames[i], password: PASSWORDS[1] },
+    }),
+  },
+  login: {
+    call: (i, rows) => ({
+      query: `mutation($username: String!, $password: String!) { login(username: $username, password: $password) { token } }`,
+      variables: { username: rows.usernames[i], password: PASSWORDS[1] },
+      token: null,
+    }),
+    keep: (responses, rows) => (rows.userTokens = responses.map((r) => r.data!.login.token)),
+  },
+  changePassword: {
+    call: (i, rows) => ({
+      query: `mutation($current: String!, $next: String!) { changePassword(currentPassword: $current, newPassword: $next) { token } }`,
+      variables: { current: PASSWORDS[1], next: PASSWORDS[2] },
+      token: rows.userTokens[i],
+    }),
+  },
+  createFacility: {
+    call: (i) => ({
+      query: `mutation($input: CreateFacilityInput!) { createFacility(input: $input) { id } }`,
+      variables: { input: { name: `养老院${i}号`, type: 'INSTITUTION', jurisdictionCode: village(i), operator: OPERATOR } },
+    }),
+    keep: (responses, rows) => (rows.facilityIds = ids(responses, 'createFacility')),
+  },
+  updateFacility: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { updateFacility(id: $id, input: { staff: 7 }) { id } }`,
+      variables: { id: rows.facilityIds[i] },
+    }),
+  },
+  transitionFacility: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!, $on: Date) { transitionFacility(id: $id, to: UNDER_CONSTRUCTION, on: $on) { id } }`,
+      variables: { id: rows.facilityIds[i], on: todayInChina() },
+    }),
+  },
+  registerPerson: {
+    call: (i) => ({
+      query: `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id } }`,
+      variables: { input: { nationalId: nationalId(i, 2 * i + 1), name: `老人${i}`, villageCode: village(i), hukouCode: village(i) } },
+    }),
+    keep: (responses, rows) => (rows.personIds = ids(responses, 'registerPerson')),
+  },
+  importPeople: {
+    call: (i) => ({
+      query: `mutation($input: ImportPeopleInput!) { importPeople(input: $input) { imported } }`,
+      variables: { input: { csv: `nationalId,name,villageCode,hukouCode\n${nationalId(i, 2 * i + 201)},导入${i},${village(i)},${village(i)}\n` } },
+    }),
+  },
+  updatePerson: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!, $input: UpdatePersonInput!) { updatePerson(id: $id, input: $input) { id } }`,
+      variables: { id: rows.personIds[i], input: { name: `老人${i}(更正)`, hukouCode: village(i), phone: '13912345678' } },
+    }),
+  },
+  setPersonCategories: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { setPersonCategories(id: $id, categories: [{ category: MINIMUM_LIVING_ALLOWANCE }]) { id } }`,
+      variables: { id: rows.personIds[i] },
+    }),
+  },
+  recordAbilityAssessment: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { recordAbilityAssessment(personId: $id, input: { level: MODERATE, assessor: "评估中心" }) { id } }`,
+      variables: { id: rows.personIds[i] },
+    }),
+  },
+  recordPersonStatus: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { recordPersonStatus(id: $id, status: DECEASED) { id } }`,
+      variables: { id: rows.personIds[i] },
+    }),
+  },
+  createSubsidyScheme: {
+    call: (i) => ({
+      query: `mutation($input: CreateSchemeInput!) { createSubsidyScheme(input: $input) { id } }`,
+      variables: {
+        input: {
+          jurisdictionCode: ADMIN_HOME,
+          name: `高龄津贴${i}`,
+          kind: 'OLD_AGE_ALLOWANCE',
+          version: { fromMonth: thisMonthInChina(), funding: [{ level: 'COUNTY', weight: 1 }], tiers: [{ name: '80周岁及以上', amountFen: 6000, minAge: 80 }] },
+        },
+      },
+    }),
+    keep: (responses, rows) => (rows.schemeIds = ids(responses, 'createSubsidyScheme')),
+  },
+  addSubsidySchemeVersion: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!, $version: SchemeVersionInput!) { addSubsidySchemeVersion(id: $id, version: $version) { id } }`,
+      variables: {
+        id: rows.schemeIds[i],
+        version: { fromMonth: addMonths(thisMonthInChina(), 1), funding: [{ level: 'COUNTY', weight: 1 }], tiers: [{ name: '80周岁及以上', amountFen: 7000, minAge: 80 }] },
+      },
+    }),
+  },
+  endSubsidyScheme: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!, $last: Month!) { endSubsidyScheme(id: $id, lastMonth: $last) { id } }`,
+      variables: { id: rows.schemeIds[i], last: addMonths(thisMonthInChina(), 2) },
+    }),
+  },
+  createSubsidyFloor: {
+    call: (i) => ({
+      query: `mutation($input: CreateFloorInput!) { createSubsidyFloor(input: $input) { id } }`,
+      variables: { input: { jurisdictionCode: ADMIN_HOME, kind: 'OLD_AGE_ALLOWANCE', minAge: 60 + (i % 40), maxAge: 60 + (i % 40), amountFen: 100, fromMonth: addMonths(thisMonthInChina(), 3 + Math.floor(i / 40)) } },
+    }),
+  },
+  runEntitlements: {
+    // One run per month: runs of the same month refuse each other (CONFLICT) by design.
+    call: (i) => ({
+      query: `mutation($month: Month!) { runEntitlements(code: "${ADMIN_HOME}", month: $month) { id } }`,
+      variables: { month: addMonths('2020-01', i) },
+    }),
+  },
+  createTarget: {
+    call: (i) => ({
+      query: `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`,
+      variables: { input: { jurisdictionCode: ADMIN_HOME, title: `目标${i}`, metric: 'DEMENTIA_BED_SHARE', threshold: 5, startsOn: '2025-01-01', deadline: '2027-12-31' } },
+    }),
+    keep: (responses, rows) => (rows.targetIds = ids(responses, 'createTarget')),
+  },
+  allocateTarget: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { allocateTarget(id: $id, allocations: [{ jurisdictionCode: "${TOWN}" }]) { id } }`,
+      variables: { id: rows.targetIds[i] },
+    }),
+  },
+  issueNotice: {
+    call: (i, rows) => ({
+      query: `mutation($input: IssueNoticeInput!) { issueNotice(input: $input) { id } }`,
+      variables: { input: { targetId: rows.targetIds[i], title: `通报${i}` } },
+    }),
+  },
+  createSupervisionItem: {
+    call: (i) => ({
+      query: `mutation($input: CreateSupervisionItemInput!) { createSupervisionItem(input: $input) { id } }`,
+      variables: { input: { jurisdictionCode: ADMIN_HOME, responsibleCode: TOWN, title: `督办${i}`, deadline: '2027-06-30' } },
+    }),
+    keep: (responses, rows) => (rows.itemIds = ids(responses, 'createSupervisionItem')),
+  },
+  addSupervisionNote: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { addSupervisionNote(id: $id, note: "已办结", status: DONE) { id } }`,
+      variables: { id: rows.itemIds[i] },
+    }),
+  },
+};
+
+/** The mutations the server serves, from the committed schema (a test keeps it equal to the served one). */
+function servedMutations(): string[] {
+  const sdl = fs.readFileSync(path.join(__dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8');
+  return Object.keys(buildSchema(sdl).getMutationType()!.getFields()).sort();
+}
+
+/** What each call came to: the data, or its first error code. */
+const outcomeOf = (response: GraphQLResponse) => (response.errors ? errorCodes(response)[0] : 'OK');
+
+function tally(responses: GraphQLResponse[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const response of responses) counts[outcomeOf(response)] = (counts[outcomeOf(response)] ?? 0) + 1;
+  return counts;
+}
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.ceil((p / 100) * values.length) - 1];
+
+// Each chain is one test: its bursts run one after the other, each on the rows the earlier ones made.
+// The password chain is slow by design (scrypt, about 100 ms a hash, 250 of them).
+const CHAINS: string[][] = [
+  ['createUser', 'updateUser', 'resetPassword', 'login', 'changePassword'],
+  ['createFacility', 'updateFacility', 'transitionFacility'],
+  ['registerPerson', 'importPeople', 'updatePerson', 'setPersonCategories', 'recordAbilityAssessment', 'recordPersonStatus'],
+  ['createSubsidyScheme', 'addSubsidySchemeVersion', 'endSubsidyScheme', 'createSubsidyFloor', 'runEntitlements'],
+  ['createTarget', 'allocateTarget', 'issueNotice', 'createSupervisionItem', 'addSupervisionNote'],
+];
+
+describe('bursts of concurrent writes', () => {
+  it('covers every mutation of the served schema', () => {
+    expect(Object.keys(BURSTS).sort()).toEqual(servedMutations());
+    expect(CHAINS.flat().sort()).toEqual(servedMutations());
+  });
+
+  it.each(CHAINS.map((chain) => [chain.join(', '), chain]))(
+    `completes ${N} concurrent calls of %s on distinct rows, while an unrelated read stays quick`,
+    async (_label, chain) => {
+      await smallTree(h.db);
+      const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
+      const reader = await createUser(h.db, '321023', [Role.ANALYST]);
+
+      // The unrelated read, sent one after another for as long as the bursts last.
+      const readTimes: number[] = [];
+      const readFailures: string[] = [];
+      let bursting = true;
+      const reading = (async () => {
+        while (bursting) {
+          const started = performance.now();
+          const response = await h.gql(`{ me { username } }`, {}, reader.token);
+          readTimes.push(performance.now() - started);
+          if (response.errors) readFailures.push(outcomeOf(response));
+        }
+      })();
+
+      const outcomes: Record<string, Record<string, number>> = {};
+      try {
+        for (const mutation of chain) {
+          const burst = BURSTS[mutation];
+          const calls = Array.from({ length: N }, (_, i) => burst.call(i, rows));
+          const responses = await Promise.all(calls.map((c) => h.gql(c.query, c.variables, c.token === undefined ? rows.admin.token : c.token)));
+          outcomes[mutation] = tally(responses);
+          if (outcomes[mutation].OK === N) burst.keep?.(responses, rows);
+          else break;
+        }
+      } finally {
+        bursting = false;
+        await reading;
+      }
+
+      expect(outcomes).toEqual(Object.fromEntries(chain.map((mutation) => [mutation, { OK: N }])));
+      expect(readFailures).toEqual([]);
+      expect(percentile(readTimes, 95)).toBeLessThan(100);
+    },
+    // The password chain hashes 250 times (scrypt, about 100 ms each): on a busy 2-core machine it takes longer than the default.
+    120_000,
+  );
+
+  it(`lets exactly one of ${N} concurrent transitions of a facility to the same status win; the others are CONFLICT`, async () => {
+    await smallTree(h.db);
+    const admin = await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]);
+    const created = await h.gql(
+      `mutation($input: CreateFacilityInput!) { createFacility(input: $input) { id } }`,
+      { input: { name: '养老院', type: 'INSTITUTION', jurisdictionCode: VILLAGES[0], operator: OPERATOR } },
+      admin.token,
+    );
+    const id = created.data!.createFacility.id;
+    const responses = await Promise.all(
+      Array.from({ length: N }, () =>
+        h.gql(`mutation($id: ID!) { transitionFacility(id: $id, to: UNDER_CONSTRUCTION) { status } }`, { id }, admin.token),
+      ),
+    );
+    expect(tally(responses)).toEqual({ OK: 1, CONFLICT: N - 1 });
+    const [{ events }] = await h.db.query(`SELECT count(*)::int AS events FROM facility_event WHERE facility_id = $1 AND kind = 'TRANSITION'`, [id]);
+    expect(events).toBe(1);
+  });
+});
