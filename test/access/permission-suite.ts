@@ -361,7 +361,7 @@ beforeEach(async () => {
   );
   for (const code of RUN_ROOTS) {
     const root = await h.db.getRepository(Jurisdiction).findOneByOrFail({ code });
-    const stored = await runTransaction(h.db, STORED_MONTH, (tx) => computeRun(tx, root, STORED_MONTH, null));
+    const stored = await runTransaction(h.db, root, STORED_MONTH, (tx) => computeRun(tx, root, STORED_MONTH, null));
     fixtureRuns.set(code, String(stored.id));
   }
   fixture = await captureTables(h.db);
