@@ -72,7 +72,7 @@ export const userService = {
       return new Map(found ? [[id, Object.freeze(found)]] : []);
     });
     const row = actors.get(claims.userId);
-    if (!row || !row.active || row.passwordVersion !== claims.passwordVersion) {
+    if (!row || !row.active || row.tokenVersion !== claims.tokenVersion) {
       throw new UnauthenticatedError('The token is no longer valid: sign in again');
     }
     return {
@@ -103,7 +103,7 @@ export const userService = {
       }
       if (!user || !matches || !user.active) throw new UnauthenticatedError('Wrong username or password');
       const { passwordHash: _hash, ...profile } = user;
-      return { ...issueToken(user.id, user.passwordVersion), user: profile };
+      return { ...issueToken(user.id, user.tokenVersion), user: profile };
     });
   },
 
@@ -235,7 +235,7 @@ export const userService = {
       checkPasswordPolicy(newPassword, 'newPassword');
       if (newPassword === currentPassword) throw new BadUserInputError('newPassword', 'must differ from the current password');
       const user = await userRepository.update(tx, actor.userId, { passwordHash: await hashPassword(newPassword) });
-      return { ...issueToken(user.id, user.passwordVersion), user };
+      return { ...issueToken(user.id, user.tokenVersion), user };
     }));
   },
 
