@@ -208,8 +208,13 @@ export const userService = {
     }));
   },
 
-  /** Sets a new password for a user the caller manages; their tokens stop working. */
+  /**
+   * Sets a new password for a user the caller manages whose home lies strictly below the caller's:
+   * a peer at the same node (another admin, the leadership office) is FORBIDDEN, so that no admin can
+   * take over an account of equal standing. Their tokens stop working.
+   */
   async resetPassword(ctx: Context, rawUsername: string, newPassword: string): Promise<UserRow> {
+    const actor = requireActor(ctx);
     return changing(ctx.dataSource, () => audited(ctx, 'resetPassword', Capability.MANAGE_USERS, async (tx, draft) => {
       requireCapability(ctx, Capability.MANAGE_USERS);
       draft.targetType = 'User';
@@ -217,6 +222,9 @@ export const userService = {
       draft.targetIds = [username];
       const target = await this.lockManaged(ctx, tx, username);
       draft.jurisdictionId = target.jurisdictionId;
+      if (target.jurisdictionId === actor.jurisdictionId) {
+        throw new ForbiddenError('You may reset the password only of users below your jurisdiction; a peer changes their own, or an administrator above resets it');
+      }
       checkPasswordPolicy(newPassword, 'newPassword');
       return userRepository.update(tx, target.id, { passwordHash: await hashPassword(newPassword) });
     }));
