@@ -134,12 +134,7 @@ export const userService = {
   /** Lifts the sign-in locks of a user the caller manages (after failed sign-ins from any address). */
   async unlockLogin(ctx: Context, rawUsername: string): Promise<UserRow> {
     return audited(ctx, 'unlockLogin', Capability.MANAGE_USERS, async (tx, draft) => {
-      requireCapability(ctx, Capability.MANAGE_USERS);
-      draft.targetType = 'User';
-      const username = parseUsername(rawUsername, 'username');
-      draft.targetIds = [username];
-      const target = await this.lockManaged(ctx, tx, username);
-      draft.jurisdictionId = target.jurisdictionId;
+      const target = await this.lockManagedFor(ctx, tx, draft, rawUsername, 'username');
       draft.detail = { lifted: await loginThrottle.unlock(tx, target.username) };
       return target;
     });
@@ -209,12 +204,7 @@ export const userService = {
   async update(ctx: Context, input: UpdateUserInput): Promise<UserRow> {
     const actor = requireActor(ctx);
     return changing(ctx.dataSource, () => audited(ctx, 'updateUser', Capability.MANAGE_USERS, async (tx, draft) => {
-      requireCapability(ctx, Capability.MANAGE_USERS);
-      draft.targetType = 'User';
-      const username = parseUsername(input.username, 'input.username');
-      draft.targetIds = [username];
-      const target = await this.lockManaged(ctx, tx, username);
-      draft.jurisdictionId = target.jurisdictionId;
+      const target = await this.lockManagedFor(ctx, tx, draft, input.username, 'input.username');
       const changes: Parameters<typeof userRepository.update>[2] = {};
       const changingSelf = target.id === actor.userId;
       if (input.roles != null) {
@@ -254,12 +244,7 @@ export const userService = {
   async resetPassword(ctx: Context, rawUsername: string, newPassword: string): Promise<UserRow> {
     const actor = requireActor(ctx);
     return changing(ctx.dataSource, () => audited(ctx, 'resetPassword', Capability.MANAGE_USERS, async (tx, draft) => {
-      requireCapability(ctx, Capability.MANAGE_USERS);
-      draft.targetType = 'User';
-      const username = parseUsername(rawUsername, 'username');
-      draft.targetIds = [username];
-      const target = await this.lockManaged(ctx, tx, username);
-      draft.jurisdictionId = target.jurisdictionId;
+      const target = await this.lockManagedFor(ctx, tx, draft, rawUsername, 'username');
       if (target.jurisdictionId === actor.jurisdictionId) {
         throw new ForbiddenError('You may reset the password only of users below your jurisdiction; a peer changes their own, or an administrator above resets it');
       }
@@ -283,6 +268,17 @@ export const userService = {
       const user = await userRepository.update(tx, actor.userId, { passwordHash: await hashPassword(newPassword) });
       return { ...issueToken(user.id, user.tokenVersion), user };
     }));
+  },
+
+  // The user a MANAGE_USERS mutation acts on, locked and named in its audit entry.
+  async lockManagedFor(ctx: Context, tx: EntityManager, draft: AuditDraft, rawUsername: string, field: string): Promise<UserRow> {
+    requireCapability(ctx, Capability.MANAGE_USERS);
+    draft.targetType = 'User';
+    const username = parseUsername(rawUsername, field);
+    draft.targetIds = [username];
+    const target = await this.lockManaged(ctx, tx, username);
+    draft.jurisdictionId = target.jurisdictionId;
+    return target;
   },
 
   // A user the caller may manage: in the subtree, and holding only roles the caller could grant.
