@@ -3,7 +3,7 @@ import { Role } from '../../src/access/roles';
 import { SharedCaches, sharedCaches } from '../../src/db/shared-cache';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
 import { thisMonthInChina } from '../../src/graphql/dates';
-import { createUser, smallTree, testCreditCode } from '../support/factories';
+import { createUser, smallTree, TEST_PASSWORD, testCreditCode } from '../support/factories';
 import { errorCodes, forgetCaches, useHarness } from '../support/harness';
 
 const h = useHarness();
@@ -204,8 +204,11 @@ describe('caches of the tree and of signed-in users', () => {
     expect(pids).toHaveLength(1);
     expect(pids[0]).not.toBe(pid);
     await sharedCaches(h.db).sync();
-    await h.gql(TOWN, { code: '321012100' }, user.token);
-    expect((await h.gql(TOWN, { code: '321012100' }, user.token)).extensions?.sqlStatements).toBe(0);
+    // The deactivation revoked the old token: the user signs in again.
+    const login = await h.gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, { u: user.username, p: TEST_PASSWORD });
+    const token = login.data.login.token;
+    await h.gql(TOWN, { code: '321012100' }, token);
+    expect((await h.gql(TOWN, { code: '321012100' }, token)).extensions?.sqlStatements).toBe(0);
   });
 
   it('keeps nothing read before a clear, and serves nothing where no server listens', () => {
