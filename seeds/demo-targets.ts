@@ -17,7 +17,7 @@ async function actingAs(dataSource: DataSource, username: string): Promise<Conte
   const [user] = await dataSource.query(`SELECT id FROM app_user WHERE username = $1`, [username]);
   const row = (await userRepository.actorById(dataSource.manager, user.id))!;
   const base = { dataSource, db: dataSource.manager, requestId: 'demo-seed', clientAddress: '127.0.0.1', loaders: new Map() };
-  return { ...base, actor: await userService.authenticate(base, issueToken(row.id, row.passwordVersion).token) };
+  return { ...base, actor: await userService.authenticate(base, issueToken(row.id, row.tokenVersion).token) };
 }
 
 /**

@@ -7,7 +7,7 @@ import { audited } from '../audit/audit.service';
 import { changing, sharedCaches, throughCache } from '../db/shared-cache';
 import { loader, type Context } from '../graphql/context';
 import { isDay, todayInChina } from '../graphql/dates';
-import { BadUserInputError, ForbiddenError } from '../graphql/errors';
+import { BadUserInputError, ConflictError, ForbiddenError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
 import { parseId } from '../graphql/ids';
 import { asInstance } from '../graphql/roots';
@@ -246,6 +246,10 @@ export const deskService = {
       const text = parseText(note, 'note', { required: true, max: 4000 })!;
       const next = status ?? item.status;
       if (next !== item.status && !codeInScope(actor, item.issuerCode)) throw new ForbiddenError('Only the issuing level may close or reopen a supervision item');
+      // Checked under the row lock: of concurrent closes, one closes the item and the others are told it is closed.
+      if (status != null && status !== SupervisionStatus.OPEN && item.status !== SupervisionStatus.OPEN) {
+        throw new ConflictError(`The supervision item is already ${item.status}; reopen it first`, 'status');
+      }
       await supervisionRepository.addNote(tx, item.id, text, next, todayInChina(), actor.userId);
       draft.detail = { status: next };
     }));

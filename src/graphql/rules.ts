@@ -45,6 +45,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     createUser: Capability.MANAGE_USERS,
     updateUser: Capability.MANAGE_USERS,
     resetPassword: Capability.MANAGE_USERS,
+    unlockLogin: Capability.MANAGE_USERS,
     createFacility: Capability.MANAGE_FACILITIES,
     transitionFacility: Capability.MANAGE_FACILITIES,
     updateFacility: Capability.EDIT_FACILITIES,

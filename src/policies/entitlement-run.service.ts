@@ -21,8 +21,6 @@ const EARLIEST_MONTH = '2000-01';
 const MONTHS_AHEAD = 1;
 // People are read and their lines written in batches; the next batch is fetched while one is computed.
 const BATCH = 5_000;
-// Namespace of the session advisory locks that keep two runs of one month apart.
-const RUN_LOCK = 7_300_002;
 const RUN_STATEMENT_TIMEOUT = '15min';
 
 export interface RunFigures {
@@ -83,35 +81,54 @@ function rulesByVillage(schemes: readonly SchemeRule[], floors: readonly FloorRu
   };
 }
 
-/**
- * Runs `work` in the transaction a run needs: REPEATABLE READ, so the whole run reads one snapshot,
- * after the month's run lock is taken (before the snapshot, so that a run sees the lines of every run
- * of the month before it). A second run of a month while one is under way is refused (CONFLICT)
- * rather than left waiting.
- */
-export async function runTransaction<T>(dataSource: DataSource, month: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
+// Runs hold transaction-scoped advisory locks keyed month × 2^32 + node id (the one-key form, used
+// for nothing else): exclusive on the run's node, shared on each ancestor. A run and a run of an
+// ancestor or descendant collide on one of them; runs of disjoint subtrees share only shared locks.
+const RUN_LOCK_KEY = `(($1::bigint * 4294967296) + $2::bigint)`;
+const ANCESTOR_LOCK_KEY = `(($1::bigint * 4294967296) + a.id)`;
+// Attempts of a run that lost a serialization race (two runs moving the same ancestor's totals).
+const RUN_ATTEMPTS = 3;
+const SERIALIZATION_FAILURES = new Set(['40001', '40P01']);
+
+const monthIndex = (month: string) => {
   const [year, monthOfYear] = month.split('-').map(Number);
-  try {
-    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1, $2) AS locked`, [RUN_LOCK, year * 12 + monthOfYear]);
-    if (!locked) throw new ConflictError(`Another run of ${month} is in progress; run again once it has finished`, 'month');
+  return year * 12 + monthOfYear;
+};
+
+/**
+ * Runs `work` in the transaction a run of `root`'s subtree needs: REPEATABLE READ, so the whole run
+ * reads one snapshot, whose first statement takes the run's locks. A run that overlaps one under way
+ * (same node, an ancestor or a descendant) is refused at once (CONFLICT on `month`) rather than left
+ * waiting; runs of disjoint subtrees go side by side, and the one that loses the race to the shared
+ * ancestors' totals is run again (RUN_ATTEMPTS). Callers check the caller's scope before: a refused
+ * call must never hold a lock.
+ */
+export async function runTransaction<T>(
+  dataSource: DataSource,
+  root: Pick<Jurisdiction, 'id' | 'path'>,
+  month: string,
+  work: (tx: EntityManager) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      await runner.startTransaction('REPEATABLE READ');
-      try {
-        await runner.query(`SET LOCAL statement_timeout = '${RUN_STATEMENT_TIMEOUT}'`);
-        const result = await work(runner.manager);
-        await runner.commitTransaction();
-        return result;
-      } catch (error) {
-        await runner.rollbackTransaction();
-        throw error;
-      }
-    } finally {
-      await runner.query(`SELECT pg_advisory_unlock($1, $2)`, [RUN_LOCK, year * 12 + monthOfYear]);
+      return await dataSource.transaction('REPEATABLE READ', async (tx) => {
+        // The snapshot is taken by this statement, before its locks: a run that finished in between
+        // either changed nothing this one reads, or changed lines or totals this one then writes, which
+        // fails it with a serialization failure and runs it again.
+        const [{ locked }] = await tx.query(
+          `SELECT pg_try_advisory_xact_lock(${RUN_LOCK_KEY})
+             AND coalesce(bool_and(pg_try_advisory_xact_lock_shared(${ANCESTOR_LOCK_KEY})), true) AS locked
+           FROM (SELECT 1) one LEFT JOIN jurisdiction a ON a.path @> $3::ltree AND a.id <> $2`,
+          [monthIndex(month), root.id, root.path],
+        );
+        if (!locked) throw new ConflictError(`A run of ${month} that covers part of this subtree is in progress; run again once it has finished`, 'month');
+        await tx.query(`SET LOCAL statement_timeout = '${RUN_STATEMENT_TIMEOUT}'`);
+        return work(tx);
+      });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= RUN_ATTEMPTS || typeof code !== 'string' || !SERIALIZATION_FAILURES.has(code)) throw error;
     }
-  } finally {
-    await runner.release();
   }
 }
 
@@ -220,20 +237,24 @@ export const entitlementRunService = {
   /** Runs the month for a jurisdiction of the caller's subtree (see computeRun) and returns the run. */
   async run(ctx: Context, code: string, rawMonth: string): Promise<RunView> {
     const month = checkMonth(rawMonth);
+    let root: Jurisdiction;
     return changing(ctx.dataSource, () =>
       audited(
         ctx,
         'entitlementRun.run',
         Capability.RUN_ENTITLEMENTS,
         async (tx, draft, ctx) => {
-          requireCapability(ctx, Capability.RUN_ENTITLEMENTS);
-          const root = await jurisdictionService.get(ctx, code);
           Object.assign(draft, { jurisdictionId: root.id, targetType: 'entitlement_run', detail: { code: root.code, month } });
           const run = await computeRun(tx, root, month, requireActor(ctx).userId);
           draft.targetIds = [String(run.id)];
           return { ...run, jurisdiction: policyService.ref(root) };
         },
-        (inside) => runTransaction(ctx.dataSource, month, inside),
+        // Scope first, then the locks: a refused call never holds up a run it could not make.
+        async (inside) => {
+          requireCapability(ctx, Capability.RUN_ENTITLEMENTS);
+          root = await jurisdictionService.get(ctx, code);
+          return runTransaction(ctx.dataSource, root, month, inside);
+        },
       ),
     );
   },

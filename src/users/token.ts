@@ -61,10 +61,10 @@ export interface IssuedToken {
   expiresAt: Date;
 }
 
-/** A signed token for the user; `passwordVersion` ties it to the current password. */
-export function issueToken(userId: number, passwordVersion: number): IssuedToken {
+/** A signed token for the user; `tokenVersion` ties it to the current password and the last deactivation. */
+export function issueToken(userId: number, tokenVersion: number): IssuedToken {
   const { key, ttlSeconds } = current();
-  const token = jwt.sign({ pwv: passwordVersion }, key, {
+  const token = jwt.sign({ pwv: tokenVersion }, key, {
     algorithm: 'HS256',
     subject: String(userId),
     expiresIn: ttlSeconds,
@@ -76,7 +76,7 @@ export function issueToken(userId: number, passwordVersion: number): IssuedToken
 
 export interface TokenClaims {
   userId: number;
-  passwordVersion: number;
+  tokenVersion: number;
 }
 
 // Tokens whose signature was checked, with their claims and expiry: a client sends the same token
@@ -93,7 +93,7 @@ export function verifyToken(token: string): TokenClaims {
     const payload = jwt.verify(token, current().key, { algorithms: ['HS256'], issuer: 'yiyang' }) as jwt.JwtPayload;
     const userId = Number(payload.sub);
     if (!Number.isSafeInteger(userId) || typeof payload.pwv !== 'number' || typeof payload.exp !== 'number') throw new Error('malformed claims');
-    const claims = { userId, passwordVersion: payload.pwv };
+    const claims = { userId, tokenVersion: payload.pwv };
     if (verified.size >= VERIFIED_KEPT) verified.delete(verified.keys().next().value as string);
     verified.set(token, { claims, expiresAtMs: payload.exp * 1000 });
     return claims;

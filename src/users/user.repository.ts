@@ -11,8 +11,8 @@ export interface UserRow {
   /** The organisation a SERVICE_PROVIDER works for. */
   organisationId: number | null;
   active: boolean;
-  /** password_changed_at in ms: tokens carry it and die with the password. */
-  passwordVersion: number;
+  /** The later of password_changed_at and tokens_revoked_at, in ms: tokens carry it and die with the password or a deactivation. */
+  tokenVersion: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -24,7 +24,7 @@ export interface ActorRow extends UserRow {
 }
 
 const COLUMNS = `u.id, u.username, u.display_name AS "displayName", u.jurisdiction_id AS "jurisdictionId",
-  u.roles::text[] AS roles, u.organisation_id AS "organisationId", u.active, (extract(epoch FROM u.password_changed_at) * 1000)::float8 AS "passwordVersion",
+  u.roles::text[] AS roles, u.organisation_id AS "organisationId", u.active, (extract(epoch FROM greatest(u.password_changed_at, u.tokens_revoked_at)) * 1000)::float8 AS "tokenVersion",
   u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
 
 export interface UserFilter {

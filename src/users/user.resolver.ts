@@ -74,6 +74,11 @@ export class UserResolver {
     return userService.resetPassword(ctx, username, newPassword);
   }
 
+  @Mutation(() => UserNode, { description: 'Lifts the sign-in locks that failed sign-ins put on a user the caller manages.' })
+  unlockLogin(@Ctx() ctx: Context, @Arg('username') username: string) {
+    return userService.unlockLogin(ctx, username);
+  }
+
   @Mutation(() => LoginResult, { description: 'Changes the caller’s own password; returns a fresh token (older ones stop working).' })
   changePassword(@Ctx() ctx: Context, @Arg('currentPassword') currentPassword: string, @Arg('newPassword') newPassword: string) {
     return userService.changePassword(ctx, currentPassword, newPassword);

@@ -2,16 +2,17 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { Capability, Role, grantableBy } from '../access/roles';
 import { requireActor, requireCapability } from '../access/scope';
-import { audited } from '../audit/audit.service';
+import { audited, recordAudit, type AuditDraft } from '../audit/audit.service';
 import { changing, sharedCaches, throughCache } from '../db/shared-cache';
 import { facilityService } from '../facilities/facility.service';
 import type { Context } from '../graphql/context';
-import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError } from '../graphql/errors';
+import { BadUserInputError, ConflictError, ForbiddenError, LimitExceededError, UnauthenticatedError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
 import type { JurisdictionLevel } from '../jurisdictions/division-codes';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import type { CreateUserInput, UpdateUserInput } from './user.inputs';
 import { checkPasswordPolicy, decoyHash, hashAcceptable, verifyPassword } from './password';
+import { loginThrottle } from './login-throttle';
 import { issueToken, verifyToken, type IssuedToken } from './token';
 import { userRepository, type ActorRow, type UserRow } from './user.repository';
 
@@ -72,7 +73,7 @@ export const userService = {
       return new Map(found ? [[id, Object.freeze(found)]] : []);
     });
     const row = actors.get(claims.userId);
-    if (!row || !row.active || row.passwordVersion !== claims.passwordVersion) {
+    if (!row || !row.active || row.tokenVersion !== claims.tokenVersion) {
       throw new UnauthenticatedError('The token is no longer valid: sign in again');
     }
     return {
@@ -87,23 +88,55 @@ export const userService = {
     };
   },
 
-  /** A token for a user whose password matches; the same answer for an unknown user, a wrong password and an inactive account. */
+  /**
+   * A token for a user whose password matches; the same answer for an unknown user, a wrong password
+   * and an inactive account. A (username, address) pair or an account that failed too often is
+   * answered LIMIT_EXCEEDED with `retryAfterSeconds`, before any password is checked.
+   */
   async login(ctx: Context, rawUsername: string, password: string): Promise<IssuedToken & { user: UserRow }> {
     const username = rawUsername.trim().toLowerCase();
+    const key = { username: username.slice(0, 64), address: ctx.clientAddress };
+    const waitSeconds = await loginThrottle.waitFor(ctx.db, key);
     // The slow hash runs before the transaction, so that sign-ins never hold a pooled connection for it.
-    const user = await userRepository.credentialsByUsername(ctx.db, username);
-    const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
-    return audited(ctx, 'login', null, async (_tx, draft, ctx) => {
-      draft.actorUsername = username.slice(0, 64);
+    const user = waitSeconds > 0 ? null : await userRepository.credentialsByUsername(ctx.db, username);
+    const matches = waitSeconds > 0 ? false : await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+    const draftOf = (draft: AuditDraft) => {
+      draft.actorUsername = key.username;
       draft.targetType = 'User';
       if (user) {
         draft.actorId = user.id;
         draft.jurisdictionId = user.jurisdictionId;
         draft.targetIds = [user.username];
       }
-      if (!user || !matches || !user.active) throw new UnauthenticatedError('Wrong username or password');
+      return draft;
+    };
+    const granted = waitSeconds === 0 && user !== null && matches && user.active;
+    if (waitSeconds === 0 && !granted) {
+      // Counted outside the sign-in's transaction, which rolls back on the refusal.
+      for (const lock of await loginThrottle.failed(ctx.db, key)) {
+        const draft = draftOf({ actorId: null, actorUsername: null, actorRole: null, jurisdictionId: null, targetType: null, targetIds: [], detail: null });
+        draft.detail = { scope: lock.scope, address: key.address, seconds: lock.seconds };
+        await recordAudit(ctx.db, ctx.requestId, 'login.lock', draft, 'SUCCESS', null);
+      }
+    }
+    return audited(ctx, 'login', null, async (tx, draft) => {
+      draftOf(draft);
+      if (waitSeconds > 0) {
+        throw new LimitExceededError(`Too many failed sign-ins: try again in ${waitSeconds} s`, { retryAfterSeconds: waitSeconds });
+      }
+      if (!granted) throw new UnauthenticatedError('Wrong username or password');
+      await loginThrottle.succeeded(tx, key);
       const { passwordHash: _hash, ...profile } = user;
-      return { ...issueToken(user.id, user.passwordVersion), user: profile };
+      return { ...issueToken(user.id, user.tokenVersion), user: profile };
+    });
+  },
+
+  /** Lifts the sign-in locks of a user the caller manages (after failed sign-ins from any address). */
+  async unlockLogin(ctx: Context, rawUsername: string): Promise<UserRow> {
+    return audited(ctx, 'unlockLogin', Capability.MANAGE_USERS, async (tx, draft, ctx) => {
+      const target = await this.lockManagedFor(ctx, tx, draft, rawUsername, 'username');
+      draft.detail = { lifted: await loginThrottle.unlock(tx, target.username) };
+      return target;
     });
   },
 
@@ -172,12 +205,7 @@ export const userService = {
   async update(ctx: Context, input: UpdateUserInput): Promise<UserRow> {
     const actor = requireActor(ctx);
     return changing(ctx.dataSource, () => audited(ctx, 'updateUser', Capability.MANAGE_USERS, async (tx, draft, ctx) => {
-      requireCapability(ctx, Capability.MANAGE_USERS);
-      draft.targetType = 'User';
-      const username = parseUsername(input.username, 'input.username');
-      draft.targetIds = [username];
-      const target = await this.lockManaged(ctx, tx, username);
-      draft.jurisdictionId = target.jurisdictionId;
+      const target = await this.lockManagedFor(ctx, tx, draft, input.username, 'input.username');
       const changes: Parameters<typeof userRepository.update>[2] = {};
       const changingSelf = target.id === actor.userId;
       if (input.roles != null) {
@@ -209,16 +237,19 @@ export const userService = {
     }));
   },
 
-  /** Sets a new password for a user the caller manages; their tokens stop working. */
+  /**
+   * Sets a new password for a user the caller manages whose home lies strictly below the caller's:
+   * a peer at the same node (another admin, the leadership office) is FORBIDDEN, so that no admin can
+   * take over an account of equal standing. Their tokens stop working.
+   */
   async resetPassword(ctx: Context, rawUsername: string, newPassword: string): Promise<UserRow> {
+    const actor = requireActor(ctx);
     const passwordHash = await hashAcceptable(newPassword);
     return changing(ctx.dataSource, () => audited(ctx, 'resetPassword', Capability.MANAGE_USERS, async (tx, draft, ctx) => {
-      requireCapability(ctx, Capability.MANAGE_USERS);
-      draft.targetType = 'User';
-      const username = parseUsername(rawUsername, 'username');
-      draft.targetIds = [username];
-      const target = await this.lockManaged(ctx, tx, username);
-      draft.jurisdictionId = target.jurisdictionId;
+      const target = await this.lockManagedFor(ctx, tx, draft, rawUsername, 'username');
+      if (target.jurisdictionId === actor.jurisdictionId) {
+        throw new ForbiddenError('You may reset the password only of users below your jurisdiction; a peer changes their own, or an administrator above resets it');
+      }
       checkPasswordPolicy(newPassword, 'newPassword');
       return userRepository.update(tx, target.id, { passwordHash: passwordHash! });
     }));
@@ -239,8 +270,19 @@ export const userService = {
       checkPasswordPolicy(newPassword, 'newPassword');
       if (newPassword === currentPassword) throw new BadUserInputError('newPassword', 'must differ from the current password');
       const user = await userRepository.update(tx, actor.userId, { passwordHash: passwordHash! });
-      return { ...issueToken(user.id, user.passwordVersion), user };
+      return { ...issueToken(user.id, user.tokenVersion), user };
     }));
+  },
+
+  // The user a MANAGE_USERS mutation acts on, locked and named in its audit entry.
+  async lockManagedFor(ctx: Context, tx: EntityManager, draft: AuditDraft, rawUsername: string, field: string): Promise<UserRow> {
+    requireCapability(ctx, Capability.MANAGE_USERS);
+    draft.targetType = 'User';
+    const username = parseUsername(rawUsername, field);
+    draft.targetIds = [username];
+    const target = await this.lockManaged(ctx, tx, username);
+    draft.jurisdictionId = target.jurisdictionId;
+    return target;
   },
 
   // A user the caller may manage: in the subtree, and holding only roles the caller could grant.

@@ -362,7 +362,7 @@ beforeEach(async () => {
   );
   for (const code of RUN_ROOTS) {
     const root = await h.db.getRepository(Jurisdiction).findOneByOrFail({ code });
-    const stored = await runTransaction(h.db, STORED_MONTH, (tx) => computeRun(tx, root, STORED_MONTH, null));
+    const stored = await runTransaction(h.db, root, STORED_MONTH, (tx) => computeRun(tx, root, STORED_MONTH, null));
     fixtureRuns.set(code, String(stored.id));
   }
   fixture = await captureTables(h.db);
@@ -568,6 +568,8 @@ interface Reach {
    * it exists; OUT_OF_SCOPE for an import, which refuses the rows out of reach and writes nothing.
    */
   refusal?: 'NOT_FOUND' | 'OUT_OF_SCOPE';
+  /** Reaches only strictly below the caller's home: the home node itself is FORBIDDEN (resetting a peer's password). */
+  strictlyBelow?: boolean;
 }
 
 /** An operation aimed at a jurisdiction: the node itself, the subtree below it, or a user, facility, person or policy there. */
@@ -801,6 +803,7 @@ const TARGETED: TargetedOperation[] = [
     type: 'Mutation',
     label: 'resetPassword of a user living at the target',
     gate: Capability.MANAGE_USERS,
+    strictlyBelow: true,
     write: true,
     request: (node) => ({
       query: `mutation($username: String!, $password: String!) { resetPassword(username: $username, newPassword: $password) { username } }`,
@@ -810,6 +813,21 @@ const TARGETED: TargetedOperation[] = [
       expect(data.resetPassword).toEqual({ username: targetAt(node) });
       expect(changes(before, after)).toEqual({ app_user: [targetAt(node)] });
       expect(after.app_user[targetAt(node)].password_hash).not.toBe(before.app_user[targetAt(node)].password_hash);
+    },
+  },
+  {
+    field: 'unlockLogin',
+    type: 'Mutation',
+    label: 'unlockLogin of a user living at the target',
+    gate: Capability.MANAGE_USERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($username: String!) { unlockLogin(username: $username) { username } }`,
+      variables: { username: targetAt(node) },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.unlockLogin).toEqual({ username: targetAt(node) });
+      expect(changes(before, after)).toEqual({});
     },
   },
   {
@@ -2056,6 +2074,7 @@ function expectedOutcome(
   if (role === null) return 'UNAUTHENTICATED';
   if (gate !== 'signed-in' && !ROLE_CAPABILITIES[role].includes(gate)) return 'FORBIDDEN';
   if (relation !== null && !IN_SUBTREE[relation] && !(reach.above && ABOVE_HOME[relation])) return reach.refusal ?? 'FORBIDDEN';
+  if (reach.strictlyBelow && relation === 'own') return 'FORBIDDEN';
   if (operator !== null && OPERATOR_BOUND.includes(role) && ACTOR_ORGANISATION[role] !== operator) return 'FORBIDDEN';
   return 'ALLOWED';
 }

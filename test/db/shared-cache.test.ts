@@ -5,7 +5,7 @@ import { SharedCaches, sharedCaches } from '../../src/db/shared-cache';
 import { inTransactionScope } from '../../src/db/transaction';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
 import { thisMonthInChina } from '../../src/graphql/dates';
-import { createUser, smallTree, testCreditCode } from '../support/factories';
+import { createUser, smallTree, TEST_PASSWORD, testCreditCode } from '../support/factories';
 import { errorCodes, forgetCaches, useHarness } from '../support/harness';
 
 const h = useHarness();
@@ -239,8 +239,11 @@ describe('caches of the tree and of signed-in users', () => {
     expect(pids).toHaveLength(1);
     expect(pids[0]).not.toBe(pid);
     await sharedCaches(h.app).sync();
-    await h.gql(TOWN, { code: '321012100' }, user.token);
-    expect((await h.gql(TOWN, { code: '321012100' }, user.token)).extensions?.sqlStatements).toBe(0);
+    // The deactivation revoked the old token: the user signs in again.
+    const login = await h.gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, { u: user.username, p: TEST_PASSWORD });
+    const token = login.data.login.token;
+    await h.gql(TOWN, { code: '321012100' }, token);
+    expect((await h.gql(TOWN, { code: '321012100' }, token)).extensions?.sqlStatements).toBe(0);
   });
 
   it('keeps nothing read inside a request transaction, which may yet roll back and send no notice', async () => {

@@ -76,6 +76,22 @@ describe('supervision items (督办)', () => {
     expect((await ok(BOARD, { id: targetId }, office.token)).target.board.overdueItems).toEqual([]);
   });
 
+  it('closes once: of 50 concurrent closes one writes the DONE note, the others are told the item is closed', async () => {
+    const created = await ok(CREATE_ITEM, { input: { jurisdictionCode: '321012', responsibleCode: '321012100', title: '助餐点验收', deadline: '2099-12-31' } }, office.token);
+    const id = created.createSupervisionItem.id;
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => h.gql(NOTE, { id, note: `办结 ${i}`, status: 'DONE' }, office.token)));
+    const codes = answers.map((answer) => errorCodes(answer).join());
+    expect(codes.filter((code) => code === '')).toHaveLength(1);
+    expect(codes.filter((code) => code === 'CONFLICT')).toHaveLength(49);
+    expect(answers.find((answer) => answer.errors)!.errors![0].extensions.field).toBe('status');
+    const notes = await h.db.query(`SELECT status_after FROM supervision_note WHERE item_id = $1`, [id]);
+    expect(notes).toEqual([{ status_after: 'DONE' }]);
+    // Cancelling a closed item is refused too; reopening it, then closing it again, is not.
+    expect(errorCodes(await h.gql(NOTE, { id, note: '撤销', status: 'CANCELLED' }, office.token))).toEqual(['CONFLICT']);
+    await ok(NOTE, { id, note: '复查发现问题，重新督办', status: 'OPEN' }, office.token);
+    expect((await ok(NOTE, { id, note: '整改完成', status: 'DONE' }, office.token)).addSupervisionNote.status).toBe('DONE');
+  });
+
   it('refuses bad input naming the field, and writes nothing', async () => {
     const valid = { jurisdictionCode: '321012', responsibleCode: '321012100', title: '督办事项', deadline: '2026-06-30' };
     const cases: [Record<string, unknown>, string, string][] = [

@@ -1,8 +1,9 @@
+import { Client } from 'pg';
 import { Role } from '../../src/access/roles';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { addMonths, monthEnd, thisMonthInChina } from '../../src/graphql/dates';
 import { createUser, insertJurisdictions, SMALL_TREE, type TestUser } from '../support/factories';
-import { errorCodes, forgetCaches, useHarness } from '../support/harness';
+import { errorCodes, forgetCaches, useHarness, type GraphQLResponse } from '../support/harness';
 
 const h = useHarness();
 
@@ -388,24 +389,83 @@ describe('who may run and read', () => {
     }
   });
 
-  it('refuses a second run of a month while one is under way (CONFLICT), and runs other months', async () => {
-    const { county } = await world();
-    const [year, month] = MONTH.split('-').map(Number);
-    const holder = await h.db.createQueryRunner();
+  // Runs that reach the line INSERT wait there while a test transaction holds entitlement_run in
+  // SHARE mode: each is then under way, holding its locks, until the test lets go. The test's own
+  // connection lies outside the server's pool, which the runs and the requests use.
+  async function holdRuns(during: (waiting: (n: number) => Promise<void>) => Promise<Promise<GraphQLResponse>[]>): Promise<GraphQLResponse[]> {
+    const holder = new Client({ connectionString: h.databaseUrl });
     await holder.connect();
     try {
-      // What a run under way holds: the month's run lock.
-      await holder.query(`SELECT pg_advisory_lock(7300002, $1)`, [year * 12 + month]);
-      const busy = await h.gql(RUN, { code: '321012', month: MONTH }, county.token);
-      expect(busy.errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'month' });
-      expect(await run(county.token, '321012', addMonths(MONTH, -1))).toMatchObject({ recipients: 3 });
+      await holder.query(`BEGIN`);
+      await holder.query(`LOCK TABLE entitlement_run IN SHARE MODE`);
+      const waiting = async (n: number) => {
+        for (let i = 0; i < 200; i++) {
+          const { rows } = await holder.query(
+            `SELECT count(*)::int AS count FROM pg_locks WHERE relation = 'entitlement_run'::regclass AND NOT granted`,
+          );
+          if (rows[0].count >= n) return;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      };
+      const held = await during(waiting);
+      await holder.query(`COMMIT`);
+      return await Promise.all(held);
     } finally {
-      await holder.query(`SELECT pg_advisory_unlock_all()`);
-      await holder.release();
+      await holder.end();
     }
-    const [{ n }] = await h.db.query(`SELECT count(*)::int AS n FROM entitlement_line WHERE month = $1::date`, [`${MONTH}-01`]);
-    expect(n).toBe(0);
-    expect(await run(county.token, '321012')).toMatchObject({ recipients: 3 });
+  }
+
+  it('runs disjoint subtrees of a month side by side and refuses (CONFLICT) a run overlapping one under way', async () => {
+    const { province, county } = await world();
+    const baoying = await createUser(h.db, '321023', [Role.CIVIL_AFFAIRS_ADMIN]);
+    const nanjing = await createUser(h.db, '3201', [Role.CIVIL_AFFAIRS_ADMIN]);
+    const [jiangdu, baoyingRun] = await holdRuns(async (waiting) => {
+      const jiangdu = h.gql(RUN, { code: '321012', month: MONTH }, county.token);
+      await waiting(1);
+      const baoyingRun = h.gql(RUN, { code: '321023', month: MONTH }, baoying.token);
+      await waiting(2);
+      // The same node, an ancestor, a descendant: each overlaps a run under way.
+      for (const [code, token] of [['321012', county.token], ['32', province.token], ['321012100', county.token], ['3210', province.token]]) {
+        const busy = await h.gql(RUN, { code, month: MONTH }, token);
+        expect({ code, extensions: busy.errors?.[0].extensions }).toMatchObject({ code, extensions: { code: 'CONFLICT', field: 'month' } });
+      }
+      // A caller who may not run there is told so, whatever runs.
+      expect(errorCodes(await h.gql(RUN, { code: '321012', month: MONTH }, nanjing.token))).toEqual(['FORBIDDEN']);
+      return [jiangdu, baoyingRun];
+    });
+    expect(jiangdu.errors).toBeUndefined();
+    expect(jiangdu.data.runEntitlements).toMatchObject({ recipients: 3 });
+    expect(baoyingRun.errors).toBeUndefined();
+    expect(baoyingRun.data.runEntitlements).toMatchObject({ recipients: 1 });
+    await expectTotalsMatchLines(province.token);
+    expect(await totals(province.token, '32')).toMatchObject({ recipients: 4 });
+    expect(await run(county.token, '321012100')).toMatchObject({ recipients: 2 });
+  });
+
+  it('never refuses a run because of calls an out-of-scope admin makes at the same time', async () => {
+    const { county } = await world();
+    const nanjing = await createUser(h.db, '3201', [Role.CIVIL_AFFAIRS_ADMIN]);
+    for (let round = 0; round < 5; round++) {
+      const refused = Array.from({ length: 10 }, () => h.gql(RUN, { code: '321012', month: MONTH }, nanjing.token));
+      const legit = await h.gql(RUN, { code: '321012', month: MONTH }, county.token);
+      expect({ round, errors: errorCodes(legit) }).toEqual({ round, errors: [] });
+      for (const answer of await Promise.all(refused)) expect(errorCodes(answer)).toEqual(['FORBIDDEN']);
+    }
+    const [{ n }] = await h.db.query(`SELECT count(*)::int AS n FROM entitlement_run`);
+    expect(n).toBe(5);
+  });
+
+  it('keeps months apart: a run of another month goes while one is under way', async () => {
+    const { county } = await world();
+    const [current, previous] = await holdRuns(async (waiting) => {
+      const current = h.gql(RUN, { code: '321012', month: MONTH }, county.token);
+      await waiting(1);
+      const previous = h.gql(RUN, { code: '321012', month: addMonths(MONTH, -1) }, county.token);
+      await waiting(2);
+      return [current, previous];
+    });
+    expect(errorCodes(current)).toEqual([]);
+    expect(errorCodes(previous)).toEqual([]);
   });
 
   it('records the run in the audit trail', async () => {

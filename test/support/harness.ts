@@ -42,6 +42,7 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'jurisdiction', identity: true },
   { table: 'organisation', identity: true },
   { table: 'app_user', identity: true },
+  { table: 'login_throttle', identity: false },
   { table: 'audit_entry', identity: true },
   { table: 'app_setting', identity: false },
   { table: 'facility', identity: true },

@@ -73,6 +73,27 @@ describe('login and me', () => {
     expect(errorCodes(after)).toEqual(['UNAUTHENTICATED']);
   });
 
+  it('keeps a token issued before a deactivation dead after the account is reactivated, through the API or by hand', async () => {
+    const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
+    const UPDATE = `mutation($input: UpdateUserInput!) { updateUser(input: $input) { active } }`;
+    for (const [how, setActive] of [
+      ['the API', async (username: string, active: boolean) => expect((await h.gql(UPDATE, { input: { username, active } }, admin.token)).errors).toBeUndefined()],
+      ['psql', async (username: string, active: boolean) => {
+        await h.db.query(`UPDATE app_user SET active = $2 WHERE username = $1`, [username, active]);
+        await sharedCaches(h.db).sync();
+      }],
+    ] as const) {
+      const user = await createUser(h.db, '321012', [Role.FINANCE], `finance-${how === 'psql' ? 'sql' : 'api'}@321012`);
+      expect((await h.gql(ME, {}, user.token)).data.me.username).toBe(user.username);
+      await setActive(user.username, false);
+      await setActive(user.username, true);
+      const old = await h.gql(ME, {}, user.token);
+      expect({ how, codes: errorCodes(old) }).toEqual({ how, codes: ['UNAUTHENTICATED'] });
+      const login = await h.gql(LOGIN, { u: user.username, p: TEST_PASSWORD });
+      expect((await h.gql(ME, {}, login.data.login.token)).data.me.username).toBe(user.username);
+    }
+  });
+
   it('rejects a malformed Authorization header', async () => {
     const response = await fetch(`${h.url}/graphql`, {
       method: 'POST',

@@ -99,6 +99,28 @@ describe('updateUser and resetPassword', () => {
     const login = await h.gql(`mutation { login(username: "staff@321012100", password: "fresh-password-9") { user { username } } }`);
     expect(login.data.login.user.username).toBe(staff.username);
   });
+
+  it('resets only the passwords of users strictly below: a peer admin or the leadership office of the same level is FORBIDDEN', async () => {
+    const peer = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN], 'peer@321012');
+    const office = await createUser(h.db, '321012', [Role.LEADERSHIP_OFFICE], 'office@321012');
+    const RESET = `mutation($u: String!) { resetPassword(username: $u, newPassword: "fresh-password-9") { username } }`;
+    const before = await h.db.query(`SELECT username, password_hash FROM app_user ORDER BY id`);
+    for (const username of [peer.username, office.username, admin.username]) {
+      expect({ username, codes: errorCodes(await h.gql(RESET, { u: username }, admin.token)) }).toEqual({ username, codes: ['FORBIDDEN'] });
+    }
+    expect(await h.db.query(`SELECT username, password_hash FROM app_user ORDER BY id`)).toEqual(before);
+    expect((await h.gql(`{ me { username } }`, {}, peer.token)).data.me.username).toBe(peer.username);
+    // An administrator above resets them.
+    const city = await createUser(h.db, '3210', [Role.CIVIL_AFFAIRS_ADMIN], 'admin@3210');
+    expect(errorCodes(await h.gql(RESET, { u: peer.username }, city.token))).toEqual([]);
+    const audit = await h.db.query(`SELECT target_ids, outcome, error_code FROM audit_entry WHERE action = 'resetPassword' ORDER BY id`);
+    expect(audit.map((row: any) => [row.target_ids[0], row.outcome, row.error_code])).toEqual([
+      [peer.username, 'FAILURE', 'FORBIDDEN'],
+      [office.username, 'FAILURE', 'FORBIDDEN'],
+      [admin.username, 'FAILURE', 'FORBIDDEN'],
+      [peer.username, 'SUCCESS', null],
+    ]);
+  });
 });
 
 describe('users and auditTrail', () => {
