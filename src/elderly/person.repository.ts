@@ -187,14 +187,13 @@ export const personRepository = {
     return rows[0]?.id ?? null;
   },
 
-  /** Which of these national IDs are registered already, wherever the person lives. */
-  async registeredAmong(db: EntityManager, nationalIds: readonly string[]): Promise<Set<string>> {
-    if (nationalIds.length === 0) return new Set();
-    const rows: { nationalId: string }[] = await db.query(
-      `SELECT national_id AS "nationalId" FROM person WHERE national_id = ANY($1::char(18)[])`,
+  /** The people already registered under these national IDs, wherever they live. */
+  async registeredAmong(db: EntityManager, nationalIds: readonly string[]): Promise<{ nationalId: string; id: number; villageId: number }[]> {
+    if (nationalIds.length === 0) return [];
+    return db.query(
+      `SELECT national_id AS "nationalId", id, village_id AS "villageId" FROM person WHERE national_id = ANY($1::char(18)[]) ORDER BY id`,
       [nationalIds],
     );
-    return new Set(rows.map((row) => row.nationalId));
   },
 
   /**

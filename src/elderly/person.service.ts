@@ -70,25 +70,30 @@ async function countsFollow(tx: EntityManager, personId: number, change: () => P
   await recordPeopleChanges(tx, before, await figureFactsOf(tx, [personId]));
 }
 
+/** Writes one `person.unmask` entry per person, naming the fields the caller saw or confirmed in full. */
+async function recordUnmasked(ctx: Context, reads: readonly { person: { id: number; villageId: number }; fields: readonly string[] }[]): Promise<void> {
+  const actor = requireActor(ctx);
+  await recordReads(
+    ctx.dataSource.manager,
+    ctx.requestId,
+    'person.unmask',
+    { userId: actor.userId, username: actor.username, role: actingRole(actor, Capability.READ_PERSONAL_DATA) },
+    reads.map(({ person, fields }) => ({ jurisdictionId: person.villageId, targetType: 'Person', targetId: String(person.id), detail: { fields: [...fields].sort() } })),
+  );
+}
+
 /** Per request: the unmasked reads to audit, batched into one insert and awaited before the value is given out. */
 function unmaskAudit(ctx: Context): DataLoader<string, true> {
   return new DataLoader(async (keys) => {
-    const actor = requireActor(ctx);
     const fields = new Map<number, Set<string>>();
     for (const key of keys) {
       const [id, field] = key.split('|');
       fields.set(Number(id), (fields.get(Number(id)) ?? new Set()).add(field));
     }
     const people = await loader(ctx, personByIdLoader).loadMany([...fields.keys()]);
-    const reads = people
-      .filter((p): p is PersonRow => p !== null && !(p instanceof Error))
-      .map((p) => ({ jurisdictionId: p.villageId, targetType: 'Person', targetId: String(p.id), detail: { fields: [...fields.get(p.id)!].sort() } }));
-    await recordReads(
-      ctx.dataSource.manager,
-      ctx.requestId,
-      'person.unmask',
-      { userId: actor.userId, username: actor.username, role: actingRole(actor, Capability.READ_PERSONAL_DATA) },
-      reads,
+    await recordUnmasked(
+      ctx,
+      people.filter((p): p is PersonRow => p !== null && !(p instanceof Error)).map((person) => ({ person, fields: [...fields.get(person.id)!] })),
     );
     return keys.map(() => true as const);
   });
@@ -126,6 +131,14 @@ export const personService = {
     requireCapability(ctx, Capability.READ_PERSONAL_DATA);
     await loader(ctx, unmaskAudit).load(`${person.id}|${field}`);
     return value;
+  },
+
+  /**
+   * Telling someone that the national ID they typed is registered confirms the whole ID of that
+   * person: it is audited as an unmasked read of it, as `nationalId(unmasked: true)` would be.
+   */
+  async recordIdentified(ctx: Context, people: readonly { id: number; villageId: number }[]): Promise<void> {
+    await recordUnmasked(ctx, people.map((person) => ({ person, fields: ['nationalId'] })));
   },
 
   ageToday(person: PersonRow): number {

@@ -170,6 +170,10 @@ describe('a masked person does not determine their national ID', () => {
       expect(answer.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
     }
     expect(answers[3].data.importPeople.rejected).toEqual([expect.objectContaining({ field: 'nationalId', code: 'ALREADY_REGISTERED' })]);
+    // A dry run that confirms a typed ID is a registered person's is an unmasked read of that ID, audited as one.
+    expect(await h.db.query(`SELECT actor_username, target_ids, detail FROM audit_entry WHERE action = 'person.unmask'`)).toEqual([
+      { actor_username: reader.username, target_ids: [id], detail: { fields: ['nationalId'] } },
+    ]);
     const audit: { detail: unknown }[] = await h.db.query(`SELECT detail FROM audit_entry`);
     expect(audit.length).toBeGreaterThanOrEqual(answers.length);
     const said = [
