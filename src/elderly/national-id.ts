@@ -61,11 +61,14 @@ export function parseNationalId(raw: string, today: string): { ok: true; id: Nat
   return { ok: true, id: { value, birthDate, sex, regionCode: value.slice(0, 6) } };
 }
 
-/** A national ID for display: its first 4 and last 4 characters, 10 stars between. */
+/**
+ * A national ID for display: its first character only (3*****************). Every other part can be
+ * filled in from what a reader sees beside it or from the rest of the ID — the region from the 户籍,
+ * the birth date from the age, the sequence's parity from the sex, the check character from the
+ * first 17 — so showing any of them narrows the value to a few guesses.
+ */
 export function maskNationalId(value: string): string {
-  // Anything but a full ID keeps only its last 4 characters: a mask must never show more than it should.
-  if (value.length !== 18) return maskAllButLast4(value);
-  return `${value.slice(0, 4)}${'*'.repeat(10)}${value.slice(-4)}`;
+  return value.slice(0, 1) + '*'.repeat(Math.max(value.length - 1, 0));
 }
 
 const MOBILE = /^1[3-9]\d{9}$/;

@@ -10,6 +10,7 @@ import { COLUMN_BY_INPUT_FIELD, PEOPLE_COLUMNS, readPeopleCsv, rowInput, type Co
 import { figureFactsOf, recordPeopleChanges } from './people-counts.service';
 import type { ImportPeopleInput } from './person.inputs';
 import { personRepository } from './person.repository';
+import { personService } from './person.service';
 import { checkRegistration, placesFor, type FieldProblem, type Registration } from './person.rules';
 import type { ImportRowError, PersonImport } from './person.types';
 
@@ -46,6 +47,8 @@ export const personImportService = {
   async import(ctx: Context, input: ImportPeopleInput): Promise<PersonImport> {
     const dryRun = input.dryRun ?? false;
     const goodRowsOnly = input.goodRowsOnly ?? false;
+    // People whose registered ID the answer confirms, audited once the import's transaction is over (even rolled back).
+    let identified: { nationalId: string; id: number; villageId: number }[] = [];
     try {
       return await audited(ctx, dryRun ? 'person.importCheck' : 'person.import', Capability.EDIT_PEOPLE, async (tx, draft, ctx) => {
         const actor = requireActor(ctx);
@@ -86,9 +89,8 @@ export const personImportService = {
           code: ImportRowErrorCode.ALREADY_REGISTERED,
           message: `a person with the national ID ${maskNationalId(nationalId)} is already registered`,
         });
-        for (const nationalId of await personRepository.registeredAmong(tx, [...firstLine.keys()])) {
-          errors.push(alreadyRegistered(nationalId, firstLine.get(nationalId)!));
-        }
+        identified = await personRepository.registeredAmong(tx, [...firstLine.keys()]);
+        for (const { nationalId } of identified) errors.push(alreadyRegistered(nationalId, firstLine.get(nationalId)!));
 
         const outcome = (imported: number): PersonImport => {
           errors.sort((a, b) => a.line - b.line || COLUMN_ORDER.get(a.field as ColumnName | null)! - COLUMN_ORDER.get(b.field as ColumnName | null)!);
@@ -114,6 +116,8 @@ export const personImportService = {
     } catch (error) {
       if (error instanceof ImportRefused) return error.outcome;
       throw error;
+    } finally {
+      if (identified.length > 0) await personService.recordIdentified(ctx, identified);
     }
   },
 };

@@ -80,7 +80,7 @@ export interface PersonFilter {
 const PERSON_COLUMNS = `p.id, p.national_id AS "nationalId", p.name, p.sex, to_char(p.birth_date, 'YYYY-MM-DD') AS "birthDate",
   p.phone, p.address, p.village_id AS "villageId", v.code AS "villageCode", v.name AS "villageName",
   p.hukou_jurisdiction_id AS "hukouId", h.code AS "hukouCode", h.name AS "hukouName", h.level AS "hukouLevel",
-  to_char(p.resident_since, 'YYYY-MM-DD') AS "residentSince", p.living_situations AS "livingSituations",
+  to_char(p.resident_since, 'YYYY-MM-DD') AS "residentSince", p.living_situations::text[] AS "livingSituations",
   p.own_monthly_income_fen AS "ownMonthlyIncomeFen", p.household_monthly_income_fen AS "householdMonthlyIncomeFen",
   p.status, to_char(p.status_since, 'YYYY-MM-DD') AS "statusSince", p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
 const PERSON_FROM = `person p JOIN jurisdiction v ON v.id = p.village_id JOIN jurisdiction h ON h.id = p.hukou_jurisdiction_id`;
@@ -187,14 +187,13 @@ export const personRepository = {
     return rows[0]?.id ?? null;
   },
 
-  /** Which of these national IDs are registered already, wherever the person lives. */
-  async registeredAmong(db: EntityManager, nationalIds: readonly string[]): Promise<Set<string>> {
-    if (nationalIds.length === 0) return new Set();
-    const rows: { nationalId: string }[] = await db.query(
-      `SELECT national_id AS "nationalId" FROM person WHERE national_id = ANY($1::char(18)[])`,
+  /** The people already registered under these national IDs, wherever they live. */
+  async registeredAmong(db: EntityManager, nationalIds: readonly string[]): Promise<{ nationalId: string; id: number; villageId: number }[]> {
+    if (nationalIds.length === 0) return [];
+    return db.query(
+      `SELECT national_id AS "nationalId", id, village_id AS "villageId" FROM person WHERE national_id = ANY($1::char(18)[]) ORDER BY id`,
       [nationalIds],
     );
-    return new Set(rows.map((row) => row.nationalId));
   },
 
   /**

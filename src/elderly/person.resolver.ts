@@ -46,9 +46,14 @@ export class PersonResolver {
     return personService.list(ctx, args);
   }
 
-  @FieldResolver(() => String, { description: '居民身份证号码, masked as 3210**********1234 by default.' })
+  @FieldResolver(() => String, { description: '居民身份证号码, masked as 3***************** by default.' })
   nationalId(@Ctx() ctx: Context, @Root() person: PersonRow, @Arg('unmasked', { defaultValue: false, description: UNMASKED }) unmasked: boolean) {
     return personService.personalField(ctx, person, 'nationalId', unmasked);
+  }
+
+  @FieldResolver(() => DateScalar, { nullable: true, description: 'Null unless asked for unmasked: `age` tells the age without it.' })
+  birthDate(@Ctx() ctx: Context, @Root() person: PersonRow, @Arg('unmasked', { defaultValue: false, description: UNMASKED }) unmasked: boolean) {
+    return personService.personalField(ctx, person, 'birthDate', unmasked);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Masked as 138****5678 by default.' })

@@ -33,6 +33,8 @@ export function parseText(raw: string | null | undefined, field: string, max: nu
   return text;
 }
 
+export const BIRTH_DATE = 'the birth date';
+
 export function parseIncome(value: number | null | undefined, field: string): number | null {
   if (value === null || value === undefined) return null;
   if (!Number.isSafeInteger(value) || value < 0 || value > MAX_INCOME_FEN) {
@@ -41,9 +43,10 @@ export function parseIncome(value: number | null | undefined, field: string): nu
   return value;
 }
 
+/** A past day not before `notBefore`; the refusal names `what` but never the birth date, which is personal data. */
 export function parseDayNotBefore(raw: string, field: string, notBefore: string, what: string): string {
   const day = pastDay(raw, field);
-  if (day < notBefore) throw new BadUserInputError(field, `must not be before ${what} (${notBefore})`);
+  if (day < notBefore) throw new BadUserInputError(field, what === BIRTH_DATE ? `must not be before ${what}` : `must not be before ${what} (${notBefore})`);
   return day;
 }
 
@@ -174,7 +177,7 @@ export function checkFacts(input: PersonFactsInput, birthDate: string | null, ba
   const residentSince = noted(problems, () => {
     const field = fieldPath(base, 'residentSince');
     if (!input.residentSince) return null;
-    return birthDate ? parseDayNotBefore(input.residentSince, field, birthDate, 'the birth date') : pastDay(input.residentSince, field);
+    return birthDate ? parseDayNotBefore(input.residentSince, field, birthDate, BIRTH_DATE) : pastDay(input.residentSince, field);
   });
   const name = noted(problems, () => parseText(input.name, fieldPath(base, 'name'), 50, true));
   const address = noted(problems, () => parseText(input.address, fieldPath(base, 'address'), 200));
@@ -221,7 +224,7 @@ export function checkRegistration(input: RegisterPersonInput, base: string, toda
   const categoriesSince = noted(problems, () => {
     const field = fieldPath(base, 'categoriesSince');
     if (!input.categoriesSince) return today;
-    return nationalId ? parseDayNotBefore(input.categoriesSince, field, nationalId.birthDate, 'the birth date') : pastDay(input.categoriesSince, field);
+    return nationalId ? parseDayNotBefore(input.categoriesSince, field, nationalId.birthDate, BIRTH_DATE) : pastDay(input.categoriesSince, field);
   });
   const registration =
     problems.length > 0

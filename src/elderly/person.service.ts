@@ -16,12 +16,12 @@ import type { AssessmentInput, CategoryInput, RegisterPersonInput, UpdatePersonI
 import { figureFactsOf, recordPeopleChanges } from './people-counts.service';
 import { personAssessmentsLoader, personByIdLoader, personCategoriesLoader } from './person.loaders';
 import { personRepository, type AssessmentRow, type CategoryRow, type PersonRow } from './person.repository';
-import { checkFacts, checkRegistration, parseCategories, parseDayNotBefore, parseText, placesFor, type FieldProblem } from './person.rules';
+import { BIRTH_DATE, checkFacts, checkRegistration, parseCategories, parseDayNotBefore, parseText, placesFor, type FieldProblem } from './person.rules';
 
 const NOT_IN_SCOPE = 'No such person in your jurisdiction';
 const DEFAULT_VALID_MONTHS = 6;
 
-export type MaskedField = 'nationalId' | 'phone' | 'address';
+export type MaskedField = 'nationalId' | 'birthDate' | 'phone' | 'address';
 
 export interface PersonListArgs {
   under?: string | null;
@@ -37,7 +37,13 @@ export function maskAddress(value: string): string {
   return `${[...value].slice(0, Math.min(6, Math.ceil([...value].length / 3))).join('')}****`;
 }
 
-const MASKS: Record<MaskedField, (value: string) => string> = { nationalId: maskNationalId, phone: maskPhone, address: maskAddress };
+// The birth date is withheld whole: with the 户籍 and the sex it leaves only the ID's sequence number unknown.
+const MASKS: Record<MaskedField, (value: string) => string | null> = {
+  nationalId: maskNationalId,
+  birthDate: () => null,
+  phone: maskPhone,
+  address: maskAddress,
+};
 
 function parseId(raw: string | number, field: string): number {
   const text = String(raw).trim();
@@ -64,25 +70,30 @@ async function countsFollow(tx: EntityManager, personId: number, change: () => P
   await recordPeopleChanges(tx, before, await figureFactsOf(tx, [personId]));
 }
 
+/** Writes one `person.unmask` entry per person, naming the fields the caller saw or confirmed in full. */
+async function recordUnmasked(ctx: Context, reads: readonly { person: { id: number; villageId: number }; fields: readonly string[] }[]): Promise<void> {
+  const actor = requireActor(ctx);
+  await recordReads(
+    ctx.db,
+    ctx.requestId,
+    'person.unmask',
+    { userId: actor.userId, username: actor.username, role: actingRole(actor, Capability.READ_PERSONAL_DATA), clientAddress: ctx.clientAddress },
+    reads.map(({ person, fields }) => ({ jurisdictionId: person.villageId, targetType: 'Person', targetId: String(person.id), detail: { fields: [...fields].sort() } })),
+  );
+}
+
 /** Per request: the unmasked reads to audit, batched into one insert and awaited before the value is given out. */
 function unmaskAudit(ctx: Context): DataLoader<string, true> {
   return new DataLoader(async (keys) => {
-    const actor = requireActor(ctx);
     const fields = new Map<number, Set<string>>();
     for (const key of keys) {
       const [id, field] = key.split('|');
       fields.set(Number(id), (fields.get(Number(id)) ?? new Set()).add(field));
     }
     const people = await loader(ctx, personByIdLoader).loadMany([...fields.keys()]);
-    const reads = people
-      .filter((p): p is PersonRow => p !== null && !(p instanceof Error))
-      .map((p) => ({ jurisdictionId: p.villageId, targetType: 'Person', targetId: String(p.id), detail: { fields: [...fields.get(p.id)!].sort() } }));
-    await recordReads(
-      ctx.db,
-      ctx.requestId,
-      'person.unmask',
-      { userId: actor.userId, username: actor.username, role: actingRole(actor, Capability.READ_PERSONAL_DATA), clientAddress: ctx.clientAddress },
-      reads,
+    await recordUnmasked(
+      ctx,
+      people.filter((p): p is PersonRow => p !== null && !(p instanceof Error)).map((person) => ({ person, fields: [...fields.get(person.id)!] })),
     );
     return keys.map(() => true as const);
   });
@@ -120,6 +131,14 @@ export const personService = {
     requireCapability(ctx, Capability.READ_PERSONAL_DATA);
     await loader(ctx, unmaskAudit).load(`${person.id}|${field}`);
     return value;
+  },
+
+  /**
+   * Telling someone that the national ID they typed is registered confirms the whole ID of that
+   * person: it is audited as an unmasked read of it, as `nationalId(unmasked: true)` would be.
+   */
+  async recordIdentified(ctx: Context, people: readonly { id: number; villageId: number }[]): Promise<void> {
+    await recordUnmasked(ctx, people.map((person) => ({ person, fields: ['nationalId'] })));
   },
 
   ageToday(person: PersonRow): number {
@@ -198,8 +217,11 @@ export const personService = {
       const wanted = parseCategories(inputs, 'categories');
       const history = await personRepository.categoriesOf(tx, [person.id]);
       const open = history.filter((row) => row.validTo === null);
-      const latest = history.reduce((max, row) => (row.validFrom > max ? row.validFrom : max), person.birthDate);
-      const day = parseDayNotBefore(on ?? todayInChina(), 'on', latest, 'the latest category change');
+      const latest = history.reduce<string | null>((max, row) => (max === null || row.validFrom > max ? row.validFrom : max), null);
+      const day =
+        latest !== null && latest > person.birthDate
+          ? parseDayNotBefore(on ?? todayInChina(), 'on', latest, 'the latest category change')
+          : parseDayNotBefore(on ?? todayInChina(), 'on', person.birthDate, BIRTH_DATE);
       await countsFollow(tx, person.id, async () => {
         for (const row of open) {
           const keep = wanted.find((w) => w.category === row.category && w.grade === row.disabilityGrade);
@@ -227,7 +249,7 @@ export const personService = {
       if (status === PersonStatus.ACTIVE) throw new BadUserInputError('status', 'must be MOVED_AWAY or DECEASED');
       const locked = (await personRepository.lock(tx, person.id))!;
       if (locked.status !== PersonStatus.ACTIVE) throw new ConflictError(`the person is already ${locked.status} since ${locked.statusSince}`, 'status');
-      const day = parseDayNotBefore(on ?? todayInChina(), 'on', person.birthDate, 'the birth date');
+      const day = parseDayNotBefore(on ?? todayInChina(), 'on', person.birthDate, BIRTH_DATE);
       await countsFollow(tx, person.id, () => personRepository.setStatus(tx, person.id, status, day));
       draft.detail = { status, on: day };
       return person.id;
@@ -243,7 +265,7 @@ export const personService = {
       draft.jurisdictionId = person.villageId;
       draft.targetType = 'Person';
       draft.targetIds = [String(person.id)];
-      const assessedOn = parseDayNotBefore(input.assessedOn ?? todayInChina(), 'input.assessedOn', person.birthDate, 'the birth date');
+      const assessedOn = parseDayNotBefore(input.assessedOn ?? todayInChina(), 'input.assessedOn', person.birthDate, BIRTH_DATE);
       const months = input.validMonths ?? DEFAULT_VALID_MONTHS;
       if (!Number.isInteger(months) || months < 1 || months > 36) throw new BadUserInputError('input.validMonths', 'must be from 1 to 36');
       const assessment = {

@@ -40,7 +40,7 @@ export class AbilityAssessment {
 
 @ObjectType('Person', {
   simpleResolvers: true,
-  description: 'An older person (老年人) living in the caller’s subtree. ID number, phone and address are masked unless asked for unmasked (audited).',
+  description: 'An older person (老年人) living in the caller’s subtree. ID number, birth date, phone and address are masked unless asked for unmasked (audited).',
 })
 export class PersonNode {
   @Field(() => ID)
@@ -51,9 +51,6 @@ export class PersonNode {
 
   @Field(() => Sex)
   sex: Sex;
-
-  @Field(() => DateScalar)
-  birthDate: string;
 
   @Field(() => DateScalar, { nullable: true })
   residentSince: string | null;

@@ -9,7 +9,7 @@ const VILLAGE = '321012100001';
 const OTHER_VILLAGE = '321012100002';
 const REGISTER = `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id nationalId phone address sex birthDate } }`;
 const PERSON = `query($id: ID!, $unmasked: Boolean!) {
-  person(id: $id) { id name nationalId(unmasked: $unmasked) phone(unmasked: $unmasked) address(unmasked: $unmasked) }
+  person(id: $id) { id name nationalId(unmasked: $unmasked) birthDate(unmasked: $unmasked) phone(unmasked: $unmasked) address(unmasked: $unmasked) }
 }`;
 const PEOPLE = `query($unmasked: Boolean!) { people(first: 50) { totalCount edges { node { id nationalId(unmasked: $unmasked) phone(unmasked: $unmasked) } } } }`;
 
@@ -44,12 +44,13 @@ async function setUp() {
 const unmaskEntries = () => h.db.query(`SELECT actor_username, target_type, target_ids, detail FROM audit_entry WHERE action = 'person.unmask' ORDER BY id`);
 
 describe('personal data is masked by default', () => {
-  it('reads ID number, phone and address masked, with birth date and sex read from the ID', async () => {
+  it('reads ID number, phone and address masked and no birth date, with birth date and sex read from the ID', async () => {
     const { staff, ids } = await setUp();
     const res = await h.gql(PERSON, { id: ids[0], unmasked: false }, staff.token);
     expect(res.errors).toBeUndefined();
     expect(res.data.person).toMatchObject({
-      nationalId: `3210**********${idOf(ID_FIRST17[0]).slice(14)}`,
+      nationalId: '3*****************',
+      birthDate: null,
       phone: '138****5670',
       address: '江苏省扬州市****',
     });
@@ -97,8 +98,9 @@ describe('personal data is masked by default', () => {
     const res = await h.gql(PERSON, { id: ids[1], unmasked: true }, worker.token);
     expect(res.errors).toBeUndefined();
     expect(res.data.person.phone).toBe('13812345671');
+    expect(res.data.person.birthDate).toBe('1950-06-15');
     expect(await unmaskEntries()).toEqual([
-      { actor_username: worker.username, target_type: 'Person', target_ids: [ids[1]], detail: { fields: ['address', 'nationalId', 'phone'] } },
+      { actor_username: worker.username, target_type: 'Person', target_ids: [ids[1]], detail: { fields: ['address', 'birthDate', 'nationalId', 'phone'] } },
     ]);
   });
 });

@@ -1,0 +1,397 @@
+import {
+  astFromValue,
+  buildClientSchema,
+  getIntrospectionQuery,
+  getNamedType,
+  isLeafType,
+  isNonNullType,
+  isObjectType,
+  print,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from 'graphql';
+import { DEMO_PASSWORD, seedDemo } from '../../seeds/demo';
+import { DEMO_SUBSIDY_TOWN } from '../../seeds/demo-facility-subsidies';
+import { nationalIdCheck } from '../../src/elderly/national-id';
+import { addMonths, thisMonthInChina, todayInChina } from '../../src/graphql/dates';
+import { testCreditCode } from '../support/factories';
+import { useHarness } from '../support/harness';
+
+// Every field of every type at once: queries as deep and as costly as the schema is wide.
+const h = useHarness({ MAX_QUERY_DEPTH: '50', MAX_QUERY_COST: '10000000' });
+jest.setTimeout(300_000);
+
+const COUNTY = '321012';
+const VILLAGE = '321012100001';
+const MONTH = thisMonthInChina();
+const YEAR = Number(MONTH.slice(0, 4));
+const TODAY = todayInChina();
+const ADMIN = 'civil-affairs-admin@321012';
+const NEW_USER = 'every-field-staff@321012100';
+const NEW_PASSWORD = 'every-field-password-1';
+
+/** Ids the arguments need: read from the demo data, or kept from what a mutation answered. */
+interface Fixture {
+  facilityId: string;
+  personId: string;
+  targetId: string;
+  schemeId: string;
+  created: Record<string, string>;
+}
+
+type Arguments = Record<string, Record<string, unknown>>;
+
+/** Argument values by `Type.field`: every required argument, and optional ones that make the answer say more. */
+function argumentsFor(fx: Fixture): Arguments {
+  const page = { first: 3 };
+  return {
+    'Query.jurisdiction': { code: COUNTY },
+    'Query.jurisdictions': { under: COUNTY, ...page },
+    'Query.user': { username: NEW_USER },
+    'Query.users': page,
+    'Query.auditTrail': { first: 10 },
+    'Query.facility': { id: fx.facilityId },
+    'Query.facilities': { under: DEMO_SUBSIDY_TOWN, ...page },
+    'Query.person': { id: fx.personId },
+    // Unmasked (audited) once, so that a birth date is answered and serialised too.
+    'Person.birthDate': { unmasked: true },
+    'Query.people': page,
+    'Query.subsidyScheme': { id: fx.schemeId },
+    'Query.subsidySchemes': { at: DEMO_SUBSIDY_TOWN },
+    'Query.subsidyFloors': { at: COUNTY },
+    'Query.entitlement': { personId: fx.personId, month: MONTH },
+    'Query.target': { id: fx.targetId },
+    'Query.targets': page,
+    'Query.notice': { id: fx.created.notice },
+    'Jurisdiction.children': page,
+    'Jurisdiction.coverage': { metric: 'VILLAGE_SERVICE' },
+    'Jurisdiction.childCoverage': { metric: 'VILLAGE_SERVICE', ...page },
+    'Jurisdiction.coverageTrend': { metric: 'VILLAGE_SERVICE', from: `${YEAR - 1}-01-01`, to: TODAY },
+    'Jurisdiction.subsidyTotals': { month: MONTH },
+    'Jurisdiction.entitlementRuns': { month: MONTH },
+    'Facility.subsidies': { year: YEAR - 1 },
+    'FacilityStats.count': { type: 'MUTUAL_AID_CENTER' },
+    'Target.progressSeries': { from: `${YEAR - 1}-01-01`, to: TODAY },
+  };
+}
+
+const person = (first17: string, name: string) => ({
+  nationalId: first17 + nationalIdCheck(first17),
+  name,
+  phone: '13812345678',
+  address: '江苏省扬州市江都区仙女镇东苑路1号',
+  villageCode: VILLAGE,
+  hukouCode: VILLAGE,
+  residentSince: '2001-05-01',
+  livingSituations: ['ALONE', 'EMPTY_NEST'],
+  ownMonthlyIncomeFen: 123_450,
+  householdMonthlyIncomeFen: 234_560,
+  categories: [{ category: 'DISABILITY', disabilityGrade: 2 }, { category: 'LOW_INCOME' }],
+  categoriesSince: '2020-01-01',
+});
+const tiers = [
+  {
+    name: '80周岁及以上独居低收入',
+    amountFen: 10_000,
+    minAge: 80,
+    maxAge: 120,
+    livingSituations: ['ALONE'],
+    categoriesAny: ['LOW_INCOME', 'DISABILITY'],
+    categoriesAll: ['LOW_INCOME'],
+    categoriesNone: ['EXTREME_POVERTY_CENTRALIZED'],
+    abilities: ['MILD', 'MODERATE'],
+    ownIncomeBelowFen: 300_000,
+    householdIncomeBelowFen: 600_000,
+    minResidentMonths: 12,
+    hukouRequired: true,
+  },
+];
+const funding = [
+  { level: 'COUNTY', weight: 2 },
+  { level: 'TOWN', weight: 1 },
+];
+
+interface MutationCase {
+  /** The user who may do it (a demo username), or null for anonymous. */
+  as: string | null;
+  args: (fx: Fixture) => Record<string, unknown>;
+  /** Keeps an id of the answer for later cases. */
+  keep?: string;
+  /** Fields (`Type.field`) of the answer that this caller may not follow; each is reached elsewhere. */
+  omit?: string[];
+}
+
+/** Every mutation once, in an order where each finds what it needs. A mutation the schema has and this table lacks fails the test. */
+const MUTATIONS: Record<string, MutationCase> = {
+  // Whoever signs in is anonymous until the answer arrives: the home jurisdiction's gated figures are not theirs yet.
+  login: { as: null, args: () => ({ username: ADMIN, password: DEMO_PASSWORD }), omit: ['User.jurisdiction'] },
+  createUser: {
+    as: ADMIN,
+    args: () => ({ input: { username: NEW_USER, password: NEW_PASSWORD, displayName: '新同事', jurisdictionCode: '321012100', roles: ['CIVIL_AFFAIRS_STAFF'] } }),
+  },
+  updateUser: { as: ADMIN, args: () => ({ input: { username: NEW_USER, displayName: '新同事(仙女镇)' } }) },
+  resetPassword: { as: ADMIN, args: () => ({ username: NEW_USER, newPassword: `${NEW_PASSWORD}-reset` }) },
+  createFacility: {
+    as: ADMIN,
+    keep: 'facility',
+    args: () => ({
+      input: {
+        name: '东苑社区互助养老中心',
+        type: 'MUTUAL_AID_CENTER',
+        jurisdictionCode: VILLAGE,
+        services: ['MEALS', 'DAY_CARE'],
+        dailyDiners: 20,
+        floorAreaM2: 320.5,
+        staff: 4,
+        beds: { total: 10, nursing: 4, dementia: 1 },
+        operatingModel: 'PUBLIC_BUILT_PRIVATE_RUN',
+        operator: { creditCode: testCreditCode(901), name: '江都区东苑养老服务中心' },
+        status: 'OPERATING',
+        since: '2025-01-01',
+      },
+    }),
+  },
+  updateFacility: { as: ADMIN, args: (fx) => ({ id: fx.created.facility, input: { staff: 5, services: ['MEALS'], servicesSince: '2025-06-01' } }) },
+  transitionFacility: { as: ADMIN, args: (fx) => ({ id: fx.created.facility, to: 'SUSPENDED', on: TODAY, note: '整改' }) },
+  registerPerson: { as: ADMIN, keep: 'person', args: () => ({ input: person('32101219400301001', '赵七') }) },
+  updatePerson: {
+    as: ADMIN,
+    args: (fx) => ({ id: fx.created.person, input: { name: '赵七', hukouCode: VILLAGE, villageCode: VILLAGE, livingSituations: ['LEFT_BEHIND'], phone: '13912345678' } }),
+  },
+  setPersonCategories: { as: ADMIN, args: (fx) => ({ id: fx.created.person, categories: [{ category: 'DISABILITY', disabilityGrade: 1 }] }) },
+  recordAbilityAssessment: {
+    as: ADMIN,
+    args: (fx) => ({ personId: fx.created.person, input: { level: 'MILD', assessedOn: TODAY, assessor: '扬州市第三方评估中心', note: '复评' } }),
+  },
+  recordPersonStatus: { as: ADMIN, args: (fx) => ({ id: fx.created.person, status: 'MOVED_AWAY', on: TODAY }) },
+  importPeople: {
+    as: ADMIN,
+    args: () => {
+      const good = person('32101219420505002', '钱八');
+      const bad = person('32101219420505003', '孙九');
+      const row = (p: typeof good, id: string) => [id, p.name, p.phone, p.address, p.villageCode, p.hukouCode, p.residentSince, '独居', '1234.5', '低保'].join(',');
+      const csv = [
+        'nationalId,name,phone,address,villageCode,hukouCode,residentSince,livingSituations,ownMonthlyIncome,categories',
+        row(good, good.nationalId),
+        row(bad, `${bad.nationalId.slice(0, 17)}${bad.nationalId[17] === '0' ? '1' : '0'}`),
+      ].join('\n');
+      return { input: { csv, goodRowsOnly: true } };
+    },
+  },
+  createSubsidyFloor: {
+    as: ADMIN,
+    args: () => ({ input: { jurisdictionCode: COUNTY, kind: 'HOME_CARE_SUBSIDY', minAge: 100, maxAge: 120, amountFen: 5_000, fromMonth: MONTH, toMonth: addMonths(MONTH, 24) } }),
+  },
+  createSubsidyScheme: {
+    as: ADMIN,
+    keep: 'scheme',
+    args: () => ({
+      input: {
+        jurisdictionCode: COUNTY,
+        kind: 'HOME_CARE_SUBSIDY',
+        name: '高龄独居老人居家养老服务补贴',
+        version: { fromMonth: MONTH, combination: 'HIGHEST', exclusionGroup: '居家', funding, tiers },
+      },
+    }),
+  },
+  addSubsidySchemeVersion: {
+    as: ADMIN,
+    args: (fx) => ({ id: fx.created.scheme, version: { fromMonth: addMonths(MONTH, 1), funding, tiers: [{ ...tiers[0], amountFen: 12_000 }] } }),
+  },
+  endSubsidyScheme: { as: ADMIN, args: (fx) => ({ id: fx.created.scheme, lastMonth: addMonths(MONTH, 6) }) },
+  runEntitlements: { as: ADMIN, args: () => ({ code: DEMO_SUBSIDY_TOWN, month: MONTH }) },
+  createTarget: {
+    as: ADMIN,
+    keep: 'target',
+    args: () => ({
+      input: {
+        jurisdictionCode: COUNTY,
+        title: '助餐服务覆盖率达到80%',
+        metric: 'MEAL_SERVICE',
+        comparator: 'AT_LEAST',
+        threshold: 80,
+        baseline: 40,
+        startsOn: `${YEAR}-01-01`,
+        deadline: `${YEAR + 2}-12-31`,
+        responsibleUnit: '江都区民政局',
+        phases: [{ phase: 'IMPLEMENTATION', startsOn: `${YEAR}-01-01`, endsOn: `${YEAR + 2}-12-31` }],
+      },
+    }),
+  },
+  allocateTarget: {
+    as: ADMIN,
+    args: (fx) => ({ id: fx.created.target, allocations: [{ jurisdictionCode: '321012100', threshold: 90, responsibleUnit: '仙女镇人民政府' }, { jurisdictionCode: '321012101' }] }),
+  },
+  createSupervisionItem: {
+    as: ADMIN,
+    keep: 'supervisionItem',
+    args: (fx) => ({
+      input: {
+        jurisdictionCode: COUNTY,
+        responsibleCode: '321012100',
+        responsibleUnit: '仙女镇人民政府',
+        title: '助餐点建设督办',
+        detail: '年底前完成',
+        deadline: `${YEAR + 1}-06-30`,
+        targetId: fx.created.target,
+      },
+    }),
+  },
+  addSupervisionNote: { as: ADMIN, args: (fx) => ({ id: fx.created.supervisionItem, note: '已开工', status: 'DONE' }) },
+  issueNotice: { as: ADMIN, keep: 'notice', args: (fx) => ({ input: { targetId: fx.targetId, title: '覆盖率通报', body: '各镇对照整改' } }) },
+  changePassword: { as: NEW_USER, args: () => ({ currentPassword: `${NEW_PASSWORD}-reset`, newPassword: `${NEW_PASSWORD}-own` }) },
+};
+
+interface Selection {
+  field: string;
+  type: GraphQLObjectType | null;
+  children: Selection[];
+}
+
+/**
+ * A selection of every field of `type` (but those in `omit`), each with the arguments of the table; a
+ * type already being expanded higher on the path gets only __typename (the recursion ends), so every
+ * field is asked for wherever its type first appears on a path. Required arguments missing from the
+ * table are noted.
+ */
+function selectAll(type: GraphQLObjectType, args: Arguments, path: Set<string>, omit: Set<string>, missing: Set<string>): Selection[] {
+  return Object.keys(type.getFields()).flatMap((field) => selectField(type, field, args, path, omit, missing));
+}
+
+function selectField(type: GraphQLObjectType, name: string, args: Arguments, path: Set<string>, omit: Set<string>, missing: Set<string>): Selection[] {
+  const field = type.getFields()[name];
+  if (omit.has(`${type.name}.${name}`)) return [];
+  const named = getNamedType(field.type);
+  const given = args[`${type.name}.${name}`] ?? {};
+  const lacking = field.args.filter((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined && !(arg.name in given));
+  for (const arg of lacking) missing.add(`${type.name}.${name}(${arg.name})`);
+  if (lacking.length > 0) return [];
+  if (isLeafType(named)) return [{ field: name, type: null, children: [] }];
+  const object = named as GraphQLObjectType;
+  const inner = new Set(path).add(type.name);
+  return [{ field: name, type: object, children: inner.has(object.name) ? [] : selectAll(object, args, inner, omit, missing) }];
+}
+
+function render(type: GraphQLObjectType, selections: Selection[], args: Arguments): string {
+  return selections
+    .map(({ field, type: object, children }) => {
+      const given = args[`${type.name}.${field}`] ?? {};
+      const definition = type.getFields()[field] as GraphQLField<unknown, unknown>;
+      const written = definition.args
+        .filter((arg) => arg.name in given)
+        .map((arg) => {
+          const ast = astFromValue(given[arg.name], arg.type);
+          if (!ast) throw new Error(`${type.name}.${field}(${arg.name}): ${JSON.stringify(given[arg.name])} is not a ${String(arg.type)}`);
+          return `${arg.name}: ${print(ast)}`;
+        });
+      const head = written.length ? `${field}(${written.join(', ')})` : field;
+      if (!object) return head;
+      return `${head} { __typename ${render(object, children, args)} }`;
+    })
+    .join(' ');
+}
+
+/** Notes `Type.field` for every field present in an answer object of its type. */
+function markReached(value: unknown, type: GraphQLObjectType, selections: Selection[], reached: Set<string>): void {
+  if (value === null || value === undefined) return;
+  if (Array.isArray(value)) {
+    for (const item of value) markReached(item, type, selections, reached);
+    return;
+  }
+  const object = value as Record<string, unknown>;
+  for (const selection of selections) {
+    if (!(selection.field in object)) continue;
+    reached.add(`${type.name}.${selection.field}`);
+    if (selection.type) markReached(object[selection.field], selection.type, selection.children, reached);
+  }
+}
+
+async function login(username: string, password: string): Promise<string> {
+  const res = await h.gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, { u: username, p: password });
+  expect(res.errors).toBeUndefined();
+  return res.data.login.token;
+}
+
+async function demoFixture(): Promise<Fixture> {
+  // A facility of the town with facility subsidies, a person with categories, an assessment and a subsidy this month, the allocated coverage target.
+  const [facility] = await h.db.query(
+    `SELECT f.id FROM facility f JOIN jurisdiction j ON j.id = f.jurisdiction_id
+     WHERE j.code LIKE $1 AND f.type = 'MUTUAL_AID_CENTER' AND f.status = 'OPERATING' ORDER BY f.id LIMIT 1`,
+    [`${DEMO_SUBSIDY_TOWN}%`],
+  );
+  const [person] = await h.db.query(
+    `SELECT p.id FROM person p WHERE p.status = 'ACTIVE' AND cardinality(p.living_situations) > 0
+       AND EXISTS (SELECT 1 FROM person_category c WHERE c.person_id = p.id AND c.valid_to IS NULL)
+       AND EXISTS (SELECT 1 FROM ability_assessment a WHERE a.person_id = p.id)
+       AND EXISTS (SELECT 1 FROM entitlement_line l WHERE l.person_id = p.id AND l.month = $1::date) ORDER BY p.id LIMIT 1`,
+    [`${MONTH}-01`],
+  );
+  const [target] = await h.db.query(`SELECT t.id FROM target t WHERE EXISTS (SELECT 1 FROM target c WHERE c.allocated_from = t.id) ORDER BY t.id LIMIT 1`);
+  const [scheme] = await h.db.query(`SELECT s.id FROM subsidy_scheme s JOIN jurisdiction j ON j.id = s.jurisdiction_id WHERE j.code = $1 ORDER BY s.id LIMIT 1`, [
+    DEMO_SUBSIDY_TOWN,
+  ]);
+  for (const [what, row] of Object.entries({ facility, person, target, scheme })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
+  return { facilityId: String(facility.id), personId: String(person.id), targetId: String(target.id), schemeId: String(scheme.id), created: {} };
+}
+
+describe('every field of every type', () => {
+  it('is reached by queries and mutations generated from the served schema, and none fails inside the server', async () => {
+    expect((await seedDemo(h.db)).seeded).toBe(true);
+    const introspection = await h.gql<IntrospectionQuery>(getIntrospectionQuery());
+    expect(introspection.errors).toBeUndefined();
+    const schema: GraphQLSchema = buildClientSchema(introspection.data!);
+    const queryType = schema.getQueryType()!;
+    const mutationType = schema.getMutationType()!;
+
+    const fx = await demoFixture();
+    const tokens = new Map<string | null, string | null>([[null, null]]);
+    const tokenOf = async (username: string | null) => {
+      // The new user signs in with the password the admin reset; demo users with the demo password.
+      if (!tokens.has(username)) tokens.set(username, await login(username!, username === NEW_USER ? `${NEW_PASSWORD}-reset` : DEMO_PASSWORD));
+      return tokens.get(username)!;
+    };
+    const reached = new Set<string>();
+    const missing = new Set<string>();
+    const failures: { operation: string; errors: { code: string; message: string; path?: string[] }[] }[] = [];
+
+    async function send(root: GraphQLObjectType, field: string, args: Arguments, token: string | null, omit: string[] = []) {
+      const [selection] = selectField(root, field, args, new Set(), new Set(omit), missing);
+      if (!selection) return null;
+      const operation = `${root === mutationType ? 'mutation' : 'query'} { ${render(root, [selection], args)} }`;
+      const res = await h.gql(operation, {}, token);
+      if (res.errors) {
+        failures.push({ operation: `${root.name}.${field}`, errors: res.errors.map((e) => ({ code: e.extensions.code, message: e.message, path: e.path })) });
+      }
+      markReached(res.data, root, [selection], reached);
+      return res.data?.[field] ?? null;
+    }
+
+    // Mutations first, so that the queries find what they create (a supervision item, a notice).
+    const inTable = Object.keys(MUTATIONS);
+    const inSchema = Object.keys(mutationType.getFields());
+    expect({ notInTable: inSchema.filter((m) => !inTable.includes(m)), notInSchema: inTable.filter((m) => !inSchema.includes(m)) }).toEqual({
+      notInTable: [],
+      notInSchema: [],
+    });
+    for (const [name, { as, args, keep, omit }] of Object.entries(MUTATIONS)) {
+      const token = await tokenOf(as);
+      const answer = await send(mutationType, name, { ...argumentsFor(fx), [`Mutation.${name}`]: args(fx) }, token, omit);
+      if (keep && !answer?.id) throw new Error(`${name} answered no id: ${JSON.stringify(failures.at(-1)?.errors)}`);
+      if (keep) fx.created[keep] = answer.id;
+    }
+    const admin = await tokenOf(ADMIN);
+    for (const name of Object.keys(queryType.getFields())) await send(queryType, name, argumentsFor(fx), admin);
+
+    const everyField = Object.values(schema.getTypeMap())
+      .filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith('__'))
+      .flatMap((type) => Object.keys(type.getFields()).map((field) => `${type.name}.${field}`));
+    expect({
+      missingArguments: [...missing].sort(),
+      internalErrors: failures.filter((f) => f.errors.some((e) => e.code === 'INTERNAL_SERVER_ERROR')).map((f) => f.operation),
+      failures,
+      unreached: everyField.filter((f) => !reached.has(f)).sort(),
+    }).toEqual({ missingArguments: [], internalErrors: [], failures: [], unreached: [] });
+  });
+});
