@@ -64,9 +64,9 @@ export function seriesCost({ args, childComplexity }: ComplexityEstimatorArgs): 
   return READ_COST + seriesMonths(args.from, args.to) * Math.max(childComplexity, 1);
 }
 
-/** Cost of a year's figures month by month (`year`). */
+/** Cost of a year's figures (`year`): a read, its 12 months judged once, and its selection. */
 export function yearCost({ childComplexity }: ComplexityEstimatorArgs): number {
-  return READ_COST + 12 * Math.max(childComplexity, 1);
+  return READ_COST + 12 + childComplexity;
 }
 
 /** Cost of a board: a read, and each of its rows (a level's descendants when `level` is given). */
