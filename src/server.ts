@@ -9,7 +9,6 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import express from 'express';
-import depthLimit from 'graphql-depth-limit';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { logger } from './config/logger';
@@ -22,7 +21,9 @@ import { compiledExecution } from './graphql/executor';
 import { formatError } from './graphql/format-error';
 import { clientAddressOf } from './graphql/client-address';
 import { graphqlHttpHandler } from './graphql/http';
-import { costLimitPlugin } from './graphql/limits';
+import { costLimitPlugin, documentLimitRules, MAX_QUERY_SELECTIONS } from './graphql/limits';
+import { costBudget } from './graphql/rate-limit';
+import { inputCheckPlugin } from './graphql/inputs';
 import { buildApiSchema } from './graphql/schema';
 import { BoardOrder } from './targets/target.types';
 
@@ -158,13 +159,20 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     gateway: compiledExecution(schema),
     introspection: !cfg.production,
     includeStacktraceInErrorResponses: !cfg.production,
-    validationRules: [depthLimit(cfg.maxQueryDepth)],
+    // Where the schema is not shown, validation errors do not suggest its names either ("Did you mean").
+    hideSchemaDetailsFromClientErrors: cfg.production,
+    // A document is refused while it is parsed once it has too many tokens; the rules below run only on
+    // a document the specification's rules accepted (Apollo runs them after maxRecursiveSelections).
+    parseOptions: { maxTokens: cfg.maxQueryTokens },
+    maxRecursiveSelections: MAX_QUERY_SELECTIONS,
+    validationRules: documentLimitRules(cfg.maxQueryDepth),
     formatError,
     // main.ts owns SIGTERM/SIGINT: drain HTTP, then close the database, then exit.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: cfg.shutdownGraceMs }),
-      costLimitPlugin(schema, cfg.maxQueryCost),
+      inputCheckPlugin(),
+      costLimitPlugin(schema, cfg.maxQueryCost, costBudget(cfg.rateLimitCost, cfg.rateLimitWindowSeconds)),
       requestLogPlugin(!cfg.production),
       releaseLoadersPlugin(),
       // Figures are live and per caller: no HTTP cache hints; and no tracing or reporting to Apollo's

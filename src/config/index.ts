@@ -25,7 +25,12 @@ export interface Config {
   statementTimeoutMs: number;
   dbPoolSize: number;
   maxQueryDepth: number;
+  /** Lexical tokens a query document may have: a larger one is refused while it is parsed. */
+  maxQueryTokens: number;
   maxQueryCost: number;
+  /** Query cost each caller (user, or address when signed out) may spend per rate-limit window. */
+  rateLimitCost: number;
+  rateLimitWindowSeconds: number;
   maxPageSize: number;
   shutdownGraceMs: number;
   /** Addresses of reverse proxies whose `X-Forwarded-For` names the client; none by default. */
@@ -150,7 +155,10 @@ export function loadConfig(env: Env = process.env): Config {
     statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
     maxQueryDepth: integer(env, 'MAX_QUERY_DEPTH', 12, 2, 50),
-    maxQueryCost: integer(env, 'MAX_QUERY_COST', 20_000, 10, 10_000_000),
+    maxQueryTokens: integer(env, 'MAX_QUERY_TOKENS', 2000, 100, 1_000_000),
+    maxQueryCost: integer(env, 'MAX_QUERY_COST', 10_000, 10, 10_000_000),
+    rateLimitCost: integer(env, 'RATE_LIMIT_COST', 300_000, 100, 1_000_000_000),
+    rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
     maxPageSize: integer(env, 'MAX_PAGE_SIZE', 100, 1, 10_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     trustedProxies: addressList(env, 'TRUSTED_PROXIES'),

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../graphql/context';
 import { DateScalar } from '../graphql/dates';
-import { connectionCost } from '../graphql/limits';
+import { READ_COST, connectionCost, seriesCost } from '../graphql/limits';
 import { FacilityStatus, FacilityType } from '../facilities/facility-kinds';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
@@ -20,6 +20,7 @@ const placeField = (place: Place | Promise<Place> | null, part: keyof Place) => 
 @Resolver(() => JurisdictionNode)
 export class JurisdictionCoverageResolver {
   @FieldResolver(() => CoverageFigure, {
+    complexity: READ_COST,
     description: 'Covered units of all units in the subtree: live (every committed change included), or as of the end of a past day.',
   })
   coverage(
@@ -48,6 +49,7 @@ export class JurisdictionCoverageResolver {
   }
 
   @FieldResolver(() => [CoverageFigure], {
+    complexity: seriesCost,
     description: 'Month-end figures from the month of `from` to the month of `to` (at most 120 months; the last point is `to`).',
   })
   coverageTrend(
@@ -60,7 +62,7 @@ export class JurisdictionCoverageResolver {
     return coverageService.trend(ctx, node, metric, from, to);
   }
 
-  @FieldResolver(() => FacilityStats, { description: 'Facilities of the subtree by type and status, and beds in operation (live).' })
+  @FieldResolver(() => FacilityStats, { complexity: READ_COST, description: 'Facilities of the subtree by type and status, and beds in operation (live).' })
   facilityStats(@Ctx() ctx: Context, @Root() node: Jurisdiction) {
     return coverageService.facilityStats(ctx, node);
   }

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { READ_COST } from '../graphql/limits';
 import type { Context } from '../graphql/context';
 import { DateScalar } from '../graphql/dates';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
@@ -9,6 +10,7 @@ import { PeopleCounts } from './people-counts.types';
 @Resolver(() => JurisdictionNode)
 export class JurisdictionPeopleCountsResolver {
   @FieldResolver(() => PeopleCounts, {
+    complexity: READ_COST,
     description:
       'People in the registry living in the subtree, by hardship category, ability level and age band: live (every committed change included), or as of the end of a past day.',
   })

@@ -17,6 +17,16 @@ export function isDay(text: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
+// The days the API takes from a client: the database and the calendar code hold others (year 0, year
+// 10000) differently or not at all, and no record of this product is dated outside them.
+export const EARLIEST_DAY = '1900-01-01';
+export const LATEST_DAY = '2999-12-31';
+
+/** Whether `day` (YYYY-MM-DD) falls between EARLIEST_DAY and LATEST_DAY. */
+export function dayInRange(day: string): boolean {
+  return day >= EARLIEST_DAY && day <= LATEST_DAY;
+}
+
 function parseDay(value: unknown): string {
   if (typeof value !== 'string' || !isDay(value)) throw new TypeError('Date must be a calendar day written YYYY-MM-DD');
   return value;
@@ -60,6 +70,7 @@ export function nextMonthStart(day: string): string {
 /** A day from the client that is a real day and not after today in China, or BAD_USER_INPUT naming `field`. */
 export function pastDay(day: string, field: string): string {
   if (!isDay(day)) throw new BadUserInputError(field, 'must be a day written YYYY-MM-DD');
+  if (!dayInRange(day)) throw new BadUserInputError(field, `must be a day from ${EARLIEST_DAY} to ${LATEST_DAY}`);
   const today = todayInChina();
   if (day > today) throw new BadUserInputError(field, `must not be after today (${today})`);
   return day;

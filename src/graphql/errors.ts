@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'LIMIT_EXCEEDED'
   | 'INTERNAL_SERVER_ERROR';
 
-// LIMIT_EXCEEDED is raised before execution (query cost), where Apollo would otherwise answer 500.
+// LIMIT_EXCEEDED is raised before execution (query cost), where Apollo would otherwise answer 500; an
+// error may set its own `http` (a rate limit answers 429 with Retry-After).
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, LIMIT_EXCEEDED: 400 };
 
 /** A domain error: a stable code in `extensions.code`, a message meant for the client. */
@@ -20,7 +21,7 @@ export class AppError extends GraphQLError {
     extra: Record<string, unknown> = {},
   ) {
     const status = HTTP_STATUS[code];
-    super(message, { extensions: { code, ...extra, ...(status ? { http: { status } } : {}) } });
+    super(message, { extensions: { code, ...(status ? { http: { status } } : {}), ...extra } });
   }
 }
 

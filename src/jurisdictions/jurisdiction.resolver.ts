@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../graphql/context';
-import { connectionCost } from '../graphql/limits';
+import { READ_COST, connectionCost } from '../graphql/limits';
 import { prefetchSelected } from '../graphql/lookahead';
 import type { Page } from '../graphql/pagination';
 import { JurisdictionLevel } from './division-codes';
@@ -57,7 +57,7 @@ export class JurisdictionResolver {
     return withPrefetch(ctx, info, jurisdictionService.children(ctx, node, first, after));
   }
 
-  @FieldResolver(() => DescendantCounts)
+  @FieldResolver(() => DescendantCounts, { complexity: READ_COST })
   descendantCounts(@Root() node: Jurisdiction): DescendantCounts {
     return jurisdictionService.descendantCounts(node);
   }

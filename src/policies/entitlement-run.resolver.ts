@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { READ_COST } from '../graphql/limits';
 import type { Context } from '../graphql/context';
 import { MonthScalar } from '../graphql/dates';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
@@ -20,12 +21,12 @@ export class EntitlementRunResolver {
 
 @Resolver(() => JurisdictionNode)
 export class JurisdictionSubsidyResolver {
-  @FieldResolver(() => SubsidyTotals, { description: 'The month’s stored entitlements summed over the subtree: recipients, fen, by scheme and by funding level.' })
+  @FieldResolver(() => SubsidyTotals, { complexity: READ_COST, description: 'The month’s stored entitlements summed over the subtree: recipients, fen, by scheme and by funding level.' })
   subsidyTotals(@Ctx() ctx: Context, @Root() node: Jurisdiction, @Arg('month', () => MonthScalar) month: string) {
     return entitlementRunService.totals(ctx, node, month);
   }
 
-  @FieldResolver(() => [EntitlementRunNode], { description: 'The month’s runs that reached this node (run at it, above it or below it), latest first.' })
+  @FieldResolver(() => [EntitlementRunNode], { complexity: READ_COST, description: 'The month’s runs that reached this node (run at it, above it or below it), latest first.' })
   entitlementRuns(@Ctx() ctx: Context, @Root() node: Jurisdiction, @Arg('month', () => MonthScalar) month: string) {
     return entitlementRunService.runs(ctx, node, month);
   }

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { yearCost } from '../graphql/limits';
 import type { FacilityRow } from '../facilities/facility.repository';
 import { FacilityNode } from '../facilities/facility.types';
 import type { Context } from '../graphql/context';
@@ -8,6 +9,7 @@ import { FacilitySubsidy } from './facility-subsidy.types';
 @Resolver(() => FacilityNode)
 export class FacilitySubsidyResolver {
   @FieldResolver(() => FacilitySubsidy, {
+    complexity: yearCost,
     description:
       'What the facility is due for a calendar year (2000 to this year): construction subsidy on acceptance, operating subsidy per diner and month, with the reasons and each funder’s share.',
   })

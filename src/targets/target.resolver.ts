@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { Context } from '../graphql/context';
 import { DateScalar } from '../graphql/dates';
 import { JurisdictionLevel } from '../jurisdictions/division-codes';
-import { connectionCost } from '../graphql/limits';
+import { READ_COST, boardCost, connectionCost, seriesCost } from '../graphql/limits';
 import { TargetMetric } from './target-kinds';
 import { CreateTargetInput, TargetAllocationInput } from './target.inputs';
 import { targetService } from './target.service';
@@ -60,12 +60,12 @@ export class TargetResolver {
     return targetService.allocationSummary(ctx, target);
   }
 
-  @FieldResolver(() => TargetProgress, { description: 'Progress at the end of `asOf` (default today, live), from the live roll-ups.' })
+  @FieldResolver(() => TargetProgress, { complexity: READ_COST, description: 'Progress at the end of `asOf` (default today, live), from the live roll-ups.' })
   progress(@Ctx() ctx: Context, @Root() target: TargetNode, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null) {
     return targetService.progress(ctx, target, asOf);
   }
 
-  @FieldResolver(() => [TargetProgress], { description: 'Month-end progress from the month of `from` to the month of `to` (at most 120 months; the last point is `to`).' })
+  @FieldResolver(() => [TargetProgress], { complexity: seriesCost, description: 'Month-end progress from the month of `from` to the month of `to` (at most 120 months; the last point is `to`).' })
   progressSeries(
     @Ctx() ctx: Context,
     @Root() target: TargetNode,
@@ -75,7 +75,7 @@ export class TargetResolver {
     return targetService.series(ctx, target, from, to);
   }
 
-  @FieldResolver(() => TargetBoard, { description: 'The children of the target’s jurisdiction with value, expected value, status and rank.' })
+  @FieldResolver(() => TargetBoard, { complexity: boardCost, description: 'The children of the target’s jurisdiction with value, expected value, status and rank.' })
   board(
     @Ctx() ctx: Context,
     @Root() target: TargetNode,

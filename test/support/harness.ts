@@ -96,7 +96,9 @@ export function useHarness(env: Record<string, string> = {}): Harness {
   let server: Server;
 
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'test', ...env });
+    // Suites send thousands of operations as a few users: the per-caller budget is out of their way
+    // (test/graphql/rate-limit.test.ts sets a small one).
+    const config = loadConfig({ NODE_ENV: 'test', RATE_LIMIT_COST: '1000000000', ...env });
     setConfig(config);
     configureTokens({ secret: TEST_TOKEN_SECRET, ttlSeconds: config.tokenTtlSeconds });
     const databaseUrl = await workerDatabaseUrl();
