@@ -5,7 +5,8 @@ import { Capability, type Role } from '../access/roles';
 import { requireCapability } from '../access/scope';
 import { logger } from '../config/logger';
 import type { Context } from '../graphql/context';
-import { AppError, BadUserInputError } from '../graphql/errors';
+import { isDatabaseUnreachable } from '../db/availability';
+import { AppError, BadUserInputError, ServiceUnavailableError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { auditRepository, type AuditRow } from './audit.repository';
@@ -93,6 +94,8 @@ export async function recordReads(
  * Runs a mutation in one transaction and records it in the audit trail: on success in the same
  * transaction as the change; on failure, after the rollback, with the error's code. `transaction`
  * opens the transaction when a mutation needs more than the default one (a lock, an isolation level).
+ * When the database connection is lost once the work is done (at the commit), the outcome is
+ * unknown: the caller gets SERVICE_UNAVAILABLE with `outcome: UNKNOWN` and no FAILURE entry is written.
  */
 export async function audited<T>(
   ctx: Context,
@@ -111,17 +114,21 @@ export async function audited<T>(
     targetIds: [],
     detail: null,
   };
+  let committing = false;
   try {
     return await transaction(async (tx) => {
       const result = await work(tx, draft);
       await recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null);
+      committing = true;
       return result;
     });
   } catch (error) {
+    if (committing && isDatabaseUnreachable(error)) throw new ServiceUnavailableError('UNKNOWN');
     const code = error instanceof AppError ? error.code : 'INTERNAL_SERVER_ERROR';
-    await recordAudit(ctx.dataSource.manager, ctx.requestId, action, draft, 'FAILURE', code).catch((failure) =>
-      logger().error({ err: failure, action, requestId: ctx.requestId }, 'could not record a failed mutation'),
-    );
+    await recordAudit(ctx.dataSource.manager, ctx.requestId, action, draft, 'FAILURE', code).catch((failure) => {
+      // During an outage the outage itself is logged, once.
+      if (!isDatabaseUnreachable(failure)) logger().error({ err: failure, action, requestId: ctx.requestId }, 'could not record a failed mutation');
+    });
     throw error;
   }
 }
