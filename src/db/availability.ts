@@ -12,6 +12,8 @@ const MESSAGES = [
   'Client was closed and is not queryable',
   'Connection terminated due to connection timeout',
 ];
+// TypeORM releases a transaction's query runner when its connection fails; its next statement says so.
+const RELEASED = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
 // pg-pool's answer when no connection came free in time: the database is unreachable only when
 // it is already known to be down (otherwise the pool is merely busy).
 export const POOL_TIMEOUT = 'timeout exceeded when trying to connect';
@@ -37,8 +39,7 @@ function causes(error: unknown): unknown[] {
 /** Whether `error` (or what it wraps) says the database cannot be reached, rather than that a statement failed. */
 export function isDatabaseUnreachable(error: unknown): boolean {
   return causes(error).some((e) => {
-    // TypeORM releases a query runner whose connection failed; its next statement says so.
-    if (e instanceof ConnectionLostError || (e as Error).name === 'QueryRunnerAlreadyReleasedError') return true;
+    if (e instanceof ConnectionLostError || RELEASED.has((e as Error).name)) return true;
     if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnreachable(inner))) return true;
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (SOCKET_CODES.has(code) || SQLSTATES.has(code))) return true;
