@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -21,6 +20,7 @@ import { AppError, BadUserInputError, NotFoundError, ServiceUnavailableError, Un
 import { compiledExecution } from './graphql/executor';
 import { formatError } from './graphql/format-error';
 import { clientAddressOf } from './graphql/client-address';
+import { drainable } from './graphql/drain';
 import { graphqlHttpHandler } from './graphql/http';
 import { serviceUnavailablePlugin, unavailableIfOutage } from './graphql/unavailable';
 import { databaseAvailability, RETRY_AFTER_SECONDS } from './db/availability';
@@ -162,6 +162,7 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     if (graphql && url.startsWith('/graphql') && (url.length === 8 || url[8] === '?')) graphql(req, res);
     else app(req, res);
   });
+  const drain = drainable(httpServer);
   let draining = false;
 
   const apollo = new ApolloServer<Context>({
@@ -173,7 +174,6 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     // main.ts owns SIGTERM/SIGINT: drain HTTP, then close the database, then exit.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: cfg.shutdownGraceMs }),
       costLimitPlugin(schema, cfg.maxQueryCost),
       requestLogPlugin(!cfg.production),
       releaseLoadersPlugin(),
@@ -247,6 +247,7 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     httpServer,
     async stop() {
       draining = true;
+      await drain.stop(cfg.shutdownGraceMs);
       await apollo.stop();
       await cacheListener.stop();
     },
