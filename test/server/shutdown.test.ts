@@ -49,7 +49,7 @@ describe('the server process', () => {
       await waitForReady(url);
       // A client that keeps its connection open between requests.
       const keptAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
-      expect(await get(`${url}/live`, keptAlive)).toMatchObject({ status: 200, connection: 'keep-alive', reusedSocket: false });
+      expect(await get(`${url}/health`, keptAlive)).toMatchObject({ status: 200, connection: 'keep-alive', reusedSocket: false });
       const login = await (
         await fetch(`${url}/graphql`, {
           method: 'POST',
@@ -70,9 +70,9 @@ describe('the server process', () => {
       });
       await new Promise((resolve) => setTimeout(resolve, 300));
       server.kill('SIGTERM');
-      await eventually('new connections to be refused', () => get(`${url}/live`, false).then(() => false, () => true));
+      await eventually('new connections to be refused', () => get(`${url}/health`, false).then(() => false, () => true));
       // A request on a connection opened before the stop is answered, and told that the connection closes.
-      expect(await get(`${url}/live`, keptAlive)).toEqual({ status: 200, connection: 'close', reusedSocket: true });
+      expect(await get(`${url}/health`, keptAlive)).toEqual({ status: 200, connection: 'close', reusedSocket: true });
       keptAlive.destroy();
       await lock.rollbackTransaction();
       await lock.release();
