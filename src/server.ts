@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -16,14 +15,17 @@ import { beginCounting, endCounting, statementsSince, type StatementCount } from
 import { sharedCaches } from './db/shared-cache';
 import type { Context } from './graphql/context';
 import { boardSheet, noticeSheet, toCsv, toXlsx, type Sheet } from './desk/desk.exports';
-import { AppError, BadUserInputError, NotFoundError, UnauthenticatedError } from './graphql/errors';
+import { AppError, BadUserInputError, NotFoundError, ServiceUnavailableError, UnauthenticatedError } from './graphql/errors';
 import { compiledExecution } from './graphql/executor';
 import { formatError } from './graphql/format-error';
 import { clientAddressOf } from './graphql/client-address';
+import { drainable } from './graphql/drain';
 import { graphqlHttpHandler } from './graphql/http';
 import { costLimitPlugin, documentLimitRules, MAX_QUERY_SELECTIONS } from './graphql/limits';
 import { costBudget } from './graphql/rate-limit';
 import { inputCheckPlugin } from './graphql/inputs';
+import { serviceUnavailablePlugin, unavailableIfOutage } from './graphql/unavailable';
+import { databaseAvailability, RETRY_AFTER_SECONDS } from './db/availability';
 import { buildApiSchema } from './graphql/schema';
 import { BoardOrder } from './targets/target.types';
 
@@ -99,7 +101,12 @@ async function requestContext(
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError('Send the token as Authorization: Bearer <token>');
-    ctx.actor = await userService.authenticate(ctx, match[1]);
+    try {
+      ctx.actor = await userService.authenticate(ctx, match[1]);
+    } catch (error) {
+      // Apollo answers a failed context 500 unless the error names its own status.
+      throw unavailableIfOutage(error);
+    }
   }
   return ctx;
 }
@@ -109,7 +116,7 @@ function requestIdOf(given: string | string[] | undefined): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
 }
 
-const DOWNLOAD_STATUS: Partial<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, LIMIT_EXCEEDED: 400 };
+const DOWNLOAD_STATUS: Partial<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, LIMIT_EXCEEDED: 400, SERVICE_UNAVAILABLE: 503 };
 const CONTENT_TYPES: Record<string, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -131,15 +138,18 @@ async function download(dataSource: DataSource, trustedProxies: readonly string[
     res.setHeader('cache-control', 'no-store');
     res.send(body);
     logger().info({ requestId: res.locals.requestId, user: ctx.actor.username, path: req.path }, 'download');
-  } catch (error) {
+  } catch (caught) {
+    const error = unavailableIfOutage(caught);
     const code = error instanceof AppError ? (error.extensions.code as string) : 'INTERNAL_SERVER_ERROR';
     if (!(error instanceof AppError)) logger().error({ err: error, requestId: res.locals.requestId, path: req.path }, 'download failed');
     const message = error instanceof AppError ? error.message : 'Internal server error';
-    res.status(DOWNLOAD_STATUS[code] ?? 500).json({ errors: [{ message, extensions: { code, ...(error instanceof BadUserInputError ? { field: error.field } : {}) } }] });
+    const extra = error instanceof BadUserInputError ? { field: error.field } : error instanceof ServiceUnavailableError ? { retryAfterSeconds: RETRY_AFTER_SECONDS } : {};
+    if (error instanceof ServiceUnavailableError) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+    res.status(DOWNLOAD_STATUS[code] ?? 500).json({ errors: [{ message, extensions: { code, ...extra } }] });
   }
 }
 
-/** Builds the HTTP server: /graphql, /exports, /health and /ready. Call `listen` on `httpServer`. */
+/** Builds the HTTP server: /graphql, /exports, /live, /health and /ready. Call `listen` on `httpServer`. */
 export async function createServer(dataSource: DataSource, cfg: Config): Promise<Server> {
   const schema = await buildApiSchema();
   // The tree and signed-in users are cached while this server hears of every change to them.
@@ -153,6 +163,7 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     if (graphql && url.startsWith('/graphql') && (url.length === 8 || url[8] === '?')) graphql(req, res);
     else app(req, res);
   });
+  const drain = drainable(httpServer);
   let draining = false;
 
   const apollo = new ApolloServer<Context>({
@@ -170,11 +181,11 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     // main.ts owns SIGTERM/SIGINT: drain HTTP, then close the database, then exit.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: cfg.shutdownGraceMs }),
       inputCheckPlugin(),
       costLimitPlugin(schema, cfg.maxQueryCost, costBudget(cfg.rateLimitCost, cfg.rateLimitWindowSeconds)),
       requestLogPlugin(!cfg.production),
       releaseLoadersPlugin(),
+      serviceUnavailablePlugin(),
       // Figures are live and per caller: no HTTP cache hints; and no tracing or reporting to Apollo's
       // cloud. Each of these would otherwise hook into every resolved field.
       ApolloServerPluginCacheControlDisabled(),
@@ -185,9 +196,22 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
   });
   await apollo.start();
 
-  app.get('/health', (_req, res) => {
+  // While the database is down, a probe every second notices when it is back.
+  databaseAvailability.probeWith(() => dataSource.query('SELECT 1'));
+  // The process is up (a liveness probe: restarting it would not bring the database back).
+  app.get('/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // The process and its database: 503 while the database is unreachable.
+  app.get('/health', async (_req, res) => {
+    if (await databaseAvailability.check()) {
+      res.json({ status: 'ok', database: 'ok' });
+      return;
+    }
+    res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+    res.status(503).json({ status: 'unavailable', database: 'unreachable', downSince: databaseAvailability.downSince()?.toISOString() });
+  });
+  // Whether to send this server traffic: the database answers and the server is not draining.
   app.get('/ready', async (_req, res) => {
     if (draining) {
       res.status(503).json({ status: 'draining' });
@@ -197,7 +221,7 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
       await dataSource.query('SELECT 1');
       res.json({ status: 'ready' });
     } catch (error) {
-      logger().warn({ err: error }, 'readiness check failed');
+      if (!(unavailableIfOutage(error) instanceof ServiceUnavailableError)) logger().warn({ err: error }, 'readiness check failed');
       res.status(503).json({ status: 'database unavailable' });
     }
   });
@@ -231,6 +255,7 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     httpServer,
     async stop() {
       draining = true;
+      await drain.stop(cfg.shutdownGraceMs);
       await apollo.stop();
       await cacheListener.stop();
     },

@@ -6,7 +6,8 @@ import { Capability, type Role } from '../access/roles';
 import { requireCapability } from '../access/scope';
 import { logger } from '../config/logger';
 import type { Context } from '../graphql/context';
-import { BadUserInputError } from '../graphql/errors';
+import { isDatabaseUnreachable } from '../db/availability';
+import { BadUserInputError, ServiceUnavailableError } from '../graphql/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
 import { storableJson, storableText } from '../graphql/text';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
@@ -109,6 +110,8 @@ export async function recordReads(
  * opens the transaction when a mutation needs more than the default one (a lock, an isolation level).
  * `work` gets the transaction's context as its third argument: every read and write through it uses
  * the transaction's connection (`ctx.db`) and loaders of its own; the pool refuses it a second one.
+ * When the database connection is lost once the work is done (at the commit), the outcome is
+ * unknown: the caller gets SERVICE_UNAVAILABLE with `outcome: UNKNOWN` and no FAILURE entry is written.
  */
 export async function audited<T>(
   ctx: Context,
@@ -129,19 +132,23 @@ export async function audited<T>(
     detail: null,
     clientAddress: ctx.clientAddress,
   };
+  let committing = false;
   try {
     return await requestTransaction(ctx.dataSource, transaction, async (tx) => {
       const result = await work(tx, draft, { ...ctx, db: tx, loaders: new Map() });
       await recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null);
+      committing = true;
       return result;
     });
   } catch (error) {
+    if (committing && isDatabaseUnreachable(error)) throw new ServiceUnavailableError('UNKNOWN');
     const { code, message } = errorOutcome(error);
     // A failure before the mutation learned its target's ids names what its arguments named.
     if (named && draft.targetIds.length === 0) Object.assign(draft, named);
-    await recordAudit(ctx.db, ctx.requestId, action, draft, 'FAILURE', code, message).catch((failure) =>
-      logger().error({ err: failure, action, requestId: ctx.requestId }, 'could not record a failed mutation'),
-    );
+    await recordAudit(ctx.db, ctx.requestId, action, draft, 'FAILURE', code, message).catch((failure) => {
+      // During an outage the outage itself is logged, once.
+      if (!isDatabaseUnreachable(failure)) logger().error({ err: failure, action, requestId: ctx.requestId }, 'could not record a failed mutation');
+    });
     throw error;
   }
 }

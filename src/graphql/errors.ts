@@ -1,4 +1,6 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { RETRY_AFTER_SECONDS } from '../db/availability';
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -7,11 +9,12 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'LIMIT_EXCEEDED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 // LIMIT_EXCEEDED is raised before execution (query cost), where Apollo would otherwise answer 500; an
 // error may set its own `http` (a rate limit answers 429 with Retry-After).
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, LIMIT_EXCEEDED: 400 };
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, LIMIT_EXCEEDED: 400, SERVICE_UNAVAILABLE: 503 };
 
 /** A domain error: a stable code in `extensions.code`, a message meant for the client. */
 export class AppError extends GraphQLError {
@@ -63,5 +66,23 @@ export class ConflictError extends AppError {
 export class LimitExceededError extends AppError {
   constructor(message: string, extra: Record<string, unknown> = {}) {
     super('LIMIT_EXCEEDED', message, extra);
+  }
+}
+
+/**
+ * The database cannot be reached: HTTP 503 with Retry-After. `outcome: UNKNOWN` marks a write whose
+ * commit was sent but never answered: it may have been applied, so check before sending it again.
+ */
+export class ServiceUnavailableError extends AppError {
+  constructor(outcome?: 'UNKNOWN') {
+    super(
+      'SERVICE_UNAVAILABLE',
+      outcome
+        ? 'The database connection was lost while this change was being committed: it may or may not have been applied'
+        : 'The database is unreachable; try again shortly',
+      { retryAfterSeconds: RETRY_AFTER_SECONDS, ...(outcome ? { outcome } : {}) },
+    );
+    const http = this.extensions.http as { status: number; headers?: HeaderMap };
+    http.headers = new HeaderMap([['retry-after', String(RETRY_AFTER_SECONDS)]]);
   }
 }

@@ -1,10 +1,9 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { logger } from '../config/logger';
+import { databaseAvailability, isDatabaseUnreachable, POOL_TIMEOUT, RETRY_AFTER_SECONDS } from '../db/availability';
 
 const STATEMENT_TIMEOUT = '57014';
-// pg-pool's answer when no connection came free within connectionTimeoutMillis.
-const POOL_TIMEOUT = 'timeout exceeded when trying to connect';
 
 /** Typed errors reach the client as they are; anything unexpected becomes a generic error here and a full log entry. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -16,6 +15,15 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   // A failure while the context is made (signing the caller in) arrives wrapped by Apollo.
   const cause = original instanceof GraphQLError && original.originalError ? original.originalError : original;
+  // The outage is logged once (availability), not once per failed request; unavailable.ts sets the 503.
+  if (isDatabaseUnreachable(cause)) {
+    databaseAvailability.markDown(cause);
+    return {
+      message: 'The database is unreachable; try again shortly',
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: RETRY_AFTER_SECONDS },
+    };
+  }
   if (cause instanceof Error && cause.message === POOL_TIMEOUT) {
     logger().warn({ path: formatted.path }, 'no database connection came free in time');
     return { message: 'The server is busy; try again shortly', path: formatted.path, extensions: { code: 'LIMIT_EXCEEDED' } };

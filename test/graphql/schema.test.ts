@@ -113,8 +113,9 @@ describe('limits and errors', () => {
     }
   });
 
-  it('answers health and readiness', async () => {
-    expect(await (await fetch(`${h.url}/health`)).json()).toEqual({ status: 'ok' });
+  it('answers liveness, health and readiness', async () => {
+    expect(await (await fetch(`${h.url}/live`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${h.url}/health`)).json()).toEqual({ status: 'ok', database: 'ok' });
     const ready = await fetch(`${h.url}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });

@@ -1,15 +1,33 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { freePort } from '../../src/db/embedded';
 import { Role } from '../../src/access/roles';
 import { createUser, smallTree, TEST_PASSWORD } from '../support/factories';
 import { TEST_TOKEN_SECRET, useHarness } from '../support/harness';
-import { ROOT, tsNodeArgs, waitForReady } from '../support/processes';
+import { eventually, ROOT, tsNodeArgs, waitForReady } from '../support/processes';
 
 const h = useHarness();
 
+interface Reply {
+  status: number;
+  connection: string | undefined;
+  reusedSocket: boolean;
+}
+
+/** GET `url` through `agent` (false: on a new connection). */
+function get(url: string, agent: http.Agent | false): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent }, (res) => {
+      res.resume();
+      res.once('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, reusedSocket: req.reusedSocket }));
+    });
+    req.once('error', reject);
+  });
+}
+
 
 describe('the server process', () => {
-  it('on SIGTERM finishes the request in flight, refuses new ones and exits 0', async () => {
+  it('on SIGTERM finishes the request in flight, answers requests on open connections with Connection: close, refuses new connections and exits 0', async () => {
     await smallTree(h.db);
     const user = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_STAFF]);
     const port = await freePort();
@@ -30,6 +48,9 @@ describe('the server process', () => {
     const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
     try {
       await waitForReady(url);
+      // A client that keeps its connection open between requests.
+      const keptAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      expect(await get(`${url}/health`, keptAlive)).toMatchObject({ status: 200, connection: 'keep-alive', reusedSocket: false });
       const login = await (
         await fetch(`${url}/graphql`, {
           method: 'POST',
@@ -50,8 +71,10 @@ describe('the server process', () => {
       });
       await new Promise((resolve) => setTimeout(resolve, 300));
       server.kill('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await expect(fetch(`${url}/health`)).rejects.toThrow();
+      await eventually('new connections to be refused', () => get(`${url}/health`, false).then(() => false, () => true));
+      // A request on a connection opened before the stop is answered, and told that the connection closes.
+      expect(await get(`${url}/health`, keptAlive)).toEqual({ status: 200, connection: 'close', reusedSocket: true });
+      keptAlive.destroy();
       await lock.rollbackTransaction();
       await lock.release();
 

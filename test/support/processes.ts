@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { freePort } from '../../src/db/embedded';
 
 /** The checkout, where child processes run. */
 export const ROOT = path.join(__dirname, '..', '..');
@@ -22,4 +24,43 @@ export async function waitForReady(url: string, exited?: Promise<unknown>): Prom
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error('the server did not become ready');
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+  /** What the process wrote to stdout so far (JSON log lines). */
+  output(): string;
+}
+
+/** Starts the real entry point with `env` (PORT is chosen here) and waits until it is ready. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, tsNodeArgs('src/main.ts'), {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForReady(url, exited);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return { child, url, exited, output: () => stdout };
+}
+
+/** Polls `check` every 200 ms until it returns true; fails after `timeoutMs` saying what it waited for. */
+export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
