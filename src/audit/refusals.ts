@@ -42,6 +42,7 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   createUser: { action: 'createUser', target: user((args) => args.input?.username) },
   updateUser: { action: 'updateUser', target: user((args) => args.input?.username) },
   resetPassword: { action: 'resetPassword', target: user((args) => args.username) },
+  unlockLogin: { action: 'unlockLogin', target: user((args) => args.username) },
   createFacility: { action: 'createFacility', target: jurisdiction((args) => args.input?.jurisdictionCode) },
   transitionFacility: { action: 'transitionFacility', target: record('Facility') },
   updateFacility: { action: 'updateFacility', target: record('Facility') },

@@ -153,11 +153,10 @@ describe('refused mutations', () => {
 });
 
 describe('text the database could not store', () => {
-  it('keeps a change whose detail holds a lone surrogate, with U+FFFD in its place', async () => {
+  it('never lets a lone surrogate reach a mutation: the input check refuses it on its field, and nothing is written', async () => {
     const res = await h.gql(CREATE_SCHEME, { input: scheme('高龄津贴\uD800') }, admin.token);
-    expect(res.errors).toBeUndefined();
-    const rows = await entries();
-    expect(rows.map((row: any) => [row.outcome, row.detail?.name])).toEqual([['SUCCESS', '高龄津贴\uFFFD']]);
+    expect(res.errors?.map((e) => [e.extensions.code, e.extensions.field])).toEqual([['BAD_USER_INPUT', 'input.name']]);
+    expect(await h.db.query(`SELECT id FROM subsidy_scheme`)).toEqual([]);
   });
 
   it('records a failure whose detail and message hold lone surrogates and NULs', async () => {

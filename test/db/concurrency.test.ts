@@ -76,6 +76,12 @@ const BURSTS: Record<string, Burst> = {
       variables: { username: rows.usernames[i], password: PASSWORDS[1] },
     }),
   },
+  unlockLogin: {
+    call: (i, rows) => ({
+      query: `mutation($username: String!) { unlockLogin(username: $username) { username } }`,
+      variables: { username: rows.usernames[i] },
+    }),
+  },
   login: {
     call: (i, rows) => ({
       query: `mutation($username: String!, $password: String!) { login(username: $username, password: $password) { token } }`,
@@ -243,7 +249,7 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 // Each chain is one test: its bursts run one after the other, each on the rows the earlier ones made.
 // The password chain is slow by design (scrypt, about 100 ms a hash, 250 of them).
 const CHAINS: string[][] = [
-  ['createUser', 'updateUser', 'resetPassword', 'login', 'changePassword'],
+  ['createUser', 'updateUser', 'resetPassword', 'unlockLogin', 'login', 'changePassword'],
   ['createFacility', 'updateFacility', 'transitionFacility'],
   ['registerPerson', 'importPeople', 'updatePerson', 'setPersonCategories', 'recordAbilityAssessment', 'recordPersonStatus'],
   ['createSubsidyScheme', 'addSubsidySchemeVersion', 'endSubsidyScheme', 'createSubsidyFloor', 'runEntitlements'],

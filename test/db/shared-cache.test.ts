@@ -187,7 +187,7 @@ describe('caches of the tree and of signed-in users', () => {
 
   it('asks the listening connection one query at a time however many writes wait for their notices', async () => {
     const user = await createUser(h.db, '321012', [Role.ANALYST]);
-    await sharedCaches(h.db).sync();
+    await sharedCaches(h.app).sync();
     await h.gql(TOWN, { code: '321012100' }, user.token);
     // Queries in flight on the listening connection, at most, while 50 writes wait for their notices.
     let inFlight = 0;
@@ -206,7 +206,7 @@ describe('caches of the tree and of signed-in users', () => {
       await Promise.all(
         Array.from({ length: 50 }, async (_, i) => {
           await h.db.query(`UPDATE jurisdiction SET name = $2 WHERE code = $1`, [i % 2 ? '321012100' : '321012101', `镇${i}`]);
-          await sharedCaches(h.db).sync();
+          await sharedCaches(h.app).sync();
         }),
       );
     } finally {

@@ -133,6 +133,7 @@ const MUTATIONS: Record<string, MutationCase> = {
   },
   updateUser: { as: ADMIN, args: () => ({ input: { username: NEW_USER, displayName: '新同事(仙女镇)' } }) },
   resetPassword: { as: ADMIN, args: () => ({ username: NEW_USER, newPassword: `${NEW_PASSWORD}-reset` }) },
+  unlockLogin: { as: ADMIN, args: () => ({ username: NEW_USER }) },
   createFacility: {
     as: ADMIN,
     keep: 'facility',

@@ -107,11 +107,12 @@ describe('unlockLogin', () => {
     expect(unlocked.data.unlockLogin).toEqual({ username: user.username });
     expect(errorCodes(await login(user.username, TEST_PASSWORD))).toEqual([]);
     const audit = await h.db.query(`SELECT actor_username, outcome, detail FROM audit_entry WHERE action = 'unlockLogin' ORDER BY id`);
-    // Staff lack MANAGE_USERS: refused at the edge, before any mutation runs.
+    // Staff lack MANAGE_USERS: refused at the gate, and recorded there like every refused attempt.
     expect(audit.map((row: any) => [row.actor_username, row.outcome])).toEqual([
       [outsider.username, 'FAILURE'],
+      [staff.username, 'FAILURE'],
       [admin.username, 'SUCCESS'],
     ]);
-    expect(audit[1].detail).toEqual({ lifted: 1 });
+    expect(audit[2].detail).toEqual({ lifted: 1 });
   });
 });
