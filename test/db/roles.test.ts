@@ -137,7 +137,7 @@ describe('an owner that is no superuser, only CREATEROLE', () => {
     const ownerRole = `${worker}_owner`;
     const database = `${worker}_owned`;
     await h.db.query(`CREATE ROLE "${ownerRole}" LOGIN CREATEROLE PASSWORD 'owner-password-1234'`);
-    await h.db.query(`CREATE DATABASE "${database}" OWNER "${ownerRole}"`);
+    await h.db.query(`CREATE DATABASE "${database}" OWNER "${ownerRole}" TEMPLATE template0`);
     const url = new URL(h.databaseUrl);
     url.username = ownerRole;
     url.password = 'owner-password-1234';
