@@ -169,8 +169,9 @@ async function main(): Promise<void> {
     ['budget', cfg],
     ['no_budget', { ...cfg, rateLimitCost: 1_000_000_000 } as Config],
   ] as const) {
-    const database = await openDatabase(serverCfg, { applicationName: 'yiyang-bench-server' });
-    const server = await createServer(database.dataSource, serverCfg);
+    const database = await openDatabase(serverCfg, { applicationName: 'yiyang-bench-server', serve: { secret: serverCfg.jwtSecret! } });
+    // Served over the application role's pool, as main.ts serves.
+    const server = await createServer(database.app!, serverCfg);
     await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
     try {
