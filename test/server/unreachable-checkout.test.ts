@@ -38,22 +38,28 @@ function unreachableCheckout(): { home: string; checkout: string } {
 const describeAsRoot = asRoot ? describe : describe.skip;
 if (!asRoot) process.stdout.write('unreachable-checkout.test.ts: skipped, it needs the tests to run as root (as CI does)\n');
 
+/** Runs the entry point of `checkout` with only PATH, PORT and `env` set. */
+function startIn(checkout: string, port: number, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: checkout,
+    env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { child, exited, output: () => output };
+}
+
 describeAsRoot('a checkout in a folder the postgres user cannot enter, run as root', () => {
   it('starts the embedded database and serves /graphql with nothing set', async () => {
     const { home, checkout } = unreachableCheckout();
     const port = await freePort();
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-      cwd: checkout,
-      env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk) => (output += chunk));
-    child.stderr!.on('data', (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, exited, output } = startIn(checkout, port);
     try {
       await waitForReady(`http://127.0.0.1:${port}`, exited).catch((error) => {
-        throw new Error(`${error.message}:\n${output}`);
+        throw new Error(`${error.message}:\n${output()}`);
       });
       const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
@@ -62,7 +68,7 @@ describeAsRoot('a checkout in a folder the postgres user cannot enter, run as ro
       });
       expect(((await response.json()) as { data: unknown }).data).toEqual({ __typename: 'Query' });
       // The first log line names where the cluster lives and the port this checkout chose and keeps.
-      const first = JSON.parse(output.split('\n')[0]);
+      const first = JSON.parse(output().split('\n')[0]);
       expect(first.msg).toBe('starting the embedded database');
       const recorded = JSON.parse(fs.readFileSync(path.join(checkout, '.data', 'embedded-pg.json'), 'utf8'));
       expect(first.port).toBe(recorded.port);
@@ -78,4 +84,21 @@ describeAsRoot('a checkout in a folder the postgres user cannot enter, run as ro
       fs.rmSync(home, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('says in one line why it cannot start when the binaries stay out of reach (a temp directory inside the home)', async () => {
+    const { home, checkout } = unreachableCheckout();
+    const tmp = path.join(home, 'tmp');
+    fs.mkdirSync(tmp);
+    try {
+      const { exited, output } = startIn(checkout, await freePort(), { TMPDIR: tmp });
+      expect(await exited).toBe(1);
+      const lines = output().split('\n').filter((line) => line.includes('EACCES'));
+      expect(lines).toHaveLength(1);
+      const failure = JSON.parse(lines[0]);
+      expect(failure.msg).toBe('start-up failed');
+      expect(failure.err.message).toMatch(/^embedded PostgreSQL: the "postgres" user cannot run \S+\/postgres \(EACCES\)/);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
