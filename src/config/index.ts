@@ -20,7 +20,8 @@ export interface Config {
   jwtSecret: string | null;
   tokenTtlSeconds: number;
   dataDir: string;
-  embeddedPgPort: number;
+  /** null: the port recorded for the embedded cluster, or a free one chosen on its first start. */
+  embeddedPgPort: number | null;
   logLevel: LogLevel;
   statementTimeoutMs: number;
   dbPoolSize: number;
@@ -145,7 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecret: jwtSecret(env, production),
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     dataDir: path.resolve(env.YIYANG_DATA_DIR || path.join(projectRoot(), '.data')),
-    embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    embeddedPgPort: env.EMBEDDED_PG_PORT ? integer(env, 'EMBEDDED_PG_PORT', 0, 1024, 65535) : null,
     logLevel: oneOf<LogLevel>(
       env,
       'LOG_LEVEL',

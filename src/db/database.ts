@@ -32,7 +32,7 @@ export async function openDatabase(cfg: Config, options: OpenOptions = {}): Prom
   const embedded = cfg.databaseUrl
     ? null
     : await startEmbeddedPostgres({ dataDir: cfg.dataDir, port: cfg.embeddedPgPort, persistent: true });
-  if (embedded) logger().info({ clusterDir: embedded.clusterDir }, 'embedded database running');
+  if (embedded) logger().info({ clusterDir: embedded.clusterDir, port: embedded.port }, 'embedded database running');
   const pool = {
     poolSize: options.poolSize ?? cfg.dbPoolSize,
     statementTimeoutMs: options.statementTimeoutMs ?? cfg.statementTimeoutMs,

@@ -9,7 +9,8 @@ import { ROOT, tsNodeArgs } from '../support/processes';
 describe('configuration', () => {
   it('has working defaults for development', () => {
     const cfg = loadConfig({});
-    expect(cfg).toMatchObject({ nodeEnv: 'development', port: 4000, databaseUrl: null, jwtSecret: null, maxPageSize: 100 });
+    expect(cfg).toMatchObject({ nodeEnv: 'development', port: 4000, databaseUrl: null, jwtSecret: null, maxPageSize: 100, embeddedPgPort: null });
+    expect(loadConfig({ EMBEDDED_PG_PORT: '55432' }).embeddedPgPort).toBe(55432);
     expect(cfg.dataDir).toBe(path.join(ROOT, '.data'));
   });
 

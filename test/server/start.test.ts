@@ -5,7 +5,7 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { freePort } from '../../src/db/embedded';
-import { ROOT, tsNodeArgs, waitForReady } from '../support/processes';
+import { ROOT, startServerProcess, tsNodeArgs, waitForReady, type ServerProcess } from '../support/processes';
 
 function signs(token: string, key: string): boolean {
   try {
@@ -131,6 +131,50 @@ describe('the start command on the embedded database', () => {
       for (const stop of stopOnFailure.splice(0)) stop();
       await Promise.all(running);
       fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
+
+describe('two checkouts on one machine, nothing set', () => {
+  it('each chooses and keeps its own port; they run side by side, and a command finds its checkout\'s running cluster', async () => {
+    const dataDirs = [0, 1].map(() => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yiyang-side-'));
+      fs.chmodSync(dataDir, 0o755);
+      return dataDir;
+    });
+    const servers: ServerProcess[] = [];
+    const recordedPort = (dataDir: string) => JSON.parse(fs.readFileSync(path.join(dataDir, 'embedded-pg.json'), 'utf8')).port as number;
+    try {
+      for (const dataDir of dataDirs) servers.push(await startServerProcess({ NODE_ENV: 'development', YIYANG_DATA_DIR: dataDir, LOG_LEVEL: 'info' }));
+      const ports = dataDirs.map(recordedPort);
+      expect(ports[0]).not.toBe(ports[1]);
+      // The first log line says which port the checkout's cluster uses.
+      expect(servers.map((server) => JSON.parse(server.output().split('\n')[0]))).toEqual(
+        ports.map((port) => expect.objectContaining({ msg: 'starting the embedded database', port })),
+      );
+      for (const server of servers) {
+        const token = (await gql(server.url, LOGIN)).data.login.token;
+        expect((await gql(server.url, JIANGDU, token)).data.jurisdiction.children.totalCount).toBe(14);
+      }
+
+      // An import with only the data directory (as `npm run import:divisions` in that checkout) works on the server's database.
+      const imported = spawnSync(process.execPath, tsNodeArgs('src/cli/import-divisions.ts', '--under', '321012'), {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, YIYANG_DATA_DIR: dataDirs[0], LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+      });
+      expect(imported.stderr).toBe('');
+      expect(JSON.parse(imported.stdout)).toMatchObject({ under: '321012', inserted: 0, unchanged: 354 });
+
+      // Stopped and started again, a checkout keeps its port.
+      servers[0].child.kill('SIGTERM');
+      expect(await servers[0].exited).toBe(0);
+      servers[0] = await startServerProcess({ NODE_ENV: 'development', YIYANG_DATA_DIR: dataDirs[0], LOG_LEVEL: 'info' });
+      expect(JSON.parse(servers[0].output().split('\n')[0]).port).toBe(ports[0]);
+    } finally {
+      for (const server of servers) server.child.kill('SIGTERM');
+      await Promise.all(servers.map((server) => server.exited));
+      for (const dataDir of dataDirs) fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 240_000);
 });
