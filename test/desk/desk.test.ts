@@ -336,6 +336,24 @@ describe('downloads people read', () => {
     headers.forEach((title, i) => expect([title, sheet.getColumn(i + 1).width! >= [...title].length * 2]).toEqual([title, true]));
   });
 
+  it('writes a count as a whole number, with no percent, under the same headers', async () => {
+    const input = { jurisdictionCode: COUNTY.code, title: '互助养老中心建设', metric: 'OPERATING_FACILITIES', facilityType: 'MUTUAL_AID_CENTER', threshold: 10, startsOn: '2025-01-01', deadline: '2099-12-31' };
+    const id = (await ok(CREATE_TARGET, { input }, leader.token)).createTarget.id;
+    // A town without an allocation of a count is held to nothing: no threshold, expected value or status.
+    const placeOf = (town: (typeof TOWNS)[number]) => 1 + TOWNS.filter((other) => other.covered > town.covered).length;
+    const text = await (await get(`/exports/targets/${id}/board.csv?order=CODE`, leader.token)).text();
+    expect(text.replace(/^\uFEFF/, '').split('\r\n')).toEqual([
+      '区划代码,名称,目标值,当前值,分子,分母,预期值,状态,状态代码,排名',
+      ...TOWNS.map((town) => [town.code, town.name, '', town.covered, town.covered, 1, '', '', '', placeOf(town)].join(',')),
+      '',
+    ]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await (await get(`/exports/targets/${id}/board.xlsx?order=CODE`, leader.token)).arrayBuffer()) as never);
+    const sheet = workbook.worksheets[0];
+    expect(sheet.getRow(2).getCell(1).value).toBe('指标：运营设施数（OPERATING_FACILITIES），不低于 10；期限：2025-01-01 至 2099-12-31');
+    expect(TOWNS.map((_, i) => sheet.getRow(7 + i).getCell(4).value)).toEqual(TOWNS.map((town) => town.covered));
+  });
+
   it('names a notice’s file after its issuer, title and day, safely for every file system', async () => {
     const title = '2025年度/覆盖情况(第4期)通报';
     const notice = (await ok(ISSUE, { input: { targetId: countyTarget, title, asOf: AS_OF } }, leader.token)).issueNotice;
