@@ -19,8 +19,13 @@ export interface CoverageDefinition {
   types: readonly FacilityType[];
   /** …and offering this service, when one is named. */
   service: FacilityService | null;
+  /** What people call it (the Chinese name used in reports and exports). */
+  name: string;
   description: string;
 }
+
+/** A Chinese name, and a description that starts with it. */
+export const named = (name: string, meaning: string) => ({ name, description: `${name} — ${meaning}` });
 
 const VILLAGE_SERVICE_TYPES = [
   FacilityType.COMMUNITY_STATION,
@@ -36,36 +41,35 @@ export const COVERAGE_DEFINITIONS: Record<CoverageMetric, CoverageDefinition> = 
     unit: JurisdictionLevel.VILLAGE,
     types: VILLAGE_SERVICE_TYPES,
     service: null,
-    description:
-      '村级养老服务设施覆盖 — village-level units (村委会 and 社区居委会 alike) with ≥ 1 operating station, mutual-aid center, happiness home, day-care center or meal table',
+    ...named('村级养老服务设施覆盖', 'village-level units (村委会 and 社区居委会 alike) with ≥ 1 operating station, mutual-aid center, happiness home, day-care center or meal table'),
   },
   MEAL_SERVICE: {
     metric: CoverageMetric.MEAL_SERVICE,
     unit: JurisdictionLevel.VILLAGE,
     types: Object.values(FacilityType).filter((type) => type !== FacilityType.COUNTY_GUIDANCE_CENTER),
     service: FacilityService.MEALS,
-    description: '助餐服务覆盖 — village-level units with ≥ 1 operating facility in the village offering 助餐',
+    ...named('助餐服务覆盖', 'village-level units with ≥ 1 operating facility in the village offering 助餐'),
   },
   COMMUNITY_STATION: {
     metric: CoverageMetric.COMMUNITY_STATION,
     unit: JurisdictionLevel.VILLAGE,
     types: [FacilityType.COMMUNITY_STATION],
     service: null,
-    description: '三级网络·站 — village-level units with an operating community or village station',
+    ...named('三级网络·站', 'village-level units with an operating community or village station'),
   },
   TOWN_CENTER: {
     metric: CoverageMetric.TOWN_CENTER,
     unit: JurisdictionLevel.TOWN,
     types: [FacilityType.TOWN_CENTER],
     service: null,
-    description: '三级网络·中心 — towns (乡镇/街道) with an operating town center',
+    ...named('三级网络·中心', 'towns (乡镇/街道) with an operating town center'),
   },
   COUNTY_GUIDANCE_CENTER: {
     metric: CoverageMetric.COUNTY_GUIDANCE_CENTER,
     unit: JurisdictionLevel.COUNTY,
     types: [FacilityType.COUNTY_GUIDANCE_CENTER],
     service: null,
-    description: '三级网络·指导中心 — counties with an operating county guidance center',
+    ...named('三级网络·指导中心', 'counties with an operating county guidance center'),
   },
 };
 

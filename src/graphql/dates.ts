@@ -51,6 +51,11 @@ export function todayInChina(now: Date = new Date()): string {
   return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** A moment as a clock in China reads it, to the second: "2026-12-06 21:05:09". */
+export function chinaTimeOf(moment: Date): string {
+  return new Date(moment.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** SQL for the day in China that the timestamptz expression `timestamp` falls on, as `todayInChina` reads it. */
 export function chinaDayOf(timestamp: string): string {
   return `((${timestamp} AT TIME ZONE 'UTC') + interval '8 hours')::date`;

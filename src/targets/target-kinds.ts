@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { COVERAGE_DEFINITIONS, CoverageMetric } from '../coverage/metrics';
+import { COVERAGE_DEFINITIONS, CoverageMetric, named } from '../coverage/metrics';
 
 /** What a target measures: one fixed definition each, read from the live roll-ups (never a copy). */
 export enum TargetMetric {
@@ -62,6 +62,8 @@ export interface TargetMetricDefinition {
   coverage: CoverageMetric | null;
   /** Whether a target names a facility type (the count of operating facilities of that type). */
   needsFacilityType: boolean;
+  /** What people call it (the Chinese name used in reports and exports). */
+  name: string;
   description: string;
 }
 
@@ -72,6 +74,7 @@ const coverageDefinition = (metric: CoverageMetric): TargetMetricDefinition => (
   history: true,
   coverage: metric,
   needsFacilityType: false,
+  name: COVERAGE_DEFINITIONS[metric].name,
   description: `Coverage: ${COVERAGE_DEFINITIONS[metric].description}`,
 });
 
@@ -88,7 +91,7 @@ export const TARGET_METRICS: Record<TargetMetric, TargetMetricDefinition> = {
     history: false,
     coverage: null,
     needsFacilityType: true,
-    description: '运营设施数 — operating facilities of the target’s facility type in the subtree',
+    ...named('运营设施数', 'operating facilities of the target’s facility type in the subtree'),
   },
   OPERATING_BEDS: {
     metric: TargetMetric.OPERATING_BEDS,
@@ -97,7 +100,7 @@ export const TARGET_METRICS: Record<TargetMetric, TargetMetricDefinition> = {
     history: false,
     coverage: null,
     needsFacilityType: false,
-    description: '床位数 — beds in operating facilities of the subtree',
+    ...named('床位数', 'beds in operating facilities of the subtree'),
   },
   NURSING_BED_SHARE: {
     metric: TargetMetric.NURSING_BED_SHARE,
@@ -106,7 +109,7 @@ export const TARGET_METRICS: Record<TargetMetric, TargetMetricDefinition> = {
     history: false,
     coverage: null,
     needsFacilityType: false,
-    description: '护理型床位占比 — nursing-type beds of all beds in operating facilities',
+    ...named('护理型床位占比', 'nursing-type beds of all beds in operating facilities'),
   },
   DEMENTIA_BED_SHARE: {
     metric: TargetMetric.DEMENTIA_BED_SHARE,
@@ -115,7 +118,7 @@ export const TARGET_METRICS: Record<TargetMetric, TargetMetricDefinition> = {
     history: false,
     coverage: null,
     needsFacilityType: false,
-    description: '认知障碍照护床位占比 — dementia beds of all beds in operating facilities',
+    ...named('认知障碍照护床位占比', 'dementia beds of all beds in operating facilities'),
   },
   SUBSIDY_RECIPIENT_SHARE: {
     metric: TargetMetric.SUBSIDY_RECIPIENT_SHARE,
@@ -124,7 +127,7 @@ export const TARGET_METRICS: Record<TargetMetric, TargetMetricDefinition> = {
     history: true,
     coverage: null,
     needsFacilityType: false,
-    description: '享受补贴老人占比 — people paid a subsidy in the month’s entitlement run, of the people of the registry counted at the day',
+    ...named('享受补贴老人占比', 'people paid a subsidy in the month’s entitlement run, of the people of the registry counted at the day'),
   },
   ENTITLEMENT_SPENDING: {
     metric: TargetMetric.ENTITLEMENT_SPENDING,
@@ -133,11 +136,20 @@ export const TARGET_METRICS: Record<TargetMetric, TargetMetricDefinition> = {
     history: true,
     coverage: null,
     needsFacilityType: false,
-    description: '补贴支出 — fen paid by the stored monthly entitlement runs, summed from the target’s start month through the month of the day',
+    ...named('补贴支出', 'fen paid by the stored monthly entitlement runs, summed from the target’s start month through the month of the day'),
   },
 };
 
 export const COMPARATOR_SYMBOLS: Record<TargetComparator, string> = { AT_LEAST: '≥', AT_MOST: '≤', EQUAL: '=', BETWEEN: 'between' };
+export const TARGET_COMPARATOR_NAMES: Record<TargetComparator, string> = { AT_LEAST: '不低于', AT_MOST: '不高于', EQUAL: '等于', BETWEEN: '介于' };
+
+export const TARGET_STATUS_NAMES: Record<TargetStatus, string> = {
+  ACHIEVED: '已达标',
+  ON_TRACK: '进度正常',
+  AT_RISK: '有滞后风险',
+  BEHIND: '滞后',
+  OVERDUE: '逾期未达标',
+};
 
 registerEnumType(TargetMetric, {
   name: 'TargetMetric',
@@ -159,21 +171,21 @@ registerEnumType(MetricNature, {
 registerEnumType(TargetComparator, {
   name: 'TargetComparator',
   valuesConfig: {
-    AT_LEAST: { description: '≥ threshold' },
-    AT_MOST: { description: '≤ threshold' },
-    EQUAL: { description: '= threshold' },
-    BETWEEN: { description: 'threshold ≤ value ≤ thresholdHigh' },
+    AT_LEAST: { description: `${TARGET_COMPARATOR_NAMES.AT_LEAST} — ≥ threshold` },
+    AT_MOST: { description: `${TARGET_COMPARATOR_NAMES.AT_MOST} — ≤ threshold` },
+    EQUAL: { description: `${TARGET_COMPARATOR_NAMES.EQUAL} — = threshold` },
+    BETWEEN: { description: `${TARGET_COMPARATOR_NAMES.BETWEEN} — threshold ≤ value ≤ thresholdHigh` },
   },
 });
 registerEnumType(TargetStatus, {
   name: 'TargetStatus',
   description: 'Where a target stands on a day (rules in the README).',
   valuesConfig: {
-    ACHIEVED: { description: 'The value meets the target.' },
-    ON_TRACK: { description: 'Not met yet, at or ahead of the expected value.' },
-    AT_RISK: { description: 'Behind the expected value by at most a tenth of the way from baseline to goal.' },
-    BEHIND: { description: 'Behind the expected value by more than that.' },
-    OVERDUE: { description: 'The deadline has passed and the value does not meet the target.' },
+    ACHIEVED: { description: `${TARGET_STATUS_NAMES.ACHIEVED} — the value meets the target.` },
+    ON_TRACK: { description: `${TARGET_STATUS_NAMES.ON_TRACK} — not met yet, at or ahead of the expected value.` },
+    AT_RISK: { description: `${TARGET_STATUS_NAMES.AT_RISK} — behind the expected value by at most a tenth of the way from baseline to goal.` },
+    BEHIND: { description: `${TARGET_STATUS_NAMES.BEHIND} — behind the expected value by more than that.` },
+    OVERDUE: { description: `${TARGET_STATUS_NAMES.OVERDUE} — the deadline has passed and the value does not meet the target.` },
   },
 });
 registerEnumType(TargetPhase, {

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { Capability, ROLE_CAPABILITIES, Role } from '../../src/access/roles';
 import { todayInChina } from '../../src/graphql/dates';
-import { createUser, facilityWithHistory, smallTree, type TestUser } from '../support/factories';
+import { createUser, facilityWithHistory, insertJurisdictions, smallTree, type TestUser } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
 
 const h = useHarness();
@@ -206,9 +206,9 @@ describe('downloads of a board and a notice', () => {
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').split('\r\n');
-    expect(lines[0]).toBe('代码 code,名称 name,阈值 threshold,当前值 value,分子 numerator,分母 denominator,预期值 expected,状态 status,排名 rank');
+    expect(lines[0]).toBe('区划代码,名称,目标值,当前值,分子,分母,预期值,状态,状态代码,排名');
     expect(lines.slice(1, -1).map((line) => line.split(',').slice(0, 2))).toEqual(board.rows.map((row: any) => [row.jurisdiction.code, row.jurisdiction.name]));
-    expect(lines.slice(1, -1).map((line) => line.split(',')[7])).toEqual(board.rows.map((row: any) => row.status));
+    expect(lines.slice(1, -1).map((line) => line.split(',')[8])).toEqual(board.rows.map((row: any) => row.status));
     expect(lines.at(-1)).toBe('');
 
     const xlsx = await get(`/exports/targets/${targetId}/board.xlsx?order=CODE`, office.token);
@@ -217,7 +217,7 @@ describe('downloads of a board and a notice', () => {
     await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
     const sheet = workbook.worksheets[0];
     const values = sheet.getSheetValues().filter(Boolean).map((row: any) => row.slice(1));
-    const header = values.findIndex((row: any[]) => row[0] === '代码 code');
+    const header = values.findIndex((row: any[]) => row[0] === '区划代码');
     expect(header).toBeGreaterThan(0);
     expect(values.slice(header + 1).map((row: any[]) => row[0])).toEqual(['321012100', '321012101']);
     expect(values.slice(header + 1).map((row: any[]) => row[4])).toEqual([1, 0]);
@@ -241,6 +241,135 @@ describe('downloads of a board and a notice', () => {
       const res = await get(path, token);
       expect([path, res.status, ((await res.json()) as any).errors[0].extensions.code]).toEqual([path, status, code]);
     }
+  });
+});
+
+describe('downloads people read', () => {
+  const get = (path: string, token: string) => fetch(`${h.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  // A county of four towns, `covered` of each town's `villages` served by a mutual-aid center; `rate` is
+  // covered / villages in percent to one decimal, half away from zero (1 of 16 = 6.25 % → 6.3 %).
+  const COUNTY = { code: '321088', name: '测试区' };
+  const TOWNS = [
+    { code: '321088101', name: '甲镇', villages: 7, covered: 3, rate: '42.9%' },
+    { code: '321088102', name: '乙镇', villages: 8, covered: 1, rate: '12.5%' },
+    { code: '321088103', name: '丙镇', villages: 3, covered: 2, rate: '66.7%' },
+    { code: '321088104', name: '丁镇', villages: 16, covered: 1, rate: '6.3%' },
+  ];
+  // The target: at least 33.33 % by 2025-06-30, read on 2025-12-31, when every town is held to the goal itself.
+  const THRESHOLD = 33.33;
+  const AS_OF = '2025-12-31';
+  const TITLE = '村级养老服务覆盖目标';
+  const LABELS: Record<string, string> = { ACHIEVED: '已达标', OVERDUE: '逾期未达标' };
+  const met = (town: (typeof TOWNS)[number]) => town.covered * 100 >= THRESHOLD * town.villages;
+  // Rank by rate, best first, from the test's own parts.
+  const rankOf = (town: (typeof TOWNS)[number]) => 1 + TOWNS.filter((other) => other.covered * town.villages > town.covered * other.villages).length;
+  let leader: TestUser;
+  let countyTarget: string;
+
+  beforeEach(async () => {
+    const villages = TOWNS.flatMap((town) => Array.from({ length: town.villages }, (_, v): [string, string] => [`${town.code}${200 + v + 1}`, `${town.name}${v + 1}村`]));
+    await insertJurisdictions(h.db, [[COUNTY.code, COUNTY.name], ...TOWNS.map((town): [string, string] => [town.code, town.name]), ...villages]);
+    const admin = await createUser(h.db, COUNTY.code, [Role.CIVIL_AFFAIRS_ADMIN]);
+    for (const town of TOWNS) {
+      for (let v = 1; v <= town.covered; v++) {
+        await facilityWithHistory(h, admin.token, {
+          name: `${town.name}${v}村互助养老中心`,
+          type: 'MUTUAL_AID_CENTER',
+          jurisdictionCode: `${town.code}${200 + v}`,
+          services: [],
+          status: 'OPERATING',
+          since: '2025-01-01',
+        });
+      }
+    }
+    leader = await createUser(h.db, COUNTY.code, [Role.LEADERSHIP_OFFICE]);
+    const input = { jurisdictionCode: COUNTY.code, title: TITLE, metric: 'VILLAGE_SERVICE', threshold: THRESHOLD, startsOn: '2025-02-01', deadline: '2025-06-30' };
+    countyTarget = (await ok(CREATE_TARGET, { input }, leader.token)).createTarget.id;
+  });
+
+  it('writes rates as percentages rounded from their parts, statuses in Chinese beside their codes, under Chinese headers', async () => {
+    const csv = await get(`/exports/targets/${countyTarget}/board.csv?order=CODE&asOf=${AS_OF}`, leader.token);
+    expect(csv.status).toBe(200);
+    const name = `${COUNTY.name}-${TITLE}-进度-${AS_OF}.csv`;
+    expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="target-${countyTarget}-board-${AS_OF}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+    expect(lines).toEqual([
+      '区划代码,名称,目标值,当前值,分子,分母,预期值,状态,状态代码,排名',
+      ...TOWNS.map((town) => {
+        const status = met(town) ? 'ACHIEVED' : 'OVERDUE';
+        return [town.code, town.name, '33.33%', town.rate, town.covered, town.villages, '33.3%', LABELS[status], status, rankOf(town)].join(',');
+      }),
+      '',
+    ]);
+
+    // The workbook: the same table with rates as numbers in a percent format, so that a spreadsheet can compute.
+    const xlsx = await get(`/exports/targets/${countyTarget}/board.xlsx?order=CODE&asOf=${AS_OF}`, leader.token);
+    expect(xlsx.headers.get('content-disposition')).toBe(
+      `attachment; filename="target-${countyTarget}-board-${AS_OF}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${COUNTY.name}-${TITLE}-进度-${AS_OF}.xlsx`)}`,
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+    const sheet = workbook.worksheets[0];
+    const covered = TOWNS.reduce((sum, town) => sum + town.covered, 0);
+    const units = TOWNS.reduce((sum, town) => sum + town.villages, 0);
+    // 7 of 34 villages: 20.588… % → 20.6 %; two towns are overdue.
+    expect([covered, units]).toEqual([7, 34]);
+    expect([1, 2, 3, 4].map((n) => sheet.getRow(n).getCell(1).value)).toEqual([
+      `${TITLE} — ${COUNTY.name}（${COUNTY.code}）`,
+      `指标：村级养老服务设施覆盖（VILLAGE_SERVICE），不低于 33.33%；期限：2025-02-01 至 2025-06-30`,
+      expect.stringMatching(new RegExp(`^统计日期：${AS_OF}（数据读取于 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d 北京时间）$`)),
+      `总体进度：20.6%，逾期未达标；落后单位（有滞后风险、滞后、逾期未达标）：${TOWNS.filter((town) => !met(town)).length} 个`,
+    ]);
+    const header = sheet.getRow(6);
+    expect((header.values as unknown[]).slice(1)).toEqual(['区划代码', '名称', '目标值', '当前值', '分子', '分母', '预期值', '状态', '状态代码', '排名']);
+    TOWNS.forEach((town, i) => {
+      const row = sheet.getRow(7 + i);
+      const status = met(town) ? 'ACHIEVED' : 'OVERDUE';
+      expect((row.values as unknown[]).slice(1)).toEqual([town.code, town.name, THRESHOLD / 100, town.covered / town.villages, town.covered, town.villages, THRESHOLD / 100, LABELS[status], status, rankOf(town)]);
+      expect([row.getCell(3).numFmt, row.getCell(4).numFmt, row.getCell(7).numFmt]).toEqual(['0.0#%', '0.0%', '0.0%']);
+    });
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 6 });
+    // Every column is at least as wide as its header (a CJK character is two columns wide).
+    const headers = (header.values as string[]).slice(1);
+    headers.forEach((title, i) => expect([title, sheet.getColumn(i + 1).width! >= [...title].length * 2]).toEqual([title, true]));
+  });
+
+  it('writes a count as a whole number, with no percent, under the same headers', async () => {
+    const input = { jurisdictionCode: COUNTY.code, title: '互助养老中心建设', metric: 'OPERATING_FACILITIES', facilityType: 'MUTUAL_AID_CENTER', threshold: 10, startsOn: '2025-01-01', deadline: '2099-12-31' };
+    const id = (await ok(CREATE_TARGET, { input }, leader.token)).createTarget.id;
+    // A town without an allocation of a count is held to nothing: no threshold, expected value or status.
+    const placeOf = (town: (typeof TOWNS)[number]) => 1 + TOWNS.filter((other) => other.covered > town.covered).length;
+    const text = await (await get(`/exports/targets/${id}/board.csv?order=CODE`, leader.token)).text();
+    expect(text.replace(/^\uFEFF/, '').split('\r\n')).toEqual([
+      '区划代码,名称,目标值,当前值,分子,分母,预期值,状态,状态代码,排名',
+      ...TOWNS.map((town) => [town.code, town.name, '', town.covered, town.covered, 1, '', '', '', placeOf(town)].join(',')),
+      '',
+    ]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await (await get(`/exports/targets/${id}/board.xlsx?order=CODE`, leader.token)).arrayBuffer()) as never);
+    const sheet = workbook.worksheets[0];
+    expect(sheet.getRow(2).getCell(1).value).toBe('指标：运营设施数（OPERATING_FACILITIES），不低于 10；期限：2025-01-01 至 2099-12-31');
+    expect(TOWNS.map((_, i) => sheet.getRow(7 + i).getCell(4).value)).toEqual(TOWNS.map((town) => town.covered));
+  });
+
+  it('names a notice’s file after its issuer, title and day, safely for every file system', async () => {
+    const title = '2025年度/覆盖情况(第4期)通报';
+    const notice = (await ok(ISSUE, { input: { targetId: countyTarget, title, asOf: AS_OF } }, leader.token)).issueNotice;
+    const res = await get(`/exports/notices/${notice.id}.csv`, leader.token);
+    const disposition = res.headers.get('content-disposition')!;
+    const [, ascii, encoded] = /^attachment; filename="([^"]+)"; filename\*=UTF-8''(.+)$/.exec(disposition)!;
+    expect(ascii).toBe(`notice-${notice.id}-${AS_OF}.csv`);
+    // RFC 5987 attr-chars only: ( ) ' * are escaped too.
+    expect(encoded).toMatch(/^[A-Za-z0-9!#$&+\-.^_`|~%]+$/);
+    expect(decodeURIComponent(encoded)).toBe(`${COUNTY.name}-2025年度_覆盖情况(第4期)通报-${AS_OF}.csv`);
+    // The notice keeps the board as it stood, in its order: the same rates and labels.
+    const lines = (await res.text()).replace(/^\uFEFF/, '').split('\r\n').slice(1, -1);
+    const inOrder = notice.rows.map((row: any) => TOWNS.find((town) => town.code === row.jurisdiction.code)!);
+    expect(lines.map((line) => line.split(',').slice(0, 4).concat(line.split(',').slice(7, 9)))).toEqual(
+      inOrder.map((town: (typeof TOWNS)[number]) => [town.code, town.name, '33.33%', town.rate, LABELS[met(town) ? 'ACHIEVED' : 'OVERDUE'], met(town) ? 'ACHIEVED' : 'OVERDUE']),
+    );
   });
 });
 
