@@ -17,7 +17,7 @@ import type { Context } from './graphql/context';
 import { boardSheet, noticeSheet, toCsv, toXlsx, type Sheet } from './desk/desk.exports';
 import { AppError, BadUserInputError, NotFoundError, ServiceUnavailableError, UnauthenticatedError } from './graphql/errors';
 import { compiledExecution } from './graphql/executor';
-import { errorInLocale, errorLanguagePlugin, formatError, formattedIn } from './graphql/format-error';
+import { errorInLocale, errorLanguagePlugin, formatError } from './graphql/format-error';
 import { english, inLocale, preferredLocale, text, type Locale } from './graphql/messages';
 import { clientAddressOf } from './graphql/client-address';
 import { drainable } from './graphql/drain';

@@ -46,11 +46,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return saying({ message: english(text('INTERNAL')), path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, text('INTERNAL'));
 }
 
-/** A formatted error in the request's language (see graphql/messages.ts). */
-export function formattedIn(formatted: GraphQLFormattedError, locale: Locale): GraphQLFormattedError {
-  return inLocale(formatted, said.get(formatted) ?? null, locale);
-}
-
 /** The errors of a GraphQL answer in the language the request asked for (`ctx.locale`). */
 export function errorLanguagePlugin(): ApolloServerPlugin<Context> {
   return {
@@ -59,7 +54,7 @@ export function errorLanguagePlugin(): ApolloServerPlugin<Context> {
         async willSendResponse({ contextValue, response }) {
           if (contextValue.locale === 'en' || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          if (result.errors) result.errors = result.errors.map((error) => formattedIn(error, contextValue.locale));
+          if (result.errors) result.errors = result.errors.map((error) => inLocale(error, said.get(error) ?? null, contextValue.locale));
         },
       };
     },

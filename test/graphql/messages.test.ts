@@ -77,6 +77,23 @@ describe('messages in the language the client asks for', () => {
     expect(apartFromMessage(zh.errors[0])).toBe(apartFromMessage(english.errors[0]));
   });
 
+  it('keeps the English detail of an error in the query document after a Chinese prefix', async () => {
+    const english = await ask(`{ nosuchfield }`, { token });
+    const zh = await ask(`{ nosuchfield }`, { token, language: 'zh-CN' });
+    expect(english.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(zh.errors[0].message).toBe(`查询语句不符合接口定义：${english.errors[0].message}`);
+    expect(apartFromMessage(zh.errors[0])).toBe(apartFromMessage(english.errors[0]));
+  });
+
+  it('refuses a body that is not JSON in Chinese too', async () => {
+    const response = await fetch(`${h.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': 'zh-CN' }, body: '{' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-language')).toBe('zh-CN');
+    expect(((await response.json()) as Answer).errors).toEqual([
+      { message: '请求体不是有效的 JSON', extensions: { code: 'BAD_REQUEST', englishMessage: 'The request body is not valid JSON' } },
+    ]);
+  });
+
   it.each([
     ['en;q=0.9, zh-CN;q=0.8', 'en'],
     ['zh-CN;q=0.8, en;q=0.9', 'en'],
