@@ -197,7 +197,7 @@ export const userService = {
         roles,
         organisationId: organisation?.id ?? null,
       });
-      if (!created) throw new ConflictError(`The username ${username} is taken`, 'input.username');
+      if (!created) throw new ConflictError(text('USERNAME_TAKEN', { username }), 'input.username');
       return created;
     });
   },

@@ -48,6 +48,16 @@ describe('messages in the language the client asks for', () => {
     ['a page over the cap', () => ({ query: `{ jurisdiction(code: "321012") { children(first: 500) { totalCount } } }`, token }), 'BAD_USER_INPUT', 'first：必须在 1 到 100 之间'],
     ['a wrong password', () => ({ query: LOGIN, variables: { u: 'admin@321012', p: 'not-the-password' } }), 'UNAUTHENTICATED', '用户名或密码错误'],
     ['a query over the cost limit', () => ({ query: EXPENSIVE, token }), 'LIMIT_EXCEEDED', '查询开销'],
+    [
+      'a taken username',
+      () => ({
+        query: `mutation($input: CreateUserInput!) { createUser(input: $input) { username } }`,
+        variables: { input: { username: 'admin@321012', password: 'new-password-1', jurisdictionCode: '321012100', roles: ['CIVIL_AFFAIRS_STAFF'] } },
+        token,
+      }),
+      'CONFLICT',
+      '用户名 admin@321012 已被占用',
+    ],
     ['a token that is not one', () => ({ query: `{ me { username } }`, token: 'not-a-token' }), 'UNAUTHENTICATED', '令牌无效，请重新登录'],
   ];
 
