@@ -16,7 +16,7 @@ export const DEMO_TARGET_TOWN = '321012120';
 async function actingAs(dataSource: DataSource, username: string): Promise<Context> {
   const [user] = await dataSource.query(`SELECT id FROM app_user WHERE username = $1`, [username]);
   const row = (await userRepository.actorById(dataSource.manager, user.id))!;
-  const base = { dataSource, db: dataSource.manager, requestId: 'demo-seed', clientAddress: '127.0.0.1', loaders: new Map() };
+  const base = { dataSource, db: dataSource.manager, requestId: 'demo-seed', clientAddress: '127.0.0.1', locale: 'en' as const, loaders: new Map() };
   return { ...base, actor: await userService.authenticate(base, issueToken(row.id, row.tokenVersion).token) };
 }
 

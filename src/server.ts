@@ -17,7 +17,8 @@ import type { Context } from './graphql/context';
 import { boardSheet, contentDisposition, noticeSheet, toCsv, toXlsx, type Sheet } from './desk/desk.exports';
 import { AppError, BadUserInputError, NotFoundError, ServiceUnavailableError, UnauthenticatedError } from './graphql/errors';
 import { compiledExecution } from './graphql/executor';
-import { formatError } from './graphql/format-error';
+import { errorInLocale, errorLanguagePlugin, formatError } from './graphql/format-error';
+import { english, inLocale, preferredLocale, text, type Locale } from './graphql/messages';
 import { clientAddressOf } from './graphql/client-address';
 import { drainable } from './graphql/drain';
 import { graphqlHttpHandler } from './graphql/http';
@@ -95,12 +96,13 @@ async function requestContext(
   authorization: string | undefined,
   requestId: string,
   clientAddress: string,
+  locale: Locale,
   statements?: StatementCount,
 ): Promise<Context> {
-  const ctx: Context = { actor: null, dataSource, db: dataSource.manager, requestId, clientAddress, loaders: new Map(), statements };
+  const ctx: Context = { actor: null, dataSource, db: dataSource.manager, requestId, clientAddress, locale, loaders: new Map(), statements };
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (!match) throw new UnauthenticatedError('Send the token as Authorization: Bearer <token>');
+    if (!match) throw new UnauthenticatedError(text('BEARER_FORMAT'));
     try {
       ctx.actor = await userService.authenticate(ctx, match[1]);
     } catch (error) {
@@ -109,6 +111,12 @@ async function requestContext(
     }
   }
   return ctx;
+}
+
+/** The response says in which language its messages are, and that Accept-Language chose it. */
+function answersIn(res: http.ServerResponse, locale: Locale): void {
+  res.setHeader('content-language', locale);
+  res.setHeader('vary', 'Accept-Language');
 }
 
 /** The request's id: the caller's `x-request-id` when it is a sane one, a new one otherwise. */
@@ -126,9 +134,10 @@ const CONTENT_TYPES: Record<string, string> = {
 async function download(dataSource: DataSource, trustedProxies: readonly string[], req: express.Request, res: express.Response, format: string | undefined, sheetOf: (ctx: Context) => Promise<Sheet>) {
   res.locals.requestId = requestIdOf(req.headers['x-request-id']);
   res.setHeader('x-request-id', res.locals.requestId as string);
+  const locale = preferredLocale(req.headers['accept-language']);
   try {
-    if (format === undefined) throw new NotFoundError('This download');
-    const ctx = await requestContext(dataSource, req.header('authorization'), res.locals.requestId as string, clientAddressOf(req, trustedProxies));
+    if (format === undefined) throw new NotFoundError(text('THIS_DOWNLOAD'));
+    const ctx = await requestContext(dataSource, req.header('authorization'), res.locals.requestId as string, clientAddressOf(req, trustedProxies), locale);
     if (!ctx.actor) throw new UnauthenticatedError();
     const sheet = await sheetOf(ctx);
     const body = format === 'csv' ? toCsv(sheet) : await toXlsx(sheet);
@@ -141,10 +150,13 @@ async function download(dataSource: DataSource, trustedProxies: readonly string[
     const error = unavailableIfOutage(caught);
     const code = error instanceof AppError ? (error.extensions.code as string) : 'INTERNAL_SERVER_ERROR';
     if (!(error instanceof AppError)) logger().error({ err: error, requestId: res.locals.requestId, path: req.path }, 'download failed');
-    const message = error instanceof AppError ? error.message : 'Internal server error';
+    const message = error instanceof AppError ? error.message : english(text('INTERNAL'));
     const extra = error instanceof BadUserInputError ? { field: error.field } : error instanceof ServiceUnavailableError ? { retryAfterSeconds: RETRY_AFTER_SECONDS } : {};
     if (error instanceof ServiceUnavailableError) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-    res.status(DOWNLOAD_STATUS[code] ?? 500).json({ errors: [{ message, extensions: { code, ...extra } }] });
+    answersIn(res, locale);
+    const said = error instanceof AppError ? error.text : text('INTERNAL');
+    const refusal = inLocale({ message, extensions: { code, ...extra } }, said, locale);
+    res.status(DOWNLOAD_STATUS[code] ?? 500).json({ errors: [refusal] });
   }
 }
 
@@ -184,6 +196,7 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
       costLimitPlugin(schema, cfg.maxQueryCost, costBudget(cfg.rateLimitCost, cfg.rateLimitWindowSeconds)),
       requestLogPlugin(!cfg.production),
       releaseLoadersPlugin(),
+      errorLanguagePlugin(),
       serviceUnavailablePlugin(),
       // Figures are live and per caller: no HTTP cache hints; and no tracing or reporting to Apollo's
       // cloud. Each of these would otherwise hook into every resolved field.
@@ -229,10 +242,17 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
   graphql = (req, res) => {
     const requestId = requestIdOf(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
+    const locale = preferredLocale(req.headers['accept-language']);
+    answersIn(res, locale);
     const statements = beginCounting();
     res.once('finish', () => endCounting(statements));
     res.once('close', () => endCounting(statements));
-    apolloHttp(req, res, () => requestContext(dataSource, req.headers.authorization, requestId, clientAddressOf(req, cfg.trustedProxies), statements));
+    // Apollo answers a failed context without plugins: its error is put in the request's language here.
+    apolloHttp(req, res, () =>
+      requestContext(dataSource, req.headers.authorization, requestId, clientAddressOf(req, cfg.trustedProxies), locale, statements).catch((error: unknown) => {
+        throw errorInLocale(error, locale);
+      }),
+    );
   };
 
   // Downloads of a board or a notice, for offices that work in spreadsheets: the same services and checks as the API.

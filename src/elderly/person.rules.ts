@@ -10,6 +10,7 @@ import { HardshipCategory } from './elderly-kinds';
 import { parseNationalId, parsePhone, type NationalId } from './national-id';
 import type { CategoryInput, PersonFactsInput, RegisterPersonInput } from './person.inputs';
 import type { NewCategory, PersonFields } from './person.repository';
+import { text as message } from '../graphql/messages';
 
 // The rules a person's facts must meet, shared by registerPerson, updatePerson and importPeople. A rule
 // returns the clean value or throws BadUserInputError naming the field; the checks below run every
@@ -26,10 +27,10 @@ export function fieldPath(base: string, name: string): string {
 export function parseText(raw: string | null | undefined, field: string, max: number, required = false): string | null {
   const text = raw?.trim() ?? '';
   if (text.length === 0) {
-    if (required) throw new BadUserInputError(field, `must be 1 to ${max} characters`);
+    if (required) throw new BadUserInputError(field, message('LENGTH_RANGE', { max }));
     return null;
   }
-  if ([...text].length > max) throw new BadUserInputError(field, `must be at most ${max} characters`);
+  if ([...text].length > max) throw new BadUserInputError(field, message('AT_MOST_CHARACTERS', { max }));
   return text;
 }
 
@@ -151,7 +152,7 @@ export async function placesFor(
       if (typeof code !== 'string') return code;
       if (!codeInScope(actor, code)) return new ForbiddenError();
       const node = nodes.get(code);
-      if (!node) return new NotFoundError(`Jurisdiction ${code}`);
+      if (!node) return new NotFoundError(message('JURISDICTION', { code }));
       if (node.level !== JurisdictionLevel.VILLAGE) return new BadUserInputError(villageField, 'must be the code of a village or community (12 digits)');
       return node;
     },

@@ -17,6 +17,7 @@ import { figureFactsOf, recordPeopleChanges } from './people-counts.service';
 import { personAssessmentsLoader, personByIdLoader, personCategoriesLoader } from './person.loaders';
 import { personRepository, type AssessmentRow, type CategoryRow, type PersonRow } from './person.repository';
 import { BIRTH_DATE, checkFacts, checkRegistration, parseCategories, parseDayNotBefore, parseText, placesFor, type FieldProblem } from './person.rules';
+import { text } from '../graphql/messages';
 
 const NOT_IN_SCOPE = 'No such person in your jurisdiction';
 const DEFAULT_VALID_MONTHS = 6;
@@ -171,7 +172,7 @@ export const personService = {
       if (!checked.registration) throw checked.problems[0].error;
       const { fields, categories, categoriesSince } = checked.registration;
       const personId = await personRepository.insert(tx, fields, actor.userId);
-      if (personId === null) throw new ConflictError('a person with this national ID is already registered', 'input.nationalId');
+      if (personId === null) throw new ConflictError(text('NATIONAL_ID_REGISTERED'), 'input.nationalId');
       for (const { category, grade } of categories) await personRepository.openCategory(tx, personId, category, grade, categoriesSince, actor.userId);
       await recordPeopleChanges(tx, [], await figureFactsOf(tx, [personId]));
       draft.targetIds = [String(personId)];

@@ -26,8 +26,9 @@ import type { FacilityEvent, Organisation } from './facility.entity';
 import type { BedsInput, CreateFacilityInput, OrganisationInput, UpdateFacilityInput } from './facility.inputs';
 import { facilityByIdLoader, facilityHistoryLoader, organisationByIdLoader } from './facility.loaders';
 import { facilityRepository, type FacilityFacts, type FacilityFilter, type FacilityRow, type NewFacilityEvent } from './facility.repository';
+import { text } from '../graphql/messages';
 
-const NOT_IN_SCOPE = 'No such facility in your jurisdiction';
+const NOT_IN_SCOPE = text('FACILITY_NOT_IN_SCOPE');
 // The earliest day a history entry may carry.
 const FIRST_DAY = '1949-10-01';
 const MAX_COUNT = 1_000_000;
@@ -80,7 +81,7 @@ function parseName(raw: string, field: string): string {
 
 function parseCount(value: number | null | undefined, field: string): number | null {
   if (value === null || value === undefined) return null;
-  if (!Number.isInteger(value) || value < 0 || value > MAX_COUNT) throw new BadUserInputError(field, `must be a whole number from 0 to ${MAX_COUNT}`);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_COUNT) throw new BadUserInputError(field, text('WHOLE_NUMBER_UP_TO', { max: MAX_COUNT }));
   return value;
 }
 

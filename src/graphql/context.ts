@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import type { StatementCount } from '../db/query-counter';
+import type { Locale } from './messages';
 
 /** What every resolver and service receives first: the caller, the database and per-request loaders. */
 export interface Context {
@@ -14,6 +15,8 @@ export interface Context {
   requestId: string;
   /** The client's IP address: the socket's peer, or the address a trusted proxy forwarded. */
   clientAddress: string;
+  /** The language of the answer's messages, from Accept-Language (graphql/messages.ts). */
+  locale: Locale;
   /** Per-request instances, keyed by the factory that makes them (see `loader`). */
   loaders: Map<unknown, unknown>;
   /** The request's SQL statement count (HTTP requests). */

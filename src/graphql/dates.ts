@@ -1,5 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { BadUserInputError } from './errors';
+import { text } from './messages';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -74,10 +75,10 @@ export function nextMonthStart(day: string): string {
 
 /** A day from the client that is a real day and not after today in China, or BAD_USER_INPUT naming `field`. */
 export function pastDay(day: string, field: string): string {
-  if (!isDay(day)) throw new BadUserInputError(field, 'must be a day written YYYY-MM-DD');
-  if (!dayInRange(day)) throw new BadUserInputError(field, `must be a day from ${EARLIEST_DAY} to ${LATEST_DAY}`);
+  if (!isDay(day)) throw new BadUserInputError(field, text('DAY_FORMAT'));
+  if (!dayInRange(day)) throw new BadUserInputError(field, text('DAY_RANGE', { earliest: EARLIEST_DAY, latest: LATEST_DAY }));
   const today = todayInChina();
-  if (day > today) throw new BadUserInputError(field, `must not be after today (${today})`);
+  if (day > today) throw new BadUserInputError(field, text('NOT_AFTER_TODAY', { today }));
   return day;
 }
 

@@ -1,6 +1,7 @@
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { RETRY_AFTER_SECONDS } from '../db/availability';
+import { english, text, type Text } from './messages';
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -16,55 +17,66 @@ export type ErrorCode =
 // error may set its own `http` (a rate limit answers 429 with Retry-After).
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, LIMIT_EXCEEDED: 400, SERVICE_UNAVAILABLE: 503 };
 
-/** A domain error: a stable code in `extensions.code`, a message meant for the client. */
+/**
+ * A domain error: a stable code in `extensions.code`, a message meant for the client. A message given
+ * as a Text (an id from the catalogue of graphql/messages.ts) is answered in the client's language;
+ * a plain English one is answered, in Chinese, by its code's generic message.
+ */
 export class AppError extends GraphQLError {
+  /** The message by its id, when the catalogue has it. */
+  readonly text: Text | null;
+
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string | Text,
     extra: Record<string, unknown> = {},
   ) {
     const status = HTTP_STATUS[code];
-    super(message, { extensions: { code, ...(status ? { http: { status } } : {}), ...extra } });
+    super(typeof message === 'string' ? message : english(message), { extensions: { code, ...(status ? { http: { status } } : {}), ...extra } });
+    this.text = typeof message === 'string' ? null : message;
   }
 }
 
 export class UnauthenticatedError extends AppError {
-  constructor(message = 'Sign in first: send Authorization: Bearer <token> from login') {
+  constructor(message: string | Text = text('SIGN_IN_FIRST')) {
     super('UNAUTHENTICATED', message);
   }
 }
 
 /** Out of the caller's role or subtree; never says whether the target exists. */
 export class ForbiddenError extends AppError {
-  constructor(message = 'Not allowed for this user') {
+  constructor(message: string | Text = text('NOT_ALLOWED')) {
     super('FORBIDDEN', message);
   }
 }
 
 export class NotFoundError extends AppError {
-  constructor(what: string) {
-    super('NOT_FOUND', `${what} does not exist`);
+  constructor(what: string | Text) {
+    super('NOT_FOUND', typeof what === 'string' ? `${what} does not exist` : text('DOES_NOT_EXIST', { what }));
   }
 }
 
 export class BadUserInputError extends AppError {
+  /** What is wrong, without the field's name (the message is `field: problem`), in English. */
+  readonly problem: string;
+
   constructor(
     readonly field: string,
-    /** What is wrong, without the field's name (the message is `field: problem`). */
-    readonly problem: string,
+    problem: string | Text,
   ) {
-    super('BAD_USER_INPUT', `${field}: ${problem}`, { field });
+    super('BAD_USER_INPUT', typeof problem === 'string' ? `${field}: ${problem}` : text('FIELD_PROBLEM', { field, problem }), { field });
+    this.problem = typeof problem === 'string' ? problem : english(problem);
   }
 }
 
 export class ConflictError extends AppError {
-  constructor(message: string, field?: string) {
+  constructor(message: string | Text, field?: string) {
     super('CONFLICT', message, field ? { field } : {});
   }
 }
 
 export class LimitExceededError extends AppError {
-  constructor(message: string, extra: Record<string, unknown> = {}) {
+  constructor(message: string | Text, extra: Record<string, unknown> = {}) {
     super('LIMIT_EXCEEDED', message, extra);
   }
 }
@@ -77,9 +89,7 @@ export class ServiceUnavailableError extends AppError {
   constructor(outcome?: 'UNKNOWN') {
     super(
       'SERVICE_UNAVAILABLE',
-      outcome
-        ? 'The database connection was lost while this change was being committed: it may or may not have been applied'
-        : 'The database is unreachable; try again shortly',
+      text(outcome ? 'COMMIT_OUTCOME_UNKNOWN' : 'DATABASE_UNREACHABLE'),
       { retryAfterSeconds: RETRY_AFTER_SECONDS, ...(outcome ? { outcome } : {}) },
     );
     const http = this.extensions.http as { status: number; headers?: HeaderMap };

@@ -2,13 +2,15 @@ import type http from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import bodyParser from 'body-parser';
 import { logger } from '../config/logger';
+import { english, inLocale, preferredLocale, text, type Text } from './messages';
 
 /** Serves one request; `context` makes its context once Apollo asks for it. */
 type Handler<TContext> = (req: http.IncomingMessage, res: http.ServerResponse, context: () => Promise<TContext>) => void;
 
-/** The JSON error body of a request refused before GraphQL runs. */
-function refuse(res: http.ServerResponse, status: number, message: string, code: string): void {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+/** The JSON error body of a request refused before GraphQL runs, in the language it asked for. */
+function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, message: Text, code: string): void {
+  const refusal = inLocale({ message: english(message), extensions: { code } }, message, preferredLocale(req.headers['accept-language']));
+  const body = JSON.stringify({ errors: [refusal] });
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
@@ -28,8 +30,8 @@ export function graphqlHttpHandler<TContext extends object>(
   return (req, res, context) => {
     json(req, res, (error?: { type?: string }) => {
       if (error) {
-        if (error.type === 'entity.too.large') return refuse(res, 413, `The request body exceeds ${maxBody}`, 'LIMIT_EXCEEDED');
-        return refuse(res, 400, 'The request body is not valid JSON', 'BAD_REQUEST');
+        if (error.type === 'entity.too.large') return refuse(req, res, 413, text('BODY_TOO_LARGE', { max: maxBody }), 'LIMIT_EXCEEDED');
+        return refuse(req, res, 400, text('BODY_NOT_JSON'), 'BAD_REQUEST');
       }
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
@@ -60,7 +62,7 @@ export function graphqlHttpHandler<TContext extends object>(
         .catch((failure: unknown) => {
           // Apollo answers every GraphQL error itself; this is a broken connection or a bug.
           logger().error({ err: failure, requestId: res.getHeader('x-request-id') }, 'graphql response failed');
-          if (!res.headersSent) refuse(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
+          if (!res.headersSent) refuse(req, res, 500, text('INTERNAL'), 'INTERNAL_SERVER_ERROR');
           else res.destroy(failure instanceof Error ? failure : undefined);
         });
     });

@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import { dayInRange, EARLIEST_DAY, LATEST_DAY } from './dates';
 import { BadUserInputError } from './errors';
+import { text as message, type Text } from './messages';
 
 // Text PostgreSQL cannot store (NUL, half of a surrogate pair), text that displays other than it reads
 // (bidirectional overrides and isolates, which can make "abc" show as "cba"), and names nobody can see.
@@ -29,11 +30,11 @@ const ONLY_INVISIBLE = new RegExp(`^[\\s${INVISIBLE}]*$`);
 const DATED = /^(\d{4})-\d{2}-\d{2}/;
 
 /** What is wrong with a text argument from a client, or null when nothing is. */
-export function textProblem(text: string): string | null {
-  if (NUL.test(text)) return 'must not contain the NUL character';
-  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode (it holds half of a surrogate pair)';
-  if (BIDI_CONTROL.test(text)) return 'must not contain bidirectional control characters';
-  if (HAS_INVISIBLE.test(text) && ONLY_INVISIBLE.test(text)) return 'must not be made only of invisible characters';
+export function textProblem(text: string): Text | null {
+  if (NUL.test(text)) return message('NO_NUL');
+  if (LONE_SURROGATE.test(text)) return message('NO_LONE_SURROGATE');
+  if (BIDI_CONTROL.test(text)) return message('NO_BIDI_CONTROL');
+  if (HAS_INVISIBLE.test(text) && ONLY_INVISIBLE.test(text)) return message('NOT_ONLY_INVISIBLE');
   return null;
 }
 
@@ -43,7 +44,7 @@ function check(text: string, type: GraphQLInputType | null, field: string): void
   const named = type && getNamedType(type).name;
   if (named === 'Date' || named === 'DateTimeISO') {
     const day = DATED.exec(text);
-    if (day && !dayInRange(`${day[1]}-01-01`)) throw new BadUserInputError(field, `must be a day from ${EARLIEST_DAY} to ${LATEST_DAY}`);
+    if (day && !dayInRange(`${day[1]}-01-01`)) throw new BadUserInputError(field, message('DAY_RANGE', { earliest: EARLIEST_DAY, latest: LATEST_DAY }));
   }
 }
 

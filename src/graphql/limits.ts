@@ -5,6 +5,7 @@ import { getComplexity, type ComplexityEstimator, type ComplexityEstimatorArgs }
 import { isDay } from './dates';
 import { LimitExceededError } from './errors';
 import { DEFAULT_PAGE_SIZE } from './pagination';
+import { text } from './messages';
 
 // What one operation may ask for. Each is checked before anything runs and is stated in docs/limits.md.
 
@@ -134,7 +135,7 @@ export function costLimitPlugin<TContext extends object>(
             costs.set(key, cost);
           }
           if (cost > maxCost) {
-            throw new LimitExceededError(`Query cost ${cost} is over the limit of ${maxCost}; ask for smaller pages, shorter series or fewer fields`, {
+            throw new LimitExceededError(text('QUERY_COST', { cost, maxCost }), {
               cost,
               maxCost,
             });

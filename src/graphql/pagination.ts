@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { config } from '../config';
 import { BadUserInputError } from './errors';
+import { text } from './messages';
 
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -21,7 +22,7 @@ export function encodeCursor(key: string): string {
 export function decodeCursor(cursor: string | null | undefined, valid: (key: string) => boolean, field = 'after'): string | null {
   if (cursor === null || cursor === undefined) return null;
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!valid(key) || encodeCursor(key) !== cursor) throw new BadUserInputError(field, 'is not a cursor from this list');
+  if (!valid(key) || encodeCursor(key) !== cursor) throw new BadUserInputError(field, text('NOT_A_CURSOR'));
   return key;
 }
 
@@ -30,7 +31,7 @@ export function pageSize(first: number | null | undefined, field = 'first'): num
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   const max = config().maxPageSize;
   if (!Number.isInteger(first) || first < 1 || first > max) {
-    throw new BadUserInputError(field, `must be between 1 and ${max}`);
+    throw new BadUserInputError(field, text('PAGE_SIZE', { max }));
   }
   return first;
 }

@@ -2,6 +2,7 @@ import { HeaderMap } from '@apollo/server';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Context } from './context';
 import { LimitExceededError } from './errors';
+import { text } from './messages';
 
 /** Who a budget belongs to: the signed-in user, or else the client's address. */
 export function callerKey(ctx: Pick<Context, 'actor' | 'clientAddress'>): string {
@@ -23,7 +24,7 @@ export function costBudget(points: number, windowSeconds: number): (ctx: Context
     } catch (refusal) {
       if (!(refusal instanceof RateLimiterRes)) throw refusal;
       const retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-      throw new LimitExceededError(`Rate limit: more than ${points} of query cost in ${windowSeconds} s; retry after ${retryAfterSeconds} s`, {
+      throw new LimitExceededError(text('RATE_LIMIT', { points, windowSeconds, retryAfterSeconds }), {
         retryAfterSeconds,
         http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
       });

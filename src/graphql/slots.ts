@@ -1,4 +1,5 @@
 import { LimitExceededError } from './errors';
+import { text } from './messages';
 
 /**
  * A counting semaphore: at most `size` holders at once, the others wait in order. A waiter gives up
@@ -39,7 +40,7 @@ export class Slots {
         this.timeoutMs > 0
           ? setTimeout(() => {
               this.waiting.splice(this.waiting.indexOf(granted), 1);
-              reject(new LimitExceededError('The server is busy; try again shortly'));
+              reject(new LimitExceededError(text('BUSY')));
             }, this.timeoutMs)
           : null;
       this.waiting.push(granted);

@@ -1,13 +1,14 @@
 import { BadUserInputError } from './errors';
+import { text as message } from './messages';
 
 /** Free text from the client, trimmed: null when blank (BAD_USER_INPUT when `required`), refused over `max` characters. */
 export function parseText(value: string | null | undefined, field: string, options: { required: boolean; max: number }): string | null {
   const text = value?.trim() ?? '';
   if (text === '') {
-    if (options.required) throw new BadUserInputError(field, 'must not be empty');
+    if (options.required) throw new BadUserInputError(field, message('MUST_NOT_BE_EMPTY'));
     return null;
   }
-  if ([...text].length > options.max) throw new BadUserInputError(field, `must be at most ${options.max} characters`);
+  if ([...text].length > options.max) throw new BadUserInputError(field, message('AT_MOST_CHARACTERS', { max: options.max }));
   return text;
 }
 

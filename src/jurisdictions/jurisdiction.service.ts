@@ -8,6 +8,7 @@ import type { Jurisdiction } from './jurisdiction.entity';
 import { allChildrenLoader, childrenLoader, childrenOf, descendantsAtLevel, jurisdictionByCodeLoader, jurisdictionByIdLoader } from './jurisdiction.loaders';
 import { jurisdictionRepository } from './jurisdiction.repository';
 import type { DescendantCounts, JurisdictionRef } from './jurisdiction.types';
+import { text } from '../graphql/messages';
 
 export interface JurisdictionListArgs {
   under?: string | null;
@@ -39,7 +40,7 @@ export const jurisdictionService = {
     const code = parseCode(rawCode, field);
     if (!codeInScope(actor, code)) throw new ForbiddenError();
     const node = await loader(ctx, jurisdictionByCodeLoader).load(code);
-    if (!node) throw new NotFoundError(`Jurisdiction ${code}`);
+    if (!node) throw new NotFoundError(text('JURISDICTION', { code }));
     return node;
   },
 
@@ -61,7 +62,7 @@ export const jurisdictionService = {
   async home(ctx: Context): Promise<Jurisdiction> {
     const actor = requireActor(ctx);
     const node = await loader(ctx, jurisdictionByIdLoader).load(actor.jurisdictionId);
-    if (!node) throw new NotFoundError(`Jurisdiction ${actor.jurisdictionCode}`);
+    if (!node) throw new NotFoundError(text('JURISDICTION', { code: actor.jurisdictionCode }));
     return node;
   },
 

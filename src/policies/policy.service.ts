@@ -16,6 +16,7 @@ import { facilityFloorsLoader, facilitySchemesLoader, schemeVersionsLoader, year
 import type { CreateFloorInput, CreateSchemeInput, SchemeVersionInput, TierInput } from './policy.inputs';
 import { policyRepository, type FloorSpan, type NewVersion, type SchemeRow, type VersionRow } from './policy.repository';
 import { isFacilityKind, PERSON_SCHEME_KINDS, SchemeKind, TierCombination } from './policy-kinds';
+import { text } from '../graphql/messages';
 
 const MAX_AMOUNT_FEN = 100_000_000;
 const MAX_TIERS = 50;
@@ -63,7 +64,7 @@ function parseMonthField(month: string, field: string, notBefore: string): strin
 
 function parseName(raw: string, field: string, max = 100): string {
   const name = raw.trim();
-  if (name.length < 1 || name.length > max) throw new BadUserInputError(field, `must be 1 to ${max} characters`);
+  if (name.length < 1 || name.length > max) throw new BadUserInputError(field, text('LENGTH_RANGE', { max }));
   return name;
 }
 

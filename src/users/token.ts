@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { UnauthenticatedError } from '../graphql/errors';
+import { text } from '../graphql/messages';
 
 interface TokenSettings {
   secret: string;
@@ -99,6 +100,6 @@ export function verifyToken(token: string): TokenClaims {
     return claims;
   } catch (error) {
     const expired = error instanceof jwt.TokenExpiredError;
-    throw new UnauthenticatedError(expired ? 'The token has expired: sign in again' : 'The token is not valid: sign in again');
+    throw new UnauthenticatedError(text(expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID'));
   }
 }

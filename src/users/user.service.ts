@@ -15,6 +15,7 @@ import { checkPasswordPolicy, decoyHash, hashAcceptable, verifyPassword } from '
 import { loginThrottle } from './login-throttle';
 import { issueToken, verifyToken, type IssuedToken } from './token';
 import { userRepository, type ActorRow, type UserRow } from './user.repository';
+import { text } from '../graphql/messages';
 
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{2,63}$/;
 
@@ -41,7 +42,7 @@ function checkGrantable(actor: Actor, roles: readonly Role[], field: string): Ro
   return Object.values(Role).filter((role) => unique.includes(role));
 }
 
-const NOT_IN_SCOPE = 'No such user in your jurisdiction';
+const NOT_IN_SCOPE = text('USER_NOT_IN_SCOPE');
 
 // Who holds a token is read on every request: kept across requests, cleared by any change of a user
 // or of the tree (db/shared-cache.ts), and by the API's own user writes as soon as they commit.
@@ -74,7 +75,7 @@ export const userService = {
     });
     const row = actors.get(claims.userId);
     if (!row || !row.active || row.tokenVersion !== claims.tokenVersion) {
-      throw new UnauthenticatedError('The token is no longer valid: sign in again');
+      throw new UnauthenticatedError(text('TOKEN_REVOKED'));
     }
     return {
       userId: row.id,
@@ -122,9 +123,9 @@ export const userService = {
     return audited(ctx, 'login', null, async (tx, draft) => {
       draftOf(draft);
       if (waitSeconds > 0) {
-        throw new LimitExceededError(`Too many failed sign-ins: try again in ${waitSeconds} s`, { retryAfterSeconds: waitSeconds });
+        throw new LimitExceededError(text('TOO_MANY_SIGN_INS', { seconds: waitSeconds }), { retryAfterSeconds: waitSeconds });
       }
-      if (!granted) throw new UnauthenticatedError('Wrong username or password');
+      if (!granted) throw new UnauthenticatedError(text('WRONG_CREDENTIALS'));
       await loginThrottle.succeeded(tx, key);
       const { passwordHash: _hash, ...profile } = user;
       return { ...issueToken(user.id, user.tokenVersion), user: profile };
@@ -196,7 +197,7 @@ export const userService = {
         roles,
         organisationId: organisation?.id ?? null,
       });
-      if (!created) throw new ConflictError(`The username ${username} is taken`, 'input.username');
+      if (!created) throw new ConflictError(text('USERNAME_TAKEN', { username }), 'input.username');
       return created;
     });
   },

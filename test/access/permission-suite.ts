@@ -2303,7 +2303,7 @@ export function permissionSuite(part: number, parts: number): void {
       'the service refuses %s unmasked to a caller without READ_PERSONAL_DATA: FORBIDDEN, no person.unmask entry',
       async (field) => {
         const contextOf = async (role: Role): Promise<Context> => {
-          const base = { dataSource: h.db, db: h.db.manager, requestId: `permissions-${slug(role)}`, clientAddress: '127.0.0.1', loaders: new Map() };
+          const base = { dataSource: h.db, db: h.db.manager, requestId: `permissions-${slug(role)}`, clientAddress: '127.0.0.1', locale: 'en' as const, loaders: new Map() };
           return { ...base, actor: await userService.authenticate(base, actors.get(role)!.token) };
         };
         const person = await personService.get(await contextOf(Role.CIVIL_AFFAIRS_STAFF), personIdOf(personAt(RELATIONS.descendant)));

@@ -16,6 +16,7 @@ describe('requireScope', () => {
       db: h.db.manager,
       requestId: 'test',
       clientAddress: '127.0.0.1',
+      locale: 'en',
       loaders: new Map(),
       actor: {
         userId: user.id,

@@ -160,7 +160,7 @@ describe('text the database could not store', () => {
   });
 
   it('records a failure whose detail and message hold lone surrogates and NULs', async () => {
-    const ctx: Context = { actor: null, dataSource: h.db, db: h.db.manager, requestId: 'test-surrogates', clientAddress: CLIENT, loaders: new Map() };
+    const ctx: Context = { actor: null, dataSource: h.db, db: h.db.manager, requestId: 'test-surrogates', clientAddress: CLIENT, locale: 'en', loaders: new Map() };
     const failing = audited(ctx, 'test.surrogates', null, async (_tx, draft) => {
       draft.targetType = 'Note';
       draft.targetIds = ['n\uDC001'];

@@ -8,7 +8,7 @@ import { useHarness } from '../support/harness';
 // The server's own pool (the application role's, DB_POOL_SIZE connections), as requests use it.
 const h = useHarness();
 
-const contextOf = (): Context => ({ actor: null, dataSource: h.app, db: h.app.manager, requestId: 'transaction-test', clientAddress: '127.0.0.1', loaders: new Map() });
+const contextOf = (): Context => ({ actor: null, dataSource: h.app, db: h.app.manager, requestId: 'transaction-test', clientAddress: '127.0.0.1', locale: 'en', loaders: new Map() });
 
 describe('the pool inside a request transaction', () => {
   it('refuses a connection to code in a transaction scope, whichever way it asks', async () => {

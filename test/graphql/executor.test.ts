@@ -13,7 +13,7 @@ const h = useHarness();
 
 async function byGraphqlJs(query: string, variables: Record<string, unknown>, token: string) {
   const schema = await buildApiSchema();
-  const ctx: Context = { actor: null, dataSource: h.db, db: h.db.manager, requestId: 'reference', clientAddress: '127.0.0.1', loaders: new Map() };
+  const ctx: Context = { actor: null, dataSource: h.db, db: h.db.manager, requestId: 'reference', clientAddress: '127.0.0.1', locale: 'en', loaders: new Map() };
   ctx.actor = await userService.authenticate(ctx, token);
   const result = await execute({ schema, document: parse(query), contextValue: ctx, variableValues: variables });
   return JSON.parse(JSON.stringify(result));
