@@ -175,19 +175,23 @@ describe('/metrics outside production', () => {
 
   it('counts the waits for a pooled connection when every one is busy', async () => {
     const held = await Promise.all(Array.from({ length: h.config.dbPoolSize }, () => h.app.createQueryRunner()));
-    for (const runner of held) await runner.connect();
     const before = await metricsOf(h);
-    expect(before.value('yiyang_db_pool_connections', { state: 'in_use' })).toBe(h.config.dbPoolSize);
-    const waiting = h.app.query('SELECT 1');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const during = await metricsOf(h);
-    expect(during.value('yiyang_db_pool_waiting')).toBe(1);
-    await held[0].release();
-    await waiting;
-    for (const runner of held.slice(1)) await runner.release();
+    try {
+      for (const runner of held) await runner.connect();
+      expect((await metricsOf(h)).value('yiyang_db_pool_connections', { state: 'in_use' })).toBe(h.config.dbPoolSize);
+      const waiting = h.app.query('SELECT 1');
+      let during = await metricsOf(h);
+      for (let tries = 0; tries < 100 && during.value('yiyang_db_pool_waiting') === 0; tries += 1) during = await metricsOf(h);
+      expect(during.value('yiyang_db_pool_waiting')).toBe(1);
+      await held[0].release();
+      await waiting;
+    } finally {
+      for (const runner of held) if (!runner.isReleased) await runner.release();
+    }
     const after = await metricsOf(h);
     expect(moved(before, after, 'yiyang_db_pool_waits_total')).toBe(1);
     expect(moved(before, after, 'yiyang_db_pool_wait_seconds_total')).toBeGreaterThan(0);
+    expect(moved(before, after, 'yiyang_db_pool_wait_timeouts_total')).toBe(0);
     expect(after.value('yiyang_db_pool_waiting')).toBe(0);
   });
 
