@@ -4,6 +4,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { logger } from '../config/logger';
 import { databaseAvailability } from '../db/availability';
 import { poolUse } from '../db/pool-stats';
 import { sharedCaches } from '../db/shared-cache';
@@ -221,9 +222,15 @@ export class ServerMetrics {
       res.end('Unauthorized\n');
       return;
     }
-    const body = await this.registry.metrics();
-    res.writeHead(200, { 'content-type': this.registry.contentType, 'cache-control': 'no-store' });
-    res.end(body);
+    try {
+      const body = await this.registry.metrics();
+      res.writeHead(200, { 'content-type': this.registry.contentType, 'cache-control': 'no-store' });
+      res.end(body);
+    } catch (error) {
+      logger().error({ err: error }, 'metrics scrape failed');
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Internal server error\n');
+    }
   }
 }
 
