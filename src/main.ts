@@ -31,6 +31,14 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.httpServer.listen(cfg.port, resolve));
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;
+  if (server.metricsServer) {
+    const metricsServer = server.metricsServer;
+    await new Promise<void>((resolve) => metricsServer.listen(cfg.metricsPort!, cfg.metricsHost, resolve));
+    const host = cfg.metricsHost.includes(':') ? `[${cfg.metricsHost}]` : cfg.metricsHost;
+    log.info({ endpoint: `http://${host}:${cfg.metricsPort}/metrics` }, 'metrics');
+  } else if (cfg.production && !cfg.metricsToken) {
+    log.info('metrics are not served: set METRICS_PORT or METRICS_TOKEN (docs/metrics.md)');
+  }
   log.info({ endpoint: `http://localhost:${port}/graphql` }, 'ready');
   if (demo) {
     process.stdout.write(

@@ -26,6 +26,7 @@ import { costLimitPlugin, documentLimitRules, MAX_QUERY_SELECTIONS } from './gra
 import { costBudget } from './graphql/rate-limit';
 import { inputCheckPlugin } from './graphql/inputs';
 import { serviceUnavailablePlugin, unavailableIfOutage } from './graphql/unavailable';
+import { ServerMetrics, type RequestObservation } from './graphql/prometheus';
 import { databaseAvailability, RETRY_AFTER_SECONDS } from './db/availability';
 import { buildApiSchema } from './graphql/schema';
 import { BoardOrder } from './targets/target.types';
@@ -37,6 +38,8 @@ const MAX_BODY = '4mb';
 
 export interface Server {
   httpServer: http.Server;
+  /** The listener of `/metrics` when it has one of its own (`METRICS_PORT`): call `listen` on it too. */
+  metricsServer: http.Server | null;
   /** Stops taking requests, lets in-flight ones finish, then resolves. */
   stop(): Promise<void>;
 }
@@ -98,8 +101,9 @@ async function requestContext(
   clientAddress: string,
   locale: Locale,
   statements?: StatementCount,
+  observation?: RequestObservation,
 ): Promise<Context> {
-  const ctx: Context = { actor: null, dataSource, db: dataSource.manager, requestId, clientAddress, locale, loaders: new Map(), statements };
+  const ctx: Context = { actor: null, dataSource, db: dataSource.manager, requestId, clientAddress, locale, loaders: new Map(), statements, observation };
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError(text('BEARER_FORMAT'));
@@ -160,7 +164,26 @@ async function download(dataSource: DataSource, trustedProxies: readonly string[
   }
 }
 
-/** Builds the HTTP server: /graphql, /exports, /live, /health and /ready. Call `listen` on `httpServer`. */
+/**
+ * Where `/metrics` is served: on a listener of its own when METRICS_PORT is set; else on the main port
+ * outside production, or in production when METRICS_TOKEN guards it; else nowhere.
+ */
+function metricsListener(metrics: ServerMetrics, cfg: Config): { onMainPort: boolean; server: http.Server | null } {
+  if (cfg.metricsPort !== null) {
+    const server = http.createServer((req, res) => {
+      const path = (req.url ?? '').split('?', 1)[0];
+      if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) void metrics.answer(req, res, cfg.metricsToken);
+      else {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Not found\n');
+      }
+    });
+    return { onMainPort: false, server };
+  }
+  return { onMainPort: !cfg.production || cfg.metricsToken !== null, server: null };
+}
+
+/** Builds the HTTP server: /graphql, /exports, /live, /health, /ready and /metrics. Call `listen` on `httpServer` (and `metricsServer`). */
 export async function createServer(dataSource: DataSource, cfg: Config): Promise<Server> {
   const schema = await buildApiSchema();
   // The tree and signed-in users are cached while this server hears of every change to them.
@@ -176,6 +199,8 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
   });
   const drain = drainable(httpServer);
   let draining = false;
+  const metrics = new ServerMetrics(dataSource);
+  const metricsAt = metricsListener(metrics, cfg);
 
   const apollo = new ApolloServer<Context>({
     gateway: compiledExecution(schema),
@@ -195,6 +220,7 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
       inputCheckPlugin(),
       costLimitPlugin(schema, cfg.maxQueryCost, costBudget(cfg.rateLimitCost, cfg.rateLimitWindowSeconds)),
       requestLogPlugin(!cfg.production),
+      metrics.plugin(),
       releaseLoadersPlugin(),
       errorLanguagePlugin(),
       serviceUnavailablePlugin(),
@@ -247,13 +273,21 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     const statements = beginCounting();
     res.once('finish', () => endCounting(statements));
     res.once('close', () => endCounting(statements));
+    const observation = metrics.observe(res);
     // Apollo answers a failed context without plugins: its error is put in the request's language here.
     apolloHttp(req, res, () =>
-      requestContext(dataSource, req.headers.authorization, requestId, clientAddressOf(req, cfg.trustedProxies), locale, statements).catch((error: unknown) => {
+      requestContext(dataSource, req.headers.authorization, requestId, clientAddressOf(req, cfg.trustedProxies), locale, statements, observation).catch((error: unknown) => {
         throw errorInLocale(error, locale);
       }),
     );
   };
+
+  // Prometheus's scrape: off the public port in production unless a token guards it (docs/metrics.md).
+  if (metricsAt.onMainPort) {
+    app.get('/metrics', (req, res) => {
+      void metrics.answer(req, res, cfg.metricsToken);
+    });
+  }
 
   // Downloads of a board or a notice, for offices that work in spreadsheets: the same services and checks as the API.
   app.get('/exports/targets/:id/:file', (req, res) => {
@@ -272,9 +306,13 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
 
   return {
     httpServer,
+    metricsServer: metricsAt.server,
     async stop() {
       draining = true;
+      const metricsClosed = metricsAt.server?.listening ? new Promise((resolve) => metricsAt.server!.close(resolve)) : null;
+      metricsAt.server?.closeAllConnections();
       await drain.stop(cfg.shutdownGraceMs);
+      await metricsClosed;
       await apollo.stop();
       await cacheListener.stop();
     },

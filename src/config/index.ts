@@ -36,6 +36,12 @@ export interface Config {
   shutdownGraceMs: number;
   /** Addresses of reverse proxies whose `X-Forwarded-For` names the client; none by default. */
   trustedProxies: readonly string[];
+  /** A listener of its own for `/metrics` (then never served on `port`); none by default. */
+  metricsPort: number | null;
+  /** The address that listener binds to: loopback unless an operator names another. */
+  metricsHost: string;
+  /** A bearer token `/metrics` requires wherever it is served. */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +123,26 @@ function jwtSecret(env: Env, production: boolean): string | null {
   return raw;
 }
 
+function optionalPort(env: Env, name: string): number | null {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? null : integer(env, name, 0, 0, 65535);
+}
+
+function address(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (net.isIP(raw) === 0) throw new ConfigError(name, `must be an IP address (got "${raw}")`);
+  return raw;
+}
+
+function metricsToken(env: Env): string | null {
+  const raw = env.METRICS_TOKEN;
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < 32) throw new ConfigError('METRICS_TOKEN', 'must be at least 32 characters long');
+  if (!/^[\x21-\x7e]+$/.test(raw)) throw new ConfigError('METRICS_TOKEN', 'must be printable ASCII without spaces');
+  return raw;
+}
+
 function addressList(env: Env, name: string): readonly string[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return [];
@@ -163,6 +189,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxPageSize: integer(env, 'MAX_PAGE_SIZE', 100, 1, 10_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     trustedProxies: addressList(env, 'TRUSTED_PROXIES'),
+    metricsPort: optionalPort(env, 'METRICS_PORT'),
+    metricsHost: address(env, 'METRICS_HOST', '127.0.0.1'),
+    metricsToken: metricsToken(env),
   });
 }
 

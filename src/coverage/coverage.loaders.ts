@@ -55,7 +55,8 @@ export function figureLoader(ctx: Context): DataLoader<FigureList, ObservedValue
         const keys = new Set<string>();
         for (const list of live) {
           for (const nodeId of list.nodeIds) {
-            const value = cached.get(nodeId)?.get(list.key);
+            const value = cached.peek(nodeId)?.get(list.key);
+            cached.count(value !== undefined);
             if (value !== undefined) {
               read.set(figureKey(nodeId, list.key, null), { value, observedAt, day });
             } else {
@@ -108,7 +109,7 @@ async function readLive(
 ): Promise<void> {
   const stamp = cached.stamp();
   const byNode = new Map<number, Map<string, number>>();
-  for (const nodeId of nodeIds) byNode.set(nodeId, new Map(cached.get(nodeId)));
+  for (const nodeId of nodeIds) byNode.set(nodeId, new Map(cached.peek(nodeId)));
   for (const values of byNode.values()) for (const key of keys) values.set(key, 0);
   for (const row of await rollupRepository.values(ctx.db, nodeIds, keys)) byNode.get(row.nodeId)!.set(row.key, row.value);
   for (const [nodeId, values] of byNode) {
@@ -133,13 +134,14 @@ export function figureFamilyLoader(ctx: Context): DataLoader<number, { values: R
     const byNode = new Map<number, ReadonlyMap<string, number>>();
     const missing: number[] = [];
     for (const nodeId of nodeIds) {
-      const known = cached.get(nodeId);
+      const known = cached.peek(nodeId);
+      cached.count(known?.has(FAMILIES_KNOWN) === true);
       if (known?.has(FAMILIES_KNOWN)) byNode.set(nodeId, known);
       else missing.push(nodeId);
     }
     if (missing.length > 0) {
       const stamp = cached.stamp();
-      const read = new Map<number, Map<string, number>>(missing.map((nodeId) => [nodeId, new Map(cached.get(nodeId)).set(FAMILIES_KNOWN, 1)]));
+      const read = new Map<number, Map<string, number>>(missing.map((nodeId) => [nodeId, new Map(cached.peek(nodeId)).set(FAMILIES_KNOWN, 1)]));
       for (const row of await rollupRepository.valuesWithPrefixes(ctx.db, missing, FAMILIES)) read.get(row.nodeId)!.set(row.key, row.value);
       for (const [nodeId, values] of read) {
         cached.fill(nodeId, values, stamp);

@@ -5,6 +5,7 @@ import { AuditEntry } from '../audit/audit-entry.entity';
 import { Facility, FacilityEvent, Organisation } from '../facilities/facility.entity';
 import { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { User } from '../users/user.entity';
+import { measurePoolWaits } from './pool-stats';
 import { StatementLogger } from './query-counter';
 import { guardPool } from './transaction';
 
@@ -28,7 +29,8 @@ export interface DataSourceOptions {
 
 /**
  * A DataSource over PostgreSQL with the project's entities and migrations; `synchronize` stays off.
- * Once initialised its pool refuses connections to code inside a request transaction (`guardPool`).
+ * Once initialised its pool counts the waits for a connection and refuses connections to code inside a
+ * request transaction (`guardPool`).
  */
 export function createDataSource(options: DataSourceOptions): DataSource {
   const dataSource = new DataSource({
@@ -54,6 +56,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
   const initialize = dataSource.initialize.bind(dataSource);
   dataSource.initialize = async () => {
     await initialize();
+    measurePoolWaits(dataSource);
     guardPool(dataSource);
     return dataSource;
   };

@@ -50,11 +50,18 @@ class Lru<K, V> {
   clear(): void {
     this.map.clear();
   }
+
+  get size(): number {
+    return this.map.size;
+  }
 }
 
 export class CacheRegion<K, V> {
   private readonly entries: Lru<K, V>;
   private generation = 0;
+  /** Lookups answered from the region, and those that went to the database (the region untrusted included). */
+  hits = 0;
+  misses = 0;
 
   constructor(
     private readonly owner: SharedCaches,
@@ -65,8 +72,27 @@ export class CacheRegion<K, V> {
     this.entries = new Lru(capacity);
   }
 
+  /** The value kept for `key`, counted as a hit or a miss. */
   get(key: K): V | undefined {
+    const value = this.peek(key);
+    this.count(value !== undefined);
+    return value;
+  }
+
+  /** The value kept for `key`, not counted: what a fresh read merges in, or a lookup `count` then decides. */
+  peek(key: K): V | undefined {
     return this.owner.trusted ? this.entries.get(key) : undefined;
+  }
+
+  /** Counts one lookup, for an entry that holds several values and answers some of them only. */
+  count(hit: boolean): void {
+    if (hit) this.hits += 1;
+    else this.misses += 1;
+  }
+
+  /** Entries kept now. */
+  get size(): number {
+    return this.entries.size;
   }
 
   /** Taken before reading the database; `fill` keeps the value only if nothing was cleared since. */
@@ -91,10 +117,16 @@ export class CacheRegion<K, V> {
   }
 }
 
+// Notices are counted by the table they name; a name that is not a table's, or past this many tables, as `other`.
+const NOTICE_TABLE = /^[a-z_][a-z0-9_]{0,62}$/;
+const NOTICE_TABLES_COUNTED = 64;
+
 export class SharedCaches {
   /** Whether the listening connection is up, so that every committed change will be heard of. */
   trusted = false;
   private readonly regions = new Map<string, CacheRegion<unknown, unknown>>();
+  /** Notices received on the listening connection, by the table they name (`all` for one that names none). */
+  readonly noticesByTable = new Map<string, number>();
   private listener: Client | null = null;
   /** The sync query in flight (or answered), and the one waiting to be sent after it. */
   private lastSync: Promise<void> = Promise.resolve();
@@ -108,6 +140,11 @@ export class SharedCaches {
       this.regions.set(name, region);
     }
     return region as CacheRegion<K, V>;
+  }
+
+  /** The regions made so far, by name. */
+  regionsByName(): ReadonlyMap<string, CacheRegion<unknown, unknown>> {
+    return this.regions;
   }
 
   /** Clears every region fed by `table` (every region when null), or only the entries of `keys` in them. */
@@ -126,6 +163,13 @@ export class SharedCaches {
     const ids = payload.slice(colon + 1).split(',').map(Number);
     if (ids.every(Number.isSafeInteger)) this.invalidate(payload.slice(0, colon), ids);
     else this.invalidate(payload.slice(0, colon));
+  }
+
+  private countNotice(payload: string | undefined): void {
+    const table = payload ? payload.split(':', 1)[0] : 'all';
+    const known = this.noticesByTable.has(table) || (NOTICE_TABLE.test(table) && this.noticesByTable.size < NOTICE_TABLES_COUNTED);
+    const label = known || table === 'all' ? table : 'other';
+    this.noticesByTable.set(label, (this.noticesByTable.get(label) ?? 0) + 1);
   }
 
   /**
@@ -160,6 +204,7 @@ export class SharedCaches {
       const client = new Client({ connectionString: url, application_name: 'yiyang-cache-listener' });
       client.on('notification', (message) => {
         if (message.channel === CACHE_CHANNEL) {
+          this.countNotice(message.payload);
           if (message.payload) this.heard(message.payload);
           else this.invalidate(null);
         }

@@ -57,7 +57,8 @@ export function transactionSlotsFor(poolSize: number): number {
 
 const slotsByDataSource = new WeakMap<DataSource, Slots>();
 
-function slotsOf(dataSource: DataSource): Slots {
+/** The request-transaction slots of `dataSource`'s pool. */
+export function transactionSlots(dataSource: DataSource): Slots {
   let slots = slotsByDataSource.get(dataSource);
   if (!slots) {
     const extra = (dataSource.options as { extra?: { max?: number; connectionTimeoutMillis?: number } }).extra ?? {};
@@ -82,5 +83,5 @@ export async function requestTransaction<T>(
   work: (tx: EntityManager) => Promise<T>,
 ): Promise<T> {
   if (insideTransaction()) throw new Error('a request transaction cannot open another one');
-  return slotsOf(dataSource).run(() => open((tx) => inTransactionScope(() => work(tx))));
+  return transactionSlots(dataSource).run(() => open((tx) => inTransactionScope(() => work(tx))));
 }

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import type { StatementCount } from '../db/query-counter';
 import type { Locale } from './messages';
+import type { RequestObservation } from './prometheus';
 
 /** What every resolver and service receives first: the caller, the database and per-request loaders. */
 export interface Context {
@@ -21,6 +22,8 @@ export interface Context {
   loaders: Map<unknown, unknown>;
   /** The request's SQL statement count (HTTP requests). */
   statements?: StatementCount;
+  /** The request as the server's metrics count it (HTTP requests). */
+  observation?: RequestObservation;
 }
 
 /** The per-request instance that `factory` makes; a loader never outlives its request. */

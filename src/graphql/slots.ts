@@ -8,12 +8,25 @@ import { text } from './messages';
 export class Slots {
   private free: number;
   private readonly waiting: (() => void)[] = [];
+  /** Holders that found no free slot and waited; waiters that gave up. */
+  waits = 0;
+  timeouts = 0;
 
   constructor(
     readonly size: number,
     private readonly timeoutMs = 0,
   ) {
     this.free = size;
+  }
+
+  /** Slots held now. */
+  get inUse(): number {
+    return this.size - this.free;
+  }
+
+  /** Holders waiting for a slot now. */
+  get queued(): number {
+    return this.waiting.length;
   }
 
   /** Runs `work` once a slot is free, and frees it after. */
@@ -31,6 +44,7 @@ export class Slots {
       this.free -= 1;
       return;
     }
+    this.waits += 1;
     await new Promise<void>((resolve, reject) => {
       const granted = () => {
         if (timer) clearTimeout(timer);
@@ -40,6 +54,7 @@ export class Slots {
         this.timeoutMs > 0
           ? setTimeout(() => {
               this.waiting.splice(this.waiting.indexOf(granted), 1);
+              this.timeouts += 1;
               reject(new LimitExceededError(text('BUSY')));
             }, this.timeoutMs)
           : null;

@@ -14,6 +14,11 @@ describe('configuration', () => {
     expect(cfg.dataDir).toBe(path.join(ROOT, '.data'));
   });
 
+  it('serves no metrics listener of its own, and takes one on loopback or a given address', () => {
+    expect(loadConfig({})).toMatchObject({ metricsPort: null, metricsHost: '127.0.0.1', metricsToken: null });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' })).toMatchObject({ metricsPort: 9464, metricsHost: '10.0.0.5' });
+  });
+
   it('takes an application role beside the owner', () => {
     const cfg = loadConfig({ DATABASE_URL: 'postgres://owner@h/db', APP_DATABASE_URL: 'postgres://app:pw@h/db' });
     expect(cfg).toMatchObject({ databaseUrl: 'postgres://owner@h/db', appDatabaseUrl: 'postgres://app:pw@h/db' });
@@ -36,6 +41,10 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'postgres://owner@h/db', APP_DATABASE_URL: 'postgres://h/db' }, 'APP_DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://owner@h/db', APP_DATABASE_URL: 'postgres://owner:pw@h/db' }, 'APP_DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://owner@h/db', APP_DATABASE_URL: 'mysql://app@h/db' }, 'APP_DATABASE_URL'],
+    [{ METRICS_PORT: 'metrics' }, 'METRICS_PORT'],
+    [{ METRICS_HOST: 'localhost' }, 'METRICS_HOST'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ METRICS_TOKEN: `${'x'.repeat(32)} y` }, 'METRICS_TOKEN'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Configuration error: ${variable} `));

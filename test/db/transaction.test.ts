@@ -1,6 +1,6 @@
 import { audited } from '../../src/audit/audit.service';
 import type { Context } from '../../src/graphql/context';
-import { inTransactionScope, PoolInsideTransactionError, transactionSlotsFor } from '../../src/db/transaction';
+import { inTransactionScope, PoolInsideTransactionError, transactionSlots, transactionSlotsFor } from '../../src/db/transaction';
 import { useHarness } from '../support/harness';
 
 /** Code inside a request transaction uses that transaction's connection only; the pool refuses it another. */
@@ -48,6 +48,8 @@ describe('the pool inside a request transaction', () => {
     expect(transactionSlotsFor(4)).toBe(3);
     expect(transactionSlotsFor(2)).toBe(1);
 
+    const slots = transactionSlots(h.app);
+    const waitsBefore = slots.waits;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const started: number[] = [];
@@ -62,8 +64,11 @@ describe('the pool inside a request transaction', () => {
     // Eight transactions hold their connections; the ninth waits for a slot, and reads still find a connection.
     expect(await Promise.all([h.app.query('SELECT 1 AS one'), h.app.query('SELECT 1 AS one')])).toEqual([[{ one: 1 }], [{ one: 1 }]]);
     expect(started).toHaveLength(8);
+    // What /metrics reports of the slots: all eight held, one transaction waiting, one wait counted.
+    expect([slots.size, slots.inUse, slots.queued, slots.waits - waitsBefore]).toEqual([8, 8, 1, 1]);
     release();
     await Promise.all(transactions);
     expect(started).toHaveLength(9);
+    expect([slots.inUse, slots.queued, slots.timeouts]).toEqual([0, 0, 0]);
   });
 });

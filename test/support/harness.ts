@@ -26,6 +26,8 @@ export interface Harness {
   /** The same database as the application role. */
   appDatabaseUrl: string;
   url: string;
+  /** The server's own `/metrics` listener (METRICS_PORT), on a free port of 127.0.0.1; null when it has none. */
+  metricsUrl: string | null;
   config: Config;
   /** Sends one GraphQL operation over HTTP, as the holder of `token` (or anonymously). */
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
@@ -110,6 +112,8 @@ export function useHarness(env: Record<string, string> = {}): Harness {
     server = await createServer(app, config);
     await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
     const { port } = server.httpServer.address() as AddressInfo;
+    const metricsServer = server.metricsServer;
+    if (metricsServer) await new Promise<void>((resolve) => metricsServer.listen(0, '127.0.0.1', resolve));
     Object.assign(harness, {
       db,
       app,
@@ -117,6 +121,7 @@ export function useHarness(env: Record<string, string> = {}): Harness {
       appDatabaseUrl,
       config,
       url: `http://127.0.0.1:${port}`,
+      metricsUrl: metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}` : null,
       async gql(query: string, variables?: Record<string, unknown>, token?: string | null) {
         const response = await fetch(`${harness.url}/graphql`, {
           method: 'POST',
