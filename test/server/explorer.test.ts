@@ -1,4 +1,6 @@
+import { execFile, spawnSync } from 'node:child_process';
 import http from 'node:http';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { TEST_TOKEN_SECRET, useHarness, type Harness } from '../support/harness';
 
@@ -69,8 +71,24 @@ function raw(url: string, headers: Record<string, string>): Promise<{ status: nu
   });
 }
 
+// Debian's package; where it is not installed the page is checked by its references alone.
+const chromium = spawnSync('chromium', ['--version']).status === 0;
+
 describe('the API explorer in development', () => {
   const h = useHarness();
+
+  (chromium ? it : it.skip)('renders in a headless browser under its policy, with nothing refused', async () => {
+    const { stdout, stderr } = await promisify(execFile)(
+      'chromium',
+      ['--headless', '--no-sandbox', '--disable-gpu', '--enable-logging=stderr', '--v=0', '--virtual-time-budget=10000', '--dump-dom', `${h.url}/explorer`],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    // The DOM React built: GraphiQL's frame and its query editor.
+    expect(stdout).toContain('class="graphiql-container"');
+    expect(stdout).toContain('aria-label="Query Editor"');
+    // The page's console: a load the policy refused, or any error, would be here.
+    expect(stderr.split('\n').filter((line) => /:CONSOLE|Content Security Policy/.test(line))).toEqual([]);
+  }, 90_000);
 
   it('is served at /explorer with React and GraphiQL from this server only', async () => {
     const assets = await checkOffline(h, '/explorer');
