@@ -20,6 +20,8 @@ import { compiledExecution } from './graphql/executor';
 import { errorInLocale, errorLanguagePlugin, formatError } from './graphql/format-error';
 import { english, inLocale, preferredLocale, text, type Locale } from './graphql/messages';
 import { clientAddressOf } from './graphql/client-address';
+import { corsGate } from './graphql/cors';
+import { explorerRoutes } from './graphql/explorer';
 import { drainable } from './graphql/drain';
 import { graphqlHttpHandler } from './graphql/http';
 import { costLimitPlugin, documentLimitRules, MAX_QUERY_SELECTIONS } from './graphql/limits';
@@ -183,7 +185,7 @@ function metricsListener(metrics: ServerMetrics, cfg: Config): { onMainPort: boo
   return { onMainPort: !cfg.production || cfg.metricsToken !== null, server: null };
 }
 
-/** Builds the HTTP server: /graphql, /exports, /live, /health, /ready and /metrics. Call `listen` on `httpServer` (and `metricsServer`). */
+/** Builds the HTTP server: /graphql, /exports, /explorer, /live, /health, /ready and /metrics. Call `listen` on `httpServer` (and `metricsServer`). */
 export async function createServer(dataSource: DataSource, cfg: Config): Promise<Server> {
   const schema = await buildApiSchema();
   // The tree and signed-in users are cached while this server hears of every change to them.
@@ -192,7 +194,12 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
   app.disable('x-powered-by');
   // /graphql is served by Node's HTTP server and Apollo alone; everything else by the application.
   let graphql: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = null;
+  const cors = corsGate(cfg.corsOrigins);
+  const explorer = cfg.explorer ? explorerRoutes() : null;
   const httpServer = http.createServer((req, res) => {
+    // Cross-origin preflights are answered before any route, for the API and its downloads alike.
+    if (cors(req, res)) return;
+    if (explorer?.(req, res)) return;
     const url = req.url ?? '';
     if (graphql && url.startsWith('/graphql') && (url.length === 8 || url[8] === '?')) graphql(req, res);
     else app(req, res);
@@ -204,7 +211,11 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
 
   const apollo = new ApolloServer<Context>({
     gateway: compiledExecution(schema),
-    introspection: !cfg.production,
+    // The explorer reads the schema by introspection: turning it on in production turns that on too.
+    introspection: !cfg.production || cfg.explorer,
+    // A request a browser sends cross-site without a preflight (GET, or a form's content type) is refused
+    // unless it names a header only a preflighted request may send; graphql/cors.ts decides who may preflight.
+    csrfPrevention: true,
     includeStacktraceInErrorResponses: !cfg.production,
     // Where the schema is not shown, validation errors do not suggest its names either ("Did you mean").
     hideSchemaDetailsFromClientErrors: cfg.production,
@@ -229,7 +240,8 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
-      ...(cfg.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo's landing page loads its code from Apollo's CDN; the explorer (graphql/explorer.ts) is served from here.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();

@@ -42,6 +42,10 @@ export interface Config {
   metricsHost: string;
   /** A bearer token `/metrics` requires wherever it is served. */
   metricsToken: string | null;
+  /** Origins (`scheme://host[:port]`) whose browser pages may call the API; none by default. */
+  corsOrigins: readonly string[];
+  /** Whether the server serves its own GraphiQL explorer: on outside production, off in it unless EXPLORER=on. */
+  explorer: boolean;
 }
 
 export class ConfigError extends Error {
@@ -153,6 +157,30 @@ function addressList(env: Env, name: string): readonly string[] {
   return Object.freeze(list.map(canonicalAddress));
 }
 
+/** A comma-separated list of exact origins, each as a browser sends it in `Origin`: scheme, host and port only. */
+function originList(env: Env, name: string): readonly string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const list = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  for (const item of list) {
+    let url: URL | null = null;
+    try {
+      url = new URL(item);
+    } catch {
+      // reported below
+    }
+    // The URL's own origin is the item itself only when it has no path, query, credentials or default port.
+    if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== item) {
+      throw new ConfigError(name, `must be a comma-separated list of origins such as https://app.example.gov.cn or http://10.0.0.5:8080, without a path or a trailing slash (got "${item}")`);
+    }
+  }
+  return Object.freeze([...new Set(list)]);
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  return oneOf(env, name, ['on', 'off'], fallback ? 'on' : 'off') === 'on';
+}
+
 /** An IPv4 address as Node reports it on a dual-stack socket (`::ffff:1.2.3.4`) is the plain IPv4 address. */
 export function canonicalAddress(address: string): string {
   return address.startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address.toLowerCase();
@@ -192,6 +220,8 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort: optionalPort(env, 'METRICS_PORT'),
     metricsHost: address(env, 'METRICS_HOST', '127.0.0.1'),
     metricsToken: metricsToken(env),
+    corsOrigins: originList(env, 'CORS_ORIGINS'),
+    explorer: onOff(env, 'EXPLORER', !production),
   });
 }
 

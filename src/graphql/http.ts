@@ -49,7 +49,11 @@ export function graphqlHttpHandler<TContext extends object>(
           context,
         })
         .then(async (response) => {
-          for (const [key, value] of response.headers) res.setHeader(key, value);
+          for (const [key, value] of response.headers) {
+            // Vary: Origin may already be set (graphql/cors.ts); Apollo's own Vary joins it.
+            const earlier = key === 'vary' ? res.getHeader('vary') : undefined;
+            res.setHeader(key, earlier === undefined ? value : `${String(earlier)}, ${value}`);
+          }
           res.statusCode = response.status ?? 200;
           if (response.body.kind === 'complete') {
             res.setHeader('content-length', Buffer.byteLength(response.body.string));

@@ -19,6 +19,17 @@ describe('configuration', () => {
     expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' })).toMatchObject({ metricsPort: 9464, metricsHost: '10.0.0.5' });
   });
 
+  it('takes exact origins for CORS and serves the explorer only outside production unless turned on', () => {
+    const cfg = loadConfig({ CORS_ORIGINS: 'https://app.example.gov.cn, http://10.0.0.5:8080' });
+    expect(cfg.corsOrigins).toEqual(['https://app.example.gov.cn', 'http://10.0.0.5:8080']);
+    expect(cfg.explorer).toBe(true);
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u@h/db', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(production).explorer).toBe(false);
+    expect(loadConfig({ ...production, EXPLORER: 'on' }).explorer).toBe(true);
+    expect(loadConfig({ EXPLORER: 'off' }).explorer).toBe(false);
+  });
+
   it('takes an application role beside the owner', () => {
     const cfg = loadConfig({ DATABASE_URL: 'postgres://owner@h/db', APP_DATABASE_URL: 'postgres://app:pw@h/db' });
     expect(cfg).toMatchObject({ databaseUrl: 'postgres://owner@h/db', appDatabaseUrl: 'postgres://app:pw@h/db' });
@@ -38,6 +49,13 @@ describe('configuration', () => {
     [{ MAX_PAGE_SIZE: '0' }, 'MAX_PAGE_SIZE'],
     [{ TRUSTED_PROXIES: '10.0.0.1, proxy.example' }, 'TRUSTED_PROXIES'],
     [{ APP_DATABASE_URL: 'postgres://app:pw@h/db' }, 'APP_DATABASE_URL'],
+    [{ CORS_ORIGINS: 'https://app.example.gov.cn/' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://app.example.gov.cn/desk' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'app.example.gov.cn' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://app.example.gov.cn:443' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'ftp://files.example.gov.cn' }, 'CORS_ORIGINS'],
+    [{ EXPLORER: 'yes' }, 'EXPLORER'],
     [{ DATABASE_URL: 'postgres://owner@h/db', APP_DATABASE_URL: 'postgres://h/db' }, 'APP_DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://owner@h/db', APP_DATABASE_URL: 'postgres://owner:pw@h/db' }, 'APP_DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://owner@h/db', APP_DATABASE_URL: 'mysql://app@h/db' }, 'APP_DATABASE_URL'],
