@@ -23,7 +23,7 @@ import { clientAddressOf } from './graphql/client-address';
 import { corsGate } from './graphql/cors';
 import { explorerRoutes } from './graphql/explorer';
 import { drainable } from './graphql/drain';
-import { graphqlHttpHandler } from './graphql/http';
+import { addVary, graphqlHttpHandler } from './graphql/http';
 import { costLimitPlugin, documentLimitRules, MAX_QUERY_SELECTIONS } from './graphql/limits';
 import { costBudget } from './graphql/rate-limit';
 import { inputCheckPlugin } from './graphql/inputs';
@@ -122,7 +122,7 @@ async function requestContext(
 /** The response says in which language its messages are, and that Accept-Language chose it. */
 function answersIn(res: http.ServerResponse, locale: Locale): void {
   res.setHeader('content-language', locale);
-  res.setHeader('vary', 'Accept-Language');
+  addVary(res, 'Accept-Language');
 }
 
 /** The request's id: the caller's `x-request-id` when it is a sane one, a new one otherwise. */

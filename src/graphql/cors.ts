@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { addVary } from './http';
 
 // What a page on another origin needs to call the API and its downloads with a bearer token.
 const ALLOW_METHODS = 'GET, POST';
@@ -22,7 +23,7 @@ export function corsGate(origins: readonly string[]): (req: http.IncomingMessage
     const origin = req.headers.origin;
     const allowed = typeof origin === 'string' && listed.has(origin);
     // Answers differ by origin: shared caches must key them by it.
-    if (listed.size > 0) res.setHeader('vary', 'Origin');
+    if (listed.size > 0) addVary(res, 'Origin');
     if (req.method === 'OPTIONS' && origin !== undefined && req.headers['access-control-request-method'] !== undefined) {
       if (!allowed) {
         res.writeHead(403, { 'content-length': 0 });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
+import { addVary } from './http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
@@ -58,9 +59,9 @@ ${scripts.join('\n')}
 }
 
 function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, body: Buffer): void {
-  const earlier = res.getHeader('vary');
-  const vary = earlier !== undefined && headers.vary !== undefined ? `${String(earlier)}, ${String(headers.vary)}` : headers.vary;
-  res.writeHead(status, { ...headers, ...(vary === undefined ? {} : { vary }), 'content-length': body.length, 'x-content-type-options': 'nosniff' });
+  const { vary, ...rest } = headers;
+  if (vary !== undefined) addVary(res, String(vary));
+  res.writeHead(status, { ...rest, 'content-length': body.length, 'x-content-type-options': 'nosniff' });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 

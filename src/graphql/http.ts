@@ -50,9 +50,9 @@ export function graphqlHttpHandler<TContext extends object>(
         })
         .then(async (response) => {
           for (const [key, value] of response.headers) {
-            // Vary: Origin may already be set (graphql/cors.ts); Apollo's own Vary joins it.
-            const earlier = key === 'vary' ? res.getHeader('vary') : undefined;
-            res.setHeader(key, earlier === undefined ? value : `${String(earlier)}, ${value}`);
+            // Vary may already be set (Origin, Accept-Language); Apollo's own Vary joins it.
+            if (key === 'vary') addVary(res, value);
+            else res.setHeader(key, value);
           }
           res.statusCode = response.status ?? 200;
           if (response.body.kind === 'complete') {
@@ -71,4 +71,10 @@ export function graphqlHttpHandler<TContext extends object>(
         });
     });
   };
+}
+
+/** Adds `value` to the response's Vary header, keeping what earlier steps put there. */
+export function addVary(res: http.ServerResponse, value: string): void {
+  const earlier = res.getHeader('vary');
+  res.setHeader('vary', earlier === undefined ? value : `${String(earlier)}, ${value}`);
 }
