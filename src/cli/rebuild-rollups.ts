@@ -1,15 +1,25 @@
 import 'reflect-metadata';
 import { loadConfig, setConfig } from '../config';
+import { logToStderr } from '../config/logger';
 import { rebuildRollups } from '../coverage/rollup.rebuild';
 import { openDatabase } from '../db/database';
+import { ProgressReporter } from './progress';
 
-// npm run rollups:rebuild: recomputes every node's figures from the base tables; prints a JSON report.
+// npm run rollups:rebuild: recomputes every node's figures from the base tables; progress on stderr, then a JSON report on stdout.
 async function main(): Promise<void> {
   const cfg = loadConfig();
   setConfig(cfg);
+  logToStderr();
+  const progress = new ProgressReporter();
+  progress.stage('open the database');
   const database = await openDatabase(cfg, { statementTimeoutMs: 0, poolSize: 2, applicationName: 'yiyang-rebuild' });
   try {
-    process.stdout.write(`${JSON.stringify(await rebuildRollups(database.dataSource), null, 2)}\n`);
+    const report = await rebuildRollups(database.dataSource, progress);
+    progress.done();
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } catch (error) {
+    progress.fail();
+    throw error;
   } finally {
     await database.close();
   }
