@@ -84,6 +84,7 @@ export class ProgressReporter implements Progress {
     }
   }
 
+  /** Ends the current stage; a later stage() starts afresh. */
   done(): void {
     this.end('done');
   }

@@ -6,4 +6,6 @@
 export interface Progress {
   stage(name: string, total?: number): void;
   advance(n?: number): void;
+  /** The current stage is over: the work is done, or goes on elsewhere. */
+  done(): void;
 }

@@ -301,5 +301,6 @@ export async function rebuildRollups(dataSource: DataSource, progress?: Progress
   // Fresh statistics and visibility map: the as-of reads are index-only scans.
   progress?.stage('vacuum and analyze');
   await timed(dataSource.manager, steps).query(`VACUUM (ANALYZE) rollup_value, rollup_history, rollup_change, rollup_change_period`);
+  progress?.done();
   return { ...report, ms: Date.now() - started, steps };
 }

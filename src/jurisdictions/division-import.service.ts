@@ -288,6 +288,7 @@ export async function importDivisions(
     }
     progress?.stage('commit');
   });
+  progress?.done();
   report.unchanged = report.read - report.rejected.length - report.inserted - report.updated;
   report.ms = Date.now() - started;
   return report;
