@@ -316,7 +316,9 @@ export async function prepareData(adminUrl: string, benchUrl: string, fresh: boo
     const importMs = performance.now() - started;
     log(`tree imported: ${imported.inserted} nodes in ${Math.round(importMs)} ms`);
     started = performance.now();
+    progress.stage('generate facilities and histories');
     await generateFacilities(dataSource, today);
+    progress.done();
     const facilitiesMs = performance.now() - started;
     log(`facilities and histories generated in ${Math.round(facilitiesMs)} ms`);
     started = performance.now();

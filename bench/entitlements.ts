@@ -222,7 +222,9 @@ async function main(): Promise<void> {
       build.tree_ms = Math.round(performance.now() - started);
       log(`tree imported in ${build.tree_ms} ms`);
       started = performance.now();
+      progress.stage('generate people');
       await generatePeople(builder, month);
+      progress.done();
       build.people_ms = Math.round(performance.now() - started);
       log(`people generated in ${build.people_ms} ms`);
     }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig, setConfig } from '../config';
-import { logToStderr } from '../config/logger';
+import { logThrough } from '../config/logger';
 import { openDatabase } from '../db/database';
 import { importDivisions } from '../jurisdictions/division-import.service';
 import { ProgressReporter } from './progress';
@@ -14,8 +14,8 @@ async function main(): Promise<void> {
   });
   const cfg = loadConfig();
   setConfig(cfg);
-  logToStderr();
   const progress = new ProgressReporter();
+  logThrough((line) => progress.note(line.trimEnd()));
   progress.stage('open the database');
   const database = await openDatabase(cfg, { statementTimeoutMs: 0, poolSize: 2, applicationName: 'yiyang-import' });
   try {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig, setConfig } from '../config';
-import { logToStderr } from '../config/logger';
+import { logThrough } from '../config/logger';
 import { rebuildRollups } from '../coverage/rollup.rebuild';
 import { openDatabase } from '../db/database';
 import { ProgressReporter } from './progress';
@@ -9,8 +9,8 @@ import { ProgressReporter } from './progress';
 async function main(): Promise<void> {
   const cfg = loadConfig();
   setConfig(cfg);
-  logToStderr();
   const progress = new ProgressReporter();
+  logThrough((line) => progress.note(line.trimEnd()));
   progress.stage('open the database');
   const database = await openDatabase(cfg, { statementTimeoutMs: 0, poolSize: 2, applicationName: 'yiyang-rebuild' });
   try {

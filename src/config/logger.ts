@@ -2,9 +2,9 @@ import pino from 'pino';
 import { config } from './index';
 
 let instance: pino.Logger | null = null;
-let toStderr = false;
+let through: ((line: string) => void) | null = null;
 
-/** JSON lines on stdout (stderr for a command, see logToStderr): one object per event, with a level, a time and a message. */
+/** JSON lines on stdout (elsewhere for a command, see logThrough): one object per event, with a level, a time and a message. */
 export function logger(): pino.Logger {
   instance ??= pino(
     {
@@ -13,13 +13,13 @@ export function logger(): pino.Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    toStderr ? pino.destination({ fd: 2, sync: true }) : undefined,
+    through ? { write: through } : undefined,
   );
   return instance;
 }
 
-/** For a command whose stdout is its JSON report: log lines go to stderr, beside its progress. */
-export function logToStderr(): void {
-  toStderr = true;
+/** For a command whose stdout is its JSON report: each log line goes to `write` (its progress, on stderr). */
+export function logThrough(write: (line: string) => void): void {
+  through = write;
   instance = null;
 }
