@@ -145,6 +145,11 @@ export async function importDivisions(
     throw new Error(`--under must be a division code of 2, 4, 6, 9 or 12 digits (got "${under}")`);
   }
   const sourceDir = options.sourceDir ?? defaultDivisionSource();
+  // A missing file stops the import before any work.
+  for (const source of SOURCE_FILES) {
+    const file = path.join(sourceDir, source.file);
+    if (!fs.existsSync(file)) throw new Error(`division source file missing: ${file}`);
+  }
   const progress = options.progress;
   const known = new Set<string>(
     (await dataSource.query(`SELECT code FROM jurisdiction WHERE level <> 'VILLAGE'`)).map((r: { code: string }) => r.code),
@@ -166,7 +171,6 @@ export async function importDivisions(
 
   for (const source of SOURCE_FILES) {
     const file = path.join(sourceDir, source.file);
-    if (!fs.existsSync(file)) throw new Error(`division source file missing: ${file}`);
     const depth = LEVELS.indexOf(source.level);
     const length = CODE_LENGTH[source.level];
     const parentLength = depth === 0 ? 0 : CODE_LENGTH[LEVELS[depth - 1]];
@@ -213,6 +217,7 @@ export async function importDivisions(
     }
     // Blank lines were skipped: the stage ends on the file's count.
     progress?.advance(csv.lines - reported);
+    progress?.done();
   }
 
   await dataSource.transaction(async (tx) => {
