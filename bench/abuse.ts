@@ -15,7 +15,7 @@ import { buildApiSchema } from '../src/graphql/schema';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, round2, saveResults, summary } from './support';
+import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, progress, round2, saveResults, summary } from './support';
 
 // npm run bench:abuse: ordinary reads while 4 clients, each signed in as a user of its own, send
 // the heaviest document the limits accept as fast as they are answered; writes bench/results/abuse.json.
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
   const builder = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 1, applicationName: 'yiyang-bench' });
   await builder.initialize();
   await builder.runMigrations({ transaction: 'each' });
-  const imported = await importDivisions(builder, { under: PROVINCE });
+  const imported = await importDivisions(builder, { under: PROVINCE, progress });
   check(imported.inserted > 10_000 && imported.rejected.length === 0, `the import inserted ${imported.inserted} nodes`);
   await builder.destroy();
   log(`tree of ${imported.inserted} nodes imported`);

@@ -15,7 +15,7 @@ import { todayInChina } from '../src/graphql/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, clientThread, freshDatabase, gqlClient, type GqlResult, log, machineFloorUs, onServer, round2, saveResults, sequential, sequentialReads, summary } from './support';
+import { benchEnvironment, benchUser, check, clientThread, freshDatabase, gqlClient, type GqlResult, log, machineFloorUs, onServer, progress, round2, saveResults, sequential, sequentialReads, summary } from './support';
 
 // npm run bench:coverage [-- --fresh]: coverage reads and writes through the HTTP GraphQL API on the
 // national tree with ~330,000 synthetic facilities and ~1.1 million history entries, and the full
@@ -311,16 +311,18 @@ export async function prepareData(adminUrl: string, benchUrl: string, fresh: boo
   try {
     await dataSource.runMigrations({ transaction: 'each' });
     let started = performance.now();
-    const imported = await importDivisions(dataSource, { under: null });
+    const imported = await importDivisions(dataSource, { under: null, progress });
     check(imported.inserted > 600_000 && imported.rejected.length === 0, `the import inserted ${imported.inserted} nodes`);
     const importMs = performance.now() - started;
     log(`tree imported: ${imported.inserted} nodes in ${Math.round(importMs)} ms`);
     started = performance.now();
+    progress.stage('generate facilities and histories');
     await generateFacilities(dataSource, today);
+    progress.done();
     const facilitiesMs = performance.now() - started;
     log(`facilities and histories generated in ${Math.round(facilitiesMs)} ms`);
     started = performance.now();
-    const firstRebuild = await rebuildRollups(dataSource);
+    const firstRebuild = await rebuildRollups(dataSource, progress);
     const rebuildMs = performance.now() - started;
     log(`roll-ups built in ${Math.round(rebuildMs)} ms`);
     // Start the measurements without the load's dirty pages still being written out.
@@ -551,7 +553,7 @@ async function main(): Promise<void> {
     const rebuildMs: number[] = [];
     for (let run = 0; run < REBUILD_RUNS; run++) {
       const started = performance.now();
-      rebuilds.push(await rebuildRollups(dataSource));
+      rebuilds.push(await rebuildRollups(dataSource, progress));
       rebuildMs.push(performance.now() - started);
       log(`rebuild ${run + 1}/${REBUILD_RUNS}: ${Math.round(rebuildMs[run])} ms ${JSON.stringify(rebuilds[run])}`);
     }

@@ -12,7 +12,7 @@ import { addMonths, thisMonthInChina } from '../src/graphql/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/server';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, saveResults, sequentialReads, summary } from './support';
+import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
 
 // npm run bench:entitlements [-- --fresh]: the monthly entitlement run for 1,000,000 synthetic people
 // living in one province of the real national tree (江苏省, under the province's old-age allowance and
@@ -217,12 +217,14 @@ async function main(): Promise<void> {
     const passwordHash = await hashPassword(crypto.randomBytes(16).toString('hex'));
     if (!reuse) {
       let started = performance.now();
-      const imported = await importDivisions(builder, { under: null });
+      const imported = await importDivisions(builder, { under: null, progress });
       check(imported.inserted > 600_000 && imported.rejected.length === 0, `the import inserted ${imported.inserted} nodes`);
       build.tree_ms = Math.round(performance.now() - started);
       log(`tree imported in ${build.tree_ms} ms`);
       started = performance.now();
+      progress.stage('generate people');
       await generatePeople(builder, month);
+      progress.done();
       build.people_ms = Math.round(performance.now() - started);
       log(`people generated in ${build.people_ms} ms`);
     }

@@ -12,7 +12,7 @@ import {
   parseCsvLine,
   type DivisionImportReport,
 } from '../src/jurisdictions/division-import.service';
-import { check, dropDatabase, freshDatabase, onServer, percentile, saveResults, withDatabase } from './support';
+import { check, dropDatabase, freshDatabase, log, onServer, percentile, progress, saveResults, withDatabase } from './support';
 
 // npm run bench:import: times the national division import (first load, idempotent re-run, one rename)
 // on a fresh database, RUNS times, and writes bench/results/import-divisions.json.
@@ -52,7 +52,7 @@ function sourceWithOneRename(): { dir: string; code: string } {
 
 async function timed(dataSource: DataSource, sourceDir?: string): Promise<Sample> {
   const started = performance.now();
-  const report = await importDivisions(dataSource, { sourceDir });
+  const report = await importDivisions(dataSource, { sourceDir, progress });
   return { ms: performance.now() - started, report };
 }
 
@@ -120,9 +120,7 @@ async function main(): Promise<void> {
       const cycle = await oneCycle(benchUrl, renamed);
       for (const name of CASES) samples.get(name)!.push(cycle.samples[name]);
       tree = cycle.tree;
-      process.stderr.write(
-        `run ${run + 1}/${RUNS}: ${CASES.map((name) => `${name} ${Math.round(cycle.samples[name].ms)} ms`).join(', ')}\n`,
-      );
+      log(`run ${run + 1}/${RUNS}: ${CASES.map((name) => `${name} ${Math.round(cycle.samples[name].ms)} ms`).join(', ')}`);
     }
   } finally {
     fs.rmSync(renamed.dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Role } from '../src/access/roles';
+import { ProgressReporter } from '../src/cli/progress';
 import { loadConfig, projectRoot, setConfig, type Config } from '../src/config';
 import { configureTokens, issueToken } from '../src/users/token';
 
@@ -57,8 +58,11 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/** The benchmarks' progress on stderr: the import's and the rebuild's stages, and log lines above them. */
+export const progress = new ProgressReporter();
+
 export function log(message: string): void {
-  process.stderr.write(`${message}\n`);
+  progress.note(message);
 }
 
 export const round2 = (ms: number) => Math.round(ms * 100) / 100;
@@ -305,5 +309,6 @@ export function saveResults(name: string, output: unknown): void {
   const resultsDir = path.join(projectRoot(), 'bench', 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
   fs.writeFileSync(path.join(resultsDir, `${name}.json`), json);
+  progress.done();
   process.stdout.write(json);
 }

