@@ -163,7 +163,10 @@ describe('two checkouts on one machine, nothing set', () => {
         env: { PATH: process.env.PATH, YIYANG_DATA_DIR: dataDirs[0], LOG_LEVEL: 'silent' },
         encoding: 'utf8',
       });
-      expect(imported.stderr).toBe('');
+      // stderr carries the command's progress only: its stages, each done, the last the commit.
+      expect(imported.status).toBe(0);
+      expect(imported.stderr.trim().split('\n').filter((line) => !/: (started|done\b|\d+\/\d+$)/.test(line))).toEqual([]);
+      expect(imported.stderr.trim().split('\n').at(-1)).toMatch(/^commit: done/);
       expect(JSON.parse(imported.stdout)).toMatchObject({ under: '321012', inserted: 0, unchanged: 354 });
 
       // Stopped and started again, a checkout keeps its port.
