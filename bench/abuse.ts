@@ -6,14 +6,14 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { parse } from 'graphql';
-import { Role } from '../src/access/roles';
+import { Role } from '../src/kernel/actor';
 import type { Config } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { openDatabase } from '../src/db/database';
 import { operationCost } from '../src/graphql/limits';
-import { buildApiSchema } from '../src/graphql/schema';
+import { buildApiSchema } from '../src/app/schema';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
-import { createServer } from '../src/server';
+import { createServer } from '../src/app/server';
 import { hashPassword } from '../src/users/password';
 import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, progress, round2, saveResults, summary } from './support';
 

@@ -5,12 +5,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
-import { Role } from '../src/access/roles';
+import { Role } from '../src/kernel/actor';
 import { createDataSource } from '../src/db/data-source';
 import { openDatabase } from '../src/db/database';
-import { addMonths, thisMonthInChina } from '../src/graphql/dates';
+import { addMonths, thisMonthInChina } from '../src/kernel/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
-import { createServer } from '../src/server';
+import { createServer } from '../src/app/server';
 import { hashPassword } from '../src/users/password';
 import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
 

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { Role } from '../src/access/roles';
+import type { Role } from '../src/kernel/actor';
 import { ProgressReporter } from '../src/cli/progress';
 import { loadConfig, projectRoot, setConfig, type Config } from '../src/config';
 import { configureTokens, issueToken } from '../src/users/token';

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { rebuildRollups } from '../src/coverage/rollup.rebuild';
 import { creditCodeCheck } from '../src/facilities/credit-code';
 import { FacilityService, FacilityStatus, FacilityType, NEXT_STATUSES, OperatingModel } from '../src/facilities/facility-kinds';
-import { todayInChina } from '../src/graphql/dates';
+import { todayInChina } from '../src/kernel/dates';
 
 /** The demo county: 江都区, whose town and village figures the demo users see. */
 export const DEMO_COUNTY = '321012';

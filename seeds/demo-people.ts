@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { figureFactsOf, recordPeopleChanges } from '../src/elderly/people-counts.service';
+import { figureFactsOf, recordPeopleChanges } from '../src/elderly/person-rollups';
 import { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from '../src/elderly/elderly-kinds';
 import { nationalIdCheck } from '../src/elderly/national-id';
 import { validUntil } from '../src/elderly/person.service';
-import { addMonths, thisMonthInChina, todayInChina } from '../src/graphql/dates';
-import { JurisdictionLevel } from '../src/jurisdictions/division-codes';
+import { addMonths, thisMonthInChina, todayInChina } from '../src/kernel/dates';
+import { JurisdictionLevel } from '../src/kernel/division-codes';
 import { tierRule, type TierRule } from '../src/policies/entitlement.engine';
 import { SchemeKind, TierCombination } from '../src/policies/policy-kinds';
 import { policyRepository, type NewVersion } from '../src/policies/policy.repository';

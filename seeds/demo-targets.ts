@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { Context } from '../src/graphql/context';
-import { thisMonthInChina } from '../src/graphql/dates';
+import type { Context } from '../src/kernel/context';
+import { thisMonthInChina } from '../src/kernel/dates';
 import { entitlementRunService } from '../src/policies/entitlement-run.service';
 import { TargetComparator, TargetMetric, TargetPhase } from '../src/targets/target-kinds';
 import { targetService } from '../src/targets/target.service';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { Role } from '../src/access/roles';
+import { Role } from '../src/kernel/actor';
 import { rebuildRollups } from '../src/coverage/rollup.rebuild';
 import { readSetting, writeSetting } from '../src/db/settings';
 import { importDivisions } from '../src/jurisdictions/division-import.service';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, setConfig } from './config';
 import { logger } from './config/logger';
 import { openDatabase } from './db/database';
-import { createServer } from './server';
+import { createServer } from './app/server';
 import { configureTokens, signingSecret } from './users/token';
 import { DEMO_PASSWORD, seedDemo } from '../seeds/demo';
 

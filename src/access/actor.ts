@@ -1,18 +1,6 @@
-import type { JurisdictionLevel } from '../jurisdictions/division-codes';
-import { Capability, Role, rolesWith } from './roles';
+import type { Actor, Capability, Role } from '../kernel/actor';
+import { rolesWith } from './roles';
 
-/** The signed-in user as the access checks see them: roles and the subtree they act in. */
-export interface Actor {
-  userId: number;
-  username: string;
-  roles: Role[];
-  jurisdictionId: number;
-  jurisdictionCode: string;
-  jurisdictionPath: string;
-  jurisdictionLevel: JurisdictionLevel;
-  /** The organisation a SERVICE_PROVIDER works for; it sees only that organisation's facilities. */
-  organisationId: number | null;
-}
 
 /** The role under which the actor uses `capability` (the first that carries it), or null. */
 export function actingRole(actor: Actor, capability: Capability): Role | null {

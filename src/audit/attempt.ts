@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { loader, type Context } from '../graphql/context';
+import { loader, type Context } from '../kernel/context';
 
 /** What an attempt was aimed at, as its arguments name it. */
 export interface NamedTarget {

@@ -1,5 +1,5 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../graphql/context';
+import type { Context } from '../kernel/context';
 import { connectionCost } from '../graphql/limits';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';

@@ -2,14 +2,14 @@ import type { EntityManager } from 'typeorm';
 import { namedQuery } from '../db/named-query';
 import { defaultTransaction, requestTransaction } from '../db/transaction';
 import { actingRole } from '../access/actor';
-import { Capability, type Role } from '../access/roles';
+import { Capability, type Role } from '../kernel/actor';
 import { requireCapability } from '../access/scope';
 import { logger } from '../config/logger';
-import type { Context } from '../graphql/context';
+import type { Context } from '../kernel/context';
 import { isDatabaseUnreachable } from '../db/availability';
-import { BadUserInputError, ServiceUnavailableError } from '../graphql/errors';
-import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
-import { storableJson, storableText } from '../graphql/text';
+import { BadUserInputError, ServiceUnavailableError } from '../kernel/errors';
+import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
+import { storableJson, storableText } from '../kernel/text';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { claimAttempt, errorOutcome } from './attempt';
 import { auditRepository, type AuditRow } from './audit.repository';
@@ -105,6 +105,8 @@ export async function recordReads(
 }
 
 /**
+ * Being replaced by `mutation` (./mutation.ts), feature by feature.
+ *
  * Runs a mutation in one transaction and records it in the audit trail: on success in the same
  * transaction as the change; on failure, after the rollback, with the error's code. `transaction`
  * opens the transaction when a mutation needs more than the default one (a lock, an isolation level).

@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Role } from '../access/roles';
-import { connectionTypes } from '../graphql/pagination';
+import { Role } from '../kernel/actor';
+import { connectionTypes } from '../kernel/pagination';
 
 export enum AuditOutcomeValue {
   SUCCESS = 'SUCCESS',

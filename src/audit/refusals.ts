@@ -1,9 +1,9 @@
 import type { GraphQLSchema } from 'graphql';
 import type { IMiddlewareFunction, IMiddlewareTypeMap } from 'graphql-middleware';
 import { actingRole } from '../access/actor';
-import { Capability } from '../access/roles';
+import { Capability } from '../kernel/actor';
 import { logger } from '../config/logger';
-import { loader, type Context } from '../graphql/context';
+import { loader, type Context } from '../kernel/context';
 import { ACCESS_RULES } from '../graphql/rules';
 import { attempts, errorOutcome, type Attempt, type NamedTarget } from './attempt';
 import { recordAudit } from './audit.service';

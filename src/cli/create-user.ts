@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { Role } from '../access/roles';
+import { Role } from '../kernel/actor';
 import { recordAudit } from '../audit/audit.service';
 import { loadConfig, setConfig } from '../config';
 import { openDatabase } from '../db/database';

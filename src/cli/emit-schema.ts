@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildApiSchema, printApiSchema } from '../graphql/schema';
+import { buildApiSchema, printApiSchema } from '../app/schema';
 
 // npm run schema:emit (from the repository root): writes schema/schema.graphql from the resolvers.
 async function main(): Promise<void> {

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { sharedCaches } from '../db/shared-cache';
-import { loader, type Context } from '../graphql/context';
-import { todayInChina } from '../graphql/dates';
-import { rollupRepository } from './rollup.repository';
+import { loader, type Context } from '../kernel/context';
+import { todayInChina } from '../kernel/dates';
+import { rollupRepository } from '../rollups/rollup.repository';
 
 /** One figure of many nodes, today (`asOf` null) or at the end of a past day. */
 export interface FigureList {

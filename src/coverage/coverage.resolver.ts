@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import type { Context } from '../graphql/context';
-import { DateScalar } from '../graphql/dates';
+import type { Context } from '../kernel/context';
+import { DateScalar } from '../kernel/dates';
 import { READ_COST, connectionCost, seriesCost } from '../graphql/limits';
 import { FacilityStatus, FacilityType } from '../facilities/facility-kinds';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
@@ -8,7 +8,7 @@ import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
 import { prefetchField } from '../graphql/lookahead';
 import { coverageService, type Place } from './coverage.service';
 import { CoverageConnection, CoverageFigure, CoverageOrder, FacilityStats } from './coverage.types';
-import { CoverageMetric } from './metrics';
+import { CoverageMetric } from '../facilities/coverage-metrics';
 
 // A list of nodes (a county's towns) reads every node's coverage, and their ranks, in one go.
 prefetchField<Jurisdiction>('Jurisdiction', 'coverage', (ctx, nodes, args, subfields) =>

@@ -1,14 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import { actingRole, codeInScope } from '../access/actor';
-import { Capability } from '../access/roles';
+import { Capability } from '../kernel/actor';
 import { requireActor, requireCapability } from '../access/scope';
-import { loader, type Context } from '../graphql/context';
-import { monthEnd, nextMonthStart, pastDay, todayInChina } from '../graphql/dates';
-import { BadUserInputError, ForbiddenError } from '../graphql/errors';
-import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
+import { loader, type Context } from '../kernel/context';
+import { monthEnd, nextMonthStart, pastDay, todayInChina } from '../kernel/dates';
+import { BadUserInputError, ForbiddenError } from '../kernel/errors';
+import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
 import { asInstance } from '../graphql/roots';
-import type { JurisdictionLevel } from '../jurisdictions/division-codes';
-import { parentCodeOf } from '../jurisdictions/division-codes';
+import type { JurisdictionLevel } from '../kernel/division-codes';
+import { parentCodeOf } from '../kernel/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { FacilityStatus, FacilityType } from '../facilities/facility-kinds';
@@ -23,27 +23,11 @@ import {
   unitCount,
   type CoverageMetric,
   type FacilityDayState,
-} from './metrics';
-import { rollupRepository, type DatedDelta, type FigureDelta, type NodeValue, type UnitDatedDelta } from './rollup.repository';
-import { coverageFlips, flipDifference, type FacilityHistoryEntry } from './timeline';
+} from '../facilities/coverage-metrics';
+import { rollupRepository, type DatedDelta, type FigureDelta, type NodeValue, type UnitDatedDelta } from '../rollups/rollup.repository';
+import { coverageFlips, flipDifference, type FacilityHistoryEntry } from '../facilities/coverage-timeline';
 
 export const MAX_TREND_MONTHS = 120;
-
-/** A facility's state as the roll-ups count it. */
-export interface FacilityFigureState extends FacilityDayState {
-  beds: { total: number; nursing: number; dementia: number };
-}
-
-export interface FacilityChange {
-  /** The jurisdiction the facility is located in. */
-  unit: { id: number; code: string; level: JurisdictionLevel };
-  before: FacilityFigureState | null;
-  after: FacilityFigureState;
-  /** Whether the facility's history gained an entry (registration, transition, services) that may move coverage. */
-  historyChanged: boolean;
-  /** Reads every history entry of the facilities in the unit, once the unit is locked. */
-  unitHistory: () => Promise<FacilityHistoryEntry[]>;
-}
 
 const rateOf = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);
 
@@ -60,45 +44,7 @@ function checkAsOf(asOf: string | null | undefined): string | null {
 }
 
 export const coverageService = {
-  /**
-   * Brings the stored roll-ups of the facility's unit and all its ancestors up to date with one
-   * change, inside the caller's transaction: today's figures, and the day-by-day coverage history
-   * from the facility's history (back-dated entries included).
-   */
-  async recordFacilityChange(tx: EntityManager, change: FacilityChange): Promise<void> {
-    const current = new Map<string, number>();
-    const add = (key: string, delta: number) => current.set(key, (current.get(key) ?? 0) + delta);
-    for (const [key, value] of currentFigures(change.after)) add(key, value);
-    if (change.before) for (const [key, value] of currentFigures(change.before)) add(key, -value);
-
-    const dated: DatedDelta[] = [];
-    const definitions = change.historyChanged ? metricsFor(change.after.type, change.unit.level) : [];
-    if (definitions.length > 0) {
-      await rollupRepository.lockUnit(tx, change.unit.id);
-      const history = await change.unitHistory();
-      const keys = definitions.map((definition) => coveredKey(definition.metric));
-      const stored = await rollupRepository.changesOf(tx, change.unit.id, keys);
-      for (const definition of definitions) {
-        const key = coveredKey(definition.metric);
-        for (const [day, delta] of flipDifference(coverageFlips(history, definition), stored.get(key)!)) {
-          dated.push({ key, day, delta });
-          add(key, delta);
-        }
-      }
-    }
-    const deltas: FigureDelta[] = [...current].filter(([, delta]) => delta !== 0).map(([key, delta]) => ({ key, delta }));
-    await rollupRepository.apply(tx, change.unit.code, deltas, dated);
-  },
-
-  /**
-   * Adds dated changes of units' figures (the people counts) to each unit and every ancestor, inside
-   * the caller's transaction, in a constant number of statements however many units and days.
-   */
-  async recordDatedChanges(tx: EntityManager, changes: readonly UnitDatedDelta[]): Promise<void> {
-    await rollupRepository.applyAlongPaths(tx, changes);
-  },
-
-  /** Figures written by `recordDatedChanges`, of many nodes at the end of `day`, in one statement (callers check access). */
+  /** Dated figures (the people counts), of many nodes at the end of `day`, in one statement (callers check access). */
   async datedValues(db: EntityManager, nodeIds: readonly number[], keys: readonly string[], day: string): Promise<NodeValue[]> {
     return rollupRepository.valuesAsOfByPeriods(db, nodeIds, keys, day);
   },

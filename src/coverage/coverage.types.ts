@@ -1,11 +1,11 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DateScalar } from '../graphql/dates';
-import { connectionTypes } from '../graphql/pagination';
+import { DateScalar } from '../kernel/dates';
+import { connectionTypes } from '../kernel/pagination';
 import { FacilityStatus, FacilityType } from '../facilities/facility-kinds';
 import { FacilityBeds } from '../facilities/facility.types';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
-import { CoverageMetric } from './metrics';
+import { CoverageMetric } from '../facilities/coverage-metrics';
 
 export enum CoverageOrder {
   RATE_DESC = 'RATE_DESC',

@@ -1,7 +1,7 @@
 import type { CopyRow, CopyText } from '../db/copy';
 import { FacilityService, FacilityStatus, FacilityType } from '../facilities/facility-kinds';
-import { JurisdictionLevel } from '../jurisdictions/division-codes';
-import { BED_KEYS, COVERAGE_DEFINITIONS, COVERAGE_METRICS, coveredKey, facilityCountKey, qualifies } from './metrics';
+import { JurisdictionLevel } from '../kernel/division-codes';
+import { BED_KEYS, COVERAGE_DEFINITIONS, COVERAGE_METRICS, coveredKey, facilityCountKey, qualifies } from '../facilities/coverage-metrics';
 
 // The facility figures of every node computed from the base rows in memory, for the rebuild: the
 // rows arrive by COPY, in no particular order, as integers (enumerations as their index here, days

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AbilityStanding } from '../elderly/elderly-kinds';
 import { ABILITY_KEY_PREFIX, abilityKey, AGE_BANDS, ageBandKey, CATEGORY_KEY_PREFIX, PEOPLE_KEYS, PEOPLE_TOTAL_KEY } from '../elderly/person-figures';
-import { chinaDayOf } from '../graphql/dates';
+import { chinaDayOf } from '../kernel/dates';
 import type { PoolClient } from 'pg';
 import type { Progress } from '../config/progress';
 import { copyInto, copyRows, CopyText, type CopyRow } from '../db/copy';

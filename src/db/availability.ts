@@ -49,8 +49,6 @@ export function isDatabaseUnreachable(error: unknown): boolean {
   });
 }
 
-/** Seconds a client is told to wait before trying again while the database is unreachable. */
-export const RETRY_AFTER_SECONDS = 5;
 const PROBE_EVERY_MS = 1000;
 
 /**

@@ -1,15 +1,9 @@
 import path from 'node:path';
 import { types } from 'pg';
 import { DataSource } from 'typeorm';
-import { AuditEntry } from '../audit/audit-entry.entity';
-import { Facility, FacilityEvent, Organisation } from '../facilities/facility.entity';
-import { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
-import { User } from '../users/user.entity';
 import { measurePoolWaits } from './pool-stats';
 import { StatementLogger } from './query-counter';
 import { guardPool } from './transaction';
-
-export const ENTITIES = [Jurisdiction, User, AuditEntry, Organisation, Facility, FacilityEvent];
 
 // A `date` is a calendar day: keep it as YYYY-MM-DD instead of a Date at local midnight.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -28,7 +22,7 @@ export interface DataSourceOptions {
 }
 
 /**
- * A DataSource over PostgreSQL with the project's entities and migrations; `synchronize` stays off.
+ * A DataSource over PostgreSQL with the project's migrations (every read and write is SQL of ours: no entity is mapped); `synchronize` stays off.
  * Once initialised its pool counts the waits for a connection and refuses connections to code inside a
  * request transaction (`guardPool`).
  */
@@ -36,7 +30,6 @@ export function createDataSource(options: DataSourceOptions): DataSource {
   const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
-    entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

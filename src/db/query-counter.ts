@@ -1,5 +1,6 @@
 import type { Logger, QueryRunner } from 'typeorm';
 import { logger } from '../config/logger';
+import type { StatementCount } from '../kernel/context';
 
 // SQL statements per request, for the request log and (outside production) the response. Statements
 // are counted process-wide; a request's count is the difference over its lifetime, and is exact only
@@ -10,11 +11,6 @@ import { logger } from '../config/logger';
 let total = 0;
 const inFlight = new Set<StatementCount>();
 
-/** One request's count, from `beginCounting` to `endCounting`. */
-export interface StatementCount {
-  readonly startedAt: number;
-  overlapped: boolean;
-}
 
 export function beginCounting(): StatementCount {
   const count: StatementCount = { startedAt: total, overlapped: inFlight.size > 0 };

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
-import { Slots } from '../graphql/slots';
+import { Slots } from './slots';
 
 /**
  * A request's transaction holds one pooled connection and does all its work through it. Code that

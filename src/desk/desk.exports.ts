@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
-import type { Context } from '../graphql/context';
-import { chinaTimeOf } from '../graphql/dates';
-import { decimalOf, roundedDecimal } from '../graphql/decimals';
+import type { Context } from '../kernel/context';
+import { chinaTimeOf } from '../kernel/dates';
+import { decimalOf, roundedDecimal } from '../kernel/decimals';
 import { MetricKind, TARGET_COMPARATOR_NAMES, TARGET_METRICS, TARGET_STATUS_NAMES, type TargetComparator, type TargetMetric, type TargetStatus } from '../targets/target-kinds';
 import { targetService } from '../targets/target.service';
 import { BoardOrder } from '../targets/target.types';

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { DateScalar } from '../graphql/dates';
+import { DateScalar } from '../kernel/dates';
 
 @InputType()
 export class CreateSupervisionItemInput {

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../graphql/context';
+import type { Context } from '../kernel/context';
 import { connectionCost } from '../graphql/limits';
 import { TargetBoard } from '../targets/target.types';
 import { SupervisionStatus } from './desk-kinds';

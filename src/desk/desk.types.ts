@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { DateScalar } from '../graphql/dates';
-import { connectionTypes } from '../graphql/pagination';
+import { DateScalar } from '../kernel/dates';
+import { connectionTypes } from '../kernel/pagination';
 import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
 import { TargetStatus } from '../targets/target-kinds';
 import { TargetRef } from '../targets/target.types';

@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { isDay } from '../graphql/dates';
+import { isDay } from '../kernel/dates';
 
 export enum Sex {
   MALE = 'MALE',

@@ -1,6 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import { BadUserInputError, LimitExceededError } from '../graphql/errors';
-import { fenFromYuan } from '../graphql/money';
+import { BadUserInputError, LimitExceededError } from '../kernel/errors';
+import { fenFromYuan } from '../kernel/money';
 import {
   HARDSHIP_CATEGORY_CHINESE,
   HardshipCategory,

@@ -1,4 +1,4 @@
-import type { PersonFacts } from '../policies/entitlement.engine';
+import type { PersonFacts } from './person-facts';
 import { AbilityStanding, AgeBand, HardshipCategory, PersonStatus, type AbilityLevel } from './elderly-kinds';
 
 // What one person adds to the people counts of their village (and so of every ancestor), as dated

@@ -1,13 +1,13 @@
-import { Capability } from '../access/roles';
+import { Capability } from '../kernel/actor';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
-import type { Context } from '../graphql/context';
-import { todayInChina } from '../graphql/dates';
-import { AppError, BadUserInputError, ForbiddenError } from '../graphql/errors';
+import type { Context } from '../kernel/context';
+import { todayInChina } from '../kernel/dates';
+import { AppError, BadUserInputError, ForbiddenError } from '../kernel/errors';
 import { ImportRowErrorCode } from './elderly-kinds';
 import { maskNationalId } from './national-id';
 import { COLUMN_BY_INPUT_FIELD, PEOPLE_COLUMNS, readPeopleCsv, rowInput, type ColumnName } from './person-csv';
-import { figureFactsOf, recordPeopleChanges } from './people-counts.service';
+import { figureFactsOf, recordPeopleChanges } from './person-rollups';
 import type { ImportPeopleInput } from './person.inputs';
 import { personRepository } from './person.repository';
 import { personService } from './person.service';

@@ -1,6 +1,6 @@
 import { Field, InputType, Int } from 'type-graphql';
-import { DateScalar } from '../graphql/dates';
-import { FenScalar } from '../graphql/money';
+import { DateScalar } from '../kernel/dates';
+import { FenScalar } from '../kernel/money';
 import { AbilityLevel, HardshipCategory, LivingSituation } from './elderly-kinds';
 
 @InputType()

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Context } from '../graphql/context';
+import type { Context } from '../kernel/context';
 import { personRepository, type AssessmentRow, type CategoryRow, type PersonRow } from './person.repository';
 
 function grouped<T extends { personId: number }>(ids: readonly number[], rows: T[]): T[][] {

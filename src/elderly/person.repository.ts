@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import type { JurisdictionLevel } from '../jurisdictions/division-codes';
+import type { JurisdictionLevel } from '../kernel/division-codes';
 import type { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from './elderly-kinds';
 import type { Sex } from './national-id';
-import { chinaDayOf } from '../graphql/dates';
-import type { PersonFacts } from '../policies/entitlement.engine';
+import { chinaDayOf } from '../kernel/dates';
+import type { PersonFacts } from './person-facts';
 import type { PersonFigureFacts } from './person-figures';
 
 export interface PersonRow {

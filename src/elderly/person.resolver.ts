@@ -1,8 +1,8 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../graphql/context';
-import { DateScalar } from '../graphql/dates';
+import type { Context } from '../kernel/context';
+import { DateScalar } from '../kernel/dates';
 import { connectionCost } from '../graphql/limits';
-import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import { JurisdictionLevel } from '../kernel/division-codes';
 import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
 import { HardshipCategory, PersonStatus } from './elderly-kinds';
 import { personImportService } from './person-import.service';

@@ -1,16 +1,16 @@
 import { codeInScope } from '../access/actor';
 import { requireActor } from '../access/scope';
-import type { Context } from '../graphql/context';
-import { pastDay } from '../graphql/dates';
-import { AppError, BadUserInputError, ForbiddenError, NotFoundError } from '../graphql/errors';
-import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import type { Context } from '../kernel/context';
+import { pastDay } from '../kernel/dates';
+import { AppError, BadUserInputError, ForbiddenError, NotFoundError } from '../kernel/errors';
+import { JurisdictionLevel } from '../kernel/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService, parseCode } from '../jurisdictions/jurisdiction.service';
 import { HardshipCategory } from './elderly-kinds';
 import { parseNationalId, parsePhone, type NationalId } from './national-id';
 import type { CategoryInput, PersonFactsInput, RegisterPersonInput } from './person.inputs';
 import type { NewCategory, PersonFields } from './person.repository';
-import { text as message } from '../graphql/messages';
+import { text as message } from '../kernel/messages';
 
 // The rules a person's facts must meet, shared by registerPerson, updatePerson and importPeople. A rule
 // returns the clean value or throws BadUserInputError naming the field; the checks below run every

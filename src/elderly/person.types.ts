@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { DateScalar } from '../graphql/dates';
-import { FenScalar } from '../graphql/money';
-import { connectionTypes } from '../graphql/pagination';
+import { DateScalar } from '../kernel/dates';
+import { FenScalar } from '../kernel/money';
+import { connectionTypes } from '../kernel/pagination';
 import { AbilityLevel, HardshipCategory, ImportRowErrorCode, LivingSituation, PersonStatus } from './elderly-kinds';
 import { Sex } from './national-id';
 

@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import { JurisdictionLevel } from '../kernel/division-codes';
 
 export enum FacilityType {
   COUNTY_GUIDANCE_CENTER = 'COUNTY_GUIDANCE_CENTER',

@@ -1,5 +1,5 @@
 import { Field, Float, InputType, Int } from 'type-graphql';
-import { DateScalar } from '../graphql/dates';
+import { DateScalar } from '../kernel/dates';
 import { FacilityService, FacilityStatus, FacilityType, OperatingModel } from './facility-kinds';
 
 @InputType({ description: 'The operator organisation (运营机构).' })

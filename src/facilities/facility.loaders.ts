@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Context } from '../graphql/context';
+import type { Context } from '../kernel/context';
 import type { FacilityEvent, Organisation } from './facility.entity';
 import { facilityRepository, type FacilityRow } from './facility.repository';
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { namedQuery } from '../db/named-query';
-import type { FacilityHistoryEntry } from '../coverage/timeline';
+import type { FacilityHistoryEntry } from './coverage-timeline';
 import type { FacilityService, FacilityStatus, FacilityType } from './facility-kinds';
 import type { Facility, FacilityEvent, Organisation } from './facility.entity';
 

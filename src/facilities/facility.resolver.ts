@@ -1,6 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../graphql/context';
-import { DateScalar } from '../graphql/dates';
+import type { Context } from '../kernel/context';
+import { DateScalar } from '../kernel/dates';
 import { connectionCost } from '../graphql/limits';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
 import { FACILITY_TYPE_NAMES, FacilityService, FacilityStatus, FacilityType } from './facility-kinds';

@@ -1,18 +1,20 @@
 import type { EntityManager } from 'typeorm';
-import { codeInScope, type Actor } from '../access/actor';
-import { Capability, Role, rolesWith } from '../access/roles';
+import { codeInScope } from '../access/actor';
+import { type Actor } from '../kernel/actor';
+import { rolesWith } from '../access/roles';
+import { Capability, Role } from '../kernel/actor';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
-import { coverageService, type FacilityFigureState } from '../coverage/coverage.service';
 import { changing } from '../db/shared-cache';
-import { loader, type Context } from '../graphql/context';
-import { pastDay, todayInChina } from '../graphql/dates';
-import { BadUserInputError, ConflictError, ForbiddenError } from '../graphql/errors';
-import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
-import { levelOfCode } from '../jurisdictions/division-codes';
+import { loader, type Context } from '../kernel/context';
+import { pastDay, todayInChina } from '../kernel/dates';
+import { BadUserInputError, ConflictError, ForbiddenError } from '../kernel/errors';
+import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
+import { levelOfCode } from '../kernel/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { creditCodeProblem } from './credit-code';
+import { recordFacilityChange, type FacilityFigureState } from './facility-rollups';
 import {
   FACILITY_LEVELS,
   FACILITY_TYPE_NAMES,
@@ -26,7 +28,7 @@ import type { FacilityEvent, Organisation } from './facility.entity';
 import type { BedsInput, CreateFacilityInput, OrganisationInput, UpdateFacilityInput } from './facility.inputs';
 import { facilityByIdLoader, facilityHistoryLoader, organisationByIdLoader } from './facility.loaders';
 import { facilityRepository, type FacilityFacts, type FacilityFilter, type FacilityRow, type NewFacilityEvent } from './facility.repository';
-import { text } from '../graphql/messages';
+import { text } from '../kernel/messages';
 
 const NOT_IN_SCOPE = text('FACILITY_NOT_IN_SCOPE');
 // The earliest day a history entry may carry.
@@ -229,7 +231,7 @@ export const facilityService = {
         note: null,
         recordedBy: actor.userId,
       });
-      await coverageService.recordFacilityChange(tx, {
+      await recordFacilityChange(tx, {
         unit: { id: unit.id, code: unit.code, level: unit.level },
         before: null,
         after: figureState({ ...facts, type: input.type, status }),
@@ -272,7 +274,7 @@ export const facilityService = {
         { status: to, statusSince: day, lastEventOn: day },
         { kind: FacilityEventKind.TRANSITION, occurredOn: day, fromStatus: row.status, status: to, services: row.services, note, recordedBy: actor.userId },
       );
-      await coverageService.recordFacilityChange(tx, {
+      await recordFacilityChange(tx, {
         unit: unitOf(row),
         before: figureState(row),
         after: figureState(updated),
@@ -325,7 +327,7 @@ export const facilityService = {
       const updated = await facilityRepository.update(tx, id, changes, entry);
       const servicesChanged = entry !== undefined;
       if (servicesChanged || input.beds != null) {
-        await coverageService.recordFacilityChange(tx, {
+        await recordFacilityChange(tx, {
           unit: unitOf(row),
           before: figureState(row),
           after: figureState(updated),

@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { DateScalar } from '../graphql/dates';
-import { connectionTypes } from '../graphql/pagination';
+import { DateScalar } from '../kernel/dates';
+import { connectionTypes } from '../kernel/pagination';
 import { FacilityEventKind, FacilityService, FacilityStatus, FacilityType, OperatingModel } from './facility-kinds';
 
 @ObjectType('Organisation', { simpleResolvers: true, description: 'A registered organisation that operates facilities (运营机构).' })

@@ -15,7 +15,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import type { Context } from './context';
+import type { Context } from '../kernel/context';
 
 type Gateway = ApolloServerOptionsWithGateway<Context>['gateway'];
 type Compiled = CompiledQuery & { operation: OperationDefinitionNode };

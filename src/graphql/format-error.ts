@@ -2,10 +2,11 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { logger } from '../config/logger';
-import { databaseAvailability, isDatabaseUnreachable, POOL_TIMEOUT, RETRY_AFTER_SECONDS } from '../db/availability';
-import type { Context } from './context';
-import { AppError } from './errors';
-import { english, inLocale, text, type Locale, type Text } from './messages';
+import { databaseAvailability, isDatabaseUnreachable, POOL_TIMEOUT } from '../db/availability';
+import { RETRY_AFTER_SECONDS } from '../kernel/errors';
+import type { Context } from '../kernel/context';
+import { AppError } from '../kernel/errors';
+import { english, inLocale, text, type Locale, type Text } from '../kernel/messages';
 
 const STATEMENT_TIMEOUT = '57014';
 

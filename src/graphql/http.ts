@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import bodyParser from 'body-parser';
 import { logger } from '../config/logger';
-import { english, inLocale, preferredLocale, text, type Text } from './messages';
+import { english, inLocale, preferredLocale, text, type Text } from '../kernel/messages';
 
 /** Serves one request; `context` makes its context once Apollo asks for it. */
 type Handler<TContext> = (req: http.IncomingMessage, res: http.ServerResponse, context: () => Promise<TContext>) => void;

@@ -14,9 +14,9 @@ import {
   type ValueNode,
   type VariableDefinitionNode,
 } from 'graphql';
-import { dayInRange, EARLIEST_DAY, LATEST_DAY } from './dates';
-import { BadUserInputError } from './errors';
-import { text as message, type Text } from './messages';
+import { dayInRange, EARLIEST_DAY, LATEST_DAY } from '../kernel/dates';
+import { BadUserInputError } from '../kernel/errors';
+import { text as message, type Text } from '../kernel/messages';
 
 // Text PostgreSQL cannot store (NUL, half of a surrogate pair), text that displays other than it reads
 // (bidirectional overrides and isolates, which can make "abc" show as "cba"), and names nobody can see.

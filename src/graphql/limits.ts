@@ -2,10 +2,10 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { getNamedType, isLeafType, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { getComplexity, type ComplexityEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { isDay } from './dates';
-import { LimitExceededError } from './errors';
-import { DEFAULT_PAGE_SIZE } from './pagination';
-import { text } from './messages';
+import { isDay } from '../kernel/dates';
+import { LimitExceededError } from '../kernel/errors';
+import { DEFAULT_PAGE_SIZE } from '../kernel/pagination';
+import { text } from '../kernel/messages';
 
 // What one operation may ask for. Each is checked before anything runs and is stated in docs/limits.md.
 

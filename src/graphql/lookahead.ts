@@ -8,7 +8,7 @@ import {
   type GraphQLResolveInfo,
   type SelectionSetNode,
 } from 'graphql';
-import type { Context } from './context';
+import type { Context } from '../kernel/context';
 
 /**
  * What a field of a listed item can read for every item of the list at once, before graphql-js

@@ -9,7 +9,7 @@ import { databaseAvailability } from '../db/availability';
 import { poolUse } from '../db/pool-stats';
 import { sharedCaches } from '../db/shared-cache';
 import { transactionSlots } from '../db/transaction';
-import type { Context } from './context';
+import type { Context, RequestObserver } from '../kernel/context';
 
 // From a cached read (a few ms) to the statement timeout (10 s by default), in seconds.
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -45,7 +45,7 @@ function rootFields(operation: OperationDefinitionNode, document: DocumentNode):
 }
 
 /** One GraphQL request, from its first byte to its answer; what Apollo ran, once it has run it. */
-export class RequestObservation {
+export class RequestObservation implements RequestObserver {
   private readonly started = process.hrtime.bigint();
   private type = 'unknown';
   private outcome: string | null = null;

@@ -1,8 +1,8 @@
 import { HeaderMap } from '@apollo/server';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Context } from './context';
-import { LimitExceededError } from './errors';
-import { text } from './messages';
+import type { Context } from '../kernel/context';
+import { LimitExceededError } from '../kernel/errors';
+import { text } from '../kernel/messages';
 
 /** Who a budget belongs to: the signed-in user, or else the client's address. */
 export function callerKey(ctx: Pick<Context, 'actor' | 'clientAddress'>): string {

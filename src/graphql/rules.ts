@@ -3,9 +3,9 @@ import type { IMiddlewareFunction, IMiddlewareTypeMap } from 'graphql-middleware
 import { allow, deny, rule, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { actingRole } from '../access/actor';
-import { Capability } from '../access/roles';
-import type { Context } from './context';
-import { ForbiddenError, UnauthenticatedError } from './errors';
+import { Capability } from '../kernel/actor';
+import type { Context } from '../kernel/context';
+import { ForbiddenError, UnauthenticatedError } from '../kernel/errors';
 
 /**
  * Who may touch each field. Roots are gated by sign-in or by a capability (access/roles.ts says which

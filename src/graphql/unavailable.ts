@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { databaseAvailability, isDatabaseUnreachable, RETRY_AFTER_SECONDS } from '../db/availability';
-import { ServiceUnavailableError } from './errors';
+import { databaseAvailability, isDatabaseUnreachable } from '../db/availability';
+import { RETRY_AFTER_SECONDS } from '../kernel/errors';
+import { ServiceUnavailableError } from '../kernel/errors';
 
 /** `error` as the client should see it: a ServiceUnavailableError when it says the database cannot be reached. */
 export function unavailableIfOutage(error: unknown): unknown {

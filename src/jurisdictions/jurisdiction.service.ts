@@ -1,14 +1,14 @@
 import { codeInScope } from '../access/actor';
 import { requireActor } from '../access/scope';
-import { loader, type Context } from '../graphql/context';
-import { BadUserInputError, ForbiddenError, LimitExceededError, NotFoundError } from '../graphql/errors';
-import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
-import { JurisdictionLevel, LEVELS, levelOfCode, pathOfCode } from './division-codes';
+import { loader, type Context } from '../kernel/context';
+import { BadUserInputError, ForbiddenError, LimitExceededError, NotFoundError } from '../kernel/errors';
+import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
+import { JurisdictionLevel, LEVELS, levelOfCode, pathOfCode } from '../kernel/division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
 import { allChildrenLoader, childrenLoader, childrenOf, descendantsAtLevel, jurisdictionByCodeLoader, jurisdictionByIdLoader } from './jurisdiction.loaders';
 import { jurisdictionRepository } from './jurisdiction.repository';
 import type { DescendantCounts, JurisdictionRef } from './jurisdiction.types';
-import { text } from '../graphql/messages';
+import { text } from '../kernel/messages';
 
 export interface JurisdictionListArgs {
   under?: string | null;

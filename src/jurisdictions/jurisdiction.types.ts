@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { connectionTypes } from '../graphql/pagination';
-import { JurisdictionLevel, TownKind, VillageKind } from './division-codes';
+import { connectionTypes } from '../kernel/pagination';
+import { JurisdictionLevel, TownKind, VillageKind } from '../kernel/division-codes';
 
 @ObjectType({ simpleResolvers: true, description: 'An ancestor seen from below: code, name and level only (a breadcrumb).' })
 export class JurisdictionRef {

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { sharedCaches, throughCache, type CacheRegion } from '../db/shared-cache';
-import type { Context } from '../graphql/context';
+import type { Context } from '../kernel/context';
 import type { LineageNode } from './entitlement.engine';
 import { entitlementRunRepository, type RunRow, type SchemeTotalRow, type TotalRow } from './entitlement-run.repository';
 

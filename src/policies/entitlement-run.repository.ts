@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { integerArray, integerArrays } from '../db/array-literal';
 import { namedQuery } from '../db/named-query';
-import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import { JurisdictionLevel } from '../kernel/division-codes';
 import type { LineageNode } from './entitlement.engine';
 import type { SchemeKind } from './policy-kinds';
 

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { READ_COST } from '../graphql/limits';
-import type { Context } from '../graphql/context';
-import { MonthScalar } from '../graphql/dates';
+import type { Context } from '../kernel/context';
+import { MonthScalar } from '../kernel/dates';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
 import { entitlementRunService } from './entitlement-run.service';

@@ -1,13 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { Capability } from '../access/roles';
+import { Capability } from '../kernel/actor';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
 import { changing } from '../db/shared-cache';
 import { personService } from '../elderly/person.service';
-import { loader, type Context } from '../graphql/context';
-import { addMonths, monthEnd, thisMonthInChina } from '../graphql/dates';
-import { BadUserInputError, ConflictError } from '../graphql/errors';
-import { JurisdictionLevel, pathOfCode } from '../jurisdictions/division-codes';
+import { loader, type Context } from '../kernel/context';
+import { addMonths, monthEnd, thisMonthInChina } from '../kernel/dates';
+import { BadUserInputError, ConflictError } from '../kernel/errors';
+import { JurisdictionLevel, pathOfCode } from '../kernel/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { entitlementOf, type FloorRule, type LineageNode, type SchemeRule } from './entitlement.engine';

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { MonthScalar } from '../graphql/dates';
-import { FenScalar } from '../graphql/money';
-import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import { MonthScalar } from '../kernel/dates';
+import { FenScalar } from '../kernel/money';
+import { JurisdictionLevel } from '../kernel/division-codes';
 import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
 import { SchemeKind } from './policy-kinds';
 

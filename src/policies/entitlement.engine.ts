@@ -1,30 +1,15 @@
 import { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from '../elderly/elderly-kinds';
 import type { FacilityService, FacilityType } from '../facilities/facility-kinds';
 import { ageOn } from '../elderly/national-id';
-import { monthEnd } from '../graphql/dates';
-import { yuan } from '../graphql/money';
-import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import type { PersonFacts } from '../elderly/person-facts';
+import { monthEnd } from '../kernel/dates';
+import { yuan } from '../kernel/money';
+import { JurisdictionLevel } from '../kernel/division-codes';
 import { allocate } from './cost-shares';
 import { SchemeKind, TierCombination } from './policy-kinds';
 
 // The entitlement rules, pure: the single-person explanation and the monthly run both call
 // `entitlementOf`, so what a person is told and what is paid cannot drift apart.
-
-/** A person's facts as the rules read them; categories and assessments carry their days. */
-export interface PersonFacts {
-  id: number;
-  birthDate: string;
-  status: PersonStatus;
-  statusSince: string | null;
-  hukouCode: string;
-  residentSince: string | null;
-  livingSituations: readonly LivingSituation[];
-  ownMonthlyIncomeFen: number | null;
-  householdMonthlyIncomeFen: number | null;
-  categories: readonly { category: HardshipCategory; validFrom: string; validTo: string | null }[];
-  /** Oldest first. */
-  assessments: readonly { level: AbilityLevel; assessedOn: string; validUntil: string }[];
-}
 
 /** A node of the person's lineage (province first, their village last). */
 export interface LineageNode {

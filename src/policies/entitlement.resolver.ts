@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import type { Context } from '../graphql/context';
-import { MonthScalar } from '../graphql/dates';
+import type { Context } from '../kernel/context';
+import { MonthScalar } from '../kernel/dates';
 import { entitlementService } from './entitlement.service';
 import { Entitlement } from './entitlement.types';
 

@@ -1,7 +1,7 @@
 import { personService } from '../elderly/person.service';
-import type { Context } from '../graphql/context';
-import { addMonths, thisMonthInChina } from '../graphql/dates';
-import { BadUserInputError } from '../graphql/errors';
+import type { Context } from '../kernel/context';
+import { addMonths, thisMonthInChina } from '../kernel/dates';
+import { BadUserInputError } from '../kernel/errors';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { entitlementOf } from './entitlement.engine';
 import { policyService } from './policy.service';

@@ -1,8 +1,8 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PersonNode } from '../elderly/person.types';
-import { MonthScalar, DateScalar } from '../graphql/dates';
-import { FenScalar } from '../graphql/money';
-import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import { MonthScalar, DateScalar } from '../kernel/dates';
+import { FenScalar } from '../kernel/money';
+import { JurisdictionLevel } from '../kernel/division-codes';
 import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
 import { ReasonCode, SchemeOutcomeStatus } from './entitlement.engine';
 import { SchemeNode, SubsidyTier } from './policy.types';

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { yearCost } from '../graphql/limits';
 import type { FacilityRow } from '../facilities/facility.repository';
 import { FacilityNode } from '../facilities/facility.types';
-import type { Context } from '../graphql/context';
+import type { Context } from '../kernel/context';
 import { facilitySubsidyService } from './facility-subsidy.service';
 import { FacilitySubsidy } from './facility-subsidy.types';
 

@@ -1,10 +1,10 @@
-import { Capability } from '../access/roles';
+import { Capability } from '../kernel/actor';
 import { requireCapability } from '../access/scope';
 import type { FacilityRow } from '../facilities/facility.repository';
 import { facilityService } from '../facilities/facility.service';
-import type { Context } from '../graphql/context';
-import { todayInChina } from '../graphql/dates';
-import { BadUserInputError } from '../graphql/errors';
+import type { Context } from '../kernel/context';
+import { todayInChina } from '../kernel/dates';
+import { BadUserInputError } from '../kernel/errors';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { facilitySubsidyOf } from './facility-subsidy.engine';
 import { policyService } from './policy.service';

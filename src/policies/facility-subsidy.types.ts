@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { DateScalar, MonthScalar } from '../graphql/dates';
-import { FenScalar } from '../graphql/money';
+import { DateScalar, MonthScalar } from '../kernel/dates';
+import { FenScalar } from '../kernel/money';
 import { SchemeOutcomeStatus } from './entitlement.engine';
 import { FundingShare, Reason } from './entitlement.types';
 import { SchemeNode, SubsidyTier } from './policy.types';

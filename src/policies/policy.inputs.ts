@@ -1,9 +1,9 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { AbilityLevel, HardshipCategory, LivingSituation } from '../elderly/elderly-kinds';
 import { FacilityService, FacilityType } from '../facilities/facility-kinds';
-import { MonthScalar } from '../graphql/dates';
-import { FenScalar } from '../graphql/money';
-import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import { MonthScalar } from '../kernel/dates';
+import { FenScalar } from '../kernel/money';
+import { JurisdictionLevel } from '../kernel/division-codes';
 import { SchemeKind, TierCombination } from './policy-kinds';
 
 @InputType()

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Context } from '../graphql/context';
+import type { Context } from '../kernel/context';
 import type { SchemeRule } from './entitlement.engine';
 import type { DatedFloor } from './facility-subsidy.engine';
 import { FACILITY_SCHEME_KINDS } from './policy-kinds';

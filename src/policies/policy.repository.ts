@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { AbilityLevel, HardshipCategory, LivingSituation } from '../elderly/elderly-kinds';
-import type { JurisdictionLevel } from '../jurisdictions/division-codes';
+import type { JurisdictionLevel } from '../kernel/division-codes';
 import type { FloorRule, LineageNode, SchemeRule, TierRule } from './entitlement.engine';
 import type { SchemeKind, TierCombination } from './policy-kinds';
 

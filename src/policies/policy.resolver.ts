@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../graphql/context';
-import { MonthScalar } from '../graphql/dates';
+import type { Context } from '../kernel/context';
+import { MonthScalar } from '../kernel/dates';
 import { CreateFloorInput, CreateSchemeInput, SchemeVersionInput } from './policy.inputs';
 import { policyService, type SchemeView } from './policy.service';
 import { FloorNode, SchemeNode, SchemeVersion } from './policy.types';

@@ -1,13 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { codeInScope } from '../access/actor';
-import { Capability } from '../access/roles';
+import { Capability } from '../kernel/actor';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited, type AuditDraft } from '../audit/audit.service';
-import { loader, type Context } from '../graphql/context';
-import { addMonths, thisMonthInChina } from '../graphql/dates';
-import { BadUserInputError, ConflictError, NotFoundError } from '../graphql/errors';
-import { yuan } from '../graphql/money';
-import { LEVELS } from '../jurisdictions/division-codes';
+import { loader, type Context } from '../kernel/context';
+import { addMonths, thisMonthInChina } from '../kernel/dates';
+import { BadUserInputError, ConflictError, NotFoundError } from '../kernel/errors';
+import { yuan } from '../kernel/money';
+import { LEVELS } from '../kernel/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import type { FloorRule, LineageNode, SchemeRule, TierRule } from './entitlement.engine';
@@ -16,7 +16,7 @@ import { facilityFloorsLoader, facilitySchemesLoader, schemeVersionsLoader, year
 import type { CreateFloorInput, CreateSchemeInput, SchemeVersionInput, TierInput } from './policy.inputs';
 import { policyRepository, type FloorSpan, type NewVersion, type SchemeRow, type VersionRow } from './policy.repository';
 import { isFacilityKind, PERSON_SCHEME_KINDS, SchemeKind, TierCombination } from './policy-kinds';
-import { text } from '../graphql/messages';
+import { text } from '../kernel/messages';
 
 const MAX_AMOUNT_FEN = 100_000_000;
 const MAX_TIERS = 50;

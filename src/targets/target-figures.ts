@@ -1,9 +1,9 @@
-import { BED_KEYS, facilityCountKey } from '../coverage/metrics';
+import { BED_KEYS, facilityCountKey } from '../facilities/coverage-metrics';
 import { coverageService } from '../coverage/coverage.service';
-import { peopleCountsService } from '../elderly/people-counts.service';
+import { peopleCountsService } from '../coverage/people-counts.service';
 import { FacilityStatus, type FacilityType } from '../facilities/facility-kinds';
-import type { Context } from '../graphql/context';
-import { todayInChina } from '../graphql/dates';
+import type { Context } from '../kernel/context';
+import { todayInChina } from '../kernel/dates';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { entitlementRunService } from '../policies/entitlement-run.service';
 import { MetricKind, TargetMetric, type TargetMetricDefinition } from './target-kinds';

@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { COVERAGE_DEFINITIONS, CoverageMetric, named } from '../coverage/metrics';
+import { COVERAGE_DEFINITIONS, CoverageMetric, named } from '../facilities/coverage-metrics';
 
 /** What a target measures: one fixed definition each, read from the live roll-ups (never a copy). */
 export enum TargetMetric {

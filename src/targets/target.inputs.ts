@@ -1,6 +1,6 @@
 import { Field, Float, InputType } from 'type-graphql';
 import { FacilityType } from '../facilities/facility-kinds';
-import { DateScalar } from '../graphql/dates';
+import { DateScalar } from '../kernel/dates';
 import { TargetComparator, TargetMetric, TargetPhase } from './target-kinds';
 
 @InputType()

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { cachedOr, sharedCaches, throughCache } from '../db/shared-cache';
-import { loader, type Context } from '../graphql/context';
+import { loader, type Context } from '../kernel/context';
 import { targetRepository, type TargetFilter, type TargetRow } from './target.repository';
 
 // Targets change rarely and every board and desk reads them: kept across requests (by id, allocation

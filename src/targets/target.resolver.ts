@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../graphql/context';
-import { DateScalar } from '../graphql/dates';
-import { JurisdictionLevel } from '../jurisdictions/division-codes';
+import type { Context } from '../kernel/context';
+import { DateScalar } from '../kernel/dates';
+import { JurisdictionLevel } from '../kernel/division-codes';
 import { READ_COST, boardCost, connectionCost, seriesCost } from '../graphql/limits';
 import { TargetMetric } from './target-kinds';
 import { CreateTargetInput, TargetAllocationInput } from './target.inputs';

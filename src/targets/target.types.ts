@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DateScalar } from '../graphql/dates';
-import { connectionTypes } from '../graphql/pagination';
+import { DateScalar } from '../kernel/dates';
+import { connectionTypes } from '../kernel/pagination';
 import { FacilityType } from '../facilities/facility-kinds';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { JurisdictionNode, JurisdictionRef } from '../jurisdictions/jurisdiction.types';

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { promisify } from 'node:util';
-import { BadUserInputError } from '../graphql/errors';
-import { Slots } from '../graphql/slots';
+import { BadUserInputError } from '../kernel/errors';
+import { Slots } from '../db/slots';
 
 const scryptOnPool = promisify(crypto.scrypt) as (
   password: string,

@@ -2,8 +2,8 @@ import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
-import { UnauthenticatedError } from '../graphql/errors';
-import { text } from '../graphql/messages';
+import { UnauthenticatedError } from '../kernel/errors';
+import { text } from '../kernel/messages';
 
 interface TokenSettings {
   secret: string;

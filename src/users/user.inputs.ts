@@ -1,5 +1,5 @@
 import { Field, InputType } from 'type-graphql';
-import { Role } from '../access/roles';
+import { Role } from '../kernel/actor';
 
 @InputType()
 export class CreateUserInput {

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Role } from '../access/roles';
+import type { Role } from '../kernel/actor';
 import { namedQuery } from '../db/named-query';
 
 export interface UserRow {

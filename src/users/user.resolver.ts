@@ -1,6 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Role } from '../access/roles';
-import type { Context } from '../graphql/context';
+import { Role } from '../kernel/actor';
+import type { Context } from '../kernel/context';
 import { connectionCost } from '../graphql/limits';
 import { facilityService } from '../facilities/facility.service';
 import { OrganisationNode } from '../facilities/facility.types';

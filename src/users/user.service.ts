@@ -1,21 +1,22 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Actor } from '../access/actor';
-import { Capability, Role, grantableBy } from '../access/roles';
+import type { Actor } from '../kernel/actor';
+import { grantableBy } from '../access/roles';
+import { Capability, Role } from '../kernel/actor';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited, recordAudit, type AuditDraft } from '../audit/audit.service';
 import { changing, sharedCaches, throughCache } from '../db/shared-cache';
 import { facilityService } from '../facilities/facility.service';
-import type { Context } from '../graphql/context';
-import { BadUserInputError, ConflictError, ForbiddenError, LimitExceededError, UnauthenticatedError } from '../graphql/errors';
-import { decodeCursor, pageSize, toPage, type Page } from '../graphql/pagination';
-import type { JurisdictionLevel } from '../jurisdictions/division-codes';
+import type { Context } from '../kernel/context';
+import { BadUserInputError, ConflictError, ForbiddenError, LimitExceededError, UnauthenticatedError } from '../kernel/errors';
+import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
+import type { JurisdictionLevel } from '../kernel/division-codes';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import type { CreateUserInput, UpdateUserInput } from './user.inputs';
 import { checkPasswordPolicy, decoyHash, hashAcceptable, verifyPassword } from './password';
 import { loginThrottle } from './login-throttle';
 import { issueToken, verifyToken, type IssuedToken } from './token';
 import { userRepository, type ActorRow, type UserRow } from './user.repository';
-import { text } from '../graphql/messages';
+import { text } from '../kernel/messages';
 
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{2,63}$/;
 

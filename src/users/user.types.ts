@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Role } from '../access/roles';
-import { connectionTypes } from '../graphql/pagination';
+import { Role } from '../kernel/actor';
+import { connectionTypes } from '../kernel/pagination';
 
 @ObjectType('User', { simpleResolvers: true, description: 'A user account: one home jurisdiction, one or more roles.' })
 export class UserNode {

@@ -1,17 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSchema as parseSdl, getNamedType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
-import { Capability, GRANTABLE_ROLES, ROLE_CAPABILITIES, Role } from '../../src/access/roles';
+import { GRANTABLE_ROLES, ROLE_CAPABILITIES } from '../../src/access/roles';
+import { Capability, Role } from '../../src/kernel/actor';
 import { MUTATION_AUDIT } from '../../src/audit/refusals';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { personService } from '../../src/elderly/person.service';
-import type { Context } from '../../src/graphql/context';
-import { addMonths, thisMonthInChina, todayInChina } from '../../src/graphql/dates';
+import type { Context } from '../../src/kernel/context';
+import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { ACCESS_RULES, type Gate } from '../../src/graphql/rules';
-import { buildApiSchema } from '../../src/graphql/schema';
-import { JurisdictionLevel, levelOfCode, parentCodeOf } from '../../src/jurisdictions/division-codes';
-import { Jurisdiction } from '../../src/jurisdictions/jurisdiction.entity';
+import { buildApiSchema } from '../../src/app/schema';
+import { JurisdictionLevel, levelOfCode, parentCodeOf } from '../../src/kernel/division-codes';
+import { jurisdictionRepository } from '../../src/jurisdictions/jurisdiction.repository';
 import { computeRun, runTransaction } from '../../src/policies/entitlement-run.service';
 import { userService } from '../../src/users/user.service';
 import {
@@ -361,7 +362,7 @@ beforeEach(async () => {
      SELECT 'seed', id, 'seed', 'Jurisdiction', 'SUCCESS' FROM jurisdiction ORDER BY code`,
   );
   for (const code of RUN_ROOTS) {
-    const root = await h.db.getRepository(Jurisdiction).findOneByOrFail({ code });
+    const [root] = await jurisdictionRepository.byCodes(h.db.manager, [code]);
     const stored = await runTransaction(h.db, root, STORED_MONTH, (tx) => computeRun(tx, root, STORED_MONTH, null));
     fixtureRuns.set(code, String(stored.id));
   }

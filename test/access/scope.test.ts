@@ -1,6 +1,6 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { requireScope } from '../../src/access/scope';
-import type { Context } from '../../src/graphql/context';
+import type { Context } from '../../src/kernel/context';
 import { createUser, smallTree } from '../support/factories';
 import { useHarness } from '../support/harness';
 

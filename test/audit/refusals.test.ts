@@ -1,10 +1,10 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { audited } from '../../src/audit/audit.service';
 import { MUTATION_AUDIT } from '../../src/audit/refusals';
-import type { Context } from '../../src/graphql/context';
-import { ConflictError } from '../../src/graphql/errors';
-import { thisMonthInChina } from '../../src/graphql/dates';
-import { buildApiSchema } from '../../src/graphql/schema';
+import type { Context } from '../../src/kernel/context';
+import { ConflictError } from '../../src/kernel/errors';
+import { thisMonthInChina } from '../../src/kernel/dates';
+import { buildApiSchema } from '../../src/app/schema';
 import { createUser, smallTree, type TestUser } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
 

@@ -1,8 +1,8 @@
 import { Client } from 'pg';
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { grantBiRole } from '../../src/bi/bi-role';
-import { COVERAGE_DEFINITIONS } from '../../src/coverage/metrics';
-import { todayInChina } from '../../src/graphql/dates';
+import { COVERAGE_DEFINITIONS } from '../../src/facilities/coverage-metrics';
+import { todayInChina } from '../../src/kernel/dates';
 import { TargetComparator, TargetStatus } from '../../src/targets/target-kinds';
 import { ratio, statusOn, type TargetRule } from '../../src/targets/target-progress';
 import { createUser, facilityWithHistory, smallTree } from '../support/factories';

@@ -1,10 +1,10 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
-import { COVERAGE_DEFINITIONS, COVERAGE_METRICS } from '../../src/coverage/metrics';
+import { COVERAGE_DEFINITIONS, COVERAGE_METRICS } from '../../src/facilities/coverage-metrics';
 import { FACILITY_LEVELS, FacilityStatus, FacilityType, NEXT_STATUSES } from '../../src/facilities/facility-kinds';
-import { todayInChina } from '../../src/graphql/dates';
+import { todayInChina } from '../../src/kernel/dates';
 import { importDivisions } from '../../src/jurisdictions/division-import.service';
-import { levelOfCode } from '../../src/jurisdictions/division-codes';
+import { levelOfCode } from '../../src/kernel/division-codes';
 import { createUser, testCreditCode, type TestUser } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
 import { dayNumber, dayOf, generator } from '../support/random';

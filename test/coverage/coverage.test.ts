@@ -1,5 +1,5 @@
-import { Role } from '../../src/access/roles';
-import { todayInChina } from '../../src/graphql/dates';
+import { Role } from '../../src/kernel/actor';
+import { todayInChina } from '../../src/kernel/dates';
 import { importDivisions } from '../../src/jurisdictions/division-import.service';
 import { countyOfTowns, createUser, insertJurisdictions, smallTree, testCreditCode } from '../support/factories';
 import { forgetCaches, useHarness } from '../support/harness';

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSchema } from 'graphql';
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { nationalIdCheck } from '../../src/elderly/national-id';
-import { addMonths, thisMonthInChina, todayInChina } from '../../src/graphql/dates';
+import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { createUser, smallTree, testCreditCode, type TestUser } from '../support/factories';
 import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
 

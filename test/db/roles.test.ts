@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { ConfigError } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
 import { prepareAppRole } from '../../src/db/roles';

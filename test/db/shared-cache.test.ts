@@ -1,10 +1,10 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { SharedCaches, sharedCaches } from '../../src/db/shared-cache';
 import { inTransactionScope } from '../../src/db/transaction';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
-import { thisMonthInChina } from '../../src/graphql/dates';
+import { thisMonthInChina } from '../../src/kernel/dates';
 import { createUser, smallTree, TEST_PASSWORD, testCreditCode } from '../support/factories';
 import { errorCodes, forgetCaches, useHarness } from '../support/harness';
 

@@ -1,5 +1,5 @@
 import { audited } from '../../src/audit/audit.service';
-import type { Context } from '../../src/graphql/context';
+import type { Context } from '../../src/kernel/context';
 import { inTransactionScope, PoolInsideTransactionError, transactionSlots, transactionSlotsFor } from '../../src/db/transaction';
 import { useHarness } from '../support/harness';
 

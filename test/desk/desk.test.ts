@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
-import { Capability, ROLE_CAPABILITIES, Role } from '../../src/access/roles';
-import { todayInChina } from '../../src/graphql/dates';
+import { ROLE_CAPABILITIES } from '../../src/access/roles';
+import { Capability, Role } from '../../src/kernel/actor';
+import { todayInChina } from '../../src/kernel/dates';
 import { createUser, facilityWithHistory, insertJurisdictions, smallTree, type TestUser } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
 

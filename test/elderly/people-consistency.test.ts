@@ -1,9 +1,9 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
-import { rollupRepository } from '../../src/coverage/rollup.repository';
+import { rollupRepository } from '../../src/rollups/rollup.repository';
 import { PEOPLE_KEYS } from '../../src/elderly/person-figures';
 import { ageOn, nationalIdCheck } from '../../src/elderly/national-id';
-import { todayInChina } from '../../src/graphql/dates';
+import { todayInChina } from '../../src/kernel/dates';
 import { createUser, insertJurisdictions, SMALL_TREE, type TestUser } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
 import { dayNumber, dayOf, generator } from '../support/random';

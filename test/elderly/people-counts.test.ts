@@ -1,7 +1,7 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
 import { nationalIdCheck } from '../../src/elderly/national-id';
-import { todayInChina } from '../../src/graphql/dates';
+import { todayInChina } from '../../src/kernel/dates';
 import { createUser, insertJurisdictions, SMALL_TREE, type TestUser } from '../support/factories';
 import { forgetCaches, useHarness } from '../support/harness';
 

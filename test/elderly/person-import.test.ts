@@ -1,8 +1,8 @@
 import { Client } from 'pg';
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { MAX_IMPORT_ROWS } from '../../src/elderly/person-csv';
 import { nationalIdCheck } from '../../src/elderly/national-id';
-import { todayInChina } from '../../src/graphql/dates';
+import { todayInChina } from '../../src/kernel/dates';
 import { createUser, insertJurisdictions, SMALL_TREE, type TestUser } from '../support/factories';
 import { errorCodes, forgetCaches, type GraphQLResponse, TABLES, useHarness } from '../support/harness';
 

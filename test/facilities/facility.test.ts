@@ -1,6 +1,6 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { rebuildRollups } from '../../src/coverage/rollup.rebuild';
-import { todayInChina } from '../../src/graphql/dates';
+import { todayInChina } from '../../src/kernel/dates';
 import { createUser, insertOrganisation, smallTree, testCreditCode, type TestUser } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
 

@@ -1,4 +1,4 @@
-import { isDay, monthEnd } from '../../src/graphql/dates';
+import { isDay, monthEnd } from '../../src/kernel/dates';
 
 describe('calendar days', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { decimalOf, roundedDecimal } from '../../src/graphql/decimals';
+import { decimalOf, roundedDecimal } from '../../src/kernel/decimals';
 
 describe('figures rounded for people', () => {
   // Percent of n of d to one decimal is (n × 100) / d; a half rounds away from zero.

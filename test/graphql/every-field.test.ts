@@ -15,7 +15,7 @@ import {
 import { DEMO_PASSWORD, seedDemo } from '../../seeds/demo';
 import { DEMO_SUBSIDY_TOWN } from '../../seeds/demo-facility-subsidies';
 import { nationalIdCheck } from '../../src/elderly/national-id';
-import { addMonths, thisMonthInChina, todayInChina } from '../../src/graphql/dates';
+import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { testCreditCode } from '../support/factories';
 import { useHarness } from '../support/harness';
 

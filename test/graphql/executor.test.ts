@@ -1,7 +1,7 @@
 import { execute, parse } from 'graphql';
-import { Role } from '../../src/access/roles';
-import type { Context } from '../../src/graphql/context';
-import { buildApiSchema } from '../../src/graphql/schema';
+import { Role } from '../../src/kernel/actor';
+import type { Context } from '../../src/kernel/context';
+import { buildApiSchema } from '../../src/app/schema';
 import { userService } from '../../src/users/user.service';
 import { countyOfTowns, createUser, insertJurisdictions } from '../support/factories';
 import { forgetCaches, useHarness } from '../support/harness';

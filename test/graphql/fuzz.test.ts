@@ -13,8 +13,8 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
-import { Role } from '../../src/access/roles';
-import { buildApiSchema } from '../../src/graphql/schema';
+import { Role } from '../../src/kernel/actor';
+import { buildApiSchema } from '../../src/app/schema';
 import { createUser, smallTree } from '../support/factories';
 import { useHarness, type GraphQLResponse } from '../support/harness';
 import { generator } from '../support/random';

@@ -1,4 +1,4 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { textProblem } from '../../src/graphql/inputs';
 import { createUser, insertJurisdictions, SMALL_TREE } from '../support/factories';

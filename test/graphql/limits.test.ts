@@ -1,7 +1,7 @@
 import { getIntrospectionQuery, isObjectType, parse } from 'graphql';
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { MAX_QUERY_ALIASES, MAX_QUERY_SELECTIONS, operationCost, READ_COST, ROOT_FIELD_COST } from '../../src/graphql/limits';
-import { buildApiSchema } from '../../src/graphql/schema';
+import { buildApiSchema } from '../../src/app/schema';
 import { createUser, smallTree } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
 

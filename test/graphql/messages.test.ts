@@ -1,5 +1,5 @@
-import { Role } from '../../src/access/roles';
-import { preferredLocale } from '../../src/graphql/messages';
+import { Role } from '../../src/kernel/actor';
+import { preferredLocale } from '../../src/kernel/messages';
 import { createUser, smallTree, TEST_PASSWORD } from '../support/factories';
 import { useHarness } from '../support/harness';
 

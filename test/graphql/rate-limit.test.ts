@@ -1,4 +1,4 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { createUser, smallTree } from '../support/factories';
 import { errorCodes, useHarness } from '../support/harness';
 

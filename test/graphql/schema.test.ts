@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { formatError } from '../../src/graphql/format-error';
 import { getNamedType, isLeafType, isObjectType } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { withDirectResolvers } from '../../src/graphql/direct-resolvers';
-import { buildApiSchema, printApiSchema, RESOLVERS } from '../../src/graphql/schema';
+import { buildApiSchema, printApiSchema, RESOLVERS } from '../../src/app/schema';
 import { createUser, smallTree } from '../support/factories';
 import { errorCodes, forgetCaches, useHarness } from '../support/harness';
 

@@ -7,7 +7,7 @@ import {
   townKindOf,
   VillageKind,
   villageKindOf,
-} from '../../src/jurisdictions/division-codes';
+} from '../../src/kernel/division-codes';
 
 describe('division codes', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { createUser, insertJurisdictions } from '../support/factories';
 import { forgetCaches, useHarness } from '../support/harness';
 

@@ -1,6 +1,6 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { nationalIdCheck } from '../../src/elderly/national-id';
-import { addMonths, monthEnd, thisMonthInChina } from '../../src/graphql/dates';
+import { addMonths, monthEnd, thisMonthInChina } from '../../src/kernel/dates';
 import { createUser, insertJurisdictions, SMALL_TREE, type TestUser } from '../support/factories';
 import { useHarness } from '../support/harness';
 

@@ -1,6 +1,6 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { nationalIdCheck } from '../../src/elderly/national-id';
-import { JurisdictionLevel } from '../../src/jurisdictions/division-codes';
+import { JurisdictionLevel } from '../../src/kernel/division-codes';
 import { tierRule } from '../../src/policies/entitlement.engine';
 import { TierCombination } from '../../src/policies/policy-kinds';
 import { policyRepository } from '../../src/policies/policy.repository';

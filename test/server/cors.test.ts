@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { PREFLIGHT_MAX_AGE_SECONDS } from '../../src/graphql/cors';
 import { createUser, smallTree } from '../support/factories';
 import { useHarness } from '../support/harness';

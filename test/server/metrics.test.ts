@@ -1,4 +1,4 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { transactionSlotsFor } from '../../src/db/transaction';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { createUser, smallTree } from '../support/factories';

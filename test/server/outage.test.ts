@@ -1,4 +1,4 @@
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { createUser, smallTree, TEST_PASSWORD } from '../support/factories';
 import { useHarness } from '../support/harness';
 import { eventually, startServerProcess, type ServerProcess } from '../support/processes';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { freePort } from '../../src/db/embedded';
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import { createUser, smallTree, TEST_PASSWORD } from '../support/factories';
 import { TEST_TOKEN_SECRET, useHarness } from '../support/harness';
 import { eventually, ROOT, tsNodeArgs, waitForReady } from '../support/processes';

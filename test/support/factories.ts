@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { Role } from '../../src/access/roles';
+import { Role } from '../../src/kernel/actor';
 import {
   JurisdictionLevel,
   levelOfCode,
@@ -7,7 +7,7 @@ import {
   pathOfCode,
   townKindOf,
   villageKindOf,
-} from '../../src/jurisdictions/division-codes';
+} from '../../src/kernel/division-codes';
 import { recountDescendants } from '../../src/jurisdictions/division-import.service';
 import { creditCodeCheck } from '../../src/facilities/credit-code';
 import { hashPassword } from '../../src/users/password';

@@ -6,7 +6,7 @@ import { loadConfig, setConfig, type Config } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
 import { prepareAppRole } from '../../src/db/roles';
 import { sharedCaches } from '../../src/db/shared-cache';
-import { createServer, type Server } from '../../src/server';
+import { createServer, type Server } from '../../src/app/server';
 import { configureTokens } from '../../src/users/token';
 
 export interface GraphQLResponse<T = any> {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { namedQuery } from '../db/named-query';
-import { pathOfCode } from '../jurisdictions/division-codes';
+import { pathOfCode } from '../kernel/division-codes';
 
 /** A day of `rollup_history` (days since 1970-01-01) as YYYY-MM-DD. */
 const dayOfNumber = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);

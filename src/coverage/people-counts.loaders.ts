@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import { coverageService } from '../coverage/coverage.service';
-import type { Context } from '../graphql/context';
-import { PEOPLE_KEYS } from './person-figures';
+import { coverageService } from './coverage.service';
+import type { Context } from '../kernel/context';
+import { PEOPLE_KEYS } from '../elderly/person-figures';
 
 export interface PeopleCountsKey {
   nodeId: number;

@@ -1,7 +1,9 @@
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { RETRY_AFTER_SECONDS } from '../db/availability';
 import { english, text, type Text } from './messages';
+
+/** Seconds a client is told to wait before trying again while the database is unreachable. */
+export const RETRY_AFTER_SECONDS = 5;
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'

@@ -1,5 +1,5 @@
-import { LimitExceededError } from './errors';
-import { text } from './messages';
+import { LimitExceededError } from '../kernel/errors';
+import { text } from '../kernel/messages';
 
 /**
  * A counting semaphore: at most `size` holders at once, the others wait in order. A waiter gives up

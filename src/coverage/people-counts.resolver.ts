@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { READ_COST } from '../graphql/limits';
-import type { Context } from '../graphql/context';
-import { DateScalar } from '../graphql/dates';
+import type { Context } from '../kernel/context';
+import { DateScalar } from '../kernel/dates';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
 import { peopleCountsService } from './people-counts.service';

@@ -1,4 +1,4 @@
-import { qualifies, type CoverageDefinition, type FacilityDayState } from './metrics';
+import { qualifies, type CoverageDefinition, type FacilityDayState } from './coverage-metrics';
 
 /** One entry of a facility's history with its state afterwards; `day` is YYYY-MM-DD. */
 export interface FacilityHistoryEntry extends FacilityDayState {

@@ -4,7 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver';
 import { refusalAudit } from '../audit/refusals';
 import { CoverageResolver, FacilityStatsResolver, JurisdictionCoverageResolver } from '../coverage/coverage.resolver';
-import { JurisdictionPeopleCountsResolver } from '../elderly/people-counts.resolver';
+import { JurisdictionPeopleCountsResolver } from '../coverage/people-counts.resolver';
 import { PersonResolver } from '../elderly/person.resolver';
 import { FacilityResolver } from '../facilities/facility.resolver';
 import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
@@ -15,8 +15,8 @@ import { PolicyResolver } from '../policies/policy.resolver';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
-import { withDirectResolvers } from './direct-resolvers';
-import { accessMiddleware } from './rules';
+import { withDirectResolvers } from '../graphql/direct-resolvers';
+import { accessMiddleware } from '../graphql/rules';
 
 export const RESOLVERS = [
   JurisdictionResolver,

@@ -1,8 +1,19 @@
+import type { DocumentNode, GraphQLFormattedError, OperationDefinitionNode } from 'graphql';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Actor } from '../access/actor';
-import type { StatementCount } from '../db/query-counter';
+import type { Actor } from './actor';
+
 import type { Locale } from './messages';
-import type { RequestObservation } from './prometheus';
+
+/** One request's SQL statement count, from its first statement to its answer (db/query-counter). */
+export interface StatementCount {
+  readonly startedAt: number;
+  overlapped: boolean;
+}
+
+/** What the server's metrics learn of a request once Apollo has run it (graphql/prometheus). */
+export interface RequestObserver {
+  describe(operation: OperationDefinitionNode | undefined, document: DocumentNode | undefined, errors: readonly GraphQLFormattedError[] | undefined): void;
+}
 
 /** What every resolver and service receives first: the caller, the database and per-request loaders. */
 export interface Context {
@@ -23,7 +34,7 @@ export interface Context {
   /** The request's SQL statement count (HTTP requests). */
   statements?: StatementCount;
   /** The request as the server's metrics count it (HTTP requests). */
-  observation?: RequestObservation;
+  observation?: RequestObserver;
 }
 
 /** The per-request instance that `factory` makes; a loader never outlives its request. */

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { DateScalar } from '../graphql/dates';
-import { AbilityStanding, AgeBand, HardshipCategory } from './elderly-kinds';
+import { DateScalar } from '../kernel/dates';
+import { AbilityStanding, AgeBand, HardshipCategory } from '../elderly/elderly-kinds';
 
 @ObjectType({ simpleResolvers: true, description: 'People of a subtree in one hardship category on the day.' })
 export class CategoryCount {

@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
-import { JurisdictionLevel } from '../jurisdictions/division-codes';
-import { FacilityService, FacilityStatus, FacilityType } from '../facilities/facility-kinds';
+import { JurisdictionLevel } from '../kernel/division-codes';
+import { FacilityService, FacilityStatus, FacilityType } from './facility-kinds';
 
 export enum CoverageMetric {
   VILLAGE_SERVICE = 'VILLAGE_SERVICE',

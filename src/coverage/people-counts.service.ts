@@ -1,41 +1,17 @@
 import type { EntityManager } from 'typeorm';
 import { codeInScope } from '../access/actor';
-import { Capability } from '../access/roles';
+import { Capability } from '../kernel/actor';
 import { requireActor, requireCapability } from '../access/scope';
-import { coverageService } from '../coverage/coverage.service';
-import { loader, type Context } from '../graphql/context';
-import { pastDay, todayInChina } from '../graphql/dates';
-import { ForbiddenError } from '../graphql/errors';
+import { coverageService } from './coverage.service';
+import { loader, type Context } from '../kernel/context';
+import { pastDay, todayInChina } from '../kernel/dates';
+import { ForbiddenError } from '../kernel/errors';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
-import { AbilityStanding, AgeBand, HardshipCategory } from './elderly-kinds';
+import { AbilityStanding, AgeBand, HardshipCategory } from '../elderly/elderly-kinds';
 import { peopleCountsLoader } from './people-counts.loaders';
 import type { PeopleCounts } from './people-counts.types';
-import { abilityKey, ageBandKey, categoryKey, PEOPLE_TOTAL_KEY, peopleFigureDifference, type PersonFigureFacts } from './person-figures';
-import { personRepository } from './person.repository';
-
-/**
- * Brings the people counts of the villages concerned and all their ancestors from people counted as
- * `before` to the same people counted as `after`, inside the caller's transaction: only the
- * difference is written, dated, in at most three statements however many people. A new person has no
- * `before`; a person who moved appears in `before` with the old village and in `after` with the new.
- * The CSV import calls it with `[]` and the new people's facts (`figureFactsOf` reads them back).
- */
-export async function recordPeopleChanges(
-  tx: EntityManager,
-  before: readonly PersonFigureFacts[],
-  after: readonly PersonFigureFacts[],
-): Promise<void> {
-  const difference = peopleFigureDifference(before, after);
-  await coverageService.recordDatedChanges(
-    tx,
-    difference.map(({ villageCode, key, day, delta }) => ({ unitCode: villageCode, key, day, delta })),
-  );
-}
-
-/** The people's facts as the counts read them (in id order), in one statement; inside a write, after the people are locked. */
-export async function figureFactsOf(tx: EntityManager, personIds: readonly number[]): Promise<(PersonFigureFacts & { id: number })[]> {
-  return personRepository.figureFactsOf(tx, personIds);
-}
+import { abilityKey, ageBandKey, categoryKey, PEOPLE_TOTAL_KEY, peopleFigureDifference, type PersonFigureFacts } from '../elderly/person-figures';
+import { personRepository } from '../elderly/person.repository';
 
 export const peopleCountsService = {
   /** How many people of the registry live in each node's subtree at the end of `day`, batched: callers check access. */
