@@ -15,7 +15,7 @@ import { buildApiSchema } from '../src/app/schema';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/app/server';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, progress, round2, saveResults, summary } from './support';
+import { BUDGET_LIFTED, benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, progress, round2, saveResults, summary } from './support';
 
 // npm run bench:abuse: ordinary reads while 4 clients, each signed in as a user of its own, send
 // the heaviest document the limits accept as fast as they are answered; writes bench/results/abuse.json.
@@ -143,7 +143,7 @@ function abuser(endpoint: string, token: string, query: string): { stop: () => P
 }
 
 async function main(): Promise<void> {
-  const { adminUrl, benchUrl, cfg } = benchEnvironment(BENCH_DATABASE);
+  const { adminUrl, benchUrl, cfg } = benchEnvironment(BENCH_DATABASE, { budgetLifted: false });
   const loadAtStart = os.loadavg().map((n) => Math.round(n * 100) / 100);
   const floorUs = await machineFloorUs(adminUrl);
   const serverVersion = await onServer(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   // One server per configuration: as configured, then with the per-caller budget lifted.
   for (const [label, serverCfg] of [
     ['budget', cfg],
-    ['no_budget', { ...cfg, rateLimitCost: 1_000_000_000 } as Config],
+    ['no_budget', { ...cfg, rateLimitCost: BUDGET_LIFTED } as Config],
   ] as const) {
     const database = await openDatabase(serverCfg, { applicationName: 'yiyang-bench-server', serve: { secret: serverCfg.jwtSecret! } });
     // Served over the application role's pool, as main.ts serves.
