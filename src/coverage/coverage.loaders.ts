@@ -1,8 +1,7 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
-import { sharedCaches } from '../db/shared-cache';
 import { loader, type Context } from '../kernel/context';
 import { todayInChina } from '../kernel/dates';
+import { holdsEveryFigure, keptFigure, liveFigures } from '../rollups/live-figures';
 import { rollupRepository } from '../rollups/rollup.repository';
 
 /** One figure of many nodes, today (`asOf` null) or at the end of a past day. */
@@ -21,13 +20,6 @@ export interface ObservedValue {
 }
 
 export const figureKey = (nodeId: number, key: string, asOf: string | null) => `${nodeId}|${key}|${asOf ?? ''}`;
-
-// Today's figures of the nodes asked about, by node: kept across requests, each node's forgotten on the
-// notice of a statement that changes its figures (a facility's change: its unit and the unit's
-// ancestors), all of them on a rebuild. A county's board reads its towns', a province's its counties'.
-const NODES_CACHED = 20_000;
-const liveFigures = (dataSource: DataSource) =>
-  sharedCaches(dataSource).region<number, ReadonlyMap<string, number>>('live-figures', ['rollup_value'], NODES_CACHED);
 
 /** Per request: figures already read, by `figureKey`, for fields that answer without a promise. */
 export function readFigures(): Map<string, ObservedValue> {
@@ -55,7 +47,7 @@ export function figureLoader(ctx: Context): DataLoader<FigureList, ObservedValue
         const keys = new Set<string>();
         for (const list of live) {
           for (const nodeId of list.nodeIds) {
-            const value = cached.peek(nodeId)?.get(list.key);
+            const value = keptFigure(cached.peek(nodeId), list.key);
             cached.count(value !== undefined);
             if (value !== undefined) {
               read.set(figureKey(nodeId, list.key, null), { value, observedAt, day });
@@ -118,7 +110,8 @@ async function readLive(
   }
 }
 
-// A node's kept figures hold every non-zero figure of the families once a family read filled them.
+// A node's kept figures hold every non-zero figure of the families once a family read filled them (or
+// once they hold every figure of the node).
 const FAMILIES = ['facilities:', 'beds:'];
 const FAMILIES_KNOWN = '#families';
 
@@ -135,8 +128,9 @@ export function figureFamilyLoader(ctx: Context): DataLoader<number, { values: R
     const missing: number[] = [];
     for (const nodeId of nodeIds) {
       const known = cached.peek(nodeId);
-      cached.count(known?.has(FAMILIES_KNOWN) === true);
-      if (known?.has(FAMILIES_KNOWN)) byNode.set(nodeId, known);
+      const hit = known?.has(FAMILIES_KNOWN) === true || holdsEveryFigure(known);
+      cached.count(hit);
+      if (hit) byNode.set(nodeId, known!);
       else missing.push(nodeId);
     }
     if (missing.length > 0) {

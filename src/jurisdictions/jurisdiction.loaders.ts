@@ -1,9 +1,11 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { codeInScope } from '../access/actor';
 import { cachedOr, sharedCaches, throughCache } from '../db/shared-cache';
 import { loader, type Context } from '../kernel/context';
 import { asInstance } from '../graphql/roots';
-import type { JurisdictionLevel } from '../kernel/division-codes';
+import { parentCodeOf, type JurisdictionLevel } from '../kernel/division-codes';
+import { everyFigure, liveFigures } from '../rollups/live-figures';
 import type { Jurisdiction } from './jurisdiction.entity';
 import { jurisdictionRepository } from './jurisdiction.repository';
 import { JurisdictionNode } from './jurisdiction.types';
@@ -34,11 +36,37 @@ export function jurisdictionByIdLoader(ctx: Context): DataLoader<number, Jurisdi
 export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Jurisdiction | null> {
   return new DataLoader(async (codes) => {
     const byCode = await throughCache(nodesByCode(ctx.dataSource), codes, async (missing) => {
+      if (missing.length === 1) return withFigures(ctx, missing[0]);
       const rows = frozenNodes(await jurisdictionRepository.byCodes(ctx.db, missing));
       return new Map(rows.map((row) => [row.code, row]));
     });
     return codes.map((code) => byCode.get(code) ?? null);
   });
+}
+
+/**
+ * One node asked for alone (a page about one node) is read with all of today's figures, and when the
+ * caller can see its parent with its siblings and theirs, in one statement: its coverage, facility
+ * figures and rank among its siblings then come from the caches. Keeps the siblings as the parent's
+ * children and everyone's figures, unless a notice cleared those regions during the read.
+ */
+async function withFigures(ctx: Context, code: string): Promise<Map<string, Jurisdiction>> {
+  const parentCode = parentCodeOf(code);
+  const siblings = parentCode !== null && ctx.actor !== null && codeInScope(ctx.actor, parentCode);
+  const lists = childLists(ctx.dataSource);
+  const figures = liveFigures(ctx.dataSource);
+  const stamps = { list: lists.stamp(), figures: figures.stamp() };
+  const rows = await jurisdictionRepository.withFigures(ctx.db, code, siblings);
+  const family: Jurisdiction[] = [];
+  for (const { figureKeys, figureValues, ...node } of rows) {
+    family.push(node);
+    figures.fill(node.id, everyFigure(figureKeys, figureValues), stamps.figures);
+  }
+  const nodes = frozenNodes(family);
+  const asked = nodes.find((node) => node.code === code);
+  if (!asked) return new Map();
+  if (siblings) lists.fill(asked.parentId!, nodes, stamps.list);
+  return new Map([[code, asked]]);
 }
 
 const DESCENDANT_LISTS_CACHED = 2_000;

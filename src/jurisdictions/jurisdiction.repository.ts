@@ -8,6 +8,12 @@ const COLUMNS = `id, code, name, level, parent_id AS "parentId", path::text AS p
   city_count AS "cityCount", county_count AS "countyCount", town_count AS "townCount",
   village_count AS "villageCount"`;
 
+/** A node with today's figures as `rollup_value` keeps them: keys and values side by side. */
+export interface JurisdictionWithFigures extends Jurisdiction {
+  figureKeys: string[] | null;
+  figureValues: string[] | null;
+}
+
 export interface JurisdictionFilter {
   /** Code of the node whose strict descendants are listed. */
   underCode: string;
@@ -43,6 +49,28 @@ export const jurisdictionRepository = {
 
   async byCodes(db: EntityManager, codes: readonly string[]): Promise<Jurisdiction[]> {
     return namedQuery<Jurisdiction>(db, 'jurisdictions_by_code', `SELECT ${COLUMNS} FROM jurisdiction WHERE code = ANY($1::text[])`, [codes]);
+  },
+
+  /**
+   * The node with this code and, with `siblings`, every other child of its parent (a province has
+   * none), in code order, each with all of today's figures (`rollup_value`, as two arrays, null for a
+   * node without any): in one statement, what a read of one node's coverage and rank needs.
+   */
+  async withFigures(db: EntityManager, code: string, siblings: boolean): Promise<JurisdictionWithFigures[]> {
+    return namedQuery<JurisdictionWithFigures>(
+      db,
+      'jurisdiction_with_figures',
+      `SELECT j.*, f.keys AS "figureKeys", f.values AS "figureValues"
+       FROM (SELECT id, parent_id FROM jurisdiction WHERE code = $1) AS asked
+       CROSS JOIN LATERAL (
+         SELECT ${COLUMNS} FROM jurisdiction WHERE $2 AND parent_id = asked.parent_id
+         UNION ALL
+         SELECT ${COLUMNS} FROM jurisdiction WHERE (NOT $2 OR asked.parent_id IS NULL) AND id = asked.id
+       ) AS j
+       LEFT JOIN LATERAL (SELECT array_agg(key) AS keys, array_agg(value) AS values FROM rollup_value WHERE node_id = j.id) AS f ON true
+       ORDER BY j.code`,
+      [code, siblings],
+    );
   },
 
   /** The first `limit` children after `afterCode` of each parent, in code order, in one statement. */

@@ -29,7 +29,8 @@ export interface NodeValue {
 const UNIT_LOCK = 7_300_001;
 
 
-const toNumber = (value: string | number) => {
+/** A stored figure (bigint, which pg returns as text) as a number; it must be a safe integer. */
+export const figureNumber = (value: string | number) => {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw new Error(`roll-up value ${value} is not a safe integer`);
   return n;
@@ -197,7 +198,7 @@ export const rollupRepository = {
        CROSS JOIN LATERAL (SELECT value FROM rollup_value WHERE node_id = n.id AND key = k.key OFFSET 0) AS v`,
       [nodeIds, keys],
     );
-    return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: toNumber(row.value) }));
+    return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: figureNumber(row.value) }));
   },
 
   /** Every non-zero figure of the nodes whose key starts with one of `prefixes`. */
@@ -209,7 +210,7 @@ export const rollupRepository = {
        WHERE node_id = ANY($1::int[]) AND key LIKE ANY($2::text[]) AND value <> 0`,
       [nodeIds, prefixes.map((prefix) => `${prefix}%`)],
     );
-    return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: toNumber(row.value) }));
+    return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: figureNumber(row.value) }));
   },
 
   /**
@@ -235,7 +236,7 @@ export const rollupRepository = {
        GROUP BY node_id, key HAVING sum(delta) <> 0`,
       [nodeIds, keys, `${day.slice(0, 4)}-01-01`, `${day.slice(0, 7)}-01`, day],
     );
-    return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: toNumber(row.value) }));
+    return rows.map((row) => ({ nodeId: row.nodeId, key: row.key, value: figureNumber(row.value) }));
   },
 
   /** The figure `key` of the nodes as it stood at the end of `day`, from `rollup_history` (absent nodes are zero). */
