@@ -178,10 +178,13 @@ const http = require('node:http');
 const { parentPort, workerData } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
 (async () => {
-  const { endpoint, token, body, clients, warmup, count, seconds } = workerData;
+  const { endpoint, token, bodies, clients, warmup, count, seconds } = workerData;
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + token };
+  // Requests take the bodies in turn (one body: the same request over and over).
+  let sent = 0;
   const post = () => new Promise((resolve, reject) => {
+    const body = bodies[sent++ % bodies.length];
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + token };
     const started = performance.now();
     const request = http.request(endpoint, { method: 'POST', agent, headers }, (response) => {
       const chunks = [];
@@ -193,19 +196,23 @@ const { performance } = require('node:perf_hooks');
     request.end(body);
   });
   let last;
+  let statements = null;
   const once = async () => {
     last = await post();
-    if (last.status !== 200 || JSON.parse(last.text).errors) throw new Error('request failed (HTTP ' + last.status + '): ' + last.text);
+    const json = JSON.parse(last.text);
+    if (last.status !== 200 || json.errors) throw new Error('request failed (HTTP ' + last.status + '): ' + last.text);
+    if (statements) statements.push(json.extensions && json.extensions.sqlStatements);
     return last.ms;
   };
   await Promise.all(Array.from({ length: clients }, async () => { for (let i = 0; i < warmup; i++) await once(); }));
   const samples = [];
+  statements = [];
   const started = performance.now();
   const until = seconds ? started + seconds * 1000 : Infinity;
   await Promise.all(Array.from({ length: clients }, async () => {
     while (seconds ? performance.now() < until : samples.length < count) samples.push(await once());
   }));
-  parentPort.postMessage({ samples, elapsedMs: performance.now() - started, warmupRequests: clients * warmup, last: last.text });
+  parentPort.postMessage({ samples, statements, elapsedMs: performance.now() - started, warmupRequests: clients * warmup, last: last.text });
 })().catch((error) => parentPort.postMessage({ error: String((error && error.stack) || error) }));
 `;
 
@@ -229,6 +236,8 @@ function stealSince(from: ReturnType<typeof cpuTicks>): number | null {
 export interface ClientRun {
   /** Each measured request's time from sending to its answer's last byte, in ms. */
   samples: number[];
+  /** Each measured request's SQL statement count, as its answer reports it. */
+  statements: (number | undefined)[];
   elapsedMs: number;
   warmupRequests: number;
   /** How long the server's event loop was busy per request (warm-up included): 1000 / this caps requests/s. */
@@ -242,27 +251,29 @@ export interface ClientRun {
 /**
  * Sends one read from a client thread: `clients` connections each warm up with `warmup` requests, then
  * they send until `count` answers are in (or for `seconds`), each connection one request at a time.
- * Any error in an answer fails the run.
+ * With a list of variables, the requests take them in turn (warm-up ones first). Any error in an
+ * answer fails the run.
  */
 export function clientThread(
   endpoint: string,
   token: string,
   query: string,
-  variables: Record<string, unknown>,
+  variables: Record<string, unknown> | readonly Record<string, unknown>[],
   run: { clients?: number; warmup: number; count?: number; seconds?: number },
 ): Promise<ClientRun> {
   const idle = performance.eventLoopUtilization();
   const ticks = cpuTicks();
-  const body = JSON.stringify({ query, variables });
+  const bodies = (Array.isArray(variables) ? variables : [variables]).map((each) => JSON.stringify({ query, variables: each }));
   return new Promise((resolve, reject) => {
-    const worker = new Worker(CLIENT_THREAD, { eval: true, workerData: { endpoint, token, body, clients: 1, ...run } });
-    worker.once('message', (message: { samples: number[]; elapsedMs: number; warmupRequests: number; last: string; error?: string }) => {
+    const worker = new Worker(CLIENT_THREAD, { eval: true, workerData: { endpoint, token, bodies, clients: 1, ...run } });
+    worker.once('message', (message: { samples: number[]; statements: (number | undefined)[]; elapsedMs: number; warmupRequests: number; last: string; error?: string }) => {
       const busy = performance.eventLoopUtilization(idle);
       void worker.terminate();
       if (message.error) return reject(new Error(message.error));
       const json = JSON.parse(message.last) as { data?: any; extensions?: { sqlStatements?: number } };
       resolve({
         samples: message.samples,
+        statements: message.statements,
         elapsedMs: message.elapsedMs,
         warmupRequests: message.warmupRequests,
         serverBusyMsPerRequest: busy.active / (message.samples.length + message.warmupRequests),
@@ -279,12 +290,12 @@ export async function sequentialReads(
   endpoint: string,
   token: string,
   query: string,
-  variables: Record<string, unknown>,
+  variables: Record<string, unknown> | readonly Record<string, unknown>[],
   warmup: number,
   count: number,
-): Promise<{ samples: number[]; sqlStatements: number | undefined; last: GqlResult; stealPct: number | null }> {
+): Promise<{ samples: number[]; sqlStatements: number | undefined; statements: (number | undefined)[]; last: GqlResult; stealPct: number | null }> {
   const run = await clientThread(endpoint, token, query, variables, { warmup, count });
-  return { samples: run.samples, sqlStatements: run.last.sqlStatements, last: run.last, stealPct: run.stealPct };
+  return { samples: run.samples, sqlStatements: run.last.sqlStatements, statements: run.statements, last: run.last, stealPct: run.stealPct };
 }
 
 /** The largest per-caller budget the configuration accepts. */
