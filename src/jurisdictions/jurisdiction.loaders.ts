@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { codeInScope } from '../access/actor';
 import { cachedOr, sharedCaches, throughCache } from '../db/shared-cache';
+import { insideTransaction } from '../db/transaction';
 import { loader, type Context } from '../kernel/context';
 import { asInstance } from '../graphql/roots';
 import { parentCodeOf, type JurisdictionLevel } from '../kernel/division-codes';
@@ -36,7 +37,8 @@ export function jurisdictionByIdLoader(ctx: Context): DataLoader<number, Jurisdi
 export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Jurisdiction | null> {
   return new DataLoader(async (codes) => {
     const byCode = await throughCache(nodesByCode(ctx.dataSource), codes, async (missing) => {
-      if (missing.length === 1) return withFigures(ctx, missing[0]);
+      // Where nothing read is kept (inside a transaction, or while the caches are bypassed): the node alone.
+      if (missing.length === 1 && sharedCaches(ctx.dataSource).trusted && !insideTransaction()) return withFigures(ctx, missing[0]);
       const rows = frozenNodes(await jurisdictionRepository.byCodes(ctx.db, missing));
       return new Map(rows.map((row) => [row.code, row]));
     });
