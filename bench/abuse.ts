@@ -143,7 +143,7 @@ function abuser(endpoint: string, token: string, query: string): { stop: () => P
 }
 
 async function main(): Promise<void> {
-  const { adminUrl, benchUrl, cfg } = benchEnvironment(BENCH_DATABASE, { budgetLifted: false });
+  const { adminUrl, benchUrl, cfg } = benchEnvironment(BENCH_DATABASE, { limitsLifted: false });
   const loadAtStart = os.loadavg().map((n) => Math.round(n * 100) / 100);
   const floorUs = await machineFloorUs(adminUrl);
   const serverVersion = await onServer(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
