@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { sharedCaches } from '../db/shared-cache';
+import { cacheRegion } from '../db/cache-registry';
 import { loader, type Context } from '../kernel/context';
 import { todayInChina } from '../kernel/dates';
 import { rollupRepository } from '../rollups/rollup.repository';
@@ -25,9 +25,8 @@ export const figureKey = (nodeId: number, key: string, asOf: string | null) => `
 // Today's figures of the nodes asked about, by node: kept across requests, each node's forgotten on the
 // notice of a statement that changes its figures (a facility's change: its unit and the unit's
 // ancestors), all of them on a rebuild. A county's board reads its towns', a province's its counties'.
-const NODES_CACHED = 20_000;
 const liveFigures = (dataSource: DataSource) =>
-  sharedCaches(dataSource).region<number, ReadonlyMap<string, number>>('live-figures', ['rollup_value'], NODES_CACHED);
+  cacheRegion<number, ReadonlyMap<string, number>>(dataSource, 'live-figures');
 
 /** Per request: figures already read, by `figureKey`, for fields that answer without a promise. */
 export function readFigures(): Map<string, ObservedValue> {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { cachedOr, sharedCaches, throughCache } from '../db/shared-cache';
+import { cachedOr, throughCache } from '../db/shared-cache';
+import { cacheRegion } from '../db/cache-registry';
 import { loader, type Context } from '../kernel/context';
 import { asInstance } from '../graphql/roots';
 import type { JurisdictionLevel } from '../kernel/division-codes';
@@ -10,13 +11,11 @@ import { JurisdictionNode } from './jurisdiction.types';
 
 // The tree changes only when divisions are imported: nodes and children lists are kept across
 // requests (db/shared-cache.ts), and shared, so frozen.
-const NODES_CACHED = 100_000;
-const CHILD_LISTS_CACHED = 20_000;
 
-const nodesById = (dataSource: DataSource) => sharedCaches(dataSource).region<number, Jurisdiction>('jurisdiction-by-id', ['jurisdiction'], NODES_CACHED);
-const nodesByCode = (dataSource: DataSource) => sharedCaches(dataSource).region<string, Jurisdiction>('jurisdiction-by-code', ['jurisdiction'], NODES_CACHED);
+const nodesById = (dataSource: DataSource) => cacheRegion<number, Jurisdiction>(dataSource, 'jurisdiction-by-id');
+const nodesByCode = (dataSource: DataSource) => cacheRegion<string, Jurisdiction>(dataSource, 'jurisdiction-by-code');
 const childLists = (dataSource: DataSource) =>
-  sharedCaches(dataSource).region<number, readonly Jurisdiction[]>('jurisdiction-children', ['jurisdiction'], CHILD_LISTS_CACHED);
+  cacheRegion<number, readonly Jurisdiction[]>(dataSource, 'jurisdiction-children');
 
 // Instances of the GraphQL type, which its field resolvers take as they are (graphql/roots.ts).
 export const frozenNodes = (rows: Jurisdiction[]) => rows.map((row) => Object.freeze(asInstance(JurisdictionNode, row)));
@@ -41,9 +40,8 @@ export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Juris
   });
 }
 
-const DESCENDANT_LISTS_CACHED = 2_000;
 const descendantLists = (dataSource: DataSource) =>
-  sharedCaches(dataSource).region<string, readonly Jurisdiction[]>('jurisdiction-descendants', ['jurisdiction'], DESCENDANT_LISTS_CACHED);
+  cacheRegion<string, readonly Jurisdiction[]>(dataSource, 'jurisdiction-descendants');
 
 /** Every strict descendant of `code` at `level` in code order (at most `limit`), kept across requests like the children lists. */
 export async function descendantsAtLevel(ctx: Context, code: string, level: JurisdictionLevel, limit: number): Promise<readonly Jurisdiction[]> {
