@@ -1,4 +1,4 @@
-import { CACHE_REGIONS, CACHED_TABLES, registryProblems } from '../../src/db/cache-registry';
+import { CACHE_REGIONS, CACHED_TABLES, registryProblems, type RegionSpec } from '../../src/db/cache-registry';
 import { useHarness } from '../support/harness';
 
 const h = useHarness();
@@ -10,7 +10,8 @@ describe('the cache registry (src/db/cache-registry.ts) and the notice triggers 
 
   it('lists each watched table once, and every region watches at least one table', () => {
     expect(CACHED_TABLES.length).toBe(new Set(CACHED_TABLES).size);
-    expect(Object.entries(CACHE_REGIONS).filter(([, spec]) => spec.tables.length === 0)).toEqual([]);
+    const regions: Record<string, RegionSpec> = CACHE_REGIONS;
+    expect(Object.entries(regions).filter(([, spec]) => spec.tables.length === 0)).toEqual([]);
   });
 
   it('names a watched table whose trigger is gone, and a noticed table no region watches (the check itself)', async () => {
