@@ -4,7 +4,8 @@ import { codeInScope } from '../access/actor';
 import { Capability } from '../kernel/actor';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited } from '../audit/audit.service';
-import { changing, sharedCaches, throughCache } from '../db/shared-cache';
+import { changing, throughCache } from '../db/shared-cache';
+import { cacheRegion } from '../db/cache-registry';
 import { loader, type Context } from '../kernel/context';
 import { isDay, todayInChina } from '../kernel/dates';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../kernel/errors';
@@ -41,10 +42,8 @@ function notesLoader(ctx: Context): DataLoader<number, SupervisionNote[]> {
 
 // A board's overdue items are kept across requests by issuer and day, cleared by any change of an item
 // (db/shared-cache.ts) and by the API's own item writes once they commit.
-const OVERDUE_LISTS_CACHED = 5_000;
-const SUPERVISION_TABLES = ['supervision_item', 'jurisdiction'];
 const overdueLists = (dataSource: DataSource) =>
-  sharedCaches(dataSource).region<string, readonly SupervisionItemRow[]>('overdue-supervision-items', SUPERVISION_TABLES, OVERDUE_LISTS_CACHED);
+  cacheRegion<string, readonly SupervisionItemRow[]>(dataSource, 'overdue-supervision-items');
 
 /** Overdue items by issuing jurisdiction and day: one statement per day asked about for those not kept, whatever the number of boards. */
 function overdueLoader(ctx: Context): DataLoader<{ issuerId: number; day: string }, readonly SupervisionItemRow[], string> {

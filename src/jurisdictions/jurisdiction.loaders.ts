@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { codeInScope } from '../access/actor';
+import { cacheRegion } from '../db/cache-registry';
 import { cachedOr, sharedCaches, throughCache } from '../db/shared-cache';
 import { insideTransaction } from '../db/transaction';
 import { loader, type Context } from '../kernel/context';
@@ -13,13 +14,11 @@ import { JurisdictionNode } from './jurisdiction.types';
 
 // The tree changes only when divisions are imported: nodes and children lists are kept across
 // requests (db/shared-cache.ts), and shared, so frozen.
-const NODES_CACHED = 100_000;
-const CHILD_LISTS_CACHED = 20_000;
 
-const nodesById = (dataSource: DataSource) => sharedCaches(dataSource).region<number, Jurisdiction>('jurisdiction-by-id', ['jurisdiction'], NODES_CACHED);
-const nodesByCode = (dataSource: DataSource) => sharedCaches(dataSource).region<string, Jurisdiction>('jurisdiction-by-code', ['jurisdiction'], NODES_CACHED);
+const nodesById = (dataSource: DataSource) => cacheRegion<number, Jurisdiction>(dataSource, 'jurisdiction-by-id');
+const nodesByCode = (dataSource: DataSource) => cacheRegion<string, Jurisdiction>(dataSource, 'jurisdiction-by-code');
 const childLists = (dataSource: DataSource) =>
-  sharedCaches(dataSource).region<number, readonly Jurisdiction[]>('jurisdiction-children', ['jurisdiction'], CHILD_LISTS_CACHED);
+  cacheRegion<number, readonly Jurisdiction[]>(dataSource, 'jurisdiction-children');
 
 // Instances of the GraphQL type, which its field resolvers take as they are (graphql/roots.ts).
 export const frozenNodes = (rows: Jurisdiction[]) => rows.map((row) => Object.freeze(asInstance(JurisdictionNode, row)));
@@ -71,9 +70,8 @@ async function withFigures(ctx: Context, code: string): Promise<Map<string, Juri
   return new Map([[code, asked]]);
 }
 
-const DESCENDANT_LISTS_CACHED = 2_000;
 const descendantLists = (dataSource: DataSource) =>
-  sharedCaches(dataSource).region<string, readonly Jurisdiction[]>('jurisdiction-descendants', ['jurisdiction'], DESCENDANT_LISTS_CACHED);
+  cacheRegion<string, readonly Jurisdiction[]>(dataSource, 'jurisdiction-descendants');
 
 /** Every strict descendant of `code` at `level` in code order (at most `limit`), kept across requests like the children lists. */
 export async function descendantsAtLevel(ctx: Context, code: string, level: JurisdictionLevel, limit: number): Promise<readonly Jurisdiction[]> {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { sharedCaches, throughCache, type CacheRegion } from '../db/shared-cache';
+import { throughCache, type CacheRegion } from '../db/shared-cache';
+import { cacheRegion } from '../db/cache-registry';
 import type { Context } from '../kernel/context';
 import type { LineageNode } from './entitlement.engine';
 import { entitlementRunRepository, type RunRow, type SchemeTotalRow, type TotalRow } from './entitlement-run.repository';
@@ -11,13 +12,10 @@ const keyOf = (k: TotalsKey) => `${k.month}|${k.nodeId}`;
 // A month's totals change only when a run of the month commits, and dashboards read them again and
 // again: kept across requests, cleared by any change of the totals or of a scheme they name
 // (db/shared-cache.ts) and by the API's own runs once they commit.
-export const TOTAL_TABLES = ['entitlement_total', 'subsidy_scheme', 'jurisdiction'];
-const TOTALS_CACHED = 20_000;
-const SCHEME_LISTS_CACHED = 2_000;
 
-const totalsRegion = (dataSource: DataSource) => sharedCaches(dataSource).region<string, readonly TotalRow[]>('subsidy-totals', TOTAL_TABLES, TOTALS_CACHED);
+const totalsRegion = (dataSource: DataSource) => cacheRegion<string, readonly TotalRow[]>(dataSource, 'subsidy-totals');
 const schemeTotalsRegion = (dataSource: DataSource) =>
-  sharedCaches(dataSource).region<string, readonly SchemeTotalRow[]>('subsidy-totals-by-scheme', TOTAL_TABLES, SCHEME_LISTS_CACHED);
+  cacheRegion<string, readonly SchemeTotalRow[]>(dataSource, 'subsidy-totals-by-scheme');
 
 /** Batches keys by month: one statement per month asked about, for every node not cached, at once. */
 function totalsLoader<T extends TotalRow>(

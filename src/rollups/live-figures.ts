@@ -1,16 +1,15 @@
 import type { DataSource } from 'typeorm';
-import { sharedCaches } from '../db/shared-cache';
+import { cacheRegion } from '../db/cache-registry';
 import { figureNumber } from './rollup.repository';
 
 // Today's figures of the nodes asked about, by node: kept across requests, each node's forgotten on the
 // notice of a statement that changes its figures (a facility's change: its unit and the unit's
 // ancestors), all of them on a rebuild. A county's board reads its towns', a province's its counties';
 // a node read alone by its code brings its own and its siblings' (jurisdictions/jurisdiction.loaders.ts).
-const NODES_CACHED = 20_000;
 
 export type KeptFigures = ReadonlyMap<string, number>;
 
-export const liveFigures = (dataSource: DataSource) => sharedCaches(dataSource).region<number, KeptFigures>('live-figures', ['rollup_value'], NODES_CACHED);
+export const liveFigures = (dataSource: DataSource) => cacheRegion<number, KeptFigures>(dataSource, 'live-figures');
 
 // In a node's kept figures: every figure of the node is there, so one missing from them is zero.
 const EVERY_FIGURE = '#every';

@@ -1,23 +1,20 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { cachedOr, sharedCaches, throughCache } from '../db/shared-cache';
+import { cachedOr, throughCache } from '../db/shared-cache';
+import { cacheRegion } from '../db/cache-registry';
 import { loader, type Context } from '../kernel/context';
 import { targetRepository, type TargetFilter, type TargetRow } from './target.repository';
 
 // Targets change rarely and every board and desk reads them: kept across requests (by id, allocation
 // lists, pages of a subtree and their counts), cleared by any change of a
 // target or its phases (db/shared-cache.ts) and by the API's own target writes once they commit.
-const TARGETS_CACHED = 20_000;
-const ALLOCATION_LISTS_CACHED = 5_000;
-const PAGES_CACHED = 5_000;
-export const TARGET_TABLES = ['target', 'target_phase_span'];
 
-const targetsById = (dataSource: DataSource) => sharedCaches(dataSource).region<number, TargetRow | null>('targets-by-id', TARGET_TABLES, TARGETS_CACHED);
+const targetsById = (dataSource: DataSource) => cacheRegion<number, TargetRow | null>(dataSource, 'targets-by-id');
 const allocationLists = (dataSource: DataSource) =>
-  sharedCaches(dataSource).region<number, readonly TargetRow[]>('target-allocations', TARGET_TABLES, ALLOCATION_LISTS_CACHED);
+  cacheRegion<number, readonly TargetRow[]>(dataSource, 'target-allocations');
 
-const targetPages = (dataSource: DataSource) => sharedCaches(dataSource).region<string, readonly TargetRow[]>('target-pages', TARGET_TABLES, PAGES_CACHED);
-const targetCounts = (dataSource: DataSource) => sharedCaches(dataSource).region<string, number>('target-counts', TARGET_TABLES, PAGES_CACHED);
+const targetPages = (dataSource: DataSource) => cacheRegion<string, readonly TargetRow[]>(dataSource, 'target-pages');
+const targetCounts = (dataSource: DataSource) => cacheRegion<string, number>(dataSource, 'target-counts');
 
 const frozen = (row: TargetRow) => Object.freeze({ ...row, phases: Object.freeze(row.phases) }) as TargetRow;
 

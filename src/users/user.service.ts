@@ -4,7 +4,8 @@ import { grantableBy } from '../access/roles';
 import { Capability, Role } from '../kernel/actor';
 import { requireActor, requireCapability } from '../access/scope';
 import { audited, recordAudit, type AuditDraft } from '../audit/audit.service';
-import { changing, sharedCaches, throughCache } from '../db/shared-cache';
+import { changing, throughCache } from '../db/shared-cache';
+import { cacheRegion } from '../db/cache-registry';
 import { facilityService } from '../facilities/facility.service';
 import type { Context } from '../kernel/context';
 import { BadUserInputError, ConflictError, ForbiddenError, LimitExceededError, UnauthenticatedError } from '../kernel/errors';
@@ -47,8 +48,7 @@ const NOT_IN_SCOPE = text('USER_NOT_IN_SCOPE');
 
 // Who holds a token is read on every request: kept across requests, cleared by any change of a user
 // or of the tree (db/shared-cache.ts), and by the API's own user writes as soon as they commit.
-const ACTORS_CACHED = 10_000;
-const actorRows = (dataSource: DataSource) => sharedCaches(dataSource).region<number, ActorRow>('actors', ['app_user', 'jurisdiction'], ACTORS_CACHED);
+const actorRows = (dataSource: DataSource) => cacheRegion<number, ActorRow>(dataSource, 'actors');
 
 export interface UserListArgs {
   under?: string | null;

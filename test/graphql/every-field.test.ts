@@ -16,6 +16,8 @@ import { DEMO_PASSWORD, seedDemo } from '../../seeds/demo';
 import { DEMO_SUBSIDY_TOWN } from '../../seeds/demo-facility-subsidies';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
+import { MUTATION_AUDIT } from '../../src/audit/refusals';
+import { cachedWritesOutsideMutations, watchStatements } from '../support/cached-writes';
 import { testCreditCode } from '../support/factories';
 import { useHarness } from '../support/harness';
 
@@ -376,14 +378,29 @@ describe('every field of every type', () => {
       notInTable: [],
       notInSchema: [],
     });
-    for (const [name, { as, args, keep, omit }] of Object.entries(MUTATIONS)) {
-      const token = await tokenOf(as);
-      const answer = await send(mutationType, name, { ...argumentsFor(fx), [`Mutation.${name}`]: args(fx) }, token, omit);
-      if (keep && !answer?.id) throw new Error(`${name} answered no id: ${JSON.stringify(failures.at(-1)?.errors)}`);
-      if (keep) fx.created[keep] = answer.id;
+    // Every statement the server sends, to find a write of a cached table outside mutation() (which
+    // waits for the cache notices before it answers): src/db/cache-registry.ts lists those tables.
+    const watch = watchStatements();
+    const actions: string[] = [];
+    try {
+      for (const [name, { as, args, keep, omit }] of Object.entries(MUTATIONS)) {
+        const token = await tokenOf(as);
+        const given = args(fx);
+        const answer = await send(mutationType, name, { ...argumentsFor(fx), [`Mutation.${name}`]: given }, token, omit);
+        if (keep && !answer?.id) throw new Error(`${name} answered no id: ${JSON.stringify(failures.at(-1)?.errors)}`);
+        if (keep) fx.created[keep] = answer.id;
+        const { action } = MUTATION_AUDIT[name];
+        actions.push(typeof action === 'string' ? action : action(given));
+      }
+      const admin = await tokenOf(ADMIN);
+      for (const name of Object.keys(queryType.getFields())) await send(queryType, name, argumentsFor(fx), admin);
+    } finally {
+      watch.stop();
     }
-    const admin = await tokenOf(ADMIN);
-    for (const name of Object.keys(queryType.getFields())) await send(queryType, name, argumentsFor(fx), admin);
+    expect(cachedWritesOutsideMutations(watch.sent)).toEqual([]);
+    // Each mutation went through mutation(): its SUCCESS entry is in the trail under its action.
+    const recorded: { action: string }[] = await h.db.query(`SELECT DISTINCT action FROM audit_entry WHERE outcome = 'SUCCESS'`);
+    expect(actions.filter((action) => !recorded.some((row) => row.action === action))).toEqual([]);
 
     const everyField = Object.values(schema.getTypeMap())
       .filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith('__'))
