@@ -3,7 +3,7 @@ import { grantFor, type Grant } from '../access/scope';
 import { logger } from '../config/logger';
 import { isDatabaseUnreachable } from '../db/availability';
 import { sharedCaches } from '../db/shared-cache';
-import { defaultTransaction, requestTransaction } from '../db/transaction';
+import { defaultTransaction, requestTransaction, withCommit } from '../db/transaction';
 import type { Capability } from '../kernel/actor';
 import type { Context } from '../kernel/context';
 import { ServiceUnavailableError } from '../kernel/errors';
@@ -85,7 +85,8 @@ export async function mutation<T>(ctx: Context, spec: MutationSpec<T>, work: (wr
           draft.actorUsername = username;
         },
       });
-      await recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null);
+      // On a pipelined transaction the entry goes out with the COMMIT, in one round trip.
+      await withCommit(tx, recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null));
       committing = true;
       return done;
     });

@@ -14,7 +14,7 @@ import { levelOfCode } from '../kernel/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { creditCodeProblem } from './credit-code';
-import { recordFacilityChange, type FacilityFigureState } from './facility-rollups';
+import { lockForChange, recordFacilityChange, type FacilityFigureState } from './facility-rollups';
 import {
   FACILITY_LEVELS,
   FACILITY_TYPE_NAMES,
@@ -251,7 +251,8 @@ export const facilityService = {
       draft.targetType = 'Facility';
       const id = parseId(rawId, 'id');
       draft.targetIds = [String(id)];
-      const row = await lockVisible(tx, access, id);
+      const { row, unit } = await lockForChange(tx, id);
+      if (!row || !canSee(access, row)) throw new ForbiddenError(NOT_IN_SCOPE);
       draft.jurisdictionId = row.jurisdictionId;
       // Already there: a repeated or concurrent request for the same move, which has been made once.
       if (row.status === to) throw new ConflictError(`the facility is already ${to} since ${row.statusSince}`, 'to');
@@ -268,19 +269,22 @@ export const facilityService = {
       const note = rawNote?.trim() || null;
       if (note && note.length > 500) throw new BadUserInputError('note', 'must be at most 500 characters');
       draft.detail = { from: row.status, to, on: day };
-      const updated = await facilityRepository.update(
-        tx,
-        id,
-        { status: to, statusSince: day, lastEventOn: day },
-        { kind: FacilityEventKind.TRANSITION, occurredOn: day, fromStatus: row.status, status: to, services: row.services, note, recordedBy: actor.userId },
-      );
-      await recordFacilityChange(tx, {
-        unit: unitOf(row),
-        before: figureState(row),
-        after: figureState(updated),
-        historyChanged: true,
-        unitHistory: () => facilityRepository.unitHistory(tx, row.jurisdictionId),
-      });
+      // The update and the roll-ups go out together: the roll-ups know the new state and entry already.
+      const [updated] = await Promise.all([
+        facilityRepository.update(
+          tx,
+          id,
+          { status: to, statusSince: day, lastEventOn: day },
+          { kind: FacilityEventKind.TRANSITION, occurredOn: day, fromStatus: row.status, status: to, services: row.services, note, recordedBy: actor.userId },
+        ),
+        recordFacilityChange(tx, {
+          unit: unitOf(row),
+          before: figureState(row),
+          after: figureState({ ...row, status: to }),
+          historyChanged: true,
+          locked: { ...unit, history: [...unit.history, { facilityId: id, day, status: to, services: row.services, type: row.type }] },
+        }),
+      ]);
       return updated;
     }));
   },
