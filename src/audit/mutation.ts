@@ -45,6 +45,10 @@ export interface Write {
  * has heard the cache notices of what it changed (`SharedCaches.sync`), so that no later read here
  * answers from the old value. When the connection is lost at the commit, the outcome is unknown: the
  * caller gets SERVICE_UNAVAILABLE with `outcome: UNKNOWN` and no FAILURE entry is written.
+ *
+ * The default transaction is pipelined (`pipelinedTransaction`): BEGIN leaves with the work's first
+ * statement, and the SUCCESS entry with the COMMIT, so that the wrapper adds no round trip of its own
+ * but the notice wait. A failed entry fails the commit, which then rolls the work back.
  */
 export async function mutation<T>(ctx: Context, spec: MutationSpec<T>, work: (write: Write) => Promise<T>): Promise<T> {
   const { action, capability } = spec;
