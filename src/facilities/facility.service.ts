@@ -7,7 +7,7 @@ import { BadUserInputError, ConflictError } from '../kernel/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { recordFacilityChange } from './facility-rollups';
+import { lockForChange, recordFacilityChange } from './facility-rollups';
 import { FacilityEventKind, FacilityService, FacilityStatus, FacilityType } from './facility-kinds';
 import type { FacilityEvent, Organisation } from './facility.entity';
 import type { CreateFacilityInput, OrganisationInput, UpdateFacilityInput } from './facility.inputs';
@@ -149,26 +149,31 @@ export const facilityService = {
       const { actor } = grant!;
       const id = parseFacilityId(rawId, 'id');
       target('Facility', [id]);
-      const row = await lockReached(tx, grant!, id);
+      const { row: locked, unit } = await lockForChange(tx, id);
+      requireReach(grant!, [locked], NOT_IN_SCOPE);
+      const row = locked!;
       at(row.jurisdictionId);
       checkTransition(row, to, 'to');
       const day = parseDay(on, 'on', row.lastEventOn > FIRST_DAY ? row.lastEventOn : FIRST_DAY);
       const note = rawNote?.trim() || null;
       if (note && note.length > 500) throw new BadUserInputError('note', 'must be at most 500 characters');
       detail({ from: row.status, to, on: day });
-      const updated = await facilityRepository.update(
-        tx,
-        id,
-        { status: to, statusSince: day, lastEventOn: day },
-        { kind: FacilityEventKind.TRANSITION, occurredOn: day, fromStatus: row.status, status: to, services: row.services, note, recordedBy: actor.userId },
-      );
-      await recordFacilityChange(tx, {
-        unit: unitOf(row),
-        before: figureState(row),
-        after: figureState(updated),
-        historyChanged: true,
-        unitHistory: () => facilityRepository.unitHistory(tx, row.jurisdictionId),
-      });
+      // The update and the roll-ups go out together: the roll-ups know the new state and entry already.
+      const [updated] = await Promise.all([
+        facilityRepository.update(
+          tx,
+          id,
+          { status: to, statusSince: day, lastEventOn: day },
+          { kind: FacilityEventKind.TRANSITION, occurredOn: day, fromStatus: row.status, status: to, services: row.services, note, recordedBy: actor.userId },
+        ),
+        recordFacilityChange(tx, {
+          unit: unitOf(row),
+          before: figureState(row),
+          after: figureState({ ...row, status: to }),
+          historyChanged: true,
+          locked: { ...unit, history: [...unit.history, { facilityId: id, day, status: to, services: row.services, type: row.type }] },
+        }),
+      ]);
       return updated;
     });
   },
