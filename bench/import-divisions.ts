@@ -6,12 +6,8 @@ import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { loadConfig, setConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
-import {
-  defaultDivisionSource,
-  importDivisions,
-  parseCsvLine,
-  type DivisionImportReport,
-} from '../src/jurisdictions/division-import.service';
+import { importDivisions, type DivisionImportReport } from '../src/jurisdictions/division-import.service';
+import { defaultDivisionSource, parseCsvLine } from '../src/jurisdictions/division-source';
 import { check, dropDatabase, freshDatabase, log, onServer, percentile, progress, saveResults, withDatabase } from './support';
 
 // npm run bench:import: times the national division import (first load, idempotent re-run, one rename)

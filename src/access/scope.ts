@@ -106,7 +106,14 @@ export function requireAccess<T extends Placed>(
   rows: readonly (T | null | undefined)[],
   reach: Reach<T> = {},
 ): Grant {
-  const grant = grantFor(ctx, capability);
+  return requireReach(grantFor(ctx, capability), rows, reach);
+}
+
+/**
+ * `grant` when it reaches every one of `rows` (as loaded, a missing one `null`/`undefined`); FORBIDDEN
+ * for the whole set otherwise: `requireAccess` for work that already holds its grant (a mutation's).
+ */
+export function requireReach<T extends Placed>(grant: Grant, rows: readonly (T | null | undefined)[], reach: Reach<T> = {}): Grant {
   if (!rows.every((row) => row != null && reaches(grant, row, reach))) throw denied(reach.denial);
   return grant;
 }

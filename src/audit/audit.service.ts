@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { namedQuery } from '../db/named-query';
-import { defaultTransaction, requestTransaction } from '../db/transaction';
+import { defaultTransaction, requestTransaction, withCommit } from '../db/transaction';
 import { actingRole } from '../access/actor';
 import { Capability, type Role } from '../kernel/actor';
 import { requireCapability } from '../access/scope';
@@ -138,7 +138,8 @@ export async function audited<T>(
   try {
     return await requestTransaction(ctx.dataSource, transaction, async (tx) => {
       const result = await work(tx, draft, { ...ctx, db: tx, loaders: new Map() });
-      await recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null);
+      // On a pipelined transaction the entry goes out with the COMMIT, in one round trip.
+      await withCommit(tx, recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null));
       committing = true;
       return result;
     });

@@ -3,7 +3,7 @@ import { grantFor, type Grant } from '../access/scope';
 import { logger } from '../config/logger';
 import { isDatabaseUnreachable } from '../db/availability';
 import { sharedCaches } from '../db/shared-cache';
-import { defaultTransaction, requestTransaction } from '../db/transaction';
+import { defaultTransaction, requestTransaction, withCommit } from '../db/transaction';
 import type { Capability } from '../kernel/actor';
 import type { Context } from '../kernel/context';
 import { ServiceUnavailableError } from '../kernel/errors';
@@ -45,6 +45,10 @@ export interface Write {
  * has heard the cache notices of what it changed (`SharedCaches.sync`), so that no later read here
  * answers from the old value. When the connection is lost at the commit, the outcome is unknown: the
  * caller gets SERVICE_UNAVAILABLE with `outcome: UNKNOWN` and no FAILURE entry is written.
+ *
+ * The default transaction is pipelined (`pipelinedTransaction`): BEGIN leaves with the work's first
+ * statement, and the SUCCESS entry with the COMMIT, so that the wrapper adds no round trip of its own
+ * but the notice wait. A failed entry fails the commit, which then rolls the work back.
  */
 export async function mutation<T>(ctx: Context, spec: MutationSpec<T>, work: (write: Write) => Promise<T>): Promise<T> {
   const { action, capability } = spec;
@@ -85,7 +89,8 @@ export async function mutation<T>(ctx: Context, spec: MutationSpec<T>, work: (wr
           draft.actorUsername = username;
         },
       });
-      await recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null);
+      // On a pipelined transaction the entry goes out with the COMMIT, in one round trip.
+      await withCommit(tx, recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null));
       committing = true;
       return done;
     });

@@ -7,7 +7,7 @@ import { openDatabase } from '../db/database';
 import { jurisdictionRepository } from '../jurisdictions/jurisdiction.repository';
 import { checkPasswordPolicy, hashPassword } from '../users/password';
 import { userRepository } from '../users/user.repository';
-import { parseUsername } from '../users/user.service';
+import { parseUsername } from '../users/user.rules';
 
 const USAGE = `npm run user:create -- --username NAME --jurisdiction CODE --role ROLE [--role ROLE ...] [--display-name TEXT]
 The password is read from the YIYANG_PASSWORD environment variable, or from standard input.

@@ -21,7 +21,9 @@ export async function namedQuery<T extends QueryResultRow>(db: EntityManager, na
   // the statement outside the transaction, after its earlier statements were rolled back.
   if (runner?.isReleased && runner.isTransactionActive) throw new ConnectionLostError();
   if (runner && !runner.isReleased) {
-    const client = (await runner.connect()) as PoolClient;
+    // Handed to the runner's connection at once when it has one: statements a caller starts together
+    // (Promise.all) go out in the order it started them, and on a pipelined transaction in one round trip.
+    const client = (runner as unknown as { databaseConnection?: PoolClient }).databaseConnection ?? ((await runner.connect()) as PoolClient);
     return (await client.query<T>({ name, text, values })).rows;
   }
   const pool = (db.connection.driver as unknown as { master: Pool }).master;

@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { countStatement } from './query-counter';
 import { Slots } from './slots';
 
 /**
@@ -68,9 +70,74 @@ export function transactionSlots(dataSource: DataSource): Slots {
   return slots;
 }
 
-/** Opens a transaction the default way: one pooled connection, READ COMMITTED. */
+/** Opens a transaction the default way: one pooled connection, READ COMMITTED, pipelined (`pipelinedTransaction`). */
 export function defaultTransaction<T>(dataSource: DataSource): (inside: (tx: EntityManager) => Promise<T>) => Promise<T> {
-  return (inside) => dataSource.transaction(inside);
+  return pipelinedTransaction(dataSource);
+}
+
+type PipelinedClient = PoolClient & { pipeline: boolean };
+
+// The statements of each open pipelined transaction that are answered with its COMMIT.
+const answeredWithCommit = new WeakMap<EntityManager, Promise<unknown>[]>();
+
+/**
+ * Opens a READ COMMITTED transaction on one pooled connection in pg's pipeline mode: a statement goes
+ * out without waiting for the answers to those before it, which the server still runs one after
+ * another, in order. So BEGIN leaves with the first statement, statements started together
+ * (`Promise.all` of named statements) share one round trip, and a last statement handed to
+ * `withCommit` leaves with the COMMIT. A statement that fails aborts the transaction as ever: those
+ * behind it fail, and a COMMIT behind it answers ROLLBACK, which fails the transaction here.
+ */
+export function pipelinedTransaction<T>(dataSource: DataSource): (inside: (tx: EntityManager) => Promise<T>) => Promise<T> {
+  return async (inside) => {
+    const runner = dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PipelinedClient;
+    const send = (text: string) => {
+      countStatement();
+      return client.query(text);
+    };
+    client.pipeline = true;
+    // Sent here, before the work can send anything, and answered with its first statement.
+    const begun = send('BEGIN');
+    begun.catch(() => undefined);
+    const answered: Promise<unknown>[] = [begun];
+    answeredWithCommit.set(runner.manager, answered);
+    // The runner does not send BEGIN itself (it would wait for the answer), but it is in a transaction.
+    (runner as { isTransactionActive: boolean }).isTransactionActive = true;
+    try {
+      const result = await inside(runner.manager);
+      const committed = send('COMMIT');
+      const answers = await Promise.allSettled([...answered, committed]);
+      const failed = answers.find((answer) => answer.status === 'rejected');
+      if (failed) throw failed.reason;
+      const commit = answers[answers.length - 1] as PromiseFulfilledResult<QueryResult>;
+      if (commit.value.command !== 'COMMIT') throw new Error(`the transaction ended in ${commit.value.command} instead of COMMIT`);
+      return result;
+    } catch (error) {
+      // Answered once every statement before it is: the connection goes back to the pool idle.
+      await send('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      answeredWithCommit.delete(runner.manager);
+      (runner as { isTransactionActive: boolean }).isTransactionActive = false;
+      client.pipeline = false;
+      await runner.release();
+    }
+  };
+}
+
+/**
+ * Lets `statement`, already sent on `tx`, be answered with the transaction's COMMIT when `tx` is a
+ * pipelined transaction (one round trip for both; its failure fails the commit); otherwise waits for it.
+ */
+export async function withCommit(tx: EntityManager, statement: Promise<unknown>): Promise<void> {
+  const answered = answeredWithCommit.get(tx);
+  if (!answered) {
+    await statement;
+    return;
+  }
+  statement.catch(() => undefined);
+  answered.push(statement);
 }
 
 /**

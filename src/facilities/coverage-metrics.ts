@@ -81,8 +81,10 @@ registerEnumType(CoverageMetric, {
   valuesConfig: Object.fromEntries(COVERAGE_METRICS.map((metric) => [metric, { description: COVERAGE_DEFINITIONS[metric].description }])),
 });
 
+/** The start of every metric's covered key. */
+export const COVERED_PREFIX = 'covered:';
 /** The roll-up key under which a metric's covered units are stored. */
-export const coveredKey = (metric: CoverageMetric) => `covered:${metric}`;
+export const coveredKey = (metric: CoverageMetric) => `${COVERED_PREFIX}${metric}`;
 export const facilityCountKey = (type: FacilityType, status: FacilityStatus) => `facilities:${type}:${status}`;
 export const BED_KEYS = { total: 'beds:total', nursing: 'beds:nursing', dementia: 'beds:dementia' } as const;
 

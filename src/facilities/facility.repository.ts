@@ -68,6 +68,9 @@ function filterSql(filter: FacilityFilter, params: unknown[]): string {
   return clauses.join(' AND ');
 }
 
+const UNIT_HISTORY = `SELECT e.facility_id AS "facilityId", e.occurred_on AS day, e.status, e.services::text[] AS services, f.type
+  FROM facility f JOIN facility_event e ON e.facility_id = f.id`;
+
 /** A history entry to record for a facility. */
 export type NewFacilityEvent = Pick<FacilityEvent, 'kind' | 'occurredOn' | 'fromStatus' | 'status' | 'services' | 'note' | 'recordedBy'>;
 
@@ -195,13 +198,16 @@ export const facilityRepository = {
 
   /** Every history entry of the facilities located in one jurisdiction, in recorded order. */
   async unitHistory(db: EntityManager, jurisdictionId: number): Promise<FacilityHistoryEntry[]> {
+    return namedQuery(db, 'facility_unit_history', `${UNIT_HISTORY} WHERE f.jurisdiction_id = $1 ORDER BY e.id`, [jurisdictionId]);
+  },
+
+  /** As `unitHistory`, for the jurisdiction facility `facilityId` is located in: sent before the facility's row is read. */
+  async unitHistoryOfFacility(db: EntityManager, facilityId: number): Promise<FacilityHistoryEntry[]> {
     return namedQuery(
       db,
-      'facility_unit_history',
-      `SELECT e.facility_id AS "facilityId", e.occurred_on AS day, e.status, e.services::text[] AS services, f.type
-       FROM facility f JOIN facility_event e ON e.facility_id = f.id
-       WHERE f.jurisdiction_id = $1 ORDER BY e.id`,
-      [jurisdictionId],
+      'facility_unit_history_of_facility',
+      `${UNIT_HISTORY} WHERE f.jurisdiction_id = (SELECT jurisdiction_id FROM facility WHERE id = $1) ORDER BY e.id`,
+      [facilityId],
     );
   },
 

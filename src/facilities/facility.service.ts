@@ -1,41 +1,39 @@
 import type { EntityManager } from 'typeorm';
-import { codeInScope } from '../access/actor';
-import { type Actor } from '../kernel/actor';
-import { rolesWith } from '../access/roles';
-import { Capability, Role } from '../kernel/actor';
-import { requireActor, requireCapability } from '../access/scope';
-import { audited } from '../audit/audit.service';
-import { changing } from '../db/shared-cache';
+import { denied, grantFor, requireAccess, requireReach, type Grant } from '../access/scope';
+import { mutation } from '../audit/mutation';
+import { Capability } from '../kernel/actor';
 import { loader, type Context } from '../kernel/context';
-import { pastDay, todayInChina } from '../kernel/dates';
-import { BadUserInputError, ConflictError, ForbiddenError } from '../kernel/errors';
+import { BadUserInputError, ConflictError } from '../kernel/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
-import { levelOfCode } from '../kernel/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { creditCodeProblem } from './credit-code';
-import { recordFacilityChange, type FacilityFigureState } from './facility-rollups';
-import {
-  FACILITY_LEVELS,
-  FACILITY_TYPE_NAMES,
-  FacilityEventKind,
-  FacilityService,
-  FacilityStatus,
-  FacilityType,
-  NEXT_STATUSES,
-} from './facility-kinds';
+import { lockForChange, recordFacilityChange } from './facility-rollups';
+import { FacilityEventKind, FacilityService, FacilityStatus, FacilityType } from './facility-kinds';
 import type { FacilityEvent, Organisation } from './facility.entity';
-import type { BedsInput, CreateFacilityInput, OrganisationInput, UpdateFacilityInput } from './facility.inputs';
+import type { CreateFacilityInput, OrganisationInput, UpdateFacilityInput } from './facility.inputs';
 import { facilityByIdLoader, facilityHistoryLoader, organisationByIdLoader } from './facility.loaders';
 import { facilityRepository, type FacilityFacts, type FacilityFilter, type FacilityRow, type NewFacilityEvent } from './facility.repository';
+import {
+  checkLevel,
+  checkTransition,
+  figureState,
+  FIRST_DAY,
+  OPERATIONS_FIELDS,
+  parseArea,
+  parseBeds,
+  parseCount,
+  parseCreditCode,
+  parseDay,
+  parseFacilityId,
+  parseName,
+  parseServices,
+  sameServices,
+  unitOf,
+} from './facility.rules';
 import { text } from '../kernel/messages';
 
-const NOT_IN_SCOPE = text('FACILITY_NOT_IN_SCOPE');
-// The earliest day a history entry may carry.
-const FIRST_DAY = '1949-10-01';
-const MAX_COUNT = 1_000_000;
-// Facts a SERVICE_PROVIDER reports for the facilities it operates; the rest is the civil-affairs office's.
-const OPERATIONS_FIELDS = new Set<keyof UpdateFacilityInput>(['services', 'servicesSince', 'beds', 'staff', 'dailyDiners']);
+// A facility is placed at its unit and, for a SERVICE_PROVIDER, reached only when its organisation operates it.
+const NOT_IN_SCOPE = { denial: text('FACILITY_NOT_IN_SCOPE') };
 
 export interface FacilityListArgs {
   under?: string | null;
@@ -48,86 +46,6 @@ export interface FacilityListArgs {
   after?: string | null;
 }
 
-/** How much of the facility register the caller sees under a capability. */
-interface FacilityAccess {
-  actor: Actor;
-  /** Every facility of the subtree (civil affairs and oversight roles) … */
-  full: boolean;
-  /** … or only those of this organisation (a SERVICE_PROVIDER; -1 when the user has none). */
-  organisationId: number;
-}
-
-function facilityAccess(ctx: Context, capability: Capability): FacilityAccess {
-  const actor = requireActor(ctx);
-  const roles = rolesWith(actor.roles, capability);
-  if (roles.length === 0) throw new ForbiddenError();
-  const full = roles.some((role) => role !== Role.SERVICE_PROVIDER);
-  return { actor, full, organisationId: full ? -1 : (actor.organisationId ?? -1) };
-}
-
-function canSee(access: FacilityAccess, row: FacilityRow): boolean {
-  return codeInScope(access.actor, row.jurisdictionCode) && (access.full || row.organisationId === access.organisationId);
-}
-
-function parseId(raw: string, field: string): number {
-  const trimmed = raw.trim();
-  if (!/^[1-9]\d{0,9}$/.test(trimmed) || Number(trimmed) > 2 ** 31 - 1) throw new BadUserInputError(field, 'is not a facility id');
-  return Number(trimmed);
-}
-
-function parseName(raw: string, field: string): string {
-  const name = raw.trim();
-  if (name.length < 1 || name.length > 100) throw new BadUserInputError(field, 'must be 1 to 100 characters');
-  return name;
-}
-
-function parseCount(value: number | null | undefined, field: string): number | null {
-  if (value === null || value === undefined) return null;
-  if (!Number.isInteger(value) || value < 0 || value > MAX_COUNT) throw new BadUserInputError(field, text('WHOLE_NUMBER_UP_TO', { max: MAX_COUNT }));
-  return value;
-}
-
-function parseArea(value: number | null | undefined, field: string): number | null {
-  if (value === null || value === undefined) return null;
-  if (!Number.isFinite(value) || value < 0 || value > 10_000_000 || Math.abs(value * 100 - Math.round(value * 100)) > 1e-6) {
-    throw new BadUserInputError(field, 'must be from 0 to 10,000,000 m² with at most 2 decimals');
-  }
-  return value;
-}
-
-function parseBeds(beds: BedsInput, field: string): { bedsTotal: number; bedsNursing: number; bedsDementia: number } {
-  const bedsTotal = parseCount(beds.total, `${field}.total`)!;
-  const bedsNursing = parseCount(beds.nursing, `${field}.nursing`)!;
-  const bedsDementia = parseCount(beds.dementia, `${field}.dementia`)!;
-  if (bedsNursing > bedsTotal) throw new BadUserInputError(`${field}.nursing`, 'must not exceed the total');
-  if (bedsDementia > bedsTotal) throw new BadUserInputError(`${field}.dementia`, 'must not exceed the total');
-  return { bedsTotal, bedsNursing, bedsDementia };
-}
-
-function parseServices(services: readonly FacilityService[]): FacilityService[] {
-  const chosen = new Set(services);
-  return Object.values(FacilityService).filter((service) => chosen.has(service));
-}
-
-/** A history day (default today): a real day, not in the future, not before `notBefore`. */
-function parseDay(raw: string | null | undefined, field: string, notBefore: string = FIRST_DAY): string {
-  const day = pastDay(raw ?? todayInChina(), field);
-  if (day < notBefore) {
-    throw new BadUserInputError(
-      field,
-      notBefore === FIRST_DAY ? `must not be before ${FIRST_DAY}` : `must not be before the latest history entry (${notBefore})`,
-    );
-  }
-  return day;
-}
-
-function parseCreditCode(raw: string, field: string): string {
-  const creditCode = raw.trim().toUpperCase();
-  const problem = creditCodeProblem(creditCode);
-  if (problem) throw new BadUserInputError(field, problem);
-  return creditCode;
-}
-
 async function organisationFor(tx: EntityManager, input: OrganisationInput, field: string): Promise<Organisation> {
   const creditCode = parseCreditCode(input.creditCode, `${field}.creditCode`);
   const name = parseName(input.name, `${field}.name`);
@@ -136,40 +54,30 @@ async function organisationFor(tx: EntityManager, input: OrganisationInput, fiel
   return organisation;
 }
 
-function figureState(row: Pick<FacilityRow, 'type' | 'status' | 'services' | 'bedsTotal' | 'bedsNursing' | 'bedsDementia'>): FacilityFigureState {
-  return {
-    type: row.type,
-    status: row.status,
-    services: row.services,
-    beds: { total: row.bedsTotal, nursing: row.bedsNursing, dementia: row.bedsDementia },
-  };
+// The facility a mutation acts on, locked, when the mutation's grant reaches it; FORBIDDEN alike when it is missing.
+async function lockReached(tx: EntityManager, grant: Grant, id: number): Promise<FacilityRow> {
+  const row = await facilityRepository.lock(tx, id);
+  requireReach(grant, [row], NOT_IN_SCOPE);
+  return row!;
 }
-
-function unitOf(row: Pick<FacilityRow, 'jurisdictionId' | 'jurisdictionCode'>) {
-  return { id: row.jurisdictionId, code: row.jurisdictionCode, level: levelOfCode(row.jurisdictionCode)! };
-}
-
-const sameServices = (a: readonly FacilityService[], b: readonly FacilityService[]) =>
-  a.length === b.length && a.every((service) => b.includes(service));
 
 export const facilityService = {
   /** A facility the caller may see (a SERVICE_PROVIDER: one its organisation operates); FORBIDDEN otherwise, whether or not it exists. */
   async get(ctx: Context, rawId: string): Promise<FacilityRow> {
-    const access = facilityAccess(ctx, Capability.READ_FACILITIES);
-    const row = await loader(ctx, facilityByIdLoader).load(parseId(rawId, 'id'));
-    if (!row || !canSee(access, row)) throw new ForbiddenError(NOT_IN_SCOPE);
-    return row;
+    const row = await loader(ctx, facilityByIdLoader).load(parseFacilityId(rawId, 'id'));
+    requireAccess(ctx, Capability.READ_FACILITIES, [row], NOT_IN_SCOPE);
+    return row!;
   },
 
   /** Facilities located at or below `under` (default the caller's home), oldest first. */
   async list(ctx: Context, args: FacilityListArgs): Promise<Page<FacilityRow>> {
-    const access = facilityAccess(ctx, Capability.READ_FACILITIES);
-    const under = args.under ? await jurisdictionService.get(ctx, args.under, 'under') : await jurisdictionService.home(ctx);
+    const grant = grantFor(ctx, Capability.READ_FACILITIES);
+    const underCode = args.under ? (await jurisdictionService.get(ctx, args.under, 'under')).code : grant.code;
     const first = pageSize(args.first);
     const after = decodeCursor(args.after, (key) => /^[1-9]\d{0,9}$/.test(key));
     const search = args.search?.trim() || null;
     if (search !== null && search.length > 50) throw new BadUserInputError('search', 'must be at most 50 characters');
-    let organisationId: number | null = access.full ? null : access.organisationId;
+    let organisationId = grant.organisationId;
     if (args.operatorCreditCode) {
       const creditCode = parseCreditCode(args.operatorCreditCode, 'operatorCreditCode');
       const organisation = await facilityRepository.organisationByCode(ctx.db, creditCode);
@@ -177,7 +85,7 @@ export const facilityService = {
       organisationId = organisationId === null || organisationId === wanted ? wanted : -1;
     }
     const filter: FacilityFilter = {
-      underCode: under.code,
+      underCode,
       organisationId,
       type: args.type ?? null,
       status: args.status ?? null,
@@ -190,20 +98,12 @@ export const facilityService = {
 
   /** Registers a facility in the caller's subtree, in its status since a date (default: planned, today). */
   async create(ctx: Context, input: CreateFacilityInput): Promise<FacilityRow> {
-    const actor = requireActor(ctx);
-    return changing(ctx.dataSource, () => audited(ctx, 'createFacility', Capability.MANAGE_FACILITIES, async (tx, draft, ctx) => {
-      requireCapability(ctx, Capability.MANAGE_FACILITIES);
-      draft.targetType = 'Facility';
+    return mutation(ctx, { action: 'createFacility', capability: Capability.MANAGE_FACILITIES }, async ({ tx, ctx, grant, target, at, detail }) => {
+      const { actor } = grant!;
       const name = parseName(input.name, 'input.name');
       const unit = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
-      draft.jurisdictionId = unit.id;
-      const levels = FACILITY_LEVELS[input.type];
-      if (!levels.includes(unit.level)) {
-        throw new BadUserInputError(
-          'input.jurisdictionCode',
-          `a ${input.type} (${FACILITY_TYPE_NAMES[input.type]}) belongs to a ${levels.join(' or ')}, not a ${unit.level}`,
-        );
-      }
+      at(unit.id);
+      checkLevel(input.type, unit.level, 'input.jurisdictionCode');
       const status = input.status ?? FacilityStatus.PLANNED;
       if (status === FacilityStatus.CLOSED) throw new BadUserInputError('input.status', 'a facility cannot be registered as CLOSED');
       const since = parseDay(input.since, 'input.since');
@@ -219,8 +119,8 @@ export const facilityService = {
         dailyDiners: parseCount(input.dailyDiners, 'input.dailyDiners'),
       };
       const id = await facilityRepository.insert(tx, { ...facts, type: input.type, jurisdictionId: unit.id, status, statusSince: since });
-      draft.targetIds = [String(id)];
-      draft.detail = { type: input.type, jurisdictionCode: unit.code, status, since };
+      target('Facility', [id]);
+      detail({ type: input.type, jurisdictionCode: unit.code, status, since });
       await facilityRepository.insertEvent(tx, {
         facilityId: id,
         kind: FacilityEventKind.REGISTERED,
@@ -240,67 +140,58 @@ export const facilityService = {
       });
       const [created] = await facilityRepository.byIds(tx, [id]);
       return created;
-    }));
+    });
   },
 
   /** Moves a facility along its lifecycle on a day that is neither in the future nor before its latest history entry. */
   async transition(ctx: Context, rawId: string, to: FacilityStatus, on: string | null | undefined, rawNote: string | null | undefined): Promise<FacilityRow> {
-    const actor = requireActor(ctx);
-    return changing(ctx.dataSource, () => audited(ctx, 'transitionFacility', Capability.MANAGE_FACILITIES, async (tx, draft, ctx) => {
-      const access = facilityAccess(ctx, Capability.MANAGE_FACILITIES);
-      draft.targetType = 'Facility';
-      const id = parseId(rawId, 'id');
-      draft.targetIds = [String(id)];
-      const row = await lockVisible(tx, access, id);
-      draft.jurisdictionId = row.jurisdictionId;
-      // Already there: a repeated or concurrent request for the same move, which has been made once.
-      if (row.status === to) throw new ConflictError(`the facility is already ${to} since ${row.statusSince}`, 'to');
-      const allowed = NEXT_STATUSES[row.status];
-      if (!allowed.includes(to)) {
-        throw new BadUserInputError(
-          'to',
-          allowed.length === 0
-            ? `the facility is ${row.status}, which is final`
-            : `a ${row.status} facility can become ${allowed.join(' or ')}, not ${to}`,
-        );
-      }
+    return mutation(ctx, { action: 'transitionFacility', capability: Capability.MANAGE_FACILITIES }, async ({ tx, grant, target, at, detail }) => {
+      const { actor } = grant!;
+      const id = parseFacilityId(rawId, 'id');
+      target('Facility', [id]);
+      const { row: locked, unit } = await lockForChange(tx, id);
+      requireReach(grant!, [locked], NOT_IN_SCOPE);
+      const row = locked!;
+      at(row.jurisdictionId);
+      checkTransition(row, to, 'to');
       const day = parseDay(on, 'on', row.lastEventOn > FIRST_DAY ? row.lastEventOn : FIRST_DAY);
       const note = rawNote?.trim() || null;
       if (note && note.length > 500) throw new BadUserInputError('note', 'must be at most 500 characters');
-      draft.detail = { from: row.status, to, on: day };
-      const updated = await facilityRepository.update(
-        tx,
-        id,
-        { status: to, statusSince: day, lastEventOn: day },
-        { kind: FacilityEventKind.TRANSITION, occurredOn: day, fromStatus: row.status, status: to, services: row.services, note, recordedBy: actor.userId },
-      );
-      await recordFacilityChange(tx, {
-        unit: unitOf(row),
-        before: figureState(row),
-        after: figureState(updated),
-        historyChanged: true,
-        unitHistory: () => facilityRepository.unitHistory(tx, row.jurisdictionId),
-      });
+      detail({ from: row.status, to, on: day });
+      // The update and the roll-ups go out together: the roll-ups know the new state and entry already.
+      const [updated] = await Promise.all([
+        facilityRepository.update(
+          tx,
+          id,
+          { status: to, statusSince: day, lastEventOn: day },
+          { kind: FacilityEventKind.TRANSITION, occurredOn: day, fromStatus: row.status, status: to, services: row.services, note, recordedBy: actor.userId },
+        ),
+        recordFacilityChange(tx, {
+          unit: unitOf(row),
+          before: figureState(row),
+          after: figureState({ ...row, status: to }),
+          historyChanged: true,
+          locked: { ...unit, history: [...unit.history, { facilityId: id, day, status: to, services: row.services, type: row.type }] },
+        }),
+      ]);
       return updated;
-    }));
+    });
   },
 
   /** Changes a facility's facts; a SERVICE_PROVIDER only the day-to-day ones of facilities its organisation operates. */
   async update(ctx: Context, rawId: string, input: UpdateFacilityInput): Promise<FacilityRow> {
-    const actor = requireActor(ctx);
-    return changing(ctx.dataSource, () => audited(ctx, 'updateFacility', Capability.EDIT_FACILITIES, async (tx, draft, ctx) => {
-      const access = facilityAccess(ctx, Capability.EDIT_FACILITIES);
-      draft.targetType = 'Facility';
-      const id = parseId(rawId, 'id');
-      draft.targetIds = [String(id)];
+    return mutation(ctx, { action: 'updateFacility', capability: Capability.EDIT_FACILITIES }, async ({ tx, grant, target, at, detail }) => {
+      const { actor } = grant!;
+      const id = parseFacilityId(rawId, 'id');
+      target('Facility', [id]);
       const given = (Object.keys(input) as (keyof UpdateFacilityInput)[]).filter((field) => input[field] !== undefined && input[field] !== null);
-      if (!access.full) {
+      if (grant!.organisationId !== null) {
         const closed = given.find((field) => !OPERATIONS_FIELDS.has(field));
-        if (closed) throw new ForbiddenError(`input.${closed}: a service provider may change only ${[...OPERATIONS_FIELDS].join(', ')}`);
+        if (closed) throw denied(`input.${closed}: a service provider may change only ${[...OPERATIONS_FIELDS].join(', ')}`);
       }
-      const row = await lockVisible(tx, access, id);
-      draft.jurisdictionId = row.jurisdictionId;
-      draft.detail = { fields: given };
+      const row = await lockReached(tx, grant!, id);
+      at(row.jurisdictionId);
+      detail({ fields: given });
 
       const changes: Partial<FacilityFacts> & { lastEventOn?: string } = {};
       if (input.name != null) changes.name = parseName(input.name, 'input.name');
@@ -336,12 +227,12 @@ export const facilityService = {
         });
       }
       return updated;
-    }));
+    });
   },
 
   /** Returns when the caller may see `facility` under `capability` (a SERVICE_PROVIDER: one its organisation operates); FORBIDDEN otherwise. */
   assertVisible(ctx: Context, facility: FacilityRow, capability: Capability): void {
-    if (!canSee(facilityAccess(ctx, capability), facility)) throw new ForbiddenError(NOT_IN_SCOPE);
+    requireAccess(ctx, capability, [facility], NOT_IN_SCOPE);
   },
 
   /** The facility's history, oldest first (batched across a list). */
@@ -370,8 +261,3 @@ export const facilityService = {
   },
 };
 
-async function lockVisible(tx: EntityManager, access: FacilityAccess, id: number): Promise<FacilityRow> {
-  const row = await facilityRepository.lock(tx, id);
-  if (!row || !canSee(access, row)) throw new ForbiddenError(NOT_IN_SCOPE);
-  return row;
-}

@@ -1,7 +1,6 @@
-import { codeInScope } from '../access/actor';
-import { requireActor } from '../access/scope';
+import { requireActor, requireCodes } from '../access/scope';
 import { loader, type Context } from '../kernel/context';
-import { BadUserInputError, ForbiddenError, LimitExceededError, NotFoundError } from '../kernel/errors';
+import { BadUserInputError, LimitExceededError, NotFoundError } from '../kernel/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
 import { JurisdictionLevel, LEVELS, levelOfCode, pathOfCode } from '../kernel/division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
@@ -36,9 +35,9 @@ function ref(node: Jurisdiction): JurisdictionRef {
 export const jurisdictionService = {
   /** The node with this code in the caller's subtree; FORBIDDEN outside it whether or not it exists. */
   async get(ctx: Context, rawCode: string, field = 'code'): Promise<Jurisdiction> {
-    const actor = requireActor(ctx);
     const code = parseCode(rawCode, field);
-    if (!codeInScope(actor, code)) throw new ForbiddenError();
+    requireCodes(ctx, [code]);
+    // Inside the subtree a code may name no node: that much the caller may learn.
     const node = await loader(ctx, jurisdictionByCodeLoader).load(code);
     if (!node) throw new NotFoundError(text('JURISDICTION', { code }));
     return node;

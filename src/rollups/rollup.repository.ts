@@ -36,10 +36,35 @@ export const figureNumber = (value: string | number) => {
   return n;
 };
 
+interface HistoryRow {
+  key: string;
+  days: number[];
+  figures: number[];
+}
+
+/** The day-by-day changes of stored histories by key, with an empty one for each of `keys` not stored. */
+function changesByKey(rows: readonly HistoryRow[], keys: readonly string[]): Map<string, Map<string, number>> {
+  const byKey = new Map<string, Map<string, number>>(keys.map((key) => [key, new Map()]));
+  for (const row of rows) {
+    const changes = new Map<string, number>();
+    row.days.forEach((day, i) => changes.set(dayOfNumber(day), row.figures[i] - (i > 0 ? row.figures[i - 1] : 0)));
+    byKey.set(row.key, changes);
+  }
+  return byKey;
+}
+
 export const rollupRepository = {
   /** Serialises changes to one unit's roll-ups until the transaction ends. */
   async lockUnit(tx: EntityManager, unitId: number): Promise<void> {
     await namedQuery(tx, 'rollup_lock_unit', `SELECT pg_advisory_xact_lock($1, $2)`, [UNIT_LOCK, unitId]);
+  },
+
+  /** As `lockUnit`, for the unit facility `facilityId` is located in: sent before the facility's row is read. */
+  async lockUnitOfFacility(tx: EntityManager, facilityId: number): Promise<void> {
+    await namedQuery(tx, 'rollup_lock_unit_of_facility', `SELECT pg_advisory_xact_lock($1, jurisdiction_id) FROM facility WHERE id = $2`, [
+      UNIT_LOCK,
+      facilityId,
+    ]);
   },
 
   /**
@@ -50,7 +75,8 @@ export const rollupRepository = {
    */
   async apply(tx: EntityManager, code: string, current: readonly FigureDelta[], dated: readonly DatedDelta[]): Promise<void> {
     if (current.length === 0 && dated.length === 0) return;
-    const histories = await namedQuery<{ nodeId: number; key: string; emptied: boolean }>(
+    const path = pathOfCode(code);
+    const applied = namedQuery(
       tx,
       'rollup_apply',
       `WITH path AS (
@@ -73,26 +99,23 @@ export const rollupRepository = {
        WHERE (SELECT count(*) FROM figures) >= 0 -- the figures are written first
        ORDER BY p.id, h.key
        ON CONFLICT (node_id, key) DO UPDATE SET (days, figures) =
-         (SELECT s.days, s.figures FROM rollup_history_sum(r.days, r.figures, EXCLUDED.days, EXCLUDED.figures) s)
-       RETURNING r.node_id AS "nodeId", r.key, cardinality(r.days) = 0 AS emptied`,
-      [
-        pathOfCode(code),
-        current.map((d) => d.key),
-        current.map((d) => d.delta),
-        dated.map((d) => d.key),
-        dated.map((d) => d.day),
-        dated.map((d) => d.delta),
-      ],
+         (SELECT s.days, s.figures FROM rollup_history_sum(r.days, r.figures, EXCLUDED.days, EXCLUDED.figures) s)`,
+      [path, current.map((d) => d.key), current.map((d) => d.delta), dated.map((d) => d.key), dated.map((d) => d.day), dated.map((d) => d.delta)],
     );
-    // A change undone on its own day (opened and suspended today) can leave a history with no entry
-    // at all: the row goes, as a rebuild would never write it.
-    const emptied = histories.filter((row) => row.emptied);
-    if (emptied.length > 0) {
-      await tx.query(`DELETE FROM rollup_history WHERE (node_id, key) IN (SELECT * FROM unnest($1::int[], $2::text[])) AND cardinality(days) = 0`, [
-        emptied.map((row) => row.nodeId),
-        emptied.map((row) => row.key),
-      ]);
+    if (dated.length === 0) {
+      await applied;
+      return;
     }
+    // A change undone on its own day (opened and suspended today) can leave a history with no entry
+    // at all: the row goes, as a rebuild would never write it. Sent behind the upsert without waiting
+    // for it (rows it already locked), so that a pipelined transaction spends no round trip on it.
+    const emptied = namedQuery(
+      tx,
+      'rollup_history_drop_empty',
+      `DELETE FROM rollup_history WHERE node_id IN (SELECT id FROM jurisdiction WHERE code = ANY($1::text[])) AND key = ANY($2::text[]) AND cardinality(days) = 0`,
+      [path, [...new Set(dated.map((d) => d.key))]],
+    );
+    await Promise.all([applied, emptied]);
   },
 
   /**
@@ -172,18 +195,25 @@ export const rollupRepository = {
 
   /** The days one node's figures changed and by how much, by key (from `rollup_history`). */
   async changesOf(db: EntityManager, nodeId: number, keys: readonly string[]): Promise<Map<string, Map<string, number>>> {
-    const rows: { key: string; days: number[]; figures: number[] }[] = await namedQuery(
+    const rows = await namedQuery<HistoryRow>(
       db,
       'rollup_histories_of',
       `SELECT key, days, figures FROM rollup_history WHERE node_id = $1 AND key = ANY($2::text[])`,
       [nodeId, keys],
     );
-    const byKey = new Map<string, Map<string, number>>(keys.map((key) => [key, new Map()]));
-    for (const row of rows) {
-      const changes = byKey.get(row.key)!;
-      row.days.forEach((day, i) => changes.set(dayOfNumber(day), row.figures[i] - (i > 0 ? row.figures[i - 1] : 0)));
-    }
-    return byKey;
+    return changesByKey(rows, keys);
+  },
+
+  /** As `changesOf`, for every key starting with `prefix` of the unit facility `facilityId` is located in (absent keys have no changes). */
+  async changesOfUnitOfFacility(db: EntityManager, facilityId: number, prefix: string): Promise<Map<string, Map<string, number>>> {
+    const rows = await namedQuery<HistoryRow>(
+      db,
+      'rollup_histories_of_unit_of_facility',
+      `SELECT key, days, figures FROM rollup_history
+       WHERE node_id = (SELECT jurisdiction_id FROM facility WHERE id = $1) AND key LIKE $2`,
+      [facilityId, `${prefix}%`],
+    );
+    return changesByKey(rows, []);
   },
 
   /** Today's figures of the nodes for the keys (absent rows are zero). */

@@ -17,8 +17,12 @@ export interface UserRow {
   updatedAt: Date;
 }
 
-export interface ActorRow extends UserRow {
+/** A user with the division code of their home, where the access layer places them. */
+export interface PlacedUserRow extends UserRow {
   jurisdictionCode: string;
+}
+
+export interface ActorRow extends PlacedUserRow {
   jurisdictionPath: string;
   jurisdictionLevel: string;
 }
@@ -78,12 +82,12 @@ export const userRepository = {
     return row?.passwordHash ?? null;
   },
 
-  /** The user if their home lies in the subtree at `underPath`; locks the row when `forUpdate`. */
-  async byUsernameUnder(db: EntityManager, username: string, underPath: string, forUpdate = false): Promise<UserRow | null> {
+  /** The user with their home's division code, for the access layer to judge; locks the row when `forUpdate`. */
+  async byUsername(db: EntityManager, username: string, forUpdate = false): Promise<PlacedUserRow | null> {
     const [row] = await db.query(
-      `SELECT ${COLUMNS} FROM app_user u JOIN jurisdiction j ON j.id = u.jurisdiction_id
-       WHERE u.username = $1 AND j.path <@ $2::ltree ${forUpdate ? 'FOR UPDATE OF u' : ''}`,
-      [username, underPath],
+      `SELECT ${COLUMNS}, j.code AS "jurisdictionCode" FROM app_user u JOIN jurisdiction j ON j.id = u.jurisdiction_id
+       WHERE u.username = $1 ${forUpdate ? 'FOR UPDATE OF u' : ''}`,
+      [username],
     );
     return row ?? null;
   },

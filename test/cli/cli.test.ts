@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { defaultDivisionSource } from '../../src/jurisdictions/division-import.service';
+import { defaultDivisionSource } from '../../src/jurisdictions/division-source';
 import { useHarness } from '../support/harness';
 import { countyOfTowns, smallTree } from '../support/factories';
 import { ROOT, tsNodeArgs } from '../support/processes';

@@ -199,6 +199,22 @@ describe('the lifecycle', () => {
     expect(theirs.errors![0].message).toBe(missing.errors![0].message);
   });
 
+  it('answers the facility query alike for a missing id, one outside the subtree and one another organisation operates', async () => {
+    const id = await planned();
+    const outsider = await createUser(h.db, '321023', [Role.CIVIL_AFFAIRS_ADMIN]);
+    const operator = await insertOrganisation(h.db, 8, '别家');
+    const provider = await createUser(h.db, '321012', [Role.SERVICE_PROVIDER], 'provider@321012', { organisationId: operator.id });
+    const FACILITY = `query($id: ID!) { facility(id: $id) { id } }`;
+    const answers = await Promise.all([
+      h.gql(FACILITY, { id: '999' }, admin.token),
+      h.gql(FACILITY, { id }, outsider.token),
+      h.gql(FACILITY, { id }, provider.token),
+    ]);
+    const [missing, ...refused] = answers.map((res) => ({ data: res.data, errors: res.errors?.map((e) => [e.extensions.code, e.message]) }));
+    expect(missing).toEqual({ data: { facility: null }, errors: [['FORBIDDEN', expect.any(String)]] });
+    expect(refused).toEqual([missing, missing]);
+  });
+
   it('dates a services change, and meal-service coverage follows it from that day', async () => {
     const res = await h.gql(CREATE, { input: { ...VALID, services: ['RECREATION'], status: 'OPERATING', since: '2024-03-01' } }, admin.token);
     const id = res.data.createFacility.id;

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultDivisionSource, importDivisions, parseCsvLine } from '../../src/jurisdictions/division-import.service';
+import { importDivisions } from '../../src/jurisdictions/division-import.service';
+import { defaultDivisionSource, parseCsvLine } from '../../src/jurisdictions/division-source';
 import { useHarness } from '../support/harness';
 
 const h = useHarness();

@@ -56,6 +56,16 @@ describe('jurisdiction(code)', () => {
     expect(errorCodes(res)).toEqual(['FORBIDDEN']);
   });
 
+  it('answers a code outside the subtree alike whether or not it names a node', async () => {
+    const answer = async (code: string) => {
+      const res = await h.gql(`query($code: String!) { jurisdiction(code: $code) { code } }`, { code }, county.token);
+      return { data: res.data, errors: res.errors?.map((e) => [e.extensions.code, e.message]) };
+    };
+    const missing = await answer('441900');
+    expect(missing.errors).toEqual([['FORBIDDEN', expect.any(String)]]);
+    expect(await answer('321023')).toEqual(missing);
+  });
+
   it('answers NOT_FOUND for a missing code inside the subtree', async () => {
     const res = await h.gql(`{ jurisdiction(code: "321012999") { code } }`, {}, county.token);
     expect(errorCodes(res)).toEqual(['NOT_FOUND']);

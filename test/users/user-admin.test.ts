@@ -123,6 +123,31 @@ describe('updateUser and resetPassword', () => {
   });
 });
 
+describe('a user outside the subtree', () => {
+  it('gets the same answer as one that does not exist, to a read and to every management mutation', async () => {
+    await smallTree(h.db);
+    const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN], 'admin@321012');
+    const outside = await createUser(h.db, '321023', [Role.FINANCE], 'finance@321023');
+    const operations: [string, string][] = [
+      ['user', `query($u: String!) { user(username: $u) { username } }`],
+      ['updateUser', `mutation($u: String!) { updateUser(input: { username: $u, active: false }) { username } }`],
+      ['resetPassword', `mutation($u: String!) { resetPassword(username: $u, newPassword: "fresh-password-9") { username } }`],
+      ['unlockLogin', `mutation($u: String!) { unlockLogin(username: $u) { username } }`],
+    ];
+    const answer = async (query: string, username: string) => {
+      const res = await h.gql(query, { u: username }, admin.token);
+      return { data: res.data, errors: res.errors?.map((e) => [e.extensions.code, e.message]) };
+    };
+    for (const [name, query] of operations) {
+      const missing = await answer(query, 'nobody@321012');
+      expect({ name, errors: missing.errors }).toEqual({ name, errors: [['FORBIDDEN', expect.any(String)]] });
+      expect({ name, answer: await answer(query, outside.username) }).toEqual({ name, answer: missing });
+    }
+    const [row] = await h.db.query(`SELECT active FROM app_user WHERE username = $1`, [outside.username]);
+    expect(row.active).toBe(true);
+  });
+});
+
 describe('users and auditTrail', () => {
   it('list only the subtree, filtered and paged', async () => {
     await smallTree(h.db);
