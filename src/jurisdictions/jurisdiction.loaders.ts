@@ -7,7 +7,7 @@ import { insideTransaction } from '../db/transaction';
 import { loader, type Context } from '../kernel/context';
 import { asInstance } from '../graphql/roots';
 import { parentCodeOf, type JurisdictionLevel } from '../kernel/division-codes';
-import { everyFigure, liveFigures } from '../rollups/live-figures';
+import { COVERAGE_KEY_PREFIX, figuresToKeep, liveFigures } from '../rollups/live-figures';
 import type { Jurisdiction } from './jurisdiction.entity';
 import { jurisdictionRepository } from './jurisdiction.repository';
 import { JurisdictionNode } from './jurisdiction.types';
@@ -46,22 +46,22 @@ export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Juris
 }
 
 /**
- * One node asked for alone (a page about one node) is read with all of today's figures, and when the
- * caller can see its parent with its siblings and theirs, in one statement: its coverage, facility
- * figures and rank among its siblings then come from the caches. Keeps the siblings as the parent's
- * children and everyone's figures, unless a notice cleared those regions during the read.
+ * One node asked for alone (a page about one node) is read with all of today's figures and, when the
+ * caller can see its parent, with its siblings and their coverage, in one statement: its coverage,
+ * facility figures and rank among its siblings then come from the caches. Keeps the siblings as the
+ * parent's children and everyone's figures, unless a notice cleared those regions during the read.
  */
 async function withFigures(ctx: Context, code: string): Promise<Map<string, Jurisdiction>> {
   const parentCode = parentCodeOf(code);
   const siblings = parentCode !== null && ctx.actor !== null && codeInScope(ctx.actor, parentCode);
   const lists = childLists(ctx.dataSource);
-  const figures = liveFigures(ctx.dataSource);
-  const stamps = { list: lists.stamp(), figures: figures.stamp() };
-  const rows = await jurisdictionRepository.withFigures(ctx.db, code, siblings);
+  const kept = liveFigures(ctx.dataSource);
+  const stamps = { list: lists.stamp(), figures: kept.stamp() };
+  const rows = await jurisdictionRepository.withFigures(ctx.db, code, siblings, COVERAGE_KEY_PREFIX);
   const family: Jurisdiction[] = [];
-  for (const { figureKeys, figureValues, ...node } of rows) {
+  for (const { figures, ...node } of rows) {
     family.push(node);
-    figures.fill(node.id, everyFigure(figureKeys, figureValues), stamps.figures);
+    kept.fill(node.id, figuresToKeep(figures, node.code === code, kept.peek(node.id)), stamps.figures);
   }
   const nodes = frozenNodes(family);
   const asked = nodes.find((node) => node.code === code);

@@ -8,10 +8,9 @@ const COLUMNS = `id, code, name, level, parent_id AS "parentId", path::text AS p
   city_count AS "cityCount", county_count AS "countyCount", town_count AS "townCount",
   village_count AS "villageCount"`;
 
-/** A node with today's figures as `rollup_value` keeps them: keys and values side by side. */
+/** A node with some of today's figures (`rollup_value`) by key, null for none. */
 export interface JurisdictionWithFigures extends Jurisdiction {
-  figureKeys: string[] | null;
-  figureValues: string[] | null;
+  figures: Record<string, number> | null;
 }
 
 export interface JurisdictionFilter {
@@ -52,24 +51,27 @@ export const jurisdictionRepository = {
   },
 
   /**
-   * The node with this code and, with `siblings`, every other child of its parent (a province has
-   * none), in code order, each with all of today's figures (`rollup_value`, as two arrays, null for a
-   * node without any): in one statement, what a read of one node's coverage and rank needs.
+   * The node with this code with all of today's figures and, with `siblings`, every other child of its
+   * parent (a province has none) with those whose key starts with `siblingPrefix`, in code order: in
+   * one statement, what a read of one node's coverage and its rank among its siblings needs.
    */
-  async withFigures(db: EntityManager, code: string, siblings: boolean): Promise<JurisdictionWithFigures[]> {
+  async withFigures(db: EntityManager, code: string, siblings: boolean, siblingPrefix: string): Promise<JurisdictionWithFigures[]> {
     return namedQuery<JurisdictionWithFigures>(
       db,
       'jurisdiction_with_figures',
-      `SELECT j.*, f.keys AS "figureKeys", f.values AS "figureValues"
+      `SELECT j.*, f.figures
        FROM (SELECT id, parent_id FROM jurisdiction WHERE code = $1) AS asked
        CROSS JOIN LATERAL (
          SELECT ${COLUMNS} FROM jurisdiction WHERE $2 AND parent_id = asked.parent_id
          UNION ALL
          SELECT ${COLUMNS} FROM jurisdiction WHERE (NOT $2 OR asked.parent_id IS NULL) AND id = asked.id
        ) AS j
-       LEFT JOIN LATERAL (SELECT array_agg(key) AS keys, array_agg(value) AS values FROM rollup_value WHERE node_id = j.id) AS f ON true
+       LEFT JOIN LATERAL (
+         SELECT json_object_agg(key, value) AS figures FROM rollup_value
+         WHERE node_id = j.id AND (j.id = asked.id OR key LIKE $3)
+       ) AS f ON true
        ORDER BY j.code`,
-      [code, siblings],
+      [code, siblings, `${likeLiteral(siblingPrefix)}%`],
     );
   },
 

@@ -79,6 +79,9 @@ describe('a cold read of one node’s figures', () => {
       rank: 3,
       rankedAmong: 6,
     });
+    // What was read along of town 2 is its coverage: its facility figures are read, not taken for none.
+    const stats = await h.gql(STATS, { code: '321084102' }, office.token);
+    expect(stats.data.jurisdiction.facilityStats).toEqual({ count: 2 });
     await facilityWithHistory(h, admin.token, {
       name: '互助3-1',
       type: 'MUTUAL_AID_CENTER',
