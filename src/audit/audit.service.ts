@@ -8,11 +8,15 @@ import { logger } from '../config/logger';
 import type { Context } from '../kernel/context';
 import { isDatabaseUnreachable } from '../db/availability';
 import { BadUserInputError, ServiceUnavailableError } from '../kernel/errors';
-import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
+import { keysetPage, textKey, type Page } from '../kernel/pagination';
 import { storableJson, storableText } from '../kernel/text';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { claimAttempt, errorOutcome } from './attempt';
 import { auditRepository, type AuditRow } from './audit.repository';
+import type { AuditTrailArgs } from './audit.types';
+
+// An entry's id (a bigserial) as the trail's cursor key.
+const ENTRY_KEY = textKey((key) => /^\d{1,18}$/.test(key));
 
 /** What a mutation fills in as it learns it: where it acted and on which ids. */
 export interface AuditDraft {
@@ -156,23 +160,10 @@ export async function audited<T>(
   }
 }
 
-export interface AuditListArgs {
-  under?: string | null;
-  action?: string | null;
-  username?: string | null;
-  outcome?: 'SUCCESS' | 'FAILURE' | null;
-  from?: Date | null;
-  to?: Date | null;
-  first?: number | null;
-  after?: string | null;
-}
-
 /** The audit trail of the caller's subtree (or of `under` in it), newest first. */
-export async function auditTrail(ctx: Context, args: AuditListArgs): Promise<Page<AuditRow>> {
+export async function auditTrail(ctx: Context, args: AuditTrailArgs): Promise<Page<AuditRow>> {
   requireCapability(ctx, Capability.READ_AUDIT);
   const under = args.under ? await jurisdictionService.get(ctx, args.under, 'under') : await jurisdictionService.home(ctx);
-  const first = pageSize(args.first);
-  const beforeId = decodeCursor(args.after, (key) => /^\d{1,18}$/.test(key));
   if (args.from && args.to && args.from > args.to) throw new BadUserInputError('to', 'must not be before from');
   const filter = {
     underPath: under.path,
@@ -182,6 +173,10 @@ export async function auditTrail(ctx: Context, args: AuditListArgs): Promise<Pag
     from: args.from ?? null,
     to: args.to ?? null,
   };
-  const rows = await auditRepository.search(ctx.db, filter, beforeId, first + 1);
-  return toPage(rows, first, (row) => row.id, () => auditRepository.count(ctx.db, filter));
+  return keysetPage(args, {
+    key: ENTRY_KEY,
+    search: (beforeId, limit) => auditRepository.search(ctx.db, filter, beforeId, limit),
+    count: () => auditRepository.count(ctx.db, filter),
+    cursorOf: (row) => row.id,
+  });
 }
