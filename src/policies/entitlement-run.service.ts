@@ -1,8 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { Capability } from '../kernel/actor';
-import { requireActor, requireCapability } from '../access/scope';
-import { audited } from '../audit/audit.service';
-import { changing } from '../db/shared-cache';
+import { mutation } from '../audit/mutation';
 import { personService } from '../elderly/person.service';
 import { loader, type Context } from '../kernel/context';
 import { addMonths, monthEnd, thisMonthInChina } from '../kernel/dates';
@@ -238,24 +236,25 @@ export const entitlementRunService = {
   async run(ctx: Context, code: string, rawMonth: string): Promise<RunView> {
     const month = checkMonth(rawMonth);
     let root: Jurisdiction;
-    return changing(ctx.dataSource, () =>
-      audited(
-        ctx,
-        'entitlementRun.run',
-        Capability.RUN_ENTITLEMENTS,
-        async (tx, draft, ctx) => {
-          Object.assign(draft, { jurisdictionId: root.id, targetType: 'entitlement_run', detail: { code: root.code, month } });
-          const run = await computeRun(tx, root, month, requireActor(ctx).userId);
-          draft.targetIds = [String(run.id)];
-          return { ...run, jurisdiction: policyService.ref(root) };
-        },
-        // Scope first, then the locks: a refused call never holds up a run it could not make.
-        async (inside) => {
-          requireCapability(ctx, Capability.RUN_ENTITLEMENTS);
+    return mutation(
+      ctx,
+      {
+        action: 'entitlementRun.run',
+        capability: Capability.RUN_ENTITLEMENTS,
+        // The capability is checked before the transaction, the scope before the locks: a refused call never holds up a run it could not make.
+        transaction: async (inside) => {
           root = await jurisdictionService.get(ctx, code);
           return runTransaction(ctx.dataSource, root, month, inside);
         },
-      ),
+      },
+      async ({ tx, grant, target, at, detail }) => {
+        at(root.id);
+        target('entitlement_run', []);
+        detail({ code: root.code, month });
+        const run = await computeRun(tx, root, month, grant!.actor.userId);
+        target('entitlement_run', [run.id]);
+        return { ...run, jurisdiction: policyService.ref(root) };
+      },
     );
   },
 
