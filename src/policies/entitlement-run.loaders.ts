@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { sharedCaches, throughCache, type CacheRegion } from '../db/shared-cache';
 import type { Context } from '../kernel/context';
-import type { LineageNode } from './entitlement.engine';
+import type { LineageNode } from './scheme-rules';
 import { entitlementRunRepository, type RunRow, type SchemeTotalRow, type TotalRow } from './entitlement-run.repository';
 
 type TotalsKey = { nodeId: number; month: string };

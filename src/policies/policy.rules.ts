@@ -6,7 +6,7 @@ import { LEVELS } from '../kernel/division-codes';
 import { text } from '../kernel/messages';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import type { TierRule } from './entitlement.engine';
+import type { TierRule } from './scheme-rules';
 import type { CreateFloorInput, SchemeVersionInput, TierInput } from './policy.inputs';
 import { policyRepository, type NewVersion } from './policy.repository';
 import { isFacilityKind, SchemeKind, TierCombination } from './policy-kinds';

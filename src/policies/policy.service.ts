@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Capability } from '../kernel/actor';
-import { denied, grantFor, reaches, requireCapability, type Grant } from '../access/scope';
+import { codeReached, denied, grantFor, requireCapability, type Grant } from '../access/scope';
 import { mutation } from '../audit/mutation';
 import { loader, type Context } from '../kernel/context';
 import { addMonths, thisMonthInChina } from '../kernel/dates';
@@ -9,7 +9,7 @@ import { parseId } from '../kernel/ids';
 import { text } from '../kernel/messages';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import type { FloorRule, LineageNode, SchemeRule } from './entitlement.engine';
+import type { FloorRule, LineageNode, SchemeRule } from './scheme-rules';
 import type { DatedFloor } from './facility-subsidy.engine';
 import { facilityFloorsLoader, facilitySchemesLoader, schemeVersionsLoader, yearAndNode } from './policy.loaders';
 import type { CreateFloorInput, CreateSchemeInput, SchemeVersionInput } from './policy.inputs';
@@ -44,9 +44,10 @@ function ref(node: Jurisdiction): LineageNode {
 /**
  * The scheme when the grant reaches the jurisdiction that set it (with `lineage`, also one set above
  * the caller's home: its rules apply there); FORBIDDEN otherwise, the same answer for a missing one.
+ * No organisation operates a scheme: a provider's narrowing to its own does not apply.
  */
 function schemeReached(grant: Grant, scheme: SchemeRow | null | undefined, lineage: boolean): SchemeRow {
-  if (!scheme || !reaches(grant, { jurisdictionCode: scheme.owner.code }, { lineage })) throw denied(text('SCHEME_NOT_IN_SCOPE'));
+  if (!scheme || !codeReached(grant.actor, scheme.owner.code, lineage)) throw denied(text('SCHEME_NOT_IN_SCOPE'));
   return scheme;
 }
 
