@@ -8,7 +8,7 @@ import { maskNationalId } from './national-id';
 import { COLUMN_BY_INPUT_FIELD, PEOPLE_COLUMNS, readPeopleCsv, rowInput, type ColumnName } from './person-csv';
 import { figureFactsOf, recordPeopleChanges } from './person-rollups';
 import type { ImportPeopleInput } from './person.inputs';
-import { personRepository } from './person.repository';
+import { personImportRepository } from './person-import.repository';
 import { personService } from './person.service';
 import { checkRegistration, placesFor, type FieldProblem, type Registration } from './person.rules';
 import type { ImportRowError, PersonImport } from './person.types';
@@ -87,7 +87,7 @@ export const personImportService = {
           code: ImportRowErrorCode.ALREADY_REGISTERED,
           message: `a person with the national ID ${maskNationalId(nationalId)} is already registered`,
         });
-        identified = await personRepository.registeredAmong(tx, [...firstLine.keys()]);
+        identified = await personImportRepository.registeredAmong(tx, [...firstLine.keys()]);
         for (const { nationalId } of identified) errors.push(alreadyRegistered(nationalId, firstLine.get(nationalId)!));
 
         const outcome = (imported: number): PersonImport => {
@@ -101,7 +101,7 @@ export const personImportService = {
 
         const refused = new Set(errors.map((error) => error.line));
         const good = checked.filter(({ line }) => !refused.has(line)).map(({ line, check }) => ({ line, ...(check.registration as Registration) }));
-        const inserted = await personRepository.insertMany(tx, good, grant!.actor.userId);
+        const inserted = await personImportRepository.insertMany(tx, good, grant!.actor.userId);
         // Registered by someone else between the check and the insert: the unique constraint kept them out.
         const insertedIds = new Set(inserted.map((row) => row.nationalId));
         for (const { line, fields } of good) if (!insertedIds.has(fields.nationalId)) errors.push(alreadyRegistered(fields.nationalId, line));

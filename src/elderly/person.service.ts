@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from 'typeorm';
 import { actingRole } from '../access/actor';
 import { Capability } from '../kernel/actor';
-import { denied, grantFor, reaches, requireActor, requireCapability, type Grant } from '../access/scope';
+import { codeReached, denied, grantFor, requireActor, requireCapability, type Grant } from '../access/scope';
 import { recordReads } from '../audit/audit.service';
 import { mutation } from '../audit/mutation';
 import { loader, type Context } from '../kernel/context';
@@ -18,6 +18,7 @@ import type { AssessmentInput, CategoryInput, RegisterPersonInput, UpdatePersonI
 import { figureFactsOf, recordPeopleChanges } from './person-rollups';
 import { personAssessmentsLoader, personByIdLoader, personCategoriesLoader } from './person.loaders';
 import { personRepository, type AssessmentRow, type CategoryRow, type PersonRow } from './person.repository';
+import { personFactsRepository } from './person-facts.repository';
 import { BIRTH_DATE, checkFacts, checkRegistration, parseCategories, parseDayNotBefore, parseText, placesFor, type FieldProblem } from './person.rules';
 import { text } from '../kernel/messages';
 
@@ -49,11 +50,12 @@ const MASKS: Record<MaskedField, (value: string) => string | null> = {
 
 /**
  * The person `rawId` names when the grant reaches their village; FORBIDDEN otherwise, the same answer
- * for one who does not exist.
+ * for one who does not exist. No organisation operates a person's record: a provider's narrowing does
+ * not apply.
  */
 async function personReached(ctx: Context, grant: Grant, rawId: string | number, field = 'id'): Promise<PersonRow> {
   const person = await loader(ctx, personByIdLoader).load(parseId(rawId, field, 'a person'));
-  if (!person || !reaches(grant, { jurisdictionCode: person.villageCode })) throw denied(text('PERSON_NOT_IN_SCOPE'));
+  if (!person || !codeReached(grant.actor, person.villageCode)) throw denied(text('PERSON_NOT_IN_SCOPE'));
   return person;
 }
 
@@ -280,8 +282,8 @@ export const personService = {
 
   /** A person in the caller's subtree with everything the entitlement rules read (READ_ENTITLEMENTS). */
   /** For the monthly run, within its transaction: the facts of every active person of the villages, by cursor. */
-  openFactsCursor: personRepository.openFactsCursor,
-  fetchFacts: personRepository.fetchFacts,
+  openFactsCursor: personFactsRepository.openFactsCursor,
+  fetchFacts: personFactsRepository.fetchFacts,
 
   async factsFor(ctx: Context, rawId: string): Promise<{ person: PersonRow; facts: PersonFacts }> {
     const person = await personReached(ctx, grantFor(ctx, Capability.READ_ENTITLEMENTS), rawId, 'personId');
