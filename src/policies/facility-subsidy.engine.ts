@@ -16,6 +16,7 @@ import {
   type TierRule,
 } from './scheme-rules';
 import { SchemeKind } from './policy-kinds';
+import { dayStates, monthsThrough, operatingWith, type DayState } from './facility-days';
 
 // The facility subsidy rules, pure, beside the person rules and built from the same parts (floors,
 // tier combination, exclusion groups, exact shares): what a facility is told for a year and what a
@@ -85,36 +86,6 @@ export interface FacilitySubsidy {
   amountFen: number;
   /** What each funder pays in all, highest level first. */
   shares: FunderTotal[];
-}
-
-type DayState = { status: FacilityStatus; services: readonly FacilityService[] } | null;
-
-const DAY_MS = 86_400_000;
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const msOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
-
-/** The facility's state at the end of every day from `first` to `last` (null before its first entry). */
-function dayStates(history: FacilityFacts['history'], first: string, last: string): { day: string; state: DayState }[] {
-  const entries = [...history].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  const days: { day: string; state: DayState }[] = [];
-  let next = 0;
-  let state: DayState = null;
-  for (let ms = msOf(first); ms <= msOf(last); ms += DAY_MS) {
-    const day = dayOf(ms);
-    // The state on a day is the state after its last entry of that day.
-    while (next < entries.length && entries[next].day <= day) state = entries[next++];
-    days.push({ day, state });
-  }
-  return days;
-}
-
-const offers = (state: DayState, services: readonly FacilityService[]) => services.every((service) => state!.services.includes(service));
-const operatingWith = (state: DayState, services: readonly FacilityService[]) =>
-  state !== null && state.status === FacilityStatus.OPERATING && offers(state, services);
-
-function monthsThrough(year: number, through: string): string[] {
-  const last = Number(through.slice(5, 7));
-  return Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
 }
 
 const inForceIn = (month: string, span: { fromMonth: string; toMonth: string | null }) =>
