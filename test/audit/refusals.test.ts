@@ -77,10 +77,10 @@ describe('refused mutations', () => {
       code: 'BAD_USER_INPUT',
     },
     {
-      kind: 'NOT_FOUND inside the transaction, before the record was found',
+      kind: 'FORBIDDEN inside the transaction, for a record that does not exist',
       send: () => h.gql(END_SCHEME, { id: '999', lastMonth: thisMonthInChina() }, admin.token),
       entry: () => ({ actor_username: admin.username, action: 'subsidyScheme.end', target_type: 'SubsidyScheme', target_ids: ['999'], jurisdiction: '321012' }),
-      code: 'NOT_FOUND',
+      code: 'FORBIDDEN',
     },
   ];
 
