@@ -1,17 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import { namedQuery } from '../db/named-query';
-import { defaultTransaction, requestTransaction, withCommit } from '../db/transaction';
-import { actingRole } from '../access/actor';
 import { Capability, type Role } from '../kernel/actor';
 import { requireCapability } from '../access/scope';
-import { logger } from '../config/logger';
 import type { Context } from '../kernel/context';
-import { isDatabaseUnreachable } from '../db/availability';
-import { BadUserInputError, ServiceUnavailableError } from '../kernel/errors';
+import { BadUserInputError } from '../kernel/errors';
 import { keysetPage, textKey, type Page } from '../kernel/pagination';
 import { storableJson, storableText } from '../kernel/text';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { claimAttempt, errorOutcome } from './attempt';
 import { auditRepository, type AuditRow } from './audit.repository';
 import type { AuditTrailArgs } from './audit.types';
 
@@ -106,58 +101,6 @@ export async function recordReads(
       actor.clientAddress ?? null,
     ],
   );
-}
-
-/**
- * Being replaced by `mutation` (./mutation.ts), feature by feature.
- *
- * Runs a mutation in one transaction and records it in the audit trail: on success in the same
- * transaction as the change; on failure, after the rollback, with the error's code. `transaction`
- * opens the transaction when a mutation needs more than the default one (a lock, an isolation level).
- * `work` gets the transaction's context as its third argument: every read and write through it uses
- * the transaction's connection (`ctx.db`) and loaders of its own; the pool refuses it a second one.
- * When the database connection is lost once the work is done (at the commit), the outcome is
- * unknown: the caller gets SERVICE_UNAVAILABLE with `outcome: UNKNOWN` and no FAILURE entry is written.
- */
-export async function audited<T>(
-  ctx: Context,
-  action: string,
-  capability: Capability | null,
-  work: (tx: EntityManager, draft: AuditDraft, ctx: Context) => Promise<T>,
-  transaction: (inside: (tx: EntityManager) => Promise<T>) => Promise<T> = defaultTransaction(ctx.dataSource),
-): Promise<T> {
-  const actor = ctx.actor;
-  const named = claimAttempt(ctx);
-  const draft: AuditDraft = {
-    actorId: actor?.userId ?? null,
-    actorUsername: actor?.username ?? null,
-    actorRole: actor && capability ? actingRole(actor, capability) : null,
-    jurisdictionId: actor?.jurisdictionId ?? null,
-    targetType: null,
-    targetIds: [],
-    detail: null,
-    clientAddress: ctx.clientAddress,
-  };
-  let committing = false;
-  try {
-    return await requestTransaction(ctx.dataSource, transaction, async (tx) => {
-      const result = await work(tx, draft, { ...ctx, db: tx, loaders: new Map() });
-      // On a pipelined transaction the entry goes out with the COMMIT, in one round trip.
-      await withCommit(tx, recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null));
-      committing = true;
-      return result;
-    });
-  } catch (error) {
-    if (committing && isDatabaseUnreachable(error)) throw new ServiceUnavailableError('UNKNOWN');
-    const { code, message } = errorOutcome(error);
-    // A failure before the mutation learned its target's ids names what its arguments named.
-    if (named && draft.targetIds.length === 0) Object.assign(draft, named);
-    await recordAudit(ctx.db, ctx.requestId, action, draft, 'FAILURE', code, message).catch((failure) => {
-      // During an outage the outage itself is logged, once.
-      if (!isDatabaseUnreachable(failure)) logger().error({ err: failure, action, requestId: ctx.requestId }, 'could not record a failed mutation');
-    });
-    throw error;
-  }
 }
 
 /** The audit trail of the caller's subtree (or of `under` in it), newest first. */
