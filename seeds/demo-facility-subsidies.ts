@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { FacilityService, FacilityType } from '../src/facilities/facility-kinds';
 import { JurisdictionLevel } from '../src/kernel/division-codes';
-import { tierRule, type TierRule } from '../src/policies/entitlement.engine';
+import { tierRule, type TierRule } from '../src/policies/scheme-rules';
 import { SchemeKind, TierCombination } from '../src/policies/policy-kinds';
 import { policyRepository, type NewVersion } from '../src/policies/policy.repository';
 

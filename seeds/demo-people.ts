@@ -5,7 +5,7 @@ import { nationalIdCheck } from '../src/elderly/national-id';
 import { validUntil } from '../src/elderly/person.service';
 import { addMonths, thisMonthInChina, todayInChina } from '../src/kernel/dates';
 import { JurisdictionLevel } from '../src/kernel/division-codes';
-import { tierRule, type TierRule } from '../src/policies/entitlement.engine';
+import { tierRule, type TierRule } from '../src/policies/scheme-rules';
 import { SchemeKind, TierCombination } from '../src/policies/policy-kinds';
 import { policyRepository, type NewVersion } from '../src/policies/policy.repository';
 import { DEMO_COUNTY } from './demo-facilities';

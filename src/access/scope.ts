@@ -1,9 +1,8 @@
-import type { EntityManager } from 'typeorm';
 import type { Actor, Capability, Role } from '../kernel/actor';
 import type { Context } from '../kernel/context';
 import { ForbiddenError, UnauthenticatedError } from '../kernel/errors';
 import type { Text } from '../kernel/messages';
-import { actingRole, codeInScope } from './actor';
+import { actingRole } from './actor';
 import { rolesWith } from './roles';
 
 // The one access layer: every read and write asks here whether the caller may use a capability, and
@@ -84,9 +83,15 @@ export function grantFor(ctx: Context, capability: Capability): Grant {
   };
 }
 
+// Division codes carry their ancestry as a prefix, so a code's place relative to the caller's home is
+// known before any lookup: a denial for a code outside never depends on whether it exists.
+function inSubtree(actor: Actor, code: string): boolean {
+  return code.startsWith(actor.jurisdictionCode);
+}
+
 /** Whether a division code lies in the caller's subtree (or, with `lineage`, above it). */
 export function codeReached(actor: Actor, code: string, lineage = false): boolean {
-  return codeInScope(actor, code) || (lineage && code !== '' && actor.jurisdictionCode.startsWith(code));
+  return inSubtree(actor, code) || (lineage && code !== '' && actor.jurisdictionCode.startsWith(code));
 }
 
 /** Whether the grant reaches `row`. */
@@ -121,17 +126,5 @@ export function requireReach<T extends Placed>(grant: Grant, rows: readonly (T |
 /** Returns when every division code lies in the caller's subtree; FORBIDDEN otherwise, judged before anything is looked up. */
 export function requireCodes(ctx: Context, codes: readonly string[], denial?: string | Text): void {
   const actor = requireActor(ctx);
-  if (!codes.every((code) => codeInScope(actor, code))) throw denied(denial);
-}
-
-/** Returns when every jurisdiction id lies in the caller's subtree; FORBIDDEN for the whole batch otherwise (one query). */
-export async function requireScope(ctx: Context, jurisdictionIds: readonly number[], manager?: EntityManager): Promise<void> {
-  const actor = requireActor(ctx);
-  const ids = [...new Set(jurisdictionIds)];
-  if (ids.length === 0) return;
-  const [{ inside }] = await (manager ?? ctx.db).query(
-    `SELECT count(*)::int AS inside FROM jurisdiction WHERE id = ANY($1::int[]) AND path <@ $2::ltree`,
-    [ids, actor.jurisdictionPath],
-  );
-  if (inside !== ids.length) throw denied();
+  if (!codes.every((code) => inSubtree(actor, code))) throw denied(denial);
 }

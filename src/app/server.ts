@@ -34,7 +34,6 @@ import { databaseAvailability } from '../db/availability';
 import { RETRY_AFTER_SECONDS } from '../kernel/errors';
 import { buildApiSchema } from './schema';
 import { BoardOrder } from '../targets/target.types';
-
 import { userService } from '../users/user.service';
 
 // Enough for a CSV import at its row limit (20,000 people with every column filled is about 3 MB).
@@ -187,31 +186,9 @@ function metricsListener(metrics: ServerMetrics, cfg: Config): { onMainPort: boo
   return { onMainPort: !cfg.production || cfg.metricsToken !== null, server: null };
 }
 
-/** Builds the HTTP server: /graphql, /exports, /explorer, /live, /health, /ready and /metrics. Call `listen` on `httpServer` (and `metricsServer`). */
-export async function createServer(dataSource: DataSource, cfg: Config): Promise<Server> {
-  const schema = await buildApiSchema();
-  // The tree and signed-in users are cached while this server hears of every change to them.
-  const cacheListener = await sharedCaches(dataSource).listen(dataSource);
-  const app = express();
-  app.disable('x-powered-by');
-  // /graphql is served by Node's HTTP server and Apollo alone; everything else by the application.
-  let graphql: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = null;
-  const cors = corsGate(cfg.corsOrigins);
-  const explorer = cfg.explorer ? explorerRoutes() : null;
-  const httpServer = http.createServer((req, res) => {
-    // Cross-origin preflights are answered before any route, for the API and its downloads alike.
-    if (cors(req, res)) return;
-    if (explorer?.(req, res)) return;
-    const url = req.url ?? '';
-    if (graphql && url.startsWith('/graphql') && (url.length === 8 || url[8] === '?')) graphql(req, res);
-    else app(req, res);
-  });
-  const drain = drainable(httpServer);
-  let draining = false;
-  const metrics = new ServerMetrics(dataSource);
-  const metricsAt = metricsListener(metrics, cfg);
-
-  const apollo = new ApolloServer<Context>({
+/** Apollo Server, with the document limits, the plugins and the error formatting of the API. */
+function apolloServer(schema: Awaited<ReturnType<typeof buildApiSchema>>, cfg: Config, metrics: ServerMetrics): ApolloServer<Context> {
+  return new ApolloServer<Context>({
     gateway: compiledExecution(schema),
     // The explorer reads the schema by introspection: turning it on in production turns that on too.
     introspection: !cfg.production || cfg.explorer,
@@ -246,10 +223,10 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
       ApolloServerPluginLandingPageDisabled(),
     ],
   });
-  await apollo.start();
+}
 
-  // While the database is down, a probe every second notices when it is back.
-  databaseAvailability.probeWith(() => dataSource.query('SELECT 1'));
+/** /live, /health and /ready: the probes of the process, its database, and whether to send it traffic. */
+function probeRoutes(app: express.Express, dataSource: DataSource, draining: () => boolean): void {
   // The process is up (a liveness probe: restarting it would not bring the database back).
   app.get('/live', (_req, res) => {
     res.json({ status: 'ok' });
@@ -265,7 +242,7 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
   });
   // Whether to send this server traffic: the database answers and the server is not draining.
   app.get('/ready', async (_req, res) => {
-    if (draining) {
+    if (draining()) {
       res.status(503).json({ status: 'draining' });
       return;
     }
@@ -277,9 +254,12 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+}
 
+/** /graphql: the request's id, language, statement count and metrics observation around Apollo's handler. */
+function graphqlRoute(apollo: ApolloServer<Context>, dataSource: DataSource, cfg: Config, metrics: ServerMetrics): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const apolloHttp = graphqlHttpHandler(apollo, MAX_BODY);
-  graphql = (req, res) => {
+  return (req, res) => {
     const requestId = requestIdOf(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     const locale = preferredLocale(req.headers['accept-language']);
@@ -295,15 +275,10 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
       }),
     );
   };
+}
 
-  // Prometheus's scrape: off the public port in production unless a token guards it (docs/metrics.md).
-  if (metricsAt.onMainPort) {
-    app.get('/metrics', (req, res) => {
-      void metrics.answer(req, res, cfg.metricsToken);
-    });
-  }
-
-  // Downloads of a board or a notice, for offices that work in spreadsheets: the same services and checks as the API.
+/** Downloads of a board or a notice, for offices that work in spreadsheets: the same services and checks as the API. */
+function exportRoutes(app: express.Express, dataSource: DataSource, cfg: Config): void {
   app.get('/exports/targets/:id/:file', (req, res) => {
     const format = /^board\.(csv|xlsx)$/.exec(req.params.file)?.[1];
     const order = typeof req.query.order === 'string' ? req.query.order : null;
@@ -317,6 +292,47 @@ export async function createServer(dataSource: DataSource, cfg: Config): Promise
     const [, id, format] = /^(\d{1,10})\.(csv|xlsx)$/.exec(req.params.file) ?? [];
     void download(dataSource, cfg.trustedProxies, req, res, format, (ctx) => noticeSheet(ctx, id));
   });
+}
+
+/** Builds the HTTP server: /graphql, /exports, /explorer, /live, /health, /ready and /metrics. Call `listen` on `httpServer` (and `metricsServer`). */
+export async function createServer(dataSource: DataSource, cfg: Config): Promise<Server> {
+  const schema = await buildApiSchema();
+  // The tree and signed-in users are cached while this server hears of every change to them.
+  const cacheListener = await sharedCaches(dataSource).listen(dataSource);
+  const app = express();
+  app.disable('x-powered-by');
+  // /graphql is served by Node's HTTP server and Apollo alone; everything else by the application.
+  let graphql: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = null;
+  const cors = corsGate(cfg.corsOrigins);
+  const explorer = cfg.explorer ? explorerRoutes() : null;
+  const httpServer = http.createServer((req, res) => {
+    // Cross-origin preflights are answered before any route, for the API and its downloads alike.
+    if (cors(req, res)) return;
+    if (explorer?.(req, res)) return;
+    const url = req.url ?? '';
+    if (graphql && url.startsWith('/graphql') && (url.length === 8 || url[8] === '?')) graphql(req, res);
+    else app(req, res);
+  });
+  const drain = drainable(httpServer);
+  let draining = false;
+  const metrics = new ServerMetrics(dataSource);
+  const metricsAt = metricsListener(metrics, cfg);
+
+  const apollo = apolloServer(schema, cfg, metrics);
+  await apollo.start();
+
+  // While the database is down, a probe every second notices when it is back.
+  databaseAvailability.probeWith(() => dataSource.query('SELECT 1'));
+  probeRoutes(app, dataSource, () => draining);
+  graphql = graphqlRoute(apollo, dataSource, cfg, metrics);
+
+  // Prometheus's scrape: off the public port in production unless a token guards it (docs/metrics.md).
+  if (metricsAt.onMainPort) {
+    app.get('/metrics', (req, res) => {
+      void metrics.answer(req, res, cfg.metricsToken);
+    });
+  }
+  exportRoutes(app, dataSource, cfg);
 
   return {
     httpServer,

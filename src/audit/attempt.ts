@@ -7,7 +7,7 @@ export interface NamedTarget {
   targetIds: string[];
 }
 
-/** The mutation under way in a request, and whether `audited` took over its recording. */
+/** The mutation under way in a request, and whether `mutation` took over its recording. */
 export interface Attempt extends NamedTarget {
   action: string;
   claimed: boolean;
@@ -17,7 +17,7 @@ export interface Attempt extends NamedTarget {
 export const attempts = (_ctx: Context): { current: Attempt | null } => ({ current: null });
 
 /**
- * Tells the refusal recorder that `audited` records the mutation under way, and returns the target
+ * Tells the refusal recorder that `mutation` records the mutation under way, and returns the target
  * its arguments name (for a failure that never learned one), or null outside a mutation.
  */
 export function claimAttempt(ctx: Context): NamedTarget | null {

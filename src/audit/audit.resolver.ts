@@ -1,38 +1,11 @@
-import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../kernel/context';
 import { connectionCost } from '../graphql/limits';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
 import type { AuditRow } from './audit.repository';
 import { auditTrail } from './audit.service';
-import { AuditEntryConnection, AuditEntryNode, AuditOutcomeValue } from './audit.types';
-
-@ArgsType()
-class AuditTrailArgs {
-  @Field(() => String, { nullable: true, description: 'Code of the jurisdiction to read at and below; default the caller’s home.' })
-  under: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Only this mutation, e.g. createUser.' })
-  action: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Only this actor.' })
-  username: string | null;
-
-  @Field(() => AuditOutcomeValue, { nullable: true })
-  outcome: AuditOutcomeValue | null;
-
-  @Field(() => Date, { nullable: true, description: 'From this moment (inclusive).' })
-  from: Date | null;
-
-  @Field(() => Date, { nullable: true, description: 'Until this moment (exclusive).' })
-  to: Date | null;
-
-  @Field(() => Int, { nullable: true, description: 'Page size, 1 to MAX_PAGE_SIZE (default 20).' })
-  first: number | null;
-
-  @Field(() => String, { nullable: true })
-  after: string | null;
-}
+import { AuditEntryConnection, AuditEntryNode, AuditTrailArgs } from './audit.types';
 
 @Resolver(() => AuditEntryNode)
 export class AuditResolver {

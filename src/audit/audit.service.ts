@@ -1,18 +1,17 @@
 import type { EntityManager } from 'typeorm';
 import { namedQuery } from '../db/named-query';
-import { defaultTransaction, requestTransaction, withCommit } from '../db/transaction';
-import { actingRole } from '../access/actor';
 import { Capability, type Role } from '../kernel/actor';
 import { requireCapability } from '../access/scope';
-import { logger } from '../config/logger';
 import type { Context } from '../kernel/context';
-import { isDatabaseUnreachable } from '../db/availability';
-import { BadUserInputError, ServiceUnavailableError } from '../kernel/errors';
-import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
+import { BadUserInputError } from '../kernel/errors';
+import { keysetPage, textKey, type Page } from '../kernel/pagination';
 import { storableJson, storableText } from '../kernel/text';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { claimAttempt, errorOutcome } from './attempt';
 import { auditRepository, type AuditRow } from './audit.repository';
+import type { AuditTrailArgs } from './audit.types';
+
+// An entry's id (a bigserial) as the trail's cursor key.
+const ENTRY_KEY = textKey((key) => /^\d{1,18}$/.test(key));
 
 /** What a mutation fills in as it learns it: where it acted and on which ids. */
 export interface AuditDraft {
@@ -104,75 +103,10 @@ export async function recordReads(
   );
 }
 
-/**
- * Being replaced by `mutation` (./mutation.ts), feature by feature.
- *
- * Runs a mutation in one transaction and records it in the audit trail: on success in the same
- * transaction as the change; on failure, after the rollback, with the error's code. `transaction`
- * opens the transaction when a mutation needs more than the default one (a lock, an isolation level).
- * `work` gets the transaction's context as its third argument: every read and write through it uses
- * the transaction's connection (`ctx.db`) and loaders of its own; the pool refuses it a second one.
- * When the database connection is lost once the work is done (at the commit), the outcome is
- * unknown: the caller gets SERVICE_UNAVAILABLE with `outcome: UNKNOWN` and no FAILURE entry is written.
- */
-export async function audited<T>(
-  ctx: Context,
-  action: string,
-  capability: Capability | null,
-  work: (tx: EntityManager, draft: AuditDraft, ctx: Context) => Promise<T>,
-  transaction: (inside: (tx: EntityManager) => Promise<T>) => Promise<T> = defaultTransaction(ctx.dataSource),
-): Promise<T> {
-  const actor = ctx.actor;
-  const named = claimAttempt(ctx);
-  const draft: AuditDraft = {
-    actorId: actor?.userId ?? null,
-    actorUsername: actor?.username ?? null,
-    actorRole: actor && capability ? actingRole(actor, capability) : null,
-    jurisdictionId: actor?.jurisdictionId ?? null,
-    targetType: null,
-    targetIds: [],
-    detail: null,
-    clientAddress: ctx.clientAddress,
-  };
-  let committing = false;
-  try {
-    return await requestTransaction(ctx.dataSource, transaction, async (tx) => {
-      const result = await work(tx, draft, { ...ctx, db: tx, loaders: new Map() });
-      // On a pipelined transaction the entry goes out with the COMMIT, in one round trip.
-      await withCommit(tx, recordAudit(tx, ctx.requestId, action, draft, 'SUCCESS', null));
-      committing = true;
-      return result;
-    });
-  } catch (error) {
-    if (committing && isDatabaseUnreachable(error)) throw new ServiceUnavailableError('UNKNOWN');
-    const { code, message } = errorOutcome(error);
-    // A failure before the mutation learned its target's ids names what its arguments named.
-    if (named && draft.targetIds.length === 0) Object.assign(draft, named);
-    await recordAudit(ctx.db, ctx.requestId, action, draft, 'FAILURE', code, message).catch((failure) => {
-      // During an outage the outage itself is logged, once.
-      if (!isDatabaseUnreachable(failure)) logger().error({ err: failure, action, requestId: ctx.requestId }, 'could not record a failed mutation');
-    });
-    throw error;
-  }
-}
-
-export interface AuditListArgs {
-  under?: string | null;
-  action?: string | null;
-  username?: string | null;
-  outcome?: 'SUCCESS' | 'FAILURE' | null;
-  from?: Date | null;
-  to?: Date | null;
-  first?: number | null;
-  after?: string | null;
-}
-
 /** The audit trail of the caller's subtree (or of `under` in it), newest first. */
-export async function auditTrail(ctx: Context, args: AuditListArgs): Promise<Page<AuditRow>> {
+export async function auditTrail(ctx: Context, args: AuditTrailArgs): Promise<Page<AuditRow>> {
   requireCapability(ctx, Capability.READ_AUDIT);
   const under = args.under ? await jurisdictionService.get(ctx, args.under, 'under') : await jurisdictionService.home(ctx);
-  const first = pageSize(args.first);
-  const beforeId = decodeCursor(args.after, (key) => /^\d{1,18}$/.test(key));
   if (args.from && args.to && args.from > args.to) throw new BadUserInputError('to', 'must not be before from');
   const filter = {
     underPath: under.path,
@@ -182,6 +116,10 @@ export async function auditTrail(ctx: Context, args: AuditListArgs): Promise<Pag
     from: args.from ?? null,
     to: args.to ?? null,
   };
-  const rows = await auditRepository.search(ctx.db, filter, beforeId, first + 1);
-  return toPage(rows, first, (row) => row.id, () => auditRepository.count(ctx.db, filter));
+  return keysetPage(args, {
+    key: ENTRY_KEY,
+    search: (beforeId, limit) => auditRepository.search(ctx.db, filter, beforeId, limit),
+    count: () => auditRepository.count(ctx.db, filter),
+    cursorOf: (row) => row.id,
+  });
 }

@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Role } from '../kernel/actor';
-import { connectionTypes } from '../kernel/pagination';
+import { connectionTypes, PageArgs } from '../kernel/pagination';
 
 export enum AuditOutcomeValue {
   SUCCESS = 'SUCCESS',
@@ -52,3 +52,25 @@ export class AuditEntryNode {
 }
 
 export const { Edge: AuditEntryEdge, Connection: AuditEntryConnection } = connectionTypes(AuditEntryNode, 'AuditEntry');
+
+/** What the trail is filtered by, and the page. */
+@ArgsType()
+export class AuditTrailArgs extends PageArgs {
+  @Field(() => String, { nullable: true, description: 'Code of the jurisdiction to read at and below; default the caller’s home.' })
+  under: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only this mutation, e.g. createUser.' })
+  action: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only this actor.' })
+  username: string | null;
+
+  @Field(() => AuditOutcomeValue, { nullable: true })
+  outcome: AuditOutcomeValue | null;
+
+  @Field(() => Date, { nullable: true, description: 'From this moment (inclusive).' })
+  from: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Until this moment (exclusive).' })
+  to: Date | null;
+}

@@ -10,7 +10,7 @@ import { recordAudit } from './audit.service';
 
 /** How the trail names an attempt of one mutation before (or without) its service running. */
 export interface MutationAudit {
-  /** The action its service records (`audited`'s second argument). */
+  /** The action its service records (`mutation`'s `action`). */
   action: string | ((args: Record<string, any>) => string);
   /** The record or jurisdiction the arguments name; known without reading the database. */
   target: (args: Record<string, any>, ctx: Context) => NamedTarget;
@@ -89,7 +89,7 @@ async function recordRefusal(ctx: Context, field: string, attempt: Attempt, erro
 
 /**
  * A middleware on every mutation, applied outside the access gate: an attempt that ends in an error
- * without `audited` having recorded it (refused at the gate, unauthenticated, rejected before its
+ * without `mutation` having recorded it (refused at the gate, unauthenticated, rejected before its
  * transaction) leaves one FAILURE entry with its action, error and target.
  */
 export function refusalAudit(schema: GraphQLSchema): IMiddlewareTypeMap {

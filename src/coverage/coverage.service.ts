@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { actingRole, codeInScope } from '../access/actor';
+import { actingRole } from '../access/actor';
 import { Capability } from '../kernel/actor';
-import { requireActor, requireCapability } from '../access/scope';
+import { codeReached, requireActor, requireCapability, requireCodes } from '../access/scope';
 import { loader, type Context } from '../kernel/context';
 import { monthEnd, nextMonthStart, pastDay, todayInChina } from '../kernel/dates';
-import { BadUserInputError, ForbiddenError } from '../kernel/errors';
+import { BadUserInputError } from '../kernel/errors';
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
 import { asInstance } from '../graphql/roots';
 import type { JurisdictionLevel } from '../kernel/division-codes';
@@ -68,7 +68,7 @@ export const coverageService = {
   rank(ctx: Context, figure: CoverageFigure): Place | Promise<Place> | null {
     const node = figure.jurisdiction;
     const parentCode = parentCodeOf(node.code);
-    if (node.parentId === null || parentCode === null || !codeInScope(requireActor(ctx), parentCode)) return null;
+    if (node.parentId === null || parentCode === null || !codeReached(requireActor(ctx), parentCode)) return null;
     const key = rankingKey(node.parentId, figure.metric, figure.live ? null : figure.asOf);
     const ranked = loader(ctx, readRankings).get(key);
     if (ranked) return placeIn(ranked, node.id);
@@ -92,9 +92,9 @@ export const coverageService = {
     const actor = ctx.actor;
     if (!actor || !actingRole(actor, Capability.READ_COVERAGE) || !(metric in COVERAGE_DEFINITIONS)) return;
     const day = checkAsOf(asOf);
-    const readable = nodes.filter((node) => codeInScope(actor, node.code));
+    const readable = nodes.filter((node) => codeReached(actor, node.code));
     const parents = ranked
-      ? [...new Set(readable.filter((node) => node.parentId !== null && codeInScope(actor, parentCodeOf(node.code) ?? '')).map((node) => node.parentId!))]
+      ? [...new Set(readable.filter((node) => node.parentId !== null && codeReached(actor, parentCodeOf(node.code) ?? '')).map((node) => node.parentId!))]
       : [];
     const siblings = await Promise.all(parents.map((parentId) => jurisdictionService.allChildren(ctx, parentId)));
     const toRead = new Map<number, Jurisdiction>(readable.map((node) => [node.id, node]));
@@ -233,7 +233,7 @@ function ranking(figures: CoverageFigure[]): SiblingRanking {
 
 function requireReadable(ctx: Context, node: Jurisdiction): void {
   requireCapability(ctx, Capability.READ_COVERAGE);
-  if (!codeInScope(requireActor(ctx), node.code)) throw new ForbiddenError();
+  requireCodes(ctx, [node.code]);
 }
 
 /** The figures of the nodes, kept for the request so that a node asked again answers at once. */

@@ -1,11 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { codeInScope } from '../access/actor';
 import { Capability } from '../kernel/actor';
-import { requireActor, requireCapability } from '../access/scope';
+import { requireCapability, requireCodes } from '../access/scope';
 import { coverageService } from './coverage.service';
 import { loader, type Context } from '../kernel/context';
 import { pastDay, todayInChina } from '../kernel/dates';
-import { ForbiddenError } from '../kernel/errors';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { AbilityStanding, AgeBand, HardshipCategory } from '../elderly/elderly-kinds';
 import { peopleCountsLoader } from './people-counts.loaders';
@@ -26,7 +24,7 @@ export const peopleCountsService = {
   /** People living in the node's subtree counted today, or at the end of a past day `asOf`, by category, ability and age band. */
   async counts(ctx: Context, node: Jurisdiction, asOf?: string | null): Promise<PeopleCounts> {
     requireCapability(ctx, Capability.READ_PEOPLE_COUNTS);
-    if (!codeInScope(requireActor(ctx), node.code)) throw new ForbiddenError();
+    requireCodes(ctx, [node.code]);
     const day = asOf === null || asOf === undefined ? todayInChina() : pastDay(asOf, 'asOf');
     const { values, observedAt } = await loader(ctx, peopleCountsLoader).load({ nodeId: node.id, day });
     const count = (key: string) => values.get(key) ?? 0;

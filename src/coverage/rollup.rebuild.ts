@@ -153,6 +153,139 @@ async function peopleDeltas(tx: Queryable): Promise<number> {
   return n;
 }
 
+/** Timing one step of the rebuild: reported to `progress` as a stage, its time added to the steps. */
+type Step = <T>(name: string, work: () => T | Promise<T>, total?: number) => Promise<T>;
+
+function stepper(steps: { step: string; ms: number }[], progress: Progress | undefined): Step {
+  return async (name, work, total) => {
+    progress?.stage(name, total);
+    const begun = performance.now();
+    try {
+      return await work();
+    } finally {
+      steps.push({ step: name, ms: Math.round(performance.now() - begun) });
+    }
+  };
+}
+
+/** Locks and empties the roll-up tables and drops what the bulk load is better off without; returns how to restore it. */
+async function lockAndSetAside(tx: Queryable): Promise<{ drop: string; restore: string }[]> {
+  await tx.query(`SET LOCAL work_mem = '256MB'`);
+  await tx.query(`SET LOCAL maintenance_work_mem = '512MB'`);
+  await tx.query(`SET LOCAL jit = off`);
+  await tx.query(`SET LOCAL statement_timeout = 0`);
+  await tx.query(`LOCK TABLE rollup_value, rollup_history, rollup_change, rollup_change_period IN ACCESS EXCLUSIVE MODE`);
+  await tx.query(`TRUNCATE rollup_value, rollup_history, rollup_change, rollup_change_period`);
+
+  // Millions of rows go in at once: their indexes are rebuilt once over the whole tables instead of
+  // kept up row by row (readers wait on the lock either way). Triggers that keep a copy of the rows a
+  // statement changes (the figure notices) are set aside too, and not merely disabled, which would
+  // still copy them: the TRUNCATE's notice tells every server to forget every figure on commit.
+  const setAside: { drop: string; restore: string }[] = await tx.query(
+    `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS drop,
+       format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, pg_get_constraintdef(k.oid)) AS restore
+     FROM pg_constraint k
+     WHERE k.conrelid IN ('rollup_value'::regclass, 'rollup_history'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass) AND k.contype IN ('p', 'u')
+     UNION ALL
+     SELECT format('DROP INDEX %s', c.oid::regclass), pg_get_indexdef(c.oid)
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     WHERE i.indrelid IN ('rollup_value'::regclass, 'rollup_history'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass)
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
+     UNION ALL
+     SELECT format('DROP TRIGGER %I ON %s', t.tgname, t.tgrelid::regclass), pg_get_triggerdef(t.oid)
+     FROM pg_trigger t
+     WHERE t.tgrelid IN ('rollup_value'::regclass, 'rollup_history'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass)
+       AND NOT t.tgisinternal AND (t.tgnewtable IS NOT NULL OR t.tgoldtable IS NOT NULL)`,
+  );
+  for (const { drop } of setAside) await tx.query(drop);
+  return setAside;
+}
+
+/** Reads the base rows of the facility figures, computes them in this process and writes them by COPY. */
+async function rebuildFacilityFigures(
+  tx: Queryable,
+  client: PoolClient,
+  step: Step,
+  progress: Progress | undefined,
+): Promise<{ unitFlips: number; historyRows: number; valueRows: number }> {
+  // The base rows, as numbers.
+  const [{ nodes, facilityIds }] = await tx.query(
+    `SELECT (SELECT coalesce(max(id), 0) FROM jurisdiction)::int + 1 AS nodes, (SELECT coalesce(max(id), 0) FROM facility)::int + 1 AS "facilityIds"`,
+  );
+  const tree = new Tree(nodes);
+  await step('read the tree (COPY)', () => copyRowsCounted(client, BASE_ROWS.tree, BASE_ROWS.tree.read(tree), progress));
+  const facilities = new Facilities(facilityIds);
+  await step('read the facilities (COPY)', () =>
+    copyRowsCounted(client, BASE_ROWS.facilities, BASE_ROWS.facilities.read(facilities), progress),
+  );
+  const [{ entries }] = await tx.query(`SELECT count(*)::int AS entries FROM facility_event`);
+  const events: Events = { facility: new Int32Array(entries), day: new Int32Array(entries), id: new Float64Array(entries), state: new Uint8Array(entries), length: 0 };
+  await step(
+    'read the facility histories (COPY)',
+    () => copyRowsCounted(client, BASE_ROWS.events, BASE_ROWS.events.read(events), progress),
+    entries,
+  );
+
+  // Coverage: the units' flips, added up along their ancestors into histories and today's figures;
+  // and the facilities by type and status and beds in operation.
+  const flips = await step('unit flips', () => unitFlips(tree, facilities, events));
+  progress?.advance(flips.length);
+  const histories = new CopyText();
+  const values = new CopyText();
+  await step('coverage histories', () => rollUpFlips(tree, flips, histories, values));
+  await step('facility figures', () => facilityFigures(tree, facilities, values));
+  const historyRows = await step('write rollup_history (COPY)', () => copyInto(client, 'rollup_history', ['node_id', 'key', 'days', 'figures'], histories), histories.rows);
+  progress?.advance(historyRows);
+  const valueRows = await step('write rollup_value (COPY)', () => copyInto(client, 'rollup_value', ['node_id', 'key', 'value'], values), values.rows);
+  progress?.advance(valueRows);
+  return { unitFlips: flips.length, historyRows, valueRows };
+}
+
+/** Rolls the people counts' dated changes up over every node, with their month and year sums; returns the people counted. */
+async function rebuildPeopleCounts(tx: Queryable, progress: Progress | undefined): Promise<number> {
+  // The people counts: dated changes only (days to come included), rolled up over the ancestors of
+  // every village with a person (a1 = province … a5 = village; the levels below the unit are null).
+  progress?.stage('people counts');
+  await tx.query(`
+    CREATE TEMP TABLE unit_lineage ON COMMIT DROP AS
+    SELECT u.id AS unit_id,
+      CASE u.level WHEN 'PROVINCE' THEN u.id WHEN 'CITY' THEN p1.id WHEN 'COUNTY' THEN p2.id WHEN 'TOWN' THEN p3.id ELSE p3.parent_id END AS a1,
+      CASE u.level WHEN 'CITY' THEN u.id WHEN 'COUNTY' THEN p1.id WHEN 'TOWN' THEN p2.id WHEN 'VILLAGE' THEN p3.id END AS a2,
+      CASE u.level WHEN 'COUNTY' THEN u.id WHEN 'TOWN' THEN p1.id WHEN 'VILLAGE' THEN p2.id END AS a3,
+      CASE u.level WHEN 'TOWN' THEN u.id WHEN 'VILLAGE' THEN p1.id END AS a4,
+      CASE u.level WHEN 'VILLAGE' THEN u.id END AS a5
+    FROM (SELECT DISTINCT village_id FROM person) d
+    JOIN jurisdiction u ON u.id = d.village_id
+    LEFT JOIN jurisdiction p1 ON p1.id = u.parent_id
+    LEFT JOIN jurisdiction p2 ON p2.id = p1.parent_id
+    LEFT JOIN jurisdiction p3 ON p3.id = p2.parent_id`);
+  await tx.query(`ANALYZE unit_lineage`);
+  const countedPeople = await peopleDeltas(tx);
+  progress?.advance(countedPeople);
+  progress?.stage('write rollup_change and its month and year sums');
+  // One sorted pass over the villages' rows groups them at every ancestor level at once.
+  await tx.query(`SET LOCAL enable_hashagg = off`);
+  await tx.query(`
+    INSERT INTO rollup_change (node_id, key, day, delta)
+    SELECT g.node_id, g.key, g.day, g.delta FROM (
+      SELECT d.key, d.day, ${ROLLUP_NODE} AS node_id, sum(d.delta) AS delta
+      FROM person_delta d JOIN unit_lineage l ON l.unit_id = d.unit_id
+      GROUP BY d.key, d.day, ${ROLLUP}
+    ) g
+    WHERE g.node_id IS NOT NULL AND g.delta <> 0`);
+  // And their month and year sums, which the reads take for all but the last month.
+  await tx.query(`
+    INSERT INTO rollup_change_period (node_id, key, grain, start, delta)
+    SELECT node_id, key, g.grain, g.start, sum(delta) FROM (
+      SELECT c.node_id, c.key, c.delta, p.grain, p.start
+      FROM rollup_change c
+      CROSS JOIN LATERAL (VALUES ('year', date_trunc('year', c.day::timestamp)::date), ('month', date_trunc('month', c.day::timestamp)::date)) AS p (grain, start)
+      WHERE c.key = ANY (ARRAY[${PEOPLE_KEYS.map(literal).join(', ')}])
+    ) g
+    GROUP BY node_id, key, g.grain, g.start HAVING sum(delta) <> 0`);
+  return countedPeople;
+}
+
 /**
  * Recomputes every node's stored roll-ups from the base tables (facility, facility_event, and the
  * people tables) in one transaction: the repair path, and the way to load figures after a bulk
@@ -169,120 +302,13 @@ export async function rebuildRollups(dataSource: DataSource, progress?: Progress
   const runner = dataSource.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
   const tx = timed(runner.manager, steps);
-  const step = async <T>(name: string, work: () => T | Promise<T>, total?: number): Promise<T> => {
-    progress?.stage(name, total);
-    const begun = performance.now();
-    try {
-      return await work();
-    } finally {
-      steps.push({ step: name, ms: Math.round(performance.now() - begun) });
-    }
-  };
   let report: Omit<RebuildReport, 'ms' | 'steps'>;
   try {
     progress?.stage('lock and set aside indexes');
     await runner.startTransaction();
-    await tx.query(`SET LOCAL work_mem = '256MB'`);
-    await tx.query(`SET LOCAL maintenance_work_mem = '512MB'`);
-    await tx.query(`SET LOCAL jit = off`);
-    await tx.query(`SET LOCAL statement_timeout = 0`);
-    await tx.query(`LOCK TABLE rollup_value, rollup_history, rollup_change, rollup_change_period IN ACCESS EXCLUSIVE MODE`);
-    await tx.query(`TRUNCATE rollup_value, rollup_history, rollup_change, rollup_change_period`);
-
-    // Millions of rows go in at once: their indexes are rebuilt once over the whole tables instead of
-    // kept up row by row (readers wait on the lock either way). Triggers that keep a copy of the rows a
-    // statement changes (the figure notices) are set aside too, and not merely disabled, which would
-    // still copy them: the TRUNCATE's notice tells every server to forget every figure on commit.
-    const setAside: { drop: string; restore: string }[] = await tx.query(
-      `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS drop,
-         format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, pg_get_constraintdef(k.oid)) AS restore
-       FROM pg_constraint k
-       WHERE k.conrelid IN ('rollup_value'::regclass, 'rollup_history'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass) AND k.contype IN ('p', 'u')
-       UNION ALL
-       SELECT format('DROP INDEX %s', c.oid::regclass), pg_get_indexdef(c.oid)
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-       WHERE i.indrelid IN ('rollup_value'::regclass, 'rollup_history'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass)
-         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
-       UNION ALL
-       SELECT format('DROP TRIGGER %I ON %s', t.tgname, t.tgrelid::regclass), pg_get_triggerdef(t.oid)
-       FROM pg_trigger t
-       WHERE t.tgrelid IN ('rollup_value'::regclass, 'rollup_history'::regclass, 'rollup_change'::regclass, 'rollup_change_period'::regclass)
-         AND NOT t.tgisinternal AND (t.tgnewtable IS NOT NULL OR t.tgoldtable IS NOT NULL)`,
-    );
-    for (const { drop } of setAside) await tx.query(drop);
-
-    // The base rows, as numbers.
-    const [{ nodes, facilityIds }] = await tx.query(
-      `SELECT (SELECT coalesce(max(id), 0) FROM jurisdiction)::int + 1 AS nodes, (SELECT coalesce(max(id), 0) FROM facility)::int + 1 AS "facilityIds"`,
-    );
-    const tree = new Tree(nodes);
-    await step('read the tree (COPY)', () => copyRowsCounted(client, BASE_ROWS.tree, BASE_ROWS.tree.read(tree), progress));
-    const facilities = new Facilities(facilityIds);
-    await step('read the facilities (COPY)', () =>
-      copyRowsCounted(client, BASE_ROWS.facilities, BASE_ROWS.facilities.read(facilities), progress),
-    );
-    const [{ entries }] = await tx.query(`SELECT count(*)::int AS entries FROM facility_event`);
-    const events: Events = { facility: new Int32Array(entries), day: new Int32Array(entries), id: new Float64Array(entries), state: new Uint8Array(entries), length: 0 };
-    await step(
-      'read the facility histories (COPY)',
-      () => copyRowsCounted(client, BASE_ROWS.events, BASE_ROWS.events.read(events), progress),
-      entries,
-    );
-
-    // Coverage: the units' flips, added up along their ancestors into histories and today's figures;
-    // and the facilities by type and status and beds in operation.
-    const flips = await step('unit flips', () => unitFlips(tree, facilities, events));
-    progress?.advance(flips.length);
-    const histories = new CopyText();
-    const values = new CopyText();
-    await step('coverage histories', () => rollUpFlips(tree, flips, histories, values));
-    await step('facility figures', () => facilityFigures(tree, facilities, values));
-    const historyRows = await step('write rollup_history (COPY)', () => copyInto(client, 'rollup_history', ['node_id', 'key', 'days', 'figures'], histories), histories.rows);
-    progress?.advance(historyRows);
-    const valueRows = await step('write rollup_value (COPY)', () => copyInto(client, 'rollup_value', ['node_id', 'key', 'value'], values), values.rows);
-    progress?.advance(valueRows);
-
-    // The people counts: dated changes only (days to come included), rolled up over the ancestors of
-    // every village with a person (a1 = province … a5 = village; the levels below the unit are null).
-    progress?.stage('people counts');
-    await tx.query(`
-      CREATE TEMP TABLE unit_lineage ON COMMIT DROP AS
-      SELECT u.id AS unit_id,
-        CASE u.level WHEN 'PROVINCE' THEN u.id WHEN 'CITY' THEN p1.id WHEN 'COUNTY' THEN p2.id WHEN 'TOWN' THEN p3.id ELSE p3.parent_id END AS a1,
-        CASE u.level WHEN 'CITY' THEN u.id WHEN 'COUNTY' THEN p1.id WHEN 'TOWN' THEN p2.id WHEN 'VILLAGE' THEN p3.id END AS a2,
-        CASE u.level WHEN 'COUNTY' THEN u.id WHEN 'TOWN' THEN p1.id WHEN 'VILLAGE' THEN p2.id END AS a3,
-        CASE u.level WHEN 'TOWN' THEN u.id WHEN 'VILLAGE' THEN p1.id END AS a4,
-        CASE u.level WHEN 'VILLAGE' THEN u.id END AS a5
-      FROM (SELECT DISTINCT village_id FROM person) d
-      JOIN jurisdiction u ON u.id = d.village_id
-      LEFT JOIN jurisdiction p1 ON p1.id = u.parent_id
-      LEFT JOIN jurisdiction p2 ON p2.id = p1.parent_id
-      LEFT JOIN jurisdiction p3 ON p3.id = p2.parent_id`);
-    await tx.query(`ANALYZE unit_lineage`);
-    const countedPeople = await peopleDeltas(tx);
-    progress?.advance(countedPeople);
-    progress?.stage('write rollup_change and its month and year sums');
-    // One sorted pass over the villages' rows groups them at every ancestor level at once.
-    await tx.query(`SET LOCAL enable_hashagg = off`);
-    await tx.query(`
-      INSERT INTO rollup_change (node_id, key, day, delta)
-      SELECT g.node_id, g.key, g.day, g.delta FROM (
-        SELECT d.key, d.day, ${ROLLUP_NODE} AS node_id, sum(d.delta) AS delta
-        FROM person_delta d JOIN unit_lineage l ON l.unit_id = d.unit_id
-        GROUP BY d.key, d.day, ${ROLLUP}
-      ) g
-      WHERE g.node_id IS NOT NULL AND g.delta <> 0`);
-    // And their month and year sums, which the reads take for all but the last month.
-    await tx.query(`
-      INSERT INTO rollup_change_period (node_id, key, grain, start, delta)
-      SELECT node_id, key, g.grain, g.start, sum(delta) FROM (
-        SELECT c.node_id, c.key, c.delta, p.grain, p.start
-        FROM rollup_change c
-        CROSS JOIN LATERAL (VALUES ('year', date_trunc('year', c.day::timestamp)::date), ('month', date_trunc('month', c.day::timestamp)::date)) AS p (grain, start)
-        WHERE c.key = ANY (ARRAY[${PEOPLE_KEYS.map(literal).join(', ')}])
-      ) g
-      GROUP BY node_id, key, g.grain, g.start HAVING sum(delta) <> 0`);
-
+    const setAside = await lockAndSetAside(tx);
+    const written = await rebuildFacilityFigures(tx, client, stepper(steps, progress), progress);
+    const countedPeople = await rebuildPeopleCounts(tx, progress);
     progress?.stage('restore indexes, constraints and triggers', setAside.length);
     for (const { restore } of setAside) {
       await tx.query(restore);
@@ -290,7 +316,7 @@ export async function rebuildRollups(dataSource: DataSource, progress?: Progress
     }
     progress?.stage('commit');
     const [{ changeRows }] = await tx.query(`SELECT count(*)::int AS "changeRows" FROM rollup_change`);
-    report = { unitFlips: flips.length, countedPeople, historyRows, changeRows, valueRows };
+    report = { unitFlips: written.unitFlips, countedPeople, historyRows: written.historyRows, changeRows, valueRows: written.valueRows };
     await runner.commitTransaction();
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction();

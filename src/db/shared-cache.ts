@@ -17,7 +17,8 @@ import { insideTransaction } from './transaction';
  * - A read that began before a clear cannot fill the cache afterwards (`stamp` / `fill`), so a row
  *   read just before another transaction's commit is never kept past that commit's notice.
  * - A write made through the API answers only once its own server has heard the notices of what it
- *   changed (`changing`), so that the server never answers from the old value afterwards; other
+ *   changed (`mutation`, audit/mutation.ts, calls `sync`), so that the server never answers from the
+ *   old value afterwards; other
  *   servers follow as their notices arrive.
  */
 
@@ -293,18 +294,6 @@ export async function throughCache<K, V>(region: CacheRegion<K, V>, keys: readon
   return found;
 }
 
-/**
- * Runs a write through the API that may change cached tables, and answers once this server has heard
- * the notices of its commit (none for a write that failed): the server's next reads, the caller's
- * included, never answer from the old value. Other servers follow as their notices arrive.
- */
-export async function changing<T>(dataSource: DataSource, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } finally {
-    await sharedCaches(dataSource).sync();
-  }
-}
 
 /**
  * `key`'s value from `region` at once when it holds it, else `load(key)` (a loader's): a cached value

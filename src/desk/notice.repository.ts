@@ -23,7 +23,8 @@ export interface NoticeContent {
 export interface NoticeRow {
   id: number;
   issuerId: number;
-  issuerCode: string;
+  /** The issuer's division code: where the notice is placed. */
+  jurisdictionCode: string;
   targetId: number | null;
   title: string;
   body: string | null;
@@ -33,7 +34,7 @@ export interface NoticeRow {
   createdAt: Date;
 }
 
-const COLUMNS = `n.id, n.jurisdiction_id AS "issuerId", i.code AS "issuerCode", n.target_id AS "targetId", n.title, n.body, n.as_of AS "asOf",
+const COLUMNS = `n.id, n.jurisdiction_id AS "issuerId", i.code AS "jurisdictionCode", n.target_id AS "targetId", n.title, n.body, n.as_of AS "asOf",
   n.content, u.username AS author, n.created_at AS "createdAt"`;
 const FROM = `notice n JOIN jurisdiction i ON i.id = n.jurisdiction_id JOIN app_user u ON u.id = n.created_by`;
 // A notice concerns its issuer and every unit on its board: it is listed for a caller whose home is one of

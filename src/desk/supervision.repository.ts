@@ -13,7 +13,8 @@ export interface SupervisionNoteRow {
 export interface SupervisionItemRow {
   id: number;
   issuerId: number;
-  issuerCode: string;
+  /** The issuer's division code: where the item is placed. */
+  jurisdictionCode: string;
   responsibleId: number;
   responsibleCode: string;
   responsibleUnit: string | null;
@@ -35,7 +36,7 @@ export interface SupervisionFilter {
   overdueOn: string | null;
 }
 
-const COLUMNS = `s.id, s.jurisdiction_id AS "issuerId", i.code AS "issuerCode", s.responsible_jurisdiction_id AS "responsibleId",
+const COLUMNS = `s.id, s.jurisdiction_id AS "issuerId", i.code AS "jurisdictionCode", s.responsible_jurisdiction_id AS "responsibleId",
   r.code AS "responsibleCode", s.responsible_unit AS "responsibleUnit", s.target_id AS "targetId", s.title, s.detail, s.deadline,
   s.status, s.closed_on AS "closedOn", s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
 const FROM = `supervision_item s JOIN jurisdiction i ON i.id = s.jurisdiction_id JOIN jurisdiction r ON r.id = s.responsible_jurisdiction_id`;

@@ -1,6 +1,5 @@
 import { Capability } from '../kernel/actor';
-import { requireActor, requireCapability } from '../access/scope';
-import { audited } from '../audit/audit.service';
+import { mutation } from '../audit/mutation';
 import type { Context } from '../kernel/context';
 import { todayInChina } from '../kernel/dates';
 import { AppError, BadUserInputError, ForbiddenError } from '../kernel/errors';
@@ -9,7 +8,7 @@ import { maskNationalId } from './national-id';
 import { COLUMN_BY_INPUT_FIELD, PEOPLE_COLUMNS, readPeopleCsv, rowInput, type ColumnName } from './person-csv';
 import { figureFactsOf, recordPeopleChanges } from './person-rollups';
 import type { ImportPeopleInput } from './person.inputs';
-import { personRepository } from './person.repository';
+import { personImportRepository } from './person-import.repository';
 import { personService } from './person.service';
 import { checkRegistration, placesFor, type FieldProblem, type Registration } from './person.rules';
 import type { ImportRowError, PersonImport } from './person.types';
@@ -50,10 +49,9 @@ export const personImportService = {
     // People whose registered ID the answer confirms, audited once the import's transaction is over (even rolled back).
     let identified: { nationalId: string; id: number; villageId: number }[] = [];
     try {
-      return await audited(ctx, dryRun ? 'person.importCheck' : 'person.import', Capability.EDIT_PEOPLE, async (tx, draft, ctx) => {
-        const actor = requireActor(ctx);
-        requireCapability(ctx, Capability.EDIT_PEOPLE);
-        draft.targetType = 'Person';
+      const spec = { action: dryRun ? 'person.importCheck' : 'person.import', capability: Capability.EDIT_PEOPLE };
+      return await mutation(ctx, spec, async ({ tx, ctx, grant, target, detail }) => {
+        target('Person', []);
         const today = todayInChina();
         const rows = readPeopleCsv(input.csv).map((row) => ({ line: row.line, ...rowInput(row) }));
         const places = await placesFor(ctx, rows.map((row) => row.input), '');
@@ -89,13 +87,13 @@ export const personImportService = {
           code: ImportRowErrorCode.ALREADY_REGISTERED,
           message: `a person with the national ID ${maskNationalId(nationalId)} is already registered`,
         });
-        identified = await personRepository.registeredAmong(tx, [...firstLine.keys()]);
+        identified = await personImportRepository.registeredAmong(tx, [...firstLine.keys()]);
         for (const { nationalId } of identified) errors.push(alreadyRegistered(nationalId, firstLine.get(nationalId)!));
 
         const outcome = (imported: number): PersonImport => {
           errors.sort((a, b) => a.line - b.line || COLUMN_ORDER.get(a.field as ColumnName | null)! - COLUMN_ORDER.get(b.field as ColumnName | null)!);
           const rejectedRows = new Set(errors.map((error) => error.line)).size;
-          draft.detail = { rows: rows.length, imported, rejectedRows, goodRowsOnly, dryRun };
+          detail({ rows: rows.length, imported, rejectedRows, goodRowsOnly, dryRun });
           return { dryRun, rows: rows.length, imported, rejectedRows, rejected: [...errors] };
         };
         if (dryRun) return outcome(0);
@@ -103,14 +101,14 @@ export const personImportService = {
 
         const refused = new Set(errors.map((error) => error.line));
         const good = checked.filter(({ line }) => !refused.has(line)).map(({ line, check }) => ({ line, ...(check.registration as Registration) }));
-        const inserted = await personRepository.insertMany(tx, good, actor.userId);
+        const inserted = await personImportRepository.insertMany(tx, good, grant!.actor.userId);
         // Registered by someone else between the check and the insert: the unique constraint kept them out.
         const insertedIds = new Set(inserted.map((row) => row.nationalId));
         for (const { line, fields } of good) if (!insertedIds.has(fields.nationalId)) errors.push(alreadyRegistered(fields.nationalId, line));
         if (inserted.length < good.length && !goodRowsOnly) throw new ImportRefused(outcome(0));
         // The new people join the people counts in this transaction, set-wise: a fixed number of statements for any number of rows.
         await recordPeopleChanges(tx, [], await figureFactsOf(tx, inserted.map((row) => row.id)));
-        draft.targetIds = inserted.map((row) => String(row.id));
+        target('Person', inserted.map((row) => row.id));
         return outcome(inserted.length);
       });
     } catch (error) {

@@ -3,7 +3,6 @@ import type { JurisdictionLevel } from '../kernel/division-codes';
 import type { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from './elderly-kinds';
 import type { Sex } from './national-id';
 import { chinaDayOf } from '../kernel/dates';
-import type { PersonFacts } from './person-facts';
 import type { PersonFigureFacts } from './person-figures';
 
 export interface PersonRow {
@@ -85,7 +84,8 @@ const PERSON_COLUMNS = `p.id, p.national_id AS "nationalId", p.name, p.sex, to_c
   p.status, to_char(p.status_since, 'YYYY-MM-DD') AS "statusSince", p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
 const PERSON_FROM = `person p JOIN jurisdiction v ON v.id = p.village_id JOIN jurisdiction h ON h.id = p.hukou_jurisdiction_id`;
 
-const fen = (value: string | number | null) => (value === null ? null : Number(value));
+/** A bigint column of fen as a number (pg hands bigints over as text). */
+export const fen = (value: string | number | null) => (value === null ? null : Number(value));
 
 function toPerson(row: PersonRow): PersonRow {
   return { ...row, ownMonthlyIncomeFen: fen(row.ownMonthlyIncomeFen), householdMonthlyIncomeFen: fen(row.householdMonthlyIncomeFen) };
@@ -187,72 +187,6 @@ export const personRepository = {
     return rows[0]?.id ?? null;
   },
 
-  /** The people already registered under these national IDs, wherever they live. */
-  async registeredAmong(db: EntityManager, nationalIds: readonly string[]): Promise<{ nationalId: string; id: number; villageId: number }[]> {
-    if (nationalIds.length === 0) return [];
-    return db.query(
-      `SELECT national_id AS "nationalId", id, village_id AS "villageId" FROM person WHERE national_id = ANY($1::char(18)[]) ORDER BY id`,
-      [nationalIds],
-    );
-  },
-
-  /**
-   * Inserts many people with their categories in one statement, skipping anyone whose national ID is
-   * registered by then (a registration that committed meanwhile); the new people's ids by national ID.
-   */
-  async insertMany(
-    tx: EntityManager,
-    people: readonly { fields: PersonFields; categories: readonly NewCategory[]; categoriesSince: string }[],
-    userId: number,
-  ): Promise<{ id: number; nationalId: string }[]> {
-    const column = <T>(pick: (fields: PersonFields) => T) => people.map((person) => pick(person.fields));
-    const categories = people.flatMap((person) =>
-      person.categories.map((c) => ({ nationalId: person.fields.nationalId, category: c.category, grade: c.grade, since: person.categoriesSince })),
-    );
-    // In national ID order: two imports that share IDs then lock them in the same order and cannot deadlock.
-    return tx.query(
-      `WITH r AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::sex[], $4::date[], $5::text[], $6::text[], $7::int[], $8::int[], $9::date[],
-                              $10::text[], $11::bigint[], $12::bigint[])
-           AS r (national_id, name, sex, birth_date, phone, address, village_id, hukou_id, resident_since, living_situations, own_fen, household_fen)
-       ), inserted AS (
-         INSERT INTO person (national_id, name, sex, birth_date, phone, address, village_id, hukou_jurisdiction_id, resident_since,
-           living_situations, own_monthly_income_fen, household_monthly_income_fen, created_by)
-         SELECT national_id, name, sex, birth_date, phone, address, village_id, hukou_id, resident_since,
-           living_situations::living_situation[], own_fen, household_fen, $13
-         FROM r ORDER BY national_id
-         ON CONFLICT (national_id) DO NOTHING
-         RETURNING id, national_id
-       ), categories AS (
-         INSERT INTO person_category (person_id, category, disability_grade, valid_from, recorded_by)
-         SELECT i.id, c.category, c.grade, c.since, $13
-         FROM unnest($14::text[], $15::hardship_category[], $16::int[], $17::date[]) AS c (national_id, category, grade, since)
-         JOIN inserted i ON i.national_id = c.national_id
-       )
-       SELECT id, national_id AS "nationalId" FROM inserted ORDER BY id`,
-      [
-        column((f) => f.nationalId),
-        column((f) => f.name),
-        column((f) => f.sex),
-        column((f) => f.birthDate),
-        column((f) => f.phone),
-        column((f) => f.address),
-        column((f) => f.villageId),
-        column((f) => f.hukouId),
-        column((f) => f.residentSince),
-        // Each person's situations as an array literal (enum names need no quoting), cast in SQL.
-        column((f) => `{${f.livingSituations.join(',')}}`),
-        column((f) => f.ownMonthlyIncomeFen),
-        column((f) => f.householdMonthlyIncomeFen),
-        userId,
-        categories.map((c) => c.nationalId),
-        categories.map((c) => c.category),
-        categories.map((c) => c.grade),
-        categories.map((c) => c.since),
-      ],
-    );
-  },
-
   async update(tx: EntityManager, id: number, fields: Omit<PersonFields, 'nationalId' | 'sex' | 'birthDate'>): Promise<void> {
     await tx.query(
       `UPDATE person SET name = $2, phone = $3, address = $4, village_id = $5, hukou_jurisdiction_id = $6, resident_since = $7,
@@ -325,80 +259,4 @@ export const personRepository = {
       [row.personId, row.level, row.assessedOn, row.validUntil, row.assessor, row.note, userId],
     );
   },
-
-  /**
-   * Opens `cursor` (within `tx`) over the people living in the villages who are still active on
-   * `day`, with the facts the rules read on that day: the categories in force and the latest
-   * assessment made by then.
-   */
-  async openFactsCursor(tx: EntityManager, cursor: string, villageIds: readonly number[], day: string): Promise<void> {
-    // Every row will be read: plan for the whole result (hash joins), not for the first rows.
-    await tx.query(`SET LOCAL cursor_tuple_fraction = 1.0`);
-    await tx.query(
-      `DECLARE ${cursor} NO SCROLL CURSOR FOR
-       SELECT p.id, p.village_id AS "villageId", to_char(p.birth_date, 'YYYY-MM-DD') AS "birthDate", p.status,
-         to_char(p.status_since, 'YYYY-MM-DD') AS "statusSince", h.code AS "hukouCode",
-         to_char(p.resident_since, 'YYYY-MM-DD') AS "residentSince", array_to_string(p.living_situations, ',') AS "livingSituations",
-         p.own_monthly_income_fen AS "ownIncome", p.household_monthly_income_fen AS "householdIncome", c.categories, a.assessment
-       FROM person p
-       JOIN jurisdiction h ON h.id = p.hukou_jurisdiction_id
-       LEFT JOIN (
-         SELECT c.person_id, string_agg(c.category || ' ' || c.valid_from || ' ' || coalesce(c.valid_to::text, ''), ';' ORDER BY c.valid_from, c.id) AS categories
-         FROM person_category c JOIN person cp ON cp.id = c.person_id
-         WHERE cp.village_id = ANY($1::int[]) AND c.valid_from <= $2::date AND (c.valid_to IS NULL OR c.valid_to > $2::date)
-         GROUP BY c.person_id
-       ) c ON c.person_id = p.id
-       LEFT JOIN (
-         SELECT DISTINCT ON (a.person_id) a.person_id, a.level || ' ' || a.assessed_on || ' ' || a.valid_until AS assessment
-         FROM ability_assessment a JOIN person ap ON ap.id = a.person_id
-         WHERE ap.village_id = ANY($1::int[]) AND a.assessed_on <= $2::date
-         ORDER BY a.person_id, a.assessed_on DESC, a.id DESC
-       ) a ON a.person_id = p.id
-       WHERE p.village_id = ANY($1::int[]) AND (p.status = 'ACTIVE' OR p.status_since > $2::date)`,
-      [villageIds, day],
-    );
-  },
-
-  /** The next `count` people of a cursor opened by openFactsCursor; fewer (or none) at its end. */
-  async fetchFacts(tx: EntityManager, cursor: string, count: number): Promise<{ villageId: number; facts: PersonFacts }[]> {
-    const rows: FactsRow[] = await tx.query(`FETCH ${count} FROM ${cursor}`);
-    return rows.map((row) => ({
-      villageId: row.villageId,
-      facts: {
-        id: row.id,
-        birthDate: row.birthDate,
-        status: row.status,
-        statusSince: row.statusSince,
-        hukouCode: row.hukouCode,
-        residentSince: row.residentSince,
-        livingSituations: row.livingSituations ? (row.livingSituations.split(',') as LivingSituation[]) : [],
-        ownMonthlyIncomeFen: fen(row.ownIncome),
-        householdMonthlyIncomeFen: fen(row.householdIncome),
-        categories: (row.categories ? row.categories.split(';') : []).map((entry) => {
-          const [category, validFrom, validTo] = entry.split(' ');
-          return { category: category as HardshipCategory, validFrom, validTo: validTo || null };
-        }),
-        assessments: row.assessment
-          ? [(([level, assessedOn, validUntil]) => ({ level: level as AbilityLevel, assessedOn, validUntil }))(row.assessment.split(' '))]
-          : [],
-      },
-    }));
-  },
 };
-
-interface FactsRow {
-  id: number;
-  villageId: number;
-  birthDate: string;
-  status: PersonStatus;
-  statusSince: string | null;
-  hukouCode: string;
-  residentSince: string | null;
-  /** Comma-separated; text columns cost less to read than arrays. */
-  livingSituations: string;
-  ownIncome: string | null;
-  householdIncome: string | null;
-  /** `category validFrom validTo`, ';'-separated. */
-  categories: string | null;
-  assessment: string | null;
-}

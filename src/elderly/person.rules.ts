@@ -1,8 +1,7 @@
-import { codeInScope } from '../access/actor';
-import { requireActor } from '../access/scope';
+import { codeReached, denied, requireActor } from '../access/scope';
 import type { Context } from '../kernel/context';
 import { pastDay } from '../kernel/dates';
-import { AppError, BadUserInputError, ForbiddenError, NotFoundError } from '../kernel/errors';
+import { AppError, BadUserInputError, NotFoundError } from '../kernel/errors';
 import { JurisdictionLevel } from '../kernel/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService, parseCode } from '../jurisdictions/jurisdiction.service';
@@ -141,7 +140,7 @@ export async function placesFor(
   for (const input of inputs) {
     const village = input.villageCode == null ? null : codeOf(input.villageCode, villageField);
     // A village outside the subtree is refused without being looked up: the answer cannot depend on whether it exists.
-    if (typeof village === 'string' && codeInScope(actor, village)) wanted.add(village);
+    if (typeof village === 'string' && codeReached(actor, village)) wanted.add(village);
     const hukou = input.hukouCode == null ? null : codeOf(input.hukouCode, hukouField);
     if (typeof hukou === 'string') wanted.add(hukou);
   }
@@ -150,7 +149,7 @@ export async function placesFor(
     village(raw) {
       const code = codeOf(raw, villageField);
       if (typeof code !== 'string') return code;
-      if (!codeInScope(actor, code)) return new ForbiddenError();
+      if (!codeReached(actor, code)) return denied();
       const node = nodes.get(code);
       if (!node) return new NotFoundError(message('JURISDICTION', { code }));
       if (node.level !== JurisdictionLevel.VILLAGE) return new BadUserInputError(villageField, 'must be the code of a village or community (12 digits)');

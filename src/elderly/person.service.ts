@@ -1,12 +1,14 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from 'typeorm';
-import { actingRole, codeInScope } from '../access/actor';
+import { actingRole } from '../access/actor';
 import { Capability } from '../kernel/actor';
-import { requireActor, requireCapability } from '../access/scope';
-import { audited, recordReads } from '../audit/audit.service';
+import { codeReached, denied, grantFor, requireActor, requireCapability, type Grant } from '../access/scope';
+import { recordReads } from '../audit/audit.service';
+import { mutation } from '../audit/mutation';
 import { loader, type Context } from '../kernel/context';
 import { addMonths, todayInChina } from '../kernel/dates';
-import { AppError, BadUserInputError, ConflictError, NotFoundError } from '../kernel/errors';
+import { AppError, BadUserInputError, ConflictError } from '../kernel/errors';
+import { parseId } from '../kernel/ids';
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import type { PersonFacts } from './person-facts';
@@ -16,10 +18,10 @@ import type { AssessmentInput, CategoryInput, RegisterPersonInput, UpdatePersonI
 import { figureFactsOf, recordPeopleChanges } from './person-rollups';
 import { personAssessmentsLoader, personByIdLoader, personCategoriesLoader } from './person.loaders';
 import { personRepository, type AssessmentRow, type CategoryRow, type PersonRow } from './person.repository';
+import { personFactsRepository } from './person-facts.repository';
 import { BIRTH_DATE, checkFacts, checkRegistration, parseCategories, parseDayNotBefore, parseText, placesFor, type FieldProblem } from './person.rules';
 import { text } from '../kernel/messages';
 
-const NOT_IN_SCOPE = 'No such person in your jurisdiction';
 const DEFAULT_VALID_MONTHS = 6;
 
 export type MaskedField = 'nationalId' | 'birthDate' | 'phone' | 'address';
@@ -46,18 +48,14 @@ const MASKS: Record<MaskedField, (value: string) => string | null> = {
   address: maskAddress,
 };
 
-function parseId(raw: string | number, field: string): number {
-  const text = String(raw).trim();
-  if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2 ** 31 - 1) throw new BadUserInputError(field, 'is not a person id');
-  return Number(text);
-}
-
-/** Reads a person in the caller's subtree under a capability, or NOT_FOUND (never saying whether they exist). */
-async function personInScope(ctx: Context, rawId: string | number, capability: Capability, field = 'id'): Promise<PersonRow> {
-  const actor = requireActor(ctx);
-  requireCapability(ctx, capability);
-  const person = await loader(ctx, personByIdLoader).load(parseId(rawId, field));
-  if (!person || !codeInScope(actor, person.villageCode)) throw new NotFoundError(NOT_IN_SCOPE);
+/**
+ * The person `rawId` names when the grant reaches their village; FORBIDDEN otherwise, the same answer
+ * for one who does not exist. No organisation operates a person's record: a provider's narrowing does
+ * not apply.
+ */
+async function personReached(ctx: Context, grant: Grant, rawId: string | number, field = 'id'): Promise<PersonRow> {
+  const person = await loader(ctx, personByIdLoader).load(parseId(rawId, field, 'a person'));
+  if (!person || !codeReached(grant.actor, person.villageCode)) throw denied(text('PERSON_NOT_IN_SCOPE'));
   return person;
 }
 
@@ -102,7 +100,7 @@ function unmaskAudit(ctx: Context): DataLoader<string, true> {
 
 export const personService = {
   async get(ctx: Context, rawId: string): Promise<PersonRow> {
-    return personInScope(ctx, rawId, Capability.READ_PEOPLE);
+    return personReached(ctx, grantFor(ctx, Capability.READ_PEOPLE), rawId);
   },
 
   /** People living at or below `under` (default the caller's home), in registration order. */
@@ -163,19 +161,18 @@ export const personService = {
 
   /** Registers a person living in a village of the caller's subtree, with the categories in force from their day. */
   async register(ctx: Context, input: RegisterPersonInput): Promise<PersonRow> {
-    const id = await audited(ctx, 'person.register', Capability.EDIT_PEOPLE, async (tx, draft, ctx) => {
-      const actor = requireActor(ctx);
-      requireCapability(ctx, Capability.EDIT_PEOPLE);
+    const id = await mutation(ctx, { action: 'person.register', capability: Capability.EDIT_PEOPLE }, async ({ tx, ctx, grant, target, at }) => {
       const checked = checkRegistration(input, 'input', todayInChina(), await placesFor(ctx, [input], 'input'));
-      if (checked.village) draft.jurisdictionId = checked.village.id;
-      draft.targetType = 'Person';
+      if (checked.village) at(checked.village.id);
+      target('Person', []);
       if (!checked.registration) throw checked.problems[0].error;
       const { fields, categories, categoriesSince } = checked.registration;
-      const personId = await personRepository.insert(tx, fields, actor.userId);
+      const userId = grant!.actor.userId;
+      const personId = await personRepository.insert(tx, fields, userId);
       if (personId === null) throw new ConflictError(text('NATIONAL_ID_REGISTERED'), 'input.nationalId');
-      for (const { category, grade } of categories) await personRepository.openCategory(tx, personId, category, grade, categoriesSince, actor.userId);
+      for (const { category, grade } of categories) await personRepository.openCategory(tx, personId, category, grade, categoriesSince, userId);
       await recordPeopleChanges(tx, [], await figureFactsOf(tx, [personId]));
-      draft.targetIds = [String(personId)];
+      target('Person', [personId]);
       return personId;
     });
     return (await personRepository.byIds(ctx.db, [id]))[0];
@@ -183,11 +180,10 @@ export const personService = {
 
   /** Replaces a person's facts (identity stays); a move must stay within the caller's subtree. */
   async update(ctx: Context, rawId: string, input: UpdatePersonInput): Promise<PersonRow> {
-    const id = await audited(ctx, 'person.update', Capability.EDIT_PEOPLE, async (tx, draft, ctx) => {
-      const current = await personInScope(ctx, rawId, Capability.EDIT_PEOPLE);
-      draft.jurisdictionId = current.villageId;
-      draft.targetType = 'Person';
-      draft.targetIds = [String(current.id)];
+    const id = await mutation(ctx, { action: 'person.update', capability: Capability.EDIT_PEOPLE }, async ({ tx, ctx, grant, target, at }) => {
+      const current = await personReached(ctx, grant!, rawId);
+      at(current.villageId);
+      target('Person', [current.id]);
       await personRepository.lock(tx, current.id);
       const places = await placesFor(ctx, [input], 'input');
       const problems: FieldProblem[] = [];
@@ -208,12 +204,11 @@ export const personService = {
 
   /** Makes `categories` the person's full set from `on` (default today): others end that day, new ones start. */
   async setCategories(ctx: Context, rawId: string, inputs: readonly CategoryInput[], on: string | null): Promise<PersonRow> {
-    const id = await audited(ctx, 'person.setCategories', Capability.EDIT_PEOPLE, async (tx, draft, ctx) => {
-      const actor = requireActor(ctx);
-      const person = await personInScope(ctx, rawId, Capability.EDIT_PEOPLE);
-      draft.jurisdictionId = person.villageId;
-      draft.targetType = 'Person';
-      draft.targetIds = [String(person.id)];
+    const spec = { action: 'person.setCategories', capability: Capability.EDIT_PEOPLE };
+    const id = await mutation(ctx, spec, async ({ tx, ctx, grant, target, at, detail }) => {
+      const person = await personReached(ctx, grant!, rawId);
+      at(person.villageId);
+      target('Person', [person.id]);
       await personRepository.lock(tx, person.id);
       const wanted = parseCategories(inputs, 'categories');
       const history = await personRepository.categoriesOf(tx, [person.id]);
@@ -230,11 +225,11 @@ export const personService = {
         }
         for (const w of wanted) {
           if (!open.some((row) => row.category === w.category && row.disabilityGrade === w.grade)) {
-            await personRepository.openCategory(tx, person.id, w.category, w.grade, day, actor.userId);
+            await personRepository.openCategory(tx, person.id, w.category, w.grade, day, grant!.actor.userId);
           }
         }
       });
-      draft.detail = { on: day, categories: wanted.map((w) => w.category) };
+      detail({ on: day, categories: wanted.map((w) => w.category) });
       return person.id;
     });
     return (await personRepository.byIds(ctx.db, [id]))[0];
@@ -242,17 +237,17 @@ export const personService = {
 
   /** Records that an active person moved away or died on a day; services stop from then. */
   async recordStatus(ctx: Context, rawId: string, status: PersonStatus, on: string | null): Promise<PersonRow> {
-    const id = await audited(ctx, 'person.recordStatus', Capability.EDIT_PEOPLE, async (tx, draft, ctx) => {
-      const person = await personInScope(ctx, rawId, Capability.EDIT_PEOPLE);
-      draft.jurisdictionId = person.villageId;
-      draft.targetType = 'Person';
-      draft.targetIds = [String(person.id)];
+    const spec = { action: 'person.recordStatus', capability: Capability.EDIT_PEOPLE };
+    const id = await mutation(ctx, spec, async ({ tx, ctx, grant, target, at, detail }) => {
+      const person = await personReached(ctx, grant!, rawId);
+      at(person.villageId);
+      target('Person', [person.id]);
       if (status === PersonStatus.ACTIVE) throw new BadUserInputError('status', 'must be MOVED_AWAY or DECEASED');
       const locked = (await personRepository.lock(tx, person.id))!;
       if (locked.status !== PersonStatus.ACTIVE) throw new ConflictError(`the person is already ${locked.status} since ${locked.statusSince}`, 'status');
       const day = parseDayNotBefore(on ?? todayInChina(), 'on', person.birthDate, BIRTH_DATE);
       await countsFollow(tx, person.id, () => personRepository.setStatus(tx, person.id, status, day));
-      draft.detail = { status, on: day };
+      detail({ status, on: day });
       return person.id;
     });
     return (await personRepository.byIds(ctx.db, [id]))[0];
@@ -260,12 +255,11 @@ export const personService = {
 
   /** Records an ability assessment, valid for `validMonths` (default six) from its day. */
   async recordAssessment(ctx: Context, rawId: string, input: AssessmentInput): Promise<PersonRow> {
-    const id = await audited(ctx, 'person.recordAssessment', Capability.ASSESS_PEOPLE, async (tx, draft, ctx) => {
-      const actor = requireActor(ctx);
-      const person = await personInScope(ctx, rawId, Capability.ASSESS_PEOPLE, 'personId');
-      draft.jurisdictionId = person.villageId;
-      draft.targetType = 'Person';
-      draft.targetIds = [String(person.id)];
+    const spec = { action: 'person.recordAssessment', capability: Capability.ASSESS_PEOPLE };
+    const id = await mutation(ctx, spec, async ({ tx, ctx, grant, target, at, detail }) => {
+      const person = await personReached(ctx, grant!, rawId, 'personId');
+      at(person.villageId);
+      target('Person', [person.id]);
       const assessedOn = parseDayNotBefore(input.assessedOn ?? todayInChina(), 'input.assessedOn', person.birthDate, BIRTH_DATE);
       const months = input.validMonths ?? DEFAULT_VALID_MONTHS;
       if (!Number.isInteger(months) || months < 1 || months > 36) throw new BadUserInputError('input.validMonths', 'must be from 1 to 36');
@@ -279,8 +273,8 @@ export const personService = {
       };
       // Locked like every other change of the person, so that the counts move from what was last committed.
       await personRepository.lock(tx, person.id);
-      await countsFollow(tx, person.id, () => personRepository.insertAssessment(tx, assessment, actor.userId));
-      draft.detail = { level: input.level, assessedOn, validMonths: months };
+      await countsFollow(tx, person.id, () => personRepository.insertAssessment(tx, assessment, grant!.actor.userId));
+      detail({ level: input.level, assessedOn, validMonths: months });
       return person.id;
     });
     return (await personRepository.byIds(ctx.db, [id]))[0];
@@ -288,11 +282,11 @@ export const personService = {
 
   /** A person in the caller's subtree with everything the entitlement rules read (READ_ENTITLEMENTS). */
   /** For the monthly run, within its transaction: the facts of every active person of the villages, by cursor. */
-  openFactsCursor: personRepository.openFactsCursor,
-  fetchFacts: personRepository.fetchFacts,
+  openFactsCursor: personFactsRepository.openFactsCursor,
+  fetchFacts: personFactsRepository.fetchFacts,
 
   async factsFor(ctx: Context, rawId: string): Promise<{ person: PersonRow; facts: PersonFacts }> {
-    const person = await personInScope(ctx, rawId, Capability.READ_ENTITLEMENTS, 'personId');
+    const person = await personReached(ctx, grantFor(ctx, Capability.READ_ENTITLEMENTS), rawId, 'personId');
     const [categories, assessments] = await Promise.all([
       loader(ctx, personCategoriesLoader).load(person.id),
       loader(ctx, personAssessmentsLoader).load(person.id),

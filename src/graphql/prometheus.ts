@@ -108,82 +108,10 @@ export class ServerMetrics {
       registers,
     });
 
-    const pool = () => poolUse(dataSource);
-    new Gauge({
-      name: 'yiyang_db_pool_connections',
-      help: 'Connections of the database pool, by state (idle, in_use) and the pool\'s maximum (max)',
-      labelNames: ['state'],
-      registers,
-      collect() {
-        const use = pool();
-        this.set({ state: 'max' }, use?.max ?? 0);
-        this.set({ state: 'idle' }, use?.idle ?? 0);
-        this.set({ state: 'in_use' }, use ? use.total - use.idle : 0);
-      },
-    });
-    new Gauge({ name: 'yiyang_db_pool_waiting', help: 'Callers waiting now for a connection of the database pool', registers, collect() { this.set(pool()?.waiting ?? 0); } });
-    externalCounter(registers, 'yiyang_db_pool_waits_total', 'Callers that found every pooled connection busy and the pool full, and waited', () => pool()?.waits ?? 0);
-    externalCounter(registers, 'yiyang_db_pool_wait_seconds_total', 'Time spent waiting for a pooled connection', () => pool()?.waitSeconds ?? 0);
-    externalCounter(registers, 'yiyang_db_pool_wait_timeouts_total', 'Waits for a pooled connection that ended with none (answered LIMIT_EXCEEDED)', () => pool()?.timeouts ?? 0);
-
-    const slots = () => transactionSlots(dataSource);
-    new Gauge({
-      name: 'yiyang_db_transaction_slots',
-      help: 'Request transactions (mutations) that may run at once (max) and that run now (in_use)',
-      labelNames: ['state'],
-      registers,
-      collect() {
-        this.set({ state: 'max' }, slots().size);
-        this.set({ state: 'in_use' }, slots().inUse);
-      },
-    });
-    new Gauge({ name: 'yiyang_db_transaction_slots_waiting', help: 'Request transactions waiting now for a slot', registers, collect() { this.set(slots().queued); } });
-    externalCounter(registers, 'yiyang_db_transaction_slot_waits_total', 'Request transactions that found every slot taken and waited', () => slots().waits);
-    externalCounter(registers, 'yiyang_db_transaction_slot_timeouts_total', 'Request transactions that gave up waiting for a slot (answered LIMIT_EXCEEDED)', () => slots().timeouts);
-
+    databasePoolMetrics(registers, dataSource);
+    transactionSlotMetrics(registers, dataSource);
     new Gauge({ name: 'yiyang_database_up', help: 'Whether the database answers (1) or is known to be unreachable (0)', registers, collect() { this.set(databaseAvailability.isDown() ? 0 : 1); } });
-
-    const caches = sharedCaches(dataSource);
-    new Gauge({ name: 'yiyang_cache_trusted', help: 'Whether the caches are in use (1): their listening connection is up', registers, collect() { this.set(caches.trusted ? 1 : 0); } });
-    new Gauge({
-      name: 'yiyang_cache_entries',
-      help: 'Entries kept now, by cache region',
-      labelNames: ['region'],
-      registers,
-      collect() {
-        for (const [region, cache] of caches.regionsByName()) this.set({ region }, cache.size);
-      },
-    });
-    new Counter({
-      name: 'yiyang_cache_hits_total',
-      help: 'Lookups answered from a cache region, by region',
-      labelNames: ['region'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [region, cache] of caches.regionsByName()) this.inc({ region }, cache.hits);
-      },
-    });
-    new Counter({
-      name: 'yiyang_cache_misses_total',
-      help: 'Lookups a cache region could not answer (read from the database), by region',
-      labelNames: ['region'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [region, cache] of caches.regionsByName()) this.inc({ region }, cache.misses);
-      },
-    });
-    new Counter({
-      name: 'yiyang_cache_notices_total',
-      help: 'Change notices received from PostgreSQL, by the table they name',
-      labelNames: ['table'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [table, count] of caches.noticesByTable) this.inc({ table }, count);
-      },
-    });
+    cacheMetrics(registers, dataSource);
   }
 
   /** Starts observing a GraphQL request; it is counted when its response closes. */
@@ -232,6 +160,90 @@ export class ServerMetrics {
       res.end('Internal server error\n');
     }
   }
+}
+
+/** The database pool's connections by state, its waiting callers, and its waits and their time and timeouts. */
+function databasePoolMetrics(registers: Registry[], dataSource: DataSource): void {
+  const pool = () => poolUse(dataSource);
+  new Gauge({
+    name: 'yiyang_db_pool_connections',
+    help: 'Connections of the database pool, by state (idle, in_use) and the pool\'s maximum (max)',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const use = pool();
+      this.set({ state: 'max' }, use?.max ?? 0);
+      this.set({ state: 'idle' }, use?.idle ?? 0);
+      this.set({ state: 'in_use' }, use ? use.total - use.idle : 0);
+    },
+  });
+  new Gauge({ name: 'yiyang_db_pool_waiting', help: 'Callers waiting now for a connection of the database pool', registers, collect() { this.set(pool()?.waiting ?? 0); } });
+  externalCounter(registers, 'yiyang_db_pool_waits_total', 'Callers that found every pooled connection busy and the pool full, and waited', () => pool()?.waits ?? 0);
+  externalCounter(registers, 'yiyang_db_pool_wait_seconds_total', 'Time spent waiting for a pooled connection', () => pool()?.waitSeconds ?? 0);
+  externalCounter(registers, 'yiyang_db_pool_wait_timeouts_total', 'Waits for a pooled connection that ended with none (answered LIMIT_EXCEEDED)', () => pool()?.timeouts ?? 0);
+}
+
+/** The request-transaction slots: how many may run and run now, the waiting ones, their waits and timeouts. */
+function transactionSlotMetrics(registers: Registry[], dataSource: DataSource): void {
+  const slots = () => transactionSlots(dataSource);
+  new Gauge({
+    name: 'yiyang_db_transaction_slots',
+    help: 'Request transactions (mutations) that may run at once (max) and that run now (in_use)',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      this.set({ state: 'max' }, slots().size);
+      this.set({ state: 'in_use' }, slots().inUse);
+    },
+  });
+  new Gauge({ name: 'yiyang_db_transaction_slots_waiting', help: 'Request transactions waiting now for a slot', registers, collect() { this.set(slots().queued); } });
+  externalCounter(registers, 'yiyang_db_transaction_slot_waits_total', 'Request transactions that found every slot taken and waited', () => slots().waits);
+  externalCounter(registers, 'yiyang_db_transaction_slot_timeouts_total', 'Request transactions that gave up waiting for a slot (answered LIMIT_EXCEEDED)', () => slots().timeouts);
+}
+
+/** The caches: whether they are in use, and their entries, hits and misses by region and the notices heard by table. */
+function cacheMetrics(registers: Registry[], dataSource: DataSource): void {
+  const caches = sharedCaches(dataSource);
+  new Gauge({ name: 'yiyang_cache_trusted', help: 'Whether the caches are in use (1): their listening connection is up', registers, collect() { this.set(caches.trusted ? 1 : 0); } });
+  new Gauge({
+    name: 'yiyang_cache_entries',
+    help: 'Entries kept now, by cache region',
+    labelNames: ['region'],
+    registers,
+    collect() {
+      for (const [region, cache] of caches.regionsByName()) this.set({ region }, cache.size);
+    },
+  });
+  new Counter({
+    name: 'yiyang_cache_hits_total',
+    help: 'Lookups answered from a cache region, by region',
+    labelNames: ['region'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [region, cache] of caches.regionsByName()) this.inc({ region }, cache.hits);
+    },
+  });
+  new Counter({
+    name: 'yiyang_cache_misses_total',
+    help: 'Lookups a cache region could not answer (read from the database), by region',
+    labelNames: ['region'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [region, cache] of caches.regionsByName()) this.inc({ region }, cache.misses);
+    },
+  });
+  new Counter({
+    name: 'yiyang_cache_notices_total',
+    help: 'Change notices received from PostgreSQL, by the table they name',
+    labelNames: ['table'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [table, count] of caches.noticesByTable) this.inc({ table }, count);
+    },
+  });
 }
 
 /** A counter whose value is kept elsewhere and read at each scrape. */

@@ -5,7 +5,8 @@ import type { IRules } from 'graphql-shield';
 import { actingRole } from '../access/actor';
 import { Capability } from '../kernel/actor';
 import type { Context } from '../kernel/context';
-import { ForbiddenError, UnauthenticatedError } from '../kernel/errors';
+import { UnauthenticatedError } from '../kernel/errors';
+import { denied } from '../access/scope';
 
 /**
  * Who may touch each field. Roots are gated by sign-in or by a capability (access/roles.ts says which
@@ -273,7 +274,7 @@ function refusal(gate: Gate, ctx: Context): GraphQLError | null {
   if (gate === 'public' || gate === 'reachable') return null;
   if (!ctx.actor) return new UnauthenticatedError();
   if (gate === 'signed-in') return null;
-  return actingRole(ctx.actor, gate) ? null : new ForbiddenError();
+  return actingRole(ctx.actor, gate) ? null : denied();
 }
 
 const gateRules = new Map(

@@ -21,7 +21,7 @@ export interface Context {
   dataSource: DataSource;
   /**
    * What every read and write of the request goes through: the pool's manager, or inside a mutation
-   * (`audited`) its transaction's, so code in a transaction never asks the pool for a second connection.
+   * (`mutation`) its transaction's, so code in a transaction never asks the pool for a second connection.
    */
   db: EntityManager;
   requestId: string;

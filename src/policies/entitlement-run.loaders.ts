@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { throughCache, type CacheRegion } from '../db/shared-cache';
 import { cacheRegion } from '../db/cache-registry';
 import type { Context } from '../kernel/context';
-import type { LineageNode } from './entitlement.engine';
+import type { LineageNode } from './scheme-rules';
 import { entitlementRunRepository, type RunRow, type SchemeTotalRow, type TotalRow } from './entitlement-run.repository';
 
 type TotalsKey = { nodeId: number; month: string };

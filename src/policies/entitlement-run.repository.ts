@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { integerArray, integerArrays } from '../db/array-literal';
 import { namedQuery } from '../db/named-query';
 import { JurisdictionLevel } from '../kernel/division-codes';
-import type { LineageNode } from './entitlement.engine';
+import type { LineageNode } from './scheme-rules';
 import type { SchemeKind } from './policy-kinds';
 
 /** One stored line: what one person receives under one scheme in a month, and who pays it. */

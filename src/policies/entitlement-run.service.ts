@@ -1,8 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { Capability } from '../kernel/actor';
-import { requireActor, requireCapability } from '../access/scope';
-import { audited } from '../audit/audit.service';
-import { changing } from '../db/shared-cache';
+import { mutation } from '../audit/mutation';
 import { personService } from '../elderly/person.service';
 import { loader, type Context } from '../kernel/context';
 import { addMonths, monthEnd, thisMonthInChina } from '../kernel/dates';
@@ -10,7 +8,8 @@ import { BadUserInputError, ConflictError } from '../kernel/errors';
 import { JurisdictionLevel, pathOfCode } from '../kernel/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { entitlementOf, type FloorRule, type LineageNode, type SchemeRule } from './entitlement.engine';
+import { entitlementOf, type Entitlement } from './entitlement.engine';
+import type { FloorRule, LineageNode, SchemeRule } from './scheme-rules';
 import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow, type SchemeTotalRow, type VillageDelta } from './entitlement-run.repository';
 import { entitlementRunsLoader, schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
 import { policyService } from './policy.service';
@@ -143,6 +142,33 @@ export async function computeRun(tx: EntityManager, root: Jurisdiction, month: s
   return (await entitlementRunRepository.runById(tx, runId))!;
 }
 
+/** Adds one person's amount and shares to what a village's new lines add up to, for one scheme (0: all schemes). */
+type AddToVillage = (villageId: number, schemeId: number, people: number, amountFen: number, shares: readonly number[]) => void;
+
+/** The run's lines of one person's entitlement, one per paying scheme with its shares by level; `add` keeps the village's sums. */
+function personLines(personId: number, villageId: number, result: Entitlement, add: AddToVillage): RunLine[] {
+  const lines: RunLine[] = [];
+  const personShares = [0, 0, 0, 0, 0];
+  for (const outcome of result.schemes) {
+    if (outcome.amountFen === 0) continue;
+    const shares: RunLine['shares'] = [0, 0, 0, 0, 0];
+    for (const share of outcome.shares) shares[LEVEL_COLUMNS.indexOf(share.level)] += share.amountFen;
+    for (let i = 0; i < shares.length; i++) personShares[i] += shares[i];
+    add(villageId, outcome.scheme.schemeId, 1, outcome.amountFen, shares);
+    lines.push({
+      personId,
+      schemeId: outcome.scheme.schemeId,
+      versionId: outcome.scheme.versionId,
+      villageId,
+      tierIds: outcome.tiers.filter((t) => t.applied).map((t) => t.tier.id),
+      amountFen: outcome.amountFen,
+      shares,
+    });
+  }
+  add(villageId, 0, 1, result.amountFen, personShares);
+  return lines;
+}
+
 async function execute(tx: EntityManager, root: Jurisdiction, month: string, startedBy: number | null): Promise<number> {
   const nodes: LineageNode[] = await tx.query(
     `SELECT id, code, name, level FROM jurisdiction WHERE path <@ $1::ltree OR path @> $1::ltree`,
@@ -171,7 +197,7 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, sta
   const writes: Promise<void>[] = [];
   // What the new lines add up to per village and scheme (0: all schemes), kept as they are made.
   const added = new Map<string, VillageDelta>();
-  const add = (villageId: number, schemeId: number, people: number, amountFen: number, shares: readonly number[]) => {
+  const add: AddToVillage = (villageId, schemeId, people, amountFen, shares) => {
     const key = `${villageId}|${schemeId}`;
     let delta = added.get(key);
     if (!delta) added.set(key, (delta = { villageId, schemeId, recipients: 0, amountFen: 0, shares: [0, 0, 0, 0, 0] }));
@@ -201,24 +227,7 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, sta
       if (result.amountFen === 0) continue;
       figures.recipients++;
       figures.amountFen += result.amountFen;
-      const personShares = [0, 0, 0, 0, 0];
-      for (const outcome of result.schemes) {
-        if (outcome.amountFen === 0) continue;
-        const shares: RunLine['shares'] = [0, 0, 0, 0, 0];
-        for (const share of outcome.shares) shares[LEVEL_COLUMNS.indexOf(share.level)] += share.amountFen;
-        for (let i = 0; i < shares.length; i++) personShares[i] += shares[i];
-        add(villageId, outcome.scheme.schemeId, 1, outcome.amountFen, shares);
-        lines.push({
-          personId: facts.id,
-          schemeId: outcome.scheme.schemeId,
-          versionId: outcome.scheme.versionId,
-          villageId,
-          tierIds: outcome.tiers.filter((t) => t.applied).map((t) => t.tier.id),
-          amountFen: outcome.amountFen,
-          shares,
-        });
-      }
-      add(villageId, 0, 1, result.amountFen, personShares);
+      lines.push(...personLines(facts.id, villageId, result, add));
     }
     figures.lines += lines.length;
     const write = inTurn(() => entitlementRunRepository.insertLines(tx, month, runId, lines));
@@ -238,24 +247,25 @@ export const entitlementRunService = {
   async run(ctx: Context, code: string, rawMonth: string): Promise<RunView> {
     const month = checkMonth(rawMonth);
     let root: Jurisdiction;
-    return changing(ctx.dataSource, () =>
-      audited(
-        ctx,
-        'entitlementRun.run',
-        Capability.RUN_ENTITLEMENTS,
-        async (tx, draft, ctx) => {
-          Object.assign(draft, { jurisdictionId: root.id, targetType: 'entitlement_run', detail: { code: root.code, month } });
-          const run = await computeRun(tx, root, month, requireActor(ctx).userId);
-          draft.targetIds = [String(run.id)];
-          return { ...run, jurisdiction: policyService.ref(root) };
-        },
-        // Scope first, then the locks: a refused call never holds up a run it could not make.
-        async (inside) => {
-          requireCapability(ctx, Capability.RUN_ENTITLEMENTS);
+    return mutation(
+      ctx,
+      {
+        action: 'entitlementRun.run',
+        capability: Capability.RUN_ENTITLEMENTS,
+        // The capability is checked before the transaction, the scope before the locks: a refused call never holds up a run it could not make.
+        transaction: async (inside) => {
           root = await jurisdictionService.get(ctx, code);
           return runTransaction(ctx.dataSource, root, month, inside);
         },
-      ),
+      },
+      async ({ tx, grant, target, at, detail }) => {
+        at(root.id);
+        target('entitlement_run', []);
+        detail({ code: root.code, month });
+        const run = await computeRun(tx, root, month, grant!.actor.userId);
+        target('entitlement_run', [run.id]);
+        return { ...run, jurisdiction: policyService.ref(root) };
+      },
     );
   },
 

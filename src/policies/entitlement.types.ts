@@ -4,7 +4,7 @@ import { MonthScalar, DateScalar } from '../kernel/dates';
 import { FenScalar } from '../kernel/money';
 import { JurisdictionLevel } from '../kernel/division-codes';
 import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
-import { ReasonCode, SchemeOutcomeStatus } from './entitlement.engine';
+import { ReasonCode, SchemeOutcomeStatus } from './scheme-rules';
 import { SchemeNode, SubsidyTier } from './policy.types';
 
 registerEnumType(ReasonCode, {

@@ -14,8 +14,9 @@ import {
   type SchemeRule,
   type TierOutcome,
   type TierRule,
-} from './entitlement.engine';
+} from './scheme-rules';
 import { SchemeKind } from './policy-kinds';
+import { dayStates, monthsThrough, operatingWith, type DayState } from './facility-days';
 
 // The facility subsidy rules, pure, beside the person rules and built from the same parts (floors,
 // tier combination, exclusion groups, exact shares): what a facility is told for a year and what a
@@ -87,40 +88,186 @@ export interface FacilitySubsidy {
   shares: FunderTotal[];
 }
 
-type DayState = { status: FacilityStatus; services: readonly FacilityService[] } | null;
-
-const DAY_MS = 86_400_000;
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const msOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
-
-/** The facility's state at the end of every day from `first` to `last` (null before its first entry). */
-function dayStates(history: FacilityFacts['history'], first: string, last: string): { day: string; state: DayState }[] {
-  const entries = [...history].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  const days: { day: string; state: DayState }[] = [];
-  let next = 0;
-  let state: DayState = null;
-  for (let ms = msOf(first); ms <= msOf(last); ms += DAY_MS) {
-    const day = dayOf(ms);
-    // The state on a day is the state after its last entry of that day.
-    while (next < entries.length && entries[next].day <= day) state = entries[next++];
-    days.push({ day, state });
-  }
-  return days;
-}
-
-const offers = (state: DayState, services: readonly FacilityService[]) => services.every((service) => state!.services.includes(service));
-const operatingWith = (state: DayState, services: readonly FacilityService[]) =>
-  state !== null && state.status === FacilityStatus.OPERATING && offers(state, services);
-
-function monthsThrough(year: number, through: string): string[] {
-  const last = Number(through.slice(5, 7));
-  return Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
-}
-
 const inForceIn = (month: string, span: { fromMonth: string; toMonth: string | null }) =>
   span.fromMonth <= month && (span.toMonth === null || span.toMonth >= month);
 
 const listed = (values: readonly string[]) => values.join(', ');
+
+/** What every scheme of one facility's year is judged against. */
+interface Year {
+  facility: FacilityFacts;
+  year: number;
+  through: string;
+  days: { day: string; state: DayState }[];
+  acceptedOn: string | null;
+  acceptedInYear: boolean;
+  diners: number | null;
+  floors: readonly DatedFloor[];
+  /** Days of the year, or of one month of it, the facility was OPERATING with every one of `services`. */
+  daysWith(services: readonly FacilityService[], month?: string): number;
+}
+
+/** A version and the months of the year it is judged for. */
+type Judged = { version: SchemeRule; months: string[] };
+
+/**
+ * The versions of one scheme judged for the year: each for the counted months it was in force, or, for
+ * a construction subsidy, the version of the month of acceptance alone (null when none was in force at
+ * all); for a construction subsidy, why nothing is due when no acceptance counts.
+ */
+function judgedVersions(versions: readonly SchemeRule[], countedMonths: readonly string[], y: Year) {
+  const construction = versions[0].kind === SchemeKind.FACILITY_CONSTRUCTION;
+  const spans = versions
+    .map((version) => ({ version, months: countedMonths.filter((month) => inForceIn(month, version)) }))
+    .filter((span) => span.months.length > 0);
+  if (spans.length === 0) return null;
+
+  // A construction subsidy is judged under the version of the month of acceptance, if there is one.
+  const { acceptedOn, year, through } = y;
+  const acceptanceMonth = y.acceptedInYear ? acceptedOn!.slice(0, 7) : null;
+  const acceptanceSpan = acceptanceMonth && spans.find((span) => span.months.includes(acceptanceMonth));
+  const judged: Judged[] = construction && acceptanceSpan ? [{ version: acceptanceSpan.version, months: [acceptanceMonth!] }] : spans;
+  const notAccepted: Reason | null = !construction
+    ? null
+    : acceptedOn === null
+      ? { code: ReasonCode.NOT_ACCEPTED_IN_PERIOD, message: 'no acceptance (验收合格) is recorded' }
+      : acceptedOn < `${year}-01-01`
+        ? { code: ReasonCode.NOT_ACCEPTED_IN_PERIOD, message: `first accepted on ${acceptedOn}: paid once, for ${acceptedOn.slice(0, 4)}` }
+        : acceptedOn > through
+          ? { code: ReasonCode.NOT_ACCEPTED_IN_PERIOD, message: `first accepted on ${acceptedOn}, after ${through}` }
+          : acceptanceSpan
+            ? null
+            : { code: ReasonCode.NOT_ACCEPTED_IN_PERIOD, message: `accepted on ${acceptedOn}, when no version of the scheme was in force` };
+  return { construction, judged, notAccepted };
+}
+
+/** One tier of a version judged for its months: eligible, or the reasons it is not. */
+function judgeTier(tier: TierRule, { version, months }: Judged, construction: boolean, notAccepted: Reason | null, y: Year): FacilityTierOutcome {
+  const { facility, year, through, acceptedOn } = y;
+  const reasons: Reason[] = [];
+  const add = (code: ReasonCode, message: string) => reasons.push({ code, message });
+  if (tier.facilityTypes.length > 0 && !tier.facilityTypes.includes(facility.type)) {
+    add(ReasonCode.FACILITY_TYPE, `a ${facility.type} is none of ${listed(tier.facilityTypes)}`);
+  }
+  let operatingDays: number | null = null;
+  if (construction) {
+    if (notAccepted) reasons.push(notAccepted);
+    else {
+      const state = y.days.find(({ day }) => day === acceptedOn)!.state;
+      const missing = tier.requiredServices.filter((service) => !state?.services.includes(service));
+      if (missing.length > 0) add(ReasonCode.SERVICE_MISSING, `offered no ${listed(missing)} when accepted on ${acceptedOn}`);
+    }
+  } else {
+    if (!y.diners) add(ReasonCode.NO_DINERS, 'no daily diners are recorded');
+    operatingDays = y.daysWith(tier.requiredServices);
+    const atLeast = Math.max(1, tier.minOperatingDays ?? 0);
+    const operated = y.daysWith([]);
+    if (tier.requiredServices.length > 0 && operatingDays === 0 && operated > 0) {
+      add(ReasonCode.SERVICE_MISSING, `operated ${operated} days in ${year}, none of them with ${listed(tier.requiredServices)}`);
+    } else if (operatingDays < atLeast) {
+      const withServices = tier.requiredServices.length > 0 ? ` with ${listed(tier.requiredServices)}` : '';
+      const sofar = through < `${year}-12-31` ? ` (through ${through})` : '';
+      add(ReasonCode.TOO_FEW_OPERATING_DAYS, `operated ${operatingDays} days${withServices} in ${year}${sofar}, fewer than ${atLeast}`);
+    } else if (months.every((month) => y.daysWith(tier.requiredServices, month) === 0)) {
+      add(ReasonCode.NOT_OPERATING, `operated with ${listed(tier.requiredServices) || 'any services'} on no day of ${months[0]} to ${months.at(-1)}`);
+    }
+  }
+  reasons.push(...floorReasons(tier.amountFen, version, y.floors, (floor) => months.some((month) => inForceIn(month, floor))));
+  return { tier, versionId: version.versionId, months, operatingDays, eligible: reasons.length === 0, applied: false, reasons };
+}
+
+/**
+ * Month by month, the eligible tiers of the version then in force combine as the version says: the
+ * lines they pay, in month and tier order; a tier outranked in every month it was eligible is told why.
+ */
+function monthLines(judged: readonly Judged[], tiers: readonly FacilityTierOutcome[], construction: boolean, y: Year): FacilityMonthLine[] {
+  const lines: FacilityMonthLine[] = [];
+  const outranked = new Map<FacilityTierOutcome, Reason>();
+  for (const { version, months } of judged) {
+    const own = tiers.filter((t) => t.versionId === version.versionId && t.eligible);
+    for (const month of months) {
+      const candidates = own
+        .filter((t) => construction || y.daysWith(t.tier.requiredServices, month) > 0)
+        .map((t) => ({ judged: t, tier: t.tier, eligible: true, applied: false, reasons: [] as Reason[] }));
+      combineTiers(candidates, version.combination);
+      for (const candidate of candidates) {
+        if (!candidate.applied) {
+          if (!outranked.has(candidate.judged)) outranked.set(candidate.judged, candidate.reasons[0]);
+          continue;
+        }
+        const monthDays = construction ? null : y.daysWith(candidate.tier.requiredServices, month);
+        lines.push({
+          month,
+          scheme: version,
+          tier: candidate.tier,
+          operatingDays: monthDays,
+          diners: construction ? null : y.diners,
+          amountFen: construction ? candidate.tier.amountFen : candidate.tier.amountFen * y.diners!,
+          excludedBy: null,
+        });
+      }
+    }
+  }
+  for (const [tier, reason] of outranked) if (!lines.some((line) => line.tier === tier.tier)) tier.reasons.push(reason);
+  return lines.sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : a.tier.position - b.tier.position));
+}
+
+/** One scheme's year, before exclusion groups and shares: its tiers judged and the lines they pay; null when no version was in force. */
+function schemeYear(versions: readonly SchemeRule[], countedMonths: readonly string[], y: Year): FacilitySchemeOutcome | null {
+  const found = judgedVersions(versions, countedMonths, y);
+  if (!found) return null;
+  const { construction, judged, notAccepted } = found;
+  const tiers = judged.flatMap((span) =>
+    [...span.version.tiers].sort((a, b) => a.position - b.position).map((tier) => judgeTier(tier, span, construction, notAccepted, y)),
+  );
+  return {
+    scheme: judged.at(-1)!.version,
+    status: SchemeOutcomeStatus.NOT_ELIGIBLE,
+    tiers,
+    lines: monthLines(judged, tiers, construction, y),
+    amountFen: 0,
+    shares: [],
+    excludedBy: null,
+  };
+}
+
+/** 不得重复享受, month by month: of the schemes of one group paying for a month, the larger amount is paid. */
+function excludeWithinGroups(outcomes: readonly FacilitySchemeOutcome[]): void {
+  const allMonths = [...new Set(outcomes.flatMap((o) => o.lines.map((line) => line.month)))];
+  for (const month of allMonths) {
+    const paying = outcomes
+      .map((outcome) => {
+        const lines = outcome.lines.filter((line) => line.month === month);
+        return { outcome, lines, scheme: lines[0]?.scheme, amountFen: lines.reduce((sum, line) => sum + line.amountFen, 0) };
+      })
+      .filter((entry): entry is typeof entry & { scheme: SchemeRule } => entry.lines.length > 0);
+    for (const [loser, winner] of exclusionLosers(paying)) {
+      for (const line of loser.lines) {
+        line.amountFen = 0;
+        line.excludedBy = winner.scheme;
+      }
+      loser.outcome.excludedBy ??= winner.scheme;
+    }
+  }
+}
+
+/** A scheme's amount, status, applied tiers and exact shares, from the lines it still pays. */
+function settle(outcome: FacilitySchemeOutcome, lineage: readonly LineageNode[]): void {
+  const paid = outcome.lines.filter((line) => line.amountFen > 0);
+  outcome.amountFen = paid.reduce((sum, line) => sum + line.amountFen, 0);
+  for (const tier of outcome.tiers) tier.applied = paid.some((line) => line.tier === tier.tier);
+  outcome.status =
+    outcome.amountFen > 0 ? SchemeOutcomeStatus.APPLIED : outcome.excludedBy ? SchemeOutcomeStatus.EXCLUDED : SchemeOutcomeStatus.NOT_ELIGIBLE;
+  // One exact split per funding arrangement: a scheme that kept its funders all year splits its total once.
+  const byFunding = new Map<string, { scheme: SchemeRule; amountFen: number }>();
+  for (const line of paid) {
+    const key = JSON.stringify(line.scheme.funding);
+    const entry = byFunding.get(key) ?? { scheme: line.scheme, amountFen: 0 };
+    entry.amountFen += line.amountFen;
+    byFunding.set(key, entry);
+  }
+  outcome.shares = funderTotals([...byFunding.values()].flatMap(({ scheme, amountFen }) => sharesOf(amountFen, scheme, lineage)));
+}
 
 /**
  * What a facility is due for `year` under the facility schemes of its lineage, counting its history up
@@ -143,157 +290,30 @@ export function facilitySubsidyOf(
   floors: readonly DatedFloor[],
 ): FacilitySubsidy {
   const days = dayStates(facility.history, `${year}-01-01`, through);
-  const countedMonths = monthsThrough(year, through);
   const acceptances = facility.history.filter((entry) => entry.status === FacilityStatus.ACCEPTED).map((entry) => entry.day).sort();
   // Paid once: only the first acceptance counts, whatever the history records after it.
   const acceptedOn = acceptances[0] ?? null;
-  const acceptedInYear = acceptedOn !== null && acceptedOn.startsWith(`${year}-`) && acceptedOn <= through;
-  const diners = facility.dailyDiners;
-
-  const daysWith = (services: readonly FacilityService[], month?: string) =>
-    days.filter(({ day, state }) => (month === undefined || day.startsWith(month)) && operatingWith(state, services)).length;
+  const y: Year = {
+    facility,
+    year,
+    through,
+    days,
+    acceptedOn,
+    acceptedInYear: acceptedOn !== null && acceptedOn.startsWith(`${year}-`) && acceptedOn <= through,
+    diners: facility.dailyDiners,
+    floors,
+    daysWith: (services, month) =>
+      days.filter(({ day, state }) => (month === undefined || day.startsWith(month)) && operatingWith(state, services)).length,
+  };
 
   // Versions arrive highest level first, then by scheme and month: one group per scheme, in that order.
   const byScheme = new Map<number, SchemeRule[]>();
   for (const version of schemes) byScheme.set(version.schemeId, [...(byScheme.get(version.schemeId) ?? []), version]);
+  const countedMonths = monthsThrough(year, through);
+  const outcomes = [...byScheme.values()].map((versions) => schemeYear(versions, countedMonths, y)).filter((o): o is FacilitySchemeOutcome => o !== null);
 
-  const outcomes: FacilitySchemeOutcome[] = [];
-  for (const versions of byScheme.values()) {
-    const kind = versions[0].kind;
-    const construction = kind === SchemeKind.FACILITY_CONSTRUCTION;
-    const spans = versions
-      .map((version) => ({ version, months: countedMonths.filter((month) => inForceIn(month, version)) }))
-      .filter((span) => span.months.length > 0);
-    if (spans.length === 0) continue;
-
-    // A construction subsidy is judged under the version of the month of acceptance, if there is one.
-    const acceptanceMonth = acceptedInYear ? acceptedOn!.slice(0, 7) : null;
-    const acceptanceSpan = acceptanceMonth && spans.find((span) => span.months.includes(acceptanceMonth));
-    const judged = construction && acceptanceSpan ? [{ version: acceptanceSpan.version, months: [acceptanceMonth!] }] : spans;
-    const notAccepted: Reason | null = !construction
-      ? null
-      : acceptedOn === null
-        ? { code: ReasonCode.NOT_ACCEPTED_IN_PERIOD, message: 'no acceptance (验收合格) is recorded' }
-        : acceptedOn < `${year}-01-01`
-          ? { code: ReasonCode.NOT_ACCEPTED_IN_PERIOD, message: `first accepted on ${acceptedOn}: paid once, for ${acceptedOn.slice(0, 4)}` }
-          : acceptedOn > through
-            ? { code: ReasonCode.NOT_ACCEPTED_IN_PERIOD, message: `first accepted on ${acceptedOn}, after ${through}` }
-            : acceptanceSpan
-              ? null
-              : { code: ReasonCode.NOT_ACCEPTED_IN_PERIOD, message: `accepted on ${acceptedOn}, when no version of the scheme was in force` };
-
-    const tiers: FacilityTierOutcome[] = judged.flatMap(({ version, months }) =>
-      [...version.tiers]
-        .sort((a, b) => a.position - b.position)
-        .map((tier) => {
-          const reasons: Reason[] = [];
-          const add = (code: ReasonCode, message: string) => reasons.push({ code, message });
-          if (tier.facilityTypes.length > 0 && !tier.facilityTypes.includes(facility.type)) {
-            add(ReasonCode.FACILITY_TYPE, `a ${facility.type} is none of ${listed(tier.facilityTypes)}`);
-          }
-          let operatingDays: number | null = null;
-          if (construction) {
-            if (notAccepted) reasons.push(notAccepted);
-            else {
-              const state = days.find(({ day }) => day === acceptedOn)!.state;
-              const missing = tier.requiredServices.filter((service) => !state?.services.includes(service));
-              if (missing.length > 0) add(ReasonCode.SERVICE_MISSING, `offered no ${listed(missing)} when accepted on ${acceptedOn}`);
-            }
-          } else {
-            if (!diners) add(ReasonCode.NO_DINERS, 'no daily diners are recorded');
-            operatingDays = daysWith(tier.requiredServices);
-            const atLeast = Math.max(1, tier.minOperatingDays ?? 0);
-            const operated = daysWith([]);
-            if (tier.requiredServices.length > 0 && operatingDays === 0 && operated > 0) {
-              add(ReasonCode.SERVICE_MISSING, `operated ${operated} days in ${year}, none of them with ${listed(tier.requiredServices)}`);
-            } else if (operatingDays < atLeast) {
-              const withServices = tier.requiredServices.length > 0 ? ` with ${listed(tier.requiredServices)}` : '';
-              const sofar = through < `${year}-12-31` ? ` (through ${through})` : '';
-              add(ReasonCode.TOO_FEW_OPERATING_DAYS, `operated ${operatingDays} days${withServices} in ${year}${sofar}, fewer than ${atLeast}`);
-            } else if (months.every((month) => daysWith(tier.requiredServices, month) === 0)) {
-              add(ReasonCode.NOT_OPERATING, `operated with ${listed(tier.requiredServices) || 'any services'} on no day of ${months[0]} to ${months.at(-1)}`);
-            }
-          }
-          reasons.push(...floorReasons(tier.amountFen, version, floors, (floor) => months.some((month) => inForceIn(month, floor))));
-          return { tier, versionId: version.versionId, months, operatingDays, eligible: reasons.length === 0, applied: false, reasons };
-        }),
-    );
-
-    // Month by month, the eligible tiers of the version then in force combine as the version says.
-    const lines: FacilityMonthLine[] = [];
-    const outranked = new Map<FacilityTierOutcome, Reason>();
-    for (const { version, months } of judged) {
-      const own = tiers.filter((t) => t.versionId === version.versionId && t.eligible);
-      for (const month of months) {
-        const candidates = own
-          .filter((t) => construction || daysWith(t.tier.requiredServices, month) > 0)
-          .map((t) => ({ judged: t, tier: t.tier, eligible: true, applied: false, reasons: [] as Reason[] }));
-        combineTiers(candidates, version.combination);
-        for (const candidate of candidates) {
-          if (!candidate.applied) {
-            if (!outranked.has(candidate.judged)) outranked.set(candidate.judged, candidate.reasons[0]);
-            continue;
-          }
-          const monthDays = construction ? null : daysWith(candidate.tier.requiredServices, month);
-          lines.push({
-            month,
-            scheme: version,
-            tier: candidate.tier,
-            operatingDays: monthDays,
-            diners: construction ? null : diners,
-            amountFen: construction ? candidate.tier.amountFen : candidate.tier.amountFen * diners!,
-            excludedBy: null,
-          });
-        }
-      }
-    }
-    for (const [tier, reason] of outranked) if (!lines.some((line) => line.tier === tier.tier)) tier.reasons.push(reason);
-
-    outcomes.push({
-      scheme: judged.at(-1)!.version,
-      status: SchemeOutcomeStatus.NOT_ELIGIBLE,
-      tiers,
-      lines: lines.sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : a.tier.position - b.tier.position)),
-      amountFen: 0,
-      shares: [],
-      excludedBy: null,
-    });
-  }
-
-  // 不得重复享受, month by month: of the schemes of one group paying for a month, the larger amount is paid.
-  const allMonths = [...new Set(outcomes.flatMap((o) => o.lines.map((line) => line.month)))];
-  for (const month of allMonths) {
-    const paying = outcomes
-      .map((outcome) => {
-        const lines = outcome.lines.filter((line) => line.month === month);
-        return { outcome, lines, scheme: lines[0]?.scheme, amountFen: lines.reduce((sum, line) => sum + line.amountFen, 0) };
-      })
-      .filter((entry): entry is typeof entry & { scheme: SchemeRule } => entry.lines.length > 0);
-    for (const [loser, winner] of exclusionLosers(paying)) {
-      for (const line of loser.lines) {
-        line.amountFen = 0;
-        line.excludedBy = winner.scheme;
-      }
-      loser.outcome.excludedBy ??= winner.scheme;
-    }
-  }
-
-  for (const outcome of outcomes) {
-    const paid = outcome.lines.filter((line) => line.amountFen > 0);
-    outcome.amountFen = paid.reduce((sum, line) => sum + line.amountFen, 0);
-    for (const tier of outcome.tiers) tier.applied = paid.some((line) => line.tier === tier.tier);
-    outcome.status =
-      outcome.amountFen > 0 ? SchemeOutcomeStatus.APPLIED : outcome.excludedBy ? SchemeOutcomeStatus.EXCLUDED : SchemeOutcomeStatus.NOT_ELIGIBLE;
-    // One exact split per funding arrangement: a scheme that kept its funders all year splits its total once.
-    const byFunding = new Map<string, { scheme: SchemeRule; amountFen: number }>();
-    for (const line of paid) {
-      const key = JSON.stringify(line.scheme.funding);
-      const entry = byFunding.get(key) ?? { scheme: line.scheme, amountFen: 0 };
-      entry.amountFen += line.amountFen;
-      byFunding.set(key, entry);
-    }
-    outcome.shares = funderTotals([...byFunding.values()].flatMap(({ scheme, amountFen }) => sharesOf(amountFen, scheme, lineage)));
-  }
+  excludeWithinGroups(outcomes);
+  for (const outcome of outcomes) settle(outcome, lineage);
 
   return {
     facilityId: facility.id,
@@ -301,7 +321,7 @@ export function facilitySubsidyOf(
     countedThrough: through,
     acceptedOn,
     operatingDays: days.filter(({ state }) => operatingWith(state, [])).length,
-    dailyDiners: diners,
+    dailyDiners: facility.dailyDiners,
     schemes: outcomes,
     amountFen: outcomes.reduce((sum, o) => sum + o.amountFen, 0),
     shares: funderTotals(outcomes.flatMap((o) => o.shares)),

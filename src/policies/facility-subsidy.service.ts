@@ -1,10 +1,11 @@
 import { Capability } from '../kernel/actor';
-import { requireCapability } from '../access/scope';
+import { requireAccess } from '../access/scope';
 import type { FacilityRow } from '../facilities/facility.repository';
 import { facilityService } from '../facilities/facility.service';
 import type { Context } from '../kernel/context';
 import { todayInChina } from '../kernel/dates';
 import { BadUserInputError } from '../kernel/errors';
+import { text } from '../kernel/messages';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { facilitySubsidyOf } from './facility-subsidy.engine';
 import { policyService } from './policy.service';
@@ -17,8 +18,7 @@ export const facilitySubsidyService = {
    * `year`, scheme by scheme with the reasons, month lines and each funder's share; FORBIDDEN otherwise.
    */
   async forYear(ctx: Context, facility: FacilityRow, year: number) {
-    requireCapability(ctx, Capability.READ_FACILITY_SUBSIDIES);
-    facilityService.assertVisible(ctx, facility, Capability.READ_FACILITY_SUBSIDIES);
+    requireAccess(ctx, Capability.READ_FACILITY_SUBSIDIES, [facility], { denial: text('FACILITY_NOT_IN_SCOPE') });
     const today = todayInChina();
     const thisYear = Number(today.slice(0, 4));
     if (!Number.isInteger(year) || year < EARLIEST_YEAR || year > thisYear) throw new BadUserInputError('year', `must be from ${EARLIEST_YEAR} to ${thisYear}`);

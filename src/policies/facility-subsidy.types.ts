@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DateScalar, MonthScalar } from '../kernel/dates';
 import { FenScalar } from '../kernel/money';
-import { SchemeOutcomeStatus } from './entitlement.engine';
+import { SchemeOutcomeStatus } from './scheme-rules';
 import { FundingShare, Reason } from './entitlement.types';
 import { SchemeNode, SubsidyTier } from './policy.types';
 

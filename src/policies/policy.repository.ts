@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { AbilityLevel, HardshipCategory, LivingSituation } from '../elderly/elderly-kinds';
 import type { JurisdictionLevel } from '../kernel/division-codes';
-import type { FloorRule, LineageNode, SchemeRule, TierRule } from './entitlement.engine';
+import type { FloorRule, LineageNode, SchemeRule, TierRule } from './scheme-rules';
 import type { SchemeKind, TierCombination } from './policy-kinds';
 
 /** A version of a scheme as stored: months are YYYY-MM, `toMonth` inclusive (null: open-ended). */

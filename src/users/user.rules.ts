@@ -1,6 +1,7 @@
 import { grantableBy } from '../access/roles';
 import { Role, type Actor } from '../kernel/actor';
-import { BadUserInputError, ForbiddenError } from '../kernel/errors';
+import { denied } from '../access/scope';
+import { BadUserInputError } from '../kernel/errors';
 import type { UserRow } from './user.repository';
 
 // What user administration must satisfy beyond reaching the account: who may grant which role, and
@@ -28,14 +29,14 @@ export function checkGrantable(actor: Actor, roles: readonly Role[], field: stri
   const unique = [...new Set(roles)];
   if (unique.length === 0) throw new BadUserInputError(field, 'must name at least one role');
   const grantable = new Set(grantableBy(actor.roles));
-  if (unique.some((role) => !grantable.has(role))) throw new ForbiddenError(`You may not grant ${unique.filter((r) => !grantable.has(r)).join(', ')}`);
+  if (unique.some((role) => !grantable.has(role))) throw denied(`You may not grant ${unique.filter((r) => !grantable.has(r)).join(', ')}`);
   return Object.values(Role).filter((role) => unique.includes(role));
 }
 
 /** Returns when the actor could have granted every role the user holds: no one manages an account that outranks what they may give. */
 export function checkManageable(actor: Actor, user: Pick<UserRow, 'roles'>): void {
   const grantable = new Set(grantableBy(actor.roles));
-  if (user.roles.some((role) => !grantable.has(role))) throw new ForbiddenError('You may not manage a user with these roles');
+  if (user.roles.some((role) => !grantable.has(role))) throw denied('You may not manage a user with these roles');
 }
 
 /**
@@ -44,7 +45,7 @@ export function checkManageable(actor: Actor, user: Pick<UserRow, 'roles'>): voi
  */
 export function checkNotPeer(actor: Actor, user: Pick<UserRow, 'jurisdictionId'>): void {
   if (user.jurisdictionId === actor.jurisdictionId) {
-    throw new ForbiddenError('You may reset the password only of users below your jurisdiction; a peer changes their own, or an administrator above resets it');
+    throw denied('You may reset the password only of users below your jurisdiction; a peer changes their own, or an administrator above resets it');
   }
 }
 

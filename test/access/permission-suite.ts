@@ -565,10 +565,10 @@ interface Reach {
   /** Also reaches what is set above the caller's home: subsidy schemes set higher up apply below. */
   above?: boolean;
   /**
-   * How it answers out of reach (default FORBIDDEN): NOT_FOUND for a record by id, never saying whether
-   * it exists; OUT_OF_SCOPE for an import, which refuses the rows out of reach and writes nothing.
+   * How it answers out of reach (default FORBIDDEN, for a record by id as for a code, never saying
+   * whether it exists): OUT_OF_SCOPE for an import, which refuses the rows out of reach and writes nothing.
    */
-  refusal?: 'NOT_FOUND' | 'OUT_OF_SCOPE';
+  refusal?: 'OUT_OF_SCOPE';
   /** Reaches only strictly below the caller's home: the home node itself is FORBIDDEN (resetting a peer's password). */
   strictlyBelow?: boolean;
 }
@@ -1151,14 +1151,13 @@ const TARGETED: TargetedOperation[] = [
       expect(data.jurisdiction.past).toEqual({ asOf: '2010-01-01', total: n, byAgeBand: bands('AGE_60_69') });
     },
   },
-  // People: a caller reaches those living in villages of the subtree; a person out of reach is
-  // NOT_FOUND, a village code out of the subtree FORBIDDEN.
+  // People: a caller reaches those living in villages of the subtree; a person out of reach, like a
+  // village code out of the subtree, is FORBIDDEN.
   {
     field: 'person',
     type: 'Query',
     label: 'person(id) of the person living below the target',
     gate: Capability.READ_PEOPLE,
-    refusal: 'NOT_FOUND',
     write: false,
     request: (node) => ({
       query: `query($id: ID!) { person(id: $id) { id name nationalId phone village { code } status } }`,
@@ -1283,7 +1282,6 @@ const TARGETED: TargetedOperation[] = [
     type: 'Mutation',
     label: 'updatePerson(name, phone, address) of the person living below the target',
     gate: Capability.EDIT_PEOPLE,
-    refusal: 'NOT_FOUND',
     write: true,
     request: (node) => {
       const person = personAt(node);
@@ -1349,7 +1347,6 @@ const TARGETED: TargetedOperation[] = [
     type: 'Mutation',
     label: 'setPersonCategories(MINIMUM_LIVING_ALLOWANCE) of the person living below the target',
     gate: Capability.EDIT_PEOPLE,
-    refusal: 'NOT_FOUND',
     write: true,
     request: (node) => ({
       query: `mutation($id: ID!) {
@@ -1382,7 +1379,6 @@ const TARGETED: TargetedOperation[] = [
     type: 'Mutation',
     label: 'recordPersonStatus(DECEASED, today) of the person living below the target',
     gate: Capability.EDIT_PEOPLE,
-    refusal: 'NOT_FOUND',
     write: true,
     request: (node) => ({
       query: `mutation($id: ID!, $on: Date) { recordPersonStatus(id: $id, status: DECEASED, on: $on) { id status statusSince } }`,
@@ -1404,7 +1400,6 @@ const TARGETED: TargetedOperation[] = [
     type: 'Mutation',
     label: 'recordAbilityAssessment(MODERATE) of the person living below the target',
     gate: Capability.ASSESS_PEOPLE,
-    refusal: 'NOT_FOUND',
     write: true,
     request: (node) => ({
       query: `mutation($id: ID!, $input: AssessmentInput!) {
@@ -1438,7 +1433,6 @@ const TARGETED: TargetedOperation[] = [
     type: 'Query',
     label: 'entitlement(personId, this month) of the person living below the target',
     gate: Capability.READ_ENTITLEMENTS,
-    refusal: 'NOT_FOUND',
     write: false,
     request: (node) => ({
       query: `query($id: ID!, $month: Month!) {
@@ -1648,7 +1642,6 @@ const TARGETED: TargetedOperation[] = [
     label: 'subsidyScheme(id) of the scheme set at the target',
     gate: Capability.READ_POLICIES,
     above: true,
-    refusal: 'NOT_FOUND',
     write: false,
     request: (node) => ({
       query: `query($id: ID!) { subsidyScheme(id: $id) { id name jurisdiction { code } versions { id fromMonth toMonth } } }`,
@@ -1734,7 +1727,6 @@ const TARGETED: TargetedOperation[] = [
     type: 'Mutation',
     label: 'addSubsidySchemeVersion(from this month) of the scheme set at the target',
     gate: Capability.MANAGE_POLICIES,
-    refusal: 'NOT_FOUND',
     write: true,
     request: (node) => ({
       query: `mutation($id: ID!, $version: SchemeVersionInput!) {
@@ -1772,7 +1764,6 @@ const TARGETED: TargetedOperation[] = [
     type: 'Mutation',
     label: 'endSubsidyScheme(lastMonth: this month) of the scheme set at the target',
     gate: Capability.MANAGE_POLICIES,
-    refusal: 'NOT_FOUND',
     write: true,
     request: (node) => ({
       query: `mutation($id: ID!, $last: Month!) { endSubsidyScheme(id: $id, lastMonth: $last) { id inForce { fromMonth toMonth } } }`,
@@ -2047,7 +2038,7 @@ const OWN: OwnOperation[] = [
   },
 ];
 
-type Outcome = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'OUT_OF_SCOPE';
+type Outcome = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'OUT_OF_SCOPE';
 
 // The nodes on the path from the province down to the caller's home: what is set there applies in the home subtree.
 const ABOVE_HOME: Record<Relation, boolean> = {
@@ -2061,7 +2052,7 @@ const ABOVE_HOME: Record<Relation, boolean> = {
 /**
  * The answer the rules call for: sign-in, then the capability (ROLE_CAPABILITIES), then the subtree
  * (or, for what is set above and applies below, the path above the home too), refused as the operation
- * refuses (FORBIDDEN for a code, NOT_FOUND for a person or a scheme by id), then, for a facility, the
+ * refuses (FORBIDDEN, for a code as for a record by id), then, for a facility, the
  * operator: an OPERATOR_BOUND role reaches only its organisation's facilities.
  */
 function expectedOutcome(
@@ -2319,7 +2310,7 @@ export function permissionSuite(part: number, parts: number): void {
     const READERS = ROLES.filter((role) => ROLE_CAPABILITIES[role].includes(Capability.READ_PEOPLE));
 
     it.each(READERS)(
-      '%s reads the ID number of a person of the subtree masked with no entry, unmasked in full with one person.unmask entry; out of reach NOT_FOUND with none',
+      '%s reads the ID number of a person of the subtree masked with no entry, unmasked in full with one person.unmask entry; out of reach FORBIDDEN with none',
       async (role) => {
         const actor = actors.get(role)!;
         const person = personAt(RELATIONS.descendant);
@@ -2331,7 +2322,7 @@ export function permissionSuite(part: number, parts: number): void {
         expect(await unmaskEntries()).toEqual([]);
 
         const outside = await h.gql(PERSON, { id: personIdOf(personAt(RELATIONS.sibling)), unmasked: true }, actor.token);
-        expect(errorCodes(outside)).toEqual(['NOT_FOUND']);
+        expect(errorCodes(outside)).toEqual(['FORBIDDEN']);
         expect(outside.data?.person ?? null).toBeNull();
         expect(await unmaskEntries()).toEqual([]);
 

@@ -1,5 +1,5 @@
 import { Role } from '../../src/kernel/actor';
-import { audited } from '../../src/audit/audit.service';
+import { mutation } from '../../src/audit/mutation';
 import { MUTATION_AUDIT } from '../../src/audit/refusals';
 import type { Context } from '../../src/kernel/context';
 import { ConflictError } from '../../src/kernel/errors';
@@ -77,10 +77,10 @@ describe('refused mutations', () => {
       code: 'BAD_USER_INPUT',
     },
     {
-      kind: 'NOT_FOUND inside the transaction, before the record was found',
+      kind: 'FORBIDDEN inside the transaction, for a record that does not exist',
       send: () => h.gql(END_SCHEME, { id: '999', lastMonth: thisMonthInChina() }, admin.token),
       entry: () => ({ actor_username: admin.username, action: 'subsidyScheme.end', target_type: 'SubsidyScheme', target_ids: ['999'], jurisdiction: '321012' }),
-      code: 'NOT_FOUND',
+      code: 'FORBIDDEN',
     },
   ];
 
@@ -161,10 +161,9 @@ describe('text the database could not store', () => {
 
   it('records a failure whose detail and message hold lone surrogates and NULs', async () => {
     const ctx: Context = { actor: null, dataSource: h.db, db: h.db.manager, requestId: 'test-surrogates', clientAddress: CLIENT, locale: 'en', loaders: new Map() };
-    const failing = audited(ctx, 'test.surrogates', null, async (_tx, draft) => {
-      draft.targetType = 'Note';
-      draft.targetIds = ['n\uDC001'];
-      draft.detail = { note: 'a\uD800b\u0000c', ['key\uDBFF']: ['\uDFFFx', '\uD83D\uDE00'] };
+    const failing = mutation(ctx, { action: 'test.surrogates', capability: null }, async ({ target, detail }) => {
+      target('Note', ['n\uDC001']);
+      detail({ note: 'a\uD800b\u0000c', ['key\uDBFF']: ['\uDFFFx', '\uD83D\uDE00'] });
       throw new ConflictError('taken: \uD800\u0000!');
     });
     await expect(failing).rejects.toThrow(ConflictError);

@@ -5,7 +5,7 @@ import { ConfigError } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
 import { prepareAppRole } from '../../src/db/roles';
 import { createUser, smallTree, TEST_PASSWORD } from '../support/factories';
-import { freePort } from '../../src/db/embedded';
+import { freePort } from '../../src/db/embedded-port';
 import { TEST_TOKEN_SECRET, useHarness } from '../support/harness';
 import { ROOT, tsNodeArgs, waitForReady } from '../support/processes';
 

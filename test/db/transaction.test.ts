@@ -1,4 +1,4 @@
-import { audited } from '../../src/audit/audit.service';
+import { mutation } from '../../src/audit/mutation';
 import type { Context } from '../../src/kernel/context';
 import { inTransactionScope, PoolInsideTransactionError, transactionSlots, transactionSlotsFor } from '../../src/db/transaction';
 import { useHarness } from '../support/harness';
@@ -21,8 +21,8 @@ describe('the pool inside a request transaction', () => {
 
   it('fails a mutation whose callee reads through the pool, and serves one that reads through its transaction', async () => {
     const outer = contextOf();
-    await expect(audited(outer, 'test.pool', null, () => outer.db.query('SELECT 1'))).rejects.toBeInstanceOf(PoolInsideTransactionError);
-    const read = await audited(outer, 'test.transaction', null, async (_tx, _draft, ctx) => ctx.db.query('SELECT 2 AS two'));
+    await expect(mutation(outer, { action: 'test.pool', capability: null }, () => outer.db.query('SELECT 1'))).rejects.toBeInstanceOf(PoolInsideTransactionError);
+    const read = await mutation(outer, { action: 'test.transaction', capability: null }, async ({ ctx }) => ctx.db.query('SELECT 2 AS two'));
     expect(read).toEqual([{ two: 2 }]);
     const trail = await h.db.query(`SELECT action, outcome, error_code AS "errorCode" FROM audit_entry ORDER BY id`);
     expect(trail).toEqual([
@@ -34,7 +34,7 @@ describe('the pool inside a request transaction', () => {
   it('gives the work a context of its own: the transaction as db, loaders not shared with the request', async () => {
     const outer = contextOf();
     outer.loaders.set('filled outside', 1);
-    await audited(outer, 'test.context', null, async (tx, _draft, ctx) => {
+    await mutation(outer, { action: 'test.context', capability: null }, async ({ tx, ctx }) => {
       expect(ctx.db).toBe(tx);
       expect(ctx.loaders.size).toBe(0);
       expect(ctx.actor).toBe(outer.actor);
@@ -54,7 +54,7 @@ describe('the pool inside a request transaction', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const started: number[] = [];
     const transactions = Array.from({ length: 9 }, (_, i) =>
-      audited(contextOf(), 'test.slot', null, async (_tx, _draft, ctx) => {
+      mutation(contextOf(), { action: 'test.slot', capability: null }, async ({ ctx }) => {
         started.push(i);
         await ctx.db.query('SELECT 1');
         await gate;

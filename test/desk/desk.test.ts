@@ -112,6 +112,44 @@ describe('supervision items (督办)', () => {
   });
 });
 
+describe('what the desk refuses and pages', () => {
+  it('answers an item or a notice out of the caller’s reach exactly as one that does not exist', async () => {
+    const item = (await ok(CREATE_ITEM, { input: { jurisdictionCode: '321012', responsibleCode: '321012100', title: '东苑社区站点建设', deadline: '2099-12-31' } }, office.token))
+      .createSupervisionItem;
+    const notice = (await ok(ISSUE, { input: { targetId, title: '2025年第一季度通报' } }, office.token)).issueNotice;
+    const elsewhere = await createUser(h.db, '321023', [Role.LEADERSHIP_OFFICE]);
+    const answer = (res: { errors?: readonly any[] }) => res.errors?.map((e) => ({ code: e.extensions.code, message: e.message }));
+    const missing = (id: string) => String(Number(id) + 1000);
+
+    const note = async (id: string) => answer(await h.gql(NOTE, { id, note: '...' }, otherTown.token));
+    expect(await note(item.id)).toEqual([{ code: 'FORBIDDEN', message: expect.any(String) }]);
+    expect(await note(missing(item.id))).toEqual(await note(item.id));
+
+    const read = async (id: string) => answer(await h.gql(`query($id: ID!) { notice(id: $id) { id } }`, { id }, elsewhere.token));
+    expect(await read(notice.id)).toEqual([{ code: 'FORBIDDEN', message: expect.any(String) }]);
+    expect(await read(missing(notice.id))).toEqual(await read(notice.id));
+  });
+
+  it('pages items by position and notices by id, counting every match', async () => {
+    for (const deadline of ['2099-01-31', '2099-02-28', '2099-03-31']) {
+      await ok(CREATE_ITEM, { input: { jurisdictionCode: '321012', responsibleCode: '321012100', title: `到期 ${deadline}`, deadline } }, office.token);
+      await ok(ISSUE, { input: { targetId, title: `通报 ${deadline}` } }, office.token);
+    }
+    const ITEMS = `query($after: String) { supervisionItems(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { deadline } } } }`;
+    const head = (await ok(ITEMS, {}, office.token)).supervisionItems;
+    expect(head).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true }, edges: [{ node: { deadline: '2099-01-31' } }, { node: { deadline: '2099-02-28' } }] });
+    const rest = (await ok(ITEMS, { after: head.pageInfo.endCursor }, office.token)).supervisionItems;
+    expect(rest).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: false }, edges: [{ node: { deadline: '2099-03-31' } }] });
+
+    const NOTICES = `query($after: String) { notices(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { title } } } }`;
+    const newest = (await ok(NOTICES, {}, townAdmin.token)).notices;
+    expect(newest).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true }, edges: [{ node: { title: '通报 2099-03-31' } }, { node: { title: '通报 2099-02-28' } }] });
+    const oldest = (await ok(NOTICES, { after: newest.pageInfo.endCursor }, townAdmin.token)).notices;
+    expect(oldest).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: false }, edges: [{ node: { title: '通报 2099-01-31' } }] });
+    expect(errorCodes(await h.gql(NOTICES, { after: 'not a cursor' }, townAdmin.token))).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
 describe('notices (通报)', () => {
   it('keep a board as it stood, for every level they concern, and cannot be changed', async () => {
     const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);

@@ -77,7 +77,7 @@ describe('personal data is masked by default', () => {
     ['a SERVICE_PROVIDER', '321012', Role.SERVICE_PROVIDER, 'FORBIDDEN'],
     ['a LEADERSHIP_OFFICE', '321012', Role.LEADERSHIP_OFFICE, 'FORBIDDEN'],
     ['a FINANCE bureau', '321012', Role.FINANCE, 'FORBIDDEN'],
-    ['a VILLAGE_WORKER of another village', OTHER_VILLAGE, Role.VILLAGE_WORKER, 'NOT_FOUND'],
+    ['a VILLAGE_WORKER of another village', OTHER_VILLAGE, Role.VILLAGE_WORKER, 'FORBIDDEN'],
   ])('%s gets no personal data, masked or not, and leaves no unmask entry', async (_name, code, role, errorCode) => {
     const { ids } = await setUp();
     const user = await createUser(h.db, code, [role]);
@@ -102,6 +102,30 @@ describe('personal data is masked by default', () => {
     expect(await unmaskEntries()).toEqual([
       { actor_username: worker.username, target_type: 'Person', target_ids: [ids[1]], detail: { fields: ['address', 'birthDate', 'nationalId', 'phone'] } },
     ]);
+  });
+});
+
+describe('a person out of reach', () => {
+  // Every operation on a person by id, read or write, each naming the person its own way.
+  const BY_ID: [string, string][] = [
+    ['person', `query($id: ID!) { person(id: $id) { id } }`],
+    ['updatePerson', `mutation($id: ID!) { updatePerson(id: $id, input: { name: "改名", hukouCode: "${VILLAGE}" }) { id } }`],
+    ['setPersonCategories', `mutation($id: ID!) { setPersonCategories(id: $id, categories: []) { id } }`],
+    ['recordPersonStatus', `mutation($id: ID!) { recordPersonStatus(id: $id, status: DECEASED) { id } }`],
+    ['recordAbilityAssessment', `mutation($id: ID!) { recordAbilityAssessment(personId: $id, input: { level: MODERATE, assessor: "评估员甲" }) { id } }`],
+    ['entitlement', `query($id: ID!) { entitlement(personId: $id, month: "2025-01") { amountFen } }`],
+  ];
+
+  it.each(BY_ID)('%s answers a missing id exactly as one living outside the subtree: FORBIDDEN, same message', async (_field, query) => {
+    const { ids } = await setUp();
+    const worker = await createUser(h.db, OTHER_VILLAGE, [Role.VILLAGE_WORKER, Role.ASSESSOR]);
+    const outside = await h.gql(query, { id: ids[0] }, worker.token);
+    const missing = await h.gql(query, { id: '999999' }, worker.token);
+    expect(outside.errors).toHaveLength(1);
+    expect(missing.errors).toHaveLength(1);
+    const answer = (res: typeof outside) => ({ code: res.errors![0].extensions.code, message: res.errors![0].message });
+    expect(answer(outside)).toEqual({ code: 'FORBIDDEN', message: 'No such person in your jurisdiction' });
+    expect(answer(missing)).toEqual(answer(outside));
   });
 });
 

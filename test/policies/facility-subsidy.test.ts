@@ -1,7 +1,7 @@
 import { Role } from '../../src/kernel/actor';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { JurisdictionLevel } from '../../src/kernel/division-codes';
-import { tierRule } from '../../src/policies/entitlement.engine';
+import { tierRule } from '../../src/policies/scheme-rules';
 import { TierCombination } from '../../src/policies/policy-kinds';
 import { policyRepository } from '../../src/policies/policy.repository';
 import { createUser, facilityWithHistory, insertJurisdictions, SMALL_TREE, type FacilitySpec, type FacilityStep, type TestUser } from '../support/factories';

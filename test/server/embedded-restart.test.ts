@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { clusterDirectory, freePort } from '../../src/db/embedded';
+import { freePort } from '../../src/db/embedded-port';
+import { clusterDirectory } from '../../src/db/embedded-cluster';
 import { eventually, startServerProcess } from '../support/processes';
 
 const LOGIN = `mutation { login(username: "civil-affairs-admin@321012", password: "yiyang-demo") { token } }`;

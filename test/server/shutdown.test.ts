@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { freePort } from '../../src/db/embedded';
+import { freePort } from '../../src/db/embedded-port';
 import { Role } from '../../src/kernel/actor';
 import { createUser, smallTree, TEST_PASSWORD } from '../support/factories';
 import { TEST_TOKEN_SECRET, useHarness } from '../support/harness';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
-import { freePort } from '../../src/db/embedded';
+import { freePort } from '../../src/db/embedded-port';
 import { ROOT, startServerProcess, tsNodeArgs, waitForReady, type ServerProcess } from '../support/processes';
 
 function signs(token: string, key: string): boolean {

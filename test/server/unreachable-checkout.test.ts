@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { clusterDirectory, freePort } from '../../src/db/embedded';
+import { freePort } from '../../src/db/embedded-port';
+import { clusterDirectory } from '../../src/db/embedded-cluster';
 import { ROOT, waitForReady } from '../support/processes';
 
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -8,7 +8,7 @@ import {
   townKindOf,
   villageKindOf,
 } from '../../src/kernel/division-codes';
-import { recountDescendants } from '../../src/jurisdictions/division-import.service';
+import { recountDescendants } from '../../src/jurisdictions/division-import.repository';
 import { creditCodeCheck } from '../../src/facilities/credit-code';
 import { hashPassword } from '../../src/users/password';
 import { issueToken } from '../../src/users/token';

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { setConfig, loadConfig } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
-import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded';
+import { freePort } from '../../src/db/embedded-port';
 
 declare global {
   var yiyangEmbedded: EmbeddedDatabase | undefined;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../../src/db/embedded';
+import { freePort } from '../../src/db/embedded-port';
 
 /** The checkout, where child processes run. */
 export const ROOT = path.join(__dirname, '..', '..');

@@ -243,6 +243,24 @@ describe('cascading a target down the tree', () => {
     expect(n).toBe(1);
   });
 
+  it('answers a target outside the caller’s subtree exactly as one that does not exist, to read and to allocate', async () => {
+    await smallTree(h.db);
+    const office = await createUser(h.db, '321012', [Role.LEADERSHIP_OFFICE]);
+    const townOffice = await createUser(h.db, '321012100', [Role.LEADERSHIP_OFFICE]);
+    const input = { jurisdictionCode: '321012', title: '村级养老服务设施覆盖率', metric: 'VILLAGE_SERVICE', threshold: 80, startsOn: '2025-01-01', deadline: '2026-06-30' };
+    const { createTarget: target } = await ok(CREATE_TARGET, { input }, office.token);
+    const missing = String(Number(target.id) + 1000);
+    const answer = (res: { errors?: readonly any[] }) => res.errors?.map((e) => ({ code: e.extensions.code, message: e.message }));
+
+    const read = async (id: string) => answer(await h.gql(PROGRESS, { id }, townOffice.token));
+    expect(await read(target.id)).toEqual([{ code: 'FORBIDDEN', message: expect.any(String) }]);
+    expect(await read(missing)).toEqual(await read(target.id));
+
+    const allocate = async (id: string) => answer(await h.gql(ALLOCATE, { id, allocations: [{ jurisdictionCode: '321012100001' }] }, townOffice.token));
+    expect(await allocate(target.id)).toEqual([{ code: 'FORBIDDEN', message: expect.any(String) }]);
+    expect(await allocate(missing)).toEqual(await allocate(target.id));
+  });
+
   it('gives each child a rate target’s threshold unless told otherwise; the town sees what it was given, not the county’s target', async () => {
     await smallTree(h.db);
     const office = await createUser(h.db, '321012', [Role.LEADERSHIP_OFFICE]);
