@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { codeInScope } from '../access/actor';
+import { codeReached } from '../access/scope';
 import { cacheRegion } from '../db/cache-registry';
 import { cachedOr, sharedCaches, throughCache } from '../db/shared-cache';
 import { insideTransaction } from '../db/transaction';
@@ -53,7 +53,7 @@ export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Juris
  */
 async function withFigures(ctx: Context, code: string): Promise<Map<string, Jurisdiction>> {
   const parentCode = parentCodeOf(code);
-  const siblings = parentCode !== null && ctx.actor !== null && codeInScope(ctx.actor, parentCode);
+  const siblings = parentCode !== null && ctx.actor !== null && codeReached(ctx.actor, parentCode);
   const lists = childLists(ctx.dataSource);
   const kept = liveFigures(ctx.dataSource);
   const stamps = { list: lists.stamp(), figures: kept.stamp() };
