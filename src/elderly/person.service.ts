@@ -235,7 +235,7 @@ export const personService = {
     return (await personRepository.byIds(ctx.db, [id]))[0];
   },
 
-  /** Records that an active person moved away or died on a day; services stop from then. */
+  /** Records that an active person moved away or died on a day; each scheme's lastMonth rule says which month it pays last. */
   async recordStatus(ctx: Context, rawId: string, status: PersonStatus, on: string | null): Promise<PersonRow> {
     const spec = { action: 'person.recordStatus', capability: Capability.EDIT_PEOPLE };
     const id = await mutation(ctx, spec, async ({ tx, ctx, grant, target, at, detail }) => {
@@ -311,6 +311,7 @@ export function toFacts(person: PersonRow, categories: readonly CategoryRow[], a
   return {
     id: person.id,
     birthDate: person.birthDate,
+    sex: person.sex,
     status: person.status,
     statusSince: person.statusSince,
     hukouCode: person.hukouCode,
