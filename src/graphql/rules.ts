@@ -6,6 +6,7 @@ import { actingRole } from '../access/actor';
 import { Capability } from '../kernel/actor';
 import type { Context } from '../kernel/context';
 import { UnauthenticatedError } from '../kernel/errors';
+import { FACILITY_TIER_CONDITIONS, PERSON_TIER_CONDITIONS } from '../kernel/tier-conditions';
 import { denied } from '../access/scope';
 
 /**
@@ -172,28 +173,21 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   ImportRowError: reachable('line', 'field', 'code', 'message'),
   AbilityAssessment: reachable('level', 'assessedOn', 'validUntil', 'assessor', 'note'),
   SubsidyScheme: reachable('id', 'name', 'kind', 'jurisdiction', 'inForce', 'versions'),
-  SchemeVersion: reachable('id', 'fromMonth', 'toMonth', 'combination', 'exclusionGroup', 'funding', 'tiers'),
-  Funding: reachable('level', 'weight', 'share'),
-  SubsidyTier: reachable(
+  SchemeVersion: reachable(
     'id',
-    'position',
-    'name',
-    'amountFen',
-    'minAge',
-    'maxAge',
-    'categoriesAny',
-    'categoriesAll',
-    'categoriesNone',
-    'abilities',
-    'livingSituations',
-    'ownIncomeBelowFen',
-    'householdIncomeBelowFen',
-    'hukouRequired',
-    'minResidentMonths',
-    'facilityTypes',
-    'requiredServices',
-    'minOperatingDays',
+    'fromMonth',
+    'toMonth',
+    'combination',
+    'exclusionGroup',
+    'requiresApplication',
+    'firstMonth',
+    'lastMonth',
+    'assessmentValidMonths',
+    'funding',
+    'tiers',
   ),
+  Funding: reachable('level', 'weight', 'share'),
+  SubsidyTier: reachable('id', 'position', 'name', 'amountFen', ...PERSON_TIER_CONDITIONS, ...FACILITY_TIER_CONDITIONS),
   SubsidyFloor: reachable('id', 'jurisdiction', 'kind', 'minAge', 'maxAge', 'amountFen', 'fromMonth', 'toMonth'),
   Entitlement: reachable('person', 'month', 'referenceDay', 'age', 'amountFen', 'schemes', 'shares'),
   SchemeEntitlement: reachable('scheme', 'status', 'amountFen', 'tiers', 'shares', 'excludedBy'),

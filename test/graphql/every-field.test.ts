@@ -98,8 +98,10 @@ const tiers = [
     name: '80周岁及以上独居低收入',
     amountFen: 10_000,
     minAge: 80,
+    minAgeFemale: 75,
     maxAge: 120,
     livingSituations: ['ALONE'],
+    livingSituationsNone: ['LEFT_BEHIND'],
     categoriesAny: ['LOW_INCOME', 'DISABILITY'],
     categoriesAll: ['LOW_INCOME'],
     categoriesNone: ['EXTREME_POVERTY_CENTRALIZED'],
@@ -108,8 +110,10 @@ const tiers = [
     householdIncomeBelowFen: 600_000,
     minResidentMonths: 12,
     hukouRequired: true,
+    hukouOrResident: true,
   },
 ];
+const parameters = { requiresApplication: true, firstMonth: 'MONTH_AFTER_APPROVAL', lastMonth: 'PAY_MONTH_OF_EVENT', assessmentValidMonths: 12 };
 const funding = [
   { level: 'COUNTY', weight: 2 },
   { level: 'TOWN', weight: 1 },
@@ -195,13 +199,13 @@ const MUTATIONS: Record<string, MutationCase> = {
         jurisdictionCode: COUNTY,
         kind: 'HOME_CARE_SUBSIDY',
         name: '高龄独居老人居家养老服务补贴',
-        version: { fromMonth: MONTH, combination: 'HIGHEST', exclusionGroup: '居家', funding, tiers },
+        version: { fromMonth: MONTH, combination: 'HIGHEST', exclusionGroup: '居家', ...parameters, funding, tiers },
       },
     }),
   },
   addSubsidySchemeVersion: {
     as: ADMIN,
-    args: (fx) => ({ id: fx.created.scheme, version: { fromMonth: addMonths(MONTH, 1), funding, tiers: [{ ...tiers[0], amountFen: 12_000 }] } }),
+    args: (fx) => ({ id: fx.created.scheme, version: { fromMonth: addMonths(MONTH, 1), ...parameters, funding, tiers: [{ ...tiers[0], amountFen: 12_000 }] } }),
   },
   endSubsidyScheme: { as: ADMIN, args: (fx) => ({ id: fx.created.scheme, lastMonth: addMonths(MONTH, 6) }) },
   runEntitlements: { as: ADMIN, args: () => ({ code: DEMO_SUBSIDY_TOWN, month: MONTH }) },
