@@ -24,7 +24,8 @@ export class WorkingCalendar1765300000000 implements MigrationInterface {
         source_number      text NOT NULL CHECK (char_length(source_number) BETWEEN 1 AND 100),
         entered_by         integer REFERENCES app_user (id),
         entered_by_username text,
-        entered_at         timestamptz NOT NULL DEFAULT now(),
+        -- taken after the entry waited its turn: revisions and times agree
+        entered_at         timestamptz NOT NULL DEFAULT clock_timestamp(),
         UNIQUE (jurisdiction_id, year, revision)
       )`);
     await q.query(`

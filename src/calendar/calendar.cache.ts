@@ -24,7 +24,8 @@ function keyOf(node: CalendarNode): string {
   return typeof node === 'number' ? `id:${node}` : `path:${node}`;
 }
 
-function arrangementOf(row: CalendarYearRow): YearArrangement {
+/** A stored revision as the calendar reads it. */
+export function arrangementOf(row: CalendarYearRow): YearArrangement {
   return Object.freeze({
     year: row.year,
     holidays: new Map(row.holidays.map((day) => [day.date, day.name])),

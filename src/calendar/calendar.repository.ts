@@ -33,17 +33,17 @@ export const calendarRepository = {
    * Appends the next revision of (jurisdiction, year). Entries at one node wait for each other, so two
    * administrators entering the same year at once both get a revision, in the order they committed.
    */
-  async insertRevision(tx: EntityManager, row: NewCalendarYear): Promise<number> {
+  async insertRevision(tx: EntityManager, row: NewCalendarYear): Promise<{ revision: number; enteredAt: string }> {
     await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [CALENDAR_LOCK, row.jurisdictionId]);
     const [inserted] = await tx.query(
       `INSERT INTO working_calendar_year
          (jurisdiction_id, year, revision, holidays, makeup_days, source_title, source_number, entered_by, entered_by_username)
        SELECT $1, $2, coalesce(max(revision), 0) + 1, $3::jsonb, $4::date[], $5, $6, $7, $8
        FROM working_calendar_year WHERE jurisdiction_id = $1 AND year = $2
-       RETURNING revision`,
+       RETURNING revision, to_char(entered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "enteredAt"`,
       [row.jurisdictionId, row.year, JSON.stringify(row.holidays), row.makeupDays, row.sourceTitle, row.sourceNumber, row.enteredById, row.enteredBy],
     );
-    return inserted.revision;
+    return inserted;
   },
 
   /**

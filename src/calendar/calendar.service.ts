@@ -3,12 +3,12 @@ import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { Capability } from '../kernel/actor';
 import type { Context } from '../kernel/context';
 import { BadUserInputError } from '../kernel/errors';
-import { calendarAt, forgetInTransaction } from './calendar.cache';
+import { arrangementOf, calendarAt, forgetInTransaction } from './calendar.cache';
 import type { SetWorkingCalendarYearInput } from './calendar.inputs';
 import { calendarRepository } from './calendar.repository';
 import { checkArrangement, checkYear } from './calendar.rules';
 import { CalendarOrigin, type WorkingCalendarYear, type WorkingDeadline } from './calendar.types';
-import type { WorkingCalendar } from './working-days';
+import { WorkingCalendar } from './working-days';
 
 // A deadline further than this is no procedure's: refused rather than walked day by day.
 const MAX_DEADLINE_DAYS = 1000;
@@ -55,17 +55,18 @@ export const calendarService = {
    * that supersedes the last (nothing is overwritten); it applies there and below, before the package.
    */
   async setYear(ctx: Context, input: SetWorkingCalendarYearInput): Promise<WorkingCalendarYear> {
-    const { nodeId, year } = await mutation(ctx, { action: 'workingCalendar.set', capability: Capability.MANAGE_CALENDAR }, async (w) => {
+    return mutation(ctx, { action: 'workingCalendar.set', capability: Capability.MANAGE_CALENDAR }, async (w) => {
       w.target('Jurisdiction', [input.jurisdictionCode]);
       const checked = checkArrangement(input);
       const node = await jurisdictionService.get(w.ctx, input.jurisdictionCode, 'input.jurisdictionCode');
       w.at(node.id);
       const actor = w.grant!.actor;
-      const revision = await calendarRepository.insertRevision(w.tx, { ...checked, jurisdictionId: node.id, enteredById: actor.userId, enteredBy: actor.username });
+      const { revision, enteredAt } = await calendarRepository.insertRevision(w.tx, { ...checked, jurisdictionId: node.id, enteredById: actor.userId, enteredBy: actor.username });
       forgetInTransaction(w.tx);
       w.detail({ year: checked.year, revision, sourceNumber: checked.sourceNumber, holidays: checked.holidays.length, makeupDays: checked.makeupDays });
-      return { nodeId: node.id, year: checked.year };
+      // The revision this call entered, even when another has superseded it by the time it answers.
+      const entered = arrangementOf({ ...checked, jurisdictionCode: node.code, revision, enteredBy: actor.username, enteredAt });
+      return yearView(new WorkingCalendar(new Map([[checked.year, entered]])), checked.year);
     });
-    return yearView(await calendarAt(ctx.db, nodeId, 'input.year'), year);
   },
 };

@@ -130,6 +130,25 @@ describe('the calendar through the API', () => {
   });
 });
 
+describe('two administrators entering the same year at once', () => {
+  it('both get a revision, numbered in the order they committed, and the latest applies', async () => {
+    const other = await createUser(h.db, '32', [Role.PLATFORM_ADMIN], 'second-admin@32');
+    const calls = Array.from({ length: 20 }, (_, i) =>
+      h.gql(SET, { input: { ...EXAMPLE_2027, sourceNumber: `示例〔2026〕${i}号` } }, (i % 2 === 0 ? admin : other).token),
+    );
+    const revisions = (await Promise.all(calls)).map((res) => {
+      expect(res.errors).toBeUndefined();
+      return res.data.setWorkingCalendarYear.revision as number;
+    });
+    const numbers = Array.from({ length: 20 }, (_, i) => i + 1);
+    expect([...revisions].sort((a, b) => a - b)).toEqual(numbers);
+    const rows = await h.db.query(`SELECT revision, source_number FROM working_calendar_year ORDER BY entered_at, id`);
+    expect(rows.map((row: { revision: number }) => row.revision)).toEqual(numbers);
+    const latest = rows[rows.length - 1].source_number;
+    expect((await ok(YEAR, { code: '321012', year: 2027 }, county.token)).workingCalendar).toMatchObject({ revision: 20, sourceNumber: latest });
+  });
+});
+
 describe('dueDate and workingDaysElapsed for the features that count deadlines', () => {
   it('answer from the cache region: a second call costs no statement, in a transaction too', async () => {
     await ok(SET, { input: EXAMPLE_2027 }, admin.token);
