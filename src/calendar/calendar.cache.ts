@@ -19,6 +19,8 @@ export type CalendarNode = number | string;
 type Entered = ReadonlyMap<number, YearArrangement>;
 
 const inTransaction = new WeakMap<EntityManager, Map<string, Entered>>();
+// Transactions that entered an arrangement: the region, which holds only committed ones, no longer answers them.
+const entering = new WeakSet<EntityManager>();
 
 function keyOf(node: CalendarNode): string {
   return typeof node === 'number' ? `id:${node}` : `path:${node}`;
@@ -51,7 +53,7 @@ async function readEntered(db: EntityManager, node: CalendarNode): Promise<Enter
 async function enteredAlong(db: EntityManager, node: CalendarNode): Promise<Entered> {
   const key = keyOf(node);
   const region = cacheRegion<string, Entered>(db.connection, 'working-calendars');
-  const cached = region.get(key);
+  const cached = entering.has(db) ? undefined : region.get(key);
   if (cached) return cached;
   if (insideTransaction()) {
     let kept = inTransaction.get(db);
@@ -69,6 +71,7 @@ async function enteredAlong(db: EntityManager, node: CalendarNode): Promise<Ente
 /** Forgets what transaction `tx` kept: it has just entered an arrangement. */
 export function forgetInTransaction(tx: EntityManager): void {
   inTransaction.delete(tx);
+  entering.add(tx);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { dueDate, workingDaysElapsed } from '../../src/calendar/calendar.cache';
+import { dueDate, forgetInTransaction, workingDaysElapsed } from '../../src/calendar/calendar.cache';
+import { calendarRepository } from '../../src/calendar/calendar.repository';
 import { PACKAGE_VERSION } from '../../src/calendar/package-calendar';
 import { beginCounting, endCounting, statementsSince } from '../../src/db/query-counter';
 import { inTransactionScope } from '../../src/db/transaction';
@@ -179,5 +180,25 @@ describe('dueDate and workingDaysElapsed for the features that count deadlines',
     await h.db.query(`UPDATE working_calendar_year SET makeup_days = '{}'`);
     await forgetCaches(h);
     expect(await counted(() => dueDate(h.app.manager, path, '2026-12-28', 10))).toEqual(['2027-01-12', 1]);
+  });
+
+  it('answer a transaction that entered an arrangement from that arrangement, and never keep it after a rollback', async () => {
+    await ok(SET, { input: EXAMPLE_2027 }, admin.token);
+    const [{ id, path }] = await h.db.query(`SELECT id, path::text FROM jurisdiction WHERE code = '32'`);
+    const [{ userId }] = await h.db.query(`SELECT id AS "userId" FROM app_user WHERE username = $1`, [admin.username]);
+    expect(await dueDate(h.app.manager, path, '2026-12-28', 10)).toBe('2027-01-11');
+    await expect(
+      h.app.transaction((tx) =>
+        inTransactionScope(async () => {
+          const withoutMakeupDay = { ...EXAMPLE_2027, makeupDays: [], jurisdictionId: id, enteredById: userId, enteredBy: admin.username };
+          await calendarRepository.insertRevision(tx, withoutMakeupDay);
+          forgetInTransaction(tx);
+          // Without the make-up Saturday 01-09, the tenth working day moves to Tuesday 01-12.
+          expect(await dueDate(tx, path, '2026-12-28', 10)).toBe('2027-01-12');
+          throw new Error('rolled back on purpose');
+        }),
+      ),
+    ).rejects.toThrow('rolled back on purpose');
+    expect(await dueDate(h.app.manager, path, '2026-12-28', 10)).toBe('2027-01-11');
   });
 });
