@@ -35,6 +35,7 @@ export enum Capability {
   READ_PEOPLE_COUNTS = 'READ_PEOPLE_COUNTS',
   READ_TARGETS = 'READ_TARGETS',
   MANAGE_TARGETS = 'MANAGE_TARGETS',
+  MANAGE_CALENDAR = 'MANAGE_CALENDAR',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */

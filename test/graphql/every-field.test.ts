@@ -67,6 +67,8 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.target': { id: fx.targetId },
     'Query.targets': page,
     'Query.notice': { id: fx.created.notice },
+    'Query.workingCalendar': { code: COUNTY, year: 2025 },
+    'Query.workingDeadline': { code: COUNTY, from: '2025-09-26', days: 10 },
     'Jurisdiction.children': page,
     'Jurisdiction.coverage': { metric: 'VILLAGE_SERVICE' },
     'Jurisdiction.childCoverage': { metric: 'VILLAGE_SERVICE', ...page },
@@ -248,6 +250,20 @@ const MUTATIONS: Record<string, MutationCase> = {
   },
   addSupervisionNote: { as: ADMIN, args: (fx) => ({ id: fx.created.supervisionItem, note: '已开工', status: 'DONE' }) },
   issueNotice: { as: ADMIN, keep: 'notice', args: (fx) => ({ input: { targetId: fx.targetId, title: '覆盖率通报', body: '各镇对照整改' } }) },
+  // An example arrangement for a year the package does not know, entered by the demo platform admin.
+  setWorkingCalendarYear: {
+    as: 'platform-admin@32',
+    args: () => ({
+      input: {
+        jurisdictionCode: '32',
+        year: 2027,
+        holidays: [{ date: '2027-01-01', name: '元旦（示例）' }],
+        makeupDays: ['2027-01-09'],
+        sourceTitle: '示例：2027年部分节假日安排',
+        sourceNumber: '示例〔2026〕1号',
+      },
+    }),
+  },
   changePassword: { as: NEW_USER, args: () => ({ currentPassword: `${NEW_PASSWORD}-reset`, newPassword: `${NEW_PASSWORD}-own` }) },
 };
 
