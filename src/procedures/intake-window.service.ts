@@ -33,7 +33,7 @@ export const intakeWindowService = {
     const node = await jurisdictionService.get(ctx, code, 'code');
     const day = on == null ? todayInChina() : parseDayField(on, 'on');
     const rows = await procedureRepository.windowsFrom(ctx.db, pathOfCode(node.code), day);
-    const open = rows.filter((w) => w.opens <= day).sort((a, b) => b.owner.code.length - a.owner.code.length)[0];
+    const open = rows.filter((w) => w.opens <= day).sort((a, b) => b.jurisdiction.code.length - a.jurisdiction.code.length)[0];
     if (open) return { window: open, open: true };
     return rows[0] ? { window: rows[0], open: false } : null;
   },
@@ -68,9 +68,9 @@ export const intakeWindowService = {
       const id = parseId(rawId, 'id', 'an intake window');
       target('IntakeWindow', [id]);
       const found = await procedureRepository.windowById(tx, id);
-      requireReach(grant!, [found && { jurisdictionCode: found.owner.code }], { denial: text('WINDOW_NOT_IN_SCOPE') });
-      at(found!.owner.id);
-      await procedureRepository.lockWindows(tx, found!.owner.id);
+      requireReach(grant!, [found && { jurisdictionCode: found.jurisdiction.code }], { denial: text('WINDOW_NOT_IN_SCOPE') });
+      at(found!.jurisdiction.id);
+      await procedureRepository.lockWindows(tx, found!.jurisdiction.id);
       const window = (await procedureRepository.windowById(tx, id))!;
       const day = parseDayField(lastDay, 'lastDay', todayInChina());
       if (day < window.opens) throw new BadUserInputError('lastDay', `must not be before the window opens on ${window.opens}`);

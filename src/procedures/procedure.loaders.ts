@@ -17,7 +17,7 @@ export function procedureInForceLoader(ctx: Context): DataLoader<string, Procedu
     for (const day of new Set(parsed.map(([d]) => d))) {
       const codes = parsed.filter(([d]) => d === day).map(([, code]) => code);
       const rows = await procedureRepository.inForceAt(ctx.db, [...new Set(codes.flatMap(pathOfCode))], day);
-      const byCode = new Map(rows.map((row) => [row.owner.code, row]));
+      const byCode = new Map(rows.map((row) => [row.jurisdiction.code, row]));
       for (const code of codes) {
         const nearest = pathOfCode(code).reverse().find((c) => byCode.has(c));
         found.set(dayAndNode(day, code), nearest ? byCode.get(nearest)! : null);

@@ -13,7 +13,7 @@ export interface OwnerRef {
 /** A version of a node's procedure as stored: days YYYY-MM-DD, `effectiveTo` inclusive (null: open-ended). */
 export interface ProcedureRow {
   id: number;
-  owner: OwnerRef;
+  jurisdiction: OwnerRef;
   name: string;
   source: string;
   template: string | null;
@@ -36,7 +36,7 @@ export interface NewProcedure {
 /** An intake window (集中申报) as stored: `closes` inclusive. */
 export interface WindowRow {
   id: number;
-  owner: OwnerRef;
+  jurisdiction: OwnerRef;
   name: string;
   opens: string;
   closes: string;
@@ -47,10 +47,10 @@ const PROCEDURE_LOCK = 7_320_001;
 const WINDOW_LOCK = 7_320_002;
 
 const OWNER = `json_build_object('id', j.id, 'code', j.code, 'name', j.name, 'level', j.level)`;
-const PROCEDURE_COLUMNS = `p.id, ${OWNER} AS owner, p.name, p.source, p.template, p.uses_intake_windows AS "usesIntakeWindows",
+const PROCEDURE_COLUMNS = `p.id, ${OWNER} AS jurisdiction, p.name, p.source, p.template, p.uses_intake_windows AS "usesIntakeWindows",
   to_char(p.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(p.effective_to, 'YYYY-MM-DD') AS "effectiveTo", p.steps
   FROM review_procedure p JOIN jurisdiction j ON j.id = p.jurisdiction_id`;
-const WINDOW_COLUMNS = `w.id, ${OWNER} AS owner, w.name, to_char(w.opens, 'YYYY-MM-DD') AS opens, to_char(w.closes, 'YYYY-MM-DD') AS closes
+const WINDOW_COLUMNS = `w.id, ${OWNER} AS jurisdiction, w.name, to_char(w.opens, 'YYYY-MM-DD') AS opens, to_char(w.closes, 'YYYY-MM-DD') AS closes
   FROM intake_window w JOIN jurisdiction j ON j.id = w.jurisdiction_id`;
 
 export const procedureRepository = {

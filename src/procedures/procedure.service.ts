@@ -32,7 +32,7 @@ export function dayBefore(day: string): string {
   return new Date(Date.UTC(year, month - 1, date - 1)).toISOString().slice(0, 10);
 }
 
-const placed = (row: ProcedureRow | null | undefined) => row && { ...row, jurisdictionCode: row.owner.code };
+const placed = (row: ProcedureRow | null | undefined) => row && { ...row, jurisdictionCode: row.jurisdiction.code };
 
 // A procedure from a template (renamed at most) or written out in full: never a mix of the two.
 function specOf(input: DefineProcedureInput, owner: Jurisdiction): Omit<NewProcedure, 'effectiveFrom'> {
@@ -76,7 +76,7 @@ export const procedureService = {
     const node = await jurisdictionService.get(ctx, code, 'code');
     const day = on == null ? todayInChina() : parseDayField(on, 'on');
     const procedure = await this.procedureFor(ctx, node.code, day);
-    return procedure && { on: day, procedure, inherited: procedure.owner.id !== node.id };
+    return procedure && { on: day, procedure, inherited: procedure.jurisdiction.id !== node.id };
   },
 
   /**
@@ -134,8 +134,8 @@ export const procedureService = {
       target('ReviewProcedure', [id]);
       const [found] = await procedureRepository.byIds(tx, [id]);
       requireReach(grant!, [placed(found)], { denial: text('PROCEDURE_NOT_IN_SCOPE') });
-      at(found.owner.id);
-      await procedureRepository.lockNode(tx, found.owner.id);
+      at(found.jurisdiction.id);
+      await procedureRepository.lockNode(tx, found.jurisdiction.id);
       const [row] = await procedureRepository.byIds(tx, [id]);
       const day = parseDayField(lastDay, 'lastDay', todayInChina());
       if (day < row.effectiveFrom) throw new BadUserInputError('lastDay', `must not be before the version’s first day ${row.effectiveFrom}`);
