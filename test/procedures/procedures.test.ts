@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Role } from '../../src/kernel/actor';
+import { sharedCaches } from '../../src/db/shared-cache';
 import { todayInChina } from '../../src/kernel/dates';
-import { createUser, smallTree, type TestUser } from '../support/factories';
-import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
+import { createUser, insertJurisdictions, smallTree, type TestUser } from '../support/factories';
+import { errorCodes, forgetCaches, useHarness, type GraphQLResponse } from '../support/harness';
 
 const h = useHarness();
 
@@ -250,5 +251,38 @@ describe('intake windows (集中申報)', () => {
     expect(errorCodes(late)).toEqual(['CONFLICT']);
     expect(errorCodes(await h.gql(CLOSE, { id: first.id, lastDay: `${year}-06-01` }, baoyingAdmin.token))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await h.gql(WINDOW, { code: '321012100001' }, baoyingAdmin.token))).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('the procedure in force, as the cases will read it', () => {
+  // Villages read at once cost what two do: one statement for every node and its ancestors on a day.
+  const villages = (n: number): [string, string][] => Array.from({ length: n }, (_, i) => [`321012101${300 + i}`, `测试村${i}`]);
+  const aliased = (codes: string[]) =>
+    `{ ${codes.map((code, i) => `v${i}: reviewProcedure(code: "${code}", on: "2025-06-01") { inherited procedure { id } }`).join(' ')} }`;
+
+  it('reads 2 or 12 villages in the same statements, costs nothing more once cached, and hears a change', async () => {
+    await insertJurisdictions(h.db, villages(12));
+    await ok(DEFINE, { input: { jurisdictionCode: '321012', effectiveFrom: '2025-01-01', fromTemplate: 'JIANGDU' } }, jiangduAdmin.token);
+    const counts: number[] = [];
+    for (const n of [2, 12]) {
+      await forgetCaches(h);
+      const res = await h.gql(aliased(villages(n).map(([code]) => code)), {}, jiangduAdmin.token);
+      expect(res.errors).toBeUndefined();
+      expect(Object.values(res.data).every((v: any) => v.inherited === true)).toBe(true);
+      counts.push(res.extensions!.sqlStatements!);
+    }
+    expect(counts[1]).toBe(counts[0]);
+
+    const query = aliased(villages(12).map(([code]) => code));
+    const warm = await h.gql(query, {}, jiangduAdmin.token);
+    // Warm, the caller, the tree and the procedures all come from the caches: no statement at all.
+    expect(warm.extensions!.sqlStatements).toBe(0);
+    expect(warm.data).toEqual((await h.gql(query, {}, jiangduAdmin.token)).data);
+
+    // A change made outside the API is heard once committed: its notice clears the region (nothing else does here).
+    await h.db.query(`UPDATE review_procedure SET name = '改名' WHERE jurisdiction_id = (SELECT id FROM jurisdiction WHERE code = '321012')`);
+    await sharedCaches(h.app).sync();
+    const renamed = await ok(`{ reviewProcedure(code: "321012101300", on: "2025-06-01") { procedure { name } } }`, {}, jiangduAdmin.token);
+    expect(renamed.reviewProcedure.procedure.name).toBe('改名');
   });
 });
