@@ -14,6 +14,7 @@ import { EntitlementResolver } from '../policies/entitlement.resolver';
 import { FacilitySubsidyResolver } from '../policies/facility-subsidy.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
 import { ProcedureResolver } from '../procedures/procedure.resolver';
+import { CaseResolver } from '../cases/case.resolver';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
@@ -32,6 +33,7 @@ export const RESOLVERS = [
   JurisdictionPeopleCountsResolver,
   PolicyResolver,
   ProcedureResolver,
+  CaseResolver,
   EntitlementResolver,
   EntitlementRunResolver,
   JurisdictionSubsidyResolver,
