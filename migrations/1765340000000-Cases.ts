@@ -5,7 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * and follows one version of the review procedure in force there. The row keeps what the queue and
  * the overdue counts read without a join: the state, the current step's position, kind of capability,
  * its acting node (id and division code: the nodes under X are the codes that start with X's), the
- * day the step began and its due date. The history is append-only, as the audit trail is. An
+ * day the step began and its due date (a step counted within another may be due before it began, when
+ * that one is already overdue). The history is append-only, as the audit trail is. An
  * approval enrols the person in each scheme applied for; a person's enrolments in one scheme never
  * overlap. A case filed outside an intake window is stored IN_REVIEW with its first step beginning
  * the day the next window opens: it reads as waiting until that day, and no job has to wake it.
@@ -51,8 +52,7 @@ export class Cases1765340000000 implements MigrationInterface {
         CONSTRAINT application_case_capability CHECK (step_capability IN ('REVIEW_CASES', 'APPROVE_CASES', 'ASSESS_PEOPLE')),
         CONSTRAINT application_case_step CHECK (
           (state IN ('IN_REVIEW', 'RETURNED')) = (step_position IS NOT NULL AND step_began IS NOT NULL
-            AND acting_node_id IS NOT NULL AND acting_code IS NOT NULL AND step_capability IS NOT NULL)),
-        CONSTRAINT application_case_due CHECK (step_due IS NULL OR step_due >= step_began)
+            AND acting_node_id IS NOT NULL AND acting_code IS NOT NULL AND step_capability IS NOT NULL))
       )`);
     // The queue: cases awaiting a capability at the nodes under X (acting_code starting with X's code), by due date.
     await q.query(`

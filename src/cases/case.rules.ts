@@ -80,8 +80,11 @@ export function parseOpinion(raw: string | null | undefined, field: string): str
   return trimmed;
 }
 
-/** The review step an objection sends a case back to: the last step before the notice that is not itself a notice. */
+// The steps that review an application (not a notice, an assessment or a filing).
+const REVIEWS: readonly StepKind[] = [StepKind.VILLAGE_REVIEW, StepKind.TOWN_REVIEW, StepKind.COUNTY_APPROVAL];
+
+/** The review step an objection sends a case back to: the last review before the notice (深圳 初審, 江都 鎮審批). */
 export function stepBefore(steps: readonly Step[], position: number): Step {
-  for (let p = position - 1; p >= 1; p -= 1) if (steps[p - 1].kind !== StepKind.PUBLIC_NOTICE) return steps[p - 1];
+  for (let p = position - 1; p >= 1; p -= 1) if (REVIEWS.includes(steps[p - 1].kind)) return steps[p - 1];
   return steps[0];
 }

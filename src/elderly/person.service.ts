@@ -19,6 +19,7 @@ import { figureFactsOf, recordPeopleChanges } from './person-rollups';
 import { personAssessmentsLoader, personByIdLoader, personCategoriesLoader } from './person.loaders';
 import { personRepository, type AssessmentRow, type CategoryRow, type PersonRow } from './person.repository';
 import { personFactsRepository } from './person-facts.repository';
+import { personStatusChanged } from './person-status-hooks';
 import { BIRTH_DATE, checkFacts, checkRegistration, parseCategories, parseDayNotBefore, parseText, placesFor, type FieldProblem } from './person.rules';
 import { text } from '../kernel/messages';
 
@@ -259,6 +260,7 @@ export const personService = {
       if (locked.status !== PersonStatus.ACTIVE) throw new ConflictError(`the person is already ${locked.status} since ${locked.statusSince}`, 'status');
       const day = parseDayNotBefore(on ?? todayInChina(), 'on', person.birthDate, BIRTH_DATE);
       await countsFollow(tx, person.id, () => personRepository.setStatus(tx, person.id, status, day));
+      await personStatusChanged({ tx, actor: grant!.actor, personId: person.id, status, on: day });
       detail({ status, on: day });
       return person.id;
     });
