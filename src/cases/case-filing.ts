@@ -85,7 +85,8 @@ async function firstDayOf(w: Write, procedure: ProcedureRow, villageCode: string
 /** Files an application inside `w` (FILE_CASES): the case at the applicant's 户籍 village, at its first step. */
 export async function fileWithin(w: Write, input: FileApplicationInput): Promise<number> {
   const actor = w.grant!.actor;
-  w.target('Case', []);
+  // Until it is filed, a refusal names the applicant.
+  w.target('Person', input.personId != null ? [input.personId] : []);
   const day = input.receivedOn == null ? todayInChina() : pastDay(input.receivedOn, 'input.receivedOn');
   const materials = parseMaterials(input.materials ?? []);
   const agent = parseAgent(input.agent);

@@ -28,16 +28,17 @@ export interface CaseFilter {
 function where(filter: CaseFilter, params: unknown[]): string {
   const add = (value: unknown) => `$${params.push(value)}`;
   const clauses = [`c.village_code LIKE ${add(filter.under)} || '%'`];
-  const today = add(filter.today);
-  if (filter.state === CaseState.WAITING) clauses.push(`c.state = 'IN_REVIEW' AND c.step_began > ${today}`);
-  else if (filter.state === CaseState.IN_REVIEW) clauses.push(`c.state = 'IN_REVIEW' AND c.step_began <= ${today}`);
+  let shared: string | null = null;
+  const today = () => (shared ??= `${add(filter.today)}::date`);
+  if (filter.state === CaseState.WAITING) clauses.push(`c.state = 'IN_REVIEW' AND c.step_began > ${today()}`);
+  else if (filter.state === CaseState.IN_REVIEW) clauses.push(`c.state = 'IN_REVIEW' AND c.step_began <= ${today()}`);
   else if (filter.state) clauses.push(`c.state = ${add(filter.state)}`);
   const actor = filter.awaiting;
   if (actor) {
     const capabilities = Object.values(StepCapability).filter((c) => actingRole(actor, STEP_CAPABILITY[c]) !== null);
     const mine = add(actor.jurisdictionCode);
     const files = actingRole(actor, Capability.FILE_CASES) !== null;
-    clauses.push(`((c.state = 'IN_REVIEW' AND c.step_began <= ${today} AND c.step_capability = ANY(${add(capabilities)}::text[])
+    clauses.push(`((c.state = 'IN_REVIEW' AND c.step_began <= ${today()} AND c.step_capability = ANY(${add(capabilities)}::text[])
       AND c.acting_code LIKE ${mine} || '%')${files ? ` OR (c.state = 'RETURNED' AND c.village_code LIKE ${mine} || '%')` : ''})`);
   }
   return clauses.join(' AND ');
