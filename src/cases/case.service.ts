@@ -9,6 +9,7 @@ import { text } from '../kernel/messages';
 import { keysetPage, type Page } from '../kernel/pagination';
 import { maskNationalId } from '../elderly/national-id';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
+import { StepKind } from '../procedures/procedure-kinds';
 import { procedureRepository } from '../procedures/procedure.repository';
 import { CaseState } from './case-kinds';
 import { decideWithin, objectionWithin, resubmitWithin } from './case-decision';
@@ -49,7 +50,8 @@ async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
     rows.map(async (c) => {
       const procedure = procedures.find((p) => p.id === c.procedureId)!;
       const step = currentStep(c, procedure.steps);
-      const moment = { steps: procedure.steps, today, stepWorkingDays: step ? await stepWorkingDays(ctx.db, c, today) : 0 };
+      // Only a notice's actions depend on the working days it has run: the calendar is read for those alone.
+      const moment = { steps: procedure.steps, today, stepWorkingDays: step?.kind === StepKind.PUBLIC_NOTICE ? await stepWorkingDays(ctx.db, c, today) : 0 };
       return {
         ...c,
         applicant: { id: c.personId, name: c.personName, nationalId: maskNationalId(c.nationalId) },
