@@ -2,10 +2,11 @@ import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from '
 import type { Context } from '../kernel/context';
 import { DateScalar } from '../kernel/dates';
 import { PageArgs } from '../kernel/pagination';
-import { CaseState } from './case-kinds';
+import { CaseState, EnrolmentEnd } from './case-kinds';
+import { enrolmentService } from './enrolment.service';
 import { DecideCaseInput, FileApplicationInput, MaterialInput } from './case.inputs';
 import { caseService } from './case.service';
-import { Case, CaseConnection } from './case.types';
+import { Case, CaseConnection, Enrolment } from './case.types';
 
 @ArgsType()
 class CaseListArgs extends PageArgs {
@@ -54,5 +55,15 @@ export class CaseResolver {
   @Mutation(() => Case, { description: 'Files a returned case again with the material asked for: its village step begins anew.' })
   resubmitCase(@Ctx() ctx: Context, @Arg('caseId', () => ID) caseId: string, @Arg('materials', () => [MaterialInput], { nullable: true }) materials: MaterialInput[] | null) {
     return caseService.resubmit(ctx, caseId, materials ?? []);
+  }
+
+  @Mutation(() => Enrolment, { description: 'Ends an enrolment (death, move, withdrawal, fraud) on a day: the last month paid follows the scheme’s lastMonth rule.' })
+  cancelEnrolment(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => EnrolmentEnd) reason: EnrolmentEnd,
+    @Arg('on', () => DateScalar) on: string,
+  ) {
+    return enrolmentService.cancel(ctx, id, reason, on);
   }
 }

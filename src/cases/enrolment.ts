@@ -22,12 +22,15 @@ export interface EnrolmentRow {
   untilMonth: string | null;
   endReason: EnrolmentEnd | null;
   endedOn: string | null;
+  /** The case's village (the applicant's 户籍): who may cancel it. */
+  villageId: number;
+  villageCode: string;
 }
 
 const COLUMNS = `e.id, e.person_id AS "personId", e.scheme_id AS "schemeId", s.name AS "schemeName", e.case_id AS "caseId",
   to_char(e.from_month, 'YYYY-MM') AS "fromMonth", to_char(e.until_month, 'YYYY-MM') AS "untilMonth", e.end_reason AS "endReason",
-  to_char(e.ended_on, 'YYYY-MM-DD') AS "endedOn"
-  FROM enrolment e JOIN subsidy_scheme s ON s.id = e.scheme_id`;
+  to_char(e.ended_on, 'YYYY-MM-DD') AS "endedOn", c.village_id AS "villageId", c.village_code AS "villageCode"
+  FROM enrolment e JOIN subsidy_scheme s ON s.id = e.scheme_id JOIN application_case c ON c.id = e.case_id`;
 
 /** The first month an approval on `day` is paid for under the rule. */
 export function firstMonthOf(rule: FirstMonthRule, day: string): string {

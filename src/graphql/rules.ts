@@ -77,6 +77,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     decideCase: Capability.READ_CASES,
     recordObjection: Capability.REVIEW_CASES,
     resubmitCase: Capability.FILE_CASES,
+    cancelEnrolment: Capability.REVIEW_CASES,
     runEntitlements: Capability.RUN_ENTITLEMENTS,
     createTarget: Capability.MANAGE_TARGETS,
     allocateTarget: Capability.MANAGE_TARGETS,

@@ -250,7 +250,10 @@ interface FixtureCases {
   review: string;
   notice: string;
   returned: string;
+  /** An open enrolment of the person in the node's person scheme since ENROLLED_SINCE (as if an earlier case was approved). */
+  enrolment: string;
 }
+const ENROLLED_SINCE = '2025-01';
 const fixtureCases = new Map<string, FixtureCases>();
 /** The fixture cases filed at villages at or below the node, as `cases(under:)` lists them: by due date, then id. */
 const casesUnder = (node: string) =>
@@ -462,10 +465,16 @@ async function insertCaseFixture(): Promise<void> {
       await h.db.query(`INSERT INTO application_history (case_id, action) VALUES ($1, 'FILE')`, [row.id]);
       return row.id as string;
     };
+    const review = await insertCase('IN_REVIEW', 1, '2025-06-16');
+    const [enrolment] = await h.db.query(
+      `INSERT INTO enrolment (person_id, scheme_id, case_id, from_month) VALUES ($1, $2, $3, $4) RETURNING id::text AS id`,
+      [personIdOf(person), schemes.get(node)!.id, review, `${ENROLLED_SINCE}-01`],
+    );
     fixtureCases.set(node, {
-      review: await insertCase('IN_REVIEW', 1, '2025-06-16'),
+      review,
       notice: await insertCase('IN_REVIEW', 2, '2025-06-16'),
       returned: await insertCase('RETURNED', 1, null),
+      enrolment: enrolment.id,
     });
   }
 }
@@ -1512,9 +1521,12 @@ const TARGETED: TargetedOperation[] = [
       // Not counted from the day he died.
       const counts = countMoves(today, FIXTURE_PERSON_KEYS, personAt(node).village, null);
       // His open cases close with the reason, each with a CLOSE entry in its history.
-      const cases = Object.values(fixtureCases.get(node)!).sort();
+      const { enrolment, ...open } = fixtureCases.get(node)!;
+      const cases = Object.values(open).sort();
       const { application_history: closed, ...changed } = changes(before, after);
-      expect(changed).toEqual({ person: [id], people_counts: Object.keys(counts).sort(), application_case: cases });
+      // And his enrolment ends: the scheme stops in the month of the event, so the month before is the last paid.
+      expect(changed).toEqual({ person: [id], people_counts: Object.keys(counts).sort(), application_case: cases, enrolment: [enrolment] });
+      expect(after.enrolment[enrolment]).toMatchObject({ end_reason: 'DECEASED', ended_on: today, until_month: `${addMonths(today.slice(0, 7), -1)}-01` });
       expect(closed).toHaveLength(3);
       for (const c of cases) expect(after.application_case[c]).toMatchObject({ state: 'CLOSED', closed_reason: 'DECEASED', step_position: null });
       expect(peopleCountDeltas(before, after)).toEqual(counts);
@@ -1984,6 +1996,24 @@ const TARGETED: TargetedOperation[] = [
       const material = addedRow('application_material', before, after);
       expect(changes(before, after)).toEqual({ application_case: [id], application_history: [String(entry.id)], application_material: [String(material.id)] });
       expect(entry).toMatchObject({ action: 'RESUBMIT' });
+    },
+  },
+  {
+    field: 'cancelEnrolment',
+    type: 'Mutation',
+    label: 'cancelEnrolment(WITHDRAWN, today) of the enrolment of the person below the target',
+    gate: Capability.REVIEW_CASES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $on: Date!) { cancelEnrolment(id: $id, reason: WITHDRAWN, on: $on) { id fromMonth untilMonth endReason endedOn } }`,
+      variables: { id: fixtureCases.get(node)!.enrolment, on: todayInChina() },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = fixtureCases.get(node)!.enrolment;
+      const today = todayInChina();
+      // The person scheme stops in the month of the event (STOP_IN_MONTH_OF_EVENT, the default): the month before is the last paid.
+      expect(data.cancelEnrolment).toEqual({ id, fromMonth: ENROLLED_SINCE, untilMonth: addMonths(today.slice(0, 7), -1), endReason: 'WITHDRAWN', endedOn: today });
+      expect(changes(before, after)).toEqual({ enrolment: [id] });
     },
   },
   {

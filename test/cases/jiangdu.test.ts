@@ -7,6 +7,7 @@ import { addDays, caseWorld, DECIDE, FILE, OBJECT, ok, READ, stepBeganOn, today,
 const h = useHarness();
 const SEED_004 = fs.readFileSync(path.join('/work/shared/seeds', fs.readdirSync('/work/shared/seeds').find((f) => f.startsWith('004'))!), 'utf8');
 const OPEN = `mutation($input: OpenIntakeWindowInput!) { openIntakeWindow(input: $input) { id opens } }`;
+const CANCEL = `mutation($id: ID!, $reason: EnrolmentEnd!, $on: Date!) { cancelEnrolment(id: $id, reason: $reason, on: $on) { id untilMonth endReason endedOn scheme { name } } }`;
 const STATUS = `mutation($id: ID!, $status: PersonStatus!, $on: Date) { recordPersonStatus(id: $id, status: $status, on: $on) { id status } }`;
 
 let w: CaseWorld;
@@ -71,6 +72,12 @@ describe('江都: 村審核 → 鎮審批 → 區備案 → 第三方評估 → 
     c = await decide(w.worker, c, 'APPROVE');
     const next = new Date(Date.UTC(Number(today().slice(0, 4)), Number(today().slice(5, 7)), 1)).toISOString().slice(0, 7);
     expect(c).toMatchObject({ state: 'APPROVED', enrolments: [{ scheme: { name: '居家养老服务补贴' }, fromMonth: next, untilMonth: null }] });
+    // Cancelled before its first month: nothing is paid (the month before the first is the last).
+    const [enrolment] = c.enrolments;
+    expect(errorCodes(await h.gql(CANCEL, { id: enrolment.id, reason: 'FRAUD', on: today() }, w.leadership.token))).toEqual(['FORBIDDEN']);
+    const cancelled = (await ok(h, CANCEL, { id: enrolment.id, reason: 'FRAUD', on: today() }, w.worker)).cancelEnrolment;
+    expect(cancelled).toMatchObject({ id: enrolment.id, untilMonth: today().slice(0, 7), endReason: 'FRAUD', endedOn: today() });
+    expect(errorCodes(await h.gql(CANCEL, { id: enrolment.id, reason: 'FRAUD', on: today() }, w.worker.token))).toEqual(['CONFLICT']);
   });
 
   it('sends an objection during the 公示 back to the town’s 審批, the review before it', async () => {

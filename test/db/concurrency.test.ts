@@ -50,6 +50,8 @@ interface Rows {
   caseIds: string[];
   /** Cases at their public notice, filed and passed one by one before the burst. */
   noticeCaseIds: string[];
+  /** An enrolment of each of those people (as if an earlier case of theirs was approved). */
+  enrolmentIds: string[];
 }
 
 interface Burst {
@@ -305,6 +307,12 @@ const BURSTS: Record<string, Burst> = {
       variables: { id: rows.caseIds[i] },
     }),
   },
+  cancelEnrolment: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { cancelEnrolment(id: $id, reason: MOVED_AWAY, on: "${todayInChina()}") { id } }`,
+      variables: { id: rows.enrolmentIds[i] },
+    }),
+  },
   recordObjection: {
     call: (i, rows) => ({
       query: `mutation($id: ID!) { recordObjection(caseId: $id, receivedOn: "${todayInChina()}", summary: "村民异议") { id } }`,
@@ -313,7 +321,7 @@ const BURSTS: Record<string, Burst> = {
   },
 };
 
-const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'recordObjection'];
+const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'recordObjection', 'cancelEnrolment'];
 
 /**
  * For the case chains: 深圳's procedure at the administrator's county, a scheme that requires an
@@ -355,6 +363,13 @@ async function caseRows(rows: Rows, chain: string[]): Promise<void> {
     await gql(`mutation($input: DecideCaseInput!) { decideCase(input: $input) { id } }`, { input: { caseId, action: 'PASS', step: 1, idempotencyKey: 'pass' } });
     rows.noticeCaseIds.push(caseId);
   }
+  const enrolled = await h.db.query(
+    `INSERT INTO enrolment (person_id, scheme_id, case_id, from_month)
+     SELECT c.person_id, $2, c.id, '2025-01-01' FROM unnest($1::int[]) WITH ORDINALITY AS n (id, i) JOIN application_case c ON c.id = n.id
+     ORDER BY n.i RETURNING id::text AS id`,
+    [rows.noticeCaseIds, rows.applicationSchemeId],
+  );
+  rows.enrolmentIds = enrolled.map((row: { id: string }) => row.id);
 }
 
 /** The mutations the server serves, from the committed schema (a test keeps it equal to the served one). */
@@ -383,7 +398,7 @@ const CHAINS: string[][] = [
   ['createTarget', 'allocateTarget', 'issueNotice', 'createSupervisionItem', 'addSupervisionNote', 'setWorkingCalendarYear'],
   ['defineReviewProcedure', 'endReviewProcedure', 'openIntakeWindow', 'closeIntakeWindow'],
   ['fileApplication', 'decideCase', 'resubmitCase'],
-  ['recordObjection'],
+  ['recordObjection', 'cancelEnrolment'],
 ];
 
 describe('bursts of concurrent writes', () => {
