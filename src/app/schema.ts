@@ -5,6 +5,7 @@ import { AuditResolver } from '../audit/audit.resolver';
 import { refusalAudit } from '../audit/refusals';
 import { CoverageResolver, FacilityStatsResolver, JurisdictionCoverageResolver } from '../coverage/coverage.resolver';
 import { JurisdictionPeopleCountsResolver } from '../coverage/people-counts.resolver';
+import { JurisdictionPopulationResolver, PopulationResolver } from '../coverage/population.resolver';
 import { PersonResolver } from '../elderly/person.resolver';
 import { FacilityResolver } from '../facilities/facility.resolver';
 import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
@@ -28,6 +29,8 @@ export const RESOLVERS = [
   FacilityStatsResolver,
   PersonResolver,
   JurisdictionPeopleCountsResolver,
+  JurisdictionPopulationResolver,
+  PopulationResolver,
   PolicyResolver,
   EntitlementResolver,
   EntitlementRunResolver,

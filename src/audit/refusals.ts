@@ -66,6 +66,12 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   createSupervisionItem: { action: 'supervisionItem.create', target: jurisdiction((args) => args.input?.jurisdictionCode) },
   addSupervisionNote: { action: 'supervisionItem.note', target: record('SupervisionItem') },
   issueNotice: { action: 'notice.issue', target: (args) => ({ targetType: 'Target', targetIds: named(args.input?.targetId) }) },
+  recordElderlyPopulation: { action: 'population.record', target: jurisdiction((args) => args.code) },
+  // As importPeople: the rows' nodes are known only once the file is read.
+  importElderlyPopulation: {
+    action: 'population.import',
+    target: (_args, ctx) => ({ targetType: 'Jurisdiction', targetIds: named(ctx.actor?.jurisdictionCode) }),
+  },
 };
 
 async function recordRefusal(ctx: Context, field: string, attempt: Attempt, error: unknown): Promise<void> {
