@@ -98,10 +98,14 @@ export const populationRepository = {
     ]);
     // The current rows step aside before the new ones go in (one current row per node and year).
     const superseded: { id: string; nodeId: number; year: number }[] = await tx.query(
-      `UPDATE elderly_population old SET superseded_at = now()
-       FROM unnest($1::int[], $2::int[]) AS t(node_id, year)
-       WHERE old.jurisdiction_id = t.node_id AND old.year = t.year AND old.superseded_at IS NULL
-       RETURNING old.id::text AS id, old.jurisdiction_id AS "nodeId", old.year`,
+      // As a SELECT, so that the rows come back as rows (an UPDATE's come with its count).
+      `WITH stepped AS (
+         UPDATE elderly_population old SET superseded_at = now()
+         FROM unnest($1::int[], $2::int[]) AS t(node_id, year)
+         WHERE old.jurisdiction_id = t.node_id AND old.year = t.year AND old.superseded_at IS NULL
+         RETURNING old.id, old.jurisdiction_id, old.year
+       )
+       SELECT id::text AS id, jurisdiction_id AS "nodeId", year FROM stepped`,
       [column((r) => r.nodeId), column((r) => r.year)],
     );
     const previous = new Map(superseded.map((row) => [`${row.nodeId}|${row.year}`, row.id]));
