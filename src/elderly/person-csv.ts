@@ -11,8 +11,9 @@ import {
 import type { CategoryInput, RegisterPersonInput } from './person.inputs';
 
 // Reading a people CSV: the file's structure (RFC 4180 via csv-parse, a header of known columns, each
-// row with the line it starts on) and the spreadsheet notations of its cells (yuan, days, lists of
-// enum values or their Chinese names). What the values must then satisfy is person.rules.ts's business.
+// row with the line it starts on; `readCsv` also reads the population files) and the spreadsheet
+// notations of its cells (yuan, days, lists of enum values or their Chinese names). What the values
+// must then satisfy is person.rules.ts's business.
 
 /** The most data rows one import takes; a larger file is refused whole. */
 export const MAX_IMPORT_ROWS = 20_000;
