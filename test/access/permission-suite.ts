@@ -562,6 +562,8 @@ interface Operation {
   type: 'Query' | 'Mutation' | 'Jurisdiction' | 'Facility';
   /** The root field of the response (default `field`): null in data when the request is refused. */
   root?: string;
+  /** What a refusal leaves null when that is not the root: a nullable nested field (default: the root). */
+  refused?: (data: any) => unknown;
   label: string;
   gate: Exclude<Gate, 'reachable'>;
   write: boolean;
@@ -1167,6 +1169,8 @@ const TARGETED: TargetedOperation[] = [
     type: 'Jurisdiction',
     root: 'jurisdiction',
     label: 'Jurisdiction.elderlyPopulation(year) of jurisdiction(code: target)',
+    // Nullable (null when nothing is recorded): a refusal nulls the field, not the jurisdiction, and says why.
+    refused: (data) => data?.jurisdiction?.elderlyPopulation,
     gate: Capability.READ_PEOPLE_COUNTS,
     write: false,
     request: (node) => ({
@@ -2164,7 +2168,8 @@ async function run(operation: Operation, request: Request, role: Role | null, to
   } else {
     // One error per refused field: an operation that asks for the field twice (under two aliases) may get two.
     expect([...new Set(errorCodes(res))]).toEqual([expected]);
-    expect(res.data?.[operation.root ?? operation.field] ?? null).toBeNull();
+    expect((operation.refused ? operation.refused(res.data) : res.data?.[operation.root ?? operation.field]) ?? null).toBeNull();
+    if (operation.refused) expect(errorCodes(res)).toHaveLength(1);
     expect(after).toEqual(before);
     if (operation.type === 'Mutation') await expectOneRefusal(operation.field, request, role, expected, lastEntry);
   }
