@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { READ_COST } from '../graphql/limits';
+import { singleYearCost } from '../graphql/limits';
 import type { Context } from '../kernel/context';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
@@ -11,7 +11,7 @@ import { ElderlyPopulation, PopulationImport } from './population.types';
 export class JurisdictionPopulationResolver {
   @FieldResolver(() => ElderlyPopulation, {
     nullable: true,
-    complexity: READ_COST,
+    complexity: singleYearCost,
     description:
       'The elderly population (60+, 80+) for a year: the figure recorded for the node, else the sum of its children’s (saying how many had one and whether the sum is complete); null when nothing in the subtree is recorded for the year.',
   })
@@ -23,6 +23,7 @@ export class JurisdictionPopulationResolver {
 @Resolver(() => ElderlyPopulation)
 export class PopulationResolver {
   @Mutation(() => ElderlyPopulation, {
+    complexity: singleYearCost,
     description:
       'Records the elderly population of a jurisdiction of the caller’s subtree for a year (from the statistics bureau or the household register: `source`); the figure it had for that year is superseded and kept.',
   })
