@@ -46,13 +46,16 @@ const ROLLUP = `
   WITH RECURSIVE
   roots AS (SELECT id, path FROM jurisdiction WHERE id = ANY($1::int[])),
   current AS (
-    SELECT p.jurisdiction_id, p.aged_60_plus, p.aged_80_plus, j.path
+    SELECT p.jurisdiction_id, p.aged_60_plus, p.aged_80_plus, j.code
     FROM elderly_population p JOIN jurisdiction j ON j.id = p.jurisdiction_id
     WHERE p.year = $2 AND p.superseded_at IS NULL AND j.path <@ ANY (ARRAY(SELECT path FROM roots))
   ),
+  -- A code's ancestors are its prefixes at the levels' lengths, looked up by code (a prefix as long
+  -- as the code is the node itself). Those above the roots are never walked to.
   marked AS (
-    SELECT DISTINCT a.id FROM current r JOIN jurisdiction a ON a.path @> r.path
-    WHERE a.path <@ ANY (ARRAY(SELECT path FROM roots))
+    SELECT DISTINCT a.id
+    FROM current r CROSS JOIN unnest(ARRAY[2, 4, 6, 9, 12]) AS prefix (length)
+    JOIN jurisdiction a ON a.code = left(r.code, prefix.length)
   ),
   walk AS (
     SELECT r.id AS root, r.id AS node, NULL::integer AS child FROM roots r WHERE r.id IN (SELECT id FROM marked)
