@@ -260,6 +260,20 @@ describe('SUBSIDY_RECIPIENT_SHARE divides by the elderly of the area (seed 004: 
     expect(target.progress).toMatchObject({ value: 7.5, numerator: 30, denominator: 400, denominatorSource: 'POPULATION_RECORDED' });
     expect(target.progress.status).not.toBe('ACHIEVED');
 
+    // A notice keeps what the board divided by.
+    const notice = await ok(
+      `mutation($input: IssueNoticeInput!) { issueNotice(input: $input) { progress { denominator denominatorSource } rows { jurisdiction { code } denominatorSource } } }`,
+      { input: { targetId: id, title: '覆盖率通报' } },
+      admin.token,
+    );
+    expect(notice.issueNotice).toEqual({
+      progress: { denominator: 400, denominatorSource: 'POPULATION_RECORDED' },
+      rows: expect.arrayContaining([
+        { jurisdiction: { code: '321012100' }, denominatorSource: 'POPULATION_RECORDED' },
+        { jurisdiction: { code: '321012101' }, denominatorSource: 'POPULATION_RECORDED' },
+      ]),
+    });
+
     // The board's download says what each line divided by.
     const csv = await (await fetch(`${h.url}/exports/targets/${id}/board.csv?order=CODE`, { headers: { authorization: `Bearer ${admin.token}` } })).text();
     const lines = csv.replace(/^\uFEFF/, '').split('\r\n');
