@@ -7,7 +7,7 @@ import { errorCodes, useHarness } from '../support/harness';
 const h = useHarness();
 
 // The share targets of the seeds divide by the elderly of the area, not by the people in the registry:
-//   seed 004 (銀川 興慶區): 「到20XX年底,全區享受政府購買居家養老服務人數達到老年人總數的10%以上」
+//   seed 004 篇四 (揚州 江都區): 「到20XX年底,全區享受政府購買居家養老服務人數達到老年人總數的10%以上」
 //   seed 001: 「低收入老年人养老服务补贴覆盖面不低于xx%」
 // Both are shares of 老年人总数 (the elderly population), which SUBSIDY_RECIPIENT_SHARE measures.
 
@@ -203,7 +203,7 @@ describe('importing many nodes’ figures from a CSV file', () => {
   });
 });
 
-describe('SUBSIDY_RECIPIENT_SHARE divides by the elderly of the area (seed 004: 享受政府購買居家養老服務人數達到老年人總數的10%以上)', () => {
+describe('SUBSIDY_RECIPIENT_SHARE divides by the elderly of the area (seed 004 篇四: 享受政府購買居家養老服務人數達到老年人總數的10%以上)', () => {
   const PROGRESS = `query($id: ID!, $asOf: Date) {
     target(id: $id) {
       progress(asOf: $asOf) { value numerator denominator denominatorSource status }
