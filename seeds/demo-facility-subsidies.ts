@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { FacilityService, FacilityType } from '../src/facilities/facility-kinds';
 import { JurisdictionLevel } from '../src/kernel/division-codes';
 import { tierRule, type TierRule } from '../src/policies/scheme-rules';
-import { SchemeKind, TierCombination } from '../src/policies/policy-kinds';
+import { SCHEME_PARAMETER_DEFAULTS, SchemeKind, TierCombination } from '../src/policies/policy-kinds';
 import { policyRepository, type NewVersion } from '../src/policies/policy.repository';
 
 /**
@@ -19,15 +19,17 @@ const version = (tier: Omit<TierRule, 'id'>): NewVersion => ({
   toMonth: null,
   combination: TierCombination.HIGHEST,
   exclusionGroup: null,
+  ...SCHEME_PARAMETER_DEFAULTS,
   // 镇将补助: the town pays.
   funding: [{ level: JurisdictionLevel.TOWN, weight: 1 }],
   tiers: [tier],
 });
 
 /**
- * Seed 000's two facility subsidies, set and paid by the demo town: 10,000 元 once for a mutual-aid
- * center with meal service accepted (验收合格), and 50 元 per diner a month for one that operated at
- * least 260 days of the year with meals. Returns how many schemes were set.
+ * Seed 000's two facility subsidies, set and paid by the demo town: an amount once for a mutual-aid
+ * center with meal service accepted (验收合格): 「对2024年建成并经验收合格的实行助餐等服务的城乡互助养老服务中心，将一次性兜底保障」,
+ * which names no sum, so the 10,000 元 is an example of the demo, not policy; and 50 元 per diner a
+ * month for one that operated at least 260 days of the year with meals. Returns how many schemes were set.
  */
 export async function seedDemoFacilitySubsidies(dataSource: DataSource): Promise<number> {
   const schemes: [string, SchemeKind, NewVersion][] = [
@@ -35,7 +37,8 @@ export async function seedDemoFacilitySubsidies(dataSource: DataSource): Promise
       '互助养老服务中心建设一次性补助',
       SchemeKind.FACILITY_CONSTRUCTION,
       version(
-        facilityTier('建成并经验收合格的助餐互助养老服务中心', 1_000_000, {
+        // Example amount: seed 000 names none.
+        facilityTier('建成并经验收合格的助餐互助养老服务中心（示例金额）', 1_000_000, {
           facilityTypes: [FacilityType.MUTUAL_AID_CENTER],
           requiredServices: [FacilityService.MEALS],
         }),
@@ -45,6 +48,7 @@ export async function seedDemoFacilitySubsidies(dataSource: DataSource): Promise
       '互助养老服务中心运营补助',
       SchemeKind.FACILITY_OPERATING,
       version(
+        // seed 000: 「对每个持续运营260天以上的实行助餐等服务的互助养老服务中心，镇将补助50元/人/月」.
         facilityTier('持续运营260天以上·50元/人/月', 5000, {
           facilityTypes: [FacilityType.MUTUAL_AID_CENTER],
           requiredServices: [FacilityService.MEALS],

@@ -6,7 +6,7 @@ import { validUntil } from '../src/elderly/person.service';
 import { addMonths, thisMonthInChina, todayInChina } from '../src/kernel/dates';
 import { JurisdictionLevel } from '../src/kernel/division-codes';
 import { tierRule, type TierRule } from '../src/policies/scheme-rules';
-import { SchemeKind, TierCombination } from '../src/policies/policy-kinds';
+import { LastMonthRule, SCHEME_PARAMETER_DEFAULTS, SchemeKind, TierCombination } from '../src/policies/policy-kinds';
 import { policyRepository, type NewVersion } from '../src/policies/policy.repository';
 import { DEMO_COUNTY } from './demo-facilities';
 
@@ -36,36 +36,52 @@ const HARDSHIP = [
 ];
 const ALL_LEVELS = Object.values(AbilityLevel);
 
-// 户籍在江都且长期(半年以上)居住在户籍地.
+// seed 004 篇四, both subsidies: 「户籍在江都且長期(原則上指半年以上)居住在户籍地」.
 const tier = (position: number, name: string, amountFen: number, rule: Partial<TierRule>): Omit<TierRule, 'id'> =>
   tierRule({ position, name, amountFen, hukouRequired: true, minResidentMonths: 6, ...rule });
 
-/** 江都区's two services subsidies (seed 004 篇四) and Jiangsu's floor for the very old (seed 001). */
+/**
+ * 江都区's parameters (seed 004 篇四). requiresApplication: 「符合規定條件並願意接受政府購買居家養老服務的老年人,須到户籍所在地村(社區)提出申請」.
+ * lastMonth: 「對於服務對象中出現遷離、去世…應立即核銷平台人員信息、停止提供服務」 (nothing for the month of the event).
+ * assessmentValidMonths: the document sets no period, so an assessment counts until a newer one.
+ * firstMonth: the document is silent; the default setting (MONTH_OF_APPROVAL) is an example, not policy.
+ */
+const JIANGDU_PARAMETERS = {
+  ...SCHEME_PARAMETER_DEFAULTS,
+  requiresApplication: true,
+  lastMonth: LastMonthRule.STOP_IN_MONTH_OF_EVENT,
+  assessmentValidMonths: null,
+};
+
+/**
+ * 江都区's two service subsidies (seed 004 篇四), both bought services (政府购买居家养老服务), not cash
+ * allowances. No floor is seeded: the 90–99 岁 ≥ 50 元 of seed 001 (「90―99岁老人每人每月不低于50元」) is a
+ * template of another province's plan, not Jiangsu's, and binds a cash 高龄津贴, which the demo does not have.
+ */
 async function seedSchemes(dataSource: DataSource): Promise<void> {
   await dataSource.transaction(async (tx) => {
     const [county] = await tx.query(`SELECT id FROM jurisdiction WHERE code = $1`, [DEMO_COUNTY]);
-    const [province] = await tx.query(`SELECT id FROM jurisdiction WHERE code = '32'`);
-    await policyRepository.insertFloor(
-      tx,
-      { ownerId: province.id, kind: SchemeKind.OLD_AGE_ALLOWANCE, minAge: 90, maxAge: 99, amountFen: 5000, fromMonth: '2024-01', toMonth: null },
-      null,
-    );
+    // seed 004 篇四 「政府購買居家養老服務補貼資金由區、鎮財政按總資金7:3的比例承擔」.
     const funding = [
       { level: JurisdictionLevel.COUNTY, weight: 7 },
       { level: JurisdictionLevel.TOWN, weight: 3 },
     ];
     const group = '江都区居家养老服务补贴';
+    // 「根據自理(能力完好)、半失能(輕度失能和中度失能)、失能(重度失能)類別,按照每人每月80元、150元、260元的標準給予補貼」:
+    // 失智 (DEMENTIA) is in none of them; the document does not place it.
     const abilities: [string, number, AbilityLevel[]][] = [
       ['自理', 8000, [AbilityLevel.INTACT]],
       ['半失能', 15000, [AbilityLevel.MILD, AbilityLevel.MODERATE]],
-      ['失能', 26000, [AbilityLevel.SEVERE, AbilityLevel.DEMENTIA]],
+      ['失能', 26000, [AbilityLevel.SEVERE]],
     ];
     const hardship: NewVersion = {
       fromMonth: '2024-01',
       toMonth: null,
       combination: TierCombination.HIGHEST,
       exclusionGroup: group,
+      ...JIANGDU_PARAMETERS,
       funding,
+      // 「城鄉散居特困老人、低保家庭老人、失獨家庭老人、重點優撫對象和特殊貢獻(如市級以上勞模)老人、孤寡老人、空巢獨居老人」.
       tiers: [
         ...abilities.map(([name, amount, levels], i) => tier(i + 1, `困难老人·${name}`, amount, { minAge: 60, categoriesAny: HARDSHIP, abilities: levels })),
         ...abilities.map(([name, amount, levels], i) =>
@@ -73,17 +89,19 @@ async function seedSchemes(dataSource: DataSource): Promise<void> {
         ),
       ],
     };
+    // 「年滿80週歲及以上…的高齡老人,在完成生活能力評估後,按照每人每月60元的標準給予補貼」: any level, once assessed.
     const oldAge: NewVersion = {
       fromMonth: '2024-01',
       toMonth: null,
       combination: TierCombination.HIGHEST,
       exclusionGroup: group,
+      ...JIANGDU_PARAMETERS,
       funding,
       tiers: [tier(1, '80周岁及以上', 6000, { minAge: 80, abilities: ALL_LEVELS })],
     };
     for (const [name, kind, version] of [
       ['困难老人养老服务补贴', SchemeKind.HARDSHIP_CARE_SUBSIDY, hardship],
-      ['高龄老年人养老服务补贴', SchemeKind.OLD_AGE_ALLOWANCE, oldAge],
+      ['高龄老年人养老服务补贴', SchemeKind.HOME_CARE_SUBSIDY, oldAge],
     ] as const) {
       const id = await policyRepository.insertScheme(tx, county.id, name, kind, null);
       await policyRepository.insertVersion(tx, id!, version, null);

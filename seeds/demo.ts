@@ -39,8 +39,8 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
 
 /**
  * Loads the demo data once into an empty database: Jiangsu's real tree, one user per role, and the
- * facilities of 江都区 with their histories, its elderly people, the subsidy schemes of 江都区 and
- * Jiangsu, and the facility subsidies of one of its towns (each added on the next start to a database
+ * facilities of 江都区 with their histories, its elderly people, the subsidy schemes of 江都区 (each
+ * with its source; no floor: demo-people.ts says why), and the facility subsidies of one of its towns (each added on the next start to a database
  * seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {

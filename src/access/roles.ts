@@ -52,7 +52,9 @@ const TARGET_OFFICE: Capability[] = [Capability.READ_TARGETS, Capability.MANAGE_
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
-  PLATFORM_ADMIN: [...EVERYONE, ...USER_ADMIN, ...OVERSIGHT],
+  // The year's official working-day arrangement is entered once for the country (or a region that adds
+  // its own holidays) by whoever runs the deployment.
+  PLATFORM_ADMIN: [...EVERYONE, ...USER_ADMIN, ...OVERSIGHT, Capability.MANAGE_CALENDAR],
   CIVIL_AFFAIRS_ADMIN: [
     ...EVERYONE,
     ...USER_ADMIN,

@@ -1,4 +1,4 @@
-import type { Actor, Capability, Role } from '../kernel/actor';
+import { Role, type Actor, type Capability } from '../kernel/actor';
 import type { Context } from '../kernel/context';
 import { ForbiddenError, UnauthenticatedError } from '../kernel/errors';
 import type { Text } from '../kernel/messages';
@@ -73,7 +73,7 @@ export function grantFor(ctx: Context, capability: Capability): Grant {
   const roles = rolesWith(actor.roles, capability);
   if (roles.length === 0) throw denied();
   // A role that carries the capability without the provider's narrowing reaches the whole subtree.
-  const narrowed = roles.every((role) => role === 'SERVICE_PROVIDER');
+  const narrowed = roles.every((role) => role === Role.SERVICE_PROVIDER);
   return {
     actor,
     role: roles[0],

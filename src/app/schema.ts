@@ -3,6 +3,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver';
 import { refusalAudit } from '../audit/refusals';
+import { WorkingCalendarResolver } from '../calendar/calendar.resolver';
 import { CoverageResolver, FacilityStatsResolver, JurisdictionCoverageResolver } from '../coverage/coverage.resolver';
 import { JurisdictionPeopleCountsResolver } from '../coverage/people-counts.resolver';
 import { JurisdictionPopulationResolver, PopulationResolver } from '../coverage/population.resolver';
@@ -41,6 +42,7 @@ export const RESOLVERS = [
   SupervisionResolver,
   BoardSupervisionResolver,
   NoticeResolver,
+  WorkingCalendarResolver,
 ] as const;
 
 /**

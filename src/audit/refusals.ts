@@ -65,6 +65,7 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   allocateTarget: { action: 'target.allocate', target: record('Target') },
   createSupervisionItem: { action: 'supervisionItem.create', target: jurisdiction((args) => args.input?.jurisdictionCode) },
   addSupervisionNote: { action: 'supervisionItem.note', target: record('SupervisionItem') },
+  setWorkingCalendarYear: { action: 'workingCalendar.set', target: jurisdiction((args) => args.input?.jurisdictionCode) },
   issueNotice: { action: 'notice.issue', target: (args) => ({ targetType: 'Target', targetIds: named(args.input?.targetId) }) },
   recordElderlyPopulation: { action: 'population.record', target: jurisdiction((args) => args.code) },
   // As importPeople: the rows' nodes are known only once the file is read.

@@ -34,6 +34,8 @@ export const CACHE_REGIONS = {
   'target-counts': { tables: ['target', 'target_phase_span'], capacity: 5_000 },
   // The overdue supervision items of a subtree.
   'overdue-supervision-items': { tables: ['supervision_item', 'jurisdiction'], capacity: 5_000 },
+  // The working-day arrangements entered along a node's path (calendar/calendar.cache.ts).
+  'working-calendars': { tables: ['working_calendar_year', 'jurisdiction'], capacity: 20_000 },
 } as const satisfies Record<string, RegionSpec>;
 
 export type RegionName = keyof typeof CACHE_REGIONS;

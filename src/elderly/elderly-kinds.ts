@@ -39,8 +39,8 @@ export enum AbilityLevel {
 
 export const PERSON_STATUS_NAMES: Record<PersonStatus, string> = {
   ACTIVE: '在册',
-  MOVED_AWAY: '迁出 — services stop from the month after',
-  DECEASED: '死亡 — services stop, accounts freeze',
+  MOVED_AWAY: '迁出 — each scheme pays up to the month its lastMonth rule says (the month of the move, or the month before)',
+  DECEASED: '死亡 — each scheme pays up to the month its lastMonth rule says (the month of death, or the month before); accounts freeze',
 };
 
 export const LIVING_SITUATION_NAMES: Record<LivingSituation, string> = {

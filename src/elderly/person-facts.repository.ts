@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from './elderly-kinds';
 import type { PersonFacts } from './person-facts';
+import type { Sex } from './national-id';
 import { fen } from './person.repository';
 
 // The registry as the monthly entitlement run reads it: every active person of a set of villages,
@@ -9,7 +10,7 @@ import { fen } from './person.repository';
 export const personFactsRepository = {
   /**
    * Opens `cursor` (within `tx`) over the people living in the villages who are still active on
-   * `day`, with the facts the rules read on that day: the categories in force and the latest
+   * `day` or left (died, moved away) in its month, for the schemes that pay that month, with the facts the rules read on that day: the categories in force and the latest
    * assessment made by then.
    */
   async openFactsCursor(tx: EntityManager, cursor: string, villageIds: readonly number[], day: string): Promise<void> {
@@ -17,7 +18,7 @@ export const personFactsRepository = {
     await tx.query(`SET LOCAL cursor_tuple_fraction = 1.0`);
     await tx.query(
       `DECLARE ${cursor} NO SCROLL CURSOR FOR
-       SELECT p.id, p.village_id AS "villageId", to_char(p.birth_date, 'YYYY-MM-DD') AS "birthDate", p.status,
+       SELECT p.id, p.village_id AS "villageId", to_char(p.birth_date, 'YYYY-MM-DD') AS "birthDate", p.sex, p.status,
          to_char(p.status_since, 'YYYY-MM-DD') AS "statusSince", h.code AS "hukouCode",
          to_char(p.resident_since, 'YYYY-MM-DD') AS "residentSince", array_to_string(p.living_situations, ',') AS "livingSituations",
          p.own_monthly_income_fen AS "ownIncome", p.household_monthly_income_fen AS "householdIncome", c.categories, a.assessment
@@ -35,7 +36,7 @@ export const personFactsRepository = {
          WHERE ap.village_id = ANY($1::int[]) AND a.assessed_on <= $2::date
          ORDER BY a.person_id, a.assessed_on DESC, a.id DESC
        ) a ON a.person_id = p.id
-       WHERE p.village_id = ANY($1::int[]) AND (p.status = 'ACTIVE' OR p.status_since > $2::date)`,
+       WHERE p.village_id = ANY($1::int[]) AND (p.status = 'ACTIVE' OR p.status_since >= date_trunc('month', $2::date))`,
       [villageIds, day],
     );
   },
@@ -48,6 +49,7 @@ export const personFactsRepository = {
       facts: {
         id: row.id,
         birthDate: row.birthDate,
+        sex: row.sex,
         status: row.status,
         statusSince: row.statusSince,
         hukouCode: row.hukouCode,
@@ -71,6 +73,7 @@ interface FactsRow {
   id: number;
   villageId: number;
   birthDate: string;
+  sex: Sex;
   status: PersonStatus;
   statusSince: string | null;
   hukouCode: string;

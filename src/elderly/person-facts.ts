@@ -1,9 +1,12 @@
 import type { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from './elderly-kinds';
+import type { Sex } from './national-id';
 
 /** A person's facts as the rules read them; categories and assessments carry their days. */
 export interface PersonFacts {
   id: number;
   birthDate: string;
+  /** As recorded, which registration checks against the national ID. */
+  sex: Sex;
   status: PersonStatus;
   statusSince: string | null;
   hukouCode: string;

@@ -68,7 +68,10 @@ export class AssessmentInput {
   @Field(() => DateScalar, { nullable: true, description: 'Default today; not in the future.' })
   assessedOn?: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'How long it qualifies the person, 1 to 36 months (default 6).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Recorded as the assessment’s validUntil, 1 to 36 months (default 6, a setting). How long it counts for a subsidy is the scheme’s assessmentValidMonths.',
+  })
   validMonths?: number | null;
 
   @Field({ description: 'Who assessed: assessor and organisation, 1 to 100 characters.' })

@@ -22,6 +22,7 @@ import { personFactsRepository } from './person-facts.repository';
 import { BIRTH_DATE, checkFacts, checkRegistration, parseCategories, parseDayNotBefore, parseText, placesFor, type FieldProblem } from './person.rules';
 import { text } from '../kernel/messages';
 
+// A setting, not policy: no document sets a period (schemes set their own, assessmentValidMonths).
 const DEFAULT_VALID_MONTHS = 6;
 
 export type MaskedField = 'nationalId' | 'birthDate' | 'phone' | 'address';
@@ -235,7 +236,7 @@ export const personService = {
     return (await personRepository.byIds(ctx.db, [id]))[0];
   },
 
-  /** Records that an active person moved away or died on a day; services stop from then. */
+  /** Records that an active person moved away or died on a day; each scheme's lastMonth rule says which month it pays last. */
   async recordStatus(ctx: Context, rawId: string, status: PersonStatus, on: string | null): Promise<PersonRow> {
     const spec = { action: 'person.recordStatus', capability: Capability.EDIT_PEOPLE };
     const id = await mutation(ctx, spec, async ({ tx, ctx, grant, target, at, detail }) => {
@@ -253,7 +254,7 @@ export const personService = {
     return (await personRepository.byIds(ctx.db, [id]))[0];
   },
 
-  /** Records an ability assessment, valid for `validMonths` (default six) from its day. */
+  /** Records an ability assessment with a validUntil `validMonths` (a setting, default six) from its day; each scheme decides how long it counts (assessmentValidMonths). */
   async recordAssessment(ctx: Context, rawId: string, input: AssessmentInput): Promise<PersonRow> {
     const spec = { action: 'person.recordAssessment', capability: Capability.ASSESS_PEOPLE };
     const id = await mutation(ctx, spec, async ({ tx, ctx, grant, target, at, detail }) => {
@@ -311,6 +312,7 @@ export function toFacts(person: PersonRow, categories: readonly CategoryRow[], a
   return {
     id: person.id,
     birthDate: person.birthDate,
+    sex: person.sex,
     status: person.status,
     statusSince: person.statusSince,
     hukouCode: person.hukouCode,

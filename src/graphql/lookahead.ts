@@ -60,6 +60,19 @@ export async function prefetchSelected<T>(ctx: Context, info: GraphQLResolveInfo
   await Promise.all(work);
 }
 
+/**
+ * Whether any field named in `names` is selected anywhere below the field being resolved (through
+ * fragments, at any depth): what a root field reads ahead for when a field below will need it.
+ */
+export function selectsBelow(info: GraphQLResolveInfo, names: ReadonlySet<string>): boolean {
+  const pending = info.fieldNodes.flatMap((node) => selectedFields(info, node.selectionSet));
+  for (let field = pending.pop(); field !== undefined; field = pending.pop()) {
+    if (names.has(field.name.value)) return true;
+    pending.push(...selectedFields(info, field.selectionSet));
+  }
+  return false;
+}
+
 /** The fields of a selection set, through inline fragments and fragment spreads. */
 function selectedFields(info: GraphQLResolveInfo, selectionSet: SelectionSetNode | undefined): FieldNode[] {
   if (!selectionSet) return [];

@@ -33,11 +33,17 @@ export function jurisdictionByIdLoader(ctx: Context): DataLoader<number, Jurisdi
   });
 }
 
-export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Jurisdiction | null> {
+/** Nodes by code; one asked for alone is read with its figures and, for its rank, its siblings'. */
+export const jurisdictionByCodeLoader = (ctx: Context) => byCodeLoader(ctx, true);
+
+/** Nodes by code; one asked for alone is read with its figures only, for a query that ranks nothing. */
+export const jurisdictionAloneByCodeLoader = (ctx: Context) => byCodeLoader(ctx, false);
+
+function byCodeLoader(ctx: Context, withSiblings: boolean): DataLoader<string, Jurisdiction | null> {
   return new DataLoader(async (codes) => {
     const byCode = await throughCache(nodesByCode(ctx.dataSource), codes, async (missing) => {
       // Where nothing read is kept (inside a transaction, or while the caches are bypassed): the node alone.
-      if (missing.length === 1 && sharedCaches(ctx.dataSource).trusted && !insideTransaction()) return withFigures(ctx, missing[0]);
+      if (missing.length === 1 && sharedCaches(ctx.dataSource).trusted && !insideTransaction()) return withFigures(ctx, missing[0], withSiblings);
       const rows = frozenNodes(await jurisdictionRepository.byCodes(ctx.db, missing));
       return new Map(rows.map((row) => [row.code, row]));
     });
@@ -46,14 +52,15 @@ export function jurisdictionByCodeLoader(ctx: Context): DataLoader<string, Juris
 }
 
 /**
- * One node asked for alone (a page about one node) is read with all of today's figures and, when the
- * caller can see its parent, with its siblings and their coverage, in one statement: its coverage,
- * facility figures and rank among its siblings then come from the caches. Keeps the siblings as the
- * parent's children and everyone's figures, unless a notice cleared those regions during the read.
+ * One node asked for alone (a page about one node) is read with all of today's figures and, when its
+ * rank is wanted and the caller can see its parent, with its siblings and their coverage, in one
+ * statement: its coverage, facility figures and rank among its siblings then come from the caches.
+ * Keeps the siblings as the parent's children and everyone's figures, unless a notice cleared those
+ * regions during the read.
  */
-async function withFigures(ctx: Context, code: string): Promise<Map<string, Jurisdiction>> {
+async function withFigures(ctx: Context, code: string, withSiblings: boolean): Promise<Map<string, Jurisdiction>> {
   const parentCode = parentCodeOf(code);
-  const siblings = parentCode !== null && ctx.actor !== null && codeReached(ctx.actor, parentCode);
+  const siblings = withSiblings && parentCode !== null && ctx.actor !== null && codeReached(ctx.actor, parentCode);
   const lists = childLists(ctx.dataSource);
   const kept = liveFigures(ctx.dataSource);
   const stamps = { list: lists.stamp(), figures: kept.stamp() };

@@ -2,12 +2,16 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../kernel/context';
 import { READ_COST, connectionCost } from '../graphql/limits';
-import { prefetchSelected } from '../graphql/lookahead';
+import { prefetchSelected, selectsBelow } from '../graphql/lookahead';
 import type { Page } from '../kernel/pagination';
 import { JurisdictionLevel } from '../kernel/division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
 import { jurisdictionService } from './jurisdiction.service';
 import { DescendantCounts, JurisdictionConnection, JurisdictionNode, JurisdictionRef } from './jurisdiction.types';
+
+// The fields below a node that compare it with its siblings (coverage's rank): a node read alone for
+// a query that selects none of them is read without its siblings.
+const SIBLING_FIELDS: ReadonlySet<string> = new Set(['rank', 'rankedAmong']);
 
 @Resolver(() => JurisdictionNode)
 export class JurisdictionResolver {
@@ -15,8 +19,8 @@ export class JurisdictionResolver {
     nullable: true,
     description: 'A node of the caller’s subtree by its division code. FORBIDDEN outside the subtree.',
   })
-  jurisdiction(@Ctx() ctx: Context, @Arg('code') code: string): Promise<Jurisdiction> {
-    return jurisdictionService.get(ctx, code);
+  jurisdiction(@Ctx() ctx: Context, @Arg('code') code: string, @Info() info: GraphQLResolveInfo): Promise<Jurisdiction> {
+    return jurisdictionService.get(ctx, code, 'code', selectsBelow(info, SIBLING_FIELDS));
   }
 
   @Query(() => JurisdictionConnection, {

@@ -4,7 +4,15 @@ import { BadUserInputError, LimitExceededError, NotFoundError } from '../kernel/
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
 import { JurisdictionLevel, LEVELS, levelOfCode, pathOfCode } from '../kernel/division-codes';
 import type { Jurisdiction } from './jurisdiction.entity';
-import { allChildrenLoader, childrenLoader, childrenOf, descendantsAtLevel, jurisdictionByCodeLoader, jurisdictionByIdLoader } from './jurisdiction.loaders';
+import {
+  allChildrenLoader,
+  childrenLoader,
+  childrenOf,
+  descendantsAtLevel,
+  jurisdictionAloneByCodeLoader,
+  jurisdictionByCodeLoader,
+  jurisdictionByIdLoader,
+} from './jurisdiction.loaders';
 import { jurisdictionRepository } from './jurisdiction.repository';
 import type { DescendantCounts, JurisdictionRef } from './jurisdiction.types';
 import { text } from '../kernel/messages';
@@ -33,12 +41,16 @@ function ref(node: Jurisdiction): JurisdictionRef {
 }
 
 export const jurisdictionService = {
-  /** The node with this code in the caller's subtree; FORBIDDEN outside it whether or not it exists. */
-  async get(ctx: Context, rawCode: string, field = 'code'): Promise<Jurisdiction> {
+  /**
+   * The node with this code in the caller's subtree; FORBIDDEN outside it whether or not it exists.
+   * `siblings: false` says that nothing will rank it among its siblings, which a node read alone then
+   * is read without.
+   */
+  async get(ctx: Context, rawCode: string, field = 'code', siblings = true): Promise<Jurisdiction> {
     const code = parseCode(rawCode, field);
     requireCodes(ctx, [code]);
     // Inside the subtree a code may name no node: that much the caller may learn.
-    const node = await loader(ctx, jurisdictionByCodeLoader).load(code);
+    const node = await loader(ctx, siblings ? jurisdictionByCodeLoader : jurisdictionAloneByCodeLoader).load(code);
     if (!node) throw new NotFoundError(text('JURISDICTION', { code }));
     return node;
   },

@@ -36,6 +36,7 @@ export enum Capability {
   RECORD_POPULATION = 'RECORD_POPULATION',
   READ_TARGETS = 'READ_TARGETS',
   MANAGE_TARGETS = 'MANAGE_TARGETS',
+  MANAGE_CALENDAR = 'MANAGE_CALENDAR',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */

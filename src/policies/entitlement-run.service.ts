@@ -8,7 +8,7 @@ import { BadUserInputError, ConflictError } from '../kernel/errors';
 import { JurisdictionLevel, pathOfCode } from '../kernel/division-codes';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { entitlementOf, type Entitlement } from './entitlement.engine';
+import { entitlementOf, isActiveOn, type Entitlement } from './entitlement.engine';
 import type { FloorRule, LineageNode, SchemeRule } from './scheme-rules';
 import { entitlementRunRepository, LEVEL_COLUMNS, type RunLine, type RunRow, type SchemeTotalRow, type VillageDelta } from './entitlement-run.repository';
 import { entitlementRunsLoader, schemeTotalsLoader, subsidyTotalsLoader } from './entitlement-run.loaders';
@@ -193,7 +193,8 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, sta
 
   const figures: RunFigures = { people: 0, recipients: 0, lines: 0, replacedLines, amountFen: 0 };
   const cursor = 'entitlement_run_people';
-  await personService.openFactsCursor(tx, cursor, villageIds, monthEnd(`${month}-01`));
+  const day = monthEnd(`${month}-01`);
+  await personService.openFactsCursor(tx, cursor, villageIds, day);
   const writes: Promise<void>[] = [];
   // What the new lines add up to per village and scheme (0: all schemes), kept as they are made.
   const added = new Map<string, VillageDelta>();
@@ -221,7 +222,8 @@ async function execute(tx: EntityManager, root: Jurisdiction, month: string, sta
     for (const { villageId, facts } of batch) {
       const village = villages.get(villageId)!;
       const rules = rulesOf(village.code);
-      figures.people++;
+      // People who left in the month are read for the schemes that pay it, but are not counted as registered.
+      if (isActiveOn(facts, day)) figures.people++;
       if (rules.schemes.length === 0) continue;
       const result = entitlementOf(facts, month, lineageOf(village), rules.schemes, rules.floors, { explain: false });
       if (result.amountFen === 0) continue;

@@ -1,5 +1,5 @@
 import { PersonStatus, type HardshipCategory } from '../elderly/elderly-kinds';
-import { ageOn } from '../elderly/national-id';
+import { ageOn, Sex } from '../elderly/national-id';
 import type { PersonFacts } from '../elderly/person-facts';
 import { monthEnd } from '../kernel/dates';
 import { yuan } from '../kernel/money';
@@ -8,6 +8,7 @@ import {
   exclusionLosers,
   floorReasons,
   funderTotals,
+  paysMonthOfEvent,
   ReasonCode,
   SchemeOutcomeStatus,
   sharesOf,
@@ -64,6 +65,44 @@ function assessmentOn(person: PersonFacts, day: string) {
   return latest;
 }
 
+/** Adds a reason; true when the caller has heard enough (the run stops at the first). */
+type AddReason = (code: ReasonCode, message: () => string) => boolean;
+
+/** The tier's minimum age for this person: minAgeFemale for women when set, minAge otherwise. */
+function minAgeFor(tier: TierRule, person: PersonFacts): number | null {
+  return person.sex === Sex.FEMALE && tier.minAgeFemale !== null ? tier.minAgeFemale : tier.minAge;
+}
+
+/** Whether the latest assessment counts: until superseded, or for the scheme's assessmentValidMonths. */
+function assessmentFails(tier: TierRule, scheme: SchemeRule, person: PersonFacts, day: string, add: AddReason): boolean {
+  const assessment = assessmentOn(person, day);
+  if (!assessment) return add(ReasonCode.NOT_ASSESSED, () => `no ability assessment on or before ${day}`);
+  const months = scheme.assessmentValidMonths;
+  if (months !== null && monthsBetween(assessment.assessedOn, day) >= months) {
+    return add(ReasonCode.ASSESSMENT_EXPIRED, () => `the assessment of ${assessment.assessedOn} is older than the ${months} months ${scheme.name} counts one for`);
+  }
+  if (!tier.abilities.includes(assessment.level)) {
+    return add(ReasonCode.ABILITY_LEVEL, () => `assessed ${assessment.level}, the tier asks for ${tier.abilities.join(', ')}`);
+  }
+  return false;
+}
+
+/** 户籍 within the scheme's jurisdiction and residence: both, or either one with hukouOrResident. */
+function residenceFails(tier: TierRule, scheme: SchemeRule, person: PersonFacts, day: string, add: AddReason): boolean {
+  const months = tier.minResidentMonths ?? 0;
+  const hukouOutside = tier.hukouRequired && !person.hukouCode.startsWith(scheme.owner.code);
+  const since = person.residentSince;
+  const residence = months <= 0 ? null : since === null ? ReasonCode.RESIDENCE_UNKNOWN : monthsBetween(since, day) < months ? ReasonCode.RESIDENCE_TOO_SHORT : null;
+  if (tier.hukouOrResident) {
+    if (!hukouOutside || residence === null) return false;
+    return add(ReasonCode.NEITHER_HUKOU_NOR_RESIDENT, () => `户籍 ${person.hukouCode} is outside ${scheme.owner.name} and resident ${since === null ? 'since an unrecorded day' : `since ${since}`}, fewer than ${months} months`);
+  }
+  if (hukouOutside && add(ReasonCode.HUKOU_OUTSIDE, () => `户籍 ${person.hukouCode} is outside ${scheme.owner.name}`)) return true;
+  if (residence === ReasonCode.RESIDENCE_UNKNOWN) return add(residence, () => 'the start of residence is not recorded');
+  if (residence === ReasonCode.RESIDENCE_TOO_SHORT) return add(residence, () => `resident since ${since}, fewer than ${months} months`);
+  return false;
+}
+
 /**
  * Why a tier does not pay on `day`; empty when it does. `explain` false (the monthly run) stops at the
  * first reason and leaves messages empty: only whether the tier pays matters there.
@@ -79,12 +118,12 @@ function tierReasons(
   explain: boolean,
 ): Reason[] {
   const reasons: Reason[] = [];
-  // True when the caller has heard enough.
-  const add = (code: ReasonCode, message: () => string) => {
+  const add: AddReason = (code, message) => {
     reasons.push({ code, message: explain ? message() : '' });
     return !explain;
   };
-  if (tier.minAge !== null && age < tier.minAge && add(ReasonCode.AGE_BELOW, () => `age ${age} is below ${tier.minAge}`)) return reasons;
+  const minAge = minAgeFor(tier, person);
+  if (minAge !== null && age < minAge && add(ReasonCode.AGE_BELOW, () => `age ${age} is below ${minAge}${minAge !== tier.minAge ? ' (the minimum for women)' : ''}`)) return reasons;
   if (tier.maxAge !== null && age > tier.maxAge && add(ReasonCode.AGE_ABOVE, () => `age ${age} is above ${tier.maxAge}`)) return reasons;
   if (tier.categoriesAny.length > 0 && !tier.categoriesAny.some((c) => categories.has(c))) {
     if (add(ReasonCode.NO_LISTED_CATEGORY, () => `has none of ${tier.categoriesAny.join(', ')}`)) return reasons;
@@ -93,19 +132,12 @@ function tierReasons(
   if (missing.length > 0 && add(ReasonCode.MISSING_CATEGORY, () => `lacks ${missing.join(', ')}`)) return reasons;
   const excluded = tier.categoriesNone.filter((c) => categories.has(c));
   if (excluded.length > 0 && add(ReasonCode.EXCLUDED_CATEGORY, () => `is ${excluded.join(', ')}`)) return reasons;
-  if (tier.abilities.length > 0) {
-    const assessment = assessmentOn(person, day);
-    if (!assessment) {
-      if (add(ReasonCode.NOT_ASSESSED, () => `no ability assessment on or before ${day}`)) return reasons;
-    } else if (assessment.validUntil < day) {
-      if (add(ReasonCode.ASSESSMENT_EXPIRED, () => `the assessment of ${assessment.assessedOn} was valid until ${assessment.validUntil}`)) return reasons;
-    } else if (!tier.abilities.includes(assessment.level)) {
-      if (add(ReasonCode.ABILITY_LEVEL, () => `assessed ${assessment.level}, the tier asks for ${tier.abilities.join(', ')}`)) return reasons;
-    }
-  }
+  if (tier.abilities.length > 0 && assessmentFails(tier, scheme, person, day, add)) return reasons;
   if (tier.livingSituations.length > 0 && !tier.livingSituations.some((s) => person.livingSituations.includes(s))) {
     if (add(ReasonCode.LIVING_SITUATION, () => `lives in none of ${tier.livingSituations.join(', ')}`)) return reasons;
   }
+  const excludedSituations = tier.livingSituationsNone.filter((s) => person.livingSituations.includes(s));
+  if (excludedSituations.length > 0 && add(ReasonCode.EXCLUDED_LIVING_SITUATION, () => `lives ${excludedSituations.join(', ')}`)) return reasons;
   if (tier.ownIncomeBelowFen !== null) {
     if (person.ownMonthlyIncomeFen === null) {
       if (add(ReasonCode.OWN_INCOME_UNKNOWN, () => 'own monthly income is not recorded')) return reasons;
@@ -122,17 +154,7 @@ function tierReasons(
       if (add(ReasonCode.HOUSEHOLD_INCOME_TOO_HIGH, () => `household monthly income per member ${yuan(household)} is not below ${yuan(ceiling)}`)) return reasons;
     }
   }
-  if (tier.hukouRequired && !person.hukouCode.startsWith(scheme.owner.code)) {
-    if (add(ReasonCode.HUKOU_OUTSIDE, () => `户籍 ${person.hukouCode} is outside ${scheme.owner.name}`)) return reasons;
-  }
-  if (tier.minResidentMonths !== null && tier.minResidentMonths > 0) {
-    if (person.residentSince === null) {
-      if (add(ReasonCode.RESIDENCE_UNKNOWN, () => 'the start of residence is not recorded')) return reasons;
-    } else if (monthsBetween(person.residentSince, day) < tier.minResidentMonths) {
-      const since = person.residentSince;
-      if (add(ReasonCode.RESIDENCE_TOO_SHORT, () => `resident since ${since}, fewer than ${tier.minResidentMonths} months`)) return reasons;
-    }
-  }
+  if (residenceFails(tier, scheme, person, day, add)) return reasons;
   const coversAge = (floor: FloorRule) => (floor.minAge === null || age >= floor.minAge) && (floor.maxAge === null || age <= floor.maxAge);
   const below = floorReasons(tier.amountFen, scheme, floors, coversAge, explain);
   reasons.push(...(explain ? below : below.slice(0, 1)));
@@ -148,6 +170,11 @@ function byPosition(scheme: SchemeRule): readonly TierRule[] {
     sortedTiers.set(scheme, tiers);
   }
   return tiers;
+}
+
+/** Whether the person is ACTIVE on `day`: registered so, or having left only after it. */
+export function isActiveOn(person: Pick<PersonFacts, 'status' | 'statusSince'>, day: string): boolean {
+  return person.status === PersonStatus.ACTIVE || (person.statusSince !== null && person.statusSince > day);
 }
 
 /**
@@ -168,12 +195,14 @@ export function entitlementOf(
 ): Entitlement {
   const day = monthEnd(`${month}-01`);
   const age = ageOn(person.birthDate, day);
-  const active = person.status === PersonStatus.ACTIVE || (person.statusSince !== null && person.statusSince > day);
+  const active = isActiveOn(person, day);
   const categories = new Set(person.categories.filter((c) => inForce(day, c.validFrom, c.validTo)).map((c) => c.category));
 
   const outcomes: SchemeOutcome[] = schemes.map((scheme) => {
+    // After a death or a move the scheme's lastMonth decides whether the month of the event is paid.
+    const paid = active || paysMonthOfEvent(scheme, person.statusSince, day);
     const tiers: TierOutcome[] = byPosition(scheme).map((tier) => {
-      const reasons = active
+      const reasons = paid
         ? tierReasons(tier, scheme, person, day, age, categories, floors, explain)
         : [{ code: ReasonCode.NOT_ACTIVE, message: explain ? `${person.status} since ${person.statusSince}` : '' }];
       return { tier, eligible: reasons.length === 0, applied: false, reasons };

@@ -11,7 +11,10 @@ registerEnumType(ReasonCode, {
   name: 'EntitlementReason',
   description: 'Why a tier does not pay (a person’s or a facility’s).',
   valuesConfig: {
-    NOT_ACTIVE: { description: 'Moved away or deceased by the month’s end.' },
+    NOT_ACTIVE: { description: 'Moved away or deceased by the month’s end (in an earlier month, or in this one when the scheme’s lastMonth stops in it).' },
+    ASSESSMENT_EXPIRED: { description: 'The latest assessment is older than the scheme’s assessmentValidMonths.' },
+    EXCLUDED_LIVING_SITUATION: { description: 'Lives in a situation the tier excludes (livingSituationsNone).' },
+    NEITHER_HUKOU_NOR_RESIDENT: { description: 'hukouOrResident: neither 户籍 within the scheme’s jurisdiction nor resident for minResidentMonths.' },
     FACILITY_TYPE: { description: 'The facility is not of a type the tier lists.' },
     SERVICE_MISSING: { description: 'The facility lacked a required service (when accepted; or on every day it operated).' },
     TOO_FEW_OPERATING_DAYS: { description: 'Fewer days of the year OPERATING with the required services than the tier asks; the message gives the count.' },

@@ -23,6 +23,30 @@ export const SCHEME_KIND_NAMES: Record<SchemeKind, string> = {
   FACILITY_OPERATING: '养老服务设施运营补助',
 };
 
+/** The first month a scheme that asks for an application pays after the approval. */
+export enum FirstMonthRule {
+  MONTH_OF_APPROVAL = 'MONTH_OF_APPROVAL',
+  MONTH_AFTER_APPROVAL = 'MONTH_AFTER_APPROVAL',
+}
+
+/** The last month paid to a person who died or moved away. */
+export enum LastMonthRule {
+  STOP_IN_MONTH_OF_EVENT = 'STOP_IN_MONTH_OF_EVENT',
+  PAY_MONTH_OF_EVENT = 'PAY_MONTH_OF_EVENT',
+}
+
+/**
+ * What a scheme version takes when its input leaves a parameter out: settings of the configuration,
+ * not policy (the documents are silent on them; docs/elderly-and-subsidies.md).
+ */
+export const SCHEME_PARAMETER_DEFAULTS = {
+  requiresApplication: false,
+  firstMonth: FirstMonthRule.MONTH_OF_APPROVAL,
+  lastMonth: LastMonthRule.STOP_IN_MONTH_OF_EVENT,
+  /** null: an assessment counts until a newer one supersedes it. */
+  assessmentValidMonths: null as number | null,
+} as const;
+
 /** What a tier's `amountFen` counts: the unit follows from the kind. */
 export const SCHEME_KIND_UNITS: Record<SchemeKind, string> = {
   OLD_AGE_ALLOWANCE: 'per person per month',
@@ -50,5 +74,21 @@ registerEnumType(TierCombination, {
   valuesConfig: {
     HIGHEST: { description: '就高不就低: only the highest applicable tier pays.' },
     STACK: { description: 'Every applicable tier pays.' },
+  },
+});
+registerEnumType(FirstMonthRule, {
+  name: 'FirstMonthRule',
+  description: 'For schemes that pay only approved applications: the first month paid.',
+  valuesConfig: {
+    MONTH_OF_APPROVAL: { description: 'The month the application is approved in.' },
+    MONTH_AFTER_APPROVAL: { description: 'The month after the approval.' },
+  },
+});
+registerEnumType(LastMonthRule, {
+  name: 'LastMonthRule',
+  description: 'The last month paid to a person who died or moved away (their status since a day of that month).',
+  valuesConfig: {
+    STOP_IN_MONTH_OF_EVENT: { description: 'Nothing for the month of the death or move: payment stops in it.' },
+    PAY_MONTH_OF_EVENT: { description: 'The month of the death or move is paid; payment stops from the month after.' },
   },
 });

@@ -4,7 +4,7 @@ import { FacilityService, FacilityType } from '../facilities/facility-kinds';
 import { MonthScalar } from '../kernel/dates';
 import { FenScalar } from '../kernel/money';
 import { JurisdictionLevel } from '../kernel/division-codes';
-import { SchemeKind, TierCombination } from './policy-kinds';
+import { FirstMonthRule, LastMonthRule, SchemeKind, TierCombination } from './policy-kinds';
 
 @InputType()
 export class FundingInput {
@@ -31,6 +31,9 @@ export class TierInput {
   @Field(() => Int, { nullable: true })
   minAge?: number | null;
 
+  @Field(() => Int, { nullable: true, description: 'For women, this minimum age instead of minAge (e.g. 男60岁以上，女55岁以上).' })
+  minAgeFemale?: number | null;
+
   @Field(() => Int, { nullable: true })
   maxAge?: number | null;
 
@@ -49,6 +52,9 @@ export class TierInput {
   @Field(() => [LivingSituation], { nullable: true })
   livingSituations?: LivingSituation[] | null;
 
+  @Field(() => [LivingSituation], { nullable: true, description: 'None of these; none may be in livingSituations too.' })
+  livingSituationsNone?: LivingSituation[] | null;
+
   @Field(() => FenScalar, { nullable: true })
   ownIncomeBelowFen?: number | null;
 
@@ -60,6 +66,13 @@ export class TierInput {
 
   @Field(() => Int, { nullable: true })
   minResidentMonths?: number | null;
+
+  @Field({
+    nullable: true,
+    defaultValue: false,
+    description: 'With hukouRequired and minResidentMonths (at least 1): either one suffices (户籍 here, or resident that long); both otherwise.',
+  })
+  hukouOrResident?: boolean;
 
   @Field(() => [FacilityType], { nullable: true, description: 'Facility schemes: the facility is of one of these types.' })
   facilityTypes?: FacilityType[] | null;
@@ -87,6 +100,21 @@ export class SchemeVersionInput {
 
   @Field(() => String, { nullable: true, description: '1 to 50 characters; schemes of one lineage sharing it are not paid together.' })
   exclusionGroup?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Pays only people whose application was approved. Default false (a setting, not policy).' })
+  requiresApplication?: boolean | null;
+
+  @Field(() => FirstMonthRule, { nullable: true, description: 'Default MONTH_OF_APPROVAL (a setting, not policy).' })
+  firstMonth?: FirstMonthRule | null;
+
+  @Field(() => LastMonthRule, { nullable: true, description: 'Default STOP_IN_MONTH_OF_EVENT (a setting, not policy).' })
+  lastMonth?: LastMonthRule | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: '1 to 120: an ability assessment older than this many whole months does not count. None (the default): valid until superseded.',
+  })
+  assessmentValidMonths?: number | null;
 
   @Field(() => [FundingInput], { description: 'One to five distinct levels.' })
   funding: FundingInput[];

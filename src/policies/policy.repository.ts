@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { AbilityLevel, HardshipCategory, LivingSituation } from '../elderly/elderly-kinds';
 import type { JurisdictionLevel } from '../kernel/division-codes';
-import type { FloorRule, LineageNode, SchemeRule, TierRule } from './scheme-rules';
+import type { FloorRule, LineageNode, SchemeParameters, SchemeRule, TierRule } from './scheme-rules';
 import type { SchemeKind, TierCombination } from './policy-kinds';
 
 /** A version of a scheme as stored: months are YYYY-MM, `toMonth` inclusive (null: open-ended). */
-export interface VersionRow {
+export interface VersionRow extends SchemeParameters {
   id: number;
   schemeId: number;
   fromMonth: string;
@@ -24,7 +24,7 @@ export interface SchemeRow {
   createdAt: Date;
 }
 
-export interface NewVersion {
+export interface NewVersion extends SchemeParameters {
   fromMonth: string;
   toMonth: string | null;
   combination: TierCombination;
@@ -50,10 +50,11 @@ const OWNER = `json_build_object('id', j.id, 'code', j.code, 'name', j.name, 'le
 const TIERS = `
   coalesce((SELECT json_agg(json_build_object(
       'id', t.id, 'position', t.position, 'name', t.name, 'amountFen', t.amount_fen,
-      'minAge', t.min_age, 'maxAge', t.max_age, 'categoriesAny', t.categories_any, 'categoriesAll', t.categories_all,
+      'minAge', t.min_age, 'minAgeFemale', t.min_age_female, 'maxAge', t.max_age, 'categoriesAny', t.categories_any, 'categoriesAll', t.categories_all,
       'categoriesNone', t.categories_none, 'abilities', t.abilities, 'livingSituations', t.living_situations,
-      'ownIncomeBelowFen', t.own_income_below_fen, 'householdIncomeBelowFen', t.household_income_below_fen,
-      'hukouRequired', t.hukou_required, 'minResidentMonths', t.min_resident_months, 'facilityTypes', t.facility_types,
+      'livingSituationsNone', t.living_situations_none,      'ownIncomeBelowFen', t.own_income_below_fen, 'householdIncomeBelowFen', t.household_income_below_fen,
+      'hukouRequired', t.hukou_required, 'minResidentMonths', t.min_resident_months,
+      'hukouOrResident', t.hukou_or_resident, 'facilityTypes', t.facility_types,
       'requiredServices', t.required_services, 'minOperatingDays', t.min_operating_days) ORDER BY t.position)
     FROM subsidy_tier t WHERE t.version_id = v.id), '[]')`;
 // Funders listed from the highest level down: the order largest-remainder ties are broken in.
@@ -66,14 +67,17 @@ const FLOOR_COLUMNS = `f.id, ${OWNER} AS owner, f.kind, f.min_age AS "minAge", f
   FROM subsidy_floor f JOIN jurisdiction j ON j.id = f.jurisdiction_id`;
 const VERSION_COLUMNS = `v.id, v.scheme_id AS "schemeId", to_char(v.from_month, 'YYYY-MM') AS "fromMonth",
   to_char(v.to_month, 'YYYY-MM') AS "toMonth", v.combination, v.exclusion_group AS "exclusionGroup",
+  v.requires_application AS "requiresApplication", v.first_month AS "firstMonth", v.last_month AS "lastMonth",
+  v.assessment_valid_months AS "assessmentValidMonths",
   ${FUNDING} AS funding, ${TIERS} AS tiers`;
 
-interface RawTier extends Omit<TierRule, 'categoriesAny' | 'categoriesAll' | 'categoriesNone' | 'abilities' | 'livingSituations'> {
+interface RawTier extends Omit<TierRule, 'categoriesAny' | 'categoriesAll' | 'categoriesNone' | 'abilities' | 'livingSituations' | 'livingSituationsNone'> {
   categoriesAny: HardshipCategory[];
   categoriesAll: HardshipCategory[];
   categoriesNone: HardshipCategory[];
   abilities: AbilityLevel[];
   livingSituations: LivingSituation[];
+  livingSituationsNone: LivingSituation[];
 }
 
 // json numbers from bigint columns arrive as numbers; keep the amounts exact integers.
@@ -105,9 +109,21 @@ export const policyRepository = {
 
   async insertVersion(tx: EntityManager, schemeId: number, version: NewVersion, userId: number | null): Promise<number> {
     const [{ id }] = await tx.query(
-      `INSERT INTO subsidy_scheme_version (scheme_id, from_month, to_month, combination, exclusion_group, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [schemeId, firstDay(version.fromMonth), version.toMonth && firstDay(version.toMonth), version.combination, version.exclusionGroup, userId],
+      `INSERT INTO subsidy_scheme_version (scheme_id, from_month, to_month, combination, exclusion_group, created_by,
+         requires_application, first_month, last_month, assessment_valid_months)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+      [
+        schemeId,
+        firstDay(version.fromMonth),
+        version.toMonth && firstDay(version.toMonth),
+        version.combination,
+        version.exclusionGroup,
+        userId,
+        version.requiresApplication,
+        version.firstMonth,
+        version.lastMonth,
+        version.assessmentValidMonths,
+      ],
     );
     await tx.query(
       `INSERT INTO subsidy_funding (version_id, level, weight) SELECT $1, l, w FROM unnest($2::jurisdiction_level[], $3::int[]) AS f(l, w)`,
@@ -115,17 +131,20 @@ export const policyRepository = {
     );
     // Every tier in one statement; the enum arrays travel as text arrays inside the JSON.
     await tx.query(
-      `INSERT INTO subsidy_tier (version_id, position, name, amount_fen, min_age, max_age, categories_any,
-         categories_all, categories_none, abilities, living_situations, own_income_below_fen, household_income_below_fen,
-         hukou_required, min_resident_months, facility_types, required_services, min_operating_days)
-       SELECT $1, t."position", t.name, t."amountFen", t."minAge", t."maxAge", t."categoriesAny"::hardship_category[],
+      `INSERT INTO subsidy_tier (version_id, position, name, amount_fen, min_age, min_age_female, max_age, categories_any,
+         categories_all, categories_none, abilities, living_situations, living_situations_none, own_income_below_fen,
+         household_income_below_fen, hukou_required, min_resident_months, hukou_or_resident, facility_types, required_services,
+         min_operating_days)
+       SELECT $1, t."position", t.name, t."amountFen", t."minAge", t."minAgeFemale", t."maxAge", t."categoriesAny"::hardship_category[],
          t."categoriesAll"::hardship_category[], t."categoriesNone"::hardship_category[], t.abilities::ability_level[],
-         t."livingSituations"::living_situation[], t."ownIncomeBelowFen", t."householdIncomeBelowFen", t."hukouRequired",
-         t."minResidentMonths", t."facilityTypes"::facility_type[], t."requiredServices"::facility_service[], t."minOperatingDays"
+         t."livingSituations"::living_situation[], t."livingSituationsNone"::living_situation[], t."ownIncomeBelowFen",
+         t."householdIncomeBelowFen", t."hukouRequired", t."minResidentMonths", t."hukouOrResident",
+         t."facilityTypes"::facility_type[], t."requiredServices"::facility_service[], t."minOperatingDays"
        FROM jsonb_to_recordset($2::jsonb) AS t ("position" smallint, name text, "amountFen" bigint, "minAge" smallint,
-         "maxAge" smallint, "categoriesAny" text[], "categoriesAll" text[], "categoriesNone" text[], abilities text[],
-         "livingSituations" text[], "ownIncomeBelowFen" bigint, "householdIncomeBelowFen" bigint, "hukouRequired" boolean,
-         "minResidentMonths" smallint, "facilityTypes" text[], "requiredServices" text[], "minOperatingDays" smallint)`,
+         "minAgeFemale" smallint, "maxAge" smallint, "categoriesAny" text[], "categoriesAll" text[], "categoriesNone" text[],
+         abilities text[], "livingSituations" text[], "livingSituationsNone" text[], "ownIncomeBelowFen" bigint,
+         "householdIncomeBelowFen" bigint, "hukouRequired" boolean, "minResidentMonths" smallint, "hukouOrResident" boolean,
+         "facilityTypes" text[], "requiredServices" text[], "minOperatingDays" smallint)`,
       [id, JSON.stringify(version.tiers)],
     );
     return id;
@@ -190,6 +209,10 @@ export const policyRepository = {
         owner: raw.owner,
         combination: row.combination,
         exclusionGroup: row.exclusionGroup,
+        requiresApplication: row.requiresApplication,
+        firstMonth: row.firstMonth,
+        lastMonth: row.lastMonth,
+        assessmentValidMonths: row.assessmentValidMonths,
         funding: row.funding,
         tiers: row.tiers,
       };

@@ -6,10 +6,11 @@ import { LEVELS } from '../kernel/division-codes';
 import { text } from '../kernel/messages';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import type { TierRule } from './scheme-rules';
+import type { SchemeParameters, TierRule } from './scheme-rules';
 import type { CreateFloorInput, SchemeVersionInput, TierInput } from './policy.inputs';
 import { policyRepository, type NewVersion } from './policy.repository';
-import { isFacilityKind, SchemeKind, TierCombination } from './policy-kinds';
+import { FACILITY_TIER_CONDITIONS, PERSON_TIER_CONDITIONS, SWITCH_TIER_CONDITIONS } from '../kernel/tier-conditions';
+import { isFacilityKind, SCHEME_PARAMETER_DEFAULTS, SchemeKind, TierCombination } from './policy-kinds';
 
 // The rules a subsidy scheme, its versions and tiers, and a floor must meet: each returns the clean
 // value or throws BAD_USER_INPUT naming the field.
@@ -57,26 +58,14 @@ function parseAges(min: number | null | undefined, max: number | null | undefine
 const distinct = <T>(values: readonly T[] | null | undefined): T[] => [...new Set(values ?? [])];
 
 // The conditions each sort of tier may carry: a person tier is about people, a facility tier about facilities.
-const PERSON_CONDITIONS = [
-  'minAge',
-  'maxAge',
-  'categoriesAny',
-  'categoriesAll',
-  'categoriesNone',
-  'abilities',
-  'livingSituations',
-  'ownIncomeBelowFen',
-  'householdIncomeBelowFen',
-  'hukouRequired',
-  'minResidentMonths',
-] as const satisfies readonly (keyof TierInput)[];
-const FACILITY_CONDITIONS = ['facilityTypes', 'requiredServices', 'minOperatingDays'] as const satisfies readonly (keyof TierInput)[];
+const PERSON_CONDITIONS = PERSON_TIER_CONDITIONS satisfies readonly (keyof TierInput)[];
+const FACILITY_CONDITIONS = FACILITY_TIER_CONDITIONS satisfies readonly (keyof TierInput)[];
 
-/** Whether the input sets a condition: a non-empty list, a value, or hukouRequired: true. */
+/** Whether the input sets a condition: a non-empty list, a value, or a switch set to true. */
 function setsCondition(input: TierInput, condition: keyof TierInput): boolean {
   const value = input[condition];
   if (Array.isArray(value)) return value.length > 0;
-  if (condition === 'hukouRequired') return value === true;
+  if (SWITCH_TIER_CONDITIONS.includes(condition)) return value === true;
   return value !== null && value !== undefined;
 }
 
@@ -93,6 +82,48 @@ function checkConditionsFit(input: TierInput, kind: SchemeKind, field: string): 
   }
 }
 
+/** The minimum age for women: like minAge, and not above maxAge. */
+function parseMinAgeFemale(input: TierInput, field: string): number | null {
+  const age = input.minAgeFemale ?? null;
+  if (age === null) return null;
+  if (!Number.isInteger(age) || age < 0 || age > 150) throw new BadUserInputError(`${field}.minAgeFemale`, 'must be from 0 to 150');
+  if (input.maxAge != null && input.maxAge < age) throw new BadUserInputError(`${field}.maxAge`, 'must not be below minAgeFemale');
+  return age;
+}
+
+/** At least one of `livingSituations` and none of `livingSituationsNone`: a situation cannot be in both. */
+function parseLivingSituations(input: TierInput, field: string): Pick<TierRule, 'livingSituations' | 'livingSituationsNone'> {
+  const any = distinct(input.livingSituations);
+  const none = distinct(input.livingSituationsNone);
+  const both = none.find((s) => any.includes(s));
+  if (both) throw new BadUserInputError(`${field}.livingSituationsNone`, `${both} is also in livingSituations`);
+  return { livingSituations: any, livingSituationsNone: none };
+}
+
+/** hukouOrResident makes 户籍 and residence alternatives, so it needs both set. */
+function parseResidence(input: TierInput, months: number | null, field: string): Pick<TierRule, 'hukouRequired' | 'minResidentMonths' | 'hukouOrResident'> {
+  const hukouRequired = input.hukouRequired ?? false;
+  const hukouOrResident = input.hukouOrResident ?? false;
+  if (hukouOrResident && (!hukouRequired || months === null || months < 1)) {
+    throw new BadUserInputError(`${field}.hukouOrResident`, 'needs hukouRequired and a minResidentMonths of at least 1: it accepts either');
+  }
+  return { hukouRequired, minResidentMonths: months, hukouOrResident };
+}
+
+/** The scheme parameters, each defaulting to its setting (SCHEME_PARAMETER_DEFAULTS). */
+function parseParameters(input: SchemeVersionInput, field: string): SchemeParameters {
+  const months = input.assessmentValidMonths ?? SCHEME_PARAMETER_DEFAULTS.assessmentValidMonths;
+  if (months !== null && (!Number.isInteger(months) || months < 1 || months > 120)) {
+    throw new BadUserInputError(`${field}.assessmentValidMonths`, 'must be from 1 to 120, or null: valid until a newer assessment');
+  }
+  return {
+    requiresApplication: input.requiresApplication ?? SCHEME_PARAMETER_DEFAULTS.requiresApplication,
+    firstMonth: input.firstMonth ?? SCHEME_PARAMETER_DEFAULTS.firstMonth,
+    lastMonth: input.lastMonth ?? SCHEME_PARAMETER_DEFAULTS.lastMonth,
+    assessmentValidMonths: months,
+  };
+}
+
 function parseTier(input: TierInput, position: number, field: string, kind: SchemeKind): Omit<TierRule, 'id'> {
   checkConditionsFit(input, kind, field);
   const incomes = (value: number | null | undefined, name: string) => {
@@ -104,6 +135,7 @@ function parseTier(input: TierInput, position: number, field: string, kind: Sche
   if (months !== null && (!Number.isInteger(months) || months < 0 || months > 600)) {
     throw new BadUserInputError(`${field}.minResidentMonths`, 'must be from 0 to 600');
   }
+  const residence = parseResidence(input, months, field);
   const days = input.minOperatingDays ?? null;
   if (days !== null && (!Number.isInteger(days) || days < 0 || days > 366)) {
     throw new BadUserInputError(`${field}.minOperatingDays`, 'must be from 0 to 366');
@@ -113,15 +145,15 @@ function parseTier(input: TierInput, position: number, field: string, kind: Sche
     name: parseName(input.name, `${field}.name`),
     amountFen: parseAmount(input.amountFen, `${field}.amountFen`),
     ...parseAges(input.minAge, input.maxAge, field),
+    minAgeFemale: parseMinAgeFemale(input, field),
     categoriesAny: distinct(input.categoriesAny),
     categoriesAll: distinct(input.categoriesAll),
     categoriesNone: distinct(input.categoriesNone),
     abilities: distinct(input.abilities),
-    livingSituations: distinct(input.livingSituations),
+    ...parseLivingSituations(input, field),
     ownIncomeBelowFen: incomes(input.ownIncomeBelowFen, 'ownIncomeBelowFen'),
     householdIncomeBelowFen: incomes(input.householdIncomeBelowFen, 'householdIncomeBelowFen'),
-    hukouRequired: input.hukouRequired ?? false,
-    minResidentMonths: months,
+    ...residence,
     facilityTypes: distinct(input.facilityTypes),
     requiredServices: distinct(input.requiredServices),
     minOperatingDays: days,
@@ -154,6 +186,7 @@ export function parseVersion(input: SchemeVersionInput, kind: SchemeKind, owner:
     toMonth,
     combination: input.combination ?? TierCombination.HIGHEST,
     exclusionGroup: group,
+    ...parseParameters(input, field),
     funding: [...input.funding].sort((a, b) => LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level)).map((f) => ({ level: f.level, weight: f.weight })),
     tiers: input.tiers.map((tier, i) => parseTier(tier, i + 1, `${field}.tiers[${i}]`, kind)),
   };

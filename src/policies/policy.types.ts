@@ -5,7 +5,7 @@ import { MonthScalar } from '../kernel/dates';
 import { FenScalar } from '../kernel/money';
 import { JurisdictionLevel } from '../kernel/division-codes';
 import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
-import { SchemeKind, TierCombination } from './policy-kinds';
+import { FirstMonthRule, LastMonthRule, SchemeKind, TierCombination } from './policy-kinds';
 
 @ObjectType({ simpleResolvers: true, description: 'A level that funds a scheme and its weight: a 7:3 split is weights 7 and 3.' })
 export class Funding {
@@ -40,6 +40,9 @@ export class SubsidyTier {
   @Field(() => Int, { nullable: true, description: 'Completed years on the month’s last day, at least this.' })
   minAge: number | null;
 
+  @Field(() => Int, { nullable: true, description: 'For women, this minimum age instead of minAge.' })
+  minAgeFemale: number | null;
+
   @Field(() => Int, { nullable: true, description: 'Completed years on the month’s last day, at most this.' })
   maxAge: number | null;
 
@@ -58,6 +61,9 @@ export class SubsidyTier {
   @Field(() => [LivingSituation], { description: 'At least one of these living situations.' })
   livingSituations: LivingSituation[];
 
+  @Field(() => [LivingSituation], { description: 'None of these living situations.' })
+  livingSituationsNone: LivingSituation[];
+
   @Field(() => FenScalar, { nullable: true, description: 'Own monthly income below this.' })
   ownIncomeBelowFen: number | null;
 
@@ -69,6 +75,9 @@ export class SubsidyTier {
 
   @Field(() => Int, { nullable: true, description: 'Resident in the village for at least this many whole months.' })
   minResidentMonths: number | null;
+
+  @Field({ description: 'hukouRequired and minResidentMonths are alternatives: either suffices.' })
+  hukouOrResident: boolean;
 
   @Field(() => [FacilityType], { description: 'Facility schemes: the facility is of one of these types.' })
   facilityTypes: FacilityType[];
@@ -98,6 +107,18 @@ export class SchemeVersion {
 
   @Field(() => String, { nullable: true, description: 'Schemes sharing a group are not paid together (不得重复享受): the larger amount wins.' })
   exclusionGroup: string | null;
+
+  @Field({ description: 'Pays only people whose application was approved.' })
+  requiresApplication: boolean;
+
+  @Field(() => FirstMonthRule)
+  firstMonth: FirstMonthRule;
+
+  @Field(() => LastMonthRule)
+  lastMonth: LastMonthRule;
+
+  @Field(() => Int, { nullable: true, description: 'Months an ability assessment counts for; null: until a newer one supersedes it.' })
+  assessmentValidMonths: number | null;
 
   @Field(() => [Funding], { description: 'Highest level first.' })
   funding: Funding[];

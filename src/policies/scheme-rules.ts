@@ -3,7 +3,7 @@ import type { FacilityService, FacilityType } from '../facilities/facility-kinds
 import { yuan } from '../kernel/money';
 import { JurisdictionLevel } from '../kernel/division-codes';
 import { allocate } from './cost-shares';
-import { SchemeKind, TierCombination } from './policy-kinds';
+import { LastMonthRule, SchemeKind, TierCombination, type FirstMonthRule } from './policy-kinds';
 
 // The rules every kind of scheme shares, for people (entitlement.engine.ts) and facilities
 // (facility-subsidy.engine.ts) alike: what a scheme, a tier and a floor are as the rules read them,
@@ -23,16 +23,22 @@ export interface TierRule {
   name: string;
   amountFen: number;
   minAge: number | null;
+  /** For women, this minimum age instead of minAge (the sex is the person's recorded one). */
+  minAgeFemale: number | null;
   maxAge: number | null;
   categoriesAny: readonly HardshipCategory[];
   categoriesAll: readonly HardshipCategory[];
   categoriesNone: readonly HardshipCategory[];
   abilities: readonly AbilityLevel[];
   livingSituations: readonly LivingSituation[];
+  /** None of these living situations. */
+  livingSituationsNone: readonly LivingSituation[];
   ownIncomeBelowFen: number | null;
   householdIncomeBelowFen: number | null;
   hukouRequired: boolean;
   minResidentMonths: number | null;
+  /** 户籍 within the owner or residence of minResidentMonths: either suffices (both otherwise required). */
+  hukouOrResident: boolean;
   /** Facility kinds only: the facility is of one of these types… */
   facilityTypes: readonly FacilityType[];
   /** …offers every one of these services… */
@@ -45,16 +51,19 @@ export interface TierRule {
 export function tierRule(fields: Pick<TierRule, 'position' | 'name' | 'amountFen'> & Partial<Omit<TierRule, 'id'>>): Omit<TierRule, 'id'> {
   return {
     minAge: null,
+    minAgeFemale: null,
     maxAge: null,
     categoriesAny: [],
     categoriesAll: [],
     categoriesNone: [],
     abilities: [],
     livingSituations: [],
+    livingSituationsNone: [],
     ownIncomeBelowFen: null,
     householdIncomeBelowFen: null,
     hukouRequired: false,
     minResidentMonths: null,
+    hukouOrResident: false,
     facilityTypes: [],
     requiredServices: [],
     minOperatingDays: null,
@@ -74,9 +83,26 @@ export interface SchemeRule {
   owner: LineageNode;
   combination: TierCombination;
   exclusionGroup: string | null;
+  /** Pays only people whose application was approved (enrolments honour it; not yet recorded). */
+  requiresApplication: boolean;
+  firstMonth: FirstMonthRule;
+  lastMonth: LastMonthRule;
+  /** How many months an ability assessment counts for; null: until a newer one supersedes it. */
+  assessmentValidMonths: number | null;
   /** Highest level first. */
   funding: readonly { level: JurisdictionLevel; weight: number }[];
   tiers: readonly TierRule[];
+}
+
+/** The scheme parameters stored on a version, as SchemeRule carries them. */
+export type SchemeParameters = Pick<SchemeRule, 'requiresApplication' | 'firstMonth' | 'lastMonth' | 'assessmentValidMonths'>;
+
+/**
+ * Whether the scheme still pays a person whose status (DECEASED, MOVED_AWAY) holds since `since` in
+ * the month ending on `day`: only when the scheme pays the month of the event and it is this month.
+ */
+export function paysMonthOfEvent(scheme: Pick<SchemeRule, 'lastMonth'>, since: string | null, day: string): boolean {
+  return scheme.lastMonth === LastMonthRule.PAY_MONTH_OF_EVENT && since !== null && since.slice(0, 7) === day.slice(0, 7);
 }
 
 export interface FloorRule {
@@ -99,6 +125,7 @@ export enum ReasonCode {
   ASSESSMENT_EXPIRED = 'ASSESSMENT_EXPIRED',
   ABILITY_LEVEL = 'ABILITY_LEVEL',
   LIVING_SITUATION = 'LIVING_SITUATION',
+  EXCLUDED_LIVING_SITUATION = 'EXCLUDED_LIVING_SITUATION',
   OWN_INCOME_UNKNOWN = 'OWN_INCOME_UNKNOWN',
   OWN_INCOME_TOO_HIGH = 'OWN_INCOME_TOO_HIGH',
   HOUSEHOLD_INCOME_UNKNOWN = 'HOUSEHOLD_INCOME_UNKNOWN',
@@ -106,6 +133,7 @@ export enum ReasonCode {
   HUKOU_OUTSIDE = 'HUKOU_OUTSIDE',
   RESIDENCE_UNKNOWN = 'RESIDENCE_UNKNOWN',
   RESIDENCE_TOO_SHORT = 'RESIDENCE_TOO_SHORT',
+  NEITHER_HUKOU_NOR_RESIDENT = 'NEITHER_HUKOU_NOR_RESIDENT',
   FACILITY_TYPE = 'FACILITY_TYPE',
   SERVICE_MISSING = 'SERVICE_MISSING',
   TOO_FEW_OPERATING_DAYS = 'TOO_FEW_OPERATING_DAYS',

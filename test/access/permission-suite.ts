@@ -429,6 +429,8 @@ interface State {
   supervision_item: Record<string, any>;
   supervision_note: Record<string, any>;
   notice: Record<string, any>;
+  /** Whole rows, by id. */
+  working_calendar_year: Record<string, any>;
   elderly_population: Record<string, any>;
 }
 type Table = keyof State;
@@ -481,6 +483,7 @@ async function tableState(): Promise<State> {
     supervision_item: await rowsOf('supervision_item'),
     supervision_note: await rowsOf('supervision_note'),
     notice: await rowsOf('notice'),
+    working_calendar_year: await rowsOf('working_calendar_year'),
     elderly_population: await rowsOf('elderly_population'),
   };
 }
@@ -2032,6 +2035,48 @@ const TARGETED: TargetedOperation[] = [
       expect(data.issueNotice.issuedBy).toEqual({ code: node });
       expect(data.issueNotice.rows.map((row: any) => row.jurisdiction.code).sort()).toEqual(childrenOf(node));
       expect(changes(before, after)).toEqual({ notice: [data.issueNotice.id] });
+    },
+  },
+  // The working-day calendar: public information read with the tree; a year's official arrangement
+  // entered by a platform admin at its home or below (an example arrangement for 2027).
+  {
+    field: 'workingCalendar',
+    type: 'Query',
+    label: 'workingCalendar(code: target, year: 2025)',
+    gate: Capability.READ_TREE,
+    write: false,
+    request: (node) => ({ query: `query($code: String!) { workingCalendar(code: $code, year: 2025) { year origin workingDays } }`, variables: { code: node } }),
+    verify: (_node, { data }) => {
+      // 261 weekdays, 18 of them holidays, 5 make-up days (国办发明电〔2024〕12号; worked out in test/calendar).
+      expect(data.workingCalendar).toEqual({ year: 2025, origin: 'PACKAGE', workingDays: 248 });
+    },
+  },
+  {
+    field: 'workingDeadline',
+    type: 'Query',
+    label: 'workingDeadline(code: target, from: 2025-09-26, days: 10)',
+    gate: Capability.READ_TREE,
+    write: false,
+    request: (node) => ({ query: `query($code: String!) { workingDeadline(code: $code, from: "2025-09-26", days: 10) { dueDate } }`, variables: { code: node } }),
+    verify: (_node, { data }) => {
+      expect(data.workingDeadline).toEqual({ dueDate: '2025-10-16' });
+    },
+  },
+  {
+    field: 'setWorkingCalendarYear',
+    type: 'Mutation',
+    label: 'setWorkingCalendarYear(jurisdictionCode: target, year: 2027)',
+    gate: Capability.MANAGE_CALENDAR,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: SetWorkingCalendarYearInput!) { setWorkingCalendarYear(input: $input) { year origin enteredAtCode revision } }`,
+      variables: {
+        input: { jurisdictionCode: node, year: 2027, holidays: [{ date: '2027-01-01', name: '元旦（示例）' }], makeupDays: [], sourceTitle: '示例', sourceNumber: '示例〔2026〕1号' },
+      },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.setWorkingCalendarYear).toEqual({ year: 2027, origin: 'ENTERED', enteredAtCode: node, revision: 1 });
+      expect(changes(before, after)).toEqual({ working_calendar_year: [expect.any(String)] });
     },
   },
 ];

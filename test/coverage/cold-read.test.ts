@@ -1,5 +1,6 @@
 import { Role } from '../../src/kernel/actor';
 import { countyOfTowns, createUser, facilityWithHistory, insertJurisdictions } from '../support/factories';
+import { watchStatements } from '../support/cached-writes';
 import { forgetCaches, useHarness } from '../support/harness';
 
 const h = useHarness();
@@ -7,7 +8,7 @@ const h = useHarness();
 // A node's figures read for the first time (none of it in the server's caches) cost at most one SQL
 // statement more than the API's floor, `{ me { username } }`, both counted with every cache empty (the
 // caller is read then too). The node, its figures and, for its rank, its siblings and theirs come in
-// one statement: as many as the floor's own.
+// one statement: as many as the floor's own. A query that ranks nothing reads the node alone.
 
 const FLOOR = `{ me { username } }`;
 const COVERAGE = `query($code: String!) {
@@ -66,6 +67,25 @@ describe('a cold read of one node’s figures', () => {
     const stats = await cold(STATS, { code: '321084' }, admin.token);
     expect(stats.data.jurisdiction.facilityStats).toEqual({ count: 6 });
     expect(stats.statements).toBe(floor.statements);
+  });
+
+  it('reads the siblings along only for a query that ranks the node', async () => {
+    await tree();
+    const office = await createUser(h.db, '32', [Role.LEADERSHIP_OFFICE]);
+    // The parameters of the node's read say whether its siblings come along ($2 of the repository's withFigures).
+    const siblingsRead = async (query: string): Promise<unknown[]> => {
+      const watch = watchStatements();
+      try {
+        await cold(query, { code: '321084102' }, office.token);
+      } finally {
+        watch.stop();
+      }
+      return watch.sent.filter((s) => s.values[0] === '321084102' && /CROSS JOIN LATERAL/.test(s.sql)).map((s) => s.values[1]);
+    };
+    expect(await siblingsRead(COVERAGE)).toEqual([false]);
+    expect(await siblingsRead(RANKED)).toEqual([true]);
+    // Through a fragment, too.
+    expect(await siblingsRead(`fragment R on Coverage { rank } query($code: String!) { jurisdiction(code: $code) { coverage(metric: VILLAGE_SERVICE) { ...R } } }`)).toEqual([true]);
   });
 
   it('keeps the siblings’ figures it read along only until they change', async () => {

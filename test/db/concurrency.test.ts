@@ -40,6 +40,8 @@ interface Rows {
   schemeIds: string[];
   targetIds: string[];
   itemIds: string[];
+  /** A platform admin at ADMIN_HOME: the one role that enters working-day arrangements. */
+  calendarAdmin: TestUser;
 }
 
 interface Burst {
@@ -229,6 +231,16 @@ const BURSTS: Record<string, Burst> = {
       variables: { id: rows.itemIds[i] },
     }),
   },
+  setWorkingCalendarYear: {
+    // All on the same year at the same node: entries wait for each other and each becomes a revision.
+    call: (i, rows) => ({
+      query: `mutation($input: SetWorkingCalendarYearInput!) { setWorkingCalendarYear(input: $input) { revision } }`,
+      variables: {
+        input: { jurisdictionCode: ADMIN_HOME, year: 2027, holidays: [{ date: '2027-01-01', name: '元旦（示例）' }], makeupDays: [], sourceTitle: `示例${i}`, sourceNumber: `示例〔2026〕${i}号` },
+      },
+      token: rows.calendarAdmin.token,
+    }),
+  },
   // Distinct rows: a node and a year each (the years up to this one).
   recordElderlyPopulation: {
     call: (i) => ({
@@ -267,7 +279,7 @@ const CHAINS: string[][] = [
   ['createFacility', 'updateFacility', 'transitionFacility'],
   ['registerPerson', 'importPeople', 'updatePerson', 'setPersonCategories', 'recordAbilityAssessment', 'recordPersonStatus'],
   ['createSubsidyScheme', 'addSubsidySchemeVersion', 'endSubsidyScheme', 'createSubsidyFloor', 'runEntitlements'],
-  ['createTarget', 'allocateTarget', 'issueNotice', 'createSupervisionItem', 'addSupervisionNote'],
+  ['createTarget', 'allocateTarget', 'issueNotice', 'createSupervisionItem', 'addSupervisionNote', 'setWorkingCalendarYear'],
   ['recordElderlyPopulation', 'importElderlyPopulation'],
 ];
 
@@ -282,6 +294,7 @@ describe('bursts of concurrent writes', () => {
     async (_label, chain) => {
       await smallTree(h.db);
       const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
+      rows.calendarAdmin = await createUser(h.db, ADMIN_HOME, [Role.PLATFORM_ADMIN]);
       const reader = await createUser(h.db, '321023', [Role.ANALYST]);
 
       // The unrelated read, sent one after another for as long as the bursts last.

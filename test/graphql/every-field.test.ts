@@ -67,6 +67,8 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.target': { id: fx.targetId },
     'Query.targets': page,
     'Query.notice': { id: fx.created.notice },
+    'Query.workingCalendar': { code: COUNTY, year: 2025 },
+    'Query.workingDeadline': { code: COUNTY, from: '2025-09-26', days: 10 },
     'Jurisdiction.children': page,
     'Jurisdiction.coverage': { metric: 'VILLAGE_SERVICE' },
     'Jurisdiction.childCoverage': { metric: 'VILLAGE_SERVICE', ...page },
@@ -99,8 +101,10 @@ const tiers = [
     name: '80周岁及以上独居低收入',
     amountFen: 10_000,
     minAge: 80,
+    minAgeFemale: 75,
     maxAge: 120,
     livingSituations: ['ALONE'],
+    livingSituationsNone: ['LEFT_BEHIND'],
     categoriesAny: ['LOW_INCOME', 'DISABILITY'],
     categoriesAll: ['LOW_INCOME'],
     categoriesNone: ['EXTREME_POVERTY_CENTRALIZED'],
@@ -109,8 +113,10 @@ const tiers = [
     householdIncomeBelowFen: 600_000,
     minResidentMonths: 12,
     hukouRequired: true,
+    hukouOrResident: true,
   },
 ];
+const parameters = { requiresApplication: true, firstMonth: 'MONTH_AFTER_APPROVAL', lastMonth: 'PAY_MONTH_OF_EVENT', assessmentValidMonths: 12 };
 const funding = [
   { level: 'COUNTY', weight: 2 },
   { level: 'TOWN', weight: 1 },
@@ -196,13 +202,13 @@ const MUTATIONS: Record<string, MutationCase> = {
         jurisdictionCode: COUNTY,
         kind: 'HOME_CARE_SUBSIDY',
         name: '高龄独居老人居家养老服务补贴',
-        version: { fromMonth: MONTH, combination: 'HIGHEST', exclusionGroup: '居家', funding, tiers },
+        version: { fromMonth: MONTH, combination: 'HIGHEST', exclusionGroup: '居家', ...parameters, funding, tiers },
       },
     }),
   },
   addSubsidySchemeVersion: {
     as: ADMIN,
-    args: (fx) => ({ id: fx.created.scheme, version: { fromMonth: addMonths(MONTH, 1), funding, tiers: [{ ...tiers[0], amountFen: 12_000 }] } }),
+    args: (fx) => ({ id: fx.created.scheme, version: { fromMonth: addMonths(MONTH, 1), ...parameters, funding, tiers: [{ ...tiers[0], amountFen: 12_000 }] } }),
   },
   endSubsidyScheme: { as: ADMIN, args: (fx) => ({ id: fx.created.scheme, lastMonth: addMonths(MONTH, 6) }) },
   runEntitlements: { as: ADMIN, args: () => ({ code: DEMO_SUBSIDY_TOWN, month: MONTH }) },
@@ -245,6 +251,20 @@ const MUTATIONS: Record<string, MutationCase> = {
   },
   addSupervisionNote: { as: ADMIN, args: (fx) => ({ id: fx.created.supervisionItem, note: '已开工', status: 'DONE' }) },
   issueNotice: { as: ADMIN, keep: 'notice', args: (fx) => ({ input: { targetId: fx.targetId, title: '覆盖率通报', body: '各镇对照整改' } }) },
+  // An example arrangement for a year the package does not know, entered by the demo platform admin.
+  setWorkingCalendarYear: {
+    as: 'platform-admin@32',
+    args: () => ({
+      input: {
+        jurisdictionCode: '32',
+        year: 2027,
+        holidays: [{ date: '2027-01-01', name: '元旦（示例）' }],
+        makeupDays: ['2027-01-09'],
+        sourceTitle: '示例：2027年部分节假日安排',
+        sourceNumber: '示例〔2026〕1号',
+      },
+    }),
+  },
   recordElderlyPopulation: { as: ADMIN, args: () => ({ code: '321012100', year: YEAR, aged60Plus: 1200, aged80Plus: 150, source: '统计局 人口抽样调查' }) },
   // One row recorded, one refused (a town of another county).
   importElderlyPopulation: { as: ADMIN, args: () => ({ csv: `code,year,aged60Plus,aged80Plus,source\n321012101,${YEAR},800,90,公安户籍\n321023100,${YEAR},1,1,统计局\n` }) },

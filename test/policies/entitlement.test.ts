@@ -96,6 +96,8 @@ const HARDSHIP = ['EXTREME_POVERTY_DISPERSED', 'MINIMUM_LIVING_ALLOWANCE', 'BERE
 const ALL_LEVELS = ['INTACT', 'MILD', 'MODERATE', 'SEVERE', 'DEMENTIA'];
 // 户籍在江都且长期(半年以上)居住在户籍地; district and town share the cost 7 : 3 (seed 004 篇四).
 const JIANGDU_TERMS = { hukouRequired: true, minResidentMonths: 6 };
+// 「須到户籍所在地村(社區)提出申請」; on a death or a move 「應立即核銷平台人員信息、停止提供服務」; no period for an assessment.
+const JIANGDU_PARAMETERS = { requiresApplication: true, lastMonth: 'STOP_IN_MONTH_OF_EVENT' };
 const JIANGDU_FUNDING = [
   { level: 'COUNTY', weight: 7 },
   { level: 'TOWN', weight: 3 },
@@ -105,7 +107,8 @@ function jiangduHardshipTiers() {
   const byAbility: [string, number, string[]][] = [
     ['自理', 8000, ['INTACT']],
     ['半失能', 15000, ['MILD', 'MODERATE']],
-    ['失能', 26000, ['SEVERE', 'DEMENTIA']],
+    // 「失能(重度失能)」: 失智 is not placed by the document.
+    ['失能', 26000, ['SEVERE']],
   ];
   return [
     ...byAbility.map(([name, amount, abilities]) => ({ name: `困难老人·${name}`, amountFen: amount, minAge: 60, categoriesAny: HARDSHIP, abilities, ...JIANGDU_TERMS })),
@@ -126,15 +129,17 @@ async function jiangduSchemes(admin: TestUser): Promise<void> {
       jurisdictionCode: '321012',
       name: '困难老人养老服务补贴',
       kind: 'HARDSHIP_CARE_SUBSIDY',
-      version: { fromMonth: '2024-01', exclusionGroup: '江都区居家养老服务补贴', funding: JIANGDU_FUNDING, tiers: jiangduHardshipTiers() },
+      version: { fromMonth: '2024-01', exclusionGroup: '江都区居家养老服务补贴', ...JIANGDU_PARAMETERS, funding: JIANGDU_FUNDING, tiers: jiangduHardshipTiers() },
     },
     {
       jurisdictionCode: '321012',
       name: '高龄老年人养老服务补贴',
-      kind: 'OLD_AGE_ALLOWANCE',
+      // 「政府購買居家養老服務」: a service subsidy, not a cash 高龄津贴.
+      kind: 'HOME_CARE_SUBSIDY',
       version: {
         fromMonth: '2024-01',
         exclusionGroup: '江都区居家养老服务补贴',
+        ...JIANGDU_PARAMETERS,
         funding: JIANGDU_FUNDING,
         // 在完成生活能力评估后: any level, but the assessment must be valid.
         tiers: [{ name: '80周岁及以上', amountFen: 6000, minAge: 80, abilities: ALL_LEVELS, ...JIANGDU_TERMS }],
@@ -187,7 +192,6 @@ describe('江都区 (seed 004 篇四): hardship elderly by ability 80 / 150 / 26
   it.each([
     ['户籍 outside 江都', { age: 83, hukou: '321023100001', ability: 'INTACT' }, 'HUKOU_OUTSIDE'],
     ['resident for fewer than six months', { age: 83, residentSince: `${addMonths(MONTH, -3)}-01`, ability: 'INTACT' }, 'RESIDENCE_TOO_SHORT'],
-    ['an assessment older than its six months', { age: 90, ability: 'INTACT', assessedOn: `${addMonths(MONTH, -8)}-10` }, 'ASSESSMENT_EXPIRED'],
     ['never assessed', { age: 90 }, 'NOT_ASSESSED'],
   ])('the 80+ allowance does not pay: %s', async (_name, spec, reason) => {
     await insertJurisdictions(h.db, SMALL_TREE);
@@ -199,7 +203,18 @@ describe('江都区 (seed 004 篇四): hardship elderly by ability 80 / 150 / 26
     expect(reasonsOf(result, '高龄老年人养老服务补贴')).toContain(reason);
   });
 
-  it('stops paying from the month a person dies in', async () => {
+  it('counts an assessment until a newer one: seed 004 篇四 sets no period, only 「在完成生活能力評估後」', async () => {
+    await insertJurisdictions(h.db, SMALL_TREE);
+    const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
+    await jiangduSchemes(admin);
+    // Assessed 8 months ago, past the six months recorded as its validUntil: the scheme still counts it.
+    const id = await register(admin.token, { age: 90, village, hukou: village, ability: 'INTACT', assessedOn: `${addMonths(MONTH, -8)}-10` });
+    const result = await entitlement(admin.token, id);
+    expect(result.amountFen).toBe(6000);
+    expect(reasonsOf(result, '高龄老年人养老服务补贴')).toEqual([]);
+  });
+
+  it('stops paying in the month a person dies in (「應立即…停止提供服務」)', async () => {
     await insertJurisdictions(h.db, SMALL_TREE);
     const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
     await jiangduSchemes(admin);
@@ -253,6 +268,7 @@ describe('深圳 松岗 (seed 004 篇二): 500 / 300 / 300 / 200 元, the highes
   });
 });
 
+// The floor's terms are seed 001's 「90―99岁老人每人每月不低于50元」, a template of a province's plan; 江苏省 stands in for it here.
 describe('floors set above (seed 001: 90–99 岁 每人每月不低于 50 元)', () => {
   async function setUp() {
     await insertJurisdictions(h.db, SMALL_TREE);

@@ -2,7 +2,7 @@ import { Role } from '../../src/kernel/actor';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { JurisdictionLevel } from '../../src/kernel/division-codes';
 import { tierRule } from '../../src/policies/scheme-rules';
-import { TierCombination } from '../../src/policies/policy-kinds';
+import { SCHEME_PARAMETER_DEFAULTS, TierCombination } from '../../src/policies/policy-kinds';
 import { policyRepository } from '../../src/policies/policy.repository';
 import { createUser, facilityWithHistory, insertJurisdictions, SMALL_TREE, type FacilitySpec, type FacilityStep, type TestUser } from '../support/factories';
 import { errorCodes, forgetCaches, useHarness } from '../support/harness';
@@ -303,6 +303,7 @@ describe('schemes over time, cost shares and exclusion', () => {
         toMonth: null,
         combination: TierCombination.HIGHEST,
         exclusionGroup: null,
+        ...SCHEME_PARAMETER_DEFAULTS,
         funding: [{ level: JurisdictionLevel.TOWN, weight: 1 }],
         tiers: [
           tierRule({ position: 1, name: '运营260天以上·60元/人/月', amountFen: 6000, minOperatingDays: 260 }),

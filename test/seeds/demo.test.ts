@@ -75,7 +75,25 @@ describe('the demo data', () => {
     expect(paid.length).toBeGreaterThan(0);
     expect(paid.length).toBeLessThan(people.data.people.edges.length);
     const floors = await h.gql(`{ subsidyFloors(at: "321012") { jurisdiction { code } minAge maxAge amountFen } }`, {}, token);
-    expect(floors.data.subsidyFloors).toEqual([{ jurisdiction: { code: '32' }, minAge: 90, maxAge: 99, amountFen: 5000 }]);
+    // No floor: seed 001's 「90―99岁老人每人每月不低于50元」 is a template of another province's plan, not 江苏's.
+    expect(floors.data.subsidyFloors).toEqual([]);
+    // seed 004 篇四: both are bought services (「政府購買居家養老服務」), asked for (「須到户籍所在地村(社區)提出申請」),
+    // stopped at once on a death or move (「應立即核銷平台人員信息、停止提供服務」), with no period for an assessment;
+    // 失能 is 「失能(重度失能)」 only.
+    const schemes = await h.gql(
+      `{ subsidySchemes(at: "321012") { name kind inForce { requiresApplication lastMonth assessmentValidMonths tiers { name abilities } } } }`,
+      {},
+      token,
+    );
+    expect(schemes.errors).toBeUndefined();
+    const byName = new Map(schemes.data.subsidySchemes.map((s: any) => [s.name, s]));
+    expect(byName.get('高龄老年人养老服务补贴')).toMatchObject({ kind: 'HOME_CARE_SUBSIDY' });
+    expect(byName.get('困难老人养老服务补贴')).toMatchObject({ kind: 'HARDSHIP_CARE_SUBSIDY' });
+    for (const scheme of byName.values() as Iterable<any>) {
+      expect(scheme.inForce).toMatchObject({ requiresApplication: true, lastMonth: 'STOP_IN_MONTH_OF_EVENT', assessmentValidMonths: null });
+    }
+    const severe = (byName.get('困难老人养老服务补贴') as any).inForce.tiers.filter((t: any) => t.name.endsWith('·失能'));
+    expect(severe.map((t: any) => t.abilities)).toEqual([['SEVERE'], ['SEVERE']]);
 
     // People counts: everyone active in 江都区, today, and everyone resident a year and more ago, before anyone died or moved away.
     const COUNTS = `query($asOf: Date) { jurisdiction(code: "321012") {

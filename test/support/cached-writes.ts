@@ -5,6 +5,8 @@ import { insideTransaction } from '../../src/db/transaction';
 /** One statement a connection of the watched pool sent, and whether it ran inside a mutation's transaction. */
 export interface SentStatement {
   sql: string;
+  /** Its parameters, when it has any. */
+  values: readonly unknown[];
   inMutation: boolean;
 }
 
@@ -26,9 +28,10 @@ export function watchStatements(applicationName = 'yiyang'): { sent: SentStateme
   const original = Client.prototype.query;
   Client.prototype.query = function (this: Client & { connectionParameters?: { application_name?: string } }, ...args: unknown[]) {
     if (this.connectionParameters?.application_name === applicationName) {
-      const [config] = args as [string | { text?: string }];
+      const [config, params] = args as [string | { text?: string; values?: unknown[] }, unknown];
       const sql = typeof config === 'string' ? config : config?.text;
-      if (typeof sql === 'string') sent.push({ sql, inMutation: insideTransaction() });
+      const values = Array.isArray(params) ? params : typeof config === 'object' && Array.isArray(config?.values) ? config.values : [];
+      if (typeof sql === 'string') sent.push({ sql, values, inMutation: insideTransaction() });
     }
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;

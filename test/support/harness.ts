@@ -69,6 +69,7 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'supervision_item', identity: true },
   { table: 'supervision_note', identity: true },
   { table: 'notice', identity: true },
+  { table: 'working_calendar_year', identity: true },
   { table: 'elderly_population', identity: true },
 ];
 
