@@ -13,7 +13,7 @@ import { DEMO_COUNTY } from './demo-facilities';
 export const DEMO_TARGET_TOWN = '321012120';
 
 /** A request context acting as the demo user `username`, as the API builds it from a signed-in user's token. */
-async function actingAs(dataSource: DataSource, username: string): Promise<Context> {
+export async function actingAs(dataSource: DataSource, username: string): Promise<Context> {
   const [user] = await dataSource.query(`SELECT id FROM app_user WHERE username = $1`, [username]);
   const row = (await userRepository.actorById(dataSource.manager, user.id))!;
   const base = { dataSource, db: dataSource.manager, requestId: 'demo-seed', clientAddress: '127.0.0.1', locale: 'en' as const, loaders: new Map() };

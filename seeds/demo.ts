@@ -8,6 +8,7 @@ import { hashPassword } from '../src/users/password';
 import { DEMO_COUNTY, DEMO_ORGANISATIONS, seedDemoFacilities } from './demo-facilities';
 import { DEMO_SUBSIDY_TOWN, seedDemoFacilitySubsidies } from './demo-facility-subsidies';
 import { seedDemoPeople } from './demo-people';
+import { seedDemoProcedures } from './demo-procedures';
 import { seedDemoTargets } from './demo-targets';
 import { userRepository } from '../src/users/user.repository';
 
@@ -40,8 +41,8 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
 /**
  * Loads the demo data once into an empty database: Jiangsu's real tree, one user per role, and the
  * facilities of 江都区 with their histories, its elderly people, the subsidy schemes of 江都区 (each
- * with its source; no floor: demo-people.ts says why), and the facility subsidies of one of its towns (each added on the next start to a database
- * seeded before them).
+ * with its source; no floor: demo-people.ts says why), the facility subsidies of one of its towns, its
+ * review procedure and intake windows (each added on the next start to a database seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
   const usernames = DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode));
@@ -51,7 +52,8 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     const people = await seedPeopleOnce(dataSource);
     const subsidies = await seedFacilitySubsidiesOnce(dataSource);
     const targets = await seedTargetsOnce(dataSource);
-    return { seeded: users || facilities || people || subsidies || targets, usernames };
+    const procedures = await seedProceduresOnce(dataSource);
+    return { seeded: users || facilities || people || subsidies || targets || procedures, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   await seedUsers(dataSource);
@@ -60,6 +62,7 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await seedPeopleOnce(dataSource);
   await seedFacilitySubsidiesOnce(dataSource);
   await seedTargetsOnce(dataSource);
+  await seedProceduresOnce(dataSource);
   return { seeded: true, usernames };
 }
 
@@ -91,6 +94,13 @@ async function seedTargetsOnce(dataSource: DataSource): Promise<boolean> {
     demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY),
   );
   await writeSetting(dataSource, 'demo_targets_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, targets });
+  return true;
+}
+
+async function seedProceduresOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_procedures_seeded')) return false;
+  const windows = await seedDemoProcedures(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY));
+  await writeSetting(dataSource, 'demo_procedures_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, windows });
   return true;
 }
 

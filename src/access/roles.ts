@@ -49,6 +49,12 @@ const FACILITY_SUBSIDIES: Capability[] = [Capability.READ_FACILITY_SUBSIDIES];
 const TARGETS: Capability[] = [Capability.READ_TARGETS];
 const TARGET_OFFICE: Capability[] = [Capability.READ_TARGETS, Capability.MANAGE_TARGETS];
 
+// Applications and their review (申请 → 初审 → 公示 → 复审 → 核准): the offices that file and review them read
+// them, the leadership office and finance follow them; an analyst gets counts only, never a case.
+// Filing is the village's and the civil-affairs office's; approval the civil-affairs administration's.
+const CASE_READERS: Capability[] = [Capability.READ_CASES];
+const CASE_OFFICE: Capability[] = [Capability.READ_CASES, Capability.FILE_CASES, Capability.REVIEW_CASES];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
@@ -67,6 +73,8 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...PEOPLE_FIGURES,
     ...POPULATION_OFFICE,
     ...TARGET_OFFICE,
+    ...CASE_OFFICE,
+    Capability.APPROVE_CASES,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -77,10 +85,12 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...PEOPLE_FIGURES,
     ...POPULATION_OFFICE,
     ...TARGETS,
+    ...CASE_OFFICE,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE],
-  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS],
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS],
+  // A village worker reviews at the village steps only: the procedure's step says the level that acts.
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE],
   SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES, ...FACILITY_SUBSIDIES],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE],

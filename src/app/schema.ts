@@ -14,6 +14,7 @@ import { EntitlementRunResolver, JurisdictionSubsidyResolver, SubsidyTotalsResol
 import { EntitlementResolver } from '../policies/entitlement.resolver';
 import { FacilitySubsidyResolver } from '../policies/facility-subsidy.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
+import { ProcedureResolver } from '../procedures/procedure.resolver';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
@@ -33,6 +34,7 @@ export const RESOLVERS = [
   JurisdictionPopulationResolver,
   PopulationResolver,
   PolicyResolver,
+  ProcedureResolver,
   EntitlementResolver,
   EntitlementRunResolver,
   JurisdictionSubsidyResolver,

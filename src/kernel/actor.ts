@@ -37,6 +37,10 @@ export enum Capability {
   READ_TARGETS = 'READ_TARGETS',
   MANAGE_TARGETS = 'MANAGE_TARGETS',
   MANAGE_CALENDAR = 'MANAGE_CALENDAR',
+  READ_CASES = 'READ_CASES',
+  FILE_CASES = 'FILE_CASES',
+  REVIEW_CASES = 'REVIEW_CASES',
+  APPROVE_CASES = 'APPROVE_CASES',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */

@@ -169,6 +169,10 @@ interface FixturePerson {
 // on both PEOPLE_DAYS (85 on the first, 86 today).
 const PERSON_BIRTH = '1940-03-01';
 const PEOPLE_DAYS = { past: '2025-06-30' } as const;
+const addDaysTo = (day: string, count: number) => {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + count)).toISOString().slice(0, 10);
+};
 const peopleDays = () => [PEOPLE_DAYS.past, todayInChina()];
 const FIXTURE_PERSON_KEYS = ['total', 'age:AGE_80_89', 'ability:NOT_ASSESSED'];
 const PERSON_PHONE = '13812345678';
@@ -214,6 +218,18 @@ const floors = new Map<string, FixturePolicy>();
 /** The fixture schemes (or floors) that apply at a node: set there or above it, highest level first. */
 const setAtOrAbove = (policies: Map<string, FixturePolicy>, node: string) =>
   [...policies.values()].filter((p) => node.startsWith(p.code)).sort((a, b) => a.code.length - b.code.length);
+
+// A review procedure set at every target node since PROCEDURE_SINCE (a village review, then the town's
+// decision: steps every target level may set), and an intake window there in WINDOW_YEAR's first half.
+const PROCEDURE_SINCE = '2025-01-01';
+const PROCEDURE_STEPS = [
+  { position: 1, kind: 'VILLAGE_REVIEW', name: '村审核', level: 'VILLAGE', capability: 'REVIEW_CASES', deadlineWorkingDays: 10, countedWithin: null, minWorkingDays: null, mayRefuse: false },
+  { position: 2, kind: 'TOWN_REVIEW', name: '镇审批', level: 'TOWN', capability: 'REVIEW_CASES', deadlineWorkingDays: 5, countedWithin: null, minWorkingDays: null, mayRefuse: true },
+];
+const procedureNameAt = (node: string) => `审批程序(${node})`;
+const WINDOW_YEAR = 2090;
+const fixtureProcedures = new Map<string, string>();
+const fixtureWindows = new Map<string, string>();
 
 /** Jurisdiction ids by code, for the rows that store them. */
 const jurisdictionIds = new Map<string, number>();
@@ -326,6 +342,20 @@ beforeEach(async () => {
     floors.set(node, { code: node, ...floor });
   }
   for (const node of Object.values(RELATIONS)) {
+    const [procedure] = await h.db.query(
+      `INSERT INTO review_procedure (jurisdiction_id, name, source, uses_intake_windows, effective_from, steps)
+       SELECT id, $2, '测试', true, $3, $4::jsonb FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [node, procedureNameAt(node), PROCEDURE_SINCE, JSON.stringify(PROCEDURE_STEPS)],
+    );
+    fixtureProcedures.set(node, procedure.id);
+    const [window] = await h.db.query(
+      `INSERT INTO intake_window (jurisdiction_id, name, opens, closes)
+       SELECT id, $2, $3, $4 FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [node, `${WINDOW_YEAR}年上半年集中申报`, `${WINDOW_YEAR}-01-01`, `${WINDOW_YEAR}-06-30`],
+    );
+    fixtureWindows.set(node, window.id);
+  }
+  for (const node of Object.values(RELATIONS)) {
     const [{ id }] = await h.db.query(
       `INSERT INTO target (jurisdiction_id, title, metric, comparator, threshold, baseline, starts_on, deadline)
        SELECT id, $2, $3, 'AT_LEAST', $4, 0, $5, $6 FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
@@ -431,6 +461,8 @@ interface State {
   notice: Record<string, any>;
   /** Whole rows, by id. */
   working_calendar_year: Record<string, any>;
+  review_procedure: Record<string, any>;
+  intake_window: Record<string, any>;
   elderly_population: Record<string, any>;
 }
 type Table = keyof State;
@@ -484,6 +516,8 @@ async function tableState(): Promise<State> {
     supervision_note: await rowsOf('supervision_note'),
     notice: await rowsOf('notice'),
     working_calendar_year: await rowsOf('working_calendar_year'),
+    review_procedure: await rowsOf('review_procedure'),
+    intake_window: await rowsOf('intake_window'),
     elderly_population: await rowsOf('elderly_population'),
   };
 }
@@ -1714,6 +1748,118 @@ const TARGETED: TargetedOperation[] = [
       );
     },
   },
+  // Review procedures and intake windows: public rules read at a node of the subtree (inherited from
+  // above), set only at nodes of the subtree.
+  {
+    field: 'reviewProcedure',
+    type: 'Query',
+    label: 'reviewProcedure(code: target)',
+    gate: Capability.READ_POLICIES,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!) { reviewProcedure(code: $code, on: "2025-06-01") { inherited procedure { id name jurisdiction { code } steps { kind } } } }`,
+      variables: { code: node },
+    }),
+    verify: (node, { data }) => {
+      expect(data.reviewProcedure).toEqual({
+        inherited: false,
+        procedure: { id: fixtureProcedures.get(node), name: procedureNameAt(node), jurisdiction: { code: node }, steps: [{ kind: 'VILLAGE_REVIEW' }, { kind: 'TOWN_REVIEW' }] },
+      });
+    },
+  },
+  {
+    field: 'reviewProcedures',
+    type: 'Query',
+    label: 'reviewProcedures(code: target)',
+    gate: Capability.READ_POLICIES,
+    write: false,
+    request: (node) => ({ query: `query($code: String) { reviewProcedures(code: $code) { id jurisdiction { code } } }`, variables: { code: node } }),
+    verify: (node, { data }) => {
+      const below = [...fixtureProcedures.entries()].filter(([code]) => code.startsWith(node)).sort(([a], [b]) => a.localeCompare(b));
+      expect(data.reviewProcedures).toEqual(below.map(([code, id]) => ({ id, jurisdiction: { code } })));
+    },
+  },
+  {
+    field: 'intakeWindow',
+    type: 'Query',
+    label: 'intakeWindow(code: target)',
+    gate: Capability.READ_POLICIES,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!) { intakeWindow(code: $code, on: "${WINDOW_YEAR}-02-01") { open window { id jurisdiction { code } opens closes } } }`,
+      variables: { code: node },
+    }),
+    verify: (node, { data }) => {
+      // Windows set above are open too; the node's own, the deepest, is the one answered.
+      expect(data.intakeWindow).toEqual({ open: true, window: { id: fixtureWindows.get(node), jurisdiction: { code: node }, opens: `${WINDOW_YEAR}-01-01`, closes: `${WINDOW_YEAR}-06-30` } });
+    },
+  },
+  {
+    field: 'defineReviewProcedure',
+    type: 'Mutation',
+    label: 'defineReviewProcedure(jurisdictionCode: target, from today)',
+    gate: Capability.MANAGE_POLICIES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: DefineProcedureInput!) { defineReviewProcedure(input: $input) { jurisdiction { code } name effectiveFrom effectiveTo steps { kind } } }`,
+      variables: { input: { jurisdictionCode: node, effectiveFrom: todayInChina(), name: '新程序', source: '测试', steps: PROCEDURE_STEPS.map(({ position: _p, ...step }) => step) } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const today = todayInChina();
+      expect(data.defineReviewProcedure).toEqual({ jurisdiction: { code: node }, name: '新程序', effectiveFrom: today, effectiveTo: null, steps: [{ kind: 'VILLAGE_REVIEW' }, { kind: 'TOWN_REVIEW' }] });
+      const added = addedRow('review_procedure', before, after);
+      expect(changes(before, after)).toEqual({ review_procedure: [fixtureProcedures.get(node)!, String(added.id)].sort() });
+      expect(added).toMatchObject({ jurisdiction_id: jurisdictionIds.get(node), effective_from: today, effective_to: null });
+      expect(after.review_procedure[fixtureProcedures.get(node)!].effective_to).toBe(addDaysTo(today, -1));
+    },
+  },
+  {
+    field: 'endReviewProcedure',
+    type: 'Mutation',
+    label: 'endReviewProcedure(lastDay: today) of the procedure set at the target',
+    gate: Capability.MANAGE_POLICIES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $last: Date!) { endReviewProcedure(id: $id, lastDay: $last) { id effectiveTo } }`,
+      variables: { id: fixtureProcedures.get(node), last: todayInChina() },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.endReviewProcedure).toEqual({ id: fixtureProcedures.get(node), effectiveTo: todayInChina() });
+      expect(changes(before, after)).toEqual({ review_procedure: [fixtureProcedures.get(node)] });
+    },
+  },
+  {
+    field: 'openIntakeWindow',
+    type: 'Mutation',
+    label: 'openIntakeWindow(jurisdictionCode: target)',
+    gate: Capability.MANAGE_POLICIES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: OpenIntakeWindowInput!) { openIntakeWindow(input: $input) { jurisdiction { code } name opens closes } }`,
+      variables: { input: { jurisdictionCode: node, name: '下半年集中申报', opens: `${WINDOW_YEAR}-07-01`, closes: `${WINDOW_YEAR}-12-31` } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.openIntakeWindow).toEqual({ jurisdiction: { code: node }, name: '下半年集中申报', opens: `${WINDOW_YEAR}-07-01`, closes: `${WINDOW_YEAR}-12-31` });
+      const added = addedRow('intake_window', before, after);
+      expect(changes(before, after)).toEqual({ intake_window: [String(added.id)] });
+      expect(added).toMatchObject({ jurisdiction_id: jurisdictionIds.get(node) });
+    },
+  },
+  {
+    field: 'closeIntakeWindow',
+    type: 'Mutation',
+    label: 'closeIntakeWindow(lastDay) of the window opened at the target',
+    gate: Capability.MANAGE_POLICIES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!) { closeIntakeWindow(id: $id, lastDay: "${WINDOW_YEAR}-03-31") { id closes } }`,
+      variables: { id: fixtureWindows.get(node) },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.closeIntakeWindow).toEqual({ id: fixtureWindows.get(node), closes: `${WINDOW_YEAR}-03-31` });
+      expect(changes(before, after)).toEqual({ intake_window: [fixtureWindows.get(node)] });
+    },
+  },
   {
     field: 'subsidyScheme',
     type: 'Query',
@@ -2111,6 +2257,17 @@ const OWN: OwnOperation[] = [
         jurisdiction: { code: HOME },
         organisation: organisation ? { creditCode: creditCodeOf(organisation) } : null,
       });
+    },
+  },
+  {
+    field: 'reviewProcedureTemplates',
+    type: 'Query',
+    label: 'reviewProcedureTemplates',
+    gate: Capability.READ_POLICIES,
+    write: false,
+    request: () => ({ query: `{ reviewProcedureTemplates { key } }` }),
+    verify: (_role, _actor, { data }) => {
+      expect(data.reviewProcedureTemplates).toEqual([{ key: 'SHENZHEN' }, { key: 'JIANGDU' }]);
     },
   },
   {

@@ -5,7 +5,7 @@ import { Role } from '../../src/kernel/actor';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { poolUse } from '../../src/db/pool-stats';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
-import { createUser, smallTree, testCreditCode, type TestUser } from '../support/factories';
+import { createUser, insertJurisdictions, smallTree, testCreditCode, type TestUser } from '../support/factories';
 import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
 
 /**
@@ -42,6 +42,8 @@ interface Rows {
   itemIds: string[];
   /** A platform admin at ADMIN_HOME: the one role that enters working-day arrangements. */
   calendarAdmin: TestUser;
+  procedureIds: string[];
+  windowIds: string[];
 }
 
 interface Burst {
@@ -50,6 +52,10 @@ interface Burst {
   /** Keeps what the calls returned for later bursts. */
   keep?: (responses: GraphQLResponse[], rows: Rows) => void;
 }
+
+// Procedures and windows are one writer at a time per node: their bursts work on N villages of their own.
+const OWN_VILLAGES: [string, string][] = Array.from({ length: N }, (_, i) => [`321012101${201 + i}`, `测试村${i}`]);
+const ownVillage = (i: number) => OWN_VILLAGES[i][0];
 
 const village = (i: number) => VILLAGES[i % VILLAGES.length];
 const nationalId = (i: number, sequence: number) => {
@@ -241,6 +247,40 @@ const BURSTS: Record<string, Burst> = {
       token: rows.calendarAdmin.token,
     }),
   },
+  defineReviewProcedure: {
+    call: (i) => ({
+      query: `mutation($input: DefineProcedureInput!) { defineReviewProcedure(input: $input) { id } }`,
+      variables: {
+        input: {
+          jurisdictionCode: ownVillage(i),
+          effectiveFrom: '2025-01-01',
+          name: `村程序${i}`,
+          source: '测试',
+          steps: [{ kind: 'VILLAGE_REVIEW', name: '村审核', level: 'VILLAGE', capability: 'REVIEW_CASES', deadlineWorkingDays: 10, mayRefuse: true }],
+        },
+      },
+    }),
+    keep: (responses, rows) => (rows.procedureIds = ids(responses, 'defineReviewProcedure')),
+  },
+  endReviewProcedure: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!, $last: Date!) { endReviewProcedure(id: $id, lastDay: $last) { id } }`,
+      variables: { id: rows.procedureIds[i], last: todayInChina() },
+    }),
+  },
+  openIntakeWindow: {
+    call: (i) => ({
+      query: `mutation($input: OpenIntakeWindowInput!) { openIntakeWindow(input: $input) { id } }`,
+      variables: { input: { jurisdictionCode: ownVillage(i), name: '2090年上半年集中申报', opens: '2090-01-01', closes: '2090-06-30' } },
+    }),
+    keep: (responses, rows) => (rows.windowIds = ids(responses, 'openIntakeWindow')),
+  },
+  closeIntakeWindow: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { closeIntakeWindow(id: $id, lastDay: "2090-03-31") { id } }`,
+      variables: { id: rows.windowIds[i] },
+    }),
+  },
   // Distinct rows: a node and a year each (the years up to this one).
   recordElderlyPopulation: {
     call: (i) => ({
@@ -280,6 +320,7 @@ const CHAINS: string[][] = [
   ['registerPerson', 'importPeople', 'updatePerson', 'setPersonCategories', 'recordAbilityAssessment', 'recordPersonStatus'],
   ['createSubsidyScheme', 'addSubsidySchemeVersion', 'endSubsidyScheme', 'createSubsidyFloor', 'runEntitlements'],
   ['createTarget', 'allocateTarget', 'issueNotice', 'createSupervisionItem', 'addSupervisionNote', 'setWorkingCalendarYear'],
+  ['defineReviewProcedure', 'endReviewProcedure', 'openIntakeWindow', 'closeIntakeWindow'],
   ['recordElderlyPopulation', 'importElderlyPopulation'],
 ];
 
@@ -293,6 +334,7 @@ describe('bursts of concurrent writes', () => {
     `completes ${N} concurrent calls of %s on distinct rows, while an unrelated read goes on`,
     async (_label, chain) => {
       await smallTree(h.db);
+      if (chain.includes('defineReviewProcedure')) await insertJurisdictions(h.db, OWN_VILLAGES);
       const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
       rows.calendarAdmin = await createUser(h.db, ADMIN_HOME, [Role.PLATFORM_ADMIN]);
       const reader = await createUser(h.db, '321023', [Role.ANALYST]);
@@ -354,5 +396,18 @@ describe('bursts of concurrent writes', () => {
     expect(tally(responses)).toEqual({ OK: 1, CONFLICT: N - 1 });
     const [{ events }] = await h.db.query(`SELECT count(*)::int AS events FROM facility_event WHERE facility_id = $1 AND kind = 'TRANSITION'`, [id]);
     expect(events).toBe(1);
+  });
+
+  it(`lets exactly one of ${N} versions of a node's procedure defined at once from the same day win; the others are CONFLICT`, async () => {
+    await smallTree(h.db);
+    const admin = await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]);
+    const define = `mutation($input: DefineProcedureInput!) { defineReviewProcedure(input: $input) { id } }`;
+    const first = await h.gql(define, { input: { jurisdictionCode: ADMIN_HOME, effectiveFrom: '2025-01-01', fromTemplate: 'JIANGDU' } }, admin.token);
+    expect(first.errors).toBeUndefined();
+    const input = { jurisdictionCode: ADMIN_HOME, effectiveFrom: todayInChina(), fromTemplate: 'SHENZHEN' };
+    const responses = await Promise.all(Array.from({ length: N }, () => h.gql(define, { input }, admin.token)));
+    expect(tally(responses)).toEqual({ OK: 1, CONFLICT: N - 1 });
+    const [{ versions, open }] = await h.db.query(`SELECT count(*)::int AS versions, count(*) FILTER (WHERE effective_to IS NULL)::int AS open FROM review_procedure`);
+    expect({ versions, open }).toEqual({ versions: 2, open: 1 });
   });
 });

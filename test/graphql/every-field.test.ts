@@ -63,6 +63,10 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.subsidyScheme': { id: fx.schemeId },
     'Query.subsidySchemes': { at: DEMO_SUBSIDY_TOWN },
     'Query.subsidyFloors': { at: COUNTY },
+    // The demo's 江都 procedure, inherited by the village; its first half-year window of 2026 open.
+    'Query.reviewProcedure': { code: VILLAGE, on: '2026-06-01' },
+    'Query.reviewProcedures': { code: COUNTY },
+    'Query.intakeWindow': { code: VILLAGE, on: '2026-06-01' },
     'Query.entitlement': { personId: fx.personId, month: MONTH },
     'Query.target': { id: fx.targetId },
     'Query.targets': page,
@@ -211,6 +215,18 @@ const MUTATIONS: Record<string, MutationCase> = {
     args: (fx) => ({ id: fx.created.scheme, version: { fromMonth: addMonths(MONTH, 1), ...parameters, funding, tiers: [{ ...tiers[0], amountFen: 12_000 }] } }),
   },
   endSubsidyScheme: { as: ADMIN, args: (fx) => ({ id: fx.created.scheme, lastMonth: addMonths(MONTH, 6) }) },
+  defineReviewProcedure: {
+    as: ADMIN,
+    keep: 'procedure',
+    args: () => ({ input: { jurisdictionCode: COUNTY, effectiveFrom: TODAY, fromTemplate: 'SHENZHEN', name: '江都區試行程序', usesIntakeWindows: true } }),
+  },
+  endReviewProcedure: { as: ADMIN, args: (fx) => ({ id: fx.created.procedure, lastDay: `${YEAR + 1}-12-31` }) },
+  openIntakeWindow: {
+    as: ADMIN,
+    keep: 'window',
+    args: () => ({ input: { jurisdictionCode: COUNTY, name: `${YEAR + 1}年上半年集中申報`, opens: `${YEAR + 1}-05-31`, closes: `${YEAR + 1}-06-30` } }),
+  },
+  closeIntakeWindow: { as: ADMIN, args: (fx) => ({ id: fx.created.window, lastDay: `${YEAR + 1}-06-15` }) },
   runEntitlements: { as: ADMIN, args: () => ({ code: DEMO_SUBSIDY_TOWN, month: MONTH }) },
   createTarget: {
     as: ADMIN,

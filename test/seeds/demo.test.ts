@@ -207,8 +207,32 @@ describe('the demo data', () => {
     expect(board.data.target.board.laggards).toBeGreaterThan(0);
     expect(['OVERDUE', 'BEHIND', 'AT_RISK']).toContain(rows[0].status);
 
+    // 江都区 follows the 江都 procedure (seed 004 篇四), inherited by a community of 仙女镇, and takes new
+    // recipients in half-yearly windows: 「新增對象每半年新增一次,做到集中申報、集中審批、集中評估」.
+    const worker = await login('village-worker@321012100001');
+    const procedure = await h.gql(
+      `{ reviewProcedure(code: "321012100001", on: "2026-06-01") { inherited procedure { template usesIntakeWindows jurisdiction { code } steps { kind } } }
+         first: intakeWindow(code: "321012100001", on: "2026-06-01") { open window { name opens closes } }
+         between: intakeWindow(code: "321012100001", on: "2026-07-01") { open window { name } } }`,
+      {},
+      worker,
+    );
+    expect(procedure.errors).toBeUndefined();
+    expect(procedure.data.reviewProcedure).toEqual({
+      inherited: true,
+      procedure: {
+        template: 'JIANGDU',
+        usesIntakeWindows: true,
+        jurisdiction: { code: '321012' },
+        steps: ['VILLAGE_REVIEW', 'TOWN_REVIEW', 'FILING', 'ASSESSMENT', 'PUBLIC_NOTICE'].map((kind) => ({ kind })),
+      },
+    });
+    expect(procedure.data.first).toEqual({ open: true, window: { name: '2026年上半年集中申報', opens: '2026-05-31', closes: '2026-06-30' } });
+    expect(procedure.data.between).toEqual({ open: false, window: { name: '2026年下半年集中申報' } });
+
     const facilities = await h.db.query(`SELECT count(*)::int AS n FROM facility`);
     expect((await seedDemo(h.db)).seeded).toBe(false);
+    expect(await h.db.query(`SELECT count(*)::int AS n FROM review_procedure`)).toEqual([{ n: 1 }]);
     expect(await h.db.query(`SELECT count(*)::int AS n FROM facility`)).toEqual(facilities);
   });
 });

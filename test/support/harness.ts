@@ -70,6 +70,8 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'supervision_note', identity: true },
   { table: 'notice', identity: true },
   { table: 'working_calendar_year', identity: true },
+  { table: 'review_procedure', identity: true },
+  { table: 'intake_window', identity: true },
   { table: 'elderly_population', identity: true },
 ];
 
