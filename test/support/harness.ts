@@ -72,6 +72,7 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'working_calendar_year', identity: true },
   { table: 'review_procedure', identity: true },
   { table: 'intake_window', identity: true },
+  { table: 'elderly_population', identity: true },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {
