@@ -33,6 +33,12 @@ const CASEWORK: Capability[] = [
 // and a provider or assessor works case by case: none of them needs the registry's figures.
 const PEOPLE_FIGURES: Capability[] = [Capability.READ_PEOPLE_COUNTS];
 
+// The elderly population of a node for a year (the statistics bureau's or the household register's
+// figure): entered by the civil-affairs offices, which report it and answer for the share targets
+// divided by it. It is no casework (EDIT_PEOPLE would give it to village workers) and no target
+// setting (MANAGE_TARGETS would let the leadership office move the denominator of its own targets).
+const POPULATION_OFFICE: Capability[] = [Capability.RECORD_POPULATION];
+
 // Facility subsidies (construction and operating) and who pays them: the offices that set and review
 // them, finance that pays, the leadership office that follows them, and an operator for its own facilities.
 const FACILITY_SUBSIDIES: Capability[] = [Capability.READ_FACILITY_SUBSIDIES];
@@ -65,6 +71,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     Capability.RUN_ENTITLEMENTS,
     ...FACILITY_SUBSIDIES,
     ...PEOPLE_FIGURES,
+    ...POPULATION_OFFICE,
     ...TARGET_OFFICE,
     ...CASE_OFFICE,
     Capability.APPROVE_CASES,
@@ -76,6 +83,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     Capability.ASSESS_PEOPLE,
     ...FACILITY_SUBSIDIES,
     ...PEOPLE_FIGURES,
+    ...POPULATION_OFFICE,
     ...TARGETS,
     ...CASE_OFFICE,
   ],

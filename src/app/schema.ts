@@ -6,6 +6,7 @@ import { refusalAudit } from '../audit/refusals';
 import { WorkingCalendarResolver } from '../calendar/calendar.resolver';
 import { CoverageResolver, FacilityStatsResolver, JurisdictionCoverageResolver } from '../coverage/coverage.resolver';
 import { JurisdictionPeopleCountsResolver } from '../coverage/people-counts.resolver';
+import { JurisdictionPopulationResolver, PopulationResolver } from '../coverage/population.resolver';
 import { PersonResolver } from '../elderly/person.resolver';
 import { FacilityResolver } from '../facilities/facility.resolver';
 import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
@@ -32,6 +33,8 @@ export const RESOLVERS = [
   FacilityStatsResolver,
   PersonResolver,
   JurisdictionPeopleCountsResolver,
+  JurisdictionPopulationResolver,
+  PopulationResolver,
   PolicyResolver,
   ProcedureResolver,
   CaseResolver,

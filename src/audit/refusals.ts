@@ -76,6 +76,12 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   addSupervisionNote: { action: 'supervisionItem.note', target: record('SupervisionItem') },
   setWorkingCalendarYear: { action: 'workingCalendar.set', target: jurisdiction((args) => args.input?.jurisdictionCode) },
   issueNotice: { action: 'notice.issue', target: (args) => ({ targetType: 'Target', targetIds: named(args.input?.targetId) }) },
+  recordElderlyPopulation: { action: 'population.record', target: jurisdiction((args) => args.code) },
+  // As importPeople: the rows' nodes are known only once the file is read.
+  importElderlyPopulation: {
+    action: 'population.import',
+    target: (_args, ctx) => ({ targetType: 'Jurisdiction', targetIds: named(ctx.actor?.jurisdictionCode) }),
+  },
 };
 
 async function recordRefusal(ctx: Context, field: string, attempt: Attempt, error: unknown): Promise<void> {

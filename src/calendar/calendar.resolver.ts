@@ -1,14 +1,14 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../kernel/context';
 import { DateScalar } from '../kernel/dates';
-import { READ_COST } from '../graphql/limits';
+import { READ_COST, singleYearCost } from '../graphql/limits';
 import { SetWorkingCalendarYearInput } from './calendar.inputs';
 import { calendarService } from './calendar.service';
 import { WorkingCalendarYear, WorkingDeadline } from './calendar.types';
 
 @Resolver()
 export class WorkingCalendarResolver {
-  @Query(() => WorkingCalendarYear, { complexity: READ_COST, description: 'A year’s working days at a jurisdiction: its holidays, make-up working days and where they come from.' })
+  @Query(() => WorkingCalendarYear, { complexity: singleYearCost, description: 'A year’s working days at a jurisdiction: its holidays, make-up working days and where they come from.' })
   workingCalendar(@Ctx() ctx: Context, @Arg('code') code: string, @Arg('year', () => Int) year: number) {
     return calendarService.year(ctx, code, year);
   }

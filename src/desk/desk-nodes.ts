@@ -10,6 +10,7 @@ import { SupervisionStatus } from './desk-kinds';
 import { NoticeNode, SupervisionItemNode } from './desk.types';
 import type { NoticeContent, NoticeRow } from './notice.repository';
 import type { SupervisionItemRow } from './supervision.repository';
+import type { ShareDenominator } from '../coverage/population.types';
 
 // What the desk's rows look like through the API, and what a notice keeps of a board.
 
@@ -60,7 +61,11 @@ export function noticeNode(row: NoticeRow): NoticeNode {
     observedAt: new Date(content.observedAt),
     issuedAt: row.createdAt,
     author: row.author,
-    progress: { ...content.progress, status: content.progress.status as TargetStatus | null },
+    progress: {
+      ...content.progress,
+      denominatorSource: (content.progress.denominatorSource ?? null) as ShareDenominator | null,
+      status: content.progress.status as TargetStatus | null,
+    },
     laggards: content.laggards,
     rows: content.rows.map((r) => ({
       jurisdiction: { code: r.code, name: r.name, level: r.level } as JurisdictionRef,
@@ -68,6 +73,7 @@ export function noticeNode(row: NoticeRow): NoticeNode {
       value: r.value,
       numerator: r.numerator,
       denominator: r.denominator,
+      denominatorSource: (r.denominatorSource ?? null) as ShareDenominator | null,
       expected: r.expected,
       status: r.status as TargetStatus | null,
       rank: r.rank,
@@ -93,6 +99,7 @@ export function contentOf(board: TargetBoard, target: TargetNode): NoticeContent
       value: board.progress.value,
       numerator: board.progress.numerator,
       denominator: board.progress.denominator,
+      denominatorSource: board.progress.denominatorSource,
       expected: board.progress.expected,
       status: board.progress.status,
     },
@@ -105,6 +112,7 @@ export function contentOf(board: TargetBoard, target: TargetNode): NoticeContent
       value: row.value,
       numerator: row.numerator,
       denominator: row.denominator,
+      denominatorSource: row.denominatorSource,
       expected: row.expected,
       status: row.status,
       rank: row.rank,

@@ -2,7 +2,17 @@ import ExcelJS from 'exceljs';
 import type { Context } from '../kernel/context';
 import { chinaTimeOf } from '../kernel/dates';
 import { decimalOf, roundedDecimal } from '../kernel/decimals';
-import { MetricKind, TARGET_COMPARATOR_NAMES, TARGET_METRICS, TARGET_STATUS_NAMES, type TargetComparator, type TargetMetric, type TargetStatus } from '../targets/target-kinds';
+import { ShareDenominator } from '../coverage/population.types';
+import {
+  ELDERLY_SHARES,
+  MetricKind,
+  TARGET_COMPARATOR_NAMES,
+  TARGET_METRICS,
+  TARGET_STATUS_NAMES,
+  type TargetComparator,
+  type TargetMetric,
+  type TargetStatus,
+} from '../targets/target-kinds';
 import { targetService } from '../targets/target.service';
 import { BoardOrder } from '../targets/target.types';
 import { deskService } from './desk.service';
@@ -33,6 +43,18 @@ export interface Sheet {
 }
 
 export const HEADER = ['区划代码', '名称', '目标值', '当前值', '分子', '分母', '预期值', '状态', '状态代码', '排名'];
+
+/** What a share of the elderly divided by, as people read it. */
+export const DENOMINATOR_NAMES: Record<ShareDenominator, string> = {
+  POPULATION_RECORDED: '老年人口（本级统计数）',
+  POPULATION_SUM_OF_CHILDREN: '老年人口（下级合计）',
+  REGISTRY: '系统登记老人数（无人口数）',
+};
+
+// A share of the elderly says, on each line, what its denominator counts.
+const headerOf = (metric: TargetMetric) => (ELDERLY_SHARES.has(metric) ? [...HEADER, '分母口径', '分母口径代码'] : HEADER);
+const denominatorLine = (metric: TargetMetric, source: ShareDenominator | null) =>
+  ELDERLY_SHARES.has(metric) && source ? `；分母：${DENOMINATOR_NAMES[source]}` : '';
 
 const PERCENT = '0.0%';
 // A threshold is set with up to two decimals and is shown with them: 50.0 %, 33.33 %.
@@ -72,24 +94,30 @@ interface TableRow {
   threshold: number | null;
   numerator: number;
   denominator: number;
+  denominatorSource: ShareDenominator | null;
   expected: number | null;
   status: TargetStatus | null;
   rank: number | null;
 }
 
 /** One line of the table, from a board's row or a notice's. */
-const tableRow = (kind: MetricKind) => (row: TableRow): Cell[] => [
-  row.jurisdiction.code,
-  row.jurisdiction.name,
-  figureOf(kind, row.threshold, 'threshold'),
-  valueOf(kind, row.numerator, row.denominator),
-  row.numerator,
-  row.denominator,
-  figureOf(kind, row.expected, 'expected'),
-  row.status === null ? null : TARGET_STATUS_NAMES[row.status],
-  row.status,
-  row.rank,
-];
+const tableRow = (metric: TargetMetric) => (row: TableRow): Cell[] => {
+  const kind = TARGET_METRICS[metric].kind;
+  const cells: Cell[] = [
+    row.jurisdiction.code,
+    row.jurisdiction.name,
+    figureOf(kind, row.threshold, 'threshold'),
+    valueOf(kind, row.numerator, row.denominator),
+    row.numerator,
+    row.denominator,
+    figureOf(kind, row.expected, 'expected'),
+    row.status === null ? null : TARGET_STATUS_NAMES[row.status],
+    row.status,
+    row.rank,
+  ];
+  if (!ELDERLY_SHARES.has(metric)) return cells;
+  return [...cells, row.denominatorSource ? DENOMINATOR_NAMES[row.denominatorSource] : null, row.denominatorSource];
+};
 
 /** The metric's line: what is measured, against what, in which unit. */
 function goalLine(metric: TargetMetric, comparator: TargetComparator, threshold: number, thresholdHigh: number | null): string {
@@ -121,10 +149,10 @@ export async function boardSheet(ctx: Context, targetId: string, asOf: string | 
       `${target.title} — ${target.jurisdiction.name}（${target.jurisdiction.code}）`,
       `${goalLine(target.metric, target.comparator, target.threshold, target.thresholdHigh)}；期限：${target.startsOn} 至 ${target.deadline}`,
       `统计日期：${board.asOf}（数据读取于 ${chinaTimeOf(board.observedAt)} 北京时间）`,
-      `总体进度：${textOf(valueOf(kind, progress.numerator, progress.denominator))}，${statusName(progress.status)}；落后单位（有滞后风险、滞后、逾期未达标）：${board.laggards} 个`,
+      `总体进度：${textOf(valueOf(kind, progress.numerator, progress.denominator))}，${statusName(progress.status)}${denominatorLine(target.metric, progress.denominatorSource)}；落后单位（有滞后风险、滞后、逾期未达标）：${board.laggards} 个`,
     ],
-    header: HEADER,
-    rows: board.rows.map(tableRow(kind)),
+    header: headerOf(target.metric),
+    rows: board.rows.map(tableRow(target.metric)),
   };
 }
 
@@ -141,11 +169,11 @@ export async function noticeSheet(ctx: Context, noticeId: string): Promise<Sheet
       notice.title,
       `发布单位：${notice.issuedBy.name}（${notice.issuedBy.code}）；发布人：${notice.author}；发布时间：${chinaTimeOf(notice.issuedAt)}`,
       `目标：${target.title}；${goalLine(target.metric, target.comparator, target.threshold, null)}；期限：${target.deadline}`,
-      `统计日期：${notice.asOf}；总体进度：${textOf(valueOf(kind, progress.numerator, progress.denominator))}，${statusName(progress.status)}；落后单位：${notice.laggards} 个`,
+      `统计日期：${notice.asOf}；总体进度：${textOf(valueOf(kind, progress.numerator, progress.denominator))}，${statusName(progress.status)}${denominatorLine(target.metric, progress.denominatorSource)}；落后单位：${notice.laggards} 个`,
       ...(notice.body ? [notice.body] : []),
     ],
-    header: HEADER,
-    rows: notice.rows.map(tableRow(kind)),
+    header: headerOf(target.metric),
+    rows: notice.rows.map(tableRow(target.metric)),
   };
 }
 

@@ -5,6 +5,7 @@ import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
 import { TargetStatus } from '../targets/target-kinds';
 import { TargetRef } from '../targets/target.types';
 import { SupervisionStatus } from './desk-kinds';
+import { ShareDenominator } from '../coverage/population.types';
 
 @ObjectType({ simpleResolvers: true, description: 'A follow-up note on a supervision item.' })
 export class SupervisionNote {
@@ -82,6 +83,9 @@ export class NoticeRow {
   @Field(() => Int)
   denominator: number;
 
+  @Field(() => ShareDenominator, { nullable: true, description: 'For a share of the elderly, what `denominator` counted; null for the other metrics (and notices issued before it was kept).' })
+  denominatorSource: ShareDenominator | null;
+
   @Field(() => Float, { nullable: true })
   expected: number | null;
 
@@ -102,6 +106,9 @@ export class NoticeProgress {
 
   @Field(() => Int)
   denominator: number;
+
+  @Field(() => ShareDenominator, { nullable: true, description: 'For a share of the elderly, what `denominator` counted; null for the other metrics (and notices issued before it was kept).' })
+  denominatorSource: ShareDenominator | null;
 
   @Field(() => Float)
   expected: number;

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 export interface NoticeContent {
   target: { id: string; title: string; metric: string; metricKind: string; comparator: string; threshold: number; deadline: string; jurisdiction: { code: string; name: string; level: string } };
   observedAt: string;
-  progress: { value: number | null; numerator: number; denominator: number; expected: number; status: string | null };
+  progress: { value: number | null; numerator: number; denominator: number; denominatorSource?: string | null; expected: number; status: string | null };
   laggards: number;
   rows: {
     code: string;
@@ -14,6 +14,8 @@ export interface NoticeContent {
     value: number | null;
     numerator: number;
     denominator: number;
+    /** Kept since notices say what a share of the elderly divided by; absent in older ones. */
+    denominatorSource?: string | null;
     expected: number | null;
     status: string | null;
     rank: number | null;

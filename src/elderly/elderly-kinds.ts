@@ -101,7 +101,7 @@ export const IMPORT_ROW_ERROR_NAMES: Record<ImportRowErrorCode, string> = {
   BAD_ROW: 'The row has more fields than the header (often an unquoted comma).',
   BAD_NATIONAL_ID: '身份证号 is not a valid national ID: length, characters, province, birth date or check digit.',
   BAD_CODE: 'A division code is malformed, names no jurisdiction, or (for the village) names one that is not a village or community.',
-  OUT_OF_SCOPE: 'The village lies outside the caller’s jurisdiction.',
+  OUT_OF_SCOPE: 'The village (in a population file, the jurisdiction) lies outside the caller’s jurisdiction.',
   DUPLICATE_IN_FILE: 'The national ID is on an earlier line of the file too; the message names that line.',
   ALREADY_REGISTERED: 'A person with this national ID is already registered (wherever they live).',
   BAD_TEXT: 'A name or address is missing or too long.',

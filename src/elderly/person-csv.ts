@@ -11,8 +11,9 @@ import {
 import type { CategoryInput, RegisterPersonInput } from './person.inputs';
 
 // Reading a people CSV: the file's structure (RFC 4180 via csv-parse, a header of known columns, each
-// row with the line it starts on) and the spreadsheet notations of its cells (yuan, days, lists of
-// enum values or their Chinese names). What the values must then satisfy is person.rules.ts's business.
+// row with the line it starts on; `readCsv` also reads the population files) and the spreadsheet
+// notations of its cells (yuan, days, lists of enum values or their Chinese names). What the values
+// must then satisfy is person.rules.ts's business.
 
 /** The most data rows one import takes; a larger file is refused whole. */
 export const MAX_IMPORT_ROWS = 20_000;
@@ -30,8 +31,8 @@ export type ColumnName =
   | 'householdMonthlyIncome'
   | 'categories';
 
-export interface ColumnSpec {
-  name: ColumnName;
+export interface ColumnSpec<N extends string = ColumnName> {
+  name: N;
   /** The headers offices write for it. */
   aliases: readonly string[];
   required: boolean;
@@ -61,18 +62,15 @@ export const PEOPLE_COLUMNS: readonly ColumnSpec[] = [
   { name: 'categories', aliases: ['困难类别'], required: false, code: ImportRowErrorCode.BAD_VALUE },
 ];
 
-const COLUMN_BY_HEADER = new Map<string, ColumnSpec>(
-  PEOPLE_COLUMNS.flatMap((column) => [[column.name.toLowerCase(), column] as const, ...column.aliases.map((alias) => [alias, column] as const)]),
-);
 
 export const COLUMN_BY_INPUT_FIELD = new Map<string, ColumnSpec>(PEOPLE_COLUMNS.map((column) => [column.inputField ?? column.name, column]));
 
-const describeColumn = (column: ColumnSpec) => `${column.name} (${column.aliases.join(' / ')})`;
+const describeColumn = <N extends string>(column: ColumnSpec<N>) => `${column.name} (${column.aliases.join(' / ')})`;
 
 /** One data row: the line of the file it starts on and its cells by column. */
-export interface CsvRow {
+export interface CsvRow<N extends string = ColumnName> {
   line: number;
-  cells: Partial<Record<ColumnName, string>>;
+  cells: Partial<Record<N, string>>;
   /** Fields beyond the header's columns that hold something. */
   extraFields: number;
 }
@@ -128,12 +126,19 @@ function records(text: string): { line: number; fields: string[] }[] {
 
 const isBlank = (fields: readonly string[]) => fields.every((field) => field.trim() === '');
 
+/** The data rows of a people CSV (see readCsv). */
+export const readPeopleCsv = (text: string): CsvRow[] => readCsv(text, PEOPLE_COLUMNS);
+
 /**
- * The data rows of a people CSV. The file as a whole is refused (BAD_USER_INPUT on `csv`) when it is
- * not CSV, when its header names an unknown column, a column twice, or leaves out a required one, or
- * when it has no row; LIMIT_EXCEEDED when it has more than MAX_IMPORT_ROWS. Blank lines are skipped.
+ * The data rows of a CSV file of `specs`' columns. The file as a whole is refused (BAD_USER_INPUT on
+ * `csv`) when it is not CSV, when its header names an unknown column, a column twice, or leaves out a
+ * required one, or when it has no row; LIMIT_EXCEEDED when it has more than MAX_IMPORT_ROWS. Blank
+ * lines are skipped.
  */
-export function readPeopleCsv(text: string): CsvRow[] {
+export function readCsv<N extends string>(text: string, specs: readonly ColumnSpec<N>[]): CsvRow<N>[] {
+  const byHeader = new Map<string, ColumnSpec<N>>(
+    specs.flatMap((column) => [[column.name.toLowerCase(), column] as const, ...column.aliases.map((alias) => [alias, column] as const)]),
+  );
   if (text.includes('\uFFFD')) throw fileError('is not UTF-8 text (some characters could not be read): save the file as "CSV UTF-8"');
   const all = records(text).filter((record) => !isBlank(record.fields));
   if (all.length === 0) throw fileError('is empty: the first line must name the columns');
@@ -142,12 +147,12 @@ export function readPeopleCsv(text: string): CsvRow[] {
     throw new LimitExceededError(`csv: the file has ${data.length} rows; at most ${MAX_IMPORT_ROWS} may be imported at once, so split it`, { field: 'csv' });
   }
 
-  const columns: (ColumnSpec | null)[] = [];
+  const columns: (ColumnSpec<N> | null)[] = [];
   const problems: string[] = [];
   const unknown: string[] = [];
   header.fields.forEach((raw, i) => {
     const name = raw.trim();
-    const column = COLUMN_BY_HEADER.get(name) ?? COLUMN_BY_HEADER.get(name.toLowerCase()) ?? null;
+    const column = byHeader.get(name) ?? byHeader.get(name.toLowerCase()) ?? null;
     if (name === '') {
       // Spreadsheets often save an empty column after the last: harmless as long as it stays empty.
       const used = data.find((row) => (row.fields[i] ?? '').trim() !== '');
@@ -162,15 +167,15 @@ export function readPeopleCsv(text: string): CsvRow[] {
   if (unknown.length > 0) {
     problems.unshift(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')}`);
   }
-  const missing = PEOPLE_COLUMNS.filter((column) => column.required && !columns.includes(column));
+  const missing = specs.filter((column) => column.required && !columns.includes(column));
   if (missing.length > 0) problems.push(`missing column${missing.length > 1 ? 's' : ''} ${missing.map(describeColumn).join(', ')}`);
   if (problems.length > 0) {
-    throw fileError(`line ${header.line}: ${problems.join('; ')}. The columns are ${PEOPLE_COLUMNS.map(describeColumn).join(', ')}`);
+    throw fileError(`line ${header.line}: ${problems.join('; ')}. The columns are ${specs.map(describeColumn).join(', ')}`);
   }
   if (data.length === 0) throw fileError('has a header but no rows');
 
   return data.map(({ line, fields }) => {
-    const cells: Partial<Record<ColumnName, string>> = {};
+    const cells: Partial<Record<N, string>> = {};
     let extraFields = 0;
     fields.forEach((value, i) => {
       const column = columns[i];

@@ -70,6 +70,11 @@ export function yearCost({ childComplexity }: ComplexityEstimatorArgs): number {
   return READ_COST + 12 + childComplexity;
 }
 
+/** Cost of one year's figure (`year` names which year, not a span of months): a read and its selection. */
+export function singleYearCost({ childComplexity }: ComplexityEstimatorArgs): number {
+  return READ_COST + childComplexity;
+}
+
 /** Cost of a board: a read, and each of its rows (a level's descendants when `level` is given). */
 export function boardCost({ args, childComplexity }: ComplexityEstimatorArgs): number {
   const rows = args.level == null ? BOARD_CHILD_ROWS : BOARD_LEVEL_ROWS;

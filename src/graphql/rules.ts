@@ -85,6 +85,8 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     addSupervisionNote: Capability.MANAGE_TARGETS,
     issueNotice: Capability.MANAGE_TARGETS,
     setWorkingCalendarYear: Capability.MANAGE_CALENDAR,
+    recordElderlyPopulation: Capability.RECORD_POPULATION,
+    importElderlyPopulation: Capability.RECORD_POPULATION,
   },
   Jurisdiction: {
     ...reachable('code', 'name', 'level', 'townKind', 'villageKind', 'parent', 'ancestors', 'children', 'descendantCounts'),
@@ -95,6 +97,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     subsidyTotals: Capability.READ_SUBSIDY_TOTALS,
     entitlementRuns: Capability.READ_SUBSIDY_TOTALS,
     peopleCounts: Capability.READ_PEOPLE_COUNTS,
+    elderlyPopulation: Capability.READ_PEOPLE_COUNTS,
   },
   JurisdictionRef: reachable('code', 'name', 'level'),
   WorkingCalendarYear: reachable(
@@ -205,6 +208,8 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   PersonCategory: reachable('category', 'disabilityGrade', 'validFrom', 'validTo'),
   PersonImport: reachable('dryRun', 'rows', 'imported', 'rejectedRows', 'rejected'),
   ImportRowError: reachable('line', 'field', 'code', 'message'),
+  ElderlyPopulation: reachable('jurisdiction', 'year', 'aged60Plus', 'aged80Plus', 'basis', 'complete', 'children', 'childrenWithFigure', 'summary', 'source', 'recordedAt'),
+  PopulationImport: reachable('rows', 'recorded', 'rejectedRows', 'rejected'),
   AbilityAssessment: reachable('level', 'assessedOn', 'validUntil', 'assessor', 'note'),
   SubsidyScheme: reachable('id', 'name', 'kind', 'jurisdiction', 'inForce', 'versions'),
   SchemeVersion: reachable(
@@ -301,7 +306,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   TargetEdge: reachable('cursor', 'node'),
   TargetRef: reachable('id', 'title', 'jurisdiction', 'metric', 'comparator', 'threshold', 'deadline'),
   TargetPhaseSpan: reachable('phase', 'startsOn', 'endsOn'),
-  TargetProgress: reachable('asOf', 'observedAt', 'value', 'numerator', 'denominator', 'expected', 'gap', 'status'),
+  TargetProgress: reachable('asOf', 'observedAt', 'value', 'numerator', 'denominator', 'denominatorSource', 'expected', 'gap', 'status'),
   AllocationSummary: reachable('children', 'achieved', 'allocatedValue', 'achievedValue', 'variance'),
   TargetBoard: reachable('target', 'asOf', 'observedAt', 'progress', 'laggards', 'rows', 'overdueItems'),
   SupervisionItem: reachable(
@@ -324,11 +329,11 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   SupervisionItemConnection: reachable('totalCount', 'edges', 'pageInfo'),
   SupervisionItemEdge: reachable('cursor', 'node'),
   Notice: reachable('id', 'title', 'body', 'issuedBy', 'target', 'asOf', 'observedAt', 'issuedAt', 'author', 'progress', 'laggards', 'rows'),
-  NoticeProgress: reachable('value', 'numerator', 'denominator', 'expected', 'status'),
-  NoticeRow: reachable('jurisdiction', 'threshold', 'value', 'numerator', 'denominator', 'expected', 'status', 'rank'),
+  NoticeProgress: reachable('value', 'numerator', 'denominator', 'denominatorSource', 'expected', 'status'),
+  NoticeRow: reachable('jurisdiction', 'threshold', 'value', 'numerator', 'denominator', 'denominatorSource', 'expected', 'status', 'rank'),
   NoticeConnection: reachable('totalCount', 'edges', 'pageInfo'),
   NoticeEdge: reachable('cursor', 'node'),
-  BoardRow: reachable('jurisdiction', 'target', 'threshold', 'value', 'numerator', 'denominator', 'expected', 'gap', 'variance', 'status', 'rank'),
+  BoardRow: reachable('jurisdiction', 'target', 'threshold', 'value', 'numerator', 'denominator', 'denominatorSource', 'expected', 'gap', 'variance', 'status', 'rank'),
 };
 
 /** Why `ctx` may not pass `gate` (null: it may). */

@@ -106,6 +106,7 @@ async function boardRows(ctx: Context, target: TargetNode, day: string, level: J
         value,
         numerator: reading.numerator,
         denominator: reading.denominator,
+        denominatorSource: reading.denominatorSource,
         expected: evaluation?.progress.expected ?? null,
         gap: evaluation?.progress.gap ?? null,
         variance: value === null || threshold === null ? null : value - threshold,

@@ -1,6 +1,8 @@
 import { BED_KEYS, facilityCountKey } from '../facilities/coverage-metrics';
 import { coverageService } from '../coverage/coverage.service';
 import { peopleCountsService } from '../coverage/people-counts.service';
+import { populationService } from '../coverage/population.service';
+import type { ShareDenominator } from '../coverage/population.types';
 import { FacilityStatus, type FacilityType } from '../facilities/facility-kinds';
 import type { Context } from '../kernel/context';
 import { todayInChina } from '../kernel/dates';
@@ -19,15 +21,25 @@ export interface MetricReading {
   /** The parts of a rate (covered units of all units, dementia beds of all beds…); a count's count over 1. */
   numerator: number;
   denominator: number;
+  /** For a share of the elderly, what `denominator` counts (the population of the year or the registry); null for the other metrics. */
+  denominatorSource: ShareDenominator | null;
   /** The day the figure describes (today for a live one). */
   asOf: string;
   observedAt: Date;
 }
 
-const reading = (kind: MetricKind, numerator: number, denominator: number, asOf: string, observedAt: Date): MetricReading => ({
+const reading = (
+  kind: MetricKind,
+  numerator: number,
+  denominator: number,
+  asOf: string,
+  observedAt: Date,
+  denominatorSource: ShareDenominator | null = null,
+): MetricReading => ({
   value: kind !== MetricKind.RATE ? ratio(numerator) : denominator > 0 ? ratio(BigInt(numerator) * BigInt(RATE_SCALE), denominator) : null,
   numerator,
   denominator,
+  denominatorSource,
   asOf,
   observedAt,
 });
@@ -63,7 +75,9 @@ export async function readMetric(
       entitlementRunService.recipientsOf(ctx, ids, day.slice(0, 7)),
       peopleCountsService.totalsOf(ctx, ids, day),
     ]);
-    return nodes.map((_, i) => reading(kind, recipients[i], people[i], day, observedAt));
+    // Of the elderly of the area: the population of the day's year when known, else the registry.
+    const bases = await populationService.shareBases(ctx, ids, day, people);
+    return nodes.map((_, i) => reading(kind, recipients[i], bases[i].denominator, day, observedAt, bases[i].source));
   }
   const stats = await coverageService.facilityFiguresOfNodes(ctx, nodes);
   const today = todayInChina();

@@ -127,7 +127,10 @@ export const TARGET_METRICS: Record<TargetMetric, TargetMetricDefinition> = {
     history: true,
     coverage: null,
     needsFacilityType: false,
-    ...named('享受补贴老人占比', 'people paid a subsidy in the month’s entitlement run, of the people of the registry counted at the day'),
+    ...named(
+      '享受补贴老人占比',
+      'people paid a subsidy in the month’s entitlement run, of the elderly (60+) population of the node for the day’s year (recorded, or summed from children that all have one); without one, of the people of the registry counted at the day',
+    ),
   },
   ENTITLEMENT_SPENDING: {
     metric: TargetMetric.ENTITLEMENT_SPENDING,
@@ -139,6 +142,9 @@ export const TARGET_METRICS: Record<TargetMetric, TargetMetricDefinition> = {
     ...named('补贴支出', 'fen paid by the stored monthly entitlement runs, summed from the target’s start month through the month of the day'),
   },
 };
+
+/** The shares of the elderly of an area: divided by its population when one is known (docs/population.md). */
+export const ELDERLY_SHARES: ReadonlySet<TargetMetric> = new Set([TargetMetric.SUBSIDY_RECIPIENT_SHARE]);
 
 export const COMPARATOR_SYMBOLS: Record<TargetComparator, string> = { AT_LEAST: '≥', AT_MOST: '≤', EQUAL: '=', BETWEEN: 'between' };
 export const TARGET_COMPARATOR_NAMES: Record<TargetComparator, string> = { AT_LEAST: '不低于', AT_MOST: '不高于', EQUAL: '等于', BETWEEN: '介于' };

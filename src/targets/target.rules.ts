@@ -155,6 +155,7 @@ export function evaluate(definition: TargetMetricDefinition, rule: TargetRule, r
       value,
       numerator: reading.numerator,
       denominator: reading.denominator,
+      denominatorSource: reading.denominatorSource,
       expected: expectedValue,
       gap: value === null ? null : up ? value - expectedValue : expectedValue - value,
       status: statusOn(rule, reading.value, day, { expected, up }),

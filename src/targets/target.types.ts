@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ShareDenominator } from '../coverage/population.types';
 import { DateScalar } from '../kernel/dates';
 import { connectionTypes } from '../kernel/pagination';
 import { FacilityType } from '../facilities/facility-kinds';
@@ -135,6 +136,12 @@ export class TargetProgress {
   @Field(() => Int, { description: 'A rate’s denominator; 1 for a count.' })
   denominator: number;
 
+  @Field(() => ShareDenominator, {
+    nullable: true,
+    description: 'For a share of the elderly (SUBSIDY_RECIPIENT_SHARE), what `denominator` counts: the population of the year, or the registry; null for the other metrics.',
+  })
+  denominatorSource: ShareDenominator | null;
+
   @Field(() => Float, { description: 'The value expected that day: the baseline until the start, linear to the goal at the deadline.' })
   expected: number;
 
@@ -185,6 +192,9 @@ export class BoardRow {
 
   @Field(() => Int)
   denominator: number;
+
+  @Field(() => ShareDenominator, { nullable: true, description: 'For a share of the elderly, what `denominator` counts; null for the other metrics.' })
+  denominatorSource: ShareDenominator | null;
 
   @Field(() => Float, { nullable: true })
   expected: number | null;

@@ -413,6 +413,11 @@ beforeEach(async () => {
       [node, id, JSON.stringify(content)],
     );
     fixtureNotices.set(node, notice.id);
+    await h.db.query(
+      `INSERT INTO elderly_population (jurisdiction_id, year, aged_60_plus, aged_80_plus, source, recorded_by)
+       SELECT id, $2, $3, $4, $5, (SELECT min(id) FROM app_user) FROM jurisdiction WHERE code = $1`,
+      [node, POPULATION.year, populationAt(node).aged60Plus, populationAt(node).aged80Plus, POPULATION.source],
+    );
   }
   // The roll-ups the facilities imply, from the base tables.
   await rebuildRollups(h.db);
@@ -544,6 +549,7 @@ interface State {
   application_material: Record<string, any>;
   application_history: Record<string, any>;
   enrolment: Record<string, any>;
+  elderly_population: Record<string, any>;
 }
 type Table = keyof State;
 
@@ -603,6 +609,7 @@ async function tableState(): Promise<State> {
     application_material: await rowsOf('application_material'),
     application_history: await rowsOf('application_history'),
     enrolment: await rowsOf('enrolment'),
+    elderly_population: await rowsOf('elderly_population'),
   };
 }
 
@@ -683,6 +690,8 @@ interface Operation {
   type: 'Query' | 'Mutation' | 'Jurisdiction' | 'Facility';
   /** The root field of the response (default `field`): null in data when the request is refused. */
   root?: string;
+  /** What a refusal leaves null when that is not the root: a nullable nested field (default: the root). */
+  refused?: (data: any) => unknown;
   label: string;
   gate: Exclude<Gate, 'reachable'>;
   write: boolean;
@@ -748,6 +757,10 @@ const ASSESSOR = '扬州市第三方评估中心';
 const NEW_SCHEME = '高龄津贴(新)';
 // At least every floor set at and above any target node (30 元 from 60).
 const NEW_TIER = { name: '60周岁及以上', amountFen: 6000, minAge: 60 };
+
+// The elderly population recorded at every target node for one year; the length of the code makes each differ.
+const POPULATION = { year: 2024, source: '统计局' };
+const populationAt = (node: string) => ({ aged60Plus: 1000 * node.length, aged80Plus: 100 * node.length });
 
 // The monthly entitlement run. Every fixture person is ACTIVE and over 60 in every month from
 // POLICY_SINCE (83 at the end of January 2024), in no category and no exclusion group, and the floors
@@ -1279,6 +1292,68 @@ const TARGETED: TargetedOperation[] = [
       });
       expect(data.jurisdiction.peopleCounts.byCategory.every((c: any) => c.count === 0)).toBe(true);
       expect(data.jurisdiction.past).toEqual({ asOf: '2010-01-01', total: n, byAgeBand: bands('AGE_60_69') });
+    },
+  },
+  {
+    field: 'elderlyPopulation',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.elderlyPopulation(year) of jurisdiction(code: target)',
+    // Nullable (null when nothing is recorded): a refusal nulls the field, not the jurisdiction, and says why.
+    refused: (data) => data?.jurisdiction?.elderlyPopulation,
+    gate: Capability.READ_PEOPLE_COUNTS,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!, $year: Int!) { jurisdiction(code: $code) { elderlyPopulation(year: $year) { year aged60Plus aged80Plus basis complete source } } }`,
+      variables: { code: node, year: POPULATION.year },
+    }),
+    verify: (node, { data }) => {
+      // Every target node has its own figure for the year.
+      expect(data.jurisdiction.elderlyPopulation).toEqual({ year: POPULATION.year, ...populationAt(node), basis: 'RECORDED', complete: true, source: POPULATION.source });
+    },
+  },
+  {
+    field: 'recordElderlyPopulation',
+    type: 'Mutation',
+    label: 'recordElderlyPopulation(code: target, the fixture’s year)',
+    gate: Capability.RECORD_POPULATION,
+    write: true,
+    request: (node) => ({
+      query: `mutation($code: String!, $year: Int!) {
+        recordElderlyPopulation(code: $code, year: $year, aged60Plus: 4321, aged80Plus: 321, source: "公安户籍") { jurisdiction { code } aged60Plus aged80Plus basis source }
+      }`,
+      variables: { code: node, year: POPULATION.year },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.recordElderlyPopulation).toEqual({ jurisdiction: { code: node }, aged60Plus: 4321, aged80Plus: 321, basis: 'RECORDED', source: '公安户籍' });
+      // The fixture's row is superseded (kept), the new one replaces it.
+      const added = addedRow('elderly_population', before, after);
+      const old = Object.keys(before.elderly_population).find((key) => before.elderly_population[key].jurisdiction_id === jurisdictionIds.get(node))!;
+      expect(changes(before, after)).toEqual({ elderly_population: [old, String(added.id)].sort() });
+      expect(added).toMatchObject({ year: POPULATION.year, aged_60_plus: 4321, aged_80_plus: 321, supersedes: Number(old), superseded_at: null });
+      expect(after.elderly_population[old].superseded_at).not.toBeNull();
+    },
+  },
+  {
+    field: 'importElderlyPopulation',
+    type: 'Mutation',
+    label: 'importElderlyPopulation(one row at the target)',
+    gate: Capability.RECORD_POPULATION,
+    refusal: 'OUT_OF_SCOPE',
+    write: true,
+    request: (node) => ({
+      query: `mutation($csv: String!) { importElderlyPopulation(csv: $csv) { rows recorded rejectedRows rejected { line field code } } }`,
+      variables: { csv: `code,year,aged60Plus,aged80Plus,source\n${node},${POPULATION.year},4321,321,公安户籍\n` },
+    }),
+    verify: (node, { data, outcome, before, after }) => {
+      if (outcome === 'OUT_OF_SCOPE') {
+        expect(data.importElderlyPopulation).toEqual({ rows: 1, recorded: 0, rejectedRows: 1, rejected: [{ line: 2, field: 'code', code: 'OUT_OF_SCOPE' }] });
+        return;
+      }
+      expect(data.importElderlyPopulation).toEqual({ rows: 1, recorded: 1, rejectedRows: 0, rejected: [] });
+      const added = addedRow('elderly_population', before, after);
+      expect(added).toMatchObject({ jurisdiction_id: jurisdictionIds.get(node), year: POPULATION.year, aged_60_plus: 4321, aged_80_plus: 321, source: '公安户籍', superseded_at: null });
+      expect(Object.keys(changes(before, after))).toEqual(['elderly_population']);
     },
   },
   // People: a caller reaches those living in villages of the subtree; a person out of reach, like a
@@ -2527,7 +2602,8 @@ async function run(operation: Operation, request: Request, role: Role | null, to
   } else {
     // One error per refused field: an operation that asks for the field twice (under two aliases) may get two.
     expect([...new Set(errorCodes(res))]).toEqual([expected]);
-    expect(res.data?.[operation.root ?? operation.field] ?? null).toBeNull();
+    expect((operation.refused ? operation.refused(res.data) : res.data?.[operation.root ?? operation.field]) ?? null).toBeNull();
+    if (operation.refused) expect(errorCodes(res)).toHaveLength(1);
     expect(after).toEqual(before);
     if (operation.type === 'Mutation') await expectOneRefusal(operation.field, request, role, expected, lastEntry);
   }
@@ -2571,6 +2647,7 @@ const GATED_NESTED: Record<string, Gate> = {
   'Jurisdiction.coverageTrend': Capability.READ_COVERAGE,
   'Jurisdiction.facilityStats': Capability.READ_COVERAGE,
   'Jurisdiction.peopleCounts': Capability.READ_PEOPLE_COUNTS,
+  'Jurisdiction.elderlyPopulation': Capability.READ_PEOPLE_COUNTS,
   'Jurisdiction.subsidyTotals': Capability.READ_SUBSIDY_TOTALS,
   'Jurisdiction.entitlementRuns': Capability.READ_SUBSIDY_TOTALS,
   'Facility.subsidies': Capability.READ_FACILITY_SUBSIDIES,

@@ -70,6 +70,7 @@ const nationalId = (i: number, sequence: number) => {
   const first17 = `${village(i).slice(0, 6)}19450601${String(sequence).padStart(3, '0')}`;
   return first17 + nationalIdCheck(first17);
 };
+const POPULATION_YEAR = Number(todayInChina().slice(0, 4));
 const ids = (responses: GraphQLResponse[], field: string) => responses.map((r) => r.data![field].id as string);
 
 // In the order they run: later bursts work on the rows earlier ones made.
@@ -319,6 +320,19 @@ const BURSTS: Record<string, Burst> = {
       variables: { id: rows.noticeCaseIds[i] },
     }),
   },
+  // Distinct rows: a node and a year each (the years up to this one).
+  recordElderlyPopulation: {
+    call: (i) => ({
+      query: `mutation($code: String!, $year: Int!) { recordElderlyPopulation(code: $code, year: $year, aged60Plus: 1000, aged80Plus: 100, source: "统计局") { year } }`,
+      variables: { code: village(i), year: POPULATION_YEAR - i },
+    }),
+  },
+  importElderlyPopulation: {
+    call: (i) => ({
+      query: `mutation($csv: String!) { importElderlyPopulation(csv: $csv) { recorded } }`,
+      variables: { csv: `code,year,aged60Plus,aged80Plus,source\n${TOWN},${POPULATION_YEAR - i},2000,200,公安户籍\n${ADMIN_HOME},${POPULATION_YEAR - i},9000,900,公安户籍\n` },
+    }),
+  },
 };
 
 const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'recordObjection', 'cancelEnrolment'];
@@ -399,6 +413,7 @@ const CHAINS: string[][] = [
   ['defineReviewProcedure', 'endReviewProcedure', 'openIntakeWindow', 'closeIntakeWindow'],
   ['fileApplication', 'decideCase', 'resubmitCase'],
   ['recordObjection', 'cancelEnrolment'],
+  ['recordElderlyPopulation', 'importElderlyPopulation'],
 ];
 
 describe('bursts of concurrent writes', () => {

@@ -85,6 +85,7 @@ function argumentsFor(fx: Fixture): Arguments {
     'Jurisdiction.childCoverage': { metric: 'VILLAGE_SERVICE', ...page },
     'Jurisdiction.coverageTrend': { metric: 'VILLAGE_SERVICE', from: `${YEAR - 1}-01-01`, to: TODAY },
     'Jurisdiction.subsidyTotals': { month: MONTH },
+    'Jurisdiction.elderlyPopulation': { year: YEAR },
     'Jurisdiction.entitlementRuns': { month: MONTH },
     'Facility.subsidies': { year: YEAR - 1 },
     'FacilityStats.count': { type: 'MUTUAL_AID_CENTER' },
@@ -305,6 +306,9 @@ const MUTATIONS: Record<string, MutationCase> = {
       },
     }),
   },
+  recordElderlyPopulation: { as: ADMIN, args: () => ({ code: '321012100', year: YEAR, aged60Plus: 1200, aged80Plus: 150, source: '统计局 人口抽样调查' }) },
+  // One row recorded, one refused (a town of another county).
+  importElderlyPopulation: { as: ADMIN, args: () => ({ csv: `code,year,aged60Plus,aged80Plus,source\n321012101,${YEAR},800,90,公安户籍\n321023100,${YEAR},1,1,统计局\n` }) },
   changePassword: { as: NEW_USER, args: () => ({ currentPassword: `${NEW_PASSWORD}-reset`, newPassword: `${NEW_PASSWORD}-own` }) },
 };
 

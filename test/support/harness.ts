@@ -77,6 +77,7 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'application_material', identity: true },
   { table: 'application_history', identity: true },
   { table: 'enrolment', identity: true },
+  { table: 'elderly_population', identity: true },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {
