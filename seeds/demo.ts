@@ -9,6 +9,7 @@ import { DEMO_COUNTY, DEMO_ORGANISATIONS, seedDemoFacilities } from './demo-faci
 import { DEMO_SUBSIDY_TOWN, seedDemoFacilitySubsidies } from './demo-facility-subsidies';
 import { seedDemoPeople } from './demo-people';
 import { seedDemoProcedures } from './demo-procedures';
+import { seedDemoCases } from './demo-cases';
 import { seedDemoTargets } from './demo-targets';
 import { userRepository } from '../src/users/user.repository';
 
@@ -42,7 +43,7 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
  * Loads the demo data once into an empty database: Jiangsu's real tree, one user per role, and the
  * facilities of 江都区 with their histories, its elderly people, the subsidy schemes of 江都区 (each
  * with its source; no floor: demo-people.ts says why), the facility subsidies of one of its towns, its
- * review procedure and intake windows (each added on the next start to a database seeded before them).
+ * review procedure and intake windows, three applications (each added on the next start to a database seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
   const usernames = DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode));
@@ -53,7 +54,8 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     const subsidies = await seedFacilitySubsidiesOnce(dataSource);
     const targets = await seedTargetsOnce(dataSource);
     const procedures = await seedProceduresOnce(dataSource);
-    return { seeded: users || facilities || people || subsidies || targets || procedures, usernames };
+    const cases = await seedCasesOnce(dataSource);
+    return { seeded: users || facilities || people || subsidies || targets || procedures || cases, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   await seedUsers(dataSource);
@@ -63,6 +65,7 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await seedFacilitySubsidiesOnce(dataSource);
   await seedTargetsOnce(dataSource);
   await seedProceduresOnce(dataSource);
+  await seedCasesOnce(dataSource);
   return { seeded: true, usernames };
 }
 
@@ -101,6 +104,13 @@ async function seedProceduresOnce(dataSource: DataSource): Promise<boolean> {
   if (await readSetting(dataSource, 'demo_procedures_seeded')) return false;
   const windows = await seedDemoProcedures(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY));
   await writeSetting(dataSource, 'demo_procedures_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, windows });
+  return true;
+}
+
+async function seedCasesOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_cases_seeded')) return false;
+  const cases = await seedDemoCases(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY));
+  await writeSetting(dataSource, 'demo_cases_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, cases });
   return true;
 }
 

@@ -15,6 +15,8 @@ import { EntitlementResolver } from '../policies/entitlement.resolver';
 import { FacilitySubsidyResolver } from '../policies/facility-subsidy.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
 import { ProcedureResolver } from '../procedures/procedure.resolver';
+import { CaseResolver } from '../cases/case.resolver';
+import { registerCaseHooks } from '../cases/case-hooks';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
@@ -35,6 +37,7 @@ export const RESOLVERS = [
   PopulationResolver,
   PolicyResolver,
   ProcedureResolver,
+  CaseResolver,
   EntitlementResolver,
   EntitlementRunResolver,
   JurisdictionSubsidyResolver,
@@ -47,11 +50,17 @@ export const RESOLVERS = [
   WorkingCalendarResolver,
 ] as const;
 
+/** What features do when another's data changes, registered into the earlier feature (no import cycle). */
+export function registerFeatureHooks(): void {
+  registerCaseHooks();
+}
+
 /**
  * The schema the server serves: resolvers with the access shield applied, and outside it the
  * recorder of mutations that fail without having been audited (refused at the gate, among others).
  */
 export async function buildApiSchema(): Promise<GraphQLSchema> {
+  registerFeatureHooks();
   const schema = await buildSchema({ resolvers: RESOLVERS, validate: false });
   withDirectResolvers(schema);
   return applyMiddleware(schema, refusalAudit(schema), accessMiddleware(schema));

@@ -4,7 +4,7 @@ import { actingRole } from '../access/actor';
 import { Capability } from '../kernel/actor';
 import { codeReached, denied, grantFor, requireActor, requireCapability, type Grant } from '../access/scope';
 import { recordReads } from '../audit/audit.service';
-import { mutation } from '../audit/mutation';
+import { mutation, type Write } from '../audit/mutation';
 import { loader, type Context } from '../kernel/context';
 import { addMonths, todayInChina } from '../kernel/dates';
 import { AppError, BadUserInputError, ConflictError } from '../kernel/errors';
@@ -19,6 +19,7 @@ import { figureFactsOf, recordPeopleChanges } from './person-rollups';
 import { personAssessmentsLoader, personByIdLoader, personCategoriesLoader } from './person.loaders';
 import { personRepository, type AssessmentRow, type CategoryRow, type PersonRow } from './person.repository';
 import { personFactsRepository } from './person-facts.repository';
+import { personStatusChanged } from './person-status-hooks';
 import { BIRTH_DATE, checkFacts, checkRegistration, parseCategories, parseDayNotBefore, parseText, placesFor, type FieldProblem } from './person.rules';
 import { text } from '../kernel/messages';
 
@@ -162,21 +163,32 @@ export const personService = {
 
   /** Registers a person living in a village of the caller's subtree, with the categories in force from their day. */
   async register(ctx: Context, input: RegisterPersonInput): Promise<PersonRow> {
-    const id = await mutation(ctx, { action: 'person.register', capability: Capability.EDIT_PEOPLE }, async ({ tx, ctx, grant, target, at }) => {
-      const checked = checkRegistration(input, 'input', todayInChina(), await placesFor(ctx, [input], 'input'));
-      if (checked.village) at(checked.village.id);
-      target('Person', []);
-      if (!checked.registration) throw checked.problems[0].error;
-      const { fields, categories, categoriesSince } = checked.registration;
-      const userId = grant!.actor.userId;
-      const personId = await personRepository.insert(tx, fields, userId);
-      if (personId === null) throw new ConflictError(text('NATIONAL_ID_REGISTERED'), 'input.nationalId');
-      for (const { category, grade } of categories) await personRepository.openCategory(tx, personId, category, grade, categoriesSince, userId);
-      await recordPeopleChanges(tx, [], await figureFactsOf(tx, [personId]));
-      target('Person', [personId]);
+    const id = await mutation(ctx, { action: 'person.register', capability: Capability.EDIT_PEOPLE }, async (w) => {
+      w.target('Person', []);
+      const personId = await this.registerWithin(w, input, 'input');
+      w.target('Person', [personId]);
       return personId;
     });
     return (await personRepository.byIds(ctx.db, [id]))[0];
+  },
+
+  /**
+   * The work of `register` inside a mutation of another feature (a case filed for someone new): the
+   * same checks, fields named under `base`, the people counts moved in the same transaction. The
+   * caller's grant must carry EDIT_PEOPLE's reach (checked here).
+   */
+  async registerWithin({ tx, ctx, at }: Pick<Write, 'tx' | 'ctx' | 'at'>, input: RegisterPersonInput, base: string): Promise<number> {
+    const grant = grantFor(ctx, Capability.EDIT_PEOPLE);
+    const checked = checkRegistration(input, base, todayInChina(), await placesFor(ctx, [input], base));
+    if (checked.village) at(checked.village.id);
+    if (!checked.registration) throw checked.problems[0].error;
+    const { fields, categories, categoriesSince } = checked.registration;
+    const userId = grant.actor.userId;
+    const personId = await personRepository.insert(tx, fields, userId);
+    if (personId === null) throw new ConflictError(text('NATIONAL_ID_REGISTERED'), `${base}.nationalId`);
+    for (const { category, grade } of categories) await personRepository.openCategory(tx, personId, category, grade, categoriesSince, userId);
+    await recordPeopleChanges(tx, [], await figureFactsOf(tx, [personId]));
+    return personId;
   },
 
   /** Replaces a person's facts (identity stays); a move must stay within the caller's subtree. */
@@ -248,6 +260,7 @@ export const personService = {
       if (locked.status !== PersonStatus.ACTIVE) throw new ConflictError(`the person is already ${locked.status} since ${locked.statusSince}`, 'status');
       const day = parseDayNotBefore(on ?? todayInChina(), 'on', person.birthDate, BIRTH_DATE);
       await countsFollow(tx, person.id, () => personRepository.setStatus(tx, person.id, status, day));
+      await personStatusChanged({ tx, actor: grant!.actor, personId: person.id, status, on: day });
       detail({ status, on: day });
       return person.id;
     });

@@ -19,6 +19,7 @@ const MESSAGES = {
   FACILITY_NOT_IN_SCOPE: { en: 'No such facility in your jurisdiction', zh: '您的辖区内没有该设施' },
   PERSON_NOT_IN_SCOPE: { en: 'No such person in your jurisdiction', zh: '您的辖区内没有该老年人' },
   SCHEME_NOT_IN_SCOPE: { en: 'No such subsidy scheme for your jurisdiction', zh: '您的辖区没有该补贴方案' },
+  CASE_NOT_IN_SCOPE: { en: 'No such case in your jurisdiction', zh: '您的辖区内没有该申请' },
   PROCEDURE_NOT_IN_SCOPE: { en: 'No such review procedure for your jurisdiction', zh: '您的辖区没有该审批程序' },
   WINDOW_NOT_IN_SCOPE: { en: 'No such intake window for your jurisdiction', zh: '您的辖区没有该集中申报期' },
   USERNAME_TAKEN: { en: 'The username {username} is taken', zh: '用户名 {username} 已被占用' },

@@ -219,6 +219,17 @@ export const policyRepository = {
     });
   },
 
+  /** The parameters of each scheme's version in force in `month` (a scheme not in force then is absent). */
+  async parametersIn(db: EntityManager, schemeIds: readonly number[], month: string): Promise<(SchemeParameters & { schemeId: number })[]> {
+    return db.query(
+      `SELECT v.scheme_id AS "schemeId", v.requires_application AS "requiresApplication", v.first_month AS "firstMonth",
+         v.last_month AS "lastMonth", v.assessment_valid_months AS "assessmentValidMonths"
+       FROM subsidy_scheme_version v
+       WHERE v.scheme_id = ANY($1::int[]) AND v.from_month <= $2::date AND (v.to_month IS NULL OR v.to_month >= $2::date)`,
+      [schemeIds, firstDay(month)],
+    );
+  },
+
   /** Floors set by the nodes that are in force at any time from `fromMonth` to `toMonth` (null: open-ended). */
   async floorsOverlapping(db: EntityManager, ownerIds: readonly number[], fromMonth: string, toMonth: string | null): Promise<(FloorRule & FloorSpan)[]> {
     const rows: (FloorRule & FloorSpan)[] = await db.query(

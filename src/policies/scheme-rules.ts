@@ -83,7 +83,7 @@ export interface SchemeRule {
   owner: LineageNode;
   combination: TierCombination;
   exclusionGroup: string | null;
-  /** Pays only people whose application was approved (enrolments honour it; not yet recorded). */
+  /** Pays only people whose application was approved (the cases enrol them; the run does not read enrolments yet). */
   requiresApplication: boolean;
   firstMonth: FirstMonthRule;
   lastMonth: LastMonthRule;

@@ -32,7 +32,12 @@ export const intakeWindowService = {
     requireCapability(ctx, Capability.READ_POLICIES);
     const node = await jurisdictionService.get(ctx, code, 'code');
     const day = on == null ? todayInChina() : parseDayField(on, 'on');
-    const rows = await procedureRepository.windowsFrom(ctx.db, pathOfCode(node.code), day);
+    return this.windowFor(ctx, node.code, day);
+  },
+
+  /** For the cases: the window open at `code` on `day`, else the next to open, else null. No access check. */
+  async windowFor(ctx: Context, code: string, day: string): Promise<WindowAnswer | null> {
+    const rows = await procedureRepository.windowsFrom(ctx.db, pathOfCode(code), day);
     const open = rows.filter((w) => w.opens <= day).sort((a, b) => b.jurisdiction.code.length - a.jurisdiction.code.length)[0];
     if (open) return { window: open, open: true };
     return rows[0] ? { window: rows[0], open: false } : null;

@@ -231,6 +231,36 @@ const WINDOW_YEAR = 2090;
 const fixtureProcedures = new Map<string, string>();
 const fixtureWindows = new Map<string, string>();
 
+// Cases. A scheme at every target node that requires an application, in force in APPLICATION_MONTH only
+// (so that no other month's schemes, runs or entitlements see it), and an intake window of every target
+// node open then: fileApplication files for the person below the target on APPLICATION_DAY. The fixture's
+// cases follow a procedure with a public notice set at 玄武区, a node below no target (so that the
+// procedure reads of the matrix do not see it); each person below a target node has three open cases:
+// one at the village review, one at the public notice, one returned for more material.
+const APPLICATION_MONTH = '2025-03';
+const APPLICATION_DAY = '2025-03-10';
+const CASE_PROCEDURE_AT = '320102';
+const CASE_STEPS = [
+  PROCEDURE_STEPS[0],
+  { position: 2, kind: 'PUBLIC_NOTICE', name: '公示', level: 'VILLAGE', capability: 'REVIEW_CASES', deadlineWorkingDays: null, countedWithin: 1, minWorkingDays: 5, mayRefuse: false },
+  { ...PROCEDURE_STEPS[1], position: 3 },
+];
+const applicationSchemes = new Map<string, string>();
+interface FixtureCases {
+  review: string;
+  notice: string;
+  returned: string;
+  /** An open enrolment of the person in the node's person scheme since ENROLLED_SINCE (as if an earlier case was approved). */
+  enrolment: string;
+}
+const ENROLLED_SINCE = '2025-01';
+const fixtureCases = new Map<string, FixtureCases>();
+/** The fixture cases filed at villages at or below the node, as `cases(under:)` lists them: by due date, then id. */
+const casesUnder = (node: string) =>
+  Object.values(RELATIONS)
+    .filter((code, i, all) => all.indexOf(code) === i && personAt(code).village.startsWith(node))
+    .flatMap((code) => [fixtureCases.get(code)!.review, fixtureCases.get(code)!.notice, fixtureCases.get(code)!.returned]);
+
 /** Jurisdiction ids by code, for the rows that store them. */
 const jurisdictionIds = new Map<string, number>();
 
@@ -401,8 +431,58 @@ beforeEach(async () => {
     const stored = await runTransaction(h.db, root, STORED_MONTH, (tx) => computeRun(tx, root, STORED_MONTH, null));
     fixtureRuns.set(code, String(stored.id));
   }
+  await insertCaseFixture();
   fixture = await captureTables(h.db);
 });
+
+async function insertCaseFixture(): Promise<void> {
+  const [procedure] = await h.db.query(
+    `INSERT INTO review_procedure (jurisdiction_id, name, source, uses_intake_windows, effective_from, steps)
+     SELECT id, '公示程序', '测试', false, $2, $3::jsonb FROM jurisdiction WHERE code = $1 RETURNING id`,
+    [CASE_PROCEDURE_AT, PROCEDURE_SINCE, JSON.stringify(CASE_STEPS)],
+  );
+  for (const node of Object.values(RELATIONS)) {
+    const [scheme] = await h.db.query(
+      `WITH s AS (INSERT INTO subsidy_scheme (jurisdiction_id, name, kind) SELECT id, $2, $3 FROM jurisdiction WHERE code = $1 RETURNING id),
+         v AS (INSERT INTO subsidy_scheme_version (scheme_id, from_month, to_month, combination, requires_application)
+               SELECT id, $4::date, $4::date, 'HIGHEST', true FROM s RETURNING id),
+         f AS (INSERT INTO subsidy_funding (version_id, level, weight) SELECT v.id, j.level, 1 FROM v, jurisdiction j WHERE j.code = $1),
+         t AS (INSERT INTO subsidy_tier (version_id, position, name, amount_fen, min_age) SELECT id, 1, $5, $6, $7 FROM v)
+       SELECT s.id::text AS id FROM s`,
+      [node, `居家养老服务补贴(${node})`, 'HOME_CARE_SUBSIDY', `${APPLICATION_MONTH}-01`, TIER.name, TIER.amountFen, TIER.minAge],
+    );
+    applicationSchemes.set(node, scheme.id);
+    await h.db.query(
+      `INSERT INTO intake_window (jurisdiction_id, name, opens, closes) SELECT id, '2025年上半年集中申报', '2025-03-01', '2025-03-31' FROM jurisdiction WHERE code = $1`,
+      [node],
+    );
+    const person = personAt(node);
+    const insertCase = async (state: string, step: number, due: string | null) => {
+      const [row] = await h.db.query(
+        `INSERT INTO application_case (person_id, village_id, village_code, procedure_id, state, step_position, step_began, step_due,
+           acting_node_id, acting_code, step_capability, filed_on, filed_by, filed_as_role, filer)
+         SELECT $1, j.id, j.code, $3, $4, $5, '2025-06-02', $6, j.id, j.code, 'REVIEW_CASES', '2025-06-02', (SELECT min(id) FROM app_user),
+           'VILLAGE_WORKER', 'VILLAGE_WORKER'
+         FROM jurisdiction j WHERE j.code = $2 RETURNING id::text AS id`,
+        [personIdOf(person), person.village, procedure.id, state, step, due],
+      );
+      await h.db.query(`INSERT INTO application_case_scheme (case_id, scheme_id) VALUES ($1, $2)`, [row.id, schemes.get(node)!.id]);
+      await h.db.query(`INSERT INTO application_history (case_id, action) VALUES ($1, 'FILE')`, [row.id]);
+      return row.id as string;
+    };
+    const review = await insertCase('IN_REVIEW', 1, '2025-06-16');
+    const [enrolment] = await h.db.query(
+      `INSERT INTO enrolment (person_id, scheme_id, case_id, from_month) VALUES ($1, $2, $3, $4) RETURNING id::text AS id`,
+      [personIdOf(person), schemes.get(node)!.id, review, `${ENROLLED_SINCE}-01`],
+    );
+    fixtureCases.set(node, {
+      review,
+      notice: await insertCase('IN_REVIEW', 2, '2025-06-16'),
+      returned: await insertCase('RETURNED', 1, null),
+      enrolment: enrolment.id,
+    });
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The rows a request may change, compared before and after every request: users, facilities, their
@@ -463,6 +543,12 @@ interface State {
   working_calendar_year: Record<string, any>;
   review_procedure: Record<string, any>;
   intake_window: Record<string, any>;
+  /** Whole rows, by id (schemes by `${case id} ${scheme id}`). */
+  application_case: Record<string, any>;
+  application_case_scheme: Record<string, any>;
+  application_material: Record<string, any>;
+  application_history: Record<string, any>;
+  enrolment: Record<string, any>;
   elderly_population: Record<string, any>;
 }
 type Table = keyof State;
@@ -518,6 +604,11 @@ async function tableState(): Promise<State> {
     working_calendar_year: await rowsOf('working_calendar_year'),
     review_procedure: await rowsOf('review_procedure'),
     intake_window: await rowsOf('intake_window'),
+    application_case: await rowsOf('application_case'),
+    application_case_scheme: await rowsOf('application_case_scheme', `t.case_id || ' ' || t.scheme_id`),
+    application_material: await rowsOf('application_material'),
+    application_history: await rowsOf('application_history'),
+    enrolment: await rowsOf('enrolment'),
     elderly_population: await rowsOf('elderly_population'),
   };
 }
@@ -617,6 +708,8 @@ interface Reach {
   refusal?: 'OUT_OF_SCOPE';
   /** Reaches only strictly below the caller's home: the home node itself is FORBIDDEN (resetting a peer's password). */
   strictlyBelow?: boolean;
+  /** A capability the work needs besides the gate's (a case's step names its own): FORBIDDEN without it. */
+  also?: Capability;
 }
 
 /** An operation aimed at a jurisdiction: the node itself, the subtree below it, or a user, facility, person or policy there. */
@@ -1502,7 +1595,15 @@ const TARGETED: TargetedOperation[] = [
       expect(data.recordPersonStatus).toEqual({ id, status: 'DECEASED', statusSince: today });
       // Not counted from the day he died.
       const counts = countMoves(today, FIXTURE_PERSON_KEYS, personAt(node).village, null);
-      expect(changes(before, after)).toEqual({ person: [id], people_counts: Object.keys(counts).sort() });
+      // His open cases close with the reason, each with a CLOSE entry in its history.
+      const { enrolment, ...open } = fixtureCases.get(node)!;
+      const cases = Object.values(open).sort();
+      const { application_history: closed, ...changed } = changes(before, after);
+      // And his enrolment ends: the scheme stops in the month of the event, so the month before is the last paid.
+      expect(changed).toEqual({ person: [id], people_counts: Object.keys(counts).sort(), application_case: cases, enrolment: [enrolment] });
+      expect(after.enrolment[enrolment]).toMatchObject({ end_reason: 'DECEASED', ended_on: today, until_month: `${addMonths(today.slice(0, 7), -1)}-01` });
+      expect(closed).toHaveLength(3);
+      for (const c of cases) expect(after.application_case[c]).toMatchObject({ state: 'CLOSED', closed_reason: 'DECEASED', step_position: null });
       expect(peopleCountDeltas(before, after)).toEqual(counts);
       expect(after.person[id]).toMatchObject({ status: 'DECEASED', status_since: today });
     },
@@ -1858,6 +1959,136 @@ const TARGETED: TargetedOperation[] = [
     verify: (node, { data, before, after }) => {
       expect(data.closeIntakeWindow).toEqual({ id: fixtureWindows.get(node), closes: `${WINDOW_YEAR}-03-31` });
       expect(changes(before, after)).toEqual({ intake_window: [fixtureWindows.get(node)] });
+    },
+  },
+  // Cases: read under READ_CASES in the subtree; filed and resubmitted under FILE_CASES; a step's action
+  // needs the step's capability (REVIEW_CASES at the village steps) at a node of the subtree.
+  {
+    field: 'case',
+    type: 'Query',
+    label: 'case(id) at the village review, filed below the target',
+    gate: Capability.READ_CASES,
+    write: false,
+    request: (node) => ({ query: `query($id: ID!) { case(id: $id) { id state applicant { name } village { code } currentStep { position kind } } }`, variables: { id: fixtureCases.get(node)!.review } }),
+    verify: (node, { data }) => {
+      expect(data.case).toEqual({
+        id: fixtureCases.get(node)!.review,
+        state: 'IN_REVIEW',
+        applicant: { name: personAt(node).name },
+        village: { code: personAt(node).village },
+        currentStep: { position: 1, kind: 'VILLAGE_REVIEW' },
+      });
+    },
+  },
+  {
+    field: 'cases',
+    type: 'Query',
+    label: 'cases(under: target)',
+    gate: Capability.READ_CASES,
+    write: false,
+    request: (node) => ({ query: `query($under: String) { cases(under: $under, first: 50) { totalCount edges { node { id } } } }`, variables: { under: node } }),
+    verify: (node, { data }) => {
+      // Due on the same day but the returned ones (no due date, last): by due date, then id.
+      const ids = casesUnder(node);
+      const dated = ids.filter((id) => ![...fixtureCases.values()].some((c) => c.returned === id)).sort((a, b) => Number(a) - Number(b));
+      const undated = ids.filter((id) => !dated.includes(id)).sort((a, b) => Number(a) - Number(b));
+      expect(data.cases).toEqual({ totalCount: ids.length, edges: [...dated, ...undated].map((id) => ({ node: { id } })) });
+    },
+  },
+  {
+    field: 'fileApplication',
+    type: 'Mutation',
+    label: `fileApplication(receivedOn: ${APPLICATION_DAY}) for the person below the target`,
+    gate: Capability.FILE_CASES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: FileApplicationInput!) { fileApplication(input: $input) { state filedOn schemes { id } currentStep { position began dueDate } } }`,
+      variables: { input: { personId: personIdOf(personAt(node)), schemeIds: [applicationSchemes.get(node)], receivedOn: APPLICATION_DAY, materials: [{ kind: '身份证复印件', receivedOn: APPLICATION_DAY }] } },
+    }),
+    verify: (node, { data, before, after }) => {
+      // The village review's 10 working days from Monday 10 March 2025: 24 March.
+      expect(data.fileApplication).toEqual({ state: 'IN_REVIEW', filedOn: APPLICATION_DAY, schemes: [{ id: applicationSchemes.get(node) }], currentStep: { position: 1, began: APPLICATION_DAY, dueDate: '2025-03-24' } });
+      const added = addedRow('application_case', before, after);
+      const changed = changes(before, after);
+      expect(Object.keys(changed).sort()).toEqual(['application_case', 'application_case_scheme', 'application_history', 'application_material']);
+      expect(changed.application_case).toEqual([String(added.id)]);
+      expect(changed.application_case_scheme).toEqual([`${added.id} ${applicationSchemes.get(node)}`]);
+      expect(added).toMatchObject({ person_id: Number(personIdOf(personAt(node))), village_code: personAt(node).village, state: 'IN_REVIEW' });
+    },
+  },
+  {
+    field: 'decideCase',
+    type: 'Mutation',
+    label: 'decideCase(WITHDRAW) of the case at the village review below the target',
+    gate: Capability.READ_CASES,
+    also: Capability.FILE_CASES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: DecideCaseInput!) { decideCase(input: $input) { id state currentStep { position } } }`,
+      variables: { input: { caseId: fixtureCases.get(node)!.review, action: 'WITHDRAW', step: 1, idempotencyKey: 'withdraw' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = fixtureCases.get(node)!.review;
+      expect(data.decideCase).toEqual({ id, state: 'WITHDRAWN', currentStep: null });
+      const entry = addedRow('application_history', before, after);
+      expect(changes(before, after)).toEqual({ application_case: [id], application_history: [String(entry.id)] });
+      expect(entry).toMatchObject({ case_id: Number(id), action: 'WITHDRAW', step_position: 1, idempotency_key: 'withdraw' });
+    },
+  },
+  {
+    field: 'recordObjection',
+    type: 'Mutation',
+    label: 'recordObjection of the case at the public notice below the target',
+    gate: Capability.REVIEW_CASES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!) { recordObjection(caseId: $id, receivedOn: "2025-06-05", summary: "收入不实") { id currentStep { position kind } } }`,
+      variables: { id: fixtureCases.get(node)!.notice },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = fixtureCases.get(node)!.notice;
+      // Back to the review before the notice: the village review.
+      expect(data.recordObjection).toEqual({ id, currentStep: { position: 1, kind: 'VILLAGE_REVIEW' } });
+      const entry = addedRow('application_history', before, after);
+      expect(changes(before, after)).toEqual({ application_case: [id], application_history: [String(entry.id)] });
+      expect(entry).toMatchObject({ action: 'OBJECTION', step_position: 2 });
+    },
+  },
+  {
+    field: 'resubmitCase',
+    type: 'Mutation',
+    label: 'resubmitCase of the returned case below the target',
+    gate: Capability.FILE_CASES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!) { resubmitCase(caseId: $id, materials: [{ kind: "收入证明", receivedOn: "2025-06-05" }]) { id state currentStep { position began } } }`,
+      variables: { id: fixtureCases.get(node)!.returned },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = fixtureCases.get(node)!.returned;
+      expect(data.resubmitCase).toEqual({ id, state: 'IN_REVIEW', currentStep: { position: 1, began: todayInChina() } });
+      const entry = addedRow('application_history', before, after);
+      const material = addedRow('application_material', before, after);
+      expect(changes(before, after)).toEqual({ application_case: [id], application_history: [String(entry.id)], application_material: [String(material.id)] });
+      expect(entry).toMatchObject({ action: 'RESUBMIT' });
+    },
+  },
+  {
+    field: 'cancelEnrolment',
+    type: 'Mutation',
+    label: 'cancelEnrolment(WITHDRAWN, today) of the enrolment of the person below the target',
+    gate: Capability.REVIEW_CASES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $on: Date!) { cancelEnrolment(id: $id, reason: WITHDRAWN, on: $on) { id fromMonth untilMonth endReason endedOn } }`,
+      variables: { id: fixtureCases.get(node)!.enrolment, on: todayInChina() },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = fixtureCases.get(node)!.enrolment;
+      const today = todayInChina();
+      // The person scheme stops in the month of the event (STOP_IN_MONTH_OF_EVENT, the default): the month before is the last paid.
+      expect(data.cancelEnrolment).toEqual({ id, fromMonth: ENROLLED_SINCE, untilMonth: addMonths(today.slice(0, 7), -1), endReason: 'WITHDRAWN', endedOn: today });
+      expect(changes(before, after)).toEqual({ enrolment: [id] });
     },
   },
   {
@@ -2342,6 +2573,7 @@ function expectedOutcome(
   if (gate === 'public') return 'ALLOWED';
   if (role === null) return 'UNAUTHENTICATED';
   if (gate !== 'signed-in' && !ROLE_CAPABILITIES[role].includes(gate)) return 'FORBIDDEN';
+  if (reach.also && !ROLE_CAPABILITIES[role].includes(reach.also)) return 'FORBIDDEN';
   if (relation !== null && !IN_SUBTREE[relation] && !(reach.above && ABOVE_HOME[relation])) return reach.refusal ?? 'FORBIDDEN';
   if (reach.strictlyBelow && relation === 'own') return 'FORBIDDEN';
   if (operator !== null && OPERATOR_BOUND.includes(role) && ACTOR_ORGANISATION[role] !== operator) return 'FORBIDDEN';

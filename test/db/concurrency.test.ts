@@ -44,6 +44,14 @@ interface Rows {
   calendarAdmin: TestUser;
   procedureIds: string[];
   windowIds: string[];
+  /** People of the case chains, one per call, and the scheme they apply for. */
+  applicantIds: string[];
+  applicationSchemeId: string;
+  caseIds: string[];
+  /** Cases at their public notice, filed and passed one by one before the burst. */
+  noticeCaseIds: string[];
+  /** An enrolment of each of those people (as if an earlier case of theirs was approved). */
+  enrolmentIds: string[];
 }
 
 interface Burst {
@@ -281,6 +289,37 @@ const BURSTS: Record<string, Burst> = {
       variables: { id: rows.windowIds[i] },
     }),
   },
+  fileApplication: {
+    call: (i, rows) => ({
+      query: `mutation($input: FileApplicationInput!) { fileApplication(input: $input) { id } }`,
+      variables: { input: { personId: rows.applicantIds[i], schemeIds: [rows.applicationSchemeId], materials: [{ kind: '身份证复印件', receivedOn: todayInChina() }] } },
+    }),
+    keep: (responses, rows) => (rows.caseIds = ids(responses, 'fileApplication')),
+  },
+  decideCase: {
+    call: (i, rows) => ({
+      query: `mutation($input: DecideCaseInput!) { decideCase(input: $input) { id } }`,
+      variables: { input: { caseId: rows.caseIds[i], action: 'RETURN', step: 1, opinion: '请补充材料', idempotencyKey: `return-${i}` } },
+    }),
+  },
+  resubmitCase: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { resubmitCase(caseId: $id, materials: [{ kind: "收入证明", receivedOn: "2025-06-05" }]) { id } }`,
+      variables: { id: rows.caseIds[i] },
+    }),
+  },
+  cancelEnrolment: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { cancelEnrolment(id: $id, reason: MOVED_AWAY, on: "${todayInChina()}") { id } }`,
+      variables: { id: rows.enrolmentIds[i] },
+    }),
+  },
+  recordObjection: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { recordObjection(caseId: $id, receivedOn: "${todayInChina()}", summary: "村民异议") { id } }`,
+      variables: { id: rows.noticeCaseIds[i] },
+    }),
+  },
   // Distinct rows: a node and a year each (the years up to this one).
   recordElderlyPopulation: {
     call: (i) => ({
@@ -295,6 +334,57 @@ const BURSTS: Record<string, Burst> = {
     }),
   },
 };
+
+const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'recordObjection', 'cancelEnrolment'];
+
+/**
+ * For the case chains: 深圳's procedure at the administrator's county, a scheme that requires an
+ * application, N people (户籍 in the burst's villages); for the objections, N cases filed and passed
+ * to their public notice one by one.
+ */
+async function caseRows(rows: Rows, chain: string[]): Promise<void> {
+  const gql = async (query: string, variables: Record<string, unknown>) => {
+    const res = await h.gql(query, variables, rows.admin.token);
+    expect(res.errors).toBeUndefined();
+    return res.data!;
+  };
+  await gql(`mutation($input: DefineProcedureInput!) { defineReviewProcedure(input: $input) { id } }`, {
+    input: { jurisdictionCode: ADMIN_HOME, effectiveFrom: '2025-01-01', fromTemplate: 'SHENZHEN' },
+  });
+  const scheme = await gql(`mutation($input: CreateSchemeInput!) { createSubsidyScheme(input: $input) { id } }`, {
+    input: {
+      jurisdictionCode: ADMIN_HOME,
+      name: '居家养老服务补贴',
+      kind: 'HOME_CARE_SUBSIDY',
+      version: { fromMonth: '2024-01', requiresApplication: true, funding: [{ level: 'COUNTY', weight: 1 }], tiers: [{ name: '60岁以上', amountFen: 10_000, minAge: 60 }] },
+    },
+  });
+  rows.applicationSchemeId = scheme.createSubsidyScheme.id;
+  rows.applicantIds = [];
+  for (let i = 0; i < N; i += 1) {
+    const [{ id }] = await h.db.query(
+      `INSERT INTO person (national_id, name, sex, birth_date, village_id, hukou_jurisdiction_id)
+       SELECT $1, $2, 'MALE', '1945-06-01', id, id FROM jurisdiction WHERE code = $3 RETURNING id::text AS id`,
+      [nationalId(i, 300 + 2 * i + 1), `申请人${i}`, village(i)],
+    );
+    rows.applicantIds.push(id);
+  }
+  if (!chain.includes('recordObjection')) return;
+  rows.noticeCaseIds = [];
+  for (const personId of rows.applicantIds) {
+    const filed = await gql(`mutation($input: FileApplicationInput!) { fileApplication(input: $input) { id } }`, { input: { personId, schemeIds: [rows.applicationSchemeId] } });
+    const caseId = filed.fileApplication.id;
+    await gql(`mutation($input: DecideCaseInput!) { decideCase(input: $input) { id } }`, { input: { caseId, action: 'PASS', step: 1, idempotencyKey: 'pass' } });
+    rows.noticeCaseIds.push(caseId);
+  }
+  const enrolled = await h.db.query(
+    `INSERT INTO enrolment (person_id, scheme_id, case_id, from_month)
+     SELECT c.person_id, $2, c.id, '2025-01-01' FROM unnest($1::int[]) WITH ORDINALITY AS n (id, i) JOIN application_case c ON c.id = n.id
+     ORDER BY n.i RETURNING id::text AS id`,
+    [rows.noticeCaseIds, rows.applicationSchemeId],
+  );
+  rows.enrolmentIds = enrolled.map((row: { id: string }) => row.id);
+}
 
 /** The mutations the server serves, from the committed schema (a test keeps it equal to the served one). */
 function servedMutations(): string[] {
@@ -321,6 +411,8 @@ const CHAINS: string[][] = [
   ['createSubsidyScheme', 'addSubsidySchemeVersion', 'endSubsidyScheme', 'createSubsidyFloor', 'runEntitlements'],
   ['createTarget', 'allocateTarget', 'issueNotice', 'createSupervisionItem', 'addSupervisionNote', 'setWorkingCalendarYear'],
   ['defineReviewProcedure', 'endReviewProcedure', 'openIntakeWindow', 'closeIntakeWindow'],
+  ['fileApplication', 'decideCase', 'resubmitCase'],
+  ['recordObjection', 'cancelEnrolment'],
   ['recordElderlyPopulation', 'importElderlyPopulation'],
 ];
 
@@ -337,6 +429,7 @@ describe('bursts of concurrent writes', () => {
       if (chain.includes('defineReviewProcedure')) await insertJurisdictions(h.db, OWN_VILLAGES);
       const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
       rows.calendarAdmin = await createUser(h.db, ADMIN_HOME, [Role.PLATFORM_ADMIN]);
+      if (chain.some((mutation) => CASE_MUTATIONS.includes(mutation))) await caseRows(rows, chain);
       const reader = await createUser(h.db, '321023', [Role.ANALYST]);
 
       // The unrelated read, sent one after another for as long as the bursts last.

@@ -40,6 +40,11 @@ interface Fixture {
   personId: string;
   targetId: string;
   schemeId: string;
+  /** The demo's: a scheme that requires an application, a case at its public notice, an approved (enrolled) one. */
+  applicationSchemeId: string;
+  noticeCaseId: string;
+  approvedCaseId: string;
+  enrolmentId: string;
   created: Record<string, string>;
 }
 
@@ -72,6 +77,8 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.targets': page,
     'Query.notice': { id: fx.created.notice },
     'Query.workingCalendar': { code: COUNTY, year: 2025 },
+    'Query.case': { id: fx.approvedCaseId },
+    'Query.cases': { under: COUNTY, ...page },
     'Query.workingDeadline': { code: COUNTY, from: '2025-09-26', days: 10 },
     'Jurisdiction.children': page,
     'Jurisdiction.coverage': { metric: 'VILLAGE_SERVICE' },
@@ -215,6 +222,24 @@ const MUTATIONS: Record<string, MutationCase> = {
     args: (fx) => ({ id: fx.created.scheme, version: { fromMonth: addMonths(MONTH, 1), ...parameters, funding, tiers: [{ ...tiers[0], amountFen: 12_000 }] } }),
   },
   endSubsidyScheme: { as: ADMIN, args: (fx) => ({ id: fx.created.scheme, lastMonth: addMonths(MONTH, 6) }) },
+  // Filed in the demo's June window, under 江都区's procedure (before the one defined below).
+  fileApplication: {
+    as: ADMIN,
+    keep: 'case',
+    args: (fx) => ({
+      input: {
+        person: person('32101219410301003', '周十'),
+        schemeIds: [fx.applicationSchemeId],
+        materials: [{ kind: '身份证复印件', receivedOn: '2026-06-01', checked: true }],
+        agent: { name: '周小十', relation: '子女' },
+        receivedOn: '2026-06-01',
+      },
+    }),
+  },
+  decideCase: { as: ADMIN, args: (fx) => ({ input: { caseId: fx.created.case, action: 'RETURN', step: 1, opinion: '请补充户口簿', reasons: '缺少户口簿', idempotencyKey: 'every-field' } }) },
+  resubmitCase: { as: ADMIN, args: (fx) => ({ caseId: fx.created.case, materials: [{ kind: '户口簿', receivedOn: TODAY }] }) },
+  recordObjection: { as: ADMIN, args: (fx) => ({ caseId: fx.noticeCaseId, receivedOn: TODAY, summary: '村民反映其已迁居' }) },
+  cancelEnrolment: { as: ADMIN, args: (fx) => ({ id: fx.enrolmentId, reason: 'WITHDRAWN', on: TODAY }) },
   defineReviewProcedure: {
     as: ADMIN,
     keep: 'procedure',
@@ -375,8 +400,22 @@ async function demoFixture(): Promise<Fixture> {
   const [scheme] = await h.db.query(`SELECT s.id FROM subsidy_scheme s JOIN jurisdiction j ON j.id = s.jurisdiction_id WHERE j.code = $1 ORDER BY s.id LIMIT 1`, [
     DEMO_SUBSIDY_TOWN,
   ]);
-  for (const [what, row] of Object.entries({ facility, person, target, scheme })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
-  return { facilityId: String(facility.id), personId: String(person.id), targetId: String(target.id), schemeId: String(scheme.id), created: {} };
+  const [applied] = await h.db.query(`SELECT scheme_id AS id FROM application_case_scheme ORDER BY case_id LIMIT 1`);
+  const [notice] = await h.db.query(`SELECT id FROM application_case WHERE state = 'IN_REVIEW' AND step_position = 5 ORDER BY id LIMIT 1`);
+  const [approved] = await h.db.query(`SELECT id FROM application_case WHERE state = 'APPROVED' ORDER BY id LIMIT 1`);
+  const [enrolment] = await h.db.query(`SELECT id FROM enrolment ORDER BY id LIMIT 1`);
+  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, approved, enrolment })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
+  return {
+    facilityId: String(facility.id),
+    personId: String(person.id),
+    targetId: String(target.id),
+    schemeId: String(scheme.id),
+    applicationSchemeId: String(applied.id),
+    noticeCaseId: String(notice.id),
+    approvedCaseId: String(approved.id),
+    enrolmentId: String(enrolment.id),
+    created: {},
+  };
 }
 
 describe('every field of every type', () => {

@@ -72,6 +72,11 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'working_calendar_year', identity: true },
   { table: 'review_procedure', identity: true },
   { table: 'intake_window', identity: true },
+  { table: 'application_case', identity: true },
+  { table: 'application_case_scheme', identity: false },
+  { table: 'application_material', identity: true },
+  { table: 'application_history', identity: true },
+  { table: 'enrolment', identity: true },
   { table: 'elderly_population', identity: true },
 ];
 

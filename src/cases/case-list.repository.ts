@@ -1,0 +1,66 @@
+import type { EntityManager } from 'typeorm';
+import { actingRole } from '../access/actor';
+import { Capability, type Actor } from '../kernel/actor';
+import { isDay } from '../kernel/dates';
+import type { CursorKey } from '../kernel/pagination';
+import { STEP_CAPABILITY, StepCapability } from '../procedures/procedure-kinds';
+import { CaseState } from './case-kinds';
+import { caseRepository, type CaseRow } from './case.repository';
+
+/** Where a case without a due date sorts: after every dated one. */
+const NO_DUE = '9999-12-31';
+
+/** A list's key: the due date (or NO_DUE) and the id. */
+export const CASE_KEY: CursorKey<{ due: string; id: number }> = {
+  valid: (key) => /^\d{4}-\d{2}-\d{2}\|[1-9]\d{0,9}$/.test(key) && isDay(key.slice(0, 10)),
+  parse: (key) => ({ due: key.slice(0, 10), id: Number(key.slice(11)) }),
+};
+
+export interface CaseFilter {
+  /** Cases filed at villages under this code. */
+  under: string;
+  state: CaseState | null;
+  today: string;
+  /** Only cases awaiting this caller: a step they may act on at a node of their subtree, or a return they may resubmit. */
+  awaiting: Actor | null;
+}
+
+function where(filter: CaseFilter, params: unknown[]): string {
+  const add = (value: unknown) => `$${params.push(value)}`;
+  const clauses = [`c.village_code LIKE ${add(filter.under)} || '%'`];
+  let shared: string | null = null;
+  const today = () => (shared ??= `${add(filter.today)}::date`);
+  if (filter.state === CaseState.WAITING) clauses.push(`c.state = 'IN_REVIEW' AND c.step_began > ${today()}`);
+  else if (filter.state === CaseState.IN_REVIEW) clauses.push(`c.state = 'IN_REVIEW' AND c.step_began <= ${today()}`);
+  else if (filter.state) clauses.push(`c.state = ${add(filter.state)}`);
+  const actor = filter.awaiting;
+  if (actor) {
+    const capabilities = Object.values(StepCapability).filter((c) => actingRole(actor, STEP_CAPABILITY[c]) !== null);
+    const mine = add(actor.jurisdictionCode);
+    const files = actingRole(actor, Capability.FILE_CASES) !== null;
+    clauses.push(`((c.state = 'IN_REVIEW' AND c.step_began <= ${today()} AND c.step_capability = ANY(${add(capabilities)}::text[])
+      AND c.acting_code LIKE ${mine} || '%')${files ? ` OR (c.state = 'RETURNED' AND c.village_code LIKE ${mine} || '%')` : ''})`);
+  }
+  return clauses.join(' AND ');
+}
+
+export const caseListRepository = {
+  /** Up to `limit` cases after the key, by due date (none last) and id. */
+  async search(db: EntityManager, filter: CaseFilter, after: { due: string; id: number } | null, limit: number): Promise<CaseRow[]> {
+    const params: unknown[] = [];
+    let sql = where(filter, params);
+    if (after) sql += ` AND (coalesce(c.step_due, '${NO_DUE}'), c.id) > ($${params.push(after.due)}::date, $${params.push(after.id)})`;
+    const rows: { id: number }[] = await db.query(
+      `SELECT c.id FROM application_case c WHERE ${sql} ORDER BY coalesce(c.step_due, '${NO_DUE}'), c.id LIMIT $${params.push(limit)}`,
+      params,
+    );
+    const found = await caseRepository.byIds(db, rows.map((r) => r.id));
+    return rows.map((r) => found.find((c) => c.id === r.id)!);
+  },
+
+  async count(db: EntityManager, filter: CaseFilter): Promise<number> {
+    const params: unknown[] = [];
+    const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM application_case c WHERE ${where(filter, params)}`, params);
+    return count;
+  },
+};

@@ -1,0 +1,69 @@
+import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../kernel/context';
+import { DateScalar } from '../kernel/dates';
+import { PageArgs } from '../kernel/pagination';
+import { CaseState, EnrolmentEnd } from './case-kinds';
+import { enrolmentService } from './enrolment.service';
+import { DecideCaseInput, FileApplicationInput, MaterialInput } from './case.inputs';
+import { caseService } from './case.service';
+import { Case, CaseConnection, Enrolment } from './case.types';
+
+@ArgsType()
+class CaseListArgs extends PageArgs {
+  @Field(() => String, { nullable: true, description: 'Cases filed at or below this node (default the caller’s home).' })
+  under?: string | null;
+
+  @Field(() => CaseState, { nullable: true })
+  state?: CaseState | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only cases awaiting the caller: a step they may act on, or a return they may resubmit.' })
+  awaitingMyAction?: boolean | null;
+}
+
+@Resolver()
+export class CaseResolver {
+  @Query(() => Case, { description: 'A case of the caller’s subtree.' })
+  case(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
+    return caseService.get(ctx, id);
+  }
+
+  @Query(() => CaseConnection, { description: 'Cases filed at or below a node, by due date (none last), then by id.' })
+  cases(@Ctx() ctx: Context, @Args() args: CaseListArgs) {
+    return caseService.list(ctx, args);
+  }
+
+  @Mutation(() => Case, { description: 'Files an application at the applicant’s 户籍 village; its first step begins that day, or when the next intake window opens.' })
+  fileApplication(@Ctx() ctx: Context, @Arg('input') input: FileApplicationInput) {
+    return caseService.file(ctx, input);
+  }
+
+  @Mutation(() => Case, { description: 'Decides the current step of a case: PASS, APPROVE, RETURN, REFUSE (with reasons) or WITHDRAW. See `allowedActions`.' })
+  decideCase(@Ctx() ctx: Context, @Arg('input') input: DecideCaseInput) {
+    return caseService.decide(ctx, input);
+  }
+
+  @Mutation(() => Case, { description: 'Records an objection (异议) received during the public notice: the case goes back to the review step before it.' })
+  recordObjection(
+    @Ctx() ctx: Context,
+    @Arg('caseId', () => ID) caseId: string,
+    @Arg('receivedOn', () => DateScalar) receivedOn: string,
+    @Arg('summary') summary: string,
+  ) {
+    return caseService.recordObjection(ctx, caseId, receivedOn, summary);
+  }
+
+  @Mutation(() => Case, { description: 'Files a returned case again with the material asked for: its village step begins anew.' })
+  resubmitCase(@Ctx() ctx: Context, @Arg('caseId', () => ID) caseId: string, @Arg('materials', () => [MaterialInput], { nullable: true }) materials: MaterialInput[] | null) {
+    return caseService.resubmit(ctx, caseId, materials ?? []);
+  }
+
+  @Mutation(() => Enrolment, { description: 'Ends an enrolment (death, move, withdrawal, fraud) on a day: the last month paid follows the scheme’s lastMonth rule.' })
+  cancelEnrolment(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => EnrolmentEnd) reason: EnrolmentEnd,
+    @Arg('on', () => DateScalar) on: string,
+  ) {
+    return enrolmentService.cancel(ctx, id, reason, on);
+  }
+}

@@ -1,0 +1,136 @@
+import { codeReached, denied, grantFor, requireActor } from '../access/scope';
+import { mutation } from '../audit/mutation';
+import { Capability } from '../kernel/actor';
+import type { Context } from '../kernel/context';
+import { todayInChina } from '../kernel/dates';
+import { BadUserInputError } from '../kernel/errors';
+import { parseId } from '../kernel/ids';
+import { text } from '../kernel/messages';
+import { keysetPage, type Page } from '../kernel/pagination';
+import { maskNationalId } from '../elderly/national-id';
+import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
+import { StepKind } from '../procedures/procedure-kinds';
+import { procedureRepository } from '../procedures/procedure.repository';
+import { CaseState } from './case-kinds';
+import { decideWithin, objectionWithin, resubmitWithin } from './case-decision';
+import { fileWithin } from './case-filing';
+import type { DecideCaseInput, FileApplicationInput, MaterialInput } from './case.inputs';
+import { caseListRepository, CASE_KEY, type CaseFilter } from './case-list.repository';
+import { caseRepository, type CaseRow } from './case.repository';
+import { allowedActions, currentStep, overdueOn, stateOn } from './case.rules';
+import { stepWorkingDays } from './case-steps';
+import type { Case } from './case.types';
+import { enrolmentRepository } from './enrolment';
+
+const group = <T extends { caseId: number }>(rows: readonly T[]) => {
+  const byCase = new Map<number, T[]>();
+  for (const row of rows) byCase.set(row.caseId, [...(byCase.get(row.caseId) ?? []), row]);
+  return (id: number) => byCase.get(id) ?? [];
+};
+
+/** The cases as the API shows them: a fixed number of statements for any number of cases. */
+async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
+  if (rows.length === 0) return [];
+  const actor = requireActor(ctx);
+  const ids = rows.map((r) => r.id);
+  const today = todayInChina();
+  const [procedures, history, materials, schemes, enrolments, nodes] = await Promise.all([
+    procedureRepository.byIds(ctx.db, [...new Set(rows.map((r) => r.procedureId))]),
+    caseRepository.historyOf(ctx.db, ids).then(group),
+    caseRepository.materialsOf(ctx.db, ids).then(group),
+    caseRepository.schemesOf(ctx.db, ids).then(group),
+    enrolmentRepository.ofCases(ctx.db, ids).then(group),
+    jurisdictionService.byCodesAnywhere(ctx, [...new Set(rows.flatMap((r) => [r.villageCode, ...(r.actingCode ? [r.actingCode] : [])]))]),
+  ]);
+  const ref = (code: string) => {
+    const node = nodes.get(code)!;
+    return { code: node.code, name: node.name, level: node.level };
+  };
+  return Promise.all(
+    rows.map(async (c) => {
+      const procedure = procedures.find((p) => p.id === c.procedureId)!;
+      const step = currentStep(c, procedure.steps);
+      // Only a notice's actions depend on the working days it has run: the calendar is read for those alone.
+      const moment = { steps: procedure.steps, today, stepWorkingDays: step?.kind === StepKind.PUBLIC_NOTICE ? await stepWorkingDays(ctx.db, c, today) : 0 };
+      return {
+        ...c,
+        applicant: { id: c.personId, name: c.personName, nationalId: maskNationalId(c.nationalId) },
+        village: ref(c.villageCode),
+        procedure,
+        state: stateOn(c, today),
+        currentStep: step && {
+          position: step.position,
+          kind: step.kind,
+          name: step.name,
+          capability: step.capability,
+          actingNode: ref(c.actingCode!),
+          began: c.stepBegan!,
+          dueDate: c.stepDue,
+          overdue: overdueOn(c, today),
+        },
+        schemes: schemes(c.id).map((s) => ({ id: s.id, name: s.name })),
+        materials: materials(c.id).map((m) => ({ kind: m.kind, receivedOn: m.receivedOn, checked: m.checkedBy !== null, checkedAt: m.checkedAt })),
+        history: history(c.id).map((h) => ({ ...h, step: h.stepPosition })),
+        enrolments: enrolments(c.id).map((e) => ({ ...e, scheme: { id: e.schemeId, name: e.schemeName } })),
+        allowedActions: allowedActions(actor, c, moment),
+      };
+    }),
+  );
+}
+
+export interface CaseListArgs {
+  under?: string | null;
+  state?: CaseState | null;
+  awaitingMyAction?: boolean | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export const caseService = {
+  /** A case of the caller's subtree (READ_CASES); FORBIDDEN otherwise, whether or not it exists. */
+  async get(ctx: Context, rawId: string): Promise<Case> {
+    const grant = grantFor(ctx, Capability.READ_CASES);
+    const id = parseId(rawId, 'id', 'a case');
+    const [row] = await caseRepository.byIds(ctx.db, [id]);
+    if (!row || !codeReached(grant.actor, row.villageCode)) throw denied(text('CASE_NOT_IN_SCOPE'));
+    return (await views(ctx, [row]))[0];
+  },
+
+  /** Cases filed at or below `under` (default the caller's home), by due date (none last), then id. */
+  async list(ctx: Context, args: CaseListArgs): Promise<Page<Case>> {
+    const grant = grantFor(ctx, Capability.READ_CASES);
+    const under = args.under ? await jurisdictionService.get(ctx, args.under, 'under') : await jurisdictionService.home(ctx);
+    if (args.awaitingMyAction && args.state && args.state !== CaseState.IN_REVIEW) {
+      throw new BadUserInputError('state', 'cases awaiting your action are IN_REVIEW');
+    }
+    const filter: CaseFilter = { under: under.code, state: args.state ?? null, today: todayInChina(), awaiting: args.awaitingMyAction ? grant.actor : null };
+    return keysetPage(args, {
+      key: CASE_KEY,
+      search: (after, limit) => caseListRepository.search(ctx.db, filter, after, limit),
+      count: () => caseListRepository.count(ctx.db, filter),
+      cursorOf: (row) => `${row.stepDue ?? '9999-12-31'}|${row.id}`,
+      nodes: (rows) => views(ctx, rows),
+    });
+  },
+
+  async file(ctx: Context, input: FileApplicationInput): Promise<Case> {
+    const id = await mutation(ctx, { action: 'case.file', capability: Capability.FILE_CASES }, (w) => fileWithin(w, input));
+    return this.get(ctx, String(id));
+  },
+
+  async decide(ctx: Context, input: DecideCaseInput): Promise<Case> {
+    const id = await mutation(ctx, { action: 'case.decide', capability: Capability.READ_CASES }, (w) => decideWithin(w, input));
+    return this.get(ctx, String(id));
+  },
+
+  async recordObjection(ctx: Context, caseId: string, receivedOn: string, summary: string): Promise<Case> {
+    const spec = { action: 'case.recordObjection', capability: Capability.REVIEW_CASES };
+    const id = await mutation(ctx, spec, (w) => objectionWithin(w, caseId, receivedOn, summary));
+    return this.get(ctx, String(id));
+  },
+
+  async resubmit(ctx: Context, caseId: string, materials: readonly MaterialInput[]): Promise<Case> {
+    const id = await mutation(ctx, { action: 'case.resubmit', capability: Capability.FILE_CASES }, (w) => resubmitWithin(w, caseId, materials));
+    return this.get(ctx, String(id));
+  },
+};

@@ -1,0 +1,108 @@
+import { Role } from '../../src/kernel/actor';
+import { nationalIdCheck } from '../../src/elderly/national-id';
+import { todayInChina } from '../../src/kernel/dates';
+import { createUser, smallTree, type TestUser } from '../support/factories';
+import type { Harness } from '../support/harness';
+
+/** The fields a frontend reads of a case. */
+export const CASE = `id state version filedOn filer agentName agentRelation closedReason decidedOn
+  applicant { id name nationalId } village { code }
+  currentStep { position kind name capability actingNode { code } began dueDate overdue }
+  schemes { id name } materials { kind receivedOn checked } history { username role step action opinion reasons }
+  enrolments { id scheme { name } fromMonth untilMonth endReason endedOn } allowedActions`;
+export const FILE = `mutation($input: FileApplicationInput!) { fileApplication(input: $input) { ${CASE} } }`;
+export const DECIDE = `mutation($input: DecideCaseInput!) { decideCase(input: $input) { ${CASE} } }`;
+export const OBJECT = `mutation($caseId: ID!, $receivedOn: Date!, $summary: String!) {
+  recordObjection(caseId: $caseId, receivedOn: $receivedOn, summary: $summary) { ${CASE} } }`;
+export const RESUBMIT = `mutation($caseId: ID!, $materials: [MaterialInput!]) { resubmitCase(caseId: $caseId, materials: $materials) { ${CASE} } }`;
+export const READ = `query($id: ID!) { case(id: $id) { ${CASE} } }`;
+const DEFINE = `mutation($input: DefineProcedureInput!) { defineReviewProcedure(input: $input) { id } }`;
+const CREATE_SCHEME = `mutation($input: CreateSchemeInput!) { createSubsidyScheme(input: $input) { id } }`;
+const REGISTER = `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id } }`;
+
+let serial = 0;
+/** A valid national ID of someone born on 1 March of `birthYear` in the region. */
+export function nationalId(region: string, birthYear = 1940): string {
+  serial += 1;
+  const first17 = `${region}${birthYear}0301${String((serial % 499) * 2 + 1).padStart(3, '0')}`;
+  return first17 + nationalIdCheck(first17);
+}
+
+export function addDays(day: string, count: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + count)).toISOString().slice(0, 10);
+}
+
+export interface CaseWorld {
+  county: TestUser;
+  townStaff: TestUser;
+  worker: TestUser;
+  siblingWorker: TestUser;
+  leadership: TestUser;
+  assessor: TestUser;
+  analyst: TestUser;
+  otherCounty: TestUser;
+  schemeId: string;
+  freeSchemeId: string;
+  personId: string;
+}
+
+export async function ok<T = any>(h: Harness, query: string, variables: Record<string, unknown>, user: TestUser): Promise<T> {
+  const res = await h.gql(query, variables, user.token);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data as T;
+}
+
+/**
+ * 江都区 with one village worker at 东苑社区, a sibling at 龙川社区, 仙女镇's staff, the district's
+ * administrator, and a procedure from `template` in force since `from`; a scheme that requires an
+ * application and one that does not; one person whose 户籍 is 东苑社区.
+ */
+export async function caseWorld(h: Harness, template: 'SHENZHEN' | 'JIANGDU', from = '2025-01-01'): Promise<CaseWorld> {
+  await smallTree(h.db);
+  const world = {
+    county: await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]),
+    townStaff: await createUser(h.db, '321012100', [Role.CIVIL_AFFAIRS_STAFF]),
+    worker: await createUser(h.db, '321012100001', [Role.VILLAGE_WORKER]),
+    siblingWorker: await createUser(h.db, '321012100002', [Role.VILLAGE_WORKER]),
+    leadership: await createUser(h.db, '321012', [Role.LEADERSHIP_OFFICE]),
+    assessor: await createUser(h.db, '321012', [Role.ASSESSOR]),
+    analyst: await createUser(h.db, '321012', [Role.ANALYST]),
+    otherCounty: await createUser(h.db, '321023', [Role.CIVIL_AFFAIRS_ADMIN]),
+  };
+  await ok(h, DEFINE, { input: { jurisdictionCode: '321012', effectiveFrom: from, fromTemplate: template } }, world.county);
+  const scheme = async (name: string, requiresApplication: boolean) =>
+    (
+      await ok(h, CREATE_SCHEME, {
+        input: {
+          jurisdictionCode: '321012',
+          name,
+          kind: 'HOME_CARE_SUBSIDY',
+          version: {
+            fromMonth: '2024-01',
+            requiresApplication,
+            firstMonth: 'MONTH_AFTER_APPROVAL',
+            lastMonth: 'STOP_IN_MONTH_OF_EVENT',
+            funding: [{ level: 'COUNTY', weight: 1 }],
+            tiers: [{ name: '60岁以上', amountFen: 10_000, minAge: 60 }],
+          },
+        },
+      }, world.county)
+    ).createSubsidyScheme.id;
+  const schemeId = await scheme('居家养老服务补贴', true);
+  const freeSchemeId = await scheme('高龄津贴', false);
+  const personId = await registerPerson(h, world.worker);
+  return { ...world, schemeId, freeSchemeId, personId };
+}
+
+export async function registerPerson(h: Harness, user: TestUser, hukou = '321012100001'): Promise<string> {
+  const input = { nationalId: nationalId('321012'), name: `申请人${serial}`, villageCode: hukou, hukouCode: hukou, residentSince: '2000-01-01' };
+  return (await ok(h, REGISTER, { input }, user)).registerPerson.id;
+}
+
+/** Moves the case's current step back in time, as if it had begun on `day` (the notice has run since). */
+export async function stepBeganOn(h: Harness, caseId: string, day: string): Promise<void> {
+  await h.db.query(`UPDATE application_case SET step_began = $2 WHERE id = $1`, [caseId, day]);
+}
+
+export const today = () => todayInChina();
