@@ -36,6 +36,8 @@ export const CACHE_REGIONS = {
   'overdue-supervision-items': { tables: ['supervision_item', 'jurisdiction'], capacity: 5_000 },
   // The working-day arrangements entered along a node's path (calendar/calendar.cache.ts).
   'working-calendars': { tables: ['working_calendar_year', 'jurisdiction'], capacity: 20_000 },
+  // A node's elderly population of a year, recorded or summed from its children (coverage/population.loaders.ts).
+  'elderly-population': { tables: ['elderly_population', 'jurisdiction'], capacity: 20_000 },
   // The review procedure in force at a node on a day (its own or its nearest ancestor's).
   'review-procedures': { tables: ['review_procedure', 'jurisdiction'], capacity: 20_000 },
 } as const satisfies Record<string, RegionSpec>;

@@ -2,6 +2,8 @@ import { Role } from '../../src/kernel/actor';
 import { thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { createUser, insertJurisdictions, smallTree, type TestUser } from '../support/factories';
+import { cacheRegion } from '../../src/db/cache-registry';
+import { sharedCaches } from '../../src/db/shared-cache';
 import { errorCodes, useHarness } from '../support/harness';
 
 const h = useHarness();
@@ -113,6 +115,7 @@ describe('the elderly population of a level, recorded or summed from its childre
     await record(staff, '321012100', 500, 50);
     const statements = async (code: string) => {
       await h.gql(CHILDREN, { code, year: YEAR }, staff.token); // the caller and the tree are cached after this
+      cacheRegion(h.app, 'elderly-population').clear(); // the figures are read again
       const res = await h.gql(CHILDREN, { code, year: YEAR }, staff.token);
       expect(res.errors).toBeUndefined();
       return { nodes: res.data.jurisdiction.children.edges.map((edge: any) => edge.node), statements: res.extensions!.sqlStatements };
@@ -125,6 +128,35 @@ describe('the elderly population of a level, recorded or summed from its childre
       { code: '321012101', elderlyPopulation: null },
     ]);
     expect(eleven.statements).toBe(two.statements);
+    expect(eleven.statements).toBeGreaterThan(0);
+  });
+
+  it('keeps the figures across requests until a change to them is committed, however it is made', async () => {
+    await elevenTowns();
+    const staff = await createUser(h.db, '3210', [Role.CIVIL_AFFAIRS_STAFF]);
+    await record(staff, TOWNS[0], 1000, 100);
+    const read = async () => {
+      const res = await h.gql(POPULATION, { code: TOWNS[0], year: YEAR }, staff.token);
+      expect(res.errors).toBeUndefined();
+      return { aged60Plus: res.data.jurisdiction.elderlyPopulation.aged60Plus, statements: res.extensions!.sqlStatements };
+    };
+    await read();
+    expect(await read()).toEqual({ aged60Plus: 1000, statements: 0 });
+    // A change made outside the API, rolled back: never seen; committed: in the next answer.
+    await expect(
+      h.db.transaction(async (tx) => {
+        await tx.query(`UPDATE elderly_population SET aged_60_plus = 200 WHERE year = $1`, [YEAR]);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await sharedCaches(h.app).sync();
+    expect((await read()).aged60Plus).toBe(1000);
+    await h.db.query(`UPDATE elderly_population SET aged_60_plus = 1500 WHERE year = $1`, [YEAR]);
+    await sharedCaches(h.app).sync();
+    expect((await read()).aged60Plus).toBe(1500);
+    // Through the API.
+    await record(staff, TOWNS[0], 1600, 100);
+    expect((await read()).aged60Plus).toBe(1600);
   });
 
   it('refuses bad figures naming the field, and writes nothing', async () => {
