@@ -1,5 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../kernel/context';
+import { connectionCost } from '../graphql/limits';
 import { DateScalar } from '../kernel/dates';
 import { PageArgs } from '../kernel/pagination';
 import { CaseState, EnrolmentEnd } from './case-kinds';
@@ -27,7 +28,7 @@ export class CaseResolver {
     return caseService.get(ctx, id);
   }
 
-  @Query(() => CaseConnection, { description: 'Cases filed at or below a node, by due date (none last), then by id.' })
+  @Query(() => CaseConnection, { complexity: connectionCost, description: 'Cases filed at or below a node, by due date (none last), then by id.' })
   cases(@Ctx() ctx: Context, @Args() args: CaseListArgs) {
     return caseService.list(ctx, args);
   }
