@@ -74,6 +74,15 @@ export const personFactsRepository = {
       },
     }));
   },
+
+  /** The person's enrolments (every one, for any month): what the single-person entitlement reads. */
+  async enrolmentsOf(db: EntityManager, personId: number): Promise<PersonEnrolment[]> {
+    return db.query(
+      `SELECT scheme_id AS "schemeId", to_char(from_month, 'YYYY-MM') AS "fromMonth", to_char(until_month, 'YYYY-MM') AS "untilMonth"
+       FROM enrolment WHERE person_id = $1 ORDER BY from_month, id`,
+      [personId],
+    );
+  },
 };
 
 interface FactsRow {
@@ -101,13 +110,4 @@ function parseEnrolments(text: string | null): PersonEnrolment[] {
     const [schemeId, fromMonth, untilMonth] = entry.split(' ');
     return { schemeId: Number(schemeId), fromMonth, untilMonth: untilMonth || null };
   });
-}
-
-/** The person's enrolments (every one, for any month): what the single-person entitlement reads. */
-export async function enrolmentsOf(db: EntityManager, personId: number): Promise<PersonEnrolment[]> {
-  return db.query(
-    `SELECT scheme_id AS "schemeId", to_char(from_month, 'YYYY-MM') AS "fromMonth", to_char(until_month, 'YYYY-MM') AS "untilMonth"
-     FROM enrolment WHERE person_id = $1 ORDER BY from_month, id`,
-    [personId],
-  );
 }

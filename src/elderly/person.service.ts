@@ -18,7 +18,7 @@ import type { AssessmentInput, CategoryInput, RegisterPersonInput, UpdatePersonI
 import { figureFactsOf, recordPeopleChanges } from './person-rollups';
 import { personAssessmentsLoader, personByIdLoader, personCategoriesLoader } from './person.loaders';
 import { personRepository, type AssessmentRow, type CategoryRow, type PersonRow } from './person.repository';
-import { enrolmentsOf, personFactsRepository } from './person-facts.repository';
+import { personFactsRepository } from './person-facts.repository';
 import { personStatusChanged } from './person-status-hooks';
 import { BIRTH_DATE, checkFacts, checkRegistration, parseCategories, parseDayNotBefore, parseText, placesFor, type FieldProblem } from './person.rules';
 import { text } from '../kernel/messages';
@@ -304,7 +304,7 @@ export const personService = {
     const [categories, assessments, enrolments] = await Promise.all([
       loader(ctx, personCategoriesLoader).load(person.id),
       loader(ctx, personAssessmentsLoader).load(person.id),
-      enrolmentsOf(ctx.db, person.id),
+      personFactsRepository.enrolmentsOf(ctx.db, person.id),
     ]);
     return { person, facts: toFacts(person, categories, assessments, enrolments) };
   },
