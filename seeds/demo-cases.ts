@@ -10,6 +10,15 @@ export const DEMO_CASES_RECEIVED = DEMO_INTAKE_WINDOWS[0].opens;
 /** The day the demo's public notices were posted (as stored: decisions through the API happen today). */
 export const DEMO_NOTICE_POSTED = '2026-06-15';
 
+/** The three people of 江都区 whose applications the demo files. */
+export async function demoApplicants(dataSource: DataSource): Promise<{ id: number }[]> {
+  return dataSource.query(
+    `SELECT p.id FROM person p JOIN jurisdiction h ON h.id = p.hukou_jurisdiction_id
+     WHERE h.level = 'VILLAGE' AND h.code LIKE $1 || '%' AND p.status = 'ACTIVE' ORDER BY p.id LIMIT 3`,
+    [DEMO_COUNTY],
+  );
+}
+
 /**
  * Three applications of 江都区 people for its first service subsidy, filed through the service as its
  * civil-affairs administrator would in the June window: one at the village's 審核, one at its 公示,
@@ -18,11 +27,7 @@ export const DEMO_NOTICE_POSTED = '2026-06-15';
  */
 export async function seedDemoCases(dataSource: DataSource, adminUsername: string): Promise<number> {
   const admin = await actingAs(dataSource, adminUsername);
-  const people: { id: number }[] = await dataSource.query(
-    `SELECT p.id FROM person p JOIN jurisdiction h ON h.id = p.hukou_jurisdiction_id
-     WHERE h.level = 'VILLAGE' AND h.code LIKE $1 || '%' AND p.status = 'ACTIVE' ORDER BY p.id LIMIT 3`,
-    [DEMO_COUNTY],
-  );
+  const people = await demoApplicants(dataSource);
   const [scheme] = await dataSource.query(
     `SELECT s.id FROM subsidy_scheme s JOIN jurisdiction j ON j.id = s.jurisdiction_id JOIN subsidy_scheme_version v ON v.scheme_id = s.id
      WHERE j.code = $1 AND v.requires_application ORDER BY s.id LIMIT 1`,

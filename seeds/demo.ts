@@ -10,6 +10,7 @@ import { DEMO_SUBSIDY_TOWN, seedDemoFacilitySubsidies } from './demo-facility-su
 import { seedDemoPeople } from './demo-people';
 import { seedDemoProcedures } from './demo-procedures';
 import { seedDemoCases } from './demo-cases';
+import { seedDemoEnrolments } from './demo-enrolments';
 import { seedDemoTargets } from './demo-targets';
 import { userRepository } from '../src/users/user.repository';
 
@@ -43,7 +44,8 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
  * Loads the demo data once into an empty database: Jiangsu's real tree, one user per role, and the
  * facilities of 江都区 with their histories, its elderly people, the subsidy schemes of 江都区 (each
  * with its source; no floor: demo-people.ts says why), the facility subsidies of one of its towns, its
- * review procedure and intake windows, three applications (each added on the next start to a database seeded before them).
+ * review procedure and intake windows, three applications, the enrolments of the people who qualify
+ * (applications approved before the platform; each added on the next start to a database seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
   const usernames = DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode));
@@ -52,10 +54,11 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     const facilities = await seedFacilitiesOnce(dataSource);
     const people = await seedPeopleOnce(dataSource);
     const subsidies = await seedFacilitySubsidiesOnce(dataSource);
-    const targets = await seedTargetsOnce(dataSource);
     const procedures = await seedProceduresOnce(dataSource);
+    const enrolments = await seedEnrolmentsOnce(dataSource);
+    const targets = await seedTargetsOnce(dataSource);
     const cases = await seedCasesOnce(dataSource);
-    return { seeded: users || facilities || people || subsidies || targets || procedures || cases, usernames };
+    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   await seedUsers(dataSource);
@@ -63,8 +66,9 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await seedFacilitiesOnce(dataSource);
   await seedPeopleOnce(dataSource);
   await seedFacilitySubsidiesOnce(dataSource);
-  await seedTargetsOnce(dataSource);
   await seedProceduresOnce(dataSource);
+  await seedEnrolmentsOnce(dataSource);
+  await seedTargetsOnce(dataSource);
   await seedCasesOnce(dataSource);
   return { seeded: true, usernames };
 }
@@ -111,6 +115,13 @@ async function seedCasesOnce(dataSource: DataSource): Promise<boolean> {
   if (await readSetting(dataSource, 'demo_cases_seeded')) return false;
   const cases = await seedDemoCases(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY));
   await writeSetting(dataSource, 'demo_cases_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, cases });
+  return true;
+}
+
+async function seedEnrolmentsOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_enrolments_seeded')) return false;
+  const people = await seedDemoEnrolments(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY));
+  await writeSetting(dataSource, 'demo_enrolments_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, people });
   return true;
 }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { AbilityLevel, HardshipCategory, LivingSituation, PersonStatus } from './elderly-kinds';
-import type { PersonFacts } from './person-facts';
+import type { PersonEnrolment, PersonFacts } from './person-facts';
 import type { Sex } from './national-id';
 import { fen } from './person.repository';
 
@@ -11,7 +11,7 @@ export const personFactsRepository = {
   /**
    * Opens `cursor` (within `tx`) over the people living in the villages who are still active on
    * `day` or left (died, moved away) in its month, for the schemes that pay that month, with the facts the rules read on that day: the categories in force and the latest
-   * assessment made by then.
+   * assessment made by then, and the enrolments covering its month.
    */
   async openFactsCursor(tx: EntityManager, cursor: string, villageIds: readonly number[], day: string): Promise<void> {
     // Every row will be read: plan for the whole result (hash joins), not for the first rows.
@@ -21,7 +21,7 @@ export const personFactsRepository = {
        SELECT p.id, p.village_id AS "villageId", to_char(p.birth_date, 'YYYY-MM-DD') AS "birthDate", p.sex, p.status,
          to_char(p.status_since, 'YYYY-MM-DD') AS "statusSince", h.code AS "hukouCode",
          to_char(p.resident_since, 'YYYY-MM-DD') AS "residentSince", array_to_string(p.living_situations, ',') AS "livingSituations",
-         p.own_monthly_income_fen AS "ownIncome", p.household_monthly_income_fen AS "householdIncome", c.categories, a.assessment
+         p.own_monthly_income_fen AS "ownIncome", p.household_monthly_income_fen AS "householdIncome", c.categories, a.assessment, e.enrolments
        FROM person p
        JOIN jurisdiction h ON h.id = p.hukou_jurisdiction_id
        LEFT JOIN (
@@ -36,6 +36,12 @@ export const personFactsRepository = {
          WHERE ap.village_id = ANY($1::int[]) AND a.assessed_on <= $2::date
          ORDER BY a.person_id, a.assessed_on DESC, a.id DESC
        ) a ON a.person_id = p.id
+       LEFT JOIN (
+         SELECT e.person_id, string_agg(e.scheme_id || ' ' || to_char(e.from_month, 'YYYY-MM') || ' ' || coalesce(to_char(e.until_month, 'YYYY-MM'), ''), ';') AS enrolments
+         FROM enrolment e JOIN person ep ON ep.id = e.person_id
+         WHERE ep.village_id = ANY($1::int[]) AND e.from_month <= $2::date AND (e.until_month IS NULL OR e.until_month >= date_trunc('month', $2::date))
+         GROUP BY e.person_id
+       ) e ON e.person_id = p.id
        WHERE p.village_id = ANY($1::int[]) AND (p.status = 'ACTIVE' OR p.status_since >= date_trunc('month', $2::date))`,
       [villageIds, day],
     );
@@ -64,8 +70,18 @@ export const personFactsRepository = {
         assessments: row.assessment
           ? [(([level, assessedOn, validUntil]) => ({ level: level as AbilityLevel, assessedOn, validUntil }))(row.assessment.split(' '))]
           : [],
+        enrolments: parseEnrolments(row.enrolments),
       },
     }));
+  },
+
+  /** The person's enrolments (every one, for any month): what the single-person entitlement reads. */
+  async enrolmentsOf(db: EntityManager, personId: number): Promise<PersonEnrolment[]> {
+    return db.query(
+      `SELECT scheme_id AS "schemeId", to_char(from_month, 'YYYY-MM') AS "fromMonth", to_char(until_month, 'YYYY-MM') AS "untilMonth"
+       FROM enrolment WHERE person_id = $1 ORDER BY from_month, id`,
+      [personId],
+    );
   },
 };
 
@@ -85,4 +101,13 @@ interface FactsRow {
   /** `category validFrom validTo`, ';'-separated. */
   categories: string | null;
   assessment: string | null;
+  /** `schemeId fromMonth untilMonth`, ';'-separated. */
+  enrolments: string | null;
+}
+
+function parseEnrolments(text: string | null): PersonEnrolment[] {
+  return (text ? text.split(';') : []).map((entry) => {
+    const [schemeId, fromMonth, untilMonth] = entry.split(' ');
+    return { schemeId: Number(schemeId), fromMonth, untilMonth: untilMonth || null };
+  });
 }

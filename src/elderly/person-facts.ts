@@ -17,4 +17,12 @@ export interface PersonFacts {
   categories: readonly { category: HardshipCategory; validFrom: string; validTo: string | null }[];
   /** Oldest first. */
   assessments: readonly { level: AbilityLevel; assessedOn: string; validUntil: string }[];
+  /** Enrolments in schemes that require an application (months YYYY-MM; until inclusive, null while open). */
+  enrolments: readonly PersonEnrolment[];
+}
+
+export interface PersonEnrolment {
+  schemeId: number;
+  fromMonth: string;
+  untilMonth: string | null;
 }

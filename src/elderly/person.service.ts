@@ -11,7 +11,7 @@ import { AppError, BadUserInputError, ConflictError } from '../kernel/errors';
 import { parseId } from '../kernel/ids';
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import type { PersonFacts } from './person-facts';
+import type { PersonEnrolment, PersonFacts } from './person-facts';
 import { AbilityLevel, HardshipCategory, PersonStatus } from './elderly-kinds';
 import { ageOn, maskNationalId, maskPhone } from './national-id';
 import type { AssessmentInput, CategoryInput, RegisterPersonInput, UpdatePersonInput } from './person.inputs';
@@ -301,11 +301,12 @@ export const personService = {
 
   async factsFor(ctx: Context, rawId: string): Promise<{ person: PersonRow; facts: PersonFacts }> {
     const person = await personReached(ctx, grantFor(ctx, Capability.READ_ENTITLEMENTS), rawId, 'personId');
-    const [categories, assessments] = await Promise.all([
+    const [categories, assessments, enrolments] = await Promise.all([
       loader(ctx, personCategoriesLoader).load(person.id),
       loader(ctx, personAssessmentsLoader).load(person.id),
+      personFactsRepository.enrolmentsOf(ctx.db, person.id),
     ]);
-    return { person, facts: toFacts(person, categories, assessments) };
+    return { person, facts: toFacts(person, categories, assessments, enrolments) };
   },
 };
 
@@ -321,7 +322,12 @@ export function validUntil(day: string, months: number): string {
   return result.toISOString().slice(0, 10);
 }
 
-export function toFacts(person: PersonRow, categories: readonly CategoryRow[], assessments: readonly AssessmentRow[]): PersonFacts {
+export function toFacts(
+  person: PersonRow,
+  categories: readonly CategoryRow[],
+  assessments: readonly AssessmentRow[],
+  enrolments: readonly PersonEnrolment[],
+): PersonFacts {
   return {
     id: person.id,
     birthDate: person.birthDate,
@@ -335,6 +341,7 @@ export function toFacts(person: PersonRow, categories: readonly CategoryRow[], a
     householdMonthlyIncomeFen: person.householdMonthlyIncomeFen,
     categories: categories.map((c) => ({ category: c.category, validFrom: c.validFrom, validTo: c.validTo })),
     assessments: assessments.map((a) => ({ level: a.level as AbilityLevel, assessedOn: a.assessedOn, validUntil: a.validUntil })),
+    enrolments,
   };
 }
 

@@ -172,6 +172,12 @@ function byPosition(scheme: SchemeRule): readonly TierRule[] {
   return tiers;
 }
 
+/** Whether a scheme that requires an application pays the person in `month`: within one of their enrolments in it. */
+function enrolledIn(person: PersonFacts, scheme: SchemeRule, month: string): boolean {
+  if (!scheme.requiresApplication) return true;
+  return person.enrolments.some((e) => e.schemeId === scheme.schemeId && e.fromMonth <= month && (e.untilMonth === null || e.untilMonth >= month));
+}
+
 /** Whether the person is ACTIVE on `day`: registered so, or having left only after it. */
 export function isActiveOn(person: Pick<PersonFacts, 'status' | 'statusSince'>, day: string): boolean {
   return person.status === PersonStatus.ACTIVE || (person.statusSince !== null && person.statusSince > day);
@@ -201,10 +207,14 @@ export function entitlementOf(
   const outcomes: SchemeOutcome[] = schemes.map((scheme) => {
     // After a death or a move the scheme's lastMonth decides whether the month of the event is paid.
     const paid = active || paysMonthOfEvent(scheme, person.statusSince, day);
+    // A scheme that requires an application pays only the months of an enrolment (an approved case).
+    const enrolled = enrolledIn(person, scheme, month);
     const tiers: TierOutcome[] = byPosition(scheme).map((tier) => {
-      const reasons = paid
-        ? tierReasons(tier, scheme, person, day, age, categories, floors, explain)
-        : [{ code: ReasonCode.NOT_ACTIVE, message: explain ? `${person.status} since ${person.statusSince}` : '' }];
+      const reasons = !paid
+        ? [{ code: ReasonCode.NOT_ACTIVE, message: explain ? `${person.status} since ${person.statusSince}` : '' }]
+        : !enrolled
+          ? [{ code: ReasonCode.NOT_ENROLLED, message: explain ? `not enrolled in ${scheme.name} in ${month}: it requires an application` : '' }]
+          : tierReasons(tier, scheme, person, day, age, categories, floors, explain);
       return { tier, eligible: reasons.length === 0, applied: false, reasons };
     });
     combineTiers(tiers, scheme.combination, explain);

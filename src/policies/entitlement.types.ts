@@ -12,6 +12,7 @@ registerEnumType(ReasonCode, {
   description: 'Why a tier does not pay (a person’s or a facility’s).',
   valuesConfig: {
     NOT_ACTIVE: { description: 'Moved away or deceased by the month’s end (in an earlier month, or in this one when the scheme’s lastMonth stops in it).' },
+    NOT_ENROLLED: { description: 'The scheme requires an application (requiresApplication) and the month is outside every enrolment of the person in it.' },
     ASSESSMENT_EXPIRED: { description: 'The latest assessment is older than the scheme’s assessmentValidMonths.' },
     EXCLUDED_LIVING_SITUATION: { description: 'Lives in a situation the tier excludes (livingSituationsNone).' },
     NEITHER_HUKOU_NOR_RESIDENT: { description: 'hukouOrResident: neither 户籍 within the scheme’s jurisdiction nor resident for minResidentMonths.' },

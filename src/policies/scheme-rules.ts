@@ -116,6 +116,7 @@ export interface FloorRule {
 
 export enum ReasonCode {
   NOT_ACTIVE = 'NOT_ACTIVE',
+  NOT_ENROLLED = 'NOT_ENROLLED',
   AGE_BELOW = 'AGE_BELOW',
   AGE_ABOVE = 'AGE_ABOVE',
   NO_LISTED_CATEGORY = 'NO_LISTED_CATEGORY',

@@ -4,6 +4,7 @@ import { nationalIdCheck } from '../../src/elderly/national-id';
 import { addMonths, monthEnd, thisMonthInChina } from '../../src/kernel/dates';
 import { createUser, insertJurisdictions, SMALL_TREE, type TestUser } from '../support/factories';
 import { errorCodes, forgetCaches, useHarness, type GraphQLResponse } from '../support/harness';
+import { enrolBeforePlatform } from '../../seeds/demo-enrolments';
 
 const h = useHarness();
 
@@ -370,6 +371,32 @@ describe('the run reads every fact the rules read', () => {
     expect(explained.amountFen).toBe(3300);
     const [line] = await h.db.query(`SELECT amount_fen::int AS amount, array_length(tier_ids, 1) AS tiers FROM entitlement_line`);
     expect(line).toEqual({ amount: 3300, tiers: 2 });
+  });
+});
+
+describe('the run pays a scheme that requires an application to the enrolled only', () => {
+  // 「須到户籍所在地村(社區)提出申請」 (seed 004 篇四): 60+ 5 元, county-funded. Three people of 70 who
+  // qualify: E enrolled since 2024-01, U enrolled until last month, N never enrolled → E alone, 5 元.
+  it('reads the enrolments of a batch of people and pays the months within them', async () => {
+    await insertJurisdictions(h.db, SMALL_TREE);
+    const county = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
+    const version = { fromMonth: '2024-01', requiresApplication: true, funding: [{ level: 'COUNTY', weight: 1 }], tiers: [{ name: '60周岁以上', amountFen: 500, minAge: 60 }] };
+    const created = await h.gql(CREATE_SCHEME, { input: { jurisdictionCode: '321012', name: '居家养老服务补贴', kind: 'HOME_CARE_SUBSIDY', version } }, county.token);
+    expect(created.errors).toBeUndefined();
+    const schemeIds = [Number(created.data.createSubsidyScheme.id)];
+    const ids: Record<string, number> = {};
+    for (const key of ['E', 'U', 'N']) {
+      const input = { nationalId: nationalId('321012', 70), name: `测试老人${key}`, villageCode: '321012100001', hukouCode: '321012100001', residentSince: '2010-01-01' };
+      const res = await h.gql(REGISTER, { input }, county.token);
+      expect(res.errors).toBeUndefined();
+      ids[key] = Number(res.data.registerPerson.id);
+    }
+    await enrolBeforePlatform(h.db, county.id, [{ personId: ids.E, schemeIds }, { personId: ids.U, schemeIds }], '2024-01');
+    await h.db.query(`UPDATE enrolment SET until_month = $2, end_reason = 'WITHDRAWN', ended_on = $2 WHERE person_id = $1`, [ids.U, `${addMonths(MONTH, -1)}-01`]);
+    expect(await run(county.token, '321012')).toMatchObject({ people: 3, recipients: 1, lines: 1, amountFen: 500 });
+    expect(await h.db.query(`SELECT person_id AS id FROM entitlement_line`)).toEqual([{ id: ids.E }]);
+    // Last month U was still enrolled: both paid.
+    expect(await run(county.token, '321012', addMonths(MONTH, -1))).toMatchObject({ people: 3, recipients: 2, amountFen: 1000 });
   });
 });
 

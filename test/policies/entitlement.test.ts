@@ -1,10 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Role } from '../../src/kernel/actor';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { addMonths, monthEnd, thisMonthInChina } from '../../src/kernel/dates';
 import { createUser, insertJurisdictions, SMALL_TREE, type TestUser } from '../support/factories';
 import { useHarness } from '../support/harness';
+import { enrolBeforePlatform } from '../../seeds/demo-enrolments';
 
 const h = useHarness();
+const SEED_004 = fs.readFileSync(path.join('/work/shared/seeds', fs.readdirSync('/work/shared/seeds').find((f) => f.startsWith('004'))!), 'utf8');
 
 const MONTH = thisMonthInChina();
 const REFERENCE_DAY = monthEnd(`${MONTH}-01`);
@@ -123,7 +127,8 @@ function jiangduHardshipTiers() {
   ];
 }
 
-async function jiangduSchemes(admin: TestUser): Promise<void> {
+async function jiangduSchemes(admin: TestUser): Promise<number[]> {
+  const ids: number[] = [];
   for (const input of [
     {
       jurisdictionCode: '321012',
@@ -148,7 +153,19 @@ async function jiangduSchemes(admin: TestUser): Promise<void> {
   ]) {
     const res = await h.gql(CREATE_SCHEME, { input }, admin.token);
     expect(res.errors).toBeUndefined();
+    ids.push(Number(res.data.createSubsidyScheme.id));
   }
+  return ids;
+}
+
+/**
+ * A 江都 person enrolled in both schemes since 2024-01, as an application approved before the platform:
+ * 「須到户籍所在地村(社區)提出申請」 (seed 004 篇四), so the tiers judge only the months of an enrolment.
+ */
+async function registerEnrolled(admin: TestUser, schemes: readonly number[], spec: PersonSpec): Promise<string> {
+  const id = await register(admin.token, spec);
+  await enrolBeforePlatform(h.db, admin.id, [{ personId: Number(id), schemeIds: schemes }], '2024-01');
+  return id;
 }
 
 describe('江都区 (seed 004 篇四): hardship elderly by ability 80 / 150 / 260 元, 80+ 60 元, not combinable', () => {
@@ -165,8 +182,8 @@ describe('江都区 (seed 004 篇四): hardship elderly by ability 80 / 150 / 26
   ])('%s', async (_name, spec, amount, shares) => {
     await insertJurisdictions(h.db, SMALL_TREE);
     const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
-    await jiangduSchemes(admin);
-    const id = await register(admin.token, { village, hukou: village, ...spec });
+    const schemes = await jiangduSchemes(admin);
+    const id = await registerEnrolled(admin, schemes, { village, hukou: village, ...spec });
     const result = await entitlement(admin.token, id);
     expect(result).toMatchObject({ month: MONTH, referenceDay: REFERENCE_DAY, age: spec.age, amountFen: amount });
     expect(result.shares.map((s: any) => s.amountFen)).toEqual(shares);
@@ -178,8 +195,8 @@ describe('江都区 (seed 004 篇四): hardship elderly by ability 80 / 150 / 26
   it('a person eligible for both schemes is told which one excluded the other', async () => {
     await insertJurisdictions(h.db, SMALL_TREE);
     const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
-    await jiangduSchemes(admin);
-    const id = await register(admin.token, { age: 82, village, hukou: village, categories: ['MINIMUM_LIVING_ALLOWANCE'], ability: 'SEVERE' });
+    const schemes = await jiangduSchemes(admin);
+    const id = await registerEnrolled(admin, schemes, { age: 82, village, hukou: village, categories: ['MINIMUM_LIVING_ALLOWANCE'], ability: 'SEVERE' });
     const result = await entitlement(admin.token, id);
     const allowance = result.schemes.find((s: any) => s.scheme.name === '高龄老年人养老服务补贴');
     expect(allowance).toMatchObject({ status: 'EXCLUDED', amountFen: 0, excludedBy: { name: '困难老人养老服务补贴' }, shares: [] });
@@ -196,19 +213,35 @@ describe('江都区 (seed 004 篇四): hardship elderly by ability 80 / 150 / 26
   ])('the 80+ allowance does not pay: %s', async (_name, spec, reason) => {
     await insertJurisdictions(h.db, SMALL_TREE);
     const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
-    await jiangduSchemes(admin);
-    const id = await register(admin.token, { village, hukou: village, ...spec });
+    const schemes = await jiangduSchemes(admin);
+    const id = await registerEnrolled(admin, schemes, { village, hukou: village, ...spec });
     const result = await entitlement(admin.token, id);
     expect(result.amountFen).toBe(0);
     expect(reasonsOf(result, '高龄老年人养老服务补贴')).toContain(reason);
   });
 
-  it('counts an assessment until a newer one: seed 004 篇四 sets no period, only 「在完成生活能力評估後」', async () => {
+  it('pays nothing to a person who qualifies but is not enrolled: NOT_ENROLLED (「須到户籍所在地村(社區)提出申請」)', async () => {
+    expect(SEED_004).toContain('須到户籍所在地村(社區)提出申請');
     await insertJurisdictions(h.db, SMALL_TREE);
     const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
     await jiangduSchemes(admin);
+    // 82, 低保, 失能: 260 元 once enrolled (above); without an application, nothing.
+    const id = await register(admin.token, { age: 82, village, hukou: village, categories: ['MINIMUM_LIVING_ALLOWANCE'], ability: 'SEVERE' });
+    const result = await entitlement(admin.token, id);
+    expect(result).toMatchObject({ amountFen: 0, shares: [] });
+    for (const name of ['困难老人养老服务补贴', '高龄老年人养老服务补贴']) {
+      const scheme = result.schemes.find((s: any) => s.scheme.name === name);
+      expect(scheme.status).toBe('NOT_ELIGIBLE');
+      for (const tier of scheme.tiers) expect(tier.reasons).toEqual([{ code: 'NOT_ENROLLED', message: expect.stringContaining(name) }]);
+    }
+  });
+
+  it('counts an assessment until a newer one: seed 004 篇四 sets no period, only 「在完成生活能力評估後」', async () => {
+    await insertJurisdictions(h.db, SMALL_TREE);
+    const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
+    const schemes = await jiangduSchemes(admin);
     // Assessed 8 months ago, past the six months recorded as its validUntil: the scheme still counts it.
-    const id = await register(admin.token, { age: 90, village, hukou: village, ability: 'INTACT', assessedOn: `${addMonths(MONTH, -8)}-10` });
+    const id = await registerEnrolled(admin, schemes, { age: 90, village, hukou: village, ability: 'INTACT', assessedOn: `${addMonths(MONTH, -8)}-10` });
     const result = await entitlement(admin.token, id);
     expect(result.amountFen).toBe(6000);
     expect(reasonsOf(result, '高龄老年人养老服务补贴')).toEqual([]);
@@ -217,8 +250,8 @@ describe('江都区 (seed 004 篇四): hardship elderly by ability 80 / 150 / 26
   it('stops paying in the month a person dies in (「應立即…停止提供服務」)', async () => {
     await insertJurisdictions(h.db, SMALL_TREE);
     const admin = await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]);
-    await jiangduSchemes(admin);
-    const id = await register(admin.token, { age: 85, village, hukou: village, ability: 'INTACT', assessedOn: `${addMonths(MONTH, -2)}-01` });
+    const schemes = await jiangduSchemes(admin);
+    const id = await registerEnrolled(admin, schemes, { age: 85, village, hukou: village, ability: 'INTACT', assessedOn: `${addMonths(MONTH, -2)}-01` });
     const died = await h.gql(STATUS, { id, status: 'DECEASED', on: `${MONTH}-01` }, admin.token);
     expect(died.errors).toBeUndefined();
     expect((await entitlement(admin.token, id)).amountFen).toBe(0);

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { addMonths } from '../../src/kernel/dates';
+import { useHarness } from '../support/harness';
+import type { TestUser } from '../support/factories';
+import { addDays, caseWorld, DECIDE, FILE, ok, READ, stepBeganOn, today, type CaseWorld } from './support';
+
+// The entitlement of an application-only scheme follows the enrolment an approval gives (issue 19).
+const h = useHarness();
+const SEED_004 = fs.readFileSync(path.join('/work/shared/seeds', fs.readdirSync('/work/shared/seeds').find((f) => f.startsWith('004'))!), 'utf8');
+const OPEN = `mutation($input: OpenIntakeWindowInput!) { openIntakeWindow(input: $input) { id } }`;
+const CANCEL = `mutation($id: ID!, $reason: EnrolmentEnd!, $on: Date!) { cancelEnrolment(id: $id, reason: $reason, on: $on) { id untilMonth } }`;
+const STATUS = `mutation($id: ID!, $status: PersonStatus!, $on: Date) { recordPersonStatus(id: $id, status: $status, on: $on) { id } }`;
+const ENTITLEMENT = `query($id: ID!, $month: Month!) { entitlement(personId: $id, month: $month) {
+  amountFen schemes { scheme { name } status amountFen tiers { reasons { code message } } } } }`;
+
+let w: CaseWorld;
+let key = 0;
+
+beforeEach(async () => {
+  w = await caseWorld(h, 'JIANGDU');
+});
+
+async function decide(user: TestUser, c: { id: string; currentStep: { position: number } | null }, action: string) {
+  key += 1;
+  const res = await h.gql(DECIDE, { input: { caseId: c.id, action, step: c.currentStep?.position ?? 0, idempotencyKey: `e${key}` } }, user.token);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!.decideCase;
+}
+
+/** Files an application for the scheme that requires one and runs it to approval today; the case as read after. */
+async function approved() {
+  await ok(h, OPEN, { input: { jurisdictionCode: '321012', name: '集中申報', opens: today(), closes: addDays(today(), 30) } }, w.county);
+  let c = (await ok(h, FILE, { input: { personId: w.personId, schemeIds: [w.schemeId] } }, w.worker)).fileApplication;
+  for (const user of [w.worker, w.townStaff, w.county, w.assessor]) c = await decide(user, c, 'PASS');
+  await stepBeganOn(h, c.id, addDays(today(), -14));
+  return decide(w.worker, (await ok(h, READ, { id: c.id }, w.worker)).case, 'APPROVE');
+}
+
+async function entitlement(month: string) {
+  const result = (await ok(h, ENTITLEMENT, { id: w.personId, month }, w.county)).entitlement;
+  const scheme = (name: string) => result.schemes.find((s: any) => s.scheme.name === name);
+  return { amountFen: result.amountFen, applied: scheme('居家养老服务补贴'), free: scheme('高龄津贴') };
+}
+
+const codes = (scheme: any) => scheme.tiers.flatMap((t: any) => t.reasons.map((r: any) => r.code));
+const thisMonth = () => today().slice(0, 7);
+
+describe('the entitlement of a scheme that requires an application (seed 004 篇四 「須到户籍所在地村(社區)提出申請」)', () => {
+  it('pays an approved person from the month after approval (firstMonth MONTH_AFTER_APPROVAL) and not before', async () => {
+    expect(SEED_004).toContain('須到户籍所在地村(社區)提出申請');
+    // Before any application: the scheme that requires one does not pay; the one that does not (高龄津贴) does.
+    const before = await entitlement(thisMonth());
+    expect(codes(before.applied)).toEqual(['NOT_ENROLLED']);
+    expect(before.applied.tiers[0].reasons[0].message).toContain('居家养老服务补贴');
+    expect(before.free).toMatchObject({ status: 'APPLIED', amountFen: 10_000 });
+    expect(before.amountFen).toBe(10_000);
+    const c = await approved();
+    expect(c.enrolments).toMatchObject([{ fromMonth: addMonths(thisMonth(), 1), untilMonth: null }]);
+    // The month of approval is not paid; the next one is: 100 元 of each scheme.
+    expect((await entitlement(thisMonth())).applied).toMatchObject({ status: 'NOT_ELIGIBLE', amountFen: 0 });
+    const next = await entitlement(addMonths(thisMonth(), 1));
+    expect(next.applied).toMatchObject({ status: 'APPLIED', amountFen: 10_000 });
+    expect(next.amountFen).toBe(20_000);
+  });
+
+  it('stops after a cancellation by the lastMonth rule (STOP_IN_MONTH_OF_EVENT: the month before the event is the last paid)', async () => {
+    const c = await approved();
+    // As if approved three months ago: enrolled from then.
+    await h.db.query(`UPDATE enrolment SET from_month = $1`, [`${addMonths(thisMonth(), -3)}-01`]);
+    const cancelled = (await ok(h, CANCEL, { id: c.enrolments[0].id, reason: 'FRAUD', on: today() }, w.worker)).cancelEnrolment;
+    expect(cancelled.untilMonth).toBe(addMonths(thisMonth(), -1));
+    expect((await entitlement(addMonths(thisMonth(), -3))).applied).toMatchObject({ status: 'APPLIED', amountFen: 10_000 });
+    expect((await entitlement(addMonths(thisMonth(), -1))).applied).toMatchObject({ status: 'APPLIED', amountFen: 10_000 });
+    expect((await entitlement(addMonths(thisMonth(), -4))).applied.amountFen).toBe(0);
+    const now = await entitlement(thisMonth());
+    expect(codes(now.applied)).toEqual(['NOT_ENROLLED']);
+    expect(now.free).toMatchObject({ status: 'APPLIED', amountFen: 10_000 });
+  });
+
+  it('stops after a death by the lastMonth rule (「遷離、去世…應立即核銷平台人員信息、停止提供服務」)', async () => {
+    expect(SEED_004).toContain('應立即核銷平台人員信息、停止提供服務');
+    const c = await approved();
+    await h.db.query(`UPDATE enrolment SET from_month = $1`, [`${addMonths(thisMonth(), -3)}-01`]);
+    await ok(h, STATUS, { id: w.personId, status: 'DECEASED', on: today() }, w.worker);
+    const [enrolment] = (await ok(h, READ, { id: c.id }, w.worker)).case.enrolments;
+    expect(enrolment).toMatchObject({ untilMonth: addMonths(thisMonth(), -1), endReason: 'DECEASED' });
+    expect((await entitlement(addMonths(thisMonth(), -1))).amountFen).toBe(20_000);
+    expect((await entitlement(thisMonth())).amountFen).toBe(0);
+  });
+});
