@@ -9,7 +9,6 @@ import { text } from '../kernel/messages';
 import { keysetPage, type Page } from '../kernel/pagination';
 import { maskNationalId } from '../elderly/national-id';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { StepKind } from '../procedures/procedure-kinds';
 import { procedureRepository } from '../procedures/procedure.repository';
 import { CaseState } from './case-kinds';
 import { decideWithin, objectionWithin, resubmitWithin } from './case-decision';
@@ -18,7 +17,7 @@ import type { DecideCaseInput, FileApplicationInput, MaterialInput } from './cas
 import { caseListRepository, CASE_KEY, type CaseFilter } from './case-list.repository';
 import { caseRepository, type CaseRow } from './case.repository';
 import { allowedActions, currentStep, overdueOn, stateOn } from './case.rules';
-import { stepWorkingDays } from './case-steps';
+import { noticeWorkingDays } from './case-steps';
 import type { Case } from './case.types';
 import { enrolmentRepository } from './enrolment';
 
@@ -51,7 +50,7 @@ async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
       const procedure = procedures.find((p) => p.id === c.procedureId)!;
       const step = currentStep(c, procedure.steps);
       // Only a notice's actions depend on the working days it has run: the calendar is read for those alone.
-      const moment = { steps: procedure.steps, today, stepWorkingDays: step?.kind === StepKind.PUBLIC_NOTICE ? await stepWorkingDays(ctx.db, c, today) : 0 };
+      const moment = { steps: procedure.steps, today, noticeWorkingDays: await noticeWorkingDays(ctx.db, c, procedure.steps, today) };
       return {
         ...c,
         applicant: { id: c.personId, name: c.personName, nationalId: maskNationalId(c.nationalId) },
