@@ -1,7 +1,7 @@
 import { Role } from '../../src/kernel/actor';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { todayInChina } from '../../src/kernel/dates';
-import { createUser, smallTree, type TestUser } from '../support/factories';
+import { createUser, smallTree, standInCalendars, type TestUser } from '../support/factories';
 import type { Harness } from '../support/harness';
 
 /** The fields a frontend reads of a case. */
@@ -78,6 +78,7 @@ export async function ok<T = any>(h: Harness, query: string, variables: Record<s
  */
 export async function caseWorld(h: Harness, template: 'SHENZHEN' | 'JIANGDU', from = '2025-01-01'): Promise<CaseWorld> {
   await smallTree(h.db);
+  await standInCalendars(h.db);
   const world = {
     county: await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]),
     townStaff: await createUser(h.db, '321012100', [Role.CIVIL_AFFAIRS_STAFF]),
