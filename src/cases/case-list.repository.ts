@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { actingRole } from '../access/actor';
-import { Capability, type Actor } from '../kernel/actor';
+import { Capability, Role, type Actor } from '../kernel/actor';
 import { isDay } from '../kernel/dates';
 import type { CursorKey } from '../kernel/pagination';
 import { STEP_CAPABILITY, StepCapability } from '../procedures/procedure-kinds';
@@ -38,7 +38,9 @@ function where(filter: CaseFilter, params: unknown[]): string {
     const capabilities = Object.values(StepCapability).filter((c) => actingRole(actor, STEP_CAPABILITY[c]) !== null);
     const mine = add(actor.jurisdictionCode);
     const files = actingRole(actor, Capability.FILE_CASES) !== null;
-    clauses.push(`((c.state = 'IN_REVIEW' AND c.step_began <= ${today()} AND c.step_capability = ANY(${add(capabilities)}::text[])
+    // A third-party assessor awaits the assessments assigned to them only.
+    const assigned = actingRole(actor, Capability.ASSESS_PEOPLE) === Role.ASSESSOR ? ` AND (c.step_capability <> 'ASSESS_PEOPLE' OR c.assessor_id = ${add(actor.userId)})` : '';
+    clauses.push(`((c.state = 'IN_REVIEW' AND c.step_began <= ${today()} AND c.step_capability = ANY(${add(capabilities)}::text[])${assigned}
       AND c.acting_code LIKE ${mine} || '%')${files ? ` OR (c.state = 'RETURNED' AND c.village_code LIKE ${mine} || '%')` : ''})`);
   }
   return clauses.join(' AND ');

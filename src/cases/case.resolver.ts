@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../kernel/context';
 import { connectionCost } from '../graphql/limits';
 import { DateScalar } from '../kernel/dates';
@@ -51,6 +51,18 @@ export class CaseResolver {
     @Arg('summary') summary: string,
   ) {
     return caseService.recordObjection(ctx, caseId, receivedOn, summary);
+  }
+
+  @Mutation(() => Case, {
+    description: 'Assigns the assessment step of a case to a third-party assessor (ASSESSOR) whose area holds its village: of the assessors, only they may act on it. See `allowedActions` (ASSIGN_ASSESSOR).',
+  })
+  assignCaseAssessor(
+    @Ctx() ctx: Context,
+    @Arg('caseId', () => ID) caseId: string,
+    @Arg('step', () => Int, { description: 'The position of the assessment step, as the caller saw it.' }) step: number,
+    @Arg('assessor', { description: 'The assessor’s username.' }) assessor: string,
+  ) {
+    return caseService.assignAssessor(ctx, caseId, step, assessor);
   }
 
   @Mutation(() => Case, { description: 'Files a returned case again with the material asked for: its village step begins anew.' })

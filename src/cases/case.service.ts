@@ -11,7 +11,7 @@ import { maskNationalId } from '../elderly/national-id';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { procedureRepository } from '../procedures/procedure.repository';
 import { CaseState } from './case-kinds';
-import { decideWithin, objectionWithin, resubmitWithin } from './case-decision';
+import { assignAssessorWithin, decideWithin, objectionWithin, resubmitWithin } from './case-decision';
 import { fileWithin } from './case-filing';
 import type { DecideCaseInput, FileApplicationInput, MaterialInput } from './case.inputs';
 import { caseListRepository, CASE_KEY, type CaseFilter } from './case-list.repository';
@@ -54,6 +54,7 @@ async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
       return {
         ...c,
         applicant: { id: c.personId, name: c.personName, nationalId: maskNationalId(c.nationalId) },
+        assessor: c.assessorUsername,
         village: ref(c.villageCode),
         procedure,
         state: stateOn(c, today),
@@ -125,6 +126,12 @@ export const caseService = {
   async recordObjection(ctx: Context, caseId: string, receivedOn: string, summary: string): Promise<Case> {
     const spec = { action: 'case.recordObjection', capability: Capability.REVIEW_CASES };
     const id = await mutation(ctx, spec, (w) => objectionWithin(w, caseId, receivedOn, summary));
+    return this.get(ctx, String(id));
+  },
+
+  async assignAssessor(ctx: Context, caseId: string, step: number, assessor: string): Promise<Case> {
+    const spec = { action: 'case.assignAssessor', capability: Capability.REVIEW_CASES };
+    const id = await mutation(ctx, spec, (w) => assignAssessorWithin(w, caseId, step, assessor));
     return this.get(ctx, String(id));
   },
 
