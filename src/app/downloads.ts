@@ -7,6 +7,7 @@ import { AppError, BadUserInputError, NotFoundError, RETRY_AFTER_SECONDS, Servic
 import { english, inLocale, preferredLocale, text } from '../kernel/messages';
 import { clientAddressOf } from '../graphql/client-address';
 import { unavailableIfOutage } from '../graphql/unavailable';
+import { publicNoticeSheet } from '../cases/public-notice.exports';
 import { boardSheet, contentDisposition, noticeSheet, toCsv, toXlsx, type Sheet } from '../desk/desk.exports';
 import { BoardOrder } from '../targets/target.types';
 import { answersIn, requestContext, requestIdOf } from './request-context';
@@ -50,7 +51,7 @@ export async function download(dataSource: DataSource, trustedProxies: readonly 
   }
 }
 
-/** Downloads of a board or a notice, for offices that work in spreadsheets: the same services and checks as the API. */
+/** Downloads of a board, a notice or a village's public notice (公示), for offices that work in spreadsheets: the same services and checks as the API. */
 export function exportRoutes(app: express.Express, dataSource: DataSource, cfg: Config): void {
   app.get('/exports/targets/:id/:file', (req, res) => {
     const format = /^board\.(csv|xlsx)$/.exec(req.params.file)?.[1];
@@ -64,5 +65,10 @@ export function exportRoutes(app: express.Express, dataSource: DataSource, cfg: 
   app.get('/exports/notices/:file', (req, res) => {
     const [, id, format] = /^(\d{1,10})\.(csv|xlsx)$/.exec(req.params.file) ?? [];
     void download(dataSource, cfg.trustedProxies, req, res, format, (ctx) => noticeSheet(ctx, id));
+  });
+  app.get('/exports/public-notices/:file', (req, res) => {
+    const [, code, format] = /^([^.]{1,20})\.(csv|xlsx)$/.exec(req.params.file) ?? [];
+    const on = typeof req.query.on === 'string' ? req.query.on : null;
+    void download(dataSource, cfg.trustedProxies, req, res, format, (ctx) => publicNoticeSheet(ctx, code, on));
   });
 }
