@@ -2,13 +2,13 @@ import { grantFor } from '../access/scope';
 import { calendarsAt } from '../calendar/calendar.cache';
 import { Capability } from '../kernel/actor';
 import type { Context } from '../kernel/context';
-import { dayInRange, EARLIEST_DAY, isDay, LATEST_DAY, todayInChina } from '../kernel/dates';
+import { todayInChina } from '../kernel/dates';
 import { BadUserInputError } from '../kernel/errors';
 import { JurisdictionLevel } from '../kernel/division-codes';
-import { text } from '../kernel/messages';
 import { ageOn, maskNationalId } from '../elderly/national-id';
 import type { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
+import { parseDayField } from '../procedures/procedure.rules';
 import { publicNoticeRepository } from './public-notice.repository';
 import type { PublicNoticeEntry, VillagePublicNotice } from './public-notice.types';
 
@@ -22,10 +22,7 @@ import type { PublicNoticeEntry, VillagePublicNotice } from './public-notice.typ
 
 /** A day asked for: a real day within the supported years, or BAD_USER_INPUT naming `field`; default today. */
 export function noticeDay(raw: string | null | undefined, field: string): string {
-  if (raw === null || raw === undefined) return todayInChina();
-  if (!isDay(raw)) throw new BadUserInputError(field, text('DAY_FORMAT'));
-  if (!dayInRange(raw)) throw new BadUserInputError(field, text('DAY_RANGE', { earliest: EARLIEST_DAY, latest: LATEST_DAY }));
-  return raw;
+  return raw === null || raw === undefined ? todayInChina() : parseDayField(raw, field);
 }
 
 /** The most people the lists under one node hold: more (a province's) is refused; ask for a county, a town or a village. */

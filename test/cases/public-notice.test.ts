@@ -168,6 +168,30 @@ describe('publicNotices: a village’s 公示 list on a day (seed 004 篇二/篇
     expect(eight.data!.publicNotices.map((l: any) => [l.village.code, l.entries.length])).toEqual([[VILLAGE, 5], [SIBLING, 3]]);
     expect(eight.extensions!.sqlStatements).toBe(one.extensions!.sqlStatements);
   });
+  it('answers up to 5,000 people on notice below a node and refuses more, naming `under`', async () => {
+    const first = await onNotice(w.personId, w.worker);
+    // 4,999 more people of the village, each with a case on the same notice as the first (copied by hand).
+    await h.db.query(
+      `WITH p AS (
+         INSERT INTO person (national_id, name, sex, birth_date, village_id, hukou_jurisdiction_id, resident_since)
+         SELECT '3210121940030' || lpad(i::text, 5, '0'), '公示' || i, 'MALE', '1940-03-01', village_id, hukou_jurisdiction_id, resident_since
+         FROM person, generate_series(1, 4999) AS i WHERE id = $1 RETURNING id)
+       INSERT INTO application_case (person_id, village_id, village_code, procedure_id, state, step_position, step_began, step_due,
+         acting_node_id, acting_code, step_capability, filed_on, filed_by, filed_as_role, filer)
+       SELECT p.id, c.village_id, c.village_code, c.procedure_id, c.state, c.step_position, c.step_began, c.step_due, c.acting_node_id,
+         c.acting_code, c.step_capability, c.filed_on, c.filed_by, c.filed_as_role, c.filer
+       FROM p, application_case c WHERE c.id = $2`,
+      [w.personId, first.id],
+    );
+    const all = await ok(h, `query($on: Date) { publicNotices(under: "321012", on: $on) { entries { caseId } } }`, { on: '2025-10-01' }, w.county);
+    expect(all.publicNotices[0].entries).toHaveLength(5000);
+    await onNotice(await registerPerson(h, w.siblingWorker, SIBLING), w.siblingWorker);
+    const more = await h.gql(LIST, { under: '321012', on: '2025-10-01' }, w.county.token);
+    expect(errorCodes(more)).toEqual(['BAD_USER_INPUT']);
+    expect(more.errors![0].extensions.field).toBe('under');
+    // The village alone still answers.
+    expect((await ok(h, LIST, { under: SIBLING, on: '2025-10-01' }, w.county)).publicNotices[0].entries).toHaveLength(1);
+  });
 });
 
 describe('GET /exports/public-notices/<villageCode>.xlsx|csv: the notice to print and post', () => {
