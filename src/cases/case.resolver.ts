@@ -1,6 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../kernel/context';
-import { connectionCost } from '../graphql/limits';
+import { connectionCost, noticeListCost } from '../graphql/limits';
 import { DateScalar } from '../kernel/dates';
 import { PageArgs } from '../kernel/pagination';
 import { CaseState, EnrolmentEnd } from './case-kinds';
@@ -8,6 +8,8 @@ import { enrolmentService } from './enrolment.service';
 import { DecideCaseInput, FileApplicationInput, MaterialInput } from './case.inputs';
 import { caseService } from './case.service';
 import { Case, CaseConnection, Enrolment } from './case.types';
+import { publicNoticeService } from './public-notice.service';
+import { VillagePublicNotice } from './public-notice.types';
 
 @ArgsType()
 class CaseListArgs extends PageArgs {
@@ -31,6 +33,18 @@ export class CaseResolver {
   @Query(() => CaseConnection, { complexity: connectionCost, description: 'Cases filed at or below a node, by due date (none last), then by id.' })
   cases(@Ctx() ctx: Context, @Args() args: CaseListArgs) {
     return caseService.list(ctx, args);
+  }
+
+  @Query(() => [VillagePublicNotice], {
+    complexity: noticeListCost,
+    description: 'The public-notice (公示) lists on a day (default today) of the villages at or below a node (default the caller’s home) with someone on notice: the cases whose current step is a public notice begun by then.',
+  })
+  publicNotices(
+    @Ctx() ctx: Context,
+    @Arg('under', () => String, { nullable: true }) under: string | null,
+    @Arg('on', () => DateScalar, { nullable: true }) on: string | null,
+  ) {
+    return publicNoticeService.lists(ctx, under, on);
   }
 
   @Mutation(() => Case, { description: 'Files an application at the applicant’s 户籍 village; its first step begins that day, or when the next intake window opens.' })

@@ -2000,6 +2000,37 @@ const TARGETED: TargetedOperation[] = [
     },
   },
   {
+    field: 'publicNotices',
+    type: 'Query',
+    label: 'publicNotices(under: target, on: 2025-06-05)',
+    gate: Capability.READ_CASES,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { publicNotices(under: $under, on: "2025-06-05") { village { code } offices { code } entries { caseId name age nationalId posted earliestPass dueDate } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      // The fixture's notices, posted on Monday 2 June 2025 (端午: 31 May to 2 June off, 国办发明电〔2024〕12号):
+      // day 0 is Tuesday 3 June, and its 5 working days run to Tuesday 10 June. Each village's list, in code order.
+      const lists = new Map<string, { caseId: string; name: string; nationalId: string }[]>();
+      for (const code of Object.values(RELATIONS).filter((c, i, all) => all.indexOf(c) === i && personAt(c).village.startsWith(node))) {
+        const person = personAt(code);
+        const entry = { caseId: fixtureCases.get(code)!.notice, name: person.name, nationalId: `${person.nationalId[0]}${'*'.repeat(17)}` };
+        lists.set(person.village, [...(lists.get(person.village) ?? []), entry]);
+      }
+      expect(data.publicNotices).toEqual(
+        [...lists.keys()].sort().map((village) => ({
+          village: { code: village },
+          offices: [{ code: village }],
+          entries: lists
+            .get(village)!
+            .sort((a, b) => Number(a.caseId) - Number(b.caseId))
+            .map((e) => ({ ...e, age: 85, posted: '2025-06-02', earliestPass: '2025-06-10', dueDate: '2025-06-16' })),
+        })),
+      );
+    },
+  },
+  {
     field: 'fileApplication',
     type: 'Mutation',
     label: `fileApplication(receivedOn: ${APPLICATION_DAY}) for the person below the target`,
