@@ -78,6 +78,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     recordObjection: Capability.REVIEW_CASES,
     resubmitCase: Capability.FILE_CASES,
     cancelEnrolment: Capability.REVIEW_CASES,
+    superviseCase: Capability.MANAGE_TARGETS,
     runEntitlements: Capability.RUN_ENTITLEMENTS,
     createTarget: Capability.MANAGE_TARGETS,
     allocateTarget: Capability.MANAGE_TARGETS,
@@ -98,6 +99,8 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     entitlementRuns: Capability.READ_SUBSIDY_TOTALS,
     peopleCounts: Capability.READ_PEOPLE_COUNTS,
     elderlyPopulation: Capability.READ_PEOPLE_COUNTS,
+    caseFigures: Capability.READ_CASE_FIGURES,
+    childCaseFigures: Capability.READ_CASE_FIGURES,
   },
   JurisdictionRef: reachable('code', 'name', 'level'),
   WorkingCalendarYear: reachable(
@@ -233,7 +236,8 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   ReviewProcedureTemplate: reachable('key', 'name', 'source', 'usesIntakeWindows', 'settings', 'steps'),
   IntakeWindow: reachable('id', 'jurisdiction', 'name', 'opens', 'closes'),
   IntakeWindowAnswer: reachable('window', 'open'),
-  Case: reachable(
+  Case: {
+    ...reachable(
     'id',
     'applicant',
     'village',
@@ -252,7 +256,13 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     'history',
     'enrolments',
     'allowedActions',
-  ),
+    ),
+    // The 督办 items that follow a case up are the desk's: read with the desk's capability.
+    supervisionItems: Capability.READ_TARGETS,
+  },
+  CaseFigures: reachable('jurisdiction', 'open', 'waiting', 'inReview', 'returned', 'overdue', 'asOf', 'rank', 'rankedAmong'),
+  CaseFiguresConnection: reachable('totalCount', 'edges', 'pageInfo'),
+  CaseFiguresEdge: reachable('cursor', 'node'),
   CaseApplicant: reachable('id', 'name', 'nationalId'),
   CaseStep: reachable('position', 'kind', 'name', 'capability', 'actingNode', 'began', 'dueDate', 'overdue'),
   CaseHistoryEntry: reachable('at', 'username', 'role', 'step', 'action', 'opinion', 'reasons'),
@@ -317,6 +327,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     'responsible',
     'responsibleUnit',
     'targetId',
+    'caseId',
     'deadline',
     'status',
     'closedOn',
