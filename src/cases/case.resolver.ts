@@ -87,7 +87,7 @@ export class CaseResolver {
 
 @Resolver(() => Case)
 export class CaseSupervisionResolver {
-  @FieldResolver(() => [SupervisionItemNode], { description: 'The 督办 items following up the case’s overdue steps that the caller sees on the desk, oldest first.' })
+  @FieldResolver(() => [SupervisionItemNode], { description: 'The 督办 items following up the case’s overdue steps that the caller sees on the desk (READ_TARGETS), oldest first; none without it.' })
   supervisionItems(@Ctx() ctx: Context, @Root() c: Case) {
     return caseService.supervisionItems(ctx, c);
   }

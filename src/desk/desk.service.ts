@@ -1,4 +1,5 @@
-import { denied, grantFor, reaches, requireAccess, requireCapability, type Reach } from '../access/scope';
+import { actingRole } from '../access/actor';
+import { denied, grantFor, reaches, requireAccess, requireActor, requireCapability, type Reach } from '../access/scope';
 import { mutation } from '../audit/mutation';
 import { Capability } from '../kernel/actor';
 import { loader, type Context } from '../kernel/context';
@@ -68,8 +69,12 @@ export const deskService = {
     return itemNode(ctx, id);
   },
 
-  /** The items following up each case that the caller reaches under READ_TARGETS (issued or assigned in its subtree), oldest first. */
+  /**
+   * The items following up each case that the caller sees on the desk (READ_TARGETS, issued or assigned
+   * in its subtree), oldest first; none for a caller without the desk.
+   */
   async ofCases(ctx: Context, caseIds: readonly number[]): Promise<SupervisionItemNode[][]> {
+    if (!actingRole(requireActor(ctx), Capability.READ_TARGETS)) return caseIds.map(() => []);
     const grant = grantFor(ctx, Capability.READ_TARGETS);
     const rows = (await supervisionRepository.ofCases(ctx.db, caseIds)).filter((row) => reaches(grant, row, ITEM_REACH));
     const nodes = await itemNodes(ctx, rows);

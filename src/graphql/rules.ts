@@ -236,8 +236,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   ReviewProcedureTemplate: reachable('key', 'name', 'source', 'usesIntakeWindows', 'settings', 'steps'),
   IntakeWindow: reachable('id', 'jurisdiction', 'name', 'opens', 'closes'),
   IntakeWindowAnswer: reachable('window', 'open'),
-  Case: {
-    ...reachable(
+  Case: reachable(
     'id',
     'applicant',
     'village',
@@ -256,10 +255,9 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     'history',
     'enrolments',
     'allowedActions',
-    ),
-    // The 督办 items that follow a case up are the desk's: read with the desk's capability.
-    supervisionItems: Capability.READ_TARGETS,
-  },
+    // The 督办 items that follow a case up: those the caller sees on the desk (none without READ_TARGETS).
+    'supervisionItems',
+  ),
   CaseFigures: reachable('jurisdiction', 'open', 'waiting', 'inReview', 'returned', 'overdue', 'asOf', 'rank', 'rankedAmong'),
   CaseFiguresConnection: reachable('totalCount', 'edges', 'pageInfo'),
   CaseFiguresEdge: reachable('cursor', 'node'),
