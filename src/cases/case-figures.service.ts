@@ -55,9 +55,9 @@ function rankAll(figures: CaseFigures[]): CaseFigures[] {
 
 /** Per request: the counts of single nodes, batched into one statement. */
 const nodeCounts = (ctx: Context) =>
-  new DataLoader<string, CaseCounts>(async (codes) => {
+  new DataLoader<string, CaseCounts | undefined>(async (codes) => {
     const rows = await caseFiguresRepository.ofNodes(ctx.db, codes, todayInChina());
-    return codes.map((code) => rows.find((row) => row.code === code)!);
+    return codes.map((code) => rows.find((row) => row.code === code));
   });
 
 /** Per request: the ranked children of a node, by the parent's id. */

@@ -183,6 +183,49 @@ describe('case figures', () => {
   });
 });
 
+/** Stored rows that differ from a count of the open cases: node, state, day begun, due date, stored and counted. */
+const drift = () =>
+  h.db.query(`
+    WITH counted AS (
+      SELECT left(c.village_code, l.len) AS node_code, c.state, c.step_began, coalesce(c.step_due, 'infinity') AS step_due, count(*)::int AS cases
+      FROM application_case c CROSS JOIN unnest(ARRAY[2, 4, 6, 9, 12]) AS l (len) WHERE c.state IN ('IN_REVIEW', 'RETURNED') GROUP BY 1, 2, 3, 4),
+    stored AS (SELECT node_code, state, step_began, step_due, cases FROM case_figure WHERE cases <> 0)
+    SELECT * FROM (SELECT * FROM counted EXCEPT SELECT * FROM stored) a UNION ALL SELECT * FROM (SELECT * FROM stored EXCEPT SELECT * FROM counted) b`);
+
+describe('the stored figures', () => {
+  it('equal a count of the open cases after writes through the API and by hand, in bulk, and after a truncate', async () => {
+    const a = await file(w.worker, DONGYUAN, w.personId);
+    const b = await file(w.siblingWorker, LONGCHUAN);
+    await decide(w.worker, a.id, 'RETURN', 1, { opinion: '请补充材料' });
+    await decide(w.siblingWorker, b.id, 'PASS', 1);
+    expect(await drift()).toEqual([]);
+    const [{ count }] = await h.db.query(`SELECT count(*)::int AS count FROM case_figure`);
+    expect(count).toBeGreaterThan(0);
+    // A thousand cases in one statement, then moved, decided and removed by hand.
+    await h.db.query(
+      `INSERT INTO application_case (person_id, village_id, village_code, procedure_id, state, step_position, step_began, step_due,
+         acting_node_id, acting_code, step_capability, filed_on, filed_by, filed_as_role, filer)
+       SELECT c.person_id, c.village_id, c.village_code, c.procedure_id, 'IN_REVIEW', 1, current_date - (g % 40), current_date - (g % 40) + 14,
+         c.acting_node_id, c.acting_code, c.step_capability, c.filed_on, c.filed_by, c.filed_as_role, c.filer
+       FROM application_case c, generate_series(1, 1000) g WHERE c.id = $1`,
+      [b.id],
+    );
+    await h.db.query(`UPDATE application_case SET step_due = step_due - 7 WHERE id % 3 = 0 AND state = 'IN_REVIEW'`);
+    await h.db.query(`UPDATE application_case SET state = 'APPROVED', step_position = NULL, step_began = NULL, step_due = NULL, acting_node_id = NULL,
+      acting_code = NULL, step_capability = NULL WHERE id % 5 = 0`);
+    await h.db.query(`DELETE FROM application_case_scheme WHERE case_id % 7 = 0`);
+    await h.db.query(`DELETE FROM application_history WHERE false`);
+    await h.db.query(`DELETE FROM application_case c WHERE id % 7 = 0 AND NOT EXISTS (SELECT 1 FROM application_history h WHERE h.case_id = c.id)
+      AND NOT EXISTS (SELECT 1 FROM application_material m WHERE m.case_id = c.id) AND NOT EXISTS (SELECT 1 FROM enrolment e WHERE e.case_id = c.id)`);
+    expect(await drift()).toEqual([]);
+    const [{ open }] = await h.db.query(`SELECT count(*)::int AS open FROM application_case WHERE state IN ('IN_REVIEW', 'RETURNED')`);
+    expect(open).toBeGreaterThan(500);
+    expect((await figuresOf('321012')).caseFigures.open).toBe(open);
+    await h.db.query(`TRUNCATE application_case, application_case_scheme, application_material, application_history, enrolment CASCADE`);
+    expect(await h.db.query(`SELECT * FROM case_figure WHERE cases <> 0`)).toEqual([]);
+  });
+});
+
 describe('cases(overdue: true)', () => {
   it('lists only the cases in review past their due date, for the desk', async () => {
     const a = await file(w.worker, DONGYUAN, w.personId);
