@@ -22,7 +22,7 @@ import {
   resetTables,
   restoreTables,
   SMALL_TREE,
-  smallTree,
+  smallTree, standInCalendars,
   TEST_PASSWORD,
   testCreditCode,
   type TableRows,
@@ -299,6 +299,7 @@ beforeEach(async () => {
     return;
   }
   await smallTree(h.db);
+  await standInCalendars(h.db);
   const organisationIds = {} as Record<Org, number>;
   for (const org of Object.keys(ORGANISATIONS) as Org[]) {
     organisationIds[org] = (await insertOrganisation(h.db, ORGANISATIONS[org].n, ORGANISATIONS[org].name)).id;

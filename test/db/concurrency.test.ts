@@ -6,7 +6,7 @@ import { nationalIdCheck } from '../../src/elderly/national-id';
 import { poolUse } from '../../src/db/pool-stats';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { templateByKey } from '../../src/procedures/procedure-kinds';
-import { createUser, insertJurisdictions, smallTree, testCreditCode, type TestUser } from '../support/factories';
+import { createUser, insertJurisdictions, smallTree, standInCalendars, testCreditCode, type TestUser } from '../support/factories';
 import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
 
 /**
@@ -360,6 +360,7 @@ const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'superv
  * to their public notice one by one.
  */
 async function caseRows(rows: Rows, chain: string[]): Promise<void> {
+  await standInCalendars(h.db);
   const gql = async (query: string, variables: Record<string, unknown>) => {
     const res = await h.gql(query, variables, rows.admin.token);
     expect(res.errors).toBeUndefined();

@@ -19,7 +19,7 @@ import { nationalIdCheck } from '../../src/elderly/national-id';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { MUTATION_AUDIT } from '../../src/audit/refusals';
 import { cachedWritesOutsideMutations, watchStatements } from '../support/cached-writes';
-import { testCreditCode } from '../support/factories';
+import { standInCalendars, testCreditCode } from '../support/factories';
 import { useHarness } from '../support/harness';
 
 // Every field of every type at once: queries as deep and as costly as the schema is wide.
@@ -438,6 +438,7 @@ async function demoFixture(): Promise<Fixture> {
 describe('every field of every type', () => {
   it('is reached by queries and mutations generated from the served schema, and none fails inside the server', async () => {
     expect((await seedDemo(h.db)).seeded).toBe(true);
+    await standInCalendars(h.db);
     const introspection = await h.gql<IntrospectionQuery>(getIntrospectionQuery());
     expect(introspection.errors).toBeUndefined();
     const schema: GraphQLSchema = buildClientSchema(introspection.data!);
