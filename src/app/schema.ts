@@ -16,6 +16,7 @@ import { FacilitySubsidyResolver } from '../policies/facility-subsidy.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
 import { ProcedureResolver } from '../procedures/procedure.resolver';
 import { CaseResolver } from '../cases/case.resolver';
+import { ReReviewResolver } from '../cases/re-review.resolver';
 import { registerCaseHooks } from '../cases/case-hooks';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
@@ -38,6 +39,7 @@ export const RESOLVERS = [
   PolicyResolver,
   ProcedureResolver,
   CaseResolver,
+  ReReviewResolver,
   EntitlementResolver,
   EntitlementRunResolver,
   JurisdictionSubsidyResolver,

@@ -1,0 +1,38 @@
+import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../kernel/context';
+import { connectionCost, READ_COST } from '../graphql/limits';
+import { PageArgs } from '../kernel/pagination';
+import { reReviewService } from './re-review.service';
+import { ConfirmedEnrolment, ReReviewConnection, ReReviewCounts } from './re-review.types';
+
+@ArgsType()
+class ReReviewListArgs extends PageArgs {
+  @Field(() => String, { nullable: true, description: 'Enrolments of cases filed at or below this node (default the caller’s home).' })
+  under?: string | null;
+}
+
+@Resolver()
+export class ReReviewResolver {
+  @Query(() => ReReviewConnection, {
+    complexity: connectionCost,
+    description: 'Dynamic management (动态管理): open enrolments whose facts changed since their approval or last re-review, by the earliest change’s day, then id.',
+  })
+  reReviews(@Ctx() ctx: Context, @Args() args: ReReviewListArgs) {
+    return reReviewService.list(ctx, args);
+  }
+
+  @Query(() => ReReviewCounts, { complexity: READ_COST, description: 'How many enrolments are to re-review at or below a node, and below each of its children.' })
+  reReviewCounts(@Ctx() ctx: Context, @Arg('under', () => String, { nullable: true }) under: string | null) {
+    return reReviewService.counts(ctx, under);
+  }
+
+  @Mutation(() => ConfirmedEnrolment, { description: 'Confirms an enrolment after its re-review, with the opinion: it leaves the re-review list until a newer change.' })
+  confirmEnrolment(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('opinion') opinion: string,
+    @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey: string | null,
+  ) {
+    return reReviewService.confirm(ctx, id, opinion, idempotencyKey);
+  }
+}
