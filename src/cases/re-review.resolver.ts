@@ -1,15 +1,10 @@
-import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../kernel/context';
 import { connectionCost, READ_COST } from '../graphql/limits';
-import { PageArgs } from '../kernel/pagination';
 import { reReviewService } from './re-review.service';
 import { ConfirmedEnrolment, ReReviewConnection, ReReviewCounts } from './re-review.types';
 
-@ArgsType()
-class ReReviewListArgs extends PageArgs {
-  @Field(() => String, { nullable: true, description: 'Enrolments of cases filed at or below this node (default the caller’s home).' })
-  under?: string | null;
-}
+const UNDER = { nullable: true, description: 'Enrolments of cases filed at or below this node (default the caller’s home).' };
 
 @Resolver()
 export class ReReviewResolver {
@@ -17,12 +12,17 @@ export class ReReviewResolver {
     complexity: connectionCost,
     description: 'Dynamic management (动态管理): open enrolments whose facts changed since their approval or last re-review, by the earliest change’s day, then id.',
   })
-  reReviews(@Ctx() ctx: Context, @Args() args: ReReviewListArgs) {
-    return reReviewService.list(ctx, args);
+  reReviews(
+    @Ctx() ctx: Context,
+    @Arg('under', () => String, UNDER) under: string | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 1 to MAX_PAGE_SIZE (default 20).' }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ) {
+    return reReviewService.list(ctx, { under, first, after });
   }
 
   @Query(() => ReReviewCounts, { complexity: READ_COST, description: 'How many enrolments are to re-review at or below a node, and below each of its children.' })
-  reReviewCounts(@Ctx() ctx: Context, @Arg('under', () => String, { nullable: true }) under: string | null) {
+  reReviewCounts(@Ctx() ctx: Context, @Arg('under', () => String, UNDER) under: string | null) {
     return reReviewService.counts(ctx, under);
   }
 
