@@ -4,7 +4,8 @@ import type { CursorKey } from '../kernel/pagination';
 
 /**
  * Dynamic management (动态管理): the open enrolments whose facts changed since their baseline — the
- * approval, or the last re-review confirming them. A change counts when it was recorded after the
+ * approval, or the last re-review confirming them (an enrolment recorded without an approval of the
+ * platform's: its creation). A change counts when it was recorded after the
  * baseline's moment, or takes effect after its day (and by today): a hardship category in force then
  * that has ended with none of its kind in force today; an ability assessment whose level is not the
  * one in force then; the 户籍 or residence village no longer the one it was then; and the latest
@@ -56,8 +57,8 @@ export const RE_REVIEW_KEY: CursorKey<{ day: string; id: number }> = {
 const CHANGES = `
   WITH base AS (
     SELECT e.id, e.person_id, e.scheme_id, e.case_id, e.from_month, c.village_id, c.village_code,
-      coalesce(r.at, a.at, c.decided_on::timestamptz) AS base_at,
-      coalesce(r.reviewed_on, c.decided_on) AS base_day
+      coalesce(r.at, a.at, e.created_at) AS base_at,
+      coalesce(r.reviewed_on, c.decided_on, (e.created_at AT TIME ZONE 'Asia/Shanghai')::date) AS base_day
     FROM enrolment e
     JOIN application_case c ON c.id = e.case_id
     LEFT JOIN LATERAL (SELECT h.at FROM application_history h WHERE h.case_id = c.id AND h.action = 'APPROVE' ORDER BY h.id DESC LIMIT 1) a ON true
