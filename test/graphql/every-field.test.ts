@@ -79,6 +79,8 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.workingCalendar': { code: COUNTY, year: 2025 },
     'Query.case': { id: fx.approvedCaseId },
     'Query.cases': { under: COUNTY, ...page },
+    'Query.reReviews': { under: COUNTY, ...page },
+    'Query.reReviewCounts': { under: COUNTY },
     'Query.workingDeadline': { code: COUNTY, from: '2025-09-26', days: 10 },
     'Jurisdiction.children': page,
     'Jurisdiction.coverage': { metric: 'VILLAGE_SERVICE' },
@@ -239,6 +241,7 @@ const MUTATIONS: Record<string, MutationCase> = {
   decideCase: { as: ADMIN, args: (fx) => ({ input: { caseId: fx.created.case, action: 'RETURN', step: 1, opinion: '请补充户口簿', reasons: '缺少户口簿', idempotencyKey: 'every-field' } }) },
   resubmitCase: { as: ADMIN, args: (fx) => ({ caseId: fx.created.case, materials: [{ kind: '户口簿', receivedOn: TODAY }] }) },
   recordObjection: { as: ADMIN, args: (fx) => ({ caseId: fx.noticeCaseId, receivedOn: TODAY, summary: '村民反映其已迁居' }) },
+  confirmEnrolment: { as: ADMIN, args: (fx) => ({ id: fx.enrolmentId, opinion: '核实:户籍迁入本区他村,继续享受', idempotencyKey: 'every-field' }) },
   cancelEnrolment: { as: ADMIN, args: (fx) => ({ id: fx.enrolmentId, reason: 'WITHDRAWN', on: TODAY }) },
   defineReviewProcedure: {
     as: ADMIN,
@@ -404,6 +407,13 @@ async function demoFixture(): Promise<Fixture> {
   const [notice] = await h.db.query(`SELECT id FROM application_case WHERE state = 'IN_REVIEW' AND step_position = 5 ORDER BY id LIMIT 1`);
   const [approved] = await h.db.query(`SELECT id FROM application_case WHERE state = 'APPROVED' ORDER BY id LIMIT 1`);
   const [enrolment] = await h.db.query(`SELECT id FROM enrolment ORDER BY id LIMIT 1`);
+  // The 户籍 of the first two enrolled people moves to another village of the county: one is confirmed (then
+  // cancelled) by the mutations, the other stays on the re-review list for the queries.
+  await h.db.query(
+    `UPDATE person p SET hukou_jurisdiction_id = (SELECT j.id FROM jurisdiction j WHERE j.level = 'VILLAGE' AND j.code LIKE $1 || '%' AND j.id <> p.hukou_jurisdiction_id ORDER BY j.code LIMIT 1)
+     WHERE p.id IN (SELECT person_id FROM enrolment WHERE until_month IS NULL ORDER BY id LIMIT 2)`,
+    [COUNTY],
+  );
   for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, approved, enrolment })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
   return {
     facilityId: String(facility.id),
