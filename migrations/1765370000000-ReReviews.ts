@@ -56,6 +56,40 @@ export class ReReviews1765370000000 implements MigrationInterface {
       CREATE TRIGGER person_moved AFTER UPDATE OF village_id, hukou_jurisdiction_id ON person
       FOR EACH ROW EXECUTE FUNCTION person_moved()`);
 
+    // When a person's facts last changed, or will take effect (a category ended, or an assessment made, on
+    // a day to come): the re-review list looks further only at the enrolments of people changed since their
+    // baseline. Kept by statement triggers, so an import of many rows costs one statement more per table.
+    await q.query(`
+      CREATE TABLE person_fact_change (
+        person_id integer PRIMARY KEY REFERENCES person (id),
+        at        timestamptz NOT NULL
+      )`);
+    const midnight = (day: string) => `(${day}::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+    const facts: [string, string, string][] = [
+      ['person_category', 'INSERT', `greatest(now(), ${midnight('n.valid_to')})`],
+      ['person_category', 'UPDATE', `greatest(now(), ${midnight('n.valid_to')})`],
+      ['ability_assessment', 'INSERT', `greatest(now(), ${midnight('n.assessed_on')})`],
+      ['person_move', 'INSERT', 'now()'],
+    ];
+    for (const [table, event, at] of facts) {
+      const name = `${table}_fact_change_${event.toLowerCase()}`;
+      await q.query(`
+        CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO person_fact_change AS f (person_id, at)
+          SELECT n.person_id, max(${at}) FROM new_rows n GROUP BY n.person_id
+          ON CONFLICT (person_id) DO UPDATE SET at = greatest(f.at, excluded.at);
+          RETURN NULL;
+        END $$`);
+      await q.query(`CREATE TRIGGER ${name} AFTER ${event} ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${name}()`);
+    }
+    await q.query(`
+      INSERT INTO person_fact_change (person_id, at)
+      SELECT person_id, max(at) FROM (
+        SELECT person_id, greatest(recorded_at, ${midnight('valid_to')}) AS at FROM person_category
+        UNION ALL SELECT person_id, greatest(recorded_at, ${midnight('assessed_on')}) FROM ability_assessment
+      ) f GROUP BY person_id`);
+
     await q.query(`
       CREATE TABLE enrolment_review (
         id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -90,6 +124,11 @@ export class ReReviews1765370000000 implements MigrationInterface {
     await q.query(`DROP TRIGGER enrolment_review_immutable ON enrolment_review`);
     await q.query(`DROP FUNCTION enrolment_review_immutable()`);
     await q.query(`DROP TABLE enrolment_review`);
+    for (const name of ['person_category_fact_change_insert', 'person_category_fact_change_update', 'ability_assessment_fact_change_insert', 'person_move_fact_change_insert']) {
+      await q.query(`DROP TRIGGER ${name} ON ${name.replace(/_fact_change_(insert|update)$/, '')}`);
+      await q.query(`DROP FUNCTION ${name}()`);
+    }
+    await q.query(`DROP TABLE person_fact_change`);
     await q.query(`DROP TRIGGER person_moved ON person`);
     await q.query(`DROP FUNCTION person_moved()`);
     await q.query(`DROP TABLE person_move`);

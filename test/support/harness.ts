@@ -79,6 +79,7 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'enrolment', identity: true },
   { table: 'enrolment_review', identity: true },
   { table: 'person_move', identity: true },
+  { table: 'person_fact_change', identity: false },
   { table: 'elderly_population', identity: true },
 ];
 
