@@ -1,17 +1,16 @@
-import { codeReached, denied, grantFor } from '../access/scope';
+import { grantFor } from '../access/scope';
 import { mutation } from '../audit/mutation';
 import { Capability } from '../kernel/actor';
 import type { Context } from '../kernel/context';
 import { todayInChina } from '../kernel/dates';
 import { CODE_LENGTH, JurisdictionLevel, LEVELS } from '../kernel/division-codes';
 import { BadUserInputError, ConflictError } from '../kernel/errors';
-import { parseId } from '../kernel/ids';
-import { text } from '../kernel/messages';
 import { keysetPage, type Page, type PageArgs } from '../kernel/pagination';
 import { maskNationalId } from '../elderly/national-id';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { parseOpinion } from './case.rules';
 import { enrolmentRepository, type EnrolmentRow } from './enrolment';
+import { lockReachedEnrolment } from './enrolment.service';
 import { RE_REVIEW_KEY, reReviewRepository, type ReReviewRow } from './re-review.repository';
 import type { ConfirmedEnrolment, ReReview, ReReviewCounts } from './re-review.types';
 import { verdictsOf } from './re-review.verdict';
@@ -92,12 +91,10 @@ export const reReviewService = {
    */
   async confirm(ctx: Context, rawId: string, rawOpinion: string, rawKey: string | null | undefined): Promise<ConfirmedEnrolment> {
     const spec = { action: 'enrolment.confirm', capability: Capability.REVIEW_CASES };
-    const id = await mutation(ctx, spec, async ({ tx, grant, target, at, detail }) => {
-      const id = parseId(rawId, 'id', 'an enrolment');
-      target('Enrolment', [id]);
-      const row = await enrolmentRepository.lock(tx, id);
-      if (!row || !codeReached(grant!.actor, row.villageCode)) throw denied(text('CASE_NOT_IN_SCOPE'));
-      at(row.villageId);
+    const id = await mutation(ctx, spec, async (w) => {
+      const { tx, grant, detail } = w;
+      const row = await lockReachedEnrolment(w, rawId);
+      const id = row.id;
       const opinion = parseOpinion(rawOpinion, 'opinion');
       if (opinion === null) throw new BadUserInputError('opinion', 'a re-review records its opinion');
       const key = rawKey === null || rawKey === undefined ? null : rawKey.trim();
