@@ -274,8 +274,10 @@ const casesUnder = (node: string) =>
 
 /** The case figures of the node from the fixture cases below it: each person's review and notice cases overdue, the third returned. */
 const caseFiguresUnder = (node: string) => {
-  const people = casesUnder(node).length / 3;
-  return { open: 3 * people, waiting: 0, inReview: 2 * people, returned: people, overdue: 2 * people };
+  // Each person's four cases: the review and the notice, due 2025-06-16 and so overdue; the assessment,
+  // with no due date; the returned one.
+  const people = casesUnder(node).length / 4;
+  return { open: 4 * people, waiting: 0, inReview: 3 * people, returned: people, overdue: 2 * people };
 };
 
 /** Jurisdiction ids by code, for the rows that store them. */
@@ -2028,7 +2030,6 @@ const TARGETED: TargetedOperation[] = [
     },
   },
   // Case figures: counts of the fixture cases filed below the node (no names), under READ_CASE_FIGURES.
-  // Each person's review and notice cases fell due on 2025-06-16: both overdue; the third is returned.
   {
     field: 'caseFigures',
     type: 'Jurisdiction',
