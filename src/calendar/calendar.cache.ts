@@ -68,6 +68,27 @@ async function enteredAlong(db: EntityManager, node: CalendarNode): Promise<Ente
   return found;
 }
 
+/**
+ * Reads, in one statement, the arrangements along each of the nodes (by id) that are not kept yet,
+ * and keeps them as `calendarAt` would: the calendars of a page of cases cost one statement at most,
+ * however many acting nodes it names.
+ */
+export async function keepCalendars(db: EntityManager, ids: readonly number[]): Promise<void> {
+  if (entering.has(db)) return;
+  const region = cacheRegion<string, Entered>(db.connection, 'working-calendars');
+  const kept = insideTransaction() ? (inTransaction.get(db) ?? new Map<string, Entered>()) : null;
+  const missing = [...new Set(ids)].filter((id) => (kept ? !kept.has(keyOf(id)) : region.get(keyOf(id)) === undefined));
+  if (missing.length === 0) return;
+  const stamp = region.stamp();
+  const rows = await calendarRepository.effectiveAlongIds(db, missing);
+  for (const id of missing) {
+    const found: Entered = new Map(rows.filter((row) => row.nodeId === id).map((row) => [row.year, arrangementOf(row)]));
+    if (kept) kept.set(keyOf(id), found);
+    else region.fill(keyOf(id), found, stamp);
+  }
+  if (kept) inTransaction.set(db, kept);
+}
+
 /** Forgets what transaction `tx` kept: it has just entered an arrangement. */
 export function forgetInTransaction(tx: EntityManager): void {
   inTransaction.delete(tx);

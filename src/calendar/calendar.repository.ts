@@ -65,6 +65,21 @@ export const calendarRepository = {
     );
   },
 
+  /** `effectiveAlong` for many nodes by id in one statement: each row names the node it applies at. */
+  async effectiveAlongIds(db: EntityManager, ids: readonly number[]): Promise<(CalendarYearRow & { nodeId: number })[]> {
+    return namedQuery<CalendarYearRow & { nodeId: number } & Record<string, unknown>>(
+      db,
+      'calendar_years_along_ids',
+      `SELECT DISTINCT ON (n.id, w.year) n.id AS "nodeId", ${COLUMNS}
+       FROM jurisdiction n
+       JOIN jurisdiction a ON a.path @> n.path
+       JOIN working_calendar_year w ON w.jurisdiction_id = a.id
+       WHERE n.id = ANY($1::int[])
+       ORDER BY n.id, w.year, nlevel(a.path) DESC, w.revision DESC`,
+      [ids],
+    );
+  },
+
   /** Every revision entered at the node `jurisdictionId` for `year`, oldest first. */
   async revisions(db: EntityManager, jurisdictionId: number, year: number): Promise<CalendarYearRow[]> {
     return db.query(

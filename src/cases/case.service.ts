@@ -8,6 +8,7 @@ import { parseId } from '../kernel/ids';
 import { text } from '../kernel/messages';
 import { keysetPage, type Page } from '../kernel/pagination';
 import { maskNationalId } from '../elderly/national-id';
+import { keepCalendars } from '../calendar/calendar.cache';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { StepKind } from '../procedures/procedure-kinds';
 import { procedureRepository } from '../procedures/procedure.repository';
@@ -42,6 +43,11 @@ async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
     enrolmentRepository.ofCases(ctx.db, ids).then(group),
     jurisdictionService.byCodesAnywhere(ctx, [...new Set(rows.flatMap((r) => [r.villageCode, ...(r.actingCode ? [r.actingCode] : [])]))]),
   ]);
+  // Only a notice's actions depend on the working days it has run: the calendars of the notices' acting nodes, read at once.
+  await keepCalendars(
+    ctx.db,
+    rows.filter((c) => c.actingNodeId !== null && currentStep(c, procedures.find((p) => p.id === c.procedureId)!.steps)?.kind === StepKind.PUBLIC_NOTICE).map((c) => c.actingNodeId!),
+  );
   const ref = (code: string) => {
     const node = nodes.get(code)!;
     return { code: node.code, name: node.name, level: node.level };
@@ -50,7 +56,6 @@ async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
     rows.map(async (c) => {
       const procedure = procedures.find((p) => p.id === c.procedureId)!;
       const step = currentStep(c, procedure.steps);
-      // Only a notice's actions depend on the working days it has run: the calendar is read for those alone.
       const moment = { steps: procedure.steps, today, stepWorkingDays: step?.kind === StepKind.PUBLIC_NOTICE ? await stepWorkingDays(ctx.db, c, today) : 0 };
       return {
         ...c,
