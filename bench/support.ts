@@ -180,11 +180,13 @@ const { performance } = require('node:perf_hooks');
 (async () => {
   const { endpoint, token, bodies, clients, warmup, count, seconds } = workerData;
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  // Requests take the bodies in turn (one body: the same request over and over).
+  // Requests take the bodies, and the callers' tokens, in turn (one body: the same request over and over).
+  const tokens = Array.isArray(token) ? token : [token];
   let sent = 0;
   const post = () => new Promise((resolve, reject) => {
-    const body = bodies[sent++ % bodies.length];
-    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + token };
+    const turn = sent++;
+    const body = bodies[turn % bodies.length];
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + tokens[turn % tokens.length] };
     const started = performance.now();
     const request = http.request(endpoint, { method: 'POST', agent, headers }, (response) => {
       const chunks = [];
@@ -251,12 +253,13 @@ export interface ClientRun {
 /**
  * Sends one read from a client thread: `clients` connections each warm up with `warmup` requests, then
  * they send until `count` answers are in (or for `seconds`), each connection one request at a time.
- * With a list of variables, the requests take them in turn (warm-up ones first). Any error in an
- * answer fails the run.
+ * With a list of variables, the requests take them in turn (warm-up ones first), and with a list of
+ * tokens the callers too (request i is sent by token i modulo their number). Any error in an answer
+ * fails the run.
  */
 export function clientThread(
   endpoint: string,
-  token: string,
+  token: string | readonly string[],
   query: string,
   variables: Record<string, unknown> | readonly Record<string, unknown>[],
   run: { clients?: number; warmup: number; count?: number; seconds?: number },
@@ -288,7 +291,7 @@ export function clientThread(
 /** `warmup` then `count` reads one at a time from a client thread (see clientThread). */
 export async function sequentialReads(
   endpoint: string,
-  token: string,
+  token: string | readonly string[],
   query: string,
   variables: Record<string, unknown> | readonly Record<string, unknown>[],
   warmup: number,
