@@ -5,7 +5,7 @@ import { isDay } from '../kernel/dates';
 import type { CursorKey } from '../kernel/pagination';
 import { STEP_CAPABILITY, StepCapability } from '../procedures/procedure-kinds';
 import { CaseState } from './case-kinds';
-import { caseRepository, type CaseRow } from './case.repository';
+import { CASE_COLUMNS, type CaseRow } from './case.repository';
 
 /** Where a case without a due date sorts: after every dated one. */
 const NO_DUE = '9999-12-31';
@@ -45,17 +45,12 @@ function where(filter: CaseFilter, params: unknown[]): string {
 }
 
 export const caseListRepository = {
-  /** Up to `limit` cases after the key, by due date (none last) and id. */
+  /** Up to `limit` cases after the key, by due date (none last) and id, read whole in the one statement. */
   async search(db: EntityManager, filter: CaseFilter, after: { due: string; id: number } | null, limit: number): Promise<CaseRow[]> {
     const params: unknown[] = [];
     let sql = where(filter, params);
     if (after) sql += ` AND (coalesce(c.step_due, '${NO_DUE}'), c.id) > ($${params.push(after.due)}::date, $${params.push(after.id)})`;
-    const rows: { id: number }[] = await db.query(
-      `SELECT c.id FROM application_case c WHERE ${sql} ORDER BY coalesce(c.step_due, '${NO_DUE}'), c.id LIMIT $${params.push(limit)}`,
-      params,
-    );
-    const found = await caseRepository.byIds(db, rows.map((r) => r.id));
-    return rows.map((r) => found.find((c) => c.id === r.id)!);
+    return db.query(`SELECT ${CASE_COLUMNS} WHERE ${sql} ORDER BY coalesce(c.step_due, '${NO_DUE}'), c.id LIMIT $${params.push(limit)}`, params);
   },
 
   async count(db: EntityManager, filter: CaseFilter): Promise<number> {

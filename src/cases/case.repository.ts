@@ -98,7 +98,8 @@ export interface CaseSchemeRow {
 }
 
 const day = (column: string, as: string) => `to_char(${column}, 'YYYY-MM-DD') AS "${as}"`;
-const CASE_COLUMNS = `c.id, c.person_id AS "personId", p.name AS "personName", p.national_id AS "nationalId",
+/** A case's columns as `CaseRow` reads them, from `application_case c` joined to its applicant `p`. */
+export const CASE_COLUMNS = `c.id, c.person_id AS "personId", p.name AS "personName", p.national_id AS "nationalId",
   c.village_id AS "villageId", c.village_code AS "villageCode", c.procedure_id AS "procedureId",
   c.intake_window_id AS "intakeWindowId", c.state, c.step_position AS "stepPosition", ${day('c.step_began', 'stepBegan')},
   ${day('c.step_due', 'stepDue')}, c.acting_node_id AS "actingNodeId", c.acting_code AS "actingCode",

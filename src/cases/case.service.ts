@@ -11,7 +11,7 @@ import { maskNationalId } from '../elderly/national-id';
 import { keepCalendars } from '../calendar/calendar.cache';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { StepKind } from '../procedures/procedure-kinds';
-import { procedureRepository } from '../procedures/procedure.repository';
+import { procedureService } from '../procedures/procedure.service';
 import { CaseState } from './case-kinds';
 import { decideWithin, objectionWithin, resubmitWithin } from './case-decision';
 import { fileWithin } from './case-filing';
@@ -36,7 +36,7 @@ async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
   const ids = rows.map((r) => r.id);
   const today = todayInChina();
   const [procedures, history, materials, schemes, enrolments, nodes] = await Promise.all([
-    procedureRepository.byIds(ctx.db, [...new Set(rows.map((r) => r.procedureId))]),
+    procedureService.byIds(ctx, [...new Set(rows.map((r) => r.procedureId))]),
     caseRepository.historyOf(ctx.db, ids).then(group),
     caseRepository.materialsOf(ctx.db, ids).then(group),
     caseRepository.schemesOf(ctx.db, ids).then(group),
