@@ -15,7 +15,7 @@ import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/app/server';
 import { hashPassword } from '../src/users/password';
 import { generatePeople } from './people';
-import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
+import { benchEnvironment, benchUser, check, clientThread, freshDatabase, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
 
 // npm run bench:cases [-- --fresh]: applications under review in one province of the real national
 // tree (江苏省): 200,000 cases in every state, every county following a review procedure (the 深圳
@@ -495,26 +495,35 @@ async function main(): Promise<void> {
     check(data.overdue > 0 && data.due_not_overdue > 0, 'some cases in review are overdue and some not');
 
     // (a) The queue of cases awaiting the caller, first page of 20, for the busiest towns' staff, counties' administrators and villages' workers.
-    const busiest = async (length: number) =>
-      (
-        await builder.query(
+    const busiest = async (length: number): Promise<{ code: string; awaiting: number }[]> =>
+      builder.query(
           `SELECT left(acting_code, ${length}) AS code, count(*)::int AS awaiting FROM application_case
            WHERE state = 'IN_REVIEW' AND step_began <= $1::date AND length(acting_code) >= ${length} AND village_code LIKE '${PROVINCE}%'
            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${CALLERS}`,
-          [today],
-        )
-      ).map((row: { code: string; awaiting: number }) => row);
+        [today],
+      );
     const kinds: { label: string; role: Role; length: number; capabilities: string[] }[] = [
       { label: "a town's civil-affairs staff", role: Role.CIVIL_AFFAIRS_STAFF, length: 9, capabilities: ['REVIEW_CASES', 'ASSESS_PEOPLE'] },
       { label: "a county's civil-affairs administrator", role: Role.CIVIL_AFFAIRS_ADMIN, length: 6, capabilities: ['REVIEW_CASES', 'APPROVE_CASES', 'ASSESS_PEOPLE'] },
       { label: "a village's worker", role: Role.VILLAGE_WORKER, length: 12, capabilities: ['REVIEW_CASES'] },
     ];
     // (0) The API's floor on the machine meanwhile: the smallest signed-in read (its user row is read each time).
-    const floor = await sequentialReads(endpoint, users.tokens.reviewer, `{ me { username } }`, {}, READ_WARMUP, READ_REQUESTS);
-    results.push({ name: '(0) { me { username } }, the floor', ...summary(floor.samples), warmup: READ_WARMUP, requests: READ_REQUESTS, sql_statements: floor.sqlStatements, cpu_steal_pct: floor.stealPct, goal: 'none (the floor)' });
+    const floor = await clientThread(endpoint, users.tokens.reviewer, `{ me { username } }`, {}, { warmup: READ_WARMUP, count: READ_REQUESTS });
+    results.push({
+      name: '(0) { me { username } }, the floor',
+      ...summary(floor.samples),
+      warmup: READ_WARMUP,
+      requests: READ_REQUESTS,
+      sql_statements: floor.last.sqlStatements,
+      server_busy_ms_per_request: Math.round(floor.serverBusyMsPerRequest * 100) / 100,
+      cpu_steal_pct: floor.stealPct,
+      goal: 'none (the floor)',
+    });
     log(`(0) ${JSON.stringify(results.at(-1))}`);
     const statementsBySize: Record<string, Record<number, { cold: number | undefined; warm: number | undefined }>> = {};
     const adminsByCounty = new Map<string, string>();
+    // Every caller first: the users' writes send notices that clear the servers' caches of users, which must land before counting.
+    const callersOf = new Map<string, { nodes: { code: string; awaiting: number }[]; callers: Caller[] }>();
     for (const kind of kinds) {
       const nodes = await busiest(kind.length);
       const callers: Caller[] = [];
@@ -522,12 +531,18 @@ async function main(): Promise<void> {
         const token = await benchUser(dataSource, `bench-cases-${kind.role.toLowerCase()}@${node.code}`, node.code, [kind.role], passwordHash);
         callers.push({ code: node.code, token, capabilities: kind.capabilities });
       }
+      callersOf.set(kind.label, { nodes, callers });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    for (const kind of kinds) {
+      const { nodes, callers } = callersOf.get(kind.label)!;
       // Statements per request for pages of 5, 20 and 100: the first request of a caller not read before (caches cold for its
       // cases' nodes and calendars), then the same again (warm). The warm counts must not depend on the page size.
       const sizes: Record<number, { cold: number | undefined; warm: number | undefined }> = {};
       for (const [i, first] of [5, 20, 100].entries()) {
         const caller = callers[callers.length - 1 - i];
         const cold = await gql(QUEUE, { first }, caller.token);
+        await gql(QUEUE, { first }, caller.token);
         const warm = await gql(QUEUE, { first }, caller.token);
         checkQueue(`${kind.label} ${caller.code} first ${first}`, warm.data.cases, await expectedQueue(builder, caller, today, first), first);
         sizes[first] = { cold: cold.sqlStatements, warm: warm.sqlStatements };
@@ -537,17 +552,18 @@ async function main(): Promise<void> {
       check(warm.every((n) => n !== undefined && n === warm[0]), `${kind.label}: statements per queue request ${JSON.stringify(sizes)} depend on the page size`);
       // Every caller's first page, checked against the base table before and after the timed requests.
       for (const caller of callers) checkQueue(`${kind.label} ${caller.code}`, (await gql(QUEUE, { first: 20 }, caller.token)).data.cases, await expectedQueue(builder, caller, today, 20), 20);
-      const run = await sequentialReads(endpoint, callers.map((c) => c.token), QUEUE, { first: 20 }, READ_WARMUP, READ_REQUESTS);
+      const run = await clientThread(endpoint, callers.map((c) => c.token), QUEUE, { first: 20 }, { warmup: READ_WARMUP, count: READ_REQUESTS });
       const last = callers[(READ_WARMUP + READ_REQUESTS - 1) % callers.length];
       checkQueue(`${kind.label} ${last.code} (last timed)`, run.last.data.cases, await expectedQueue(builder, last, today, 20), 20);
       const statements = new Set(run.statements);
       results.push({
-        name: `(a) the queue, first 20 cases awaiting ${kind.label} (${callers.length} of the busiest, in turn; ${nodes[0].awaiting} to ${nodes.at(-1).awaiting} awaiting)`,
+        name: `(a) the queue, first 20 cases awaiting ${kind.label} (${callers.length} of the busiest, in turn; ${nodes[0].awaiting} to ${nodes.at(-1)!.awaiting} awaiting)`,
         ...summary(run.samples),
         warmup: READ_WARMUP,
         requests: READ_REQUESTS,
         sql_statements: [...statements].sort((a, b) => (a ?? 0) - (b ?? 0)).join(' or '),
         sql_statements_by_page_size: sizes,
+        server_busy_ms_per_request: Math.round(run.serverBusyMsPerRequest * 100) / 100,
         cpu_steal_pct: run.stealPct,
         goal: 'p95 < 10 ms',
         met: summary(run.samples).p95_ms < 10,
@@ -622,7 +638,7 @@ async function main(): Promise<void> {
           for (const k of ['open', 'inReview', 'waiting', 'returned', 'overdue'] as const) check(node[k] === (row?.[k] ?? 0), `${node.jurisdiction.code} ${k}: ${node[k]}, the base table ${row?.[k] ?? 0}`);
         }
       };
-      const figureCounties = (await busiest(6)).map((r: { code: string }) => r.code);
+      const figureCounties = (await busiest(6)).map((r) => r.code);
       for (const code of figureCounties) await checkFigures(code, (await gql(FIGURES, { code }, users.tokens.admin)).data);
       const c = await sequentialReads(endpoint, users.tokens.admin, FIGURES, figureCounties.map((code: string) => ({ code })), READ_WARMUP, READ_REQUESTS);
       results.push({
