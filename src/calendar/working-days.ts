@@ -53,6 +53,11 @@ export class WorkingCalendar {
     return found;
   }
 
+  /** Whether an arrangement covers `year`. */
+  knowsYear(year: number): boolean {
+    return this.years.has(year);
+  }
+
   /** The same calendar, refusing unknown years under another field's name. */
   naming(field: string): WorkingCalendar {
     return new WorkingCalendar(this.years, field);

@@ -11,16 +11,19 @@ import { procedureRepository } from '../procedures/procedure.repository';
 import { CaseAction, CaseState, DECISIONS } from './case-kinds';
 import type { DecideCaseInput, MaterialInput } from './case.inputs';
 import { caseRepository, type CaseRow, type CaseStepState } from './case.repository';
-import { allowedActions, currentStep, parseOpinion, stateOn, stepBefore } from './case.rules';
-import { enterStep, stepWorkingDays } from './case-steps';
+import { allowedActions, currentStep, parseOpinion, stateOn, stepBefore, type NoticeDays } from './case.rules';
+import { enterStep, noticeWorkingDays } from './case-steps';
 import { enrolOnApproval } from './enrolment';
 import { parseMaterials } from './case-filing';
+import { unknownYear } from '../calendar/working-days';
 
 /** A case locked for a change, with the steps it follows and what the caller may do to it now. */
 interface Locked {
   c: CaseRow;
   steps: Step[];
   today: string;
+  /** At a public notice, the working days it has run, or the year of them the calendar does not know. */
+  noticeDays: NoticeDays;
   allowed: CaseAction[];
 }
 
@@ -35,17 +38,19 @@ async function lockCase(w: Write, rawId: string, field: string): Promise<Locked>
   const [procedure] = await procedureRepository.byIds(w.tx, [c.procedureId]);
   const today = todayInChina();
   const steps = procedure.steps;
-  const allowed = allowedActions(actor, c, { steps, today, stepWorkingDays: await stepWorkingDays(w.tx, c, today) });
-  return { c, steps, today, allowed };
+  const noticeDays = await noticeWorkingDays(w.tx, c, steps, today);
+  const allowed = allowedActions(actor, c, { steps, today, noticeWorkingDays: noticeDays });
+  return { c, steps, today, noticeDays, allowed };
 }
 
 /** Why an action is not among the allowed ones, as the caller should hear it. */
-function refusal(actor: Actor, { c, steps, today }: Locked, action: CaseAction): Error {
+function refusal(actor: Actor, { c, steps, today, noticeDays }: Locked, action: CaseAction): Error {
   const state = stateOn(c, today);
   if (state !== CaseState.IN_REVIEW && state !== CaseState.RETURNED && state !== CaseState.WAITING) return new ConflictError(`the case is ${state}`, 'input.action');
   const step = currentStep(c, steps);
   if (step && action === CaseAction.REFUSE && !step.mayRefuse) return new BadUserInputError('input.action', `${step.name} may not refuse: pass the case on or return it`);
   if (step && action === CaseAction.PASS && step.kind === StepKind.PUBLIC_NOTICE && actingRole(actor, STEP_CAPABILITY[step.capability])) {
+    if (typeof noticeDays === 'object') return unknownYear('input.action', noticeDays.unknownYear);
     return new BadUserInputError('input.action', `the public notice lasts at least ${step.minWorkingDays} working days`);
   }
   if (state === CaseState.WAITING) return new ConflictError(`the case waits for its intake window: its first step begins on ${c.stepBegan}`, 'input.action');

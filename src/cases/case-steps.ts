@@ -2,10 +2,10 @@ import type { EntityManager } from 'typeorm';
 import { calendarAt } from '../calendar/calendar.cache';
 import type { Context } from '../kernel/context';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import type { Step } from '../procedures/procedure-kinds';
+import { StepKind, type Step } from '../procedures/procedure-kinds';
 import { CaseState } from './case-kinds';
 import type { CaseRow, CaseStepState } from './case.repository';
-import { actingCodeOf } from './case.rules';
+import { actingCodeOf, currentStep, type NoticeDays } from './case.rules';
 
 /**
  * A case entering a step: its acting node (the village's ancestor at the step's level), the day it
@@ -44,8 +44,19 @@ export async function enterStep(
   };
 }
 
-/** The working days the case's current step has run up to `today`, at its acting node. */
-export async function stepWorkingDays(db: EntityManager, c: Pick<CaseRow, 'actingNodeId' | 'stepBegan'>, today: string): Promise<number> {
-  if (c.actingNodeId === null || c.stepBegan === null || c.stepBegan > today) return 0;
-  return (await calendarAt(db, c.actingNodeId, 'step')).workingDaysBetween(c.stepBegan, today);
+/**
+ * The working days the case's public notice has run up to `today`, at its acting node (0 when the case
+ * is not at a notice). When the calendar does not know a year of that span, that year: the notice is then
+ * not known to have run its minimum, and nothing is guessed, while the case stays readable.
+ */
+export async function noticeWorkingDays(
+  db: EntityManager,
+  c: Pick<CaseRow, 'actingNodeId' | 'stepBegan' | 'stepPosition'>,
+  steps: readonly Step[],
+  today: string,
+): Promise<NoticeDays> {
+  if (currentStep(c, steps)?.kind !== StepKind.PUBLIC_NOTICE || c.actingNodeId === null || c.stepBegan === null || c.stepBegan > today) return 0;
+  const calendar = await calendarAt(db, c.actingNodeId, 'step');
+  for (let year = Number(c.stepBegan.slice(0, 4)); year <= Number(today.slice(0, 4)); year += 1) if (!calendar.knowsYear(year)) return { unknownYear: year };
+  return calendar.workingDaysBetween(c.stepBegan, today);
 }

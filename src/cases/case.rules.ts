@@ -15,12 +15,18 @@ import type { CaseRow } from './case.repository';
 /** The longest opinion or reasons, in characters. */
 export const MAX_OPINION = 2000;
 
+/** The working days a public notice has run, or the year the calendar does not know of its span. */
+export type NoticeDays = number | { unknownYear: number };
+
 /** What the judgement needs besides the case: the steps it follows, today, and the working days its step has run. */
 export interface CaseMoment {
   steps: readonly Step[];
   today: string;
-  /** Working days from the step's first day up to today (as the calendar at the acting node counts them). */
-  stepWorkingDays: number;
+  /**
+   * At a public notice, the working days it has run up to today (as the calendar at the acting node
+   * counts them), or the year of that span the calendar does not know. 0 at any other step.
+   */
+  noticeWorkingDays: NoticeDays;
 }
 
 /** The code of the village's ancestor at the step's level: the node that acts on it. */
@@ -62,7 +68,7 @@ export function allowedActions(actor: Actor, c: CaseRow, moment: CaseMoment): Ca
   const step = currentStep(c, moment.steps);
   if (state === CaseState.IN_REVIEW && step && actsOnStep(actor, c, step)) {
     const last = step.position === moment.steps.length;
-    const noticeHeld = step.kind !== StepKind.PUBLIC_NOTICE || moment.stepWorkingDays >= (step.minWorkingDays ?? 0);
+    const noticeHeld = step.kind !== StepKind.PUBLIC_NOTICE || (typeof moment.noticeWorkingDays === 'number' && moment.noticeWorkingDays >= (step.minWorkingDays ?? 0));
     if (noticeHeld) actions.add(last ? CaseAction.APPROVE : CaseAction.PASS);
     if (step.kind === StepKind.PUBLIC_NOTICE) actions.add(CaseAction.OBJECTION);
     else actions.add(CaseAction.RETURN);

@@ -19,7 +19,7 @@ import type { DecideCaseInput, FileApplicationInput, MaterialInput } from './cas
 import { caseListRepository, CASE_KEY, type CaseFilter } from './case-list.repository';
 import { caseRepository, type CaseRow } from './case.repository';
 import { allowedActions, currentStep, overdueOn, stateOn } from './case.rules';
-import { stepWorkingDays } from './case-steps';
+import { noticeWorkingDays } from './case-steps';
 import type { Case } from './case.types';
 import { enrolmentRepository } from './enrolment';
 
@@ -56,7 +56,7 @@ async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
     rows.map(async (c) => {
       const procedure = procedures.find((p) => p.id === c.procedureId)!;
       const step = currentStep(c, procedure.steps);
-      const moment = { steps: procedure.steps, today, stepWorkingDays: step?.kind === StepKind.PUBLIC_NOTICE ? await stepWorkingDays(ctx.db, c, today) : 0 };
+      const moment = { steps: procedure.steps, today, noticeWorkingDays: await noticeWorkingDays(ctx.db, c, procedure.steps, today) };
       return {
         ...c,
         applicant: { id: c.personId, name: c.personName, nationalId: maskNationalId(c.nationalId) },

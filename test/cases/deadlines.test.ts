@@ -1,5 +1,6 @@
-import { useHarness } from '../support/harness';
-import { caseWorld, DECIDE, FILE, ok, type CaseWorld } from './support';
+import { PACKAGE_YEARS } from '../../src/calendar/package-calendar';
+import { errorCodes, useHarness } from '../support/harness';
+import { caseWorld, DECIDE, FILE, ok, READ, stepBeganOn, today, type CaseWorld } from './support';
 
 const h = useHarness();
 let w: CaseWorld;
@@ -29,5 +30,19 @@ describe('due dates in working days at the acting node (src/calendar)', () => {
     // 02-26 5, 02-27 6, 02-28 (Saturday, worked) 7, 03-02 8, 03-03 9, 03-04 10.
     const c = await fileOn('2026-02-12');
     expect(c.currentStep).toMatchObject({ began: '2026-02-12', dueDate: '2026-03-04' });
+  });
+
+  it('keeps a notice whose span the calendar does not know readable, without guessing that it has run', async () => {
+    // The package knows 2004 to 2026; a notice posted in 2003 spans a year nobody has entered.
+    expect(PACKAGE_YEARS.has(2003)).toBe(false);
+    const c = await fileOn(today());
+    const notice = (await ok(h, DECIDE, { input: { caseId: c.id, action: 'PASS', step: 1, idempotencyKey: 'a' } }, w.worker)).decideCase;
+    await stepBeganOn(h, notice.id, '2003-12-29');
+    // Read, with every action but the notice's PASS, which needs its working days counted.
+    expect((await ok(h, READ, { id: c.id }, w.worker)).case).toMatchObject({ currentStep: { kind: 'PUBLIC_NOTICE' }, allowedActions: ['WITHDRAW', 'OBJECTION'] });
+    const pass = await h.gql(DECIDE, { input: { caseId: c.id, action: 'PASS', step: 2, idempotencyKey: 'b' } }, w.worker.token);
+    expect(errorCodes(pass)).toEqual(['BAD_USER_INPUT']);
+    expect(pass.errors![0].extensions.field).toBe('input.action');
+    expect(pass.errors![0].message).toContain('no working-day calendar is known for 2003');
   });
 });

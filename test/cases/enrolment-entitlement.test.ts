@@ -3,7 +3,7 @@ import path from 'node:path';
 import { addMonths } from '../../src/kernel/dates';
 import { useHarness } from '../support/harness';
 import type { TestUser } from '../support/factories';
-import { addDays, caseWorld, DECIDE, FILE, ok, READ, stepBeganOn, today, type CaseWorld } from './support';
+import { addDays, caseWorld, DECIDE, FILE, ok, READ, registerPerson, stepBeganOn, today, type CaseWorld } from './support';
 
 // The entitlement of an application-only scheme follows the enrolment an approval gives (issue 19).
 const h = useHarness();
@@ -28,10 +28,10 @@ async function decide(user: TestUser, c: { id: string; currentStep: { position: 
   return res.data!.decideCase;
 }
 
-/** Files an application for the scheme that requires one and runs it to approval today; the case as read after. */
-async function approved() {
+/** Files an application for the scheme that requires one (or these) and runs it to approval today; the case as read after. */
+async function approved(schemeIds = [w.schemeId]) {
   await ok(h, OPEN, { input: { jurisdictionCode: '321012', name: '集中申報', opens: today(), closes: addDays(today(), 30) } }, w.county);
-  let c = (await ok(h, FILE, { input: { personId: w.personId, schemeIds: [w.schemeId] } }, w.worker)).fileApplication;
+  let c = (await ok(h, FILE, { input: { personId: w.personId, schemeIds } }, w.worker)).fileApplication;
   for (const user of [w.worker, w.townStaff, w.county, w.assessor]) c = await decide(user, c, 'PASS');
   await stepBeganOn(h, c.id, addDays(today(), -14));
   return decide(w.worker, (await ok(h, READ, { id: c.id }, w.worker)).case, 'APPROVE');
@@ -87,5 +87,56 @@ describe('the entitlement of a scheme that requires an application (seed 004 篇
     expect(enrolment).toMatchObject({ untilMonth: addMonths(thisMonth(), -1), endReason: 'DECEASED' });
     expect((await entitlement(addMonths(thisMonth(), -1))).amountFen).toBe(20_000);
     expect((await entitlement(thisMonth())).amountFen).toBe(0);
+  });
+});
+
+const CREATE_SCHEME = `mutation($input: CreateSchemeInput!) { createSubsidyScheme(input: $input) { id } }`;
+const RUN = `mutation($code: String!, $month: Month!) { runEntitlements(code: $code, month: $month) { recipients } }`;
+const TOTALS = `query($month: Month!) { jurisdiction(code: "321012") { subsidyTotals(month: $month) { schemes { name recipients amountFen } } } }`;
+
+/** The month's run over 江都区, then the recipients of each scheme it stored (a scheme that paid no one is not listed: 0). */
+async function runAndCount(month: string): Promise<Record<string, number>> {
+  await ok(h, RUN, { code: '321012', month }, w.county);
+  const totals = (await ok(h, TOTALS, { month }, w.county)).jurisdiction.subsidyTotals;
+  const counts: Record<string, number> = { 居家养老服务补贴: 0, 高龄津贴: 0, 助餐补贴: 0 };
+  for (const scheme of totals.schemes) counts[scheme.name] = scheme.recipients;
+  return counts;
+}
+
+describe('the monthly run over a county (seed 004 篇四 「須到户籍所在地村(社區)提出申請」)', () => {
+  it('pays an application-only scheme to approved, enrolled people only, from and until the months each scheme’s rules say', async () => {
+    // A second scheme that requires an application, with the other rules: paid from the month of approval, and in the month of death.
+    const mealSchemeId = (
+      await ok(h, CREATE_SCHEME, {
+        input: {
+          jurisdictionCode: '321012',
+          name: '助餐补贴',
+          kind: 'HOME_CARE_SUBSIDY',
+          version: {
+            fromMonth: '2024-01',
+            requiresApplication: true,
+            firstMonth: 'MONTH_OF_APPROVAL',
+            lastMonth: 'PAY_MONTH_OF_EVENT',
+            funding: [{ level: 'COUNTY', weight: 1 }],
+            tiers: [{ name: '60岁以上', amountFen: 5_000, minAge: 60 }],
+          },
+        },
+      }, w.county)
+    ).createSubsidyScheme.id;
+    // Someone else of the same village meets every tier but never applied: the universal scheme pays them, no other.
+    await registerPerson(h, w.worker);
+    await approved([w.schemeId, mealSchemeId]);
+    const month = thisMonth();
+    // MONTH_AFTER_APPROVAL pays from next month, MONTH_OF_APPROVAL from this one; 高龄津贴 needs no application.
+    expect(await runAndCount(month)).toEqual({ 居家养老服务补贴: 0, 高龄津贴: 2, 助餐补贴: 1 });
+    expect(await runAndCount(addMonths(month, 1))).toEqual({ 居家养老服务补贴: 1, 高龄津贴: 2, 助餐补贴: 1 });
+
+    // As if approved three months ago; the applicant dies today.
+    await h.db.query(`UPDATE enrolment SET from_month = $1`, [`${addMonths(month, -3)}-01`]);
+    await ok(h, STATUS, { id: w.personId, status: 'DECEASED', on: today() }, w.worker);
+    expect(await runAndCount(addMonths(month, -1))).toEqual({ 居家养老服务补贴: 1, 高龄津贴: 2, 助餐补贴: 1 });
+    // STOP_IN_MONTH_OF_EVENT: the month of death is not paid; PAY_MONTH_OF_EVENT: it is, and nothing after.
+    expect(await runAndCount(month)).toEqual({ 居家养老服务补贴: 0, 高龄津贴: 1, 助餐补贴: 1 });
+    expect(await runAndCount(addMonths(month, 1))).toEqual({ 居家养老服务补贴: 0, 高龄津贴: 1, 助餐补贴: 0 });
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { errorCodes, useHarness } from '../support/harness';
 import type { TestUser } from '../support/factories';
-import { addDays, caseWorld, DECIDE, FILE, OBJECT, ok, READ, stepBeganOn, today, type CaseWorld } from './support';
+import { addDays, allowedByRole, caseWorld, READERS_ONLY, DECIDE, FILE, OBJECT, ok, READ, stepBeganOn, today, type CaseWorld } from './support';
 
 const h = useHarness();
 const SEED_004 = fs.readFileSync(path.join('/work/shared/seeds', fs.readdirSync('/work/shared/seeds').find((f) => f.startsWith('004'))!), 'utf8');
@@ -27,7 +27,7 @@ async function decide(user: TestUser, c: { id: string; currentStep: { position: 
   return res.data!.decideCase;
 }
 
-const actionsOf = async (c: { id: string }, user: TestUser) => (await ok(h, READ, { id: c.id }, user)).case.allowedActions;
+const allowed = (c: { id: string }) => allowedByRole(h, w, c);
 
 describe('江都: 村審核 → 鎮審批 → 區備案 → 第三方評估 → 村公示 (seed 004 篇四)', () => {
   it('takes applications in intake windows only: outside one the case waits for the next (「新增對象每半年新增一次,做到集中申報」)', async () => {
@@ -47,28 +47,37 @@ describe('江都: 村審核 → 鎮審批 → 區備案 → 第三方評估 → 
     expect((await ok(h, READ, { id: c.id }, w.worker)).case).toMatchObject({ state: 'IN_REVIEW', allowedActions: ['PASS', 'RETURN', 'WITHDRAW'] });
   });
 
-  it('runs every step to approval and enrols from the month after (firstMonth MONTH_AFTER_APPROVAL)', async () => {
+  it('runs every step to approval with the allowed actions of each role at each step, and enrols from the month after (firstMonth MONTH_AFTER_APPROVAL)', async () => {
     await openWindow(today(), addDays(today(), 30));
     let c = (await ok(h, FILE, { input: { personId: w.personId, schemeIds: [w.schemeId] } }, w.worker)).fileApplication;
-    expect(c.currentStep).toMatchObject({ kind: 'VILLAGE_REVIEW', dueDate: null });
+    // 「村(社區)對申請人准入條件進行審核」: the village reviews; it passes or returns, and refuses nothing.
+    expect(c.currentStep).toMatchObject({ kind: 'VILLAGE_REVIEW', actingNode: { code: '321012100001' }, dueDate: null });
+    const reviewers = ['PASS', 'RETURN', 'WITHDRAW'];
+    expect(await allowed(c)).toEqual({ ...READERS_ONLY, worker: reviewers, townStaff: reviewers, county: reviewers });
     c = await decide(w.worker, c, 'PASS');
-    // 「鎮審批」: the town approves or refuses.
-    expect(await actionsOf(c, w.townStaff)).toEqual(['PASS', 'RETURN', 'REFUSE', 'WITHDRAW']);
-    expect(await actionsOf(c, w.worker)).toEqual(['WITHDRAW']);
+    // 「上報鎮審批」: the town approves or refuses; the village only withdraws.
+    expect(c.currentStep).toMatchObject({ kind: 'TOWN_REVIEW', actingNode: { code: '321012100' } });
+    const deciders = ['PASS', 'RETURN', 'REFUSE', 'WITHDRAW'];
+    expect(await allowed(c)).toEqual({ ...READERS_ONLY, worker: ['WITHDRAW'], townStaff: deciders, county: deciders });
     c = await decide(w.townStaff, c, 'PASS');
     // 「並報區民政局備案」: the district files it; the town cannot act at the district.
     expect(SEED_004).toContain('並報區民政局備案');
     expect(c.currentStep).toMatchObject({ kind: 'FILING', actingNode: { code: '321012' } });
-    expect(await actionsOf(c, w.townStaff)).toEqual(['WITHDRAW']);
+    expect(await allowed(c)).toEqual({ ...READERS_ONLY, worker: ['WITHDRAW'], townStaff: ['WITHDRAW'], county: reviewers });
     c = await decide(w.county, c, 'PASS');
-    // 「評估工作由區民政局委託第三方組織上門評估」: the assessor acts on the assessment.
-    expect(await actionsOf(c, w.assessor)).toEqual(['PASS', 'RETURN']);
+    // 「評估工作由區民政局委託第三方組織上門評估」: the assessor acts on the assessment (as may the district,
+    // which holds ASSESS_PEOPLE); the assessor files nothing, so it cannot withdraw.
+    expect(c.currentStep).toMatchObject({ kind: 'ASSESSMENT', capability: 'ASSESS_PEOPLE', actingNode: { code: '321012' } });
+    expect(await allowed(c)).toEqual({ ...READERS_ONLY, worker: ['WITHDRAW'], townStaff: ['WITHDRAW'], county: reviewers, assessor: ['PASS', 'RETURN'] });
     c = await decide(w.assessor, c, 'PASS');
+    // 「村(社區)對申辦服務對象進行公示,公示時間不少於5個工作日」: the last step; no approval before five working days.
     expect(c.currentStep).toMatchObject({ kind: 'PUBLIC_NOTICE', actingNode: { code: '321012100001' } });
-    expect(await actionsOf(c, w.worker)).toEqual(['WITHDRAW', 'OBJECTION']);
+    const notice = ['WITHDRAW', 'OBJECTION'];
+    expect(await allowed(c)).toEqual({ ...READERS_ONLY, worker: notice, townStaff: notice, county: notice });
     await stepBeganOn(h, c.id, addDays(today(), -14));
+    const held = ['APPROVE', 'WITHDRAW', 'OBJECTION'];
+    expect(await allowed(c)).toEqual({ ...READERS_ONLY, worker: held, townStaff: held, county: held });
     c = (await ok(h, READ, { id: c.id }, w.worker)).case;
-    expect(c.allowedActions).toEqual(['APPROVE', 'WITHDRAW', 'OBJECTION']);
     c = await decide(w.worker, c, 'APPROVE');
     const next = new Date(Date.UTC(Number(today().slice(0, 4)), Number(today().slice(5, 7)), 1)).toISOString().slice(0, 7);
     expect(c).toMatchObject({ state: 'APPROVED', enrolments: [{ scheme: { name: '居家养老服务补贴' }, fromMonth: next, untilMonth: null }] });

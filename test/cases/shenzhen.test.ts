@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { errorCodes, useHarness } from '../support/harness';
 import type { TestUser } from '../support/factories';
-import { addDays, caseWorld, nationalId, DECIDE, FILE, OBJECT, ok, READ, RESUBMIT, stepBeganOn, today, type CaseWorld } from './support';
+import { addDays, allowedByRole, caseWorld, nationalId, READERS_ONLY, DECIDE, FILE, OBJECT, ok, READ, RESUBMIT, stepBeganOn, today, type CaseWorld } from './support';
 
 const h = useHarness();
 const SEED_004 = fs.readFileSync(path.join('/work/shared/seeds', fs.readdirSync('/work/shared/seeds').find((f) => f.startsWith('004'))!), 'utf8');
@@ -23,21 +23,7 @@ async function decide(user: TestUser, c: { id: string; currentStep: { position: 
   return h.gql(DECIDE, { input: { caseId: c.id, action, step: c.currentStep?.position ?? 0, idempotencyKey: `k${key}`, ...extra } }, user.token);
 }
 
-async function allowed(c: { id: string }) {
-  const each = async (user: TestUser) => (await h.gql(READ, { id: c.id }, user.token)).data?.case?.allowedActions ?? 'FORBIDDEN';
-  return {
-    worker: await each(w.worker),
-    siblingWorker: await each(w.siblingWorker),
-    townStaff: await each(w.townStaff),
-    county: await each(w.county),
-    leadership: await each(w.leadership),
-    assessor: await each(w.assessor),
-    analyst: await each(w.analyst),
-    otherCounty: await each(w.otherCounty),
-  };
-}
-
-const READERS_ONLY = { siblingWorker: 'FORBIDDEN', leadership: [], assessor: [], analyst: 'FORBIDDEN', otherCounty: 'FORBIDDEN' };
+const allowed = (c: { id: string }) => allowedByRole(h, w, c);
 
 describe('深圳: 社區初審 → 張榜公佈 → 街道複審 → 區民政核准 (seed 004 篇五)', () => {
   it('runs from filing to approval with the allowed actions of each role at each step', async () => {

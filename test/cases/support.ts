@@ -1,7 +1,7 @@
 import { Role } from '../../src/kernel/actor';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { todayInChina } from '../../src/kernel/dates';
-import { createUser, smallTree, type TestUser } from '../support/factories';
+import { createUser, smallTree, standInCalendars, type TestUser } from '../support/factories';
 import type { Harness } from '../support/harness';
 
 /** The fields a frontend reads of a case. */
@@ -47,6 +47,24 @@ export interface CaseWorld {
   personId: string;
 }
 
+/** The actions each user of the world may take on the case now, or FORBIDDEN when they may not read it. */
+export async function allowedByRole(h: Harness, w: CaseWorld, c: { id: string }) {
+  const each = async (user: TestUser) => (await h.gql(READ, { id: c.id }, user.token)).data?.case?.allowedActions ?? 'FORBIDDEN';
+  return {
+    worker: await each(w.worker),
+    siblingWorker: await each(w.siblingWorker),
+    townStaff: await each(w.townStaff),
+    county: await each(w.county),
+    leadership: await each(w.leadership),
+    assessor: await each(w.assessor),
+    analyst: await each(w.analyst),
+    otherCounty: await each(w.otherCounty),
+  };
+}
+
+/** Those who may not act on a case of 东苑社区 at any step: readers (leadership office, assessor off its step) and the out-of-scope. */
+export const READERS_ONLY = { siblingWorker: 'FORBIDDEN', leadership: [], assessor: [], analyst: 'FORBIDDEN', otherCounty: 'FORBIDDEN' };
+
 export async function ok<T = any>(h: Harness, query: string, variables: Record<string, unknown>, user: TestUser): Promise<T> {
   const res = await h.gql(query, variables, user.token);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
@@ -60,6 +78,7 @@ export async function ok<T = any>(h: Harness, query: string, variables: Record<s
  */
 export async function caseWorld(h: Harness, template: 'SHENZHEN' | 'JIANGDU', from = '2025-01-01'): Promise<CaseWorld> {
   await smallTree(h.db);
+  await standInCalendars(h.db);
   const world = {
     county: await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN]),
     townStaff: await createUser(h.db, '321012100', [Role.CIVIL_AFFAIRS_STAFF]),

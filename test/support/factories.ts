@@ -10,6 +10,8 @@ import {
 } from '../../src/kernel/division-codes';
 import { recountDescendants } from '../../src/jurisdictions/division-import.repository';
 import { creditCodeCheck } from '../../src/facilities/credit-code';
+import { PACKAGE_YEARS } from '../../src/calendar/package-calendar';
+import { todayInChina } from '../../src/kernel/dates';
 import { hashPassword } from '../../src/users/password';
 import { issueToken } from '../../src/users/token';
 import { TABLES, type Harness } from './harness';
@@ -64,6 +66,23 @@ export const SMALL_TREE: [string, string][] = [
 
 export async function smallTree(db: DataSource): Promise<void> {
   await insertJurisdictions(db, SMALL_TREE);
+}
+
+/**
+ * Tests that count working days from today must not depend on whether the calendar package already
+ * knows this year and the next: for each of them it does not know, every province of the test tree gets
+ * a stand-in arrangement (no holidays, plainly marked as no official notice). Tests of the calendar
+ * itself do not use it; the refusal of an unknown year is tested there.
+ */
+export async function standInCalendars(db: DataSource): Promise<void> {
+  const year = Number(todayInChina().slice(0, 4));
+  for (const missing of [year, year + 1].filter((y) => !PACKAGE_YEARS.has(y))) {
+    await db.query(
+      `INSERT INTO working_calendar_year (jurisdiction_id, year, revision, holidays, makeup_days, source_title, source_number)
+       SELECT id, $1, 1, '[]', '{}', '测试替身：非官方安排（无节假日）', '测试替身' FROM jurisdiction WHERE level = 'PROVINCE'`,
+      [missing],
+    );
+  }
 }
 
 export const TEST_PASSWORD = 'test-password-1';
