@@ -5,7 +5,7 @@ import { isDay } from '../kernel/dates';
 import type { CursorKey } from '../kernel/pagination';
 import { STEP_CAPABILITY, StepCapability } from '../procedures/procedure-kinds';
 import { CaseState } from './case-kinds';
-import { CASE_COLUMNS, type CaseRow } from './case.repository';
+import { CASE_FIELDS, type CaseRow } from './case.repository';
 
 /** Where a case without a due date sorts: after every dated one. */
 const NO_DUE = '9999-12-31';
@@ -50,7 +50,13 @@ export const caseListRepository = {
     const params: unknown[] = [];
     let sql = where(filter, params);
     if (after) sql += ` AND (coalesce(c.step_due, '${NO_DUE}'), c.id) > ($${params.push(after.due)}::date, $${params.push(after.id)})`;
-    return db.query(`SELECT ${CASE_COLUMNS} WHERE ${sql} ORDER BY coalesce(c.step_due, '${NO_DUE}'), c.id LIMIT $${params.push(limit)}`, params);
+    // The page is chosen before its applicants are joined: a county's queue matches a thousand cases or more.
+    const order = `ORDER BY coalesce(c.step_due, '${NO_DUE}'), c.id`;
+    return db.query(
+      `SELECT ${CASE_FIELDS} FROM (SELECT * FROM application_case c WHERE ${sql} ${order} LIMIT $${params.push(limit)}) c
+       JOIN person p ON p.id = c.person_id ${order}`,
+      params,
+    );
   },
 
   async count(db: EntityManager, filter: CaseFilter): Promise<number> {
