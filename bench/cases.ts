@@ -15,7 +15,7 @@ import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/app/server';
 import { hashPassword } from '../src/users/password';
 import { generatePeople } from './people';
-import { benchEnvironment, benchUser, check, clientThread, freshDatabase, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
+import { benchEnvironment, benchUser, check, clientThread, keptDataSet, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
 
 // npm run bench:cases [-- --fresh]: applications under review in one province of the real national
 // tree (江苏省): 200,000 cases in every state, every county following a review procedure (the 深圳
@@ -400,26 +400,8 @@ async function main(): Promise<void> {
   const serverVersion = await onServer(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
   const floorUs = await machineFloorUs(adminUrl);
 
-  let reuse = false;
-  if (!fresh) {
-    reuse = await onServer(adminUrl, async (client) => ((await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [BENCH_DATABASE])).rowCount ?? 0) > 0);
-  }
-  if (reuse) {
-    const probe = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 1, applicationName: 'yiyang-bench' });
-    await probe.initialize();
-    try {
-      await probe.runMigrations({ transaction: 'each' });
-      const [row] = await probe.query(`SELECT value FROM app_setting WHERE key = $1`, [MARKER_KEY]);
-      // Its days are counted from the day it was built: another day's data set is built again.
-      reuse = row?.value?.version === DATASET_VERSION && row?.value?.day === today;
-    } finally {
-      await probe.destroy();
-    }
-  }
-  if (!reuse) {
-    log(`building ${BENCH_DATABASE} from scratch`);
-    await freshDatabase(adminUrl, BENCH_DATABASE);
-  }
+  // Its days are counted from the day it was built: another day's data set is built again.
+  const reuse = await keptDataSet(adminUrl, benchUrl, BENCH_DATABASE, fresh, MARKER_KEY, (marker) => marker?.version === DATASET_VERSION && marker?.day === today);
 
   const builder = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 1, applicationName: 'yiyang-bench' });
   await builder.initialize();

@@ -13,7 +13,7 @@ import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/app/server';
 import { hashPassword } from '../src/users/password';
 import { generatePeople } from './people';
-import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
+import { benchEnvironment, benchUser, check, keptDataSet, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
 
 // npm run bench:entitlements [-- --fresh]: the monthly entitlement run for 1,000,000 synthetic people
 // living in one province of the real national tree (江苏省, under the province's old-age allowance and
@@ -134,26 +134,8 @@ async function main(): Promise<void> {
   const serverVersion = await onServer(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
   const floorUs = await machineFloorUs(adminUrl);
 
-  let reuse = false;
-  if (!fresh) {
-    reuse = await onServer(adminUrl, async (client) => ((await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [BENCH_DATABASE])).rowCount ?? 0) > 0);
-  }
+  const reuse = await keptDataSet(adminUrl, benchUrl, BENCH_DATABASE, fresh, MARKER_KEY, (marker) => marker?.version === DATASET_VERSION);
   const build: Record<string, number> = {};
-  if (reuse) {
-    const probe = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 1, applicationName: 'yiyang-bench' });
-    await probe.initialize();
-    try {
-      await probe.runMigrations({ transaction: 'each' });
-      const [row] = await probe.query(`SELECT value FROM app_setting WHERE key = $1`, [MARKER_KEY]);
-      reuse = row?.value?.version === DATASET_VERSION;
-    } finally {
-      await probe.destroy();
-    }
-  }
-  if (!reuse) {
-    log(`building ${BENCH_DATABASE} from scratch`);
-    await freshDatabase(adminUrl, BENCH_DATABASE);
-  }
 
   // Building and clearing run without the server's statement timeout, on a connection of their own.
   const builder = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 1, applicationName: 'yiyang-bench' });

@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Role } from '../src/kernel/actor';
 import { ProgressReporter } from '../src/cli/progress';
+import { createDataSource } from '../src/db/data-source';
 import { loadConfig, projectRoot, setConfig, type Config } from '../src/config';
 import { configureTokens, issueToken } from '../src/users/token';
 
@@ -324,6 +325,38 @@ export function benchEnvironment(database: string, options: { limitsLifted?: boo
   setConfig(cfg);
   configureTokens({ secret, ttlSeconds: 3600 });
   return { fresh, adminUrl, benchUrl, cfg };
+}
+
+/**
+ * Whether the kept data set in `database` can be reused: it exists (and `--fresh` was not given), and
+ * once migrated its marker (`app_setting` under `markerKey`) passes `matches`. Otherwise the database is
+ * made afresh, empty, for the benchmark to build.
+ */
+export async function keptDataSet(
+  adminUrl: string,
+  benchUrl: string,
+  database: string,
+  fresh: boolean,
+  markerKey: string,
+  matches: (marker: any) => boolean,
+): Promise<boolean> {
+  let reuse = !fresh && (await onServer(adminUrl, async (client) => ((await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database])).rowCount ?? 0) > 0));
+  if (reuse) {
+    const probe = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 1, applicationName: 'yiyang-bench' });
+    await probe.initialize();
+    try {
+      await probe.runMigrations({ transaction: 'each' });
+      const [row] = await probe.query(`SELECT value FROM app_setting WHERE key = $1`, [markerKey]);
+      reuse = row !== undefined && matches(row.value);
+    } finally {
+      await probe.destroy();
+    }
+  }
+  if (!reuse) {
+    log(`building ${database} from scratch`);
+    await freshDatabase(adminUrl, database);
+  }
+  return reuse;
 }
 
 /** Prints a benchmark's JSON and saves it as the last run's figures, bench/results/<name>.json. */
