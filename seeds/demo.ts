@@ -44,7 +44,7 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
  * Loads the demo data once into an empty database: Jiangsu's real tree, one user per role, and the
  * facilities of 江都区 with their histories, its elderly people, the subsidy schemes of 江都区 (each
  * with its source; no floor: demo-people.ts says why), the facility subsidies of one of its towns, its
- * review procedure and intake windows, three applications, the enrolments of the people who qualify
+ * review procedure and intake windows, four applications, the enrolments of the people who qualify
  * (applications approved before the platform; each added on the next start to a database seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
@@ -113,7 +113,7 @@ async function seedProceduresOnce(dataSource: DataSource): Promise<boolean> {
 
 async function seedCasesOnce(dataSource: DataSource): Promise<boolean> {
   if (await readSetting(dataSource, 'demo_cases_seeded')) return false;
-  const cases = await seedDemoCases(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY));
+  const cases = await seedDemoCases(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY), demoUsername(Role.ASSESSOR, DEMO_COUNTY));
   await writeSetting(dataSource, 'demo_cases_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, cases });
   return true;
 }

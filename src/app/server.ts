@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
@@ -12,29 +11,27 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { logger } from '../config/logger';
 import { beginCounting, endCounting, statementsSince } from '../db/query-counter';
-import type { StatementCount } from '../kernel/context';
 import { sharedCaches } from '../db/shared-cache';
 import type { Context } from '../kernel/context';
-import { boardSheet, contentDisposition, noticeSheet, toCsv, toXlsx, type Sheet } from '../desk/desk.exports';
-import { AppError, BadUserInputError, NotFoundError, ServiceUnavailableError, UnauthenticatedError } from '../kernel/errors';
+import { ServiceUnavailableError } from '../kernel/errors';
 import { compiledExecution } from '../graphql/executor';
 import { errorInLocale, errorLanguagePlugin, formatError } from '../graphql/format-error';
-import { english, inLocale, preferredLocale, text, type Locale } from '../kernel/messages';
+import { preferredLocale } from '../kernel/messages';
 import { clientAddressOf } from '../graphql/client-address';
 import { corsGate } from '../graphql/cors';
 import { explorerRoutes } from '../graphql/explorer';
 import { drainable } from '../graphql/drain';
-import { addVary, graphqlHttpHandler } from '../graphql/http';
+import { graphqlHttpHandler } from '../graphql/http';
 import { costLimitPlugin, documentLimitRules, MAX_QUERY_SELECTIONS } from '../graphql/limits';
 import { costBudget } from '../graphql/rate-limit';
 import { inputCheckPlugin } from '../graphql/inputs';
 import { serviceUnavailablePlugin, unavailableIfOutage } from '../graphql/unavailable';
-import { ServerMetrics, type RequestObservation } from '../graphql/prometheus';
+import { ServerMetrics } from '../graphql/prometheus';
 import { databaseAvailability } from '../db/availability';
 import { RETRY_AFTER_SECONDS } from '../kernel/errors';
+import { exportRoutes } from './downloads';
+import { answersIn, requestContext, requestIdOf } from './request-context';
 import { buildApiSchema } from './schema';
-import { BoardOrder } from '../targets/target.types';
-import { userService } from '../users/user.service';
 
 // Enough for a CSV import at its row limit (20,000 people with every column filled is about 3 MB).
 const MAX_BODY = '4mb';
@@ -46,8 +43,6 @@ export interface Server {
   /** Stops taking requests, lets in-flight ones finish, then resolves. */
   stop(): Promise<void>;
 }
-
-const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 // One JSON log line per operation; outside production the response also says how many SQL statements it took.
 function requestLogPlugin(exposeStatementCount: boolean): ApolloServerPlugin<Context> {
@@ -96,76 +91,7 @@ function releaseLoadersPlugin(): ApolloServerPlugin<Context> {
   };
 }
 
-/** The context of a request: its id, the caller from the bearer token (if any), fresh loaders. */
-async function requestContext(
-  dataSource: DataSource,
-  authorization: string | undefined,
-  requestId: string,
-  clientAddress: string,
-  locale: Locale,
-  statements?: StatementCount,
-  observation?: RequestObservation,
-): Promise<Context> {
-  const ctx: Context = { actor: null, dataSource, db: dataSource.manager, requestId, clientAddress, locale, loaders: new Map(), statements, observation };
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (!match) throw new UnauthenticatedError(text('BEARER_FORMAT'));
-    try {
-      ctx.actor = await userService.authenticate(ctx, match[1]);
-    } catch (error) {
-      // Apollo answers a failed context 500 unless the error names its own status.
-      throw unavailableIfOutage(error);
-    }
-  }
-  return ctx;
-}
 
-/** The response says in which language its messages are, and that Accept-Language chose it. */
-function answersIn(res: http.ServerResponse, locale: Locale): void {
-  res.setHeader('content-language', locale);
-  addVary(res, 'Accept-Language');
-}
-
-/** The request's id: the caller's `x-request-id` when it is a sane one, a new one otherwise. */
-function requestIdOf(given: string | string[] | undefined): string {
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-}
-
-const DOWNLOAD_STATUS: Partial<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, LIMIT_EXCEEDED: 400, SERVICE_UNAVAILABLE: 503 };
-const CONTENT_TYPES: Record<string, string> = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
-
-/** Answers a download as CSV or XLSX, or a refusal as JSON with its code, as the API would. */
-async function download(dataSource: DataSource, trustedProxies: readonly string[], req: express.Request, res: express.Response, format: string | undefined, sheetOf: (ctx: Context) => Promise<Sheet>) {
-  res.locals.requestId = requestIdOf(req.headers['x-request-id']);
-  res.setHeader('x-request-id', res.locals.requestId as string);
-  const locale = preferredLocale(req.headers['accept-language']);
-  try {
-    if (format === undefined) throw new NotFoundError(text('THIS_DOWNLOAD'));
-    const ctx = await requestContext(dataSource, req.header('authorization'), res.locals.requestId as string, clientAddressOf(req, trustedProxies), locale);
-    if (!ctx.actor) throw new UnauthenticatedError();
-    const sheet = await sheetOf(ctx);
-    const body = format === 'csv' ? toCsv(sheet) : await toXlsx(sheet);
-    res.setHeader('content-type', CONTENT_TYPES[format]);
-    res.setHeader('content-disposition', contentDisposition(sheet, format));
-    res.setHeader('cache-control', 'no-store');
-    res.send(body);
-    logger().info({ requestId: res.locals.requestId, user: ctx.actor.username, path: req.path }, 'download');
-  } catch (caught) {
-    const error = unavailableIfOutage(caught);
-    const code = error instanceof AppError ? (error.extensions.code as string) : 'INTERNAL_SERVER_ERROR';
-    if (!(error instanceof AppError)) logger().error({ err: error, requestId: res.locals.requestId, path: req.path }, 'download failed');
-    const message = error instanceof AppError ? error.message : english(text('INTERNAL'));
-    const extra = error instanceof BadUserInputError ? { field: error.field } : error instanceof ServiceUnavailableError ? { retryAfterSeconds: RETRY_AFTER_SECONDS } : {};
-    if (error instanceof ServiceUnavailableError) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-    answersIn(res, locale);
-    const said = error instanceof AppError ? error.text : text('INTERNAL');
-    const refusal = inLocale({ message, extensions: { code, ...extra } }, said, locale);
-    res.status(DOWNLOAD_STATUS[code] ?? 500).json({ errors: [refusal] });
-  }
-}
 
 /**
  * Where `/metrics` is served: on a listener of its own when METRICS_PORT is set; else on the main port
@@ -277,22 +203,6 @@ function graphqlRoute(apollo: ApolloServer<Context>, dataSource: DataSource, cfg
   };
 }
 
-/** Downloads of a board or a notice, for offices that work in spreadsheets: the same services and checks as the API. */
-function exportRoutes(app: express.Express, dataSource: DataSource, cfg: Config): void {
-  app.get('/exports/targets/:id/:file', (req, res) => {
-    const format = /^board\.(csv|xlsx)$/.exec(req.params.file)?.[1];
-    const order = typeof req.query.order === 'string' ? req.query.order : null;
-    const asOf = typeof req.query.asOf === 'string' ? req.query.asOf : null;
-    void download(dataSource, cfg.trustedProxies, req, res, format, (ctx) => {
-      if (order !== null && !(Object.values(BoardOrder) as string[]).includes(order)) throw new BadUserInputError('order', `must be one of ${Object.values(BoardOrder).join(', ')}`);
-      return boardSheet(ctx, req.params.id, asOf, order as BoardOrder | null);
-    });
-  });
-  app.get('/exports/notices/:file', (req, res) => {
-    const [, id, format] = /^(\d{1,10})\.(csv|xlsx)$/.exec(req.params.file) ?? [];
-    void download(dataSource, cfg.trustedProxies, req, res, format, (ctx) => noticeSheet(ctx, id));
-  });
-}
 
 /** Builds the HTTP server: /graphql, /exports, /explorer, /live, /health, /ready and /metrics. Call `listen` on `httpServer` (and `metricsServer`). */
 export async function createServer(dataSource: DataSource, cfg: Config): Promise<Server> {

@@ -66,6 +66,7 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   fileApplication: { action: 'case.file', target: (args) => ({ targetType: 'Person', targetIds: named(args.input?.personId) }) },
   decideCase: { action: 'case.decide', target: (args) => ({ targetType: 'Case', targetIds: named(args.input?.caseId) }) },
   recordObjection: { action: 'case.recordObjection', target: record('Case', 'caseId') },
+  assignCaseAssessor: { action: 'case.assignAssessor', target: record('Case', 'caseId') },
   resubmitCase: { action: 'case.resubmit', target: record('Case', 'caseId') },
   cancelEnrolment: { action: 'enrolment.cancel', target: record('Enrolment') },
   createSubsidyFloor: { action: 'subsidyFloor.create', target: jurisdiction((args) => args.input?.jurisdictionCode) },

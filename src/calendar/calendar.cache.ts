@@ -68,27 +68,6 @@ async function enteredAlong(db: EntityManager, node: CalendarNode): Promise<Ente
   return found;
 }
 
-/**
- * Reads, in one statement, the arrangements along each of the nodes (by id) that are not kept yet,
- * and keeps them as `calendarAt` would: the calendars of a page of cases cost one statement at most,
- * however many acting nodes it names.
- */
-export async function keepCalendars(db: EntityManager, ids: readonly number[]): Promise<void> {
-  if (entering.has(db)) return;
-  const region = cacheRegion<string, Entered>(db.connection, 'working-calendars');
-  const kept = insideTransaction() ? (inTransaction.get(db) ?? new Map<string, Entered>()) : null;
-  const missing = [...new Set(ids)].filter((id) => (kept ? !kept.has(keyOf(id)) : region.get(keyOf(id)) === undefined));
-  if (missing.length === 0) return;
-  const stamp = region.stamp();
-  const rows = await calendarRepository.effectiveAlongIds(db, missing);
-  for (const id of missing) {
-    const found: Entered = new Map(rows.filter((row) => row.nodeId === id).map((row) => [row.year, arrangementOf(row)]));
-    if (kept) kept.set(keyOf(id), found);
-    else region.fill(keyOf(id), found, stamp);
-  }
-  if (kept) inTransaction.set(db, kept);
-}
-
 /** Forgets what transaction `tx` kept: it has just entered an arrangement. */
 export function forgetInTransaction(tx: EntityManager): void {
   inTransaction.delete(tx);
@@ -100,10 +79,37 @@ export function forgetInTransaction(tx: EntityManager): void {
  * the package; a year neither knows is refused naming `field`.
  */
 export async function calendarAt(db: EntityManager, node: CalendarNode, field = 'from'): Promise<WorkingCalendar> {
-  const entered = await enteredAlong(db, node);
+  return calendarOf(await enteredAlong(db, node), field);
+}
+
+function calendarOf(entered: Entered, field: string): WorkingCalendar {
   const years = new Map(PACKAGE_YEARS);
   for (const [year, arrangement] of entered) years.set(year, arrangement);
   return new WorkingCalendar(years, field);
+}
+
+/**
+ * The calendars at several nodes (by id), for a list that counts days at many nodes: what the region
+ * holds costs nothing, the rest is read in one statement. Not for use inside a transaction.
+ */
+export async function calendarsAt(db: EntityManager, ids: readonly number[], field = 'from'): Promise<Map<number, WorkingCalendar>> {
+  const region = cacheRegion<string, Entered>(db.connection, 'working-calendars');
+  const entered = new Map<number, Entered>();
+  for (const id of new Set(ids)) {
+    const cached = region.get(keyOf(id));
+    if (cached) entered.set(id, cached);
+  }
+  const missing = [...new Set(ids)].filter((id) => !entered.has(id));
+  if (missing.length > 0) {
+    const stamp = region.stamp();
+    const rows = await calendarRepository.effectiveAlongIds(db, missing);
+    for (const id of missing) {
+      const found: Entered = new Map(rows.filter((row) => row.nodeId === id).map((row) => [row.year, arrangementOf(row)]));
+      region.fill(keyOf(id), found, stamp);
+      entered.set(id, found);
+    }
+  }
+  return new Map([...entered].map(([id, years]) => [id, calendarOf(years, field)]));
 }
 
 /** The day `workingDays` working days after `from` at the node (day 0: `from`, or the next working day when it is not one). */

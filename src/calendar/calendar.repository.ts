@@ -65,7 +65,7 @@ export const calendarRepository = {
     );
   },
 
-  /** `effectiveAlong` for many nodes by id in one statement: each row names the node it applies at. */
+  /** `effectiveAlong` for several nodes (by id) in one statement, each row with the node it applies to. */
   async effectiveAlongIds(db: EntityManager, ids: readonly number[]): Promise<(CalendarYearRow & { nodeId: number })[]> {
     return namedQuery<CalendarYearRow & { nodeId: number } & Record<string, unknown>>(
       db,

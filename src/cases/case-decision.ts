@@ -1,7 +1,7 @@
 import { actingRole } from '../access/actor';
 import { codeReached, denied } from '../access/scope';
 import type { Write } from '../audit/mutation';
-import { Capability, type Actor } from '../kernel/actor';
+import { Capability, Role, type Actor } from '../kernel/actor';
 import { pastDay, todayInChina } from '../kernel/dates';
 import { BadUserInputError, ConflictError } from '../kernel/errors';
 import { parseId } from '../kernel/ids';
@@ -15,6 +15,8 @@ import { allowedActions, currentStep, parseOpinion, stateOn, stepBefore, type No
 import { enterStep, noticeWorkingDays } from './case-steps';
 import { enrolOnApproval } from './enrolment';
 import { parseMaterials } from './case-filing';
+import { personRepository } from '../elderly/person.repository';
+import { userRepository } from '../users/user.repository';
 import { unknownYear } from '../calendar/working-days';
 
 /** A case locked for a change, with the steps it follows and what the caller may do to it now. */
@@ -119,11 +121,48 @@ export async function decideWithin(w: Write, input: DecideCaseInput): Promise<nu
   if (input.step !== c.stepPosition) throw new ConflictError(`the case is at step ${c.stepPosition ?? '(decided)'} now, not ${input.step}`, 'input.step');
   if (!locked.allowed.includes(input.action)) throw refusal(w.grant!.actor, locked, input.action);
   if (input.action === CaseAction.REFUSE && reasons === null) throw new BadUserInputError('input.reasons', 'a refusal needs written reasons');
+  if (input.action === CaseAction.PASS || input.action === CaseAction.APPROVE) await assessedDuringStep(w, locked);
   const next = await nextState(w, locked, input.action);
   await caseRepository.move(w.tx, c.id, next);
   const answer = { caseId: c.id, state: next.state, step: next.stepPosition };
   await caseRepository.appendHistory(w.tx, history(w, c, input.action, { opinion, reasons, key }), answer);
   w.detail({ action: input.action, step: c.stepPosition, to: next.stepPosition, state: next.state });
+  return c.id;
+}
+
+/** An assessment step passes once the applicant's ability assessment is recorded, on or after the day it began. */
+async function assessedDuringStep(w: Write, { c, steps }: Locked): Promise<void> {
+  if (currentStep(c, steps)?.kind !== StepKind.ASSESSMENT) return;
+  const assessments = await personRepository.assessmentsOf(w.tx, [c.personId]);
+  if (!assessments.some((a) => a.assessedOn >= c.stepBegan!)) {
+    throw new BadUserInputError('input.action', `record the applicant's ability assessment (recordAbilityAssessment) on or after ${c.stepBegan} before passing the assessment`);
+  }
+}
+
+/**
+ * The assessment step assigned to a third-party assessor (「評估工作由區民政局委託第三方組織上門評估」, 篇四): an
+ * active user holding the ASSESSOR role whose subtree holds the case's village. Any other name, whether
+ * or not such a user exists, is refused alike. The same assessor again changes nothing.
+ */
+export async function assignAssessorWithin(w: Write, rawId: string, step: number, rawUsername: string): Promise<number> {
+  const locked = await lockCase(w, rawId, 'caseId');
+  const { c } = locked;
+  if (step !== c.stepPosition) throw new ConflictError(`the case is at step ${c.stepPosition ?? '(decided)'} now, not ${step}`, 'step');
+  if (!locked.allowed.includes(CaseAction.ASSIGN_ASSESSOR)) {
+    const current = currentStep(c, locked.steps);
+    if (current && current.kind !== StepKind.ASSESSMENT && stateOn(c, locked.today) === CaseState.IN_REVIEW && locked.allowed.length > 0) {
+      throw new ConflictError('the case is not at an assessment step', 'caseId');
+    }
+    throw refusal(w.grant!.actor, locked, CaseAction.ASSIGN_ASSESSOR);
+  }
+  const username = rawUsername.trim();
+  const user = username === '' || username.length > 100 ? null : await userRepository.byUsername(w.tx, username);
+  const fits = user !== null && user.active && user.roles.includes(Role.ASSESSOR) && c.villageCode.startsWith(user.jurisdictionCode);
+  if (!fits) throw new BadUserInputError('assessor', 'must be the username of an active assessor (ASSESSOR) whose area holds the case’s village');
+  if (c.assessorId === user.id) return c.id;
+  await caseRepository.assignAssessor(w.tx, c.id, user.id);
+  await caseRepository.appendHistory(w.tx, history(w, c, CaseAction.ASSIGN_ASSESSOR, { opinion: user.username }), undefined);
+  w.detail({ step: c.stepPosition, assessor: user.username });
   return c.id;
 }
 

@@ -37,6 +37,7 @@ export enum CaseAction {
   OBJECTION = 'OBJECTION',
   RESUBMIT = 'RESUBMIT',
   CLOSE = 'CLOSE',
+  ASSIGN_ASSESSOR = 'ASSIGN_ASSESSOR',
 }
 
 registerEnumType(CaseAction, {
@@ -52,6 +53,7 @@ registerEnumType(CaseAction, {
     OBJECTION: { description: 'An objection (异议) received during the public notice: back to the review step before it.' },
     RESUBMIT: { description: 'Resubmitted after a return, with the material asked for.' },
     CLOSE: { description: 'Closed: the applicant died or moved away.' },
+    ASSIGN_ASSESSOR: { description: 'The assessment step assigned to a third-party assessor, who alone of the assessors acts on it.' },
   },
 });
 

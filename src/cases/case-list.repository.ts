@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { actingRole } from '../access/actor';
-import { Capability, type Actor } from '../kernel/actor';
+import { Capability, Role, type Actor } from '../kernel/actor';
 import { isDay } from '../kernel/dates';
 import type { CursorKey } from '../kernel/pagination';
 import { STEP_CAPABILITY, StepCapability } from '../procedures/procedure-kinds';
 import { CaseState } from './case-kinds';
-import { CASE_FIELDS, type CaseRow } from './case.repository';
+import { CASE_FIELDS, CASE_JOINS, type CaseRow } from './case.repository';
 
 /** Where a case without a due date sorts: after every dated one. */
 const NO_DUE = '9999-12-31';
@@ -38,7 +38,9 @@ function where(filter: CaseFilter, params: unknown[]): string {
     const capabilities = Object.values(StepCapability).filter((c) => actingRole(actor, STEP_CAPABILITY[c]) !== null);
     const mine = add(actor.jurisdictionCode);
     const files = actingRole(actor, Capability.FILE_CASES) !== null;
-    clauses.push(`((c.state = 'IN_REVIEW' AND c.step_began <= ${today()} AND c.step_capability = ANY(${add(capabilities)}::text[])
+    // A third-party assessor awaits the assessments assigned to them only.
+    const assigned = actingRole(actor, Capability.ASSESS_PEOPLE) === Role.ASSESSOR ? ` AND (c.step_capability <> 'ASSESS_PEOPLE' OR c.assessor_id = ${add(actor.userId)})` : '';
+    clauses.push(`((c.state = 'IN_REVIEW' AND c.step_began <= ${today()} AND c.step_capability = ANY(${add(capabilities)}::text[])${assigned}
       AND c.acting_code LIKE ${mine} || '%')${files ? ` OR (c.state = 'RETURNED' AND c.village_code LIKE ${mine} || '%')` : ''})`);
   }
   return clauses.join(' AND ');
@@ -50,11 +52,11 @@ export const caseListRepository = {
     const params: unknown[] = [];
     let sql = where(filter, params);
     if (after) sql += ` AND (coalesce(c.step_due, '${NO_DUE}'), c.id) > ($${params.push(after.due)}::date, $${params.push(after.id)})`;
-    // The page is chosen before its applicants are joined: a county's queue matches a thousand cases or more.
+    // The page is chosen before its applicants and assessors are joined: a county's queue matches a thousand cases or more.
     const order = `ORDER BY coalesce(c.step_due, '${NO_DUE}'), c.id`;
     return db.query(
       `SELECT ${CASE_FIELDS} FROM (SELECT * FROM application_case c WHERE ${sql} ${order} LIMIT $${params.push(limit)}) c
-       JOIN person p ON p.id = c.person_id ${order}`,
+       ${CASE_JOINS} ${order}`,
       params,
     );
   },

@@ -27,6 +27,9 @@ export interface CaseRow {
   agentRelation: string | null;
   closedReason: string | null;
   decidedOn: string | null;
+  /** The assessor the assessment step is assigned to. */
+  assessorId: number | null;
+  assessorUsername: string | null;
   version: number;
 }
 
@@ -98,15 +101,17 @@ export interface CaseSchemeRow {
 }
 
 const day = (column: string, as: string) => `to_char(${column}, 'YYYY-MM-DD') AS "${as}"`;
-/** A case's columns as `CaseRow` reads them from `c` (application_case rows) and its applicant `p`. */
+/** A case's columns as `CaseRow` reads them from `c` (application_case rows) and CASE_JOINS. */
 export const CASE_FIELDS = `c.id, c.person_id AS "personId", p.name AS "personName", p.national_id AS "nationalId",
   c.village_id AS "villageId", c.village_code AS "villageCode", c.procedure_id AS "procedureId",
   c.intake_window_id AS "intakeWindowId", c.state, c.step_position AS "stepPosition", ${day('c.step_began', 'stepBegan')},
   ${day('c.step_due', 'stepDue')}, c.acting_node_id AS "actingNodeId", c.acting_code AS "actingCode",
   c.step_capability AS "stepCapability", ${day('c.filed_on', 'filedOn')}, c.filed_by AS "filedBy", c.filed_as_role AS "filedAsRole",
   c.filer, c.agent_name AS "agentName", c.agent_relation AS "agentRelation", c.closed_reason AS "closedReason",
-  ${day('c.decided_on', 'decidedOn')}, c.version`;
-const CASE_COLUMNS = `${CASE_FIELDS} FROM application_case c JOIN person p ON p.id = c.person_id`;
+  ${day('c.decided_on', 'decidedOn')}, c.assessor_id AS "assessorId", a.username AS "assessorUsername", c.version`;
+/** What CASE_FIELDS reads besides the case row `c`: its applicant `p` and its assessor `a`. */
+export const CASE_JOINS = `JOIN person p ON p.id = c.person_id LEFT JOIN app_user a ON a.id = c.assessor_id`;
+const CASE_COLUMNS = `${CASE_FIELDS} FROM application_case c ${CASE_JOINS}`;
 
 export const caseRepository = {
   async byIds(db: EntityManager, ids: readonly number[]): Promise<CaseRow[]> {
@@ -153,15 +158,20 @@ export const caseRepository = {
     return id;
   },
 
-  /** Moves a locked case to `step` and counts the change in its version. */
+  /** Moves a locked case to `step` (its assessor, if any, belonged to the step it leaves) and counts the change in its version. */
   async move(tx: EntityManager, id: number, step: CaseStepState): Promise<void> {
     await tx.query(
       `UPDATE application_case SET state = $2, step_position = $3, step_began = $4, step_due = $5, acting_node_id = $6,
-         acting_code = $7, step_capability = $8, closed_reason = $9, decided_on = $10, version = version + 1, updated_at = now()
+         acting_code = $7, step_capability = $8, closed_reason = $9, decided_on = $10, assessor_id = NULL, version = version + 1, updated_at = now()
        WHERE id = $1`,
       [id, step.state, step.stepPosition, step.stepBegan, step.stepDue, step.actingNodeId, step.actingCode, step.stepCapability,
         step.closedReason ?? null, step.decidedOn ?? null],
     );
+  },
+
+  /** Assigns the locked case's assessment step to an assessor and counts the change in its version. */
+  async assignAssessor(tx: EntityManager, id: number, userId: number): Promise<void> {
+    await tx.query(`UPDATE application_case SET assessor_id = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, userId]);
   },
 
   async insertSchemes(tx: EntityManager, caseId: number, schemeIds: readonly number[]): Promise<void> {

@@ -1,6 +1,6 @@
-import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../kernel/context';
-import { connectionCost } from '../graphql/limits';
+import { connectionCost, noticeListCost } from '../graphql/limits';
 import { DateScalar } from '../kernel/dates';
 import { PageArgs } from '../kernel/pagination';
 import { CaseState, EnrolmentEnd } from './case-kinds';
@@ -8,6 +8,8 @@ import { enrolmentService } from './enrolment.service';
 import { DecideCaseInput, FileApplicationInput, MaterialInput } from './case.inputs';
 import { caseService } from './case.service';
 import { Case, CaseConnection, Enrolment } from './case.types';
+import { publicNoticeService } from './public-notice.service';
+import { VillagePublicNotice } from './public-notice.types';
 
 @ArgsType()
 class CaseListArgs extends PageArgs {
@@ -33,6 +35,18 @@ export class CaseResolver {
     return caseService.list(ctx, args);
   }
 
+  @Query(() => [VillagePublicNotice], {
+    complexity: noticeListCost,
+    description: 'The public-notice (公示) lists on a day (default today) of the villages at or below a node (default the caller’s home) with someone on notice: the cases whose current step is a public notice begun by then.',
+  })
+  publicNotices(
+    @Ctx() ctx: Context,
+    @Arg('under', () => String, { nullable: true }) under: string | null,
+    @Arg('on', () => DateScalar, { nullable: true }) on: string | null,
+  ) {
+    return publicNoticeService.lists(ctx, under, on);
+  }
+
   @Mutation(() => Case, { description: 'Files an application at the applicant’s 户籍 village; its first step begins that day, or when the next intake window opens.' })
   fileApplication(@Ctx() ctx: Context, @Arg('input') input: FileApplicationInput) {
     return caseService.file(ctx, input);
@@ -51,6 +65,18 @@ export class CaseResolver {
     @Arg('summary') summary: string,
   ) {
     return caseService.recordObjection(ctx, caseId, receivedOn, summary);
+  }
+
+  @Mutation(() => Case, {
+    description: 'Assigns the assessment step of a case to a third-party assessor (ASSESSOR) whose area holds its village: of the assessors, only they may act on it. See `allowedActions` (ASSIGN_ASSESSOR).',
+  })
+  assignCaseAssessor(
+    @Ctx() ctx: Context,
+    @Arg('caseId', () => ID) caseId: string,
+    @Arg('step', () => Int, { description: 'The position of the assessment step, as the caller saw it.' }) step: number,
+    @Arg('assessor', { description: 'The assessor’s username.' }) assessor: string,
+  ) {
+    return caseService.assignAssessor(ctx, caseId, step, assessor);
   }
 
   @Mutation(() => Case, { description: 'Files a returned case again with the material asked for: its village step begins anew.' })

@@ -1,9 +1,9 @@
 import { actingRole } from '../access/actor';
 import { codeReached } from '../access/scope';
-import { Capability, type Actor } from '../kernel/actor';
+import { Capability, Role, type Actor } from '../kernel/actor';
 import { CODE_LENGTH } from '../kernel/division-codes';
 import { BadUserInputError } from '../kernel/errors';
-import { STEP_CAPABILITY, StepKind, type Step } from '../procedures/procedure-kinds';
+import { STEP_CAPABILITY, StepCapability, StepKind, type Step } from '../procedures/procedure-kinds';
 import { CaseAction, CaseState } from './case-kinds';
 import type { CaseRow } from './case.repository';
 
@@ -54,9 +54,17 @@ function isFiler(actor: Actor, c: CaseRow): boolean {
   return actingRole(actor, Capability.FILE_CASES) !== null && codeReached(actor, c.villageCode);
 }
 
-// The step's actor: its capability, and its acting node in the caller's subtree.
+// The step's actor: its capability, and its acting node in the caller's subtree. A third-party
+// assessor acts on the assessments assigned to them only (「評估工作由區民政局委託第三方組織上門評估」, 篇四).
 function actsOnStep(actor: Actor, c: CaseRow, step: Step): boolean {
-  return actingRole(actor, STEP_CAPABILITY[step.capability]) !== null && c.actingCode !== null && codeReached(actor, c.actingCode);
+  const role = actingRole(actor, STEP_CAPABILITY[step.capability]);
+  if (role === null || c.actingCode === null || !codeReached(actor, c.actingCode)) return false;
+  return role !== Role.ASSESSOR || c.assessorId === actor.userId;
+}
+
+// Who commissions the assessment: the reviewers of the node that acts on it (the district's bureau).
+function assignsAssessor(actor: Actor, c: CaseRow, step: Step): boolean {
+  return step.capability === StepCapability.ASSESS_PEOPLE && actingRole(actor, Capability.REVIEW_CASES) !== null && c.actingCode !== null && codeReached(actor, c.actingCode);
 }
 
 /** The actions the caller may take on the case now, in a fixed order. */
@@ -74,6 +82,7 @@ export function allowedActions(actor: Actor, c: CaseRow, moment: CaseMoment): Ca
     else actions.add(CaseAction.RETURN);
     if (step.mayRefuse) actions.add(CaseAction.REFUSE);
   }
+  if (state === CaseState.IN_REVIEW && step && assignsAssessor(actor, c, step)) actions.add(CaseAction.ASSIGN_ASSESSOR);
   if ((state === CaseState.IN_REVIEW || state === CaseState.RETURNED || state === CaseState.WAITING) && filer) actions.add(CaseAction.WITHDRAW);
   return Object.values(CaseAction).filter((a) => actions.has(a));
 }

@@ -8,12 +8,12 @@ import { parseId } from '../kernel/ids';
 import { text } from '../kernel/messages';
 import { keysetPage, type Page } from '../kernel/pagination';
 import { maskNationalId } from '../elderly/national-id';
-import { keepCalendars } from '../calendar/calendar.cache';
+import { calendarsAt } from '../calendar/calendar.cache';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { StepKind } from '../procedures/procedure-kinds';
 import { procedureService } from '../procedures/procedure.service';
 import { CaseState } from './case-kinds';
-import { decideWithin, objectionWithin, resubmitWithin } from './case-decision';
+import { assignAssessorWithin, decideWithin, objectionWithin, resubmitWithin } from './case-decision';
 import { fileWithin } from './case-filing';
 import type { DecideCaseInput, FileApplicationInput, MaterialInput } from './case.inputs';
 import { caseListRepository, CASE_KEY, type CaseFilter } from './case-list.repository';
@@ -44,7 +44,7 @@ async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
     jurisdictionService.byCodesAnywhere(ctx, [...new Set(rows.flatMap((r) => [r.villageCode, ...(r.actingCode ? [r.actingCode] : [])]))]),
   ]);
   // Only a notice's actions depend on the working days it has run: the calendars of the notices' acting nodes, read at once.
-  await keepCalendars(
+  await calendarsAt(
     ctx.db,
     rows.filter((c) => c.actingNodeId !== null && currentStep(c, procedures.find((p) => p.id === c.procedureId)!.steps)?.kind === StepKind.PUBLIC_NOTICE).map((c) => c.actingNodeId!),
   );
@@ -60,6 +60,7 @@ async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
       return {
         ...c,
         applicant: { id: c.personId, name: c.personName, nationalId: maskNationalId(c.nationalId) },
+        assessor: c.assessorUsername,
         village: ref(c.villageCode),
         procedure,
         state: stateOn(c, today),
@@ -131,6 +132,12 @@ export const caseService = {
   async recordObjection(ctx: Context, caseId: string, receivedOn: string, summary: string): Promise<Case> {
     const spec = { action: 'case.recordObjection', capability: Capability.REVIEW_CASES };
     const id = await mutation(ctx, spec, (w) => objectionWithin(w, caseId, receivedOn, summary));
+    return this.get(ctx, String(id));
+  },
+
+  async assignAssessor(ctx: Context, caseId: string, step: number, assessor: string): Promise<Case> {
+    const spec = { action: 'case.assignAssessor', capability: Capability.REVIEW_CASES };
+    const id = await mutation(ctx, spec, (w) => assignAssessorWithin(w, caseId, step, assessor));
     return this.get(ctx, String(id));
   },
 

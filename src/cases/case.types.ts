@@ -155,6 +155,9 @@ export class Case {
   @Field(() => DateScalar, { nullable: true })
   decidedOn: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The username of the assessor the current assessment step is assigned to.' })
+  assessor: string | null;
+
   @Field(() => Int, { description: 'Counts every change of the case.' })
   version: number;
 

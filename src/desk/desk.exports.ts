@@ -40,6 +40,8 @@ export interface Sheet {
   preamble: string[];
   header: string[];
   rows: Cell[][];
+  /** How the XLSX prints (on A4, the header repeated on every page): portrait unless said. */
+  orientation?: 'portrait' | 'landscape';
 }
 
 export const HEADER = ['区划代码', '名称', '目标值', '当前值', '分子', '分母', '预期值', '状态', '状态代码', '排名'];
@@ -132,7 +134,7 @@ const UNSAFE_IN_FILE_NAMES = /[\\/:*?"<>|\u0000-\u001f\u007f]/g;
 const MAX_TITLE_CHARACTERS = 80;
 
 /** Parts joined into a file name: unsafe characters become "_", a long title is cut. */
-const fileNameOf = (...parts: string[]) =>
+export const fileNameOf = (...parts: string[]) =>
   parts.map((part) => [...part.replace(UNSAFE_IN_FILE_NAMES, '_').trim()].slice(0, MAX_TITLE_CHARACTERS).join('')).join('-');
 
 /** A target's board as a sheet (the same board the API serves: `asOf`, `order`). */
@@ -209,10 +211,21 @@ export async function toXlsx(sheet: Sheet): Promise<Buffer> {
   workbook.creator = 'Yiyang';
   const worksheet = workbook.addWorksheet(sheet.title.replace(/[*?:\\/[\]]/g, ' ').slice(0, 31) || 'Sheet1');
   for (const line of sheet.preamble) worksheet.addRow([line]);
+  if (sheet.preamble.length > 0) worksheet.getRow(1).font = { bold: true, size: 14 };
   worksheet.addRow([]);
   const header = worksheet.addRow(sheet.header);
   header.font = { bold: true };
   worksheet.views = [{ state: 'frozen', ySplit: header.number }];
+  // Printed on A4 (paper size 9), as wide as one page, the header row on every page.
+  worksheet.pageSetup = {
+    ...worksheet.pageSetup,
+    paperSize: 9,
+    orientation: sheet.orientation ?? 'portrait',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    printTitlesRow: `${header.number}:${header.number}`,
+  };
   for (const cells of sheet.rows) {
     const row = worksheet.addRow(cells.map((cell) => (cell !== null && typeof cell === 'object' ? cell.number : cell)));
     cells.forEach((cell, i) => {

@@ -26,6 +26,8 @@ export const MAX_SERIES_MONTHS = 120;
 /** Rows a board lists without `level` (the children of one node), and with it (every descendant at a level). */
 export const BOARD_CHILD_ROWS = 100;
 export const BOARD_LEVEL_ROWS = 3000;
+/** The villages a list of public notices is priced for: a town's, or the villages of a county with someone on notice at once. */
+export const NOTICE_LIST_VILLAGES = 100;
 
 /**
  * The limits that need the document to be valid first: Apollo runs them only once the specification's
@@ -79,6 +81,11 @@ export function singleYearCost({ childComplexity }: ComplexityEstimatorArgs): nu
 export function boardCost({ args, childComplexity }: ComplexityEstimatorArgs): number {
   const rows = args.level == null ? BOARD_CHILD_ROWS : BOARD_LEVEL_ROWS;
   return READ_COST + rows * Math.max(childComplexity, 1);
+}
+
+/** Cost of the public-notice lists under a node: a read, and a village's list for each of NOTICE_LIST_VILLAGES. */
+export function noticeListCost({ childComplexity }: ComplexityEstimatorArgs): number {
+  return READ_COST + NOTICE_LIST_VILLAGES * Math.max(childComplexity, 1);
 }
 
 /**

@@ -236,7 +236,8 @@ const fixtureWindows = new Map<string, string>();
 // node open then: fileApplication files for the person below the target on APPLICATION_DAY. The fixture's
 // cases follow a procedure with a public notice set at 玄武区, a node below no target (so that the
 // procedure reads of the matrix do not see it); each person below a target node has three open cases:
-// one at the village review, one at the public notice, one returned for more material.
+// one at the village review, one at the public notice, one returned for more material, one at the
+// third-party assessment with no assessor assigned yet.
 const APPLICATION_MONTH = '2025-03';
 const APPLICATION_DAY = '2025-03-10';
 const CASE_PROCEDURE_AT = '320102';
@@ -244,12 +245,14 @@ const CASE_STEPS = [
   PROCEDURE_STEPS[0],
   { position: 2, kind: 'PUBLIC_NOTICE', name: '公示', level: 'VILLAGE', capability: 'REVIEW_CASES', deadlineWorkingDays: null, countedWithin: 1, minWorkingDays: 5, mayRefuse: false },
   { ...PROCEDURE_STEPS[1], position: 3 },
+  { position: 4, kind: 'ASSESSMENT', name: '第三方评估', level: 'VILLAGE', capability: 'ASSESS_PEOPLE', deadlineWorkingDays: null, countedWithin: null, minWorkingDays: null, mayRefuse: false },
 ];
 const applicationSchemes = new Map<string, string>();
 interface FixtureCases {
   review: string;
   notice: string;
   returned: string;
+  assessment: string;
   /** An open enrolment of the person in the node's person scheme since ENROLLED_SINCE (as if an earlier case was approved). */
   enrolment: string;
 }
@@ -259,7 +262,7 @@ const fixtureCases = new Map<string, FixtureCases>();
 const casesUnder = (node: string) =>
   Object.values(RELATIONS)
     .filter((code, i, all) => all.indexOf(code) === i && personAt(code).village.startsWith(node))
-    .flatMap((code) => [fixtureCases.get(code)!.review, fixtureCases.get(code)!.notice, fixtureCases.get(code)!.returned]);
+    .flatMap((code) => [fixtureCases.get(code)!.review, fixtureCases.get(code)!.notice, fixtureCases.get(code)!.returned, fixtureCases.get(code)!.assessment]);
 
 /** Jurisdiction ids by code, for the rows that store them. */
 const jurisdictionIds = new Map<string, number>();
@@ -457,14 +460,14 @@ async function insertCaseFixture(): Promise<void> {
       [node],
     );
     const person = personAt(node);
-    const insertCase = async (state: string, step: number, due: string | null) => {
+    const insertCase = async (state: string, step: number, due: string | null, capability = 'REVIEW_CASES') => {
       const [row] = await h.db.query(
         `INSERT INTO application_case (person_id, village_id, village_code, procedure_id, state, step_position, step_began, step_due,
            acting_node_id, acting_code, step_capability, filed_on, filed_by, filed_as_role, filer)
-         SELECT $1, j.id, j.code, $3, $4, $5, '2025-06-02', $6, j.id, j.code, 'REVIEW_CASES', '2025-06-02', (SELECT min(id) FROM app_user),
+         SELECT $1, j.id, j.code, $3, $4, $5, '2025-06-02', $6, j.id, j.code, $7, '2025-06-02', (SELECT min(id) FROM app_user),
            'VILLAGE_WORKER', 'VILLAGE_WORKER'
          FROM jurisdiction j WHERE j.code = $2 RETURNING id::text AS id`,
-        [personIdOf(person), person.village, procedure.id, state, step, due],
+        [personIdOf(person), person.village, procedure.id, state, step, due, capability],
       );
       await h.db.query(`INSERT INTO application_case_scheme (case_id, scheme_id) VALUES ($1, $2)`, [row.id, schemes.get(node)!.id]);
       await h.db.query(`INSERT INTO application_history (case_id, action) VALUES ($1, 'FILE')`, [row.id]);
@@ -479,6 +482,7 @@ async function insertCaseFixture(): Promise<void> {
       review,
       notice: await insertCase('IN_REVIEW', 2, '2025-06-16'),
       returned: await insertCase('RETURNED', 1, null),
+      assessment: await insertCase('IN_REVIEW', 4, null, 'ASSESS_PEOPLE'),
       enrolment: enrolment.id,
     });
   }
@@ -1602,7 +1606,7 @@ const TARGETED: TargetedOperation[] = [
       // And his enrolment ends: the scheme stops in the month of the event, so the month before is the last paid.
       expect(changed).toEqual({ person: [id], people_counts: Object.keys(counts).sort(), application_case: cases, enrolment: [enrolment] });
       expect(after.enrolment[enrolment]).toMatchObject({ end_reason: 'DECEASED', ended_on: today, until_month: `${addMonths(today.slice(0, 7), -1)}-01` });
-      expect(closed).toHaveLength(3);
+      expect(closed).toHaveLength(cases.length);
       for (const c of cases) expect(after.application_case[c]).toMatchObject({ state: 'CLOSED', closed_reason: 'DECEASED', step_position: null });
       expect(peopleCountDeltas(before, after)).toEqual(counts);
       expect(after.person[id]).toMatchObject({ status: 'DECEASED', status_since: today });
@@ -1990,9 +1994,40 @@ const TARGETED: TargetedOperation[] = [
     verify: (node, { data }) => {
       // Due on the same day but the returned ones (no due date, last): by due date, then id.
       const ids = casesUnder(node);
-      const dated = ids.filter((id) => ![...fixtureCases.values()].some((c) => c.returned === id)).sort((a, b) => Number(a) - Number(b));
+      const dated = ids.filter((id) => ![...fixtureCases.values()].some((c) => c.returned === id || c.assessment === id)).sort((a, b) => Number(a) - Number(b));
       const undated = ids.filter((id) => !dated.includes(id)).sort((a, b) => Number(a) - Number(b));
       expect(data.cases).toEqual({ totalCount: ids.length, edges: [...dated, ...undated].map((id) => ({ node: { id } })) });
+    },
+  },
+  {
+    field: 'publicNotices',
+    type: 'Query',
+    label: 'publicNotices(under: target, on: 2025-06-05)',
+    gate: Capability.READ_CASES,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { publicNotices(under: $under, on: "2025-06-05") { village { code } offices { code } entries { caseId name age nationalId posted earliestPass dueDate } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      // The fixture's notices, posted on Monday 2 June 2025 (端午: 31 May to 2 June off, 国办发明电〔2024〕12号):
+      // day 0 is Tuesday 3 June, and its 5 working days run to Tuesday 10 June. Each village's list, in code order.
+      const lists = new Map<string, { caseId: string; name: string; nationalId: string }[]>();
+      for (const code of Object.values(RELATIONS).filter((c, i, all) => all.indexOf(c) === i && personAt(c).village.startsWith(node))) {
+        const person = personAt(code);
+        const entry = { caseId: fixtureCases.get(code)!.notice, name: person.name, nationalId: `${person.nationalId[0]}${'*'.repeat(17)}` };
+        lists.set(person.village, [...(lists.get(person.village) ?? []), entry]);
+      }
+      expect(data.publicNotices).toEqual(
+        [...lists.keys()].sort().map((village) => ({
+          village: { code: village },
+          offices: [{ code: village }],
+          entries: lists
+            .get(village)!
+            .sort((a, b) => Number(a.caseId) - Number(b.caseId))
+            .map((e) => ({ ...e, age: 85, posted: '2025-06-02', earliestPass: '2025-06-10', dueDate: '2025-06-16' })),
+        })),
+      );
     },
   },
   {
@@ -2052,6 +2087,24 @@ const TARGETED: TargetedOperation[] = [
       const entry = addedRow('application_history', before, after);
       expect(changes(before, after)).toEqual({ application_case: [id], application_history: [String(entry.id)] });
       expect(entry).toMatchObject({ action: 'OBJECTION', step_position: 2 });
+    },
+  },
+  {
+    field: 'assignCaseAssessor',
+    type: 'Mutation',
+    label: 'assignCaseAssessor of the case at the assessment below the target, to the assessor of the home',
+    gate: Capability.REVIEW_CASES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $assessor: String!) { assignCaseAssessor(caseId: $id, step: 4, assessor: $assessor) { id assessor currentStep { position kind } } }`,
+      variables: { id: fixtureCases.get(node)!.assessment, assessor: actorName(Role.ASSESSOR) },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = fixtureCases.get(node)!.assessment;
+      expect(data.assignCaseAssessor).toEqual({ id, assessor: actorName(Role.ASSESSOR), currentStep: { position: 4, kind: 'ASSESSMENT' } });
+      const entry = addedRow('application_history', before, after);
+      expect(changes(before, after)).toEqual({ application_case: [id], application_history: [String(entry.id)] });
+      expect(entry).toMatchObject({ action: 'ASSIGN_ASSESSOR', step_position: 4, opinion: actorName(Role.ASSESSOR) });
     },
   },
   {

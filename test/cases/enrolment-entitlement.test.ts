@@ -3,7 +3,7 @@ import path from 'node:path';
 import { addMonths } from '../../src/kernel/dates';
 import { useHarness } from '../support/harness';
 import type { TestUser } from '../support/factories';
-import { addDays, caseWorld, DECIDE, FILE, ok, READ, registerPerson, stepBeganOn, today, type CaseWorld } from './support';
+import { addDays, caseWorld, commissionAssessment, DECIDE, FILE, ok, READ, registerPerson, stepBeganOn, today, type CaseWorld } from './support';
 
 // The entitlement of an application-only scheme follows the enrolment an approval gives (issue 19).
 const h = useHarness();
@@ -32,7 +32,9 @@ async function decide(user: TestUser, c: { id: string; currentStep: { position: 
 async function approved(schemeIds = [w.schemeId]) {
   await ok(h, OPEN, { input: { jurisdictionCode: '321012', name: '集中申報', opens: today(), closes: addDays(today(), 30) } }, w.county);
   let c = (await ok(h, FILE, { input: { personId: w.personId, schemeIds } }, w.worker)).fileApplication;
-  for (const user of [w.worker, w.townStaff, w.county, w.assessor]) c = await decide(user, c, 'PASS');
+  for (const user of [w.worker, w.townStaff, w.county]) c = await decide(user, c, 'PASS');
+  await commissionAssessment(h, w, c);
+  c = await decide(w.assessor, c, 'PASS');
   await stepBeganOn(h, c.id, addDays(today(), -14));
   return decide(w.worker, (await ok(h, READ, { id: c.id }, w.worker)).case, 'APPROVE');
 }

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { errorCodes, useHarness } from '../support/harness';
-import type { TestUser } from '../support/factories';
-import { addDays, allowedByRole, caseWorld, READERS_ONLY, DECIDE, FILE, OBJECT, ok, READ, stepBeganOn, today, type CaseWorld } from './support';
+import { createUser, type TestUser } from '../support/factories';
+import { Role } from '../../src/kernel/actor';
+import { addDays, allowedByRole, ASSESS, ASSIGN, caseWorld, commissionAssessment, READERS_ONLY, DECIDE, FILE, OBJECT, ok, READ, stepBeganOn, today, type CaseWorld } from './support';
 
 const h = useHarness();
 const SEED_004 = fs.readFileSync(path.join('/work/shared/seeds', fs.readdirSync('/work/shared/seeds').find((f) => f.startsWith('004'))!), 'utf8');
 const OPEN = `mutation($input: OpenIntakeWindowInput!) { openIntakeWindow(input: $input) { id opens } }`;
 const CANCEL = `mutation($id: ID!, $reason: EnrolmentEnd!, $on: Date!) { cancelEnrolment(id: $id, reason: $reason, on: $on) { id untilMonth endReason endedOn scheme { name } } }`;
+const QUEUE = `query { cases(awaitingMyAction: true, first: 10) { edges { node { id } } } }`;
 const STATUS = `mutation($id: ID!, $status: PersonStatus!, $on: Date) { recordPersonStatus(id: $id, status: $status, on: $on) { id status } }`;
 
 let w: CaseWorld;
@@ -65,11 +67,34 @@ describe('江都: 村審核 → 鎮審批 → 區備案 → 第三方評估 → 
     expect(c.currentStep).toMatchObject({ kind: 'FILING', actingNode: { code: '321012' } });
     expect(await allowed(c)).toEqual({ ...READERS_ONLY, worker: ['WITHDRAW'], townStaff: ['WITHDRAW'], county: reviewers });
     c = await decide(w.county, c, 'PASS');
-    // 「評估工作由區民政局委託第三方組織上門評估」: the assessor acts on the assessment (as may the district,
-    // which holds ASSESS_PEOPLE); the assessor files nothing, so it cannot withdraw.
+    // 「評估工作由區民政局委託第三方組織上門評估」: the district commissions a third-party assessor, who then acts
+    // on the assessment (as may the district itself, which holds ASSESS_PEOPLE); an assessor not assigned
+    // to the case does not, and the assessor files nothing, so it cannot withdraw.
+    expect(SEED_004).toContain('評估工作由區民政局委託第三方組織上門評估');
     expect(c.currentStep).toMatchObject({ kind: 'ASSESSMENT', capability: 'ASSESS_PEOPLE', actingNode: { code: '321012' } });
-    expect(await allowed(c)).toEqual({ ...READERS_ONLY, worker: ['WITHDRAW'], townStaff: ['WITHDRAW'], county: reviewers, assessor: ['PASS', 'RETURN'] });
+    const commissioning = [...reviewers, 'ASSIGN_ASSESSOR'];
+    expect(await allowed(c)).toEqual({ ...READERS_ONLY, worker: ['WITHDRAW'], townStaff: ['WITHDRAW'], county: commissioning });
+    const other = await createUser(h.db, '321012', [Role.ASSESSOR], 'other-assessor');
+    const queue = async (user: TestUser) => (await ok(h, QUEUE, {}, user)).cases.edges.map((e: any) => e.node.id);
+    expect(await queue(w.assessor)).toEqual([]);
+    expect(await queue(w.county)).toEqual([c.id]);
+    const notOne = await h.gql(ASSIGN, { caseId: c.id, step: 4, assessor: w.townStaff.username }, w.county.token);
+    expect(errorCodes(notOne)).toEqual(['BAD_USER_INPUT']);
+    expect(notOne.errors![0].extensions.field).toBe('assessor');
+    expect(errorCodes(await h.gql(ASSIGN, { caseId: c.id, step: 4, assessor: w.assessor.username }, w.townStaff.token))).toEqual(['FORBIDDEN']);
+    const assigned = (await ok(h, ASSIGN, { caseId: c.id, step: 4, assessor: w.assessor.username }, w.county)).assignCaseAssessor;
+    expect(assigned).toMatchObject({ assessor: w.assessor.username, history: expect.arrayContaining([expect.objectContaining({ action: 'ASSIGN_ASSESSOR', opinion: w.assessor.username })]) });
+    expect(await allowed(c)).toEqual({ ...READERS_ONLY, worker: ['WITHDRAW'], townStaff: ['WITHDRAW'], county: commissioning, assessor: ['PASS', 'RETURN'] });
+    expect((await ok(h, READ, { id: c.id }, other)).case.allowedActions).toEqual([]);
+    expect(await queue(w.assessor)).toEqual([c.id]);
+    expect(await queue(other)).toEqual([]);
+    // The step passes once the applicant's ability assessment is recorded.
+    const unassessed = await h.gql(DECIDE, { input: { caseId: c.id, action: 'PASS', step: 4, idempotencyKey: 'unassessed' } }, w.assessor.token);
+    expect(errorCodes(unassessed)).toEqual(['BAD_USER_INPUT']);
+    expect(unassessed.errors![0].extensions.field).toBe('input.action');
+    await ok(h, ASSESS, { id: w.personId, input: { level: 'INTACT', assessor: '扬州市第三方评估中心' } }, w.assessor);
     c = await decide(w.assessor, c, 'PASS');
+    expect(c.history.at(-1)).toMatchObject({ action: 'PASS', step: 4, username: w.assessor.username, role: 'ASSESSOR' });
     // 「村(社區)對申辦服務對象進行公示,公示時間不少於5個工作日」: the last step; no approval before five working days.
     expect(c.currentStep).toMatchObject({ kind: 'PUBLIC_NOTICE', actingNode: { code: '321012100001' } });
     const notice = ['WITHDRAW', 'OBJECTION'];
@@ -92,7 +117,9 @@ describe('江都: 村審核 → 鎮審批 → 區備案 → 第三方評估 → 
   it('sends an objection during the 公示 back to the town’s 審批, the review before it', async () => {
     await openWindow(today(), addDays(today(), 30));
     let c = (await ok(h, FILE, { input: { personId: w.personId, schemeIds: [w.schemeId] } }, w.worker)).fileApplication;
-    for (const user of [w.worker, w.townStaff, w.county, w.assessor]) c = await decide(user, c, 'PASS');
+    for (const user of [w.worker, w.townStaff, w.county]) c = await decide(user, c, 'PASS');
+    await commissionAssessment(h, w, c);
+    c = await decide(w.assessor, c, 'PASS');
     c = (await ok(h, OBJECT, { caseId: c.id, receivedOn: today(), summary: '有村民反映其已迁居外地' }, w.worker)).recordObjection;
     expect(c.currentStep).toMatchObject({ position: 2, kind: 'TOWN_REVIEW' });
   });
@@ -112,7 +139,9 @@ describe('江都: 村審核 → 鎮審批 → 區備案 → 第三方評估 → 
   it('ends an enrolment after a move by the scheme’s lastMonth rule (STOP_IN_MONTH_OF_EVENT: the month before the move is the last paid)', async () => {
     await openWindow(today(), addDays(today(), 30));
     let c = (await ok(h, FILE, { input: { personId: w.personId, schemeIds: [w.schemeId] } }, w.worker)).fileApplication;
-    for (const user of [w.worker, w.townStaff, w.county, w.assessor]) c = await decide(user, c, 'PASS');
+    for (const user of [w.worker, w.townStaff, w.county]) c = await decide(user, c, 'PASS');
+    await commissionAssessment(h, w, c);
+    c = await decide(w.assessor, c, 'PASS');
     await stepBeganOn(h, c.id, addDays(today(), -14));
     c = await decide(w.worker, (await ok(h, READ, { id: c.id }, w.worker)).case, 'APPROVE');
     // As if approved at the start of the year: enrolled from January.

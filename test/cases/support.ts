@@ -16,6 +16,9 @@ export const OBJECT = `mutation($caseId: ID!, $receivedOn: Date!, $summary: Stri
   recordObjection(caseId: $caseId, receivedOn: $receivedOn, summary: $summary) { ${CASE} } }`;
 export const RESUBMIT = `mutation($caseId: ID!, $materials: [MaterialInput!]) { resubmitCase(caseId: $caseId, materials: $materials) { ${CASE} } }`;
 export const READ = `query($id: ID!) { case(id: $id) { ${CASE} } }`;
+export const ASSIGN = `mutation($caseId: ID!, $step: Int!, $assessor: String!) {
+  assignCaseAssessor(caseId: $caseId, step: $step, assessor: $assessor) { ${CASE} assessor } }`;
+export const ASSESS = `mutation($id: ID!, $input: AssessmentInput!) { recordAbilityAssessment(personId: $id, input: $input) { id } }`;
 const DEFINE = `mutation($input: DefineProcedureInput!) { defineReviewProcedure(input: $input) { id } }`;
 const CREATE_SCHEME = `mutation($input: CreateSchemeInput!) { createSubsidyScheme(input: $input) { id } }`;
 const REGISTER = `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id } }`;
@@ -117,6 +120,15 @@ export async function caseWorld(h: Harness, template: 'SHENZHEN' | 'JIANGDU', fr
 export async function registerPerson(h: Harness, user: TestUser, hukou = '321012100001'): Promise<string> {
   const input = { nationalId: nationalId('321012'), name: `申请人${serial}`, villageCode: hukou, hukouCode: hukou, residentSince: '2000-01-01' };
   return (await ok(h, REGISTER, { input }, user)).registerPerson.id;
+}
+
+/**
+ * The district commissions the assessment of a case at its assessment step (「評估工作由區民政局委託第三方組織上門評估」):
+ * it assigns the world's assessor, who records the applicant's ability assessment today. The case can then pass it.
+ */
+export async function commissionAssessment(h: Harness, w: CaseWorld, c: { id: string; currentStep: { position: number } | null }): Promise<void> {
+  await ok(h, ASSIGN, { caseId: c.id, step: c.currentStep!.position, assessor: w.assessor.username }, w.county);
+  await ok(h, ASSESS, { id: w.personId, input: { level: 'INTACT', assessor: '扬州市第三方评估中心' } }, w.assessor);
 }
 
 /** Moves the case's current step back in time, as if it had begun on `day` (the notice has run since). */

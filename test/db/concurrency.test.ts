@@ -5,6 +5,7 @@ import { Role } from '../../src/kernel/actor';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { poolUse } from '../../src/db/pool-stats';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
+import { templateByKey } from '../../src/procedures/procedure-kinds';
 import { createUser, insertJurisdictions, smallTree, testCreditCode, type TestUser } from '../support/factories';
 import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
 
@@ -52,6 +53,9 @@ interface Rows {
   noticeCaseIds: string[];
   /** An enrolment of each of those people (as if an earlier case of theirs was approved). */
   enrolmentIds: string[];
+  /** Cases of those people at 江都's third-party assessment, and an assessor to assign them to. */
+  assessmentCaseIds: string[];
+  assessor: TestUser;
 }
 
 interface Burst {
@@ -320,6 +324,12 @@ const BURSTS: Record<string, Burst> = {
       variables: { id: rows.noticeCaseIds[i] },
     }),
   },
+  assignCaseAssessor: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!, $assessor: String!) { assignCaseAssessor(caseId: $id, step: 4, assessor: $assessor) { id } }`,
+      variables: { id: rows.assessmentCaseIds[i], assessor: rows.assessor.username },
+    }),
+  },
   // Distinct rows: a node and a year each (the years up to this one).
   recordElderlyPopulation: {
     call: (i) => ({
@@ -335,7 +345,7 @@ const BURSTS: Record<string, Burst> = {
   },
 };
 
-const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'recordObjection', 'cancelEnrolment'];
+const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'recordObjection', 'cancelEnrolment', 'assignCaseAssessor'];
 
 /**
  * For the case chains: 深圳's procedure at the administrator's county, a scheme that requires an
@@ -369,6 +379,7 @@ async function caseRows(rows: Rows, chain: string[]): Promise<void> {
     );
     rows.applicantIds.push(id);
   }
+  if (chain.includes('assignCaseAssessor')) await assessmentCases(rows);
   if (!chain.includes('recordObjection')) return;
   rows.noticeCaseIds = [];
   for (const personId of rows.applicantIds) {
@@ -384,6 +395,28 @@ async function caseRows(rows: Rows, chain: string[]): Promise<void> {
     [rows.noticeCaseIds, rows.applicationSchemeId],
   );
   rows.enrolmentIds = enrolled.map((row: { id: string }) => row.id);
+}
+
+/** A case of each applicant at the third-party assessment (step 4) of 江都's procedure, and an assessor of the county. */
+async function assessmentCases(rows: Rows): Promise<void> {
+  const steps = templateByKey('JIANGDU')!.steps.map((step, i) => ({ ...step, position: i + 1 }));
+  const [procedure] = await h.db.query(
+    `INSERT INTO review_procedure (jurisdiction_id, name, source, uses_intake_windows, effective_from, steps)
+     SELECT id, '江都', '测试', true, '2025-01-01', $2::jsonb FROM jurisdiction WHERE code = $1 RETURNING id`,
+    // Set at another county, so that the applications filed in the chain still follow 深圳's procedure.
+    ['321023', JSON.stringify(steps)],
+  );
+  const cases = await h.db.query(
+    `INSERT INTO application_case (person_id, village_id, village_code, procedure_id, state, step_position, step_began, acting_node_id,
+       acting_code, step_capability, filed_on, filed_by, filed_as_role, filer)
+     SELECT p.id, v.id, v.code, $2, 'IN_REVIEW', 4, $3, c.id, c.code, 'ASSESS_PEOPLE', $3, $4, 'CIVIL_AFFAIRS_ADMIN', 'VILLAGE_WORKER'
+     FROM unnest($1::int[]) WITH ORDINALITY AS n (id, i) JOIN person p ON p.id = n.id
+       JOIN jurisdiction v ON v.id = p.hukou_jurisdiction_id JOIN jurisdiction c ON c.code = $5
+     ORDER BY n.i RETURNING id::text AS id`,
+    [rows.applicantIds, procedure.id, todayInChina(), rows.admin.id, ADMIN_HOME],
+  );
+  rows.assessmentCaseIds = cases.map((row: { id: string }) => row.id);
+  rows.assessor = await createUser(h.db, ADMIN_HOME, [Role.ASSESSOR]);
 }
 
 /** The mutations the server serves, from the committed schema (a test keeps it equal to the served one). */
@@ -412,7 +445,7 @@ const CHAINS: string[][] = [
   ['createTarget', 'allocateTarget', 'issueNotice', 'createSupervisionItem', 'addSupervisionNote', 'setWorkingCalendarYear'],
   ['defineReviewProcedure', 'endReviewProcedure', 'openIntakeWindow', 'closeIntakeWindow'],
   ['fileApplication', 'decideCase', 'resubmitCase'],
-  ['recordObjection', 'cancelEnrolment'],
+  ['recordObjection', 'cancelEnrolment', 'assignCaseAssessor'],
   ['recordElderlyPopulation', 'importElderlyPopulation'],
 ];
 
@@ -489,6 +522,17 @@ describe('bursts of concurrent writes', () => {
     expect(tally(responses)).toEqual({ OK: 1, CONFLICT: N - 1 });
     const [{ events }] = await h.db.query(`SELECT count(*)::int AS events FROM facility_event WHERE facility_id = $1 AND kind = 'TRANSITION'`, [id]);
     expect(events).toBe(1);
+  });
+
+  it(`answers ${N} concurrent assignments of one case to the same assessor alike, recording one (the same assessor again changes nothing)`, async () => {
+    await smallTree(h.db);
+    const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
+    await caseRows(rows, ['assignCaseAssessor']);
+    const call = BURSTS.assignCaseAssessor.call(0, rows);
+    const responses = await Promise.all(Array.from({ length: N }, () => h.gql(call.query, call.variables, rows.admin.token)));
+    expect(tally(responses)).toEqual({ OK: N });
+    const entries = await h.db.query(`SELECT action, opinion FROM application_history WHERE case_id = $1`, [rows.assessmentCaseIds[0]]);
+    expect(entries).toEqual([{ action: 'ASSIGN_ASSESSOR', opinion: rows.assessor.username }]);
   });
 
   it(`lets exactly one of ${N} versions of a node's procedure defined at once from the same day win; the others are CONFLICT`, async () => {

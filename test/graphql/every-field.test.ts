@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import { DEMO_PASSWORD, seedDemo } from '../../seeds/demo';
 import { DEMO_SUBSIDY_TOWN } from '../../seeds/demo-facility-subsidies';
+import { DEMO_NOTICE_POSTED } from '../../seeds/demo-cases';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { MUTATION_AUDIT } from '../../src/audit/refusals';
@@ -43,6 +44,7 @@ interface Fixture {
   /** The demo's: a scheme that requires an application, a case at its public notice, an approved (enrolled) one. */
   applicationSchemeId: string;
   noticeCaseId: string;
+  assessmentCaseId: string;
   approvedCaseId: string;
   enrolmentId: string;
   created: Record<string, string>;
@@ -79,6 +81,7 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.workingCalendar': { code: COUNTY, year: 2025 },
     'Query.case': { id: fx.approvedCaseId },
     'Query.cases': { under: COUNTY, ...page },
+    'Query.publicNotices': { under: COUNTY },
     'Query.workingDeadline': { code: COUNTY, from: '2025-09-26', days: 10 },
     'Jurisdiction.children': page,
     'Jurisdiction.coverage': { metric: 'VILLAGE_SERVICE' },
@@ -239,6 +242,7 @@ const MUTATIONS: Record<string, MutationCase> = {
   decideCase: { as: ADMIN, args: (fx) => ({ input: { caseId: fx.created.case, action: 'RETURN', step: 1, opinion: '请补充户口簿', reasons: '缺少户口簿', idempotencyKey: 'every-field' } }) },
   resubmitCase: { as: ADMIN, args: (fx) => ({ caseId: fx.created.case, materials: [{ kind: '户口簿', receivedOn: TODAY }] }) },
   recordObjection: { as: ADMIN, args: (fx) => ({ caseId: fx.noticeCaseId, receivedOn: TODAY, summary: '村民反映其已迁居' }) },
+  assignCaseAssessor: { as: ADMIN, args: (fx) => ({ caseId: fx.assessmentCaseId, step: 4, assessor: 'assessor@321012' }) },
   cancelEnrolment: { as: ADMIN, args: (fx) => ({ id: fx.enrolmentId, reason: 'WITHDRAWN', on: TODAY }) },
   defineReviewProcedure: {
     as: ADMIN,
@@ -402,9 +406,17 @@ async function demoFixture(): Promise<Fixture> {
   ]);
   const [applied] = await h.db.query(`SELECT scheme_id AS id FROM application_case_scheme ORDER BY case_id LIMIT 1`);
   const [notice] = await h.db.query(`SELECT id FROM application_case WHERE state = 'IN_REVIEW' AND step_position = 5 ORDER BY id LIMIT 1`);
+  const [assessment] = await h.db.query(`SELECT id FROM application_case WHERE state = 'IN_REVIEW' AND step_position = 4 ORDER BY id LIMIT 1`);
+  // recordObjection takes the demo's one case on notice back to review: its case still at the village's
+  // 審核 stands at its 公示 too (posted with the other), so that publicNotices still lists someone.
+  await h.db.query(
+    `UPDATE application_case SET step_position = 5, step_began = $1, step_due = NULL, acting_node_id = village_id, acting_code = village_code,
+       step_capability = 'REVIEW_CASES' WHERE state = 'IN_REVIEW' AND step_position = 1`,
+    [DEMO_NOTICE_POSTED],
+  );
   const [approved] = await h.db.query(`SELECT id FROM application_case WHERE state = 'APPROVED' ORDER BY id LIMIT 1`);
   const [enrolment] = await h.db.query(`SELECT id FROM enrolment ORDER BY id LIMIT 1`);
-  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, approved, enrolment })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
+  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
   return {
     facilityId: String(facility.id),
     personId: String(person.id),
@@ -412,6 +424,7 @@ async function demoFixture(): Promise<Fixture> {
     schemeId: String(scheme.id),
     applicationSchemeId: String(applied.id),
     noticeCaseId: String(notice.id),
+    assessmentCaseId: String(assessment.id),
     approvedCaseId: String(approved.id),
     enrolmentId: String(enrolment.id),
     created: {},
