@@ -52,8 +52,11 @@ const TARGET_OFFICE: Capability[] = [Capability.READ_TARGETS, Capability.MANAGE_
 // Applications and their review (申请 → 初审 → 公示 → 复审 → 核准): the offices that file and review them read
 // them, the leadership office and finance follow them; an analyst gets counts only, never a case.
 // Filing is the village's and the civil-affairs office's; approval the civil-affairs administration's.
-const CASE_READERS: Capability[] = [Capability.READ_CASES];
-const CASE_OFFICE: Capability[] = [Capability.READ_CASES, Capability.FILE_CASES, Capability.REVIEW_CASES];
+// The counts of cases by state along the tree (open, waiting, in review, returned, overdue) name no one:
+// whoever reads cases reads them, and so does an analyst.
+const CASE_FIGURES: Capability[] = [Capability.READ_CASE_FIGURES];
+const CASE_READERS: Capability[] = [Capability.READ_CASES, ...CASE_FIGURES];
+const CASE_OFFICE: Capability[] = [Capability.READ_CASES, ...CASE_FIGURES, Capability.FILE_CASES, Capability.REVIEW_CASES];
 
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
@@ -94,8 +97,8 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES, ...FACILITY_SUBSIDIES],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   // It reads the cases of its subtree to act on their assessment steps (ASSESS_PEOPLE), and nothing more of them.
-  ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE, Capability.READ_CASES],
-  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS],
+  ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE, ...CASE_READERS],
+  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES],
 };
 
 // Roles a user holding the key may give to others (always at or below their own jurisdiction).

@@ -15,7 +15,8 @@ import { EntitlementResolver } from '../policies/entitlement.resolver';
 import { FacilitySubsidyResolver } from '../policies/facility-subsidy.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
 import { ProcedureResolver } from '../procedures/procedure.resolver';
-import { CaseResolver } from '../cases/case.resolver';
+import { CaseResolver, CaseSupervisionResolver } from '../cases/case.resolver';
+import { CaseFiguresResolver, JurisdictionCaseFiguresResolver } from '../cases/case-figures.resolver';
 import { registerCaseHooks } from '../cases/case-hooks';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
@@ -38,6 +39,9 @@ export const RESOLVERS = [
   PolicyResolver,
   ProcedureResolver,
   CaseResolver,
+  CaseSupervisionResolver,
+  JurisdictionCaseFiguresResolver,
+  CaseFiguresResolver,
   EntitlementResolver,
   EntitlementRunResolver,
   JurisdictionSubsidyResolver,

@@ -23,6 +23,8 @@ export interface CaseFilter {
   today: string;
   /** Only cases awaiting this caller: a step they may act on at a node of their subtree, or a return they may resubmit. */
   awaiting: Actor | null;
+  /** Only cases in review whose due date is before today. */
+  overdue?: boolean;
 }
 
 function where(filter: CaseFilter, params: unknown[]): string {
@@ -33,6 +35,7 @@ function where(filter: CaseFilter, params: unknown[]): string {
   if (filter.state === CaseState.WAITING) clauses.push(`c.state = 'IN_REVIEW' AND c.step_began > ${today()}`);
   else if (filter.state === CaseState.IN_REVIEW) clauses.push(`c.state = 'IN_REVIEW' AND c.step_began <= ${today()}`);
   else if (filter.state) clauses.push(`c.state = ${add(filter.state)}`);
+  if (filter.overdue) clauses.push(`c.state = 'IN_REVIEW' AND c.step_began <= ${today()} AND c.step_due < ${today()}`);
   const actor = filter.awaiting;
   if (actor) {
     const capabilities = Object.values(StepCapability).filter((c) => actingRole(actor, STEP_CAPABILITY[c]) !== null);

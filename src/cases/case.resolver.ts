@@ -1,4 +1,5 @@
-import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { SupervisionItemNode } from '../desk/desk.types';
 import type { Context } from '../kernel/context';
 import { connectionCost, noticeListCost } from '../graphql/limits';
 import { DateScalar } from '../kernel/dates';
@@ -21,6 +22,9 @@ class CaseListArgs extends PageArgs {
 
   @Field(() => Boolean, { nullable: true, description: 'Only cases awaiting the caller: a step they may act on, or a return they may resubmit.' })
   awaitingMyAction?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only cases in review whose due date has passed (China’s today).' })
+  overdue?: boolean | null;
 }
 
 @Resolver()
@@ -79,6 +83,18 @@ export class CaseResolver {
     return caseService.assignAssessor(ctx, caseId, step, assessor);
   }
 
+  @Mutation(() => SupervisionItemNode, {
+    description: 'Issues a supervision item (督办) for the overdue step of a case, at the caller’s home, assigned to the step’s acting node: one per step reached.',
+  })
+  superviseCase(
+    @Ctx() ctx: Context,
+    @Arg('caseId', () => ID) caseId: string,
+    @Arg('deadline', () => DateScalar, { description: 'When the acting node must have dealt with it: today or later.' }) deadline: string,
+    @Arg('detail', () => String, { nullable: true, description: 'Up to 4,000 characters.' }) detail: string | null,
+  ) {
+    return caseService.supervise(ctx, { caseId, deadline, detail });
+  }
+
   @Mutation(() => Case, { description: 'Files a returned case again with the material asked for: its village step begins anew.' })
   resubmitCase(@Ctx() ctx: Context, @Arg('caseId', () => ID) caseId: string, @Arg('materials', () => [MaterialInput], { nullable: true }) materials: MaterialInput[] | null) {
     return caseService.resubmit(ctx, caseId, materials ?? []);
@@ -92,5 +108,13 @@ export class CaseResolver {
     @Arg('on', () => DateScalar) on: string,
   ) {
     return enrolmentService.cancel(ctx, id, reason, on);
+  }
+}
+
+@Resolver(() => Case)
+export class CaseSupervisionResolver {
+  @FieldResolver(() => [SupervisionItemNode], { description: 'The 督办 items following up the case’s overdue steps that the caller sees on the desk (READ_TARGETS), oldest first; none without it.' })
+  supervisionItems(@Ctx() ctx: Context, @Root() c: Case) {
+    return caseService.supervisionItems(ctx, c);
   }
 }

@@ -1,7 +1,8 @@
+import DataLoader from 'dataloader';
 import { codeReached, denied, grantFor, requireActor } from '../access/scope';
 import { mutation } from '../audit/mutation';
 import { Capability } from '../kernel/actor';
-import type { Context } from '../kernel/context';
+import { loader, type Context } from '../kernel/context';
 import { todayInChina } from '../kernel/dates';
 import { BadUserInputError } from '../kernel/errors';
 import { parseId } from '../kernel/ids';
@@ -22,6 +23,11 @@ import { allowedActions, currentStep, overdueOn, stateOn } from './case.rules';
 import { noticeWorkingDays } from './case-steps';
 import type { Case } from './case.types';
 import { enrolmentRepository } from './enrolment';
+import { superviseWithin, type SuperviseCaseInput } from './case-supervision';
+import { deskService } from '../desk/desk.service';
+import type { SupervisionItemNode } from '../desk/desk.types';
+
+const caseItemsLoader = (ctx: Context) => new DataLoader<number, SupervisionItemNode[]>((ids) => deskService.ofCases(ctx, ids));
 
 const group = <T extends { caseId: number }>(rows: readonly T[]) => {
   const byCase = new Map<number, T[]>();
@@ -88,6 +94,7 @@ export interface CaseListArgs {
   under?: string | null;
   state?: CaseState | null;
   awaitingMyAction?: boolean | null;
+  overdue?: boolean | null;
   first?: number | null;
   after?: string | null;
 }
@@ -109,7 +116,14 @@ export const caseService = {
     if (args.awaitingMyAction && args.state && args.state !== CaseState.IN_REVIEW) {
       throw new BadUserInputError('state', 'cases awaiting your action are IN_REVIEW');
     }
-    const filter: CaseFilter = { under: under.code, state: args.state ?? null, today: todayInChina(), awaiting: args.awaitingMyAction ? grant.actor : null };
+    if (args.overdue && args.state && args.state !== CaseState.IN_REVIEW) throw new BadUserInputError('state', 'overdue cases are IN_REVIEW');
+    const filter: CaseFilter = {
+      under: under.code,
+      state: args.state ?? null,
+      today: todayInChina(),
+      awaiting: args.awaitingMyAction ? grant.actor : null,
+      overdue: args.overdue === true,
+    };
     return keysetPage(args, {
       key: CASE_KEY,
       search: (after, limit) => caseListRepository.search(ctx.db, filter, after, limit),
@@ -139,6 +153,17 @@ export const caseService = {
     const spec = { action: 'case.assignAssessor', capability: Capability.REVIEW_CASES };
     const id = await mutation(ctx, spec, (w) => assignAssessorWithin(w, caseId, step, assessor));
     return this.get(ctx, String(id));
+  },
+
+  /** Issues a 督办 item for the case's overdue step, assigned to its acting node; answers the item. */
+  async supervise(ctx: Context, input: SuperviseCaseInput): Promise<SupervisionItemNode> {
+    const id = await mutation(ctx, { action: 'case.supervise', capability: Capability.MANAGE_TARGETS }, (w) => superviseWithin(w, input));
+    return deskService.item(ctx, id);
+  },
+
+  /** The 督办 items following up the case that the caller reaches on the desk (batched across the cases of a request). */
+  async supervisionItems(ctx: Context, c: Case): Promise<SupervisionItemNode[]> {
+    return loader(ctx, caseItemsLoader).load(c.id);
   },
 
   async resubmit(ctx: Context, caseId: string, materials: readonly MaterialInput[]): Promise<Case> {

@@ -30,6 +30,7 @@ export async function itemNodes(ctx: Context, rows: readonly SupervisionItemRow[
       responsible: refOf(nodes.get(row.responsibleId)!),
       responsibleUnit: row.responsibleUnit,
       targetId: row.targetId === null ? null : String(row.targetId),
+      caseId: row.caseId === null ? null : String(row.caseId),
       deadline: row.deadline,
       status: row.status,
       closedOn: row.closedOn,

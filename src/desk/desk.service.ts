@@ -1,4 +1,5 @@
-import { denied, grantFor, reaches, requireAccess, requireCapability, type Reach } from '../access/scope';
+import { actingRole } from '../access/actor';
+import { denied, grantFor, reaches, requireAccess, requireActor, requireCapability, type Reach } from '../access/scope';
 import { mutation } from '../audit/mutation';
 import { Capability } from '../kernel/actor';
 import { loader, type Context } from '../kernel/context';
@@ -18,8 +19,8 @@ import type { NoticeNode, SupervisionItemNode, SupervisionNote } from './desk.ty
 import { noticeRepository, type NoticeRow } from './notice.repository';
 import { supervisionRepository, type SupervisionItemRow } from './supervision.repository';
 
-const TITLE = { required: true, max: 200 };
-const LONG_TEXT = { required: false, max: 4000 };
+export const TITLE = { required: true, max: 200 };
+export const LONG_TEXT = { required: false, max: 4000 };
 const UNIT = { required: false, max: 200 };
 
 /** An item is reached from the level that issued it and from the unit it is assigned to. */
@@ -32,6 +33,13 @@ export interface SupervisionListArgs extends PageArgs {
   under?: string | null;
   status?: SupervisionStatus | null;
   overdue?: boolean | null;
+}
+
+/** A supervision item's deadline: a day from 2000-01-01 to 2100-12-31, or BAD_USER_INPUT naming `field`. */
+export function checkDeadline(deadline: string, field: string): void {
+  if (!isDay(deadline) || deadline < '2000-01-01' || deadline > '2100-12-31') {
+    throw new BadUserInputError(field, 'must be a day from 2000-01-01 to 2100-12-31');
+  }
 }
 
 /** The item once written, as the API shows it. */
@@ -56,6 +64,23 @@ export const deskService = {
     });
   },
 
+  /** The item once written, as the API shows it (for the features that issue items of their own). */
+  async item(ctx: Context, id: number): Promise<SupervisionItemNode> {
+    return itemNode(ctx, id);
+  },
+
+  /**
+   * The items following up each case that the caller sees on the desk (READ_TARGETS, issued or assigned
+   * in its subtree), oldest first; none for a caller without the desk.
+   */
+  async ofCases(ctx: Context, caseIds: readonly number[]): Promise<SupervisionItemNode[][]> {
+    if (!actingRole(requireActor(ctx), Capability.READ_TARGETS)) return caseIds.map(() => []);
+    const grant = grantFor(ctx, Capability.READ_TARGETS);
+    const rows = (await supervisionRepository.ofCases(ctx.db, caseIds)).filter((row) => reaches(grant, row, ITEM_REACH));
+    const nodes = await itemNodes(ctx, rows);
+    return caseIds.map((id) => nodes.filter((_node, i) => rows[i].caseId === id));
+  },
+
   async notes(ctx: Context, item: SupervisionItemNode): Promise<SupervisionNote[]> {
     return loader(ctx, notesLoader).load(Number(item.id));
   },
@@ -69,9 +94,7 @@ export const deskService = {
       const responsible = await jurisdictionService.get(ctx, input.responsibleCode, 'input.responsibleCode');
       if (!responsible.code.startsWith(issuer.code)) throw new BadUserInputError('input.responsibleCode', 'must be the issuing jurisdiction or a unit below it');
       const title = parseText(input.title, 'input.title', TITLE)!;
-      if (!isDay(input.deadline) || input.deadline < '2000-01-01' || input.deadline > '2100-12-31') {
-        throw new BadUserInputError('input.deadline', 'must be a day from 2000-01-01 to 2100-12-31');
-      }
+      checkDeadline(input.deadline, 'input.deadline');
       let targetId: number | null = null;
       if (input.targetId) {
         const followed = await targetService.get(ctx, input.targetId);

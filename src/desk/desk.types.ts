@@ -45,6 +45,9 @@ export class SupervisionItemNode {
   @Field(() => ID, { nullable: true, description: 'The target it follows up, if any.' })
   targetId: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'The case whose overdue step it follows up (superviseCase), if any.' })
+  caseId: string | null;
+
   @Field(() => DateScalar)
   deadline: string;
 

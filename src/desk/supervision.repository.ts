@@ -19,6 +19,9 @@ export interface SupervisionItemRow {
   responsibleCode: string;
   responsibleUnit: string | null;
   targetId: number | null;
+  /** The case whose overdue step it follows up, and the case's version then (one item per step reached). */
+  caseId: number | null;
+  caseVersion: number | null;
   title: string;
   detail: string | null;
   deadline: string;
@@ -37,7 +40,8 @@ export interface SupervisionFilter {
 }
 
 const COLUMNS = `s.id, s.jurisdiction_id AS "issuerId", i.code AS "jurisdictionCode", s.responsible_jurisdiction_id AS "responsibleId",
-  r.code AS "responsibleCode", s.responsible_unit AS "responsibleUnit", s.target_id AS "targetId", s.title, s.detail, s.deadline,
+  r.code AS "responsibleCode", s.responsible_unit AS "responsibleUnit", s.target_id AS "targetId", s.case_id AS "caseId",
+  s.case_version AS "caseVersion", s.title, s.detail, s.deadline,
   s.status, s.closed_on AS "closedOn", s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
 const FROM = `supervision_item s JOIN jurisdiction i ON i.id = s.jurisdiction_id JOIN jurisdiction r ON r.id = s.responsible_jurisdiction_id`;
 
@@ -89,6 +93,17 @@ export const supervisionRepository = {
     );
   },
 
+  /** The items that follow up these cases, oldest first. */
+  async ofCases(db: EntityManager, caseIds: readonly number[]): Promise<SupervisionItemRow[]> {
+    return db.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE s.case_id = ANY($1::int[]) ORDER BY s.id`, [caseIds]);
+  },
+
+  /** The item issued for this case at this version, if one was. */
+  async forCaseStep(tx: EntityManager, caseId: number, caseVersion: number): Promise<number | null> {
+    const [row] = await tx.query(`SELECT id FROM supervision_item WHERE case_id = $1 AND case_version = $2`, [caseId, caseVersion]);
+    return row?.id ?? null;
+  },
+
   async notesOf(db: EntityManager, itemIds: readonly number[]): Promise<SupervisionNoteRow[]> {
     return db.query(
       `SELECT n.item_id AS "itemId", n.note, n.status_after AS "statusAfter", u.username AS "writtenBy", n.written_at AS "writtenAt"
@@ -99,13 +114,16 @@ export const supervisionRepository = {
 
   async insert(
     tx: EntityManager,
-    item: Pick<SupervisionItemRow, 'issuerId' | 'responsibleId' | 'responsibleUnit' | 'targetId' | 'title' | 'detail' | 'deadline'>,
+    item: Pick<SupervisionItemRow, 'issuerId' | 'responsibleId' | 'responsibleUnit' | 'targetId' | 'title' | 'detail' | 'deadline'> &
+      Partial<Pick<SupervisionItemRow, 'caseId' | 'caseVersion'>>,
     userId: number,
   ): Promise<number> {
     const [{ id }] = await tx.query(
-      `INSERT INTO supervision_item (jurisdiction_id, responsible_jurisdiction_id, responsible_unit, target_id, title, detail, deadline, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [item.issuerId, item.responsibleId, item.responsibleUnit, item.targetId, item.title, item.detail, item.deadline, userId],
+      `INSERT INTO supervision_item (jurisdiction_id, responsible_jurisdiction_id, responsible_unit, target_id, title, detail, deadline, created_by,
+         case_id, case_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+      [item.issuerId, item.responsibleId, item.responsibleUnit, item.targetId, item.title, item.detail, item.deadline, userId,
+        item.caseId ?? null, item.caseVersion ?? null],
     );
     return id;
   },

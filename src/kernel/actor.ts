@@ -41,6 +41,7 @@ export enum Capability {
   FILE_CASES = 'FILE_CASES',
   REVIEW_CASES = 'REVIEW_CASES',
   APPROVE_CASES = 'APPROVE_CASES',
+  READ_CASE_FIGURES = 'READ_CASE_FIGURES',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */

@@ -264,6 +264,12 @@ const casesUnder = (node: string) =>
     .filter((code, i, all) => all.indexOf(code) === i && personAt(code).village.startsWith(node))
     .flatMap((code) => [fixtureCases.get(code)!.review, fixtureCases.get(code)!.notice, fixtureCases.get(code)!.returned, fixtureCases.get(code)!.assessment]);
 
+/** The case figures of the node from the fixture cases below it: each person's review and notice cases overdue, the third returned. */
+const caseFiguresUnder = (node: string) => {
+  const people = casesUnder(node).length / 3;
+  return { open: 3 * people, waiting: 0, inReview: 2 * people, returned: people, overdue: 2 * people };
+};
+
 /** Jurisdiction ids by code, for the rows that store them. */
 const jurisdictionIds = new Map<string, number>();
 
@@ -1999,6 +2005,62 @@ const TARGETED: TargetedOperation[] = [
       expect(data.cases).toEqual({ totalCount: ids.length, edges: [...dated, ...undated].map((id) => ({ node: { id } })) });
     },
   },
+  // Case figures: counts of the fixture cases filed below the node (no names), under READ_CASE_FIGURES.
+  // Each person's review and notice cases fell due on 2025-06-16: both overdue; the third is returned.
+  {
+    field: 'caseFigures',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.caseFigures of jurisdiction(code: target)',
+    gate: Capability.READ_CASE_FIGURES,
+    write: false,
+    request: (node) => ({ query: `query($code: String!) { jurisdiction(code: $code) { caseFigures { open waiting inReview returned overdue } } }`, variables: { code: node } }),
+    verify: (node, { data }) => {
+      expect(data.jurisdiction.caseFigures).toEqual(caseFiguresUnder(node));
+    },
+  },
+  {
+    field: 'childCaseFigures',
+    type: 'Jurisdiction',
+    root: 'jurisdiction',
+    label: 'Jurisdiction.childCaseFigures of jurisdiction(code: target)',
+    gate: Capability.READ_CASE_FIGURES,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!) { jurisdiction(code: $code) {
+        childCaseFigures(order: CODE, first: 50) { totalCount edges { node { jurisdiction { code } open waiting inReview returned overdue } } } } }`,
+      variables: { code: node },
+    }),
+    verify: (node, { data }) => {
+      const children = childrenOf(node).sort();
+      expect(data.jurisdiction.childCaseFigures).toEqual({
+        totalCount: children.length,
+        edges: children.map((code) => ({ node: { jurisdiction: { code }, ...caseFiguresUnder(code) } })),
+      });
+    },
+  },
+  {
+    field: 'superviseCase',
+    type: 'Mutation',
+    label: 'superviseCase of the overdue case at the village review below the target',
+    gate: Capability.MANAGE_TARGETS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!) { superviseCase(caseId: $id, deadline: "2090-01-31") { id caseId status deadline issuedBy { code } responsible { code } } }`,
+      variables: { id: fixtureCases.get(node)!.review },
+    }),
+    verify: (node, { data, before, after }) => {
+      // Issued at the caller's home, assigned to the step's acting node: the village it is filed at.
+      expect(data.superviseCase).toMatchObject({
+        caseId: fixtureCases.get(node)!.review,
+        status: 'OPEN',
+        deadline: '2090-01-31',
+        issuedBy: { code: HOME },
+        responsible: { code: personAt(node).village },
+      });
+      expect(changes(before, after)).toEqual({ supervision_item: [data.superviseCase.id] });
+    },
+  },
   {
     field: 'publicNotices',
     type: 'Query',
@@ -2704,6 +2766,8 @@ const GATED_NESTED: Record<string, Gate> = {
   'Jurisdiction.subsidyTotals': Capability.READ_SUBSIDY_TOTALS,
   'Jurisdiction.entitlementRuns': Capability.READ_SUBSIDY_TOTALS,
   'Facility.subsidies': Capability.READ_FACILITY_SUBSIDIES,
+  'Jurisdiction.caseFigures': Capability.READ_CASE_FIGURES,
+  'Jurisdiction.childCaseFigures': Capability.READ_CASE_FIGURES,
 };
 
 /**

@@ -318,6 +318,13 @@ const BURSTS: Record<string, Burst> = {
       variables: { id: rows.enrolmentIds[i] },
     }),
   },
+  // 督办 of N overdue cases at their public notice, one item each (before the objections send them back).
+  superviseCase: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { superviseCase(caseId: $id, deadline: "2090-01-31") { id } }`,
+      variables: { id: rows.noticeCaseIds[i] },
+    }),
+  },
   recordObjection: {
     call: (i, rows) => ({
       query: `mutation($id: ID!) { recordObjection(caseId: $id, receivedOn: "${todayInChina()}", summary: "村民异议") { id } }`,
@@ -345,7 +352,7 @@ const BURSTS: Record<string, Burst> = {
   },
 };
 
-const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'recordObjection', 'cancelEnrolment', 'assignCaseAssessor'];
+const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'superviseCase', 'recordObjection', 'cancelEnrolment', 'assignCaseAssessor'];
 
 /**
  * For the case chains: 深圳's procedure at the administrator's county, a scheme that requires an
@@ -380,7 +387,7 @@ async function caseRows(rows: Rows, chain: string[]): Promise<void> {
     rows.applicantIds.push(id);
   }
   if (chain.includes('assignCaseAssessor')) await assessmentCases(rows);
-  if (!chain.includes('recordObjection')) return;
+  if (!chain.includes('recordObjection') && !chain.includes('superviseCase')) return;
   rows.noticeCaseIds = [];
   for (const personId of rows.applicantIds) {
     const filed = await gql(`mutation($input: FileApplicationInput!) { fileApplication(input: $input) { id } }`, { input: { personId, schemeIds: [rows.applicationSchemeId] } });
@@ -388,6 +395,8 @@ async function caseRows(rows: Rows, chain: string[]): Promise<void> {
     await gql(`mutation($input: DecideCaseInput!) { decideCase(input: $input) { id } }`, { input: { caseId, action: 'PASS', step: 1, idempotencyKey: 'pass' } });
     rows.noticeCaseIds.push(caseId);
   }
+  // Overdue at their notice, as if filed long ago: the 督办 burst supervises them.
+  await h.db.query(`UPDATE application_case SET step_due = $2::date - 3 WHERE id = ANY($1::int[])`, [rows.noticeCaseIds, todayInChina()]);
   const enrolled = await h.db.query(
     `INSERT INTO enrolment (person_id, scheme_id, case_id, from_month)
      SELECT c.person_id, $2, c.id, '2025-01-01' FROM unnest($1::int[]) WITH ORDINALITY AS n (id, i) JOIN application_case c ON c.id = n.id
@@ -445,7 +454,7 @@ const CHAINS: string[][] = [
   ['createTarget', 'allocateTarget', 'issueNotice', 'createSupervisionItem', 'addSupervisionNote', 'setWorkingCalendarYear'],
   ['defineReviewProcedure', 'endReviewProcedure', 'openIntakeWindow', 'closeIntakeWindow'],
   ['fileApplication', 'decideCase', 'resubmitCase'],
-  ['recordObjection', 'cancelEnrolment', 'assignCaseAssessor'],
+  ['superviseCase', 'recordObjection', 'cancelEnrolment', 'assignCaseAssessor'],
   ['recordElderlyPopulation', 'importElderlyPopulation'],
 ];
 
@@ -546,5 +555,17 @@ describe('bursts of concurrent writes', () => {
     expect(tally(responses)).toEqual({ OK: 1, CONFLICT: N - 1 });
     const [{ versions, open }] = await h.db.query(`SELECT count(*)::int AS versions, count(*) FILTER (WHERE effective_to IS NULL)::int AS open FROM review_procedure`);
     expect({ versions, open }).toEqual({ versions: 2, open: 1 });
+  });
+
+  it(`lets exactly one of ${N} concurrent 督办 of one overdue step win; the others are CONFLICT`, async () => {
+    await smallTree(h.db);
+    const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
+    await caseRows(rows, ['superviseCase']);
+    const id = rows.noticeCaseIds[0];
+    const supervise = `mutation($id: ID!) { superviseCase(caseId: $id, deadline: "2090-01-31") { id } }`;
+    const responses = await Promise.all(Array.from({ length: N }, () => h.gql(supervise, { id }, rows.admin.token)));
+    expect(tally(responses)).toEqual({ OK: 1, CONFLICT: N - 1 });
+    const [{ items }] = await h.db.query(`SELECT count(*)::int AS items FROM supervision_item WHERE case_id = $1`, [id]);
+    expect(items).toBe(1);
   });
 });

@@ -86,6 +86,7 @@ function argumentsFor(fx: Fixture): Arguments {
     'Jurisdiction.children': page,
     'Jurisdiction.coverage': { metric: 'VILLAGE_SERVICE' },
     'Jurisdiction.childCoverage': { metric: 'VILLAGE_SERVICE', ...page },
+    'Jurisdiction.childCaseFigures': page,
     'Jurisdiction.coverageTrend': { metric: 'VILLAGE_SERVICE', from: `${YEAR - 1}-01-01`, to: TODAY },
     'Jurisdiction.subsidyTotals': { month: MONTH },
     'Jurisdiction.elderlyPopulation': { year: YEAR },
@@ -241,6 +242,8 @@ const MUTATIONS: Record<string, MutationCase> = {
   },
   decideCase: { as: ADMIN, args: (fx) => ({ input: { caseId: fx.created.case, action: 'RETURN', step: 1, opinion: '请补充户口簿', reasons: '缺少户口簿', idempotencyKey: 'every-field' } }) },
   resubmitCase: { as: ADMIN, args: (fx) => ({ caseId: fx.created.case, materials: [{ kind: '户口簿', receivedOn: TODAY }] }) },
+  // The case at its public notice, overdue there (the fixture moves its due date back): 督办 before the objection sends it back.
+  superviseCase: { as: ADMIN, keep: 'caseSupervision', args: (fx) => ({ caseId: fx.noticeCaseId, deadline: `${YEAR + 1}-01-31`, detail: '请尽快完成公示' }) },
   recordObjection: { as: ADMIN, args: (fx) => ({ caseId: fx.noticeCaseId, receivedOn: TODAY, summary: '村民反映其已迁居' }) },
   assignCaseAssessor: { as: ADMIN, args: (fx) => ({ caseId: fx.assessmentCaseId, step: 4, assessor: 'assessor@321012' }) },
   cancelEnrolment: { as: ADMIN, args: (fx) => ({ id: fx.enrolmentId, reason: 'WITHDRAWN', on: TODAY }) },
@@ -415,6 +418,7 @@ async function demoFixture(): Promise<Fixture> {
     [DEMO_NOTICE_POSTED],
   );
   const [approved] = await h.db.query(`SELECT id FROM application_case WHERE state = 'APPROVED' ORDER BY id LIMIT 1`);
+  if (notice) await h.db.query(`UPDATE application_case SET step_due = $2::date - 3 WHERE id = $1`, [notice.id, TODAY]);
   const [enrolment] = await h.db.query(`SELECT id FROM enrolment ORDER BY id LIMIT 1`);
   for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
   return {
