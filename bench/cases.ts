@@ -1,21 +1,19 @@
 import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/kernel/actor';
 import { createDataSource } from '../src/db/data-source';
-import { openDatabase } from '../src/db/database';
 import { thisMonthInChina, todayInChina } from '../src/kernel/dates';
 import { PACKAGE_YEARS } from '../src/calendar/package-calendar';
 import { nextDay, WorkingCalendar } from '../src/calendar/working-days';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
-import { createServer } from '../src/app/server';
 import { hashPassword } from '../src/users/password';
 import { generatePeople } from './people';
 import { benchEnvironment, benchUser, check, clientThread, keptDataSet, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
+import { benchServer } from './server';
 
 // npm run bench:cases [-- --fresh]: applications under review in one province of the real national
 // tree (江苏省): 200,000 cases in every state, every county following a review procedure (the 深圳
@@ -421,12 +419,8 @@ async function main(): Promise<void> {
     log(`tree in ${build.tree_ms} ms, ${PEOPLE} people in ${build.people_ms} ms`);
   }
 
-  const database = await openDatabase(cfg, { applicationName: 'yiyang-bench-server', serve: { secret: cfg.jwtSecret! } });
-  const { dataSource } = database;
-  const server = await createServer(database.app!, cfg);
-  await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
-  const gql = gqlClient(endpoint);
+  // Requests run as the application role, as in main.ts; the bench's own writes as the owner.
+  const { database, dataSource, server, endpoint, gql } = await benchServer(cfg);
   const results: Record<string, unknown>[] = [];
   let output: Record<string, unknown>;
   try {

@@ -1,19 +1,17 @@
 import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/kernel/actor';
 import { createDataSource } from '../src/db/data-source';
-import { openDatabase } from '../src/db/database';
 import { addMonths, thisMonthInChina } from '../src/kernel/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
-import { createServer } from '../src/app/server';
 import { hashPassword } from '../src/users/password';
 import { generatePeople } from './people';
 import { benchEnvironment, benchUser, check, keptDataSet, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
+import { benchServer } from './server';
 
 // npm run bench:entitlements [-- --fresh]: the monthly entitlement run for 1,000,000 synthetic people
 // living in one province of the real national tree (江苏省, under the province's old-age allowance and
@@ -142,12 +140,7 @@ async function main(): Promise<void> {
   await builder.initialize();
   await builder.runMigrations({ transaction: 'each' });
   // Requests run as the application role, as in main.ts; the bench's own writes as the owner.
-  const database = await openDatabase(cfg, { applicationName: 'yiyang-bench-server', serve: { secret: cfg.jwtSecret! } });
-  const { dataSource } = database;
-  const server = await createServer(database.app!, cfg);
-  await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
-  const gql = gqlClient(endpoint);
+  const { database, dataSource, server, endpoint, gql } = await benchServer(cfg);
   const results: Record<string, unknown>[] = [];
   let output: Record<string, unknown>;
   try {
