@@ -17,6 +17,7 @@ import { PolicyResolver } from '../policies/policy.resolver';
 import { ProcedureResolver } from '../procedures/procedure.resolver';
 import { CaseResolver, CaseSupervisionResolver } from '../cases/case.resolver';
 import { CaseFiguresResolver, JurisdictionCaseFiguresResolver } from '../cases/case-figures.resolver';
+import { ReReviewResolver } from '../cases/re-review.resolver';
 import { registerCaseHooks } from '../cases/case-hooks';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
@@ -42,6 +43,7 @@ export const RESOLVERS = [
   CaseSupervisionResolver,
   JurisdictionCaseFiguresResolver,
   CaseFiguresResolver,
+  ReReviewResolver,
   EntitlementResolver,
   EntitlementRunResolver,
   JurisdictionSubsidyResolver,

@@ -70,6 +70,7 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   resubmitCase: { action: 'case.resubmit', target: record('Case', 'caseId') },
   cancelEnrolment: { action: 'enrolment.cancel', target: record('Enrolment') },
   superviseCase: { action: 'case.supervise', target: record('Case', 'caseId') },
+  confirmEnrolment: { action: 'enrolment.confirm', target: record('Enrolment') },
   createSubsidyFloor: { action: 'subsidyFloor.create', target: jurisdiction((args) => args.input?.jurisdictionCode) },
   runEntitlements: { action: 'entitlementRun.run', target: jurisdiction((args) => args.code) },
   createTarget: { action: 'target.create', target: jurisdiction((args) => args.input?.jurisdictionCode) },

@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { calendarAt } from '../calendar/calendar.cache';
+import type { WorkingCalendar } from '../calendar/working-days';
+import { BadUserInputError } from '../kernel/errors';
 import type { Context } from '../kernel/context';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { StepKind, type Step } from '../procedures/procedure-kinds';
@@ -31,8 +33,6 @@ export async function enterStep(
   const outer = step.countedWithin;
   const carries = outer !== null && previous !== null && (previous.position === outer || previous.countedWithin === outer);
   if (carries && from!.stepDue !== null && (due === null || from!.stepDue < due)) due = from!.stepDue;
-  // A year the calendar does not know is refused even for a step without a deadline.
-  if (due === null) calendar.isWorkingDay(began);
   return {
     state: CaseState.IN_REVIEW,
     stepPosition: position,
@@ -46,8 +46,10 @@ export async function enterStep(
 
 /**
  * The working days the case's public notice has run up to `today`, at its acting node (0 when the case
- * is not at a notice). When the calendar does not know a year of that span, that year: the notice is then
- * not known to have run its minimum, and nothing is guessed, while the case stays readable.
+ * is not at a notice). When the calendar does not know a year of that span, the days counted up to the
+ * end of the last year it knows, if they reach the notice's minimum (it has run at least that long);
+ * else the year it does not know: the notice is then not known to have run, nothing is guessed, and the
+ * case stays readable.
  */
 export async function noticeWorkingDays(
   db: EntityManager,
@@ -57,6 +59,25 @@ export async function noticeWorkingDays(
 ): Promise<NoticeDays> {
   if (currentStep(c, steps)?.kind !== StepKind.PUBLIC_NOTICE || c.actingNodeId === null || c.stepBegan === null || c.stepBegan > today) return 0;
   const calendar = await calendarAt(db, c.actingNodeId, 'step');
-  for (let year = Number(c.stepBegan.slice(0, 4)); year <= Number(today.slice(0, 4)); year += 1) if (!calendar.knowsYear(year)) return { unknownYear: year };
-  return calendar.workingDaysBetween(c.stepBegan, today);
+  return noticeDaysIn(calendar, c.stepBegan, today, currentStep(c, steps)!.minWorkingDays ?? 0);
+}
+
+/** `noticeWorkingDays` for a notice posted on `posted` that runs at least `minimum` working days, by `calendar`. */
+export function noticeDaysIn(calendar: WorkingCalendar, posted: string, today: string, minimum: number): NoticeDays {
+  let unknown: number | null = null;
+  for (let year = Number(posted.slice(0, 4)); unknown === null && year <= Number(today.slice(0, 4)); year += 1) if (!calendar.knowsYear(year)) unknown = year;
+  if (unknown === null) return calendar.workingDaysBetween(posted, today);
+  const lastKnown = `${unknown - 1}-12-31`;
+  const counted = lastKnown < posted ? 0 : countedUpTo(calendar, posted, lastKnown);
+  return counted !== null && counted >= minimum ? counted : { unknownYear: unknown };
+}
+
+// The working days from `from` to `to` in years the calendar knows; null when counting walks into one it does not.
+function countedUpTo(calendar: WorkingCalendar, from: string, to: string): number | null {
+  try {
+    return calendar.workingDaysBetween(from, to);
+  } catch (error) {
+    if (error instanceof BadUserInputError) return null;
+    throw error;
+  }
 }

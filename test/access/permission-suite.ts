@@ -22,7 +22,7 @@ import {
   resetTables,
   restoreTables,
   SMALL_TREE,
-  smallTree,
+  smallTree, standInCalendars,
   TEST_PASSWORD,
   testCreditCode,
   type TableRows,
@@ -257,7 +257,15 @@ interface FixtureCases {
   enrolment: string;
 }
 const ENROLLED_SINCE = '2025-01';
+/** The day each fixture person moved into their village, after their enrolment. */
+const MOVED_ON = '2025-02-10';
 const fixtureCases = new Map<string, FixtureCases>();
+/** The fixture enrolments of people at or below the node, in id order (all moved on MOVED_ON: the re-review list's order). */
+const enrolmentsUnder = (node: string) =>
+  Object.values(RELATIONS)
+    .filter((code, i, all) => all.indexOf(code) === i && personAt(code).village.startsWith(node))
+    .map((code) => fixtureCases.get(code)!.enrolment)
+    .sort((a, b) => Number(a) - Number(b));
 /** The fixture cases filed at villages at or below the node, as `cases(under:)` lists them: by due date, then id. */
 const casesUnder = (node: string) =>
   Object.values(RELATIONS)
@@ -299,6 +307,7 @@ beforeEach(async () => {
     return;
   }
   await smallTree(h.db);
+  await standInCalendars(h.db);
   const organisationIds = {} as Record<Org, number>;
   for (const org of Object.keys(ORGANISATIONS) as Org[]) {
     organisationIds[org] = (await insertOrganisation(h.db, ORGANISATIONS[org].n, ORGANISATIONS[org].name)).id;
@@ -484,6 +493,12 @@ async function insertCaseFixture(): Promise<void> {
       `INSERT INTO enrolment (person_id, scheme_id, case_id, from_month) VALUES ($1, $2, $3, $4) RETURNING id::text AS id`,
       [personIdOf(person), schemes.get(node)!.id, review, `${ENROLLED_SINCE}-01`],
     );
+    // As if the person had come to live in the village since: the enrolment is up for re-review.
+    await h.db.query(
+      `INSERT INTO person_move (person_id, kind, from_id, to_id, moved_on)
+       SELECT p.id, 'RESIDENCE', (SELECT min(id) FROM jurisdiction WHERE id <> p.village_id), p.village_id, $2 FROM person p WHERE p.id = $1`,
+      [personIdOf(person), MOVED_ON],
+    );
     fixtureCases.set(node, {
       review,
       notice: await insertCase('IN_REVIEW', 2, '2025-06-16'),
@@ -559,6 +574,8 @@ interface State {
   application_material: Record<string, any>;
   application_history: Record<string, any>;
   enrolment: Record<string, any>;
+  enrolment_review: Record<string, any>;
+  person_move: Record<string, any>;
   elderly_population: Record<string, any>;
 }
 type Table = keyof State;
@@ -619,6 +636,8 @@ async function tableState(): Promise<State> {
     application_material: await rowsOf('application_material'),
     application_history: await rowsOf('application_history'),
     enrolment: await rowsOf('enrolment'),
+    enrolment_review: await rowsOf('enrolment_review'),
+    person_move: await rowsOf('person_move'),
     elderly_population: await rowsOf('elderly_population'),
   };
 }
@@ -1549,7 +1568,10 @@ const TARGETED: TargetedOperation[] = [
       expect(data.updatePerson).toEqual({ id, name: MOVING_PERSON.name, village: { code: VILLAGE_OF[node] } });
       // The person's figures move with him, on every day.
       const counts = Object.assign({}, ...peopleDays().map((day) => countMoves(day, FIXTURE_PERSON_KEYS, MOVING_PERSON.village, VILLAGE_OF[node])));
-      expect(changes(before, after)).toEqual({ person: [id], people_counts: Object.keys(counts).sort() });
+      // The move is kept, for the re-review of the person's enrolments.
+      const move = addedRow('person_move', before, after);
+      expect(changes(before, after)).toEqual({ person: [id], people_counts: Object.keys(counts).sort(), person_move: [String(move.id)] });
+      expect(move).toMatchObject({ person_id: Number(id), kind: 'RESIDENCE', from_id: jurisdictionIds.get(MOVING_PERSON.village), to_id: jurisdictionIds.get(VILLAGE_OF[node]) });
       expect(peopleCountDeltas(before, after)).toEqual(counts);
       expect(after.person[id]).toMatchObject({
         village_id: jurisdictionIds.get(VILLAGE_OF[node]),
@@ -2204,6 +2226,60 @@ const TARGETED: TargetedOperation[] = [
       // The person scheme stops in the month of the event (STOP_IN_MONTH_OF_EVENT, the default): the month before is the last paid.
       expect(data.cancelEnrolment).toEqual({ id, fromMonth: ENROLLED_SINCE, untilMonth: addMonths(today.slice(0, 7), -1), endReason: 'WITHDRAWN', endedOn: today });
       expect(changes(before, after)).toEqual({ enrolment: [id] });
+    },
+  },
+  {
+    field: 'reReviews',
+    type: 'Query',
+    label: 'reReviews(under: target)',
+    gate: Capability.READ_CASES,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { reReviews(under: $under, first: 50) { totalCount edges { node { enrolment { id } changes { kind on } } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      const ids = enrolmentsUnder(node);
+      const changes = [{ kind: 'RESIDENCE_MOVED', on: MOVED_ON }];
+      expect(data.reReviews).toEqual({ totalCount: ids.length, edges: ids.map((id) => ({ node: { enrolment: { id }, changes } })) });
+    },
+  },
+  {
+    field: 'reReviewCounts',
+    type: 'Query',
+    label: 'reReviewCounts(under: target)',
+    gate: Capability.READ_CASES,
+    write: false,
+    request: (node) => ({ query: `query($under: String) { reReviewCounts(under: $under) { node { code } total children { node { code } count } } }`, variables: { under: node } }),
+    verify: (node, { data }) => {
+      // Each enrolment counts under the child of the node its person's village lies in; most first, then by code.
+      const childLength = [2, 4, 6, 9, 12].find((length) => length > node.length)!;
+      const byChild = new Map<string, number>();
+      for (const code of new Set(Object.values(RELATIONS))) {
+        const village = personAt(code).village;
+        if (village.startsWith(node)) byChild.set(village.slice(0, childLength), (byChild.get(village.slice(0, childLength)) ?? 0) + 1);
+      }
+      const children = [...byChild].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([code, count]) => ({ node: { code }, count }));
+      expect(data.reReviewCounts).toEqual({ node: { code: node }, total: enrolmentsUnder(node).length, children });
+    },
+  },
+  {
+    field: 'confirmEnrolment',
+    type: 'Mutation',
+    label: 'confirmEnrolment(opinion) of the enrolment of the person below the target, who moved since',
+    gate: Capability.REVIEW_CASES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!) { confirmEnrolment(id: $id, opinion: "核实后继续享受") { enrolment { id untilMonth } reviews { reviewedOn opinion } } }`,
+      variables: { id: fixtureCases.get(node)!.enrolment },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = fixtureCases.get(node)!.enrolment;
+      const today = todayInChina();
+      expect(data.confirmEnrolment).toEqual({ enrolment: { id, untilMonth: null }, reviews: [{ reviewedOn: today, opinion: '核实后继续享受' }] });
+      const entry = addedRow('enrolment_review', before, after);
+      expect(changes(before, after)).toEqual({ enrolment_review: [String(entry.id)] });
+      expect(entry).toMatchObject({ enrolment_id: Number(id), reviewed_on: today, opinion: '核实后继续享受' });
     },
   },
   {

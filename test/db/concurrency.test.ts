@@ -6,7 +6,7 @@ import { nationalIdCheck } from '../../src/elderly/national-id';
 import { poolUse } from '../../src/db/pool-stats';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { templateByKey } from '../../src/procedures/procedure-kinds';
-import { createUser, insertJurisdictions, smallTree, testCreditCode, type TestUser } from '../support/factories';
+import { createUser, insertJurisdictions, smallTree, standInCalendars, testCreditCode, type TestUser } from '../support/factories';
 import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
 
 /**
@@ -325,6 +325,13 @@ const BURSTS: Record<string, Burst> = {
       variables: { id: rows.noticeCaseIds[i] },
     }),
   },
+  // Each enrolment's person moved their 户籍 since: each confirmation is the first of its enrolment.
+  confirmEnrolment: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { confirmEnrolment(id: $id, opinion: "核实后继续享受") { enrolment { id } } }`,
+      variables: { id: rows.enrolmentIds[i] },
+    }),
+  },
   recordObjection: {
     call: (i, rows) => ({
       query: `mutation($id: ID!) { recordObjection(caseId: $id, receivedOn: "${todayInChina()}", summary: "村民异议") { id } }`,
@@ -352,7 +359,7 @@ const BURSTS: Record<string, Burst> = {
   },
 };
 
-const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'superviseCase', 'recordObjection', 'cancelEnrolment', 'assignCaseAssessor'];
+const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'superviseCase', 'recordObjection', 'confirmEnrolment', 'cancelEnrolment', 'assignCaseAssessor'];
 
 /**
  * For the case chains: 深圳's procedure at the administrator's county, a scheme that requires an
@@ -360,6 +367,7 @@ const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'superv
  * to their public notice one by one.
  */
 async function caseRows(rows: Rows, chain: string[]): Promise<void> {
+  await standInCalendars(h.db);
   const gql = async (query: string, variables: Record<string, unknown>) => {
     const res = await h.gql(query, variables, rows.admin.token);
     expect(res.errors).toBeUndefined();
@@ -404,6 +412,12 @@ async function caseRows(rows: Rows, chain: string[]): Promise<void> {
     [rows.noticeCaseIds, rows.applicationSchemeId],
   );
   rows.enrolmentIds = enrolled.map((row: { id: string }) => row.id);
+  // A change since each enrolment, for its re-review: the 户籍 moves to the other village of the burst.
+  await h.db.query(
+    `UPDATE person p SET hukou_jurisdiction_id = (SELECT id FROM jurisdiction WHERE code = CASE WHEN v.code = $2 THEN $3 ELSE $2 END)
+     FROM jurisdiction v WHERE v.id = p.hukou_jurisdiction_id AND p.id = ANY($1::int[])`,
+    [rows.applicantIds, VILLAGES[0], VILLAGES[1]],
+  );
 }
 
 /** A case of each applicant at the third-party assessment (step 4) of 江都's procedure, and an assessor of the county. */
@@ -454,7 +468,7 @@ const CHAINS: string[][] = [
   ['createTarget', 'allocateTarget', 'issueNotice', 'createSupervisionItem', 'addSupervisionNote', 'setWorkingCalendarYear'],
   ['defineReviewProcedure', 'endReviewProcedure', 'openIntakeWindow', 'closeIntakeWindow'],
   ['fileApplication', 'decideCase', 'resubmitCase'],
-  ['superviseCase', 'recordObjection', 'cancelEnrolment', 'assignCaseAssessor'],
+  ['superviseCase', 'recordObjection', 'confirmEnrolment', 'cancelEnrolment', 'assignCaseAssessor'],
   ['recordElderlyPopulation', 'importElderlyPopulation'],
 ];
 

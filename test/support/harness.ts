@@ -77,6 +77,9 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'application_material', identity: true },
   { table: 'application_history', identity: true },
   { table: 'enrolment', identity: true },
+  { table: 'enrolment_review', identity: true },
+  { table: 'person_move', identity: true },
+  { table: 'person_fact_change', identity: false },
   { table: 'elderly_population', identity: true },
 ];
 
