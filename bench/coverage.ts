@@ -1,7 +1,6 @@
 import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
@@ -9,13 +8,12 @@ import { Role } from '../src/kernel/actor';
 import { COVERAGE_DEFINITIONS, CoverageMetric } from '../src/facilities/coverage-metrics';
 import { rebuildRollups, type RebuildReport } from '../src/coverage/rollup.rebuild';
 import { createDataSource } from '../src/db/data-source';
-import { openDatabase } from '../src/db/database';
 import { FacilityStatus, NEXT_STATUSES } from '../src/facilities/facility-kinds';
 import { todayInChina } from '../src/kernel/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
-import { createServer } from '../src/app/server';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, clientThread, freshDatabase, gqlClient, type GqlResult, log, machineFloorUs, onServer, progress, round2, saveResults, sequential, sequentialReads, summary } from './support';
+import { benchEnvironment, benchUser, check, clientThread, freshDatabase, type GqlResult, log, machineFloorUs, onServer, progress, round2, saveResults, sequential, sequentialReads, summary } from './support';
+import { benchServer } from './server';
 
 // npm run bench:coverage [-- --fresh]: coverage reads and writes through the HTTP GraphQL API on the
 // national tree with ~330,000 synthetic facilities and ~1.1 million history entries, and the full
@@ -433,14 +431,9 @@ async function main(): Promise<void> {
   const floorUs = await machineFloorUs(adminUrl);
   const prepared = await prepareData(adminUrl, benchUrl, fresh, today);
 
-  // The server as main.ts runs it (migrations applied by openDatabase), on an ephemeral port.
-  // Requests run as the application role, as in main.ts; the bench's own writes as the owner.
-  const database = await openDatabase(cfg, { applicationName: 'yiyang-bench-server', serve: { secret: cfg.jwtSecret! } });
-  const { dataSource } = database;
-  const server = await createServer(database.app!, cfg);
-  await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
-  const gql = gqlClient(endpoint);
+  // The server as main.ts runs it (migrations applied by openDatabase), on an ephemeral port; requests run as
+  // the application role, the bench's own writes as the owner.
+  const { database, dataSource, server, endpoint, gql } = await benchServer(cfg);
   const results: Record<string, unknown>[] = [];
   let output: Record<string, unknown>;
 

@@ -1,18 +1,17 @@
 import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/kernel/actor';
 import { createDataSource } from '../src/db/data-source';
-import { openDatabase } from '../src/db/database';
 import { addMonths, thisMonthInChina } from '../src/kernel/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
-import { createServer } from '../src/app/server';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
+import { generatePeople } from './people';
+import { benchEnvironment, benchUser, check, keptDataSet, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
+import { benchServer } from './server';
 
 // npm run bench:entitlements [-- --fresh]: the monthly entitlement run for 1,000,000 synthetic people
 // living in one province of the real national tree (江苏省, under the province's old-age allowance and
@@ -32,52 +31,6 @@ const READ_REQUESTS = 500;
 
 const HARDSHIP = ['EXTREME_POVERTY_DISPERSED', 'MINIMUM_LIVING_ALLOWANCE', 'BEREAVED_PARENTS', 'ENTITLED_GROUPS', 'MODEL_WORKER', 'CHILDLESS_WIDOWED'];
 const ALL_LEVELS = ['INTACT', 'MILD', 'MODERATE', 'SEVERE', 'DEMENTIA'];
-
-/**
- * One million people spread over the province's villages by a fixed stride: ages 60 to 100 (birth
- * days spread evenly), valid national IDs (GB 11643 check digit), 户籍 mostly in their village, 2 %
- * deceased, 30 % living alone or in an empty nest, about 8 % in a hardship category, 45 % assessed
- * (some assessments expired).
- */
-async function generatePeople(dataSource: DataSource, month: string): Promise<void> {
-  await dataSource.query(`
-    CREATE TEMP TABLE bench_village AS
-    SELECT id, code, (row_number() OVER (ORDER BY code) - 1)::int AS n FROM jurisdiction WHERE level = 'VILLAGE' AND code LIKE '${PROVINCE}%'`);
-  await dataSource.query(`CREATE UNIQUE INDEX ON bench_village (n)`);
-  const [{ villages }] = await dataSource.query(`SELECT count(*)::int AS villages FROM bench_village`);
-  const weights = '(ARRAY[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2])';
-  await dataSource.query(
-    `INSERT INTO person (national_id, name, sex, birth_date, village_id, hukou_jurisdiction_id, resident_since, living_situations, status, status_since)
-     SELECT f.first17 || substr('10X98765432', (SELECT sum(substr(f.first17, k, 1)::int * ${weights}[k]) % 11 FROM generate_series(1, 17) k)::int + 1, 1),
-       '老人' || g.i, CASE WHEN f.seq % 2 = 1 THEN 'MALE' ELSE 'FEMALE' END::sex, f.birth, v.id,
-       CASE WHEN g.i % 20 = 0 THEN h.id ELSE v.id END,
-       CASE WHEN g.i % 33 = 0 THEN current_date - (g.i % 150) ELSE date '2005-01-01' END,
-       CASE g.i % 10 WHEN 0 THEN '{EMPTY_NEST}' WHEN 1 THEN '{EMPTY_NEST}' WHEN 2 THEN '{ALONE}' ELSE '{}' END::living_situation[],
-       CASE WHEN g.i % 50 = 0 THEN 'DECEASED' ELSE 'ACTIVE' END::person_status,
-       CASE WHEN g.i % 50 = 0 THEN date '2025-06-01' END
-     FROM generate_series(0, $1 - 1) AS g(i)
-     JOIN bench_village v ON v.n = (g.i::bigint * 7919 % $2)::int
-     JOIN bench_village h ON h.n = ((g.i::bigint * 7919 + 1) % $2)::int
-     CROSS JOIN LATERAL (SELECT date '1926-01-01' + g.i % 14600 AS birth, (g.i / 14600) % 1000 AS seq) b
-     CROSS JOIN LATERAL (SELECT b.birth, b.seq, left(v.code, 6) || to_char(b.birth, 'YYYYMMDD') || lpad(b.seq::text, 3, '0') AS first17) f`,
-    [PEOPLE, villages],
-  );
-  await dataSource.query(
-    `INSERT INTO person_category (person_id, category, valid_from)
-     SELECT id, (ARRAY['MINIMUM_LIVING_ALLOWANCE', 'EXTREME_POVERTY_DISPERSED', 'BEREAVED_PARENTS', 'LOW_INCOME', 'ENTITLED_GROUPS', 'MINIMUM_LIVING_ALLOWANCE'])[id % 6 + 1]::hardship_category,
-       date '2020-01-01'
-     FROM person WHERE id % 12 = 0`,
-  );
-  // Assessed up to 240 days before the month's first day: those older than six months have expired.
-  await dataSource.query(
-    `INSERT INTO ability_assessment (person_id, level, assessed_on, valid_until, assessor)
-     SELECT id, (ARRAY['INTACT', 'INTACT', 'MILD', 'MODERATE', 'SEVERE', 'DEMENTIA'])[id % 6 + 1]::ability_level, a.on_day,
-       (a.on_day + interval '6 months' - interval '1 day')::date, '第三方评估机构'
-     FROM person CROSS JOIN LATERAL (SELECT $1::date - (id % 240) AS on_day) a WHERE id % 20 < 9`,
-    [`${month}-01`],
-  );
-  await dataSource.query(`ANALYZE person; ANALYZE person_category; ANALYZE ability_assessment`);
-}
 
 /** The province's allowance and its floor, and every county's two 江都区-style subsidies, created through the API. */
 async function createSchemes(gql: ReturnType<typeof gqlClient>, token: string, counties: string[]): Promise<number> {
@@ -179,38 +132,15 @@ async function main(): Promise<void> {
   const serverVersion = await onServer(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
   const floorUs = await machineFloorUs(adminUrl);
 
-  let reuse = false;
-  if (!fresh) {
-    reuse = await onServer(adminUrl, async (client) => ((await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [BENCH_DATABASE])).rowCount ?? 0) > 0);
-  }
+  const reuse = await keptDataSet(adminUrl, benchUrl, BENCH_DATABASE, fresh, MARKER_KEY, (marker) => marker?.version === DATASET_VERSION);
   const build: Record<string, number> = {};
-  if (reuse) {
-    const probe = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 1, applicationName: 'yiyang-bench' });
-    await probe.initialize();
-    try {
-      await probe.runMigrations({ transaction: 'each' });
-      const [row] = await probe.query(`SELECT value FROM app_setting WHERE key = $1`, [MARKER_KEY]);
-      reuse = row?.value?.version === DATASET_VERSION;
-    } finally {
-      await probe.destroy();
-    }
-  }
-  if (!reuse) {
-    log(`building ${BENCH_DATABASE} from scratch`);
-    await freshDatabase(adminUrl, BENCH_DATABASE);
-  }
 
   // Building and clearing run without the server's statement timeout, on a connection of their own.
   const builder = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 1, applicationName: 'yiyang-bench' });
   await builder.initialize();
   await builder.runMigrations({ transaction: 'each' });
   // Requests run as the application role, as in main.ts; the bench's own writes as the owner.
-  const database = await openDatabase(cfg, { applicationName: 'yiyang-bench-server', serve: { secret: cfg.jwtSecret! } });
-  const { dataSource } = database;
-  const server = await createServer(database.app!, cfg);
-  await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
-  const gql = gqlClient(endpoint);
+  const { database, dataSource, server, endpoint, gql } = await benchServer(cfg);
   const results: Record<string, unknown>[] = [];
   let output: Record<string, unknown>;
   try {
@@ -223,7 +153,7 @@ async function main(): Promise<void> {
       log(`tree imported in ${build.tree_ms} ms`);
       started = performance.now();
       progress.stage('generate people');
-      await generatePeople(builder, month);
+      await generatePeople(builder, PROVINCE, PEOPLE, month);
       progress.done();
       build.people_ms = Math.round(performance.now() - started);
       log(`people generated in ${build.people_ms} ms`);

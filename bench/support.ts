@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Role } from '../src/kernel/actor';
 import { ProgressReporter } from '../src/cli/progress';
+import { createDataSource } from '../src/db/data-source';
 import { loadConfig, projectRoot, setConfig, type Config } from '../src/config';
 import { configureTokens, issueToken } from '../src/users/token';
 
@@ -180,11 +181,13 @@ const { performance } = require('node:perf_hooks');
 (async () => {
   const { endpoint, token, bodies, clients, warmup, count, seconds } = workerData;
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  // Requests take the bodies in turn (one body: the same request over and over).
+  // Requests take the bodies, and the callers' tokens, in turn (one body: the same request over and over).
+  const tokens = Array.isArray(token) ? token : [token];
   let sent = 0;
   const post = () => new Promise((resolve, reject) => {
-    const body = bodies[sent++ % bodies.length];
-    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + token };
+    const turn = sent++;
+    const body = bodies[turn % bodies.length];
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + tokens[turn % tokens.length] };
     const started = performance.now();
     const request = http.request(endpoint, { method: 'POST', agent, headers }, (response) => {
       const chunks = [];
@@ -251,12 +254,13 @@ export interface ClientRun {
 /**
  * Sends one read from a client thread: `clients` connections each warm up with `warmup` requests, then
  * they send until `count` answers are in (or for `seconds`), each connection one request at a time.
- * With a list of variables, the requests take them in turn (warm-up ones first). Any error in an
- * answer fails the run.
+ * With a list of variables, the requests take them in turn (warm-up ones first), and with a list of
+ * tokens the callers too (request i is sent by token i modulo their number). Any error in an answer
+ * fails the run.
  */
 export function clientThread(
   endpoint: string,
-  token: string,
+  token: string | readonly string[],
   query: string,
   variables: Record<string, unknown> | readonly Record<string, unknown>[],
   run: { clients?: number; warmup: number; count?: number; seconds?: number },
@@ -288,7 +292,7 @@ export function clientThread(
 /** `warmup` then `count` reads one at a time from a client thread (see clientThread). */
 export async function sequentialReads(
   endpoint: string,
-  token: string,
+  token: string | readonly string[],
   query: string,
   variables: Record<string, unknown> | readonly Record<string, unknown>[],
   warmup: number,
@@ -321,6 +325,38 @@ export function benchEnvironment(database: string, options: { limitsLifted?: boo
   setConfig(cfg);
   configureTokens({ secret, ttlSeconds: 3600 });
   return { fresh, adminUrl, benchUrl, cfg };
+}
+
+/**
+ * Whether the kept data set in `database` can be reused: it exists (and `--fresh` was not given), and
+ * once migrated its marker (`app_setting` under `markerKey`) passes `matches`. Otherwise the database is
+ * made afresh, empty, for the benchmark to build.
+ */
+export async function keptDataSet(
+  adminUrl: string,
+  benchUrl: string,
+  database: string,
+  fresh: boolean,
+  markerKey: string,
+  matches: (marker: any) => boolean,
+): Promise<boolean> {
+  let reuse = !fresh && (await onServer(adminUrl, async (client) => ((await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database])).rowCount ?? 0) > 0));
+  if (reuse) {
+    const probe = createDataSource({ url: benchUrl, statementTimeoutMs: 0, poolSize: 1, applicationName: 'yiyang-bench' });
+    await probe.initialize();
+    try {
+      await probe.runMigrations({ transaction: 'each' });
+      const [row] = await probe.query(`SELECT value FROM app_setting WHERE key = $1`, [markerKey]);
+      reuse = row !== undefined && matches(row.value);
+    } finally {
+      await probe.destroy();
+    }
+  }
+  if (!reuse) {
+    log(`building ${database} from scratch`);
+    await freshDatabase(adminUrl, database);
+  }
+  return reuse;
 }
 
 /** Prints a benchmark's JSON and saves it as the last run's figures, bench/results/<name>.json. */

@@ -1,15 +1,13 @@
 import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { Role } from '../src/kernel/actor';
-import { openDatabase } from '../src/db/database';
 import { todayInChina } from '../src/kernel/dates';
-import { createServer } from '../src/app/server';
 import { hashPassword } from '../src/users/password';
 import { BENCH_DATABASE, prepareData } from './coverage';
-import { benchEnvironment, benchUser, check, gqlClient, log, machineFloorUs, onServer, saveResults, sequentialReads, summary } from './support';
+import { benchEnvironment, benchUser, check, log, machineFloorUs, onServer, saveResults, sequentialReads, summary } from './support';
+import { benchServer } from './server';
 
 // npm run bench:targets [-- --fresh]: progress boards through the HTTP GraphQL API on the coverage
 // benchmark's data set (the national tree, ~330,000 facilities with their histories; built by the
@@ -85,12 +83,7 @@ async function main(): Promise<void> {
   const prepared = await prepareData(adminUrl, benchUrl, fresh, today);
 
   // Requests run as the application role, as in main.ts; the bench's own writes as the owner.
-  const database = await openDatabase(cfg, { applicationName: 'yiyang-bench-server', serve: { secret: cfg.jwtSecret! } });
-  const { dataSource } = database;
-  const server = await createServer(database.app!, cfg);
-  await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
-  const gql = gqlClient(endpoint);
+  const { database, dataSource, server, endpoint, gql } = await benchServer(cfg);
   const results: Record<string, unknown>[] = [];
   let output: Record<string, unknown>;
   try {

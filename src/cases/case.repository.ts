@@ -101,14 +101,17 @@ export interface CaseSchemeRow {
 }
 
 const day = (column: string, as: string) => `to_char(${column}, 'YYYY-MM-DD') AS "${as}"`;
-const CASE_COLUMNS = `c.id, c.person_id AS "personId", p.name AS "personName", p.national_id AS "nationalId",
+/** A case's columns as `CaseRow` reads them from `c` (application_case rows) and CASE_JOINS. */
+export const CASE_FIELDS = `c.id, c.person_id AS "personId", p.name AS "personName", p.national_id AS "nationalId",
   c.village_id AS "villageId", c.village_code AS "villageCode", c.procedure_id AS "procedureId",
   c.intake_window_id AS "intakeWindowId", c.state, c.step_position AS "stepPosition", ${day('c.step_began', 'stepBegan')},
   ${day('c.step_due', 'stepDue')}, c.acting_node_id AS "actingNodeId", c.acting_code AS "actingCode",
   c.step_capability AS "stepCapability", ${day('c.filed_on', 'filedOn')}, c.filed_by AS "filedBy", c.filed_as_role AS "filedAsRole",
   c.filer, c.agent_name AS "agentName", c.agent_relation AS "agentRelation", c.closed_reason AS "closedReason",
-  ${day('c.decided_on', 'decidedOn')}, c.assessor_id AS "assessorId", a.username AS "assessorUsername", c.version
-  FROM application_case c JOIN person p ON p.id = c.person_id LEFT JOIN app_user a ON a.id = c.assessor_id`;
+  ${day('c.decided_on', 'decidedOn')}, c.assessor_id AS "assessorId", a.username AS "assessorUsername", c.version`;
+/** What CASE_FIELDS reads besides the case row `c`: its applicant `p` and its assessor `a`. */
+export const CASE_JOINS = `JOIN person p ON p.id = c.person_id LEFT JOIN app_user a ON a.id = c.assessor_id`;
+const CASE_COLUMNS = `${CASE_FIELDS} FROM application_case c ${CASE_JOINS}`;
 
 export const caseRepository = {
   async byIds(db: EntityManager, ids: readonly number[]): Promise<CaseRow[]> {

@@ -9,8 +9,10 @@ import { parseId } from '../kernel/ids';
 import { text } from '../kernel/messages';
 import { keysetPage, type Page } from '../kernel/pagination';
 import { maskNationalId } from '../elderly/national-id';
+import { calendarsAt } from '../calendar/calendar.cache';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { procedureRepository } from '../procedures/procedure.repository';
+import { StepKind } from '../procedures/procedure-kinds';
+import { procedureService } from '../procedures/procedure.service';
 import { CaseState } from './case-kinds';
 import { assignAssessorWithin, decideWithin, objectionWithin, resubmitWithin } from './case-decision';
 import { fileWithin } from './case-filing';
@@ -40,13 +42,18 @@ async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
   const ids = rows.map((r) => r.id);
   const today = todayInChina();
   const [procedures, history, materials, schemes, enrolments, nodes] = await Promise.all([
-    procedureRepository.byIds(ctx.db, [...new Set(rows.map((r) => r.procedureId))]),
+    procedureService.byIds(ctx, [...new Set(rows.map((r) => r.procedureId))]),
     caseRepository.historyOf(ctx.db, ids).then(group),
     caseRepository.materialsOf(ctx.db, ids).then(group),
     caseRepository.schemesOf(ctx.db, ids).then(group),
     enrolmentRepository.ofCases(ctx.db, ids).then(group),
     jurisdictionService.byCodesAnywhere(ctx, [...new Set(rows.flatMap((r) => [r.villageCode, ...(r.actingCode ? [r.actingCode] : [])]))]),
   ]);
+  // Only a notice's actions depend on the working days it has run: the calendars of the notices' acting nodes, read at once.
+  await calendarsAt(
+    ctx.db,
+    rows.filter((c) => c.actingNodeId !== null && currentStep(c, procedures.find((p) => p.id === c.procedureId)!.steps)?.kind === StepKind.PUBLIC_NOTICE).map((c) => c.actingNodeId!),
+  );
   const ref = (code: string) => {
     const node = nodes.get(code)!;
     return { code: node.code, name: node.name, level: node.level };
@@ -55,7 +62,6 @@ async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
     rows.map(async (c) => {
       const procedure = procedures.find((p) => p.id === c.procedureId)!;
       const step = currentStep(c, procedure.steps);
-      // Only a notice's actions depend on the working days it has run: the calendar is read for those alone.
       const moment = { steps: procedure.steps, today, noticeWorkingDays: await noticeWorkingDays(ctx.db, c, procedure.steps, today) };
       return {
         ...c,

@@ -38,3 +38,13 @@ export function procedureInForceLoader(ctx: Context): DataLoader<string, Procedu
     return keys.map((key) => answers.get(key) ?? null);
   });
 }
+
+/** Procedure versions by id, through the same cache (any change of `review_procedure` clears it); unknown ids are left out. */
+export async function proceduresById(ctx: Context, ids: readonly number[]): Promise<ProcedureRow[]> {
+  const key = (id: number) => `id:${id}`;
+  const answers = await throughCache(inForce(ctx.dataSource), ids.map(key), async (missing) => {
+    const rows = await procedureRepository.byIds(ctx.db, missing.map((k) => Number(k.slice(3))));
+    return new Map(rows.map((row) => [key(row.id), frozen(row)]));
+  });
+  return ids.flatMap((id) => answers.get(key(id)) ?? []);
+}

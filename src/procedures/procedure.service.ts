@@ -11,7 +11,7 @@ import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { parseName } from '../policies/policy.rules';
 import { PROCEDURE_TEMPLATES, templateByKey, type ProcedureTemplate, type Step } from './procedure-kinds';
 import type { DefineProcedureInput } from './procedure.inputs';
-import { dayAndNode, procedureInForceLoader } from './procedure.loaders';
+import { dayAndNode, procedureInForceLoader, proceduresById } from './procedure.loaders';
 import { procedureRepository, type NewProcedure, type ProcedureRow } from './procedure.repository';
 import { parseDayField, parseSteps } from './procedure.rules';
 
@@ -83,6 +83,11 @@ export const procedureService = {
    * For the cases: the procedure an application filed at `villageCode` follows on `day` (null: none set
    * there or above). No access check: the caller has decided the case is theirs. Batched per request.
    */
+  /** Versions by id (the steps the cases filed under them follow), kept by the `review-procedures` region. */
+  byIds(ctx: Context, ids: readonly number[]): Promise<ProcedureRow[]> {
+    return proceduresById(ctx, ids);
+  },
+
   async procedureFor(ctx: Context, villageCode: string, day: string): Promise<ProcedureRow | null> {
     return loader(ctx, procedureInForceLoader).load(dayAndNode(day, villageCode));
   },

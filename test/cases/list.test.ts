@@ -62,4 +62,27 @@ describe('cases(under, state, awaitingMyAction)', () => {
     }
     expect(counts[0]).toBe(counts[1]);
   });
+
+  // A case at its 公示 shows whether it may pass: the working days since the notice was posted at its
+  // village («公示時間不少於5個工作日», seed 004 篇四) are counted by that village's calendar.
+  it('reads a queue of notices at several villages in statements constant in the page size, with cold caches', async () => {
+    const atNotice = async (personId: string) => {
+      const filed = (await ok(h, FILE, { input: { personId, schemeIds: [w.schemeId] } }, w.county)).fileApplication;
+      await ok(h, DECIDE, { input: { caseId: filed.id, action: 'PASS', step: 1, idempotencyKey: `n-${filed.id}` } }, w.county);
+    };
+    await atNotice(w.personId);
+    await atNotice(await registerPerson(h, w.county, '321012100002'));
+    await atNotice(await registerPerson(h, w.county, '321012101200'));
+    // Both pages are partial (both count the matches for totalCount); a first request prepares the named statements.
+    await h.gql(LIST, { mine: true, first: 1 }, w.county.token);
+    const counts: number[] = [];
+    for (const first of [1, 2]) {
+      await forgetCaches(h);
+      const res = await h.gql(LIST, { mine: true, first }, w.county.token);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.cases.edges.map((e: any) => e.node.currentStep.position)).toEqual(Array(first).fill(2));
+      counts.push(res.extensions!.sqlStatements!);
+    }
+    expect(counts[0]).toBe(counts[1]);
+  });
 });
