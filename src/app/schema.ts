@@ -15,7 +15,7 @@ import { EntitlementResolver } from '../policies/entitlement.resolver';
 import { FacilitySubsidyResolver } from '../policies/facility-subsidy.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
 import { ProcedureResolver } from '../procedures/procedure.resolver';
-import { CaseResolver, CaseSupervisionResolver } from '../cases/case.resolver';
+import { CaseRecordResolver, CaseResolver, CaseSupervisionResolver } from '../cases/case.resolver';
 import { CaseFiguresResolver, JurisdictionCaseFiguresResolver } from '../cases/case-figures.resolver';
 import { ReReviewResolver } from '../cases/re-review.resolver';
 import { registerCaseHooks } from '../cases/case-hooks';
@@ -41,6 +41,7 @@ export const RESOLVERS = [
   ProcedureResolver,
   CaseResolver,
   CaseSupervisionResolver,
+  CaseRecordResolver,
   JurisdictionCaseFiguresResolver,
   CaseFiguresResolver,
   ReReviewResolver,

@@ -45,11 +45,10 @@ export async function enterStep(
 }
 
 /**
- * The working days the case's public notice has run up to `today`, at its acting node (0 when the case
- * is not at a notice). When the calendar does not know a year of that span, the days counted up to the
- * end of the last year it knows, if they reach the notice's minimum (it has run at least that long);
- * else the year it does not know: the notice is then not known to have run, nothing is guessed, and the
- * case stays readable.
+ * The working days the case's public notice has run up to `today`, at its acting node, counted up to
+ * its minimum (0 when the case is not at a notice). When its minimum would fall in a year the calendar
+ * does not know, that year: the notice is then not known to have run, nothing is guessed, and the case
+ * stays readable. A minimum reached within the known years has run, whatever year today is.
  */
 export async function noticeWorkingDays(
   db: EntityManager,
@@ -62,20 +61,25 @@ export async function noticeWorkingDays(
   return noticeDaysIn(calendar, c.stepBegan, today, currentStep(c, steps)!.minWorkingDays ?? 0);
 }
 
-/** `noticeWorkingDays` for a notice posted on `posted` that runs at least `minimum` working days, by `calendar`. */
+/**
+ * `noticeWorkingDays` for a notice posted on `posted` that runs at least `minimum` working days, by
+ * `calendar`: counted up to the minimum, which is all the rules ask of it (so an old notice costs no
+ * more than a new one).
+ */
 export function noticeDaysIn(calendar: WorkingCalendar, posted: string, today: string, minimum: number): NoticeDays {
-  let unknown: number | null = null;
-  for (let year = Number(posted.slice(0, 4)); unknown === null && year <= Number(today.slice(0, 4)); year += 1) if (!calendar.knowsYear(year)) unknown = year;
-  if (unknown === null) return calendar.workingDaysBetween(posted, today);
-  const lastKnown = `${unknown - 1}-12-31`;
-  const counted = lastKnown < posted ? 0 : countedUpTo(calendar, posted, lastKnown);
-  return counted !== null && counted >= minimum ? counted : { unknownYear: unknown };
+  const reached = known(() => calendar.addWorkingDays(posted, minimum));
+  if (reached !== null && reached <= today) return minimum;
+  const counted = known(() => calendar.workingDaysBetween(posted, today));
+  if (counted !== null) return counted;
+  let year = Number(posted.slice(0, 4));
+  while (calendar.knowsYear(year) && year <= Number(today.slice(0, 4))) year += 1;
+  return { unknownYear: year };
 }
 
-// The working days from `from` to `to` in years the calendar knows; null when counting walks into one it does not.
-function countedUpTo(calendar: WorkingCalendar, from: string, to: string): number | null {
+// What the calendar counts, or null when counting walks into a year it does not know.
+function known<T>(count: () => T): T | null {
   try {
-    return calendar.workingDaysBetween(from, to);
+    return count();
   } catch (error) {
     if (error instanceof BadUserInputError) return null;
     throw error;

@@ -8,7 +8,7 @@ import { CaseState, EnrolmentEnd } from './case-kinds';
 import { enrolmentService } from './enrolment.service';
 import { DecideCaseInput, FileApplicationInput, MaterialInput } from './case.inputs';
 import { caseService } from './case.service';
-import { Case, CaseConnection, Enrolment } from './case.types';
+import { Case, CaseConnection, CaseHistoryEntry, CaseMaterial, CaseScheme, Enrolment } from './case.types';
 import { publicNoticeService } from './public-notice.service';
 import { VillagePublicNotice } from './public-notice.types';
 
@@ -108,6 +108,29 @@ export class CaseResolver {
     @Arg('on', () => DateScalar) on: string,
   ) {
     return enrolmentService.cancel(ctx, id, reason, on);
+  }
+}
+
+@Resolver(() => Case)
+export class CaseRecordResolver {
+  @FieldResolver(() => [CaseScheme], { description: 'The schemes applied for.' })
+  schemes(@Ctx() ctx: Context, @Root() c: Case) {
+    return caseService.schemes(ctx, c);
+  }
+
+  @FieldResolver(() => [CaseMaterial], { description: 'The materials received, in the order received.' })
+  materials(@Ctx() ctx: Context, @Root() c: Case) {
+    return caseService.materials(ctx, c);
+  }
+
+  @FieldResolver(() => [CaseHistoryEntry], { description: 'Everything done to the case, oldest first (append-only).' })
+  history(@Ctx() ctx: Context, @Root() c: Case) {
+    return caseService.history(ctx, c);
+  }
+
+  @FieldResolver(() => [Enrolment], { description: 'The enrolments its approval gave.' })
+  enrolments(@Ctx() ctx: Context, @Root() c: Case) {
+    return caseService.enrolments(ctx, c);
   }
 }
 

@@ -15,7 +15,7 @@ import type { CaseRow } from './case.repository';
 /** The longest opinion or reasons, in characters. */
 export const MAX_OPINION = 2000;
 
-/** The working days a public notice has run, or the year the calendar does not know of its span. */
+/** The working days a public notice has run (counted up to its minimum), or the year the calendar does not know of its span. */
 export type NoticeDays = number | { unknownYear: number };
 
 /** What the judgement needs besides the case: the steps it follows, today, and the working days its step has run. */

@@ -21,7 +21,7 @@ import { caseListRepository, CASE_KEY, type CaseFilter } from './case-list.repos
 import { caseRepository, type CaseRow } from './case.repository';
 import { allowedActions, currentStep, overdueOn, stateOn } from './case.rules';
 import { noticeWorkingDays } from './case-steps';
-import type { Case } from './case.types';
+import type { Case, CaseHistoryEntry, CaseMaterial, CaseScheme, Enrolment } from './case.types';
 import { enrolmentRepository } from './enrolment';
 import { superviseWithin, type SuperviseCaseInput } from './case-supervision';
 import { deskService } from '../desk/desk.service';
@@ -35,18 +35,31 @@ const group = <T extends { caseId: number }>(rows: readonly T[]) => {
   return (id: number) => byCase.get(id) ?? [];
 };
 
+/**
+ * A case's lists, read when a query asks for them: one statement for all the cases of a request (a
+ * queue that shows no history reads none).
+ */
+const byCase = <T, R>(read: (ctx: Context, ids: readonly number[]) => Promise<(R & { caseId: number })[]>, view: (row: R) => T) => (ctx: Context) =>
+  new DataLoader<number, T[]>(async (ids) => {
+    const of = group(await read(ctx, ids));
+    return ids.map((id) => of(id).map(view));
+  });
+const schemesLoader = byCase((ctx, ids) => caseRepository.schemesOf(ctx.db, ids), (s): CaseScheme => ({ id: s.id, name: s.name }));
+const materialsLoader = byCase(
+  (ctx, ids) => caseRepository.materialsOf(ctx.db, ids),
+  (m): CaseMaterial => ({ kind: m.kind, receivedOn: m.receivedOn, checked: m.checkedBy !== null, checkedAt: m.checkedAt }),
+);
+const historyLoader = byCase((ctx, ids) => caseRepository.historyOf(ctx.db, ids), (h): CaseHistoryEntry => ({ ...h, step: h.stepPosition }));
+const enrolmentsLoader = byCase((ctx, ids) => enrolmentRepository.ofCases(ctx.db, ids), (e): Enrolment => ({ ...e, scheme: { id: e.schemeId, name: e.schemeName } }));
+
 /** The cases as the API shows them: a fixed number of statements for any number of cases. */
 async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
   if (rows.length === 0) return [];
   const actor = requireActor(ctx);
   const ids = rows.map((r) => r.id);
   const today = todayInChina();
-  const [procedures, history, materials, schemes, enrolments, nodes] = await Promise.all([
+  const [procedures, nodes] = await Promise.all([
     procedureService.byIds(ctx, [...new Set(rows.map((r) => r.procedureId))]),
-    caseRepository.historyOf(ctx.db, ids).then(group),
-    caseRepository.materialsOf(ctx.db, ids).then(group),
-    caseRepository.schemesOf(ctx.db, ids).then(group),
-    enrolmentRepository.ofCases(ctx.db, ids).then(group),
     jurisdictionService.byCodesAnywhere(ctx, [...new Set(rows.flatMap((r) => [r.villageCode, ...(r.actingCode ? [r.actingCode] : [])]))]),
   ]);
   // Only a notice's actions depend on the working days it has run: the calendars of the notices' acting nodes, read at once.
@@ -80,10 +93,6 @@ async function views(ctx: Context, rows: readonly CaseRow[]): Promise<Case[]> {
           dueDate: c.stepDue,
           overdue: overdueOn(c, today),
         },
-        schemes: schemes(c.id).map((s) => ({ id: s.id, name: s.name })),
-        materials: materials(c.id).map((m) => ({ kind: m.kind, receivedOn: m.receivedOn, checked: m.checkedBy !== null, checkedAt: m.checkedAt })),
-        history: history(c.id).map((h) => ({ ...h, step: h.stepPosition })),
-        enrolments: enrolments(c.id).map((e) => ({ ...e, scheme: { id: e.schemeId, name: e.schemeName } })),
         allowedActions: allowedActions(actor, c, moment),
       };
     }),
@@ -100,6 +109,11 @@ export interface CaseListArgs {
 }
 
 export const caseService = {
+  schemes: (ctx: Context, c: Case) => loader(ctx, schemesLoader).load(c.id),
+  materials: (ctx: Context, c: Case) => loader(ctx, materialsLoader).load(c.id),
+  history: (ctx: Context, c: Case) => loader(ctx, historyLoader).load(c.id),
+  enrolments: (ctx: Context, c: Case) => loader(ctx, enrolmentsLoader).load(c.id),
+
   /** A case of the caller's subtree (READ_CASES); FORBIDDEN otherwise, whether or not it exists. */
   async get(ctx: Context, rawId: string): Promise<Case> {
     const grant = grantFor(ctx, Capability.READ_CASES);

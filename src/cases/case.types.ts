@@ -161,18 +161,6 @@ export class Case {
   @Field(() => Int, { description: 'Counts every change of the case.' })
   version: number;
 
-  @Field(() => [CaseScheme])
-  schemes: CaseScheme[];
-
-  @Field(() => [CaseMaterial])
-  materials: CaseMaterial[];
-
-  @Field(() => [CaseHistoryEntry])
-  history: CaseHistoryEntry[];
-
-  @Field(() => [Enrolment])
-  enrolments: Enrolment[];
-
   @Field(() => [CaseAction], { description: 'What the caller may do now: draw the buttons from it.' })
   allowedActions: CaseAction[];
 }

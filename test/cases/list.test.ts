@@ -63,6 +63,20 @@ describe('cases(under, state, awaitingMyAction)', () => {
     expect(counts[0]).toBe(counts[1]);
   });
 
+  it('reads a case’s history, materials, schemes and enrolments only when asked, one statement each for the whole page', async () => {
+    for (let i = 0; i < 3; i += 1) await fileFor(i === 0 ? w.personId : await registerPerson(h, w.worker));
+    const page = (fields: string) => `{ cases(first: 3) { edges { node { id ${fields} } } } }`;
+    const statements = async (fields: string) => {
+      const res = await h.gql(page(fields), {}, w.worker.token);
+      expect(res.errors).toBeUndefined();
+      return res.extensions!.sqlStatements!;
+    };
+    await statements('history { action } materials { kind } schemes { name } enrolments { id }');
+    const bare = await statements('');
+    expect(await statements('history { action }')).toBe(bare + 1);
+    expect(await statements('history { action } materials { kind } schemes { name } enrolments { id }')).toBe(bare + 4);
+  });
+
   // A case at its 公示 shows whether it may pass: the working days since the notice was posted at its
   // village («公示時間不少於5個工作日», seed 004 篇四) are counted by that village's calendar.
   it('reads a queue of notices at several villages in statements constant in the page size, with cold caches', async () => {

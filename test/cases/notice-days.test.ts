@@ -13,8 +13,12 @@ describe('the working days a public notice has run, across a year the calendar d
   });
 
   it('knows a notice has run its minimum when the known year already holds it', () => {
-    // Posted Monday 2025-12-15: 12-16 … 12-31 are 12 working days, before 2026 begins.
-    expect(noticeDaysIn(upTo2025, '2025-12-15', '2026-01-20', 5)).toBe(12);
+    // Posted Monday 2025-12-15: 12-16 … 12-19 and 12-22 are its 5 working days, before 2026 begins.
+    expect(noticeDaysIn(upTo2025, '2025-12-15', '2026-01-20', 5)).toBe(5);
+    // Counted up to the minimum: an old notice costs no more than a new one.
+    expect(noticeDaysIn(upTo2025, '2025-01-06', '2025-12-31', 5)).toBe(5);
+    // Not yet run: the days so far.
+    expect(noticeDaysIn(upTo2025, '2025-12-15', '2025-12-18', 5)).toBe(3);
   });
 
   it('does not guess when the minimum would reach into the year it does not know', () => {
