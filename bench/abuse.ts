@@ -15,7 +15,7 @@ import { buildApiSchema } from '../src/app/schema';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { createServer } from '../src/app/server';
 import { hashPassword } from '../src/users/password';
-import { BUDGET_LIFTED, benchEnvironment, benchUser, check, freshDatabase, gqlClient, log, machineFloorUs, onServer, progress, round2, saveResults, summary } from './support';
+import { benchEnvironment, benchUser, BUDGET_LIFTED, check, freshDatabase, gqlClient, loadAverage, log, machineFloorUs, onServer, progress, round2, saveResults, summary } from './support';
 
 // npm run bench:abuse: ordinary reads while 4 clients, each signed in as a user of its own, send
 // the heaviest document the limits accept as fast as they are answered; writes bench/results/abuse.json.
@@ -144,7 +144,7 @@ function abuser(endpoint: string, token: string, query: string): { stop: () => P
 
 async function main(): Promise<void> {
   const { adminUrl, benchUrl, cfg } = benchEnvironment(BENCH_DATABASE, { limitsLifted: false });
-  const loadAtStart = os.loadavg().map((n) => Math.round(n * 100) / 100);
+  const loadAtStart = loadAverage();
   const floorUs = await machineFloorUs(adminUrl);
   const serverVersion = await onServer(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
 
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
     benchmark: 'abuse',
     date: new Date().toISOString(),
     load_average_at_start: loadAtStart,
-    load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100),
+    load_average_at_end: loadAverage(),
     machine: `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), PostgreSQL ${serverVersion}`,
     machine_floor_select_1_us: floorUs,
     runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process, every client on a thread of its own`,

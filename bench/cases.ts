@@ -1,7 +1,6 @@
 import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/kernel/actor';
@@ -12,7 +11,7 @@ import { nextDay, WorkingCalendar } from '../src/calendar/working-days';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { hashPassword } from '../src/users/password';
 import { generatePeople } from './people';
-import { benchEnvironment, benchUser, check, clientThread, keptDataSet, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
+import { benchEnvironment, benchUser, check, clientThread, gqlClient, keptDataSet, loadAverage, log, machineFloorUs, machineLine, onServer, progress, saveResults, sequentialReads, summary } from './support';
 import { benchServer } from './server';
 
 // npm run bench:cases [-- --fresh]: applications under review in one province of the real national
@@ -394,7 +393,7 @@ async function main(): Promise<void> {
   const { fresh, adminUrl, benchUrl, cfg } = benchEnvironment(BENCH_DATABASE);
   const today = todayInChina();
   const waitingOpens = day(today, 7);
-  const loadAtStart = os.loadavg().map((n) => Math.round(n * 100) / 100);
+  const loadAtStart = loadAverage();
   const serverVersion = await onServer(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
   const floorUs = await machineFloorUs(adminUrl);
 
@@ -644,15 +643,13 @@ async function main(): Promise<void> {
       figuresSkipped = 'the schema has no Jurisdiction.caseFigures / childCaseFigures: (c) skipped';
       log(figuresSkipped);
     }
-
-    const cpus = os.cpus();
     output = {
       benchmark: 'cases',
       date: new Date().toISOString(),
       today_in_china: today,
       load_average_at_start: loadAtStart,
-      load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100),
-      machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${serverVersion}`,
+      load_average_at_end: loadAverage(),
+      machine: machineLine(serverVersion),
       machine_floor_select_1_us: floorUs,
       runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process (statement counts exposed), read clients on a thread of their own, approvals sent from the server's thread`,
       data: { ...data, province: PROVINCE, rebuilt: !reuse, build },

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BUDGET_LIFTED, COST_LIMIT_LIFTED } from './support';
+import { BUDGET_LIFTED, COST_LIMIT_LIFTED, loadAverage, machineLine } from './support';
 
 // BEFORE=<checkout> AFTER=<checkout> node dist/bench/compare.js: the same benchmarks of two checkouts
 // on the same bench databases, alternately, RUNS times each (default 3), and every run's figures side by
@@ -45,7 +45,7 @@ function required(name: string): string {
   return checkout;
 }
 
-const load = () => os.loadavg().map((n) => Math.round(n * 100) / 100);
+const load = () => loadAverage();
 
 function commitOf(checkout: string): string {
   const result = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: checkout, encoding: 'utf8' });
@@ -123,13 +123,12 @@ async function main(): Promise<void> {
 
   const preload = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'yiyang-compare-')), 'config-defaults.js');
   fs.writeFileSync(preload, CONFIG_DEFAULTS);
-  const cpus = os.cpus();
   const records: RunRecord[] = [];
   const save = () => {
     const output = {
       benchmark: 'compare',
       date: new Date().toISOString(),
-      machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory`,
+      machine: machineLine(),
       before: { checkout: before.checkout, commit: before.commit },
       after: { checkout: after.checkout, commit: after.commit },
       runs_each: runs,

@@ -1,7 +1,6 @@
 import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/kernel/actor';
@@ -12,7 +11,7 @@ import { FacilityStatus, NEXT_STATUSES } from '../src/facilities/facility-kinds'
 import { todayInChina } from '../src/kernel/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { hashPassword } from '../src/users/password';
-import { benchEnvironment, benchUser, check, clientThread, freshDatabase, type GqlResult, log, machineFloorUs, onServer, progress, round2, saveResults, sequential, sequentialReads, summary } from './support';
+import { benchEnvironment, benchUser, check, clientThread, freshDatabase, type GqlResult, loadAverage, log, machineFloorUs, machineLine, onServer, progress, round2, saveResults, sequential, sequentialReads, summary } from './support';
 import { benchServer } from './server';
 
 // npm run bench:coverage [-- --fresh]: coverage reads and writes through the HTTP GraphQL API on the
@@ -422,7 +421,7 @@ async function rollupDigest(
 async function main(): Promise<void> {
   const { fresh, adminUrl, benchUrl, cfg } = benchEnvironment(BENCH_DATABASE);
   const today = todayInChina();
-  const loadAtStart = os.loadavg().map((n) => Math.round(n * 100) / 100);
+  const loadAtStart = loadAverage();
   const serverVersion = await onServer(adminUrl, async (client) => {
     const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
     return rows[0].server_version;
@@ -631,15 +630,13 @@ async function main(): Promise<void> {
       ).map((r: any) => [r.level, { rows: r.rows, entries: r.entries, longest: r.longest }]),
     );
     const [{ meals }] = await dataSource.query(`SELECT round(avg(('MEALS' = ANY (services))::int), 3)::float8 AS meals FROM facility`);
-
-    const cpus = os.cpus();
     output = {
       benchmark: 'coverage',
       date: new Date().toISOString(),
       today_in_china: today,
       load_average_at_start: loadAtStart,
-      load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100),
-      machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${serverVersion}`,
+      load_average_at_end: loadAverage(),
+      machine: machineLine(serverVersion),
       machine_floor_select_1_us: floorUs,
       runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process (statement counts exposed), read clients on a thread of their own`,
       data: {

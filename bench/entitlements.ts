@@ -1,7 +1,6 @@
 import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/kernel/actor';
@@ -10,7 +9,7 @@ import { addMonths, thisMonthInChina } from '../src/kernel/dates';
 import { importDivisions } from '../src/jurisdictions/division-import.service';
 import { hashPassword } from '../src/users/password';
 import { generatePeople } from './people';
-import { benchEnvironment, benchUser, check, keptDataSet, gqlClient, log, machineFloorUs, onServer, progress, saveResults, sequentialReads, summary } from './support';
+import { benchEnvironment, benchUser, check, gqlClient, keptDataSet, log, machineFloorUs, machineLine, onServer, progress, saveResults, sequentialReads, summary } from './support';
 import { benchServer } from './server';
 
 // npm run bench:entitlements [-- --fresh]: the monthly entitlement run for 1,000,000 synthetic people
@@ -251,12 +250,11 @@ async function main(): Promise<void> {
       goal: 'p95 < 5 ms',
       met: summary(headline.samples).p95_ms < 5,
     });
-    const cpus = os.cpus();
     output = {
       benchmark: 'entitlements',
       date: new Date().toISOString(),
       month,
-      machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${serverVersion}`,
+      machine: machineLine(serverVersion),
       machine_floor_select_1_us: floorUs,
       runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process, read clients on a thread of their own`,
       data: { ...data, rebuilt: !reuse, build, province: PROVINCE, totals: { recipients: totals.recipients, amountFen: totals.amountFen, funders: totals.funders } },

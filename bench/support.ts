@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
@@ -367,4 +368,16 @@ export function saveResults(name: string, output: unknown): void {
   fs.writeFileSync(path.join(resultsDir, `${name}.json`), json);
   progress.done();
   process.stdout.write(json);
+}
+
+/** The machine a benchmark ran on, as its report names it: cores and their model, memory, and the database server's version when given. */
+export function machineLine(serverVersion?: string): string {
+  const cpus = os.cpus();
+  const memory = `${Math.round(os.totalmem() / 2 ** 30)} GiB memory`;
+  return `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${memory}${serverVersion ? `, PostgreSQL ${serverVersion}` : ''}`;
+}
+
+/** The machine's load average over 1, 5 and 15 minutes, to two decimals. */
+export function loadAverage(): number[] {
+  return os.loadavg().map((n) => Math.round(n * 100) / 100);
 }

@@ -1,12 +1,11 @@
 import './production-runtime';
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import os from 'node:os';
 import { Role } from '../src/kernel/actor';
 import { todayInChina } from '../src/kernel/dates';
 import { hashPassword } from '../src/users/password';
 import { BENCH_DATABASE, prepareData } from './coverage';
-import { benchEnvironment, benchUser, check, log, machineFloorUs, onServer, saveResults, sequentialReads, summary } from './support';
+import { benchEnvironment, benchUser, check, loadAverage, log, machineFloorUs, machineLine, onServer, saveResults, sequentialReads, summary } from './support';
 import { benchServer } from './server';
 
 // npm run bench:targets [-- --fresh]: progress boards through the HTTP GraphQL API on the coverage
@@ -77,7 +76,7 @@ const COUNTY_TARGETS: { metric: string; threshold: number; facilityType?: string
 async function main(): Promise<void> {
   const { fresh, adminUrl, benchUrl, cfg } = benchEnvironment(BENCH_DATABASE);
   const today = todayInChina();
-  const loadAtStart = os.loadavg().map((n) => Math.round(n * 100) / 100);
+  const loadAtStart = loadAverage();
   const floorUs = await machineFloorUs(adminUrl);
   const serverVersion = await onServer(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version);
   const prepared = await prepareData(adminUrl, benchUrl, fresh, today);
@@ -181,15 +180,13 @@ async function main(): Promise<void> {
       goal: 'none (a measure of scale: 20 boards at once)',
     });
     log(`(d) ${JSON.stringify(results.at(-1))}`);
-
-    const cpus = os.cpus();
     output = {
       benchmark: 'targets',
       date: new Date().toISOString(),
       today_in_china: today,
       load_average_at_start: loadAtStart,
-      load_average_at_end: os.loadavg().map((n) => Math.round(n * 100) / 100),
-      machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, PostgreSQL ${serverVersion}`,
+      load_average_at_end: loadAverage(),
+      machine: machineLine(serverVersion),
       machine_floor_select_1_us: floorUs,
       runtime: `Node ${process.version}, graphql-js with NODE_ENV=production, server in-process (statement counts exposed), read clients on a thread of their own`,
       data: { data_set: BENCH_DATABASE, generated_on: prepared.generatedOn, province: PROVINCE, counties, county: county.code, towns: county.towns, county_targets: 20 },
