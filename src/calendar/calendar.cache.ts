@@ -82,9 +82,16 @@ export async function calendarAt(db: EntityManager, node: CalendarNode, field = 
   return calendarOf(await enteredAlong(db, node), field);
 }
 
+// The years of each set of entered arrangements (the region keeps the sets): built once, not at every count.
+const yearsOf = new WeakMap<Entered, ReadonlyMap<number, YearArrangement>>();
+
 function calendarOf(entered: Entered, field: string): WorkingCalendar {
-  const years = new Map(PACKAGE_YEARS);
-  for (const [year, arrangement] of entered) years.set(year, arrangement);
+  let years = yearsOf.get(entered);
+  if (!years) {
+    const merged = new Map(PACKAGE_YEARS);
+    for (const [year, arrangement] of entered) merged.set(year, arrangement);
+    yearsOf.set(entered, (years = merged));
+  }
   return new WorkingCalendar(years, field);
 }
 

@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { namedQuery } from '../db/named-query';
 import { actingRole } from '../access/actor';
 import { Capability, Role, type Actor } from '../kernel/actor';
 import { isDay } from '../kernel/dates';
@@ -49,24 +51,42 @@ function where(filter: CaseFilter, params: unknown[]): string {
   return clauses.join(' AND ');
 }
 
+/**
+ * The cases after the key, by due date (none last) and id. A caller's queue reads the stored order of the
+ * open cases awaiting at or below their home node (`case_queue`, docs/adr/0008) and keeps those that
+ * match `where` (every case awaiting the caller is among them): the first page is the first rows of one
+ * index range, each case looked up by id (`OFFSET 0` keeps the lookup inside the scan, whatever the
+ * planner guesses of the filter), instead of a sort of every open case of the subtree.
+ */
+function chosen(filter: CaseFilter, params: unknown[], after: { due: string; id: number } | null): string {
+  if (!filter.awaiting) {
+    const key = `coalesce(c.step_due, '${NO_DUE}')`;
+    const from = after ? ` AND (${key}, c.id) > ($${params.push(after.due)}::date, $${params.push(after.id)})` : '';
+    return `SELECT c.* FROM application_case c WHERE ${where(filter, params)}${from} ORDER BY ${key}, c.id`;
+  }
+  const node = `$${params.push(filter.awaiting.jurisdictionCode)}`;
+  const from = after ? ` AND (q.due, q.case_id) > ($${params.push(after.due)}::date, $${params.push(after.id)})` : '';
+  return `SELECT c.* FROM case_queue q
+    CROSS JOIN LATERAL (SELECT c.* FROM application_case c WHERE c.id = q.case_id AND ${where(filter, params)} OFFSET 0) c
+    WHERE q.node_code = ${node}${from} ORDER BY q.due, q.case_id`;
+}
+
 export const caseListRepository = {
   /** Up to `limit` cases after the key, by due date (none last) and id, read whole in the one statement. */
   async search(db: EntityManager, filter: CaseFilter, after: { due: string; id: number } | null, limit: number): Promise<CaseRow[]> {
     const params: unknown[] = [];
-    let sql = where(filter, params);
-    if (after) sql += ` AND (coalesce(c.step_due, '${NO_DUE}'), c.id) > ($${params.push(after.due)}::date, $${params.push(after.id)})`;
+    const page = `${chosen(filter, params, after)} LIMIT $${params.push(limit)}`;
     // The page is chosen before its applicants and assessors are joined: a county's queue matches a thousand cases or more.
-    const order = `ORDER BY coalesce(c.step_due, '${NO_DUE}'), c.id`;
-    return db.query(
-      `SELECT ${CASE_FIELDS} FROM (SELECT * FROM application_case c WHERE ${sql} ${order} LIMIT $${params.push(limit)}) c
-       ${CASE_JOINS} ${order}`,
-      params,
-    );
+    const sql = `SELECT ${CASE_FIELDS} FROM (${page}) c ${CASE_JOINS} ORDER BY coalesce(c.step_due, '${NO_DUE}'), c.id`;
+    // A queue's statement has a few shapes (by the caller's roles and the filters), each planned once per connection: its
+    // plan, a range of one node's rows, does not depend on the values. A list under a code range is planned for its prefix.
+    if (filter.awaiting) return namedQuery(db, `case_queue_${crypto.createHash('sha256').update(sql).digest('hex').slice(0, 16)}`, sql, params);
+    return db.query(sql, params);
   },
 
   async count(db: EntityManager, filter: CaseFilter): Promise<number> {
     const params: unknown[] = [];
-    const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM application_case c WHERE ${where(filter, params)}`, params);
+    const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM (${chosen(filter, params, null)}) c`, params);
     return count;
   },
 };

@@ -207,7 +207,9 @@ export const caseRepository = {
   },
 
   async historyOf(db: EntityManager, caseIds: readonly number[]): Promise<HistoryRow[]> {
-    return db.query(
+    return namedQuery(
+      db,
+      'case_history',
       `SELECT id::int, case_id AS "caseId", at, user_id AS "userId", username, role, step_position AS "stepPosition", action, opinion, reasons
        FROM application_history WHERE case_id = ANY($1::int[]) ORDER BY case_id, id`,
       [caseIds],
@@ -215,7 +217,9 @@ export const caseRepository = {
   },
 
   async materialsOf(db: EntityManager, caseIds: readonly number[]): Promise<MaterialRow[]> {
-    return db.query(
+    return namedQuery(
+      db,
+      'case_materials',
       `SELECT id, case_id AS "caseId", kind, ${day('received_on', 'receivedOn')}, checked_by AS "checkedBy", checked_at AS "checkedAt"
        FROM application_material WHERE case_id = ANY($1::int[]) ORDER BY case_id, id`,
       [caseIds],
@@ -223,7 +227,9 @@ export const caseRepository = {
   },
 
   async schemesOf(db: EntityManager, caseIds: readonly number[]): Promise<CaseSchemeRow[]> {
-    return db.query(
+    return namedQuery(
+      db,
+      'case_schemes',
       `SELECT cs.case_id AS "caseId", s.id, s.name FROM application_case_scheme cs JOIN subsidy_scheme s ON s.id = cs.scheme_id
        WHERE cs.case_id = ANY($1::int[]) ORDER BY cs.case_id, s.id`,
       [caseIds],

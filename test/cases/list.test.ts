@@ -40,6 +40,15 @@ describe('cases(under, state, awaitingMyAction)', () => {
     // The village worker acts on the village steps of their village; the town on its own step too.
     expect(await queue(w.worker)).toEqual([early.id, late.id]);
     expect(new Set(await queue(w.townStaff))).toEqual(new Set([early.id, late.id, atTown.id]));
+    // The town's queue in keyset pages, by due date: the village steps due first, then its own step.
+    const first = await ok(h, LIST, { mine: true, first: 2 }, w.townStaff);
+    expect(first.cases.totalCount).toBe(3);
+    expect(idsOf(first)).toEqual([early.id, late.id]);
+    const rest = await ok(h, LIST, { mine: true, first: 2, after: first.cases.pageInfo.endCursor }, w.townStaff);
+    expect([idsOf(rest), rest.cases.pageInfo.hasNextPage]).toEqual([[atTown.id], false]);
+    // Narrowed to one village, the town's own step (its acting node is the town) is still the town's to act on.
+    const village = (await h.db.query(`SELECT village_code AS code FROM application_case WHERE id = $1`, [atTown.id]))[0].code;
+    expect(idsOf(await ok(h, LIST, { mine: true, under: village, first: 50 }, w.townStaff))).toContain(atTown.id);
     expect(await queue(w.leadership)).toEqual([]);
     expect(await queue(w.siblingWorker)).toEqual([]);
     const refused = await h.gql(LIST, { under: '321023' }, w.worker.token);

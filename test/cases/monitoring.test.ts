@@ -192,13 +192,29 @@ const drift = () =>
     stored AS (SELECT node_code, state, step_began, step_due, cases FROM case_figure WHERE cases <> 0)
     SELECT * FROM (SELECT * FROM counted EXCEPT SELECT * FROM stored) a UNION ALL SELECT * FROM (SELECT * FROM stored EXCEPT SELECT * FROM counted) b`);
 
+/** Stored queue rows that differ from the open cases: each at every node from the province to where it awaits (docs/adr/0008). */
+const queueDrift = () =>
+  h.db.query(`
+    WITH expected AS (
+      SELECT left(x.code, l.len) AS node_code, x.due, x.id AS case_id
+      FROM (SELECT id, CASE WHEN state = 'IN_REVIEW' THEN acting_code ELSE village_code END AS code, coalesce(step_due, '9999-12-31') AS due
+            FROM application_case WHERE state IN ('IN_REVIEW', 'RETURNED')) x
+      CROSS JOIN unnest(ARRAY[2, 4, 6, 9, 12]) AS l (len) WHERE l.len <= char_length(x.code)),
+    stored AS (SELECT node_code, due, case_id FROM case_queue)
+    SELECT * FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored) a UNION ALL SELECT * FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected) b`);
+
 describe('the stored figures', () => {
-  it('equal a count of the open cases after writes through the API and by hand, in bulk, and after a truncate', async () => {
+  it('and the stored queue equal the open cases after writes through the API and by hand, in bulk, and after a truncate', async () => {
     const a = await file(w.worker, DONGYUAN, w.personId);
     const b = await file(w.siblingWorker, LONGCHUAN);
     await decide(w.worker, a.id, 'RETURN', 1, { opinion: '请补充材料' });
     await decide(w.siblingWorker, b.id, 'PASS', 1);
     expect(await drift()).toEqual([]);
+    expect(await queueDrift()).toEqual([]);
+    // The return awaits its filer at its village; the passed case its 張榜公佈, also at its village: each at every node above too.
+    const path = (village: string) => [2, 4, 6, 9, 12].map((n) => ({ node_code: village.slice(0, n) }));
+    expect(await h.db.query(`SELECT node_code FROM case_queue WHERE case_id = $1 ORDER BY 1`, [a.id])).toEqual(path(DONGYUAN));
+    expect(await h.db.query(`SELECT node_code FROM case_queue WHERE case_id = $1 ORDER BY 1`, [b.id])).toEqual(path(LONGCHUAN));
     const [{ count }] = await h.db.query(`SELECT count(*)::int AS count FROM case_figure`);
     expect(count).toBeGreaterThan(0);
     // A thousand cases in one statement, then moved, decided and removed by hand.
@@ -218,11 +234,13 @@ describe('the stored figures', () => {
     await h.db.query(`DELETE FROM application_case c WHERE id % 7 = 0 AND NOT EXISTS (SELECT 1 FROM application_history h WHERE h.case_id = c.id)
       AND NOT EXISTS (SELECT 1 FROM application_material m WHERE m.case_id = c.id) AND NOT EXISTS (SELECT 1 FROM enrolment e WHERE e.case_id = c.id)`);
     expect(await drift()).toEqual([]);
+    expect(await queueDrift()).toEqual([]);
     const [{ open }] = await h.db.query(`SELECT count(*)::int AS open FROM application_case WHERE state IN ('IN_REVIEW', 'RETURNED')`);
     expect(open).toBeGreaterThan(500);
     expect((await figuresOf('321012')).caseFigures.open).toBe(open);
     await h.db.query(`TRUNCATE application_case, application_case_scheme, application_material, application_history, enrolment CASCADE`);
     expect(await h.db.query(`SELECT * FROM case_figure WHERE cases <> 0`)).toEqual([]);
+    expect(await h.db.query(`SELECT * FROM case_queue`)).toEqual([]);
   });
 });
 
