@@ -58,6 +58,13 @@ const CASE_FIGURES: Capability[] = [Capability.READ_CASE_FIGURES];
 const CASE_READERS: Capability[] = [Capability.READ_CASES, ...CASE_FIGURES];
 const CASE_OFFICE: Capability[] = [Capability.READ_CASES, ...CASE_FIGURES, Capability.FILE_CASES, Capability.REVIEW_CASES];
 
+// The provider library, its bans and the service contracts (服务商库, 取消资格, 服务合同; seed 004 篇四): the
+// civil-affairs administration of a level tenders and manages them; its staff and the leadership office
+// follow them; finance reads the contracts it pays by (their prices); a village worker the contracts that
+// serve its village; a provider its own organisation's entries, bans and contracts (the services narrow it).
+const PROVIDER_READERS: Capability[] = [Capability.READ_PROVIDERS, Capability.READ_CONTRACTS];
+const PROVIDER_OFFICE: Capability[] = [...PROVIDER_READERS, Capability.MANAGE_PROVIDERS];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
@@ -78,6 +85,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...TARGET_OFFICE,
     ...CASE_OFFICE,
     Capability.APPROVE_CASES,
+    ...PROVIDER_OFFICE,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -89,12 +97,13 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...POPULATION_OFFICE,
     ...TARGETS,
     ...CASE_OFFICE,
+    ...PROVIDER_READERS,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS],
-  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE],
-  SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES, ...FACILITY_SUBSIDIES],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS],
+  SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES, ...FACILITY_SUBSIDIES, ...PROVIDER_READERS],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   // It reads the cases of its subtree to act on their assessment steps (ASSESS_PEOPLE), and nothing more of them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE, ...CASE_READERS],

@@ -79,6 +79,12 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   addSupervisionNote: { action: 'supervisionItem.note', target: record('SupervisionItem') },
   setWorkingCalendarYear: { action: 'workingCalendar.set', target: jurisdiction((args) => args.input?.jurisdictionCode) },
   issueNotice: { action: 'notice.issue', target: (args) => ({ targetType: 'Target', targetIds: named(args.input?.targetId) }) },
+  admitProvider: { action: 'provider.admit', target: jurisdiction((args) => args.input?.jurisdictionCode) },
+  banProvider: { action: 'provider.ban', target: jurisdiction((args) => args.input?.jurisdictionCode) },
+  liftProviderBan: { action: 'provider.liftBan', target: record('ProviderBan') },
+  createContract: { action: 'contract.create', target: jurisdiction((args) => args.input?.jurisdictionCode) },
+  renewContract: { action: 'contract.renew', target: record('ServiceContract') },
+  endContract: { action: 'contract.end', target: record('ServiceContract') },
   recordElderlyPopulation: { action: 'population.record', target: jurisdiction((args) => args.code) },
   // As importPeople: the rows' nodes are known only once the file is read.
   importElderlyPopulation: {

@@ -42,6 +42,9 @@ export enum Capability {
   REVIEW_CASES = 'REVIEW_CASES',
   APPROVE_CASES = 'APPROVE_CASES',
   READ_CASE_FIGURES = 'READ_CASE_FIGURES',
+  READ_PROVIDERS = 'READ_PROVIDERS',
+  MANAGE_PROVIDERS = 'MANAGE_PROVIDERS',
+  READ_CONTRACTS = 'READ_CONTRACTS',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */

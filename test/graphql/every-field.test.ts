@@ -85,6 +85,12 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.reReviews': { under: COUNTY, ...page },
     'Query.reReviewCounts': { under: COUNTY },
     'Query.workingDeadline': { code: COUNTY, from: '2025-09-26', days: 10 },
+    'Query.providers': { under: COUNTY, ...page },
+    'Query.providerBans': { under: COUNTY, ...page },
+    'Query.contracts': { under: COUNTY, ...page },
+    'Query.contract': { id: fx.created.contract },
+    // The demo's contract serves 仙女镇's villages from 2026-09-01 for a year.
+    'Query.contractFor': { village: VILLAGE, item: 'MEALS', on: '2026-10-01' },
     'Jurisdiction.children': page,
     'Jurisdiction.coverage': { metric: 'VILLAGE_SERVICE' },
     'Jurisdiction.childCoverage': { metric: 'VILLAGE_SERVICE', ...page },
@@ -319,6 +325,46 @@ const MUTATIONS: Record<string, MutationCase> = {
   recordElderlyPopulation: { as: ADMIN, args: () => ({ code: '321012100', year: YEAR, aged60Plus: 1200, aged80Plus: 150, source: '统计局 人口抽样调查' }) },
   // One row recorded, one refused (a town of another county).
   importElderlyPopulation: { as: ADMIN, args: () => ({ csv: `code,year,aged60Plus,aged80Plus,source\n321012101,${YEAR},800,90,公安户籍\n321023100,${YEAR},1,1,统计局\n` }) },
+  // A provider new to the platform, admitted, then contracted with 江都区 and 仙女镇 jointly in a year after the demo's contract.
+  admitProvider: {
+    as: ADMIN,
+    args: () => ({
+      input: {
+        jurisdictionCode: COUNTY,
+        organisation: { creditCode: testCreditCode(902), name: '江都区仙女镇为老服务社' },
+        admittedOn: TODAY,
+        qualifications: [{ kind: '营业执照', number: '91321012MA0000001', validFrom: '2026-01-01', validUntil: '2030-12-31' }],
+      },
+    }),
+  },
+  banProvider: {
+    as: ADMIN,
+    keep: 'ban',
+    args: () => ({
+      input: { jurisdictionCode: COUNTY, organisation: { creditCode: testCreditCode(903), name: '江都区某某保健品公司' }, reason: 'FAKE_HEALTH_PRODUCTS', detail: '推销虚假保健品', from: TODAY },
+    }),
+  },
+  liftProviderBan: { as: ADMIN, args: (fx) => ({ id: fx.created.ban, liftedOn: TODAY, reason: '复核撤销' }) },
+  createContract: {
+    as: ADMIN,
+    keep: 'contract',
+    args: () => ({
+      input: {
+        jurisdictionCode: COUNTY,
+        jointWith: '321012100',
+        provider: testCreditCode(902),
+        area: [VILLAGE],
+        from: `${YEAR + 5}-01-01`,
+        catalogue: [{ item: 'MEALS', serviceClass: 'FREE', unitPriceFen: 1200, minMinutes: 90 }],
+      },
+    }),
+  },
+  renewContract: {
+    as: ADMIN,
+    keep: 'renewal',
+    args: (fx) => ({ id: fx.created.contract, input: { until: `${YEAR + 6}-06-30`, catalogue: [{ item: 'CLEANING', serviceClass: 'PAID', unitPriceFen: 3000 }] } }),
+  },
+  endContract: { as: ADMIN, args: (fx) => ({ id: fx.created.renewal, lastDay: `${YEAR + 6}-01-01`, reason: '季度考核不合格' }) },
   changePassword: { as: NEW_USER, args: () => ({ currentPassword: `${NEW_PASSWORD}-reset`, newPassword: `${NEW_PASSWORD}-own` }) },
 };
 
