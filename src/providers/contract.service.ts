@@ -67,10 +67,9 @@ function parseCatalogue(input: readonly ContractPriceInput[], field: string): Pr
 
 /** What a period needs beyond its days and catalogue: the parties and the area, as created or as renewed. */
 interface Parties {
-  level: Jurisdiction | { id: number; code: string; name: string };
+  level: { id: number; code: string; name: string };
   joint: { id: number; code: string } | null;
   organisationId: number;
-  providerName: string;
   /** The area's nodes and the villages they hold. */
   areaIds: number[];
   villages: { id: number; code: string }[];
@@ -122,7 +121,7 @@ async function writePeriod(write: Write, parties: Parties, from: string, until: 
 }
 
 /** The contracting level (a county or town), the joint town and the area of a new contract, checked. */
-async function partiesOf(ctx: Context, input: CreateContractInput): Promise<Omit<Parties, 'organisationId' | 'providerName' | 'renewsId'>> {
+async function partiesOf(ctx: Context, input: CreateContractInput): Promise<Omit<Parties, 'organisationId' | 'renewsId'>> {
   const level = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
   if (level.level !== JurisdictionLevel.COUNTY && level.level !== JurisdictionLevel.TOWN) {
     throw new BadUserInputError('input.jurisdictionCode', 'must be a county or a town');
@@ -213,7 +212,7 @@ export const contractService = {
       const catalogue = parseCatalogue(input.catalogue, 'input.catalogue');
       const organisation = await facilityService.organisationWithCode(ctx.db, parseCreditCode(input.provider, 'input.provider'));
       if (!organisation) throw new BadUserInputError('input.provider', `is not in the provider library of ${parties.level.name} or above`);
-      const created = await writePeriod(write, { ...parties, organisationId: organisation.id, providerName: organisation.name, renewsId: null }, from, until, catalogue);
+      const created = await writePeriod(write, { ...parties, organisationId: organisation.id, renewsId: null }, from, until, catalogue);
       target('ServiceContract', [created]);
       detail({ provider: organisation.creditCode, from, until, villages: parties.villages.length, lines: catalogue.length, joint: parties.joint?.code ?? null });
       return created;
@@ -243,7 +242,6 @@ export const contractService = {
         level: previous.jurisdiction,
         joint: previous.jointWith,
         organisationId: previous.organisationId,
-        providerName: previous.provider.name,
         areaIds: previous.area.map((node) => node.id),
         villages: [...new Map(villages.map((v) => [v.id, v])).values()],
         renewsId: previous.id,

@@ -114,6 +114,22 @@ describe('the provider library (服务商库)', () => {
     for (const code of [SIBLING, '321099']) expect(refusal(await h.gql(ADMIT, { input: { jurisdictionCode: code, organisation: B } }, admin.token)).code).toBe('FORBIDDEN');
     expect(await rowCount('provider_entry')).toBe(2);
   });
+
+  it('is listed in keyset pages in a number of statements that does not grow with the page size', async () => {
+    for (let n = 1; n <= 12; n += 1) await admit({ creditCode: testCreditCode(10 + n), name: `服务商${n}` });
+    const page = `query($first: Int, $after: String) { providers(first: $first, after: $after) { totalCount edges { node { ${ENTRY} } } pageInfo { endCursor } } }`;
+    const first = await ok(page, { first: 5 });
+    const rest = await ok(page, { first: 100, after: first.providers.pageInfo.endCursor });
+    expect([first.providers.totalCount, first.providers.edges.length + rest.providers.edges.length]).toEqual([12, 12]);
+    const statements: number[] = [];
+    for (const size of [2, 11]) {
+      await forgetCaches(h);
+      const res = await h.gql(page, { first: size }, admin.token);
+      expect(res.data!.providers.edges).toHaveLength(size);
+      statements.push(res.extensions!.sqlStatements!);
+    }
+    expect(statements[0]).toBe(statements[1]);
+  });
 });
 
 describe('bans (取消服務資格)', () => {
