@@ -58,6 +58,12 @@ const CASE_FIGURES: Capability[] = [Capability.READ_CASE_FIGURES];
 const CASE_READERS: Capability[] = [Capability.READ_CASES, ...CASE_FIGURES];
 const CASE_OFFICE: Capability[] = [Capability.READ_CASES, ...CASE_FIGURES, Capability.FILE_CASES, Capability.REVIEW_CASES];
 
+// Every enrolled recipient's monthly care plan (服务频次): the offices and village workers who arrange and
+// follow the visits read it for their subtree, recipients named with the national ID masked. Finance pays
+// verified totals and an analyst gets figures, neither a person's plan; the care rules themselves are
+// read by whoever reads cases.
+const CARE_PLANS: Capability[] = [Capability.READ_CARE_PLANS];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
@@ -78,6 +84,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...TARGET_OFFICE,
     ...CASE_OFFICE,
     Capability.APPROVE_CASES,
+    ...CARE_PLANS,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -89,11 +96,12 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...POPULATION_OFFICE,
     ...TARGETS,
     ...CASE_OFFICE,
+    ...CARE_PLANS,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...CARE_PLANS],
   FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, ...CARE_PLANS],
   SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES, ...FACILITY_SUBSIDIES],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   // It reads the cases of its subtree to act on their assessment steps (ASSESS_PEOPLE), and nothing more of them.

@@ -42,6 +42,7 @@ export enum Capability {
   REVIEW_CASES = 'REVIEW_CASES',
   APPROVE_CASES = 'APPROVE_CASES',
   READ_CASE_FIGURES = 'READ_CASE_FIGURES',
+  READ_CARE_PLANS = 'READ_CARE_PLANS',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */

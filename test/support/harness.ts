@@ -81,6 +81,7 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'person_move', identity: true },
   { table: 'person_fact_change', identity: false },
   { table: 'elderly_population', identity: true },
+  { table: 'care_rules', identity: true },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {
