@@ -25,16 +25,21 @@ const COLUMNS = `r.id, json_build_object('id', j.id, 'code', j.code, 'name', j.n
   to_char(r.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(r.effective_to, 'YYYY-MM-DD') AS "effectiveTo", r.rules
   FROM care_rules r JOIN jurisdiction j ON j.id = r.jurisdiction_id`;
 
+const versions = datedVersions<CareRulesRow>('care_rules', 'r', CARE_RULES_LOCK, COLUMNS);
+
 export const careRulesRepository = {
-  ...datedVersions<CareRulesRow>('care_rules', 'r', CARE_RULES_LOCK, COLUMNS),
+  ...versions,
 
   async insert(tx: EntityManager, version: NewCareRules, userId: number | null): Promise<number> {
-    const [{ id }] = await tx.query(
-      `INSERT INTO care_rules (jurisdiction_id, name, source, template, effective_from, effective_to, rules, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING id`,
-      [version.ownerId, version.name, version.source, version.template, version.effectiveFrom, version.effectiveTo, JSON.stringify(version.rules), userId],
-    );
-    return id;
+    const { ownerId, effectiveFrom, effectiveTo, rules, ...named } = version;
+    return versions.insert(tx, {
+      jurisdiction_id: ownerId,
+      ...named,
+      effective_from: effectiveFrom,
+      effective_to: effectiveTo,
+      rules: JSON.stringify(rules),
+      created_by: userId,
+    });
   },
 
   async byId(db: EntityManager, id: number): Promise<CareRulesRow | null> {

@@ -17,6 +17,16 @@ export function datedVersions<Row>(table: string, alias: string, lockKey: number
       return db.query(`SELECT ${select} WHERE ${alias}.jurisdiction_id = $1 ORDER BY ${alias}.effective_from`, [jurisdictionId]);
     },
 
+    /** Inserts a version from its columns (a JSON column given as its text); returns its id. */
+    async insert(tx: EntityManager, columns: Record<string, unknown>): Promise<number> {
+      const names = Object.keys(columns);
+      const [{ id }] = await tx.query(
+        `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+        Object.values(columns),
+      );
+      return id;
+    },
+
     /** Ends a version after `lastDay` (inclusive). */
     async end(tx: EntityManager, id: number, lastDay: string): Promise<void> {
       await tx.query(`UPDATE ${table} SET effective_to = $2 WHERE id = $1`, [id, lastDay]);

@@ -54,16 +54,22 @@ const PROCEDURE_COLUMNS = `p.id, ${OWNER} AS jurisdiction, p.name, p.source, p.t
 const WINDOW_COLUMNS = `w.id, ${OWNER} AS jurisdiction, w.name, to_char(w.opens, 'YYYY-MM-DD') AS opens, to_char(w.closes, 'YYYY-MM-DD') AS closes
   FROM intake_window w JOIN jurisdiction j ON j.id = w.jurisdiction_id`;
 
+const versions = datedVersions<ProcedureRow>('review_procedure', 'p', PROCEDURE_LOCK, PROCEDURE_COLUMNS);
+
 export const procedureRepository = {
-  ...datedVersions<ProcedureRow>('review_procedure', 'p', PROCEDURE_LOCK, PROCEDURE_COLUMNS),
+  ...versions,
 
   async insert(tx: EntityManager, procedure: NewProcedure, userId: number | null): Promise<number> {
-    const [{ id }] = await tx.query(
-      `INSERT INTO review_procedure (jurisdiction_id, name, source, template, uses_intake_windows, effective_from, steps, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING id`,
-      [procedure.ownerId, procedure.name, procedure.source, procedure.template, procedure.usesIntakeWindows, procedure.effectiveFrom, JSON.stringify(procedure.steps), userId],
-    );
-    return id;
+    return versions.insert(tx, {
+      jurisdiction_id: procedure.ownerId,
+      name: procedure.name,
+      source: procedure.source,
+      template: procedure.template,
+      uses_intake_windows: procedure.usesIntakeWindows,
+      effective_from: procedure.effectiveFrom,
+      steps: JSON.stringify(procedure.steps),
+      created_by: userId,
+    });
   },
 
   async byIds(db: EntityManager, ids: readonly number[]): Promise<ProcedureRow[]> {

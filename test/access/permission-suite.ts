@@ -29,6 +29,7 @@ import {
   type TestUser,
 } from '../support/factories';
 import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
+import { DOCUMENT_MINIMUMS } from '../care/support';
 
 /**
  * The permission matrix: every query and mutation (and every nested field gated by a capability of its
@@ -236,13 +237,7 @@ const fixtureWindows = new Map<string, string>();
 // rules it follows. Every fixture person is 85 in June 2025, with no category and no assessment.
 const careRulesAt = (node: string) => ({
   visitRules: [{ name: '高龄老人', minAge: 80, categoriesAny: [], livingSituationsAny: [], abilities: [], visitsPerMonth: node.length }],
-  minMinutesPerVisit: 60,
-  distinctItemsPerYear: 3,
-  makeUpNextMonth: true,
-  classRules: [],
-  providerCallbackPercent: 100,
-  onlineCallbackPercent: 10,
-  communityCheckPercent: 5,
+  ...DOCUMENT_MINIMUMS,
   checkInRadiusMetres: 300,
   offlineSyncDays: 7,
   sharedServiceAreas: false,

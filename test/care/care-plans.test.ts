@@ -3,7 +3,7 @@ import path from 'node:path';
 import { addMonths } from '../../src/kernel/dates';
 import { errorCodes, forgetCaches, useHarness } from '../support/harness';
 import { addDays, caseWorld, ok, today, type CaseWorld } from '../cases/support';
-import { DEFINE, enrol, IN_FORCE, jiangduRules, PLAN, PLANS, registered, TEMPLATES } from './support';
+import { DEFINE, DOCUMENT_MINIMUMS, enrol, IN_FORCE, jiangduRules, PLAN, PLANS, registered, TEMPLATES } from './support';
 
 // Care rules and monthly care plans (服务频次). The rules are seed 004's: 篇四 (江都) for the frequency,
 // length, items, make-up and call-backs; 篇二 (松岗) for the service classes; 篇五 (深圳) for the
@@ -198,16 +198,7 @@ describe('rules down the tree', () => {
 describe('defining rules', () => {
   it('answers BAD_USER_INPUT naming the field for rules that cannot be, and writes nothing', async () => {
     const base = { name: '规则', source: '测试', effectiveFrom: '2025-01-01', jurisdictionCode: '321012' };
-    const rules = {
-      visitRules: [{ name: '高齡老人', minAge: 80, visitsPerMonth: 1 }],
-      minMinutesPerVisit: 60,
-      distinctItemsPerYear: 3,
-      makeUpNextMonth: true,
-      classRules: [],
-      providerCallbackPercent: 100,
-      onlineCallbackPercent: 10,
-      communityCheckPercent: 5,
-    };
+    const rules = { visitRules: [{ name: '高齡老人', minAge: 80, visitsPerMonth: 1 }], ...DOCUMENT_MINIMUMS };
     const cases: [Record<string, unknown>, string][] = [
       [{ ...base, rules: { ...rules, visitRules: [{ name: '高齡老人', minAge: 80, visitsPerMonth: -1 }] } }, 'input.rules.visitRules[0].visitsPerMonth'],
       [{ ...base, rules: { ...rules, visitRules: [] } }, 'input.rules.visitRules'],

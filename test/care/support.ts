@@ -3,6 +3,17 @@ import type { Harness } from '../support/harness';
 import type { TestUser } from '../support/factories';
 import { nationalId, ok, type CaseWorld } from '../cases/support';
 
+/** The documents' figures besides visit frequency, as the 江都 template sets them: minutes, items, make-up, no class rule, the call-back and spot-check shares. */
+export const DOCUMENT_MINIMUMS = {
+  minMinutesPerVisit: 60,
+  distinctItemsPerYear: 3,
+  makeUpNextMonth: true,
+  classRules: [],
+  providerCallbackPercent: 100,
+  onlineCallbackPercent: 10,
+  communityCheckPercent: 5,
+};
+
 export const RULE_SET = `visitRules { name minAge categoriesAny livingSituationsAny abilities visitsPerMonth } minMinutesPerVisit distinctItemsPerYear
   makeUpNextMonth classRules { name serviceClass minAge categoriesAny } providerCallbackPercent onlineCallbackPercent communityCheckPercent
   checkInRadiusMetres offlineSyncDays sharedServiceAreas`;
