@@ -9,6 +9,7 @@ import { DEMO_COUNTY, DEMO_ORGANISATIONS, seedDemoFacilities } from './demo-faci
 import { DEMO_SUBSIDY_TOWN, seedDemoFacilitySubsidies } from './demo-facility-subsidies';
 import { seedDemoPeople } from './demo-people';
 import { seedDemoProcedures } from './demo-procedures';
+import { seedDemoCareRules } from './demo-care';
 import { seedDemoCases } from './demo-cases';
 import { seedDemoEnrolments } from './demo-enrolments';
 import { seedDemoTargets } from './demo-targets';
@@ -45,7 +46,8 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
  * facilities of 江都区 with their histories, its elderly people, the subsidy schemes of 江都区 (each
  * with its source; no floor: demo-people.ts says why), the facility subsidies of one of its towns, its
  * review procedure and intake windows, four applications, the enrolments of the people who qualify
- * (applications approved before the platform; each added on the next start to a database seeded before them).
+ * (applications approved before the platform), and its care rules from the 江都 template (each added on
+ * the next start to a database seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
   const usernames = DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode));
@@ -58,7 +60,8 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     const enrolments = await seedEnrolmentsOnce(dataSource);
     const targets = await seedTargetsOnce(dataSource);
     const cases = await seedCasesOnce(dataSource);
-    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments, usernames };
+    const care = await seedCareRulesOnce(dataSource);
+    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || care, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   await seedUsers(dataSource);
@@ -70,6 +73,7 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await seedEnrolmentsOnce(dataSource);
   await seedTargetsOnce(dataSource);
   await seedCasesOnce(dataSource);
+  await seedCareRulesOnce(dataSource);
   return { seeded: true, usernames };
 }
 
@@ -108,6 +112,13 @@ async function seedProceduresOnce(dataSource: DataSource): Promise<boolean> {
   if (await readSetting(dataSource, 'demo_procedures_seeded')) return false;
   const windows = await seedDemoProcedures(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY));
   await writeSetting(dataSource, 'demo_procedures_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, windows });
+  return true;
+}
+
+async function seedCareRulesOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_care_rules_seeded')) return false;
+  const template = await seedDemoCareRules(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY));
+  await writeSetting(dataSource, 'demo_care_rules_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, template });
   return true;
 }
 
