@@ -94,6 +94,17 @@ describe('a recipient’s monthly requirement (seed 004 篇四 服務頻次監�
     expect(plan.requirement.age).toBeGreaterThanOrEqual(80);
   });
 
+  it('reads only the assessment in force on the month’s last day: after its validUntil the ability rules no longer match', async () => {
+    await jiangduRules(h, w.county);
+    // Assessed 失能 on 2025-01-10 for 6 months: valid until 2025-07-10.
+    const id = await registered(h, w, { birthYear: bornFor(82), categories: ['MINIMUM_LIVING_ALLOWANCE'], ability: 'SEVERE', assessedOn: '2025-01-10', validMonths: 6 });
+    await enrol(h, w, id, '2025-01-15');
+    const month = async (m: string) => (await ok(h, PLAN, { person: id, month: m }, w.worker)).carePlan.requirement;
+    expect(await month('2025-06')).toMatchObject({ ability: 'SEVERE', visitsPerMonth: 4, visitRule: { name: '困難老人·失能' } });
+    // July's last day is past the validUntil: not assessed, so only 「高齡老人上門服務每月不少於1次」 applies.
+    expect(await month('2025-07')).toMatchObject({ ability: null, visitsPerMonth: 1, visitRule: { name: '高齡老人' } });
+  });
+
   it('gives a 三無 elder the FREE class, an 80+ elder LOW_PAID and anyone else PAID (seed 004 篇二 松岗)', async () => {
     await jiangduRules(h, w.county);
     quoted('無償服務的對象為具有鬆崗户籍的“三無”老人;低償服務的對象為具有鬆崗户籍的高齡老人、特殊羣體老人;有償服務的對象為有經濟來源並需要居家養老服務的老人');

@@ -38,9 +38,11 @@ export interface Recipient {
   ability?: string | null;
   /** Default today. */
   assessedOn?: string;
+  /** Default 36. */
+  validMonths?: number;
 }
 
-/** A person registered by the county (categories since 2020, assessed when `ability` is given, valid 36 months). */
+/** A person registered by the county (categories since 2020, assessed when `ability` is given, valid 36 months unless said). */
 export async function registered(h: Harness, w: CaseWorld, r: Recipient): Promise<string> {
   const village = r.village ?? '321012100001';
   const input = {
@@ -54,7 +56,7 @@ export async function registered(h: Harness, w: CaseWorld, r: Recipient): Promis
     categoriesSince: '2020-01-01',
   };
   const id = (await ok(h, REGISTER, { input }, w.county)).registerPerson.id;
-  if (r.ability) await ok(h, ASSESS, { id, input: { level: r.ability, assessedOn: r.assessedOn, validMonths: 36, assessor: '江都区第三方评估中心' } }, w.county);
+  if (r.ability) await ok(h, ASSESS, { id, input: { level: r.ability, assessedOn: r.assessedOn, validMonths: r.validMonths ?? 36, assessor: '江都区第三方评估中心' } }, w.county);
   return id;
 }
 
