@@ -6,6 +6,7 @@ import { validUntil } from '../src/elderly/person.service';
 import { addMonths, thisMonthInChina, todayInChina } from '../src/kernel/dates';
 import { JurisdictionLevel } from '../src/kernel/division-codes';
 import { tierRule, type TierRule } from '../src/policies/scheme-rules';
+import { JIANGDU_HARDSHIP } from '../src/care/care-rule-kinds';
 import { LastMonthRule, SCHEME_PARAMETER_DEFAULTS, SchemeKind, TierCombination } from '../src/policies/policy-kinds';
 import { policyRepository, type NewVersion } from '../src/policies/policy.repository';
 import { DEMO_COUNTY } from './demo-facilities';
@@ -26,14 +27,8 @@ function generator(seed: number): () => number {
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗';
 const GIVEN = ['桂英', '秀兰', '玉兰', '德明', '永福', '国华', '金凤', '长林', '宝珍', '志刚', '淑珍', '春生'];
-const HARDSHIP = [
-  HardshipCategory.EXTREME_POVERTY_DISPERSED,
-  HardshipCategory.MINIMUM_LIVING_ALLOWANCE,
-  HardshipCategory.BEREAVED_PARENTS,
-  HardshipCategory.ENTITLED_GROUPS,
-  HardshipCategory.MODEL_WORKER,
-  HardshipCategory.CHILDLESS_WIDOWED,
-];
+// 江都区's 困難老人 categories (seed 004 篇四 三(一)1), as its care rules read them.
+const HARDSHIP = JIANGDU_HARDSHIP;
 const ALL_LEVELS = Object.values(AbilityLevel);
 
 // seed 004 篇四, both subsidies: 「户籍在江都且長期(原則上指半年以上)居住在户籍地」.

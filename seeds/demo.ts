@@ -9,6 +9,7 @@ import { DEMO_COUNTY, DEMO_ORGANISATIONS, seedDemoFacilities } from './demo-faci
 import { DEMO_SUBSIDY_TOWN, seedDemoFacilitySubsidies } from './demo-facility-subsidies';
 import { seedDemoPeople } from './demo-people';
 import { seedDemoProcedures } from './demo-procedures';
+import { seedDemoCareRules } from './demo-care';
 import { seedDemoCases } from './demo-cases';
 import { seedDemoEnrolments } from './demo-enrolments';
 import { seedDemoTargets } from './demo-targets';
@@ -46,8 +47,8 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
  * facilities of 江都区 with their histories, its elderly people, the subsidy schemes of 江都区 (each
  * with its source; no floor: demo-people.ts says why), the facility subsidies of one of its towns, its
  * review procedure and intake windows, four applications, the enrolments of the people who qualify
- * (applications approved before the platform), and its provider library with one contract (each added on the
- * next start to a database seeded before them).
+ * (applications approved before the platform), its provider library with one contract, and its care rules
+ * from the 江都 template (each added on the next start to a database seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
   const usernames = DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode));
@@ -61,7 +62,8 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     const targets = await seedTargetsOnce(dataSource);
     const cases = await seedCasesOnce(dataSource);
     const providers = await seedProvidersOnce(dataSource);
-    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers, usernames };
+    const care = await seedCareRulesOnce(dataSource);
+    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers || care, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   await seedUsers(dataSource);
@@ -74,6 +76,7 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await seedTargetsOnce(dataSource);
   await seedCasesOnce(dataSource);
   await seedProvidersOnce(dataSource);
+  await seedCareRulesOnce(dataSource);
   return { seeded: true, usernames };
 }
 
@@ -112,6 +115,13 @@ async function seedProceduresOnce(dataSource: DataSource): Promise<boolean> {
   if (await readSetting(dataSource, 'demo_procedures_seeded')) return false;
   const windows = await seedDemoProcedures(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY));
   await writeSetting(dataSource, 'demo_procedures_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, windows });
+  return true;
+}
+
+async function seedCareRulesOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_care_rules_seeded')) return false;
+  const template = await seedDemoCareRules(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY));
+  await writeSetting(dataSource, 'demo_care_rules_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, template });
   return true;
 }
 

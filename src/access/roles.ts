@@ -65,6 +65,12 @@ const CASE_OFFICE: Capability[] = [Capability.READ_CASES, ...CASE_FIGURES, Capab
 const PROVIDER_READERS: Capability[] = [Capability.READ_PROVIDERS, Capability.READ_CONTRACTS];
 const PROVIDER_OFFICE: Capability[] = [...PROVIDER_READERS, Capability.MANAGE_PROVIDERS];
 
+// Every enrolled recipient's monthly care plan (服务频次): the offices and village workers who arrange and
+// follow the visits read it for their subtree, recipients named with the national ID masked. Finance pays
+// verified totals and an analyst gets figures, neither a person's plan; the care rules themselves are
+// read by whoever reads cases.
+const CARE_PLANS: Capability[] = [Capability.READ_CARE_PLANS];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
@@ -86,6 +92,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...CASE_OFFICE,
     Capability.APPROVE_CASES,
     ...PROVIDER_OFFICE,
+    ...CARE_PLANS,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -98,11 +105,12 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...TARGETS,
     ...CASE_OFFICE,
     ...PROVIDER_READERS,
+    ...CARE_PLANS,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CARE_PLANS],
   FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS],
   SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES, ...FACILITY_SUBSIDIES, ...PROVIDER_READERS],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   // It reads the cases of its subtree to act on their assessment steps (ASSESS_PEOPLE), and nothing more of them.

@@ -19,6 +19,7 @@ import { ProviderResolver } from '../providers/provider.resolver';
 import { CaseRecordResolver, CaseResolver, CaseSupervisionResolver } from '../cases/case.resolver';
 import { CaseFiguresResolver, JurisdictionCaseFiguresResolver } from '../cases/case-figures.resolver';
 import { ReReviewResolver } from '../cases/re-review.resolver';
+import { CareResolver } from '../care/care.resolver';
 import { registerCaseHooks } from '../cases/case-hooks';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
@@ -46,6 +47,7 @@ export const RESOLVERS = [
   JurisdictionCaseFiguresResolver,
   CaseFiguresResolver,
   ReReviewResolver,
+  CareResolver,
   EntitlementResolver,
   EntitlementRunResolver,
   JurisdictionSubsidyResolver,

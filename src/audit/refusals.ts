@@ -63,6 +63,7 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   endReviewProcedure: { action: 'reviewProcedure.end', target: record('ReviewProcedure') },
   openIntakeWindow: { action: 'intakeWindow.open', target: jurisdiction((args) => args.input?.jurisdictionCode) },
   closeIntakeWindow: { action: 'intakeWindow.close', target: record('IntakeWindow') },
+  defineCareRules: { action: 'careRules.define', target: jurisdiction((args) => args.input?.jurisdictionCode) },
   fileApplication: { action: 'case.file', target: (args) => ({ targetType: 'Person', targetIds: named(args.input?.personId) }) },
   decideCase: { action: 'case.decide', target: (args) => ({ targetType: 'Case', targetIds: named(args.input?.caseId) }) },
   recordObjection: { action: 'case.recordObjection', target: record('Case', 'caseId') },

@@ -45,6 +45,7 @@ export enum Capability {
   READ_PROVIDERS = 'READ_PROVIDERS',
   MANAGE_PROVIDERS = 'MANAGE_PROVIDERS',
   READ_CONTRACTS = 'READ_CONTRACTS',
+  READ_CARE_PLANS = 'READ_CARE_PLANS',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { datedVersions } from '../db/dated-versions';
 import { namedQuery } from '../db/named-query';
 import type { JurisdictionLevel } from '../kernel/division-codes';
 import type { Step } from './procedure-kinds';
@@ -53,29 +54,22 @@ const PROCEDURE_COLUMNS = `p.id, ${OWNER} AS jurisdiction, p.name, p.source, p.t
 const WINDOW_COLUMNS = `w.id, ${OWNER} AS jurisdiction, w.name, to_char(w.opens, 'YYYY-MM-DD') AS opens, to_char(w.closes, 'YYYY-MM-DD') AS closes
   FROM intake_window w JOIN jurisdiction j ON j.id = w.jurisdiction_id`;
 
-export const procedureRepository = {
-  /** Serialises the writers of one node's procedures until the transaction ends. */
-  async lockNode(tx: EntityManager, jurisdictionId: number): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [PROCEDURE_LOCK, jurisdictionId]);
-  },
+const versions = datedVersions<ProcedureRow>('review_procedure', 'p', PROCEDURE_LOCK, PROCEDURE_COLUMNS);
 
-  /** Every version set at the node, oldest first. */
-  async versionsAt(db: EntityManager, jurisdictionId: number): Promise<ProcedureRow[]> {
-    return db.query(`SELECT ${PROCEDURE_COLUMNS} WHERE p.jurisdiction_id = $1 ORDER BY p.effective_from`, [jurisdictionId]);
-  },
+export const procedureRepository = {
+  ...versions,
 
   async insert(tx: EntityManager, procedure: NewProcedure, userId: number | null): Promise<number> {
-    const [{ id }] = await tx.query(
-      `INSERT INTO review_procedure (jurisdiction_id, name, source, template, uses_intake_windows, effective_from, steps, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING id`,
-      [procedure.ownerId, procedure.name, procedure.source, procedure.template, procedure.usesIntakeWindows, procedure.effectiveFrom, JSON.stringify(procedure.steps), userId],
-    );
-    return id;
-  },
-
-  /** Ends a version after `lastDay` (inclusive). */
-  async end(tx: EntityManager, id: number, lastDay: string): Promise<void> {
-    await tx.query(`UPDATE review_procedure SET effective_to = $2 WHERE id = $1`, [id, lastDay]);
+    return versions.insert(tx, {
+      jurisdiction_id: procedure.ownerId,
+      name: procedure.name,
+      source: procedure.source,
+      template: procedure.template,
+      uses_intake_windows: procedure.usesIntakeWindows,
+      effective_from: procedure.effectiveFrom,
+      steps: JSON.stringify(procedure.steps),
+      created_by: userId,
+    });
   },
 
   async byIds(db: EntityManager, ids: readonly number[]): Promise<ProcedureRow[]> {

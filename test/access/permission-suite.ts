@@ -29,6 +29,7 @@ import {
   type TestUser,
 } from '../support/factories';
 import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
+import { DOCUMENT_MINIMUMS } from '../care/support';
 
 /**
  * The permission matrix: every query and mutation (and every nested field gated by a capability of its
@@ -231,6 +232,21 @@ const WINDOW_YEAR = 2090;
 const fixtureProcedures = new Map<string, string>();
 const fixtureWindows = new Map<string, string>();
 
+// Care rules set at every target node since PROCEDURE_SINCE: the documents' minimums, and visits a month
+// for anyone 80 or older as many as the digits of the node's code, so that a plan tells which level's
+// rules it follows. Every fixture person is 85 in June 2025, with no category and no assessment.
+const careRulesAt = (node: string) => ({
+  visitRules: [{ name: '高龄老人', minAge: 80, categoriesAny: [], livingSituationsAny: [], abilities: [], visitsPerMonth: node.length }],
+  ...DOCUMENT_MINIMUMS,
+  checkInRadiusMetres: 300,
+  offlineSyncDays: 7,
+  sharedServiceAreas: false,
+});
+const fixtureCareRules = new Map<string, string>();
+/** The target node whose fixture care rules a village follows: the deepest at or above it. */
+const careRulesNodeOf = (village: string) => [...fixtureCareRules.keys()].filter((code) => village.startsWith(code)).sort((a, b) => b.length - a.length)[0];
+const CARE_MONTH = '2025-06';
+
 // Cases. A scheme at every target node that requires an application, in force in APPLICATION_MONTH only
 // (so that no other month's schemes, runs or entitlements see it), and an intake window of every target
 // node open then: fileApplication files for the person below the target on APPLICATION_DAY. The fixture's
@@ -420,6 +436,12 @@ beforeEach(async () => {
       [node, `${WINDOW_YEAR}年上半年集中申报`, `${WINDOW_YEAR}-01-01`, `${WINDOW_YEAR}-06-30`],
     );
     fixtureWindows.set(node, window.id);
+    const [rules] = await h.db.query(
+      `INSERT INTO care_rules (jurisdiction_id, name, source, effective_from, rules)
+       SELECT id, $2, '测试', $3, $4::jsonb FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [node, `上门服务规则(${node})`, PROCEDURE_SINCE, JSON.stringify(careRulesAt(node))],
+    );
+    fixtureCareRules.set(node, rules.id);
   }
   for (const node of Object.values(RELATIONS)) {
     const [{ id }] = await h.db.query(
@@ -635,6 +657,7 @@ interface State {
   service_contract_area: Record<string, any>;
   service_contract_price: Record<string, any>;
   service_contract_coverage: Record<string, any>;
+  care_rules: Record<string, any>;
 }
 type Table = keyof State;
 
@@ -705,6 +728,7 @@ async function tableState(): Promise<State> {
     service_contract_area: await rowsOf('service_contract_area', `t.contract_id || ' ' || t.jurisdiction_id`),
     service_contract_price: await rowsOf('service_contract_price', `t.contract_id || ' ' || t.item || ' ' || t.service_class`),
     service_contract_coverage: await rowsOf('service_contract_coverage', `t.contract_id || ' ' || t.village_id || ' ' || t.item`),
+    care_rules: await rowsOf('care_rules'),
   };
 }
 
@@ -2027,6 +2051,82 @@ const TARGETED: TargetedOperation[] = [
       expect(changes(before, after)).toEqual({ review_procedure: [fixtureProcedures.get(node)] });
     },
   },
+  // Care rules: read by whoever reads cases at a node of the subtree (inherited from above), set by the
+  // civil-affairs administration at nodes of the subtree; care plans of the people enrolled below a node.
+  {
+    field: 'careRules',
+    type: 'Query',
+    label: 'careRules(at: target, on: 2025-06-01)',
+    gate: Capability.READ_CASES,
+    write: false,
+    request: (node) => ({
+      query: `query($at: String!) { careRules(at: $at, on: "2025-06-01") { inherited rules { id jurisdiction { code } rules { visitRules { visitsPerMonth } } } } }`,
+      variables: { at: node },
+    }),
+    verify: (node, { data }) => {
+      expect(data.careRules).toEqual({ inherited: false, rules: { id: fixtureCareRules.get(node), jurisdiction: { code: node }, rules: { visitRules: [{ visitsPerMonth: node.length }] } } });
+    },
+  },
+  {
+    field: 'defineCareRules',
+    type: 'Mutation',
+    label: 'defineCareRules(jurisdictionCode: target, from today)',
+    gate: Capability.MANAGE_POLICIES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: DefineCareRulesInput!) { defineCareRules(input: $input) { jurisdiction { code } name effectiveFrom effectiveTo rules { visitRules { visitsPerMonth } } } }`,
+      variables: {
+        input: { jurisdictionCode: node, effectiveFrom: todayInChina(), name: '新规则', source: '测试', rules: { ...careRulesAt(node), visitRules: [{ name: '高龄老人', minAge: 80, visitsPerMonth: 31 }] } },
+      },
+    }),
+    verify: (node, { data, before, after }) => {
+      const today = todayInChina();
+      expect(data.defineCareRules).toEqual({ jurisdiction: { code: node }, name: '新规则', effectiveFrom: today, effectiveTo: null, rules: { visitRules: [{ visitsPerMonth: 31 }] } });
+      const added = addedRow('care_rules', before, after);
+      expect(changes(before, after)).toEqual({ care_rules: [fixtureCareRules.get(node)!, String(added.id)].sort() });
+      expect(added).toMatchObject({ jurisdiction_id: jurisdictionIds.get(node), effective_from: today, effective_to: null });
+      expect(after.care_rules[fixtureCareRules.get(node)!].effective_to).toBe(addDaysTo(today, -1));
+    },
+  },
+  {
+    field: 'carePlan',
+    type: 'Query',
+    label: `carePlan of the person below the target for ${CARE_MONTH}`,
+    gate: Capability.READ_CARE_PLANS,
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) { carePlan(person: $id, month: "${CARE_MONTH}") { recipient { id name nationalId } village { code } rules { jurisdiction { code } } requirement { age visitsPerMonth } } }`,
+      variables: { id: personIdOf(personAt(node)) },
+    }),
+    verify: (node, { data }) => {
+      const person = personAt(node);
+      expect(data.carePlan).toEqual({
+        recipient: { id: personIdOf(person), name: person.name, nationalId: maskedId(person.nationalId) },
+        village: { code: person.village },
+        rules: { jurisdiction: { code: careRulesNodeOf(person.village) } },
+        // Born 1940-03-01: 85 on 2025-06-30; 80 or older, so the rules' one visit rule applies.
+        requirement: { age: 85, visitsPerMonth: careRulesNodeOf(person.village).length },
+      });
+    },
+  },
+  {
+    field: 'carePlans',
+    type: 'Query',
+    label: `carePlans(under: target, month: ${CARE_MONTH})`,
+    gate: Capability.READ_CARE_PLANS,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String) { carePlans(under: $under, month: "${CARE_MONTH}", first: 50) { totalCount edges { node { recipient { id } requirement { visitsPerMonth } } } } }`,
+      variables: { under: node },
+    }),
+    verify: (node, { data }) => {
+      // Everyone enrolled since ENROLLED_SINCE living at or below the node, by id.
+      const people = [...new Set(Object.values(RELATIONS))].map(personAt).filter((p) => p.village.startsWith(node));
+      const ids = people.map(personIdOf).sort((a, b) => Number(a) - Number(b));
+      const visits = (id: string) => careRulesNodeOf(people.find((p) => personIdOf(p) === id)!.village).length;
+      expect(data.carePlans).toEqual({ totalCount: ids.length, edges: ids.map((id) => ({ node: { recipient: { id }, requirement: { visitsPerMonth: visits(id) } } })) });
+    },
+  },
   {
     field: 'openIntakeWindow',
     type: 'Mutation',
@@ -2931,6 +3031,17 @@ const OWN: OwnOperation[] = [
     request: () => ({ query: `{ reviewProcedureTemplates { key } }` }),
     verify: (_role, _actor, { data }) => {
       expect(data.reviewProcedureTemplates).toEqual([{ key: 'SHENZHEN' }, { key: 'JIANGDU' }]);
+    },
+  },
+  {
+    field: 'careRulesTemplates',
+    type: 'Query',
+    label: 'careRulesTemplates',
+    gate: Capability.READ_CASES,
+    write: false,
+    request: () => ({ query: `{ careRulesTemplates { key } }` }),
+    verify: (_role, _actor, { data }) => {
+      expect(data.careRulesTemplates).toEqual([{ key: 'JIANGDU' }]);
     },
   },
   {

@@ -297,6 +297,12 @@ const BURSTS: Record<string, Burst> = {
       variables: { id: rows.windowIds[i] },
     }),
   },
+  defineCareRules: {
+    call: (i) => ({
+      query: `mutation($input: DefineCareRulesInput!) { defineCareRules(input: $input) { id } }`,
+      variables: { input: { jurisdictionCode: ownVillage(i), effectiveFrom: '2025-01-01', fromTemplate: 'JIANGDU', name: `村上门服务规则${i}` } },
+    }),
+  },
   fileApplication: {
     call: (i, rows) => ({
       query: `mutation($input: FileApplicationInput!) { fileApplication(input: $input) { id } }`,
@@ -521,7 +527,7 @@ const CHAINS: string[][] = [
   ['registerPerson', 'importPeople', 'updatePerson', 'setPersonCategories', 'recordAbilityAssessment', 'recordPersonStatus'],
   ['createSubsidyScheme', 'addSubsidySchemeVersion', 'endSubsidyScheme', 'createSubsidyFloor', 'runEntitlements'],
   ['createTarget', 'allocateTarget', 'issueNotice', 'createSupervisionItem', 'addSupervisionNote', 'setWorkingCalendarYear'],
-  ['defineReviewProcedure', 'endReviewProcedure', 'openIntakeWindow', 'closeIntakeWindow'],
+  ['defineReviewProcedure', 'endReviewProcedure', 'openIntakeWindow', 'closeIntakeWindow', 'defineCareRules'],
   ['fileApplication', 'decideCase', 'resubmitCase'],
   ['superviseCase', 'recordObjection', 'confirmEnrolment', 'cancelEnrolment', 'assignCaseAssessor'],
   ['recordElderlyPopulation', 'importElderlyPopulation'],
@@ -647,6 +653,19 @@ describe('bursts of concurrent writes', () => {
       `SELECT (SELECT count(*)::int FROM service_contract) AS contracts, (SELECT count(*)::int FROM service_contract_coverage) AS coverage`,
     );
     expect({ contracts, coverage }).toEqual({ contracts: 1, coverage: 1 });
+  });
+
+  it(`lets exactly one of ${N} versions of a level's care rules defined at once for the same day win; the others are CONFLICT, nothing half-written`, async () => {
+    await smallTree(h.db);
+    const admin = await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]);
+    const define = `mutation($input: DefineCareRulesInput!) { defineCareRules(input: $input) { id } }`;
+    const input = { jurisdictionCode: ADMIN_HOME, effectiveFrom: todayInChina(), fromTemplate: 'JIANGDU' };
+    const responses = await Promise.all(Array.from({ length: N }, () => h.gql(define, { input }, admin.token)));
+    expect(tally(responses)).toEqual({ OK: 1, CONFLICT: N - 1 });
+    const [{ versions }] = await h.db.query(`SELECT count(*)::int AS versions FROM care_rules`);
+    expect(versions).toBe(1);
+    const [{ entries }] = await h.db.query(`SELECT count(*)::int AS entries FROM audit_entry WHERE action = 'careRules.define' AND outcome = 'SUCCESS'`);
+    expect(entries).toBe(1);
   });
 
   it(`lets exactly one of ${N} concurrent 督办 of one overdue step win; the others are CONFLICT`, async () => {

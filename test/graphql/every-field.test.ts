@@ -47,6 +47,8 @@ interface Fixture {
   assessmentCaseId: string;
   approvedCaseId: string;
   enrolmentId: string;
+  /** A person enrolled this month (the demo's last enrolment, left alone by the mutations). */
+  recipientId: string;
   created: Record<string, string>;
 }
 
@@ -84,6 +86,10 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.publicNotices': { under: COUNTY },
     'Query.reReviews': { under: COUNTY, ...page },
     'Query.reReviewCounts': { under: COUNTY },
+    // The demo's 江都 care rules, inherited by the village; a recipient's plan this month.
+    'Query.careRules': { at: VILLAGE },
+    'Query.carePlan': { person: fx.recipientId, month: MONTH },
+    'Query.carePlans': { under: COUNTY, month: MONTH, ...page },
     'Query.workingDeadline': { code: COUNTY, from: '2025-09-26', days: 10 },
     'Query.providers': { under: COUNTY, ...page },
     'Query.providerBans': { under: COUNTY, ...page },
@@ -268,6 +274,42 @@ const MUTATIONS: Record<string, MutationCase> = {
     args: () => ({ input: { jurisdictionCode: COUNTY, name: `${YEAR + 1}年上半年集中申報`, opens: `${YEAR + 1}-05-31`, closes: `${YEAR + 1}-06-30` } }),
   },
   closeIntakeWindow: { as: ADMIN, args: (fx) => ({ id: fx.created.window, lastDay: `${YEAR + 1}-06-15` }) },
+  // A town's own rules within the county's 江都 ones: every 困難老人 4 visits, 80+ 2, every setting written out.
+  defineCareRules: {
+    as: ADMIN,
+    args: () => ({
+      input: {
+        jurisdictionCode: '321012100',
+        effectiveFrom: TODAY,
+        effectiveTo: `${YEAR + 2}-12-31`,
+        name: '仙女镇上门服务规则',
+        source: '仙女镇 (every-field)',
+        rules: {
+          visitRules: [
+            { name: '高齡老人', minAge: 80, visitsPerMonth: 2 },
+            {
+              name: '困難老人',
+              minAge: 60,
+              categoriesAny: ['EXTREME_POVERTY_DISPERSED', 'MINIMUM_LIVING_ALLOWANCE', 'BEREAVED_PARENTS', 'ENTITLED_GROUPS', 'MODEL_WORKER', 'CHILDLESS_WIDOWED'],
+              abilities: ['INTACT', 'MILD', 'MODERATE', 'SEVERE', 'DEMENTIA'],
+              visitsPerMonth: 4,
+            },
+            { name: '空巢獨居老人', minAge: 60, livingSituationsAny: ['EMPTY_NEST', 'ALONE'], abilities: ['INTACT', 'MILD', 'MODERATE', 'SEVERE', 'DEMENTIA'], visitsPerMonth: 4 },
+          ],
+          minMinutesPerVisit: 60,
+          distinctItemsPerYear: 4,
+          makeUpNextMonth: true,
+          classRules: [{ name: '“三無”老人', serviceClass: 'FREE', minAge: 60, categoriesAny: ['THREE_NOS'] }],
+          providerCallbackPercent: 100,
+          onlineCallbackPercent: 15,
+          communityCheckPercent: 5,
+          checkInRadiusMetres: 200,
+          offlineSyncDays: 3,
+          sharedServiceAreas: true,
+        },
+      },
+    }),
+  },
   runEntitlements: { as: ADMIN, args: () => ({ code: DEMO_SUBSIDY_TOWN, month: MONTH }) },
   createTarget: {
     as: ADMIN,
@@ -469,6 +511,10 @@ async function demoFixture(): Promise<Fixture> {
   const [approved] = await h.db.query(`SELECT id FROM application_case WHERE state = 'APPROVED' ORDER BY id LIMIT 1`);
   if (notice) await h.db.query(`UPDATE application_case SET step_due = $2::date - 3 WHERE id = $1`, [notice.id, TODAY]);
   const [enrolment] = await h.db.query(`SELECT id FROM enrolment ORDER BY id LIMIT 1`);
+  const [recipient] = await h.db.query(
+    `SELECT person_id AS id FROM enrolment WHERE from_month <= $1::date AND (until_month IS NULL OR until_month >= $1::date) ORDER BY id DESC LIMIT 1`,
+    [`${MONTH}-01`],
+  );
   // The 户籍 of the first two enrolled people moves to another village of the county: one is confirmed (then
   // cancelled) by the mutations, the other stays on the re-review list for the queries.
   await h.db.query(
@@ -476,7 +522,7 @@ async function demoFixture(): Promise<Fixture> {
      WHERE p.id IN (SELECT person_id FROM enrolment WHERE until_month IS NULL ORDER BY id LIMIT 2)`,
     [COUNTY],
   );
-  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
+  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment, recipient })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
   return {
     facilityId: String(facility.id),
     personId: String(person.id),
@@ -487,6 +533,7 @@ async function demoFixture(): Promise<Fixture> {
     assessmentCaseId: String(assessment.id),
     approvedCaseId: String(approved.id),
     enrolmentId: String(enrolment.id),
+    recipientId: String(recipient.id),
     created: {},
   };
 }

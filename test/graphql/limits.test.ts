@@ -112,7 +112,7 @@ describe('query cost', () => {
         const args = new Set(field.args.map((arg) => arg.name));
         return args.has('first') || (args.has('from') && args.has('to') && !name.startsWith('Query.auditTrail')) || args.has('year') || name === 'Target.board';
       });
-    expect(sized.map(({ name }) => name)).toEqual(expect.arrayContaining(['Jurisdiction.coverageTrend', 'Target.progressSeries', 'Target.board', 'Query.people']));
+    expect(sized.map(({ name }) => name)).toEqual(expect.arrayContaining(['Jurisdiction.coverageTrend', 'Target.progressSeries', 'Target.board', 'Query.people', 'Query.carePlans']));
     const missing = sized.filter(({ field }) => typeof field.extensions.complexity !== 'function').map(({ name }) => name);
     expect(missing).toEqual([]);
   });

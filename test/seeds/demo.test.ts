@@ -245,10 +245,29 @@ describe('the demo data', () => {
     expect(procedure.data.first).toEqual({ open: true, window: { name: '2026年上半年集中申報', opens: '2026-05-31', closes: '2026-06-30' } });
     expect(procedure.data.between).toEqual({ open: false, window: { name: '2026年下半年集中申報' } });
 
+    // The county follows the 江都 care rules (seeds/demo-care.ts): every village inherits them, and each
+    // enrolled person of the village has this month's plan under them.
+    const care = await h.gql(
+      `query($month: Month!) { careRules(at: "321012100001") { inherited rules { template jurisdiction { code } } }
+         carePlans(month: $month, first: 100) { totalCount edges { node { rules { template } requirement { minMinutesPerVisit } } } } }`,
+      { month },
+      worker,
+    );
+    expect(care.errors).toBeUndefined();
+    expect(care.data.careRules).toEqual({ inherited: true, rules: { template: 'JIANGDU', jurisdiction: { code: '321012' } } });
+    const [{ enrolled }] = await h.db.query(
+      `SELECT count(DISTINCT e.person_id)::int AS enrolled FROM enrolment e JOIN person p ON p.id = e.person_id JOIN jurisdiction v ON v.id = p.village_id
+       WHERE v.code = '321012100001' AND e.from_month <= $1::date AND (e.until_month IS NULL OR e.until_month >= $1::date)`,
+      [`${month}-01`],
+    );
+    expect(care.data.carePlans.totalCount).toBe(enrolled);
+    for (const { node } of care.data.carePlans.edges) expect(node).toEqual({ rules: { template: 'JIANGDU' }, requirement: { minMinutesPerVisit: 60 } });
+
     const facilities = await h.db.query(`SELECT count(*)::int AS n FROM facility`);
     expect((await seedDemo(h.db)).seeded).toBe(false);
     // 江都区's, and the one its applications approved before the platform stand under (seeds/demo-enrolments.ts).
     expect(await h.db.query(`SELECT count(*)::int AS n FROM review_procedure`)).toEqual([{ n: 2 }]);
     expect(await h.db.query(`SELECT count(*)::int AS n FROM facility`)).toEqual(facilities);
+    expect(await h.db.query(`SELECT count(*)::int AS n FROM care_rules`)).toEqual([{ n: 1 }]);
   });
 });

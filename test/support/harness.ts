@@ -89,6 +89,7 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'service_contract_area', identity: false },
   { table: 'service_contract_price', identity: false },
   { table: 'service_contract_coverage', identity: false },
+  { table: 'care_rules', identity: true },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {

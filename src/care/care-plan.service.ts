@@ -1,0 +1,78 @@
+import { grantFor, requireReach } from '../access/scope';
+import { maskNationalId } from '../elderly/national-id';
+import { Capability } from '../kernel/actor';
+import type { Context } from '../kernel/context';
+import { monthEnd } from '../kernel/dates';
+import { parseId } from '../kernel/ids';
+import { text } from '../kernel/messages';
+import { ID_KEY, keysetPage, type Page, type PageArgs } from '../kernel/pagination';
+import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
+import { requirementOf } from './care-requirement';
+import type { CareRulesRow } from './care-rules.repository';
+import { careRulesService } from './care-rules.service';
+import { carePlanRepository, type RecipientRow } from './care-plan.repository';
+
+export interface CarePlanView {
+  recipient: { id: number; name: string; nationalId: string };
+  village: { code: string; name: string; level: string };
+  month: string;
+  rules: CareRulesRow | null;
+  requirement: (ReturnType<typeof requirementOf> & { categories: string[]; ability: string | null }) | null;
+}
+
+const daysOf = (month: string) => ({ monthStart: `${month}-01`, referenceDay: monthEnd(`${month}-01`) });
+
+/** The plans of the rows, read with the rules of their villages: one statement for the rules of the whole page. */
+async function plansOf(ctx: Context, rows: readonly RecipientRow[], month: string): Promise<CarePlanView[]> {
+  const { referenceDay } = daysOf(month);
+  const [villages, rules] = await Promise.all([
+    jurisdictionService.byCodesAnywhere(ctx, [...new Set(rows.map((row) => row.villageCode))]),
+    Promise.all(rows.map((row) => careRulesService.rulesAt(ctx, row.villageCode, referenceDay))),
+  ]);
+  return rows.map((row, i) => {
+    const village = villages.get(row.villageCode)!;
+    // The assessment in force: the latest made by the day, up to its validUntil.
+    const assessment = row.assessment && row.assessment.validUntil >= referenceDay ? row.assessment : null;
+    const facts = { birthDate: row.birthDate, livingSituations: row.livingSituations, categories: row.categories, assessment };
+    const inForce = rules[i];
+    return {
+      recipient: { id: row.id, name: row.name, nationalId: maskNationalId(row.nationalId) },
+      village: { code: village.code, name: village.name, level: village.level },
+      month,
+      rules: inForce,
+      requirement: inForce && { ...requirementOf(inForce.rules, facts, month), categories: row.categories, ability: assessment?.level ?? null },
+    };
+  });
+}
+
+export const carePlanService = {
+  /**
+   * The person's care plan for `month` (READ_CARE_PLANS over their village): null when no enrolment of
+   * theirs covers the month (never enrolled, or ended by death or a move before it). A person out of
+   * reach is FORBIDDEN whether or not they exist.
+   */
+  async plan(ctx: Context, rawId: string, month: string): Promise<CarePlanView | null> {
+    const grant = grantFor(ctx, Capability.READ_CARE_PLANS);
+    const id = parseId(rawId, 'person', 'a person');
+    const { referenceDay, monthStart } = daysOf(month);
+    const row = await carePlanRepository.byId(ctx.db, id, referenceDay, monthStart);
+    requireReach(grant, [row && { jurisdictionCode: row.villageCode }], { denial: text('PERSON_NOT_IN_SCOPE') });
+    if (!row!.enrolled) return null;
+    const [plan] = await plansOf(ctx, [row!], month);
+    return plan;
+  },
+
+  /** The plans of everyone enrolled in `month` living at or below `under` (default the caller's home), by person id. */
+  async list(ctx: Context, args: PageArgs & { under?: string | null; month: string }): Promise<Page<CarePlanView>> {
+    grantFor(ctx, Capability.READ_CARE_PLANS);
+    const under = args.under ? await jurisdictionService.get(ctx, args.under, 'under') : await jurisdictionService.home(ctx);
+    const { referenceDay, monthStart } = daysOf(args.month);
+    return keysetPage(args, {
+      key: ID_KEY,
+      search: (after, limit) => carePlanRepository.enrolledUnder(ctx.db, under.code, referenceDay, monthStart, after, limit),
+      count: () => carePlanRepository.countEnrolledUnder(ctx.db, under.code, monthStart),
+      cursorOf: (row) => String(row.id),
+      nodes: (rows) => plansOf(ctx, rows, args.month),
+    });
+  },
+};
