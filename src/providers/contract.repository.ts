@@ -34,7 +34,8 @@ export interface NewContract {
   renewsId: number | null;
   areaIds: number[];
   catalogue: PriceRow[];
-  villages: { id: number; code: string }[];
+  /** The villages served; `exclusive` unless the care rules let several providers serve them. */
+  villages: { id: number; code: string; exclusive: boolean }[];
 }
 
 export interface ContractFilter {
@@ -169,10 +170,10 @@ export const contractRepository = {
     );
     const items = [...new Set(contract.catalogue.map((p) => p.item))];
     await tx.query(
-      `INSERT INTO service_contract_coverage (contract_id, village_id, village_code, item, during)
-       SELECT $1, v.id, v.code, i.item, daterange($5::date, $6::date, '[]')
-       FROM unnest($2::int[], $3::text[]) AS v (id, code) CROSS JOIN unnest($4::text[]) AS i (item)`,
-      [id, contract.villages.map((v) => v.id), contract.villages.map((v) => v.code), items, contract.from, contract.until],
+      `INSERT INTO service_contract_coverage (contract_id, village_id, village_code, item, during, exclusive)
+       SELECT $1, v.id, v.code, i.item, daterange($5::date, $6::date, '[]'), v.exclusive
+       FROM unnest($2::int[], $3::text[], $7::boolean[]) AS v (id, code, exclusive) CROSS JOIN unnest($4::text[]) AS i (item)`,
+      [id, contract.villages.map((v) => v.id), contract.villages.map((v) => v.code), items, contract.from, contract.until, contract.villages.map((v) => v.exclusive)],
     );
     return id;
   },

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { grantFor, requireCodes, requireReach } from '../access/scope';
 import { mutation, type Write } from '../audit/mutation';
 import { ServiceClass, ServiceItem } from '../care/care-kinds';
+import { careRulesService } from '../care/care-rules.service';
 import { Capability } from '../kernel/actor';
 import { loader, type Context } from '../kernel/context';
 import { todayInChina } from '../kernel/dates';
@@ -91,7 +92,12 @@ async function writePeriod(write: Write, parties: Parties, from: string, until: 
   const reached = new Set([...pathOfCode(root.code), ...parties.villages.flatMap((v) => pathOfCode(v.code))]);
   await refuseIfBanned(ctx, parties.organisationId, [...reached], from, until, 'input.provider');
   const items = [...new Set(catalogue.map((line) => line.item))];
-  const overlap = await contractRepository.overlapping(tx, parties.villages.map((v) => v.id), items, from, until);
+  // Where the care rules in force on the first day let several providers serve a village's item, its coverage
+  // is shared: neither the check nor the exclusion constraint holds it against another contract.
+  const rules = await Promise.all(parties.villages.map((v) => careRulesService.rulesAt(write.ctx, v.code, from)));
+  const villages = parties.villages.map((v, i) => ({ ...v, exclusive: !rules[i]?.rules.sharedServiceAreas }));
+  const exclusive = villages.filter((v) => v.exclusive).map((v) => v.id);
+  const overlap = exclusive.length === 0 ? null : await contractRepository.overlapping(tx, exclusive, items, from, until);
   if (overlap) {
     throw new ConflictError(
       `${overlap.villageName} (${overlap.villageCode}) already has ${overlap.item} from contract ${overlap.contractId}, ${overlap.from} to ${overlap.lastDay}`,
@@ -107,7 +113,7 @@ async function writePeriod(write: Write, parties: Parties, from: string, until: 
     renewsId: parties.renewsId,
     areaIds: parties.areaIds,
     catalogue,
-    villages: parties.villages,
+    villages,
   };
   try {
     return await contractRepository.insert(tx, contract, grant!.actor.userId);

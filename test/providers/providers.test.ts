@@ -248,6 +248,27 @@ describe('contracts (服务合同)', () => {
     ).rejects.toThrow(/service_contract_coverage_no_overlap|conflicting key/);
   });
 
+  // Whether several providers may serve one village and item is a setting of the care rules (docs/care.md: not from
+  // the documents, default no); where the rules in force on a contract's first day allow it, its coverage is shared.
+  it('may share a village and item with another contract where the care rules in force allow several providers', async () => {
+    const RULE_SET = `visitRules { name minAge categoriesAny livingSituationsAny abilities visitsPerMonth } minMinutesPerVisit
+      distinctItemsPerYear makeUpNextMonth classRules { name serviceClass minAge categoriesAny } providerCallbackPercent
+      onlineCallbackPercent communityCheckPercent checkInRadiusMetres offlineSyncDays`;
+    const [template] = (await ok(`{ careRulesTemplates { key rules { ${RULE_SET} } } }`, {})).careRulesTemplates;
+    const define = `mutation($input: DefineCareRulesInput!) { defineCareRules(input: $input) { id } }`;
+    const rules = { ...template.rules, sharedServiceAreas: true };
+    await ok(define, { input: { jurisdictionCode: TOWN, effectiveFrom: '2026-12-31', name: '共享服務片區', source: 'tests: several providers allowed', rules } });
+    await create();
+    // In the town that allows it, B serves 助餐 in a village A already serves; in the county's other town, not.
+    const shared = await create({ provider: B.creditCode, area: [VILLAGE_2], catalogue: [CATALOGUE[0]] });
+    const refused = await h.gql(CREATE, { input: contractInput({ provider: B.creditCode, jurisdictionCode: COUNTY, area: [OTHER_TOWN_VILLAGE], catalogue: [CATALOGUE[0]] }) }, admin.token);
+    expect(refused.errors).toBeUndefined();
+    const again = await h.gql(CREATE, { input: contractInput({ area: [OTHER_TOWN_VILLAGE], catalogue: [CATALOGUE[0]] }) }, admin.token);
+    expect(refusal(again)).toEqual({ code: 'CONFLICT', field: 'input.area' });
+    const rows = await h.db.query(`SELECT exclusive FROM service_contract_coverage WHERE contract_id = $1`, [shared.id]);
+    expect(rows).toEqual([{ exclusive: false }]);
+  });
+
   // «以區、鎮共同招標» (seed 004 篇四 四(三)): the county tenders with one of its towns for the town's villages.
   it('may be made by a county and one of its towns jointly, read by the town, over the town’s villages only', async () => {
     expect(SEED_004).toContain('以區、鎮共同招標');
