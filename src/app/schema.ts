@@ -19,6 +19,8 @@ import { CaseRecordResolver, CaseResolver, CaseSupervisionResolver } from '../ca
 import { CaseFiguresResolver, JurisdictionCaseFiguresResolver } from '../cases/case-figures.resolver';
 import { ReReviewResolver } from '../cases/re-review.resolver';
 import { registerCaseHooks } from '../cases/case-hooks';
+import { CaregiverResolver, UserCaregiverResolver } from '../providers/caregiver.resolver';
+import { registerCaregiverHooks } from '../providers/caregiver.service';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
@@ -55,11 +57,14 @@ export const RESOLVERS = [
   BoardSupervisionResolver,
   NoticeResolver,
   WorkingCalendarResolver,
+  CaregiverResolver,
+  UserCaregiverResolver,
 ] as const;
 
 /** What features do when another's data changes, registered into the earlier feature (no import cycle). */
 export function registerFeatureHooks(): void {
   registerCaseHooks();
+  registerCaregiverHooks();
 }
 
 /**
