@@ -185,11 +185,12 @@ export const caregiverRepository = {
     return row;
   },
 
-  /** The supervision phone set at a node (by code), or null. */
-  async supervisionPhoneAt(db: EntityManager, code: string): Promise<string | null> {
+  /** The supervision phone set nearest to a node on its path (by codes, the node's own first), or null. */
+  async supervisionPhoneOn(db: EntityManager, path: readonly string[]): Promise<string | null> {
     const [row] = await db.query(
-      `SELECT s.phone FROM service_supervision_phone s JOIN jurisdiction j ON j.id = s.jurisdiction_id WHERE j.code = $1`,
-      [code],
+      `SELECT s.phone FROM service_supervision_phone s JOIN jurisdiction j ON j.id = s.jurisdiction_id
+       WHERE j.code = ANY($1::text[]) ORDER BY length(j.code) DESC LIMIT 1`,
+      [path],
     );
     return row?.phone ?? null;
   },

@@ -69,7 +69,7 @@ export class CaregiverResolver {
     return caregiverService.ban(ctx, input);
   }
 
-  @Mutation(() => ServiceSupervisionPhone, { description: 'Sets a county’s service supervision phone (服務監督電話), shown on its caregivers’ work cards.' })
+  @Mutation(() => ServiceSupervisionPhone, { description: 'Sets a level’s service supervision phone (服務監督電話): a work card shows the one set nearest the caregiver’s base.' })
   setServiceSupervisionPhone(@Ctx() ctx: Context, @Arg('jurisdictionCode') jurisdictionCode: string, @Arg('phone') phone: string) {
     return caregiverService.setSupervisionPhone(ctx, jurisdictionCode, phone);
   }

@@ -8,7 +8,7 @@ import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { Capability } from '../kernel/actor';
 import { loader, type Context } from '../kernel/context';
 import { pastDay, todayInChina } from '../kernel/dates';
-import { JurisdictionLevel } from '../kernel/division-codes';
+import { pathOfCode } from '../kernel/division-codes';
 import { BadUserInputError, ConflictError } from '../kernel/errors';
 import { parseId } from '../kernel/ids';
 import { text } from '../kernel/messages';
@@ -119,17 +119,16 @@ export const caregiverService = {
     });
   },
 
-  /** What the caregiver's work card shows, the county's supervision phone included. */
+  /** What the caregiver's work card shows, the supervision phone set nearest their base included. */
   async card(ctx: Context, rawId: string): Promise<CaregiverCardView> {
     const row = await this.get(ctx, rawId);
-    const county = row.jurisdictionCode.slice(0, 6);
     return {
       name: row.name,
       photoRef: row.photoRef,
       workCardNumber: row.workCardNumber,
       phone: row.phone,
       organisationName: row.organisation.name,
-      supervisionPhone: await caregiverRepository.supervisionPhoneAt(ctx.db, county),
+      supervisionPhone: await caregiverRepository.supervisionPhoneOn(ctx.db, pathOfCode(row.jurisdictionCode)),
     };
   },
 
@@ -236,13 +235,15 @@ export const caregiverService = {
     return caregiverRepository.banById(ctx.db, id);
   },
 
-  /** Sets a county's service supervision phone (服務監督電話), printed on the work cards of the caregivers based there. */
+  /**
+   * Sets a level's service supervision phone (服務監督電話): the work card of a caregiver shows the one set
+   * nearest their base (their town's, else their county's, …).
+   */
   async setSupervisionPhone(ctx: Context, code: string, rawPhone: string) {
     return mutation(ctx, { action: 'serviceSupervisionPhone.set', capability: Capability.SUPERVISE_CAREGIVERS }, async ({ tx, ctx, grant, target, at, detail }) => {
       const node = await jurisdictionService.get(ctx, code, 'jurisdictionCode');
       target('Jurisdiction', [node.code]);
       at(node.id);
-      checkLevel(node.level, [JurisdictionLevel.COUNTY], 'jurisdictionCode');
       const phone = parseCaregiverPhone(rawPhone, 'phone');
       const { updatedAt } = await caregiverRepository.setSupervisionPhone(tx, node.id, phone, grant!.actor.userId);
       detail({ phone });

@@ -110,11 +110,11 @@ export class CaregiverCard {
   @Field()
   organisationName: string;
 
-  @Field(() => String, { nullable: true, description: 'The service supervision phone (服務監督電話) of the caregiver’s county; null until the county sets it.' })
+  @Field(() => String, { nullable: true, description: 'The service supervision phone (服務監督電話) set nearest the caregiver’s base (their town’s, else their county’s…); null until one is set.' })
   supervisionPhone: string | null;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'A county’s service supervision phone (服務監督電話), printed on its caregivers’ work cards.' })
+@ObjectType({ simpleResolvers: true, description: 'A level’s service supervision phone (服務監督電話), printed on the work cards of the caregivers based below it.' })
 export class ServiceSupervisionPhone {
   @Field(() => JurisdictionRef)
   jurisdiction: JurisdictionRef;

@@ -183,19 +183,22 @@ describe('caregivers of a provider organisation', () => {
 
 describe('the work card', () => {
   // «工作牌必須標有服務人員姓名、照片、服務工號、聯繫電話、所在組織的名稱和服務監督電話» (seed 004 篇四).
-  it('shows the name, photo, work card number, phone, organisation and the county’s supervision phone once the county sets it', async () => {
+  it('shows the name, photo, work card number, phone, organisation and the supervision phone set nearest the caregiver’s base', async () => {
     const w = await world();
     const { id } = (await ok(ADD, { input: newCaregiver() }, w.provider)).addCaregiver;
+    const elsewhere = String(await insertCaregiver(h.db, w.orgA.id, OTHER_TOWN_VILLAGE, 'JD-009'));
     const card = { name: '王芳', photoRef: 'photos/jd-001.jpg', workCardNumber: 'JD-001', phone: PHONE, organisationName: w.orgA.name };
-    // The documents give no number: unset until the county sets it.
+    // The documents give no number: unset until a level sets it.
     expect((await ok(CARD, { id }, w.provider)).caregiverCard).toEqual({ ...card, supervisionPhone: null });
     const SET = `mutation($code: String!, $phone: String!) { setServiceSupervisionPhone(jurisdictionCode: $code, phone: $phone) { jurisdiction { code } phone } }`;
-    // A town has no supervision phone of its own; a town admin may not set the county's.
-    expect(refusal(await h.gql(SET, { code: TOWN, phone: '0514-86881234' }, w.townAdmin.token))).toMatchObject({ codes: ['BAD_USER_INPUT'], field: 'jurisdictionCode' });
     expect(errorCodes(await h.gql(SET, { code: COUNTY, phone: '0514-86881234' }, w.townAdmin.token))).toEqual(['FORBIDDEN']);
     expect(refusal(await h.gql(SET, { code: COUNTY, phone: 'call us' }, w.admin.token))).toMatchObject({ codes: ['BAD_USER_INPUT'], field: 'phone' });
     expect((await ok(SET, { code: COUNTY, phone: '0514-86881234' }, w.admin)).setServiceSupervisionPhone).toEqual({ jurisdiction: { code: COUNTY }, phone: '0514-86881234' });
     expect((await ok(CARD, { id }, w.provider)).caregiverCard).toEqual({ ...card, supervisionPhone: '0514-86881234' });
+    // A town that sets its own: its caregivers' cards show it, the rest of the county's keep the county's.
+    await ok(SET, { code: TOWN, phone: '0514-86005678' }, w.townAdmin);
+    expect((await ok(CARD, { id }, w.provider)).caregiverCard.supervisionPhone).toBe('0514-86005678');
+    expect((await ok(CARD, { id: elsewhere }, w.provider)).caregiverCard.supervisionPhone).toBe('0514-86881234');
   });
 
   // docs/personal-data.md: the leadership office follows caregivers, it does not call them.
