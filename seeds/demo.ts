@@ -12,6 +12,7 @@ import { seedDemoProcedures } from './demo-procedures';
 import { seedDemoCases } from './demo-cases';
 import { seedDemoEnrolments } from './demo-enrolments';
 import { seedDemoTargets } from './demo-targets';
+import { DEMO_CAREGIVER_USERNAME, seedDemoCaregivers } from './demo-caregivers';
 import { userRepository } from '../src/users/user.repository';
 
 /** Demo only: every demo user signs in with this password. Never seed these in production. */
@@ -45,10 +46,12 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
  * facilities of 江都区 with their histories, its elderly people, the subsidy schemes of 江都区 (each
  * with its source; no floor: demo-people.ts says why), the facility subsidies of one of its towns, its
  * review procedure and intake windows, four applications, the enrolments of the people who qualify
- * (applications approved before the platform; each added on the next start to a database seeded before them).
+ * (applications approved before the platform), two caregivers of the demo provider and one caregiver's login
+ * (each added on the next start to a database seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
-  const usernames = DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode));
+  // The caregiver's login comes with the caregiver it stands for (demo-caregivers.ts).
+  const usernames = [...DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode)), DEMO_CAREGIVER_USERNAME];
   if (await readSetting(dataSource, 'demo_seeded')) {
     const users = await seedUsers(dataSource);
     const facilities = await seedFacilitiesOnce(dataSource);
@@ -58,7 +61,8 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     const enrolments = await seedEnrolmentsOnce(dataSource);
     const targets = await seedTargetsOnce(dataSource);
     const cases = await seedCasesOnce(dataSource);
-    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments, usernames };
+    const caregivers = await seedCaregiversOnce(dataSource);
+    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || caregivers, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   await seedUsers(dataSource);
@@ -70,6 +74,7 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await seedEnrolmentsOnce(dataSource);
   await seedTargetsOnce(dataSource);
   await seedCasesOnce(dataSource);
+  await seedCaregiversOnce(dataSource);
   return { seeded: true, usernames };
 }
 
@@ -91,6 +96,13 @@ async function seedUsers(dataSource: DataSource): Promise<boolean> {
     }
     return added;
   });
+}
+
+async function seedCaregiversOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_caregivers_seeded')) return false;
+  const caregivers = await seedDemoCaregivers(dataSource, demoUsername(Role.SERVICE_PROVIDER, DEMO_COUNTY), DEMO_PASSWORD);
+  await writeSetting(dataSource, 'demo_caregivers_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, caregivers });
+  return true;
 }
 
 async function seedTargetsOnce(dataSource: DataSource): Promise<boolean> {
