@@ -103,6 +103,7 @@ describe('caregivers of a provider organisation', () => {
     expect(entries).toBe(2);
   });
 
+  // Formats and lengths are not from the documents: the settings of docs/caregivers.md.
   it.each([
     ['input.name', { name: '  ' }],
     ['input.workCardNumber', { workCardNumber: '工号1' }],
@@ -118,6 +119,7 @@ describe('caregivers of a provider organisation', () => {
     expect(await caregiverRows()).toEqual([]);
   });
 
+  // Not from the documents (docs/caregivers.md): the card's supervision phone is a level's on the caregiver's path.
   it('refuses a base above a county (the work card needs the county’s supervision phone) with BAD_USER_INPUT', async () => {
     const w = await world();
     const cityProvider = await createUser(h.db, '3210', [Role.SERVICE_PROVIDER], 'provider-a@3210', { organisationId: w.orgA.id });
@@ -216,6 +218,8 @@ describe('the work card', () => {
   });
 });
 
+// The documents bar providers (取消服務資格, seed 004 篇四), not caregivers: «a county/town admin may bar a caregiver»,
+// with its reason and period, is this system's rule (docs/caregivers.md#bans).
 describe('bans of caregivers', () => {
   it('bar a caregiver in the banning town’s subtree while they run, and nowhere else; kept, never deleted', async () => {
     const w = await world();
@@ -301,6 +305,7 @@ describe('caregivers(under, organisation)', () => {
   });
 });
 
+// A caregiver «sees and acts on their own orders only» (issue 20); until the orders exist, their own record and card.
 describe('the CAREGIVER role', () => {
   const CREATE = `mutation($input: CreateUserInput!) { createUser(input: $input) { username roles organisation { creditCode } caregiver { id } } }`;
   const account = (caregiverId: string | null, extra: Record<string, unknown> = {}) => ({
