@@ -13,6 +13,7 @@ import { seedDemoCases } from './demo-cases';
 import { seedDemoEnrolments } from './demo-enrolments';
 import { seedDemoTargets } from './demo-targets';
 import { DEMO_CAREGIVER_USERNAME, seedDemoCaregivers } from './demo-caregivers';
+import { seedDemoProviders } from './demo-providers';
 import { userRepository } from '../src/users/user.repository';
 
 /** Demo only: every demo user signs in with this password. Never seed these in production. */
@@ -46,8 +47,8 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
  * facilities of 江都区 with their histories, its elderly people, the subsidy schemes of 江都区 (each
  * with its source; no floor: demo-people.ts says why), the facility subsidies of one of its towns, its
  * review procedure and intake windows, four applications, the enrolments of the people who qualify
- * (applications approved before the platform), two caregivers of the demo provider and one caregiver's login
- * (each added on the next start to a database seeded before them).
+ * (applications approved before the platform), its provider library with one contract, two caregivers of the
+ * demo provider and one caregiver's login (each added on the next start to a database seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
   // The caregiver's login comes with the caregiver it stands for (demo-caregivers.ts).
@@ -61,8 +62,9 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     const enrolments = await seedEnrolmentsOnce(dataSource);
     const targets = await seedTargetsOnce(dataSource);
     const cases = await seedCasesOnce(dataSource);
+    const providers = await seedProvidersOnce(dataSource);
     const caregivers = await seedCaregiversOnce(dataSource);
-    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || caregivers, usernames };
+    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers || caregivers, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   await seedUsers(dataSource);
@@ -74,6 +76,7 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await seedEnrolmentsOnce(dataSource);
   await seedTargetsOnce(dataSource);
   await seedCasesOnce(dataSource);
+  await seedProvidersOnce(dataSource);
   await seedCaregiversOnce(dataSource);
   return { seeded: true, usernames };
 }
@@ -127,6 +130,13 @@ async function seedCasesOnce(dataSource: DataSource): Promise<boolean> {
   if (await readSetting(dataSource, 'demo_cases_seeded')) return false;
   const cases = await seedDemoCases(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY), demoUsername(Role.ASSESSOR, DEMO_COUNTY));
   await writeSetting(dataSource, 'demo_cases_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, cases });
+  return true;
+}
+
+async function seedProvidersOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_providers_seeded')) return false;
+  const contract = await seedDemoProviders(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY));
+  await writeSetting(dataSource, 'demo_providers_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, contract });
   return true;
 }
 

@@ -68,6 +68,12 @@ const CASE_OFFICE: Capability[] = [Capability.READ_CASES, ...CASE_FIGURES, Capab
 const CAREGIVER_READERS: Capability[] = [Capability.READ_CAREGIVERS, Capability.READ_CAREGIVER_PHONES];
 const CAREGIVER_OVERSIGHT: Capability[] = [Capability.READ_CAREGIVERS];
 const CAREGIVER_OFFICE: Capability[] = [...CAREGIVER_READERS, Capability.SUPERVISE_CAREGIVERS];
+// The provider library, its bans and the service contracts (服务商库, 取消资格, 服务合同; seed 004 篇四): the
+// civil-affairs administration of a level tenders and manages them; its staff and the leadership office
+// follow them; finance reads the contracts it pays by (their prices); a village worker the contracts that
+// serve its village; a provider its own organisation's entries, bans and contracts (the services narrow it).
+const PROVIDER_READERS: Capability[] = [Capability.READ_PROVIDERS, Capability.READ_CONTRACTS];
+const PROVIDER_OFFICE: Capability[] = [...PROVIDER_READERS, Capability.MANAGE_PROVIDERS];
 
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
@@ -90,6 +96,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...CASE_OFFICE,
     Capability.APPROVE_CASES,
     ...CAREGIVER_OFFICE,
+    ...PROVIDER_OFFICE,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -102,16 +109,18 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...TARGETS,
     ...CASE_OFFICE,
     ...CAREGIVER_READERS,
+    ...PROVIDER_READERS,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...CAREGIVER_OVERSIGHT],
-  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS],
   SERVICE_PROVIDER: [
     ...EVERYONE,
     Capability.READ_FACILITIES,
     Capability.EDIT_FACILITIES,
     ...FACILITY_SUBSIDIES,
+    ...PROVIDER_READERS,
     Capability.MANAGE_USERS,
     ...CAREGIVER_READERS,
     Capability.MANAGE_CAREGIVERS,

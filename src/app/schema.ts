@@ -15,6 +15,7 @@ import { EntitlementResolver } from '../policies/entitlement.resolver';
 import { FacilitySubsidyResolver } from '../policies/facility-subsidy.resolver';
 import { PolicyResolver } from '../policies/policy.resolver';
 import { ProcedureResolver } from '../procedures/procedure.resolver';
+import { ProviderResolver } from '../providers/provider.resolver';
 import { CaseRecordResolver, CaseResolver, CaseSupervisionResolver } from '../cases/case.resolver';
 import { CaseFiguresResolver, JurisdictionCaseFiguresResolver } from '../cases/case-figures.resolver';
 import { ReReviewResolver } from '../cases/re-review.resolver';
@@ -59,6 +60,7 @@ export const RESOLVERS = [
   WorkingCalendarResolver,
   CaregiverResolver,
   UserCaregiverResolver,
+  ProviderResolver,
 ] as const;
 
 /** What features do when another's data changes, registered into the earlier feature (no import cycle). */

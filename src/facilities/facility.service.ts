@@ -256,6 +256,16 @@ export const facilityService = {
     return organisation;
   },
 
+  /** The organisation with this credit code, registered now if it is new; CONFLICT when the code is registered under another name. */
+  registerOrganisation(tx: EntityManager, input: OrganisationInput, field: string): Promise<Organisation> {
+    return organisationFor(tx, input, field);
+  },
+
+  /** The registered organisation with this (checked) credit code, or null. */
+  async organisationWithCode(db: EntityManager, creditCode: string): Promise<Organisation | null> {
+    return facilityRepository.organisationByCode(db, creditCode);
+  },
+
   async organisationById(ctx: Context, id: number): Promise<Organisation | null> {
     return loader(ctx, organisationByIdLoader).load(id);
   },

@@ -47,6 +47,9 @@ export enum Capability {
   READ_CAREGIVER_PHONES = 'READ_CAREGIVER_PHONES',
   MANAGE_CAREGIVERS = 'MANAGE_CAREGIVERS',
   SUPERVISE_CAREGIVERS = 'SUPERVISE_CAREGIVERS',
+  READ_PROVIDERS = 'READ_PROVIDERS',
+  MANAGE_PROVIDERS = 'MANAGE_PROVIDERS',
+  READ_CONTRACTS = 'READ_CONTRACTS',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */

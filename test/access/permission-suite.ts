@@ -301,6 +301,22 @@ const caseFiguresUnder = (node: string) => {
   return { open: 4 * people, waiting: 0, inReview: 3 * people, returned: people, overdue: 2 * people };
 };
 
+// Providers and contracts (seed 004 篇四). A's entry in the provider library of every target node, a ban
+// of B set there (so that A is never refused for a ban), and A's contract made there serving the
+// village below the target for one item: 助餐, but 助潔 at the ancestor, whose village is the sibling's.
+const PROVIDER_SINCE = '2025-01-01';
+const FIXTURE_CONTRACT = { from: '2025-01-01', until: '2089-12-31', priceFen: 1500 };
+const contractItemAt = (node: string) => (node === RELATIONS.ancestor ? 'CLEANING' : 'MEALS');
+const fixtureEntries = new Map<string, string>();
+const fixtureBans = new Map<string, string>();
+const fixtureContracts = new Map<string, string>();
+/** The fixture rows (by the node they were set at) placed at or below `node`, in id order. */
+const fixtureUnder = (rows: Map<string, string>, node: string) =>
+  [...rows.entries()].filter(([code]) => code.startsWith(node)).map(([, id]) => id).sort((a, b) => Number(a) - Number(b));
+/** The fixture contracts made at or serving a village at or below `node`, in id order. */
+const contractsUnder = (node: string) =>
+  [...fixtureContracts.entries()].filter(([code]) => code.startsWith(node) || VILLAGE_OF[code].startsWith(node)).map(([, id]) => id).sort((a, b) => Number(a) - Number(b));
+
 /** Jurisdiction ids by code, for the rows that store them. */
 const jurisdictionIds = new Map<string, number>();
 
@@ -478,6 +494,7 @@ beforeEach(async () => {
     fixtureRuns.set(code, String(stored.id));
   }
   await insertCaseFixture();
+  await insertProviderFixture(organisationIds);
   fixture = await captureTables(h.db);
 });
 
@@ -534,6 +551,36 @@ async function insertCaseFixture(): Promise<void> {
       assessment: await insertCase('IN_REVIEW', 4, null, 'ASSESS_PEOPLE'),
       enrolment: enrolment.id,
     });
+  }
+}
+
+async function insertProviderFixture(organisationIds: Record<Org, number>): Promise<void> {
+  for (const node of Object.values(RELATIONS)) {
+    const [entry] = await h.db.query(
+      `INSERT INTO provider_entry (jurisdiction_id, organisation_id, admitted_on) SELECT id, $2, $3 FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [node, organisationIds.A, PROVIDER_SINCE],
+    );
+    await h.db.query(`INSERT INTO provider_qualification (entry_id, kind, number, valid_from) VALUES ($1, '养老机构备案', $2, $3)`, [entry.id, `备${node}`, PROVIDER_SINCE]);
+    fixtureEntries.set(node, entry.id);
+    const [ban] = await h.db.query(
+      `INSERT INTO provider_ban (jurisdiction_id, organisation_id, reason, detail, from_day, until_day)
+       SELECT id, $2, 'OTHER_ILLEGAL_ACTS', '违法行为', $3, '2090-12-31' FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [node, organisationIds.B, PROVIDER_SINCE],
+    );
+    fixtureBans.set(node, ban.id);
+    const [contract] = await h.db.query(
+      `INSERT INTO service_contract (jurisdiction_id, organisation_id, from_day, until_day) SELECT id, $2, $3, $4 FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [node, organisationIds.A, FIXTURE_CONTRACT.from, FIXTURE_CONTRACT.until],
+    );
+    const item = contractItemAt(node);
+    await h.db.query(`INSERT INTO service_contract_area (contract_id, jurisdiction_id) SELECT $1, id FROM jurisdiction WHERE code = $2`, [contract.id, VILLAGE_OF[node]]);
+    await h.db.query(`INSERT INTO service_contract_price VALUES ($1, $2, 'LOW_PAID', $3, 60)`, [contract.id, item, FIXTURE_CONTRACT.priceFen]);
+    await h.db.query(
+      `INSERT INTO service_contract_coverage (contract_id, village_id, village_code, item, during)
+       SELECT $1, id, code, $3, daterange($4, $5, '[]') FROM jurisdiction WHERE code = $2`,
+      [contract.id, VILLAGE_OF[node], item, FIXTURE_CONTRACT.from, FIXTURE_CONTRACT.until],
+    );
+    fixtureContracts.set(node, contract.id);
   }
 }
 
@@ -609,6 +656,15 @@ interface State {
   caregiver_ban: Record<string, any>;
   /** By the node's code. */
   service_supervision_phone: Record<string, any>;
+  /** Whole rows, by id (areas, prices and coverage by their keys). */
+  provider_entry: Record<string, any>;
+  provider_qualification: Record<string, any>;
+  provider_ban: Record<string, any>;
+  provider_ban_lift: Record<string, any>;
+  service_contract: Record<string, any>;
+  service_contract_area: Record<string, any>;
+  service_contract_price: Record<string, any>;
+  service_contract_coverage: Record<string, any>;
 }
 type Table = keyof State;
 
@@ -674,6 +730,14 @@ async function tableState(): Promise<State> {
     caregiver: await rowsOf('caregiver'),
     caregiver_ban: await rowsOf('caregiver_ban'),
     service_supervision_phone: await rowsOf('service_supervision_phone', `(SELECT j.code FROM jurisdiction j WHERE j.id = t.jurisdiction_id)`),
+    provider_entry: await rowsOf('provider_entry'),
+    provider_qualification: await rowsOf('provider_qualification'),
+    provider_ban: await rowsOf('provider_ban'),
+    provider_ban_lift: await rowsOf('provider_ban_lift'),
+    service_contract: await rowsOf('service_contract'),
+    service_contract_area: await rowsOf('service_contract_area', `t.contract_id || ' ' || t.jurisdiction_id`),
+    service_contract_price: await rowsOf('service_contract_price', `t.contract_id || ' ' || t.item || ' ' || t.service_class`),
+    service_contract_coverage: await rowsOf('service_contract_coverage', `t.contract_id || ' ' || t.village_id || ' ' || t.item`),
   };
 }
 
@@ -2802,6 +2866,182 @@ const TARGETED: TargetedOperation[] = [
     verify: (node, { data, before, after }) => {
       expect(data.setServiceSupervisionPhone).toEqual({ jurisdiction: { code: node }, phone: '0514-86881234' });
       expect(changes(before, after)).toEqual({ service_supervision_phone: [node] });
+    },
+  },
+  // Providers and contracts (seed 004 篇四): the library and bans read under READ_PROVIDERS, contracts under
+  // READ_CONTRACTS, in the subtree (a SERVICE_PROVIDER: its organisation's, and the fixture's bans are B's);
+  // everything written under MANAGE_PROVIDERS at a level of the subtree.
+  {
+    field: 'providers',
+    type: 'Query',
+    label: 'providers(under: target)',
+    gate: Capability.READ_PROVIDERS,
+    write: false,
+    request: (node) => ({ query: `query($under: String) { providers(under: $under) { totalCount edges { node { id jurisdiction { code } organisation { creditCode } } } } }`, variables: { under: node } }),
+    verify: (node, { data }) => {
+      const ids = fixtureUnder(fixtureEntries, node);
+      expect(data.providers.edges.map((e: any) => e.node.id)).toEqual(ids);
+      expect(new Set(data.providers.edges.map((e: any) => e.node.organisation.creditCode))).toEqual(new Set(ids.length ? [creditCodeOf('A')] : []));
+      expect(data.providers.totalCount).toBe(ids.length);
+    },
+  },
+  {
+    field: 'providerBans',
+    type: 'Query',
+    label: 'providerBans(under: target)',
+    gate: Capability.READ_PROVIDERS,
+    write: false,
+    request: (node) => ({ query: `query($under: String) { providerBans(under: $under) { totalCount edges { node { id organisation { creditCode } lastDay } } } }`, variables: { under: node } }),
+    verify: (node, { data, role }) => {
+      // The bans are B's: A's provider sees none of them.
+      const ids = OPERATOR_BOUND.includes(role!) ? [] : fixtureUnder(fixtureBans, node);
+      expect(data.providerBans.edges.map((e: any) => e.node.id)).toEqual(ids);
+      expect(data.providerBans.totalCount).toBe(ids.length);
+    },
+  },
+  {
+    field: 'contracts',
+    type: 'Query',
+    label: 'contracts(under: target)',
+    gate: Capability.READ_CONTRACTS,
+    write: false,
+    request: (node) => ({ query: `query($under: String) { contracts(under: $under) { totalCount edges { node { id catalogue { unitPriceFen } } } } }`, variables: { under: node } }),
+    verify: (node, { data }) => {
+      const ids = contractsUnder(node);
+      expect(data.contracts.edges.map((e: any) => e.node.id)).toEqual(ids);
+      expect(data.contracts.edges.map((e: any) => e.node.catalogue)).toEqual(ids.map(() => [{ unitPriceFen: FIXTURE_CONTRACT.priceFen }]));
+      expect(data.contracts.totalCount).toBe(ids.length);
+    },
+  },
+  {
+    field: 'contract',
+    type: 'Query',
+    label: 'contract(id) made at the target',
+    gate: Capability.READ_CONTRACTS,
+    write: false,
+    request: (node) => ({ query: `query($id: ID!) { contract(id: $id) { id jurisdiction { code } area { code } } }`, variables: { id: fixtureContracts.get(node) } }),
+    verify: (node, { data }) => {
+      expect(data.contract).toEqual({ id: fixtureContracts.get(node), jurisdiction: { code: node }, area: [{ code: VILLAGE_OF[node] }] });
+    },
+  },
+  {
+    field: 'contractFor',
+    type: 'Query',
+    label: 'contractFor(village below the target, its item)',
+    gate: Capability.READ_CONTRACTS,
+    write: false,
+    request: (node) => ({
+      query: `query($village: String!, $item: ServiceItem!) { contractFor(village: $village, item: $item, on: "2026-01-01") { id } }`,
+      variables: { village: VILLAGE_OF[node], item: contractItemAt(node) },
+    }),
+    verify: (node, { data }) => {
+      expect(data.contractFor).toEqual([{ id: fixtureContracts.get(node) }]);
+    },
+  },
+  {
+    field: 'admitProvider',
+    type: 'Mutation',
+    label: 'admitProvider(jurisdictionCode: target) of an organisation new to the platform',
+    gate: Capability.MANAGE_PROVIDERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: AdmitProviderInput!) { admitProvider(input: $input) { jurisdiction { code } organisation { creditCode } admittedOn } }`,
+      variables: { input: { jurisdictionCode: node, organisation: { creditCode: testCreditCode(3), name: '江都新能养老服务有限公司' }, admittedOn: '2026-08-31' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.admitProvider).toEqual({ jurisdiction: { code: node }, organisation: { creditCode: testCreditCode(3) }, admittedOn: '2026-08-31' });
+      expect(changes(before, after)).toEqual({ organisation: [testCreditCode(3)], provider_entry: [String(addedRow('provider_entry', before, after).id)] });
+    },
+  },
+  {
+    field: 'banProvider',
+    type: 'Mutation',
+    label: 'banProvider(jurisdictionCode: target) of B',
+    gate: Capability.MANAGE_PROVIDERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: BanProviderInput!) { banProvider(input: $input) { jurisdiction { code } reason from until } }`,
+      variables: { input: { jurisdictionCode: node, organisation: { creditCode: creditCodeOf('B'), name: ORGANISATIONS.B.name }, reason: 'RAISING_MONEY', detail: '向老人集资', from: '2026-01-01' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      // «近三年內» (seed 004 篇四): the day before the third anniversary.
+      expect(data.banProvider).toEqual({ jurisdiction: { code: node }, reason: 'RAISING_MONEY', from: '2026-01-01', until: '2028-12-31' });
+      expect(changes(before, after)).toEqual({ provider_ban: [String(addedRow('provider_ban', before, after).id)] });
+    },
+  },
+  {
+    field: 'liftProviderBan',
+    type: 'Mutation',
+    label: 'liftProviderBan(id) of the ban set at the target',
+    gate: Capability.MANAGE_PROVIDERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $on: Date!) { liftProviderBan(id: $id, liftedOn: $on, reason: "整改到位") { id lift { liftedOn } } }`,
+      variables: { id: fixtureBans.get(node), on: todayInChina() },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.liftProviderBan).toEqual({ id: fixtureBans.get(node), lift: { liftedOn: todayInChina() } });
+      expect(changes(before, after)).toEqual({ provider_ban_lift: [String(addedRow('provider_ban_lift', before, after).id)] });
+    },
+  },
+  {
+    field: 'createContract',
+    type: 'Mutation',
+    label: 'createContract(jurisdictionCode: target) with A for 代辦 in the village below it',
+    gate: Capability.MANAGE_PROVIDERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: CreateContractInput!) { createContract(input: $input) { id jurisdiction { code } area { code } from until } }`,
+      variables: {
+        input: { jurisdictionCode: node, provider: creditCodeOf('A'), area: [VILLAGE_OF[node]], from: '2026-01-01', catalogue: [{ item: 'ERRANDS', serviceClass: 'PAID', unitPriceFen: 2000 }] },
+      },
+    }),
+    verify: (node, { data, before, after }) => {
+      // «招標服務以一年為期» (seed 004 篇四): a year by default.
+      expect(data.createContract).toEqual({ id: expect.any(String), jurisdiction: { code: node }, area: [{ code: VILLAGE_OF[node] }], from: '2026-01-01', until: '2026-12-31' });
+      const id = data.createContract.id;
+      const village = jurisdictionIds.get(VILLAGE_OF[node]);
+      expect(changes(before, after)).toEqual({
+        service_contract: [id],
+        service_contract_area: [`${id} ${village}`],
+        service_contract_price: [`${id} ERRANDS PAID`],
+        service_contract_coverage: [`${id} ${village} ERRANDS`],
+      });
+    },
+  },
+  {
+    field: 'renewContract',
+    type: 'Mutation',
+    label: 'renewContract(id) of the contract made at the target',
+    gate: Capability.MANAGE_PROVIDERS,
+    write: true,
+    request: (node) => ({ query: `mutation($id: ID!) { renewContract(id: $id) { id renewsId from until } }`, variables: { id: fixtureContracts.get(node) } }),
+    verify: (node, { data, before, after }) => {
+      expect(data.renewContract).toEqual({ id: expect.any(String), renewsId: fixtureContracts.get(node), from: '2090-01-01', until: '2090-12-31' });
+      const id = data.renewContract.id;
+      const village = jurisdictionIds.get(VILLAGE_OF[node]);
+      expect(changes(before, after)).toEqual({
+        service_contract: [id],
+        service_contract_area: [`${id} ${village}`],
+        service_contract_price: [`${id} ${contractItemAt(node)} LOW_PAID`],
+        service_contract_coverage: [`${id} ${village} ${contractItemAt(node)}`],
+      });
+    },
+  },
+  {
+    field: 'endContract',
+    type: 'Mutation',
+    label: 'endContract(id, lastDay: today) of the contract made at the target',
+    gate: Capability.MANAGE_PROVIDERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!, $last: Date!) { endContract(id: $id, lastDay: $last, reason: "季度考核不合格") { id endedOn } }`,
+      variables: { id: fixtureContracts.get(node), last: todayInChina() },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = fixtureContracts.get(node)!;
+      expect(data.endContract).toEqual({ id, endedOn: todayInChina() });
+      expect(changes(before, after)).toEqual({ service_contract: [id], service_contract_coverage: [`${id} ${jurisdictionIds.get(VILLAGE_OF[node])} ${contractItemAt(node)}`] });
     },
   },
 ];

@@ -59,6 +59,10 @@ interface Rows {
   /** A provider of OPERATOR's organisation, and the caregivers it added. */
   provider: TestUser;
   caregiverIds: string[];
+  /** Contracts of the provider chain, their renewals and the bans. */
+  contractIds: string[];
+  renewalIds: string[];
+  banIds: string[];
 }
 
 interface Burst {
@@ -403,6 +407,57 @@ const BURSTS: Record<string, Burst> = {
   },
 };
 
+// Providers: N organisations admitted at once, each contracted for 助餐 in the same village in a year of
+// its own (no two periods share a day), renewed for the year after, ended, then banned and the bans lifted.
+const PROVIDER = (i: number) => ({ creditCode: testCreditCode(100 + i), name: `服务商${i}` });
+const PROVIDER_BURSTS: Record<string, Burst> = {
+  admitProvider: {
+    call: (i) => ({
+      query: `mutation($input: AdmitProviderInput!) { admitProvider(input: $input) { id } }`,
+      variables: { input: { jurisdictionCode: ADMIN_HOME, organisation: PROVIDER(i), qualifications: [{ kind: '营业执照', number: `执照${i}`, validFrom: '2020-01-01' }] } },
+    }),
+  },
+  createContract: {
+    call: (i) => ({
+      query: `mutation($input: CreateContractInput!) { createContract(input: $input) { id } }`,
+      variables: {
+        input: {
+          jurisdictionCode: ADMIN_HOME,
+          provider: PROVIDER(i).creditCode,
+          area: [VILLAGES[0]],
+          from: `${2030 + 2 * i}-01-01`,
+          catalogue: [{ item: 'MEALS', serviceClass: 'LOW_PAID', unitPriceFen: 1500 }],
+        },
+      },
+    }),
+    keep: (responses, rows) => (rows.contractIds = ids(responses, 'createContract')),
+  },
+  renewContract: {
+    call: (i, rows) => ({ query: `mutation($id: ID!) { renewContract(id: $id) { id } }`, variables: { id: rows.contractIds[i] } }),
+    keep: (responses, rows) => (rows.renewalIds = ids(responses, 'renewContract')),
+  },
+  endContract: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!, $last: Date!) { endContract(id: $id, lastDay: $last, reason: "考核不合格") { id } }`,
+      variables: { id: rows.renewalIds[i], last: `${2031 + 2 * i}-01-01` },
+    }),
+  },
+  banProvider: {
+    call: (i) => ({
+      query: `mutation($input: BanProviderInput!) { banProvider(input: $input) { id } }`,
+      variables: { input: { jurisdictionCode: ADMIN_HOME, organisation: PROVIDER(i), reason: 'UNABLE_TO_DELIVER', detail: '不具备履约能力' } },
+    }),
+    keep: (responses, rows) => (rows.banIds = ids(responses, 'banProvider')),
+  },
+  liftProviderBan: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!, $on: Date!) { liftProviderBan(id: $id, liftedOn: $on, reason: "整改到位") { id } }`,
+      variables: { id: rows.banIds[i], on: todayInChina() },
+    }),
+  },
+};
+Object.assign(BURSTS, PROVIDER_BURSTS);
+
 const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'superviseCase', 'recordObjection', 'confirmEnrolment', 'cancelEnrolment', 'assignCaseAssessor'];
 
 /**
@@ -521,6 +576,7 @@ const CHAINS: string[][] = [
   ['superviseCase', 'recordObjection', 'confirmEnrolment', 'cancelEnrolment', 'assignCaseAssessor'],
   ['recordElderlyPopulation', 'importElderlyPopulation'],
   ['addCaregiver', 'updateCaregiver', 'recordCaregiverTraining', 'banCaregiver', 'setServiceSupervisionPhone', 'endCaregiver'],
+  Object.keys(PROVIDER_BURSTS),
 ];
 
 describe('bursts of concurrent writes', () => {
@@ -657,6 +713,28 @@ describe('bursts of concurrent writes', () => {
     const [{ accounts }] = await h.db.query(`SELECT count(*)::int AS accounts FROM app_user WHERE caregiver_id = $1`, [caregiverId]);
     expect(accounts).toBe(1);
   }, 120_000);
+
+  // One provider serves a village's item on a day (docs/providers.md): the exclusion constraint decides between writers.
+  it(`lets exactly one of ${N} concurrent contracts for the same village, item and year win, from ${N} providers; the others are CONFLICT`, async () => {
+    await smallTree(h.db);
+    const admin = await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]);
+    const call = (i: number) => BURSTS.createContract.call(i, {} as Rows);
+    for (let i = 0; i < N; i += 1) {
+      const admitted = BURSTS.admitProvider.call(i, {} as Rows);
+      expect((await h.gql(admitted.query, admitted.variables, admin.token)).errors).toBeUndefined();
+    }
+    const responses = await Promise.all(
+      Array.from({ length: N }, (_, i) => {
+        const { query, variables } = call(i);
+        return h.gql(query, { input: { ...(variables!.input as object), from: '2030-01-01' } }, admin.token);
+      }),
+    );
+    expect(tally(responses)).toEqual({ OK: 1, CONFLICT: N - 1 });
+    const [{ contracts, coverage }] = await h.db.query(
+      `SELECT (SELECT count(*)::int FROM service_contract) AS contracts, (SELECT count(*)::int FROM service_contract_coverage) AS coverage`,
+    );
+    expect({ contracts, coverage }).toEqual({ contracts: 1, coverage: 1 });
+  });
 
   it(`lets exactly one of ${N} concurrent 督办 of one overdue step win; the others are CONFLICT`, async () => {
     await smallTree(h.db);

@@ -92,6 +92,12 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.caregivers': { under: COUNTY, ...page },
     'Query.caregiverCard': { id: fx.caregiverId },
     'Caregiver.standing': { at: VILLAGE, on: TODAY },
+    'Query.providers': { under: COUNTY, ...page },
+    'Query.providerBans': { under: COUNTY, ...page },
+    'Query.contracts': { under: COUNTY, ...page },
+    'Query.contract': { id: fx.created.contract },
+    // The demo's contract serves 仙女镇's villages from 2026-09-01 for a year.
+    'Query.contractFor': { village: VILLAGE, item: 'MEALS', on: '2026-10-01' },
     'Jurisdiction.children': page,
     'Jurisdiction.coverage': { metric: 'VILLAGE_SERVICE' },
     'Jurisdiction.childCoverage': { metric: 'VILLAGE_SERVICE', ...page },
@@ -345,6 +351,46 @@ const MUTATIONS: Record<string, MutationCase> = {
   setServiceSupervisionPhone: { as: ADMIN, args: () => ({ jurisdictionCode: COUNTY, phone: '0514-86881234' }) },
   banCaregiver: { as: ADMIN, args: (fx) => ({ input: { caregiverId: fx.created.caregiver, jurisdictionCode: '321012100', reason: '服务对象投诉,核实属实', from: TODAY, until: `${YEAR + 1}-12-31` } }) },
   endCaregiver: { as: PROVIDER, args: (fx) => ({ id: fx.created.caregiver, leftOn: `${YEAR + 1}-12-31` }) },
+  // A provider new to the platform, admitted, then contracted with 江都区 and 仙女镇 jointly in a year after the demo's contract.
+  admitProvider: {
+    as: ADMIN,
+    args: () => ({
+      input: {
+        jurisdictionCode: COUNTY,
+        organisation: { creditCode: testCreditCode(902), name: '江都区仙女镇为老服务社' },
+        admittedOn: TODAY,
+        qualifications: [{ kind: '营业执照', number: '91321012MA0000001', validFrom: '2026-01-01', validUntil: '2030-12-31' }],
+      },
+    }),
+  },
+  banProvider: {
+    as: ADMIN,
+    keep: 'ban',
+    args: () => ({
+      input: { jurisdictionCode: COUNTY, organisation: { creditCode: testCreditCode(903), name: '江都区某某保健品公司' }, reason: 'FAKE_HEALTH_PRODUCTS', detail: '推销虚假保健品', from: TODAY },
+    }),
+  },
+  liftProviderBan: { as: ADMIN, args: (fx) => ({ id: fx.created.ban, liftedOn: TODAY, reason: '复核撤销' }) },
+  createContract: {
+    as: ADMIN,
+    keep: 'contract',
+    args: () => ({
+      input: {
+        jurisdictionCode: COUNTY,
+        jointWith: '321012100',
+        provider: testCreditCode(902),
+        area: [VILLAGE],
+        from: `${YEAR + 5}-01-01`,
+        catalogue: [{ item: 'MEALS', serviceClass: 'FREE', unitPriceFen: 1200, minMinutes: 90 }],
+      },
+    }),
+  },
+  renewContract: {
+    as: ADMIN,
+    keep: 'renewal',
+    args: (fx) => ({ id: fx.created.contract, input: { until: `${YEAR + 6}-06-30`, catalogue: [{ item: 'CLEANING', serviceClass: 'PAID', unitPriceFen: 3000 }] } }),
+  },
+  endContract: { as: ADMIN, args: (fx) => ({ id: fx.created.renewal, lastDay: `${YEAR + 6}-01-01`, reason: '季度考核不合格' }) },
   changePassword: { as: NEW_USER, args: () => ({ currentPassword: `${NEW_PASSWORD}-reset`, newPassword: `${NEW_PASSWORD}-own` }) },
 };
 

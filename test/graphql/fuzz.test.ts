@@ -36,7 +36,7 @@ type Random = ReturnType<typeof generator>;
 const TEXTS = [
   '', ' ', 'x', '32', '321012', '321012100001', '东苑社区居委会', 'a'.repeat(300), '老'.repeat(5000), '\u0000', 'a\u0000b', '\uD800', 'x\uDFFF',
   '\u202Eabc', '\u2066x\u2069', '\u200B', '\u200B\u200D\uFEFF', '👩‍👩‍👧', "'; DROP TABLE person; --", '%', '_', '\\', '"', '\n\t', '1e309', '-1', 'null',
-  '2024-01-01', 'LOW_INCOME', 'admin', '5232101200000000XX', '110101194403010011',
+  '2024-01-01', 'LOW_INCOME', 'admin', '5232101200000000XX', '110101194403010011', '52321012000000001W', '321012100', 'MEALS',
 ];
 const INTS = [0, 1, -1, 2, 20, 100, 101, 1000, 3000, 2_147_483_647, -2_147_483_648, 2_147_483_648, 1.5];
 const FLOATS = [0, -0, 0.5, -1, 1e308, 1e-308, 100, 1_000_000_000_000];
@@ -191,6 +191,8 @@ describe('mutated documents and values', () => {
       (await createUser(h.db, '321012', [Role.ANALYST])).token,
       (await createUser(h.db, '321012', [Role.SERVICE_PROVIDER], undefined, { organisationId: organisation.id })).token,
       (await createUser(h.db, '321012100001', [Role.CAREGIVER], undefined, { organisationId: organisation.id, caregiverId })).token,
+      // Holds MANAGE_PROVIDERS, so that the provider and contract mutations reach their services too.
+      (await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN])).token,
     ];
     const schema = await buildApiSchema();
     const rnd = generator(SEED);

@@ -170,6 +170,21 @@ describe('the demo data', () => {
     expect(own.errors).toBeUndefined();
     expect(own.data.facilities.totalCount).toBeGreaterThan(0);
     expect(new Set(own.data.facilities.edges.map((e: any) => e.node.operator.name))).toEqual(new Set(['江都区颐养居家养老服务中心']));
+    // And its organisation's contract with 江都区 (seed 004 篇四 «(二)服務項目»: six items), serving 仙女镇's villages for a
+    // year from the first day of the service stage («招標服務以一年為期»), each visit at least an hour.
+    const contracts = await h.gql(`{ contracts { edges { node { jurisdiction { code } area { code } from until catalogue { item minMinutes } } } } }`, {}, provider);
+    expect(contracts.errors).toBeUndefined();
+    expect(contracts.data.contracts.edges.map((e: any) => e.node)).toEqual([
+      {
+        jurisdiction: { code: '321012' },
+        area: [{ code: '321012100' }],
+        from: '2026-09-01',
+        until: '2027-08-31',
+        catalogue: ['MEALS', 'CLEANING', 'EMERGENCY', 'PERSONAL_CARE', 'COMPANIONSHIP', 'ERRANDS'].map((item) => ({ item, minMinutes: 60 })),
+      },
+    ]);
+    const serving = await h.gql(`{ contractFor(village: "321012100001", item: MEALS, on: "2026-09-01") { provider { name } } }`, {}, provider);
+    expect(serving.data.contractFor).toEqual([{ provider: { name: '江都区颐养居家养老服务中心' } }]);
 
     // The seed targets as 江都区's leadership office follows them: live progress from the roll-ups, and a
     // board of the 14 towns ranked, laggards first.

@@ -84,6 +84,14 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'elderly_population', identity: true },
   { table: 'caregiver_ban', identity: true },
   { table: 'service_supervision_phone', identity: false },
+  { table: 'provider_entry', identity: true },
+  { table: 'provider_qualification', identity: true },
+  { table: 'provider_ban', identity: true },
+  { table: 'provider_ban_lift', identity: true },
+  { table: 'service_contract', identity: true },
+  { table: 'service_contract_area', identity: false },
+  { table: 'service_contract_price', identity: false },
+  { table: 'service_contract_coverage', identity: false },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {
