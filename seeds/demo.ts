@@ -13,6 +13,7 @@ import { seedDemoCareRules } from './demo-care';
 import { seedDemoCases } from './demo-cases';
 import { seedDemoEnrolments } from './demo-enrolments';
 import { seedDemoTargets } from './demo-targets';
+import { DEMO_CAREGIVER_USERNAME, seedDemoCaregivers } from './demo-caregivers';
 import { seedDemoProviders } from './demo-providers';
 import { userRepository } from '../src/users/user.repository';
 
@@ -47,11 +48,13 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
  * facilities of 江都区 with their histories, its elderly people, the subsidy schemes of 江都区 (each
  * with its source; no floor: demo-people.ts says why), the facility subsidies of one of its towns, its
  * review procedure and intake windows, four applications, the enrolments of the people who qualify
- * (applications approved before the platform), its provider library with one contract, and its care rules
- * from the 江都 template (each added on the next start to a database seeded before them).
+ * (applications approved before the platform), its provider library with one contract, two caregivers of the
+ * demo provider and one caregiver's login, and its care rules from the 江都 template (each added on the next
+ * start to a database seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
-  const usernames = DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode));
+  // The caregiver's login comes with the caregiver it stands for (demo-caregivers.ts).
+  const usernames = [...DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode)), DEMO_CAREGIVER_USERNAME];
   if (await readSetting(dataSource, 'demo_seeded')) {
     const users = await seedUsers(dataSource);
     const facilities = await seedFacilitiesOnce(dataSource);
@@ -63,7 +66,8 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     const cases = await seedCasesOnce(dataSource);
     const providers = await seedProvidersOnce(dataSource);
     const care = await seedCareRulesOnce(dataSource);
-    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers || care, usernames };
+    const caregivers = await seedCaregiversOnce(dataSource);
+    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers || care || caregivers, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   await seedUsers(dataSource);
@@ -77,6 +81,7 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await seedCasesOnce(dataSource);
   await seedProvidersOnce(dataSource);
   await seedCareRulesOnce(dataSource);
+  await seedCaregiversOnce(dataSource);
   return { seeded: true, usernames };
 }
 
@@ -98,6 +103,13 @@ async function seedUsers(dataSource: DataSource): Promise<boolean> {
     }
     return added;
   });
+}
+
+async function seedCaregiversOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_caregivers_seeded')) return false;
+  const caregivers = await seedDemoCaregivers(dataSource, demoUsername(Role.SERVICE_PROVIDER, DEMO_COUNTY), DEMO_PASSWORD);
+  await writeSetting(dataSource, 'demo_caregivers_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, caregivers });
+  return true;
 }
 
 async function seedTargetsOnce(dataSource: DataSource): Promise<boolean> {

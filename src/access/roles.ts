@@ -11,6 +11,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   SERVICE_PROVIDER: '服务商 — contracted service provider or facility operator',
   ASSESSOR: '第三方评估 — third-party assessor',
   ANALYST: 'BI / 数据分析 — aggregates only, never a person',
+  CAREGIVER: '助老服务人员 — a provider’s caregiver: their own record and work card only',
 };
 
 // Subsidy policies are public rules: every role may read the ones that apply in its subtree.
@@ -58,6 +59,15 @@ const CASE_FIGURES: Capability[] = [Capability.READ_CASE_FIGURES];
 const CASE_READERS: Capability[] = [Capability.READ_CASES, ...CASE_FIGURES];
 const CASE_OFFICE: Capability[] = [Capability.READ_CASES, ...CASE_FIGURES, Capability.FILE_CASES, Capability.REVIEW_CASES];
 
+// A provider's caregivers (助老服务人员, seed 004 篇四): the provider manages its own staff; the civil-affairs
+// offices and the leadership office follow those based in their subtree; the civil-affairs administration
+// bars a caregiver and sets the county's service supervision phone (服務監督電話) printed on the work card.
+// A provider also creates its caregivers' accounts (MANAGE_USERS, granting CAREGIVER only), and a
+// caregiver reads their own record and card (the access layer narrows them to it). A caregiver's phone
+// is for those who arrange or check their work: the leadership office reads it masked.
+const CAREGIVER_READERS: Capability[] = [Capability.READ_CAREGIVERS, Capability.READ_CAREGIVER_PHONES];
+const CAREGIVER_OVERSIGHT: Capability[] = [Capability.READ_CAREGIVERS];
+const CAREGIVER_OFFICE: Capability[] = [...CAREGIVER_READERS, Capability.SUPERVISE_CAREGIVERS];
 // The provider library, its bans and the service contracts (服务商库, 取消资格, 服务合同; seed 004 篇四): the
 // civil-affairs administration of a level tenders and manages them; its staff and the leadership office
 // follow them; finance reads the contracts it pays by (their prices); a village worker the contracts that
@@ -91,6 +101,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...TARGET_OFFICE,
     ...CASE_OFFICE,
     Capability.APPROVE_CASES,
+    ...CAREGIVER_OFFICE,
     ...PROVIDER_OFFICE,
     ...CARE_PLANS,
   ],
@@ -104,18 +115,30 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...POPULATION_OFFICE,
     ...TARGETS,
     ...CASE_OFFICE,
+    ...CAREGIVER_READERS,
     ...PROVIDER_READERS,
     ...CARE_PLANS,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CARE_PLANS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS],
   FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
   VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS],
-  SERVICE_PROVIDER: [...EVERYONE, Capability.READ_FACILITIES, Capability.EDIT_FACILITIES, ...FACILITY_SUBSIDIES, ...PROVIDER_READERS],
+  SERVICE_PROVIDER: [
+    ...EVERYONE,
+    Capability.READ_FACILITIES,
+    Capability.EDIT_FACILITIES,
+    ...FACILITY_SUBSIDIES,
+    ...PROVIDER_READERS,
+    Capability.MANAGE_USERS,
+    ...CAREGIVER_READERS,
+    Capability.MANAGE_CAREGIVERS,
+  ],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   // It reads the cases of its subtree to act on their assessment steps (ASSESS_PEOPLE), and nothing more of them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE, ...CASE_READERS],
   ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES],
+  // Deny by default: not even the tree or the policies; their orders come with the work orders.
+  CAREGIVER: [...CAREGIVER_READERS],
 };
 
 // Roles a user holding the key may give to others (always at or below their own jurisdiction).
@@ -126,9 +149,11 @@ export const GRANTABLE_ROLES: Record<Role, readonly Role[]> = {
   LEADERSHIP_OFFICE: [],
   FINANCE: [],
   VILLAGE_WORKER: [],
-  SERVICE_PROVIDER: [],
+  // Only accounts for its own caregivers (user.rules.ts checks the link).
+  SERVICE_PROVIDER: [Role.CAREGIVER],
   ASSESSOR: [],
   ANALYST: [],
+  CAREGIVER: [],
 };
 
 registerEnumType(Role, {
@@ -148,6 +173,13 @@ export function grantableBy(roles: readonly Role[]): Role[] {
   return Object.values(Role).filter((role) => grantable.has(role));
 }
 
+function grantsCell(roles: readonly Role[]): string {
+  const all = Object.values(Role);
+  if (roles.length === all.length) return 'all roles';
+  if (roles.length === all.length - 1 && !roles.includes(Role.PLATFORM_ADMIN)) return 'all but PLATFORM_ADMIN';
+  return roles.length ? roles.join(', ') : '—';
+}
+
 /** The README's access table, rendered from the maps above. */
 export function accessTable(): string {
   const capabilities = Object.values(Capability);
@@ -155,7 +187,7 @@ export function accessTable(): string {
   const rule = `|${' --- |'.repeat(capabilities.length + 2)}`;
   const rows = Object.values(Role).map((role) => {
     const cells = capabilities.map((capability) => (ROLE_CAPABILITIES[role].includes(capability) ? 'yes' : '—'));
-    const grants = GRANTABLE_ROLES[role].length === Object.values(Role).length ? 'all roles' : GRANTABLE_ROLES[role].length ? 'all but PLATFORM_ADMIN' : '—';
+    const grants = grantsCell(GRANTABLE_ROLES[role]);
     return `| ${role} | ${cells.join(' | ')} | ${grants} |`;
   });
   return [header, rule, ...rows].join('\n');

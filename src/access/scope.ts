@@ -7,7 +7,7 @@ import { rolesWith } from './roles';
 
 // The one access layer: every read and write asks here whether the caller may use a capability, and
 // on which rows. A row is judged by where it is placed in the tree (its division code) and, for a
-// SERVICE_PROVIDER, by the organisation that operates it. Anything the caller may not reach is
+// SERVICE_PROVIDER, by the organisation that operates it; for a CAREGIVER, by whether it is their own record. Anything the caller may not reach is
 // FORBIDDEN, with the same answer whether or not it exists: a code is judged before it is looked up,
 // and a row that is missing is refused exactly as one outside the subtree.
 
@@ -24,6 +24,11 @@ export interface Grant {
    * organisation (a SERVICE_PROVIDER; -1 when its account names none, so that it reaches nothing).
    */
   organisationId: number | null;
+  /**
+   * Null unless the caller acts as a CAREGIVER: then only the row of this caregiver (-1 when the account
+   * is linked to none), wherever it is based: the record is the person's own.
+   */
+  caregiverId: number | null;
 }
 
 /** A row as the access layer judges it. */
@@ -32,6 +37,8 @@ export interface Placed {
   jurisdictionCode: string;
   /** The organisation operating the row, for kinds a SERVICE_PROVIDER reaches (facilities). */
   organisationId?: number | null;
+  /** The caregiver the row is, for the kinds a CAREGIVER reaches (their own record). */
+  caregiverId?: number | null;
 }
 
 export interface Reach<T> {
@@ -72,14 +79,16 @@ export function grantFor(ctx: Context, capability: Capability): Grant {
   const actor = requireActor(ctx);
   const roles = rolesWith(actor.roles, capability);
   if (roles.length === 0) throw denied();
-  // A role that carries the capability without the provider's narrowing reaches the whole subtree.
+  // A role that carries the capability without the provider's (or the caregiver's) narrowing reaches the whole subtree.
   const narrowed = roles.every((role) => role === Role.SERVICE_PROVIDER);
+  const own = roles.every((role) => role === Role.CAREGIVER);
   return {
     actor,
     role: roles[0],
     path: actor.jurisdictionPath,
     code: actor.jurisdictionCode,
     organisationId: narrowed ? (actor.organisationId ?? -1) : null,
+    caregiverId: own ? (actor.caregiverId ?? -1) : null,
   };
 }
 
@@ -96,6 +105,7 @@ export function codeReached(actor: Actor, code: string, lineage = false): boolea
 
 /** Whether the grant reaches `row`. */
 export function reaches<T extends Placed>(grant: Grant, row: T, reach: Reach<T> = {}): boolean {
+  if (grant.caregiverId !== null) return row.caregiverId === grant.caregiverId;
   const codes = reach.at ? reach.at(row) : [row.jurisdictionCode];
   if (!codes.some((code) => codeReached(grant.actor, code, reach.lineage))) return false;
   return grant.organisationId === null || row.organisationId === grant.organisationId;

@@ -21,6 +21,8 @@ import { CaseFiguresResolver, JurisdictionCaseFiguresResolver } from '../cases/c
 import { ReReviewResolver } from '../cases/re-review.resolver';
 import { CareResolver } from '../care/care.resolver';
 import { registerCaseHooks } from '../cases/case-hooks';
+import { CaregiverResolver, UserCaregiverResolver } from '../providers/caregiver.resolver';
+import { registerCaregiverHooks } from '../providers/caregiver.service';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
@@ -58,12 +60,15 @@ export const RESOLVERS = [
   BoardSupervisionResolver,
   NoticeResolver,
   WorkingCalendarResolver,
+  CaregiverResolver,
+  UserCaregiverResolver,
   ProviderResolver,
 ] as const;
 
 /** What features do when another's data changes, registered into the earlier feature (no import cycle). */
 export function registerFeatureHooks(): void {
   registerCaseHooks();
+  registerCaregiverHooks();
 }
 
 /**

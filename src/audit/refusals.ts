@@ -87,6 +87,12 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   renewContract: { action: 'contract.renew', target: record('ServiceContract') },
   endContract: { action: 'contract.end', target: record('ServiceContract') },
   recordElderlyPopulation: { action: 'population.record', target: jurisdiction((args) => args.code) },
+  addCaregiver: { action: 'caregiver.add', target: jurisdiction((args) => args.input?.basedAt) },
+  updateCaregiver: { action: 'caregiver.update', target: record('Caregiver') },
+  recordCaregiverTraining: { action: 'caregiver.recordTraining', target: record('Caregiver') },
+  endCaregiver: { action: 'caregiver.end', target: record('Caregiver') },
+  banCaregiver: { action: 'caregiver.ban', target: (args) => ({ targetType: 'Caregiver', targetIds: named(args.input?.caregiverId) }) },
+  setServiceSupervisionPhone: { action: 'serviceSupervisionPhone.set', target: jurisdiction((args) => args.jurisdictionCode) },
   // As importPeople: the rows' nodes are known only once the file is read.
   importElderlyPopulation: {
     action: 'population.import',

@@ -10,6 +10,7 @@ export enum Role {
   SERVICE_PROVIDER = 'SERVICE_PROVIDER',
   ASSESSOR = 'ASSESSOR',
   ANALYST = 'ANALYST',
+  CAREGIVER = 'CAREGIVER',
 }
 
 /** What a role may do; every query and mutation is opened by exactly one of these (or by sign-in alone). */
@@ -42,6 +43,10 @@ export enum Capability {
   REVIEW_CASES = 'REVIEW_CASES',
   APPROVE_CASES = 'APPROVE_CASES',
   READ_CASE_FIGURES = 'READ_CASE_FIGURES',
+  READ_CAREGIVERS = 'READ_CAREGIVERS',
+  READ_CAREGIVER_PHONES = 'READ_CAREGIVER_PHONES',
+  MANAGE_CAREGIVERS = 'MANAGE_CAREGIVERS',
+  SUPERVISE_CAREGIVERS = 'SUPERVISE_CAREGIVERS',
   READ_PROVIDERS = 'READ_PROVIDERS',
   MANAGE_PROVIDERS = 'MANAGE_PROVIDERS',
   READ_CONTRACTS = 'READ_CONTRACTS',
@@ -59,4 +64,6 @@ export interface Actor {
   jurisdictionLevel: JurisdictionLevel;
   /** The organisation a SERVICE_PROVIDER works for; it sees only that organisation's facilities. */
   organisationId: number | null;
+  /** The caregiver a CAREGIVER account stands for; it sees only that caregiver's record. */
+  caregiverId: number | null;
 }

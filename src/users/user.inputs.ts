@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import { Role } from '../kernel/actor';
 
 @InputType()
@@ -23,6 +23,12 @@ export class CreateUserInput {
     description: 'Credit code of the organisation the user works for; required with SERVICE_PROVIDER (it sees only that organisation’s facilities).',
   })
   organisationCreditCode?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The caregiver a CAREGIVER account stands for (required with CAREGIVER, which comes alone); the account belongs to the caregiver’s organisation.',
+  })
+  caregiverId?: string | null;
 }
 
 @InputType({ description: 'Fields left out stay as they are.' })

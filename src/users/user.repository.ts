@@ -10,6 +10,8 @@ export interface UserRow {
   roles: Role[];
   /** The organisation a SERVICE_PROVIDER works for. */
   organisationId: number | null;
+  /** The caregiver a CAREGIVER account stands for. */
+  caregiverId: number | null;
   active: boolean;
   /** The later of password_changed_at and tokens_revoked_at, in ms: tokens carry it and die with the password or a deactivation. */
   tokenVersion: number;
@@ -28,7 +30,7 @@ export interface ActorRow extends PlacedUserRow {
 }
 
 const COLUMNS = `u.id, u.username, u.display_name AS "displayName", u.jurisdiction_id AS "jurisdictionId",
-  u.roles::text[] AS roles, u.organisation_id AS "organisationId", u.active, (extract(epoch FROM greatest(u.password_changed_at, u.tokens_revoked_at)) * 1000)::float8 AS "tokenVersion",
+  u.roles::text[] AS roles, u.organisation_id AS "organisationId", u.caregiver_id AS "caregiverId", u.active, (extract(epoch FROM greatest(u.password_changed_at, u.tokens_revoked_at)) * 1000)::float8 AS "tokenVersion",
   u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
 
 export interface UserFilter {
@@ -130,14 +132,15 @@ export const userRepository = {
       jurisdictionId: number;
       roles: Role[];
       organisationId?: number | null;
+      caregiverId?: number | null;
     },
   ): Promise<UserRow | null> {
     const [row] = await db.query(
-      `INSERT INTO app_user AS u (username, display_name, password_hash, jurisdiction_id, roles, organisation_id)
-       VALUES ($1, $2, $3, $4, $5::user_role[], $6)
+      `INSERT INTO app_user AS u (username, display_name, password_hash, jurisdiction_id, roles, organisation_id, caregiver_id)
+       VALUES ($1, $2, $3, $4, $5::user_role[], $6, $7)
        ON CONFLICT (username) DO NOTHING
        RETURNING ${COLUMNS}`,
-      [user.username, user.displayName, user.passwordHash, user.jurisdictionId, user.roles, user.organisationId ?? null],
+      [user.username, user.displayName, user.passwordHash, user.jurisdictionId, user.roles, user.organisationId ?? null, user.caregiverId ?? null],
     );
     return row ?? null;
   },

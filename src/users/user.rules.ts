@@ -49,6 +49,26 @@ export function checkNotPeer(actor: Actor, user: Pick<UserRow, 'jurisdictionId'>
   }
 }
 
+/**
+ * A caregiver's account stands for one caregiver and acts as nothing else: CAREGIVER comes alone and with
+ * its caregiver, and a caregiver is named only for a CAREGIVER.
+ */
+export function checkCaregiverRoles(roles: readonly Role[], caregiverId: string | null | undefined): void {
+  const caregiver = roles.includes(Role.CAREGIVER);
+  if (caregiver && roles.length > 1) throw new BadUserInputError('input.roles', 'a CAREGIVER account holds no other role');
+  if (caregiver && (caregiverId === null || caregiverId === undefined)) throw new BadUserInputError('input.caregiverId', 'a CAREGIVER account must name its caregiver');
+  if (!caregiver && caregiverId !== null && caregiverId !== undefined) throw new BadUserInputError('input.caregiverId', 'is only for a CAREGIVER account');
+}
+
+/** Returns when an update keeps a caregiver's account a caregiver's (and any other account not one), and its organisation the caregiver's. */
+export function checkCaregiverUpdate(user: Pick<UserRow, 'roles' | 'caregiverId'>, roles: readonly Role[] | undefined, organisationChanged: boolean): void {
+  const linked = user.caregiverId !== null;
+  if (roles !== undefined && roles.includes(Role.CAREGIVER) !== linked) {
+    throw new BadUserInputError('input.roles', linked ? 'a caregiver’s account stays a CAREGIVER account' : 'a CAREGIVER account is created for its caregiver (createUser with caregiverId)');
+  }
+  if (linked && organisationChanged) throw new BadUserInputError('input.organisationCreditCode', 'a caregiver’s account belongs to the caregiver’s organisation');
+}
+
 // A service provider acts for an organisation: without one it would have nothing to work on.
 export function checkOrganisation(roles: readonly Role[], organisationId: number | null): void {
   if (roles.includes(Role.SERVICE_PROVIDER) && organisationId === null) {

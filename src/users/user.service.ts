@@ -18,7 +18,18 @@ import { checkPasswordPolicy, decoyHash, hashAcceptable, verifyPassword } from '
 import { loginThrottle } from './login-throttle';
 import { issueToken, verifyToken, type IssuedToken } from './token';
 import { userRepository, type ActorRow, type UserRow } from './user.repository';
-import { checkGrantable, checkManageable, checkNotPeer, checkOrganisation, parseDisplayName, parseUsername, USERNAME } from './user.rules';
+import { caregiverLookup } from './caregiver-link';
+import {
+  checkCaregiverRoles,
+  checkCaregiverUpdate,
+  checkGrantable,
+  checkManageable,
+  checkNotPeer,
+  checkOrganisation,
+  parseDisplayName,
+  parseUsername,
+  USERNAME,
+} from './user.rules';
 import { text } from '../kernel/messages';
 
 const NOT_IN_SCOPE = { denial: text('USER_NOT_IN_SCOPE') };
@@ -57,6 +68,7 @@ export const userService = {
       jurisdictionPath: row.jurisdictionPath,
       jurisdictionLevel: row.jurisdictionLevel as JurisdictionLevel,
       organisationId: row.organisationId,
+      caregiverId: row.caregiverId,
     };
   },
 
@@ -139,7 +151,8 @@ export const userService = {
   /** Creates a user at or below the caller's jurisdiction, with roles the caller may grant. */
   async create(ctx: Context, input: CreateUserInput): Promise<UserRow> {
     const passwordHash = await hashAcceptable(input.password);
-    return mutation(ctx, { action: 'createUser', capability: Capability.MANAGE_USERS }, async ({ tx, ctx, grant, target, at, detail }) => {
+    return mutation(ctx, { action: 'createUser', capability: Capability.MANAGE_USERS }, async (write) => {
+      const { tx, ctx, grant, target, at, detail } = write;
       const username = parseUsername(input.username, 'input.username');
       target('User', [username]);
       checkPasswordPolicy(input.password, 'input.password');
@@ -147,18 +160,28 @@ export const userService = {
       const home = await jurisdictionService.get(ctx, input.jurisdictionCode, 'input.jurisdictionCode');
       at(home.id);
       const roles = checkGrantable(grant!.actor, input.roles, 'input.roles');
+      checkCaregiverRoles(roles, input.caregiverId);
+      const caregiver = input.caregiverId == null ? null : await caregiverLookup()(write, input.caregiverId, 'input.caregiverId');
+      if (caregiver?.linked) throw new ConflictError(text('CAREGIVER_HAS_ACCOUNT'), 'input.caregiverId');
+      if (caregiver && input.organisationCreditCode) throw new BadUserInputError('input.organisationCreditCode', 'a caregiver’s account belongs to the caregiver’s organisation: leave it out');
       const organisation = input.organisationCreditCode
         ? await facilityService.organisationByCode(tx, input.organisationCreditCode, 'input.organisationCreditCode')
         : null;
       checkOrganisation(roles, organisation?.id ?? null);
-      detail({ jurisdictionCode: home.code, roles, ...(organisation ? { organisation: organisation.creditCode } : {}) });
+      detail({
+        jurisdictionCode: home.code,
+        roles,
+        ...(organisation ? { organisation: organisation.creditCode } : {}),
+        ...(caregiver ? { caregiverId: caregiver.caregiverId } : {}),
+      });
       const created = await userRepository.insert(tx, {
         username,
         displayName,
         passwordHash: passwordHash!,
         jurisdictionId: home.id,
         roles,
-        organisationId: organisation?.id ?? null,
+        organisationId: caregiver?.organisationId ?? organisation?.id ?? null,
+        caregiverId: caregiver?.caregiverId ?? null,
       });
       if (!created) throw new ConflictError(text('USERNAME_TAKEN', { username }), 'input.username');
       return created;
@@ -191,6 +214,7 @@ export const userService = {
         const organisation = await facilityService.organisationByCode(tx, input.organisationCreditCode, 'input.organisationCreditCode');
         changes.organisationId = organisation.id;
       }
+      checkCaregiverUpdate(target, changes.roles, changes.organisationId !== undefined && changes.organisationId !== target.organisationId);
       checkOrganisation(changes.roles ?? target.roles, changes.organisationId ?? target.organisationId);
       write.detail({
         ...(changes.roles ? { roles: changes.roles, previousRoles: target.roles } : {}),

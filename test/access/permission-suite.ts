@@ -18,6 +18,7 @@ import { userService } from '../../src/users/user.service';
 import {
   captureTables,
   createUser,
+  insertCaregiver,
   insertOrganisation,
   resetTables,
   restoreTables,
@@ -82,8 +83,8 @@ const ORGANISATIONS = {
 type Org = keyof typeof ORGANISATIONS;
 const creditCodeOf = (org: Org) => testCreditCode(ORGANISATIONS[org].n);
 
-/** The organisation an actor works for. */
-const ACTOR_ORGANISATION: Partial<Record<Role, Org>> = { [Role.SERVICE_PROVIDER]: 'A' };
+/** The organisation an actor works for (a caregiver's account belongs to the caregiver's organisation). */
+const ACTOR_ORGANISATION: Partial<Record<Role, Org>> = { [Role.SERVICE_PROVIDER]: 'A', [Role.CAREGIVER]: 'A' };
 /** Roles that read and edit only the facilities their organisation operates (the facility services narrow them). */
 const OPERATOR_BOUND: readonly Role[] = [Role.SERVICE_PROVIDER];
 
@@ -101,6 +102,26 @@ const FIXTURE_USERS: { username: string; code: string; roles: Role[]; organisati
   { username: MOVER, code: '321012101', roles: [Role.VILLAGE_WORKER] },
   { username: GUARDED, code: '321012100', roles: [Role.PLATFORM_ADMIN] },
 ];
+
+// Caregivers: one of A based at every target node (the one at the city, above where addCaregiver would
+// place one, inserted directly), one of B in the home subtree, and the one the fixture's CAREGIVER
+// account stands for, in a village of the home county. All trained and working since CAREGIVER_SINCE.
+const CAREGIVER_SINCE = '2024-01-01';
+const CAREGIVER_PHONE = '13900001111';
+const SELF = 'SELF';
+interface FixtureCaregiver {
+  code: string;
+  operator: Org;
+  number: string;
+}
+const FIXTURE_CAREGIVERS: FixtureCaregiver[] = [
+  ...Object.values(RELATIONS).map((code) => ({ code, operator: 'A' as Org, number: `A-${code}` })),
+  { code: '321012100001', operator: 'B', number: 'B-1' },
+  { code: '321012101200', operator: 'A', number: SELF },
+];
+const caregiverIds = new Map<string, string>();
+/** A's caregiver based at a target node. */
+const caregiverAt = (node: string) => caregiverIds.get(`A-${node}`)!;
 
 /** Every fixture facility is an INSTITUTION (养老机构), OPERATING since this day, with a REGISTERED entry on it. */
 const SINCE = '2024-03-01';
@@ -346,9 +367,14 @@ beforeEach(async () => {
   for (const org of Object.keys(ORGANISATIONS) as Org[]) {
     organisationIds[org] = (await insertOrganisation(h.db, ORGANISATIONS[org].n, ORGANISATIONS[org].name)).id;
   }
+  for (const caregiver of FIXTURE_CAREGIVERS) {
+    const id = await insertCaregiver(h.db, organisationIds[caregiver.operator], caregiver.code, caregiver.number, { trainedOn: CAREGIVER_SINCE, phone: CAREGIVER_PHONE });
+    caregiverIds.set(caregiver.number, String(id));
+  }
   for (const user of FIXTURE_USERS) {
     const organisationId = user.organisation ? organisationIds[user.organisation] : undefined;
-    const created = await createUser(h.db, user.code, user.roles, user.username, { organisationId });
+    const caregiverId = user.roles.includes(Role.CAREGIVER) ? Number(caregiverIds.get(SELF)) : undefined;
+    const created = await createUser(h.db, user.code, user.roles, user.username, { organisationId, caregiverId });
     if (user.username === actorName(user.roles[0])) actors.set(user.roles[0], created);
   }
   for (const facility of FIXTURE_FACILITIES) {
@@ -648,6 +674,10 @@ interface State {
   enrolment_review: Record<string, any>;
   person_move: Record<string, any>;
   elderly_population: Record<string, any>;
+  caregiver: Record<string, any>;
+  caregiver_ban: Record<string, any>;
+  /** By the node's code. */
+  service_supervision_phone: Record<string, any>;
   /** Whole rows, by id (areas, prices and coverage by their keys). */
   provider_entry: Record<string, any>;
   provider_qualification: Record<string, any>;
@@ -720,6 +750,9 @@ async function tableState(): Promise<State> {
     enrolment_review: await rowsOf('enrolment_review'),
     person_move: await rowsOf('person_move'),
     elderly_population: await rowsOf('elderly_population'),
+    caregiver: await rowsOf('caregiver'),
+    caregiver_ban: await rowsOf('caregiver_ban'),
+    service_supervision_phone: await rowsOf('service_supervision_phone', `(SELECT j.code FROM jurisdiction j WHERE j.id = t.jurisdiction_id)`),
     provider_entry: await rowsOf('provider_entry'),
     provider_qualification: await rowsOf('provider_qualification'),
     provider_ban: await rowsOf('provider_ban'),
@@ -829,12 +862,18 @@ interface Reach {
   strictlyBelow?: boolean;
   /** A capability the work needs besides the gate's (a case's step names its own): FORBIDDEN without it. */
   also?: Capability;
+  /** Roles the caller must be able to grant (GRANTABLE_ROLES): those given, and those of the user acted on. */
+  grants?: readonly Role[];
+  /** Aimed at a record a CAREGIVER reaches only when it is their own (no target is). */
+  ownRecord?: boolean;
 }
 
 /** An operation aimed at a jurisdiction: the node itself, the subtree below it, or a user, facility, person or policy there. */
 interface TargetedOperation extends Operation, Reach {
   /** Aimed at A's facility at the target node: OPERATOR_BOUND roles reach it only if their organisation operates it. */
   facility?: boolean;
+  /** Aimed at A's caregiver based at the target node: as a facility for OPERATOR_BOUND roles; a CAREGIVER reaches only their own record, which no target is. */
+  caregiver?: boolean;
   request(node: string): Request;
   verify(node: string, check: Check): void;
 }
@@ -1018,6 +1057,7 @@ const TARGETED: TargetedOperation[] = [
     type: 'Mutation',
     label: 'createUser(jurisdictionCode: target)',
     gate: Capability.MANAGE_USERS,
+    grants: [Role.VILLAGE_WORKER],
     write: true,
     request: (node) => ({
       query: `mutation($input: CreateUserInput!) { createUser(input: $input) { username roles jurisdiction { code } } }`,
@@ -1034,6 +1074,7 @@ const TARGETED: TargetedOperation[] = [
     type: 'Mutation',
     label: 'updateUser(roles, active) of a user living at the target',
     gate: Capability.MANAGE_USERS,
+    grants: [Role.VILLAGE_WORKER, Role.FINANCE],
     write: true,
     request: (node) => ({
       query: `mutation($input: UpdateUserInput!) { updateUser(input: $input) { username roles active } }`,
@@ -1050,6 +1091,7 @@ const TARGETED: TargetedOperation[] = [
     type: 'Mutation',
     label: 'updateUser(jurisdictionCode: target) of a user of the subtree',
     gate: Capability.MANAGE_USERS,
+    grants: [Role.VILLAGE_WORKER],
     write: true,
     request: (node) => ({
       query: `mutation($input: UpdateUserInput!) { updateUser(input: $input) { username jurisdiction { code } } }`,
@@ -1066,6 +1108,7 @@ const TARGETED: TargetedOperation[] = [
     type: 'Mutation',
     label: 'resetPassword of a user living at the target',
     gate: Capability.MANAGE_USERS,
+    grants: [Role.VILLAGE_WORKER],
     strictlyBelow: true,
     write: true,
     request: (node) => ({
@@ -1083,6 +1126,7 @@ const TARGETED: TargetedOperation[] = [
     type: 'Mutation',
     label: 'unlockLogin of a user living at the target',
     gate: Capability.MANAGE_USERS,
+    grants: [Role.VILLAGE_WORKER],
     write: true,
     request: (node) => ({
       query: `mutation($username: String!) { unlockLogin(username: $username) { username } }`,
@@ -2812,6 +2856,118 @@ const TARGETED: TargetedOperation[] = [
       expect(changes(before, after)).toEqual({ working_calendar_year: [expect.any(String)] });
     },
   },
+  // Caregivers (seed 004 篇四): read where they are based, by a provider only its own staff's and by a
+  // caregiver only their own record; managed by their provider; barred by a county's or town's administration.
+  {
+    field: 'caregiver',
+    type: 'Query',
+    label: 'caregiver(id) of A’s caregiver based at the target',
+    gate: Capability.READ_CAREGIVERS,
+    caregiver: true,
+    write: false,
+    request: (node) => ({ query: `query($id: ID!) { caregiver(id: $id) { id workCardNumber basedAt { code } } }`, variables: { id: caregiverAt(node) } }),
+    verify: (node, { data }) => {
+      expect(data.caregiver).toEqual({ id: caregiverAt(node), workCardNumber: `A-${node}`, basedAt: { code: node } });
+    },
+  },
+  {
+    field: 'caregivers',
+    type: 'Query',
+    label: 'caregivers(under: target)',
+    gate: Capability.READ_CAREGIVERS,
+    write: false,
+    request: (node) => ({ query: `query($under: String) { caregivers(under: $under, first: 50) { totalCount edges { node { id } } } }`, variables: { under: node } }),
+    verify: (node, { data, role }) => {
+      // A caregiver's list is their own record, wherever it is based; a provider's, its own staff's.
+      const seen = FIXTURE_CAREGIVERS.filter((c) =>
+        role === Role.CAREGIVER ? c.number === SELF : c.code.startsWith(node) && (!OPERATOR_BOUND.includes(role!) || ACTOR_ORGANISATION[role!] === c.operator),
+      );
+      const ids = seen.map((c) => caregiverIds.get(c.number)!).sort((a, b) => Number(a) - Number(b));
+      expect(data.caregivers.edges.map((e: any) => e.node.id)).toEqual(ids);
+      expect(data.caregivers.totalCount).toBe(ids.length);
+    },
+  },
+  {
+    field: 'caregiverCard',
+    type: 'Query',
+    label: 'caregiverCard(id) of A’s caregiver based at the target',
+    gate: Capability.READ_CAREGIVERS,
+    caregiver: true,
+    write: false,
+    request: (node) => ({ query: `query($id: ID!) { caregiverCard(id: $id) { workCardNumber organisationName supervisionPhone } }`, variables: { id: caregiverAt(node) } }),
+    verify: (node, { data }) => {
+      expect(data.caregiverCard).toEqual({ workCardNumber: `A-${node}`, organisationName: ORGANISATIONS.A.name, supervisionPhone: null });
+    },
+  },
+  {
+    field: 'addCaregiver',
+    type: 'Mutation',
+    label: 'addCaregiver(basedAt: target)',
+    gate: Capability.MANAGE_CAREGIVERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: AddCaregiverInput!) { addCaregiver(input: $input) { workCardNumber basedAt { code } organisation { creditCode } } }`,
+      variables: { input: { name: '新护理员', workCardNumber: 'NEW-1', phone: CAREGIVER_PHONE, basedAt: node, startedOn: CAREGIVER_SINCE } },
+    }),
+    verify: (node, { data, before, after, role }) => {
+      expect(data.addCaregiver).toEqual({ workCardNumber: 'NEW-1', basedAt: { code: node }, organisation: { creditCode: creditCodeOf(ACTOR_ORGANISATION[role!]!) } });
+      const added = addedRow('caregiver', before, after);
+      expect(changes(before, after)).toEqual({ caregiver: [String(added.id)] });
+    },
+  },
+  ...(
+    [
+      ['updateCaregiver', 'updateCaregiver(name) of A’s caregiver based at the target', `mutation($id: ID!) { updateCaregiver(id: $id, input: { name: "改名" }) { id } }`, {}],
+      ['recordCaregiverTraining', 'recordCaregiverTraining(passed) of A’s caregiver based at the target', `mutation($id: ID!, $on: Date!) { recordCaregiverTraining(id: $id, input: { training: "复训", on: $on, passed: true }) { id } }`, { on: 'today' }],
+      ['endCaregiver', 'endCaregiver(leftOn: today) of A’s caregiver based at the target', `mutation($id: ID!, $on: Date!) { endCaregiver(id: $id, leftOn: $on) { id } }`, { on: 'today' }],
+    ] as const
+  ).map(
+    ([field, label, query, extra]): TargetedOperation => ({
+      field,
+      type: 'Mutation',
+      label,
+      gate: Capability.MANAGE_CAREGIVERS,
+      caregiver: true,
+      write: true,
+      request: (node) => ({ query, variables: { id: caregiverAt(node), ...('on' in extra ? { on: todayInChina() } : {}) } }),
+      verify: (node, { data, before, after }) => {
+        expect(data[field]).toEqual({ id: caregiverAt(node) });
+        expect(changes(before, after)).toEqual({ caregiver: [caregiverAt(node)] });
+      },
+    }),
+  ),
+  {
+    field: 'banCaregiver',
+    type: 'Mutation',
+    label: 'banCaregiver(A’s caregiver based at the target, in the home county)',
+    gate: Capability.SUPERVISE_CAREGIVERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: BanCaregiverInput!) { banCaregiver(input: $input) { jurisdiction { code } until } }`,
+      variables: { input: { caregiverId: caregiverAt(node), jurisdictionCode: HOME, reason: '投诉属实', until: '2099-12-31' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.banCaregiver).toEqual({ jurisdiction: { code: HOME }, until: '2099-12-31' });
+      const added = addedRow('caregiver_ban', before, after);
+      expect(added.caregiver_id).toBe(Number(caregiverAt(node)));
+      expect(changes(before, after)).toEqual({ caregiver_ban: [String(added.id)] });
+    },
+  },
+  {
+    field: 'setServiceSupervisionPhone',
+    type: 'Mutation',
+    label: 'setServiceSupervisionPhone(jurisdictionCode: target)',
+    gate: Capability.SUPERVISE_CAREGIVERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($code: String!) { setServiceSupervisionPhone(jurisdictionCode: $code, phone: "0514-86881234") { jurisdiction { code } phone } }`,
+      variables: { code: node },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.setServiceSupervisionPhone).toEqual({ jurisdiction: { code: node }, phone: '0514-86881234' });
+      expect(changes(before, after)).toEqual({ service_supervision_phone: [node] });
+    },
+  },
   // Providers and contracts (seed 004 篇四): the library and bans read under READ_PROVIDERS, contracts under
   // READ_CONTRACTS, in the subtree (a SERVICE_PROVIDER: its organisation's, and the fixture's bans are B's);
   // everything written under MANAGE_PROVIDERS at a level of the subtree.
@@ -3117,15 +3273,20 @@ function expectedOutcome(
   if (role === null) return 'UNAUTHENTICATED';
   if (gate !== 'signed-in' && !ROLE_CAPABILITIES[role].includes(gate)) return 'FORBIDDEN';
   if (reach.also && !ROLE_CAPABILITIES[role].includes(reach.also)) return 'FORBIDDEN';
+  if (reach.grants && !reach.grants.every((granted) => GRANTABLE_ROLES[role].includes(granted))) return 'FORBIDDEN';
   if (relation !== null && !IN_SUBTREE[relation] && !(reach.above && ABOVE_HOME[relation])) return reach.refusal ?? 'FORBIDDEN';
   if (reach.strictlyBelow && relation === 'own') return 'FORBIDDEN';
   if (operator !== null && OPERATOR_BOUND.includes(role) && ACTOR_ORGANISATION[role] !== operator) return 'FORBIDDEN';
+  if (reach.ownRecord && role === Role.CAREGIVER) return 'FORBIDDEN';
   return 'ALLOWED';
 }
 
 /** The operator of what a targeted operation aims at, when it aims at a facility. */
 const operatorAt = (operation: TargetedOperation, relation: Relation): Org | null =>
-  operation.facility ? facilityAt(RELATIONS[relation]).operator : null;
+  operation.facility ? facilityAt(RELATIONS[relation]).operator : operation.caregiver ? 'A' : null;
+
+/** How far a targeted operation reaches: a caregiver-aimed one is a record a CAREGIVER reaches only as their own. */
+const reachOf = (operation: TargetedOperation): Reach => ({ ...operation, ownRecord: operation.caregiver });
 
 /** Sends the request and checks the outcome; a refusal returns no data and changes no row. */
 async function run(operation: Operation, request: Request, role: Role | null, token: string | null, expected: Outcome, verify: (check: Check) => void) {
@@ -3170,7 +3331,7 @@ const RELATION_NAMES = Object.keys(RELATIONS) as Relation[];
 const MATRIX = TARGETED.flatMap((operation) =>
   ROLES.map((role) => {
     const expected = Object.fromEntries(
-      RELATION_NAMES.map((relation) => [relation, expectedOutcome(operation.gate, role, relation, operatorAt(operation, relation), operation)]),
+      RELATION_NAMES.map((relation) => [relation, expectedOutcome(operation.gate, role, relation, operatorAt(operation, relation), reachOf(operation))]),
     ) as Record<Relation, Outcome>;
     const outcomes = RELATION_NAMES.map((relation) => `${relation} ${expected[relation]}`).join(', ');
     return { operation, label: operation.label, role, expected, outcomes };
@@ -3236,7 +3397,7 @@ export function permissionSuite(part: number, parts: number): void {
         label: operation.label,
         request: () => operation.request(RELATIONS.own),
         verify: (check: Check) => operation.verify(RELATIONS.own, check),
-        expected: expectedOutcome(operation.gate, null, 'own', operatorAt(operation, 'own'), operation),
+        expected: expectedOutcome(operation.gate, null, 'own', operatorAt(operation, 'own'), reachOf(operation)),
       })),
       ...OWN.map((operation) => ({
         operation,
@@ -3295,7 +3456,7 @@ export function permissionSuite(part: number, parts: number): void {
     const opens = (role: Role, gate: Gate) => gate === 'public' || gate === 'signed-in' || (gate !== 'reachable' && ROLE_CAPABILITIES[role].includes(gate));
 
     // The README: these roles never see a person; an ANALYST works on aggregates only.
-    const NEVER_A_PERSON = [Role.LEADERSHIP_OFFICE, Role.FINANCE, Role.SERVICE_PROVIDER, Role.ANALYST];
+    const NEVER_A_PERSON = [Role.LEADERSHIP_OFFICE, Role.FINANCE, Role.SERVICE_PROVIDER, Role.ANALYST, Role.CAREGIVER];
 
     const PERSON = `query($id: ID!, $unmasked: Boolean!) { person(id: $id) { id nationalId(unmasked: $unmasked) } }`;
     const unmaskEntries = () =>

@@ -9,7 +9,7 @@ import { JurisdictionLevel } from '../../src/kernel/division-codes';
 
 const TOWN = '321012100';
 
-function contextOf(roles: Role[], organisationId: number | null = null): Context {
+function contextOf(roles: Role[], organisationId: number | null = null, caregiverId: number | null = null): Context {
   const actor: Actor = {
     userId: 1,
     username: 'u',
@@ -19,6 +19,7 @@ function contextOf(roles: Role[], organisationId: number | null = null): Context
     jurisdictionPath: '32.3210.321012.321012100',
     jurisdictionLevel: JurisdictionLevel.TOWN,
     organisationId,
+    caregiverId,
   };
   return { actor, requestId: 'r', clientAddress: '127.0.0.1', locale: 'en', loaders: new Map() } as unknown as Context;
 }
@@ -80,6 +81,19 @@ describe('the access layer (src/access/scope.ts)', () => {
     expect(grantFor(contextOf([Role.SERVICE_PROVIDER]), Capability.READ_FACILITIES).organisationId).toBe(-1);
     // A role without the narrowing that carries the capability too lifts it.
     expect(grantFor(contextOf([Role.SERVICE_PROVIDER, Role.CIVIL_AFFAIRS_STAFF], 42), Capability.READ_FACILITIES).organisationId).toBeNull();
+  });
+
+  // «上門服務人員要…佩帶工作牌» (seed 004 篇四): a caregiver reads their own record and card, and nothing of anyone else.
+  it('narrows a caregiver to their own caregiver row, wherever it is based, and to nothing else', () => {
+    const caregiver = contextOf([Role.CAREGIVER], null, 9);
+    const grant = grantFor(caregiver, Capability.READ_CAREGIVERS);
+    expect(grant.caregiverId).toBe(9);
+    expect(reaches(grant, { jurisdictionCode: '110101001001', caregiverId: 9 })).toBe(true);
+    expect(reaches(grant, { jurisdictionCode: TOWN, caregiverId: 10 })).toBe(false);
+    expect(reaches(grant, { jurisdictionCode: TOWN })).toBe(false);
+    expect(grantFor(contextOf([Role.CAREGIVER]), Capability.READ_CAREGIVERS).caregiverId).toBe(-1);
+    expect(attempt(() => grantFor(caregiver, Capability.READ_TREE))).toBe('FORBIDDEN');
+    expect(grantFor(contextOf([Role.CIVIL_AFFAIRS_STAFF]), Capability.READ_CAREGIVERS).caregiverId).toBeNull();
   });
 
   it('reaches rows placed above the caller only with lineage, and a row through any of its codes', () => {

@@ -56,6 +56,9 @@ interface Rows {
   /** Cases of those people at 江都's third-party assessment, and an assessor to assign them to. */
   assessmentCaseIds: string[];
   assessor: TestUser;
+  /** A provider of OPERATOR's organisation, and the caregivers it added. */
+  provider: TestUser;
+  caregiverIds: string[];
   /** Contracts of the provider chain, their renewals and the bans. */
   contractIds: string[];
   renewalIds: string[];
@@ -83,6 +86,47 @@ const ids = (responses: GraphQLResponse[], field: string) => responses.map((r) =
 
 // In the order they run: later bursts work on the rows earlier ones made.
 const BURSTS: Record<string, Burst> = {
+  addCaregiver: {
+    call: (i, rows) => ({
+      query: `mutation($input: AddCaregiverInput!) { addCaregiver(input: $input) { id } }`,
+      variables: { input: { name: `护理员${i}`, workCardNumber: `JD-${i}`, phone: '13900001111', basedAt: village(i), startedOn: '2025-09-01' } },
+      token: rows.provider.token,
+    }),
+    keep: (responses, rows) => (rows.caregiverIds = ids(responses, 'addCaregiver')),
+  },
+  updateCaregiver: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!, $input: UpdateCaregiverInput!) { updateCaregiver(id: $id, input: $input) { id } }`,
+      variables: { id: rows.caregiverIds[i], input: { name: `护理员${i}号`, workCardNumber: `JD-${i}-A` } },
+      token: rows.provider.token,
+    }),
+  },
+  recordCaregiverTraining: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!, $input: CaregiverTrainingInput!) { recordCaregiverTraining(id: $id, input: $input) { id } }`,
+      variables: { id: rows.caregiverIds[i], input: { training: '岗前培训', on: '2025-08-28', passed: true } },
+      token: rows.provider.token,
+    }),
+  },
+  banCaregiver: {
+    call: (i, rows) => ({
+      query: `mutation($input: BanCaregiverInput!) { banCaregiver(input: $input) { id } }`,
+      variables: { input: { caregiverId: rows.caregiverIds[i], jurisdictionCode: TOWN, reason: `投诉${i}`, until: '2099-12-31' } },
+    }),
+  },
+  setServiceSupervisionPhone: {
+    call: (i) => ({
+      query: `mutation($code: String!) { setServiceSupervisionPhone(jurisdictionCode: $code, phone: "0514-86881234") { phone } }`,
+      variables: { code: ownVillage(i) },
+    }),
+  },
+  endCaregiver: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { endCaregiver(id: $id, leftOn: "2099-12-31") { id } }`,
+      variables: { id: rows.caregiverIds[i] },
+      token: rows.provider.token,
+    }),
+  },
   createUser: {
     call: (i) => ({
       query: `mutation($input: CreateUserInput!) { createUser(input: $input) { username } }`,
@@ -503,6 +547,12 @@ async function assessmentCases(rows: Rows): Promise<void> {
   rows.assessor = await createUser(h.db, ADMIN_HOME, [Role.ASSESSOR]);
 }
 
+/** A SERVICE_PROVIDER at the administrator's home working for `organisation` (registered here). */
+async function providerOf(organisation: { creditCode: string; name: string }): Promise<TestUser> {
+  const [{ id }] = await h.db.query(`INSERT INTO organisation (credit_code, name) VALUES ($1, $2) RETURNING id`, [organisation.creditCode, organisation.name]);
+  return createUser(h.db, ADMIN_HOME, [Role.SERVICE_PROVIDER], `provider@${ADMIN_HOME}`, { organisationId: id });
+}
+
 /** The mutations the server serves, from the committed schema (a test keeps it equal to the served one). */
 function servedMutations(): string[] {
   const sdl = fs.readFileSync(path.join(__dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8');
@@ -531,6 +581,7 @@ const CHAINS: string[][] = [
   ['fileApplication', 'decideCase', 'resubmitCase'],
   ['superviseCase', 'recordObjection', 'confirmEnrolment', 'cancelEnrolment', 'assignCaseAssessor'],
   ['recordElderlyPopulation', 'importElderlyPopulation'],
+  ['addCaregiver', 'updateCaregiver', 'recordCaregiverTraining', 'banCaregiver', 'setServiceSupervisionPhone', 'endCaregiver'],
   Object.keys(PROVIDER_BURSTS),
 ];
 
@@ -544,9 +595,10 @@ describe('bursts of concurrent writes', () => {
     `completes ${N} concurrent calls of %s on distinct rows, while an unrelated read goes on`,
     async (_label, chain) => {
       await smallTree(h.db);
-      if (chain.includes('defineReviewProcedure')) await insertJurisdictions(h.db, OWN_VILLAGES);
+      if (chain.includes('defineReviewProcedure') || chain.includes('setServiceSupervisionPhone')) await insertJurisdictions(h.db, OWN_VILLAGES);
       const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
       rows.calendarAdmin = await createUser(h.db, ADMIN_HOME, [Role.PLATFORM_ADMIN]);
+      if (chain.includes('addCaregiver')) rows.provider = await providerOf(OPERATOR);
       if (chain.some((mutation) => CASE_MUTATIONS.includes(mutation))) await caseRows(rows, chain);
       const reader = await createUser(h.db, '321023', [Role.ANALYST]);
 
@@ -632,6 +684,41 @@ describe('bursts of concurrent writes', () => {
     const [{ versions, open }] = await h.db.query(`SELECT count(*)::int AS versions, count(*) FILTER (WHERE effective_to IS NULL)::int AS open FROM review_procedure`);
     expect({ versions, open }).toEqual({ versions: 2, open: 1 });
   });
+
+  // «工作牌必須標有…服務工號» (seed 004 篇四): a work card number names one caregiver of the organisation.
+  it(`lets exactly one of ${N} concurrent caregivers added with the same work card number win; the others are CONFLICT`, async () => {
+    await smallTree(h.db);
+    const provider = await providerOf(OPERATOR);
+    const add = `mutation($input: AddCaregiverInput!) { addCaregiver(input: $input) { id } }`;
+    const responses = await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        h.gql(add, { input: { name: `护理员${i}`, workCardNumber: 'JD-001', phone: '13900001111', basedAt: village(i), startedOn: '2025-09-01' } }, provider.token),
+      ),
+    );
+    expect(tally(responses)).toEqual({ OK: 1, CONFLICT: N - 1 });
+    const [{ caregivers }] = await h.db.query(`SELECT count(*)::int AS caregivers FROM caregiver`);
+    expect(caregivers).toBe(1);
+  });
+
+  it(`lets exactly one of ${N} concurrent accounts for one caregiver be created; the others are CONFLICT`, async () => {
+    await smallTree(h.db);
+    const provider = await providerOf(OPERATOR);
+    const added = await h.gql(
+      `mutation($input: AddCaregiverInput!) { addCaregiver(input: $input) { id } }`,
+      { input: { name: '护理员', workCardNumber: 'JD-001', phone: '13900001111', basedAt: VILLAGES[0], startedOn: '2025-09-01' } },
+      provider.token,
+    );
+    const caregiverId = added.data!.addCaregiver.id;
+    const create = `mutation($input: CreateUserInput!) { createUser(input: $input) { username } }`;
+    const responses = await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        h.gql(create, { input: { username: `caregiver${i}`, password: PASSWORDS[0], jurisdictionCode: VILLAGES[0], roles: [Role.CAREGIVER], caregiverId } }, provider.token),
+      ),
+    );
+    expect(tally(responses)).toEqual({ OK: 1, CONFLICT: N - 1 });
+    const [{ accounts }] = await h.db.query(`SELECT count(*)::int AS accounts FROM app_user WHERE caregiver_id = $1`, [caregiverId]);
+    expect(accounts).toBe(1);
+  }, 120_000);
 
   // One provider serves a village's item on a day (docs/providers.md): the exclusion constraint decides between writers.
   it(`lets exactly one of ${N} concurrent contracts for the same village, item and year win, from ${N} providers; the others are CONFLICT`, async () => {

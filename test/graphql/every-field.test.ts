@@ -32,6 +32,7 @@ const MONTH = thisMonthInChina();
 const YEAR = Number(MONTH.slice(0, 4));
 const TODAY = todayInChina();
 const ADMIN = 'civil-affairs-admin@321012';
+const PROVIDER = 'service-provider@321012';
 const NEW_USER = 'every-field-staff@321012100';
 const NEW_PASSWORD = 'every-field-password-1';
 
@@ -49,6 +50,8 @@ interface Fixture {
   enrolmentId: string;
   /** A person enrolled this month (the demo's last enrolment, left alone by the mutations). */
   recipientId: string;
+  /** The demo's first caregiver (demo-caregivers.ts). */
+  caregiverId: string;
   created: Record<string, string>;
 }
 
@@ -91,6 +94,10 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.carePlan': { person: fx.recipientId, month: MONTH },
     'Query.carePlans': { under: COUNTY, month: MONTH, ...page },
     'Query.workingDeadline': { code: COUNTY, from: '2025-09-26', days: 10 },
+    'Query.caregiver': { id: fx.caregiverId },
+    'Query.caregivers': { under: COUNTY, ...page },
+    'Query.caregiverCard': { id: fx.caregiverId },
+    'Caregiver.standing': { at: VILLAGE, on: TODAY },
     'Query.providers': { under: COUNTY, ...page },
     'Query.providerBans': { under: COUNTY, ...page },
     'Query.contracts': { under: COUNTY, ...page },
@@ -367,6 +374,25 @@ const MUTATIONS: Record<string, MutationCase> = {
   recordElderlyPopulation: { as: ADMIN, args: () => ({ code: '321012100', year: YEAR, aged60Plus: 1200, aged80Plus: 150, source: '统计局 人口抽样调查' }) },
   // One row recorded, one refused (a town of another county).
   importElderlyPopulation: { as: ADMIN, args: () => ({ csv: `code,year,aged60Plus,aged80Plus,source\n321012101,${YEAR},800,90,公安户籍\n321023100,${YEAR},1,1,统计局\n` }) },
+  // The demo provider's staff: a caregiver added, changed, trained, barred by a town and ended; the county's supervision phone.
+  addCaregiver: {
+    as: PROVIDER,
+    keep: 'caregiver',
+    args: () => ({
+      input: { name: '周桂兰', workCardNumber: 'JD-0100', phone: '13952700100', photoRef: 'every-field/jd-0100.jpg', basedAt: VILLAGE, startedOn: TODAY, specialities: ['MEALS'] },
+    }),
+  },
+  updateCaregiver: {
+    as: PROVIDER,
+    args: (fx) => ({
+      id: fx.created.caregiver,
+      input: { name: '周桂蘭', workCardNumber: 'JD-0101', phone: '0514-86001234', photoRef: 'every-field/jd-0101.jpg', basedAt: '321012100', specialities: ['CLEANING', 'ERRANDS'] },
+    }),
+  },
+  recordCaregiverTraining: { as: PROVIDER, args: (fx) => ({ id: fx.created.caregiver, input: { training: '文明禮儀和業務技能培訓', on: TODAY, passed: true } }) },
+  setServiceSupervisionPhone: { as: ADMIN, args: () => ({ jurisdictionCode: COUNTY, phone: '0514-86881234' }) },
+  banCaregiver: { as: ADMIN, args: (fx) => ({ input: { caregiverId: fx.created.caregiver, jurisdictionCode: '321012100', reason: '服务对象投诉,核实属实', from: TODAY, until: `${YEAR + 1}-12-31` } }) },
+  endCaregiver: { as: PROVIDER, args: (fx) => ({ id: fx.created.caregiver, leftOn: `${YEAR + 1}-12-31` }) },
   // A provider new to the platform, admitted, then contracted with 江都区 and 仙女镇 jointly in a year after the demo's contract.
   admitProvider: {
     as: ADMIN,
@@ -515,6 +541,7 @@ async function demoFixture(): Promise<Fixture> {
     `SELECT person_id AS id FROM enrolment WHERE from_month <= $1::date AND (until_month IS NULL OR until_month >= $1::date) ORDER BY id DESC LIMIT 1`,
     [`${MONTH}-01`],
   );
+  const [caregiver] = await h.db.query(`SELECT id FROM caregiver ORDER BY id LIMIT 1`);
   // The 户籍 of the first two enrolled people moves to another village of the county: one is confirmed (then
   // cancelled) by the mutations, the other stays on the re-review list for the queries.
   await h.db.query(
@@ -522,7 +549,7 @@ async function demoFixture(): Promise<Fixture> {
      WHERE p.id IN (SELECT person_id FROM enrolment WHERE until_month IS NULL ORDER BY id LIMIT 2)`,
     [COUNTY],
   );
-  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment, recipient })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
+  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment, recipient, caregiver })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
   return {
     facilityId: String(facility.id),
     personId: String(person.id),
@@ -534,6 +561,7 @@ async function demoFixture(): Promise<Fixture> {
     approvedCaseId: String(approved.id),
     enrolmentId: String(enrolment.id),
     recipientId: String(recipient.id),
+    caregiverId: String(caregiver.id),
     created: {},
   };
 }

@@ -15,7 +15,7 @@ import {
 } from 'graphql';
 import { Role } from '../../src/kernel/actor';
 import { buildApiSchema } from '../../src/app/schema';
-import { createUser, smallTree } from '../support/factories';
+import { createUser, insertCaregiver, insertOrganisation, smallTree } from '../support/factories';
 import { useHarness, type GraphQLResponse } from '../support/harness';
 import { generator } from '../support/random';
 
@@ -181,11 +181,16 @@ function failure(res: GraphQLResponse): boolean {
 describe('mutated documents and values', () => {
   it(`get an answer, never an HTTP 5xx or an internal error (seed ${SEED}, ${CASES} cases)`, async () => {
     await smallTree(h.db);
+    // A provider with a caregiver (id 1, whose account is a caller too), so that ids the fuzz sends reach a caregiver.
+    const organisation = await insertOrganisation(h.db, 1);
+    const caregiverId = await insertCaregiver(h.db, organisation.id, '321012100001', 'F-1');
     const callers = [
       null,
       (await createUser(h.db, '32', [Role.PLATFORM_ADMIN])).token,
       (await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_STAFF])).token,
       (await createUser(h.db, '321012', [Role.ANALYST])).token,
+      (await createUser(h.db, '321012', [Role.SERVICE_PROVIDER], undefined, { organisationId: organisation.id })).token,
+      (await createUser(h.db, '321012100001', [Role.CAREGIVER], undefined, { organisationId: organisation.id, caregiverId })).token,
       // Holds MANAGE_PROVIDERS, so that the provider and contract mutations reach their services too.
       (await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN])).token,
     ];

@@ -32,7 +32,17 @@ describe('the served schema', () => {
     const takesInput = kept.filter(({ field }) => field.args.some((arg) => !isLeafType(getNamedType(arg.type))));
     expect(takesInput.map(({ name }) => name)).toContain('Mutation.createFacility');
     // The list queries whose filters are an @Args class.
-    expect(kept.filter((field) => !takesInput.includes(field)).map(({ name }) => name).sort()).toEqual(['Query.auditTrail', 'Query.cases', 'Query.contracts', 'Query.facilities', 'Query.people', 'Query.providerBans', 'Query.providers', 'Query.users']);
+    expect(kept.filter((field) => !takesInput.includes(field)).map(({ name }) => name).sort()).toEqual([
+      'Query.auditTrail',
+      'Query.caregivers',
+      'Query.cases',
+      'Query.contracts',
+      'Query.facilities',
+      'Query.people',
+      'Query.providerBans',
+      'Query.providers',
+      'Query.users',
+    ]);
     expect(changed).toBe(fields.filter(({ name, field }) => before.get(name) !== undefined && field.resolve !== before.get(name)).length);
     // The coverage of a listed node, asked with a metric and a day, is called directly.
     const coverage = fields.find(({ name }) => name === 'Jurisdiction.coverage')!;

@@ -1,4 +1,5 @@
 import { DEMO_PASSWORD, seedDemo } from '../../seeds/demo';
+import { DEMO_CAREGIVER_USERNAME, DEMO_CAREGIVERS } from '../../seeds/demo-caregivers';
 import { useHarness } from '../support/harness';
 
 const h = useHarness();
@@ -262,6 +263,18 @@ describe('the demo data', () => {
     );
     expect(care.data.carePlans.totalCount).toBe(enrolled);
     for (const { node } of care.data.carePlans.edges) expect(node).toEqual({ rules: { template: 'JIANGDU' }, requirement: { minMinutesPerVisit: 60 } });
+    // The demo caregiver signs in and reads her record and card; of the provider's two caregivers only the one
+    // who passed her training may serve: «培訓不合格人員不得上崗» (seed 004 篇四).
+    const caregiver = await login(DEMO_CAREGIVER_USERNAME);
+    const herself = await h.gql(`{ me { caregiver { id workCardNumber standing { mayServe } } } }`, {}, caregiver);
+    expect(herself.errors).toBeUndefined();
+    expect(herself.data.me.caregiver).toMatchObject({ workCardNumber: DEMO_CAREGIVERS[0].workCardNumber, standing: { mayServe: true } });
+    const card = await h.gql(`query($id: ID!) { caregiverCard(id: $id) { name organisationName } }`, { id: herself.data.me.caregiver.id }, caregiver);
+    expect(card.data.caregiverCard).toEqual({ name: DEMO_CAREGIVERS[0].name, organisationName: '江都区颐养居家养老服务中心' });
+    const staff = await h.gql(`{ caregivers { edges { node { workCardNumber standing { mayServe } } } } }`, {}, await login('service-provider@321012'));
+    expect(staff.data.caregivers.edges.map((e: any) => e.node)).toEqual(
+      DEMO_CAREGIVERS.map((c) => ({ workCardNumber: c.workCardNumber, standing: { mayServe: c.training.passed } })),
+    );
 
     const facilities = await h.db.query(`SELECT count(*)::int AS n FROM facility`);
     expect((await seedDemo(h.db)).seeded).toBe(false);

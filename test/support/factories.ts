@@ -100,18 +100,36 @@ export async function createUser(
   code: string,
   roles: Role[],
   username?: string,
-  options: { organisationId?: number } = {},
+  options: { organisationId?: number; caregiverId?: number } = {},
 ): Promise<TestUser> {
   testHash ??= hashPassword(TEST_PASSWORD);
   const name = username ?? `${roles.join('-').toLowerCase().replace(/_/g, '-')}@${code}`;
   const [row] = await db.query(
-    `INSERT INTO app_user (username, password_hash, jurisdiction_id, roles, organisation_id)
-     SELECT $1, $2, id, $3::user_role[], $5 FROM jurisdiction WHERE code = $4
+    `INSERT INTO app_user (username, password_hash, jurisdiction_id, roles, organisation_id, caregiver_id)
+     SELECT $1, $2, id, $3::user_role[], $5, $6 FROM jurisdiction WHERE code = $4
      RETURNING id, (extract(epoch FROM password_changed_at) * 1000)::float8 AS "passwordVersion"`,
-    [name, await testHash, roles, code, options.organisationId ?? null],
+    [name, await testHash, roles, code, options.organisationId ?? null, options.caregiverId ?? null],
   );
   if (!row) throw new Error(`no jurisdiction ${code} for test user ${name}`);
   return { id: row.id, username: name, token: issueToken(row.id, row.passwordVersion).token };
+}
+
+/** A caregiver of the organisation based at `code`, inserted directly (as addCaregiver would), untrained unless `trainedOn` is given. */
+export async function insertCaregiver(
+  db: DataSource,
+  organisationId: number,
+  code: string,
+  workCardNumber: string,
+  options: { name?: string; phone?: string; trainedOn?: string; startedOn?: string } = {},
+): Promise<number> {
+  const [row] = await db.query(
+    `INSERT INTO caregiver (organisation_id, jurisdiction_id, name, work_card_number, phone, started_on, trained, trained_on, training)
+     SELECT $1, id, $3, $4, $5, $6, $7::date IS NOT NULL, $7::date, CASE WHEN $7::date IS NULL THEN NULL ELSE '岗前培训' END
+     FROM jurisdiction WHERE code = $2 RETURNING id`,
+    [organisationId, code, options.name ?? `护理员${workCardNumber}`, workCardNumber, options.phone ?? '13900001111', options.startedOn ?? '2024-01-01', options.trainedOn ?? null],
+  );
+  if (!row) throw new Error(`no jurisdiction ${code} for caregiver ${workCardNumber}`);
+  return row.id;
 }
 
 /** A valid unified social credit code, distinct for each `n` (registered in 江都区). */

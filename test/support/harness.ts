@@ -43,6 +43,7 @@ export const TEST_TOKEN_SECRET = 'test-secret-0123456789-0123456789-abcdef';
 export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'jurisdiction', identity: true },
   { table: 'organisation', identity: true },
+  { table: 'caregiver', identity: true },
   { table: 'app_user', identity: true },
   { table: 'login_throttle', identity: false },
   { table: 'audit_entry', identity: true },
@@ -81,6 +82,8 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'person_move', identity: true },
   { table: 'person_fact_change', identity: false },
   { table: 'elderly_population', identity: true },
+  { table: 'caregiver_ban', identity: true },
+  { table: 'service_supervision_phone', identity: false },
   { table: 'provider_entry', identity: true },
   { table: 'provider_qualification', identity: true },
   { table: 'provider_ban', identity: true },
