@@ -1,3 +1,4 @@
+import { registerFeatureHooks } from '../src/app/schema';
 import type { DataSource } from 'typeorm';
 import { Role } from '../src/kernel/actor';
 import { rebuildRollups } from '../src/coverage/rollup.rebuild';
@@ -53,6 +54,8 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
  * start to a database seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
+  // The demo writes through the features' services, some of which call others through the hooks the composition root registers.
+  registerFeatureHooks();
   // The caregiver's login comes with the caregiver it stands for (demo-caregivers.ts).
   const usernames = [...DEMO_USERS.map((u) => demoUsername(u.role, u.jurisdictionCode)), DEMO_CAREGIVER_USERNAME];
   if (await readSetting(dataSource, 'demo_seeded')) {
