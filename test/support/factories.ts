@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Role } from '../../src/kernel/actor';
 import {
@@ -104,6 +105,15 @@ export async function createUser(
 ): Promise<TestUser> {
   testHash ??= hashPassword(TEST_PASSWORD);
   const name = username ?? `${roles.join('-').toLowerCase().replace(/_/g, '-')}@${code}`;
+  // A CAREGIVER account stands for exactly one caregiver (the database checks it): without one given, the
+  // account gets a caregiver of its own, of a test organisation, based at its home.
+  if (roles.includes(Role.CAREGIVER) && options.caregiverId === undefined) {
+    const [organisation] = await db.query(
+      `INSERT INTO organisation (credit_code, name) VALUES ($1, '测试护理机构') ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name RETURNING id`,
+      [testCreditCode(CAREGIVER_ORGANISATION)],
+    );
+    options = { organisationId: organisation.id, ...options, caregiverId: await insertCaregiver(db, organisation.id, code, `T-${createHash('sha1').update(name).digest('hex').slice(0, 12).toUpperCase()}`) };
+  }
   const [row] = await db.query(
     `INSERT INTO app_user (username, password_hash, jurisdiction_id, roles, organisation_id, caregiver_id)
      SELECT $1, $2, id, $3::user_role[], $5, $6 FROM jurisdiction WHERE code = $4
@@ -113,6 +123,9 @@ export async function createUser(
   if (!row) throw new Error(`no jurisdiction ${code} for test user ${name}`);
   return { id: row.id, username: name, token: issueToken(row.id, row.passwordVersion).token };
 }
+
+/** The test organisation of caregivers `createUser` adds for CAREGIVER accounts. */
+const CAREGIVER_ORGANISATION = 999_999;
 
 /** A caregiver of the organisation based at `code`, inserted directly (as addCaregiver would), untrained unless `trainedOn` is given. */
 export async function insertCaregiver(
