@@ -24,6 +24,7 @@ export enum VisitVoidReason {
   NO_PLACE_EVIDENCE = 'NO_PLACE_EVIDENCE',
   WRONG_CARD = 'WRONG_CARD',
   SYNCED_TOO_LATE = 'SYNCED_TOO_LATE',
+  VOIDED_ON_CALLBACK = 'VOIDED_ON_CALLBACK',
 }
 
 /** Where each rule comes from: a document's words, or the product's reading where the documents are silent. */
@@ -42,6 +43,7 @@ export const VOID_REASON_SOURCES: Record<VisitVoidReason, string> = {
   NO_PLACE_EVIDENCE: '«服務前掃二維碼簽入» (seed 004 篇四): without coordinates, the scan of the recipient’s card is the evidence of place; a visit with neither has none',
   WRONG_CARD: '«掃二維碼簽入…刷市民卡» (seed 004 篇四): the card scanned is the recipient’s own',
   SYNCED_TOO_LATE: 'an offline device’s events reached the server later than the county allows (a setting: the documents give none)',
+  VOIDED_ON_CALLBACK: '«對服務質態及時長不符合規範的,均作廢單處理» (seed 004 篇四): a call-back found the service below standard; set by the call-back, never by the evidence',
 };
 
 registerEnumType(VisitVoidReason, {
@@ -93,7 +95,7 @@ export function distanceMetres(a: Place, b: Place): number {
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-/** The reasons a visit is void, in the order of the enum; none when it is verified. */
+/** The reasons the evidence makes a visit void, in the order of the enum; none when it is verified (a call-back's void is recorded by the call-back). */
 export function voidReasons(visit: VisitEvidence, standing: VisitStanding): VisitVoidReason[] {
   const reasons = new Set<VisitVoidReason>();
   const end = visit.checkOutAt;
