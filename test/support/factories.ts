@@ -145,6 +145,41 @@ export async function insertCaregiver(
   return row.id;
 }
 
+/**
+ * A work order written directly, as the visits API would leave it: BOOKED without a caregiver, ASSIGNED
+ * with one, and with `visit` a visit decided VERIFIED (no reasons) or VOID (with them). For tests of what
+ * reads orders; the visits' own tests go through the API.
+ */
+export async function insertWorkOrder(
+  db: DataSource,
+  order: {
+    personId: number;
+    organisationId: number;
+    caregiverId?: number | null;
+    items?: string[];
+    plannedDay: string;
+    visit?: { checkInAt: string; checkOutAt: string; serviceDay: string; voidReasons?: string[] };
+    redoOf?: number;
+  },
+): Promise<number> {
+  const visit = order.visit;
+  const reasons = visit?.voidReasons ?? [];
+  const state = visit ? (reasons.length > 0 ? 'VOID' : 'VERIFIED') : order.caregiverId ? 'ASSIGNED' : 'BOOKED';
+  const [row] = await db.query(
+    `INSERT INTO work_order (person_id, village_code, organisation_id, caregiver_id, items, booked_by_kind, planned_day, state,
+       check_in_at, check_out_at, service_day, received_at, minutes, void_reasons, decided_at, redo_of)
+     SELECT p.id, v.code, $2, $3, $4, 'PROVIDER', $5, $6::work_order_state, $7::timestamptz, $8::timestamptz, $9::date,
+       CASE WHEN $7::timestamptz IS NULL THEN NULL ELSE coalesce($8::timestamptz, $7::timestamptz) END,
+       CASE WHEN $6 = 'VERIFIED' THEN (extract(epoch FROM $8::timestamptz - $7::timestamptz) / 60)::int END,
+       $10, CASE WHEN $7::timestamptz IS NULL THEN NULL ELSE now() END, $11
+     FROM person p JOIN jurisdiction v ON v.id = p.village_id WHERE p.id = $1 RETURNING id`,
+    [order.personId, order.organisationId, order.caregiverId ?? null, order.items ?? ['CLEANING'], order.plannedDay, state,
+      visit?.checkInAt ?? null, visit?.checkOutAt ?? null, visit?.serviceDay ?? null, reasons, order.redoOf ?? null],
+  );
+  if (!row) throw new Error(`no person ${order.personId} for a work order`);
+  return row.id;
+}
+
 /** A valid unified social credit code, distinct for each `n` (registered in 江都区). */
 export function testCreditCode(n: number): string {
   const prefix = `52321012${String(n).padStart(9, '0')}`;

@@ -93,6 +93,10 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'service_contract_price', identity: false },
   { table: 'service_contract_coverage', identity: false },
   { table: 'care_rules', identity: true },
+  { table: 'person_home_place', identity: false },
+  { table: 'service_card', identity: true },
+  { table: 'work_order', identity: true },
+  { table: 'visit_event', identity: true },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {
