@@ -81,6 +81,15 @@ const PROVIDER_OFFICE: Capability[] = [...PROVIDER_READERS, Capability.MANAGE_PR
 // read by whoever reads cases.
 const CARE_PLANS: Capability[] = [Capability.READ_CARE_PLANS];
 
+// Visit compliance (docs/compliance.md): a recipient's month (required, verified, make-up owed, the
+// visits counted) for the offices and village workers who arrange the visits; the figures along the tree
+// (recipients served as required, verified hours, void rate) name no one, so the leadership office,
+// finance (which pays verified totals) and analysts read them too; a provider reads neither. Planning
+// and closing a month is the civil-affairs offices'.
+const COMPLIANCE_FIGURES: Capability[] = [Capability.READ_COMPLIANCE_FIGURES];
+const COMPLIANCE_READERS: Capability[] = [Capability.READ_CARE_COMPLIANCE, ...COMPLIANCE_FIGURES];
+const COMPLIANCE_OFFICE: Capability[] = [...COMPLIANCE_READERS, Capability.PLAN_CARE_MONTHS];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
@@ -104,6 +113,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...CAREGIVER_OFFICE,
     ...PROVIDER_OFFICE,
     ...CARE_PLANS,
+    ...COMPLIANCE_OFFICE,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -118,11 +128,12 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...CAREGIVER_READERS,
     ...PROVIDER_READERS,
     ...CARE_PLANS,
+    ...COMPLIANCE_OFFICE,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS],
-  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS, ...COMPLIANCE_FIGURES],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS, ...COMPLIANCE_READERS],
   SERVICE_PROVIDER: [
     ...EVERYONE,
     Capability.READ_FACILITIES,
@@ -136,7 +147,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   // It reads the cases of its subtree to act on their assessment steps (ASSESS_PEOPLE), and nothing more of them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE, ...CASE_READERS],
-  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES],
+  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES, ...COMPLIANCE_FIGURES],
   // Deny by default: not even the tree or the policies; their orders come with the work orders.
   CAREGIVER: [...CAREGIVER_READERS],
 };

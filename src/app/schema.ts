@@ -27,6 +27,8 @@ import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '.
 import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
 import { withDirectResolvers } from '../graphql/direct-resolvers';
+import { ComplianceResolver } from '../compliance/compliance.resolver';
+import { registerComplianceMetric } from '../compliance/compliance-metric';
 import { accessMiddleware } from '../graphql/rules';
 
 export const RESOLVERS = [
@@ -63,12 +65,14 @@ export const RESOLVERS = [
   CaregiverResolver,
   UserCaregiverResolver,
   ProviderResolver,
+  ComplianceResolver,
 ] as const;
 
 /** What features do when another's data changes, registered into the earlier feature (no import cycle). */
 export function registerFeatureHooks(): void {
   registerCaseHooks();
   registerCaregiverHooks();
+  registerComplianceMetric();
 }
 
 /**

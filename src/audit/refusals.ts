@@ -98,6 +98,8 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
     action: 'population.import',
     target: (_args, ctx) => ({ targetType: 'Jurisdiction', targetIds: named(ctx.actor?.jurisdictionCode) }),
   },
+  planCareMonth: { action: 'careMonth.plan', target: jurisdiction((args) => args.under) },
+  closeCareMonth: { action: (args) => (args.reclose ? 'careMonth.reclose' : 'careMonth.close'), target: jurisdiction((args) => args.under) },
 };
 
 async function recordRefusal(ctx: Context, field: string, attempt: Attempt, error: unknown): Promise<void> {

@@ -7,7 +7,7 @@ import { parseId } from '../kernel/ids';
 import { text } from '../kernel/messages';
 import { ID_KEY, keysetPage, type Page, type PageArgs } from '../kernel/pagination';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { requirementOf } from './care-requirement';
+import { requirementOf, type MonthlyRequirement, type RecipientFacts } from './care-requirement';
 import type { CareRulesRow } from './care-rules.repository';
 import { careRulesService } from './care-rules.service';
 import { carePlanRepository, type RecipientRow } from './care-plan.repository';
@@ -22,6 +22,19 @@ export interface CarePlanView {
 
 const daysOf = (month: string) => ({ monthStart: `${month}-01`, referenceDay: monthEnd(`${month}-01`) });
 
+/** A recipient's requirement as the month's figures store it: null when no rules are in force at the village. */
+export interface RecipientRequirement {
+  personId: number;
+  villageCode: string;
+  requirement: MonthlyRequirement | null;
+}
+
+/** What the rules read of a row on the reference day; the assessment in force is the latest made by then, up to its validUntil. */
+function factsOf(row: RecipientRow, referenceDay: string): RecipientFacts {
+  const assessment = row.assessment && row.assessment.validUntil >= referenceDay ? row.assessment : null;
+  return { birthDate: row.birthDate, livingSituations: row.livingSituations, categories: row.categories, assessment };
+}
+
 /** The plans of the rows, read with the rules of their villages: one statement for the rules of the whole page. */
 async function plansOf(ctx: Context, rows: readonly RecipientRow[], month: string): Promise<CarePlanView[]> {
   const { referenceDay } = daysOf(month);
@@ -31,9 +44,8 @@ async function plansOf(ctx: Context, rows: readonly RecipientRow[], month: strin
   ]);
   return rows.map((row, i) => {
     const village = villages.get(row.villageCode)!;
-    // The assessment in force: the latest made by the day, up to its validUntil.
-    const assessment = row.assessment && row.assessment.validUntil >= referenceDay ? row.assessment : null;
-    const facts = { birthDate: row.birthDate, livingSituations: row.livingSituations, categories: row.categories, assessment };
+    const facts = factsOf(row, referenceDay);
+    const assessment = facts.assessment;
     const inForce = rules[i];
     return {
       recipient: { id: row.id, name: row.name, nationalId: maskNationalId(row.nationalId) },
@@ -73,6 +85,21 @@ export const carePlanService = {
       count: () => carePlanRepository.countEnrolledUnder(ctx.db, under.code, monthStart),
       cursorOf: (row) => String(row.id),
       nodes: (rows) => plansOf(ctx, rows, args.month),
+    });
+  },
+
+  /**
+   * Up to `limit` recipients enrolled in `month` living at or below `code`, by id after `after`, with the
+   * requirement their plan shows: one statement for the people, one for the rules of their villages. No
+   * access check: the caller (the month's compliance figures) has decided the node is theirs.
+   */
+  async requirementsUnder(ctx: Context, code: string, month: string, after: number | null, limit: number): Promise<RecipientRequirement[]> {
+    const { referenceDay, monthStart } = daysOf(month);
+    const rows = await carePlanRepository.enrolledUnder(ctx.db, code, referenceDay, monthStart, after, limit);
+    const rules = await Promise.all(rows.map((row) => careRulesService.rulesAt(ctx, row.villageCode, referenceDay)));
+    return rows.map((row, i) => {
+      const inForce = rules[i];
+      return { personId: row.id, villageCode: row.villageCode, requirement: inForce && requirementOf(inForce.rules, factsOf(row, referenceDay), month) };
     });
   },
 };

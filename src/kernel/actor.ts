@@ -51,6 +51,9 @@ export enum Capability {
   MANAGE_PROVIDERS = 'MANAGE_PROVIDERS',
   READ_CONTRACTS = 'READ_CONTRACTS',
   READ_CARE_PLANS = 'READ_CARE_PLANS',
+  READ_CARE_COMPLIANCE = 'READ_CARE_COMPLIANCE',
+  READ_COMPLIANCE_FIGURES = 'READ_COMPLIANCE_FIGURES',
+  PLAN_CARE_MONTHS = 'PLAN_CARE_MONTHS',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */

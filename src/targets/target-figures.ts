@@ -8,6 +8,7 @@ import type { Context } from '../kernel/context';
 import { todayInChina } from '../kernel/dates';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { entitlementRunService } from '../policies/entitlement-run.service';
+import { registeredReader } from './metric-readers';
 import { MetricKind, TargetMetric, type TargetMetricDefinition } from './target-kinds';
 import { ratio, type Ratio } from './target-progress';
 
@@ -63,6 +64,12 @@ export async function readMetric(
     const observedAt = new Date();
     const spent = day < from ? nodes.map(() => 0) : await entitlementRunService.spendingOf(ctx, nodes.map((node) => node.id), from.slice(0, 7), day.slice(0, 7));
     return nodes.map((_, i) => reading(kind, spent[i], 1, day, observedAt));
+  }
+  const registered = registeredReader(definition.metric);
+  if (registered) {
+    const observedAt = new Date();
+    const parts = await registered(ctx, nodes, day);
+    return parts.map(({ numerator, denominator }) => reading(kind, numerator, denominator, day, observedAt));
   }
   if (definition.coverage) {
     const figures = await coverageService.figuresOfNodes(ctx, nodes, definition.coverage, day);

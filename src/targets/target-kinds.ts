@@ -14,6 +14,7 @@ export enum TargetMetric {
   DEMENTIA_BED_SHARE = 'DEMENTIA_BED_SHARE',
   SUBSIDY_RECIPIENT_SHARE = 'SUBSIDY_RECIPIENT_SHARE',
   ENTITLEMENT_SPENDING = 'ENTITLEMENT_SPENDING',
+  VISIT_COMPLIANCE_SHARE = 'VISIT_COMPLIANCE_SHARE',
 }
 
 /** How a metric's figure is written: a share (in percent), a count, an amount of money (in fen). */
@@ -140,6 +141,18 @@ export const TARGET_METRICS: Record<TargetMetric, TargetMetricDefinition> = {
     coverage: null,
     needsFacilityType: false,
     ...named('补贴支出', 'fen paid by the stored monthly entitlement runs, summed from the target’s start month through the month of the day'),
+  },
+  VISIT_COMPLIANCE_SHARE: {
+    metric: TargetMetric.VISIT_COMPLIANCE_SHARE,
+    kind: MetricKind.RATE,
+    nature: MetricNature.STOCK,
+    history: true,
+    coverage: null,
+    needsFacilityType: false,
+    ...named(
+      '按频次服务达标老人占比',
+      'recipients whose month’s verified visits cover its requirement and the make-up owed, of the recipients with visits due, in the month of the day (as closed once the month is closed; docs/compliance.md)',
+    ),
   },
 };
 

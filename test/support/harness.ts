@@ -97,6 +97,8 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'service_card', identity: true },
   { table: 'work_order', identity: true },
   { table: 'visit_event', identity: true },
+  // care_month goes with person (its key), and care_figure with care_month (kept by its triggers, as case_figure).
+  { table: 'care_month_close', identity: false },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {
