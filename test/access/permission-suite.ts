@@ -688,6 +688,9 @@ interface State {
   service_contract_price: Record<string, any>;
   service_contract_coverage: Record<string, any>;
   care_rules: Record<string, any>;
+  /** By person and month; the closes by node and month. */
+  care_month: Record<string, any>;
+  care_month_close: Record<string, any>;
 }
 type Table = keyof State;
 
@@ -762,6 +765,8 @@ async function tableState(): Promise<State> {
     service_contract_price: await rowsOf('service_contract_price', `t.contract_id || ' ' || t.item || ' ' || t.service_class`),
     service_contract_coverage: await rowsOf('service_contract_coverage', `t.contract_id || ' ' || t.village_id || ' ' || t.item`),
     care_rules: await rowsOf('care_rules'),
+    care_month: await rowsOf('care_month', `t.person_id || ' ' || to_char(t.month, 'YYYY-MM')`),
+    care_month_close: await rowsOf('care_month_close', `t.node_code || ' ' || to_char(t.month, 'YYYY-MM')`),
   };
 }
 
@@ -3144,6 +3149,56 @@ const TARGETED: TargetedOperation[] = [
       expect(changes(before, after)).toEqual({ service_contract: [id], service_contract_coverage: [`${id} ${jurisdictionIds.get(VILLAGE_OF[node])} ${contractItemAt(node)}`] });
     },
   },
+  // Visit compliance: a recipient's month under READ_CARE_COMPLIANCE, a node's figures under
+  // READ_COMPLIANCE_FIGURES, planning and closing a month under PLAN_CARE_MONTHS (no order in the fixture).
+  {
+    field: 'recipientCareMonth',
+    type: 'Query',
+    label: `recipientCareMonth of the person below the target for ${CARE_MONTH}`,
+    gate: Capability.READ_CARE_COMPLIANCE,
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) { recipientCareMonth(person: $id, month: "${CARE_MONTH}") { personId villageCode planned requiredVisits verifiedVisits met visits { orderId } } }`,
+      variables: { id: personIdOf(personAt(node)) },
+    }),
+    verify: (node, { data }) => {
+      const person = personAt(node);
+      expect(data.recipientCareMonth).toEqual({ personId: personIdOf(person), villageCode: person.village, planned: false, requiredVisits: 0, verifiedVisits: 0, met: false, visits: [] });
+    },
+  },
+  {
+    field: 'careCompliance',
+    type: 'Query',
+    label: `careCompliance(at: target, month: ${CARE_MONTH})`,
+    gate: Capability.READ_COMPLIANCE_FIGURES,
+    write: false,
+    request: (node) => ({
+      query: `query($at: String!) { careCompliance(at: $at, month: "${CARE_MONTH}") { jurisdiction { code } basis recipients verifiedVisits } }`,
+      variables: { at: node },
+    }),
+    verify: (node, { data }) => {
+      expect(data.careCompliance).toEqual({ jurisdiction: { code: node }, basis: 'LIVE', recipients: 0, verifiedVisits: 0 });
+    },
+  },
+  ...(['planCareMonth', 'closeCareMonth'] as const).map((field) => ({
+    field,
+    type: 'Mutation' as const,
+    label: `${field}(under: target, month: ${CARE_MONTH})`,
+    gate: Capability.PLAN_CARE_MONTHS,
+    write: true,
+    request: (node: string) => ({
+      query: `mutation($under: String!) { ${field}(under: $under, month: "${CARE_MONTH}") { jurisdiction { code } enrolled requiredVisits closed } }`,
+      variables: { under: node },
+    }),
+    verify: (node: string, { data, before, after }: { data: any; before: State; after: State }) => {
+      // Everyone enrolled since ENROLLED_SINCE living at or below the node, each asked as many visits as the rules' level's code is long.
+      const people = [...new Set(Object.values(RELATIONS))].map(personAt).filter((p) => p.village.startsWith(node));
+      const required = people.reduce((sum, p) => sum + careRulesNodeOf(p.village).length, 0);
+      expect(data[field]).toEqual({ jurisdiction: { code: node }, enrolled: people.length, requiredVisits: required, closed: field === 'closeCareMonth' });
+      const months = people.map((p) => `${personIdOf(p)} ${CARE_MONTH}`).sort();
+      expect(changes(before, after)).toEqual(field === 'closeCareMonth' ? { care_month: months, care_month_close: [`${node} ${CARE_MONTH}`] } : { care_month: months });
+    },
+  })),
 ];
 
 const OWN: OwnOperation[] = [

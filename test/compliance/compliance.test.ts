@@ -180,6 +180,27 @@ describe('the board along the tree', () => {
   });
 });
 
+describe('the target metric', () => {
+  it('lets a county set "≥ 95 % of recipients served as required" and follow it live and as closed', async () => {
+    const people = [await severeRecipient('321012100001'), await severeRecipient('321012100002')];
+    const provider = await visitingProvider(h.db, '321012100001');
+    for (const d of [1, 2, 3, 4]) await visit(h.db, provider, people[0], day(NEXT(), d));
+    await ok(h, PLAN_MONTH, { under: '321012', month: NEXT() }, w.county);
+    const created = await ok(
+      h,
+      `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`,
+      { input: { jurisdictionCode: '321012', title: '按频次服务达标', metric: 'VISIT_COMPLIANCE_SHARE', comparator: 'AT_LEAST', threshold: 95, startsOn: day(NEXT(), 1), deadline: `${YEAR() + 1}-12-31` } },
+      w.county,
+    );
+    const progress = async () =>
+      (await ok(h, `query($id: ID!) { target(id: $id) { progress { value numerator denominator } } }`, { id: created.createTarget.id }, w.leadership)).target.progress;
+    // 1 of 2 served as required: 50 %.
+    expect(await progress()).toEqual({ value: 50, numerator: 1, denominator: 2 });
+    for (const d of [1, 2, 3, 4]) await visit(h.db, provider, people[1], day(NEXT(), d));
+    expect(await progress()).toEqual({ value: 100, numerator: 2, denominator: 2 });
+  });
+});
+
 describe('who reads and who plans', () => {
   it('gives figures to the leadership office and analysts, a recipient’s month only to the offices and the village', async () => {
     const person = await severeRecipient();

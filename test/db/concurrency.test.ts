@@ -464,6 +464,18 @@ const PROVIDER_BURSTS: Record<string, Burst> = {
 };
 Object.assign(BURSTS, PROVIDER_BURSTS);
 
+// Visit compliance: N months of the county planned at once, then closed at once (runs of one province's
+// month take turns on a lock; different months do not refuse each other).
+const COMPLIANCE_BURSTS: Record<string, Burst> = {
+  planCareMonth: {
+    call: (i) => ({ query: `mutation($month: Month!) { planCareMonth(under: "${ADMIN_HOME}", month: $month) { enrolled } }`, variables: { month: addMonths('2021-01', i) } }),
+  },
+  closeCareMonth: {
+    call: (i) => ({ query: `mutation($month: Month!) { closeCareMonth(under: "${ADMIN_HOME}", month: $month) { closed } }`, variables: { month: addMonths('2021-01', i) } }),
+  },
+};
+Object.assign(BURSTS, COMPLIANCE_BURSTS);
+
 const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'superviseCase', 'recordObjection', 'confirmEnrolment', 'cancelEnrolment', 'assignCaseAssessor'];
 
 /**
@@ -583,6 +595,7 @@ const CHAINS: string[][] = [
   ['recordElderlyPopulation', 'importElderlyPopulation'],
   ['addCaregiver', 'updateCaregiver', 'recordCaregiverTraining', 'banCaregiver', 'setServiceSupervisionPhone', 'endCaregiver'],
   Object.keys(PROVIDER_BURSTS),
+  Object.keys(COMPLIANCE_BURSTS),
 ];
 
 describe('bursts of concurrent writes', () => {
@@ -765,5 +778,19 @@ describe('bursts of concurrent writes', () => {
     expect(tally(responses)).toEqual({ OK: 1, CONFLICT: N - 1 });
     const [{ items }] = await h.db.query(`SELECT count(*)::int AS items FROM supervision_item WHERE case_id = $1`, [id]);
     expect(items).toBe(1);
+  });
+
+  it('closes one county’s month once of 20 concurrent closes; the others are CONFLICT and no request waits out the pool', async () => {
+    await smallTree(h.db);
+    const admin = await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]);
+    const poolBefore = poolUse(h.app)!;
+    const close = `mutation { closeCareMonth(under: "${ADMIN_HOME}", month: "2025-06") { closed } }`;
+    const responses = await Promise.all(Array.from({ length: 20 }, () => h.gql(close, {}, admin.token)));
+    expect(tally(responses)).toEqual({ OK: 1, CONFLICT: 19 });
+    const [{ closes }] = await h.db.query(`SELECT count(*)::int AS closes FROM care_month_close`);
+    expect(closes).toBe(1);
+    const [{ entries }] = await h.db.query(`SELECT count(*)::int AS entries FROM audit_entry WHERE action = 'careMonth.close' AND outcome = 'SUCCESS'`);
+    expect(entries).toBe(1);
+    expect(poolUse(h.app)!.timeouts - poolBefore.timeouts).toBe(0);
   });
 });

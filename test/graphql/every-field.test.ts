@@ -19,7 +19,7 @@ import { nationalIdCheck } from '../../src/elderly/national-id';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { MUTATION_AUDIT } from '../../src/audit/refusals';
 import { cachedWritesOutsideMutations, watchStatements } from '../support/cached-writes';
-import { standInCalendars, testCreditCode } from '../support/factories';
+import { insertWorkOrder, standInCalendars, testCreditCode } from '../support/factories';
 import { useHarness } from '../support/harness';
 
 // Every field of every type at once: queries as deep and as costly as the schema is wide.
@@ -115,6 +115,8 @@ function argumentsFor(fx: Fixture): Arguments {
     'Facility.subsidies': { year: YEAR - 1 },
     'FacilityStats.count': { type: 'MUTUAL_AID_CENTER' },
     'Target.progressSeries': { from: `${YEAR - 1}-01-01`, to: TODAY },
+    'Query.recipientCareMonth': { person: fx.recipientId, month: MONTH },
+    'Query.careCompliance': { at: COUNTY, month: MONTH },
   };
 }
 
@@ -434,6 +436,9 @@ const MUTATIONS: Record<string, MutationCase> = {
   },
   endContract: { as: ADMIN, args: (fx) => ({ id: fx.created.renewal, lastDay: `${YEAR + 6}-01-01`, reason: '季度考核不合格' }) },
   changePassword: { as: NEW_USER, args: () => ({ currentPassword: `${NEW_PASSWORD}-reset`, newPassword: `${NEW_PASSWORD}-own` }) },
+  // The demo county's month planned, then closed: the queries read it as closed.
+  planCareMonth: { as: ADMIN, args: () => ({ under: COUNTY, month: MONTH }) },
+  closeCareMonth: { as: ADMIN, args: () => ({ under: COUNTY, month: MONTH, reclose: false }) },
 };
 
 interface Selection {
@@ -550,6 +555,17 @@ async function demoFixture(): Promise<Fixture> {
     [COUNTY],
   );
   for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment, recipient, caregiver })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
+  // A verified visit of the recipient today, counted in the month's compliance.
+  const [{ organisationId }] = await h.db.query(`SELECT organisation_id AS "organisationId" FROM caregiver WHERE id = $1`, [caregiver.id]);
+  const checkIn = new Date(`${TODAY}T09:00:00+08:00`);
+  await insertWorkOrder(h.db, {
+    personId: recipient.id,
+    organisationId,
+    caregiverId: caregiver.id,
+    items: ['MEALS', 'CLEANING'],
+    plannedDay: TODAY,
+    visit: { checkInAt: checkIn.toISOString(), checkOutAt: new Date(checkIn.getTime() + 3_600_000).toISOString(), serviceDay: TODAY },
+  });
   return {
     facilityId: String(facility.id),
     personId: String(person.id),
