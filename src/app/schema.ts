@@ -26,6 +26,7 @@ import { registerCaregiverHooks } from '../providers/caregiver.service';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
+import { WorkOrderFactsResolver, WorkOrderResolver } from '../visits/work-order.resolver';
 import { withDirectResolvers } from '../graphql/direct-resolvers';
 import { accessMiddleware } from '../graphql/rules';
 
@@ -63,6 +64,8 @@ export const RESOLVERS = [
   CaregiverResolver,
   UserCaregiverResolver,
   ProviderResolver,
+  WorkOrderResolver,
+  WorkOrderFactsResolver,
 ] as const;
 
 /** What features do when another's data changes, registered into the earlier feature (no import cycle). */

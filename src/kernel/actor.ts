@@ -51,6 +51,11 @@ export enum Capability {
   MANAGE_PROVIDERS = 'MANAGE_PROVIDERS',
   READ_CONTRACTS = 'READ_CONTRACTS',
   READ_CARE_PLANS = 'READ_CARE_PLANS',
+  MANAGE_SERVICE_CARDS = 'MANAGE_SERVICE_CARDS',
+  READ_WORK_ORDERS = 'READ_WORK_ORDERS',
+  BOOK_WORK_ORDERS = 'BOOK_WORK_ORDERS',
+  ASSIGN_WORK_ORDERS = 'ASSIGN_WORK_ORDERS',
+  RECORD_VISITS = 'RECORD_VISITS',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */
