@@ -26,7 +26,7 @@ export class BookWorkOrderInput {
   @Field(() => DateScalar)
   plannedDay: string;
 
-  @Field(() => WorkOrderBooker, { description: 'PROVIDER for a provider’s own booking; VILLAGE_WORKER for a village worker’s; AGENT for the recipient’s agent who phoned the village worker or the office.' })
+  @Field(() => WorkOrderBooker, { description: 'PROVIDER for a provider’s own booking; VILLAGE_WORKER for a village worker’s; AGENT for the recipient’s agent who phoned (the village worker, the office or the provider).' })
   bookedAs: WorkOrderBooker;
 
   @Field(() => String, { nullable: true, description: 'The agent’s name, 1 to 50 characters: required with AGENT, refused otherwise.' })

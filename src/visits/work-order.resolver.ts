@@ -7,6 +7,7 @@ import { serviceCardService } from './service-card.service';
 import { BookWorkOrderInput, SyncVisitEventInput, VisitEventInput } from './work-order.inputs';
 import type { WorkOrderRow, WorkOrderState } from './work-order.repository';
 import { workOrderService } from './work-order.service';
+import { visitService } from './work-order.visits';
 import { HomePlace, IssuedServiceCard, SyncResult, VisitEventKind, VisitFact, VisitOutcome, WorkOrder, WorkOrderConnection, WorkOrderStateValue } from './work-order.types';
 
 @ArgsType()
@@ -79,17 +80,17 @@ export class WorkOrderResolver {
 
   @Mutation(() => VisitOutcome, { description: 'The caregiver’s sign-in (簽入) at one of their orders.' })
   checkIn(@Ctx() ctx: Context, @Arg('input') input: VisitEventInput) {
-    return workOrderService.checkIn(ctx, input);
+    return visitService.checkIn(ctx, input);
   }
 
   @Mutation(() => VisitOutcome, { description: 'The caregiver’s sign-out (簽出): the order is VERIFIED or VOID with its reasons.' })
   checkOut(@Ctx() ctx: Context, @Arg('input') input: VisitEventInput) {
-    return workOrderService.checkOut(ctx, input);
+    return visitService.checkOut(ctx, input);
   }
 
   @Mutation(() => [SyncResult], { description: 'An offline device’s batch of sign-ins and sign-outs, orders created offline among them; sent again, it writes nothing new.' })
   syncVisits(@Ctx() ctx: Context, @Arg('events', () => [SyncVisitEventInput]) events: SyncVisitEventInput[]) {
-    return workOrderService.sync(ctx, events);
+    return visitService.sync(ctx, events);
   }
 }
 
