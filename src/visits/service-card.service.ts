@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { actingRole } from '../access/actor';
 import { codeReached, denied, grantFor, type Grant } from '../access/scope';
+import { recordReads } from '../audit/audit.service';
 import { mutation } from '../audit/mutation';
 import { Capability } from '../kernel/actor';
 import type { Context } from '../kernel/context';
@@ -77,10 +79,16 @@ export const serviceCardService = {
     });
   },
 
-  /** The person's registered place and current card's issue time (READ_PERSONAL_DATA over their village); null when none is recorded. */
+  /** The person's registered place and current card's issue time (READ_PERSONAL_DATA over their village, the read audited as an unmasking); null when none is recorded. */
   async homePlace(ctx: Context, rawPerson: string): Promise<HomePlaceRow | null> {
-    const person = await personReached(ctx, grantFor(ctx, Capability.READ_PERSONAL_DATA), rawPerson, 'person');
+    const grant = grantFor(ctx, Capability.READ_PERSONAL_DATA);
+    const person = await personReached(ctx, grant, rawPerson, 'person');
     const [row] = await serviceCardRepository.homePlaces(ctx.db, [person.id]);
-    return row ?? null;
+    if (!row) return null;
+    const { actor } = grant;
+    await recordReads(ctx.db, ctx.requestId, 'person.unmask', { userId: actor.userId, username: actor.username, role: actingRole(actor, Capability.READ_PERSONAL_DATA), clientAddress: ctx.clientAddress }, [
+      { jurisdictionId: person.villageId, targetType: 'Person', targetId: String(person.id), detail: { fields: ['homePlace'] } },
+    ]);
+    return row;
   },
 };

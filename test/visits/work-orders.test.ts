@@ -275,6 +275,9 @@ describe('the home place and the service card', () => {
 
   it('is read by those who read personal data of the village only, and set by the village’s worker or the office', async () => {
     expect((await ok(h, HOME_PLACE, { person: w.recipient }, w.worker)).homePlace).toMatchObject(HOME);
+    // Personal data: the read is in the trail, as an unmasking of the person.
+    const [read] = await h.db.query(`SELECT actor_username, target_ids, detail FROM audit_entry WHERE action = 'person.unmask' ORDER BY id DESC LIMIT 1`);
+    expect(read).toEqual({ actor_username: w.worker.username, target_ids: [w.recipient], detail: { fields: ['homePlace'] } });
     for (const user of [w.provider, w.caregiver, w.finance, w.analyst, w.siblingWorker, w.otherCounty]) {
       expect(errorCodes(await h.gql(HOME_PLACE, { person: w.recipient }, user.token))).toEqual(['FORBIDDEN']);
     }
