@@ -16,6 +16,7 @@ import { DEMO_PASSWORD, seedDemo } from '../../seeds/demo';
 import { DEMO_SUBSIDY_TOWN } from '../../seeds/demo-facility-subsidies';
 import { DEMO_NOTICE_POSTED } from '../../seeds/demo-cases';
 import { DEMO_CAREGIVER_USERNAME } from '../../seeds/demo-caregivers';
+import { DEMO_CONTRACT_FROM } from '../../seeds/demo-providers';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { MUTATION_AUDIT } from '../../src/audit/refusals';
@@ -442,7 +443,7 @@ const MUTATIONS: Record<string, MutationCase> = {
   },
   endContract: { as: ADMIN, args: (fx) => ({ id: fx.created.renewal, lastDay: `${YEAR + 6}-01-01`, reason: '季度考核不合格' }) },
   changePassword: { as: NEW_USER, args: () => ({ currentPassword: `${NEW_PASSWORD}-reset`, newPassword: `${NEW_PASSWORD}-own` }) },
-  // A home visit: the recipient's home and card, an order booked by the demo provider for 仙女镇 and assigned to the
+  // A home visit: the recipient's home and card, an order booked by the demo provider for 仙女镇 on its contract's first day (served whatever today is) and assigned to the
   // demo caregiver, signed in and out after 30 minutes (VOID: shorter than the hour), redone, the redo cancelled;
   // then an offline batch with an order created offline and an event refused.
   setHomePlace: { as: ADMIN, args: (fx) => ({ person: fx.orderPersonId, lat: 32.43, lng: 119.57 }) },
@@ -450,7 +451,7 @@ const MUTATIONS: Record<string, MutationCase> = {
   bookWorkOrder: {
     as: PROVIDER,
     keep: 'order',
-    args: (fx) => ({ input: { person: fx.orderPersonId, provider: fx.providerCode, items: ['MEALS', 'CLEANING'], plannedDay: TODAY, bookedAs: 'PROVIDER' } }),
+    args: (fx) => ({ input: { person: fx.orderPersonId, provider: fx.providerCode, items: ['MEALS', 'CLEANING'], plannedDay: DEMO_CONTRACT_FROM, bookedAs: 'PROVIDER' } }),
   },
   assignWorkOrder: { as: PROVIDER, args: (fx) => ({ order: fx.created.order, caregiver: fx.visitingCaregiverId }) },
   checkIn: {
@@ -461,7 +462,7 @@ const MUTATIONS: Record<string, MutationCase> = {
     as: DEMO_CAREGIVER_USERNAME,
     args: (fx) => ({ input: { order: fx.created.order, clientId: '00000000-0000-4000-8000-00000000e002', deviceAt: new Date(Date.now() - 5_400_000).toISOString(), cardToken: 'a-card-not-hers' } }),
   },
-  redoWorkOrder: { as: PROVIDER, keep: 'redo', args: (fx) => ({ order: fx.created.order, plannedDay: TODAY }) },
+  redoWorkOrder: { as: PROVIDER, keep: 'redo', args: (fx) => ({ order: fx.created.order, plannedDay: DEMO_CONTRACT_FROM }) },
   cancelWorkOrder: { as: PROVIDER, args: (fx) => ({ order: fx.created.redo, reason: '老人外出就医' }) },
   syncVisits: {
     as: DEMO_CAREGIVER_USERNAME,

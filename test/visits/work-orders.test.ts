@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { monthEnd } from '../../src/kernel/dates';
 import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
 import { ok } from '../cases/support';
 import { PLAN } from '../care/support';
@@ -52,7 +53,7 @@ describe('a 失能 recipient’s month', () => {
       expect([out.order.state, out.order.minutes, out.reasons, out.order.serviceDay]).toEqual(['VERIFIED', 65, [], day]);
       expect(out.order.checkIn).toMatchObject({ distanceMetres: 0, placeGiven: true, cardScanned: true });
     }
-    const verified = (await ok(h, LIST, { state: 'VERIFIED', from: `${month}-01`, until: `${month}-31`, first: 10 }, w.worker)).workOrders;
+    const verified = (await ok(h, LIST, { state: 'VERIFIED', from: `${month}-01`, until: monthEnd(`${month}-01`), first: 10 }, w.worker)).workOrders;
     expect(verified.totalCount).toBe(plan.requirement.visitsPerMonth);
     // What the compliance figures read: the rows themselves.
     const rows = await h.db.query(`SELECT state, to_char(service_day, 'YYYY-MM') AS month, minutes, void_reasons FROM work_order WHERE person_id = $1`, [w.recipient]);
