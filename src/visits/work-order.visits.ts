@@ -147,8 +147,8 @@ async function recordEvent(write: Write, orderId: number, draft: EventDraft, fie
   return outcomeOf(write, order.id, false);
 }
 
-/** The order an offline device created, created once by its client id; the caller's organisation, assigned to the caller. */
-async function offlineOrder(write: Write, input: OfflineOrderInput, field: string): Promise<number> {
+/** The order an offline device created, created once by its client id: the caller's organisation, assigned to the caller, planned for the day of its first event. */
+async function offlineOrder(write: Write, input: OfflineOrderInput, field: string, day: string): Promise<number> {
   const { tx, ctx, grant } = write;
   const clientId = parseClientId(input.clientId, `${field}.clientId`);
   const caregiverId = grant!.caregiverId!;
@@ -172,7 +172,7 @@ async function offlineOrder(write: Write, input: OfflineOrderInput, field: strin
     bookedAs: WorkOrderBooker.PROVIDER,
     bookedBy: grant!.actor.userId,
     agentName: null,
-    plannedDay: todayInChina(),
+    plannedDay: day,
     clientId,
     redoOf: null,
   });
@@ -230,7 +230,7 @@ export const visitService = {
           if ((event.order == null) === (event.newOrder == null)) throw new BadUserInputError(`${field}.order`, 'give exactly one of order and newOrder');
           const draft = eventDraft(event.kind as EventKind, event, field);
           await workOrderRepository.lockCaregiver(write.tx, write.grant!.caregiverId!);
-          const id = event.newOrder != null ? await offlineOrder(write, event.newOrder, `${field}.newOrder`) : parseId(event.order!, `${field}.order`, 'a work order');
+          const id = event.newOrder != null ? await offlineOrder(write, event.newOrder, `${field}.newOrder`, todayInChina(draft.deviceAt)) : parseId(event.order!, `${field}.order`, 'a work order');
           await lockOrder(write, String(id), `${field}.order`);
           return recordEvent(write, id, draft, field);
         });

@@ -164,10 +164,11 @@ describe('an offline batch', () => {
     const second = (await ok(h, SYNC, { events }, w.caregiver)).syncVisits;
     expect(second.map((r: any) => [r.refusal, r.outcome.replayed, r.outcome.order.state])).toEqual(events.map(() => [null, true, 'VERIFIED']));
     expect({ orders: await count('work_order'), events: await count('visit_event') }).toEqual(before);
-    const orders = await h.db.query(`SELECT organisation_id, caregiver_id, state FROM work_order ORDER BY id`);
+    // The caregiver's organisation, assigned to them, planned for the day of the visit.
+    const orders = await h.db.query(`SELECT organisation_id, caregiver_id, state, to_char(planned_day, 'YYYY-MM-DD') AS planned_day FROM work_order ORDER BY id`);
     expect(orders).toEqual([
-      { organisation_id: w.org.id, caregiver_id: w.caregiverId, state: 'VERIFIED' },
-      { organisation_id: w.org.id, caregiver_id: w.caregiverId, state: 'VERIFIED' },
+      { organisation_id: w.org.id, caregiver_id: w.caregiverId, state: 'VERIFIED', planned_day: day },
+      { organisation_id: w.org.id, caregiver_id: w.caregiverId, state: 'VERIFIED', planned_day: day },
     ]);
   });
 
