@@ -89,6 +89,16 @@ const CARE_PLANS: Capability[] = [Capability.READ_CARE_PLANS];
 const COMPLIANCE_FIGURES: Capability[] = [Capability.READ_COMPLIANCE_FIGURES];
 const COMPLIANCE_READERS: Capability[] = [Capability.READ_CARE_COMPLIANCE, ...COMPLIANCE_FIGURES];
 const COMPLIANCE_OFFICE: Capability[] = [...COMPLIANCE_READERS, Capability.PLAN_CARE_MONTHS];
+// Work orders and home visits (上门服务工单, seed 004 篇四): a recipient's home place and service card are
+// recorded by the village worker or the civil-affairs office over their village; an order is booked by the
+// provider, the village worker or the office (for the recipient's agent), assigned by the provider to one of
+// its caregivers, and carried out by that caregiver (sign-in, sign-out, offline sync). Orders are read by
+// those who book or follow them in their subtree (a provider its own, a caregiver their own); finance pays by
+// them (recipients masked); an analyst gets figures only.
+const ORDER_READERS: Capability[] = [Capability.READ_WORK_ORDERS];
+const ORDER_DESK: Capability[] = [Capability.MANAGE_SERVICE_CARDS, Capability.READ_WORK_ORDERS, Capability.BOOK_WORK_ORDERS];
+const ORDER_PROVIDER: Capability[] = [Capability.READ_WORK_ORDERS, Capability.BOOK_WORK_ORDERS, Capability.ASSIGN_WORK_ORDERS];
+const ORDER_CAREGIVER: Capability[] = [Capability.READ_WORK_ORDERS, Capability.RECORD_VISITS];
 
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
@@ -114,6 +124,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...PROVIDER_OFFICE,
     ...CARE_PLANS,
     ...COMPLIANCE_OFFICE,
+    ...ORDER_DESK,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -129,11 +140,12 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...PROVIDER_READERS,
     ...CARE_PLANS,
     ...COMPLIANCE_OFFICE,
+    ...ORDER_DESK,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES],
-  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS, ...COMPLIANCE_FIGURES],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES, ...ORDER_READERS],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS, ...COMPLIANCE_FIGURES, ...ORDER_READERS],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS, ...COMPLIANCE_READERS],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS, ...COMPLIANCE_READERS, ...ORDER_DESK],
   SERVICE_PROVIDER: [
     ...EVERYONE,
     Capability.READ_FACILITIES,
@@ -143,13 +155,14 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     Capability.MANAGE_USERS,
     ...CAREGIVER_READERS,
     Capability.MANAGE_CAREGIVERS,
+    ...ORDER_PROVIDER,
   ],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   // It reads the cases of its subtree to act on their assessment steps (ASSESS_PEOPLE), and nothing more of them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE, ...CASE_READERS],
   ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES, ...COMPLIANCE_FIGURES],
   // Deny by default: not even the tree or the policies; their orders come with the work orders.
-  CAREGIVER: [...CAREGIVER_READERS],
+  CAREGIVER: [...CAREGIVER_READERS, ...ORDER_CAREGIVER],
 };
 
 // Roles a user holding the key may give to others (always at or below their own jurisdiction).

@@ -26,6 +26,7 @@ import { registerCaregiverHooks } from '../providers/caregiver.service';
 import { BoardSupervisionResolver, NoticeResolver, SupervisionResolver } from '../desk/desk.resolver';
 import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
+import { WorkOrderFactsResolver, WorkOrderResolver } from '../visits/work-order.resolver';
 import { withDirectResolvers } from '../graphql/direct-resolvers';
 import { ComplianceResolver } from '../compliance/compliance.resolver';
 import { registerComplianceMetric } from '../compliance/compliance-metric';
@@ -66,6 +67,8 @@ export const RESOLVERS = [
   UserCaregiverResolver,
   ProviderResolver,
   ComplianceResolver,
+  WorkOrderResolver,
+  WorkOrderFactsResolver,
 ] as const;
 
 /** What features do when another's data changes, registered into the earlier feature (no import cycle). */

@@ -93,6 +93,16 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   endCaregiver: { action: 'caregiver.end', target: record('Caregiver') },
   banCaregiver: { action: 'caregiver.ban', target: (args) => ({ targetType: 'Caregiver', targetIds: named(args.input?.caregiverId) }) },
   setServiceSupervisionPhone: { action: 'serviceSupervisionPhone.set', target: jurisdiction((args) => args.jurisdictionCode) },
+  setHomePlace: { action: 'person.setHomePlace', target: record('Person', 'person') },
+  issueServiceCard: { action: 'serviceCard.issue', target: record('Person', 'person') },
+  bookWorkOrder: { action: 'workOrder.book', target: (args) => ({ targetType: 'Person', targetIds: named(args.input?.person) }) },
+  assignWorkOrder: { action: 'workOrder.assign', target: record('WorkOrder', 'order') },
+  cancelWorkOrder: { action: 'workOrder.cancel', target: record('WorkOrder', 'order') },
+  redoWorkOrder: { action: 'workOrder.redo', target: record('WorkOrder', 'order') },
+  checkIn: { action: 'workOrder.checkIn', target: (args) => ({ targetType: 'WorkOrder', targetIds: named(args.input?.order) }) },
+  checkOut: { action: 'workOrder.checkOut', target: (args) => ({ targetType: 'WorkOrder', targetIds: named(args.input?.order) }) },
+  // As importPeople: the batch's orders are known only once its events are read.
+  syncVisits: { action: 'workOrder.sync', target: (_args, ctx) => ({ targetType: 'Jurisdiction', targetIds: named(ctx.actor?.jurisdictionCode) }) },
   // As importPeople: the rows' nodes are known only once the file is read.
   importElderlyPopulation: {
     action: 'population.import',

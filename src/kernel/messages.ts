@@ -65,6 +65,7 @@ const MESSAGES = {
   INTERNAL: { en: 'Internal server error', zh: '服务器内部错误' },
   BODY_TOO_LARGE: { en: 'The request body exceeds {max}', zh: '请求体超过 {max}' },
   BODY_NOT_JSON: { en: 'The request body is not valid JSON', zh: '请求体不是有效的 JSON' },
+  WORK_ORDER_NOT_IN_SCOPE: { en: 'No such work order for you', zh: '您无权查看该服务工单或其不存在' },
 } satisfies Record<string, { en: string; zh: string }>;
 
 export type MessageId = keyof typeof MESSAGES;

@@ -19,6 +19,7 @@ import {
   captureTables,
   createUser,
   insertCaregiver,
+  insertWorkOrder,
   insertOrganisation,
   resetTables,
   restoreTables,
@@ -517,6 +518,7 @@ beforeEach(async () => {
   }
   await insertCaseFixture();
   await insertProviderFixture(organisationIds);
+  await insertWorkOrderFixture(organisationIds);
   fixture = await captureTables(h.db);
 });
 
@@ -606,6 +608,31 @@ async function insertProviderFixture(organisationIds: Record<Org, number>): Prom
   }
 }
 
+// Work orders (seed 004 篇四): at every target node, A's order for the person living below it, assigned to
+// A's caregiver based there (no target order is the fixture CAREGIVER's own), and a VOID one of theirs to
+// redo; each fixture person's registered place.
+const ORDER_DAY = '2025-06-02';
+const HOME_PLACE = { lat: 32.4, lng: 119.5 };
+const fixtureOrders = new Map<string, { assigned: string; voided: string }>();
+/** The fixture orders of people living at or below `node`, in id order. */
+const ordersUnder = (node: string) =>
+  [...fixtureOrders.entries()]
+    .filter(([code]) => personAt(code).village.startsWith(node))
+    .flatMap(([, orders]) => [orders.assigned, orders.voided])
+    .sort((a, b) => Number(a) - Number(b));
+
+async function insertWorkOrderFixture(organisationIds: Record<Org, number>): Promise<void> {
+  for (const node of Object.values(RELATIONS)) {
+    const personId = Number(personIdOf(personAt(node)));
+    const order = { personId, organisationId: organisationIds.A, caregiverId: Number(caregiverAt(node)), items: [contractItemAt(node)], plannedDay: ORDER_DAY };
+    const assigned = await insertWorkOrder(h.db, order);
+    const visit = { checkInAt: `${ORDER_DAY}T09:00:00+08:00`, checkOutAt: `${ORDER_DAY}T09:40:00+08:00`, serviceDay: ORDER_DAY, voidReasons: ['SHORTER_THAN_MINIMUM'] };
+    const voided = await insertWorkOrder(h.db, { ...order, visit });
+    fixtureOrders.set(node, { assigned: String(assigned), voided: String(voided) });
+    await h.db.query(`INSERT INTO person_home_place (person_id, lat, lng) VALUES ($1, $2, $3)`, [personId, HOME_PLACE.lat, HOME_PLACE.lng]);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The rows a request may change, compared before and after every request: users, facilities, their
 // history, organisations, today's roll-up figures, people with their categories and assessments,
@@ -691,6 +718,11 @@ interface State {
   /** By person and month; the closes by node and month. */
   care_month: Record<string, any>;
   care_month_close: Record<string, any>;
+  /** Whole rows, by id (home places by person id). */
+  work_order: Record<string, any>;
+  visit_event: Record<string, any>;
+  service_card: Record<string, any>;
+  person_home_place: Record<string, any>;
 }
 type Table = keyof State;
 
@@ -767,6 +799,10 @@ async function tableState(): Promise<State> {
     care_rules: await rowsOf('care_rules'),
     care_month: await rowsOf('care_month', `t.person_id || ' ' || to_char(t.month, 'YYYY-MM')`),
     care_month_close: await rowsOf('care_month_close', `t.node_code || ' ' || to_char(t.month, 'YYYY-MM')`),
+    work_order: await rowsOf('work_order'),
+    visit_event: await rowsOf('visit_event'),
+    service_card: await rowsOf('service_card'),
+    person_home_place: await rowsOf('person_home_place', 't.person_id::text'),
   };
 }
 
@@ -3199,6 +3235,157 @@ const TARGETED: TargetedOperation[] = [
       expect(changes(before, after)).toEqual(field === 'closeCareMonth' ? { care_month: months, care_month_close: [`${node} ${CARE_MONTH}`] } : { care_month: months });
     },
   })),
+  // Work orders and visits (seed 004 篇四): read under READ_WORK_ORDERS in the subtree (a provider its
+  // organisation's, a caregiver their own: no target order is); the home place and card under
+  // MANAGE_SERVICE_CARDS over the person's village; booked, cancelled and redone under BOOK_WORK_ORDERS,
+  // assigned by the provider, signed in and out by the order's caregiver only.
+  {
+    field: 'workOrder',
+    type: 'Query',
+    label: 'workOrder(id) of A’s order for the person below the target',
+    gate: Capability.READ_WORK_ORDERS,
+    caregiver: true,
+    write: false,
+    request: (node) => ({ query: `query($id: ID!) { workOrder(id: $id) { id state village { code } } }`, variables: { id: fixtureOrders.get(node)!.assigned } }),
+    verify: (node, { data }) => {
+      expect(data.workOrder).toEqual({ id: fixtureOrders.get(node)!.assigned, state: 'ASSIGNED', village: { code: personAt(node).village } });
+    },
+  },
+  {
+    field: 'workOrders',
+    type: 'Query',
+    label: 'workOrders(under: target)',
+    gate: Capability.READ_WORK_ORDERS,
+    write: false,
+    request: (node) => ({ query: `query($under: String) { workOrders(under: $under, first: 50) { totalCount edges { node { id } } } }`, variables: { under: node } }),
+    verify: (node, { data, role }) => {
+      // Every fixture order is A's, none the fixture caregiver's own.
+      const ids = role === Role.CAREGIVER ? [] : ordersUnder(node);
+      expect(data.workOrders.edges.map((e: any) => e.node.id)).toEqual(ids);
+      expect(data.workOrders.totalCount).toBe(ids.length);
+    },
+  },
+  {
+    field: 'homePlace',
+    type: 'Query',
+    label: 'homePlace(person below the target)',
+    gate: Capability.READ_PERSONAL_DATA,
+    write: false,
+    request: (node) => ({ query: `query($person: ID!) { homePlace(person: $person) { personId lat lng } }`, variables: { person: personIdOf(personAt(node)) } }),
+    verify: (node, { data }) => {
+      expect(data.homePlace).toEqual({ personId: personIdOf(personAt(node)), ...HOME_PLACE });
+    },
+  },
+  {
+    field: 'setHomePlace',
+    type: 'Mutation',
+    label: 'setHomePlace(person below the target)',
+    gate: Capability.MANAGE_SERVICE_CARDS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($person: ID!) { setHomePlace(person: $person, lat: 32.43, lng: 119.57) { personId lat lng } }`,
+      variables: { person: personIdOf(personAt(node)) },
+    }),
+    verify: (node, { data, before, after }) => {
+      const person = personIdOf(personAt(node));
+      expect(data.setHomePlace).toEqual({ personId: person, lat: 32.43, lng: 119.57 });
+      expect(changes(before, after)).toEqual({ person_home_place: [person] });
+    },
+  },
+  {
+    field: 'issueServiceCard',
+    type: 'Mutation',
+    label: 'issueServiceCard(person below the target)',
+    gate: Capability.MANAGE_SERVICE_CARDS,
+    write: true,
+    request: (node) => ({ query: `mutation($person: ID!) { issueServiceCard(person: $person) { personId token } }`, variables: { person: personIdOf(personAt(node)) } }),
+    verify: (node, { data, before, after }) => {
+      expect(data.issueServiceCard).toEqual({ personId: personIdOf(personAt(node)), token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+      const card = addedRow('service_card', before, after);
+      expect(changes(before, after)).toEqual({ service_card: [String(card.id)] });
+    },
+  },
+  {
+    field: 'bookWorkOrder',
+    type: 'Mutation',
+    label: 'bookWorkOrder(person below the target, A, for an agent)',
+    gate: Capability.BOOK_WORK_ORDERS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: BookWorkOrderInput!) { bookWorkOrder(input: $input) { state bookedAs agentName provider { creditCode } } }`,
+      variables: {
+        input: { person: personIdOf(personAt(node)), provider: creditCodeOf('A'), items: [contractItemAt(node)], plannedDay: todayInChina(), bookedAs: 'AGENT', agentName: '王小明' },
+      },
+    }),
+    verify: (_node, { data, before, after }) => {
+      expect(data.bookWorkOrder).toEqual({ state: 'BOOKED', bookedAs: 'AGENT', agentName: '王小明', provider: { creditCode: creditCodeOf('A') } });
+      const order = addedRow('work_order', before, after);
+      expect(changes(before, after)).toEqual({ work_order: [String(order.id)] });
+    },
+  },
+  {
+    field: 'assignWorkOrder',
+    type: 'Mutation',
+    label: 'assignWorkOrder(A’s order below the target, A’s caregiver based there)',
+    gate: Capability.ASSIGN_WORK_ORDERS,
+    caregiver: true,
+    write: true,
+    request: (node) => ({
+      query: `mutation($order: ID!, $caregiver: ID!) { assignWorkOrder(order: $order, caregiver: $caregiver) { id state caregiver { id } } }`,
+      variables: { order: fixtureOrders.get(node)!.assigned, caregiver: caregiverAt(node) },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = fixtureOrders.get(node)!.assigned;
+      expect(data.assignWorkOrder).toEqual({ id, state: 'ASSIGNED', caregiver: { id: caregiverAt(node) } });
+      expect(changes(before, after)).toEqual({ work_order: [id] });
+    },
+  },
+  {
+    field: 'cancelWorkOrder',
+    type: 'Mutation',
+    label: 'cancelWorkOrder(A’s order below the target)',
+    gate: Capability.BOOK_WORK_ORDERS,
+    caregiver: true,
+    write: true,
+    request: (node) => ({ query: `mutation($order: ID!) { cancelWorkOrder(order: $order, reason: "老人住院") { id state } }`, variables: { order: fixtureOrders.get(node)!.assigned } }),
+    verify: (node, { data, before, after }) => {
+      const id = fixtureOrders.get(node)!.assigned;
+      expect(data.cancelWorkOrder).toEqual({ id, state: 'CANCELLED' });
+      expect(changes(before, after)).toEqual({ work_order: [id] });
+    },
+  },
+  {
+    field: 'redoWorkOrder',
+    type: 'Mutation',
+    label: 'redoWorkOrder(A’s VOID order below the target)',
+    gate: Capability.BOOK_WORK_ORDERS,
+    caregiver: true,
+    write: true,
+    request: (node) => ({ query: `mutation($order: ID!) { redoWorkOrder(order: $order) { state redoOf } }`, variables: { order: fixtureOrders.get(node)!.voided } }),
+    verify: (node, { data, before, after }) => {
+      expect(data.redoWorkOrder).toEqual({ state: 'ASSIGNED', redoOf: fixtureOrders.get(node)!.voided });
+      const order = addedRow('work_order', before, after);
+      expect(changes(before, after)).toEqual({ work_order: [String(order.id)] });
+    },
+  },
+  ...(['checkIn', 'checkOut'] as const).map(
+    (field): TargetedOperation => ({
+      field,
+      type: 'Mutation',
+      label: `${field}(A’s order below the target, assigned to A’s caregiver there)`,
+      gate: Capability.RECORD_VISITS,
+      caregiver: true,
+      write: true,
+      request: (node) => ({
+        query: `mutation($input: VisitEventInput!) { ${field}(input: $input) { order { id } } }`,
+        variables: { input: { order: fixtureOrders.get(node)!.assigned, clientId: '00000000-0000-4000-8000-000000000001', deviceAt: new Date().toISOString(), place: HOME_PLACE } },
+      }),
+      // Only the order's own caregiver signs in or out, and no target order is the fixture caregiver's.
+      verify: () => {
+        throw new Error(`${field} is allowed to no fixture caller`);
+      },
+    }),
+  ),
 ];
 
 const OWN: OwnOperation[] = [
@@ -3296,6 +3483,33 @@ const OWN: OwnOperation[] = [
       expect(data.changePassword.user).toEqual({ username: actor.username });
       expect(changes(before, after)).toEqual({ app_user: [actor.username] });
       expect(after.app_user[actor.username].password_hash).not.toBe(before.app_user[actor.username].password_hash);
+    },
+  },
+  {
+    field: 'syncVisits',
+    type: 'Mutation',
+    label: 'syncVisits(an order created offline for a person of the caregiver’s county)',
+    gate: Capability.RECORD_VISITS,
+    write: true,
+    request: () => ({
+      query: `mutation($events: [SyncVisitEventInput!]!) { syncVisits(events: $events) { clientId refusal { code } outcome { order { state } } } }`,
+      variables: {
+        events: [
+          {
+            kind: 'CHECK_IN',
+            newOrder: { clientId: '00000000-0000-4000-8000-0000000000aa', person: personIdOf(personAt(RELATIONS.own)), items: [contractItemAt(RELATIONS.own)] },
+            clientId: '00000000-0000-4000-8000-0000000000bb',
+            deviceAt: new Date(Date.now() - 3_600_000).toISOString(),
+            place: HOME_PLACE,
+          },
+        ],
+      },
+    }),
+    verify: (_role, _actor, { data, before, after }) => {
+      expect(data.syncVisits).toEqual([{ clientId: '00000000-0000-4000-8000-0000000000bb', refusal: null, outcome: { order: { state: 'CHECKED_IN' } } }]);
+      const order = addedRow('work_order', before, after);
+      const event = addedRow('visit_event', before, after);
+      expect(changes(before, after)).toEqual({ work_order: [String(order.id)], visit_event: [String(event.id)] });
     },
   },
 ];

@@ -6,7 +6,7 @@ import { nationalIdCheck } from '../../src/elderly/national-id';
 import { poolUse } from '../../src/db/pool-stats';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { templateByKey } from '../../src/procedures/procedure-kinds';
-import { createUser, insertJurisdictions, smallTree, standInCalendars, testCreditCode, type TestUser } from '../support/factories';
+import { createUser, insertCaregiver, insertJurisdictions, smallTree, standInCalendars, testCreditCode, type TestUser } from '../support/factories';
 import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
 
 /**
@@ -63,6 +63,11 @@ interface Rows {
   contractIds: string[];
   renewalIds: string[];
   banIds: string[];
+  /** Work orders: one person, caregiver (with account) and order per call, the orders' redos. */
+  orderPeople: string[];
+  orderCaregivers: { id: string; token: string }[];
+  orderIds: string[];
+  redoIds: string[];
 }
 
 interface Burst {
@@ -475,6 +480,95 @@ const COMPLIANCE_BURSTS: Record<string, Burst> = {
   },
 };
 Object.assign(BURSTS, COMPLIANCE_BURSTS);
+// Work orders and visits: one recipient per call, each given a home and a card, booked with OPERATOR (under
+// contract for 助餐 in both villages), assigned to a caregiver of their own, signed in and out after 30
+// minutes (VOID: shorter than the hour), redone, the redo cancelled; then an offline order per caregiver.
+const VISIT_PLACE = { lat: 32.4, lng: 119.5 };
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+const clientIdOf = (kind: number, i: number) => `00000000-0000-4000-8000-${String(kind * 1000 + i).padStart(12, '0')}`;
+const visitEvent = (rows: Rows, i: number, kind: number, minutes: number) => ({
+  query: `mutation($input: VisitEventInput!) { ${kind === 1 ? 'checkIn' : 'checkOut'}(input: $input) { order { id state } } }`,
+  variables: { input: { order: rows.orderIds[i], clientId: clientIdOf(kind, i), deviceAt: minutesAgo(minutes), place: VISIT_PLACE } },
+  token: rows.orderCaregivers[i].token,
+});
+const ORDER_BURSTS: Record<string, Burst> = {
+  setHomePlace: {
+    call: (i, rows) => ({ query: `mutation($person: ID!) { setHomePlace(person: $person, lat: 32.4, lng: 119.5) { personId } }`, variables: { person: rows.orderPeople[i] } }),
+  },
+  issueServiceCard: {
+    call: (i, rows) => ({ query: `mutation($person: ID!) { issueServiceCard(person: $person) { token } }`, variables: { person: rows.orderPeople[i] } }),
+  },
+  bookWorkOrder: {
+    call: (i, rows) => ({
+      query: `mutation($input: BookWorkOrderInput!) { bookWorkOrder(input: $input) { id } }`,
+      variables: { input: { person: rows.orderPeople[i], provider: OPERATOR.creditCode, items: ['MEALS'], plannedDay: todayInChina(), bookedAs: 'PROVIDER' } },
+      token: rows.provider.token,
+    }),
+    keep: (responses, rows) => (rows.orderIds = ids(responses, 'bookWorkOrder')),
+  },
+  assignWorkOrder: {
+    call: (i, rows) => ({
+      query: `mutation($order: ID!, $caregiver: ID!) { assignWorkOrder(order: $order, caregiver: $caregiver) { id } }`,
+      variables: { order: rows.orderIds[i], caregiver: rows.orderCaregivers[i].id },
+      token: rows.provider.token,
+    }),
+  },
+  checkIn: { call: (i, rows) => visitEvent(rows, i, 1, 120) },
+  checkOut: { call: (i, rows) => visitEvent(rows, i, 2, 90) },
+  redoWorkOrder: {
+    call: (i, rows) => ({ query: `mutation($order: ID!) { redoWorkOrder(order: $order) { id } }`, variables: { order: rows.orderIds[i] }, token: rows.provider.token }),
+    keep: (responses, rows) => (rows.redoIds = ids(responses, 'redoWorkOrder')),
+  },
+  cancelWorkOrder: {
+    call: (i, rows) => ({ query: `mutation($order: ID!) { cancelWorkOrder(order: $order, reason: "老人外出") { id } }`, variables: { order: rows.redoIds[i] }, token: rows.provider.token }),
+  },
+  syncVisits: {
+    call: (i, rows) => ({
+      query: `mutation($events: [SyncVisitEventInput!]!) { syncVisits(events: $events) { refusal { code } outcome { order { state } } } }`,
+      variables: {
+        events: [
+          { kind: 'CHECK_IN', newOrder: { clientId: clientIdOf(3, i), person: rows.orderPeople[i], items: ['MEALS'] }, clientId: clientIdOf(4, i), deviceAt: minutesAgo(80), place: VISIT_PLACE },
+          { kind: 'CHECK_OUT', newOrder: { clientId: clientIdOf(3, i), person: rows.orderPeople[i], items: ['MEALS'] }, clientId: clientIdOf(5, i), deviceAt: minutesAgo(10), place: VISIT_PLACE },
+        ],
+      },
+      token: rows.orderCaregivers[i].token,
+    }),
+  },
+};
+Object.assign(BURSTS, ORDER_BURSTS);
+
+/** For the work-order chain: OPERATOR's provider under contract for 助餐 in both villages, N recipients and N caregivers with accounts. */
+async function orderRows(rows: Rows): Promise<void> {
+  rows.provider ??= await providerOf(OPERATOR);
+  const [{ id: organisationId }] = await h.db.query(`SELECT id FROM organisation WHERE credit_code = $1`, [OPERATOR.creditCode]);
+  const [contract] = await h.db.query(
+    `INSERT INTO service_contract (jurisdiction_id, organisation_id, from_day, until_day) SELECT id, $2, '2025-01-01', '2089-12-31' FROM jurisdiction WHERE code = $1 RETURNING id`,
+    [ADMIN_HOME, organisationId],
+  );
+  await h.db.query(`INSERT INTO service_contract_price VALUES ($1, 'MEALS', 'LOW_PAID', 1500, 60)`, [contract.id]);
+  await h.db.query(
+    `INSERT INTO service_contract_area (contract_id, jurisdiction_id) SELECT $1, id FROM jurisdiction WHERE code = ANY($2::text[])`,
+    [contract.id, VILLAGES],
+  );
+  await h.db.query(
+    `INSERT INTO service_contract_coverage (contract_id, village_id, village_code, item, during)
+     SELECT $1, id, code, 'MEALS', daterange('2025-01-01', '2089-12-31', '[]') FROM jurisdiction WHERE code = ANY($2::text[])`,
+    [contract.id, VILLAGES],
+  );
+  const people = await h.db.query(
+    `INSERT INTO person (national_id, name, sex, birth_date, village_id, hukou_jurisdiction_id, resident_since)
+     SELECT n.nid, '老人' || n.i, 'MALE', '1945-06-01', j.id, j.id, '2000-01-01'
+     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS n (nid, village, i) JOIN jurisdiction j ON j.code = n.village ORDER BY n.i RETURNING id::text AS id`,
+    [Array.from({ length: N }, (_, i) => nationalId(i, 300 + i)), Array.from({ length: N }, (_, i) => village(i))],
+  );
+  rows.orderPeople = people.map((row: { id: string }) => row.id);
+  rows.orderCaregivers = [];
+  for (let i = 0; i < N; i += 1) {
+    const caregiverId = await insertCaregiver(h.db, organisationId, village(i), `V-${i}`, { trainedOn: '2025-01-01' });
+    const user = await createUser(h.db, village(i), [Role.CAREGIVER], `caregiver${i}@${village(i)}`, { organisationId, caregiverId });
+    rows.orderCaregivers.push({ id: String(caregiverId), token: user.token });
+  }
+}
 
 const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'superviseCase', 'recordObjection', 'confirmEnrolment', 'cancelEnrolment', 'assignCaseAssessor'];
 
@@ -596,6 +690,7 @@ const CHAINS: string[][] = [
   ['addCaregiver', 'updateCaregiver', 'recordCaregiverTraining', 'banCaregiver', 'setServiceSupervisionPhone', 'endCaregiver'],
   Object.keys(PROVIDER_BURSTS),
   Object.keys(COMPLIANCE_BURSTS),
+  Object.keys(ORDER_BURSTS),
 ];
 
 describe('bursts of concurrent writes', () => {
@@ -613,6 +708,7 @@ describe('bursts of concurrent writes', () => {
       rows.calendarAdmin = await createUser(h.db, ADMIN_HOME, [Role.PLATFORM_ADMIN]);
       if (chain.includes('addCaregiver')) rows.provider = await providerOf(OPERATOR);
       if (chain.some((mutation) => CASE_MUTATIONS.includes(mutation))) await caseRows(rows, chain);
+      if (chain.includes('bookWorkOrder')) await orderRows(rows);
       const reader = await createUser(h.db, '321023', [Role.ANALYST]);
 
       // The unrelated read, sent one after another for as long as the bursts last.
@@ -792,5 +888,24 @@ describe('bursts of concurrent writes', () => {
     const [{ entries }] = await h.db.query(`SELECT count(*)::int AS entries FROM audit_entry WHERE action = 'careMonth.close' AND outcome = 'SUCCESS'`);
     expect(entries).toBe(1);
     expect(poolUse(h.app)!.timeouts - poolBefore.timeouts).toBe(0);
+  });
+
+  // A visit is signed in once: the order's row decides between ${N} devices' sign-ins, and a re-sent event is one row.
+  it(`lets exactly one of ${N} concurrent sign-ins of one order with different client ids win, and makes ${N} re-sends of one event one row`, async () => {
+    await smallTree(h.db);
+    const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
+    await orderRows(rows);
+    for (const burst of ['bookWorkOrder', 'assignWorkOrder']) {
+      const responses = await Promise.all([0, 1].map((i) => BURSTS[burst].call(i, rows)).map((c) => h.gql(c.query, c.variables, c.token!)));
+      expect(tally(responses)).toEqual({ OK: 2 });
+      BURSTS[burst].keep?.(responses, rows);
+    }
+    const signIn = (i: number, clientId: string) => ({ ...visitEvent(rows, i, 1, 60), variables: { input: { ...visitEvent(rows, i, 1, 60).variables.input, clientId } } });
+    const distinct = await Promise.all(Array.from({ length: N }, (_, k) => signIn(0, clientIdOf(7, k))).map((c) => h.gql(c.query, c.variables, c.token)));
+    expect(tally(distinct)).toEqual({ OK: 1, CONFLICT: N - 1 });
+    const resent = await Promise.all(Array.from({ length: N }, () => signIn(1, clientIdOf(8, 0))).map((c) => h.gql(c.query, c.variables, c.token)));
+    expect(tally(resent)).toEqual({ OK: N });
+    const events = await h.db.query(`SELECT order_id::text AS "order", count(*)::int AS n FROM visit_event GROUP BY order_id ORDER BY order_id`);
+    expect(events).toEqual(rows.orderIds.map((order) => ({ order, n: 1 })).sort((a, b) => Number(a.order) - Number(b.order)));
   });
 });

@@ -15,6 +15,8 @@ import {
 import { DEMO_PASSWORD, seedDemo } from '../../seeds/demo';
 import { DEMO_SUBSIDY_TOWN } from '../../seeds/demo-facility-subsidies';
 import { DEMO_NOTICE_POSTED } from '../../seeds/demo-cases';
+import { DEMO_CAREGIVER_USERNAME } from '../../seeds/demo-caregivers';
+import { DEMO_CONTRACT_FROM } from '../../seeds/demo-providers';
 import { nationalIdCheck } from '../../src/elderly/national-id';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { MUTATION_AUDIT } from '../../src/audit/refusals';
@@ -52,6 +54,10 @@ interface Fixture {
   recipientId: string;
   /** The demo's first caregiver (demo-caregivers.ts). */
   caregiverId: string;
+  /** For the work orders: a person of 仙女镇 (which the demo provider's contract serves), the provider's credit code, the demo CAREGIVER login's caregiver. */
+  orderPersonId: string;
+  providerCode: string;
+  visitingCaregiverId: string;
   created: Record<string, string>;
 }
 
@@ -104,6 +110,9 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.contract': { id: fx.created.contract },
     // The demo's contract serves 仙女镇's villages from 2026-09-01 for a year.
     'Query.contractFor': { village: VILLAGE, item: 'MEALS', on: '2026-10-01' },
+    'Query.workOrder': { id: fx.created.order },
+    'Query.workOrders': { under: COUNTY, ...page },
+    'Query.homePlace': { person: fx.orderPersonId },
     'Jurisdiction.children': page,
     'Jurisdiction.coverage': { metric: 'VILLAGE_SERVICE' },
     'Jurisdiction.childCoverage': { metric: 'VILLAGE_SERVICE', ...page },
@@ -439,6 +448,36 @@ const MUTATIONS: Record<string, MutationCase> = {
   // The demo county's month planned, then closed: the queries read it as closed.
   planCareMonth: { as: ADMIN, args: () => ({ under: COUNTY, month: MONTH }) },
   closeCareMonth: { as: ADMIN, args: () => ({ under: COUNTY, month: MONTH, reclose: false }) },
+  // A home visit: the recipient's home and card, an order booked by the demo provider for 仙女镇 on its contract's first day (served whatever today is) and assigned to the
+  // demo caregiver, signed in and out after 30 minutes (VOID: shorter than the hour), redone, the redo cancelled;
+  // then an offline batch with an order created offline and an event refused.
+  setHomePlace: { as: ADMIN, args: (fx) => ({ person: fx.orderPersonId, lat: 32.43, lng: 119.57 }) },
+  issueServiceCard: { as: ADMIN, args: (fx) => ({ person: fx.orderPersonId }) },
+  bookWorkOrder: {
+    as: PROVIDER,
+    keep: 'order',
+    args: (fx) => ({ input: { person: fx.orderPersonId, provider: fx.providerCode, items: ['MEALS', 'CLEANING'], plannedDay: DEMO_CONTRACT_FROM, bookedAs: 'PROVIDER' } }),
+  },
+  assignWorkOrder: { as: PROVIDER, args: (fx) => ({ order: fx.created.order, caregiver: fx.visitingCaregiverId }) },
+  checkIn: {
+    as: DEMO_CAREGIVER_USERNAME,
+    args: (fx) => ({ input: { order: fx.created.order, clientId: '00000000-0000-4000-8000-00000000e001', deviceAt: new Date(Date.now() - 7_200_000).toISOString(), place: { lat: 32.43, lng: 119.57 } } }),
+  },
+  checkOut: {
+    as: DEMO_CAREGIVER_USERNAME,
+    args: (fx) => ({ input: { order: fx.created.order, clientId: '00000000-0000-4000-8000-00000000e002', deviceAt: new Date(Date.now() - 5_400_000).toISOString(), cardToken: 'a-card-not-hers' } }),
+  },
+  redoWorkOrder: { as: PROVIDER, keep: 'redo', args: (fx) => ({ order: fx.created.order, plannedDay: DEMO_CONTRACT_FROM }) },
+  cancelWorkOrder: { as: PROVIDER, args: (fx) => ({ order: fx.created.redo, reason: '老人外出就医' }) },
+  syncVisits: {
+    as: DEMO_CAREGIVER_USERNAME,
+    args: (fx) => ({
+      events: [
+        { kind: 'CHECK_IN', newOrder: { clientId: '00000000-0000-4000-8000-00000000e003', person: fx.orderPersonId, items: ['COMPANIONSHIP'] }, clientId: '00000000-0000-4000-8000-00000000e004', deviceAt: new Date(Date.now() - 3_600_000).toISOString() },
+        { kind: 'CHECK_OUT', clientId: '00000000-0000-4000-8000-00000000e005', deviceAt: new Date(Date.now() - 600_000).toISOString() },
+      ],
+    }),
+  },
 };
 
 interface Selection {
@@ -547,6 +586,9 @@ async function demoFixture(): Promise<Fixture> {
     [`${MONTH}-01`],
   );
   const [caregiver] = await h.db.query(`SELECT id FROM caregiver ORDER BY id LIMIT 1`);
+  const [orderPerson] = await h.db.query(`SELECT p.id FROM person p JOIN jurisdiction v ON v.id = p.village_id WHERE v.code LIKE '321012100%' ORDER BY p.id LIMIT 1`);
+  const [provider] = await h.db.query(`SELECT o.credit_code AS code FROM app_user u JOIN organisation o ON o.id = u.organisation_id WHERE u.username = $1`, [PROVIDER]);
+  const [visiting] = await h.db.query(`SELECT caregiver_id AS id FROM app_user WHERE username = $1`, [DEMO_CAREGIVER_USERNAME]);
   // The 户籍 of the first two enrolled people moves to another village of the county: one is confirmed (then
   // cancelled) by the mutations, the other stays on the re-review list for the queries.
   await h.db.query(
@@ -554,7 +596,7 @@ async function demoFixture(): Promise<Fixture> {
      WHERE p.id IN (SELECT person_id FROM enrolment WHERE until_month IS NULL ORDER BY id LIMIT 2)`,
     [COUNTY],
   );
-  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment, recipient, caregiver })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
+  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment, recipient, caregiver, orderPerson, provider, visiting })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
   // A verified visit of the recipient today, counted in the month's compliance.
   const [{ organisationId }] = await h.db.query(`SELECT organisation_id AS "organisationId" FROM caregiver WHERE id = $1`, [caregiver.id]);
   const checkIn = new Date(`${TODAY}T09:00:00+08:00`);
@@ -578,6 +620,9 @@ async function demoFixture(): Promise<Fixture> {
     enrolmentId: String(enrolment.id),
     recipientId: String(recipient.id),
     caregiverId: String(caregiver.id),
+    orderPersonId: String(orderPerson.id),
+    providerCode: provider.code,
+    visitingCaregiverId: String(visiting.id),
     created: {},
   };
 }

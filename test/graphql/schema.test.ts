@@ -42,6 +42,7 @@ describe('the served schema', () => {
       'Query.providerBans',
       'Query.providers',
       'Query.users',
+      'Query.workOrders',
     ]);
     expect(changed).toBe(fields.filter(({ name, field }) => before.get(name) !== undefined && field.resolve !== before.get(name)).length);
     // The coverage of a listed node, asked with a metric and a day, is called directly.
