@@ -81,6 +81,16 @@ const PROVIDER_OFFICE: Capability[] = [...PROVIDER_READERS, Capability.MANAGE_PR
 // read by whoever reads cases.
 const CARE_PLANS: Capability[] = [Capability.READ_CARE_PLANS];
 
+// Call-backs and oversight (回訪, 抽查, 探視巡訪; seed 004 篇四 and 篇五, seed 003): a provider calls back its own
+// orders and reads those call-backs; the county's civil-affairs office draws each day's sample and calls it
+// back online, and reads every call-back of its subtree; villages and towns record their calls and visits to
+// recipients and read them (recipients named, the national ID masked). The figures (call-back rates,
+// oversight shares) name no one: the offices, the leadership office, village workers and analysts read them.
+const OVERSIGHT_FIGURES: Capability[] = [Capability.READ_OVERSIGHT_FIGURES];
+const OVERSIGHT_VISITS: Capability[] = [Capability.RECORD_OVERSIGHT, Capability.READ_OVERSIGHT, ...OVERSIGHT_FIGURES];
+const CALLBACK_OFFICE: Capability[] = [Capability.READ_CALLBACKS, Capability.CALL_BACK_ONLINE, ...OVERSIGHT_VISITS];
+const PROVIDER_CALLBACKS: Capability[] = [Capability.RECORD_CALLBACKS, Capability.READ_CALLBACKS];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
@@ -104,6 +114,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...CAREGIVER_OFFICE,
     ...PROVIDER_OFFICE,
     ...CARE_PLANS,
+    ...CALLBACK_OFFICE,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -118,11 +129,12 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...CAREGIVER_READERS,
     ...PROVIDER_READERS,
     ...CARE_PLANS,
+    ...CALLBACK_OFFICE,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...OVERSIGHT_FIGURES],
   FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS, ...OVERSIGHT_VISITS],
   SERVICE_PROVIDER: [
     ...EVERYONE,
     Capability.READ_FACILITIES,
@@ -132,11 +144,12 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     Capability.MANAGE_USERS,
     ...CAREGIVER_READERS,
     Capability.MANAGE_CAREGIVERS,
+    ...PROVIDER_CALLBACKS,
   ],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   // It reads the cases of its subtree to act on their assessment steps (ASSESS_PEOPLE), and nothing more of them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE, ...CASE_READERS],
-  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES],
+  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES, ...OVERSIGHT_FIGURES],
   // Deny by default: not even the tree or the policies; their orders come with the work orders.
   CAREGIVER: [...CAREGIVER_READERS],
 };

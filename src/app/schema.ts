@@ -28,6 +28,8 @@ import { TargetResolver } from '../targets/target.resolver';
 import { UserResolver } from '../users/user.resolver';
 import { withDirectResolvers } from '../graphql/direct-resolvers';
 import { accessMiddleware } from '../graphql/rules';
+import { CallbackResolver } from '../visits/callback.resolver';
+import { OversightResolver } from '../visits/oversight.resolver';
 
 export const RESOLVERS = [
   JurisdictionResolver,
@@ -63,6 +65,8 @@ export const RESOLVERS = [
   CaregiverResolver,
   UserCaregiverResolver,
   ProviderResolver,
+  CallbackResolver,
+  OversightResolver,
 ] as const;
 
 /** What features do when another's data changes, registered into the earlier feature (no import cycle). */

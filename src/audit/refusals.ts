@@ -98,6 +98,10 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
     action: 'population.import',
     target: (_args, ctx) => ({ targetType: 'Jurisdiction', targetIds: named(ctx.actor?.jurisdictionCode) }),
   },
+  recordProviderCallback: { action: 'callback.recordProvider', target: record('WorkOrder', 'order') },
+  recordOnlineCallback: { action: 'callback.recordOnline', target: record('WorkOrder', 'order') },
+  drawCallbackSample: { action: 'callbackDraw.draw', target: jurisdiction((args) => args.county) },
+  recordOversightVisit: { action: 'oversightVisit.record', target: (args) => ({ targetType: 'Person', targetIds: named(args.input?.personId) }) },
 };
 
 async function recordRefusal(ctx: Context, field: string, attempt: Attempt, error: unknown): Promise<void> {

@@ -63,6 +63,11 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     contracts: Capability.READ_CONTRACTS,
     contract: Capability.READ_CONTRACTS,
     contractFor: Capability.READ_CONTRACTS,
+    orderCallbacks: Capability.READ_CALLBACKS,
+    callbackDraw: Capability.CALL_BACK_ONLINE,
+    callbackRates: Capability.READ_OVERSIGHT_FIGURES,
+    oversightVisits: Capability.READ_OVERSIGHT,
+    oversightShares: Capability.READ_OVERSIGHT_FIGURES,
   },
   Mutation: {
     login: 'public',
@@ -118,6 +123,10 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     createContract: Capability.MANAGE_PROVIDERS,
     renewContract: Capability.MANAGE_PROVIDERS,
     endContract: Capability.MANAGE_PROVIDERS,
+    recordProviderCallback: Capability.RECORD_CALLBACKS,
+    recordOnlineCallback: Capability.CALL_BACK_ONLINE,
+    drawCallbackSample: Capability.CALL_BACK_ONLINE,
+    recordOversightVisit: Capability.RECORD_OVERSIGHT,
   },
   Jurisdiction: {
     ...reachable('code', 'name', 'level', 'townKind', 'villageKind', 'parent', 'ancestors', 'children', 'descendantCounts'),
@@ -472,6 +481,18 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   ServiceContractConnection: reachable('totalCount', 'edges', 'pageInfo'),
   ServiceContractEdge: reachable('cursor', 'node'),
   BoardRow: reachable('jurisdiction', 'target', 'threshold', 'value', 'numerator', 'denominator', 'denominatorSource', 'expected', 'gap', 'variance', 'status', 'rank'),
+  // Call-backs and oversight visits (src/visits/callback.*, oversight.*): open to whoever reached them.
+  OrderCallback: reachable('id', 'orderId', 'kind', 'drawId', 'serviceDay', 'calledOn', 'reached', 'satisfaction', 'belowStandard', 'note', 'voidedOrder', 'recordedBy', 'recordedAt'),
+  CallbackDraw: reachable('id', 'county', 'day', 'seed', 'percent', 'populationSize', 'populationIds', 'orderIds', 'drawnAt'),
+  CallbackFigures: reachable('verifiedOrders', 'providerCallbacks', 'providerShare', 'drawnOrders', 'onlineCallbacks', 'onlineShare', 'voidedOnCallback', 'dissatisfied'),
+  NodeCallbackFigures: reachable('node', 'figures'),
+  CallbackRates: reachable('node', 'from', 'to', 'providerPercentRequired', 'onlinePercentRequired', 'figures', 'children'),
+  OversightVisit: reachable('id', 'by', 'recipient', 'villageCode', 'kind', 'purpose', 'visitedOn', 'checked', 'findings', 'falsificationSuspected', 'record', 'recordedBy', 'recordedAt'),
+  OversightVisitConnection: reachable('totalCount', 'edges', 'pageInfo'),
+  OversightVisitEdge: reachable('cursor', 'node'),
+  OversightShare: reachable('enrolled', 'reached', 'share', 'percentRequired', 'required', 'met'),
+  RankedOversightShare: reachable('node', 'figure', 'rank'),
+  OversightShares: reachable('node', 'quarter', 'figure', 'children'),
 };
 
 /** Why `ctx` may not pass `gate` (null: it may). */

@@ -97,6 +97,9 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'service_card', identity: true },
   { table: 'work_order', identity: true },
   { table: 'visit_event', identity: true },
+  { table: 'callback_draw', identity: true },
+  { table: 'order_callback', identity: true },
+  { table: 'oversight_visit', identity: true },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {
