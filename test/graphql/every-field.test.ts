@@ -19,7 +19,7 @@ import { nationalIdCheck } from '../../src/elderly/national-id';
 import { addMonths, thisMonthInChina, todayInChina } from '../../src/kernel/dates';
 import { MUTATION_AUDIT } from '../../src/audit/refusals';
 import { cachedWritesOutsideMutations, watchStatements } from '../support/cached-writes';
-import { standInCalendars, testCreditCode } from '../support/factories';
+import { insertWorkOrder, standInCalendars, testCreditCode } from '../support/factories';
 import { useHarness } from '../support/harness';
 
 // Every field of every type at once: queries as deep and as costly as the schema is wide.
@@ -31,6 +31,8 @@ const VILLAGE = '321012100001';
 const MONTH = thisMonthInChina();
 const YEAR = Number(MONTH.slice(0, 4));
 const TODAY = todayInChina();
+const YESTERDAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+const QUARTER = `${YEAR}-Q${Math.floor((Number(MONTH.slice(5, 7)) - 1) / 3) + 1}`;
 const ADMIN = 'civil-affairs-admin@321012';
 const PROVIDER = 'service-provider@321012';
 const NEW_USER = 'every-field-staff@321012100';
@@ -52,6 +54,9 @@ interface Fixture {
   recipientId: string;
   /** The demo's first caregiver (demo-caregivers.ts). */
   caregiverId: string;
+  /** A VERIFIED order of the demo provider for the recipient yesterday (written here: the demo has none), and the recipient's village. */
+  callbackOrderId: string;
+  recipientVillage: string;
   created: Record<string, string>;
 }
 
@@ -98,6 +103,12 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.caregivers': { under: COUNTY, ...page },
     'Query.caregiverCard': { id: fx.caregiverId },
     'Caregiver.standing': { at: VILLAGE, on: TODAY },
+    // Yesterday's order: drawn by the county, called back online and by its provider.
+    'Query.orderCallbacks': { order: fx.callbackOrderId },
+    'Query.callbackDraw': { county: COUNTY, day: YESTERDAY },
+    'Query.callbackRates': { under: COUNTY, from: YESTERDAY, to: TODAY },
+    'Query.oversightVisits': { under: COUNTY, ...page },
+    'Query.oversightShares': { under: COUNTY, quarter: QUARTER },
     'Query.providers': { under: COUNTY, ...page },
     'Query.providerBans': { under: COUNTY, ...page },
     'Query.contracts': { under: COUNTY, ...page },
@@ -434,6 +445,27 @@ const MUTATIONS: Record<string, MutationCase> = {
   },
   endContract: { as: ADMIN, args: (fx) => ({ id: fx.created.renewal, lastDay: `${YEAR + 6}-01-01`, reason: '季度考核不合格' }) },
   changePassword: { as: NEW_USER, args: () => ({ currentPassword: `${NEW_PASSWORD}-reset`, newPassword: `${NEW_PASSWORD}-own` }) },
+  // Yesterday's one order drawn (10 % of one is one), called back online, then by its provider, who finds it below standard;
+  // a spot check of the recipient by their village.
+  drawCallbackSample: { as: ADMIN, args: () => ({ county: COUNTY, day: YESTERDAY }) },
+  recordOnlineCallback: { as: ADMIN, args: (fx) => ({ order: fx.callbackOrderId, input: { reached: true, satisfaction: 'BASIC', note: '线上回访', calledOn: TODAY } }) },
+  recordProviderCallback: { as: PROVIDER, args: (fx) => ({ order: fx.callbackOrderId, input: { reached: true, satisfaction: 'DISSATISFIED', belowStandard: true, note: '时长不足' } }) },
+  recordOversightVisit: {
+    as: ADMIN,
+    args: (fx) => ({
+      input: {
+        personId: fx.recipientId,
+        by: fx.recipientVillage,
+        kind: 'HOME_VISIT',
+        purpose: 'SPOT_CHECK',
+        visitedOn: TODAY,
+        checked: ['SERVICE_AGREEMENT', 'SERVICE_RECORDS'],
+        findings: '服务记录本与工单一致',
+        falsificationSuspected: false,
+        record: '上门回访记录',
+      },
+    }),
+  },
 };
 
 interface Selection {
@@ -550,6 +582,19 @@ async function demoFixture(): Promise<Fixture> {
     [COUNTY],
   );
   for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment, recipient, caregiver })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
+  const [served] = await h.db.query(
+    `SELECT u.organisation_id AS "organisationId", (SELECT c.id FROM caregiver c WHERE c.organisation_id = u.organisation_id ORDER BY c.id LIMIT 1) AS "caregiverId",
+       (SELECT v.code FROM person p JOIN jurisdiction v ON v.id = p.village_id WHERE p.id = $2) AS village
+     FROM app_user u WHERE u.username = $1`,
+    [PROVIDER, recipient.id],
+  );
+  const callbackOrderId = await insertWorkOrder(h.db, {
+    personId: recipient.id,
+    organisationId: served.organisationId,
+    caregiverId: served.caregiverId,
+    plannedDay: YESTERDAY,
+    visit: { checkInAt: `${YESTERDAY}T09:00:00+08:00`, checkOutAt: `${YESTERDAY}T10:05:00+08:00`, serviceDay: YESTERDAY },
+  });
   return {
     facilityId: String(facility.id),
     personId: String(person.id),
@@ -562,6 +607,8 @@ async function demoFixture(): Promise<Fixture> {
     enrolmentId: String(enrolment.id),
     recipientId: String(recipient.id),
     caregiverId: String(caregiver.id),
+    callbackOrderId: String(callbackOrderId),
+    recipientVillage: served.village,
     created: {},
   };
 }
