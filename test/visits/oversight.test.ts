@@ -1,4 +1,4 @@
-import { errorCodes, useHarness } from '../support/harness';
+import { errorCodes, forgetCaches, useHarness } from '../support/harness';
 import { createUser } from '../support/factories';
 import { Role } from '../../src/kernel/actor';
 import { caseWorld, ok, today, type CaseWorld } from '../cases/support';
@@ -86,6 +86,27 @@ describe('spot checks and welfare visits', () => {
     const input = { personId: person, kind: 'HOME_VISIT', purpose: 'WELFARE_VISIT', findings: '身体尚好,屋顶漏雨已报村委', falsificationSuspected: false, record: '探视巡访记录' };
     const visit = (await ok(h, RECORD, { input }, w.worker)).recordOversightVisit;
     expect([visit.purpose, visit.visitedOn, visit.checked]).toEqual(['WELFARE_VISIT', today(), []]);
+  });
+
+  it('lists a page of 2 visits and one of 6 in the same number of statements, and the shares of a county and of a town in as many', async () => {
+    const people = [];
+    for (let i = 0; i < 7; i++) people.push(await recipient(i % 2 ? '321012100002' : '321012100001'));
+    for (const person of people) await ok(h, RECORD, { input: spotCheck(person, { checked: [] }) }, w.townStaff);
+    const counts: number[] = [];
+    for (const size of [2, 6]) {
+      await forgetCaches(h);
+      const res = await h.gql(VISITS, { under: '321012100', first: size }, w.townStaff.token);
+      expect(res.data.oversightVisits.edges).toHaveLength(size);
+      counts.push(res.extensions!.sqlStatements!);
+    }
+    const figures: number[] = [];
+    for (const under of ['321012', '321012100']) {
+      await forgetCaches(h);
+      const res = await h.gql(SHARES, { under, quarter: QUARTER }, w.county.token);
+      expect(res.errors).toBeUndefined();
+      figures.push(res.extensions!.sqlStatements!);
+    }
+    expect([counts, figures]).toEqual([[counts[0], counts[0]], [figures[0], figures[0]]]);
   });
 
   it('refuses a person out of reach as one who does not exist, and every bad field by name, writing nothing', async () => {
