@@ -99,6 +99,15 @@ const ORDER_READERS: Capability[] = [Capability.READ_WORK_ORDERS];
 const ORDER_DESK: Capability[] = [Capability.MANAGE_SERVICE_CARDS, Capability.READ_WORK_ORDERS, Capability.BOOK_WORK_ORDERS];
 const ORDER_PROVIDER: Capability[] = [Capability.READ_WORK_ORDERS, Capability.BOOK_WORK_ORDERS, Capability.ASSIGN_WORK_ORDERS];
 const ORDER_CAREGIVER: Capability[] = [Capability.READ_WORK_ORDERS, Capability.RECORD_VISITS];
+// Call-backs and oversight (回訪, 抽查, 探視巡訪; seed 004 篇四 and 篇五, seed 003): a provider calls back its own
+// orders and reads those call-backs; the county's civil-affairs office draws each day's sample and calls it
+// back online, and reads every call-back of its subtree; villages and towns record their calls and visits to
+// recipients and read them (recipients named, the national ID masked). The figures (call-back rates,
+// oversight shares) name no one: the offices, the leadership office, village workers and analysts read them.
+const OVERSIGHT_FIGURES: Capability[] = [Capability.READ_OVERSIGHT_FIGURES];
+const OVERSIGHT_VISITS: Capability[] = [Capability.RECORD_OVERSIGHT, Capability.READ_OVERSIGHT, ...OVERSIGHT_FIGURES];
+const CALLBACK_OFFICE: Capability[] = [Capability.READ_CALLBACKS, Capability.CALL_BACK_ONLINE, ...OVERSIGHT_VISITS];
+const PROVIDER_CALLBACKS: Capability[] = [Capability.RECORD_CALLBACKS, Capability.READ_CALLBACKS];
 
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
@@ -125,6 +134,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...CARE_PLANS,
     ...COMPLIANCE_OFFICE,
     ...ORDER_DESK,
+    ...CALLBACK_OFFICE,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -141,11 +151,12 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...CARE_PLANS,
     ...COMPLIANCE_OFFICE,
     ...ORDER_DESK,
+    ...CALLBACK_OFFICE,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES, ...ORDER_READERS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...OVERSIGHT_FIGURES],
   FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS, ...COMPLIANCE_FIGURES, ...ORDER_READERS],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS, ...COMPLIANCE_READERS, ...ORDER_DESK],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS, ...COMPLIANCE_READERS, ...ORDER_DESK, ...OVERSIGHT_VISITS],
   SERVICE_PROVIDER: [
     ...EVERYONE,
     Capability.READ_FACILITIES,
@@ -156,11 +167,12 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...CAREGIVER_READERS,
     Capability.MANAGE_CAREGIVERS,
     ...ORDER_PROVIDER,
+    ...PROVIDER_CALLBACKS,
   ],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   // It reads the cases of its subtree to act on their assessment steps (ASSESS_PEOPLE), and nothing more of them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE, ...CASE_READERS],
-  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES, ...COMPLIANCE_FIGURES],
+  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES, ...COMPLIANCE_FIGURES, ...OVERSIGHT_FIGURES],
   // Deny by default: not even the tree or the policies; their orders come with the work orders.
   CAREGIVER: [...CAREGIVER_READERS, ...ORDER_CAREGIVER],
 };

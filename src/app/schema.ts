@@ -31,6 +31,8 @@ import { withDirectResolvers } from '../graphql/direct-resolvers';
 import { ComplianceResolver } from '../compliance/compliance.resolver';
 import { registerComplianceMetric } from '../compliance/compliance-metric';
 import { accessMiddleware } from '../graphql/rules';
+import { CallbackResolver } from '../visits/callback.resolver';
+import { OversightResolver } from '../visits/oversight.resolver';
 
 export const RESOLVERS = [
   JurisdictionResolver,
@@ -69,6 +71,8 @@ export const RESOLVERS = [
   ComplianceResolver,
   WorkOrderResolver,
   WorkOrderFactsResolver,
+  CallbackResolver,
+  OversightResolver,
 ] as const;
 
 /** What features do when another's data changes, registered into the earlier feature (no import cycle). */

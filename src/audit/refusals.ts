@@ -110,6 +110,10 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   },
   planCareMonth: { action: 'careMonth.plan', target: jurisdiction((args) => args.under) },
   closeCareMonth: { action: (args) => (args.reclose ? 'careMonth.reclose' : 'careMonth.close'), target: jurisdiction((args) => args.under) },
+  recordProviderCallback: { action: 'callback.recordProvider', target: record('WorkOrder', 'order') },
+  recordOnlineCallback: { action: 'callback.recordOnline', target: record('WorkOrder', 'order') },
+  drawCallbackSample: { action: 'callbackDraw.draw', target: jurisdiction((args) => args.county) },
+  recordOversightVisit: { action: 'oversightVisit.record', target: (args) => ({ targetType: 'Person', targetIds: named(args.input?.personId) }) },
 };
 
 async function recordRefusal(ctx: Context, field: string, attempt: Attempt, error: unknown): Promise<void> {

@@ -68,6 +68,11 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     workOrder: Capability.READ_WORK_ORDERS,
     workOrders: Capability.READ_WORK_ORDERS,
     homePlace: Capability.READ_PERSONAL_DATA,
+    orderCallbacks: Capability.READ_CALLBACKS,
+    callbackDraw: Capability.CALL_BACK_ONLINE,
+    callbackRates: Capability.READ_OVERSIGHT_FIGURES,
+    oversightVisits: Capability.READ_OVERSIGHT,
+    oversightShares: Capability.READ_OVERSIGHT_FIGURES,
   },
   Mutation: {
     login: 'public',
@@ -134,6 +139,10 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     checkIn: Capability.RECORD_VISITS,
     checkOut: Capability.RECORD_VISITS,
     syncVisits: Capability.RECORD_VISITS,
+    recordProviderCallback: Capability.RECORD_CALLBACKS,
+    recordOnlineCallback: Capability.CALL_BACK_ONLINE,
+    drawCallbackSample: Capability.CALL_BACK_ONLINE,
+    recordOversightVisit: Capability.RECORD_OVERSIGHT,
   },
   Jurisdiction: {
     ...reachable('code', 'name', 'level', 'townKind', 'villageKind', 'parent', 'ancestors', 'children', 'descendantCounts'),
@@ -561,6 +570,18 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   ),
   CountedVisit: reachable('orderId', 'serviceDay', 'minutes'),
   CareMonthRun: reachable('jurisdiction', 'month', 'enrolled', 'requiredVisits', 'makeUpVisits', 'closed'),
+  // Call-backs and oversight visits (src/visits/callback.*, oversight.*): open to whoever reached them.
+  OrderCallback: reachable('id', 'orderId', 'kind', 'drawId', 'serviceDay', 'calledOn', 'reached', 'satisfaction', 'belowStandard', 'note', 'voidedOrder', 'recordedBy', 'recordedAt'),
+  CallbackDraw: reachable('id', 'county', 'day', 'seed', 'percent', 'populationSize', 'populationIds', 'orderIds', 'drawnAt'),
+  CallbackFigures: reachable('verifiedOrders', 'providerCallbacks', 'providerShare', 'drawnOrders', 'onlineCallbacks', 'onlineShare', 'voidedOnCallback', 'dissatisfied'),
+  NodeCallbackFigures: reachable('node', 'figures'),
+  CallbackRates: reachable('node', 'from', 'to', 'providerPercentRequired', 'onlinePercentRequired', 'figures', 'children'),
+  OversightVisit: reachable('id', 'by', 'recipient', 'villageCode', 'kind', 'purpose', 'visitedOn', 'checked', 'findings', 'falsificationSuspected', 'record', 'recordedBy', 'recordedAt'),
+  OversightVisitConnection: reachable('totalCount', 'edges', 'pageInfo'),
+  OversightVisitEdge: reachable('cursor', 'node'),
+  OversightShare: reachable('enrolled', 'reached', 'share', 'percentRequired', 'required', 'met'),
+  RankedOversightShare: reachable('node', 'figure', 'rank'),
+  OversightShares: reachable('node', 'quarter', 'figure', 'children'),
 };
 
 /** Why `ctx` may not pass `gate` (null: it may). */

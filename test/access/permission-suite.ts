@@ -32,6 +32,7 @@ import {
 } from '../support/factories';
 import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
 import { DOCUMENT_MINIMUMS } from '../care/support';
+import { drawSample } from '../../src/visits/callback.rules';
 
 /**
  * The permission matrix: every query and mutation (and every nested field gated by a capability of its
@@ -519,6 +520,7 @@ beforeEach(async () => {
   await insertCaseFixture();
   await insertProviderFixture(organisationIds);
   await insertWorkOrderFixture(organisationIds);
+  await insertCallbackFixture(organisationIds);
   fixture = await captureTables(h.db);
 });
 
@@ -633,6 +635,64 @@ async function insertWorkOrderFixture(organisationIds: Record<Org, number>): Pro
   }
 }
 
+// Call-backs and oversight visits (seed 004 篇四, 篇五). Below every target node, two VERIFIED orders of A for the
+// person there: one on DRAW_DAY with nothing recorded, one on CALLBACK_DAY that A called back (SATISFIED); each
+// county's draw of CALLBACK_DAY (COUNTY_OF: the county a target lies in or above, the sibling's for the city) took
+// all its orders, as a county whose rules asked 100 % would (seed FIXTURE_SEED); and a SPOT_CHECK of the person on
+// OVERSIGHT_DAY by their village. The care rules in force ask 10 % and 5 % (DOCUMENT_MINIMUMS).
+const CALLBACK_DAY = '2025-06-10';
+const DRAW_DAY = '2025-06-11';
+const OVERSIGHT_DAY = '2025-06-12';
+const OVERSIGHT_QUARTER = '2025-Q2';
+const FIXTURE_SEED = '00112233445566778899aabbccddeeff';
+const COUNTY_OF: Record<string, string> = {
+  [RELATIONS.own]: '321012',
+  [RELATIONS.descendant]: '321012',
+  [RELATIONS.ancestor]: '321023',
+  [RELATIONS.sibling]: '321023',
+  [RELATIONS['other province']]: '110101',
+};
+const openOrders = new Map<string, string>();
+const calledBackOrders = new Map<string, string>();
+const fixtureDraws = new Map<string, string>();
+const fixtureVisits = new Map<string, string>();
+/** The target nodes whose person lives at or below `node`. */
+const targetsLivingUnder = (node: string) => Object.values(RELATIONS).filter((code) => personAt(code).village.startsWith(node));
+
+async function insertCallbackFixture(organisationIds: Record<Org, number>): Promise<void> {
+  const visit = (day: string) => ({ checkInAt: `${day}T09:00:00+08:00`, checkOutAt: `${day}T10:05:00+08:00`, serviceDay: day });
+  const population = new Map<string, number[]>();
+  for (const node of Object.values(RELATIONS)) {
+    const order = { personId: Number(personIdOf(personAt(node))), organisationId: organisationIds.A, caregiverId: Number(caregiverAt(node)) };
+    openOrders.set(node, String(await insertWorkOrder(h.db, { ...order, plannedDay: DRAW_DAY, visit: visit(DRAW_DAY) })));
+    const called = await insertWorkOrder(h.db, { ...order, plannedDay: CALLBACK_DAY, visit: visit(CALLBACK_DAY) });
+    calledBackOrders.set(node, String(called));
+    await h.db.query(
+      `INSERT INTO order_callback (order_id, kind, village_code, organisation_id, service_day, called_on, reached, satisfaction, below_standard, voided_order, recorded_by)
+       VALUES ($1, 'PROVIDER', $2, $3, $4, $4, true, 'SATISFIED', false, false, (SELECT min(id) FROM app_user))`,
+      [called, VILLAGE_OF[node], organisationIds.A, CALLBACK_DAY],
+    );
+    population.set(COUNTY_OF[node], [...(population.get(COUNTY_OF[node]) ?? []), called]);
+    const [visited] = await h.db.query(
+      `INSERT INTO oversight_visit (jurisdiction_id, jurisdiction_code, person_id, village_code, kind, purpose, visited_on, checked, findings,
+         falsification_suspected, record, recorded_by)
+       SELECT v.id, v.code, $1, v.code, 'HOME_VISIT', 'SPOT_CHECK', $3, '{SERVICE_RECORDS}', '无异常', false, '回访记录', (SELECT min(id) FROM app_user)
+       FROM jurisdiction v WHERE v.code = $2 RETURNING id::text AS id`,
+      [personIdOf(personAt(node)), VILLAGE_OF[node], OVERSIGHT_DAY],
+    );
+    fixtureVisits.set(node, visited.id);
+  }
+  for (const [county, ids] of population) {
+    const populationIds = [...ids].sort((a, b) => a - b);
+    const [draw] = await h.db.query(
+      `INSERT INTO callback_draw (county_id, county_code, day, seed, percent, population_ids, order_ids, drawn_by)
+       SELECT id, code, $2, $3, 100, $4, $5, (SELECT min(id) FROM app_user) FROM jurisdiction WHERE code = $1 RETURNING id::text AS id`,
+      [county, CALLBACK_DAY, FIXTURE_SEED, populationIds, drawSample(FIXTURE_SEED, populationIds, 100)],
+    );
+    fixtureDraws.set(county, draw.id);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The rows a request may change, compared before and after every request: users, facilities, their
 // history, organisations, today's roll-up figures, people with their categories and assessments,
@@ -723,6 +783,9 @@ interface State {
   visit_event: Record<string, any>;
   service_card: Record<string, any>;
   person_home_place: Record<string, any>;
+  order_callback: Record<string, any>;
+  callback_draw: Record<string, any>;
+  oversight_visit: Record<string, any>;
 }
 type Table = keyof State;
 
@@ -803,6 +866,9 @@ async function tableState(): Promise<State> {
     visit_event: await rowsOf('visit_event'),
     service_card: await rowsOf('service_card'),
     person_home_place: await rowsOf('person_home_place', 't.person_id::text'),
+    order_callback: await rowsOf('order_callback'),
+    callback_draw: await rowsOf('callback_draw'),
+    oversight_visit: await rowsOf('oversight_visit'),
   };
 }
 
@@ -3183,6 +3249,147 @@ const TARGETED: TargetedOperation[] = [
       const id = fixtureContracts.get(node)!;
       expect(data.endContract).toEqual({ id, endedOn: todayInChina() });
       expect(changes(before, after)).toEqual({ service_contract: [id], service_contract_coverage: [`${id} ${jurisdictionIds.get(VILLAGE_OF[node])} ${contractItemAt(node)}`] });
+    },
+  },  // Call-backs and oversight visits (src/visits/callback.*, oversight.*).
+  {
+    field: 'recordProviderCallback',
+    type: 'Mutation',
+    label: 'recordProviderCallback(A’s open order below the target), below standard',
+    gate: Capability.RECORD_CALLBACKS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($order: ID!) { recordProviderCallback(order: $order, input: { reached: true, satisfaction: DISSATISFIED, belowStandard: true }) { id orderId kind voidedOrder } }`,
+      variables: { order: openOrders.get(node) },
+    }),
+    verify: (node, { data, before, after }) => {
+      const order = openOrders.get(node)!;
+      expect(data.recordProviderCallback).toEqual({ id: expect.any(String), orderId: order, kind: 'PROVIDER', voidedOrder: true });
+      expect(changes(before, after)).toEqual({ order_callback: [data.recordProviderCallback.id], work_order: [order] });
+      expect(after.work_order[order]).toMatchObject({ state: 'VOID', void_reasons: ['VOIDED_ON_CALLBACK'] });
+    },
+  },
+  {
+    field: 'recordOnlineCallback',
+    type: 'Mutation',
+    label: 'recordOnlineCallback(the drawn order below the target)',
+    gate: Capability.CALL_BACK_ONLINE,
+    write: true,
+    request: (node) => ({
+      query: `mutation($order: ID!) { recordOnlineCallback(order: $order, input: { reached: false }) { id orderId kind drawId } }`,
+      variables: { order: calledBackOrders.get(node) },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.recordOnlineCallback).toEqual({ id: expect.any(String), orderId: calledBackOrders.get(node), kind: 'ONLINE', drawId: fixtureDraws.get(COUNTY_OF[node]) });
+      expect(changes(before, after)).toEqual({ order_callback: [data.recordOnlineCallback.id] });
+    },
+  },
+  {
+    field: 'drawCallbackSample',
+    type: 'Mutation',
+    label: 'drawCallbackSample(the county of the target, DRAW_DAY)',
+    gate: Capability.CALL_BACK_ONLINE,
+    write: true,
+    request: (node) => ({
+      query: `mutation($county: String!, $day: Date!) { drawCallbackSample(county: $county, day: $day) { id county { code } day percent populationSize orderIds } }`,
+      variables: { county: COUNTY_OF[node], day: DRAW_DAY },
+    }),
+    verify: (node, { data, before, after }) => {
+      // The county's open orders of the day, 10 % of them rounded up.
+      const population = Object.values(RELATIONS).filter((code) => COUNTY_OF[code] === COUNTY_OF[node]).length;
+      expect(data.drawCallbackSample).toMatchObject({ county: { code: COUNTY_OF[node] }, day: DRAW_DAY, percent: 10, populationSize: population });
+      expect(data.drawCallbackSample.orderIds).toHaveLength(Math.ceil(population / 10));
+      expect(changes(before, after)).toEqual({ callback_draw: [data.drawCallbackSample.id] });
+    },
+  },
+  {
+    field: 'recordOversightVisit',
+    type: 'Mutation',
+    label: 'recordOversightVisit(a spot check of the person below the target, by their village)',
+    gate: Capability.RECORD_OVERSIGHT,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: RecordOversightVisitInput!) { recordOversightVisit(input: $input) { id by { code } recipient { id } purpose } }`,
+      variables: {
+        input: { personId: personIdOf(personAt(node)), by: VILLAGE_OF[node], kind: 'PHONE_CALL', purpose: 'SPOT_CHECK', findings: '无异常', falsificationSuspected: false, record: '电话回访记录' },
+      },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.recordOversightVisit).toEqual({ id: expect.any(String), by: { code: VILLAGE_OF[node] }, recipient: { id: personIdOf(personAt(node)) }, purpose: 'SPOT_CHECK' });
+      expect(changes(before, after)).toEqual({ oversight_visit: [data.recordOversightVisit.id] });
+    },
+  },
+  {
+    field: 'orderCallbacks',
+    type: 'Query',
+    label: 'orderCallbacks(the order called back below the target)',
+    gate: Capability.READ_CALLBACKS,
+    write: false,
+    request: (node) => ({ query: `query($order: ID!) { orderCallbacks(order: $order) { orderId kind satisfaction } }`, variables: { order: calledBackOrders.get(node) } }),
+    verify: (node, { data }) => {
+      expect(data.orderCallbacks).toEqual([{ orderId: calledBackOrders.get(node), kind: 'PROVIDER', satisfaction: 'SATISFIED' }]);
+    },
+  },
+  {
+    field: 'callbackDraw',
+    type: 'Query',
+    label: 'callbackDraw(the county of the target, CALLBACK_DAY)',
+    gate: Capability.CALL_BACK_ONLINE,
+    write: false,
+    request: (node) => ({ query: `query($county: String!, $day: Date!) { callbackDraw(county: $county, day: $day) { id seed percent orderIds } }`, variables: { county: COUNTY_OF[node], day: CALLBACK_DAY } }),
+    verify: (node, { data }) => {
+      const drawn = Object.values(RELATIONS).filter((code) => COUNTY_OF[code] === COUNTY_OF[node]).map((code) => calledBackOrders.get(code));
+      expect(data.callbackDraw).toMatchObject({ id: fixtureDraws.get(COUNTY_OF[node]), seed: FIXTURE_SEED, percent: 100 });
+      expect([...data.callbackDraw.orderIds].sort()).toEqual([...new Set(drawn)].sort());
+    },
+  },
+  {
+    field: 'callbackRates',
+    type: 'Query',
+    label: 'callbackRates(under: target, CALLBACK_DAY to DRAW_DAY)',
+    gate: Capability.READ_OVERSIGHT_FIGURES,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String, $from: Date!, $to: Date!) { callbackRates(under: $under, from: $from, to: $to) {
+        node { code } figures { verifiedOrders providerCallbacks drawnOrders onlineCallbacks voidedOnCallback } children { node { code } } } }`,
+      variables: { under: node, from: CALLBACK_DAY, to: DRAW_DAY },
+    }),
+    verify: (node, { data }) => {
+      const people = targetsLivingUnder(node).length;
+      expect(data.callbackRates.node).toEqual({ code: node });
+      expect(data.callbackRates.figures).toEqual({ verifiedOrders: 2 * people, providerCallbacks: people, drawnOrders: people, onlineCallbacks: 0, voidedOnCallback: 0 });
+      expect(data.callbackRates.children).toEqual(childrenOf(node).map((code) => ({ node: { code } })));
+    },
+  },
+  {
+    field: 'oversightVisits',
+    type: 'Query',
+    label: 'oversightVisits(under: target)',
+    gate: Capability.READ_OVERSIGHT,
+    write: false,
+    request: (node) => ({ query: `query($under: String) { oversightVisits(under: $under, first: 50) { totalCount edges { node { id } } } }`, variables: { under: node } }),
+    verify: (node, { data }) => {
+      const ids = [...new Set(targetsLivingUnder(node).map((code) => fixtureVisits.get(code)!))].sort((a, b) => Number(a) - Number(b));
+      expect(data.oversightVisits.edges.map((e: any) => e.node.id)).toEqual(ids);
+      expect(data.oversightVisits.totalCount).toBe(ids.length);
+    },
+  },
+  {
+    field: 'oversightShares',
+    type: 'Query',
+    label: 'oversightShares(under: target, 2025-Q2)',
+    gate: Capability.READ_OVERSIGHT_FIGURES,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String, $quarter: String!) { oversightShares(under: $under, quarter: $quarter) { node { code } figure { enrolled reached percentRequired required met } } }`,
+      variables: { under: node, quarter: OVERSIGHT_QUARTER },
+    }),
+    verify: (node, { data }) => {
+      // Every fixture person is enrolled since ENROLLED_SINCE and was spot-checked on OVERSIGHT_DAY.
+      const people = targetsLivingUnder(node).length;
+      expect(data.oversightShares).toEqual({
+        node: { code: node },
+        figure: { enrolled: people, reached: people, percentRequired: 5, required: Math.ceil((5 * people) / 100), met: true },
+      });
     },
   },
   // Visit compliance: a recipient's month under READ_CARE_COMPLIANCE, a node's figures under

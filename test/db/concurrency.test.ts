@@ -68,6 +68,11 @@ interface Rows {
   orderCaregivers: { id: string; token: string }[];
   orderIds: string[];
   redoIds: string[];
+  /** Call-backs: ten VERIFIED orders of the provider's organisation on each of N past days, the ones each day's draw picked, and N left-behind people. */
+  callbackDays: string[];
+  callbackOrders: string[];
+  drawnOrders: string[];
+  leftBehindIds: string[];
 }
 
 interface Burst {
@@ -570,6 +575,71 @@ async function orderRows(rows: Rows): Promise<void> {
   }
 }
 
+// Call-backs and oversight visits: the draws of N days, the county's online call-back of each day's drawn order,
+// the provider's call-back of N orders, and N welfare visits.
+const CALLBACK_BURSTS: Record<string, Burst> = {
+  drawCallbackSample: {
+    call: (i, rows) => ({
+      query: `mutation($day: Date!) { drawCallbackSample(county: "${ADMIN_HOME}", day: $day) { id orderIds } }`,
+      variables: { day: rows.callbackDays[i] },
+    }),
+    keep: (responses, rows) => (rows.drawnOrders = responses.map((r) => r.data!.drawCallbackSample.orderIds[0])),
+  },
+  recordOnlineCallback: {
+    call: (i, rows) => ({
+      query: `mutation($order: ID!) { recordOnlineCallback(order: $order, input: { reached: true, satisfaction: SATISFIED }) { id } }`,
+      variables: { order: rows.drawnOrders[i] },
+    }),
+  },
+  recordProviderCallback: {
+    call: (i, rows) => ({
+      query: `mutation($order: ID!) { recordProviderCallback(order: $order, input: { reached: true, satisfaction: BASIC, belowStandard: ${i % 2 === 0} }) { id } }`,
+      variables: { order: rows.callbackOrders[i] },
+      token: rows.provider.token,
+    }),
+  },
+  recordOversightVisit: {
+    call: (i, rows) => ({
+      query: `mutation($input: RecordOversightVisitInput!) { recordOversightVisit(input: $input) { id } }`,
+      variables: { input: { personId: rows.leftBehindIds[i], by: village(i), kind: 'HOME_VISIT', purpose: 'WELFARE_VISIT', findings: '无异常', falsificationSuspected: false, record: `探视记录${i}` } },
+    }),
+  },
+};
+Object.assign(BURSTS, CALLBACK_BURSTS);
+
+/** The county's care rules (江都), a caregiver of the provider's organisation, ten VERIFIED orders on each of N past days, and N left-behind people. */
+async function callbackRows(rows: Rows): Promise<void> {
+  const defined = await h.gql(`mutation($input: DefineCareRulesInput!) { defineCareRules(input: $input) { id } }`, {
+    input: { jurisdictionCode: ADMIN_HOME, effectiveFrom: '2020-01-01', fromTemplate: 'JIANGDU' },
+  }, rows.admin.token);
+  expect(defined.errors).toBeUndefined();
+  rows.callbackDays = Array.from({ length: N }, (_, i) => new Date(Date.parse(`${todayInChina()}T00:00:00Z`) - (i + 1) * 86_400_000).toISOString().slice(0, 10));
+  const people = await h.db.query(
+    `INSERT INTO person (national_id, name, sex, birth_date, village_id, hukou_jurisdiction_id, living_situations)
+     SELECT n.id, '留守老人' || n.i, 'MALE', '1945-06-01', v.id, v.id, '{LEFT_BEHIND}'
+     FROM unnest($1::text[]) WITH ORDINALITY AS n (id, i) JOIN jurisdiction v ON v.code = ($2::text[])[(n.i - 1) % 2 + 1] ORDER BY n.i RETURNING id::text AS id`,
+    [Array.from({ length: N }, (_, i) => nationalId(i, 600 + 2 * i + 1)), VILLAGES],
+  );
+  rows.leftBehindIds = people.map((row: { id: string }) => row.id);
+  const [caregiver] = await h.db.query(
+    `INSERT INTO caregiver (organisation_id, jurisdiction_id, name, work_card_number, phone, started_on, trained, trained_on, training)
+     SELECT o.id, j.id, '护理员', 'CB-1', '13900001111', '2020-01-01', true, '2020-01-01', '岗前培训' FROM organisation o, jurisdiction j
+     WHERE o.credit_code = $1 AND j.code = $2 RETURNING id, organisation_id`,
+    [OPERATOR.creditCode, ADMIN_HOME],
+  );
+  const orders = await h.db.query(
+    `INSERT INTO work_order (person_id, village_code, organisation_id, caregiver_id, items, booked_by_kind, planned_day, state,
+       check_in_at, check_out_at, service_day, received_at, minutes, decided_at)
+     SELECT p.id::int, v.code, $2, $3, '{CLEANING}', 'PROVIDER', d.day::date, 'VERIFIED', d.day::date + time '09:00', d.day::date + time '10:05', d.day::date,
+       d.day::date + time '10:05', 65, now()
+     FROM unnest($4::text[]) WITH ORDINALITY AS d (day, i), generate_series(0, 9) AS k
+       JOIN LATERAL (SELECT ($1::text[])[(k % 2) + 1] AS id) p ON true JOIN person pp ON pp.id = p.id::int JOIN jurisdiction v ON v.id = pp.village_id
+     ORDER BY d.i, k RETURNING id::text AS id`,
+    [rows.leftBehindIds, caregiver.organisation_id, caregiver.id, rows.callbackDays],
+  );
+  rows.callbackOrders = orders.map((row: { id: string }) => row.id).filter((_: string, i: number) => i % 10 === 9);
+}
+
 const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'superviseCase', 'recordObjection', 'confirmEnrolment', 'cancelEnrolment', 'assignCaseAssessor'];
 
 /**
@@ -691,6 +761,7 @@ const CHAINS: string[][] = [
   Object.keys(PROVIDER_BURSTS),
   Object.keys(COMPLIANCE_BURSTS),
   Object.keys(ORDER_BURSTS),
+  Object.keys(CALLBACK_BURSTS),
 ];
 
 describe('bursts of concurrent writes', () => {
@@ -706,7 +777,8 @@ describe('bursts of concurrent writes', () => {
       if (chain.includes('defineReviewProcedure') || chain.includes('setServiceSupervisionPhone')) await insertJurisdictions(h.db, OWN_VILLAGES);
       const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
       rows.calendarAdmin = await createUser(h.db, ADMIN_HOME, [Role.PLATFORM_ADMIN]);
-      if (chain.includes('addCaregiver')) rows.provider = await providerOf(OPERATOR);
+      if (chain.includes('addCaregiver') || chain.includes('recordProviderCallback')) rows.provider = await providerOf(OPERATOR);
+      if (chain.includes('drawCallbackSample')) await callbackRows(rows);
       if (chain.some((mutation) => CASE_MUTATIONS.includes(mutation))) await caseRows(rows, chain);
       if (chain.includes('bookWorkOrder')) await orderRows(rows);
       const reader = await createUser(h.db, '321023', [Role.ANALYST]);
@@ -907,5 +979,34 @@ describe('bursts of concurrent writes', () => {
     expect(tally(resent)).toEqual({ OK: N });
     const events = await h.db.query(`SELECT order_id::text AS "order", count(*)::int AS n FROM visit_event GROUP BY order_id ORDER BY order_id`);
     expect(events).toEqual(rows.orderIds.map((order) => ({ order, n: 1 })).sort((a, b) => Number(a.order) - Number(b.order)));
+  });
+
+  // «各服務商要對日工單進行100%回訪» (seed 004 篇四): one provider's call-back per order.
+  it('lets exactly one of 20 concurrent provider call-backs of one order be recorded; the others are CONFLICT, the order voided once', async () => {
+    await smallTree(h.db);
+    const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]), provider: await providerOf(OPERATOR) } as Rows;
+    await callbackRows(rows);
+    const call = { ...CALLBACK_BURSTS.recordProviderCallback.call(0, rows) };
+    const responses = await Promise.all(Array.from({ length: 20 }, () => h.gql(call.query, call.variables, rows.provider.token)));
+    expect(tally(responses)).toEqual({ OK: 1, CONFLICT: 19 });
+    const [{ callbacks, version, reasons }] = await h.db.query(
+      `SELECT (SELECT count(*)::int FROM order_callback) AS callbacks, w.version, w.void_reasons AS reasons FROM work_order w WHERE w.id = $1`,
+      [rows.callbackOrders[0]],
+    );
+    expect({ callbacks, version, reasons }).toEqual({ callbacks: 1, version: 2, reasons: ['VOIDED_ON_CALLBACK'] });
+  });
+
+  // «線上回訪率不低於日工單的10%» (seed 004 篇四): one draw per county and day, whoever asks first.
+  it('answers 20 concurrent draws of one county and day with one stored draw', async () => {
+    await smallTree(h.db);
+    const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
+    rows.provider = await providerOf(OPERATOR);
+    await callbackRows(rows);
+    const call = CALLBACK_BURSTS.drawCallbackSample.call(0, rows);
+    const responses = await Promise.all(Array.from({ length: 20 }, () => h.gql(call.query, call.variables, rows.admin.token)));
+    expect(tally(responses)).toEqual({ OK: 20 });
+    expect(new Set(responses.map((r) => JSON.stringify(r.data!.drawCallbackSample))).size).toBe(1);
+    const [{ draws }] = await h.db.query(`SELECT count(*)::int AS draws FROM callback_draw`);
+    expect(draws).toBe(1);
   });
 });

@@ -33,6 +33,8 @@ const VILLAGE = '321012100001';
 const MONTH = thisMonthInChina();
 const YEAR = Number(MONTH.slice(0, 4));
 const TODAY = todayInChina();
+const YESTERDAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+const QUARTER = `${YEAR}-Q${Math.floor((Number(MONTH.slice(5, 7)) - 1) / 3) + 1}`;
 const ADMIN = 'civil-affairs-admin@321012';
 const PROVIDER = 'service-provider@321012';
 const NEW_USER = 'every-field-staff@321012100';
@@ -58,6 +60,9 @@ interface Fixture {
   orderPersonId: string;
   providerCode: string;
   visitingCaregiverId: string;
+  /** A VERIFIED order of the demo provider for the recipient yesterday (written here: the demo has none), and the recipient's village. */
+  callbackOrderId: string;
+  recipientVillage: string;
   created: Record<string, string>;
 }
 
@@ -104,6 +109,12 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.caregivers': { under: COUNTY, ...page },
     'Query.caregiverCard': { id: fx.caregiverId },
     'Caregiver.standing': { at: VILLAGE, on: TODAY },
+    // Yesterday's order: drawn by the county, called back online and by its provider.
+    'Query.orderCallbacks': { order: fx.callbackOrderId },
+    'Query.callbackDraw': { county: COUNTY, day: YESTERDAY },
+    'Query.callbackRates': { under: COUNTY, from: YESTERDAY, to: TODAY },
+    'Query.oversightVisits': { under: COUNTY, ...page },
+    'Query.oversightShares': { under: COUNTY, quarter: QUARTER },
     'Query.providers': { under: COUNTY, ...page },
     'Query.providerBans': { under: COUNTY, ...page },
     'Query.contracts': { under: COUNTY, ...page },
@@ -478,6 +489,27 @@ const MUTATIONS: Record<string, MutationCase> = {
       ],
     }),
   },
+  // Yesterday's one order drawn (10 % of one is one), called back online, then by its provider, who finds it below standard;
+  // a spot check of the recipient by their village.
+  drawCallbackSample: { as: ADMIN, args: () => ({ county: COUNTY, day: YESTERDAY }) },
+  recordOnlineCallback: { as: ADMIN, args: (fx) => ({ order: fx.callbackOrderId, input: { reached: true, satisfaction: 'BASIC', note: '线上回访', calledOn: TODAY } }) },
+  recordProviderCallback: { as: PROVIDER, args: (fx) => ({ order: fx.callbackOrderId, input: { reached: true, satisfaction: 'DISSATISFIED', belowStandard: true, note: '时长不足' } }) },
+  recordOversightVisit: {
+    as: ADMIN,
+    args: (fx) => ({
+      input: {
+        personId: fx.recipientId,
+        by: fx.recipientVillage,
+        kind: 'HOME_VISIT',
+        purpose: 'SPOT_CHECK',
+        visitedOn: TODAY,
+        checked: ['SERVICE_AGREEMENT', 'SERVICE_RECORDS'],
+        findings: '服务记录本与工单一致',
+        falsificationSuspected: false,
+        record: '上门回访记录',
+      },
+    }),
+  },
 };
 
 interface Selection {
@@ -608,6 +640,19 @@ async function demoFixture(): Promise<Fixture> {
     plannedDay: TODAY,
     visit: { checkInAt: checkIn.toISOString(), checkOutAt: new Date(checkIn.getTime() + 3_600_000).toISOString(), serviceDay: TODAY },
   });
+  const [served] = await h.db.query(
+    `SELECT u.organisation_id AS "organisationId", (SELECT c.id FROM caregiver c WHERE c.organisation_id = u.organisation_id ORDER BY c.id LIMIT 1) AS "caregiverId",
+       (SELECT v.code FROM person p JOIN jurisdiction v ON v.id = p.village_id WHERE p.id = $2) AS village
+     FROM app_user u WHERE u.username = $1`,
+    [PROVIDER, recipient.id],
+  );
+  const callbackOrderId = await insertWorkOrder(h.db, {
+    personId: recipient.id,
+    organisationId: served.organisationId,
+    caregiverId: served.caregiverId,
+    plannedDay: YESTERDAY,
+    visit: { checkInAt: `${YESTERDAY}T09:00:00+08:00`, checkOutAt: `${YESTERDAY}T10:05:00+08:00`, serviceDay: YESTERDAY },
+  });
   return {
     facilityId: String(facility.id),
     personId: String(person.id),
@@ -623,6 +668,8 @@ async function demoFixture(): Promise<Fixture> {
     orderPersonId: String(orderPerson.id),
     providerCode: provider.code,
     visitingCaregiverId: String(visiting.id),
+    callbackOrderId: String(callbackOrderId),
+    recipientVillage: served.village,
     created: {},
   };
 }

@@ -2,6 +2,7 @@ import { Role } from '../../src/kernel/actor';
 import { createUser, smallTree, testCreditCode } from '../support/factories';
 import { useHarness } from '../support/harness';
 import { generator } from '../support/random';
+import { fuzzMutations } from '../support/mutation-fuzz';
 
 // The provider and contract mutations, as the administrator who may make them, with values drawn from
 // good ones and broken ones: every answer is data or a typed error (never INTERNAL_SERVER_ERROR or
@@ -67,20 +68,6 @@ describe('provider and contract mutations with drawn values', () => {
       () => ({ query: `mutation($id: ID!, $d: Date!, $r: String!) { endContract(id: $id, lastDay: $d, reason: $r) { id } }`, variables: { id: ids(), d: draw(DAYS), r: draw(TEXT) } }),
     ];
     const counts = async () => (await h.db.query(`SELECT ${TABLES.map((t) => `(SELECT count(*)::int FROM ${t}) AS ${t}`).join(', ')}`))[0];
-    const failures: unknown[] = [];
-    const outcomes = new Map<string, number>();
-    for (let i = 0; i < CASES; i += 1) {
-      const { query, variables } = rnd.pick(calls)();
-      const before = await counts();
-      const res = await h.gql(query, variables, admin.token);
-      const code = res.errors ? res.errors[0].extensions.code : 'OK';
-      outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
-      if (res.status >= 500 || code === 'INTERNAL_SERVER_ERROR' || code === undefined) failures.push({ query, variables, errors: res.errors });
-      if (res.errors && JSON.stringify(await counts()) !== JSON.stringify(before)) failures.push({ halfWritten: query, variables });
-    }
-    expect(failures).toEqual([]);
-    // Enough calls got through, and enough were refused as bad input, for the run to mean something.
-    expect(outcomes.get('OK') ?? 0).toBeGreaterThan(5);
-    expect(outcomes.get('BAD_USER_INPUT') ?? 0).toBeGreaterThan(CASES / 10);
+    await fuzzMutations(h, CASES, () => ({ ...rnd.pick(calls)(), token: admin.token }), counts);
   }, 120_000);
 });

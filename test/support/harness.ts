@@ -99,6 +99,9 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'visit_event', identity: true },
   // care_month goes with person (its key), and care_figure with care_month (kept by its triggers, as case_figure).
   { table: 'care_month_close', identity: false },
+  { table: 'callback_draw', identity: true },
+  { table: 'order_callback', identity: true },
+  { table: 'oversight_visit', identity: true },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {
