@@ -268,7 +268,7 @@ const careRulesAt = (node: string) => ({
 const fixtureCareRules = new Map<string, string>();
 /** The target node whose fixture care rules a village follows: the deepest at or above it. */
 const careRulesNodeOf = (village: string) => [...fixtureCareRules.keys()].filter((code) => village.startsWith(code)).sort((a, b) => b.length - a.length)[0];
-const CARE_MONTH = '2025-06';
+const CARE_MONTH = '2025-05';
 
 // Cases. A scheme at every target node that requires an application, in force in APPLICATION_MONTH only
 // (so that no other month's schemes, runs or entitlements see it), and an intake window of every target
@@ -616,11 +616,11 @@ async function insertProviderFixture(organisationIds: Record<Org, number>): Prom
 const ORDER_DAY = '2025-06-02';
 const HOME_PLACE = { lat: 32.4, lng: 119.5 };
 const fixtureOrders = new Map<string, { assigned: string; voided: string }>();
-/** The fixture orders of people living at or below `node`, in id order. */
+/** The fixture orders of people living at or below `node` (the call-backs' among them), in id order. */
 const ordersUnder = (node: string) =>
   [...fixtureOrders.entries()]
     .filter(([code]) => personAt(code).village.startsWith(node))
-    .flatMap(([, orders]) => [orders.assigned, orders.voided])
+    .flatMap(([code, orders]) => [orders.assigned, orders.voided, openOrders.get(code)!, calledBackOrders.get(code)!])
     .sort((a, b) => Number(a) - Number(b));
 
 async function insertWorkOrderFixture(organisationIds: Record<Org, number>): Promise<void> {
@@ -3250,7 +3250,8 @@ const TARGETED: TargetedOperation[] = [
       expect(data.endContract).toEqual({ id, endedOn: todayInChina() });
       expect(changes(before, after)).toEqual({ service_contract: [id], service_contract_coverage: [`${id} ${jurisdictionIds.get(VILLAGE_OF[node])} ${contractItemAt(node)}`] });
     },
-  },  // Call-backs and oversight visits (src/visits/callback.*, oversight.*).
+  },
+  // Call-backs and oversight visits (src/visits/callback.*, oversight.*).
   {
     field: 'recordProviderCallback',
     type: 'Mutation',
@@ -3264,7 +3265,9 @@ const TARGETED: TargetedOperation[] = [
     verify: (node, { data, before, after }) => {
       const order = openOrders.get(node)!;
       expect(data.recordProviderCallback).toEqual({ id: expect.any(String), orderId: order, kind: 'PROVIDER', voidedOrder: true });
-      expect(changes(before, after)).toEqual({ order_callback: [data.recordProviderCallback.id], work_order: [order] });
+      // The void moves the order from verified to void in its recipient's month (care_month's triggers).
+      const month = `${personIdOf(personAt(node))} ${DRAW_DAY.slice(0, 7)}`;
+      expect(changes(before, after)).toEqual({ order_callback: [data.recordProviderCallback.id], work_order: [order], care_month: [month] });
       expect(after.work_order[order]).toMatchObject({ state: 'VOID', void_reasons: ['VOIDED_ON_CALLBACK'] });
     },
   },
@@ -3393,7 +3396,7 @@ const TARGETED: TargetedOperation[] = [
     },
   },
   // Visit compliance: a recipient's month under READ_CARE_COMPLIANCE, a node's figures under
-  // READ_COMPLIANCE_FIGURES, planning and closing a month under PLAN_CARE_MONTHS (no order in the fixture).
+  // READ_COMPLIANCE_FIGURES, planning and closing a month under PLAN_CARE_MONTHS (the fixture has no order that month).
   {
     field: 'recipientCareMonth',
     type: 'Query',
