@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { boardCost } from '../graphql/limits';
 import type { Context } from '../kernel/context';
 import { DateScalar } from '../kernel/dates';
 import { CallbackInput } from './callback.inputs';
@@ -17,7 +18,7 @@ export class CallbackResolver {
     return callbackService.drawOf(ctx, county, day);
   }
 
-  @Query(() => CallbackRates, { description: 'Call-back rates of the verified orders at a node (default the caller’s home) over a day range of at most a year, with each child’s.' })
+  @Query(() => CallbackRates, { complexity: boardCost, description: 'Call-back rates of the verified orders at a node (default the caller’s home) over a day range of at most a year, with each child’s.' })
   callbackRates(
     @Ctx() ctx: Context,
     @Arg('from', () => DateScalar) from: string,

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { connectionCost } from '../graphql/limits';
+import { boardCost, connectionCost } from '../graphql/limits';
 import type { Context } from '../kernel/context';
 import { RecordOversightVisitInput } from './oversight.inputs';
 import { oversightService } from './oversight.service';
@@ -17,7 +17,7 @@ export class OversightResolver {
     return oversightService.list(ctx, { under, first, after });
   }
 
-  @Query(() => OversightShares, { description: 'A quarter’s share of recipients reached by spot checks at a node (default the caller’s home) and each child, ranked, against communityCheckPercent.' })
+  @Query(() => OversightShares, { complexity: boardCost, description: 'A quarter’s share of recipients reached by spot checks at a node (default the caller’s home) and each child, ranked, against communityCheckPercent.' })
   oversightShares(
     @Ctx() ctx: Context,
     @Arg('quarter', { description: 'YYYY-Qn, e.g. 2026-Q3.' }) quarter: string,
