@@ -111,11 +111,11 @@ function eventDraft(kind: EventKind, input: VisitEventInput | SyncVisitEventInpu
  * Records a sign-in or sign-out of the caller's own order and decides what follows: at sign-in the order is
  * CHECKED_IN (its day the sign-in's day in China); at sign-out it is VERIFIED or VOID with every reason. An
  * event already received (same caregiver and client id) writes nothing and answers as the order stands.
+ * The order comes locked and in the caller's reach (`lockOrder`).
  */
-async function recordEvent(write: Write, orderId: number, draft: EventDraft, field: string): Promise<VisitOutcomeView> {
+async function recordEvent(write: Write, order: WorkOrderRow, draft: EventDraft, field: string): Promise<VisitOutcomeView> {
   const { tx, grant } = write;
   const caregiverId = grant!.caregiverId!;
-  const order = (await workOrderRepository.lock(tx, orderId))!;
   const sent = await workOrderRepository.eventByClientId(tx, caregiverId, draft.clientId);
   if (sent) {
     if (sent.orderId !== order.id || sent.kind !== draft.kind) throw new ConflictError(`the client id was used for another event (${sent.kind} of order ${sent.orderId})`, `${field}.clientId`);
@@ -202,8 +202,7 @@ export const visitService = {
       write.target('WorkOrder', [id]);
       const draft = eventDraft(kind, input, 'input');
       await workOrderRepository.lockCaregiver(write.tx, write.grant!.caregiverId!);
-      await lockOrder(write, String(id), 'input.order');
-      return recordEvent(write, id, draft, 'input');
+      return recordEvent(write, await lockOrder(write, String(id), 'input.order'), draft, 'input');
     });
     return { ...outcome, order: shown(grantFor(ctx, Capability.READ_WORK_ORDERS), outcome.order) };
   },
@@ -231,8 +230,7 @@ export const visitService = {
           const draft = eventDraft(event.kind as EventKind, event, field);
           await workOrderRepository.lockCaregiver(write.tx, write.grant!.caregiverId!);
           const id = event.newOrder != null ? await offlineOrder(write, event.newOrder, `${field}.newOrder`, todayInChina(draft.deviceAt)) : parseId(event.order!, `${field}.order`, 'a work order');
-          await lockOrder(write, String(id), `${field}.order`);
-          return recordEvent(write, id, draft, field);
+          return recordEvent(write, await lockOrder(write, String(id), `${field}.order`), draft, field);
         });
         results[i] = { clientId: event.clientId, outcome: { ...outcome, order: shown(reader, outcome.order) }, refusal: null };
       } catch (error) {
