@@ -145,6 +145,13 @@ export const caregiverService = {
     return { at, on, mayServe: reasons.length === 0, reasons };
   },
 
+  /** For visits: what bars the caregiver (in the caller's reach) from serving at `at` on `on`; the caregiver and their bans read together. */
+  async barsOn(ctx: Context, caregiverId: number, at: string, on: string): Promise<CaregiverBar[]> {
+    const [row, bans] = await Promise.all([loader(ctx, caregiverByIdLoader).load(caregiverId), loader(ctx, caregiverBansLoader).load(caregiverId)]);
+    requireAccess(ctx, Capability.READ_CAREGIVERS, [row], NOT_IN_SCOPE);
+    return barsOn(row!, bans, at, on);
+  },
+
   /** Adds a caregiver to the caller's organisation, based in the caller's subtree. */
   async add(ctx: Context, input: AddCaregiverInput): Promise<CaregiverRow> {
     const id = await mutation(ctx, { action: 'caregiver.add', capability: Capability.MANAGE_CAREGIVERS }, async ({ tx, ctx, grant, target, at, detail }) => {

@@ -17,7 +17,7 @@ import { facilityService } from '../facilities/facility.service';
 import { parseCreditCode } from '../facilities/facility.rules';
 import { parseDayField } from '../procedures/procedure.rules';
 import { dayBefore } from '../procedures/procedure.service';
-import { contractRepository, type ContractFilter, type ContractRow, type NewContract, type PriceRow } from './contract.repository';
+import { contractRepository, type ContractFilter, type ContractRow, type NewContract, type PriceRow, type ServingTerms } from './contract.repository';
 import type { ContractPriceInput, CreateContractInput, RenewContractInput } from './contract.inputs';
 import type { ServiceContract } from './contract.types';
 import { CONTRACT_YEARS, MIN_VISIT_MINUTES } from './provider-kinds';
@@ -196,12 +196,12 @@ export const contractService = {
     const node = await jurisdictionService.get(ctx, village, 'village');
     if (node.level !== JurisdictionLevel.VILLAGE) throw new BadUserInputError('village', 'must be a village');
     const day = on == null ? todayInChina() : parseDayField(on, 'on');
-    return (await this.serving(ctx, node.code, item, day, grant.organisationId)).map(contractView);
+    return (await contractRepository.serving(ctx.db, node.code, item, day, grant.organisationId)).map(contractView);
   },
 
-  /** For visits: the contracts serving `item` at the village on `day`. No access check beyond `organisationId`. */
-  serving(ctx: Context, villageCode: string, item: ServiceItem, day: string, organisationId: number | null = null): Promise<ContractRow[]> {
-    return contractRepository.serving(ctx.db, villageCode, item, day, organisationId);
+  /** For visits: per item, the contracts of the organisation serving it at the village on `day`, with the item's minimum length. No access check beyond `organisationId`. */
+  servingTerms(ctx: Context, villageCode: string, items: readonly ServiceItem[], day: string, organisationId: number): Promise<ServingTerms[]> {
+    return contractRepository.servingTerms(ctx.db, villageCode, items, day, organisationId);
   },
 
   /** Contracts a county or town of the caller's subtree (or a county with one of its towns) with a library provider for a period. */

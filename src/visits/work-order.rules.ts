@@ -63,9 +63,8 @@ export function parsePlace(place: PlaceInput | null | undefined, field: string):
   return { lat: parseCoordinate(place.lat, 90, `${field}.lat`), lng: parseCoordinate(place.lng, 180, `${field}.lng`) };
 }
 
-/** The order a write acts on, locked and named in its audit entry: one the write's grant reaches (FORBIDDEN alike for one out of reach and a missing one). */
+/** CONFLICT naming `field` unless the order is in one of the states. */
 export function requireState(order: WorkOrderRow, states: readonly WorkOrderState[], field: string): void {
   if (!states.includes(order.state)) throw new ConflictError(`the work order is ${order.state}, not ${states.join(' or ')}`, field);
 }
 
-/** The contract serving each item at the village on the day for the provider, or BAD_USER_INPUT naming the first item without one. */

@@ -53,26 +53,25 @@ const eventsLoader = (ctx: Context) =>
   });
 
 
+/** The order a write acts on, locked and named in its audit entry: one the write's grant reaches (FORBIDDEN alike for one out of reach and a missing one). */
 export async function lockOrder(write: Write, rawId: string, field: string): Promise<WorkOrderRow> {
   const id = parseId(rawId, field, 'a work order');
   write.target('WorkOrder', [id]);
   const row = await workOrderRepository.lock(write.tx, id);
   requireReach(write.grant!, [row], NOT_IN_SCOPE);
-  write.at(await workOrderRepository.villageId(write.tx, row!.jurisdictionCode));
+  write.at(row!.village.id);
   return row!;
 }
 
+/** The contract serving each item at the village on the day for the provider (the first's id), or BAD_USER_INPUT naming the first item without one. */
 export async function contractsFor(ctx: Context, villageCode: string, organisationId: number, items: readonly ServiceItem[], day: string, field: string): Promise<number> {
-  let first: number | null = null;
+  const terms = await contractService.servingTerms(ctx, villageCode, items, day, organisationId);
   for (const [i, item] of items.entries()) {
-    const [contract] = await contractService.serving(ctx, villageCode, item, day, organisationId);
-    if (!contract) throw new BadUserInputError(`${field}[${i}]`, `${item} is under no contract of the provider serving ${villageCode} on ${day}`);
-    first ??= contract.id;
+    if (!terms.some((t) => t.item === item)) throw new BadUserInputError(`${field}[${i}]`, `${item} is under no contract of the provider serving ${villageCode} on ${day}`);
   }
-  return first!;
+  return terms.find((t) => t.item === items[0])!.contractId;
 }
 
-/** How things stood on the visit's day, for `voidReasons`: the contract's minimums, the recipient, the caregiver, their other visits, the village's rules. */
 export const workOrderService = {
   /** An order the caller may read (a provider: its organisation's; a caregiver: their own; others: their subtree's); FORBIDDEN otherwise, whether or not it exists. */
   async get(ctx: Context, rawId: string): Promise<WorkOrderRow> {

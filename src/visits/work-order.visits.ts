@@ -15,7 +15,7 @@ import { MIN_VISIT_MINUTES } from '../providers/provider-kinds';
 import { hashCardToken, parseCardToken } from './service-card.service';
 import { voidReasons, VisitVoidReason, type Place, type VisitStanding } from './verification.rules';
 import type { OfflineOrderInput, SyncVisitEventInput, VisitEventInput } from './work-order.inputs';
-import { workOrderRepository, type EventKind, type VisitEventRow, type WorkOrderRow } from './work-order.repository';
+import { workOrderRepository, type EventKind, type NewVisitEvent, type VisitEventRow, type WorkOrderRow } from './work-order.repository';
 import { MAX_SYNC_EVENTS, MINUTE_MS, NOT_IN_SCOPE, parseClientId, parseDeviceAt, parseItems, parsePlace, requireState, shown } from './work-order.rules';
 import { lockOrder } from './work-order.service';
 import { WorkOrderBooker } from './work-order.types';
@@ -35,40 +35,51 @@ export interface SyncResultView {
   refusal: { code: string; field: string | null; message: string } | null;
 }
 
-async function standingOf(ctx: Context, order: WorkOrderRow, day: string, firstReceived: Date): Promise<{ standing: VisitStanding; contractId: number | null; cardHash: string | null }> {
+/** An event as the verdict reads it: the device's clock, the server's, the place and the card scanned (its hex hash). */
+type EventFacts = Pick<VisitEventRow, 'deviceAt' | 'serverAt' | 'lat' | 'lng' | 'cardTokenHash'>;
+
+/**
+ * How things stood on the visit's day, for `voidReasons`: the contracts' minimums, the recipient (their card
+ * current when the visit's first event arrived; null: now), the caregiver, the village's rules and, for a
+ * visit with its end, the caregiver's other visits sharing its time. Read together, in one round trip.
+ */
+async function standingOf(
+  ctx: Context,
+  order: WorkOrderRow,
+  day: string,
+  firstReceived: Date | null,
+  span: { start: Date; end: Date } | null,
+): Promise<{ standing: VisitStanding; contractId: number | null }> {
   const village = order.jurisdictionCode;
-  let contractId: number | null = null;
-  const items = [];
-  for (const item of order.items) {
-    const contracts = await contractService.serving(ctx, village, item, day, order.organisationId);
-    contractId ??= contracts[0]?.id ?? null;
-    const lines = contracts.flatMap((c) => c.catalogue.filter((line) => line.item === item));
-    items.push({ item, contracted: contracts.length > 0, minMinutes: Math.max(MIN_VISIT_MINUTES, ...lines.map((line) => line.minMinutes)) });
-  }
-  const recipient = (await workOrderRepository.recipientOn(ctx.db, order.personId, day, firstReceived))!;
-  const caregiver = await caregiverService.get(ctx, String(order.caregiverId));
-  const bars = (await caregiverService.standing(ctx, caregiver, village, day)).reasons;
-  const rules = (await careRulesService.rulesAt(ctx, village, day))?.rules;
+  const [terms, recipient, bars, rules, caregiverVisits] = await Promise.all([
+    contractService.servingTerms(ctx, village, order.items, day, order.organisationId),
+    workOrderRepository.recipientOn(ctx.db, order.personId, day, firstReceived),
+    caregiverService.barsOn(ctx, order.caregiverId!, village, day),
+    careRulesService.rulesAt(ctx, village, day),
+    span === null ? [] : workOrderRepository.overlappingVisitsOf(ctx.db, order.caregiverId!, order.id, span.start, span.end),
+  ]);
+  const items = order.items.map((item) => {
+    const serving = terms.filter((t) => t.item === item);
+    return { item, contracted: serving.length > 0, minMinutes: Math.max(MIN_VISIT_MINUTES, ...serving.map((t) => t.minMinutes)) };
+  });
+  // The order is charged to the contract serving its first item that has one.
+  const contractId = order.items.map((item) => terms.find((t) => t.item === item)).find((t) => t !== undefined)?.contractId ?? null;
   const standing: VisitStanding = {
     items,
-    recipient: { enrolled: recipient.enrolled, status: recipient.status, statusSince: recipient.statusSince, home: recipient.home, cardToken: recipient.cardHash },
+    recipient: { enrolled: recipient!.enrolled, status: recipient!.status, statusSince: recipient!.statusSince, home: recipient!.home, cardToken: recipient!.cardHash },
     caregiver: { trained: !bars.includes(CaregiverBar.NOT_TRAINED), barred: bars.some((bar) => bar !== CaregiverBar.NOT_TRAINED) },
-    caregiverVisits: await workOrderRepository.countedVisitsOf(ctx.db, order.caregiverId!, order.id),
+    caregiverVisits,
     rules: {
-      radiusMetres: rules?.checkInRadiusMetres ?? UNDOCUMENTED_DEFAULTS.checkInRadiusMetres,
-      lateSyncDays: rules?.offlineSyncDays ?? UNDOCUMENTED_DEFAULTS.offlineSyncDays,
+      radiusMetres: rules?.rules.checkInRadiusMetres ?? UNDOCUMENTED_DEFAULTS.checkInRadiusMetres,
+      lateSyncDays: rules?.rules.offlineSyncDays ?? UNDOCUMENTED_DEFAULTS.offlineSyncDays,
     },
     day,
   };
-  return { standing, contractId, cardHash: recipient.cardHash };
+  return { standing, contractId };
 }
 
-/** The reasons of the visit as its events stand: final with a sign-out, else those knowable at the sign-in. */
-async function judge(ctx: Context, order: WorkOrderRow, events: readonly VisitEventRow[]) {
-  const checkIn = events.find((e) => e.kind === 'CHECK_IN')!;
-  const checkOut = events.find((e) => e.kind === 'CHECK_OUT') ?? null;
-  const day = todayInChina(checkIn.deviceAt);
-  const { standing, contractId } = await standingOf(ctx, order, day, checkIn.serverAt);
+/** The reasons of the visit as its events stand against `standing`: final with a sign-out, else those knowable at the sign-in. */
+function verdictOf(standing: VisitStanding, checkIn: EventFacts, checkOut: EventFacts | null): VisitVoidReason[] {
   const placed = [checkIn, checkOut].find((e) => e !== null && e.lat !== null);
   const evidence = {
     checkInAt: checkIn.deviceAt,
@@ -78,15 +89,7 @@ async function judge(ctx: Context, order: WorkOrderRow, events: readonly VisitEv
     scannedCard: checkIn.cardTokenHash ?? checkOut?.cardTokenHash ?? null,
   };
   const reasons = voidReasons(evidence, standing);
-  return { reasons: checkOut ? reasons : reasons.filter((r) => r !== VisitVoidReason.NO_CHECK_OUT), contractId, evidence };
-}
-
-/** What a sign-in or sign-out answers: the order as it now stands and its reasons. */
-async function outcomeOf(write: Write, orderId: number, replayed: boolean): Promise<VisitOutcomeView> {
-  const [order] = await workOrderRepository.byIds(write.tx, [orderId]);
-  if (order.state !== 'CHECKED_IN') return { order, reasons: order.voidReasons, replayed };
-  const { reasons } = await judge(write.ctx, order, await workOrderRepository.eventsOf(write.tx, [orderId]));
-  return { order, reasons, replayed };
+  return checkOut ? reasons : reasons.filter((r) => r !== VisitVoidReason.NO_CHECK_OUT);
 }
 
 interface EventDraft {
@@ -107,44 +110,87 @@ function eventDraft(kind: EventKind, input: VisitEventInput | SyncVisitEventInpu
   };
 }
 
-/**
- * Records a sign-in or sign-out of the caller's own order and decides what follows: at sign-in the order is
- * CHECKED_IN (its day the sign-in's day in China); at sign-out it is VERIFIED or VOID with every reason. An
- * event already received (same caregiver and client id) writes nothing and answers as the order stands.
- * The order comes locked and in the caller's reach (`lockOrder`).
- */
-async function recordEvent(write: Write, order: WorkOrderRow, draft: EventDraft, field: string): Promise<VisitOutcomeView> {
-  const { tx, grant } = write;
-  const caregiverId = grant!.caregiverId!;
-  const sent = await workOrderRepository.eventByClientId(tx, caregiverId, draft.clientId);
-  if (sent) {
-    if (sent.orderId !== order.id || sent.kind !== draft.kind) throw new ConflictError(`the client id was used for another event (${sent.kind} of order ${sent.orderId})`, `${field}.clientId`);
-    return outcomeOf(write, order.id, true);
-  }
-  requireState(order, draft.kind === 'CHECK_IN' ? ['ASSIGNED'] : ['CHECKED_IN'], `${field}.order`);
-  const inserted = await workOrderRepository.insertEvent(tx, {
+/** The draft as it is recorded: the card scanned kept as its hash. */
+function eventRecord(write: Write, order: WorkOrderRow, draft: EventDraft): NewVisitEvent {
+  return {
     orderId: order.id,
     kind: draft.kind,
-    caregiverId,
+    caregiverId: write.grant!.caregiverId!,
     clientId: draft.clientId,
     deviceAt: draft.deviceAt,
     lat: draft.place?.lat ?? null,
     lng: draft.place?.lng ?? null,
     cardTokenHash: draft.cardToken === null ? null : hashCardToken(draft.cardToken),
-    recordedBy: grant!.actor.userId,
-  });
-  if (!inserted) throw new ConflictError('the client id was used for another event', `${field}.clientId`);
-  if (draft.kind === 'CHECK_IN') {
-    await workOrderRepository.checkIn(tx, order.id, draft.deviceAt, todayInChina(draft.deviceAt), inserted.serverAt);
-    write.detail({ event: inserted.id, kind: draft.kind, clientId: draft.clientId });
-    return outcomeOf(write, order.id, false);
+    recordedBy: write.grant!.actor.userId,
+  };
+}
+
+/** The facts of an event recorded at `serverAt`. */
+function factsOf(event: NewVisitEvent, serverAt: Date): EventFacts {
+  return { deviceAt: event.deviceAt, serverAt, lat: event.lat, lng: event.lng, cardTokenHash: event.cardTokenHash?.toString('hex') ?? null };
+}
+
+/**
+ * The sign-in: recorded and the order CHECKED_IN (its day the sign-in's day in China) in one statement, sent
+ * with the reads of the visit's standing; null when its client id was sent before.
+ */
+async function checkIn(write: Write, order: WorkOrderRow, event: NewVisitEvent): Promise<VisitOutcomeView | null> {
+  const day = todayInChina(event.deviceAt);
+  const [done, { standing }] = await Promise.all([workOrderRepository.checkIn(write.tx, event, day), standingOf(write.ctx, order, day, null, null)]);
+  if (!done) return null;
+  write.detail({ event: done.eventId, kind: event.kind, clientId: event.clientId });
+  return { order: { ...order, ...done.change }, reasons: verdictOf(standing, factsOf(event, done.change.receivedAt!), null), replayed: false };
+}
+
+/**
+ * The sign-out: recorded, sent with the reads of the sign-in and of the visit's standing (its day and span
+ * from the order as checked in), then the verdict: VERIFIED, or VOID with every reason; null when its client
+ * id was sent before.
+ */
+async function checkOut(write: Write, order: WorkOrderRow, event: NewVisitEvent): Promise<VisitOutcomeView | null> {
+  const span = { start: order.checkInAt!, end: event.deviceAt };
+  const [inserted, events, { standing, contractId }] = await Promise.all([
+    workOrderRepository.insertEvent(write.tx, event),
+    workOrderRepository.eventsOf(write.tx, [order.id]),
+    standingOf(write.ctx, order, order.serviceDay!, order.receivedAt, span),
+  ]);
+  if (!inserted) return null;
+  const signIn = events.find((e) => e.kind === 'CHECK_IN')!;
+  const reasons = verdictOf(standing, signIn, factsOf(event, inserted.serverAt));
+  const length = Math.floor((event.deviceAt.getTime() - signIn.deviceAt.getTime()) / MINUTE_MS);
+  const change = await workOrderRepository.decide(write.tx, order.id, { checkOutAt: event.deviceAt, receivedAt: inserted.serverAt, minutes: length > 0 ? length : null, reasons, contractId });
+  write.detail({ event: inserted.id, kind: event.kind, clientId: event.clientId, verdict: reasons.length === 0 ? 'VERIFIED' : 'VOID', reasons });
+  return { order: { ...order, ...change }, reasons, replayed: false };
+}
+
+/** What a re-sent event answers: the order as it stands (locked), with its reasons (those knowable so far while it is CHECKED_IN). */
+async function replayOf(write: Write, order: WorkOrderRow): Promise<VisitOutcomeView> {
+  if (order.state !== 'CHECKED_IN') return { order, reasons: order.voidReasons, replayed: true };
+  const [signIn] = await workOrderRepository.eventsOf(write.tx, [order.id]);
+  const { standing } = await standingOf(write.ctx, order, order.serviceDay!, signIn.serverAt, null);
+  return { order, reasons: verdictOf(standing, signIn, null), replayed: true };
+}
+
+/**
+ * Records a sign-in or sign-out of the caller's own order and decides what follows: at sign-in the order is
+ * CHECKED_IN; at sign-out it is VERIFIED or VOID with every reason. An event already received (same caregiver
+ * and client id) writes nothing and answers as the order stands. The order comes locked and in the caller's
+ * reach (`lockOrder`).
+ */
+async function recordEvent(write: Write, order: WorkOrderRow, draft: EventDraft, field: string): Promise<VisitOutcomeView> {
+  const expected = draft.kind === 'CHECK_IN' ? 'ASSIGNED' : 'CHECKED_IN';
+  if (order.state === expected) {
+    const event = eventRecord(write, order, draft);
+    const outcome = draft.kind === 'CHECK_IN' ? await checkIn(write, order, event) : await checkOut(write, order, event);
+    if (outcome) return outcome;
   }
-  const events = await workOrderRepository.eventsOf(tx, [order.id]);
-  const { reasons, contractId, evidence } = await judge(write.ctx, order, events);
-  const length = Math.floor((draft.deviceAt.getTime() - evidence.checkInAt.getTime()) / MINUTE_MS);
-  await workOrderRepository.decide(tx, order.id, { checkOutAt: draft.deviceAt, receivedAt: inserted.serverAt, minutes: length > 0 ? length : null, reasons, contractId });
-  write.detail({ event: inserted.id, kind: draft.kind, clientId: draft.clientId, verdict: reasons.length === 0 ? 'VERIFIED' : 'VOID', reasons });
-  return outcomeOf(write, order.id, false);
+  const sent = await workOrderRepository.eventByClientId(write.tx, write.grant!.caregiverId!, draft.clientId);
+  if (sent) {
+    if (sent.orderId !== order.id || sent.kind !== draft.kind) throw new ConflictError(`the client id was used for another event (${sent.kind} of order ${sent.orderId})`, `${field}.clientId`);
+    return replayOf(write, order);
+  }
+  requireState(order, [expected], `${field}.order`);
+  throw new ConflictError('the client id was used for another event', `${field}.clientId`);
 }
 
 /** The order an offline device created, created once by its client id: the caller's organisation, assigned to the caller, planned for the day of its first event. */
@@ -201,8 +247,9 @@ export const visitService = {
       const id = parseId(input.order, 'input.order', 'a work order');
       write.target('WorkOrder', [id]);
       const draft = eventDraft(kind, input, 'input');
-      await workOrderRepository.lockCaregiver(write.tx, write.grant!.caregiverId!);
-      return recordEvent(write, await lockOrder(write, String(id), 'input.order'), draft, 'input');
+      // The caregiver's lock, then the order's: sent together.
+      const [, order] = await Promise.all([workOrderRepository.lockCaregiver(write.tx, write.grant!.caregiverId!), lockOrder(write, String(id), 'input.order')]);
+      return recordEvent(write, order, draft, 'input');
     });
     return { ...outcome, order: shown(grantFor(ctx, Capability.READ_WORK_ORDERS), outcome.order) };
   },
