@@ -75,7 +75,32 @@ export function defaultTransaction<T>(dataSource: DataSource): (inside: (tx: Ent
   return pipelinedTransaction(dataSource);
 }
 
-type PipelinedClient = PoolClient & { pipeline: boolean };
+type PipelinedClient = PoolClient & { pipeline: boolean; connection: { stream: { cork(): void; uncork(): void } } };
+
+/**
+ * Makes the statements a transaction sends in one turn of the event loop leave in one write to the
+ * socket (pg writes each statement's messages on their own): the socket is corked at the turn's first
+ * statement and uncorked once the turn is done. Returns the undo.
+ */
+function batchWrites(client: PipelinedClient): () => void {
+  const stream = client.connection.stream;
+  const proto = Object.getPrototypeOf(client) as PoolClient;
+  let corked = false;
+  client.query = function (this: PoolClient, ...args: unknown[]) {
+    if (!corked) {
+      corked = true;
+      stream.cork();
+      setImmediate(() => {
+        corked = false;
+        stream.uncork();
+      });
+    }
+    return (proto.query as (...a: unknown[]) => unknown).apply(this, args);
+  } as PoolClient['query'];
+  return () => {
+    delete (client as Partial<PoolClient>).query;
+  };
+}
 
 // The statements of each open pipelined transaction that are answered with its COMMIT.
 const answeredWithCommit = new WeakMap<EntityManager, Promise<unknown>[]>();
@@ -84,7 +109,8 @@ const answeredWithCommit = new WeakMap<EntityManager, Promise<unknown>[]>();
  * Opens a READ COMMITTED transaction on one pooled connection in pg's pipeline mode: a statement goes
  * out without waiting for the answers to those before it, which the server still runs one after
  * another, in order. So BEGIN leaves with the first statement, statements started together
- * (`Promise.all` of named statements) share one round trip, and a last statement handed to
+ * (`Promise.all` of named statements) share one round trip and one write to the socket
+ * (`batchWrites`), and a last statement handed to
  * `withCommit` leaves with the COMMIT. A statement that fails aborts the transaction as ever: those
  * behind it fail, and a COMMIT behind it answers ROLLBACK, which fails the transaction here.
  */
@@ -97,6 +123,7 @@ export function pipelinedTransaction<T>(dataSource: DataSource): (inside: (tx: E
       return client.query(text);
     };
     client.pipeline = true;
+    const unbatch = batchWrites(client);
     // Sent here, before the work can send anything, and answered with its first statement.
     const begun = send('BEGIN');
     begun.catch(() => undefined);
@@ -121,6 +148,7 @@ export function pipelinedTransaction<T>(dataSource: DataSource): (inside: (tx: E
       answeredWithCommit.delete(runner.manager);
       (runner as { isTransactionActive: boolean }).isTransactionActive = false;
       client.pipeline = false;
+      unbatch();
       await runner.release();
     }
   };

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { ServiceItem } from '../care/care-kinds';
+import { namedQuery } from '../db/named-query';
 import type { JurisdictionLevel } from '../kernel/division-codes';
 
 export interface NodeRef {
@@ -109,7 +110,9 @@ export const isUniqueViolation = (error: unknown) =>
 
 export const caregiverRepository = {
   async byIds(db: EntityManager, ids: readonly number[], forUpdate = false): Promise<CaregiverRow[]> {
-    return db.query(`SELECT ${COLUMNS} WHERE c.id = ANY($1::int[]) ORDER BY c.id ${forUpdate ? 'FOR UPDATE OF c' : ''}`, [ids]);
+    // Read on every visit (its caregiver's standing): prepared once per connection.
+    if (!forUpdate) return namedQuery<CaregiverRow>(db, 'caregivers_by_ids', `SELECT ${COLUMNS} WHERE c.id = ANY($1::int[]) ORDER BY c.id`, [ids]);
+    return db.query(`SELECT ${COLUMNS} WHERE c.id = ANY($1::int[]) ORDER BY c.id FOR UPDATE OF c`, [ids]);
   },
 
   /** Inserts the caregiver; null when the organisation already uses the work card number. */
@@ -169,7 +172,7 @@ export const caregiverRepository = {
 
   /** The bans of the caregivers, oldest first. */
   async bansOf(db: EntityManager, caregiverIds: readonly number[]): Promise<BanRow[]> {
-    return db.query(`SELECT ${BAN_COLUMNS} WHERE b.caregiver_id = ANY($1::int[]) ORDER BY b.from_day, b.id`, [caregiverIds]);
+    return namedQuery<BanRow>(db, 'caregiver_bans_of', `SELECT ${BAN_COLUMNS} WHERE b.caregiver_id = ANY($1::int[]) ORDER BY b.from_day, b.id`, [caregiverIds]);
   },
 
   async insertBan(tx: EntityManager, ban: { caregiverId: number; jurisdictionId: number; reason: string; from: string; until: string }, userId: number): Promise<number> {

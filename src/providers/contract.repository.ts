@@ -141,15 +141,15 @@ export const contractRepository = {
     );
   },
 
-  /** Per item, the contracts serving it at the village on the day (of the organisation when given), by item and id: one statement for all the items of a visit. */
-  servingTerms(db: EntityManager, villageCode: string, items: readonly ServiceItem[], day: string, organisationId: number | null): Promise<ServingTerms[]> {
+  /** Per item, the organisation's contracts serving it at the village on the day, by item and id: one statement for all the items of a visit. */
+  servingTerms(db: EntityManager, villageCode: string, items: readonly ServiceItem[], day: string, organisationId: number): Promise<ServingTerms[]> {
     return namedQuery<ServingTerms>(
       db,
       'contract_serving_terms',
       `SELECT v.item, v.contract_id AS "contractId", coalesce(max(p.min_minutes), 0)::int AS "minMinutes"
        FROM service_contract_coverage v JOIN service_contract c ON c.id = v.contract_id
        LEFT JOIN service_contract_price p ON p.contract_id = v.contract_id AND p.item = v.item
-       WHERE v.village_code = $1 AND v.item = ANY($2::text[]) AND v.during @> $3::date AND ($4::int IS NULL OR c.organisation_id = $4)
+       WHERE v.village_code = $1 AND v.item = ANY($2::text[]) AND v.during @> $3::date AND c.organisation_id = $4
        GROUP BY v.item, v.contract_id ORDER BY v.item, v.contract_id`,
       [villageCode, items, day, organisationId],
     );

@@ -57,6 +57,9 @@ export interface VisitEventRow {
   home: { lat: number; lng: number } | null;
 }
 
+/** An event as a verdict reads it: the device's clock, the server's, the place and the card scanned (its hex hash). */
+export type EventFacts = Pick<VisitEventRow, 'deviceAt' | 'serverAt' | 'lat' | 'lng' | 'cardTokenHash'>;
+
 /** A recipient as a visit is checked against on its day. */
 export interface RecipientStanding {
   id: number;
@@ -258,6 +261,18 @@ export const workOrderRepository = {
   /** The events of the orders, sign-in first. */
   async eventsOf(db: EntityManager, orderIds: readonly number[]): Promise<VisitEventRow[]> {
     return namedQuery<VisitEventRow>(db, 'visit_events_of', `SELECT ${EVENT_COLUMNS} WHERE e.order_id = ANY($1::int[]) ORDER BY e.order_id, e.kind`, [orderIds]);
+  },
+
+  /** The order's sign-in, as its verdict reads it. */
+  async signInOf(db: EntityManager, orderId: number): Promise<EventFacts> {
+    const [row] = await namedQuery<EventFacts>(
+      db,
+      'visit_sign_in_of',
+      `SELECT device_at AS "deviceAt", server_at AS "serverAt", lat, lng, encode(card_token_hash, 'hex') AS "cardTokenHash"
+       FROM visit_event WHERE order_id = $1 AND kind = 'CHECK_IN'`,
+      [orderId],
+    );
+    return row;
   },
 
   /** The caregiver's event with the client id, if it was sent before. */

@@ -15,7 +15,7 @@ import { MIN_VISIT_MINUTES } from '../providers/provider-kinds';
 import { hashCardToken, parseCardToken } from './service-card.service';
 import { voidReasons, VisitVoidReason, type Place, type VisitStanding } from './verification.rules';
 import type { OfflineOrderInput, SyncVisitEventInput, VisitEventInput } from './work-order.inputs';
-import { workOrderRepository, type EventKind, type NewVisitEvent, type VisitEventRow, type WorkOrderRow } from './work-order.repository';
+import { workOrderRepository, type EventFacts, type EventKind, type NewVisitEvent, type WorkOrderRow } from './work-order.repository';
 import { MAX_SYNC_EVENTS, MINUTE_MS, NOT_IN_SCOPE, parseClientId, parseDeviceAt, parseItems, parsePlace, requireState, shown } from './work-order.rules';
 import { lockOrder } from './work-order.service';
 import { WorkOrderBooker } from './work-order.types';
@@ -34,9 +34,6 @@ export interface SyncResultView {
   outcome: VisitOutcomeView | null;
   refusal: { code: string; field: string | null; message: string } | null;
 }
-
-/** An event as the verdict reads it: the device's clock, the server's, the place and the card scanned (its hex hash). */
-type EventFacts = Pick<VisitEventRow, 'deviceAt' | 'serverAt' | 'lat' | 'lng' | 'cardTokenHash'>;
 
 /**
  * How things stood on the visit's day, for `voidReasons`: the contracts' minimums, the recipient (their card
@@ -149,13 +146,12 @@ async function checkIn(write: Write, order: WorkOrderRow, event: NewVisitEvent):
  */
 async function checkOut(write: Write, order: WorkOrderRow, event: NewVisitEvent): Promise<VisitOutcomeView | null> {
   const span = { start: order.checkInAt!, end: event.deviceAt };
-  const [inserted, events, { standing, contractId }] = await Promise.all([
+  const [inserted, signIn, { standing, contractId }] = await Promise.all([
     workOrderRepository.insertEvent(write.tx, event),
-    workOrderRepository.eventsOf(write.tx, [order.id]),
+    workOrderRepository.signInOf(write.tx, order.id),
     standingOf(write.ctx, order, order.serviceDay!, order.receivedAt, span),
   ]);
   if (!inserted) return null;
-  const signIn = events.find((e) => e.kind === 'CHECK_IN')!;
   const reasons = verdictOf(standing, signIn, factsOf(event, inserted.serverAt));
   const length = Math.floor((event.deviceAt.getTime() - signIn.deviceAt.getTime()) / MINUTE_MS);
   const change = await workOrderRepository.decide(write.tx, order.id, { checkOutAt: event.deviceAt, receivedAt: inserted.serverAt, minutes: length > 0 ? length : null, reasons, contractId });
@@ -166,7 +162,7 @@ async function checkOut(write: Write, order: WorkOrderRow, event: NewVisitEvent)
 /** What a re-sent event answers: the order as it stands (locked), with its reasons (those knowable so far while it is CHECKED_IN). */
 async function replayOf(write: Write, order: WorkOrderRow): Promise<VisitOutcomeView> {
   if (order.state !== 'CHECKED_IN') return { order, reasons: order.voidReasons, replayed: true };
-  const [signIn] = await workOrderRepository.eventsOf(write.tx, [order.id]);
+  const signIn = await workOrderRepository.signInOf(write.tx, order.id);
   const { standing } = await standingOf(write.ctx, order, order.serviceDay!, signIn.serverAt, null);
   return { order, reasons: verdictOf(standing, signIn, null), replayed: true };
 }

@@ -54,4 +54,33 @@ describe('a pipelined transaction', () => {
       { key: 'pipelined-b', value: 1 },
     ]);
   });
+
+  it('writes the statements started together to the socket at once, and only the statements after an answer apart', async () => {
+    let writes = 0;
+    const bursts = await pipelinedTransaction<number[]>(h.db)(async (tx) => {
+      const stream = (tx.queryRunner as unknown as { databaseConnection: { connection: { stream: { _writev: (...a: unknown[]) => unknown; _write: (...a: unknown[]) => unknown } } } })
+        .databaseConnection.connection.stream;
+      const counted = <F extends (...a: unknown[]) => unknown>(f: F) =>
+        function (this: unknown, ...args: unknown[]) {
+          writes += 1;
+          return f.apply(this, args);
+        };
+      const writev = stream._writev;
+      const writeOne = stream._write;
+      stream._writev = counted(writev);
+      stream._write = counted(writeOne);
+      try {
+        const started = writes;
+        await Promise.all([1, 2, 3].map((n) => namedQuery(tx, 'test_pipelined_echo', 'SELECT $1::int AS n', [n])));
+        const together = writes - started;
+        await namedQuery(tx, 'test_pipelined_echo', 'SELECT $1::int AS n', [4]);
+        return [together, writes - started - together];
+      } finally {
+        stream._writev = writev;
+        stream._write = writeOne;
+      }
+    });
+    // BEGIN and the three statements in one write; the fourth in another.
+    expect(bursts).toEqual([1, 1]);
+  });
 });
