@@ -7,6 +7,7 @@ import { parseId } from '../kernel/ids';
 import { text } from '../kernel/messages';
 import { ID_KEY, keysetPage, type Page, type PageArgs } from '../kernel/pagination';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
+import type { ServiceClass } from './care-kinds';
 import { requirementOf, type MonthlyRequirement, type RecipientFacts } from './care-requirement';
 import type { CareRulesRow } from './care-rules.repository';
 import { careRulesService } from './care-rules.service';
@@ -86,6 +87,19 @@ export const carePlanService = {
       cursorOf: (row) => String(row.id),
       nodes: (rows) => plansOf(ctx, rows, args.month),
     });
+  },
+
+  /**
+   * For work orders: the service class of the person's plan for `month`, as their village's rules decide it
+   * on the month's reference day; null when no enrolment covers the month or no rules are in force. No
+   * access check: the caller has reached the person.
+   */
+  async serviceClassOf(ctx: Context, personId: number, month: string): Promise<ServiceClass | null> {
+    const { referenceDay, monthStart } = daysOf(month);
+    const row = await carePlanRepository.byId(ctx.db, personId, referenceDay, monthStart);
+    if (!row?.enrolled) return null;
+    const inForce = await careRulesService.rulesAt(ctx, row.villageCode, referenceDay);
+    return inForce && requirementOf(inForce.rules, factsOf(row, referenceDay), month).serviceClass;
   },
 
   /**

@@ -5,6 +5,7 @@ import { loader, type Context } from '../kernel/context';
 import { todayInChina } from '../kernel/dates';
 import { CODE_LENGTH, parentCodeOf } from '../kernel/division-codes';
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination';
+import { competitionRanks } from '../kernel/ranking';
 import { asInstance } from '../graphql/roots';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
@@ -42,13 +43,11 @@ function figuresOf(node: Jurisdiction, counts: Omit<CaseCounts, 'code'> | undefi
   return asInstance(CaseFigures, { jurisdiction: node, open, waiting, inReview, returned, overdue, asOf: today, ranked });
 }
 
-/** Sorted best first, a node's rank is 1 + the position where its group of equal figures starts. */
+/** The figures with their competition ranks among themselves. */
 function rankAll(figures: CaseFigures[]): CaseFigures[] {
-  const sorted = [...figures].sort(byRank);
-  let start = 0;
-  sorted.forEach((figure, i) => {
-    if (i > 0 && byRank(sorted[i - 1], figure) !== 0) start = i;
-    figure.ranked = { rank: start + 1, among: sorted.length };
+  const ranks = competitionRanks(figures, byRank);
+  figures.forEach((figure, i) => {
+    figure.ranked = { rank: ranks[i], among: figures.length };
   });
   return figures;
 }

@@ -8,6 +8,7 @@ import { CODE_LENGTH, pathOfCode } from '../kernel/division-codes';
 import { BadUserInputError, ConflictError } from '../kernel/errors';
 import { parseId } from '../kernel/ids';
 import { text } from '../kernel/messages';
+import { competitionRanks } from '../kernel/ranking';
 import { asInstance } from '../graphql/roots';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
@@ -74,14 +75,12 @@ function byRank(a: CareCompliance, b: CareCompliance): number {
 }
 const byCode = (a: CareCompliance, b: CareCompliance) => (a.jurisdiction.code < b.jurisdiction.code ? -1 : a.jurisdiction.code > b.jurisdiction.code ? 1 : 0);
 
-/** Sorted best first, a node's rank is 1 + the position where its group of equal figures starts. */
+/** The figures with their competition ranks among themselves. */
 function rankAll(figures: CareCompliance[]): CareCompliance[] {
-  const sorted = [...figures].sort(byRank);
-  let start = 0;
-  sorted.forEach((figure, i) => {
-    if (i > 0 && byRank(sorted[i - 1], figure) !== 0) start = i;
-    figure.rank = start + 1;
-    figure.rankedAmong = sorted.length;
+  const ranks = competitionRanks(figures, byRank);
+  figures.forEach((figure, i) => {
+    figure.rank = ranks[i];
+    figure.rankedAmong = figures.length;
   });
   return figures;
 }

@@ -8,12 +8,13 @@ import { JurisdictionLevel } from '../kernel/division-codes';
 import { BadUserInputError, ConflictError } from '../kernel/errors';
 import { parseId } from '../kernel/ids';
 import { parseText } from '../kernel/text';
+import { byShareDescending, competitionRanks } from '../kernel/ranking';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { parseDayField } from '../procedures/procedure.rules';
 import type { CallbackInput } from './callback.inputs';
 import { callbackRepository, type CalledOrder, type CallbackFigureRow, type CallbackRow, type DrawRow } from './callback.repository';
 import { CallbackKind, drawSample, newDrawSeed } from './callback.rules';
-import type { CallbackFigures, CallbackRates } from './callback.types';
+import type { CallbackFigures, CallbackRates, NodeCallbackFigures } from './callback.types';
 import { figureNode, nodeRef } from './node-figures';
 
 /** The longest day range the call-back figures take in one request: a year (a bound of the request, not a rule). */
@@ -82,6 +83,16 @@ function figuresOf(rows: readonly CallbackFigureRow[]): CallbackFigures {
     voidedOnCallback: sum((r) => r.voidedOnCallback),
     dissatisfied: sum((r) => r.dissatisfied),
   };
+}
+
+/** Each child's figures in code order, with its rank among the children (by providerShare, then onlineShare; none without verified orders). */
+function rankedChildren(rows: readonly CallbackFigureRow[]): NodeCallbackFigures[] {
+  const children = rows.map((row) => ({ node: nodeRef(row), figures: figuresOf([row]), rank: null as number | null }));
+  const ranks = competitionRanks(children, (a, b) => byShareDescending(a.figures.providerShare, b.figures.providerShare) || byShareDescending(a.figures.onlineShare, b.figures.onlineShare));
+  children.forEach((child, i) => {
+    child.rank = child.figures.verifiedOrders === 0 ? null : ranks[i];
+  });
+  return children;
 }
 
 export const callbackService = {
@@ -183,7 +194,7 @@ export const callbackService = {
       providerPercentRequired: rules?.rules.providerCallbackPercent ?? null,
       onlinePercentRequired: rules?.rules.onlineCallbackPercent ?? null,
       figures: figuresOf(rows),
-      children: figured.childLength === null ? [] : rows.map((row) => ({ node: nodeRef(row), figures: figuresOf([row]) })),
+      children: figured.childLength === null ? [] : rankedChildren(rows),
     };
   },
 };

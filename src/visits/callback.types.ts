@@ -109,6 +109,12 @@ export class NodeCallbackFigures {
 
   @Field(() => CallbackFigures)
   figures: CallbackFigures;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Place among the siblings: 1 for the highest providerShare, then onlineShare; equal figures share a place; null without verified orders.',
+  })
+  rank: number | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'Call-back rates at a node over a day range, with each child’s.' })
@@ -131,6 +137,6 @@ export class CallbackRates {
   @Field(() => CallbackFigures)
   figures: CallbackFigures;
 
-  @Field(() => [NodeCallbackFigures], { description: 'Each child of the node, in code order (none for a village).' })
+  @Field(() => [NodeCallbackFigures], { description: 'Each child of the node, in code order, ranked among themselves (none for a village).' })
   children: NodeCallbackFigures[];
 }

@@ -11,6 +11,7 @@ import { parseId } from '../kernel/ids';
 import { text } from '../kernel/messages';
 import { ID_KEY, keysetPage, type Page, type PageArgs } from '../kernel/pagination';
 import { parseText } from '../kernel/text';
+import { byShareDescending, competitionRanks } from '../kernel/ranking';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { parseDayField } from '../procedures/procedure.rules';
 import { atLeastPercentOf } from './callback.rules';
@@ -29,16 +30,10 @@ function shareOf(enrolled: number, reached: number, percent: number | null): Ove
 
 /** Children by share, highest first (competition ranks: equal shares share one), those without anyone enrolled last and unranked; ties by code. */
 function ranked(children: { node: ShareRow; figure: OversightShare }[]): RankedOversightShare[] {
-  const sorted = [...children].sort((a, b) => {
-    const x = a.figure.share ?? -1;
-    const y = b.figure.share ?? -1;
-    return y - x || (a.node.code < b.node.code ? -1 : 1);
-  });
-  return sorted.map((child) => ({
-    node: nodeRef(child.node),
-    figure: child.figure,
-    rank: child.figure.share === null ? null : 1 + sorted.filter((other) => (other.figure.share ?? -1) > child.figure.share!).length,
-  }));
+  const ranks = competitionRanks(children, (a, b) => byShareDescending(a.figure.share, b.figure.share));
+  return children
+    .map((child, i) => ({ node: nodeRef(child.node), figure: child.figure, rank: child.figure.share === null ? null : ranks[i] }))
+    .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (a.node.code < b.node.code ? -1 : 1));
 }
 
 export const oversightService = {

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { ServiceItem } from '../care/care-kinds';
+import type { ServiceClass, ServiceItem } from '../care/care-kinds';
 import { namedQuery } from '../db/named-query';
 import type { PersonStatus } from '../elderly/elderly-kinds';
 import type { JurisdictionLevel } from '../kernel/division-codes';
@@ -18,7 +18,7 @@ export interface WorkOrderRow {
   caregiverId: number | null;
   contractId: number | null;
   items: ServiceItem[];
-  serviceClass: string | null;
+  serviceClass: ServiceClass | null;
   bookedAs: Booker;
   agentName: string | null;
   plannedDay: string;
@@ -88,6 +88,8 @@ export interface NewWorkOrder {
   caregiverId: number | null;
   contractId: number | null;
   items: ServiceItem[];
+  /** The recipient's class for the planned day's month (their plan's), or null when they have none. */
+  serviceClass: ServiceClass | null;
   bookedAs: Booker;
   bookedBy: number;
   agentName: string | null;
@@ -186,12 +188,12 @@ export const workOrderRepository = {
   async insert(tx: EntityManager, order: NewWorkOrder): Promise<number | null> {
     const [row] = await tx.query(
       `INSERT INTO work_order (person_id, village_code, organisation_id, caregiver_id, contract_id, items, booked_by_kind, booked_by, agent_name,
-         planned_day, client_id, state, redo_of)
+         planned_day, client_id, state, redo_of, service_class)
        VALUES ($1, $2, $3, $4, $5, $6::text[], $7::work_order_booker, $8, $9, $10, $11::uuid,
-         CASE WHEN $4::int IS NULL THEN 'BOOKED' ELSE 'ASSIGNED' END::work_order_state, $12)
+         CASE WHEN $4::int IS NULL THEN 'BOOKED' ELSE 'ASSIGNED' END::work_order_state, $12, $13)
        ON CONFLICT DO NOTHING RETURNING id`,
       [order.personId, order.villageCode, order.organisationId, order.caregiverId, order.contractId, order.items, order.bookedAs, order.bookedBy,
-        order.agentName, order.plannedDay, order.clientId, order.redoOf],
+        order.agentName, order.plannedDay, order.clientId, order.redoOf, order.serviceClass],
     );
     return row?.id ?? null;
   },

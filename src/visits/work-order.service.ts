@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { denied, grantFor, requireReach } from '../access/scope';
 import { mutation, type Write } from '../audit/mutation';
-import type { ServiceItem } from '../care/care-kinds';
+import type { ServiceClass, ServiceItem } from '../care/care-kinds';
+import { carePlanService } from '../care/care-plan.service';
 import { parseCreditCode } from '../facilities/facility.rules';
 import { facilityService } from '../facilities/facility.service';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
@@ -61,6 +62,15 @@ export async function lockOrder(write: Write, rawId: string, field: string): Pro
   requireReach(write.grant!, [row], NOT_IN_SCOPE);
   write.at(row!.village.id);
   return row!;
+}
+
+/**
+ * The service class of an order for the recipient on its planned day: their plan's for the day's month, as
+ * the county's rules decide it by their categories and age («無償服務的對象為…“三無”老人;低償服務的對象為…高齡老人、
+ * 特殊羣體老人», seed 004 篇二); null when they have no plan that month.
+ */
+export function serviceClassOn(ctx: Context, personId: number, day: string): Promise<ServiceClass | null> {
+  return carePlanService.serviceClassOf(ctx, personId, day.slice(0, 7));
 }
 
 /** The contract serving each item at the village on the day for the provider (the first's id), or BAD_USER_INPUT naming the first item without one. */
@@ -164,6 +174,7 @@ export const workOrderService = {
         caregiverId: null,
         contractId,
         items,
+        serviceClass: await serviceClassOn(ctx, person.id, plannedDay),
         bookedAs: input.bookedAs,
         bookedBy: grant!.actor.userId,
         agentName,
@@ -224,6 +235,7 @@ export const workOrderService = {
         caregiverId: order.caregiverId,
         contractId,
         items: order.items,
+        serviceClass: await serviceClassOn(write.ctx, order.personId, plannedDay),
         bookedAs: order.bookedAs as WorkOrderBooker,
         bookedBy: write.grant!.actor.userId,
         agentName: order.agentName,

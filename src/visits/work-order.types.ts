@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ServiceItem } from '../care/care-kinds';
+import { ServiceClass, ServiceItem } from '../care/care-kinds';
 import { OrganisationNode } from '../facilities/facility.types';
 import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
 import { DateScalar } from '../kernel/dates';
@@ -104,6 +104,12 @@ export class WorkOrder {
 
   @Field(() => [ServiceItem])
   items: ServiceItem[];
+
+  @Field(() => ServiceClass, {
+    nullable: true,
+    description: 'The recipient’s service class for the planned day’s month, as their plan shows it (free, low-paid, paid by the county’s rules); null without a plan that month. The contract prices the order by it.',
+  })
+  serviceClass: ServiceClass | null;
 
   @Field(() => DateScalar)
   plannedDay: string;

@@ -17,7 +17,7 @@ import { voidReasons, VisitVoidReason, type Place, type VisitStanding } from './
 import type { OfflineOrderInput, SyncVisitEventInput, VisitEventInput } from './work-order.inputs';
 import { workOrderRepository, type EventFacts, type EventKind, type NewVisitEvent, type WorkOrderRow } from './work-order.repository';
 import { MAX_SYNC_EVENTS, MINUTE_MS, NOT_IN_SCOPE, parseClientId, parseDeviceAt, parseItems, parsePlace, requireState, shown } from './work-order.rules';
-import { lockOrder } from './work-order.service';
+import { lockOrder, serviceClassOn } from './work-order.service';
 import { WorkOrderBooker } from './work-order.types';
 
 // The visit itself: sign-in and sign-out by the order's caregiver, decided against how things stood on its
@@ -211,6 +211,7 @@ async function offlineOrder(write: Write, input: OfflineOrderInput, field: strin
     caregiverId,
     contractId: null,
     items,
+    serviceClass: await serviceClassOn(ctx, person.id, day),
     bookedAs: WorkOrderBooker.PROVIDER,
     bookedBy: grant!.actor.userId,
     agentName: null,

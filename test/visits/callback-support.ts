@@ -20,7 +20,7 @@ export const STORED_DRAW = `query($county: String!, $day: Date!) { callbackDraw(
 export const CALLBACKS = `query($order: ID!) { orderCallbacks(order: $order) { ${CALLBACK} } }`;
 const FIGURES = `verifiedOrders providerCallbacks providerShare drawnOrders onlineCallbacks onlineShare voidedOnCallback dissatisfied`;
 export const RATES = `query($under: String, $from: Date!, $to: Date!) { callbackRates(under: $under, from: $from, to: $to) {
-  node { code } from to providerPercentRequired onlinePercentRequired figures { ${FIGURES} } children { node { code } figures { ${FIGURES} } } } }`;
+  node { code } from to providerPercentRequired onlinePercentRequired figures { ${FIGURES} } children { node { code } figures { ${FIGURES} } rank } } }`;
 
 export interface CallbackWorld {
   /** SERVICE_PROVIDER of organisation A at the county, and of B. */

@@ -277,6 +277,17 @@ describe('call-back rates', () => {
         dissatisfied: count((o) => o.provider === 'DISSATISFIED') + count((o) => o.online === 'DISSATISFIED'),
       };
     };
+    // Siblings ranked by the provider's share, then the county's: 1 + how many siblings did strictly better.
+    const ranked = (codes: string[], from: string, to: string) => {
+      const figures = codes.map((code) => recount(code, from, to));
+      const better = (a: (typeof figures)[0], b: (typeof figures)[0]) =>
+        a.providerShare! > b.providerShare! || (a.providerShare === b.providerShare && a.onlineShare! > b.onlineShare!);
+      return codes.map((code, i) => ({
+        node: { code },
+        figures: figures[i],
+        rank: figures[i].verifiedOrders === 0 ? null : 1 + figures.filter((other) => other.verifiedOrders > 0 && better(other, figures[i])).length,
+      }));
+    };
     const [from, to] = [days[2], days[0]];
     const county = (await ok(h, RATES, { under: '321012', from, to }, w.leadership)).callbackRates;
     expect(county).toEqual({
@@ -286,13 +297,14 @@ describe('call-back rates', () => {
       providerPercentRequired: 100,
       onlinePercentRequired: 10,
       figures: recount('321012', from, to),
-      children: ['321012100', '321012101'].map((code) => ({ node: { code }, figures: recount(code, from, to) })),
+      children: ranked(['321012100', '321012101'], from, to),
     });
     expect(county.figures.verifiedOrders).toBeGreaterThan(20);
     expect(county.figures.voidedOnCallback).toBeGreaterThan(2);
     const town = (await ok(h, RATES, { under: '321012100', from: days[3], to }, w.townStaff)).callbackRates;
     expect(town.figures).toEqual(recount('321012100', days[3], to));
-    expect(town.children).toEqual(['321012100001', '321012100002'].map((code) => ({ node: { code }, figures: recount(code, days[3], to) })));
+    expect(town.children).toEqual(ranked(['321012100001', '321012100002'], days[3], to));
+    expect(town.children.map((child: { rank: number | null }) => child.rank).sort()).not.toEqual([null, null]);
     const village = (await ok(h, RATES, { under: VILLAGES[0], from, to }, w.worker)).callbackRates;
     expect([village.figures, village.children]).toEqual([recount(VILLAGES[0], from, to), []]);
     expect((await ok(h, RATES, { under: '321012', from, to }, w.analyst)).callbackRates.figures).toEqual(recount('321012', from, to));

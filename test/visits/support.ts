@@ -17,7 +17,7 @@ export const FAR = { lat: 32.4393, lng: 119.5732 };
 /** How many days an offline device may lag, as the tests' county sets it (a setting: the documents give none). */
 export const SYNC_DAYS = 30;
 
-export const ORDER = `id state items plannedDay bookedAs agentName serviceDay minutes voidReasons cancelReason redoOf redoneBy version
+export const ORDER = `id state items serviceClass plannedDay bookedAs agentName serviceDay minutes voidReasons cancelReason redoOf redoneBy version
   recipient { id name phone address } village { code } provider { creditCode name } caregiver { id name workCardNumber }
   checkIn { deviceAt serverAt distanceMetres placeGiven cardScanned } checkOut { deviceAt serverAt distanceMetres placeGiven cardScanned }`;
 export const BOOK = `mutation($input: BookWorkOrderInput!) { bookWorkOrder(input: $input) { ${ORDER} } }`;

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { monthEnd } from '../../src/kernel/dates';
+import { addMonths, monthEnd } from '../../src/kernel/dates';
 import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
 import { ok } from '../cases/support';
-import { PLAN } from '../care/support';
+import { enrol, PLAN, registered } from '../care/support';
 import {
   assigned,
   at,
@@ -58,6 +58,22 @@ describe('a 失能 recipient’s month', () => {
     // What the compliance figures read: the rows themselves.
     const rows = await h.db.query(`SELECT state, to_char(service_day, 'YYYY-MM') AS month, minutes, void_reasons FROM work_order WHERE person_id = $1`, [w.recipient]);
     expect(rows).toEqual(w.days.map(() => ({ state: 'VERIFIED', month, minutes: 65, void_reasons: [] })));
+  });
+});
+
+describe('the service class of an order', () => {
+  it('is the recipient’s plan’s for the planned month: LOW_PAID for 低保, FREE for “三無”, none without a plan', async () => {
+    quoted('無償服務的對象為具有鬆崗户籍的“三無”老人;低償服務的對象為具有鬆崗户籍的高齡老人、特殊羣體老人');
+    const day = w.days[0];
+    const book = async (person: string) =>
+      (await ok(h, BOOK, { input: { person, provider: w.org.creditCode, items: ['CLEANING'], plannedDay: day, bookedAs: 'PROVIDER' } }, w.provider)).bookWorkOrder;
+    // 低保 is one of the 特殊羣體 the JIANGDU template reads from 松岗.
+    expect((await book(w.recipient)).serviceClass).toBe('LOW_PAID');
+    const threeNos = await registered(h, w, { birthYear: 1952, categories: ['THREE_NOS'], ability: 'MILD', assessedOn: `${addMonths(day.slice(0, 7), -3)}-01` });
+    await enrol(h, w, threeNos, `${addMonths(day.slice(0, 7), -2)}-10`);
+    expect((await book(threeNos)).serviceClass).toBe('FREE');
+    const unplanned = await registered(h, w, { birthYear: 1952, categories: ['THREE_NOS'] });
+    expect((await book(unplanned)).serviceClass).toBeNull();
   });
 });
 
