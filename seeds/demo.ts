@@ -16,6 +16,7 @@ import { seedDemoEnrolments } from './demo-enrolments';
 import { seedDemoTargets } from './demo-targets';
 import { DEMO_CAREGIVER_USERNAME, seedDemoCaregivers } from './demo-caregivers';
 import { seedDemoProviders } from './demo-providers';
+import { DEMO_VISIT_TOWN, seedDemoVisits } from './demo-visits';
 import { userRepository } from '../src/users/user.repository';
 
 /** Demo only: every demo user signs in with this password. Never seed these in production. */
@@ -50,8 +51,9 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
  * with its source; no floor: demo-people.ts says why), the facility subsidies of one of its towns, its
  * review procedure and intake windows, four applications, the enrolments of the people who qualify
  * (applications approved before the platform), its provider library with one contract, two caregivers of the
- * demo provider and one caregiver's login, and its care rules from the 江都 template (each added on the next
- * start to a database seeded before them).
+ * demo provider and one caregiver's login, its care rules from the 江都 template, and the visits of the days
+ * before in one town with their call-backs and a spot check (each added on the next start to a database
+ * seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
   // The demo writes through the features' services, some of which call others through the hooks the composition root registers.
@@ -70,7 +72,8 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     const providers = await seedProvidersOnce(dataSource);
     const care = await seedCareRulesOnce(dataSource);
     const caregivers = await seedCaregiversOnce(dataSource);
-    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers || care || caregivers, usernames };
+    const visits = await seedVisitsOnce(dataSource);
+    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers || care || caregivers || visits, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   await seedUsers(dataSource);
@@ -85,6 +88,7 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await seedProvidersOnce(dataSource);
   await seedCareRulesOnce(dataSource);
   await seedCaregiversOnce(dataSource);
+  await seedVisitsOnce(dataSource);
   return { seeded: true, usernames };
 }
 
@@ -112,6 +116,17 @@ async function seedCaregiversOnce(dataSource: DataSource): Promise<boolean> {
   if (await readSetting(dataSource, 'demo_caregivers_seeded')) return false;
   const caregivers = await seedDemoCaregivers(dataSource, demoUsername(Role.SERVICE_PROVIDER, DEMO_COUNTY), DEMO_PASSWORD);
   await writeSetting(dataSource, 'demo_caregivers_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, caregivers });
+  return true;
+}
+
+async function seedVisitsOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_visits_seeded')) return false;
+  const orders = await seedDemoVisits(dataSource, {
+    townStaff: demoUsername(Role.CIVIL_AFFAIRS_STAFF, DEMO_VISIT_TOWN),
+    provider: demoUsername(Role.SERVICE_PROVIDER, DEMO_COUNTY),
+    caregiver: DEMO_CAREGIVER_USERNAME,
+  });
+  await writeSetting(dataSource, 'demo_visits_seeded', { at: new Date().toISOString(), town: DEMO_VISIT_TOWN, orders });
   return true;
 }
 

@@ -276,6 +276,28 @@ describe('the demo data', () => {
       DEMO_CAREGIVERS.map((c) => ({ workCardNumber: c.workCardNumber, standing: { mayServe: c.training.passed } })),
     );
 
+    // The days before: three recipients of 仙女镇 visited by her, one visit of 40 minutes VOID and redone
+    // («每次服務時長不低於1小時», «均作廢單處理,通知服務人員重新提供服務», seed 004 篇四), every verified order called
+    // back by the provider («各服務商要對日工單進行100%回訪»), and one spot check by the town's staff.
+    const orders = await h.gql(
+      `{ workOrders(first: 20) { edges { node { state voidReasons minutes serviceClass redoOf caregiver { workCardNumber } } } } }`,
+      {},
+      await login('civil-affairs-staff@321012100'),
+    );
+    expect(orders.errors).toBeUndefined();
+    const nodes = orders.data.workOrders.edges.map((e: any) => e.node);
+    expect(nodes.map((o: any) => o.state).sort()).toEqual(['VERIFIED', 'VERIFIED', 'VERIFIED', 'VERIFIED', 'VOID']);
+    expect(nodes.find((o: any) => o.state === 'VOID')).toMatchObject({ voidReasons: ['SHORTER_THAN_MINIMUM'], minutes: 40 });
+    expect(nodes.filter((o: any) => o.redoOf !== null)).toHaveLength(1);
+    for (const o of nodes) expect(o.caregiver).toEqual({ workCardNumber: DEMO_CAREGIVERS[0].workCardNumber });
+    for (const o of nodes.filter((x: any) => x.state === 'VERIFIED')) expect(o.minutes).toBeGreaterThanOrEqual(60);
+    const [called] = await h.db.query(
+      `SELECT count(*) FILTER (WHERE c.order_id IS NOT NULL)::int AS called, count(*)::int AS verified
+       FROM work_order o LEFT JOIN order_callback c ON c.order_id = o.id AND c.kind = 'PROVIDER' WHERE o.state = 'VERIFIED'`,
+    );
+    expect(called).toEqual({ called: 4, verified: 4 });
+    expect(await h.db.query(`SELECT purpose, falsification_suspected AS suspected FROM oversight_visit`)).toEqual([{ purpose: 'SPOT_CHECK', suspected: false }]);
+
     const facilities = await h.db.query(`SELECT count(*)::int AS n FROM facility`);
     expect((await seedDemo(h.db)).seeded).toBe(false);
     // 江都区's, and the one its applications approved before the platform stand under (seeds/demo-enrolments.ts).
