@@ -29,7 +29,7 @@ import { UserResolver } from '../users/user.resolver';
 import { WorkOrderFactsResolver, WorkOrderResolver } from '../visits/work-order.resolver';
 import { withDirectResolvers } from '../graphql/direct-resolvers';
 import { ComplianceResolver } from '../compliance/compliance.resolver';
-import { registerComplianceMetric } from '../compliance/compliance-metric';
+import { registerComplianceHooks } from '../compliance/compliance-hooks';
 import { accessMiddleware } from '../graphql/rules';
 import { CallbackResolver } from '../visits/callback.resolver';
 import { OversightResolver } from '../visits/oversight.resolver';
@@ -79,7 +79,7 @@ export const RESOLVERS = [
 export function registerFeatureHooks(): void {
   registerCaseHooks();
   registerCaregiverHooks();
-  registerComplianceMetric();
+  registerComplianceHooks();
 }
 
 /**

@@ -18,6 +18,7 @@ import { parseMaterials } from './case-filing';
 import { personRepository } from '../elderly/person.repository';
 import { userRepository } from '../users/user.repository';
 import { unknownYear } from '../calendar/working-days';
+import { enrolled } from './enrolment-hooks';
 
 /** A case locked for a change, with the steps it follows and what the caller may do to it now. */
 interface Locked {
@@ -94,9 +95,11 @@ async function nextState(w: Write, locked: Locked, action: CaseAction): Promise<
     case CaseAction.RETURN:
       // Back to the village step for more material: the filer resubmits it; no deadline runs meanwhile.
       return { ...(await enterStep(w.ctx, c.villageCode, steps, 1, today, null, 'input.action')), state: CaseState.RETURNED, stepDue: null };
-    case CaseAction.APPROVE:
-      await enrolOnApproval(w.tx, c, today);
+    case CaseAction.APPROVE: {
+      const fromMonth = await enrolOnApproval(w.tx, c, today);
+      if (fromMonth !== null) await enrolled({ ctx: w.ctx, personId: c.personId, fromMonth });
       return decided(CaseState.APPROVED, today);
+    }
     case CaseAction.REFUSE:
       return decided(CaseState.REFUSED, today);
     default:

@@ -70,8 +70,8 @@ export const enrolmentRepository = {
   },
 };
 
-/** Enrols the applicant of an approved case in each of its schemes, from the month each scheme's rule says. */
-export async function enrolOnApproval(tx: EntityManager, c: CaseRow, day: string): Promise<void> {
+/** Enrols the applicant of an approved case in each of its schemes, from the month each scheme's rule says; the earliest first month. */
+export async function enrolOnApproval(tx: EntityManager, c: CaseRow, day: string): Promise<string | null> {
   const schemes: { schemeId: number }[] = await tx.query(`SELECT scheme_id AS "schemeId" FROM application_case_scheme WHERE case_id = $1`, [c.id]);
   const ids = schemes.map((s) => s.schemeId);
   const parameters = await policyRepository.parametersIn(tx, ids, day.slice(0, 7));
@@ -86,6 +86,7 @@ export async function enrolOnApproval(tx: EntityManager, c: CaseRow, day: string
     if (isExclusion(error)) throw new ConflictError('the person is already enrolled in a scheme of this application', 'input.action');
     throw error;
   }
+  return months.length === 0 ? null : months.reduce((a, b) => (a < b ? a : b));
 }
 
 /** Ends the person's open enrolments after an event on `day` (death, move, withdrawal, fraud), each by its scheme's lastMonth rule. */

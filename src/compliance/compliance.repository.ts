@@ -67,6 +67,17 @@ export const complianceRepository = {
     await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [MONTH_RUN_LOCK, key]);
   },
 
+  /** The months from `from` on already planned in the county of the person's village (some recipient's month there planned), with the village. */
+  async plannedMonthsAroundVillageOf(db: EntityManager, personId: number, from: string): Promise<{ villageCode: string; month: string }[]> {
+    return db.query(
+      `SELECT DISTINCT v.code AS "villageCode", to_char(c.month, 'YYYY-MM') AS month
+       FROM person p JOIN jurisdiction v ON v.id = p.village_id
+       JOIN care_month c ON c.month >= $2::date AND c.village_code >= left(v.code, 6) COLLATE "C" AND c.village_code < (left(v.code, 6) || ':') COLLATE "C"
+       WHERE p.id = $1 AND c.planned_at IS NOT NULL ORDER BY 2`,
+      [personId, `${from}-01`],
+    );
+  },
+
   /** The closes of the month at the node, above it or below it. */
   async closesAround(db: EntityManager, code: string, prefixes: readonly string[], month: string): Promise<{ code: string; closedAt: Date }[]> {
     return db.query(

@@ -1,4 +1,5 @@
 import { grantFor, requireCapability, requireCodes, requireReach } from '../access/scope';
+import type { Enrolled } from '../cases/enrolment-hooks';
 import { mutation } from '../audit/mutation';
 import { carePlanService } from '../care/care-plan.service';
 import { Capability } from '../kernel/actor';
@@ -202,6 +203,19 @@ export const complianceService = {
       w.detail({ month, enrolled: result.enrolled, requiredVisits: result.requiredVisits });
       return result;
     });
+  },
+
+  /**
+   * After an approval enrols a person (in the approving transaction): each month from the enrolment's first
+   * that is already planned in their county, and not closed at, above or below their village, is planned
+   * again at the village, so that the new recipient counts at once instead of at the next plan.
+   */
+  async planNewRecipient({ ctx, personId, fromMonth }: Enrolled): Promise<void> {
+    for (const { villageCode, month } of await complianceRepository.plannedMonthsAroundVillageOf(ctx.db, personId, fromMonth)) {
+      await complianceRepository.lockMonth(ctx.db, villageCode, month);
+      if ((await complianceRepository.closesAround(ctx.db, villageCode, lineOf(villageCode), month)).length > 0) continue;
+      await storeRequirements(ctx, villageCode, month);
+    }
   },
 
   /**

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { hookList } from '../kernel/hooks';
 import type { Actor } from '../kernel/actor';
 import type { PersonStatus } from './elderly-kinds';
 
@@ -16,16 +17,10 @@ export interface PersonStatusChange {
   on: string;
 }
 
-export type PersonStatusHook = (change: PersonStatusChange) => Promise<void>;
-
-const hooks = new Map<string, PersonStatusHook>();
+const hooks = hookList<PersonStatusChange>();
 
 /** Registers `hook` under `name` (again under the same name: replaced, so start-up may run twice). */
-export function onPersonStatus(name: string, hook: PersonStatusHook): void {
-  hooks.set(name, hook);
-}
+export const onPersonStatus = hooks.on;
 
 /** Runs every registered hook, in registration order, inside the recording transaction. */
-export async function personStatusChanged(change: PersonStatusChange): Promise<void> {
-  for (const hook of hooks.values()) await hook(change);
-}
+export const personStatusChanged = hooks.run;

@@ -2,42 +2,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { addMonths } from '../../src/kernel/dates';
 import { useHarness } from '../support/harness';
-import type { TestUser } from '../support/factories';
-import { addDays, caseWorld, commissionAssessment, DECIDE, FILE, ok, READ, registerPerson, stepBeganOn, today, type CaseWorld } from './support';
+import { approvedToday, caseWorld, ok, READ, registerPerson, today, type CaseWorld } from './support';
 
 // The entitlement of an application-only scheme follows the enrolment an approval gives (issue 19).
 const h = useHarness();
 const SEED_004 = fs.readFileSync(path.join('/work/shared/seeds', fs.readdirSync('/work/shared/seeds').find((f) => f.startsWith('004'))!), 'utf8');
-const OPEN = `mutation($input: OpenIntakeWindowInput!) { openIntakeWindow(input: $input) { id } }`;
 const CANCEL = `mutation($id: ID!, $reason: EnrolmentEnd!, $on: Date!) { cancelEnrolment(id: $id, reason: $reason, on: $on) { id untilMonth } }`;
 const STATUS = `mutation($id: ID!, $status: PersonStatus!, $on: Date) { recordPersonStatus(id: $id, status: $status, on: $on) { id } }`;
 const ENTITLEMENT = `query($id: ID!, $month: Month!) { entitlement(personId: $id, month: $month) {
   amountFen schemes { scheme { name } status amountFen tiers { reasons { code message } } } } }`;
 
 let w: CaseWorld;
-let key = 0;
 
 beforeEach(async () => {
   w = await caseWorld(h, 'JIANGDU');
 });
 
-async function decide(user: TestUser, c: { id: string; currentStep: { position: number } | null }, action: string) {
-  key += 1;
-  const res = await h.gql(DECIDE, { input: { caseId: c.id, action, step: c.currentStep?.position ?? 0, idempotencyKey: `e${key}` } }, user.token);
-  if (res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data!.decideCase;
-}
-
 /** Files an application for the scheme that requires one (or these) and runs it to approval today; the case as read after. */
-async function approved(schemeIds = [w.schemeId]) {
-  await ok(h, OPEN, { input: { jurisdictionCode: '321012', name: '集中申報', opens: today(), closes: addDays(today(), 30) } }, w.county);
-  let c = (await ok(h, FILE, { input: { personId: w.personId, schemeIds } }, w.worker)).fileApplication;
-  for (const user of [w.worker, w.townStaff, w.county]) c = await decide(user, c, 'PASS');
-  await commissionAssessment(h, w, c);
-  c = await decide(w.assessor, c, 'PASS');
-  await stepBeganOn(h, c.id, addDays(today(), -14));
-  return decide(w.worker, (await ok(h, READ, { id: c.id }, w.worker)).case, 'APPROVE');
-}
+const approved = (schemeIds = [w.schemeId]) => approvedToday(h, w, w.personId, schemeIds);
 
 async function entitlement(month: string) {
   const result = (await ok(h, ENTITLEMENT, { id: w.personId, month }, w.county)).entitlement;

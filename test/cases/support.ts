@@ -137,3 +137,24 @@ export async function stepBeganOn(h: Harness, caseId: string, day: string): Prom
 }
 
 export const today = () => todayInChina();
+
+const OPEN_WINDOW = `mutation($input: OpenIntakeWindowInput!) { openIntakeWindow(input: $input) { id } }`;
+let decisionKey = 0;
+
+async function decide(h: Harness, user: TestUser, c: { id: string; currentStep: { position: number } | null }, action: string) {
+  decisionKey += 1;
+  const res = await h.gql(DECIDE, { input: { caseId: c.id, action, step: c.currentStep?.position ?? 0, idempotencyKey: `approval-${decisionKey}` } }, user.token);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!.decideCase;
+}
+
+/** Files an application of the person for the schemes (in a window opened today) and runs it through every step of the JIANGDU procedure to approval today; the case as decided. */
+export async function approvedToday(h: Harness, w: CaseWorld, personId: string, schemeIds: readonly (number | string)[]): Promise<any> {
+  await ok(h, OPEN_WINDOW, { input: { jurisdictionCode: '321012', name: '集中申報', opens: today(), closes: addDays(today(), 30) } }, w.county);
+  let c = (await ok(h, FILE, { input: { personId, schemeIds } }, w.worker)).fileApplication;
+  for (const user of [w.worker, w.townStaff, w.county]) c = await decide(h, user, c, 'PASS');
+  await commissionAssessment(h, w, c);
+  c = await decide(h, w.assessor, c, 'PASS');
+  await stepBeganOn(h, c.id, addDays(today(), -14));
+  return decide(h, w.worker, (await ok(h, READ, { id: c.id }, w.worker)).case, 'APPROVE');
+}

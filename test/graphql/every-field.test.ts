@@ -33,7 +33,9 @@ const VILLAGE = '321012100001';
 const MONTH = thisMonthInChina();
 const YEAR = Number(MONTH.slice(0, 4));
 const TODAY = todayInChina();
-const YESTERDAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+// The day of the call-backs' order: before the demo's visits (the four days before today, seeds/demo-visits.ts),
+// so that the county's draw of the day holds that order alone and draws it.
+const CALLBACK_DAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
 const QUARTER = `${YEAR}-Q${Math.floor((Number(MONTH.slice(5, 7)) - 1) / 3) + 1}`;
 const ADMIN = 'civil-affairs-admin@321012';
 const PROVIDER = 'service-provider@321012';
@@ -111,8 +113,8 @@ function argumentsFor(fx: Fixture): Arguments {
     'Caregiver.standing': { at: VILLAGE, on: TODAY },
     // Yesterday's order: drawn by the county, called back online and by its provider.
     'Query.orderCallbacks': { order: fx.callbackOrderId },
-    'Query.callbackDraw': { county: COUNTY, day: YESTERDAY },
-    'Query.callbackRates': { under: COUNTY, from: YESTERDAY, to: TODAY },
+    'Query.callbackDraw': { county: COUNTY, day: CALLBACK_DAY },
+    'Query.callbackRates': { under: COUNTY, from: CALLBACK_DAY, to: TODAY },
     'Query.oversightVisits': { under: COUNTY, ...page },
     'Query.oversightShares': { under: COUNTY, quarter: QUARTER },
     'Query.providers': { under: COUNTY, ...page },
@@ -491,7 +493,7 @@ const MUTATIONS: Record<string, MutationCase> = {
   },
   // Yesterday's one order drawn (10 % of one is one), called back online, then by its provider, who finds it below standard;
   // a spot check of the recipient by their village.
-  drawCallbackSample: { as: ADMIN, args: () => ({ county: COUNTY, day: YESTERDAY }) },
+  drawCallbackSample: { as: ADMIN, args: () => ({ county: COUNTY, day: CALLBACK_DAY }) },
   recordOnlineCallback: { as: ADMIN, args: (fx) => ({ order: fx.callbackOrderId, input: { reached: true, satisfaction: 'BASIC', note: '线上回访', calledOn: TODAY } }) },
   recordProviderCallback: { as: PROVIDER, args: (fx) => ({ order: fx.callbackOrderId, input: { reached: true, satisfaction: 'DISSATISFIED', belowStandard: true, note: '时长不足' } }) },
   recordOversightVisit: {
@@ -650,8 +652,8 @@ async function demoFixture(): Promise<Fixture> {
     personId: recipient.id,
     organisationId: served.organisationId,
     caregiverId: served.caregiverId,
-    plannedDay: YESTERDAY,
-    visit: { checkInAt: `${YESTERDAY}T09:00:00+08:00`, checkOutAt: `${YESTERDAY}T10:05:00+08:00`, serviceDay: YESTERDAY },
+    plannedDay: CALLBACK_DAY,
+    visit: { checkInAt: `${CALLBACK_DAY}T09:00:00+08:00`, checkOutAt: `${CALLBACK_DAY}T10:05:00+08:00`, serviceDay: CALLBACK_DAY },
   });
   return {
     facilityId: String(facility.id),
