@@ -181,12 +181,12 @@ async function generateOrders(db: DataSource, month: string): Promise<void> {
   await db.query(`ANALYZE work_order; ANALYZE visit_event`);
 }
 
-/** The measured caregivers: in each of the first towns one without an order today (earlier runs' are busy), each with an account and an order of today for a recipient of their town. */
+/** The measured caregivers: in each of the first towns one without an order today or yesterday (earlier runs' are busy: a run just after midnight in China signs in the day before), each with an account and an order of today for a recipient of their town. */
 async function visitCallers(db: DataSource, passwordHash: string, today: string, count: number) {
   const rows: { caregiverId: number; orderId: number; personId: number; lat: number; lng: number; userId: number; passwordVersion: number }[] = await db.query(
     `WITH free AS (
        SELECT g.id, g.organisation_id, t.code AS town_code FROM caregiver g JOIN jurisdiction t ON t.id = g.jurisdiction_id
-       WHERE NOT EXISTS (SELECT 1 FROM work_order w WHERE w.caregiver_id = g.id AND w.planned_day = $3::date)
+       WHERE NOT EXISTS (SELECT 1 FROM work_order w WHERE w.caregiver_id = g.id AND w.planned_day >= $3::date - 1)
      ), picked AS (
        SELECT DISTINCT ON (f.town_code) f.town_code, r.person_id, f.id AS caregiver_id, f.organisation_id, r.village_code
        FROM free f JOIN (SELECT p.id AS person_id, v.code AS village_code, left(v.code, 9) AS town_code

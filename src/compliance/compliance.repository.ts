@@ -47,6 +47,15 @@ export interface CountedVisit {
   minutes: number;
 }
 
+/** A recipient's month as its view reads it. */
+export interface RecipientMonthRow {
+  villageCode: string;
+  month: CareMonthRow | null;
+  next: CareMonthRow | null;
+  visits: CountedVisit[];
+  distinctItems: number;
+}
+
 // Advisory locks of month runs: this namespace, and the province × month (plans and closes of a province's
 // month take turns: a close reads what a plan writes).
 const MONTH_RUN_LOCK = 0x636d6f6e;
@@ -188,36 +197,28 @@ export const complianceRepository = {
     );
   },
 
-  /** The person's village, and their stored month and the month after (null when not stored). */
-  async recipientMonth(db: EntityManager, personId: number, month: string): Promise<{ villageCode: string; month: CareMonthRow | null; next: CareMonthRow | null } | null> {
-    const [row] = await namedQuery<{ villageCode: string; month: CareMonthRow | null; next: CareMonthRow | null }>(
+  /**
+   * The person's village, their month and the next (null where there is no row), the verified visits of the
+   * month by day, and the distinct items of their verified visits from January to the month's end: one statement.
+   */
+  async recipientMonth(db: EntityManager, personId: number, month: string): Promise<RecipientMonthRow | null> {
+    const [row] = await namedQuery<RecipientMonthRow>(
       db,
       'care_month_of_recipient',
       `SELECT v.code AS "villageCode",
          (SELECT row_to_json(m) FROM (SELECT ${MONTH_COLUMNS} FROM care_month c WHERE c.person_id = p.id AND c.month = $2::date) m) AS month,
          (SELECT row_to_json(m) FROM (SELECT ${MONTH_COLUMNS} FROM care_month c
-           WHERE c.person_id = p.id AND c.month = ($2::date + interval '1 month')::date) m) AS next
+           WHERE c.person_id = p.id AND c.month = ($2::date + interval '1 month')::date) m) AS next,
+         coalesce((SELECT json_agg(json_build_object('orderId', o.id, 'serviceDay', to_char(o.service_day, 'YYYY-MM-DD'), 'minutes', o.minutes)
+           ORDER BY o.service_day, o.id)
+           FROM work_order o WHERE o.person_id = p.id AND o.state = 'VERIFIED'
+             AND o.service_day >= $2::date AND o.service_day < ($2::date + interval '1 month')), '[]') AS visits,
+         (SELECT count(DISTINCT i.item)::int FROM work_order o CROSS JOIN unnest(o.items) AS i (item)
+           WHERE o.person_id = p.id AND o.state = 'VERIFIED'
+             AND o.service_day >= date_trunc('year', $2::date) AND o.service_day < ($2::date + interval '1 month')) AS "distinctItems"
        FROM person p JOIN jurisdiction v ON v.id = p.village_id WHERE p.id = $1`,
       [personId, `${month}-01`],
     );
     return row ?? null;
-  },
-
-  /** The person's verified visits of the month, by day, and the distinct items of their verified visits from January to the month's end. */
-  async visitsOf(db: EntityManager, personId: number, month: string): Promise<{ visits: CountedVisit[]; distinctItems: number }> {
-    const [row] = await namedQuery<{ visits: CountedVisit[]; distinctItems: number }>(
-      db,
-      'care_month_visits',
-      `SELECT
-         coalesce((SELECT json_agg(json_build_object('orderId', o.id, 'serviceDay', to_char(o.service_day, 'YYYY-MM-DD'), 'minutes', o.minutes)
-           ORDER BY o.service_day, o.id)
-           FROM work_order o WHERE o.person_id = $1 AND o.state = 'VERIFIED'
-             AND o.service_day >= $2::date AND o.service_day < ($2::date + interval '1 month')), '[]') AS visits,
-         (SELECT count(DISTINCT i.item)::int FROM work_order o CROSS JOIN unnest(o.items) AS i (item)
-           WHERE o.person_id = $1 AND o.state = 'VERIFIED'
-             AND o.service_day >= date_trunc('year', $2::date) AND o.service_day < ($2::date + interval '1 month')) AS "distinctItems"`,
-      [personId, `${month}-01`],
-    );
-    return row;
   },
 };

@@ -161,7 +161,7 @@ export const complianceService = {
     const row = found!.month;
     const closed = row?.closedAt != null && !live;
     const figures = monthOf(row, closed);
-    const { visits, distinctItems } = await complianceRepository.visitsOf(ctx.db, personId, month);
+    const { visits, distinctItems } = found!;
     const next = found!.next;
     const nextFigures = monthOf(next, false);
     return asInstance(RecipientCareMonth, {

@@ -180,6 +180,19 @@ describe('the board along the tree', () => {
   });
 });
 
+describe('a recipient’s month', () => {
+  it('is read in one statement, its visits and the year’s items with it', async () => {
+    const person = await severeRecipient();
+    const provider = await visitingProvider(h.db, '321012100001');
+    await visit(h.db, provider, person, day(M(), 3), { items: ['CLEANING', 'MEALS'] });
+    await ok(h, RECIPIENT_MONTH, { person, month: M() }, w.county);
+    const res = await h.gql(RECIPIENT_MONTH, { person, month: M() }, w.county.token);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.recipientCareMonth).toMatchObject({ verifiedVisits: 1, distinctItemsThisYear: 2, visits: [{ serviceDay: day(M(), 3), minutes: 60 }] });
+    expect(res.extensions!.sqlStatements).toBe(1);
+  });
+});
+
 describe('the target metric', () => {
   it('lets a county set "≥ 95 % of recipients served as required" and follow it live and as closed', async () => {
     const people = [await severeRecipient('321012100001'), await severeRecipient('321012100002')];
