@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ServiceItem } from '../src/care/care-kinds';
-import { todayInChina } from '../src/kernel/dates';
+import { complianceService } from '../src/compliance/compliance.service';
+import { thisMonthInChina, todayInChina } from '../src/kernel/dates';
 import { callbackService } from '../src/visits/callback.service';
 import { Satisfaction } from '../src/visits/callback.rules';
 import { CheckedMaterial, OversightKind, OversightPurpose } from '../src/visits/oversight.rules';
@@ -27,7 +28,7 @@ const DEMO_HOME = { lat: 32.4293, lng: 119.5732 };
  * «對服務質態及時長不符合規範的,均作廢單處理,通知服務人員重新提供服務»), the provider calls back every verified order
  * («各服務商要對日工單進行100%回訪»), and the village worker spot-checks one recipient's agreement and service
  * records (seed 004 篇五 «抽查服務協議、服務記錄本»): the town's civil-affairs staff registers the homes and
- * issues the cards, and makes the spot check. Each day is one of the four before today, within the offline
+ * issues the cards, makes the spot check, and plans the town's month. Each day is one of the four before today, within the offline
  * days the 江都 template allows. Through the services, as each demo user would. Returns the orders made.
  */
 export async function seedDemoVisits(dataSource: DataSource, users: { townStaff: string; provider: string; caregiver: string }): Promise<number> {
@@ -91,5 +92,7 @@ export async function seedDemoVisits(dataSource: DataSource, users: { townStaff:
       record: '鎮民政入户抽查：老人確認兩次上門服務，時長與記錄相符。',
     });
   }
+  // The town plans this month, so that its compliance board counts its recipients against their plans.
+  await complianceService.plan(staff, DEMO_VISIT_TOWN, thisMonthInChina());
   return orders;
 }

@@ -1,5 +1,6 @@
 import { DEMO_PASSWORD, seedDemo } from '../../seeds/demo';
 import { DEMO_CAREGIVER_USERNAME, DEMO_CAREGIVERS } from '../../seeds/demo-caregivers';
+import { todayInChina } from '../../src/kernel/dates';
 import { useHarness } from '../support/harness';
 
 const h = useHarness();
@@ -297,6 +298,15 @@ describe('the demo data', () => {
     );
     expect(called).toEqual({ called: 4, verified: 4 });
     expect(await h.db.query(`SELECT purpose, falsification_suspected AS suspected FROM oversight_visit`)).toEqual([{ purpose: 'SPOT_CHECK', suspected: false }]);
+    // The town's month is planned: its board counts the recipients whose plans ask for visits.
+    const [{ planned }] = await h.db.query(
+      `SELECT count(*) FILTER (WHERE required > 0)::int AS planned FROM care_month WHERE month = date_trunc('month', $1::date) AND village_code LIKE '321012100%'`,
+      [todayInChina()],
+    );
+    const townBoard = await h.gql(`query($month: Month!) { careCompliance(at: "321012100", month: $month) { recipients } }`, { month: todayInChina().slice(0, 7) }, await login('civil-affairs-staff@321012100'));
+    expect(townBoard.errors).toBeUndefined();
+    expect(townBoard.data.careCompliance.recipients).toBe(planned);
+    expect(planned).toBeGreaterThan(0);
 
     const facilities = await h.db.query(`SELECT count(*)::int AS n FROM facility`);
     expect((await seedDemo(h.db)).seeded).toBe(false);
