@@ -17,6 +17,7 @@ import { seedDemoTargets } from './demo-targets';
 import { DEMO_CAREGIVER_USERNAME, seedDemoCaregivers } from './demo-caregivers';
 import { seedDemoProviders } from './demo-providers';
 import { DEMO_VISIT_TOWN, seedDemoVisits } from './demo-visits';
+import { seedDemoVouchers } from './demo-vouchers';
 import { userRepository } from '../src/users/user.repository';
 
 /** Demo only: every demo user signs in with this password. Never seed these in production. */
@@ -72,8 +73,9 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     const providers = await seedProvidersOnce(dataSource);
     const care = await seedCareRulesOnce(dataSource);
     const caregivers = await seedCaregiversOnce(dataSource);
+    const vouchers = await seedVouchersOnce(dataSource);
     const visits = await seedVisitsOnce(dataSource);
-    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers || care || caregivers || visits, usernames };
+    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers || care || caregivers || vouchers || visits, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   await seedUsers(dataSource);
@@ -88,6 +90,7 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await seedProvidersOnce(dataSource);
   await seedCareRulesOnce(dataSource);
   await seedCaregiversOnce(dataSource);
+  await seedVouchersOnce(dataSource);
   await seedVisitsOnce(dataSource);
   return { seeded: true, usernames };
 }
@@ -116,6 +119,13 @@ async function seedCaregiversOnce(dataSource: DataSource): Promise<boolean> {
   if (await readSetting(dataSource, 'demo_caregivers_seeded')) return false;
   const caregivers = await seedDemoCaregivers(dataSource, demoUsername(Role.SERVICE_PROVIDER, DEMO_COUNTY), DEMO_PASSWORD);
   await writeSetting(dataSource, 'demo_caregivers_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, caregivers });
+  return true;
+}
+
+async function seedVouchersOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_vouchers_seeded')) return false;
+  const postings = await seedDemoVouchers(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY));
+  await writeSetting(dataSource, 'demo_vouchers_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, postings });
   return true;
 }
 

@@ -109,6 +109,15 @@ const OVERSIGHT_VISITS: Capability[] = [Capability.RECORD_OVERSIGHT, Capability.
 const CALLBACK_OFFICE: Capability[] = [Capability.READ_CALLBACKS, Capability.CALL_BACK_ONLINE, ...OVERSIGHT_VISITS];
 const PROVIDER_CALLBACKS: Capability[] = [Capability.RECORD_CALLBACKS, Capability.READ_CALLBACKS];
 
+// Voucher accounts (电子代金券, 补贴账户; seed 004 篇四): the civil-affairs administration credits the month's
+// home-care entitlements to them; a recipient's balance is personal data, read (each read audited) by the
+// offices and village workers who serve them and by finance, which pays; the figures along the tree name no
+// one: the offices, the leadership office, finance and analysts read them. A provider reads neither. A
+// manual adjustment is proposed by the civil-affairs offices and approved by finance, never by its proposer.
+const VOUCHER_FIGURES: Capability[] = [Capability.READ_VOUCHER_FIGURES];
+const VOUCHER_READERS: Capability[] = [Capability.READ_VOUCHER_ACCOUNTS, ...VOUCHER_FIGURES];
+const VOUCHER_OFFICE: Capability[] = [...VOUCHER_READERS, Capability.PROPOSE_VOUCHER_ADJUSTMENTS];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
@@ -135,6 +144,8 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...COMPLIANCE_OFFICE,
     ...ORDER_DESK,
     ...CALLBACK_OFFICE,
+    ...VOUCHER_OFFICE,
+    Capability.POST_VOUCHER_CREDITS,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -152,11 +163,12 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...COMPLIANCE_OFFICE,
     ...ORDER_DESK,
     ...CALLBACK_OFFICE,
+    ...VOUCHER_OFFICE,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...OVERSIGHT_FIGURES],
-  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS, ...COMPLIANCE_FIGURES, ...ORDER_READERS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...OVERSIGHT_FIGURES, ...VOUCHER_FIGURES],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...VOUCHER_READERS, Capability.APPROVE_VOUCHER_ADJUSTMENTS],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
-  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS, ...COMPLIANCE_READERS, ...ORDER_DESK, ...OVERSIGHT_VISITS],
+  VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS, ...COMPLIANCE_READERS, ...ORDER_DESK, ...OVERSIGHT_VISITS, ...VOUCHER_READERS],
   SERVICE_PROVIDER: [
     ...EVERYONE,
     Capability.READ_FACILITIES,
@@ -172,7 +184,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   // It reads the cases of its subtree to act on their assessment steps (ASSESS_PEOPLE), and nothing more of them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE, ...CASE_READERS],
-  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES, ...COMPLIANCE_FIGURES, ...OVERSIGHT_FIGURES],
+  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES, ...COMPLIANCE_FIGURES, ...OVERSIGHT_FIGURES, ...VOUCHER_FIGURES],
   // Deny by default: not even the tree or the policies; their orders come with the work orders.
   CAREGIVER: [...CAREGIVER_READERS, ...ORDER_CAREGIVER],
 };

@@ -30,6 +30,8 @@ import { WorkOrderFactsResolver, WorkOrderResolver } from '../visits/work-order.
 import { withDirectResolvers } from '../graphql/direct-resolvers';
 import { ComplianceResolver } from '../compliance/compliance.resolver';
 import { registerComplianceHooks } from '../compliance/compliance-hooks';
+import { LedgerResolver } from '../ledger/ledger.resolver';
+import { registerLedgerHooks } from '../ledger/ledger-hooks';
 import { accessMiddleware } from '../graphql/rules';
 import { CallbackResolver } from '../visits/callback.resolver';
 import { OversightResolver } from '../visits/oversight.resolver';
@@ -69,6 +71,7 @@ export const RESOLVERS = [
   UserCaregiverResolver,
   ProviderResolver,
   ComplianceResolver,
+  LedgerResolver,
   WorkOrderResolver,
   WorkOrderFactsResolver,
   CallbackResolver,
@@ -80,6 +83,7 @@ export function registerFeatureHooks(): void {
   registerCaseHooks();
   registerCaregiverHooks();
   registerComplianceHooks();
+  registerLedgerHooks();
 }
 
 /**

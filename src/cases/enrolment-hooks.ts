@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { Context } from '../kernel/context';
 import { hookList } from '../kernel/hooks';
 
@@ -21,3 +22,22 @@ export const onEnrolled = hooks.on;
 
 /** Runs every registered hook, in registration order, inside the approving transaction. */
 export const enrolled = hooks.run;
+
+/** An enrolment ended (death, move, withdrawal, fraud): the voucher account freezes after its last month. */
+export interface EnrolmentEnded {
+  /** The ending mutation's transaction. */
+  tx: EntityManager;
+  personId: number;
+  schemeId: number;
+  /** The last month paid (YYYY-MM), by the scheme's lastMonth rule. */
+  lastMonth: string;
+  /** The day of the event. */
+  day: string;
+}
+
+const endedHooks = hookList<EnrolmentEnded>();
+
+/** Registers `hook` under `name`, run when an enrolment ends, inside the ending transaction. */
+export const onEnrolmentEnded = endedHooks.on;
+
+export const enrolmentEnded = endedHooks.run;

@@ -5,6 +5,7 @@ import { FirstMonthRule, LastMonthRule } from '../policies/policy-kinds';
 import { policyRepository } from '../policies/policy.repository';
 import type { CaseRow } from './case.repository';
 import type { EnrolmentEnd } from './case-kinds';
+import { enrolmentEnded } from './enrolment-hooks';
 
 /**
  * Enrolments: what an approval gives, and what the entitlement run pays a scheme that requires an
@@ -95,6 +96,8 @@ export async function endEnrolments(tx: EntityManager, rows: readonly EnrolmentR
   const parameters = await policyRepository.parametersIn(tx, rows.map((r) => r.schemeId), day.slice(0, 7));
   for (const row of rows) {
     const rule = parameters.find((p) => p.schemeId === row.schemeId)?.lastMonth ?? LastMonthRule.STOP_IN_MONTH_OF_EVENT;
-    await enrolmentRepository.end(tx, row.id, lastMonthOf(rule, day, row.fromMonth), reason, day);
+    const lastMonth = lastMonthOf(rule, day, row.fromMonth);
+    await enrolmentRepository.end(tx, row.id, lastMonth, reason, day);
+    await enrolmentEnded({ tx, personId: row.personId, schemeId: row.schemeId, lastMonth, day });
   }
 }

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ConfigError } from '../config';
 
 /** Tables the application may add to and read, never change, empty or take apart: the trail. */
-export const APPEND_ONLY_TABLES: readonly string[] = ['audit_entry', 'application_history', 'enrolment_review', 'person_move', 'provider_ban', 'provider_ban_lift', 'callback_draw', 'order_callback', 'oversight_visit'];
+export const APPEND_ONLY_TABLES: readonly string[] = ['audit_entry', 'application_history', 'enrolment_review', 'person_move', 'provider_ban', 'provider_ban_lift', 'callback_draw', 'order_callback', 'oversight_visit', 'ledger_posting', 'ledger_line'];
 // TypeORM's record of the applied migrations: the owner's alone.
 const OWNER_ONLY_TABLES: readonly string[] = ['migrations'];
 const SCHEMA = 'public';

@@ -58,7 +58,8 @@ const schemeTotalViews = new WeakMap<readonly SchemeTotalRow[], readonly SchemeT
 const funders = (shares: readonly number[]) =>
   LEVEL_COLUMNS.map((level, i) => ({ level, amountFen: shares[i] })).filter((f) => f.amountFen !== 0);
 
-function checkMonth(month: string): string {
+/** A month a run may be made for (BAD_USER_INPUT on `month` otherwise). */
+export function checkMonth(month: string): string {
   const latest = addMonths(thisMonthInChina(), MONTHS_AHEAD);
   if (month < EARLIEST_MONTH || month > latest) throw new BadUserInputError('month', `must be from ${EARLIEST_MONTH} to ${latest}`);
   return month;
@@ -95,6 +96,20 @@ const monthIndex = (month: string) => {
 };
 
 /**
+ * Takes the locks of a month's work on `root`'s subtree (an entitlement run, the voucher credits that read
+ * its lines): exclusive on the node, shared on its ancestors; CONFLICT on `month` when one overlaps.
+ */
+export async function lockMonthOfSubtree(tx: EntityManager, root: Pick<Jurisdiction, 'id' | 'path'>, month: string): Promise<void> {
+  const [{ locked }] = await tx.query(
+    `SELECT pg_try_advisory_xact_lock(${RUN_LOCK_KEY})
+       AND coalesce(bool_and(pg_try_advisory_xact_lock_shared(${ANCESTOR_LOCK_KEY})), true) AS locked
+     FROM (SELECT 1) one LEFT JOIN jurisdiction a ON a.path @> $3::ltree AND a.id <> $2`,
+    [monthIndex(month), root.id, root.path],
+  );
+  if (!locked) throw new ConflictError(`A run of ${month} that covers part of this subtree is in progress; run again once it has finished`, 'month');
+}
+
+/**
  * Runs `work` in the transaction a run of `root`'s subtree needs: REPEATABLE READ, so the whole run
  * reads one snapshot, whose first statement takes the run's locks. A run that overlaps one under way
  * (same node, an ancestor or a descendant) is refused at once (CONFLICT on `month`) rather than left
@@ -114,13 +129,7 @@ export async function runTransaction<T>(
         // The snapshot is taken by this statement, before its locks: a run that finished in between
         // either changed nothing this one reads, or changed lines or totals this one then writes, which
         // fails it with a serialization failure and runs it again.
-        const [{ locked }] = await tx.query(
-          `SELECT pg_try_advisory_xact_lock(${RUN_LOCK_KEY})
-             AND coalesce(bool_and(pg_try_advisory_xact_lock_shared(${ANCESTOR_LOCK_KEY})), true) AS locked
-           FROM (SELECT 1) one LEFT JOIN jurisdiction a ON a.path @> $3::ltree AND a.id <> $2`,
-          [monthIndex(month), root.id, root.path],
-        );
-        if (!locked) throw new ConflictError(`A run of ${month} that covers part of this subtree is in progress; run again once it has finished`, 'month');
+        await lockMonthOfSubtree(tx, root, month);
         await tx.query(`SET LOCAL statement_timeout = '${RUN_STATEMENT_TIMEOUT}'`);
         return work(tx);
       });

@@ -521,6 +521,7 @@ beforeEach(async () => {
   await insertProviderFixture(organisationIds);
   await insertWorkOrderFixture(organisationIds);
   await insertCallbackFixture(organisationIds);
+  await insertAdjustmentFixture();
   fixture = await captureTables(h.db);
 });
 
@@ -632,6 +633,24 @@ async function insertWorkOrderFixture(organisationIds: Record<Org, number>): Pro
     const voided = await insertWorkOrder(h.db, { ...order, visit });
     fixtureOrders.set(node, { assigned: String(assigned), voided: String(voided) });
     await h.db.query(`INSERT INTO person_home_place (person_id, lat, lng) VALUES ($1, $2, $3)`, [personId, HOME_PLACE.lat, HOME_PLACE.lng]);
+  }
+}
+
+// Voucher adjustments: below every target node, one proposed for the person living there, funded by their
+// village, by a user who holds no FINANCE role (so that any FINANCE actor may decide it).
+const fixtureAdjustments = new Map<string, string>();
+const ADJUSTMENT_FEN = 2500;
+
+async function insertAdjustmentFixture(): Promise<void> {
+  for (const node of Object.values(RELATIONS)) {
+    const person = personAt(node);
+    const [row] = await h.db.query(
+      `INSERT INTO ledger_adjustment (person_id, scheme_kind, funder_id, amount_fen, reason, proposed_by)
+       SELECT $1, 'HOME_CARE_SUBSIDY', v.id, $3, '补录漏充', (SELECT min(id) FROM app_user WHERE NOT ('FINANCE' = ANY (roles)))
+         FROM jurisdiction v WHERE v.code = $2 RETURNING id`,
+      [Number(personIdOf(person)), person.village, ADJUSTMENT_FEN],
+    );
+    fixtureAdjustments.set(node, String(row.id));
   }
 }
 
@@ -786,6 +805,13 @@ interface State {
   order_callback: Record<string, any>;
   callback_draw: Record<string, any>;
   oversight_visit: Record<string, any>;
+  /** Whole rows, by id (lines by posting and account, figures by village, month and organisation). */
+  ledger_account: Record<string, any>;
+  ledger_credit_run: Record<string, any>;
+  ledger_posting: Record<string, any>;
+  ledger_line: Record<string, any>;
+  ledger_figure: Record<string, any>;
+  ledger_adjustment: Record<string, any>;
 }
 type Table = keyof State;
 
@@ -869,6 +895,12 @@ async function tableState(): Promise<State> {
     order_callback: await rowsOf('order_callback'),
     callback_draw: await rowsOf('callback_draw'),
     oversight_visit: await rowsOf('oversight_visit'),
+    ledger_account: await rowsOf('ledger_account'),
+    ledger_credit_run: await rowsOf('ledger_credit_run'),
+    ledger_posting: await rowsOf('ledger_posting'),
+    ledger_line: await rowsOf('ledger_line', `t.posting_id || ' ' || t.account_id`),
+    ledger_figure: await rowsOf('ledger_figure', `t.village_code || ' ' || to_char(t.month, 'YYYY-MM') || ' ' || t.organisation_id`),
+    ledger_adjustment: await rowsOf('ledger_adjustment'),
   };
 }
 
@@ -3445,6 +3477,104 @@ const TARGETED: TargetedOperation[] = [
       expect(changes(before, after)).toEqual(field === 'closeCareMonth' ? { care_month: months, care_month_close: [`${node} ${CARE_MONTH}`] } : { care_month: months });
     },
   })),
+  // Voucher accounts (seed 004 篇四): a recipient's vouchers under READ_VOUCHER_ACCOUNTS over their village (the
+  // fixture credits no one: no account yet, the read audited all the same); a node's figures under
+  // READ_VOUCHER_FIGURES; the month's credits posted under POST_VOUCHER_CREDITS (the fixture stores no
+  // entitlement of RUN_MONTH: a run with nothing to post, which is recorded).
+  {
+    field: 'personVouchers',
+    type: 'Query',
+    label: 'personVouchers of the person below the target',
+    gate: Capability.READ_VOUCHER_ACCOUNTS,
+    write: false,
+    request: (node) => ({ query: `query($id: ID!) { personVouchers(person: $id) { personId balanceFen ownPaidFen accounts { schemeKind } } }`, variables: { id: personIdOf(personAt(node)) } }),
+    verify: (node, { data }) => {
+      expect(data.personVouchers).toEqual({ personId: personIdOf(personAt(node)), balanceFen: 0, ownPaidFen: 0, accounts: [] });
+    },
+  },
+  {
+    field: 'voucherFigures',
+    type: 'Query',
+    label: `voucherFigures(at: target, month: ${CARE_MONTH})`,
+    gate: Capability.READ_VOUCHER_FIGURES,
+    write: false,
+    request: (node) => ({
+      query: `query($at: String!) { voucherFigures(at: $at, month: "${CARE_MONTH}") { jurisdiction { code } creditedFen funders { level } voucherChargedFen ownPaidFen balanceFen } }`,
+      variables: { at: node },
+    }),
+    verify: (node, { data }) => {
+      expect(data.voucherFigures).toEqual({ jurisdiction: { code: node }, creditedFen: 0, funders: [], voucherChargedFen: 0, ownPaidFen: 0, balanceFen: 0 });
+    },
+  },
+  {
+    field: 'voucherAdjustments',
+    type: 'Query',
+    label: 'voucherAdjustments(under: target)',
+    gate: Capability.READ_VOUCHER_ACCOUNTS,
+    write: false,
+    request: (node) => ({ query: `query($under: String) { voucherAdjustments(under: $under, first: 200) { id state amountFen } }`, variables: { under: node } }),
+    verify: (node, { data }) => {
+      const expected = [...fixtureAdjustments.entries()]
+        .filter(([code]) => personAt(code).village.startsWith(node))
+        .map(([, id]) => id)
+        .sort((a, b) => Number(b) - Number(a));
+      expect(data.voucherAdjustments).toEqual(expected.map((id) => ({ id, state: 'PROPOSED', amountFen: ADJUSTMENT_FEN })));
+    },
+  },
+  {
+    field: 'proposeVoucherAdjustment',
+    type: 'Mutation',
+    label: 'proposeVoucherAdjustment(the person below the target, funded by their village)',
+    gate: Capability.PROPOSE_VOUCHER_ADJUSTMENTS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: ProposeVoucherAdjustmentInput!) { proposeVoucherAdjustment(input: $input) { id personId funderCode amountFen state } }`,
+      variables: { input: { person: personIdOf(personAt(node)), schemeKind: 'HOME_CARE_SUBSIDY', funder: personAt(node).village, amountFen: -100, reason: '多充更正' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const added = addedRow('ledger_adjustment', before, after);
+      expect(data.proposeVoucherAdjustment).toEqual({ id: String(added.id), personId: personIdOf(personAt(node)), funderCode: personAt(node).village, amountFen: -100, state: 'PROPOSED' });
+      expect(changes(before, after)).toEqual({ ledger_adjustment: [String(added.id)] });
+    },
+  },
+  {
+    field: 'decideVoucherAdjustment',
+    type: 'Mutation',
+    label: 'decideVoucherAdjustment(approve the adjustment of the person below the target)',
+    gate: Capability.APPROVE_VOUCHER_ADJUSTMENTS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!) { decideVoucherAdjustment(id: $id, approve: true, note: "核对无误") { id state amountFen postingId } }`,
+      variables: { id: fixtureAdjustments.get(node)! },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = fixtureAdjustments.get(node)!;
+      const posting = addedRow('ledger_posting', before, after);
+      expect(data.decideVoucherAdjustment).toEqual({ id, state: 'APPROVED', amountFen: ADJUSTMENT_FEN, postingId: String(posting.id) });
+      const changed = changes(before, after);
+      expect(Object.keys(changed).sort()).toEqual(['ledger_account', 'ledger_adjustment', 'ledger_figure', 'ledger_line', 'ledger_posting']);
+      expect(changed.ledger_adjustment).toEqual([id]);
+      // The person's voucher account and the village's funder account: one line each, summing to zero.
+      expect(changed.ledger_line).toHaveLength(2);
+      expect(changed.ledger_account).toHaveLength(2);
+    },
+  },
+  {
+    field: 'postVoucherCredits',
+    type: 'Mutation',
+    label: `postVoucherCredits(at: target, month: ${RUN_MONTH})`,
+    gate: Capability.POST_VOUCHER_CREDITS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($at: String!) { postVoucherCredits(at: $at, month: "${RUN_MONTH}") { id jurisdiction { code } month postings creditedFen withheld } }`,
+      variables: { at: node },
+    }),
+    verify: (node, { data, before, after }) => {
+      const run = addedRow('ledger_credit_run', before, after);
+      expect(data.postVoucherCredits).toEqual({ id: String(run.id), jurisdiction: { code: node }, month: RUN_MONTH, postings: 0, creditedFen: 0, withheld: 0 });
+      expect(changes(before, after)).toEqual({ ledger_credit_run: [String(run.id)] });
+    },
+  },
   // Work orders and visits (seed 004 篇四): read under READ_WORK_ORDERS in the subtree (a provider its
   // organisation's, a caregiver their own: no target order is); the home place and card under
   // MANAGE_SERVICE_CARDS over the person's village; booked, cancelled and redone under BOOK_WORK_ORDERS,

@@ -73,6 +73,9 @@ interface Rows {
   callbackOrders: string[];
   drawnOrders: string[];
   leftBehindIds: string[];
+  /** Voucher adjustments proposed, and the finance user who decides them. */
+  adjustmentIds: string[];
+  finance: TestUser;
 }
 
 interface Burst {
@@ -273,6 +276,28 @@ const BURSTS: Record<string, Burst> = {
     call: (i) => ({
       query: `mutation($month: Month!) { runEntitlements(code: "${ADMIN_HOME}", month: $month) { id } }`,
       variables: { month: addMonths('2020-01', i) },
+    }),
+  },
+  postVoucherCredits: {
+    // One credit per month, after the month's run: credits of the same month and subtree refuse each other (CONFLICT) by design.
+    call: (i) => ({
+      query: `mutation($month: Month!) { postVoucherCredits(at: "${ADMIN_HOME}", month: $month) { id } }`,
+      variables: { month: addMonths('2020-01', i) },
+    }),
+  },
+  // Maker-checker adjustments: a proposal for each of N people (registered before the chain), each approved by finance.
+  proposeVoucherAdjustment: {
+    call: (i, rows) => ({
+      query: `mutation($input: ProposeVoucherAdjustmentInput!) { proposeVoucherAdjustment(input: $input) { id } }`,
+      variables: { input: { person: rows.personIds[i], schemeKind: 'HOME_CARE_SUBSIDY', funder: ADMIN_HOME, amountFen: 1000 + i, reason: `补录${i}` } },
+    }),
+    keep: (responses, rows) => (rows.adjustmentIds = ids(responses, 'proposeVoucherAdjustment')),
+  },
+  decideVoucherAdjustment: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { decideVoucherAdjustment(id: $id, approve: true) { id } }`,
+      variables: { id: rows.adjustmentIds[i] },
+      token: rows.finance.token,
     }),
   },
   createTarget: {
@@ -751,7 +776,7 @@ const CHAINS: string[][] = [
   ['createUser', 'updateUser', 'resetPassword', 'unlockLogin', 'login', 'changePassword'],
   ['createFacility', 'updateFacility', 'transitionFacility'],
   ['registerPerson', 'importPeople', 'updatePerson', 'setPersonCategories', 'recordAbilityAssessment', 'recordPersonStatus'],
-  ['createSubsidyScheme', 'addSubsidySchemeVersion', 'endSubsidyScheme', 'createSubsidyFloor', 'runEntitlements'],
+  ['createSubsidyScheme', 'addSubsidySchemeVersion', 'endSubsidyScheme', 'createSubsidyFloor', 'runEntitlements', 'postVoucherCredits'],
   ['createTarget', 'allocateTarget', 'issueNotice', 'createSupervisionItem', 'addSupervisionNote', 'setWorkingCalendarYear'],
   ['defineReviewProcedure', 'endReviewProcedure', 'openIntakeWindow', 'closeIntakeWindow', 'defineCareRules'],
   ['fileApplication', 'decideCase', 'resubmitCase'],
@@ -762,6 +787,7 @@ const CHAINS: string[][] = [
   Object.keys(COMPLIANCE_BURSTS),
   Object.keys(ORDER_BURSTS),
   Object.keys(CALLBACK_BURSTS),
+  ['proposeVoucherAdjustment', 'decideVoucherAdjustment'],
 ];
 
 describe('bursts of concurrent writes', () => {
@@ -781,6 +807,11 @@ describe('bursts of concurrent writes', () => {
       if (chain.includes('drawCallbackSample')) await callbackRows(rows);
       if (chain.some((mutation) => CASE_MUTATIONS.includes(mutation))) await caseRows(rows, chain);
       if (chain.includes('bookWorkOrder')) await orderRows(rows);
+      if (chain.includes('proposeVoucherAdjustment')) {
+        const registered = await Promise.all(Array.from({ length: N }, (_, i) => BURSTS.registerPerson.call(i, rows)).map((c) => h.gql(c.query, c.variables, rows.admin.token)));
+        BURSTS.registerPerson.keep!(registered, rows);
+        rows.finance = await createUser(h.db, ADMIN_HOME, [Role.FINANCE]);
+      }
       const reader = await createUser(h.db, '321023', [Role.ANALYST]);
 
       // The unrelated read, sent one after another for as long as the bursts last.

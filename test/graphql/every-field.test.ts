@@ -56,6 +56,9 @@ interface Fixture {
   enrolmentId: string;
   /** A person enrolled this month (the demo's last enrolment, left alone by the mutations). */
   recipientId: string;
+  /** A person the demo credited vouchers to, and the kind of their first voucher account. */
+  voucherHolderId: string;
+  voucherKind: string;
   /** The demo's first caregiver (demo-caregivers.ts). */
   caregiverId: string;
   /** For the work orders: a person of 仙女镇 (which the demo provider's contract serves), the provider's credit code, the demo CAREGIVER login's caregiver. */
@@ -139,6 +142,9 @@ function argumentsFor(fx: Fixture): Arguments {
     'Target.progressSeries': { from: `${YEAR - 1}-01-01`, to: TODAY },
     'Query.recipientCareMonth': { person: fx.recipientId, month: MONTH },
     'Query.careCompliance': { at: COUNTY, month: MONTH },
+    'Query.personVouchers': { person: fx.voucherHolderId },
+    'Query.voucherAdjustments': {},
+    'Query.voucherFigures': { at: COUNTY, month: MONTH },
   };
 }
 
@@ -342,6 +348,13 @@ const MUTATIONS: Record<string, MutationCase> = {
     }),
   },
   runEntitlements: { as: ADMIN, args: () => ({ code: DEMO_SUBSIDY_TOWN, month: MONTH }) },
+  postVoucherCredits: { as: ADMIN, args: () => ({ at: DEMO_SUBSIDY_TOWN, month: MONTH }) },
+  proposeVoucherAdjustment: {
+    as: ADMIN,
+    keep: 'adjustment',
+    args: (fx) => ({ input: { person: fx.voucherHolderId, schemeKind: fx.voucherKind, funder: COUNTY, amountFen: 1000, reason: '补录上月漏充' } }),
+  },
+  decideVoucherAdjustment: { as: 'finance@3210', args: (fx) => ({ id: fx.created.adjustment, approve: true, note: '核对无误' }) },
   createTarget: {
     as: ADMIN,
     keep: 'target',
@@ -621,6 +634,8 @@ async function demoFixture(): Promise<Fixture> {
   );
   const [caregiver] = await h.db.query(`SELECT id FROM caregiver ORDER BY id LIMIT 1`);
   const [orderPerson] = await h.db.query(`SELECT p.id FROM person p JOIN jurisdiction v ON v.id = p.village_id WHERE v.code LIKE '321012100%' ORDER BY p.id LIMIT 1`);
+  // A person the demo's credits reached (demo-vouchers.ts), so that an account and its postings are read.
+  const [voucherHolder] = await h.db.query(`SELECT person_id AS id, scheme_kind::text AS kind FROM ledger_account WHERE kind = 'SUBSIDY' ORDER BY person_id LIMIT 1`);
   const [provider] = await h.db.query(`SELECT o.credit_code AS code FROM app_user u JOIN organisation o ON o.id = u.organisation_id WHERE u.username = $1`, [PROVIDER]);
   const [visiting] = await h.db.query(`SELECT caregiver_id AS id FROM app_user WHERE username = $1`, [DEMO_CAREGIVER_USERNAME]);
   // The 户籍 of the first two enrolled people moves to another village of the county: one is confirmed (then
@@ -630,7 +645,7 @@ async function demoFixture(): Promise<Fixture> {
      WHERE p.id IN (SELECT person_id FROM enrolment WHERE until_month IS NULL ORDER BY id LIMIT 2)`,
     [COUNTY],
   );
-  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment, recipient, caregiver, orderPerson, provider, visiting })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
+  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment, recipient, caregiver, orderPerson, voucherHolder, provider, visiting })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
   // A verified visit of the recipient today, counted in the month's compliance.
   const [{ organisationId }] = await h.db.query(`SELECT organisation_id AS "organisationId" FROM caregiver WHERE id = $1`, [caregiver.id]);
   const checkIn = new Date(`${TODAY}T09:00:00+08:00`);
@@ -668,6 +683,8 @@ async function demoFixture(): Promise<Fixture> {
     recipientId: String(recipient.id),
     caregiverId: String(caregiver.id),
     orderPersonId: String(orderPerson.id),
+    voucherHolderId: String(voucherHolder.id),
+    voucherKind: voucherHolder.kind,
     providerCode: provider.code,
     visitingCaregiverId: String(visiting.id),
     callbackOrderId: String(callbackOrderId),

@@ -102,6 +102,12 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'callback_draw', identity: true },
   { table: 'order_callback', identity: true },
   { table: 'oversight_visit', identity: true },
+  { table: 'ledger_account', identity: true },
+  { table: 'ledger_credit_run', identity: true },
+  { table: 'ledger_posting', identity: true },
+  { table: 'ledger_line', identity: false },
+  { table: 'ledger_adjustment', identity: true },
+  { table: 'ledger_figure', identity: false },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {
