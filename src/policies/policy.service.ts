@@ -109,6 +109,8 @@ export const policyService = {
         firstMonth: rule.firstMonth,
         lastMonth: rule.lastMonth,
         assessmentValidMonths: rule.assessmentValidMonths,
+        operatingRunFromPreviousYear: rule.operatingRunFromPreviousYear,
+        oneFacilityPerVillage: rule.oneFacilityPerVillage,
         funding: [...rule.funding],
         tiers: [...rule.tiers],
       }),
