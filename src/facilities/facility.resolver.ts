@@ -1,7 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../kernel/context';
 import { DateScalar, MonthScalar } from '../kernel/dates';
-import { connectionCost } from '../graphql/limits';
+import { connectionCost, yearCost } from '../graphql/limits';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
 import { FACILITY_TYPE_NAMES, FacilityService, FacilityStatus, FacilityType } from './facility-kinds';
 import { CreateFacilityInput, UpdateFacilityInput } from './facility.inputs';
@@ -91,7 +91,7 @@ export class FacilityResolver {
     return facilityService.recordDiners(ctx, id, month, diners);
   }
 
-  @FieldResolver(() => [FacilityDinersNode], { description: 'The months of `year` with a recorded diner count, oldest first.' })
+  @FieldResolver(() => [FacilityDinersNode], { complexity: yearCost, description: 'The months of `year` with a recorded diner count, oldest first.' })
   dinerMonths(@Ctx() ctx: Context, @Root() facility: FacilityRow, @Arg('year', () => Int) year: number) {
     return facilityService.diners(ctx, facility, year);
   }
