@@ -198,6 +198,14 @@ export async function seedDemoFacilities(dataSource: DataSource): Promise<number
         );
         previous = step;
       }
+      // A center with meals reports its diners every month from its first entry on (the operating subsidy pays each month by its own count).
+      if (facility.services.includes(FacilityService.MEALS)) {
+        await tx.query(
+          `INSERT INTO facility_diners (facility_id, month, diners)
+           SELECT $1, m::date, 30 FROM generate_series(date_trunc('month', $2::date), date_trunc('month', $3::date), interval '1 month') AS m`,
+          [row.id, facility.steps[0][1], today],
+        );
+      }
     }
   });
   await rebuildRollups(dataSource);

@@ -20,6 +20,8 @@ const version = (tier: Omit<TierRule, 'id'>): NewVersion => ({
   combination: TierCombination.HIGHEST,
   exclusionGroup: null,
   ...SCHEME_PARAMETER_DEFAULTS,
+  // seed 000: 「原则上，每个村（居）委会补助一个养老中心」 (the demo has one center per village: none is turned away).
+  oneFacilityPerVillage: true,
   // 镇将补助: the town pays.
   funding: [{ level: JurisdictionLevel.TOWN, weight: 1 }],
   tiers: [tier],
@@ -29,7 +31,8 @@ const version = (tier: Omit<TierRule, 'id'>): NewVersion => ({
  * Seed 000's two facility subsidies, set and paid by the demo town: an amount once for a mutual-aid
  * center with meal service accepted (验收合格): 「对2024年建成并经验收合格的实行助餐等服务的城乡互助养老服务中心，将一次性兜底保障」,
  * which names no sum, so the 10,000 元 is an example of the demo, not policy; and 50 元 per diner a
- * month for one that operated at least 260 days of the year with meals. Returns how many schemes were set.
+ * month (each month by its own diner count) for one that operated at least 260 days in a row with meals; each
+ * pays one center per village. Returns how many schemes were set.
  */
 export async function seedDemoFacilitySubsidies(dataSource: DataSource): Promise<number> {
   const schemes: [string, SchemeKind, NewVersion][] = [

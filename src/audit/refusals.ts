@@ -46,6 +46,8 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   createFacility: { action: 'createFacility', target: jurisdiction((args) => args.input?.jurisdictionCode) },
   transitionFacility: { action: 'transitionFacility', target: record('Facility') },
   updateFacility: { action: 'updateFacility', target: record('Facility') },
+  recordFacilityDiners: { action: 'recordFacilityDiners', target: record('Facility') },
+  designateVillageFacility: { action: 'designateVillageFacility', target: record('Facility', 'facilityId') },
   registerPerson: { action: 'person.register', target: jurisdiction((args) => args.input?.villageCode) },
   updatePerson: { action: 'person.update', target: record('Person') },
   setPersonCategories: { action: 'person.setCategories', target: record('Person') },

@@ -52,7 +52,7 @@ export class CreateFacilityInput {
   @Field(() => Int, { nullable: true })
   staff?: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'This month’s average diners a day, recorded as recordFacilityDiners records it.' })
   dailyDiners?: number | null;
 
   @Field(() => FacilityStatus, {
@@ -97,6 +97,6 @@ export class UpdateFacilityInput {
   @Field(() => Int, { nullable: true })
   staff?: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'This month’s average diners a day, recorded as recordFacilityDiners records it.' })
   dailyDiners?: number | null;
 }

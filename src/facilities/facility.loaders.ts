@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../kernel/context';
+import { groupByKey } from '../kernel/grouping';
 import type { FacilityEvent, Organisation } from './facility.entity';
-import { facilityRepository, type FacilityRow } from './facility.repository';
+import { facilityRepository, type DinerMonth, type FacilityRow } from './facility.repository';
 
 export function facilityByIdLoader(ctx: Context): DataLoader<number, FacilityRow | null> {
   return new DataLoader(async (ids) => {
@@ -12,12 +13,7 @@ export function facilityByIdLoader(ctx: Context): DataLoader<number, FacilityRow
 }
 
 export function facilityHistoryLoader(ctx: Context): DataLoader<number, FacilityEvent[]> {
-  return new DataLoader(async (ids) => {
-    const rows = await facilityRepository.historiesOf(ctx.db, ids);
-    const byFacility = new Map<number, FacilityEvent[]>(ids.map((id) => [id, []]));
-    for (const row of rows) byFacility.get(row.facilityId)?.push(row);
-    return ids.map((id) => byFacility.get(id) ?? []);
-  });
+  return new DataLoader(async (ids) => groupByKey(ids, await facilityRepository.historiesOf(ctx.db, ids), (row) => row.facilityId));
 }
 
 export function organisationByIdLoader(ctx: Context): DataLoader<number, Organisation | null> {
@@ -26,4 +22,14 @@ export function organisationByIdLoader(ctx: Context): DataLoader<number, Organis
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
+}
+
+/** A facility's recorded diner counts, oldest month first. */
+export function facilityDinersLoader(ctx: Context): DataLoader<number, DinerMonth[]> {
+  return new DataLoader(async (ids) => groupByKey(ids, await facilityRepository.dinersOf(ctx.db, ids), (row) => row.facilityId));
+}
+
+/** The facilities located in a jurisdiction, oldest first. */
+export function facilitiesInUnitLoader(ctx: Context): DataLoader<number, FacilityRow[]> {
+  return new DataLoader(async (ids) => groupByKey(ids, await facilityRepository.inUnits(ctx.db, ids), (row) => row.jurisdictionId));
 }

@@ -71,6 +71,17 @@ function filterSql(filter: FacilityFilter, params: unknown[]): string {
 const UNIT_HISTORY = `SELECT e.facility_id AS "facilityId", e.occurred_on AS day, e.status, e.services::text[] AS services, f.type
   FROM facility f JOIN facility_event e ON e.facility_id = f.id`;
 
+/** A month's diner count of a facility (日均就餐人数 for that month). */
+export interface DinerMonth {
+  facilityId: number;
+  /** YYYY-MM */
+  month: string;
+  diners: number;
+  recordedAt: Date;
+}
+
+const DINER_COLUMNS = `facility_id AS "facilityId", to_char(month, 'YYYY-MM') AS month, diners, recorded_at AS "recordedAt"`;
+
 /** A history entry to record for a facility. */
 export type NewFacilityEvent = Pick<FacilityEvent, 'kind' | 'occurredOn' | 'fromStatus' | 'status' | 'services' | 'note' | 'recordedBy'>;
 
@@ -209,6 +220,44 @@ export const facilityRepository = {
       `${UNIT_HISTORY} WHERE f.jurisdiction_id = (SELECT jurisdiction_id FROM facility WHERE id = $1) ORDER BY e.id`,
       [facilityId],
     );
+  },
+
+  /** The months of many facilities with a recorded diner count, oldest first. */
+  async dinersOf(db: EntityManager, facilityIds: readonly number[]): Promise<DinerMonth[]> {
+    return db.query(`SELECT ${DINER_COLUMNS} FROM facility_diners WHERE facility_id = ANY($1::int[]) ORDER BY facility_id, month`, [facilityIds]);
+  },
+
+  /**
+   * Records a month's diner count (replacing one recorded for that month: the previous count is
+   * returned, null when there was none) and keeps the facility's figure as the latest month's.
+   */
+  async recordDiners(tx: EntityManager, facilityId: number, month: string, diners: number, userId: number | null): Promise<{ previous: number | null; row: FacilityRow }> {
+    const [{ previous }] = await tx.query(
+      `WITH previous AS (SELECT diners FROM facility_diners WHERE facility_id = $1 AND month = $2::date),
+       recorded AS (
+         INSERT INTO facility_diners (facility_id, month, diners, recorded_by) VALUES ($1, $2::date, $3, $4)
+         ON CONFLICT (facility_id, month) DO UPDATE SET diners = EXCLUDED.diners, recorded_by = EXCLUDED.recorded_by, recorded_at = now()
+       )
+       SELECT (SELECT diners FROM previous) AS previous`,
+      [facilityId, `${month}-01`, diners, userId],
+    );
+    // The latest month recorded is the facility's figure; a month before it leaves the figure as it is.
+    const [row] = await namedQuery<FacilityRow>(
+      tx,
+      'facility_latest_diners',
+      `UPDATE facility f SET daily_diners = CASE WHEN $2::date >= coalesce((SELECT max(month) FROM facility_diners WHERE facility_id = $1 AND month <> $2::date), $2::date)
+           THEN $3 ELSE f.daily_diners END, updated_at = now()
+       FROM jurisdiction j WHERE f.id = $1 AND j.id = f.jurisdiction_id RETURNING ${COLUMNS}`,
+      [facilityId, `${month}-01`, diners],
+    );
+    return { previous, row };
+  },
+
+  /** The facilities located in the jurisdictions, oldest first. */
+  async inUnits(db: EntityManager, jurisdictionIds: readonly number[]): Promise<FacilityRow[]> {
+    return db.query(`SELECT ${COLUMNS} FROM facility f JOIN jurisdiction j ON j.id = f.jurisdiction_id WHERE f.jurisdiction_id = ANY($1::int[]) ORDER BY f.id`, [
+      jurisdictionIds,
+    ]);
   },
 
   async search(db: EntityManager, filter: FacilityFilter, afterId: number | null, limit: number): Promise<FacilityRow[]> {

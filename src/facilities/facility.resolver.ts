@@ -1,13 +1,13 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../kernel/context';
-import { DateScalar } from '../kernel/dates';
-import { connectionCost } from '../graphql/limits';
+import { DateScalar, MonthScalar } from '../kernel/dates';
+import { connectionCost, yearCost } from '../graphql/limits';
 import { JurisdictionNode } from '../jurisdictions/jurisdiction.types';
 import { FACILITY_TYPE_NAMES, FacilityService, FacilityStatus, FacilityType } from './facility-kinds';
 import { CreateFacilityInput, UpdateFacilityInput } from './facility.inputs';
 import type { FacilityRow } from './facility.repository';
 import { facilityService } from './facility.service';
-import { FacilityBeds, FacilityConnection, FacilityEventNode, FacilityNode, OrganisationNode } from './facility.types';
+import { FacilityBeds, FacilityConnection, FacilityDinersNode, FacilityEventNode, FacilityNode, OrganisationNode } from './facility.types';
 
 @ArgsType()
 class FacilityListArgs {
@@ -76,6 +76,24 @@ export class FacilityResolver {
     @Arg('note', () => String, { nullable: true, description: 'At most 500 characters.' }) note: string | null,
   ) {
     return facilityService.transition(ctx, id, to, on, note);
+  }
+
+  @Mutation(() => FacilityNode, {
+    description:
+      'Records the average diners a day (日均就餐人数) of a month (2000-01 to this month), replacing the month’s earlier count: the operating subsidy pays each month by its own count.',
+  })
+  recordFacilityDiners(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('month', () => MonthScalar) month: string,
+    @Arg('diners', () => Int, { description: '0 to 1,000,000.' }) diners: number,
+  ) {
+    return facilityService.recordDiners(ctx, id, month, diners);
+  }
+
+  @FieldResolver(() => [FacilityDinersNode], { complexity: yearCost, description: 'The months of `year` with a recorded diner count, oldest first.' })
+  dinerMonths(@Ctx() ctx: Context, @Root() facility: FacilityRow, @Arg('year', () => Int) year: number) {
+    return facilityService.diners(ctx, facility, year);
   }
 
   @FieldResolver(() => String, { description: 'The type’s Chinese name.' })

@@ -11,8 +11,8 @@ import { lockForChange, recordFacilityChange } from './facility-rollups';
 import { FacilityEventKind, FacilityService, FacilityStatus, FacilityType } from './facility-kinds';
 import type { FacilityEvent, Organisation } from './facility.entity';
 import type { CreateFacilityInput, OrganisationInput, UpdateFacilityInput } from './facility.inputs';
-import { facilityByIdLoader, facilityHistoryLoader, organisationByIdLoader } from './facility.loaders';
-import { facilityRepository, type FacilityFacts, type FacilityFilter, type FacilityRow, type NewFacilityEvent } from './facility.repository';
+import { facilitiesInUnitLoader, facilityByIdLoader, facilityDinersLoader, facilityHistoryLoader, organisationByIdLoader } from './facility.loaders';
+import { facilityRepository, type DinerMonth, type FacilityFacts, type FacilityFilter, type FacilityRow, type NewFacilityEvent } from './facility.repository';
 import {
   checkLevel,
   checkTransition,
@@ -31,6 +31,10 @@ import {
   unitOf,
 } from './facility.rules';
 import { text } from '../kernel/messages';
+import { thisMonthInChina } from '../kernel/dates';
+
+// Diner counts are kept from the first month a subsidy may be asked for.
+const EARLIEST_DINER_MONTH = '2000-01';
 
 // A facility is placed at its unit and, for a SERVICE_PROVIDER, reached only when its organisation operates it.
 const NOT_IN_SCOPE = { denial: text('FACILITY_NOT_IN_SCOPE') };
@@ -138,6 +142,8 @@ export const facilityService = {
         historyChanged: true,
         unitHistory: () => facilityRepository.unitHistory(tx, unit.id),
       });
+      // A count given at registration is this month's (the subsidy pays each month by its own count).
+      if (facts.dailyDiners !== null) return (await facilityRepository.recordDiners(tx, id, thisMonthInChina(), facts.dailyDiners, actor.userId)).row;
       const [created] = await facilityRepository.byIds(tx, [id]);
       return created;
     });
@@ -199,7 +205,7 @@ export const facilityService = {
       if (input.operatingModel != null) changes.operatingModel = input.operatingModel;
       if (input.floorAreaM2 != null) changes.floorAreaM2 = parseArea(input.floorAreaM2, 'input.floorAreaM2');
       if (input.staff != null) changes.staff = parseCount(input.staff, 'input.staff');
-      if (input.dailyDiners != null) changes.dailyDiners = parseCount(input.dailyDiners, 'input.dailyDiners');
+      const diners = parseCount(input.dailyDiners, 'input.dailyDiners');
       if (input.beds != null) Object.assign(changes, parseBeds(input.beds, 'input.beds'));
       if (input.servicesSince != null && input.services == null) {
         throw new BadUserInputError('input.servicesSince', 'is given only with new services');
@@ -214,7 +220,9 @@ export const facilityService = {
           changes.lastEventOn = since;
         }
       }
-      if (Object.keys(changes).length === 0) return row;
+      // A count given here is this month's, recorded as recordFacilityDiners records it.
+      const recorded = diners === null ? null : (await facilityRepository.recordDiners(tx, id, thisMonthInChina(), diners, actor.userId)).row;
+      if (Object.keys(changes).length === 0) return recorded ?? row;
       const updated = await facilityRepository.update(tx, id, changes, entry);
       const servicesChanged = entry !== undefined;
       if (servicesChanged || input.beds != null) {
@@ -228,6 +236,42 @@ export const facilityService = {
       }
       return updated;
     });
+  },
+
+  /**
+   * Records how many diners a facility the caller may edit (a SERVICE_PROVIDER: one its organisation
+   * operates) had a day on average in `month` (from 2000-01 to this month), replacing the month's
+   * earlier count; the facility's dailyDiners follows the latest month recorded.
+   */
+  async recordDiners(ctx: Context, rawId: string, month: string, rawDiners: number): Promise<FacilityRow> {
+    return mutation(ctx, { action: 'recordFacilityDiners', capability: Capability.EDIT_FACILITIES }, async ({ tx, grant, target, at, detail }) => {
+      const id = parseFacilityId(rawId, 'id');
+      target('Facility', [id]);
+      const diners = parseCount(rawDiners, 'diners')!;
+      if (month < EARLIEST_DINER_MONTH) throw new BadUserInputError('month', `must not be before ${EARLIEST_DINER_MONTH}`);
+      if (month > thisMonthInChina()) throw new BadUserInputError('month', 'must not be in the future: a count is recorded once the month has begun');
+      const row = await lockReached(tx, grant!, id);
+      at(row.jurisdictionId);
+      const { previous, row: updated } = await facilityRepository.recordDiners(tx, id, month, diners, grant!.actor.userId);
+      detail({ month, diners, previous });
+      return updated;
+    });
+  },
+
+  /** For another feature's mutation: the facility `rawId` names, locked, when `grant` reaches it; FORBIDDEN otherwise, whether or not it exists. */
+  async lockReached(tx: EntityManager, grant: Grant, rawId: string, field: string): Promise<FacilityRow> {
+    return lockReached(tx, grant, parseFacilityId(rawId, field));
+  },
+
+  /** The facility's recorded diner counts (of `year` only, when given), oldest month first (batched across a list). */
+  async diners(ctx: Context, facility: FacilityRow, year?: number): Promise<DinerMonth[]> {
+    const months = await loader(ctx, facilityDinersLoader).load(facility.id);
+    return year === undefined ? months : months.filter((row) => row.month.startsWith(`${year}-`));
+  },
+
+  /** The facilities located in the same jurisdiction as `facility`, itself included, oldest first (batched across a list). */
+  async besides(ctx: Context, facility: FacilityRow): Promise<FacilityRow[]> {
+    return loader(ctx, facilitiesInUnitLoader).load(facility.jurisdictionId);
   },
 
   /** Returns when the caller may see `facility` under `capability` (a SERVICE_PROVIDER: one its organisation operates); FORBIDDEN otherwise. */

@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { DateScalar } from '../kernel/dates';
+import { DateScalar, MonthScalar } from '../kernel/dates';
 import { connectionTypes } from '../kernel/pagination';
 import { FacilityEventKind, FacilityService, FacilityStatus, FacilityType, OperatingModel } from './facility-kinds';
 
@@ -48,6 +48,18 @@ export class FacilityEventNode {
   recordedAt: Date;
 }
 
+@ObjectType('FacilityDiners', { simpleResolvers: true, description: 'A month’s diner count of a facility: average diners a day (日均就餐人数) that month.' })
+export class FacilityDinersNode {
+  @Field(() => MonthScalar)
+  month: string;
+
+  @Field(() => Int)
+  diners: number;
+
+  @Field({ description: 'When it was recorded (last replaced).' })
+  recordedAt: Date;
+}
+
 @ObjectType('Facility', { simpleResolvers: true, description: 'An elderly-care facility (养老服务设施).' })
 export class FacilityNode {
   @Field(() => ID)
@@ -71,7 +83,10 @@ export class FacilityNode {
   @Field(() => Int, { nullable: true })
   staff: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Average diners a day (日均就餐人数).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Average diners a day (日均就餐人数) in the latest month recorded (recordFacilityDiners); the operating subsidy pays each month by that month’s count (dinerMonths).',
+  })
   dailyDiners: number | null;
 
   @Field(() => FacilityStatus)

@@ -33,6 +33,31 @@ const offers = (state: DayState, services: readonly FacilityService[]) => servic
 export const operatingWith = (state: DayState, services: readonly FacilityService[]) =>
   state !== null && state.status === FacilityStatus.OPERATING && offers(state, services);
 
+/** A run of consecutive days (both inclusive). */
+export interface OperatingRun {
+  from: string;
+  to: string;
+  days: number;
+}
+
+/**
+ * The longest run of consecutive `days` whose state `holds` and which reaches `notBefore` or later (a run
+ * wholly before it counts for no later period); the first of equal runs. Null when no day holds.
+ */
+export function longestRun(days: readonly { day: string; state: DayState }[], holds: (state: DayState) => boolean, notBefore: string): OperatingRun | null {
+  let best: OperatingRun | null = null;
+  let start: number | null = null;
+  days.forEach(({ day, state }, i) => {
+    if (holds(state)) start ??= i;
+    const ends = start !== null && (i === days.length - 1 || !holds(days[i + 1].state));
+    if (!ends) return;
+    const length = i - start! + 1;
+    if (day >= notBefore && (best === null || length > best.days)) best = { from: days[start!].day, to: day, days: length };
+    start = null;
+  });
+  return best;
+}
+
 /** The months of `year` from January to the month of `through`. */
 export function monthsThrough(year: number, through: string): string[] {
   const last = Number(through.slice(5, 7));

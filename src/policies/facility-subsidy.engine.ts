@@ -1,4 +1,4 @@
-import { FacilityService, FacilityStatus, FacilityType } from '../facilities/facility-kinds';
+import { FacilityStatus, type FacilityService } from '../facilities/facility-kinds';
 import {
   combineTiers,
   exclusionLosers,
@@ -7,86 +7,18 @@ import {
   ReasonCode,
   SchemeOutcomeStatus,
   sharesOf,
-  type FloorRule,
-  type FunderTotal,
   type LineageNode,
   type Reason,
   type SchemeRule,
-  type TierOutcome,
   type TierRule,
 } from './scheme-rules';
 import { SchemeKind } from './policy-kinds';
-import { dayStates, monthsThrough, operatingWith, type DayState } from './facility-days';
+import { dayStates, longestRun, monthsThrough, operatingWith, type DayState, type OperatingRun } from './facility-days';
+import type { DatedFloor, FacilityFacts, FacilityMonthLine, FacilitySchemeOutcome, FacilitySubsidy, FacilityTierOutcome, VillageFacts } from './facility-subsidy.model';
 
 // The facility subsidy rules, pure, beside the person rules and built from the same parts (floors,
 // tier combination, exclusion groups, exact shares): what a facility is told for a year and what a
 // yearly run pays cannot drift apart.
-
-/** A facility's facts as the rules read them: its type, recorded daily diners and dated history. */
-export interface FacilityFacts {
-  id: number;
-  type: FacilityType;
-  /** 日均就餐人数 as recorded now; the operating subsidy pays per diner. */
-  dailyDiners: number | null;
-  /** Every entry in recorded order: the day it took effect and the state after it. */
-  history: readonly { day: string; status: FacilityStatus; services: readonly FacilityService[] }[];
-}
-
-/** A floor with the months it is in force (toMonth inclusive, null while open-ended). */
-export type DatedFloor = FloorRule & { fromMonth: string; toMonth: string | null };
-
-/** A tier of one version, judged for the year. */
-export interface FacilityTierOutcome extends TierOutcome {
-  versionId: number;
-  /** The months of the year its version was considered for: the month of acceptance, or the months it was in force. */
-  months: string[];
-  /** Operating tiers: the days of the year the facility was OPERATING with every required service. */
-  operatingDays: number | null;
-}
-
-/** What one tier pays for one month (a construction subsidy: for the month of acceptance). */
-export interface FacilityMonthLine {
-  month: string;
-  /** The version in force that month. */
-  scheme: SchemeRule;
-  tier: TierRule;
-  /** Operating: days of the month OPERATING with the tier's services; construction: null. */
-  operatingDays: number | null;
-  /** Operating: the diners the amount is multiplied by; construction: null. */
-  diners: number | null;
-  amountFen: number;
-  /** The scheme paid instead for this month (不得重复享受); the line then pays nothing. */
-  excludedBy: SchemeRule | null;
-}
-
-export interface FacilitySchemeOutcome {
-  /** The version of the last month considered. */
-  scheme: SchemeRule;
-  status: SchemeOutcomeStatus;
-  tiers: FacilityTierOutcome[];
-  /** What it pays, month by month (a construction subsidy: one line, for the month of acceptance). */
-  lines: FacilityMonthLine[];
-  amountFen: number;
-  shares: FunderTotal[];
-  /** The scheme paid instead for some or all of its months (不得重复享受). */
-  excludedBy: SchemeRule | null;
-}
-
-export interface FacilitySubsidy {
-  facilityId: number;
-  year: number;
-  /** The last day counted: the year's last, or today while the year runs. */
-  countedThrough: string;
-  /** The first acceptance (验收合格) on record, in any year. */
-  acceptedOn: string | null;
-  /** Days of the year (through countedThrough) the facility was OPERATING, whatever its services. */
-  operatingDays: number;
-  dailyDiners: number | null;
-  schemes: FacilitySchemeOutcome[];
-  amountFen: number;
-  /** What each funder pays in all, highest level first. */
-  shares: FunderTotal[];
-}
 
 const inForceIn = (month: string, span: { fromMonth: string; toMonth: string | null }) =>
   span.fromMonth <= month && (span.toMonth === null || span.toMonth >= month);
@@ -101,10 +33,11 @@ interface Year {
   days: { day: string; state: DayState }[];
   acceptedOn: string | null;
   acceptedInYear: boolean;
-  diners: number | null;
   floors: readonly DatedFloor[];
   /** Days of the year, or of one month of it, the facility was OPERATING with every one of `services`. */
   daysWith(services: readonly FacilityService[], month?: string): number;
+  /** The longest run of consecutive days OPERATING with every one of `services` that reaches into the year, from the year's first day or the previous year's. */
+  runWith(services: readonly FacilityService[], fromPreviousYear: boolean): OperatingRun | null;
 }
 
 /** A version and the months of the year it is judged for. */
@@ -150,6 +83,7 @@ function judgeTier(tier: TierRule, { version, months }: Judged, construction: bo
     add(ReasonCode.FACILITY_TYPE, `a ${facility.type} is none of ${listed(tier.facilityTypes)}`);
   }
   let operatingDays: number | null = null;
+  let run: OperatingRun | null = null;
   if (construction) {
     if (notAccepted) reasons.push(notAccepted);
     else {
@@ -158,22 +92,26 @@ function judgeTier(tier: TierRule, { version, months }: Judged, construction: bo
       if (missing.length > 0) add(ReasonCode.SERVICE_MISSING, `offered no ${listed(missing)} when accepted on ${acceptedOn}`);
     }
   } else {
-    if (!y.diners) add(ReasonCode.NO_DINERS, 'no daily diners are recorded');
+    if (!months.some((month) => facility.diners.has(month))) add(ReasonCode.NO_DINERS, `no diner count is recorded for ${months[0]} to ${months.at(-1)}`);
     operatingDays = y.daysWith(tier.requiredServices);
+    run = y.runWith(tier.requiredServices, version.operatingRunFromPreviousYear);
     const atLeast = Math.max(1, tier.minOperatingDays ?? 0);
     const operated = y.daysWith([]);
+    const withServices = tier.requiredServices.length > 0 ? ` with ${listed(tier.requiredServices)}` : '';
+    const sofar = through < `${year}-12-31` ? ` (counted through ${through})` : '';
     if (tier.requiredServices.length > 0 && operatingDays === 0 && operated > 0) {
       add(ReasonCode.SERVICE_MISSING, `operated ${operated} days in ${year}, none of them with ${listed(tier.requiredServices)}`);
-    } else if (operatingDays < atLeast) {
-      const withServices = tier.requiredServices.length > 0 ? ` with ${listed(tier.requiredServices)}` : '';
-      const sofar = through < `${year}-12-31` ? ` (through ${through})` : '';
-      add(ReasonCode.TOO_FEW_OPERATING_DAYS, `operated ${operatingDays} days${withServices} in ${year}${sofar}, fewer than ${atLeast}`);
+    } else if (run === null) {
+      add(ReasonCode.TOO_FEW_OPERATING_DAYS, `operated on no day${withServices} in ${year}${sofar}, fewer than ${atLeast} in a row`);
+    } else if (run.days < atLeast) {
+      // 持续运营: a suspension (or a day without the services) ends a run; only the longest counts.
+      add(ReasonCode.TOO_FEW_OPERATING_DAYS, `operated at most ${run.days} days in a row${withServices} (${run.from} to ${run.to})${sofar}, fewer than ${atLeast}`);
     } else if (months.every((month) => y.daysWith(tier.requiredServices, month) === 0)) {
       add(ReasonCode.NOT_OPERATING, `operated with ${listed(tier.requiredServices) || 'any services'} on no day of ${months[0]} to ${months.at(-1)}`);
     }
   }
   reasons.push(...floorReasons(tier.amountFen, version, y.floors, (floor) => months.some((month) => inForceIn(month, floor))));
-  return { tier, versionId: version.versionId, months, operatingDays, eligible: reasons.length === 0, applied: false, reasons };
+  return { tier, versionId: version.versionId, months, operatingDays, longestRun: run, eligible: reasons.length === 0, applied: false, reasons };
 }
 
 /**
@@ -196,14 +134,19 @@ function monthLines(judged: readonly Judged[], tiers: readonly FacilityTierOutco
           continue;
         }
         const monthDays = construction ? null : y.daysWith(candidate.tier.requiredServices, month);
+        // 50元/人/月: each month by its own count; a month without one pays nothing, and says so.
+        const diners = construction ? null : (y.facility.diners.get(month) ?? null);
+        const unrecorded: Reason | null =
+          !construction && diners === null ? { code: ReasonCode.NO_DINERS, message: `no diner count is recorded for ${month}` } : null;
         lines.push({
           month,
           scheme: version,
           tier: candidate.tier,
           operatingDays: monthDays,
-          diners: construction ? null : y.diners,
-          amountFen: construction ? candidate.tier.amountFen : candidate.tier.amountFen * y.diners!,
+          diners,
+          amountFen: construction ? candidate.tier.amountFen : candidate.tier.amountFen * (diners ?? 0),
           excludedBy: null,
+          reason: unrecorded,
         });
       }
     }
@@ -255,7 +198,12 @@ function excludeWithinGroups(outcomes: readonly FacilitySchemeOutcome[]): void {
 function settle(outcome: FacilitySchemeOutcome, lineage: readonly LineageNode[]): void {
   const paid = outcome.lines.filter((line) => line.amountFen > 0);
   outcome.amountFen = paid.reduce((sum, line) => sum + line.amountFen, 0);
-  for (const tier of outcome.tiers) tier.applied = paid.some((line) => line.tier === tier.tier);
+  for (const tier of outcome.tiers) {
+    tier.applied = paid.some((line) => line.tier === tier.tier);
+    // A tier that holds but pays in no month says why (the first month's reason).
+    const why = tier.eligible && !tier.applied ? outcome.lines.find((line) => line.tier === tier.tier && line.reason)?.reason : undefined;
+    if (why && !tier.reasons.some((reason) => reason.code === why.code)) tier.reasons.push(why);
+  }
   outcome.status =
     outcome.amountFen > 0 ? SchemeOutcomeStatus.APPLIED : outcome.excludedBy ? SchemeOutcomeStatus.EXCLUDED : SchemeOutcomeStatus.NOT_ELIGIBLE;
   // One exact split per funding arrangement: a scheme that kept its funders all year splits its total once.
@@ -269,27 +217,12 @@ function settle(outcome: FacilitySchemeOutcome, lineage: readonly LineageNode[])
   outcome.shares = funderTotals([...byFunding.values()].flatMap(({ scheme, amountFen }) => sharesOf(amountFen, scheme, lineage)));
 }
 
-/**
- * What a facility is due for `year` under the facility schemes of its lineage, counting its history up
- * to `through` (the year's last day, or today while the year runs):
- * - a construction subsidy (建设补助) once, under the version in force in the month of its first
- *   acceptance (验收合格), when that acceptance falls in the year;
- * - an operating subsidy (运营补助) when the days of the year it was OPERATING with every required
- *   service reach the tier's minimum: amount × daily diners for every month with at least one such day,
- *   each month under the version in force then.
- * Tiers combine within a version (highest or stacked) month by month, schemes of one exclusion group
- * are not paid for the same month (the larger wins), and each scheme's amount is split among its
- * funders exactly.
- */
-export function facilitySubsidyOf(
-  facility: FacilityFacts,
-  year: number,
-  through: string,
-  lineage: readonly LineageNode[],
-  schemes: readonly SchemeRule[],
-  floors: readonly DatedFloor[],
-): FacilitySubsidy {
-  const days = dayStates(facility.history, `${year}-01-01`, through);
+/** One facility's schemes for the year, judged and combined but not yet weighed against others. */
+function judgedYear(facility: FacilityFacts, year: number, through: string, schemes: readonly SchemeRule[], floors: readonly DatedFloor[]) {
+  // A run of operating days may reach back into the previous year (a version's operatingRunFromPreviousYear).
+  const yearStart = `${year}-01-01`;
+  const allDays = dayStates(facility.history, `${year - 1}-01-01`, through);
+  const days = allDays.filter(({ day }) => day >= yearStart);
   const acceptances = facility.history.filter((entry) => entry.status === FacilityStatus.ACCEPTED).map((entry) => entry.day).sort();
   // Paid once: only the first acceptance counts, whatever the history records after it.
   const acceptedOn = acceptances[0] ?? null;
@@ -300,10 +233,11 @@ export function facilitySubsidyOf(
     days,
     acceptedOn,
     acceptedInYear: acceptedOn !== null && acceptedOn.startsWith(`${year}-`) && acceptedOn <= through,
-    diners: facility.dailyDiners,
     floors,
     daysWith: (services, month) =>
       days.filter(({ day, state }) => (month === undefined || day.startsWith(month)) && operatingWith(state, services)).length,
+    runWith: (services, fromPreviousYear) =>
+      longestRun(fromPreviousYear ? allDays : days, (state) => operatingWith(state, services), yearStart),
   };
 
   // Versions arrive highest level first, then by scheme and month: one group per scheme, in that order.
@@ -311,17 +245,76 @@ export function facilitySubsidyOf(
   for (const version of schemes) byScheme.set(version.schemeId, [...(byScheme.get(version.schemeId) ?? []), version]);
   const countedMonths = monthsThrough(year, through);
   const outcomes = [...byScheme.values()].map((versions) => schemeYear(versions, countedMonths, y)).filter((o): o is FacilitySchemeOutcome => o !== null);
+  return { days, acceptedOn, outcomes };
+}
 
+const paying = (outcomes: readonly FacilitySchemeOutcome[], schemeId: number, month: string) =>
+  outcomes.some((o) => o.scheme.schemeId === schemeId && o.lines.some((line) => line.month === month && line.amountFen > 0));
+
+/**
+ * 每个村（居）委会补助一个养老中心: under a version that pays one center per village, a month another facility
+ * of the village is paid for as well goes only to the facility designated for the village then; the
+ * others' lines pay nothing, with NOT_DESIGNATED.
+ */
+function onePerVillage(outcomes: readonly FacilitySchemeOutcome[], facility: FacilityFacts, village: VillageFacts, judgeOther: (other: FacilityFacts) => FacilitySchemeOutcome[]): void {
+  const limited = outcomes.filter((o) => o.lines.some((line) => line.scheme.oneFacilityPerVillage && line.amountFen > 0));
+  if (limited.length === 0) return;
+  const others = village.others.map((other) => ({ other, outcomes: judgeOther(other) }));
+  for (const outcome of limited) {
+    for (const line of outcome.lines) {
+      if (!line.scheme.oneFacilityPerVillage || line.amountFen === 0) continue;
+      const rivals = others.filter((o) => paying(o.outcomes, line.scheme.schemeId, line.month)).map((o) => o.other);
+      if (rivals.length === 0) continue;
+      const designation = village.designations.filter((d) => d.fromMonth <= line.month).at(-1) ?? null;
+      if (designation?.facilityId === facility.id) continue;
+      const designated = designation && [facility, ...village.others].find((f) => f.id === designation.facilityId);
+      line.amountFen = 0;
+      line.reason = {
+        code: ReasonCode.NOT_DESIGNATED,
+        message: designated
+          ? `${village.name} is paid for one center: ${designated.name} is designated from ${designation.fromMonth}`
+          : `${rivals.length + 1} centers of ${village.name} qualify for ${line.month} and none is designated`,
+      };
+    }
+  }
+}
+
+/**
+ * What a facility is due for `year` under the facility schemes of its lineage, counting its history up
+ * to `through` (the year's last day, or today while the year runs):
+ * - a construction subsidy (建设补助) once, under the version in force in the month of its first
+ *   acceptance (验收合格), when that acceptance falls in the year;
+ * - an operating subsidy (运营补助) when its longest run of consecutive days OPERATING with every
+ *   required service (持续运营; within the year, or from the previous year on where the version says so)
+ *   reaches the tier's minimum: amount × that month's recorded diners for every month with at least one
+ *   such day, each month under the version in force then.
+ * Tiers combine within a version (highest or stacked) month by month; under a version paying one center
+ * per village, a month several facilities of the `village` qualify is paid to the designated one only;
+ * schemes of one exclusion group are not paid for the same month (the larger wins), and each scheme's
+ * amount is split among its funders exactly.
+ */
+export function facilitySubsidyOf(
+  facility: FacilityFacts,
+  year: number,
+  through: string,
+  lineage: readonly LineageNode[],
+  schemes: readonly SchemeRule[],
+  floors: readonly DatedFloor[],
+  village: VillageFacts | null = null,
+): FacilitySubsidy {
+  const { days, acceptedOn, outcomes } = judgedYear(facility, year, through, schemes, floors);
+  if (village) onePerVillage(outcomes, facility, village, (other) => judgedYear(other, year, through, schemes, floors).outcomes);
   excludeWithinGroups(outcomes);
   for (const outcome of outcomes) settle(outcome, lineage);
 
+  const lastMonth = monthsThrough(year, through).filter((month) => facility.diners.has(month)).at(-1);
   return {
     facilityId: facility.id,
     year,
     countedThrough: through,
     acceptedOn,
     operatingDays: days.filter(({ state }) => operatingWith(state, [])).length,
-    dailyDiners: facility.dailyDiners,
+    dailyDiners: lastMonth === undefined ? null : facility.diners.get(lastMonth)!,
     schemes: outcomes,
     amountFen: outcomes.reduce((sum, o) => sum + o.amountFen, 0),
     shares: funderTotals(outcomes.flatMap((o) => o.shares)),

@@ -4,6 +4,20 @@ import { FenScalar } from '../kernel/money';
 import { SchemeOutcomeStatus } from './scheme-rules';
 import { FundingShare, Reason } from './entitlement.types';
 import { SchemeNode, SubsidyTier } from './policy.types';
+import { JurisdictionRef } from '../jurisdictions/jurisdiction.types';
+import { FacilityNode } from '../facilities/facility.types';
+
+@ObjectType({ simpleResolvers: true, description: 'A run of consecutive days a facility was OPERATING with a tier’s required services (持续运营).' })
+export class OperatingRun {
+  @Field(() => DateScalar)
+  from: string;
+
+  @Field(() => DateScalar)
+  to: string;
+
+  @Field(() => Int)
+  days: number;
+}
 
 @ObjectType({ simpleResolvers: true, description: 'A tier of a facility scheme, judged for the year.' })
 export class FacilityTierSubsidy {
@@ -17,6 +31,13 @@ export class FacilityTierSubsidy {
 
   @Field(() => Int, { nullable: true, description: 'Operating tiers: days of the year the facility was OPERATING with every required service.' })
   operatingDays: number | null;
+
+  @Field(() => OperatingRun, {
+    nullable: true,
+    description:
+      'Operating tiers: the longest run of consecutive days OPERATING with every required service that reaches into the year (from the previous year where the version allows), which minOperatingDays is held to; null when there is none.',
+  })
+  longestRun: OperatingRun | null;
 
   @Field({ description: 'Every condition holds.' })
   eligible: boolean;
@@ -39,14 +60,20 @@ export class FacilitySubsidyLine {
   @Field(() => Int, { nullable: true, description: 'Operating: days of the month OPERATING with the tier’s required services.' })
   operatingDays: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Operating: the daily diners the tier’s amount is multiplied by.' })
+  @Field(() => Int, { nullable: true, description: 'Operating: the month’s recorded daily diners the tier’s amount is multiplied by; null when none is recorded.' })
   diners: number | null;
 
-  @Field(() => FenScalar, { description: 'Operating: amountFen × diners; construction: amountFen. Zero when excluded.' })
+  @Field(() => FenScalar, { description: 'Operating: amountFen × diners; construction: amountFen. Zero when excluded or when `reason` says why.' })
   amountFen: number;
 
   @Field(() => SchemeNode, { nullable: true, description: 'The scheme of the same exclusion group paid for this month instead (不得重复享受).' })
   excludedBy: SchemeNode | null;
+
+  @Field(() => Reason, {
+    nullable: true,
+    description: 'Why the month pays nothing though the tier holds: NO_DINERS (no count recorded for it), NOT_DESIGNATED (another center of the village is paid).',
+  })
+  reason: Reason | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'One facility scheme for the year: its tiers with the reasons, the lines it pays and who pays them.' })
@@ -91,7 +118,10 @@ export class FacilitySubsidy {
   @Field(() => Int, { description: 'Days of the year through countedThrough it was OPERATING, whatever its services.' })
   operatingDays: number;
 
-  @Field(() => Int, { nullable: true, description: 'The daily diners recorded now (日均就餐人数), which the operating subsidy pays per.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The daily diners (日均就餐人数) of the latest month of the year through countedThrough with a recorded count; each line pays by its own month’s.',
+  })
   dailyDiners: number | null;
 
   @Field(() => FenScalar)
@@ -102,4 +132,19 @@ export class FacilitySubsidy {
 
   @Field(() => [FundingShare], { description: 'What each funder pays in all, highest level first.' })
   shares: FundingShare[];
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The center a village (村/居委会) is paid for from a month on, under the schemes that pay one center per village (每个村（居）委会补助一个养老中心).',
+})
+export class VillageFacilityDesignation {
+  @Field(() => JurisdictionRef)
+  village: JurisdictionRef;
+
+  @Field(() => MonthScalar)
+  fromMonth: string;
+
+  @Field(() => FacilityNode)
+  facility: FacilityNode;
 }

@@ -45,6 +45,10 @@ export const SCHEME_PARAMETER_DEFAULTS = {
   lastMonth: LastMonthRule.STOP_IN_MONTH_OF_EVENT,
   /** null: an assessment counts until a newer one supersedes it. */
   assessmentValidMonths: null as number | null,
+  /** Facility operating schemes: a run of operating days lies within the year (持续运营: the document names no window). */
+  operatingRunFromPreviousYear: false,
+  /** Facility schemes: every qualifying facility of a village is paid (原则上 one per 村（居）委会: a scheme says so). */
+  oneFacilityPerVillage: false,
 } as const;
 
 /** What a tier's `amountFen` counts: the unit follows from the kind. */

@@ -82,7 +82,8 @@ export class TierInput {
 
   @Field(() => Int, {
     nullable: true,
-    description: 'FACILITY_OPERATING only, 0 to 366: days of the year the facility was OPERATING with every required service.',
+    description:
+      'FACILITY_OPERATING only, 0 to 366: consecutive days (持续运营) the facility was OPERATING with every required service, within the year unless the version’s operatingRunFromPreviousYear.',
   })
   minOperatingDays?: number | null;
 }
@@ -115,6 +116,20 @@ export class SchemeVersionInput {
     description: '1 to 120: an ability assessment older than this many whole months does not count. None (the default): valid until superseded.',
   })
   assessmentValidMonths?: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'FACILITY_OPERATING only: a run of consecutive operating days (minOperatingDays) may have begun in the previous year. Default false: the run lies within the year (a setting, not policy).',
+  })
+  operatingRunFromPreviousYear?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Facility schemes only: pays one facility per village (每个村（居）委会补助一个养老中心); when several of a village qualify, only the one designated for it (designateVillageFacility). Default false.',
+  })
+  oneFacilityPerVillage?: boolean | null;
 
   @Field(() => [FundingInput], { description: 'One to five distinct levels.' })
   funding: FundingInput[];

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../kernel/context';
 import type { SchemeRule } from './scheme-rules';
-import type { DatedFloor } from './facility-subsidy.engine';
+import type { DatedFloor } from './facility-subsidy.model';
 import { FACILITY_SCHEME_KINDS } from './policy-kinds';
 import { policyRepository, type VersionRow } from './policy.repository';
 

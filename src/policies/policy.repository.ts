@@ -68,7 +68,8 @@ const FLOOR_COLUMNS = `f.id, ${OWNER} AS owner, f.kind, f.min_age AS "minAge", f
 const VERSION_COLUMNS = `v.id, v.scheme_id AS "schemeId", to_char(v.from_month, 'YYYY-MM') AS "fromMonth",
   to_char(v.to_month, 'YYYY-MM') AS "toMonth", v.combination, v.exclusion_group AS "exclusionGroup",
   v.requires_application AS "requiresApplication", v.first_month AS "firstMonth", v.last_month AS "lastMonth",
-  v.assessment_valid_months AS "assessmentValidMonths",
+  v.assessment_valid_months AS "assessmentValidMonths", v.operating_run_from_previous_year AS "operatingRunFromPreviousYear",
+  v.one_facility_per_village AS "oneFacilityPerVillage",
   ${FUNDING} AS funding, ${TIERS} AS tiers`;
 
 interface RawTier extends Omit<TierRule, 'categoriesAny' | 'categoriesAll' | 'categoriesNone' | 'abilities' | 'livingSituations' | 'livingSituationsNone'> {
@@ -110,8 +111,8 @@ export const policyRepository = {
   async insertVersion(tx: EntityManager, schemeId: number, version: NewVersion, userId: number | null): Promise<number> {
     const [{ id }] = await tx.query(
       `INSERT INTO subsidy_scheme_version (scheme_id, from_month, to_month, combination, exclusion_group, created_by,
-         requires_application, first_month, last_month, assessment_valid_months)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+         requires_application, first_month, last_month, assessment_valid_months, operating_run_from_previous_year, one_facility_per_village)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
       [
         schemeId,
         firstDay(version.fromMonth),
@@ -123,6 +124,8 @@ export const policyRepository = {
         version.firstMonth,
         version.lastMonth,
         version.assessmentValidMonths,
+        version.operatingRunFromPreviousYear,
+        version.oneFacilityPerVillage,
       ],
     );
     await tx.query(
@@ -213,6 +216,8 @@ export const policyRepository = {
         firstMonth: row.firstMonth,
         lastMonth: row.lastMonth,
         assessmentValidMonths: row.assessmentValidMonths,
+        operatingRunFromPreviousYear: row.operatingRunFromPreviousYear,
+        oneFacilityPerVillage: row.oneFacilityPerVillage,
         funding: row.funding,
         tiers: row.tiers,
       };

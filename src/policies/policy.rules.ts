@@ -10,7 +10,7 @@ import type { SchemeParameters, TierRule } from './scheme-rules';
 import type { CreateFloorInput, SchemeVersionInput, TierInput } from './policy.inputs';
 import { policyRepository, type NewVersion } from './policy.repository';
 import { FACILITY_TIER_CONDITIONS, PERSON_TIER_CONDITIONS, SWITCH_TIER_CONDITIONS } from '../kernel/tier-conditions';
-import { isFacilityKind, SCHEME_PARAMETER_DEFAULTS, SchemeKind, TierCombination } from './policy-kinds';
+import { FACILITY_SCHEME_KINDS, isFacilityKind, SCHEME_PARAMETER_DEFAULTS, SchemeKind, TierCombination } from './policy-kinds';
 
 // The rules a subsidy scheme, its versions and tiers, and a floor must meet: each returns the clean
 // value or throws BAD_USER_INPUT naming the field.
@@ -110,8 +110,15 @@ function parseResidence(input: TierInput, months: number | null, field: string):
   return { hukouRequired, minResidentMonths: months, hukouOrResident };
 }
 
+/** A facility scheme's switch: refused on a scheme of a kind it does not apply to. */
+function facilitySwitch(input: SchemeVersionInput, name: 'operatingRunFromPreviousYear' | 'oneFacilityPerVillage', kinds: readonly SchemeKind[], kind: SchemeKind, field: string): boolean {
+  const value = input[name] ?? SCHEME_PARAMETER_DEFAULTS[name];
+  if (value && !kinds.includes(kind)) throw new BadUserInputError(`${field}.${name}`, `applies to ${kinds.join(' and ')} schemes, not ${kind}`);
+  return value;
+}
+
 /** The scheme parameters, each defaulting to its setting (SCHEME_PARAMETER_DEFAULTS). */
-function parseParameters(input: SchemeVersionInput, field: string): SchemeParameters {
+function parseParameters(input: SchemeVersionInput, kind: SchemeKind, field: string): SchemeParameters {
   const months = input.assessmentValidMonths ?? SCHEME_PARAMETER_DEFAULTS.assessmentValidMonths;
   if (months !== null && (!Number.isInteger(months) || months < 1 || months > 120)) {
     throw new BadUserInputError(`${field}.assessmentValidMonths`, 'must be from 1 to 120, or null: valid until a newer assessment');
@@ -121,6 +128,8 @@ function parseParameters(input: SchemeVersionInput, field: string): SchemeParame
     firstMonth: input.firstMonth ?? SCHEME_PARAMETER_DEFAULTS.firstMonth,
     lastMonth: input.lastMonth ?? SCHEME_PARAMETER_DEFAULTS.lastMonth,
     assessmentValidMonths: months,
+    operatingRunFromPreviousYear: facilitySwitch(input, 'operatingRunFromPreviousYear', [SchemeKind.FACILITY_OPERATING], kind, field),
+    oneFacilityPerVillage: facilitySwitch(input, 'oneFacilityPerVillage', FACILITY_SCHEME_KINDS, kind, field),
   };
 }
 
@@ -186,7 +195,7 @@ export function parseVersion(input: SchemeVersionInput, kind: SchemeKind, owner:
     toMonth,
     combination: input.combination ?? TierCombination.HIGHEST,
     exclusionGroup: group,
-    ...parseParameters(input, field),
+    ...parseParameters(input, kind, field),
     funding: [...input.funding].sort((a, b) => LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level)).map((f) => ({ level: f.level, weight: f.weight })),
     tiers: input.tiers.map((tier, i) => parseTier(tier, i + 1, `${field}.tiers[${i}]`, kind)),
   };

@@ -10,7 +10,7 @@ import { text } from '../kernel/messages';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import type { FloorRule, LineageNode, SchemeRule } from './scheme-rules';
-import type { DatedFloor } from './facility-subsidy.engine';
+import type { DatedFloor } from './facility-subsidy.model';
 import { facilityFloorsLoader, facilitySchemesLoader, schemeVersionsLoader, yearAndNode } from './policy.loaders';
 import type { CreateFloorInput, CreateSchemeInput, SchemeVersionInput } from './policy.inputs';
 import { policyRepository, type FloorSpan, type SchemeRow, type VersionRow } from './policy.repository';
@@ -109,6 +109,8 @@ export const policyService = {
         firstMonth: rule.firstMonth,
         lastMonth: rule.lastMonth,
         assessmentValidMonths: rule.assessmentValidMonths,
+        operatingRunFromPreviousYear: rule.operatingRunFromPreviousYear,
+        oneFacilityPerVillage: rule.oneFacilityPerVillage,
         funding: [...rule.funding],
         tiers: [...rule.tiers],
       }),

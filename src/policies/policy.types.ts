@@ -87,7 +87,10 @@ export class SubsidyTier {
   })
   requiredServices: FacilityService[];
 
-  @Field(() => Int, { nullable: true, description: 'FACILITY_OPERATING: days of the year OPERATING with every required service, at least this.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'FACILITY_OPERATING: consecutive days (持续运营) OPERATING with every required service, at least this (see the version’s operatingRunFromPreviousYear).',
+  })
   minOperatingDays: number | null;
 }
 
@@ -119,6 +122,12 @@ export class SchemeVersion {
 
   @Field(() => Int, { nullable: true, description: 'Months an ability assessment counts for; null: until a newer one supersedes it.' })
   assessmentValidMonths: number | null;
+
+  @Field({ description: 'FACILITY_OPERATING: a run of consecutive operating days may have begun in the previous year.' })
+  operatingRunFromPreviousYear: boolean;
+
+  @Field({ description: 'Facility schemes: one facility per village is paid, the one designated for it, when several qualify.' })
+  oneFacilityPerVillage: boolean;
 
   @Field(() => [Funding], { description: 'Highest level first.' })
   funding: Funding[];

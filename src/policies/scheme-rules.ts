@@ -43,7 +43,7 @@ export interface TierRule {
   facilityTypes: readonly FacilityType[];
   /** …offers every one of these services… */
   requiredServices: readonly FacilityService[];
-  /** …and operated with them on at least this many days of the year (operating subsidies). */
+  /** …and operated with them on at least this many consecutive days (持续运营; operating subsidies). */
   minOperatingDays: number | null;
 }
 
@@ -89,13 +89,20 @@ export interface SchemeRule {
   lastMonth: LastMonthRule;
   /** How many months an ability assessment counts for; null: until a newer one supersedes it. */
   assessmentValidMonths: number | null;
+  /** Facility operating schemes: a run of consecutive operating days may have begun in the previous year. */
+  operatingRunFromPreviousYear: boolean;
+  /** Facility schemes: one facility per village is paid, the one designated for it, when several qualify. */
+  oneFacilityPerVillage: boolean;
   /** Highest level first. */
   funding: readonly { level: JurisdictionLevel; weight: number }[];
   tiers: readonly TierRule[];
 }
 
 /** The scheme parameters stored on a version, as SchemeRule carries them. */
-export type SchemeParameters = Pick<SchemeRule, 'requiresApplication' | 'firstMonth' | 'lastMonth' | 'assessmentValidMonths'>;
+export type SchemeParameters = Pick<
+  SchemeRule,
+  'requiresApplication' | 'firstMonth' | 'lastMonth' | 'assessmentValidMonths' | 'operatingRunFromPreviousYear' | 'oneFacilityPerVillage'
+>;
 
 /**
  * Whether the scheme still pays a person whose status (DECEASED, MOVED_AWAY) holds since `since` in
@@ -141,6 +148,7 @@ export enum ReasonCode {
   NOT_OPERATING = 'NOT_OPERATING',
   NOT_ACCEPTED_IN_PERIOD = 'NOT_ACCEPTED_IN_PERIOD',
   NO_DINERS = 'NO_DINERS',
+  NOT_DESIGNATED = 'NOT_DESIGNATED',
   BELOW_FLOOR = 'BELOW_FLOOR',
   OUTRANKED = 'OUTRANKED',
 }

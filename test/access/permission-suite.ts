@@ -402,6 +402,11 @@ beforeEach(async () => {
        VALUES ($1, 'REGISTERED', $2, NULL, 'OPERATING', $3::facility_service[])`,
       [id, SINCE, facility.services],
     );
+    // The diners of every month of 2024, as the operating subsidy reads them.
+    await h.db.query(
+      `INSERT INTO facility_diners (facility_id, month, diners) SELECT $1, m::date, $2 FROM generate_series('2024-01-01'::date, '2024-12-01', interval '1 month') AS m`,
+      [id, DINERS],
+    );
     facilityIds.set(facility, String(id));
   }
   for (const { id, code } of await h.db.query(`SELECT id, code FROM jurisdiction`)) jurisdictionIds.set(code, id);
@@ -735,6 +740,10 @@ interface State {
   /** Whole rows, by id. */
   facility: Record<string, any>;
   facility_event: Record<string, any>;
+  /** By `${facility id} ${month}`. */
+  facility_diners: Record<string, any>;
+  /** By `${village id} ${from month}`. */
+  village_facility_designation: Record<string, any>;
   /** By credit code. */
   organisation: Record<string, any>;
   /** Values by `${node code} ${key}`. */
@@ -840,6 +849,8 @@ async function tableState(): Promise<State> {
     app_user: Object.fromEntries(users.map((row) => [row.username, row])),
     facility: keyed(await h.db.query(`SELECT id::text AS key, to_jsonb(t) AS row FROM facility t`)),
     facility_event: keyed(await h.db.query(`SELECT id::text AS key, to_jsonb(t) AS row FROM facility_event t`)),
+    facility_diners: await rowsOf('facility_diners', `t.facility_id || ' ' || to_char(t.month, 'YYYY-MM')`),
+    village_facility_designation: await rowsOf('village_facility_designation', `t.village_id || ' ' || to_char(t.from_month, 'YYYY-MM')`),
     organisation: keyed(await h.db.query(`SELECT credit_code AS key, to_jsonb(t) AS row FROM organisation t`)),
     rollup_value: Object.fromEntries(rollups.map(({ key, value }) => [key, value])),
     rollup_history: await rowsOf('rollup_history', `t.node_id || ' ' || t.key`),
@@ -1433,6 +1444,45 @@ const TARGETED: TargetedOperation[] = [
         status: 'OPERATING',
       });
       expect(rollupDeltas(before, after)).toEqual(deltas);
+    },
+  },
+  {
+    field: 'recordFacilityDiners',
+    type: 'Mutation',
+    label: 'recordFacilityDiners(2024-06) of the facility at the target',
+    gate: Capability.EDIT_FACILITIES,
+    facility: true,
+    write: true,
+    request: (node) => ({
+      // A day-to-day fact: a SERVICE_PROVIDER reports it for the facilities its organisation operates. The same count again, so that the subsidies stay.
+      query: `mutation($id: ID!) { recordFacilityDiners(id: $id, month: "2024-06", diners: ${DINERS}) { id dailyDiners dinerMonths(year: 2024) { month diners } } }`,
+      variables: { id: idOf(facilityAt(node)) },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = idOf(facilityAt(node));
+      expect(data.recordFacilityDiners).toMatchObject({ id, dailyDiners: DINERS });
+      expect(data.recordFacilityDiners.dinerMonths).toHaveLength(12);
+      expect(changes(before, after)).toEqual({ facility: [id], facility_diners: [`${id} 2024-06`] });
+      expect(after.facility_diners[`${id} 2024-06`]).toMatchObject({ diners: DINERS });
+    },
+  },
+  {
+    field: 'designateVillageFacility',
+    type: 'Mutation',
+    label: 'designateVillageFacility(from 2025-01) of a center in a village below the target',
+    gate: Capability.MANAGE_FACILITIES,
+    write: true,
+    // Within the home subtree, B's center in 东苑社区; beyond it, A's facility at the target, refused before its place is judged.
+    request: (node) => ({
+      query: `mutation($id: ID!) { designateVillageFacility(facilityId: $id, fromMonth: "2025-01") { village { code } fromMonth facility { id } } }`,
+      variables: { id: idOf(node.startsWith(HOME) ? FACILITY_OF_B : facilityAt(node)) },
+    }),
+    verify: (_node, { data, before, after }) => {
+      const id = idOf(FACILITY_OF_B);
+      expect(data.designateVillageFacility).toEqual({ village: { code: FACILITY_OF_B.code }, fromMonth: '2025-01', facility: { id } });
+      const key = `${jurisdictionIds.get(FACILITY_OF_B.code)} 2025-01`;
+      expect(changes(before, after)).toEqual({ village_facility_designation: [key] });
+      expect(after.village_facility_designation[key]).toMatchObject({ facility_id: Number(id) });
     },
   },
   {

@@ -193,6 +193,19 @@ const BURSTS: Record<string, Burst> = {
       variables: { id: rows.facilityIds[i] },
     }),
   },
+  recordFacilityDiners: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { recordFacilityDiners(id: $id, month: "2025-06", diners: ${20 + i}) { id } }`,
+      variables: { id: rows.facilityIds[i] },
+    }),
+  },
+  // Several facilities share a village: designations of one village and month meet on the same row.
+  designateVillageFacility: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { designateVillageFacility(facilityId: $id, fromMonth: "2025-01") { fromMonth } }`,
+      variables: { id: rows.facilityIds[i] },
+    }),
+  },
   transitionFacility: {
     call: (i, rows) => ({
       query: `mutation($id: ID!, $on: Date) { transitionFacility(id: $id, to: UNDER_CONSTRUCTION, on: $on) { id } }`,
@@ -774,7 +787,7 @@ function tally(responses: GraphQLResponse[]): Record<string, number> {
 // The password chain is slow by design (scrypt, about 100 ms a hash, 250 of them).
 const CHAINS: string[][] = [
   ['createUser', 'updateUser', 'resetPassword', 'unlockLogin', 'login', 'changePassword'],
-  ['createFacility', 'updateFacility', 'transitionFacility'],
+  ['createFacility', 'updateFacility', 'recordFacilityDiners', 'designateVillageFacility', 'transitionFacility'],
   ['registerPerson', 'importPeople', 'updatePerson', 'setPersonCategories', 'recordAbilityAssessment', 'recordPersonStatus'],
   ['createSubsidyScheme', 'addSubsidySchemeVersion', 'endSubsidyScheme', 'createSubsidyFloor', 'runEntitlements', 'postVoucherCredits'],
   ['createTarget', 'allocateTarget', 'issueNotice', 'createSupervisionItem', 'addSupervisionNote', 'setWorkingCalendarYear'],

@@ -138,6 +138,7 @@ function argumentsFor(fx: Fixture): Arguments {
     'Jurisdiction.elderlyPopulation': { year: YEAR },
     'Jurisdiction.entitlementRuns': { month: MONTH },
     'Facility.subsidies': { year: YEAR - 1 },
+    'Facility.dinerMonths': { year: YEAR - 1 },
     'FacilityStats.count': { type: 'MUTUAL_AID_CENTER' },
     'Target.progressSeries': { from: `${YEAR - 1}-01-01`, to: TODAY },
     'Query.recipientCareMonth': { person: fx.recipientId, month: MONTH },
@@ -230,6 +231,8 @@ const MUTATIONS: Record<string, MutationCase> = {
     }),
   },
   updateFacility: { as: ADMIN, args: (fx) => ({ id: fx.created.facility, input: { staff: 5, services: ['MEALS'], servicesSince: '2025-06-01' } }) },
+  recordFacilityDiners: { as: ADMIN, args: (fx) => ({ id: fx.created.facility, month: '2025-06', diners: 22 }) },
+  designateVillageFacility: { as: ADMIN, args: (fx) => ({ facilityId: fx.created.facility, fromMonth: '2025-01' }) },
   transitionFacility: { as: ADMIN, args: (fx) => ({ id: fx.created.facility, to: 'SUSPENDED', on: TODAY, note: '整改' }) },
   registerPerson: { as: ADMIN, keep: 'person', args: () => ({ input: person('32101219400301001', '赵七') }) },
   updatePerson: {

@@ -243,6 +243,8 @@ export interface FacilitySpec {
   jurisdictionCode: string;
   services: string[];
   dailyDiners?: number | null;
+  /** Diner counts recorded month by month (YYYY-MM → count), through recordFacilityDiners. */
+  dinerMonths?: Record<string, number>;
   /** Registered in this status since this day (an existing facility entered as it stands). */
   status: string;
   since: string;
@@ -281,6 +283,10 @@ export async function facilityWithHistory(h: Harness, token: string, spec: Facil
             token,
           );
     if (res.errors) throw new Error(`${spec.name} ${JSON.stringify(step)}: ${JSON.stringify(res.errors)}`);
+  }
+  for (const [month, diners] of Object.entries(spec.dinerMonths ?? {})) {
+    const res = await h.gql(`mutation($id: ID!, $month: Month!, $diners: Int!) { recordFacilityDiners(id: $id, month: $month, diners: $diners) { id } }`, { id, month, diners }, token);
+    if (res.errors) throw new Error(`${spec.name} diners ${month}: ${JSON.stringify(res.errors)}`);
   }
   return id;
 }

@@ -50,6 +50,8 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'app_setting', identity: false },
   { table: 'facility', identity: true },
   { table: 'facility_event', identity: true },
+  { table: 'facility_diners', identity: false },
+  { table: 'village_facility_designation', identity: false },
   { table: 'rollup_value', identity: false },
   { table: 'rollup_history', identity: false },
   { table: 'rollup_change', identity: false },
