@@ -65,6 +65,9 @@ export enum Capability {
   RECORD_OVERSIGHT = 'RECORD_OVERSIGHT',
   READ_OVERSIGHT = 'READ_OVERSIGHT',
   READ_OVERSIGHT_FIGURES = 'READ_OVERSIGHT_FIGURES',
+  RECORD_FUNDING = 'RECORD_FUNDING',
+  READ_BUDGET_LINES = 'READ_BUDGET_LINES',
+  READ_FUNDING_FIGURES = 'READ_FUNDING_FIGURES',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */

@@ -102,6 +102,8 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'callback_draw', identity: true },
   { table: 'order_callback', identity: true },
   { table: 'oversight_visit', identity: true },
+  { table: 'budget_line', identity: true },
+  { table: 'lottery_fund_rule', identity: true },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {
