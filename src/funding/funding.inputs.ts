@@ -16,7 +16,7 @@ export class RecordBudgetLineInput {
   @Field(() => BudgetPurpose, { description: 'RETAINED_TOTAL for the lottery fund the level retains, ELDERLY_CARE for what a source puts into elderly care.' })
   purpose: BudgetPurpose;
 
-  @Field(() => FenScalar, { description: 'At least 0; the lottery fund’s elderly-care part not above its retained total.' })
+  @Field(() => FenScalar, { description: 'From 0 to 10,000,000,000,000 fen (1,000 亿元); the lottery fund’s elderly-care part not above its retained total.' })
   amountFen: number;
 
   @Field(() => String, { nullable: true, description: 'The budget document or account (文号), up to 200 characters.' })

@@ -73,9 +73,13 @@ export function checkBudgetYear(year: number, field: string): number {
   return year;
 }
 
-/** An amount of at least 0 fen. */
+// A bound of the input, not a rule: 1,000 亿元 a line, so that the sums of a whole province's lines stay exact
+// integers (Number.MAX_SAFE_INTEGER is about 900 such lines).
+export const MAX_LINE_FEN = 10_000_000_000_000;
+
+/** An amount from 0 fen to MAX_LINE_FEN. */
 export function checkAmount(fen: number, field: string): number {
-  if (!Number.isSafeInteger(fen) || fen < 0) throw new BadUserInputError(field, 'must be a whole number of fen of at least 0');
+  if (!Number.isSafeInteger(fen) || fen < 0 || fen > MAX_LINE_FEN) throw new BadUserInputError(field, `must be a whole number of fen from 0 to ${MAX_LINE_FEN}`);
   return fen;
 }
 

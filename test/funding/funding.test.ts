@@ -192,6 +192,7 @@ describe('refusals', () => {
       [{ source: 'LOTTERY_WELFARE_FUND', purpose: 'ELDERLY_CARE', amountFen: 1_001 }, 'input.amountFen'],
       [{ code: JIANGDU, source: 'LOTTERY_WELFARE_FUND', purpose: 'RETAINED_TOTAL', amountFen: 799 }, 'input.amountFen'],
       [{ amountFen: -1 }, 'input.amountFen'],
+      [{ amountFen: 10_000_000_000_001 }, 'input.amountFen'],
       [{ year: 1948 }, 'input.year'],
       [{ year: YEAR + 2 }, 'input.year'],
       [{ note: '文'.repeat(201) }, 'input.note'],
