@@ -1,5 +1,5 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { boardCost } from '../graphql/limits';
+import { boardCost, singleYearCost } from '../graphql/limits';
 import type { Context } from '../kernel/context';
 import { RecordBudgetLineInput, SetLotteryFundRuleInput } from './funding.inputs';
 import { fundingService } from './funding.service';
@@ -7,7 +7,10 @@ import { BudgetLine, FundingBoard, LotteryFundRule } from './funding.types';
 
 @Resolver()
 export class FundingResolver {
-  @Query(() => [BudgetLine], { description: 'A level’s budget lines of a year by source (资金来源): the current ones, or with history the corrected ones too.' })
+  @Query(() => [BudgetLine], {
+    complexity: singleYearCost,
+    description: 'A level’s budget lines of a year by source (资金来源): the current ones, or with history the corrected ones too.',
+  })
   budgetLines(
     @Ctx() ctx: Context,
     @Arg('code') code: string,

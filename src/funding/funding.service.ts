@@ -25,7 +25,8 @@ import type { BudgetLine, FundingBoard, FundingFigures, LotteryFundRule, RankedF
 const LOTTERY = FundingSource.LOTTERY_WELFARE_FUND;
 type Ref = { code: string; name: string; level: JurisdictionLevel };
 const ref = (node: { code: string; name: string; level: string }): Ref => ({ code: node.code, name: node.name, level: node.level as JurisdictionLevel });
-const lineView = <T extends { jurisdiction: { code: string; name: string; level: string } }>(row: T) => ({ ...row, jurisdiction: ref(row.jurisdiction) });
+// Rows carry their level as JSON; the API answers it as a JurisdictionRef.
+const withRef = <T extends { jurisdiction: { code: string; name: string; level: string } }>(row: T) => ({ ...row, jurisdiction: ref(row.jurisdiction) });
 
 /** A node's figures from its summed lines and the rule in force. */
 function figuresOf(sums: readonly SourceSumRow[], rule: LotteryRuleRow | null): FundingFigures {
@@ -47,7 +48,7 @@ function figuresOf(sums: readonly SourceSumRow[], rule: LotteryRuleRow | null): 
     lottery: {
       ...figures,
       share: lotteryShare(figures),
-      rule: rule && lineView(rule),
+      rule: rule && withRef(rule),
       status: lotteryStatus(figures),
     },
   };
@@ -89,7 +90,7 @@ export const fundingService = {
       detail({ code: node.code, year, source: input.source, purpose, amountFen, note, supersedes: recorded.supersedes });
       return recorded.id;
     });
-    return lineView(await fundingRepository.lineById(ctx.db, id));
+    return withRef(await fundingRepository.lineById(ctx.db, id));
   },
 
   /** Sets the share of its retained lottery fund a level states for elderly care from a year on (RECORD_FUNDING over the level); the rule from the same year is superseded and kept. */
@@ -106,7 +107,7 @@ export const fundingService = {
       detail({ code: node.code, fromYear, minPercent, source, supersedes: recorded.supersedes });
       return recorded.id;
     });
-    return lineView(await fundingRepository.ruleById(ctx.db, id));
+    return withRef(await fundingRepository.ruleById(ctx.db, id));
   },
 
   /** A level's budget lines of a year (READ_BUDGET_LINES over it): the current ones, or with `history` the corrected ones too. */
@@ -114,7 +115,7 @@ export const fundingService = {
     grantFor(ctx, Capability.READ_BUDGET_LINES);
     const node = await jurisdictionService.get(ctx, code, 'code');
     const year = checkBudgetYear(rawYear, 'year');
-    return (await fundingRepository.lines(ctx.db, node.id, year, history)).map(lineView);
+    return (await fundingRepository.lines(ctx.db, node.id, year, history)).map(withRef);
   },
 
   /** A level's funding of a year (default the caller's home) and each child's, ranked by the share of the lottery fund put into elderly care; three statements however many children. */
