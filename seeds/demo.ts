@@ -18,6 +18,7 @@ import { DEMO_CAREGIVER_USERNAME, seedDemoCaregivers } from './demo-caregivers';
 import { seedDemoProviders } from './demo-providers';
 import { DEMO_VISIT_TOWN, seedDemoVisits } from './demo-visits';
 import { seedDemoVouchers } from './demo-vouchers';
+import { DEMO_CITY, seedDemoFunding } from './demo-funding';
 import { userRepository } from '../src/users/user.repository';
 
 /** Demo only: every demo user signs in with this password. Never seed these in production. */
@@ -32,7 +33,7 @@ export const DEMO_USERS: { role: Role; jurisdictionCode: string }[] = [
   { role: Role.PLATFORM_ADMIN, jurisdictionCode: '32' },
   { role: Role.LEADERSHIP_OFFICE, jurisdictionCode: '32' },
   { role: Role.LEADERSHIP_OFFICE, jurisdictionCode: '321012' },
-  { role: Role.FINANCE, jurisdictionCode: '3210' },
+  { role: Role.FINANCE, jurisdictionCode: DEMO_CITY },
   { role: Role.ANALYST, jurisdictionCode: '3210' },
   { role: Role.CIVIL_AFFAIRS_ADMIN, jurisdictionCode: '321012' },
   { role: Role.SERVICE_PROVIDER, jurisdictionCode: '321012' },
@@ -53,8 +54,8 @@ export function demoUsername(role: Role, jurisdictionCode: string): string {
  * review procedure and intake windows, four applications, the enrolments of the people who qualify
  * (applications approved before the platform), its provider library with one contract, two caregivers of the
  * demo provider and one caregiver's login, its care rules from the 江都 template, and the visits of the days
- * before in one town with their call-backs and a spot check (each added on the next start to a database
- * seeded before them).
+ * before in one town with their call-backs and a spot check, and this year's funding of 扬州市 and 江都区 by source with seed 003's lottery-fund rule for
+ * 江都区 (each added on the next start to a database seeded before them).
  */
 export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolean; usernames: string[] }> {
   // The demo writes through the features' services, some of which call others through the hooks the composition root registers.
@@ -75,7 +76,8 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     const caregivers = await seedCaregiversOnce(dataSource);
     const vouchers = await seedVouchersOnce(dataSource);
     const visits = await seedVisitsOnce(dataSource);
-    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers || care || caregivers || vouchers || visits, usernames };
+    const funding = await seedFundingOnce(dataSource);
+    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers || care || caregivers || vouchers || visits || funding, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   await seedUsers(dataSource);
@@ -92,6 +94,7 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await seedCaregiversOnce(dataSource);
   await seedVouchersOnce(dataSource);
   await seedVisitsOnce(dataSource);
+  await seedFundingOnce(dataSource);
   return { seeded: true, usernames };
 }
 
@@ -137,6 +140,13 @@ async function seedVisitsOnce(dataSource: DataSource): Promise<boolean> {
     caregiver: DEMO_CAREGIVER_USERNAME,
   });
   await writeSetting(dataSource, 'demo_visits_seeded', { at: new Date().toISOString(), town: DEMO_VISIT_TOWN, orders });
+  return true;
+}
+
+async function seedFundingOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_funding_seeded')) return false;
+  const lines = await seedDemoFunding(dataSource, demoUsername(Role.FINANCE, DEMO_CITY));
+  await writeSetting(dataSource, 'demo_funding_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, lines });
   return true;
 }
 

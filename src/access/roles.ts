@@ -118,6 +118,14 @@ const VOUCHER_FIGURES: Capability[] = [Capability.READ_VOUCHER_FIGURES];
 const VOUCHER_READERS: Capability[] = [Capability.READ_VOUCHER_ACCOUNTS, ...VOUCHER_FIGURES];
 const VOUCHER_OFFICE: Capability[] = [...VOUCHER_READERS, Capability.PROPOSE_VOUCHER_ADJUSTMENTS];
 
+// Funding sources (资金来源, seeds 001, 003, 004; docs/funding.md): the finance bureau records each level's
+// budget lines by source and the share of its retained lottery fund the level puts into elderly care; the
+// civil-affairs offices and the leadership office read the lines; the figures by source and the lottery
+// check name no one and no note, so an analyst reads them too.
+const FUNDING_FIGURES: Capability[] = [Capability.READ_FUNDING_FIGURES];
+const FUNDING_READERS: Capability[] = [Capability.READ_BUDGET_LINES, ...FUNDING_FIGURES];
+const FUNDING_OFFICE: Capability[] = [...FUNDING_READERS, Capability.RECORD_FUNDING];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
@@ -146,6 +154,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...CALLBACK_OFFICE,
     ...VOUCHER_OFFICE,
     Capability.POST_VOUCHER_CREDITS,
+    ...FUNDING_READERS,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -164,9 +173,10 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...ORDER_DESK,
     ...CALLBACK_OFFICE,
     ...VOUCHER_OFFICE,
+    ...FUNDING_READERS,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...OVERSIGHT_FIGURES, ...VOUCHER_FIGURES],
-  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...VOUCHER_READERS, Capability.APPROVE_VOUCHER_ADJUSTMENTS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...OVERSIGHT_FIGURES, ...VOUCHER_FIGURES, ...FUNDING_READERS],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...VOUCHER_READERS, Capability.APPROVE_VOUCHER_ADJUSTMENTS, ...FUNDING_OFFICE],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
   VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS, ...COMPLIANCE_READERS, ...ORDER_DESK, ...OVERSIGHT_VISITS, ...VOUCHER_READERS],
   SERVICE_PROVIDER: [
@@ -184,7 +194,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   // It reads the cases of its subtree to act on their assessment steps (ASSESS_PEOPLE), and nothing more of them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE, ...CASE_READERS],
-  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES, ...COMPLIANCE_FIGURES, ...OVERSIGHT_FIGURES, ...VOUCHER_FIGURES],
+  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES, ...COMPLIANCE_FIGURES, ...OVERSIGHT_FIGURES, ...VOUCHER_FIGURES, ...FUNDING_FIGURES],
   // Deny by default: not even the tree or the policies; their orders come with the work orders.
   CAREGIVER: [...CAREGIVER_READERS, ...ORDER_CAREGIVER],
 };

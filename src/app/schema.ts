@@ -9,6 +9,7 @@ import { JurisdictionPeopleCountsResolver } from '../coverage/people-counts.reso
 import { JurisdictionPopulationResolver, PopulationResolver } from '../coverage/population.resolver';
 import { PersonResolver } from '../elderly/person.resolver';
 import { FacilityResolver } from '../facilities/facility.resolver';
+import { FundingResolver } from '../funding/funding.resolver';
 import { JurisdictionResolver } from '../jurisdictions/jurisdiction.resolver';
 import { EntitlementRunResolver, JurisdictionSubsidyResolver, SubsidyTotalsResolver } from '../policies/entitlement-run.resolver';
 import { EntitlementResolver } from '../policies/entitlement.resolver';
@@ -76,6 +77,7 @@ export const RESOLVERS = [
   WorkOrderFactsResolver,
   CallbackResolver,
   OversightResolver,
+  FundingResolver,
 ] as const;
 
 /** What features do when another's data changes, registered into the earlier feature (no import cycle). */

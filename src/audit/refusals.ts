@@ -119,6 +119,8 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   recordOnlineCallback: { action: 'callback.recordOnline', target: record('WorkOrder', 'order') },
   drawCallbackSample: { action: 'callbackDraw.draw', target: jurisdiction((args) => args.county) },
   recordOversightVisit: { action: 'oversightVisit.record', target: (args) => ({ targetType: 'Person', targetIds: named(args.input?.personId) }) },
+  recordBudgetLine: { action: 'budgetLine.record', target: jurisdiction((args) => args.input?.code) },
+  setLotteryFundRule: { action: 'lotteryFundRule.set', target: jurisdiction((args) => args.input?.code) },
 };
 
 async function recordRefusal(ctx: Context, field: string, attempt: Attempt, error: unknown): Promise<void> {

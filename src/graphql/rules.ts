@@ -76,6 +76,8 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     callbackRates: Capability.READ_OVERSIGHT_FIGURES,
     oversightVisits: Capability.READ_OVERSIGHT,
     oversightShares: Capability.READ_OVERSIGHT_FIGURES,
+    budgetLines: Capability.READ_BUDGET_LINES,
+    funding: Capability.READ_FUNDING_FIGURES,
   },
   Mutation: {
     login: 'public',
@@ -153,6 +155,8 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     recordOnlineCallback: Capability.CALL_BACK_ONLINE,
     drawCallbackSample: Capability.CALL_BACK_ONLINE,
     recordOversightVisit: Capability.RECORD_OVERSIGHT,
+    recordBudgetLine: Capability.RECORD_FUNDING,
+    setLotteryFundRule: Capability.RECORD_FUNDING,
   },
   Jurisdiction: {
     ...reachable('code', 'name', 'level', 'townKind', 'villageKind', 'parent', 'ancestors', 'children', 'descendantCounts'),
@@ -605,6 +609,14 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   OversightShare: reachable('enrolled', 'reached', 'share', 'percentRequired', 'required', 'met'),
   RankedOversightShare: reachable('node', 'figure', 'rank'),
   OversightShares: reachable('node', 'quarter', 'figure', 'children'),
+  // Funding sources (src/funding): open to whoever reached them.
+  BudgetLine: reachable('id', 'jurisdiction', 'year', 'source', 'purpose', 'amountFen', 'note', 'recordedBy', 'recordedAt', 'supersedes', 'supersededAt'),
+  LotteryFundRule: reachable('id', 'jurisdiction', 'fromYear', 'minPercent', 'source', 'recordedBy', 'recordedAt', 'supersedes', 'supersededAt'),
+  SourceAmount: reachable('source', 'ownFen', 'subtreeFen'),
+  LotteryFundCheck: reachable('retainedFen', 'elderlyCareFen', 'share', 'rule', 'percentRequired', 'status'),
+  FundingFigures: reachable('bySource', 'ownTotalFen', 'subtreeTotalFen', 'lottery'),
+  RankedFunding: reachable('node', 'figures', 'rank'),
+  FundingBoard: reachable('node', 'year', 'figures', 'children'),
 };
 
 /** Why `ctx` may not pass `gate` (null: it may). */

@@ -355,6 +355,17 @@ const fixtureItems = new Map<string, string>();
 const fixtureNotices = new Map<string, string>();
 const childrenOf = (node: string) => TREE_CODES.filter((code) => parentCodeOf(code) === node);
 
+// Funding (src/funding): at every target node, the lottery fund it retains and the part for elderly care
+// (60 %), a general-budget line, and the rule of seed 003 (55 % from FUNDING_YEAR).
+const FUNDING_YEAR = 2025;
+const FUNDING_LINES = [
+  { source: 'GENERAL_BUDGET', purpose: 'ELDERLY_CARE', amountFen: 100 },
+  { source: 'LOTTERY_WELFARE_FUND', purpose: 'ELDERLY_CARE', amountFen: 600 },
+  { source: 'LOTTERY_WELFARE_FUND', purpose: 'RETAINED_TOTAL', amountFen: 1_000 },
+];
+const fixtureBudgetLines = new Map<string, string>();
+const fixtureFundRules = new Map<string, string>();
+
 const actors = new Map<Role, TestUser>();
 
 // The harness empties every table before each test; the fixture is built once and put back after.
@@ -527,8 +538,29 @@ beforeEach(async () => {
   await insertWorkOrderFixture(organisationIds);
   await insertCallbackFixture(organisationIds);
   await insertAdjustmentFixture();
+  await insertFundingFixture();
   fixture = await captureTables(h.db);
 });
+
+async function insertFundingFixture(): Promise<void> {
+  for (const node of Object.values(RELATIONS)) {
+    const lines: { id: string; source: string }[] = await h.db.query(
+      `INSERT INTO budget_line (jurisdiction_id, year, source, purpose, amount_fen, recorded_by)
+       SELECT j.id, $2, l.source, l.purpose, l.amount, (SELECT min(id) FROM app_user)
+       FROM jurisdiction j, unnest($3::text[], $4::text[], $5::bigint[]) AS l (source, purpose, amount) WHERE j.code = $1
+       RETURNING id::text AS id, source`,
+      [node, FUNDING_YEAR, FUNDING_LINES.map((l) => l.source), FUNDING_LINES.map((l) => l.purpose), FUNDING_LINES.map((l) => l.amountFen)],
+    );
+    fixtureBudgetLines.set(node, lines.find((line) => line.source === 'GENERAL_BUDGET')!.id);
+    const [rule] = await h.db.query(
+      `INSERT INTO lottery_fund_rule (jurisdiction_id, from_year, min_percent, source, recorded_by)
+       SELECT id, $2, 55, '市、县两级留存使用的福彩公益金55%以上用于支持养老服务发展', (SELECT min(id) FROM app_user) FROM jurisdiction WHERE code = $1
+       RETURNING id::text AS id`,
+      [node, FUNDING_YEAR],
+    );
+    fixtureFundRules.set(node, rule.id);
+  }
+}
 
 async function insertCaseFixture(): Promise<void> {
   const [procedure] = await h.db.query(
@@ -821,6 +853,9 @@ interface State {
   ledger_line: Record<string, any>;
   ledger_figure: Record<string, any>;
   ledger_adjustment: Record<string, any>;
+  /** Whole rows, by id. */
+  budget_line: Record<string, any>;
+  lottery_fund_rule: Record<string, any>;
 }
 type Table = keyof State;
 
@@ -912,6 +947,8 @@ async function tableState(): Promise<State> {
     ledger_line: await rowsOf('ledger_line', `t.posting_id || ' ' || t.account_id`),
     ledger_figure: await rowsOf('ledger_figure', `t.village_code || ' ' || to_char(t.month, 'YYYY-MM') || ' ' || t.organisation_id`),
     ledger_adjustment: await rowsOf('ledger_adjustment'),
+    budget_line: await rowsOf('budget_line'),
+    lottery_fund_rule: await rowsOf('lottery_fund_rule'),
   };
 }
 
@@ -3475,6 +3512,76 @@ const TARGETED: TargetedOperation[] = [
         node: { code: node },
         figure: { enrolled: people, reached: people, percentRequired: 5, required: Math.ceil((5 * people) / 100), met: true },
       });
+    },
+  },
+  // Funding sources: a level's lines under READ_BUDGET_LINES, its figures and its children's under
+  // READ_FUNDING_FIGURES, recording a line or the level's lottery rule under RECORD_FUNDING.
+  {
+    field: 'budgetLines',
+    type: 'Query',
+    label: `budgetLines(code: target, ${FUNDING_YEAR})`,
+    gate: Capability.READ_BUDGET_LINES,
+    write: false,
+    request: (node) => ({
+      query: `query($code: String!, $year: Int!) { budgetLines(code: $code, year: $year) { jurisdiction { code } source purpose amountFen } }`,
+      variables: { code: node, year: FUNDING_YEAR },
+    }),
+    verify: (node, { data }) => {
+      expect(data.budgetLines).toEqual(FUNDING_LINES.map((line) => ({ jurisdiction: { code: node }, ...line })));
+    },
+  },
+  {
+    field: 'funding',
+    type: 'Query',
+    label: `funding(under: target, ${FUNDING_YEAR})`,
+    gate: Capability.READ_FUNDING_FIGURES,
+    write: false,
+    request: (node) => ({
+      query: `query($under: String, $year: Int!) { funding(under: $under, year: $year) {
+        node { code } figures { ownTotalFen subtreeTotalFen lottery { retainedFen elderlyCareFen percentRequired status } } children { node { code } } } }`,
+      variables: { under: node, year: FUNDING_YEAR },
+    }),
+    verify: (node, { data }) => {
+      // The retained totals are no money for care: 100 + 600 at each fixture node at or below the target.
+      const nodes = [...new Set(Object.values(RELATIONS))].filter((code) => code.startsWith(node)).length;
+      expect(data.funding).toEqual({
+        node: { code: node },
+        figures: { ownTotalFen: 700, subtreeTotalFen: 700 * nodes, lottery: { retainedFen: 1_000, elderlyCareFen: 600, percentRequired: 55, status: 'MET' } },
+        children: childrenOf(node).map((code) => ({ node: { code } })),
+      });
+    },
+  },
+  {
+    field: 'recordBudgetLine',
+    type: 'Mutation',
+    label: `recordBudgetLine(the target's general budget of ${FUNDING_YEAR}, corrected)`,
+    gate: Capability.RECORD_FUNDING,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: RecordBudgetLineInput!) { recordBudgetLine(input: $input) { id jurisdiction { code } amountFen supersedes } }`,
+      variables: { input: { code: node, year: FUNDING_YEAR, source: 'GENERAL_BUDGET', purpose: 'ELDERLY_CARE', amountFen: 250, note: '更正' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const old = fixtureBudgetLines.get(node)!;
+      expect(data.recordBudgetLine).toEqual({ id: expect.any(String), jurisdiction: { code: node }, amountFen: 250, supersedes: old });
+      expect(changes(before, after)).toEqual({ budget_line: [old, data.recordBudgetLine.id].sort() });
+      expect(after.budget_line[old].superseded_at).not.toBeNull();
+    },
+  },
+  {
+    field: 'setLotteryFundRule',
+    type: 'Mutation',
+    label: `setLotteryFundRule(the target, 60 % from ${FUNDING_YEAR})`,
+    gate: Capability.RECORD_FUNDING,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: SetLotteryFundRuleInput!) { setLotteryFundRule(input: $input) { id jurisdiction { code } fromYear minPercent supersedes } }`,
+      variables: { input: { code: node, fromYear: FUNDING_YEAR, minPercent: 60, source: '测试文件' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      const old = fixtureFundRules.get(node)!;
+      expect(data.setLotteryFundRule).toEqual({ id: expect.any(String), jurisdiction: { code: node }, fromYear: FUNDING_YEAR, minPercent: 60, supersedes: old });
+      expect(changes(before, after)).toEqual({ lottery_fund_rule: [old, data.setLotteryFundRule.id].sort() });
     },
   },
   // Visit compliance: a recipient's month under READ_CARE_COMPLIANCE, a node's figures under

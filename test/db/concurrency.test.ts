@@ -73,8 +73,9 @@ interface Rows {
   callbackOrders: string[];
   drawnOrders: string[];
   leftBehindIds: string[];
-  /** Voucher adjustments proposed, and the finance user who decides them. */
+  /** Voucher adjustments proposed. */
   adjustmentIds: string[];
+  /** The finance bureau at ADMIN_HOME: records budget lines and lottery rules, decides voucher adjustments. */
   finance: TestUser;
 }
 
@@ -453,6 +454,21 @@ const BURSTS: Record<string, Burst> = {
       variables: { code: village(i), year: POPULATION_YEAR - i },
     }),
   },
+  // Distinct rows: a year each, at the county (one writer at a time per node, so the calls queue on its lock).
+  recordBudgetLine: {
+    call: (i, rows) => ({
+      query: `mutation($input: RecordBudgetLineInput!) { recordBudgetLine(input: $input) { id } }`,
+      variables: { input: { code: ADMIN_HOME, year: POPULATION_YEAR - i, source: 'GENERAL_BUDGET', purpose: 'ELDERLY_CARE', amountFen: 1_000 + i } },
+      token: rows.finance.token,
+    }),
+  },
+  setLotteryFundRule: {
+    call: (i, rows) => ({
+      query: `mutation($input: SetLotteryFundRuleInput!) { setLotteryFundRule(input: $input) { id } }`,
+      variables: { input: { code: village(i), fromYear: POPULATION_YEAR - i, minPercent: 55, source: '市、县两级留存使用的福彩公益金55%以上用于支持养老服务发展' } },
+      token: rows.finance.token,
+    }),
+  },
   importElderlyPopulation: {
     call: (i) => ({
       query: `mutation($csv: String!) { importElderlyPopulation(csv: $csv) { recorded } }`,
@@ -795,6 +811,7 @@ const CHAINS: string[][] = [
   ['fileApplication', 'decideCase', 'resubmitCase'],
   ['superviseCase', 'recordObjection', 'confirmEnrolment', 'cancelEnrolment', 'assignCaseAssessor'],
   ['recordElderlyPopulation', 'importElderlyPopulation'],
+  ['recordBudgetLine', 'setLotteryFundRule'],
   ['addCaregiver', 'updateCaregiver', 'recordCaregiverTraining', 'banCaregiver', 'setServiceSupervisionPhone', 'endCaregiver'],
   Object.keys(PROVIDER_BURSTS),
   Object.keys(COMPLIANCE_BURSTS),
@@ -825,6 +842,7 @@ describe('bursts of concurrent writes', () => {
         BURSTS.registerPerson.keep!(registered, rows);
         rows.finance = await createUser(h.db, ADMIN_HOME, [Role.FINANCE]);
       }
+      if (chain.includes('recordBudgetLine')) rows.finance = await createUser(h.db, ADMIN_HOME, [Role.FINANCE]);
       const reader = await createUser(h.db, '321023', [Role.ANALYST]);
 
       // The unrelated read, sent one after another for as long as the bursts last.
@@ -866,6 +884,40 @@ describe('bursts of concurrent writes', () => {
     // The password chain hashes 250 times (scrypt, about 100 ms each): on a busy 2-core machine it takes longer than the default.
     120_000,
   );
+
+  it(`keeps ${N} concurrent corrections of one budget line as one chain: one current line, each replacing the one before`, async () => {
+    await smallTree(h.db);
+    const finance = await createUser(h.db, ADMIN_HOME, [Role.FINANCE]);
+    const record = (amountFen: number) =>
+      h.gql(`mutation($input: RecordBudgetLineInput!) { recordBudgetLine(input: $input) { id } }`, {
+        input: { code: ADMIN_HOME, year: POPULATION_YEAR, source: 'GENERAL_BUDGET', purpose: 'ELDERLY_CARE', amountFen },
+      }, finance.token);
+    expect(tally(await Promise.all(Array.from({ length: N }, (_, i) => record(i))))).toEqual({ OK: N });
+    const lines: { id: string; supersedes: string | null; current: boolean }[] = await h.db.query(
+      `SELECT l.id::text AS id, l.supersedes::text AS supersedes, l.superseded_at IS NULL AS current FROM budget_line l ORDER BY l.id`,
+    );
+    expect(lines.filter((line) => line.current)).toHaveLength(1);
+    expect(lines.map((line) => line.supersedes)).toEqual([null, ...lines.slice(0, -1).map((line) => line.id)]);
+  });
+
+  it('lets no lottery elderly-care part pass a retained total recorded at the same moment: of each pair, one is refused', async () => {
+    await smallTree(h.db);
+    const finance = await createUser(h.db, ADMIN_HOME, [Role.FINANCE]);
+    const record = (year: number, purpose: string, amountFen: number) =>
+      h.gql(`mutation($input: RecordBudgetLineInput!) { recordBudgetLine(input: $input) { id } }`, {
+        input: { code: ADMIN_HOME, year, source: 'LOTTERY_WELFARE_FUND', purpose, amountFen },
+      }, finance.token);
+    const years = Array.from({ length: N / 2 }, (_, i) => POPULATION_YEAR - i);
+    for (const year of years) expect((await record(year, 'RETAINED_TOTAL', 1_000)).errors).toBeUndefined();
+    // Each alone would pass: 800 of 1,000, or a total of 700 with no part recorded. Together they would leave 800 of 700.
+    const pairs = await Promise.all(years.map((year) => Promise.all([record(year, 'ELDERLY_CARE', 800), record(year, 'RETAINED_TOTAL', 700)])));
+    expect(pairs.map((pair) => tally(pair))).toEqual(years.map(() => ({ OK: 1, BAD_USER_INPUT: 1 })));
+    const overdrawn = await h.db.query(
+      `SELECT p.year FROM budget_line p JOIN budget_line t ON t.jurisdiction_id = p.jurisdiction_id AND t.year = p.year AND t.purpose = 'RETAINED_TOTAL'
+       WHERE p.purpose = 'ELDERLY_CARE' AND p.superseded_at IS NULL AND t.superseded_at IS NULL AND p.amount_fen > t.amount_fen`,
+    );
+    expect(overdrawn).toEqual([]);
+  });
 
   it(`lets exactly one of ${N} concurrent transitions of a facility to the same status win; the others are CONFLICT`, async () => {
     await smallTree(h.db);

@@ -39,6 +39,7 @@ const CALLBACK_DAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 6 * 86_400_000)
 const QUARTER = `${YEAR}-Q${Math.floor((Number(MONTH.slice(5, 7)) - 1) / 3) + 1}`;
 const ADMIN = 'civil-affairs-admin@321012';
 const PROVIDER = 'service-provider@321012';
+const FINANCE = 'finance@3210';
 const NEW_USER = 'every-field-staff@321012100';
 const NEW_PASSWORD = 'every-field-password-1';
 
@@ -120,6 +121,9 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.callbackRates': { under: COUNTY, from: CALLBACK_DAY, to: TODAY },
     'Query.oversightVisits': { under: COUNTY, ...page },
     'Query.oversightShares': { under: COUNTY, quarter: QUARTER },
+    // With history: the line recorded above and any it corrected.
+    'Query.budgetLines': { code: COUNTY, year: YEAR, history: true },
+    'Query.funding': { under: COUNTY, year: YEAR },
     'Query.providers': { under: COUNTY, ...page },
     'Query.providerBans': { under: COUNTY, ...page },
     'Query.contracts': { under: COUNTY, ...page },
@@ -527,6 +531,12 @@ const MUTATIONS: Record<string, MutationCase> = {
         record: '上门回访记录',
       },
     }),
+  },
+  // The demo's finance bureau of 扬州市: seed 003's rule for 江都区, its retained lottery fund and the part for elderly care.
+  setLotteryFundRule: { as: FINANCE, args: () => ({ input: { code: COUNTY, fromYear: YEAR, minPercent: 55, source: '市、县两级留存使用的福彩公益金55%以上用于支持养老服务发展 (seed 003)' } }) },
+  recordBudgetLine: {
+    as: FINANCE,
+    args: () => ({ input: { code: COUNTY, year: YEAR, source: 'LOTTERY_WELFARE_FUND', purpose: 'ELDERLY_CARE', amountFen: 0, note: '江财社〔示例〕1号' } }),
   },
 };
 

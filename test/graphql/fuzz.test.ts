@@ -193,6 +193,8 @@ describe('mutated documents and values', () => {
       (await createUser(h.db, '321012100001', [Role.CAREGIVER], undefined, { organisationId: organisation.id, caregiverId })).token,
       // Holds MANAGE_PROVIDERS, so that the provider and contract mutations reach their services too.
       (await createUser(h.db, '321012', [Role.CIVIL_AFFAIRS_ADMIN])).token,
+      // Holds RECORD_FUNDING, so that the budget lines and lottery rules reach their service too.
+      (await createUser(h.db, '321012', [Role.FINANCE])).token,
     ];
     const schema = await buildApiSchema();
     const rnd = generator(SEED);

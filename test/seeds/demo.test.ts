@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { DEMO_PASSWORD, seedDemo } from '../../seeds/demo';
+import { DEMO_LOTTERY_RULE_SOURCE } from '../../seeds/demo-funding';
 import { DEMO_CAREGIVER_USERNAME, DEMO_CAREGIVERS } from '../../seeds/demo-caregivers';
 import { todayInChina } from '../../src/kernel/dates';
 import { useHarness } from '../support/harness';
@@ -307,6 +310,19 @@ describe('the demo data', () => {
     expect(townBoard.errors).toBeUndefined();
     expect(townBoard.data.careCompliance.recipients).toBe(planned);
     expect(planned).toBeGreaterThan(0);
+
+    // 江都区's funding by source («三個一點», seed 004) and seed 003's rule, which its 60 % meets; 扬州市 states none.
+    const seed003 = fs.readFileSync(path.join('/work/shared/seeds', fs.readdirSync('/work/shared/seeds').find((f) => f.startsWith('003'))!), 'utf8');
+    expect(seed003).toContain(/«(.+)»/.exec(DEMO_LOTTERY_RULE_SOURCE)![1]);
+    const funding = await h.gql(
+      `query($year: Int!) { funding(under: "3210", year: $year) { figures { lottery { status } } children { node { code } figures { subtreeTotalFen lottery { share status rule { source } } } } } }`,
+      { year: Number(todayInChina().slice(0, 4)) },
+      await login('leadership-office@32'),
+    );
+    expect(funding.errors).toBeUndefined();
+    expect(funding.data.funding.figures.lottery.status).toBe('NO_RULE');
+    const jiangdu = funding.data.funding.children.find((c: any) => c.node.code === '321012');
+    expect(jiangdu.figures).toEqual({ subtreeTotalFen: 2_540_000_000, lottery: { share: 0.6, status: 'MET', rule: { source: DEMO_LOTTERY_RULE_SOURCE } } });
 
     const facilities = await h.db.query(`SELECT count(*)::int AS n FROM facility`);
     expect((await seedDemo(h.db)).seeded).toBe(false);

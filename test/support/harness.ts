@@ -110,6 +110,8 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'ledger_line', identity: false },
   { table: 'ledger_adjustment', identity: true },
   { table: 'ledger_figure', identity: false },
+  { table: 'budget_line', identity: true },
+  { table: 'lottery_fund_rule', identity: true },
 ];
 
 async function workerDatabaseUrl(): Promise<string> {
