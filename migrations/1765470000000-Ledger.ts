@@ -1,6 +1,56 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
+ * An order VERIFIED is charged at its contract's price for its service class (every item priced, or
+ * nothing is charged): from the person's voucher accounts (the service subsidies' kinds, in their order) as
+ * far as they hold, the rest as the person's own payment (餘額不足時,應由個人賬户承擔消費, seed 004 篇四). An order
+ * leaving VERIFIED (a call-back voids it) has its charge reversed, in the month of the void. (The settlement
+ * migration replaces it with one that keeps the level's rules; its down() brings this one back.)
+ */
+export const ORDER_VERDICT = `
+      CREATE FUNCTION ledger_order_verdict() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        price bigint; priced integer; left_to_pay bigint; taken bigint; account record;
+        accounts integer[] := '{}'; amounts bigint[] := '{}'; posting bigint; charge record;
+      BEGIN
+        IF NEW.state = 'VERIFIED' THEN
+          SELECT sum(p.unit_price_fen), count(*) INTO price, priced FROM service_contract_price p
+           WHERE p.contract_id = NEW.contract_id AND p.service_class = NEW.service_class AND p.item = ANY (NEW.items);
+          IF coalesce(price, 0) = 0 OR priced < cardinality(NEW.items) THEN RETURN NULL; END IF;
+          left_to_pay := price;
+          FOR account IN SELECT id, balance_fen, frozen_after FROM ledger_account
+                          WHERE kind = 'SUBSIDY' AND person_id = NEW.person_id ORDER BY scheme_kind FOR UPDATE LOOP
+            CONTINUE WHEN account.frozen_after IS NOT NULL AND account.frozen_after < date_trunc('month', NEW.service_day);
+            taken := least(left_to_pay, account.balance_fen);
+            CONTINUE WHEN taken <= 0;
+            accounts := accounts || account.id;
+            amounts := amounts || -taken;
+            left_to_pay := left_to_pay - taken;
+          END LOOP;
+          IF left_to_pay > 0 THEN
+            accounts := accounts || ledger_account_of('PERSONAL', NEW.person_id, NULL, NULL);
+            amounts := amounts || -left_to_pay;
+          END IF;
+          accounts := accounts || ledger_account_of('PROVIDER', NULL, NULL, NEW.organisation_id);
+          amounts := amounts || price;
+          INSERT INTO ledger_posting (cause, month, village_code, person_id, order_id, organisation_id)
+            VALUES ('CHARGE', date_trunc('month', NEW.service_day)::date, NEW.village_code, NEW.person_id, NEW.id, NEW.organisation_id)
+            RETURNING id INTO posting;
+          INSERT INTO ledger_line (posting_id, account_id, amount_fen) SELECT posting, a, f FROM unnest(accounts, amounts) AS u (a, f);
+        ELSE
+          SELECT id, village_code, person_id, organisation_id INTO charge FROM ledger_posting WHERE order_id = NEW.id AND cause = 'CHARGE';
+          IF charge.id IS NULL THEN RETURN NULL; END IF;
+          PERFORM 1 FROM ledger_account a JOIN ledger_line l ON l.account_id = a.id AND l.posting_id = charge.id
+            WHERE a.kind = 'SUBSIDY' ORDER BY a.scheme_kind FOR UPDATE OF a;
+          INSERT INTO ledger_posting (cause, month, village_code, person_id, order_id, organisation_id, reverses_id)
+            VALUES ('REVERSAL', date_trunc('month', (now() AT TIME ZONE 'Asia/Shanghai'))::date, charge.village_code, charge.person_id, NEW.id, charge.organisation_id, charge.id)
+            RETURNING id INTO posting;
+          INSERT INTO ledger_line (posting_id, account_id, amount_fen) SELECT posting, account_id, -amount_fen FROM ledger_line WHERE posting_id = charge.id;
+        END IF;
+        RETURN NULL;
+      END $$`;
+
+/**
  * The voucher ledger (电子代金券): accounts, and postings of two or more lines that sum to zero, in fen.
  * The database keeps the ledger's promises itself: a posting whose lines do not balance is refused,
  * postings are never updated or deleted (a correction is a new posting), a person's balances follow
@@ -224,52 +274,8 @@ export class Ledger1765470000000 implements MigrationInterface {
         RETURN found_id;
       END $$`);
 
-    // An order VERIFIED is charged at its contract's price for its service class (every item priced, or
-    // nothing is charged): from the person's voucher accounts (the service subsidies' kinds, in their
-    // order) as far as they hold, the rest as the person's own payment (餘額不足時,應由個人賬户承擔消費, seed
-    // 004 篇四). An order leaving VERIFIED (a call-back voids it) has its charge reversed, in the month of the void.
-    await q.query(`
-      CREATE FUNCTION ledger_order_verdict() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        price bigint; priced integer; left_to_pay bigint; taken bigint; account record;
-        accounts integer[] := '{}'; amounts bigint[] := '{}'; posting bigint; charge record;
-      BEGIN
-        IF NEW.state = 'VERIFIED' THEN
-          SELECT sum(p.unit_price_fen), count(*) INTO price, priced FROM service_contract_price p
-           WHERE p.contract_id = NEW.contract_id AND p.service_class = NEW.service_class AND p.item = ANY (NEW.items);
-          IF coalesce(price, 0) = 0 OR priced < cardinality(NEW.items) THEN RETURN NULL; END IF;
-          left_to_pay := price;
-          FOR account IN SELECT id, balance_fen, frozen_after FROM ledger_account
-                          WHERE kind = 'SUBSIDY' AND person_id = NEW.person_id ORDER BY scheme_kind FOR UPDATE LOOP
-            CONTINUE WHEN account.frozen_after IS NOT NULL AND account.frozen_after < date_trunc('month', NEW.service_day);
-            taken := least(left_to_pay, account.balance_fen);
-            CONTINUE WHEN taken <= 0;
-            accounts := accounts || account.id;
-            amounts := amounts || -taken;
-            left_to_pay := left_to_pay - taken;
-          END LOOP;
-          IF left_to_pay > 0 THEN
-            accounts := accounts || ledger_account_of('PERSONAL', NEW.person_id, NULL, NULL);
-            amounts := amounts || -left_to_pay;
-          END IF;
-          accounts := accounts || ledger_account_of('PROVIDER', NULL, NULL, NEW.organisation_id);
-          amounts := amounts || price;
-          INSERT INTO ledger_posting (cause, month, village_code, person_id, order_id, organisation_id)
-            VALUES ('CHARGE', date_trunc('month', NEW.service_day)::date, NEW.village_code, NEW.person_id, NEW.id, NEW.organisation_id)
-            RETURNING id INTO posting;
-          INSERT INTO ledger_line (posting_id, account_id, amount_fen) SELECT posting, a, f FROM unnest(accounts, amounts) AS u (a, f);
-        ELSE
-          SELECT id, village_code, person_id, organisation_id INTO charge FROM ledger_posting WHERE order_id = NEW.id AND cause = 'CHARGE';
-          IF charge.id IS NULL THEN RETURN NULL; END IF;
-          PERFORM 1 FROM ledger_account a JOIN ledger_line l ON l.account_id = a.id AND l.posting_id = charge.id
-            WHERE a.kind = 'SUBSIDY' ORDER BY a.scheme_kind FOR UPDATE OF a;
-          INSERT INTO ledger_posting (cause, month, village_code, person_id, order_id, organisation_id, reverses_id)
-            VALUES ('REVERSAL', date_trunc('month', (now() AT TIME ZONE 'Asia/Shanghai'))::date, charge.village_code, charge.person_id, NEW.id, charge.organisation_id, charge.id)
-            RETURNING id INTO posting;
-          INSERT INTO ledger_line (posting_id, account_id, amount_fen) SELECT posting, account_id, -amount_fen FROM ledger_line WHERE posting_id = charge.id;
-        END IF;
-        RETURN NULL;
-      END $$`);
+    // The charge and its reversal follow the order's verdict (ORDER_VERDICT above).
+    await q.query(ORDER_VERDICT);
     await q.query(`
       CREATE TRIGGER work_order_ledger AFTER UPDATE OF state ON work_order FOR EACH ROW
         WHEN ((NEW.state = 'VERIFIED') <> (OLD.state = 'VERIFIED')) EXECUTE FUNCTION ledger_order_verdict()`);

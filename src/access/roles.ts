@@ -126,6 +126,16 @@ const FUNDING_FIGURES: Capability[] = [Capability.READ_FUNDING_FIGURES];
 const FUNDING_READERS: Capability[] = [Capability.READ_BUDGET_LINES, ...FUNDING_FIGURES];
 const FUNDING_OFFICE: Capability[] = [...FUNDING_READERS, Capability.RECORD_FUNDING];
 
+// Settlement (服務結算每月一次, 資金結算每季一次, seed 004 篇四; docs/settlement.md): the civil-affairs offices prepare
+// a contract's month, each town checks its part and the purchasing level reviews it; finance approves it and
+// reads all of it; the leadership office follows the statements; a provider reads its own (the charges to the
+// orders it served, never a balance). A quarter's funds per funding level name no one: analysts read them too.
+// The level's voucher rules (a meal's own share, the year's cap, returning frozen balances) are the
+// civil-affairs administration's.
+const SETTLEMENT_FIGURES: Capability[] = [Capability.READ_SETTLEMENT_FIGURES];
+const SETTLEMENT_READERS: Capability[] = [Capability.READ_SETTLEMENTS, ...SETTLEMENT_FIGURES];
+const SETTLEMENT_OFFICE: Capability[] = [...SETTLEMENT_READERS, Capability.PREPARE_SETTLEMENTS, Capability.REVIEW_SETTLEMENTS];
+
 // The one place that says what each role may do. SERVICE_PROVIDER reads and edits only the
 // facilities its organisation operates (and only their day-to-day facts): the services narrow it.
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
@@ -155,6 +165,8 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...VOUCHER_OFFICE,
     Capability.POST_VOUCHER_CREDITS,
     ...FUNDING_READERS,
+    ...SETTLEMENT_OFFICE,
+    Capability.SET_LEDGER_RULES,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -174,9 +186,10 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...CALLBACK_OFFICE,
     ...VOUCHER_OFFICE,
     ...FUNDING_READERS,
+    ...SETTLEMENT_OFFICE,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...OVERSIGHT_FIGURES, ...VOUCHER_FIGURES, ...FUNDING_READERS],
-  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...VOUCHER_READERS, Capability.APPROVE_VOUCHER_ADJUSTMENTS, ...FUNDING_OFFICE],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...OVERSIGHT_FIGURES, ...VOUCHER_FIGURES, ...FUNDING_READERS, ...SETTLEMENT_READERS],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...VOUCHER_READERS, Capability.APPROVE_VOUCHER_ADJUSTMENTS, ...FUNDING_OFFICE, ...SETTLEMENT_READERS, Capability.APPROVE_SETTLEMENTS],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
   VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS, ...COMPLIANCE_READERS, ...ORDER_DESK, ...OVERSIGHT_VISITS, ...VOUCHER_READERS],
   SERVICE_PROVIDER: [
@@ -190,11 +203,12 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     Capability.MANAGE_CAREGIVERS,
     ...ORDER_PROVIDER,
     ...PROVIDER_CALLBACKS,
+    Capability.READ_SETTLEMENTS,
   ],
   // A third-party assessor finds and visits people to assess them; it neither registers nor pays them.
   // It reads the cases of its subtree to act on their assessment steps (ASSESS_PEOPLE), and nothing more of them.
   ASSESSOR: [...EVERYONE, Capability.READ_PEOPLE, Capability.READ_PERSONAL_DATA, Capability.ASSESS_PEOPLE, ...CASE_READERS],
-  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES, ...COMPLIANCE_FIGURES, ...OVERSIGHT_FIGURES, ...VOUCHER_FIGURES, ...FUNDING_FIGURES],
+  ANALYST: [...EVERYONE, Capability.READ_COVERAGE, Capability.READ_SUBSIDY_TOTALS, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_FIGURES, ...COMPLIANCE_FIGURES, ...OVERSIGHT_FIGURES, ...VOUCHER_FIGURES, ...FUNDING_FIGURES, ...SETTLEMENT_FIGURES],
   // Deny by default: not even the tree or the policies; their orders come with the work orders.
   CAREGIVER: [...CAREGIVER_READERS, ...ORDER_CAREGIVER],
 };

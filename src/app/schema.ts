@@ -32,6 +32,7 @@ import { withDirectResolvers } from '../graphql/direct-resolvers';
 import { ComplianceResolver } from '../compliance/compliance.resolver';
 import { registerComplianceHooks } from '../compliance/compliance-hooks';
 import { LedgerResolver } from '../ledger/ledger.resolver';
+import { SettlementResolver } from '../ledger/settlement.resolver';
 import { registerLedgerHooks } from '../ledger/ledger-hooks';
 import { accessMiddleware } from '../graphql/rules';
 import { CallbackResolver } from '../visits/callback.resolver';
@@ -73,6 +74,7 @@ export const RESOLVERS = [
   ProviderResolver,
   ComplianceResolver,
   LedgerResolver,
+  SettlementResolver,
   WorkOrderResolver,
   WorkOrderFactsResolver,
   CallbackResolver,

@@ -121,6 +121,11 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   recordOversightVisit: { action: 'oversightVisit.record', target: (args) => ({ targetType: 'Person', targetIds: named(args.input?.personId) }) },
   recordBudgetLine: { action: 'budgetLine.record', target: jurisdiction((args) => args.input?.code) },
   setLotteryFundRule: { action: 'lotteryFundRule.set', target: jurisdiction((args) => args.input?.code) },
+  setLedgerRules: { action: 'ledger.setRules', target: jurisdiction((args) => args.input?.jurisdictionCode) },
+  prepareSettlement: { action: 'settlement.prepare', target: record('ServiceContract', 'contract') },
+  checkSettlementTown: { action: 'settlement.checkTown', target: record('SettlementStatement', 'statement') },
+  reviewSettlement: { action: 'settlement.review', target: record('SettlementStatement', 'statement') },
+  approveSettlement: { action: 'settlement.approve', target: record('SettlementStatement', 'statement') },
 };
 
 async function recordRefusal(ctx: Context, field: string, attempt: Attempt, error: unknown): Promise<void> {

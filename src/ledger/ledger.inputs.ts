@@ -1,4 +1,5 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { MonthScalar } from '../kernel/dates';
 import { FenScalar } from '../kernel/money';
 import { SchemeKind } from '../policies/policy-kinds';
 
@@ -18,4 +19,25 @@ export class ProposeVoucherAdjustmentInput {
 
   @Field({ description: 'Why, 1 to 500 characters: it stays with the posting.' })
   reason: string;
+}
+
+@InputType({ description: 'A level’s rules on its vouchers from a month on (docs/settlement.md).' })
+export class SetLedgerRulesInput {
+  @Field({ description: 'The level setting them: a node of the caller’s subtree.' })
+  jurisdictionCode: string;
+
+  @Field(() => MonthScalar, { description: 'In force from this month (not before this month): a level corrects its rules by setting them from a later month.' })
+  fromMonth: string;
+
+  @Field(() => Int, { description: 'The least share of a meal’s price the person pays, 0 to 100 percent; not below the rules in force above the level.' })
+  mealOwnSharePercent: number;
+
+  @Field({ description: 'Vouchers pay at most what the calendar year credited the account.' })
+  yearCap: boolean;
+
+  @Field({ description: 'A frozen account’s balance goes back to its funders at the next credit run.' })
+  returnFrozen: boolean;
+
+  @Field({ description: 'The document or decision, 1 to 2,000 characters.' })
+  source: string;
 }

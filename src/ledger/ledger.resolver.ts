@@ -3,8 +3,8 @@ import type { Context } from '../kernel/context';
 import { MonthScalar } from '../kernel/dates';
 import { connectionCost, READ_COST } from '../graphql/limits';
 import { ledgerService, MAX_POSTINGS } from './ledger.service';
-import { AdjustmentState, PersonVouchers, VoucherAdjustment, VoucherCreditRun, VoucherFigures } from './ledger.types';
-import { ProposeVoucherAdjustmentInput } from './ledger.inputs';
+import { AdjustmentState, LedgerRules, PersonVouchers, VoucherAdjustment, VoucherCreditRun, VoucherFigures } from './ledger.types';
+import { ProposeVoucherAdjustmentInput, SetLedgerRulesInput } from './ledger.inputs';
 
 @Resolver(() => VoucherFigures)
 export class LedgerResolver {
@@ -60,5 +60,15 @@ export class LedgerResolver {
   })
   postVoucherCredits(@Ctx() ctx: Context, @Arg('at') at: string, @Arg('month', () => MonthScalar) month: string) {
     return ledgerService.postCredits(ctx, at, month);
+  }
+
+  @Query(() => LedgerRules, { complexity: READ_COST, description: 'The voucher rules in force at a node in a month: the nearest level’s, or the documents’ defaults.' })
+  ledgerRules(@Ctx() ctx: Context, @Arg('at') at: string, @Arg('month', () => MonthScalar) month: string) {
+    return ledgerService.rules(ctx, at, month);
+  }
+
+  @Mutation(() => LedgerRules, { description: 'A level sets its voucher rules from a month on: a meal’s own share, the year’s cap, returning frozen balances.' })
+  setLedgerRules(@Ctx() ctx: Context, @Arg('input') input: SetLedgerRulesInput) {
+    return ledgerService.setRules(ctx, input);
   }
 }

@@ -15,8 +15,14 @@ import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
 import { checkMonth, lockMonthOfSubtree } from '../policies/entitlement-run.service';
 import { LEVEL_COLUMNS } from '../policies/entitlement-run.repository';
 import { ledgerRepository, VOUCHER_KINDS, type AdjustmentRow, type LedgerSums } from './ledger.repository';
-import type { ProposeVoucherAdjustmentInput } from './ledger.inputs';
-import { AdjustmentState, LedgerCause, PersonVouchers, VoucherAdjustment, VoucherCreditRun, VoucherFigures } from './ledger.types';
+import type { ProposeVoucherAdjustmentInput, SetLedgerRulesInput } from './ledger.inputs';
+import { AdjustmentState, LedgerCause, LedgerRules, PersonVouchers, VoucherAdjustment, VoucherCreditRun, VoucherFigures } from './ledger.types';
+import { fundersOf, parseArrangement, splitBy } from './arrangement';
+import { settlementRepository } from './settlement.repository';
+import { ledgerRulesRepository } from './ledger-rules.repository';
+import { thisMonthInChina } from '../kernel/dates';
+import { parentCodeOf } from '../kernel/division-codes';
+import type { EntityManager } from 'typeorm';
 import type { SchemeKind } from '../policies/policy-kinds';
 
 /** Adjustments and postings listed at most. */
@@ -48,6 +54,26 @@ const constraintOf = (error: unknown): string | undefined =>
 const viewOf = (row: AdjustmentRow): VoucherAdjustment =>
   asInstance(VoucherAdjustment, { ...row, schemeKind: row.schemeKind as SchemeKind, state: row.state as AdjustmentState }) as VoucherAdjustment;
 
+/**
+ * Returns to their funders the balances of accounts frozen before the month, under the root, where the
+ * level's rules say so: split by the arrangement that funded the account (its county alone when none did).
+ */
+async function returnFrozen(tx: EntityManager, path: string, month: string, runId: number): Promise<number> {
+  const frozen = await ledgerRulesRepository.frozenToReturn(tx, path, month);
+  if (frozen.length === 0) return 0;
+  const lineages = await settlementRepository.lineages(tx, [...new Set(frozen.map((f) => f.villageCode))]);
+  const returns = frozen.map((account) => {
+    const arrangement = parseArrangement(account.weights ?? 'COUNTY:1');
+    const amounts = splitBy(account.balanceFen, arrangement);
+    const funders = fundersOf(arrangement, account.villageCode, lineages).map((funderId, i) => ({ funderId, amountFen: amounts[i] }));
+    return { ...account, funders };
+  });
+  await ledgerRulesRepository.postReturns(tx, month, runId, returns);
+  return frozen.reduce((sum, f) => sum + f.balanceFen, 0);
+}
+
+const rulesOf = (row: Awaited<ReturnType<typeof ledgerRulesRepository.rulesAt>>) => asInstance(LedgerRules, row) as LedgerRules;
+
 export const ledgerService = {
   /**
    * Posts the month's voucher credits under the node from its entitlement lines (schemes of the voucher
@@ -78,8 +104,9 @@ export const ledgerService = {
         target('VoucherCreditRun', [runId]);
         const outcome = await ledgerRepository.credit(tx, root.code, root.path, month, runId);
         await ledgerRepository.finishRun(tx, runId, outcome);
-        detail({ code: root.code, month, ...outcome });
-        return asInstance(VoucherCreditRun, { id: runId, jurisdiction: root, month, ...outcome }) as VoucherCreditRun;
+        const returnedFen = await returnFrozen(tx, root.path, month, runId);
+        detail({ code: root.code, month, ...outcome, returnedFen });
+        return asInstance(VoucherCreditRun, { id: runId, jurisdiction: root, month, ...outcome, returnedFen }) as VoucherCreditRun;
       },
     );
   },
@@ -197,5 +224,40 @@ export const ledgerService = {
   /** Freezes the person's voucher account of the scheme's kind when their enrolment ends (补贴账户自动冻结). */
   async enrolmentEnded(ended: EnrolmentEnded): Promise<void> {
     await ledgerRepository.freeze(ended.tx, ended.personId, ended.schemeId, ended.lastMonth, ended.day);
+  },
+
+  /** The voucher rules in force at a node (or its nearest ancestor) in a month: public rules, read along the lineage. */
+  async rules(ctx: Context, code: string, rawMonth: string): Promise<LedgerRules> {
+    grantFor(ctx, Capability.READ_POLICIES);
+    const month = checkMonth(rawMonth);
+    const node = await jurisdictionService.get(ctx, code, 'at');
+    return rulesOf(await ledgerRulesRepository.rulesAt(ctx.db, node.code, month));
+  },
+
+  /** A level sets its voucher rules from a month on (this month or later), never a meal share below what the levels above require. */
+  async setRules(ctx: Context, input: SetLedgerRulesInput): Promise<LedgerRules> {
+    return mutation(ctx, { action: 'ledger.setRules', capability: Capability.SET_LEDGER_RULES }, async ({ tx, ctx: inside, grant, target, at, detail }) => {
+      const node = await jurisdictionService.get(inside, input.jurisdictionCode, 'input.jurisdictionCode');
+      const fromMonth = checkMonth(input.fromMonth);
+      if (fromMonth < thisMonthInChina()) throw new BadUserInputError('input.fromMonth', 'must be this month or later: months already charged keep their rules');
+      const meal = input.mealOwnSharePercent;
+      if (!Number.isInteger(meal) || meal < 0 || meal > 100) throw new BadUserInputError('input.mealOwnSharePercent', 'must be a whole percent from 0 to 100');
+      if (typeof input.yearCap !== 'boolean') throw new BadUserInputError('input.yearCap', 'must be true or false');
+      if (typeof input.returnFrozen !== 'boolean') throw new BadUserInputError('input.returnFrozen', 'must be true or false');
+      const source = parseText(input.source, 'input.source', { required: true, max: 2000 })!;
+      const parent = parentCodeOf(node.code);
+      if (parent !== null) {
+        const above = await ledgerRulesRepository.rulesAt(tx, parent, fromMonth);
+        if (meal < above.mealOwnSharePercent) throw new BadUserInputError('input.mealOwnSharePercent', `must not be below the ${above.mealOwnSharePercent}% in force above`);
+      }
+      at(node.id);
+      const rules = { fromMonth, mealOwnSharePercent: meal, yearCap: input.yearCap, returnFrozen: input.returnFrozen, source };
+      if (!(await ledgerRulesRepository.insertRules(tx, node.id, node.code, rules, grant!.actor.userId))) {
+        throw new ConflictError(`${node.name} already set its rules from ${fromMonth}: set them from a later month`, 'input.fromMonth');
+      }
+      target('LedgerRules', [node.code]);
+      detail({ code: node.code, ...rules });
+      return rulesOf(await ledgerRulesRepository.rulesAt(tx, node.code, fromMonth));
+    });
   },
 };

@@ -12,6 +12,7 @@ export enum LedgerCause {
   REVERSAL = 'REVERSAL',
   FREEZE_RETURN = 'FREEZE_RETURN',
   ADJUSTMENT = 'ADJUSTMENT',
+  SETTLEMENT = 'SETTLEMENT',
 }
 
 registerEnumType(LedgerCause, {
@@ -23,6 +24,7 @@ registerEnumType(LedgerCause, {
     REVERSAL: { description: 'A charge reversed because its order was voided after it was verified.' },
     FREEZE_RETURN: { description: 'A frozen account’s balance returned to its funders.' },
     ADJUSTMENT: { description: 'A manual adjustment, made by one person and approved by another.' },
+    SETTLEMENT: { description: 'An approved settlement statement: a village’s vouchers moved from the provider’s account to what its funders owe.' },
   },
 });
 
@@ -116,6 +118,39 @@ export class VoucherCreditRun {
 
   @Field(() => Int, { description: 'People whose difference was withheld: a frozen account, or a take-back larger than the balance.' })
   withheld: number;
+
+  @Field(() => FenScalar, { description: 'Frozen balances returned to their funders by this run, where the level’s rules say so (returnFrozen).' })
+  returnedFen: number;
+}
+
+@ObjectType('LedgerRules', { simpleResolvers: true, description: 'The rules a level sets on its vouchers, as in force at a node in a month; with none set, the documents’.' })
+export class LedgerRules {
+  @Field(() => String, { nullable: true, description: 'The level that set them (null: none did, these are the documents’ defaults).' })
+  code: string | null;
+
+  @Field(() => String, { nullable: true })
+  name: string | null;
+
+  @Field(() => MonthScalar, { nullable: true, description: 'In force from this month.' })
+  fromMonth: string | null;
+
+  @Field(() => Int, { description: 'The least share of a meal’s price, in percent, the person pays themselves (default 50: «原则上个人缴费部分应不低于用餐成本的50%», seed 000).' })
+  mealOwnSharePercent: number;
+
+  @Field({ description: 'Vouchers pay at most what the calendar year credited the account (default on: «個人全年結算金額不得超過服務對象本人全年服務金額,超出部分由個人自行負擔», seed 004 篇四).' })
+  yearCap: boolean;
+
+  @Field({ description: 'A frozen account’s balance goes back to its funders at the next credit run (default off: the documents say only that the account is frozen, 补贴账户自动冻结).' })
+  returnFrozen: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The document or decision the level set them by.' })
+  source: string | null;
+
+  @Field(() => String, { nullable: true })
+  setBy: string | null;
+
+  @Field(() => Date, { nullable: true })
+  setAt: Date | null;
 }
 
 @ObjectType('VoucherFigures', { simpleResolvers: true, description: 'A node’s voucher money in a month, summed over its villages: no names.' })

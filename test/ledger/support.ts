@@ -9,7 +9,7 @@ export const SEED_004 = fs.readFileSync(path.join('/work/shared/seeds', fs.readd
 
 const CREATE_SCHEME = `mutation($input: CreateSchemeInput!) { createSubsidyScheme(input: $input) { id } }`;
 export const RUN = `mutation($code: String!, $month: Month!) { runEntitlements(code: $code, month: $month) { id } }`;
-export const CREDIT = `mutation($at: String!, $month: Month!) { postVoucherCredits(at: $at, month: $month) { id jurisdiction { code } month postings creditedFen withheld } }`;
+export const CREDIT = `mutation($at: String!, $month: Month!) { postVoucherCredits(at: $at, month: $month) { id jurisdiction { code } month postings creditedFen withheld returnedFen } }`;
 export const ACCOUNT = `query($person: ID!) { personVouchers(person: $person) { personId balanceFen ownPaidFen
   accounts { schemeKind balanceFen frozenAfter frozenOn postings { id cause month amountFen orderId schemeId reversesId } } } }`;
 /** Every posting of the person's accounts, latest first. */

@@ -110,6 +110,12 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'ledger_line', identity: false },
   { table: 'ledger_adjustment', identity: true },
   { table: 'ledger_figure', identity: false },
+  { table: 'ledger_unsettled', identity: false },
+  { table: 'ledger_rules', identity: true },
+  { table: 'settlement_statement', identity: true },
+  { table: 'settlement_item', identity: false },
+  { table: 'settlement_town', identity: false },
+  { table: 'settlement_share', identity: false },
   { table: 'budget_line', identity: true },
   { table: 'lottery_fund_rule', identity: true },
 ];
