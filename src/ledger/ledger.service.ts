@@ -72,6 +72,16 @@ async function returnFrozen(tx: EntityManager, path: string, month: string, runI
   return frozen.reduce((sum, f) => sum + f.balanceFen, 0);
 }
 
+/** `checkMonth` for a month given inside an input: a refusal names the input's field. */
+function inputMonth(raw: string, field: string): string {
+  try {
+    return checkMonth(raw);
+  } catch (error) {
+    if (error instanceof BadUserInputError) throw new BadUserInputError(field, error.problem);
+    throw error;
+  }
+}
+
 const rulesOf = (row: Awaited<ReturnType<typeof ledgerRulesRepository.rulesAt>>) => asInstance(LedgerRules, row) as LedgerRules;
 
 export const ledgerService = {
@@ -238,7 +248,7 @@ export const ledgerService = {
   async setRules(ctx: Context, input: SetLedgerRulesInput): Promise<LedgerRules> {
     return mutation(ctx, { action: 'ledger.setRules', capability: Capability.SET_LEDGER_RULES }, async ({ tx, ctx: inside, grant, target, at, detail }) => {
       const node = await jurisdictionService.get(inside, input.jurisdictionCode, 'input.jurisdictionCode');
-      const fromMonth = checkMonth(input.fromMonth);
+      const fromMonth = inputMonth(input.fromMonth, 'input.fromMonth');
       if (fromMonth < thisMonthInChina()) throw new BadUserInputError('input.fromMonth', 'must be this month or later: months already charged keep their rules');
       const meal = input.mealOwnSharePercent;
       if (!Number.isInteger(meal) || meal < 0 || meal > 100) throw new BadUserInputError('input.mealOwnSharePercent', 'must be a whole percent from 0 to 100');

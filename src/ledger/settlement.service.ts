@@ -179,7 +179,7 @@ export const settlementService = {
   async statements(ctx: Context, under: string | null, rawMonth: string | null, state: SettlementState | null, first: number): Promise<SettlementStatement[]> {
     const grant = grantFor(ctx, Capability.READ_SETTLEMENTS);
     if (!Number.isInteger(first) || first < 1 || first > MAX_SETTLEMENT_ROWS) throw new BadUserInputError('first', `must be from 1 to ${MAX_SETTLEMENT_ROWS}`);
-    const month = rawMonth === null ? null : checkMonth(rawMonth);
+    const month = rawMonth == null ? null : checkMonth(rawMonth);
     const node = await jurisdictionService.get(ctx, under ?? grant.code, 'under');
     const rows = await settlementRepository.statementsUnder(ctx.db, node.code, grant.organisationId, month, state, first);
     const ids = rows.map((r) => r.id);

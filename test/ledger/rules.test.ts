@@ -75,6 +75,10 @@ describe('a meal’s own share', () => {
     expect(below.errors?.[0].extensions?.field).toBe('input.mealOwnSharePercent');
     const past = await h.gql(SET_RULES, { input: { jurisdictionCode: TOWN, fromMonth: addMonths(month, -1), mealOwnSharePercent: 70, yearCap: true, returnFrozen: false, source: '镇通知' } }, w.county.token);
     expect(past.errors?.[0].extensions?.field).toBe('input.fromMonth');
+    // A month beyond the ones the ledger takes is named by the input's field too.
+    const far = await h.gql(SET_RULES, { input: { jurisdictionCode: TOWN, fromMonth: addMonths(month, 24), mealOwnSharePercent: 70, yearCap: true, returnFrozen: false, source: '镇通知' } }, w.county.token);
+    expect(errorCodes(far)).toEqual(['BAD_USER_INPUT']);
+    expect(far.errors?.[0].extensions?.field).toBe('input.fromMonth');
     const again = await h.gql(SET_RULES, { input: { jurisdictionCode: COUNTY, fromMonth: month, mealOwnSharePercent: 70, yearCap: true, returnFrozen: false, source: '区民政局通知' } }, w.county.token);
     expect(errorCodes(again)).toEqual(['CONFLICT']);
     expect(errorCodes(await h.gql(SET_RULES, { input: { jurisdictionCode: '321023', fromMonth: month, mealOwnSharePercent: 70, yearCap: true, returnFrozen: false, source: 'x' } }, w.county.token))).toEqual(['FORBIDDEN']);

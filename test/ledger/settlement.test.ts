@@ -158,6 +158,15 @@ describe('a provider’s month', () => {
     }
     expect(errorCodes(await h.gql(PREPARE, { contract, month: w.month }, w.townStaff.token))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await h.gql(PREPARE, { contract: '999999', month: w.month }, w.county.token))).toEqual(['FORBIDDEN']);
+    // Listed under the county and its town with or without the filters (a filter left out filters nothing); a provider its own only.
+    const LIST = `query($under: String, $month: Month, $state: SettlementState) { settlementStatements(under: $under, month: $month, state: $state) { id } }`;
+    for (const [user, variables] of [[w.county, {}], [w.county, { under: TOWN }], [w.townStaff, { month: w.month }], [w.finance, { state: 'DRAFT' }], [w.provider, {}]] as const) {
+      expect((await ok(h, LIST, variables, user)).settlementStatements).toEqual([{ id: statement.id }]);
+    }
+    expect((await ok(h, `{ settlementStatements { id } }`, {}, w.county)).settlementStatements).toEqual([{ id: statement.id }]);
+    for (const [user, variables] of [[w.county, { state: 'APPROVED' }], [w.county, { month: addMonths(w.month, -1) }], [w.otherProvider, {}]] as const) {
+      expect((await ok(h, LIST, variables, user)).settlementStatements).toEqual([]);
+    }
     const future = await h.gql(PREPARE, { contract, month: addMonths(w.month, 2) }, w.county.token);
     expect(errorCodes(future)).toEqual(['BAD_USER_INPUT']);
     expect(future.errors?.[0].extensions?.field).toBe('month');
