@@ -538,6 +538,7 @@ beforeEach(async () => {
   await insertWorkOrderFixture(organisationIds);
   await insertCallbackFixture(organisationIds);
   await insertAdjustmentFixture();
+  await insertSettlementFixture();
   await insertFundingFixture();
   fixture = await captureTables(h.db);
 });
@@ -688,6 +689,75 @@ async function insertAdjustmentFixture(): Promise<void> {
       [Number(personIdOf(person)), person.village, ADJUSTMENT_FEN],
     );
     fixtureAdjustments.set(node, String(row.id));
+  }
+}
+
+// Settlement (docs/settlement.md): at every target node, the level's voucher rules since 2025-01 (a meal's own share
+// of 50 % and a point for each digit of its code, so that a read tells which level's rules it found), and three
+// statements of the contract made there, each settling the charge of the order called back below the target
+// (CALLBACK_DAY, at the contract's price, all of it vouchers, funded by the purchasing level alone as an account
+// never credited is): June's REVIEWED, its charge still unsettled, for finance to approve; July's a DRAFT whose
+// town has not checked its part; August's a DRAFT the town has checked, for the county to review. The fixture's
+// people hold no balance (see personVouchers), so the charge's posting itself is not kept: a new statement of the
+// contract gathers nothing. Each was prepared and reviewed by a user who holds no FINANCE role.
+const SETTLEMENT_MONTHS = { approve: '2025-06', check: '2025-07', review: '2025-08', prepare: '2025-09' } as const;
+const SETTLEMENT_QUARTER = { year: 2025, quarter: 2 };
+const SETTLED_FEN = FIXTURE_CONTRACT.priceFen;
+const RULES_MONTH = '2025-01';
+const mealShareAt = (node: string) => 50 + node.length;
+type StatementKind = 'approve' | 'check' | 'review';
+const fixtureStatements = new Map<string, Record<StatementKind, string>>();
+/** The posting each target's statements settle (never a real posting id: those start at 1). */
+const settledPostingAt = (node: string) => String(900_000 + Object.values(RELATIONS).indexOf(node as (typeof RELATIONS)[Relation]));
+const townOf = (node: string) => VILLAGE_OF[node].slice(0, 9);
+/** The fixture statements whose purchasing level or town lies at or below `node`, as settlementStatements lists them: newest month first. */
+const statementsUnder = (node: string) =>
+  [...fixtureStatements.entries()]
+    .filter(([code]) => code.startsWith(node) || townOf(code).startsWith(node))
+    .flatMap(([code, ids]) => (['approve', 'check', 'review'] as const).map((kind) => ({ id: ids[kind], month: SETTLEMENT_MONTHS[kind], code })))
+    .sort((a, b) => (a.month === b.month ? Number(b.id) - Number(a.id) : a.month < b.month ? 1 : -1));
+
+async function insertSettlementFixture(): Promise<void> {
+  const [{ clerk }] = await h.db.query(`SELECT min(id) AS clerk FROM app_user WHERE NOT ('FINANCE' = ANY (roles))`);
+  for (const node of Object.values(RELATIONS)) {
+    await h.db.query(
+      `INSERT INTO ledger_rules (jurisdiction_id, code, from_month, meal_own_share_percent, year_cap, return_frozen, source, created_by)
+       SELECT id, code, $2::date, $3, true, false, '测试文件', $4 FROM jurisdiction WHERE code = $1`,
+      [node, `${RULES_MONTH}-01`, mealShareAt(node), clerk],
+    );
+    const ids = {} as Record<StatementKind, string>;
+    for (const kind of ['approve', 'check', 'review'] as const) {
+      const [statement] = await h.db.query(
+        `INSERT INTO settlement_statement (contract_id, organisation_id, jurisdiction_id, code, month, orders, price_fen, voucher_fen, own_fen, prepared_by)
+         SELECT c.id, c.organisation_id, c.jurisdiction_id, j.code, $2::date, 1, $3, $3, 0, $4 FROM service_contract c JOIN jurisdiction j ON j.id = c.jurisdiction_id
+          WHERE c.id = $1 RETURNING id::text AS id`,
+        [fixtureContracts.get(node), `${SETTLEMENT_MONTHS[kind]}-01`, SETTLED_FEN, clerk],
+      );
+      await h.db.query(
+        `INSERT INTO settlement_item (statement_id, posting_id, order_id, person_id, village_code, service_day, reversal, price_fen, voucher_fen, own_fen)
+         VALUES ($1, $2, $3, $4, $5, $6, false, $7, $7, 0)`,
+        [statement.id, settledPostingAt(node), calledBackOrders.get(node), personIdOf(personAt(node)), VILLAGE_OF[node], CALLBACK_DAY, SETTLED_FEN],
+      );
+      await h.db.query(
+        `INSERT INTO settlement_town (statement_id, town_code, orders, price_fen, voucher_fen, own_fen, checked_by, checked_at)
+         VALUES ($1, $2, 1, $3, $3, 0, $4, CASE WHEN $4::int IS NULL THEN NULL ELSE now() END)`,
+        [statement.id, townOf(node), SETTLED_FEN, kind === 'check' ? null : clerk],
+      );
+      await h.db.query(
+        `INSERT INTO settlement_share (statement_id, village_code, funder_id, amount_fen) SELECT $1, $2, id, $4 FROM jurisdiction WHERE code = $3`,
+        [statement.id, VILLAGE_OF[node], node, SETTLED_FEN],
+      );
+      if (kind === 'approve') {
+        await h.db.query(`UPDATE settlement_statement SET state = 'REVIEWED', reviewed_by = $2, reviewed_at = now() WHERE id = $1`, [statement.id, clerk]);
+        await h.db.query(`INSERT INTO ledger_unsettled (posting_id, contract_id, month) VALUES ($1, $2, $3::date)`, [
+          settledPostingAt(node),
+          fixtureContracts.get(node),
+          `${CALLBACK_DAY.slice(0, 7)}-01`,
+        ]);
+      }
+      ids[kind] = statement.id;
+    }
+    fixtureStatements.set(node, ids);
   }
 }
 
@@ -853,6 +923,13 @@ interface State {
   ledger_line: Record<string, any>;
   ledger_figure: Record<string, any>;
   ledger_adjustment: Record<string, any>;
+  /** Whole rows: unsettled postings by posting id, rules and statements by id, a statement's rows by statement and their keys. */
+  ledger_unsettled: Record<string, any>;
+  ledger_rules: Record<string, any>;
+  settlement_statement: Record<string, any>;
+  settlement_item: Record<string, any>;
+  settlement_town: Record<string, any>;
+  settlement_share: Record<string, any>;
   /** Whole rows, by id. */
   budget_line: Record<string, any>;
   lottery_fund_rule: Record<string, any>;
@@ -947,6 +1024,12 @@ async function tableState(): Promise<State> {
     ledger_line: await rowsOf('ledger_line', `t.posting_id || ' ' || t.account_id`),
     ledger_figure: await rowsOf('ledger_figure', `t.village_code || ' ' || to_char(t.month, 'YYYY-MM') || ' ' || t.organisation_id`),
     ledger_adjustment: await rowsOf('ledger_adjustment'),
+    ledger_unsettled: await rowsOf('ledger_unsettled', 't.posting_id::text'),
+    ledger_rules: await rowsOf('ledger_rules'),
+    settlement_statement: await rowsOf('settlement_statement'),
+    settlement_item: await rowsOf('settlement_item', `t.statement_id || ' ' || t.posting_id`),
+    settlement_town: await rowsOf('settlement_town', `t.statement_id || ' ' || t.town_code`),
+    settlement_share: await rowsOf('settlement_share', `t.statement_id || ' ' || t.village_code || ' ' || t.funder_id`),
     budget_line: await rowsOf('budget_line'),
     lottery_fund_rule: await rowsOf('lottery_fund_rule'),
   };
@@ -3730,6 +3813,172 @@ const TARGETED: TargetedOperation[] = [
       const run = addedRow('ledger_credit_run', before, after);
       expect(data.postVoucherCredits).toEqual({ id: String(run.id), jurisdiction: { code: node }, month: RUN_MONTH, postings: 0, creditedFen: 0, withheld: 0 });
       expect(changes(before, after)).toEqual({ ledger_credit_run: [String(run.id)] });
+    },
+  },
+  // Settlement and the level's voucher rules (docs/settlement.md): the rules in force under READ_POLICIES, set under
+  // SET_LEDGER_RULES; a statement reached from its purchasing level (or its town) under READ_SETTLEMENTS, a provider
+  // its own (every fixture statement is A's); the quarter's funds under READ_SETTLEMENT_FIGURES; preparing,
+  // checking, reviewing and approving under their capabilities, each over the statement's (or the contract's) node.
+  {
+    field: 'ledgerRules',
+    type: 'Query',
+    label: `ledgerRules(at: target, month: ${SETTLEMENT_MONTHS.approve})`,
+    gate: Capability.READ_POLICIES,
+    write: false,
+    request: (node) => ({
+      query: `query($at: String!) { ledgerRules(at: $at, month: "${SETTLEMENT_MONTHS.approve}") { code fromMonth mealOwnSharePercent yearCap returnFrozen } }`,
+      variables: { at: node },
+    }),
+    verify: (node, { data }) => {
+      expect(data.ledgerRules).toEqual({ code: node, fromMonth: RULES_MONTH, mealOwnSharePercent: mealShareAt(node), yearCap: true, returnFrozen: false });
+    },
+  },
+  {
+    field: 'setLedgerRules',
+    type: 'Mutation',
+    label: 'setLedgerRules(the target, from this month: a meal’s own share of 80 %, frozen balances returned)',
+    gate: Capability.SET_LEDGER_RULES,
+    write: true,
+    request: (node) => ({
+      query: `mutation($input: SetLedgerRulesInput!) { setLedgerRules(input: $input) { code fromMonth mealOwnSharePercent yearCap returnFrozen } }`,
+      variables: { input: { jurisdictionCode: node, fromMonth: thisMonthInChina(), mealOwnSharePercent: 80, yearCap: true, returnFrozen: true, source: '测试文件' } },
+    }),
+    verify: (node, { data, before, after }) => {
+      expect(data.setLedgerRules).toEqual({ code: node, fromMonth: thisMonthInChina(), mealOwnSharePercent: 80, yearCap: true, returnFrozen: true });
+      const added = addedRow('ledger_rules', before, after);
+      expect(changes(before, after)).toEqual({ ledger_rules: [String(added.id)] });
+    },
+  },
+  {
+    field: 'settlementStatement',
+    type: 'Query',
+    label: `settlementStatement(id) of the contract made at the target, ${SETTLEMENT_MONTHS.approve}`,
+    gate: Capability.READ_SETTLEMENTS,
+    write: false,
+    request: (node) => ({
+      query: `query($id: ID!) { settlementStatement(id: $id) { id code month state orders voucherFen towns { code checkedBy } villages { code voucherFen } items { orderId voucherFen } } }`,
+      variables: { id: fixtureStatements.get(node)!.approve },
+    }),
+    verify: (node, { data }) => {
+      expect(data.settlementStatement).toEqual({
+        id: fixtureStatements.get(node)!.approve,
+        code: node,
+        month: SETTLEMENT_MONTHS.approve,
+        state: 'REVIEWED',
+        orders: 1,
+        voucherFen: SETTLED_FEN,
+        towns: [{ code: townOf(node), checkedBy: expect.any(String) }],
+        villages: [{ code: VILLAGE_OF[node], voucherFen: SETTLED_FEN }],
+        items: [{ orderId: calledBackOrders.get(node), voucherFen: SETTLED_FEN }],
+      });
+    },
+  },
+  {
+    field: 'settlementStatements',
+    type: 'Query',
+    label: 'settlementStatements(under: target)',
+    gate: Capability.READ_SETTLEMENTS,
+    write: false,
+    request: (node) => ({ query: `query($under: String) { settlementStatements(under: $under, first: 50) { id month state } }`, variables: { under: node } }),
+    verify: (node, { data }) => {
+      const states: Record<string, string> = { [SETTLEMENT_MONTHS.approve]: 'REVIEWED', [SETTLEMENT_MONTHS.check]: 'DRAFT', [SETTLEMENT_MONTHS.review]: 'DRAFT' };
+      expect(data.settlementStatements).toEqual(statementsUnder(node).map(({ id, month }) => ({ id, month, state: states[month] })));
+    },
+  },
+  {
+    field: 'settlementQuarter',
+    type: 'Query',
+    label: `settlementQuarter(at: target, ${SETTLEMENT_QUARTER.year} Q${SETTLEMENT_QUARTER.quarter})`,
+    gate: Capability.READ_SETTLEMENT_FIGURES,
+    write: false,
+    request: (node) => ({
+      query: `query($at: String!) { settlementQuarter(at: $at, year: ${SETTLEMENT_QUARTER.year}, quarter: ${SETTLEMENT_QUARTER.quarter}) { code year quarter statements totalFen funders { code } } }`,
+      variables: { at: node },
+    }),
+    verify: (node, { data }) => {
+      // No fixture statement is approved: the quarter owes nothing yet.
+      expect(data.settlementQuarter).toEqual({ code: node, ...SETTLEMENT_QUARTER, statements: 0, totalFen: 0, funders: [] });
+    },
+  },
+  {
+    field: 'prepareSettlement',
+    type: 'Mutation',
+    label: `prepareSettlement(the contract made at the target, ${SETTLEMENT_MONTHS.prepare})`,
+    gate: Capability.PREPARE_SETTLEMENTS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($contract: ID!) { prepareSettlement(contract: $contract, month: "${SETTLEMENT_MONTHS.prepare}") { id contractId code month state orders towns { code } } }`,
+      variables: { contract: fixtureContracts.get(node) },
+    }),
+    verify: (node, { data, before, after }) => {
+      const added = addedRow('settlement_statement', before, after);
+      expect(data.prepareSettlement).toEqual({
+        id: String(added.id),
+        contractId: fixtureContracts.get(node),
+        code: node,
+        month: SETTLEMENT_MONTHS.prepare,
+        state: 'DRAFT',
+        orders: 0,
+        towns: [],
+      });
+      expect(changes(before, after)).toEqual({ settlement_statement: [String(added.id)] });
+    },
+  },
+  {
+    field: 'checkSettlementTown',
+    type: 'Mutation',
+    label: `checkSettlementTown(the target's ${SETTLEMENT_MONTHS.check} statement, the town of the village below the target)`,
+    gate: Capability.REVIEW_SETTLEMENTS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($statement: ID!, $town: String!) { checkSettlementTown(statement: $statement, town: $town) { id state towns { code checkedBy } } }`,
+      variables: { statement: fixtureStatements.get(node)!.check, town: townOf(node) },
+    }),
+    verify: (node, { data, role, before, after }) => {
+      const id = fixtureStatements.get(node)!.check;
+      expect(data.checkSettlementTown).toEqual({ id, state: 'DRAFT', towns: [{ code: townOf(node), checkedBy: actorName(role!) }] });
+      expect(changes(before, after)).toEqual({ settlement_town: [`${id} ${townOf(node)}`] });
+    },
+  },
+  {
+    field: 'reviewSettlement',
+    type: 'Mutation',
+    label: `reviewSettlement(the target's ${SETTLEMENT_MONTHS.review} statement, its town checked)`,
+    gate: Capability.REVIEW_SETTLEMENTS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($statement: ID!) { reviewSettlement(statement: $statement) { id state reviewedBy } }`,
+      variables: { statement: fixtureStatements.get(node)!.review },
+    }),
+    verify: (node, { data, role, before, after }) => {
+      const id = fixtureStatements.get(node)!.review;
+      expect(data.reviewSettlement).toEqual({ id, state: 'REVIEWED', reviewedBy: actorName(role!) });
+      expect(changes(before, after)).toEqual({ settlement_statement: [id] });
+    },
+  },
+  {
+    field: 'approveSettlement',
+    type: 'Mutation',
+    label: `approveSettlement(the target's reviewed ${SETTLEMENT_MONTHS.approve} statement)`,
+    gate: Capability.APPROVE_SETTLEMENTS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($statement: ID!) { approveSettlement(statement: $statement) { id state approvedBy voucherFen } }`,
+      variables: { statement: fixtureStatements.get(node)!.approve },
+    }),
+    verify: (node, { data, role, before, after }) => {
+      const id = fixtureStatements.get(node)!.approve;
+      expect(data.approveSettlement).toEqual({ id, state: 'APPROVED', approvedBy: actorName(role!), voucherFen: SETTLED_FEN });
+      const changed = changes(before, after);
+      expect(Object.keys(changed).sort()).toEqual(['ledger_account', 'ledger_figure', 'ledger_line', 'ledger_posting', 'ledger_unsettled', 'settlement_statement']);
+      expect(changed.settlement_statement).toEqual([id]);
+      // Its charge is settled; one posting for its village moves the vouchers from A's account (new) to the funder's payable (new).
+      expect(changed.ledger_unsettled).toEqual([settledPostingAt(node)]);
+      const posting = addedRow('ledger_posting', before, after);
+      expect(posting).toMatchObject({ cause: 'SETTLEMENT', village_code: VILLAGE_OF[node], statement_id: Number(id) });
+      expect(changed.ledger_line).toHaveLength(2);
+      expect(changed.ledger_account).toHaveLength(2);
+      expect(changed.ledger_figure).toEqual([`${VILLAGE_OF[node]} ${SETTLEMENT_MONTHS.approve} ${after.settlement_statement[id].organisation_id}`]);
     },
   },
   // Work orders and visits (seed 004 篇四): read under READ_WORK_ORDERS in the subtree (a provider its
