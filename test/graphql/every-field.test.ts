@@ -69,6 +69,8 @@ interface Fixture {
   /** A VERIFIED order of the demo provider for the recipient yesterday (written here: the demo has none), and the recipient's village. */
   callbackOrderId: string;
   recipientVillage: string;
+  /** The demo provider's contract with 江都区, whose month the settlement mutations settle. */
+  settlementContractId: string;
   created: Record<string, string>;
 }
 
@@ -150,6 +152,12 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.personVouchers': { person: fx.voucherHolderId },
     'Query.voucherAdjustments': {},
     'Query.voucherFigures': { at: COUNTY, month: MONTH },
+    // The rules the county set from next month, and the month's statement prepared, checked, reviewed and approved below.
+    'Query.ledgerRules': { at: VILLAGE, month: addMonths(MONTH, 1) },
+    'Query.settlementStatement': { id: fx.created.statement },
+    'Query.settlementStatements': { under: COUNTY, month: MONTH, state: 'APPROVED', ...page },
+    'Query.settlementQuarter': { at: COUNTY, year: YEAR, quarter: Number(QUARTER.slice(-1)) },
+    'SettlementStatement.items': { first: 50 },
   };
 }
 
@@ -538,6 +546,16 @@ const MUTATIONS: Record<string, MutationCase> = {
     as: FINANCE,
     args: () => ({ input: { code: COUNTY, year: YEAR, source: 'LOTTERY_WELFARE_FUND', purpose: 'ELDERLY_CARE', amountFen: 0, note: '江财社〔示例〕1号' } }),
   },
+  // The county's voucher rules from next month; the demo provider's month (the demo's visits, charged to its vouchers)
+  // prepared, checked by 仙女镇's part, reviewed by the county and approved by the city's finance bureau.
+  setLedgerRules: {
+    as: ADMIN,
+    args: () => ({ input: { jurisdictionCode: COUNTY, fromMonth: addMonths(MONTH, 1), mealOwnSharePercent: 60, yearCap: true, returnFrozen: true, source: '江都区民政局通知 (every-field)' } }),
+  },
+  prepareSettlement: { as: ADMIN, keep: 'statement', args: (fx) => ({ contract: fx.settlementContractId, month: MONTH }) },
+  checkSettlementTown: { as: ADMIN, args: (fx) => ({ statement: fx.created.statement, town: DEMO_SUBSIDY_TOWN }) },
+  reviewSettlement: { as: ADMIN, args: (fx) => ({ statement: fx.created.statement }) },
+  approveSettlement: { as: FINANCE, args: (fx) => ({ statement: fx.created.statement }) },
 };
 
 interface Selection {
@@ -651,6 +669,10 @@ async function demoFixture(): Promise<Fixture> {
   const [voucherHolder] = await h.db.query(`SELECT person_id AS id, scheme_kind::text AS kind FROM ledger_account WHERE kind = 'SUBSIDY' ORDER BY person_id LIMIT 1`);
   const [provider] = await h.db.query(`SELECT o.credit_code AS code FROM app_user u JOIN organisation o ON o.id = u.organisation_id WHERE u.username = $1`, [PROVIDER]);
   const [visiting] = await h.db.query(`SELECT caregiver_id AS id FROM app_user WHERE username = $1`, [DEMO_CAREGIVER_USERNAME]);
+  const [settlementContract] = await h.db.query(
+    `SELECT c.id FROM service_contract c JOIN organisation o ON o.id = c.organisation_id JOIN app_user u ON u.organisation_id = o.id WHERE u.username = $1 ORDER BY c.id LIMIT 1`,
+    [PROVIDER],
+  );
   // The 户籍 of the first two enrolled people moves to another village of the county: one is confirmed (then
   // cancelled) by the mutations, the other stays on the re-review list for the queries.
   await h.db.query(
@@ -658,7 +680,7 @@ async function demoFixture(): Promise<Fixture> {
      WHERE p.id IN (SELECT person_id FROM enrolment WHERE until_month IS NULL ORDER BY id LIMIT 2)`,
     [COUNTY],
   );
-  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment, recipient, caregiver, orderPerson, voucherHolder, provider, visiting })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
+  for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment, recipient, caregiver, orderPerson, voucherHolder, provider, visiting, settlementContract })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
   // A verified visit of the recipient today, counted in the month's compliance.
   const [{ organisationId }] = await h.db.query(`SELECT organisation_id AS "organisationId" FROM caregiver WHERE id = $1`, [caregiver.id]);
   const checkIn = new Date(`${TODAY}T09:00:00+08:00`);
@@ -702,6 +724,7 @@ async function demoFixture(): Promise<Fixture> {
     visitingCaregiverId: String(visiting.id),
     callbackOrderId: String(callbackOrderId),
     recipientVillage: served.village,
+    settlementContractId: String(settlementContract.id),
     created: {},
   };
 }
