@@ -107,10 +107,16 @@ export const settlementService = {
     return viewOf(row, towns, funders, grant.code);
   },
 
-  /** Loads a statement for a change, row-locked, refused the same way whether it is out of reach or missing. */
-  async forChange(tx: Context['db'], grant: Grant, rawId: string, reachedAt: (row: StatementRow, towns: TownRow[]) => string[]): Promise<{ row: StatementRow; towns: TownRow[] }> {
+  /** Loads a statement for a change (row-locked unless `lock` is false), refused the same way whether it is out of reach or missing. */
+  async forChange(
+    tx: Context['db'],
+    grant: Grant,
+    rawId: string,
+    reachedAt: (row: StatementRow, towns: TownRow[]) => string[],
+    lock = true,
+  ): Promise<{ row: StatementRow; towns: TownRow[] }> {
     const id = parseId(rawId, 'statement', 'a statement');
-    const [row] = await settlementRepository.statements(tx, [id], true);
+    const [row] = await settlementRepository.statements(tx, [id], lock);
     const towns = row ? await settlementRepository.towns(tx, [id]) : [];
     requireReach(grant, [row && { jurisdictionCode: row.code, organisationId: row.organisationId, codes: reachedAt(row, towns) }], { at: (place) => place.codes });
     return { row, towns };
@@ -149,8 +155,9 @@ export const settlementService = {
   /** Finance approves a reviewed statement (never its reviewer): it is kept, and its vouchers become the funders' payables. */
   async approve(ctx: Context, rawId: string): Promise<SettlementStatement> {
     return mutation(ctx, { action: 'settlement.approve', capability: Capability.APPROVE_SETTLEMENTS }, async ({ tx, grant, target, at, detail }) => {
-      const { row: first } = await this.forChange(tx, grant!, rawId, (r) => [r.code]);
-      // The contract's lock first, as a preparation takes it: one contract's statements settle one at a time.
+      // The contract's lock before the statement's, in the order a preparation takes them (else the two deadlock):
+      // one contract's statements settle one at a time.
+      const { row: first } = await this.forChange(tx, grant!, rawId, (r) => [r.code], false);
       await settlementRepository.lockContract(tx, first.contractId);
       const [row] = await settlementRepository.statements(tx, [first.id], true);
       target('SettlementStatement', [row.id]);

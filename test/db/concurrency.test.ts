@@ -77,6 +77,9 @@ interface Rows {
   adjustmentIds: string[];
   /** The finance bureau at ADMIN_HOME: records budget lines and lottery rules, decides voucher adjustments. */
   finance: TestUser;
+  /** Settlement: one contract of OPERATOR's per call, each with two charged orders, and the statements prepared. */
+  settlementContractIds: string[];
+  statementIds: string[];
 }
 
 interface Burst {
@@ -694,6 +697,94 @@ async function callbackRows(rows: Rows): Promise<void> {
   rows.callbackOrders = orders.map((row: { id: string }) => row.id).filter((_: string, i: number) => i % 10 === 9);
 }
 
+// Settlement: the level's rules set at N villages of their own; N contracts' months prepared, their town's part
+// checked, reviewed by the county and approved by finance (docs/settlement.md).
+const SETTLEMENT_BURSTS: Record<string, Burst> = {
+  setLedgerRules: {
+    call: (i) => ({
+      query: `mutation($input: SetLedgerRulesInput!) { setLedgerRules(input: $input) { code } }`,
+      variables: { input: { jurisdictionCode: ownVillage(i), fromMonth: thisMonthInChina(), mealOwnSharePercent: 50 + (i % 50), yearCap: true, returnFrozen: i % 2 === 0, source: `村规则${i}` } },
+    }),
+  },
+  prepareSettlement: {
+    call: (i, rows) => ({
+      query: `mutation($contract: ID!, $month: Month!) { prepareSettlement(contract: $contract, month: $month) { id } }`,
+      variables: { contract: rows.settlementContractIds[i], month: thisMonthInChina() },
+    }),
+    keep: (responses, rows) => (rows.statementIds = ids(responses, 'prepareSettlement')),
+  },
+  checkSettlementTown: {
+    call: (i, rows) => ({
+      query: `mutation($statement: ID!) { checkSettlementTown(statement: $statement, town: "${TOWN}") { id } }`,
+      variables: { statement: rows.statementIds[i] },
+    }),
+  },
+  reviewSettlement: {
+    call: (i, rows) => ({ query: `mutation($statement: ID!) { reviewSettlement(statement: $statement) { id } }`, variables: { statement: rows.statementIds[i] } }),
+  },
+  approveSettlement: {
+    call: (i, rows) => ({
+      query: `mutation($statement: ID!) { approveSettlement(statement: $statement) { id } }`,
+      variables: { statement: rows.statementIds[i] },
+      token: rows.finance.token,
+    }),
+  },
+};
+Object.assign(BURSTS, SETTLEMENT_BURSTS);
+
+/**
+ * For the settlement chain: finance, N contracts of OPERATOR's with the county (助潔 at 15 元), N people in the burst's
+ * villages with 20 元 of vouchers each (a maker-checker adjustment), and two orders under each contract, verified
+ * today: one of person i, one of person i + 1 (so that every statement settles both villages, and each person's
+ * second order is paid partly by the person). Each order is charged as it becomes VERIFIED.
+ */
+async function settlementRows(rows: Rows): Promise<void> {
+  rows.provider ??= await providerOf(OPERATOR);
+  rows.finance = await createUser(h.db, ADMIN_HOME, [Role.FINANCE]);
+  const [{ id: organisationId }] = await h.db.query(`SELECT id FROM organisation WHERE credit_code = $1`, [OPERATOR.creditCode]);
+  const contracts = await h.db.query(
+    `INSERT INTO service_contract (jurisdiction_id, organisation_id, from_day, until_day)
+     SELECT j.id, $2, '2025-01-01', '2089-12-31' FROM jurisdiction j, generate_series(1, $3) WHERE j.code = $1 RETURNING id::text AS id`,
+    [ADMIN_HOME, organisationId, N],
+  );
+  rows.settlementContractIds = contracts.map((row: { id: string }) => row.id);
+  await h.db.query(`INSERT INTO service_contract_price SELECT c, 'CLEANING', 'LOW_PAID', 1500, 60 FROM unnest($1::int[]) AS c`, [rows.settlementContractIds]);
+  const people = await h.db.query(
+    `INSERT INTO person (national_id, name, sex, birth_date, village_id, hukou_jurisdiction_id, resident_since)
+     SELECT n.nid, '服务对象' || n.i, 'MALE', '1945-06-01', j.id, j.id, '2000-01-01'
+     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS n (nid, village, i) JOIN jurisdiction j ON j.code = n.village ORDER BY n.i RETURNING id::text AS id`,
+    [Array.from({ length: N }, (_, i) => nationalId(i, 800 + i)), Array.from({ length: N }, (_, i) => village(i))],
+  );
+  const personIds: string[] = people.map((row: { id: string }) => row.id);
+  for (const person of personIds) {
+    const proposed = await h.gql(`mutation($input: ProposeVoucherAdjustmentInput!) { proposeVoucherAdjustment(input: $input) { id } }`, {
+      input: { person, schemeKind: 'HOME_CARE_SUBSIDY', funder: ADMIN_HOME, amountFen: 2000, reason: '补录' },
+    }, rows.admin.token);
+    const decided = await h.gql(`mutation($id: ID!) { decideVoucherAdjustment(id: $id, approve: true) { id } }`, { id: proposed.data!.proposeVoucherAdjustment.id }, rows.finance.token);
+    expect(decided.errors).toBeUndefined();
+  }
+  const caregiverId = await insertCaregiver(h.db, organisationId, VILLAGES[0], 'S-1', { trainedOn: '2025-01-01' });
+  const today = todayInChina();
+  const orders = await h.db.query(
+    `INSERT INTO work_order (person_id, village_code, organisation_id, caregiver_id, contract_id, items, service_class, booked_by_kind, planned_day, state,
+       check_in_at, service_day, received_at)
+     SELECT p.id, v.code, $2, $3, c.contract, '{CLEANING}', 'LOW_PAID', 'PROVIDER', $4::date, 'CHECKED_IN', now() - interval '2 hours', $4::date, now()
+     FROM unnest($5::int[], $1::int[]) WITH ORDINALITY AS c (contract, person, i) JOIN person p ON p.id = c.person JOIN jurisdiction v ON v.id = p.village_id
+     ORDER BY c.i RETURNING id`,
+    [
+      rows.settlementContractIds.flatMap((_, i) => [personIds[i], personIds[(i + 1) % N]]),
+      organisationId,
+      caregiverId,
+      today,
+      rows.settlementContractIds.flatMap((id) => [id, id]),
+    ],
+  );
+  // One after another, in the order of the people's first orders: each charge sees the balance the one before left.
+  for (const { id } of orders) {
+    await h.db.query(`UPDATE work_order SET state = 'VERIFIED', check_out_at = now() - interval '50 minutes', minutes = 70, decided_at = now() WHERE id = $1`, [id]);
+  }
+}
+
 const CASE_MUTATIONS = ['fileApplication', 'decideCase', 'resubmitCase', 'superviseCase', 'recordObjection', 'confirmEnrolment', 'cancelEnrolment', 'assignCaseAssessor'];
 
 /**
@@ -818,6 +909,7 @@ const CHAINS: string[][] = [
   Object.keys(ORDER_BURSTS),
   Object.keys(CALLBACK_BURSTS),
   ['proposeVoucherAdjustment', 'decideVoucherAdjustment'],
+  Object.keys(SETTLEMENT_BURSTS),
 ];
 
 describe('bursts of concurrent writes', () => {
@@ -830,7 +922,7 @@ describe('bursts of concurrent writes', () => {
     `completes ${N} concurrent calls of %s on distinct rows, while an unrelated read goes on`,
     async (_label, chain) => {
       await smallTree(h.db);
-      if (chain.includes('defineReviewProcedure') || chain.includes('setServiceSupervisionPhone')) await insertJurisdictions(h.db, OWN_VILLAGES);
+      if (chain.includes('defineReviewProcedure') || chain.includes('setServiceSupervisionPhone') || chain.includes('setLedgerRules')) await insertJurisdictions(h.db, OWN_VILLAGES);
       const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
       rows.calendarAdmin = await createUser(h.db, ADMIN_HOME, [Role.PLATFORM_ADMIN]);
       if (chain.includes('addCaregiver') || chain.includes('recordProviderCallback')) rows.provider = await providerOf(OPERATOR);
@@ -843,6 +935,7 @@ describe('bursts of concurrent writes', () => {
         rows.finance = await createUser(h.db, ADMIN_HOME, [Role.FINANCE]);
       }
       if (chain.includes('recordBudgetLine')) rows.finance = await createUser(h.db, ADMIN_HOME, [Role.FINANCE]);
+      if (chain.includes('prepareSettlement')) await settlementRows(rows);
       const reader = await createUser(h.db, '321023', [Role.ANALYST]);
 
       // The unrelated read, sent one after another for as long as the bursts last.
@@ -917,6 +1010,101 @@ describe('bursts of concurrent writes', () => {
        WHERE p.purpose = 'ELDERLY_CARE' AND p.superseded_at IS NULL AND t.superseded_at IS NULL AND p.amount_fen > t.amount_fen`,
     );
     expect(overdrawn).toEqual([]);
+  });
+
+  describe('settlement', () => {
+    /** The settlement chain's rows, and the first contract's month prepared and, as far as `upTo` says, checked and reviewed, one step at a time. */
+    async function statementAt(upTo: 'prepareSettlement' | 'checkSettlementTown' | 'reviewSettlement'): Promise<Rows> {
+      await smallTree(h.db);
+      const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
+      await settlementRows(rows);
+      for (const step of ['prepareSettlement', 'checkSettlementTown', 'reviewSettlement'] as const) {
+        const call = SETTLEMENT_BURSTS[step].call(0, rows);
+        const response = await h.gql(call.query, call.variables, rows.admin.token);
+        expect(response.errors).toBeUndefined();
+        SETTLEMENT_BURSTS[step].keep?.([response], rows);
+        if (step === upTo) break;
+      }
+      return rows;
+    }
+    const send = (rows: Rows, step: string) => {
+      const call = SETTLEMENT_BURSTS[step].call(0, rows);
+      return h.gql(call.query, call.variables, call.token === undefined ? rows.admin.token : call.token);
+    };
+    const successes = async (action: string) =>
+      (await h.db.query(`SELECT count(*)::int AS n FROM audit_entry WHERE action = $1 AND outcome = 'SUCCESS'`, [action]))[0].n;
+
+    it('approves a statement once of 20 concurrent approvals: one APPROVED, its vouchers posted to the funders once', async () => {
+      const rows = await statementAt('reviewSettlement');
+      const responses = await Promise.all(Array.from({ length: 20 }, () => send(rows, 'approveSettlement')));
+      expect(tally(responses)).toEqual({ OK: 1, CONFLICT: 19 });
+      const id = rows.statementIds[0];
+      const [statement] = await h.db.query(`SELECT state::text AS state, voucher_fen::int AS "voucherFen" FROM settlement_statement WHERE id = $1`, [id]);
+      expect(statement.state).toBe('APPROVED');
+      // One posting per village (both villages of the burst), the payables adding up to the statement's vouchers.
+      const postings = await h.db.query(
+        `SELECT p.village_code AS village, sum(l.amount_fen) FILTER (WHERE a.kind = 'PAYABLE')::int AS payable
+           FROM ledger_posting p JOIN ledger_line l ON l.posting_id = p.id JOIN ledger_account a ON a.id = l.account_id
+          WHERE p.cause = 'SETTLEMENT' AND p.statement_id = $1 GROUP BY p.id, p.village_code ORDER BY p.village_code`,
+        [id],
+      );
+      expect(postings.map((p: { village: string }) => p.village)).toEqual([...VILLAGES].sort());
+      expect(postings.reduce((sum: number, p: { payable: number }) => sum + p.payable, 0)).toBe(statement.voucherFen);
+      const [{ unsettled }] = await h.db.query(
+        `SELECT count(*)::int AS unsettled FROM ledger_unsettled u JOIN settlement_item i ON i.posting_id = u.posting_id WHERE i.statement_id = $1`,
+        [id],
+      );
+      expect(unsettled).toBe(0);
+      expect(await successes('settlement.approve')).toBe(1);
+    });
+
+    it('checks a town’s part once of 20 concurrent checks; the others are CONFLICT', async () => {
+      const rows = await statementAt('prepareSettlement');
+      const responses = await Promise.all(Array.from({ length: 20 }, () => send(rows, 'checkSettlementTown')));
+      expect(tally(responses)).toEqual({ OK: 1, CONFLICT: 19 });
+      const towns = await h.db.query(`SELECT town_code AS town, checked_by IS NOT NULL AS checked FROM settlement_town WHERE statement_id = $1`, [rows.statementIds[0]]);
+      expect(towns).toEqual([{ town: TOWN, checked: true }]);
+      expect(await successes('settlement.checkTown')).toBe(1);
+    });
+
+    it('answers 20 concurrent preparations of one contract’s month with one statement, its towns and shares adding up to it', async () => {
+      await smallTree(h.db);
+      const rows = { admin: await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]) } as Rows;
+      await settlementRows(rows);
+      const responses = await Promise.all(Array.from({ length: 20 }, () => send(rows, 'prepareSettlement')));
+      expect(tally(responses)).toEqual({ OK: 20 });
+      expect(new Set(responses.map((r) => r.data!.prepareSettlement.id)).size).toBe(1);
+      const [statement] = await h.db.query(
+        `SELECT count(*)::int AS statements, sum(orders)::int AS orders, sum(voucher_fen)::int AS voucher, sum(price_fen)::int AS price FROM settlement_statement`,
+      );
+      expect(statement).toMatchObject({ statements: 1, orders: 2, price: 3000 });
+      const [sums] = await h.db.query(
+        `SELECT (SELECT count(*)::int FROM settlement_item) AS items, (SELECT sum(voucher_fen)::int FROM settlement_item) AS "itemVouchers",
+                (SELECT sum(voucher_fen)::int FROM settlement_town) AS "townVouchers", (SELECT sum(amount_fen)::int FROM settlement_share) AS shares`,
+      );
+      expect(sums).toEqual({ items: 2, itemVouchers: statement.voucher, townVouchers: statement.voucher, shares: statement.voucher });
+    });
+
+    it('lets preparations and approvals of one reviewed statement sent at once refuse each other, never fail inside the server, and post its vouchers at most once', async () => {
+      const rows = await statementAt('reviewSettlement');
+      const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => send(rows, i % 2 === 0 ? 'prepareSettlement' : 'approveSettlement')));
+      expect(Object.keys(tally(responses)).filter((outcome) => outcome !== 'OK' && outcome !== 'CONFLICT')).toEqual([]);
+      const [{ state }] = await h.db.query(`SELECT state::text AS state FROM settlement_statement WHERE id = $1`, [rows.statementIds[0]]);
+      const [{ postings }] = await h.db.query(`SELECT count(*)::int AS postings FROM ledger_posting WHERE cause = 'SETTLEMENT'`);
+      expect(postings).toBe(state === 'APPROVED' ? VILLAGES.length : 0);
+    });
+
+    it('sets a level’s rules from a month once of 20 concurrent settings; the others are CONFLICT', async () => {
+      await smallTree(h.db);
+      const admin = await createUser(h.db, ADMIN_HOME, [Role.CIVIL_AFFAIRS_ADMIN]);
+      const input = { jurisdictionCode: ADMIN_HOME, fromMonth: thisMonthInChina(), mealOwnSharePercent: 60, yearCap: true, returnFrozen: false, source: '区民政局通知' };
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () => h.gql(`mutation($input: SetLedgerRulesInput!) { setLedgerRules(input: $input) { code } }`, { input }, admin.token)),
+      );
+      expect(tally(responses)).toEqual({ OK: 1, CONFLICT: 19 });
+      const [{ rules }] = await h.db.query(`SELECT count(*)::int AS rules FROM ledger_rules`);
+      expect(rules).toBe(1);
+    });
   });
 
   it(`lets exactly one of ${N} concurrent transitions of a facility to the same status win; the others are CONFLICT`, async () => {
