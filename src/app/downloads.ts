@@ -10,6 +10,7 @@ import { unavailableIfOutage } from '../graphql/unavailable';
 import { publicNoticeSheet } from '../cases/public-notice.exports';
 import { boardSheet, contentDisposition, noticeSheet, toCsv, toXlsx, type Sheet } from '../desk/desk.exports';
 import { BoardOrder } from '../targets/target.types';
+import { settlementSheet } from '../ledger/settlement.exports';
 import { answersIn, requestContext, requestIdOf } from './request-context';
 
 // Downloads for offices that work in spreadsheets or print and post: the same services, token checks
@@ -70,5 +71,9 @@ export function exportRoutes(app: express.Express, dataSource: DataSource, cfg: 
     const [, code, format] = /^([^.]{1,20})\.(csv|xlsx)$/.exec(req.params.file) ?? [];
     const on = typeof req.query.on === 'string' ? req.query.on : null;
     void download(dataSource, cfg.trustedProxies, req, res, format, (ctx) => publicNoticeSheet(ctx, code, on));
+  });
+  app.get('/exports/settlements/:file', (req, res) => {
+    const [, id, format] = /^(\d{1,10})\.(csv|xlsx)$/.exec(req.params.file) ?? [];
+    void download(dataSource, cfg.trustedProxies, req, res, format, (ctx) => settlementSheet(ctx, id));
   });
 }
