@@ -33,6 +33,7 @@ import { ComplianceResolver } from '../compliance/compliance.resolver';
 import { registerComplianceHooks } from '../compliance/compliance-hooks';
 import { LedgerResolver } from '../ledger/ledger.resolver';
 import { SettlementResolver } from '../ledger/settlement.resolver';
+import { FacilityPaymentResolver } from '../ledger/facility-payment.resolver';
 import { registerLedgerHooks } from '../ledger/ledger-hooks';
 import { accessMiddleware } from '../graphql/rules';
 import { CallbackResolver } from '../visits/callback.resolver';
@@ -75,6 +76,7 @@ export const RESOLVERS = [
   ComplianceResolver,
   LedgerResolver,
   SettlementResolver,
+  FacilityPaymentResolver,
   WorkOrderResolver,
   WorkOrderFactsResolver,
   CallbackResolver,

@@ -82,6 +82,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     settlementStatement: Capability.READ_SETTLEMENTS,
     settlementStatements: Capability.READ_SETTLEMENTS,
     settlementQuarter: Capability.READ_SETTLEMENT_FIGURES,
+    facilitySubsidyPayments: Capability.READ_FACILITY_SUBSIDIES,
   },
   Mutation: {
     login: 'public',
@@ -166,6 +167,8 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     checkSettlementTown: Capability.REVIEW_SETTLEMENTS,
     reviewSettlement: Capability.REVIEW_SETTLEMENTS,
     approveSettlement: Capability.APPROVE_SETTLEMENTS,
+    proposeFacilitySubsidyPayment: Capability.PREPARE_SETTLEMENTS,
+    decideFacilitySubsidyPayment: Capability.APPROVE_SETTLEMENTS,
   },
   Jurisdiction: {
     ...reachable('code', 'name', 'level', 'townKind', 'villageKind', 'parent', 'ancestors', 'children', 'descendantCounts'),
@@ -634,6 +637,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   SettlementVillage: reachable('code', 'voucherFen', 'shares'),
   SettlementItem: reachable('postingId', 'orderId', 'personId', 'villageCode', 'serviceDay', 'reversal', 'priceFen', 'voucherFen', 'ownFen'),
   SettlementQuarter: reachable('code', 'year', 'quarter', 'statements', 'totalFen', 'funders'),
+  FacilitySubsidyPayment: reachable('id', 'facilityId', 'year', 'amountFen', 'shares', 'state', 'proposedBy', 'proposedAt', 'decidedBy', 'decidedAt', 'decisionNote', 'postingId'),
   VoucherFigures: reachable('jurisdiction', 'month', 'creditedFen', 'funders', 'voucherChargedFen', 'ownPaidFen', 'returnedFen', 'adjustedFen', 'balanceFen', 'children'),
   CareMonthRun: reachable('jurisdiction', 'month', 'enrolled', 'requiredVisits', 'makeUpVisits', 'closed'),
   // Call-backs and oversight visits (src/visits/callback.*, oversight.*): open to whoever reached them.

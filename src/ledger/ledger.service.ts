@@ -12,7 +12,7 @@ import { text } from '../kernel/messages';
 import { asInstance } from '../graphql/roots';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { checkMonth, lockMonthOfSubtree } from '../policies/entitlement-run.service';
+import { checkMonth, lockMonthOfSubtree, RUN_STATEMENT_TIMEOUT } from '../policies/entitlement-run.service';
 import { LEVEL_COLUMNS } from '../policies/entitlement-run.repository';
 import { ledgerRepository, VOUCHER_KINDS, type AdjustmentRow, type LedgerSums } from './ledger.repository';
 import type { ProposeVoucherAdjustmentInput, SetLedgerRulesInput } from './ledger.inputs';
@@ -94,6 +94,7 @@ export const ledgerService = {
           root = await jurisdictionService.get(ctx, code);
           return ctx.dataSource.transaction('READ COMMITTED', async (tx) => {
             await lockMonthOfSubtree(tx, root, month);
+            await tx.query(`SET LOCAL statement_timeout = '${RUN_STATEMENT_TIMEOUT}'`);
             return inside(tx);
           });
         },
