@@ -20,7 +20,7 @@ export class SettlementResolver {
     @Arg('state', () => SettlementState, { nullable: true }) state: SettlementState | null,
     @Arg('first', () => Int, { nullable: true, description: `At most this many (1 to ${MAX_SETTLEMENT_ROWS}, default 50).` }) first: number | null,
   ) {
-    return settlementService.statements(ctx, under, month, state, first ?? 50);
+    return settlementService.statements(ctx, under ?? null, month ?? null, state ?? null, first ?? 50);
   }
 
   @FieldResolver(() => [SettlementItem], { complexity: connectionCost, description: 'The charges and reversals settled, within the caller’s subtree, in posting order.' })
