@@ -78,6 +78,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     oversightShares: Capability.READ_OVERSIGHT_FIGURES,
     budgetLines: Capability.READ_BUDGET_LINES,
     funding: Capability.READ_FUNDING_FIGURES,
+    anomalies: Capability.READ_ANOMALIES,
   },
   Mutation: {
     login: 'public',
@@ -617,6 +618,14 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   FundingFigures: reachable('bySource', 'ownTotalFen', 'subtreeTotalFen', 'lottery'),
   RankedFunding: reachable('node', 'figures', 'rank'),
   FundingBoard: reachable('node', 'year', 'figures', 'children'),
+  // The special campaign's anomaly lists (src/anomalies): people by id only, open to whoever reached them.
+  Anomalies: reachable('kind', 'at', 'from', 'to', 'maxSpeedKmh', 'months', 'multipleFen', 'rows', 'pageInfo'),
+  Anomaly: reachable(
+    'kind', 'reasons', 'orderIds', 'personIds', 'villageCodes', 'organisationId', 'caregiverId', 'serviceDays', 'months', 'amountFen', 'schemeKind',
+    'statusSince', 'lastEnrolledMonth', 'frozenAfter', 'gapSeconds', 'distanceMetres', 'speedKmh', 'adjustmentId', 'funderCode', 'proposedBy',
+    'decidedBy', 'decidedOn', 'contractId', 'missingPrices',
+  ),
+  MissingPrice: reachable('item', 'serviceClass'),
 };
 
 /** Why `ctx` may not pass `gate` (null: it may). */

@@ -73,6 +73,7 @@ export enum Capability {
   RECORD_FUNDING = 'RECORD_FUNDING',
   READ_BUDGET_LINES = 'READ_BUDGET_LINES',
   READ_FUNDING_FIGURES = 'READ_FUNDING_FIGURES',
+  READ_ANOMALIES = 'READ_ANOMALIES',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */
