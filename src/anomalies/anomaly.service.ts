@@ -39,6 +39,9 @@ function bounded(value: number | null | undefined, field: string, min: number, m
 }
 
 const KEY = /^(\d{1,10}):(\d{1,10})$/;
+const MAX_KEY = 2_147_483_647;
+/** A cursor's key: two ids (or an id and a month's number) the database's integers hold. */
+const validKey = (key: string) => KEY.test(key) && key.split(':').every((part) => Number(part) <= MAX_KEY);
 
 const EMPTY: Omit<Anomaly, 'kind' | 'reasons'> = {
   orderIds: [],
@@ -185,7 +188,7 @@ export const anomalyService = {
     const months = bounded(query.months, 'months', 2, 12, DEFAULT_ZERO_MONTHS, 'months');
     const multipleFen = bounded(query.multipleFen, 'multipleFen', 100, 100_000_000, DEFAULT_MULTIPLE_FEN, 'fen');
     const first = limit ?? pageSize(query.first);
-    const key = decodeCursor(query.after, (k) => KEY.test(k));
+    const key = decodeCursor(query.after, validKey);
     const after = key === null ? null : (key.split(':').map(Number) as [number, number]);
     const draw: Draw = { code: node.code, from, to, after, limit: first + 1 };
     const rows = await read(ctx, query.kind, draw, { maxSpeedKmh, months, multipleFen });

@@ -22,11 +22,12 @@ export const ANOMALY_KIND_NAMES: Record<AnomalyKind, string> = {
   VERIFIED_NOT_CHARGED: '已核验未扣款的工单',
 };
 
-registerEnumType(AnomalyKind, {
-  name: 'AnomalyKind',
-  description: 'A list of the special campaign against falsified claims and misused funds (专项治理: 虚列套取).',
-  valuesConfig: Object.fromEntries(Object.entries(ANOMALY_KIND_NAMES).map(([kind, name]) => [kind, { description: name }])),
-});
+/** Registers an enum whose values are described by their Chinese names. */
+function registerNamed(values: object, name: string, description: string, names: Record<string, string>): void {
+  registerEnumType(values, { name, description, valuesConfig: Object.fromEntries(Object.entries(names).map(([value, chinese]) => [value, { description: chinese }])) });
+}
+
+registerNamed(AnomalyKind, 'AnomalyKind', 'A list of the special campaign against falsified claims and misused funds (专项治理: 虚列套取).', ANOMALY_KIND_NAMES);
 
 export enum AnomalyReason {
   DECEASED = 'DECEASED',
@@ -58,11 +59,7 @@ export const ANOMALY_REASON_NAMES: Record<AnomalyReason, string> = {
   PRICED_AT_ZERO: '合同定价为零',
 };
 
-registerEnumType(AnomalyReason, {
-  name: 'AnomalyReason',
-  description: 'Why a record is on an anomaly list.',
-  valuesConfig: Object.fromEntries(Object.entries(ANOMALY_REASON_NAMES).map(([reason, name]) => [reason, { description: name }])),
-});
+registerNamed(AnomalyReason, 'AnomalyReason', 'Why a record is on an anomaly list.', ANOMALY_REASON_NAMES);
 
 @ObjectType('MissingPrice', { simpleResolvers: true, description: 'An item of an order that its contract does not price for the order’s service class.' })
 export class MissingPrice {

@@ -256,6 +256,7 @@ describe('scope, input and masking', () => {
     expect(await bad({ multipleFen: 99 })).toEqual({ code: 'BAD_USER_INPUT', field: 'multipleFen' });
     expect(await bad({ first: 0 })).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
     expect(await bad({ after: 'not-a-cursor' })).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
+    expect(await bad({ after: Buffer.from('9999999999:0').toString('base64url') })).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
     expect(await bad({ at: '32101' })).toEqual({ code: 'BAD_USER_INPUT', field: 'at' });
     // A year is accepted: 365 days after from.
     expect((await h.gql(ANOMALIES, { at: COUNTY, kind: 'IMPOSSIBLE_SCHEDULE', from, to: addDays(from, 365) }, w.county.token)).errors).toBeUndefined();
