@@ -1,6 +1,6 @@
 import { addMonths } from '../../src/kernel/dates';
 import { distanceMetres } from '../../src/visits/verification.rules';
-import { errorCodes, useHarness, type GraphQLResponse } from '../support/harness';
+import { errorCodes, forgetCaches, useHarness, type GraphQLResponse } from '../support/harness';
 import { addDays, ok } from '../cases/support';
 import { ALL_ITEMS, credited, ITEM_PRICE, ledgerWorld, type LedgerWorld } from '../ledger/support';
 import { PROVIDER_CALLBACK } from '../visits/callback-support';
@@ -83,6 +83,16 @@ describe('CHARGED_AFTER_END: charges standing on orders of people who died, move
     expect((await list('CHARGED_AFTER_END')).rows).toEqual([]);
     await freeze(addMonths(w.month, -1));
     expect((await list('CHARGED_AFTER_END')).rows).toMatchObject([{ orderIds: [order], reasons: ['ACCOUNT_FROZEN'], frozenAfter: addMonths(w.month, -1) }]);
+  });
+
+  it('seed 004 篇四 «遷離»: an order on the day of moving away is listed as MOVED_AWAY', async () => {
+    await credited(h, w);
+    const order = await verified(w.days[1], { from: '08:00', to: '09:05' });
+    await ok(h, `mutation($id: ID!, $on: Date) { recordPersonStatus(id: $id, status: MOVED_AWAY, on: $on) { status } }`, { id: w.recipient, on: w.days[1] }, w.county);
+    const [row] = (await list('CHARGED_AFTER_END')).rows;
+    expect(row).toMatchObject({ orderIds: [order], statusSince: w.days[1] });
+    expect(row.reasons).toContain('MOVED_AWAY');
+    expect(row.reasons).not.toContain('DECEASED');
   });
 
   it('leaves out a charge reversed by a call-back’s void, and orders outside the period', async () => {
@@ -242,6 +252,19 @@ describe('scope, input and masking', () => {
     for (const user of [w.townStaff, w.finance, w.leadership]) {
       expect((await h.gql(ANOMALIES, { at: TOWN, kind: 'ROUND_ADJUSTMENT', from, to }, user.token)).errors).toBeUndefined();
     }
+  });
+
+  it('reads a page in as many statements whatever its size', async () => {
+    await credited(h, w);
+    for (const day of w.days) await verified(day, { from: '08:00', to: '09:05' });
+    await ok(h, `mutation($id: ID!, $on: Date) { recordPersonStatus(id: $id, status: DECEASED, on: $on) { status } }`, { id: w.recipient, on: w.days[0] }, w.county);
+    const statements = async (first: number) => {
+      await forgetCaches(h);
+      const res = await h.gql(ANOMALIES, { at: COUNTY, kind: 'CHARGED_AFTER_END', from, to, first }, w.county.token);
+      expect(res.data.anomalies.rows).toHaveLength(first);
+      return res.extensions?.sqlStatements;
+    };
+    expect(await statements(1)).toBe(await statements(4));
   });
 
   it('names the field of every bad period or parameter', async () => {
