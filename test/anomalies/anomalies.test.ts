@@ -61,7 +61,7 @@ describe('CHARGED_AFTER_END: charges standing on orders of people who died, move
     expect(earlier).toMatchObject({ lastEnrolledMonth: addMonths(w.month, -1), frozenAfter: addMonths(w.month, -1), statusSince: null });
   });
 
-  it('lists an order served after every voucher enrolment ended, not one in the enrolment’s last month', async () => {
+  it('seed 004 篇四 «註銷歸檔和補貼賬户凍結»: lists an order served after every voucher enrolment ended, not one in the enrolment’s last month', async () => {
     quoted('並通過系統進行註銷歸檔和補貼賬户凍結');
     await credited(h, w);
     const order = await verified(w.days[0], { from: '08:00', to: '09:05' });
@@ -86,6 +86,7 @@ describe('CHARGED_AFTER_END: charges standing on orders of people who died, move
   });
 
   it('seed 004 篇四 «遷離»: an order on the day of moving away is listed as MOVED_AWAY', async () => {
+    quoted('遷離、去世');
     await credited(h, w);
     const order = await verified(w.days[1], { from: '08:00', to: '09:05' });
     await ok(h, `mutation($id: ID!, $on: Date) { recordPersonStatus(id: $id, status: MOVED_AWAY, on: $on) { status } }`, { id: w.recipient, on: w.days[1] }, w.county);
@@ -155,7 +156,7 @@ describe('DEBITED_TO_ZERO: a voucher account emptied by one provider month after
   }
   const period = (first: string) => ({ from: `${first}-01`, to: addDays(`${w.month}-01`, -1) });
 
-  it('lists 3 months in a row at zero by one provider (a default: the documents give no number), not 2', async () => {
+  it('seed 004 篇六 «居家養老上門服務資金使用…虛列套取»: lists 3 months in a row at zero by one provider (a default: the documents give no number), not 2', async () => {
     quoted('虛列套取');
     quoted('居家養老上門服務資金使用');
     const first = await months(3);
@@ -217,7 +218,7 @@ describe('ROUND_ADJUSTMENT: approved manual adjustments of a round amount', () =
 });
 
 describe('VERIFIED_NOT_CHARGED: verified orders the ledger charged nothing for', () => {
-  it('lists an order whose contract does not price its item for its class, with the missing price; not a priced one', async () => {
+  it('seed 004 篇六 «養老服務組織履行合同»: lists an order whose contract does not price its item for its class, with the missing price; not a priced one', async () => {
     quoted('養老服務組織履行合同');
     await credited(h, w);
     // 助急 under a contract that prices it for the free class only: booked and verified, but not priced for the recipient's class.
@@ -241,7 +242,8 @@ describe('VERIFIED_NOT_CHARGED: verified orders the ledger charged nothing for',
 });
 
 describe('scope, input and masking', () => {
-  it('refuses a node outside the caller’s subtree the same way whether or not it exists, and roles outside the campaign', async () => {
+  it('seed 004 篇六 «養老科、財計科…為成員»: the leading group’s offices read the lists; a node outside the subtree is refused the same way whether or not it exists, and so are roles outside the campaign', async () => {
+    quoted('成立由區民政局主要負責人為組長、分管負責人為副組長、養老科、財計科');
     for (const at of ['321023', '321099', '321023100']) {
       expect(errorCodes(await h.gql(ANOMALIES, { at, kind: 'ROUND_ADJUSTMENT', from, to }, w.county.token))).toEqual(['FORBIDDEN']);
     }
@@ -286,7 +288,6 @@ describe('scope, input and masking', () => {
   });
 
   it('pages in order, and names people by id only: no name or national ID in an answer or a download', async () => {
-    quoted('成立由區民政局主要負責人為組長、分管負責人為副組長、養老科、財計科');
     await credited(h, w);
     const orders = [await verified(w.days[0], { from: '08:00', to: '09:05' }), await verified(w.days[1], { from: '08:00', to: '09:05' })];
     await ok(h, `mutation($id: ID!, $on: Date) { recordPersonStatus(id: $id, status: DECEASED, on: $on) { status } }`, { id: w.recipient, on: w.days[0] }, w.county);
