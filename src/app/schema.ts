@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
+import { AnomalyResolver } from '../anomalies/anomaly.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import { refusalAudit } from '../audit/refusals';
 import { WorkingCalendarResolver } from '../calendar/calendar.resolver';
@@ -82,6 +83,7 @@ export const RESOLVERS = [
   CallbackResolver,
   OversightResolver,
   FundingResolver,
+  AnomalyResolver,
 ] as const;
 
 /** What features do when another's data changes, registered into the earlier feature (no import cycle). */

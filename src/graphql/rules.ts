@@ -83,6 +83,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     settlementStatements: Capability.READ_SETTLEMENTS,
     settlementQuarter: Capability.READ_SETTLEMENT_FIGURES,
     facilitySubsidyPayments: Capability.READ_FACILITY_SUBSIDIES,
+    anomalies: Capability.READ_ANOMALIES,
   },
   Mutation: {
     login: 'public',
@@ -660,6 +661,14 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   FundingFigures: reachable('bySource', 'ownTotalFen', 'subtreeTotalFen', 'lottery'),
   RankedFunding: reachable('node', 'figures', 'rank'),
   FundingBoard: reachable('node', 'year', 'figures', 'children'),
+  // The special campaign's anomaly lists (src/anomalies): people by id only, open to whoever reached them.
+  Anomalies: reachable('kind', 'at', 'from', 'to', 'maxSpeedKmh', 'months', 'multipleFen', 'rows', 'pageInfo'),
+  Anomaly: reachable(
+    'kind', 'reasons', 'orderIds', 'personIds', 'villageCodes', 'organisationId', 'caregiverId', 'serviceDays', 'months', 'amountFen', 'schemeKind',
+    'statusSince', 'lastEnrolledMonth', 'frozenAfter', 'gapSeconds', 'distanceMetres', 'speedKmh', 'adjustmentId', 'funderCode', 'proposedBy',
+    'decidedBy', 'decidedOn', 'contractId', 'missingPrices',
+  ),
+  MissingPrice: reachable('item', 'serviceClass'),
 };
 
 /** Why `ctx` may not pass `gate` (null: it may). */

@@ -150,6 +150,8 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.personVouchers': { person: fx.voucherHolderId },
     'Query.voucherAdjustments': {},
     'Query.voucherFigures': { at: COUNTY, month: MONTH },
+    // The fixture's verified orders were written without a contract, so the ledger charged nothing for them.
+    'Query.anomalies': { at: COUNTY, kind: 'VERIFIED_NOT_CHARGED', from: CALLBACK_DAY, to: TODAY, first: 3 },
   };
 }
 
