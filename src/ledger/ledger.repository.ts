@@ -101,9 +101,11 @@ export const ledgerRepository = {
         WHERE l.month = $1::date AND v.path <@ $2::ltree`,
       [day, path],
     );
+    // The accounts not made yet (a month after the first finds them all by one anti-join).
     await tx.query(
       `INSERT INTO ledger_account (kind, person_id, scheme_kind)
-       SELECT DISTINCT 'SUBSIDY'::ledger_account_kind, person_id, scheme_kind FROM credit_due
+       SELECT DISTINCT 'SUBSIDY'::ledger_account_kind, d.person_id, d.scheme_kind FROM credit_due d
+        WHERE NOT EXISTS (SELECT 1 FROM ledger_account a WHERE a.kind = 'SUBSIDY' AND a.person_id = d.person_id AND a.scheme_kind = d.scheme_kind)
        ON CONFLICT DO NOTHING`,
     );
     // Each village's funding accounts, one per ancestor level (made the first time a level funds).

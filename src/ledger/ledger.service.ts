@@ -25,6 +25,9 @@ import { parentCodeOf } from '../kernel/division-codes';
 import type { EntityManager } from 'typeorm';
 import type { SchemeKind } from '../policies/policy-kinds';
 
+/** Memory for one sort or hash of a credit run (of one connection, for the run's transaction only). */
+const RUN_WORK_MEM = '256MB';
+
 /** Adjustments and postings listed at most. */
 export const MAX_POSTINGS = 200;
 
@@ -95,6 +98,8 @@ export const ledgerService = {
           return ctx.dataSource.transaction('READ COMMITTED', async (tx) => {
             await lockMonthOfSubtree(tx, root, month);
             await tx.query(`SET LOCAL statement_timeout = '${RUN_STATEMENT_TIMEOUT}'`);
+            // A province's million lines are sorted and hashed in memory rather than on disk.
+            await tx.query(`SET LOCAL work_mem = '${RUN_WORK_MEM}'`);
             return inside(tx);
           });
         },
