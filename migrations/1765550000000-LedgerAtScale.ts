@@ -6,6 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * only from its charge, by the order's trigger), an index entry for every posting that reverses nothing,
  * the balance guard's function called for every balance the lines' trigger moves, and a full page for
  * every balance updated (room left on the account's pages lets PostgreSQL update a balance in place).
+ * And a sign-out should find the person's and the provider's accounts by their indexes: `IS NOT DISTINCT
+ * FROM` matched no partial index, so every charge read every account.
  */
 export class LedgerAtScale1765550000000 implements MigrationInterface {
   name = 'LedgerAtScale1765550000000';
@@ -25,9 +27,32 @@ export class LedgerAtScale1765550000000 implements MigrationInterface {
               OR NEW.organisation_id IS DISTINCT FROM OLD.organisation_id)
         EXECUTE FUNCTION ledger_account_guard()`);
     await q.query(`CREATE TRIGGER ledger_account_kept BEFORE DELETE ON ledger_account FOR EACH ROW EXECUTE FUNCTION ledger_account_guard()`);
+    await q.query(`
+      CREATE OR REPLACE FUNCTION ledger_account_of(a_kind ledger_account_kind, a_person integer, a_scheme_kind scheme_kind, a_organisation integer)
+      RETURNS integer LANGUAGE plpgsql AS $$
+      DECLARE found_id integer;
+      BEGIN
+        FOR attempt IN 1..2 LOOP
+          IF a_kind = 'PERSONAL' THEN
+            SELECT id INTO found_id FROM ledger_account WHERE kind = 'PERSONAL' AND person_id = a_person;
+          ELSIF a_kind = 'PROVIDER' THEN
+            SELECT id INTO found_id FROM ledger_account WHERE kind = 'PROVIDER' AND organisation_id = a_organisation;
+          ELSIF a_kind = 'SUBSIDY' THEN
+            SELECT id INTO found_id FROM ledger_account WHERE kind = 'SUBSIDY' AND person_id = a_person AND scheme_kind = a_scheme_kind;
+          ELSE
+            RAISE EXCEPTION 'ledger_account_of makes no % account', a_kind;
+          END IF;
+          EXIT WHEN found_id IS NOT NULL OR attempt = 2;
+          INSERT INTO ledger_account (kind, person_id, scheme_kind, organisation_id) VALUES (a_kind, a_person, a_scheme_kind, a_organisation)
+            ON CONFLICT DO NOTHING RETURNING id INTO found_id;
+          EXIT WHEN found_id IS NOT NULL;
+        END LOOP;
+        RETURN found_id;
+      END $$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    // ledger_account_of keeps its indexed lookups: it answers as the first one did.
     await q.query(`DROP TRIGGER ledger_account_kept ON ledger_account`);
     await q.query(`DROP TRIGGER ledger_account_guard ON ledger_account`);
     await q.query(`CREATE TRIGGER ledger_account_guard BEFORE UPDATE OR DELETE ON ledger_account FOR EACH ROW EXECUTE FUNCTION ledger_account_guard()`);
