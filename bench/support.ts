@@ -290,6 +290,12 @@ export function clientThread(
   });
 }
 
+/** A timed case as the reports write it: its percentiles, how many requests were timed, and its goal on p95. */
+export function timedCase(name: string, samples: number[], goalP95Ms: number, extra: Record<string, unknown>) {
+  const figures = summary(samples);
+  return { name, ...figures, requests: samples.length, ...extra, goal: `p95 < ${goalP95Ms} ms`, met: figures.p95_ms < goalP95Ms };
+}
+
 /** `warmup` then `count` reads one at a time from a client thread (see clientThread). */
 export async function sequentialReads(
   endpoint: string,

@@ -18,6 +18,7 @@ import { DEMO_CAREGIVER_USERNAME, seedDemoCaregivers } from './demo-caregivers';
 import { seedDemoProviders } from './demo-providers';
 import { DEMO_VISIT_TOWN, seedDemoVisits } from './demo-visits';
 import { seedDemoVouchers } from './demo-vouchers';
+import { seedDemoSettlement } from './demo-settlement';
 import { DEMO_CITY, seedDemoFunding } from './demo-funding';
 import { userRepository } from '../src/users/user.repository';
 
@@ -77,7 +78,8 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
     const vouchers = await seedVouchersOnce(dataSource);
     const visits = await seedVisitsOnce(dataSource);
     const funding = await seedFundingOnce(dataSource);
-    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers || care || caregivers || vouchers || visits || funding, usernames };
+    const settlement = await seedSettlementOnce(dataSource);
+    return { seeded: users || facilities || people || subsidies || targets || procedures || cases || enrolments || providers || care || caregivers || vouchers || visits || funding || settlement, usernames };
   }
   await importDivisions(dataSource, { under: DEMO_PROVINCE });
   await seedUsers(dataSource);
@@ -95,6 +97,7 @@ export async function seedDemo(dataSource: DataSource): Promise<{ seeded: boolea
   await seedVouchersOnce(dataSource);
   await seedVisitsOnce(dataSource);
   await seedFundingOnce(dataSource);
+  await seedSettlementOnce(dataSource);
   return { seeded: true, usernames };
 }
 
@@ -140,6 +143,15 @@ async function seedVisitsOnce(dataSource: DataSource): Promise<boolean> {
     caregiver: DEMO_CAREGIVER_USERNAME,
   });
   await writeSetting(dataSource, 'demo_visits_seeded', { at: new Date().toISOString(), town: DEMO_VISIT_TOWN, orders });
+  return true;
+}
+
+async function seedSettlementOnce(dataSource: DataSource): Promise<boolean> {
+  if (await readSetting(dataSource, 'demo_settlement_seeded')) return false;
+  const providers = (await readSetting(dataSource, 'demo_providers_seeded')) as { contract: number } | null;
+  if (!providers) return false;
+  const statement = await seedDemoSettlement(dataSource, demoUsername(Role.CIVIL_AFFAIRS_ADMIN, DEMO_COUNTY), providers.contract);
+  await writeSetting(dataSource, 'demo_settlement_seeded', { at: new Date().toISOString(), county: DEMO_COUNTY, statement });
   return true;
 }
 

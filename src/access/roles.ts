@@ -125,6 +125,8 @@ const VOUCHER_OFFICE: Capability[] = [...VOUCHER_READERS, Capability.PROPOSE_VOU
 const FUNDING_FIGURES: Capability[] = [Capability.READ_FUNDING_FIGURES];
 const FUNDING_READERS: Capability[] = [Capability.READ_BUDGET_LINES, ...FUNDING_FIGURES];
 const FUNDING_OFFICE: Capability[] = [...FUNDING_READERS, Capability.RECORD_FUNDING];
+// The special campaign's leading group (专项治理领导小组): the civil-affairs bureau, its office, and finance (财计科).
+const CAMPAIGN: Capability[] = [Capability.READ_ANOMALIES];
 
 // Settlement (服務結算每月一次, 資金結算每季一次, seed 004 篇四; docs/settlement.md): the civil-affairs offices prepare
 // a contract's month, each town checks its part and the purchasing level reviews it; finance approves it and
@@ -167,6 +169,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...FUNDING_READERS,
     ...SETTLEMENT_OFFICE,
     Capability.SET_LEDGER_RULES,
+    ...CAMPAIGN,
   ],
   CIVIL_AFFAIRS_STAFF: [
     ...EVERYONE,
@@ -187,9 +190,10 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...VOUCHER_OFFICE,
     ...FUNDING_READERS,
     ...SETTLEMENT_OFFICE,
+    ...CAMPAIGN,
   ],
-  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...OVERSIGHT_FIGURES, ...VOUCHER_FIGURES, ...FUNDING_READERS, ...SETTLEMENT_READERS],
-  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...VOUCHER_READERS, Capability.APPROVE_VOUCHER_ADJUSTMENTS, ...FUNDING_OFFICE, ...SETTLEMENT_READERS, Capability.APPROVE_SETTLEMENTS],
+  LEADERSHIP_OFFICE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGET_OFFICE, ...CASE_READERS, ...PROVIDER_READERS, ...CAREGIVER_OVERSIGHT, ...CARE_PLANS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...OVERSIGHT_FIGURES, ...VOUCHER_FIGURES, ...FUNDING_READERS, ...SETTLEMENT_READERS, ...CAMPAIGN],
+  FINANCE: [...EVERYONE, ...OVERSIGHT, ...FACILITY_SUBSIDIES, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_READERS, Capability.READ_CONTRACTS, ...COMPLIANCE_FIGURES, ...ORDER_READERS, ...VOUCHER_READERS, Capability.APPROVE_VOUCHER_ADJUSTMENTS, ...FUNDING_OFFICE, ...SETTLEMENT_READERS, Capability.APPROVE_SETTLEMENTS, ...CAMPAIGN],
   // A village worker reviews at the village steps only: the procedure's step says the level that acts.
   VILLAGE_WORKER: [...EVERYONE, ...OVERSIGHT, ...CASEWORK, ...PEOPLE_FIGURES, ...TARGETS, ...CASE_OFFICE, Capability.READ_CONTRACTS, ...CARE_PLANS, ...COMPLIANCE_READERS, ...ORDER_DESK, ...OVERSIGHT_VISITS, ...VOUCHER_READERS],
   SERVICE_PROVIDER: [

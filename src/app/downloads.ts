@@ -7,9 +7,12 @@ import { AppError, BadUserInputError, NotFoundError, RETRY_AFTER_SECONDS, Servic
 import { english, inLocale, preferredLocale, text } from '../kernel/messages';
 import { clientAddressOf } from '../graphql/client-address';
 import { unavailableIfOutage } from '../graphql/unavailable';
+import { anomalySheet } from '../anomalies/anomaly.exports';
+import { AnomalyKind } from '../anomalies/anomaly.types';
 import { publicNoticeSheet } from '../cases/public-notice.exports';
 import { boardSheet, contentDisposition, noticeSheet, toCsv, toXlsx, type Sheet } from '../desk/desk.exports';
 import { BoardOrder } from '../targets/target.types';
+import { settlementSheet } from '../ledger/settlement.exports';
 import { answersIn, requestContext, requestIdOf } from './request-context';
 
 // Downloads for offices that work in spreadsheets or print and post: the same services, token checks
@@ -70,5 +73,26 @@ export function exportRoutes(app: express.Express, dataSource: DataSource, cfg: 
     const [, code, format] = /^([^.]{1,20})\.(csv|xlsx)$/.exec(req.params.file) ?? [];
     const on = typeof req.query.on === 'string' ? req.query.on : null;
     void download(dataSource, cfg.trustedProxies, req, res, format, (ctx) => publicNoticeSheet(ctx, code, on));
+  });
+  app.get('/exports/settlements/:file', (req, res) => {
+    const [, id, format] = /^(\d{1,10})\.(csv|xlsx)$/.exec(req.params.file) ?? [];
+    void download(dataSource, cfg.trustedProxies, req, res, format, (ctx) => settlementSheet(ctx, id));
+  });
+  app.get('/exports/anomalies/:file', (req, res) => {
+    const [, code, format] = /^([^.]{1,20})\.(csv|xlsx)$/.exec(req.params.file) ?? [];
+    const param = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : null);
+    const whole = (name: string) => {
+      const value = param(name);
+      if (value === null) return null;
+      if (!/^\d{1,10}$/.test(value)) throw new BadUserInputError(name, 'must be a whole number');
+      return Number(value);
+    };
+    void download(dataSource, cfg.trustedProxies, req, res, format, (ctx) => {
+      const kind = param('kind');
+      if (kind === null || !(Object.values(AnomalyKind) as string[]).includes(kind)) throw new BadUserInputError('kind', `must be one of ${Object.values(AnomalyKind).join(', ')}`);
+      for (const day of ['from', 'to']) if (param(day) === null) throw new BadUserInputError(day, 'is required (YYYY-MM-DD)');
+      const query = { at: code, kind: kind as AnomalyKind, from: param('from')!, to: param('to')!, maxSpeedKmh: whole('maxSpeedKmh'), months: whole('months'), multipleFen: whole('multipleFen') };
+      return anomalySheet(ctx, query);
+    });
   });
 }

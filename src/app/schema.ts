@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
+import { AnomalyResolver } from '../anomalies/anomaly.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import { refusalAudit } from '../audit/refusals';
 import { WorkingCalendarResolver } from '../calendar/calendar.resolver';
@@ -33,6 +34,7 @@ import { ComplianceResolver } from '../compliance/compliance.resolver';
 import { registerComplianceHooks } from '../compliance/compliance-hooks';
 import { LedgerResolver } from '../ledger/ledger.resolver';
 import { SettlementResolver } from '../ledger/settlement.resolver';
+import { FacilityPaymentResolver } from '../ledger/facility-payment.resolver';
 import { registerLedgerHooks } from '../ledger/ledger-hooks';
 import { accessMiddleware } from '../graphql/rules';
 import { CallbackResolver } from '../visits/callback.resolver';
@@ -75,11 +77,13 @@ export const RESOLVERS = [
   ComplianceResolver,
   LedgerResolver,
   SettlementResolver,
+  FacilityPaymentResolver,
   WorkOrderResolver,
   WorkOrderFactsResolver,
   CallbackResolver,
   OversightResolver,
   FundingResolver,
+  AnomalyResolver,
 ] as const;
 
 /** What features do when another's data changes, registered into the earlier feature (no import cycle). */

@@ -126,6 +126,8 @@ export const MUTATION_AUDIT: Record<string, MutationAudit> = {
   checkSettlementTown: { action: 'settlement.checkTown', target: record('SettlementStatement', 'statement') },
   reviewSettlement: { action: 'settlement.review', target: record('SettlementStatement', 'statement') },
   approveSettlement: { action: 'settlement.approve', target: record('SettlementStatement', 'statement') },
+  proposeFacilitySubsidyPayment: { action: 'facilityPayment.propose', target: record('Facility', 'facility') },
+  decideFacilitySubsidyPayment: { action: 'facilityPayment.decide', target: record('FacilitySubsidyPayment') },
 };
 
 async function recordRefusal(ctx: Context, field: string, attempt: Attempt, error: unknown): Promise<void> {

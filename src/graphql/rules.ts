@@ -82,6 +82,8 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     settlementStatement: Capability.READ_SETTLEMENTS,
     settlementStatements: Capability.READ_SETTLEMENTS,
     settlementQuarter: Capability.READ_SETTLEMENT_FIGURES,
+    facilitySubsidyPayments: Capability.READ_FACILITY_SUBSIDIES,
+    anomalies: Capability.READ_ANOMALIES,
   },
   Mutation: {
     login: 'public',
@@ -166,6 +168,8 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
     checkSettlementTown: Capability.REVIEW_SETTLEMENTS,
     reviewSettlement: Capability.REVIEW_SETTLEMENTS,
     approveSettlement: Capability.APPROVE_SETTLEMENTS,
+    proposeFacilitySubsidyPayment: Capability.PREPARE_SETTLEMENTS,
+    decideFacilitySubsidyPayment: Capability.APPROVE_SETTLEMENTS,
   },
   Jurisdiction: {
     ...reachable('code', 'name', 'level', 'townKind', 'villageKind', 'parent', 'ancestors', 'children', 'descendantCounts'),
@@ -634,6 +638,7 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   SettlementVillage: reachable('code', 'voucherFen', 'shares'),
   SettlementItem: reachable('postingId', 'orderId', 'personId', 'villageCode', 'serviceDay', 'reversal', 'priceFen', 'voucherFen', 'ownFen'),
   SettlementQuarter: reachable('code', 'year', 'quarter', 'statements', 'totalFen', 'funders'),
+  FacilitySubsidyPayment: reachable('id', 'facilityId', 'year', 'amountFen', 'shares', 'state', 'proposedBy', 'proposedAt', 'decidedBy', 'decidedAt', 'decisionNote', 'postingId'),
   VoucherFigures: reachable('jurisdiction', 'month', 'creditedFen', 'funders', 'voucherChargedFen', 'ownPaidFen', 'returnedFen', 'adjustedFen', 'balanceFen', 'children'),
   CareMonthRun: reachable('jurisdiction', 'month', 'enrolled', 'requiredVisits', 'makeUpVisits', 'closed'),
   // Call-backs and oversight visits (src/visits/callback.*, oversight.*): open to whoever reached them.
@@ -656,6 +661,14 @@ export const ACCESS_RULES: Record<string, Record<string, Gate>> = {
   FundingFigures: reachable('bySource', 'ownTotalFen', 'subtreeTotalFen', 'lottery'),
   RankedFunding: reachable('node', 'figures', 'rank'),
   FundingBoard: reachable('node', 'year', 'figures', 'children'),
+  // The special campaign's anomaly lists (src/anomalies): people by id only, open to whoever reached them.
+  Anomalies: reachable('kind', 'at', 'from', 'to', 'maxSpeedKmh', 'months', 'multipleFen', 'rows', 'pageInfo'),
+  Anomaly: reachable(
+    'kind', 'reasons', 'orderIds', 'personIds', 'villageCodes', 'organisationId', 'caregiverId', 'serviceDays', 'months', 'amountFen', 'schemeKind',
+    'statusSince', 'lastEnrolledMonth', 'frozenAfter', 'gapSeconds', 'distanceMetres', 'speedKmh', 'adjustmentId', 'funderCode', 'proposedBy',
+    'decidedBy', 'decidedOn', 'contractId', 'missingPrices',
+  ),
+  MissingPrice: reachable('item', 'serviceClass'),
 };
 
 /** Why `ctx` may not pass `gate` (null: it may). */

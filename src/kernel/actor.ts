@@ -79,6 +79,7 @@ export enum Capability {
   APPROVE_SETTLEMENTS = 'APPROVE_SETTLEMENTS',
   READ_SETTLEMENTS = 'READ_SETTLEMENTS',
   READ_SETTLEMENT_FIGURES = 'READ_SETTLEMENT_FIGURES',
+  READ_ANOMALIES = 'READ_ANOMALIES',
 }
 
 /** The signed-in user as the access checks see them: roles and the subtree they act in. */

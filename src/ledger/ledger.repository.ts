@@ -101,9 +101,11 @@ export const ledgerRepository = {
         WHERE l.month = $1::date AND v.path <@ $2::ltree`,
       [day, path],
     );
+    // The accounts not made yet (a month after the first finds them all by one anti-join).
     await tx.query(
       `INSERT INTO ledger_account (kind, person_id, scheme_kind)
-       SELECT DISTINCT 'SUBSIDY'::ledger_account_kind, person_id, scheme_kind FROM credit_due
+       SELECT DISTINCT 'SUBSIDY'::ledger_account_kind, d.person_id, d.scheme_kind FROM credit_due d
+        WHERE NOT EXISTS (SELECT 1 FROM ledger_account a WHERE a.kind = 'SUBSIDY' AND a.person_id = d.person_id AND a.scheme_kind = d.scheme_kind)
        ON CONFLICT DO NOTHING`,
     );
     // Each village's funding accounts, one per ancestor level (made the first time a level funds).
@@ -115,33 +117,44 @@ export const ledgerRepository = {
     await tx.query(
       `INSERT INTO ledger_account (kind, jurisdiction_id) SELECT DISTINCT 'FUNDER'::ledger_account_kind, jurisdiction_id FROM credit_funder ON CONFLICT DO NOTHING`,
     );
+    // Set-wise, so that a province's million lines join by hash: the voucher accounts' lines, then each
+    // funding level's (the temporary tables analysed first: autovacuum never sees them).
+    await tx.query(`ANALYZE credit_due; ANALYZE credit_funder`);
     await tx.query(
       `CREATE TEMP TABLE credit_want ON COMMIT DROP AS
-       SELECT d.person_id, d.scheme_id, d.village_code, x.account_id, x.fen
+       SELECT d.person_id, d.scheme_id, d.village_code, s.id AS account_id, d.amount_fen AS fen
+         FROM credit_due d JOIN ledger_account s ON s.kind = 'SUBSIDY' AND s.person_id = d.person_id AND s.scheme_kind = d.scheme_kind
+        WHERE d.amount_fen <> 0
+       UNION ALL
+       SELECT d.person_id, d.scheme_id, d.village_code, fa.id, x.fen
          FROM credit_due d
-         JOIN ledger_account s ON s.kind = 'SUBSIDY' AND s.person_id = d.person_id AND s.scheme_kind = d.scheme_kind
-         CROSS JOIN LATERAL (
-           SELECT s.id AS account_id, d.amount_fen AS fen
-           UNION ALL
-           SELECT fa.id, -CASE f.level WHEN 'PROVINCE' THEN d.province_fen WHEN 'CITY' THEN d.city_fen WHEN 'COUNTY' THEN d.county_fen
-                                       WHEN 'TOWN' THEN d.town_fen ELSE d.village_fen END
-             FROM credit_funder f JOIN ledger_account fa ON fa.kind = 'FUNDER' AND fa.jurisdiction_id = f.jurisdiction_id
-            WHERE f.village_code = d.village_code) x
+         JOIN credit_funder f ON f.village_code = d.village_code
+         JOIN ledger_account fa ON fa.kind = 'FUNDER' AND fa.jurisdiction_id = f.jurisdiction_id
+         CROSS JOIN LATERAL (SELECT -CASE f.level WHEN 'PROVINCE' THEN d.province_fen WHEN 'CITY' THEN d.city_fen WHEN 'COUNTY' THEN d.county_fen
+                                                  WHEN 'TOWN' THEN d.town_fen ELSE d.village_fen END AS fen) x
         WHERE x.fen <> 0`,
     );
+    await tx.query(`ANALYZE credit_want`);
     // What earlier credits of the month posted: for the people credited now, and for those credited
-    // under the node before whose line is gone.
+    // under the node before whose line is gone. The postings are gathered (and counted) first, so that
+    // their lines are read by one join even when the ledger's statistics predate a province's million
+    // postings (statistics are the table owner's to refresh, autovacuum's or an operator's).
+    await tx.query(
+      `CREATE TEMP TABLE credit_mine ON COMMIT DROP AS
+       SELECT id FROM ledger_posting WHERE cause = 'CREDIT' AND month = $1::date AND village_code LIKE $2 || '%'
+       UNION
+       SELECT q.id FROM ledger_posting q JOIN (SELECT DISTINCT person_id FROM credit_due) w ON w.person_id = q.person_id
+        WHERE q.cause = 'CREDIT' AND q.month = $1::date`,
+      [day, code],
+    );
+    await tx.query(`ANALYZE credit_mine`);
     await tx.query(
       `CREATE TEMP TABLE credit_have ON COMMIT DROP AS
        SELECT p.person_id, p.scheme_id, (array_agg(p.village_code ORDER BY p.id DESC))[1] AS village_code, l.account_id, sum(l.amount_fen)::bigint AS fen
-         FROM ledger_posting p JOIN ledger_line l ON l.posting_id = p.id
-        WHERE p.cause = 'CREDIT' AND p.month = $1::date
-          AND p.id IN (SELECT id FROM ledger_posting WHERE cause = 'CREDIT' AND month = $1::date AND village_code LIKE $2 || '%'
-                       UNION SELECT q.id FROM ledger_posting q JOIN (SELECT DISTINCT person_id FROM credit_due) w ON w.person_id = q.person_id
-                        WHERE q.cause = 'CREDIT' AND q.month = $1::date)
+         FROM credit_mine m JOIN ledger_posting p ON p.id = m.id JOIN ledger_line l ON l.posting_id = p.id
         GROUP BY p.person_id, p.scheme_id, l.account_id`,
-      [day, code],
     );
+    await tx.query(`ANALYZE credit_have`);
     await tx.query(
       `CREATE TEMP TABLE credit_diff ON COMMIT DROP AS
        SELECT coalesce(w.person_id, h.person_id) AS person_id, coalesce(w.scheme_id, h.scheme_id) AS scheme_id,

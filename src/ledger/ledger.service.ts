@@ -12,7 +12,7 @@ import { text } from '../kernel/messages';
 import { asInstance } from '../graphql/roots';
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.entity';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { checkMonth, lockMonthOfSubtree } from '../policies/entitlement-run.service';
+import { checkMonth, lockMonthOfSubtree, RUN_STATEMENT_TIMEOUT } from '../policies/entitlement-run.service';
 import { LEVEL_COLUMNS } from '../policies/entitlement-run.repository';
 import { ledgerRepository, VOUCHER_KINDS, type AdjustmentRow, type LedgerSums } from './ledger.repository';
 import type { ProposeVoucherAdjustmentInput, SetLedgerRulesInput } from './ledger.inputs';
@@ -24,6 +24,9 @@ import { thisMonthInChina } from '../kernel/dates';
 import { parentCodeOf } from '../kernel/division-codes';
 import type { EntityManager } from 'typeorm';
 import type { SchemeKind } from '../policies/policy-kinds';
+
+/** Memory for one sort or hash of a credit run (of one connection, for the run's transaction only). */
+const RUN_WORK_MEM = '256MB';
 
 /** Adjustments and postings listed at most. */
 export const MAX_POSTINGS = 200;
@@ -104,6 +107,9 @@ export const ledgerService = {
           root = await jurisdictionService.get(ctx, code);
           return ctx.dataSource.transaction('READ COMMITTED', async (tx) => {
             await lockMonthOfSubtree(tx, root, month);
+            await tx.query(`SET LOCAL statement_timeout = '${RUN_STATEMENT_TIMEOUT}'`);
+            // A province's million lines are sorted and hashed in memory rather than on disk.
+            await tx.query(`SET LOCAL work_mem = '${RUN_WORK_MEM}'`);
             return inside(tx);
           });
         },

@@ -331,4 +331,15 @@ export const settlementRepository = {
     );
     return { statements: count.n, funders };
   },
+
+  /** Each village's orders (charged less reversed), price, vouchers and own payments under `within`, in code order. */
+  async villageTotals(db: EntityManager, statementId: number, within: string): Promise<{ code: string; name: string; orders: number; priceFen: number; voucherFen: number; ownFen: number }[]> {
+    return db.query(
+      `SELECT i.village_code AS code, j.name, (count(*) FILTER (WHERE NOT i.reversal) - count(*) FILTER (WHERE i.reversal))::int AS orders,
+              sum(i.price_fen)::float8 AS "priceFen", sum(i.voucher_fen)::float8 AS "voucherFen", sum(i.own_fen)::float8 AS "ownFen"
+         FROM settlement_item i JOIN jurisdiction j ON j.code = i.village_code
+        WHERE i.statement_id = $1 AND i.village_code LIKE $2 || '%' GROUP BY 1, 2 ORDER BY 1`,
+      [statementId, within],
+    );
+  },
 };

@@ -20,7 +20,6 @@ export class SettlementResolver {
     @Arg('state', () => SettlementState, { nullable: true }) state: SettlementState | null,
     @Arg('first', () => Int, { nullable: true, description: `At most this many (1 to ${MAX_SETTLEMENT_ROWS}, default 50).` }) first: number | null,
   ) {
-    // An argument left out arrives undefined: each filter is null unless given.
     return settlementService.statements(ctx, under ?? null, month ?? null, state ?? null, first ?? 50);
   }
 

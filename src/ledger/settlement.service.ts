@@ -8,7 +8,7 @@ import { BadUserInputError, ConflictError } from '../kernel/errors';
 import { parseId } from '../kernel/ids';
 import { asInstance } from '../graphql/roots';
 import { jurisdictionService } from '../jurisdictions/jurisdiction.service';
-import { checkMonth } from '../policies/entitlement-run.service';
+import { checkMonth, RUN_STATEMENT_TIMEOUT } from '../policies/entitlement-run.service';
 import { fundersOf, parseArrangement, splitBy } from './arrangement';
 import { settlementRepository, type ContractRow, type ShareRow, type StatementRow, type TownRow, type VoucherGroup } from './settlement.repository';
 import { SettlementItem, SettlementQuarter, SettlementShare, SettlementState, SettlementStatement, SettlementTown, SettlementVillage } from './settlement.types';
@@ -81,6 +81,8 @@ export const settlementService = {
       const month = settledMonth(rawMonth);
       const contract = await settlementRepository.lockContract(tx, contractId);
       requireReach(grant!, [contract && { jurisdictionCode: contract.code }]);
+      // A provider's month may hold a hundred thousand orders: its statements are no request's few rows.
+      await tx.query(`SET LOCAL statement_timeout = '${RUN_STATEMENT_TIMEOUT}'`);
       const id = await settlementRepository.openStatement(tx, contract!, month, grant!.actor.userId);
       if (id === null) throw new ConflictError('the month’s statement of this contract is approved: it is kept as it is', 'month');
       target('SettlementStatement', [id]);
@@ -159,6 +161,7 @@ export const settlementService = {
       // one contract's statements settle one at a time.
       const { row: first } = await this.forChange(tx, grant!, rawId, (r) => [r.code], false);
       await settlementRepository.lockContract(tx, first.contractId);
+      await tx.query(`SET LOCAL statement_timeout = '${RUN_STATEMENT_TIMEOUT}'`);
       const [row] = await settlementRepository.statements(tx, [first.id], true);
       target('SettlementStatement', [row.id]);
       at(row.jurisdictionId);

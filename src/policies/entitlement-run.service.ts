@@ -20,7 +20,8 @@ const EARLIEST_MONTH = '2000-01';
 const MONTHS_AHEAD = 1;
 // People are read and their lines written in batches; the next batch is fetched while one is computed.
 const BATCH = 5_000;
-const RUN_STATEMENT_TIMEOUT = '15min';
+/** How long one statement of a run over a subtree (entitlements, voucher credits, a settlement) may take: far over a request's. */
+export const RUN_STATEMENT_TIMEOUT = '15min';
 
 export interface RunFigures {
   people: number;

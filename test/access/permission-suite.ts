@@ -3761,6 +3761,25 @@ const TARGETED: TargetedOperation[] = [
       expect(data.voucherAdjustments).toEqual(expected.map((id) => ({ id, state: 'PROPOSED', amountFen: ADJUSTMENT_FEN })));
     },
   },
+  // The special campaign's anomaly lists (seed 004 篇六, READ_ANOMALIES): the fixture's verified orders were written
+  // without a contract, so the ledger charged none of them, and each one living under the node is listed.
+  {
+    field: 'anomalies',
+    type: 'Query',
+    label: `anomalies(at: target, kind: VERIFIED_NOT_CHARGED, ${CALLBACK_DAY} to ${DRAW_DAY})`,
+    gate: Capability.READ_ANOMALIES,
+    write: false,
+    request: (node) => ({
+      query: `query($at: String!) { anomalies(at: $at, kind: VERIFIED_NOT_CHARGED, from: "${CALLBACK_DAY}", to: "${DRAW_DAY}", first: 100) { at rows { orderIds reasons } } }`,
+      variables: { at: node },
+    }),
+    verify: (node, { data }) => {
+      const expected = targetsLivingUnder(node)
+        .flatMap((code) => [openOrders.get(code)!, calledBackOrders.get(code)!])
+        .sort((a, b) => Number(a) - Number(b));
+      expect(data.anomalies).toEqual({ at: node, rows: expected.map((id) => ({ orderIds: [id], reasons: ['NO_CONTRACT'] })) });
+    },
+  },
   {
     field: 'proposeVoucherAdjustment',
     type: 'Mutation',

@@ -14,7 +14,7 @@ import path from 'node:path';
 const SRC = path.join(__dirname, '..', '..', 'src');
 const KERNEL = 'kernel';
 const INFRASTRUCTURE = ['config', 'kernel', 'db', 'access', 'graphql', 'rollups'];
-const FEATURES = ['jurisdictions', 'audit', 'calendar', 'users', 'facilities', 'elderly', 'coverage', 'policies', 'targets', 'desk', 'bi', 'procedures', 'cases', 'care', 'providers', 'visits', 'compliance', 'ledger', 'funding'];
+const FEATURES = ['jurisdictions', 'audit', 'calendar', 'users', 'facilities', 'elderly', 'coverage', 'policies', 'targets', 'desk', 'bi', 'procedures', 'cases', 'care', 'providers', 'visits', 'compliance', 'ledger', 'funding', 'anomalies'];
 const ROOTS = ['app', 'cli', '.'];
 
 const SPECIFIER = /(?:^|[\s;])(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;

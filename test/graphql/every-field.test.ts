@@ -158,6 +158,8 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.settlementStatements': { under: COUNTY, month: MONTH, state: 'APPROVED', ...page },
     'Query.settlementQuarter': { at: COUNTY, year: YEAR, quarter: Number(QUARTER.slice(-1)) },
     'SettlementStatement.items': { first: 50 },
+    // The fixture's verified orders were written without a contract, so the ledger charged nothing for them.
+    'Query.anomalies': { at: COUNTY, kind: 'VERIFIED_NOT_CHARGED', from: CALLBACK_DAY, to: TODAY, first: 3 },
   };
 }
 

@@ -6,15 +6,20 @@ import { generator } from '../support/random';
 import { ok } from '../cases/support';
 import { registered } from '../care/support';
 import { COUNTY, TOWN } from '../visits/support';
+import { createUser } from '../support/factories';
+import { Role } from '../../src/kernel/actor';
+import type { TestUser } from '../support/factories';
 import { CREDIT, ledgerHolds, ledgerWorld, type LedgerWorld } from './support';
 
 /**
  * Random operations on the voucher ledger: entitlements changed and credited (and credited again) at random
  * nodes and months, orders verified (some in concurrent bursts on one person), verified orders voided,
- * accounts frozen. After every batch: every posting balances, every balance equals its lines, no voucher
+ * accounts frozen, manual adjustments proposed and decided, a month's settlement prepared, checked, reviewed
+ * and approved. After every batch: every posting balances, every balance equals its lines, no voucher
  * account is below zero, the ledger's voucher and personal balances equal the funders' credits minus the
- * providers' charges, every verified priced order is charged once and every voided one reversed, and the
- * village figures equal a recount from the lines; at the end, every month credited once more at the
+ * providers' charges, every verified priced order is charged once and every voided one reversed, every
+ * charge settled at most once and each approved statement's vouchers, shares and payable postings equal,
+ * and the village figures equal a recount from the lines; at the end, every month credited once more at the
  * county, each person's credit equals their entitlement wherever nothing was withheld. LEDGER_PROPERTY_SEED
  * replays a failure; LEDGER_PROPERTY_OPS sets how many operations (the acceptance run is 100,000).
  */
@@ -40,6 +45,37 @@ let schemes: Scheme[];
 let people: number[];
 let contractId: number;
 let runId: number;
+let countyStaff: TestUser;
+
+const PROPOSE = `mutation($input: ProposeVoucherAdjustmentInput!) { proposeVoucherAdjustment(input: $input) { id } }`;
+const DECIDE = `mutation($id: ID!, $approve: Boolean!) { decideVoucherAdjustment(id: $id, approve: $approve, note: "核对") { state } }`;
+const PREPARE = `mutation($contract: ID!, $month: Month!) { prepareSettlement(contract: $contract, month: $month) { id towns { code } } }`;
+const CHECK = `mutation($statement: ID!, $town: String!) { checkSettlementTown(statement: $statement, town: $town) { id } }`;
+const REVIEW = `mutation($statement: ID!) { reviewSettlement(statement: $statement) { state } }`;
+const APPROVE = `mutation($statement: ID!) { approveSettlement(statement: $statement) { state } }`;
+const codesOf = (res: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => (res.errors ?? []).map((e) => e.extensions?.code);
+
+/** A month's settlement of the contract, through the API from preparation to approval; an approved month is kept (CONFLICT). */
+async function settle(month: string): Promise<boolean> {
+  const prepared = await h.gql(PREPARE, { contract: String(contractId), month }, w.county.token);
+  if (prepared.errors) {
+    expect(codesOf(prepared)).toEqual(['CONFLICT']);
+    return false;
+  }
+  const statement = prepared.data!.prepareSettlement;
+  for (const town of statement.towns) await ok(h, CHECK, { statement: statement.id, town: town.code }, w.townStaff);
+  await ok(h, REVIEW, { statement: statement.id }, countyStaff);
+  expect((await ok(h, APPROVE, { statement: statement.id }, w.finance)).approveSettlement.state).toBe('APPROVED');
+  return true;
+}
+
+/** A manual adjustment proposed by the county and decided by finance (approved or rejected); a take-back beyond the balance is refused. */
+async function adjust(person: number, amount: number, funder: string, approve: boolean): Promise<void> {
+  const proposed = await h.gql(PROPOSE, { input: { person: String(person), schemeKind: 'HOME_CARE_SUBSIDY', funder, amountFen: amount, reason: '核对补发' } }, w.county.token);
+  expect(proposed.errors).toBeUndefined();
+  const decided = await h.gql(DECIDE, { id: proposed.data!.proposeVoucherAdjustment.id, approve }, w.finance.token);
+  if (decided.errors) expect(codesOf(decided)).toEqual(['CONFLICT']);
+}
 
 /** Sets (or, with 0, removes) the month's entitlement line of a person and scheme, with its shares as a run would store them. */
 async function setLine(person: number, scheme: Scheme, month: string, amount: number): Promise<void> {
@@ -78,11 +114,38 @@ async function invariants(): Promise<void> {
   const [totals] = await h.db.query(
     `SELECT coalesce(sum(l.amount_fen) FILTER (WHERE a.kind IN ('SUBSIDY', 'PERSONAL')), 0)::bigint AS held,
             coalesce(-sum(l.amount_fen) FILTER (WHERE a.kind = 'FUNDER'), 0)::bigint AS credited,
-            coalesce(sum(l.amount_fen) FILTER (WHERE a.kind = 'PROVIDER'), 0)::bigint AS charged,
+            coalesce(sum(l.amount_fen) FILTER (WHERE a.kind = 'PROVIDER' AND p.cause IN ('CHARGE', 'REVERSAL')), 0)::bigint AS charged,
+            coalesce(-sum(l.amount_fen) FILTER (WHERE a.kind = 'PROVIDER' AND p.cause = 'SETTLEMENT'), 0)::bigint AS settled,
+            coalesce(sum(l.amount_fen) FILTER (WHERE a.kind = 'PAYABLE'), 0)::bigint AS payable,
             count(*) FILTER (WHERE a.kind = 'SUBSIDY' AND a.balance_fen < 0)::int AS negative
-       FROM ledger_line l JOIN ledger_account a ON a.id = l.account_id`,
+       FROM ledger_line l JOIN ledger_account a ON a.id = l.account_id JOIN ledger_posting p ON p.id = l.posting_id`,
   );
   expect(Number(totals.held)).toBe(Number(totals.credited) - Number(totals.charged));
+  // What approved statements settled is what the funders owe, and what the statements say.
+  const [statements] = await h.db.query(`SELECT coalesce(sum(voucher_fen), 0)::bigint AS fen FROM settlement_statement WHERE state = 'APPROVED'`);
+  expect([Number(totals.settled), Number(totals.payable)]).toEqual([Number(statements.fen), Number(statements.fen)]);
+  // Each approved statement: its items', villages' and funders' vouchers agree; no charge is settled twice.
+  expect(
+    await h.db.query(
+      `SELECT s.id FROM settlement_statement s
+        WHERE s.state = 'APPROVED' AND (s.voucher_fen <> (SELECT coalesce(sum(voucher_fen), 0) FROM settlement_item WHERE statement_id = s.id)
+           OR s.voucher_fen <> (SELECT coalesce(sum(amount_fen), 0) FROM settlement_share WHERE statement_id = s.id))`,
+    ),
+  ).toEqual([]);
+  expect(
+    await h.db.query(
+      `SELECT i.posting_id FROM settlement_item i JOIN settlement_statement s ON s.id = i.statement_id AND s.state = 'APPROVED' GROUP BY 1 HAVING count(*) > 1`,
+    ),
+  ).toEqual([]);
+  // Every charge and reversal is either waiting for a statement or settled by exactly one approved statement.
+  expect(
+    await h.db.query(
+      `SELECT p.id FROM ledger_posting p
+        WHERE p.cause IN ('CHARGE', 'REVERSAL')
+          AND (EXISTS (SELECT 1 FROM ledger_unsettled u WHERE u.posting_id = p.id))
+            = (EXISTS (SELECT 1 FROM settlement_item i JOIN settlement_statement s ON s.id = i.statement_id AND s.state = 'APPROVED' WHERE i.posting_id = p.id))`,
+    ),
+  ).toEqual([]);
   expect(totals.negative).toBe(0);
   // Every verified order (all are priced) charged once and not reversed; every voided one reversed once.
   const orders = await h.db.query(
@@ -102,17 +165,19 @@ async function invariants(): Promise<void> {
   const recount = await h.db.query(
     `SELECT p.village_code, to_char(p.month, 'YYYY-MM') AS month, coalesce(p.organisation_id, 0) AS org,
             sum(CASE WHEN a.kind = 'SUBSIDY' AND p.cause = 'CREDIT' THEN l.amount_fen ELSE 0 END)::bigint AS credited,
-            sum(CASE WHEN a.kind = 'FUNDER' AND j.level = 'COUNTY' THEN -l.amount_fen ELSE 0 END)::bigint AS county,
-            sum(CASE WHEN a.kind = 'FUNDER' AND j.level = 'TOWN' THEN -l.amount_fen ELSE 0 END)::bigint AS town,
+            sum(CASE WHEN a.kind = 'FUNDER' AND j.level = 'COUNTY' AND p.cause = 'CREDIT' THEN -l.amount_fen ELSE 0 END)::bigint AS county,
+            sum(CASE WHEN a.kind = 'FUNDER' AND j.level = 'TOWN' AND p.cause = 'CREDIT' THEN -l.amount_fen ELSE 0 END)::bigint AS town,
             sum(CASE WHEN a.kind = 'SUBSIDY' AND p.cause IN ('CHARGE', 'REVERSAL') THEN -l.amount_fen ELSE 0 END)::bigint AS voucher,
-            sum(CASE WHEN a.kind = 'PERSONAL' THEN -l.amount_fen ELSE 0 END)::bigint AS own
+            sum(CASE WHEN a.kind = 'PERSONAL' THEN -l.amount_fen ELSE 0 END)::bigint AS own,
+            sum(CASE WHEN a.kind = 'SUBSIDY' AND p.cause = 'ADJUSTMENT' THEN l.amount_fen ELSE 0 END)::bigint AS adjusted,
+            sum(CASE WHEN a.kind = 'PROVIDER' AND p.cause = 'SETTLEMENT' THEN -l.amount_fen ELSE 0 END)::bigint AS settled
        FROM ledger_line l JOIN ledger_posting p ON p.id = l.posting_id JOIN ledger_account a ON a.id = l.account_id
        LEFT JOIN jurisdiction j ON j.id = a.jurisdiction_id
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   );
   const stored = await h.db.query(
     `SELECT village_code, to_char(month, 'YYYY-MM') AS month, organisation_id AS org, credited_fen AS credited, county_fen AS county, town_fen AS town,
-            voucher_charged_fen AS voucher, own_paid_fen AS own
+            voucher_charged_fen AS voucher, own_paid_fen AS own, adjusted_fen AS adjusted, settled_fen AS settled
        FROM ledger_figure ORDER BY 1, 2, 3`,
   );
   expect(stored).toEqual(recount);
@@ -134,6 +199,7 @@ beforeEach(async () => {
   people = [Number(w.recipient)];
   for (let i = 1; i < PEOPLE; i++) people.push(Number(await registered(h, w, { birthYear: 1940 + i, village: VILLAGES[i % VILLAGES.length] })));
   [{ id: contractId }] = await h.db.query(`SELECT min(id) AS id FROM service_contract WHERE organisation_id = $1`, [w.org.id]);
+  countyStaff = await createUser(h.db, COUNTY, [Role.CIVIL_AFFAIRS_STAFF], 'county-staff@321012');
   [{ id: runId }] = await h.db.query(`INSERT INTO entitlement_run (jurisdiction_id, month) SELECT id, $1::date FROM jurisdiction WHERE code = $2 RETURNING id`, [`${w.month}-01`, COUNTY]);
 });
 
@@ -165,9 +231,15 @@ it(`keeps the ledger whole over ${OPS} random operations (seed ${SEED})`, async 
       const [order] = await h.db.query(`SELECT id FROM work_order WHERE state = 'VERIFIED' AND contract_id = $1 ORDER BY random() LIMIT 1`, [contractId]);
       if (order) await h.db.query(`UPDATE work_order SET state = 'VOID', void_reasons = '{VOIDED_ON_CALLBACK}' WHERE id = $1`, [order.id]);
       did('void');
-    } else {
+    } else if (roll < 0.96) {
       await ledgerRepository.freeze(h.db.manager, person, random.pick(schemes).id, random.pick(months), `${month}-15`);
       did('freeze');
+    } else if (roll < 0.98) {
+      const amount = (random.next() < 0.3 ? -1 : 1) * 100 * (1 + random.int(50));
+      await adjust(person, amount, random.pick([COUNTY, TOWN]), random.next() < 0.8);
+      did('adjustment');
+    } else {
+      if (await settle(month)) did('settlement');
     }
     if (op % BATCH === 0 || op === OPS) await invariants();
   }
@@ -195,5 +267,8 @@ it(`keeps the ledger whole over ${OPS} random operations (seed ${SEED})`, async 
     }
   }
   await invariants();
-  expect(Object.keys(counts).sort()).toEqual(['burst', 'charge', 'credit', 'entitlement', 'freeze', 'void']);
+  // The months not yet settled, settled now: every verified charge ends in exactly one approved statement.
+  for (const month of months) if (await settle(month)) did('settlement');
+  await invariants();
+  expect(Object.keys(counts).sort()).toEqual(['adjustment', 'burst', 'charge', 'credit', 'entitlement', 'freeze', 'settlement', 'void']);
 });

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { Role } from '../../src/kernel/actor';
 import { addMonths } from '../../src/kernel/dates';
 import { allocate } from '../../src/policies/cost-shares';
@@ -170,5 +171,40 @@ describe('a provider’s month', () => {
     const future = await h.gql(PREPARE, { contract, month: addMonths(w.month, 2) }, w.county.token);
     expect(errorCodes(future)).toEqual(['BAD_USER_INPUT']);
     expect(future.errors?.[0].extensions?.field).toBe('month');
+  });
+
+  it('downloads as CSV and XLSX whose lines foot to the statement’s totals and splits; refused as the API refuses', async () => {
+    await visits([['CLEANING'], ['MEALS'], ['PERSONAL_CARE', 'COMPANIONSHIP']]);
+    const statement = (await ok(h, PREPARE, { contract, month: w.month }, w.county)).prepareSettlement;
+    const download = (p: string, token?: string) => fetch(`${h.url}${p}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const csv = Buffer.from(await (await download(`/exports/settlements/${statement.id}.csv`, w.finance.token)).arrayBuffer());
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = csv.subarray(3).toString('utf8').split('\r\n').filter((line) => line !== '').map((line) => line.split(','));
+    expect(lines[0]).toEqual(['区划代码', '名称', '订单数', '服务金额（元）', '代金券支付（元）', '个人支付（元）', '县级承担（元）', '镇级承担（元）']);
+    const body = lines.slice(1, -1);
+    const total = lines[lines.length - 1];
+    expect(total[0]).toBe('合计');
+    // Every column's total is the sum of its lines, in fen, and the statement's own figure.
+    const fen = (text: string) => Math.round(Number(text) * 100);
+    for (const column of [3, 4, 5, 6, 7]) expect(fen(total[column])).toBe(body.reduce((sum, line) => sum + fen(line[column]), 0));
+    expect(Number(total[2])).toBe(statement.orders);
+    expect([fen(total[3]), fen(total[4]), fen(total[5])]).toEqual([statement.priceFen, statement.voucherFen, statement.ownFen]);
+    expect([fen(total[6]), fen(total[7])]).toEqual(statement.funders.map((f: any) => f.amountFen));
+    // The meal's own half is the person's (seed 000), the rest the vouchers'.
+    expect(statement.ownFen).toBe(ITEM_PRICE / 2);
+
+    const xlsx = await download(`/exports/settlements/${statement.id}.xlsx`, w.provider.token);
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+    const rows = Array.from(workbook.worksheets[0].getSheetValues() as unknown[][], (row) => (row ?? []).slice(1));
+    const last = rows[rows.length - 1];
+    expect(last.slice(0, 1).concat(last.slice(3, 6))).toEqual(['合计', statement.priceFen / 100, statement.voucherFen / 100, statement.ownFen / 100]);
+
+    for (const [user, status] of [[null, 401], [w.otherProvider, 403], [w.analyst, 403], [w.otherCounty, 403]] as const) {
+      expect((await download(`/exports/settlements/${statement.id}.csv`, user?.token)).status).toBe(status);
+    }
+    expect((await download(`/exports/settlements/999999.csv`, w.finance.token)).status).toBe(403);
+    expect((await download(`/exports/settlements/${statement.id}.pdf`, w.finance.token)).status).toBe(404);
   });
 });

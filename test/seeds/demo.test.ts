@@ -324,6 +324,20 @@ describe('the demo data', () => {
     const jiangdu = funding.data.funding.children.find((c: any) => c.node.code === '321012');
     expect(jiangdu.figures).toEqual({ subtreeTotalFen: 2_540_000_000, lottery: { share: 0.6, status: 'MET', rule: { source: DEMO_LOTTERY_RULE_SOURCE } } });
 
+    // The demo provider's statement of this month (seed 004 篇四: «服務結算每月一次…由各鎮核實上報數據»), a draft for
+    // 仙女镇 to check: what the vouchers paid of the verified visits, split between the district and the town.
+    const statements = await h.gql(
+      `{ settlementStatements(under: "321012") { state month orders priceFen voucherFen ownFen funders { level amountFen } towns { code checkedBy } } }`,
+      {},
+      finance,
+    );
+    expect(statements.errors).toBeUndefined();
+    const [statement] = statements.data.settlementStatements;
+    expect(statement).toMatchObject({ state: 'DRAFT', month: todayInChina().slice(0, 7), towns: [{ code: '321012100', checkedBy: null }] });
+    expect(statement.orders).toBeGreaterThan(0);
+    expect(statement.voucherFen + statement.ownFen).toBe(statement.priceFen);
+    expect(statement.funders.reduce((sum: number, f: any) => sum + f.amountFen, 0)).toBe(statement.voucherFen);
+
     const facilities = await h.db.query(`SELECT count(*)::int AS n FROM facility`);
     expect((await seedDemo(h.db)).seeded).toBe(false);
     // 江都区's, and the one its applications approved before the platform stand under (seeds/demo-enrolments.ts).

@@ -116,6 +116,8 @@ export const TABLES: { table: string; identity: boolean }[] = [
   { table: 'settlement_item', identity: false },
   { table: 'settlement_town', identity: false },
   { table: 'settlement_share', identity: false },
+  { table: 'facility_subsidy_payment_share', identity: false },
+  { table: 'facility_subsidy_payment', identity: true },
   { table: 'budget_line', identity: true },
   { table: 'lottery_fund_rule', identity: true },
 ];
