@@ -5,6 +5,8 @@ export interface PaymentRow {
   id: number;
   facilityId: number;
   facilityCode: string;
+  /** The facility's node, for the audit trail. */
+  jurisdictionId: number;
   organisationId: number | null;
   year: number;
   amountFen: number;
@@ -26,7 +28,7 @@ export interface PaymentShareRow {
   amountFen: number;
 }
 
-const COLUMNS = `p.id, p.facility_id AS "facilityId", j.code AS "facilityCode", f.organisation_id AS "organisationId", p.year::int AS year, p.amount_fen::float8 AS "amountFen",
+const COLUMNS = `p.id, p.facility_id AS "facilityId", j.code AS "facilityCode", f.jurisdiction_id AS "jurisdictionId", f.organisation_id AS "organisationId", p.year::int AS year, p.amount_fen::float8 AS "amountFen",
   p.state::text AS state, pu.username AS "proposedBy", p.proposed_by AS "proposedById", p.proposed_at AS "proposedAt", du.username AS "decidedBy", p.decided_at AS "decidedAt",
   p.decision_note AS "decisionNote", p.posting_id::text AS "postingId"
   FROM facility_subsidy_payment p JOIN facility f ON f.id = p.facility_id JOIN jurisdiction j ON j.id = f.jurisdiction_id

@@ -60,7 +60,7 @@ export const facilityPaymentService = {
       requireReach(grant!, [payment && { jurisdictionCode: payment.facilityCode, organisationId: payment.organisationId }], { denial: text('FACILITY_NOT_IN_SCOPE') });
       if (payment.proposedById === grant!.actor.userId) throw denied('the payment was proposed by you: another person decides it');
       if (payment.state !== AdjustmentState.PROPOSED) throw new ConflictError(`the payment is already ${payment.state}`, 'id');
-      at(payment.facilityId);
+      at(payment.jurisdictionId);
       if (approve) await facilityPaymentRepository.approve(tx, payment, grant!.actor.userId, note);
       else await facilityPaymentRepository.reject(tx, id, grant!.actor.userId, note);
       detail({ approve, amountFen: payment.amountFen });

@@ -538,6 +538,7 @@ beforeEach(async () => {
   await insertWorkOrderFixture(organisationIds);
   await insertCallbackFixture(organisationIds);
   await insertAdjustmentFixture();
+  await insertFacilityPaymentFixture();
   await insertSettlementFixture();
   await insertFundingFixture();
   fixture = await captureTables(h.db);
@@ -689,6 +690,28 @@ async function insertAdjustmentFixture(): Promise<void> {
       [Number(personIdOf(person)), person.village, ADJUSTMENT_FEN],
     );
     fixtureAdjustments.set(node, String(row.id));
+  }
+}
+
+// Facility subsidy payments (docs/settlement.md#facility-subsidies): for the facility A operates at every target
+// node, one proposed for 2023 (a year it was not due: the fixture's own), 1,000 fen from the node's own level, by
+// a user who holds no FINANCE role (so that any FINANCE actor may decide it).
+const fixturePayments = new Map<string, string>();
+const PAYMENT_FEN = 1000;
+
+async function insertFacilityPaymentFixture(): Promise<void> {
+  for (const node of Object.values(RELATIONS)) {
+    const [row] = await h.db.query(
+      `INSERT INTO facility_subsidy_payment (facility_id, year, amount_fen, proposed_by)
+       VALUES ($1, 2023, $2, (SELECT min(id) FROM app_user WHERE NOT ('FINANCE' = ANY (roles)))) RETURNING id`,
+      [Number(idOf(facilityAt(node))), PAYMENT_FEN],
+    );
+    await h.db.query(`INSERT INTO facility_subsidy_payment_share (payment_id, funder_id, amount_fen) SELECT $1, id, $3 FROM jurisdiction WHERE code = $2`, [
+      row.id,
+      node,
+      PAYMENT_FEN,
+    ]);
+    fixturePayments.set(node, String(row.id));
   }
 }
 
@@ -930,6 +953,9 @@ interface State {
   settlement_item: Record<string, any>;
   settlement_town: Record<string, any>;
   settlement_share: Record<string, any>;
+  /** Whole rows: payments by id, their shares by payment and funder. */
+  facility_subsidy_payment: Record<string, any>;
+  facility_subsidy_payment_share: Record<string, any>;
   /** Whole rows, by id. */
   budget_line: Record<string, any>;
   lottery_fund_rule: Record<string, any>;
@@ -1030,6 +1056,8 @@ async function tableState(): Promise<State> {
     settlement_item: await rowsOf('settlement_item', `t.statement_id || ' ' || t.posting_id`),
     settlement_town: await rowsOf('settlement_town', `t.statement_id || ' ' || t.town_code`),
     settlement_share: await rowsOf('settlement_share', `t.statement_id || ' ' || t.village_code || ' ' || t.funder_id`),
+    facility_subsidy_payment: await rowsOf('facility_subsidy_payment'),
+    facility_subsidy_payment_share: await rowsOf('facility_subsidy_payment_share', `t.payment_id || ' ' || t.funder_id`),
     budget_line: await rowsOf('budget_line'),
     lottery_fund_rule: await rowsOf('lottery_fund_rule'),
   };
@@ -1650,6 +1678,75 @@ const TARGETED: TargetedOperation[] = [
           shares: applying.map((s) => ({ level: levelOfCode(s.code), funder: { code: s.code }, amountFen: monthly * months.length })),
         },
       });
+    },
+  },
+  {
+    field: 'facilitySubsidyPayments',
+    type: 'Query',
+    label: 'facilitySubsidyPayments(the facility A operates at the target, 2023)',
+    gate: Capability.READ_FACILITY_SUBSIDIES,
+    facility: true,
+    write: false,
+    request: (node) => ({
+      query: `query($facility: ID!) { facilitySubsidyPayments(facility: $facility, year: 2023) { id facilityId year amountFen state shares { code amountFen } } }`,
+      variables: { facility: idOf(facilityAt(node)) },
+    }),
+    verify: (node, { data }) => {
+      const facilityId = idOf(facilityAt(node));
+      expect(data.facilitySubsidyPayments).toEqual([
+        { id: fixturePayments.get(node), facilityId, year: 2023, amountFen: PAYMENT_FEN, state: 'PROPOSED', shares: [{ code: node, amountFen: PAYMENT_FEN }] },
+      ]);
+    },
+  },
+  {
+    field: 'proposeFacilitySubsidyPayment',
+    type: 'Mutation',
+    label: 'proposeFacilitySubsidyPayment(the facility A operates at the target, 2024: all it is due)',
+    gate: Capability.PREPARE_SETTLEMENTS,
+    facility: true,
+    write: true,
+    request: (node) => ({
+      query: `mutation($facility: ID!) { proposeFacilitySubsidyPayment(facility: $facility, year: 2024) { id year amountFen state shares { code amountFen } } }`,
+      variables: { facility: idOf(facilityAt(node)) },
+    }),
+    verify: (node, { data, before, after }) => {
+      // What Facility.subsidies(year: 2024) says it is due: each scheme on its path, 10 months of 50 元 × 12 diners, by the level that set it.
+      const due = FACILITY_TIER.amountFen * DINERS * 10;
+      const applying = setAtOrAbove(facilitySchemes, node);
+      const added = addedRow('facility_subsidy_payment', before, after);
+      expect(data.proposeFacilitySubsidyPayment).toEqual({
+        id: String(added.id),
+        year: 2024,
+        amountFen: due * applying.length,
+        state: 'PROPOSED',
+        shares: applying.map((s) => ({ code: s.code, amountFen: due })),
+      });
+      const changed = changes(before, after);
+      expect(Object.keys(changed).sort()).toEqual(['facility_subsidy_payment', 'facility_subsidy_payment_share']);
+      expect(changed.facility_subsidy_payment_share).toHaveLength(applying.length);
+    },
+  },
+  {
+    field: 'decideFacilitySubsidyPayment',
+    type: 'Mutation',
+    label: 'decideFacilitySubsidyPayment(approve the payment proposed for the facility A operates at the target)',
+    gate: Capability.APPROVE_SETTLEMENTS,
+    write: true,
+    request: (node) => ({
+      query: `mutation($id: ID!) { decideFacilitySubsidyPayment(id: $id, approve: true, note: "核对无误") { id state amountFen postingId } }`,
+      variables: { id: fixturePayments.get(node)! },
+    }),
+    verify: (node, { data, before, after }) => {
+      const id = fixturePayments.get(node)!;
+      const posting = addedRow('ledger_posting', before, after);
+      expect(data.decideFacilitySubsidyPayment).toEqual({ id, state: 'APPROVED', amountFen: PAYMENT_FEN, postingId: String(posting.id) });
+      expect(posting).toMatchObject({ cause: 'FACILITY_SUBSIDY', facility_id: Number(idOf(facilityAt(node))), village_code: node });
+      const changed = changes(before, after);
+      // The node's FUNDER and PAYABLE accounts are made if missing (a balance of neither is kept on the row).
+      expect(Object.keys(changed).filter((table) => table !== 'ledger_account').sort()).toEqual(['facility_subsidy_payment', 'ledger_figure', 'ledger_line', 'ledger_posting']);
+      expect(changed.facility_subsidy_payment).toEqual([id]);
+      // The node's budget (FUNDER) and what it owes the operator (PAYABLE): one line each, summing to zero.
+      expect(changed.ledger_line).toHaveLength(2);
     },
   },
   {

@@ -33,6 +33,8 @@ interface Call {
 
 /** What the bursts leave behind for the ones after them. */
 interface Rows {
+  /** The payments proposed for the facilities (facilityIds) due 2024's operating subsidy. */
+  paymentIds: string[];
   admin: TestUser;
   usernames: string[];
   userTokens: string[];
@@ -732,6 +734,50 @@ const SETTLEMENT_BURSTS: Record<string, Burst> = {
 };
 Object.assign(BURSTS, SETTLEMENT_BURSTS);
 
+// Facility subsidy payments: one proposed for each of N facilities due 2024's operating subsidy, each approved by finance.
+const FACILITY_PAYMENT_BURSTS: Record<string, Burst> = {
+  proposeFacilitySubsidyPayment: {
+    call: (i, rows) => ({
+      query: `mutation($facility: ID!) { proposeFacilitySubsidyPayment(facility: $facility, year: 2024) { id } }`,
+      variables: { facility: rows.facilityIds[i] },
+    }),
+    keep: (responses, rows) => (rows.paymentIds = ids(responses, 'proposeFacilitySubsidyPayment')),
+  },
+  decideFacilitySubsidyPayment: {
+    call: (i, rows) => ({
+      query: `mutation($id: ID!) { decideFacilitySubsidyPayment(id: $id, approve: true) { id } }`,
+      variables: { id: rows.paymentIds[i] },
+      token: rows.finance.token,
+    }),
+  },
+};
+Object.assign(BURSTS, FACILITY_PAYMENT_BURSTS);
+
+/** For the facility payments: finance, the county's operating subsidy for day care (5 元 a diner), and N facilities with March 2024's diners, through the API. */
+async function facilityPaymentRows(rows: Rows): Promise<void> {
+  rows.finance = await createUser(h.db, ADMIN_HOME, [Role.FINANCE]);
+  const scheme = await h.gql(`mutation($input: CreateSchemeInput!) { createSubsidyScheme(input: $input) { id } }`, {
+    input: {
+      jurisdictionCode: ADMIN_HOME,
+      name: '日间照料运营补助',
+      kind: 'FACILITY_OPERATING',
+      version: { fromMonth: '2024-01', funding: [{ level: 'COUNTY', weight: 1 }], tiers: [{ name: '按就餐人数', amountFen: 500, facilityTypes: ['INSTITUTION'], requiredServices: ['DAY_CARE'] }] },
+    },
+  }, rows.admin.token);
+  expect(scheme.errors).toBeUndefined();
+  rows.facilityIds = [];
+  for (let i = 0; i < N; i++) {
+    const created = await h.gql(`mutation($input: CreateFacilityInput!) { createFacility(input: $input) { id } }`, {
+      input: { name: `照料中心${i}`, type: 'INSTITUTION', jurisdictionCode: village(i), services: ['DAY_CARE'], status: 'OPERATING', since: '2024-01-01' },
+    }, rows.admin.token);
+    expect(created.errors).toBeUndefined();
+    const id = created.data.createFacility.id;
+    const diners = await h.gql(`mutation($id: ID!) { recordFacilityDiners(id: $id, month: "2024-03", diners: ${10 + i}) { id } }`, { id }, rows.admin.token);
+    expect(diners.errors).toBeUndefined();
+    rows.facilityIds.push(id);
+  }
+}
+
 /**
  * For the settlement chain: finance, N contracts of OPERATOR's with the county (助潔 at 15 元), N people in the burst's
  * villages with 20 元 of vouchers each (a maker-checker adjustment), and two orders under each contract, verified
@@ -910,6 +956,7 @@ const CHAINS: string[][] = [
   Object.keys(CALLBACK_BURSTS),
   ['proposeVoucherAdjustment', 'decideVoucherAdjustment'],
   Object.keys(SETTLEMENT_BURSTS),
+  Object.keys(FACILITY_PAYMENT_BURSTS),
 ];
 
 describe('bursts of concurrent writes', () => {
@@ -936,6 +983,7 @@ describe('bursts of concurrent writes', () => {
       }
       if (chain.includes('recordBudgetLine')) rows.finance = await createUser(h.db, ADMIN_HOME, [Role.FINANCE]);
       if (chain.includes('prepareSettlement')) await settlementRows(rows);
+      if (chain.includes('proposeFacilitySubsidyPayment')) await facilityPaymentRows(rows);
       const reader = await createUser(h.db, '321023', [Role.ANALYST]);
 
       // The unrelated read, sent one after another for as long as the bursts last.

@@ -46,6 +46,8 @@ const NEW_PASSWORD = 'every-field-password-1';
 /** Ids the arguments need: read from the demo data, or kept from what a mutation answered. */
 interface Fixture {
   facilityId: string;
+  /** A facility of the town its subsidies of last year are due to (some of the demo's are refused). */
+  dueFacilityId: string;
   personId: string;
   targetId: string;
   schemeId: string;
@@ -157,6 +159,7 @@ function argumentsFor(fx: Fixture): Arguments {
     'Query.settlementStatement': { id: fx.created.statement },
     'Query.settlementStatements': { under: COUNTY, month: MONTH, state: 'APPROVED', ...page },
     'Query.settlementQuarter': { at: COUNTY, year: YEAR, quarter: Number(QUARTER.slice(-1)) },
+    'Query.facilitySubsidyPayments': { facility: fx.dueFacilityId, year: YEAR - 1 },
     'SettlementStatement.items': { first: 50 },
     // The fixture's verified orders were written without a contract, so the ledger charged nothing for them.
     'Query.anomalies': { at: COUNTY, kind: 'VERIFIED_NOT_CHARGED', from: CALLBACK_DAY, to: TODAY, first: 3 },
@@ -558,6 +561,9 @@ const MUTATIONS: Record<string, MutationCase> = {
   checkSettlementTown: { as: ADMIN, args: (fx) => ({ statement: fx.created.statement, town: DEMO_SUBSIDY_TOWN }) },
   reviewSettlement: { as: ADMIN, args: (fx) => ({ statement: fx.created.statement }) },
   approveSettlement: { as: FINANCE, args: (fx) => ({ statement: fx.created.statement }) },
+  // Last year's subsidies of a mutual-aid center of 仙女镇 (seed 000), proposed by the county and approved by the city's finance bureau.
+  proposeFacilitySubsidyPayment: { as: ADMIN, keep: 'facilityPayment', args: (fx) => ({ facility: fx.dueFacilityId, year: YEAR - 1 }) },
+  decideFacilitySubsidyPayment: { as: FINANCE, args: (fx) => ({ id: fx.created.facilityPayment, approve: true, note: '核对无误' }) },
 };
 
 interface Selection {
@@ -682,6 +688,13 @@ async function demoFixture(): Promise<Fixture> {
      WHERE p.id IN (SELECT person_id FROM enrolment WHERE until_month IS NULL ORDER BY id LIMIT 2)`,
     [COUNTY],
   );
+  const centers = await h.gql(
+    `query($under: String!, $year: Int!) { facilities(under: $under, type: MUTUAL_AID_CENTER, first: 100) { edges { node { id subsidies(year: $year) { amountFen } } } } }`,
+    { under: DEMO_SUBSIDY_TOWN, year: YEAR - 1 },
+    await login(ADMIN, DEMO_PASSWORD),
+  );
+  const due = centers.data?.facilities.edges.find((e: any) => e.node.subsidies.amountFen > 0)?.node;
+  if (!due) throw new Error('the demo data has no facility due a subsidy last year for this test');
   for (const [what, row] of Object.entries({ facility, person, target, scheme, applied, notice, assessment, approved, enrolment, recipient, caregiver, orderPerson, voucherHolder, provider, visiting, settlementContract })) if (!row) throw new Error(`the demo data has no ${what} for this test`);
   // A verified visit of the recipient today, counted in the month's compliance.
   const [{ organisationId }] = await h.db.query(`SELECT organisation_id AS "organisationId" FROM caregiver WHERE id = $1`, [caregiver.id]);
@@ -709,6 +722,7 @@ async function demoFixture(): Promise<Fixture> {
   });
   return {
     facilityId: String(facility.id),
+    dueFacilityId: String(due.id),
     personId: String(person.id),
     targetId: String(target.id),
     schemeId: String(scheme.id),
