@@ -1,17 +1,17 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../kernel/context';
-import { READ_COST } from '../graphql/limits';
+import { singleYearCost, yearCost } from '../graphql/limits';
 import { facilityPaymentService } from './facility-payment.service';
 import { FacilitySubsidyPayment } from './facility-payment.types';
 
 @Resolver(() => FacilitySubsidyPayment)
 export class FacilityPaymentResolver {
-  @Query(() => [FacilitySubsidyPayment], { complexity: READ_COST, description: 'A facility’s subsidy payments (of one year when given), newest first, at most 200.' })
+  @Query(() => [FacilitySubsidyPayment], { complexity: yearCost, description: 'A facility’s subsidy payments (of one year when given), newest first, at most 200.' })
   facilitySubsidyPayments(@Ctx() ctx: Context, @Arg('facility', () => ID) facility: string, @Arg('year', () => Int, { nullable: true }) year: number | null) {
     return facilityPaymentService.ofFacility(ctx, facility, year ?? null);
   }
 
-  @Mutation(() => FacilitySubsidyPayment, { description: 'Proposes paying a facility’s subsidies of a year: what is due now less what was paid, funder by funder.' })
+  @Mutation(() => FacilitySubsidyPayment, { complexity: singleYearCost, description: 'Proposes paying a facility’s subsidies of a year: what is due now less what was paid, funder by funder.' })
   proposeFacilitySubsidyPayment(@Ctx() ctx: Context, @Arg('facility', () => ID) facility: string, @Arg('year', () => Int) year: number) {
     return facilityPaymentService.propose(ctx, facility, year);
   }

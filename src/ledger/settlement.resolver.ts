@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../kernel/context';
 import { MonthScalar } from '../kernel/dates';
-import { connectionCost, READ_COST } from '../graphql/limits';
+import { connectionCost, READ_COST, singleYearCost } from '../graphql/limits';
 import { MAX_SETTLEMENT_ROWS, settlementService } from './settlement.service';
 import { SettlementItem, SettlementQuarter, SettlementState, SettlementStatement, SettlementVillage } from './settlement.types';
 
@@ -38,7 +38,7 @@ export class SettlementResolver {
     return settlementService.villages(ctx, statement);
   }
 
-  @Query(() => SettlementQuarter, { complexity: READ_COST, description: 'What each funding level under a node owes providers for a quarter, by the statements approved for its months.' })
+  @Query(() => SettlementQuarter, { complexity: singleYearCost, description: 'What each funding level under a node owes providers for a quarter, by the statements approved for its months.' })
   settlementQuarter(@Ctx() ctx: Context, @Arg('at') at: string, @Arg('year', () => Int) year: number, @Arg('quarter', () => Int) quarter: number) {
     return settlementService.quarter(ctx, at, year, quarter);
   }
