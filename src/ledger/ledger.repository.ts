@@ -82,6 +82,31 @@ export interface AccountPostingRow {
 const SUM_COLUMNS = ['credited', 'province', 'city', 'county', 'town', 'village', 'voucher_charged', 'own_paid', 'returned', 'adjusted'];
 const sumsOfMonth = SUM_COLUMNS.map((c) => `coalesce(sum(f.${c}_fen) FILTER (WHERE f.month = $2), 0)::bigint AS "${c.replace(/_(.)/g, (_, x: string) => x.toUpperCase())}Fen"`).join(', ');
 
+/**
+ * What earlier credits of the month posted (credit_have): for the people credited now, and for those
+ * credited under the node before whose line is gone. The postings are gathered (and counted) first, so that
+ * their lines are read by one join even when the ledger's statistics predate a province's million postings
+ * (statistics are the table owner's to refresh, autovacuum's or an operator's).
+ */
+async function creditedBefore(tx: EntityManager, day: string, code: string): Promise<void> {
+  await tx.query(
+    `CREATE TEMP TABLE credit_mine ON COMMIT DROP AS
+     SELECT id FROM ledger_posting WHERE cause = 'CREDIT' AND month = $1::date AND village_code LIKE $2 || '%'
+     UNION
+     SELECT q.id FROM ledger_posting q JOIN (SELECT DISTINCT person_id FROM credit_due) w ON w.person_id = q.person_id
+      WHERE q.cause = 'CREDIT' AND q.month = $1::date`,
+    [day, code],
+  );
+  await tx.query(`ANALYZE credit_mine`);
+  await tx.query(
+    `CREATE TEMP TABLE credit_have ON COMMIT DROP AS
+     SELECT p.person_id, p.scheme_id, (array_agg(p.village_code ORDER BY p.id DESC))[1] AS village_code, l.account_id, sum(l.amount_fen)::bigint AS fen
+       FROM credit_mine m JOIN ledger_posting p ON p.id = m.id JOIN ledger_line l ON l.posting_id = p.id
+      GROUP BY p.person_id, p.scheme_id, l.account_id`,
+  );
+  await tx.query(`ANALYZE credit_have`);
+}
+
 export const ledgerRepository = {
   /**
    * Posts the month's voucher credits of the people whose lines lie under `code`: for each person and
@@ -135,26 +160,7 @@ export const ledgerRepository = {
         WHERE x.fen <> 0`,
     );
     await tx.query(`ANALYZE credit_want`);
-    // What earlier credits of the month posted: for the people credited now, and for those credited
-    // under the node before whose line is gone. The postings are gathered (and counted) first, so that
-    // their lines are read by one join even when the ledger's statistics predate a province's million
-    // postings (statistics are the table owner's to refresh, autovacuum's or an operator's).
-    await tx.query(
-      `CREATE TEMP TABLE credit_mine ON COMMIT DROP AS
-       SELECT id FROM ledger_posting WHERE cause = 'CREDIT' AND month = $1::date AND village_code LIKE $2 || '%'
-       UNION
-       SELECT q.id FROM ledger_posting q JOIN (SELECT DISTINCT person_id FROM credit_due) w ON w.person_id = q.person_id
-        WHERE q.cause = 'CREDIT' AND q.month = $1::date`,
-      [day, code],
-    );
-    await tx.query(`ANALYZE credit_mine`);
-    await tx.query(
-      `CREATE TEMP TABLE credit_have ON COMMIT DROP AS
-       SELECT p.person_id, p.scheme_id, (array_agg(p.village_code ORDER BY p.id DESC))[1] AS village_code, l.account_id, sum(l.amount_fen)::bigint AS fen
-         FROM credit_mine m JOIN ledger_posting p ON p.id = m.id JOIN ledger_line l ON l.posting_id = p.id
-        GROUP BY p.person_id, p.scheme_id, l.account_id`,
-    );
-    await tx.query(`ANALYZE credit_have`);
+    await creditedBefore(tx, day, code);
     await tx.query(
       `CREATE TEMP TABLE credit_diff ON COMMIT DROP AS
        SELECT coalesce(w.person_id, h.person_id) AS person_id, coalesce(w.scheme_id, h.scheme_id) AS scheme_id,
