@@ -1,6 +1,6 @@
 import type { Context } from '../kernel/context';
 import { chinaTimeOf } from '../kernel/dates';
-import { fileNameOf, type Cell, type Sheet } from '../desk/desk.exports';
+import { fileNameOf, yuanFigure, type Cell, type Sheet } from '../desk/desk.exports';
 import { anomalyService, type AnomalyQuery } from './anomaly.service';
 import { ANOMALY_KIND_NAMES, ANOMALY_REASON_NAMES, type Anomaly } from './anomaly.types';
 
@@ -16,7 +16,7 @@ export const ANOMALY_HEADER = [
   '提议人ID', '审批人ID', '审批日期', '合同ID', '缺少的定价',
 ];
 
-const yuan = (fen: number | null): Cell => (fen === null ? null : { text: (fen / 100).toFixed(2), number: fen / 100, format: '#,##0.00' });
+const yuan = (fen: number | null): Cell => (fen === null ? null : yuanFigure(fen));
 const list = (values: readonly (string | number)[]) => values.join('、');
 
 const row = (a: Anomaly, i: number): Cell[] => [

@@ -68,6 +68,11 @@ function rateOf(numerator: number, denominator: number): Figure | null {
   return { text: `${roundedDecimal(BigInt(numerator) * 100n, BigInt(denominator), 1)}%`, number: numerator / denominator, format: PERCENT };
 }
 
+/** An amount in yuan from whole fen: two decimals exactly (from the integer, never a float), a number in the `#,##0.00` format. */
+export function yuanFigure(fen: bigint | number): Figure {
+  return { text: roundedDecimal(BigInt(fen), 100n, 2), number: Number(fen) / 100, format: '#,##0.00' };
+}
+
 /** A figure given in the metric's unit (percent for a rate, fen for an amount), as people read it. */
 function figureOf(kind: MetricKind, value: number | null, role: 'threshold' | 'expected'): Figure | number | null {
   if (value === null) return null;
@@ -78,8 +83,7 @@ function figureOf(kind: MetricKind, value: number | null, role: 'threshold' | 'e
     return { text: `${text}%`, number: value / 100, format: role === 'threshold' ? THRESHOLD_PERCENT : PERCENT };
   }
   if (kind === MetricKind.AMOUNT) {
-    const fen = BigInt(roundedDecimal(num, den, 0));
-    return { text: roundedDecimal(fen, 100n, 2), number: Number(fen) / 100, format: '#,##0.00' };
+    return yuanFigure(BigInt(roundedDecimal(num, den, 0)));
   }
   return Number.isInteger(value) ? value : { text: roundedDecimal(num, den, 1), number: value, format: '0.0' };
 }

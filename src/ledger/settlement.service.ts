@@ -95,7 +95,7 @@ export const settlementService = {
     });
   },
 
-  async splitShares(tx: Parameters<typeof settlementRepository.gather>[0], statementId: number, contract: ContractRow): Promise<void> {
+  async splitShares(tx: Context['db'], statementId: number, contract: ContractRow): Promise<void> {
     const groups = await settlementRepository.voucherGroups(tx, statementId, `${contract.level}:1`);
     if (groups.length === 0) return;
     const lineages = await settlementRepository.lineages(tx, [...new Set(groups.map((g) => g.villageCode))]);
